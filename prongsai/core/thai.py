@@ -1,0 +1,238 @@
+"""Thai presentation helpers: digits, Buddhist-era dates, fiscal years, scores and number words.
+
+Prongsai stores Arabic digits, ISO dates and UTC datetimes only. Everything a Thai user or an official
+document sees (Thai digits, พ.ศ. years, Bangkok wall-clock time, "บาทถ้วน") is produced here, at the
+edge, so that storage, comparisons and arithmetic never depend on display conventions.
+
+Standard library only: this module is imported by the CLI, the web app and report renderers alike.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+__all__ = [
+    "THAI_MONTHS", "THAI_MONTHS_ABBR", "baht_text", "be_year", "ce_year", "fiscal_year_be",
+    "fiscal_year_bounds", "format_score", "format_thai_date", "format_thai_datetime", "ordinal_thai",
+    "round_half_up", "thai_number_words", "to_arabic_digits", "to_thai_digits",
+]
+
+Number = int | float | Decimal | Fraction | str
+
+BE_OFFSET = 543  # พ.ศ. = ค.ศ. + 543 for the whole year since Thailand moved New Year to 1 January (2484).
+
+_ARABIC = "0123456789"
+_THAI = "๐๑๒๓๔๕๖๗๘๙"
+_TO_THAI = str.maketrans(_ARABIC, _THAI)
+_TO_ARABIC = str.maketrans(_THAI, _ARABIC)
+
+THAI_MONTHS: tuple[str, ...] = (
+    "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
+    "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
+)
+THAI_MONTHS_ABBR: tuple[str, ...] = (
+    "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
+    "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
+)
+DATE_STYLES: tuple[str, ...] = ("full", "short", "short2", "official")
+
+
+def _bangkok() -> tzinfo:
+    # tzdata may be missing (e.g. Windows without the tzdata wheel). Thailand has kept UTC+7 without
+    # daylight saving since 1920, so a fixed offset gives identical results for every date we handle.
+    try:
+        return ZoneInfo("Asia/Bangkok")
+    except ZoneInfoNotFoundError:
+        return timezone(timedelta(hours=7), "ICT")
+
+
+BANGKOK: tzinfo = _bangkok()
+
+
+# --- digits -------------------------------------------------------------------------------------------
+
+def to_thai_digits(text: str | int | Decimal) -> str:
+    """Replace 0-9 with ๐-๙; every other character is kept as is."""
+    # format(..., "f") stops a Decimal such as Decimal("1E+2") from leaking exponent notation.
+    raw = format(text, "f") if isinstance(text, Decimal) else str(text)
+    return raw.translate(_TO_THAI)
+
+
+def to_arabic_digits(text: str) -> str:
+    """Replace ๐-๙ with 0-9, so files typed with Thai digits parse like any other input."""
+    return text.translate(_TO_ARABIC)
+
+
+def _digits(text: str, thai_digits: bool) -> str:
+    return to_thai_digits(text) if thai_digits else text
+
+
+# --- years and dates ----------------------------------------------------------------------------------
+
+def be_year(year_ce: int) -> int:
+    """Convert a Christian-era year to the Buddhist era (2020 → 2563)."""
+    return year_ce + BE_OFFSET
+
+
+def ce_year(year_be: int) -> int:
+    """Convert a Buddhist-era year to the Christian era (2563 → 2020)."""
+    return year_be - BE_OFFSET
+
+
+def _require_date(d: date, hint: str) -> None:
+    # datetime is a subclass of date, but a stored UTC datetime taken as a date shows the UTC day, which
+    # is wrong between 17:00 and 24:00 UTC (already the next day in Bangkok). Refuse rather than guess.
+    if isinstance(d, datetime):
+        raise TypeError(f"expected a date, got a datetime; {hint}")
+
+
+def fiscal_year_be(d: date) -> int:
+    """Thai government fiscal year (B.E.) containing ``d``: year Y runs 1 Oct (Y-1) to 30 Sep Y."""
+    _require_date(d, "convert it to a Bangkok date first (the fiscal year changes at local midnight)")
+    return be_year(d.year) + (1 if d.month >= 10 else 0)
+
+
+def fiscal_year_bounds(year_be: int) -> tuple[date, date]:
+    """First and last day (inclusive) of fiscal year ``year_be``: 2563 → (2019-10-01, 2020-09-30)."""
+    year_ce = ce_year(year_be)
+    return date(year_ce - 1, 10, 1), date(year_ce, 9, 30)
+
+
+def format_thai_date(d: date, style: str = "full", thai_digits: bool = False) -> str:
+    """Format a date the Thai way.
+
+    full "24 มิถุนายน 2563", short "24 มิ.ย. 2563", short2 "24 มิ.ย. 63",
+    official "วันที่ 24 มิถุนายน พ.ศ. 2563" (orders prefix it with "สั่ง ณ", announcements with "ประกาศ ณ").
+    """
+    _require_date(d, "use format_thai_datetime, which converts to Bangkok time")
+    year = be_year(d.year)
+    if style == "full":
+        text = f"{d.day} {THAI_MONTHS[d.month - 1]} {year}"
+    elif style == "short":
+        text = f"{d.day} {THAI_MONTHS_ABBR[d.month - 1]} {year}"
+    elif style == "short2":
+        text = f"{d.day} {THAI_MONTHS_ABBR[d.month - 1]} {year % 100:02d}"
+    elif style == "official":
+        text = f"วันที่ {d.day} {THAI_MONTHS[d.month - 1]} พ.ศ. {year}"
+    else:
+        raise ValueError(f"unknown date style {style!r} (allowed: {', '.join(DATE_STYLES)})")
+    return _digits(text, thai_digits)
+
+
+def format_thai_datetime(dt: datetime, thai_digits: bool = False) -> str:
+    """Show a stored datetime in Bangkok time: "24 มิ.ย. 2563 14:05 น.". Naive values are taken as UTC."""
+    if dt.tzinfo is None or dt.utcoffset() is None:
+        dt = dt.replace(tzinfo=timezone.utc)  # storage is UTC by contract, so naive means UTC
+    local = dt.astimezone(BANGKOK)
+    text = f"{format_thai_date(local.date(), 'short')} {local.hour:02d}:{local.minute:02d} น."
+    return _digits(text, thai_digits)
+
+
+# --- exact rounding and scores ------------------------------------------------------------------------
+
+def _exact(value: Number) -> Fraction:
+    """Turn any accepted number into an exact Fraction, so rounding never sees binary or context error."""
+    if isinstance(value, bool):  # bool is an int; a True score is almost certainly a bug upstream
+        raise TypeError("expected a number, got a bool")
+    if isinstance(value, (int, Fraction)):
+        return Fraction(value)
+    if isinstance(value, float):
+        value = Decimal(repr(value))  # the shortest repr: 84.995 means 84.995, not 84.99499999…
+    elif isinstance(value, str):
+        try:
+            value = Decimal(to_arabic_digits(value).strip())
+        except InvalidOperation:
+            raise ValueError(f"not a number: {value!r}") from None
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"cannot round a non-finite number: {value}")
+        return Fraction(value)  # exact: every finite Decimal is a ratio of integers
+    raise TypeError(f"expected int, float, Decimal, Fraction or str, got {type(value).__name__}")
+
+
+def round_half_up(value: Number, places: int = 2) -> Decimal:
+    """Round half away from zero to ``places`` decimals, exactly, keeping trailing zeros (85 → 85.00).
+
+    Evaluators round half-up by hand, but round() and Decimal's default are banker's rounding (84.985 →
+    84.98, not 84.99), and a float such as 2.675 is really 2.67499… (round() gives 2.67). So the value is
+    made an exact Fraction (floats via repr, i.e. as written) and rounded with integer arithmetic.
+    """
+    if places < 0:
+        raise ValueError("places must be 0 or more")
+    exact = _exact(value)
+    scaled = abs(exact) * 10**places
+    units, rest = divmod(scaled.numerator, scaled.denominator)
+    if 2 * rest >= scaled.denominator:  # a remainder of exactly one half goes up (away from zero)
+        units += 1
+    sign = 1 if exact < 0 and units else 0  # no "-0.00" when a tiny negative rounds to zero
+    # The tuple constructor is exact and ignores the decimal context's precision.
+    return Decimal((sign, tuple(int(c) for c in str(units)), -places))
+
+
+def format_score(value: Number, places: int = 2, thai_digits: bool = False) -> str:
+    """Format a score with exactly ``places`` decimals, rounded half-up: 91.25, 85.00."""
+    return _digits(format(round_half_up(value, places), "f"), thai_digits)
+
+
+# --- number words -------------------------------------------------------------------------------------
+
+_DIGIT_WORDS = ("ศูนย์", "หนึ่ง", "สอง", "สาม", "สี่", "ห้า", "หก", "เจ็ด", "แปด", "เก้า")
+_PLACE_WORDS = ("", "สิบ", "ร้อย", "พัน", "หมื่น", "แสน")
+_MILLION = 10**6
+
+
+def _below_million(n: int, has_higher: bool) -> str:
+    """Read 0 < n < 10**6; ``has_higher`` says whether a larger (million) part precedes it."""
+    words: list[str] = []
+    digits = str(n)
+    for i, c in enumerate(digits):
+        d, place = int(c), len(digits) - 1 - i
+        if d == 0:
+            continue
+        if place == 1:  # the tens: 10 สิบ (not หนึ่งสิบ), 20 ยี่สิบ
+            words.append({1: "สิบ", 2: "ยี่สิบ"}.get(d, _DIGIT_WORDS[d] + "สิบ"))
+        elif place == 0 and d == 1 and (has_higher or n > 9):
+            # Royal Institute rule: a final 1 in a number of two or more digits is read เอ็ด (11, 101,
+            # 1000001); a lone 1, even as a million count (1000000 หนึ่งล้าน), stays หนึ่ง.
+            words.append("เอ็ด")
+        else:
+            words.append(_DIGIT_WORDS[d] + _PLACE_WORDS[place])
+    return "".join(words)
+
+
+def thai_number_words(n: int) -> str:
+    """Read an integer in Thai words: 21 ยี่สิบเอ็ด, 1000001 หนึ่งล้านเอ็ด, 10**12 หนึ่งล้านล้าน."""
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(f"expected an int, got {type(n).__name__}")
+    if n < 0:
+        return "ลบ" + thai_number_words(-n)
+    if n == 0:
+        return _DIGIT_WORDS[0]
+    # Thai counts in groups of six digits: above a million the count of millions is itself read as a
+    # number and followed by ล้าน, which nests naturally (ล้านล้าน = 10**12).
+    millions, rest = divmod(n, _MILLION)
+    head = thai_number_words(millions) + "ล้าน" if millions else ""
+    return head + (_below_million(rest, has_higher=bool(millions)) if rest else "")
+
+
+def baht_text(amount: Decimal | int | str) -> str:
+    """Amount in words as written on cheques and vouchers: หนึ่งร้อยบาทถ้วน, หนึ่งร้อยบาทห้าสิบสตางค์.
+
+    Satang are rounded half-up to 2 places first; an amount below one baht is read as satang only.
+    """
+    rounded = round_half_up(amount, 2)
+    sign = "ลบ" if rounded < 0 else ""
+    # Through Fraction, not Decimal arithmetic, so huge amounts are not cut to the context's 28 digits.
+    baht, satang = divmod(abs(int(Fraction(rounded) * 100)), 100)
+    if not satang:
+        return sign + thai_number_words(baht) + "บาทถ้วน"
+    head = thai_number_words(baht) + "บาท" if baht else ""
+    return sign + head + thai_number_words(satang) + "สตางค์"
+
+
+def ordinal_thai(n: int, thai_digits: bool = False) -> str:
+    """Ordinal marker "ที่ 31", to follow a noun: "ลำดับ" + ordinal_thai(31, True) → "ลำดับที่ ๓๑"."""
+    return _digits(f"ที่ {n}", thai_digits)

@@ -1,0 +1,19 @@
+"""``record``: called by every service function inside its transaction, never by views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from prongsai.web.audit.models import AuditEntry
+
+
+def record(actor, action: str, summary: str, *, agency=None, obj: models.Model | None = None,
+           changes: dict[str, Any] | None = None) -> AuditEntry:
+    return AuditEntry.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        agency=agency, action=action, summary=summary[:500], changes=changes or {},
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+    )

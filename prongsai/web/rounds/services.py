@@ -1,0 +1,60 @@
+"""Opening, closing and scheduling assessment rounds (central admin only)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from prongsai.core.framework import FrameworkError, load_framework
+from prongsai.web.agencies import access
+from prongsai.web.audit.services import record
+from prongsai.web.rounds.models import AssessmentRound, Phase, RoundPhase, RoundStatus
+
+
+def create_round(actor, framework_id: str, fiscal_year: int, name_th: str = "",
+                 phases: dict[str, tuple[date, date]] | None = None) -> AssessmentRound:
+    if not access.is_central_admin(actor):
+        raise PermissionDenied
+    try:
+        framework = load_framework(framework_id)
+    except FrameworkError as exc:
+        raise ValidationError(str(exc)) from None
+    if fiscal_year not in framework.fiscal_years:
+        raise ValidationError(f"{framework_id} assesses {', '.join(map(str, framework.fiscal_years))}, "
+                              f"not {fiscal_year}")
+    if AssessmentRound.objects.filter(framework_id=framework_id, fiscal_year=fiscal_year).exists():
+        raise ValidationError(f"a round for {framework_id} {fiscal_year} already exists")
+    with transaction.atomic():
+        round_ = AssessmentRound.objects.create(
+            framework_id=framework_id, fiscal_year=fiscal_year, created_by=actor if actor.is_authenticated else None,
+            name_th=name_th or f"ITA ปีงบประมาณ พ.ศ. {fiscal_year} ({framework.name_th})"[:255])
+        for phase, (starts, ends) in (phases or {}).items():
+            if ends < starts:
+                raise ValidationError(f"{phase}: ends before it starts")
+            RoundPhase.objects.create(round=round_, phase=Phase(phase), starts_on=starts, ends_on=ends)
+        record(actor, "create_round", f"created {round_.name_th}", obj=round_,
+               changes={"framework_id": framework_id, "fiscal_year": fiscal_year})
+    return round_
+
+
+def set_round_status(actor, round_: AssessmentRound, status: str) -> AssessmentRound:
+    if not access.is_central_admin(actor):
+        raise PermissionDenied
+    allowed = {RoundStatus.DRAFT: {RoundStatus.OPEN}, RoundStatus.OPEN: {RoundStatus.CLOSED},
+               RoundStatus.CLOSED: {RoundStatus.OPEN}}
+    if status not in allowed[RoundStatus(round_.status)]:
+        raise ValidationError(f"cannot move a {round_.status} round to {status}")
+    with transaction.atomic():
+        before = round_.status
+        round_.status = status
+        if status == RoundStatus.OPEN:
+            round_.opened_at = timezone.now()
+        else:
+            round_.closed_at = timezone.now()
+        round_.save()
+        record(actor, "set_round_status", f"{round_.name_th}: {before} → {status}", obj=round_,
+               changes={"status": [before, status]})
+    return round_

@@ -1,0 +1,26 @@
+"""Shared fixtures.  The story's cast lives in tests/cast.py; unit tests need no database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from prongsai.core.framework import Framework, load_framework_file
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SEED_CSV = Path(__file__).parent.parent / "prongsai" / "examples" / "seed-samutsakhon-2562.csv"
+
+
+@pytest.fixture(scope="session")
+def mini() -> Framework:
+    """A small edition exercising every scoring feature (tests/fixtures/mini.yaml)."""
+    return load_framework_file(FIXTURES / "mini.yaml")
+
+
+@pytest.fixture
+def cast(db):
+    """The fixed cast (tests/cast.py) in a fresh database."""
+    from tests.cast import build_cast
+
+    return build_cast()
