@@ -51,12 +51,18 @@ def survey_sums(framework: Framework, tool: str, responses: pl.DataFrame | pl.La
     index (validated beforehand by the reader).
     """
     lookups = option_scores(framework, tool)
-    aggregations = [pl.len().alias(_n(tool))]
+    scored = []
     for code, scores in lookups.items():
-        # Gathering from a tiny literal array is much cheaper than a per-row hash lookup.
-        table = pl.lit(pl.Series([0, *scores], dtype=pl.Int64))
-        aggregations.append(table.gather(pl.col(code).cast(pl.Int64)).sum().alias(_s(code)))
-    return responses.lazy().group_by(AGENCY).agg(aggregations)
+        # Gathering from a tiny literal array is much cheaper than a per-row hash lookup.  Scores are at most
+        # 10000 hundredths, so an Int16 table halves the memory traffic; Polars sums Int16 into Int64 (exact).
+        dtype = pl.Int16 if max(scores, default=0) <= 32767 and min(scores, default=0) >= -32768 else pl.Int64
+        table = pl.lit(pl.Series([0, *scores], dtype=dtype))
+        scored.append(table.gather(pl.col(code).cast(pl.Int64)).alias(_s(code)))
+    # Map every answer to its score first (element-wise, vectorised), then take plain column sums per agency:
+    # the group-by's fast path for simple sums is several times quicker than evaluating gather-then-sum
+    # expressions inside the aggregation (measured in bench/scoring.py).
+    return (responses.lazy().select(pl.col(AGENCY), *scored)
+            .group_by(AGENCY).agg(pl.len().alias(_n(tool)), pl.all().sum().cast(pl.Int64)))
 
 
 def oit_sums(framework: Framework, oit: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:

@@ -108,7 +108,8 @@ def diff_frameworks(old: Framework, new: Framework) -> FrameworkDiff:
         if new_code in unmatched_new and available:
             pair(available, new_code)
     # An item declaring an empty lineage is new by definition: never pair it by title or code.
-    declared_new = {code: unmatched_new.pop(code) for code, olds in lineage.items() if not olds and code in unmatched_new}
+    declared_new = {code: unmatched_new.pop(code) for code, olds in lineage.items()
+                    if not olds and code in unmatched_new}
     by_title = {}
     for code, entry in unmatched_old.items():
         by_title.setdefault(entry.title, []).append(code)
