@@ -57,9 +57,15 @@ def _num(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def read_results(table: Table, framework_id: str | None = None, group_by: str | None = None) -> list[ResultRow]:
-    """Validate every row of an official results table and score it; raises ``InputError`` listing all problems."""
-    problems = Collector(table.file)
+def read_results(table: Table, framework_id: str | None = None, group_by: str | None = None,
+                 problems: Collector | None = None) -> list[ResultRow]:
+    """Validate every row of an official results table and score it; raises ``InputError`` listing all problems.
+
+    With ``problems`` given, row problems are added to it instead of raised, and the valid rows are returned, so
+    that a caller with more checks (the web import: unknown agencies, scope) can report everything at once.
+    """
+    deferred = problems is not None
+    problems = problems or Collector(table.file)
     columns = table.require(["agency", "year"] + ([group_by] if group_by else []))
     index = table.column_index()
     forced: Framework | None = None
@@ -101,7 +107,8 @@ def read_results(table: Table, framework_id: str | None = None, group_by: str | 
         extra = {name: cells[i] for i, name in enumerate(table.header)
                  if name.casefold() not in {"agency", "year"}}
         rows.append(ResultRow(row=line, agency=agency, year=year, score=score, extra=extra))
-    problems.check()
+    if not deferred:
+        problems.check()
     rank_rows(rows, group_by)
     return rows
 
