@@ -10,6 +10,7 @@ import argparse
 import csv
 import io
 import json
+import os
 import sys
 import unicodedata
 from pathlib import Path
@@ -219,7 +220,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     if output:
-        sys.stdout.write(output + "\n")
+        try:
+            sys.stdout.write(output + "\n")
+            sys.stdout.flush()
+        except BrokenPipeError:  # `prongsai … | head`: the reader left; that is not an error
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 

@@ -68,13 +68,24 @@ INSTALLED_APPS = [
     "prongsai.web.agencies",
     "prongsai.web.rounds",
     "prongsai.web.results",
+    "prongsai.web.surveys",
+    "prongsai.web.oit",
+    "prongsai.web.measures",
+    "prongsai.web.documents",
     "prongsai.web.api",
+    # Background work (link checks, document batches) on Django's tasks framework, backported to 5.2;
+    # the database-backed queue needs no extra service: `prongsai manage db_worker` runs a worker.
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+TASKS = {"default": {"BACKEND": os.environ.get("PRONGSAI_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "prongsai.web.middleware.ThaiFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -116,6 +127,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
                 "OPTIONS": {"location": str(DATA_DIR / "files")}},
@@ -147,4 +160,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("PRONGSAI_LOG_LEVEL", "WARNING")},
+    # 403/404 are answers, not incidents: keep them out of the console; 5xx are still logged.
+    "loggers": {"django.request": {"level": "ERROR"}},
 }

@@ -50,8 +50,8 @@ def import_official_results(actor, round_: AssessmentRound, table: Table, data: 
     """
     if not access.can_import_results(actor):
         raise PermissionDenied
-    rows = read_results(table, round_.framework_id)
     problems = Collector(table.file)
+    rows = read_results(table, round_.framework_id, problems=problems)  # row problems join the checks below
     agencies = _agency_index()
     matched: list[tuple[ResultRow, Agency]] = []
     for row in rows:

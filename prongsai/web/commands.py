@@ -1,0 +1,307 @@
+"""The web platform's commands: ``prongsai demo``, ``serve``, ``createadmin``, ``import-results``, ``manage``.
+
+Registered into the core ``prongsai`` command by ``prongsai.cli._extensions()``.  Nothing here imports Django at
+import time: each command configures it (``_setup``) when it runs, so ``prongsai score`` stays fast and works
+without a database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from prongsai.cli import CommandError
+
+DEMO_MARKER = ".prongsai-demo"
+DB_FILE = "prongsai.sqlite3"
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prongsai.web.settings")
+    import django
+
+    django.setup()
+
+
+def _say(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def _migrate() -> None:
+    from django.conf import settings
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    if getattr(settings, "STATIC_ROOT", None):  # WhiteNoise warns at every start when the folder is missing
+        Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
+def default_data_dir() -> Path:
+    return Path(os.environ.get("PRONGSAI_DATA") or Path.home() / ".local" / "share" / "prongsai").expanduser()
+
+
+def _serve(host: str, port: int, threads: int) -> None:
+    from waitress import serve
+
+    from prongsai.web.wsgi import application
+
+    try:
+        serve(application, host=host, port=port, threads=threads, ident="prongsai")
+    except OSError as exc:
+        raise CommandError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
+def _url(host: str, port: int) -> str:
+    shown = "127.0.0.1" if host in ("0.0.0.0", "") else f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/"
+
+
+# ---------------------------------------------------------------------------------------------------- demo
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    started = time.perf_counter()
+    data = Path(args.data).expanduser().resolve() if args.data else (default_data_dir() / "demo")
+    _prepare_demo_dir(data, reset=args.reset)
+    os.environ["PRONGSAI_DATA"] = str(data)
+    os.environ["PRONGSAI_ENV"] = "development"
+    if os.environ.pop("DATABASE_URL", None):
+        _say("prongsai demo: DATABASE_URL ignored: the demo always uses its own SQLite database")
+    _setup()
+    from django.conf import settings
+
+    if Path(settings.DATA_DIR).resolve() != data.resolve():  # Django was configured before (in-process use)
+        raise CommandError(f"Django is already configured for {settings.DATA_DIR}, not {data}")
+
+    def step(text: str) -> None:
+        _say(f"[{time.perf_counter() - started:5.1f}s] {text}")
+
+    step(f"database: {data / DB_FILE} (migrating)")
+    _migrate()
+    from prongsai.core.framework import load_all
+
+    frameworks = load_all()
+    step(f"framework editions: {len(frameworks)} valid ({', '.join(f.id for f in frameworks)})")
+    from prongsai.web import demo
+
+    step("demo data: loading")
+    demo.load_demo(sys.stdout)
+    files = demo.write_demo_files(data / "files-for-import")
+    step("ready")
+
+    url = _url(args.host, args.port)
+    width = max(len(login.username) for login in demo.LOGINS)
+    _say("")
+    _say(f"  Prongsai demo: {url}")
+    _say(f"  data (SQLite): {data}   (prongsai demo --reset starts over)")
+    _say("  demo logins (username / password / role):")
+    for login in demo.LOGINS:
+        _say(f"    {login.username:<{width}}  {demo.DEMO_PASSWORD}  {login.role_th} · {login.title_th}{login.name_th}")
+    _say("  files for the import story (log in as 'officer', then นำเข้าผลการประเมิน):")
+    for path in files.values():
+        _say(f"    {path}")
+    _say("")
+    if args.no_serve:
+        return None
+    _say(f"  serving on {url} with waitress (8 threads); press Ctrl+C to stop")
+    _serve(args.host, args.port, threads=8)
+    return None
+
+
+def _prepare_demo_dir(data: Path, reset: bool) -> None:
+    """The demo writes only into a folder it made: refuse a folder holding someone else's database."""
+    database = data / DB_FILE
+    ours = (data / DEMO_MARKER).exists()
+    if database.exists() and not ours:
+        raise CommandError(f"{data} holds a database that 'prongsai demo' did not create; "
+                           "choose another folder with --data")
+    if reset and database.exists():
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{database}{suffix}").unlink(missing_ok=True)
+        _say(f"prongsai demo: reset {database}")
+    data.mkdir(parents=True, exist_ok=True)
+    (data / DEMO_MARKER).write_text("This folder was created by 'prongsai demo'; --reset may delete its database.\n")
+
+
+# --------------------------------------------------------------------------------------------------- serve
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    if args.workers < 1:
+        raise CommandError("--workers must be at least 1")
+    _setup()
+    from django.conf import settings
+
+    _say(f"prongsai serve: migrating {settings.DATABASES['default']['NAME']}")
+    _migrate()
+    if getattr(settings, "PRODUCTION", False):
+        from django.core.management import call_command
+
+        call_command("collectstatic", interactive=False, verbosity=0)
+    _say(f"prongsai serve: {_url(args.host, args.port)} with waitress ({args.workers} threads); Ctrl+C stops")
+    _serve(args.host, args.port, threads=args.workers)
+    return None
+
+
+# --------------------------------------------------------------------------------------------- createadmin
+
+
+def cmd_createadmin(args: argparse.Namespace) -> str:
+    _setup()
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from prongsai.web.agencies.models import Membership, Role
+    from prongsai.web.audit.services import record
+    from prongsai.web.demo import ensure_central_office
+
+    User = get_user_model()
+    username = args.username.strip()
+    if not username:
+        raise CommandError("USERNAME is empty")
+    existing = User.objects.filter(username=username).first()
+    password = None
+    if args.password_from_env:
+        password = os.environ.get(args.password_from_env)
+        if not password:
+            raise CommandError(f"environment variable {args.password_from_env} is not set or empty")
+    elif existing is None:
+        password = _prompt_password()
+    if password is not None:
+        try:
+            validate_password(password, user=existing or User(username=username, email=args.email or ""))
+        except ValidationError as exc:
+            raise CommandError("password rejected: " + " ".join(exc.messages)) from None
+
+    with transaction.atomic():
+        office = ensure_central_office()
+        user = existing or User(username=username)
+        if args.email:
+            user.email = args.email
+        if password is not None:
+            user.set_password(password)
+        user.save()
+        _, created = Membership.objects.get_or_create(user=user, agency=office, role=Role.CENTRAL_ADMIN)
+        record(None, "createadmin",
+               f"{'created' if existing is None else 'updated'} central admin '{username}' at {office}",
+               agency=office, obj=user,
+               changes={"username": username, "role": Role.CENTRAL_ADMIN, "password_set": password is not None})
+    what = "created" if existing is None else "updated"
+    role_note = "" if created else " (already a central admin)"
+    return f"{what} central admin '{username}' at {office.name_th} ({office.short_name}){role_note}"
+
+
+def _prompt_password() -> str:
+    import getpass
+
+    if not sys.stdin.isatty():
+        raise CommandError("no terminal to ask for a password: use --password-from-env VAR")
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Password (again): "):
+        raise CommandError("the two passwords differ")
+    return first
+
+
+# ------------------------------------------------------------------------------------------ import-results
+
+
+def cmd_import_results(args: argparse.Namespace) -> str:
+    from prongsai.core.tabular import InputError, read_table
+
+    _setup()
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import PermissionDenied
+
+    from prongsai.web.agencies.models import Membership, Role
+    from prongsai.web.results.services import import_official_results
+
+    round_ = _find_round(args.round)
+    if args.as_user:
+        actor = get_user_model().objects.filter(username=args.as_user).first()
+        if actor is None:
+            raise CommandError(f"no user '{args.as_user}'")
+    else:
+        membership = Membership.objects.filter(role=Role.CENTRAL_ADMIN).select_related("user").order_by("pk").first()
+        if membership is None:
+            raise CommandError("no central admin to import as: run 'prongsai createadmin USERNAME' or give --as")
+        actor = membership.user
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CommandError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise CommandError(f"{path}: is a directory, not a file") from None
+    try:
+        table = read_table(path, data=data)
+        batch = import_official_results(actor, round_, table, data)
+    except InputError as exc:
+        lines = [p.message() for p in exc.problems]
+        raise CommandError(f"{len(lines)} problem(s); nothing was imported\n" + "\n".join(lines)) from None
+    except PermissionDenied:
+        raise CommandError(f"user '{actor.username}' may not import results") from None
+    return (f"imported {batch.row_count} row(s) from {path.name} into round {round_.pk} "
+            f"({round_.framework_id}, {round_.fiscal_year}) as {actor.username} (batch {batch.pk})")
+
+
+def _find_round(ident: str):
+    from prongsai.web.rounds.models import AssessmentRound
+
+    rounds = list(AssessmentRound.objects.order_by("fiscal_year", "framework_id"))
+    match = [r for r in rounds if str(r.pk) == ident.strip()] or [r for r in rounds if r.framework_id == ident]
+    if len(match) == 1:
+        return match[0]
+    listing = "; ".join(f"{r.pk} = {r.framework_id} {r.fiscal_year} ({r.status})" for r in rounds) or "none yet"
+    raise CommandError(f"no single round '{ident}' (rounds: {listing})")
+
+
+# -------------------------------------------------------------------------------------------------- manage
+
+
+def cmd_manage(args: argparse.Namespace) -> None:
+    from prongsai.web.manage import main
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prongsai.web.settings")
+    main(list(args.args))
+    return None
+
+
+# ------------------------------------------------------------------------------------------------ register
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    demo = sub.add_parser("demo", help="start the platform with demo data (its own SQLite database)")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--data", metavar="DIR", help="demo data folder (default: demo/ under the data folder)")
+    demo.add_argument("--reset", action="store_true", help="delete the demo database and load it again")
+    demo.add_argument("--no-serve", action="store_true", help="prepare the database and exit")
+    demo.set_defaults(run=cmd_demo)
+
+    serve = sub.add_parser("serve", help="serve the platform (no demo data); migrates first")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--workers", type=int, default=8, metavar="N",
+                       help="worker threads of the waitress server (default 8)")
+    serve.set_defaults(run=cmd_serve)
+
+    admin = sub.add_parser("createadmin", help="create a central admin (สพฐ.), or make a user one")
+    admin.add_argument("username", metavar="USERNAME")
+    admin.add_argument("--email", default="")
+    admin.add_argument("--password-from-env", metavar="VAR", help="read the password from this variable")
+    admin.set_defaults(run=cmd_createadmin)
+
+    imp = sub.add_parser("import-results", help="import official results (CSV/XLSX) into a round: all or nothing")
+    imp.add_argument("file", metavar="FILE")
+    imp.add_argument("--round", required=True, metavar="ID", help="round id (or framework id when unique)")
+    imp.add_argument("--as", dest="as_user", metavar="USERNAME", help="acting user (default: first central admin)")
+    imp.set_defaults(run=cmd_import_results)
+
+    manage = sub.add_parser("manage", help="Django management commands (migrate, shell, check --deploy …)")
+    manage.add_argument("args", nargs=argparse.REMAINDER)
+    manage.set_defaults(run=cmd_manage)

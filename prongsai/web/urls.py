@@ -1,0 +1,22 @@
+"""URL map: one include per feature app, plus login/logout, language switch and the health check."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from prongsai.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("login/", auth_views.LoginView.as_view(template_name="login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("", include("prongsai.web.results.urls")),
+    path("rounds/", include("prongsai.web.rounds.urls")),
+    path("surveys/", include("prongsai.web.surveys.urls")),
+    path("oit/", include("prongsai.web.oit.urls")),
+    path("measures/", include("prongsai.web.measures.urls")),
+    path("documents/", include("prongsai.web.documents.urls")),
+    path("api/", include("prongsai.web.api.urls")),
+]

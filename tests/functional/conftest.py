@@ -1,0 +1,77 @@
+"""Browser tests: Debian's Chromium (/usr/bin/chromium) driven by Playwright's Python package.
+
+Playwright's own browser download is never used (no ``playwright install``): the system Chromium is launched
+with ``executable_path``.  When Playwright or Chromium is missing the tests skip, except under CI
+(``PRONGSAI_CI=1``), where they fail.  Screenshots go to ``$PRONGSAI_ARTIFACTS`` when set, else to pytest's
+temporary folder for the test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("PRONGSAI_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]
+
+
+def _missing(reason: str) -> None:
+    if os.environ.get("PRONGSAI_CI") == "1":
+        pytest.fail(f"browser test cannot run under CI: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def chromium_browser():
+    """One Chromium per test module, closed afterwards.
+
+    Playwright's sync API runs an event loop in this thread while it is started, and Django refuses ORM calls
+    from a thread with a running loop; the test's own ORM calls are synchronous and safe, so they are allowed
+    while the browser lives, and only then (the next module's tests run with the loop and the permission gone).
+    """
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("Playwright's Python package is not installed (pip install playwright; no 'playwright install')")
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        _missing(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    saved = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            try:
+                yield browser
+            finally:
+                browser.close()
+    finally:
+        if saved is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = saved
+
+
+@pytest.fixture
+def browser_page(chromium_browser):
+    """A fresh page (own cookies) at a laptop-sized viewport, Thai first."""
+    context = chromium_browser.new_context(viewport={"width": 1280, "height": 900}, locale="th-TH",
+                                           timezone_id="Asia/Bangkok")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def artifacts(tmp_path) -> Path:
+    """Where screenshots go: ``$PRONGSAI_ARTIFACTS`` (kept) or the test's temporary folder."""
+    base = os.environ.get("PRONGSAI_ARTIFACTS")
+    folder = Path(base) if base else tmp_path / "artifacts"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
