@@ -1,0 +1,531 @@
+"""Analysis of one agency's result: what is weak, what changed, where it stands, and what fixing it is worth.
+
+This is the arithmetic behind the O42 analysis report (``รายงานการวิเคราะห์ผลการประเมิน``) and the officer's
+"what to fix first" view.  Pure Python, no Django, exact arithmetic (``Fraction``); values are rounded half-up
+to 2 decimals only for display (``*_rounded`` properties, ``prongsai.core.thai.round_half_up``).
+
+- :func:`analyse` sorts the indicators by score (high → low, ties by number; the seed's own "sorted" table is
+  not), finds the weak ones (below the edition's ``pass_target``) and the lowest N, breaks each of them down into
+  sub-indicators and items where item data exists, compares with last year and places the agency among peers.
+- :func:`what_if` ranks what raising one indicator, or passing one OIT item, adds to the total.  Every weight
+  comes from the framework: an indicator weighs ``tool weight / Σ tool weights × its share in the tool``, and an
+  OIT item weighs its indicator's weight divided by the indicator's applicable items (the OIT indicator score is
+  the mean of its items), e.g. one of 33 items under indicator 9 in 2563: 40 % × 1/2 × 1/33 of the total.
+- :func:`cheapest_path` lists the fewest steps to the next level: OIT items first (the agency controls them
+  fully), then indicator raises, largest gain first, respecting the per-tool minimums of editions such as
+  ita-2566; the last indicator raise goes only as far as needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from fractions import Fraction
+
+from prongsai.core.framework import Framework, Indicator, Level, OITItem
+from prongsai.core.scoring import AgencyScore, combine, competition_ranks, mean, rounded
+
+HUNDRED = Fraction(100)
+#: a total (or tool score) reaches a band's minimum when it *rounds* to it: exact ≥ minimum − 0.005
+HALF_CENT = Fraction(1, 200)
+
+NO_ITEM_DATA_TH = "ไม่ทราบผลคะแนนรายข้อ"
+NO_ITEM_DATA_EN = "no item-level data"
+
+__all__ = [
+    "NO_ITEM_DATA_EN",
+    "NO_ITEM_DATA_TH",
+    "Analysis",
+    "Breakdown",
+    "Gain",
+    "IndicatorResult",
+    "ItemResult",
+    "PeerPosition",
+    "Plan",
+    "Step",
+    "SubIndicatorResult",
+    "analyse",
+    "cheapest_path",
+    "indicator_weight",
+    "item_weight",
+    "next_level",
+    "peer_position",
+    "what_if",
+]
+
+
+def _r(value: Fraction | None) -> Decimal | None:
+    return rounded(value)
+
+
+# ------------------------------------------------------------------------------------------------- weights
+
+
+def indicator_weight(framework: Framework, number: int) -> Fraction:
+    """Share of the total (0–1) that one indicator carries: tool weight / Σ tool weights × share in its tool."""
+    indicator = framework.indicator(number)
+    total_weight = sum((t.weight for t in framework.tools), Fraction(0))
+    return framework.tool(indicator.tool).weight / total_weight * indicator.weight
+
+
+def _applicable_items(framework: Framework, score: AgencyScore, number: int) -> list[OITItem]:
+    """The OIT items of an indicator that carry a score (a missing item is not applicable, as in scoring)."""
+    return [o for o in framework.oit_items if o.indicator == number and score.items.get(o.code) is not None]
+
+
+def item_weight(framework: Framework, score: AgencyScore | None, code: str) -> Fraction:
+    """Share of the total (0–1) that one OIT item carries: its indicator's weight / the indicator's items.
+
+    With a score that has item data the divisor is the number of applicable (scored) items, as in
+    ``scoring.score_oit``; without one it is every item of the indicator in the edition.
+    """
+    item = framework.oit_item(code)
+    items = _applicable_items(framework, score, item.indicator) if score is not None else []
+    count = len(items) or sum(1 for o in framework.oit_items if o.indicator == item.indicator)
+    return indicator_weight(framework, item.indicator) / count
+
+
+# -------------------------------------------------------------------------------------------- the analysis
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    number: int
+    name_th: str
+    name_en: str
+    tool: str
+    score: Fraction | None
+    weight: Fraction  # share of the total (0–1)
+    position: int  # 1-based place in the sorted table
+    weak: bool  # below the edition's pass target
+    previous: Fraction | None = None
+
+    @property
+    def rounded(self) -> Decimal | None:
+        return _r(self.score)
+
+    @property
+    def change(self) -> Fraction | None:
+        if self.score is None or self.previous is None:
+            return None
+        return self.score - self.previous
+
+    @property
+    def change_rounded(self) -> Decimal | None:
+        # the change people read is the difference of the published (rounded) scores
+        if self.score is None or self.previous is None:
+            return None
+        return _r(self.score) - _r(self.previous)  # type: ignore[operator]
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    code: str  # I1, I1.1, E6, O12
+    kind: str  # "question", "sub_item" or "oit"
+    text: str
+    score: Fraction | None
+    sub_items: tuple[ItemResult, ...] = ()
+
+    @property
+    def rounded(self) -> Decimal | None:
+        return _r(self.score)
+
+
+@dataclass(frozen=True)
+class SubIndicatorResult:
+    code: str  # 9.1
+    name_th: str
+    items: tuple[ItemResult, ...]
+
+    @property
+    def score(self) -> Fraction | None:
+        values = [i.score for i in self.items]
+        if not values or any(v is None for v in values):
+            return None
+        return mean(values)  # type: ignore[arg-type]
+
+    @property
+    def rounded(self) -> Decimal | None:
+        return _r(self.score)
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """A weak (or low) indicator broken down into its sub-indicators and items."""
+
+    indicator: IndicatorResult
+    kind: str  # "survey" (questions) or "evidence" (OIT items)
+    sub_indicators: tuple[SubIndicatorResult, ...]  # OIT: grouped items; survey: empty
+    items: tuple[ItemResult, ...]  # every question (with sub-items) or OIT item, in framework order
+    has_item_data: bool
+
+    @property
+    def item_count(self) -> int:
+        return len(self.items)
+
+    @property
+    def note_th(self) -> str:
+        return "" if self.has_item_data else NO_ITEM_DATA_TH
+
+    @property
+    def note_en(self) -> str:
+        return "" if self.has_item_data else NO_ITEM_DATA_EN
+
+    @property
+    def weakest_items(self) -> tuple[ItemResult, ...]:
+        """Items with a score, lowest first (ties in framework order)."""
+        scored = [(i, item) for i, item in enumerate(self.items) if item.score is not None]
+        return tuple(item for _, item in sorted(scored, key=lambda pair: (pair[1].score, pair[0])))
+
+
+@dataclass(frozen=True)
+class PeerPosition:
+    rank: int  # competition rank on the rounded total (1, 2, 2, 4)
+    count: int  # agencies in the peer group, this one included
+    percentile: Fraction  # percentile rank: 100 × (below + ½ × tied, itself included) / count
+
+    @property
+    def percentile_rounded(self) -> Decimal:
+        return rounded(self.percentile)  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    framework_id: str
+    total: Fraction | None
+    level: str | None
+    indicators: tuple[IndicatorResult, ...]  # sorted high → low, ties by number
+    weak: tuple[IndicatorResult, ...]  # below the pass target, lowest first
+    lowest: tuple[IndicatorResult, ...]  # the lowest N, lowest first
+    breakdowns: dict[int, Breakdown]  # for every weak or lowest indicator
+    pass_target: Decimal
+    previous_total: Fraction | None = None
+    previous_level: str | None = None
+    peer: PeerPosition | None = None
+    tools: dict[str, Fraction | None] = field(default_factory=dict)
+
+    @property
+    def total_rounded(self) -> Decimal | None:
+        return _r(self.total)
+
+    @property
+    def total_change_rounded(self) -> Decimal | None:
+        if self.total is None or self.previous_total is None:
+            return None
+        return _r(self.total) - _r(self.previous_total)  # type: ignore[operator]
+
+    @property
+    def highest(self) -> IndicatorResult | None:
+        scored = [i for i in self.indicators if i.score is not None]
+        return scored[0] if scored else None
+
+    @property
+    def lowest_one(self) -> IndicatorResult | None:
+        scored = [i for i in self.indicators if i.score is not None]
+        return scored[-1] if scored else None
+
+    @property
+    def focus(self) -> tuple[IndicatorResult, ...]:
+        """The indicators to discuss: the lowest N plus any other weak one, lowest first."""
+        seen = {i.number for i in self.lowest}
+        extra = [i for i in self.weak if i.number not in seen]
+        return tuple(sorted([*self.lowest, *extra], key=_low_first))
+
+    def indicator(self, number: int) -> IndicatorResult:
+        return next(i for i in self.indicators if i.number == number)
+
+
+def _high_first(result: IndicatorResult) -> tuple:
+    # sort on the published (rounded) value so that equal-looking scores list by number, as a reader expects
+    return (result.score is None, -(result.rounded or 0), result.number)
+
+
+def _low_first(result: IndicatorResult) -> tuple:
+    return (result.score is None, result.rounded or 0, result.number)
+
+
+def peer_position(total: Decimal | Fraction | None, peers: Sequence[Decimal | None]) -> PeerPosition | None:
+    """This agency's place among ``peers``: the rounded totals of the *other* agencies in its peer group."""
+    own = rounded(total) if total is not None else None
+    if own is None:
+        return None
+    others = [rounded(p) for p in peers if p is not None]
+    ranks = competition_ranks([own, *others])
+    count = len(others) + 1
+    below = sum(1 for p in others if p < own)
+    tied = sum(1 for p in others if p == own) + 1
+    percentile = HUNDRED * (below + Fraction(tied, 2)) / count
+    return PeerPosition(rank=ranks[0], count=count, percentile=percentile)  # type: ignore[arg-type]
+
+
+def analyse(framework: Framework, score: AgencyScore, *, previous: AgencyScore | None = None,
+            peers: Sequence[Decimal | None] | None = None, lowest_n: int = 4) -> Analysis:
+    """Analyse one agency's result (see the module docstring).
+
+    ``previous`` is last year's result (matched by indicator number; the edition may differ); ``peers`` are the
+    totals of the other agencies of the peer group (the agency itself excluded); ``lowest_n`` how many of the
+    lowest indicators to break down (the seed discusses 4).
+    """
+    target = framework.pass_target
+    results = []
+    for indicator in framework.indicators:
+        value = score.indicators.get(indicator.number)
+        before = previous.indicators.get(indicator.number) if previous is not None else None
+        results.append(IndicatorResult(
+            number=indicator.number, name_th=indicator.name_th, name_en=indicator.name_en, tool=indicator.tool,
+            score=value, weight=indicator_weight(framework, indicator.number), position=0,
+            weak=value is not None and rounded(value) < target, previous=before))
+    ordered = sorted(results, key=_high_first)
+    ordered = [replace(r, position=i) for i, r in enumerate(ordered, start=1)]
+    low_first = sorted((r for r in ordered if r.score is not None), key=_low_first)
+    weak = tuple(r for r in low_first if r.weak)
+    lowest = tuple(low_first[:max(lowest_n, 0)])
+    breakdowns = {r.number: _breakdown(framework, score, r) for r in (*lowest, *weak)}
+    return Analysis(
+        framework_id=framework.id, total=score.total, level=score.level, indicators=tuple(ordered), weak=weak,
+        lowest=lowest, breakdowns=breakdowns, pass_target=target,
+        previous_total=previous.total if previous is not None else None,
+        previous_level=previous.level if previous is not None else None,
+        peer=peer_position(score.total, peers) if peers is not None else None,
+        tools=dict(score.tools))
+
+
+def _breakdown(framework: Framework, score: AgencyScore, result: IndicatorResult) -> Breakdown:
+    indicator: Indicator = framework.indicator(result.number)
+    if framework.tool(indicator.tool).kind == "evidence":
+        items = tuple(ItemResult(code=o.code, kind="oit", text=o.title, score=score.items.get(o.code))
+                      for o in framework.oit_items if o.indicator == indicator.number)
+        by_code = {o.code: o for o in framework.oit_items}
+        subs = tuple(
+            SubIndicatorResult(code=s.code, name_th=s.name_th,
+                               items=tuple(i for i in items if by_code[i.code].sub_indicator == s.code))
+            for s in indicator.sub_indicators)
+        has_data = any(i.score is not None for i in items)
+        return Breakdown(indicator=result, kind="evidence", sub_indicators=subs, items=items,
+                         has_item_data=has_data)
+    questions = []
+    for q in framework.questions:
+        if q.indicator != indicator.number:
+            continue
+        subs_items = tuple(ItemResult(code=f.code, kind="sub_item", text=f.text, score=score.items.get(f.code))
+                           for f in q.fields) if q.has_sub_items else ()
+        questions.append(ItemResult(code=q.code, kind="question", text=q.text, score=score.items.get(q.code),
+                                    sub_items=subs_items))
+    has_data = any(q.score is not None for q in questions)
+    return Breakdown(indicator=result, kind="survey", sub_indicators=(), items=tuple(questions),
+                     has_item_data=has_data)
+
+
+# ------------------------------------------------------------------------------------------------ what-if
+
+
+@dataclass(frozen=True)
+class Gain:
+    """What one change adds to the total, in points of the total (exact)."""
+
+    kind: str  # "indicator" (raise an indicator) or "oit_item" (pass an OIT item)
+    code: str  # "9" or "O12"
+    indicator: int
+    tool: str
+    title: str
+    current: Fraction  # the score now (0–100)
+    target: Fraction  # the score it is raised to
+    gain: Fraction  # points added to the total
+    weight: Fraction  # share of the total this indicator or item carries (0–1)
+
+    @property
+    def in_agency_hands(self) -> bool:
+        """OIT evidence is published by the agency itself; survey indicators depend on respondents."""
+        return self.kind == "oit_item" or self.tool == "OIT"
+
+    @property
+    def gain_rounded(self) -> Decimal:
+        return rounded(self.gain)  # type: ignore[return-value]
+
+
+def _target_score(framework: Framework, target_level: str | None, target: Decimal | Fraction | None) -> Fraction:
+    if target is not None:
+        return Fraction(target)
+    if target_level is not None:
+        level = next((lv for lv in framework.levels if lv.label == target_level or lv.label_en == target_level),
+                     None)
+        if level is None:
+            known = ", ".join(lv.label for lv in framework.levels)
+            raise ValueError(f"{framework.id}: unknown level '{target_level}' (known: {known})")
+        return Fraction(level.min)
+    return HUNDRED
+
+
+def what_if(framework: Framework, score: AgencyScore, *, target_level: str | None = None,
+            target: Decimal | Fraction | None = None) -> list[Gain]:
+    """Every single change that raises the total, largest gain first (ties: OIT items first, then by code).
+
+    Indicators are raised to 100, or to ``target``, or to the minimum of ``target_level`` (e.g. "AA" → 95);
+    OIT items with a score below 100 are passed (to 100).  An indicator already at or above the target, or an
+    OIT item without a score (not applicable), gives nothing and is left out.
+    """
+    goal = _target_score(framework, target_level, target)
+    gains: list[Gain] = []
+    for indicator in framework.indicators:
+        value = score.indicators.get(indicator.number)
+        if value is None or value >= goal:
+            continue
+        weight = indicator_weight(framework, indicator.number)
+        gains.append(Gain(kind="indicator", code=str(indicator.number), indicator=indicator.number,
+                          tool=indicator.tool, title=indicator.name_th, current=value, target=goal,
+                          gain=weight * (goal - value), weight=weight))
+    for item in framework.oit_items:
+        value = score.items.get(item.code)
+        if value is None or value >= HUNDRED:
+            continue
+        weight = item_weight(framework, score, item.code)
+        gains.append(Gain(kind="oit_item", code=item.code, indicator=item.indicator,
+                          tool=framework.indicator(item.indicator).tool, title=item.title, current=value,
+                          target=HUNDRED, gain=weight * (HUNDRED - value), weight=weight))
+    order = {o.code: i for i, o in enumerate(framework.oit_items)}
+    gains.sort(key=lambda g: (-g.gain, g.kind != "oit_item",
+                              order.get(g.code, -1) if g.kind == "oit_item" else g.indicator))
+    return gains
+
+
+# ------------------------------------------------------------------------------------------ cheapest path
+
+
+@dataclass(frozen=True)
+class Step:
+    order: int
+    kind: str  # "oit_item" or "indicator"
+    code: str
+    indicator: int
+    tool: str
+    title: str
+    from_score: Fraction
+    to_score: Fraction
+    gain: Fraction  # points of the total this step adds
+    total_after: Fraction
+    level_after: str
+    partial: bool  # an indicator raised only as far as needed, not to 100
+
+    @property
+    def total_after_rounded(self) -> Decimal:
+        return rounded(self.total_after)  # type: ignore[return-value]
+
+    @property
+    def to_score_rounded(self) -> Decimal:
+        return rounded(self.to_score)  # type: ignore[return-value]
+
+    @property
+    def gain_rounded(self) -> Decimal:
+        return rounded(self.gain)  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class Plan:
+    current_total: Fraction | None
+    current_level: str | None
+    target: Level | None  # the next level up; None when already at the best level
+    steps: tuple[Step, ...]
+    reached: bool
+
+    @property
+    def current_total_rounded(self) -> Decimal | None:
+        return _r(self.current_total)
+
+    @property
+    def final_total(self) -> Fraction | None:
+        return self.steps[-1].total_after if self.steps else self.current_total
+
+
+def next_level(framework: Framework, level_label: str | None) -> Level | None:
+    """The band just above ``level_label`` (bands are listed best first), or None at the top."""
+    labels = [lv.label for lv in framework.levels]
+    if level_label not in labels:
+        return None
+    index = labels.index(level_label)
+    return framework.levels[index - 1] if index > 0 else None
+
+
+def _reaches(framework: Framework, total: Fraction | None, tools: Mapping[str, Fraction | None],
+             level: Level) -> bool:
+    if total is None or rounded(total) < level.min:
+        return False
+    return all(tools.get(code) is not None and rounded(tools[code]) >= minimum  # type: ignore[operator]
+               for code, minimum in level.tool_min.items())
+
+
+def _short_tools(tools: Mapping[str, Fraction | None], level: Level) -> set[str]:
+    return {code for code, minimum in level.tool_min.items()
+            if tools.get(code) is None or rounded(tools[code]) < minimum}  # type: ignore[operator]
+
+
+def cheapest_path(framework: Framework, score: AgencyScore) -> Plan:
+    """The fewest steps to the next level, as a ranked list with the running total.
+
+    Greedy, largest gain first: OIT items to pass first (fully in the agency's hands), then indicator raises
+    (to 100; the last one only as far as needed, in hundredths).  While a tool is below the next level's
+    per-tool minimum (``tool_min``, e.g. ita-2566 ผ่านดี), only steps that raise such a tool are taken.  OIT
+    indicators with item data are raised through their items, never as a whole.
+    """
+    current_level = score.level
+    target = next_level(framework, current_level)
+    if target is None or score.total is None:
+        return Plan(current_total=score.total, current_level=current_level, target=target, steps=(),
+                    reached=target is None and score.total is not None)
+    indicators = dict(score.indicators)
+    items = {code: value for code, value in score.items.items()
+             if value is not None and code in {o.code for o in framework.oit_items}}
+    with_items = {framework.oit_item(code).indicator for code in items}
+    state = combine(framework, indicators)
+    steps: list[Step] = []
+
+    def rescore(number: int) -> None:
+        values = [items[o.code] for o in framework.oit_items if o.indicator == number and o.code in items]
+        indicators[number] = mean(values)
+
+    while not _reaches(framework, state.total, state.tools, target):
+        short = _short_tools(state.tools, target)
+        candidates = [g for g in what_if(framework, combine(framework, indicators, items=dict(items)))
+                      if not (g.kind == "indicator" and g.indicator in with_items)]
+        if short:
+            candidates = [g for g in candidates if g.tool in short]
+        if not candidates:
+            break
+        item_steps = [g for g in candidates if g.kind == "oit_item"]
+        best = (item_steps or candidates)[0]  # what_if ranks by gain
+        before = state.total
+        partial = False
+        if best.kind == "oit_item":
+            items[best.code] = HUNDRED
+            rescore(best.indicator)
+            to_score = HUNDRED
+        else:
+            to_score = _enough(framework, indicators, best.indicator, target)
+            partial = to_score < HUNDRED
+            indicators[best.indicator] = to_score
+        state = combine(framework, indicators)
+        steps.append(Step(order=len(steps) + 1, kind=best.kind, code=best.code, indicator=best.indicator,
+                          tool=best.tool, title=best.title, from_score=best.current, to_score=to_score,
+                          gain=state.total - before, total_after=state.total,  # type: ignore[operator]
+                          level_after=state.level or "", partial=partial))
+    return Plan(current_total=score.total, current_level=current_level, target=target, steps=tuple(steps),
+                reached=_reaches(framework, state.total, state.tools, target))
+
+
+def _enough(framework: Framework, indicators: dict[int, Fraction | None], number: int, level: Level) -> Fraction:
+    """The lowest score in hundredths (up to 100) for one indicator that reaches ``level``, else 100."""
+    def reaches(value: Fraction) -> bool:
+        trial = combine(framework, {**indicators, number: value})
+        return _reaches(framework, trial.total, trial.tools, level)
+
+    if not reaches(HUNDRED):
+        return HUNDRED
+    current = indicators[number] or Fraction(0)
+    low, high = int(current * 100), 10000  # hundredths; reaches(high) holds
+    while high - low > 1:
+        middle = (low + high) // 2
+        if reaches(Fraction(middle, 100)):
+            high = middle
+        else:
+            low = middle
+    return Fraction(high, 100)
