@@ -46,10 +46,13 @@ class FrameworkDiff:
     changes: list[Change]
     unchanged: int
     settings: list[str]
+    #: (old code, new code) of items that did not change at all
+    kept: list[tuple[str, str]] = field(default_factory=list)
 
     def survivors(self) -> dict[str, list[str]]:
-        """New item code → the old item codes it continues (for carrying evidence and measures over)."""
-        result: dict[str, list[str]] = {}
+        """New item code → the old item codes it continues (for carrying evidence and measures over),
+        unchanged items included."""
+        result: dict[str, list[str]] = {new: [old] for old, new in self.kept}
         for change in self.changes:
             if change.kind not in ("added", "removed"):
                 for new in change.new:
@@ -87,10 +90,9 @@ def diff_frameworks(old: Framework, new: Framework) -> FrameworkDiff:
     unmatched_old = dict(old_entries)
     unmatched_new = dict(new_entries)
     changes: list[Change] = []
-    unchanged = 0
+    kept: list[tuple[str, str]] = []
 
     def pair(old_codes: list[str], new_code: str) -> None:
-        nonlocal unchanged
         olds = [unmatched_old.pop(c) for c in old_codes]
         new_entry = unmatched_new.pop(new_code)
         if len(olds) > 1:
@@ -98,7 +100,7 @@ def diff_frameworks(old: Framework, new: Framework) -> FrameworkDiff:
             return
         kind = _pair_kind(olds[0], new_entry)
         if kind == "unchanged":
-            unchanged += 1
+            kept.append((olds[0].code, new_entry.code))
         else:
             changes.append(Change(kind, olds, [new_entry]))
 
@@ -127,7 +129,7 @@ def diff_frameworks(old: Framework, new: Framework) -> FrameworkDiff:
     changes += [Change("added", [], [e]) for e in unmatched_new.values()]
     order = {c: i for i, c in enumerate([*new_entries, *old_entries])}
     changes.sort(key=lambda ch: order.get((ch.new or ch.old)[0].code, 0))
-    return FrameworkDiff(old.id, new.id, changes, unchanged, _settings(old, new))
+    return FrameworkDiff(old.id, new.id, changes, len(kept), _settings(old, new), kept)
 
 
 def _settings(old: Framework, new: Framework) -> list[str]:

@@ -68,6 +68,9 @@ def cmd_demo(args: argparse.Namespace) -> None:
     _prepare_demo_dir(data, reset=args.reset)
     os.environ["PRONGSAI_DATA"] = str(data)
     os.environ["PRONGSAI_ENV"] = "development"
+    os.environ["PRONGSAI_BASE_URL"] = _url(args.host, args.port).rstrip("/")  # links printed on survey slips
+    # The demo's OIT evidence pages are served by the demo itself, on loopback: let the link checker fetch them.
+    os.environ.setdefault("PRONGSAI_LINKCHECK_ALLOW_LOOPBACK", "1")
     if os.environ.pop("DATABASE_URL", None):
         _say("prongsai demo: DATABASE_URL ignored: the demo always uses its own SQLite database")
     _setup()
@@ -90,6 +93,15 @@ def cmd_demo(args: argparse.Namespace) -> None:
     step("demo data: loading")
     demo.load_demo(sys.stdout)
     files = demo.write_demo_files(data / "files-for-import")
+    from prongsai.web.measures.demo import load_measures_demo
+    from prongsai.web.oit.demo import load_oit_demo
+    from prongsai.web.surveys.demo import load_survey_demo
+
+    step("OIT evidence, committee and measures of สพป.สมุทรสาคร")
+    load_oit_demo(sys.stdout)
+    load_measures_demo(sys.stdout)
+    slips = data / "files-for-import" / "survey-slips.pdf"
+    codes = load_survey_demo(sys.stdout, slips_path=slips)
     step("ready")
 
     url = _url(args.host, args.port)
@@ -103,12 +115,39 @@ def cmd_demo(args: argparse.Namespace) -> None:
     _say("  files for the import story (log in as 'officer', then นำเข้าผลการประเมิน):")
     for path in files.values():
         _say(f"    {path}")
+    _say("  two unused survey codes (IIT, EIT) — open the link on a phone, or print the slips:")
+    for code in codes:
+        _say(f"    {code}  {url}s/{code}")
+    _say(f"    slips: {slips}")
     _say("")
     if args.no_serve:
         return None
-    _say(f"  serving on {url} with waitress (8 threads); press Ctrl+C to stop")
+    _start_task_worker()
+    _say(f"  serving on {url} with waitress (8 threads) and a background task worker; press Ctrl+C to stop")
     _serve(args.host, args.port, threads=8)
     return None
+
+
+def _start_task_worker(interval: float = 3.0) -> None:
+    """Run queued background tasks (OIT link checks, document batches) in a daemon thread, so that a newcomer's
+    single `prongsai demo` process does everything; production runs `prongsai manage db_worker` processes."""
+    import threading
+
+    def loop() -> None:
+        from django.db import close_old_connections
+
+        from prongsai.web.oit.tasks import run_pending_checks
+
+        while True:
+            try:
+                run_pending_checks()
+            except Exception as exc:  # a failing task must not stop the demo; it is recorded on the task
+                _say(f"  task worker: {exc.__class__.__name__}: {exc}")
+            finally:
+                close_old_connections()
+            time.sleep(interval)
+
+    threading.Thread(target=loop, name="prongsai-task-worker", daemon=True).start()
 
 
 def _prepare_demo_dir(data: Path, reset: bool) -> None:
@@ -305,3 +344,26 @@ def register(sub: argparse._SubParsersAction) -> None:
     manage = sub.add_parser("manage", help="Django management commands (migrate, shell, check --deploy …)")
     manage.add_argument("args", nargs=argparse.REMAINDER)
     manage.set_defaults(run=cmd_manage)
+
+    token = sub.add_parser("token", help="issue a bearer token for the JSON API (printed once; only a hash is kept)")
+    token.add_argument("username", metavar="USERNAME")
+    token.add_argument("--name", default="cli", help="a label to recognise the token by")
+    token.set_defaults(run=cmd_token)
+
+    # Features that bring their own commands register them here.
+    from prongsai.web.documents.cli import register as register_documents
+
+    register_documents(sub)
+
+
+def cmd_token(args: argparse.Namespace) -> str:
+    _setup()
+    from django.contrib.auth import get_user_model
+
+    from prongsai.web.api.services import issue_api_token
+
+    user = get_user_model().objects.filter(username=args.username).first()
+    if user is None:
+        raise CommandError(f"no user '{args.username}'")
+    token = issue_api_token(user, user, args.name)
+    return f"{token}\n(use it as 'Authorization: Bearer {token[:6]}…'; it is not shown again)"

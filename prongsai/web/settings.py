@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "prongsai.web.measures",
     "prongsai.web.documents",
     "prongsai.web.api",
+    # listed so that the API docs page serves Swagger UI from the app's own static files (no CDN)
+    "ninja",
     # Background work (link checks, document batches) on Django's tasks framework, backported to 5.2;
     # the database-backed queue needs no extra service: `prongsai manage db_worker` runs a worker.
     "django_tasks",

@@ -1,10 +1,11 @@
 """URL map: one include per feature app, plus login/logout, language switch and the health check."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
 from prongsai.web import views
+from prongsai.web.surveys import views as survey_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,6 +15,8 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("prongsai.web.results.urls")),
     path("rounds/", include("prongsai.web.rounds.urls")),
+    # the short link printed on survey slips and in QR codes: /s/<CODE>
+    re_path(r"^s/(?P<code>[^/]{1,40})/?$", survey_views.start, name="survey_start"),
     path("surveys/", include("prongsai.web.surveys.urls")),
     path("oit/", include("prongsai.web.oit.urls")),
     path("measures/", include("prongsai.web.measures.urls")),

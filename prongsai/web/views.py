@@ -21,11 +21,10 @@ def home(request: HttpRequest) -> HttpResponse:
     if agency is not None and access.can_view_agency(user, agency):
         return redirect("agency_dashboard", code=agency.code)
     if access.has_role(user, Role.ASSESSOR):
-        for name in ("oit_assessor_home", "oit_review_list"):
-            try:
-                return redirect(reverse(name))
-            except NoReverseMatch:
-                continue
+        try:
+            return redirect(reverse("oit_home"))
+        except NoReverseMatch:  # the OIT feature is not installed
+            pass
     if agency is None:
         return redirect("no_agency")
     return redirect("rounds")

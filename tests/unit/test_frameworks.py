@@ -137,6 +137,7 @@ def test_diff_2564_to_2566_finds_merges_moves_additions_and_removals():
     assert {"O10", "O31", "O32", "O33", "O39", "O40", "O41"} <= kinds["added"]
     assert "O34" in kinds["removed"]  # เจตจำนงสุจริตของผู้บริหาร gave way to No Gift items
     assert diff.survivors()["O14"] == ["O13"]  # the work manual moved from O13 to O14
+    assert diff.survivors()["O1"] == ["O1"]  # unchanged items survive too
     assert "O32" not in diff.survivors()  # a reused code with a declared empty lineage is new
     assert any("levels" in note for note in diff.settings)
 

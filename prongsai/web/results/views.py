@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -92,8 +92,10 @@ def agency_dashboard(request: HttpRequest, code: str) -> HttpResponse:
                      and access.can_manage_agency(request.user, agency)}
     result = queries.effective_result(round_, agency) if round_ else None
     framework = _framework(round_) if round_ else None
-    if result is None or framework is None or result.total is None:
+    if result is None or framework is None:
         return render(request, "results/agency_dashboard.html", context)
+    # A computed result may be partial (surveys scored, OIT still under review, or the reverse): show what
+    # exists; total, level and rank wait until every tool has a score.
 
     rank, peers = queries.peer_rank(round_, agency)
     previous = queries.previous_year_results(round_.fiscal_year, agency=agency).get(agency.pk)
@@ -135,7 +137,12 @@ def agency_dashboard(request: HttpRequest, code: str) -> HttpResponse:
                 "n": len(indicators), "target": format_score(target, 0), "weak": len(weak)})
 
     previous_total = _d(previous["total"]) if previous else None
+    try:  # the analysis and what-if planner of the measures feature, when installed
+        analysis_url = reverse("measures_analysis", kwargs={"code": agency.code, "round_id": round_.pk})
+    except NoReverseMatch:
+        analysis_url = None
     context.update({
+        "analysis_url": analysis_url,
         "result": result, "framework": framework, "framework_name": _name(framework),
         "level_label": _level_label(framework, result.level),
         "rank": rank, "peers": peers, "kind_label": AgencyKind(agency.kind).label if agency.kind in AgencyKind.values

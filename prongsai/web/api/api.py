@@ -1,0 +1,281 @@
+"""The read-only JSON API (docs/api.md): agencies, rounds, results and rankings.
+
+Every endpoint needs a caller (bearer token or session; otherwise 401) and asks ``prongsai.web.agencies.access``
+what that caller may see:
+
+- agencies: those in the subtrees of the caller's memberships (``access.agencies_for``); all for a central admin;
+- rounds: every round, for everyone signed in (as on the rounds pages);
+- results: those of agencies in the caller's scope, plus every agency's result of a round whose results are
+  published; all for a central admin.  An office never sees another office's unpublished results.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any, Optional
+
+from django.conf import settings
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest
+from ninja import Field, NinjaAPI, Query, Schema, Swagger
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from prongsai.core.scoring import ranks_within
+from prongsai.web.agencies import access
+from prongsai.web.agencies.models import Agency, AgencyKind, Region
+from prongsai.web.api.auth import AUTH
+from prongsai.web.api.schemas import AgencyOut, ErrorOut, RankingOut, ResultOut, RoundOut
+from prongsai.web.results.models import AgencyResult, ResultSource
+from prongsai.web.rounds.models import AssessmentRound, RoundPhase
+
+CENT = Decimal("0.01")
+
+DESCRIPTION = """Read-only access to Prongsai's agencies, assessment rounds, results and rankings.
+
+Authenticate with `Authorization: Bearer <token>` (tokens are issued by `issue_api_token`) or with the web
+session.  Each caller sees exactly what their roles reach: their agencies' subtrees, plus published results of
+every agency.  Scores are JSON numbers with 2 decimals.  Lists are paginated: `?limit=&offset=`, answer
+`{"items": [...], "count": N}`.  See docs/api.md.
+"""
+
+class API(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        return operation.view_func.__name__  # "round_rankings", not "prongsai_web_api_api_round_rankings"
+
+
+api = API(
+    title="Prongsai API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api",
+    auth=AUTH,
+    # Swagger UI is served from django-ninja's own static files only when "ninja" is an installed app;
+    # otherwise django-ninja would load it from a CDN, so the page is switched off and only the schema is served.
+    docs_url="/docs" if "ninja" in settings.INSTALLED_APPS else None,
+    # no "online validator" badge: it would send the schema's URL to validator.swagger.io
+    docs=Swagger(settings={"validatorUrl": None}),
+)
+
+
+class Pages(LimitOffsetPagination):
+    """``?limit=`` (default 1000, at most 10000) and ``?offset=``; answers ``{"items": [...], "count": N}``."""
+
+    class Input(Schema):
+        limit: int = Field(1000, ge=1, le=10000)
+        offset: int = Field(0, ge=0)
+
+
+class Mapped:
+    """A queryset seen through a conversion, paginated in the database: only the page's rows are converted."""
+
+    def __init__(self, queryset: QuerySet, convert):
+        self.queryset, self.convert = queryset, convert
+
+    def all(self) -> "Mapped":
+        return self
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    __len__ = count
+
+    def __getitem__(self, index: slice) -> list:
+        return [self.convert(row) for row in self.queryset[index]]
+
+
+# --- conversions ------------------------------------------------------------------------------------------
+
+def score(value: Any) -> float | None:
+    """A stored score (Decimal or text with 2 decimals) as a JSON number with 2 decimals (half-up)."""
+    if value is None or value == "":
+        return None
+    return float(Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def _scores(mapping: dict) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in (mapping or {}).items():
+        try:
+            out[str(key)] = score(value) if isinstance(value, (str, int, float, Decimal)) else value
+        except InvalidOperation:
+            out[str(key)] = value
+    return out
+
+
+def agency_out(agency: Agency) -> dict:
+    return {
+        "code": agency.code, "name_th": agency.name_th, "name_en": agency.name_en,
+        "short_name": agency.short_name, "display_name": agency.display_name, "kind": agency.kind,
+        "subkind": agency.subkind, "parent": agency.parent.code if agency.parent_id else None,
+        "province": agency.province, "region": agency.region, "website": agency.website,
+        "is_synthetic": agency.is_synthetic, "is_active": agency.is_active,
+    }
+
+
+def round_out(round_: AssessmentRound) -> dict:
+    return {
+        "id": round_.pk, "framework_id": round_.framework_id, "fiscal_year": round_.fiscal_year,
+        "name_th": round_.name_th, "status": round_.status, "results_published": round_.results_published,
+        "agency_kinds": list(round_.agency_kinds), "opened_at": round_.opened_at, "closed_at": round_.closed_at,
+        "phases": [{"phase": p.phase, "starts_on": p.starts_on, "ends_on": p.ends_on} for p in round_.phases.all()],
+    }
+
+
+def result_out(result: AgencyResult) -> dict:
+    agency, round_ = result.agency, result.round
+    return {
+        "round": round_.pk, "fiscal_year": round_.fiscal_year, "framework_id": round_.framework_id,
+        "agency": agency.code, "agency_name": agency.display_name, "kind": agency.kind, "region": agency.region,
+        "source": result.source, "published": round_.results_published,
+        "total": score(result.total), "level": result.level,
+        "iit": score(result.iit), "eit": score(result.eit), "oit": score(result.oit),
+        "indicators": _scores(result.indicators), "items": _scores(result.items),
+        "respondents": result.respondents or {}, "updated_at": result.updated_at,
+    }
+
+
+# --- what the caller may see ---------------------------------------------------------------------------------
+
+def _user(request: HttpRequest):
+    return request.auth
+
+
+def visible_rounds(user) -> QuerySet[AssessmentRound]:
+    """Every round: a round's framework, year, status and calendar are not confidential."""
+    return AssessmentRound.objects.prefetch_related(Prefetch("phases", queryset=RoundPhase.objects.all()))
+
+
+def visible_results(user) -> QuerySet[AgencyResult]:
+    """Results in the user's scope, plus every result of a round whose results are published."""
+    results = AgencyResult.objects.select_related("agency", "round")
+    if access.is_central_admin(user):
+        return results
+    return results.filter(Q(round__results_published=True) | Q(agency__in=access.agencies_for(user)))
+
+
+def _round(user, round_id: int) -> AssessmentRound:
+    round_ = visible_rounds(user).filter(pk=round_id).first()
+    if round_ is None:
+        raise Http404(f"no round {round_id}")
+    return round_
+
+
+def _agency(code: str) -> Agency:
+    agency = Agency.objects.select_related("parent").filter(code=code).first()
+    if agency is None:
+        raise Http404(f"no agency '{code}'")
+    return agency
+
+
+# --- endpoints -----------------------------------------------------------------------------------------------
+
+ERRORS = {401: ErrorOut, 404: ErrorOut}
+
+
+@api.get("/agencies", response={200: list[AgencyOut], 401: ErrorOut}, url_name="agencies", tags=["agencies"])
+@paginate(Pages)
+def list_agencies(request, kind: Optional[AgencyKind] = None, region: Optional[Region] = None,
+                  parent: Optional[str] = Query(None, description="only the direct children of this agency code"),
+                  q: Optional[str] = Query(None, description="part of the code or name")):
+    """Agencies the caller may see: the subtrees of their memberships (all of them for a central admin)."""
+    agencies = access.agencies_for(_user(request)).select_related("parent").order_by("kind", "code")
+    if kind:
+        agencies = agencies.filter(kind=kind)
+    if region:
+        agencies = agencies.filter(region=region)
+    if parent:
+        agencies = agencies.filter(parent__code=parent)
+    if q:
+        agencies = agencies.filter(Q(code__icontains=q) | Q(name_th__icontains=q) | Q(short_name__icontains=q)
+                                   | Q(name_en__icontains=q))
+    return Mapped(agencies, agency_out)
+
+
+@api.get("/agencies/{code}", response={200: AgencyOut, 403: ErrorOut, **ERRORS}, url_name="agency",
+         tags=["agencies"])
+def get_agency(request, code: str):
+    """One agency; 403 when it is outside the caller's scope."""
+    agency = _agency(code)
+    if not access.can_view_agency(_user(request), agency):
+        raise HttpError(403, "this agency is outside your scope")
+    return agency_out(agency)
+
+
+@api.get("/agencies/{code}/results", response={200: list[ResultOut], **ERRORS}, url_name="agency_results",
+         tags=["results"])
+@paginate(Pages)
+def agency_results(request, code: str):
+    """An agency's results, newest year first: all of them within the caller's scope; otherwise only the
+    results of rounds whose results are published."""
+    agency = _agency(code)
+    results = (visible_results(_user(request)).filter(agency=agency)
+               .order_by("-round__fiscal_year", "round__framework_id", "source"))
+    return Mapped(results, result_out)
+
+
+@api.get("/rounds", response={200: list[RoundOut], 401: ErrorOut}, url_name="rounds", tags=["rounds"])
+@paginate(Pages)
+def list_rounds(request):
+    """Assessment rounds, newest first."""
+    return [round_out(r) for r in visible_rounds(_user(request)).order_by("-fiscal_year", "framework_id")]
+
+
+@api.get("/rounds/{round_id}", response={200: RoundOut, **ERRORS}, url_name="round", tags=["rounds"])
+def get_round(request, round_id: int):
+    return round_out(_round(_user(request), round_id))
+
+
+@api.get("/rounds/{round_id}/results", response={200: list[ResultOut], **ERRORS}, url_name="round_results",
+         tags=["results"])
+@paginate(Pages)
+def round_results(request, round_id: int, kind: Optional[AgencyKind] = None, region: Optional[Region] = None,
+                  source: Optional[ResultSource] = None):
+    """The round's results the caller may see, highest total first: their own scope's, plus every agency's
+    when the round's results are published (all of them for a central admin)."""
+    user = _user(request)
+    round_ = _round(user, round_id)
+    results = visible_results(user).filter(round=round_)
+    if kind:
+        results = results.filter(agency__kind=kind)
+    if region:
+        results = results.filter(agency__region=region)
+    if source:
+        results = results.filter(source=source)
+    results = results.order_by(F("total").desc(nulls_last=True), "agency__code", "source")
+    return Mapped(results, result_out)
+
+
+@api.get("/rounds/{round_id}/rankings", response={200: list[RankingOut], **ERRORS}, url_name="round_rankings",
+         tags=["results"])
+@paginate(Pages)
+def round_rankings(request, round_id: int, kind: Optional[AgencyKind] = None, region: Optional[Region] = None,
+                   source: ResultSource = ResultSource.OFFICIAL):
+    """Competition ranks (1, 2, 2, 4) by total within a peer group: agencies of the same kind, and of the same
+    region when ``region`` is given.
+
+    Ranks are computed over the whole peer group; a non-central caller receives the rows of a round whose
+    results are published, and otherwise only the rows of their own agencies (with their rank in the group).
+    """
+    user = _user(request)
+    round_ = _round(user, round_id)
+    results = (AgencyResult.objects.filter(round=round_, source=source).select_related("agency")
+               .order_by("agency__code"))
+    if kind:
+        results = results.filter(agency__kind=kind)
+    if region:
+        results = results.filter(agency__region=region)
+    results = list(results)
+    ranks = ranks_within([r.total for r in results], [r.agency.kind for r in results])
+    everything = access.is_central_admin(user) or round_.results_published
+    rows = []
+    for result, rank in zip(results, ranks):
+        agency = result.agency
+        if not everything and not access.can_view_agency(user, agency):
+            continue
+        rows.append({
+            "rank": rank, "agency": agency.code, "agency_name": agency.display_name, "kind": agency.kind,
+            "subkind": agency.subkind, "region": agency.region, "province": agency.province,
+            "total": score(result.total), "level": result.level,
+            "iit": score(result.iit), "eit": score(result.eit), "oit": score(result.oit),
+        })
+    rows.sort(key=lambda row: (row["kind"], row["rank"] is None, row["rank"] or 0, row["agency"]))
+    return rows

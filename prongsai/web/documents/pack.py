@@ -1,0 +1,387 @@
+"""From the database to the pure document layer (``prongsai.documents``): gather one agency's pack, render it.
+
+``gather`` reads everything the five documents need for one agency and one working round (a fixed number of
+queries); ``render`` hands it to the context builders and renderers of ``prongsai.documents`` and returns the
+bytes (DOCX, PDF and the evidence-pack ZIP).  Nothing here writes to the database: the services store the
+outputs, the CLI writes them to a folder.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from prongsai.web.agencies.models import Agency, Membership, Role
+from prongsai.web.documents.models import DocumentKind
+from prongsai.web.rounds.models import AssessmentRound
+
+
+class PackError(Exception):
+    """The pack cannot be made (no result to analyse, …): a message for the user."""
+
+
+@dataclass
+class Output:
+    kind: str
+    fmt: str
+    name: str
+    data: bytes
+
+
+@dataclass
+class RenderedPack:
+    outputs: list[Output]
+    zip: bytes | None = None
+    zip_name: str = ""
+
+
+@dataclass
+class PackData:
+    round: AssessmentRound
+    agency: Agency
+    analysed_round: AssessmentRound | None
+    analysis: Any  # measures.analysis.AgencyAnalysis or None
+    committee: Any
+    members: list
+    measures: list
+    responsible: dict[int, list]
+    details: Any
+    ita_unit: Any
+    director: Membership | None
+    officer: Membership | None
+    notes: dict[int, str] = field(default_factory=dict)
+
+
+def gather(round_: AssessmentRound, agency: Agency) -> PackData:
+    from django.db.models import Prefetch
+
+    from prongsai.web.documents.models import DocumentDetails
+    from prongsai.web.measures import analysis as analysis_view
+    from prongsai.web.measures import services as measure_services
+    from prongsai.web.measures.models import Committee, Measure, MeasureAction, ProgressReport
+
+    analysed = analysis_view.analysed_round(round_)
+    analysis = analysis_view.build(analysed, agency) if analysed is not None else None
+    committee = Committee.objects.filter(round=round_, agency=agency).first()
+    members = list(committee.members.select_related("person", "unit")) if committee else []
+    measures = list(Measure.objects.filter(round=round_, agency=agency).prefetch_related(
+        "units", Prefetch("actions", MeasureAction.objects.select_related("unit")),
+        Prefetch("reports", ProgressReport.objects.select_related("unit").prefetch_related("files"))))
+    all_units = list(agency.units.order_by("order", "name_th"))
+    responsible = {m.pk: (all_units if m.all_units else measure_services.responsible_units(m)) for m in measures}
+    details = (DocumentDetails.objects.filter(round=round_, agency=agency)
+               .select_related("memo_unit", "author", "signer").first())
+    memberships = list(Membership.objects.filter(agency=agency, role__in=[Role.DIRECTOR, Role.AGENCY_ADMIN])
+                       .select_related("user__person", "unit").order_by("pk"))
+    director = next((m for m in memberships if m.role == Role.DIRECTOR), None)
+    officer = next((m for m in memberships if m.role == Role.AGENCY_ADMIN), None)
+    return PackData(round=round_, agency=agency, analysed_round=analysed, analysis=analysis, committee=committee,
+                    members=members, measures=measures, responsible=responsible, details=details,
+                    ita_unit=measure_services.ita_unit(agency), director=director, officer=officer,
+                    notes={r.number: r.note for r in analysis.indicators} if analysis else {})
+
+
+def readiness(round_: AssessmentRound, agency: Agency) -> list[str]:
+    """What is still missing before the pack is ready to sign (shown on the pack page; generation still works)."""
+    from prongsai.web.documents.models import DocumentDetails
+    from prongsai.web.measures import analysis as analysis_view
+    from prongsai.web.measures.models import Committee, Measure
+
+    problems = []
+    analysed = analysis_view.analysed_round(round_)
+    if analysed is None:
+        problems.append(f"ไม่มีรอบการประเมินปีงบประมาณ {round_.fiscal_year - 1} ให้วิเคราะห์")
+    else:
+        from prongsai.web.results import queries
+
+        result = queries.effective_result(analysed, agency)
+        if result is None or result.total is None:
+            problems.append(f"ยังไม่มีผลการประเมินปี {analysed.fiscal_year} ของหน่วยงาน")
+    committee = Committee.objects.filter(round=round_, agency=agency).first()
+    if committee is None or not committee.members.exists():
+        problems.append("ยังไม่ได้กำหนดคณะกรรมการ")
+    elif not committee.order_number:
+        problems.append("ยังไม่ได้ระบุเลขที่คำสั่ง")
+    if not Measure.objects.filter(round=round_, agency=agency).exists():
+        problems.append("ยังไม่มีมาตรการ")
+    details = DocumentDetails.objects.filter(round=round_, agency=agency).first()
+    if details is None or details.signer_id is None:
+        problems.append("ยังไม่ได้ระบุผู้ลงนาม")
+    return problems
+
+
+# ------------------------------------------------------------------------------------ the pure input
+
+KIND_TH = {"esa": "สำนักงานเขตพื้นที่การศึกษา", "school": "สถานศึกษา", "central": "หน่วยงาน",
+           "general": "หน่วยงานภาครัฐ"}
+ALL_UNITS_TH = "ทุกกลุ่ม/หน่วย"
+
+
+def _person(ctx, person, position: str = ""):
+    """A ``agencies.Person`` as the documents print it: "นางอลินดา กิตติทรงภพ" and its position (lines)."""
+    if person is None:
+        return None
+    name = f"{person.title_th}{person.full_name_th}".strip()
+    return ctx.Person(name=name, position=(position or person.position_th or "").strip())
+
+
+def _membership_person(ctx, membership):
+    if membership is None:
+        return None
+    person = getattr(membership.user, "person", None)
+    return _person(ctx, person, membership.position_th) if person is not None else None
+
+
+def to_pack_input(data: PackData):
+    """The pure ``prongsai.documents.context.PackInput`` of one agency's pack."""
+    from prongsai.documents import context as ctx
+
+    if data.analysis is None:
+        year = data.round.fiscal_year - 1
+        raise PackError(f"{data.agency.display_name}: no result of fiscal year {year} to analyse "
+                        f"(import it first)")
+    agency, details = data.agency, data.details
+    parent = agency.parent if agency.parent_id else None
+    unit = (details.memo_unit if details and details.memo_unit_id else None) or data.ita_unit
+    # "ศธ 04152/" (number left blank for the registry) or "ศธ 04152/123": prefix up to the last "/"
+    memo_ref = (details.memo_number if details else "").strip()
+    memo_prefix, _, memo_no = memo_ref.rpartition("/")
+    memo_prefix = memo_prefix + "/" if memo_prefix else ""
+    if not memo_prefix:
+        memo_prefix, memo_no = "", memo_ref
+    website = (agency.website or "").removeprefix("https://").removeprefix("http://").rstrip("/")
+    info = ctx.AgencyInfo(
+        name_th=agency.name_th, short_name=agency.short_name, unit=unit.name_th if unit else "",
+        phone=ctx.th(details.phone) if details and details.phone else "",
+        doc_prefix=memo_prefix,
+        website=website, parent_name=parent.name_th if parent else "", parent_short=parent.short_name if parent else "",
+        kind_th=KIND_TH.get(agency.kind, "หน่วยงานภาครัฐ"),
+        rank_scope_th="ของประเทศ" if agency.kind == "esa" else "ในกลุ่มเดียวกัน")
+
+    signer = None
+    if details and details.signer_id:
+        signer = _person(ctx, details.signer, details.signer_position)
+    signer = signer or _membership_person(ctx, data.director) or ctx.Person(name="", position=f"ผู้อำนวยการ{agency.name_th}")
+    author = _person(ctx, details.author) if details and details.author_id else _membership_person(ctx, data.officer)
+
+    committee = []
+    for m in data.members:
+        role = m.get_role_display()
+        if m.person_id:
+            committee.append(ctx.CommitteeMember(role=role, person=ctx.Person(
+                name=f"{m.person.title_th}{m.person.full_name_th}".strip(),
+                position=m.position_th or m.person.position_th)))
+        else:
+            committee.append(ctx.CommitteeMember(role=role, title=m.position_th))
+
+    measures, progress = [], []
+    for m in data.measures:
+        action_units = {a.unit.name_th for a in m.actions.all() if a.unit_id}
+        if m.all_units:
+            units = (ALL_UNITS_TH,)
+        else:
+            units = tuple(u.name_th for u in m.units.all() if u.name_th not in action_units)
+        indicators = tuple(int(t) for t in m.targets if str(t).isdigit())
+        items = tuple(t for t in m.targets if not str(t).isdigit())
+        key = str(m.pk)
+        measures.append(ctx.Measure(
+            area=m.title, purpose=m.purpose, units=units, indicators=indicators, items=items,
+            start=m.starts_on, end=m.ends_on, key=key,
+            actions=tuple(ctx.MeasureAction(a.text, (a.unit.name_th,) if a.unit_id else ()) for a in m.actions.all())))
+        # every unit that reported is named; words several units reported alike are printed once
+        seen: set[tuple[int, str]] = set()
+        for r in sorted(m.reports.all(), key=lambda r: (r.period, r.unit.order, r.unit.name_th)):
+            text = r.text.strip()
+            first = (r.period, text) not in seen
+            seen.add((r.period, text))
+            lines = [line.strip().removeprefix("- ").strip() for line in text.splitlines() if line.strip()]
+            multi = first and len(lines) > 1  # a list of what was done: one printed line each
+            progress.append(ctx.ProgressReport(
+                measure=key, period=r.period, text=text if first and not multi else "",
+                done=tuple(lines) if multi else (), links=tuple(r.links) if first else (),
+                unit=r.unit.name_th, reported_on=r.submitted_at.date()))
+        if m.outcome:
+            progress.append(ctx.ProgressReport(measure=key, period=12, text=m.outcome))
+
+    a = data.analysis
+    committee_obj = data.committee
+    return ctx.PackInput(
+        agency=info, framework=data.round.framework, year=data.round.fiscal_year, analysis=a.core,
+        analysed_year=data.analysed_round.fiscal_year, signer=signer, committee=committee, measures=measures,
+        progress=progress, memo_author=author,
+        duties=tuple(committee_obj.duties) if committee_obj and committee_obj.duties else ctx.DEFAULT_DUTIES,
+        narratives={n: t for n, t in data.notes.items() if t}, gains=tuple(a.indicator_gains_core),
+        plan=a.plan, memo_date=details.memo_date if details else None,
+        memo_number=memo_no,
+        order_date=committee_obj.order_date if committee_obj else None,
+        order_number=committee_obj.order_number if committee_obj else "",
+        announcement_date=details.announcement_date if details else None,
+        report_date=(details.announcement_date or details.memo_date) if details else None,
+        implementation_date=details.report_date if details else None,
+        reporter=author, rank=a.rank)
+
+
+# ------------------------------------------------------------------------------------ the document layer
+
+#: the placeholders (``{{ c.<name> }}`` …) an agency template must keep, per document: the substance of each
+#: document; everything else (captions, headings, the emblem) may be reworded or dropped
+ESSENTIAL = {
+    "memo": ("number", "subject", "to", "sections"),
+    "order": ("heading", "number", "subject", "members", "duties", "date_line", "signature"),
+    "announcement": ("heading", "subject", "areas", "closing", "date_line", "signature"),
+    "analysis": ("title", "rows", "total", "details"),
+    "implementation": ("title", "areas"),
+}
+
+
+def _template_keys(data: bytes) -> set[str]:
+    """The ``c.<name>`` keys a DOCX template uses (body, headers and footers), after docxtpl's tag clean-up."""
+    import jinja2
+    from docxtpl import DocxTemplate
+    from jinja2 import nodes
+
+    template = DocxTemplate(io.BytesIO(data))
+    template.init_docx()
+    sources = [template.get_xml()]
+    for part in (*template.docx.sections,):
+        for hf in (part.header, part.footer):
+            try:
+                sources.append(hf._element.xml)
+            except AttributeError:  # pragma: no cover - python-docx without that part
+                pass
+    keys: set[str] = set()
+    for xml in sources:
+        try:
+            tree = jinja2.Environment().parse(template.patch_xml(xml))
+        except jinja2.TemplateSyntaxError as exc:
+            raise PackError(f"the template's tags are broken (line {exc.lineno}: {exc.message})") from None
+        keys |= {n.attr for n in tree.find_all(nodes.Getattr) if isinstance(n.node, nodes.Name) and n.node.name == "c"}
+    return keys
+
+
+def placeholders(kind: str) -> list[str]:
+    """The placeholders an agency template of ``kind`` must keep (those of ours that carry the substance)."""
+    try:
+        ours = _template_keys(default_template(kind))
+    except (PackError, FileNotFoundError, ValueError):
+        return []
+    return [f"c.{k}" for k in ESSENTIAL.get(kind, ()) if k in ours]
+
+
+def template_placeholders(kind: str, data: bytes) -> tuple[list[str], list[str]]:
+    """(found, missing) placeholders of an uploaded DOCX template; a broken template raises ``ValidationError``."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        keys = _template_keys(data)
+    except PackError as exc:
+        raise ValidationError(str(exc)) from None
+    except Exception as exc:  # noqa: BLE001 - any unreadable package
+        raise ValidationError(f"the template cannot be read: {exc}") from None
+    needed = placeholders(kind)
+    found = sorted(f"c.{k}" for k in keys)
+    return found, [p for p in needed if p[2:] not in keys]
+
+
+def default_template(kind: str) -> bytes:
+    """Our DOCX template of ``kind`` (what an agency downloads, edits in Word and uploads)."""
+    from prongsai.documents.render_docx import template_path
+
+    return template_path(kind).read_bytes()
+
+
+def file_prefix(agency: Agency, round_: AssessmentRound) -> str:
+    """ASCII file names: ESA-SKN-2563-1-memo.docx …"""
+    import re
+
+    code = re.sub(r"[^A-Za-z0-9._-]+", "-", agency.code).strip("-") or f"agency{agency.pk}"
+    return f"{code}-{round_.fiscal_year}-"
+
+
+def render(round_: AssessmentRound, agency: Agency, kinds: Sequence[str] | None, templates: dict,
+           with_zip: bool = True, use_agency_templates: bool = False) -> RenderedPack:
+    """Render the pack's documents (DOCX and PDF) and, with ``with_zip``, the evidence-pack ZIP (the documents
+    plus the files the units attached to their progress reports).
+
+    ``templates`` maps a kind to an agency template (a stored ``FieldFile``, a path, or bytes);
+    ``use_agency_templates`` looks them up in the database instead (the CLI).
+    """
+    import tempfile
+
+    from prongsai.documents import context as ctx
+    from prongsai.documents import pack_file_name, render_pack
+
+    wanted = [k for k in DocumentKind.values if k in set(kinds or DocumentKind.values)]
+    data = gather(round_, agency)
+    contexts = ctx.pack_context(to_pack_input(data))
+    if use_agency_templates:
+        from prongsai.web.documents.models import DocumentTemplate
+
+        templates = {t.kind: t.file for t in DocumentTemplate.objects.filter(agency=agency, kind__in=wanted)}
+    prefix = file_prefix(agency, round_)
+    with tempfile.TemporaryDirectory(prefix="prongsai-pack-") as tmp:
+        folder = Path(tmp)
+        docx_templates = {}
+        for kind, source in (templates or {}).items():
+            path = folder / f"template-{kind}.docx"
+            if isinstance(source, (bytes, bytearray)):
+                path.write_bytes(source)
+            elif isinstance(source, (str, Path)):
+                path = Path(source)
+            else:
+                with source.open("rb") as handle:
+                    path.write_bytes(handle.read())
+            docx_templates[kind] = path
+        try:
+            paths = render_pack(contexts, folder / "out", documents=wanted, docx_templates=docx_templates,
+                                prefix=prefix)
+        except Exception as exc:  # a broken agency template fails here: name it
+            if docx_templates:
+                raise PackError(f"cannot render with the agency's template: {type(exc).__name__}: {exc}") from exc
+            raise
+        outputs = []
+        for path in paths:
+            kind = next(k for k in wanted if path.name == pack_file_name(k, path.suffix[1:], prefix))
+            outputs.append(Output(kind=kind, fmt=path.suffix[1:], name=path.name, data=path.read_bytes()))
+    result = RenderedPack(outputs=outputs)
+    if with_zip:
+        result.zip_name = f"{prefix}evidence-pack.zip"
+        result.zip = _zip(outputs, data)
+    return result
+
+
+def _zip(outputs: list[Output], data: PackData) -> bytes:
+    """The evidence pack: the documents, then the units' files under evidence/<measure>-<months>m/."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for out in outputs:  # PDF and DOCX are compressed already
+            archive.writestr(zipfile.ZipInfo(out.name, date_time=_zip_time(data)), out.data,
+                             compress_type=zipfile.ZIP_STORED)
+        seen: set[str] = set()
+        for measure in data.measures:
+            for report in measure.reports.all():
+                for f in report.files.all():
+                    name = f"evidence/{measure.order:02d}-{report.period}m/{report.unit.name_th}/{f.name}"
+                    if name in seen:
+                        name = f"{name.rsplit('.', 1)[0]}-{f.pk}.{name.rsplit('.', 1)[-1]}"
+                    seen.add(name)
+                    try:
+                        with f.file.open("rb") as handle:
+                            content = handle.read()
+                    except FileNotFoundError:
+                        continue
+                    archive.writestr(zipfile.ZipInfo(name, date_time=_zip_time(data)), content,
+                                     compress_type=zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+def _zip_time(data: PackData) -> tuple:
+    from django.utils import timezone
+
+    now = timezone.localtime()
+    return (now.year, now.month, now.day, now.hour, now.minute, now.second)

@@ -1,0 +1,267 @@
+"""Every write of the documents app: the pack's header facts, agency templates, generated outputs, batches.
+
+Each function validates, checks rights, writes in one transaction and records an audit entry.  Rendering is done
+by ``prongsai.documents`` (pure: context builders and DOCX/PDF renderers); ``prongsai.web.documents.pack`` gathers
+the database rows it needs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from prongsai.web.agencies import access
+from prongsai.web.agencies.models import Agency, Person, Unit
+from prongsai.web.audit.services import record
+from prongsai.web.documents import pack
+from prongsai.web.documents.models import (
+    PACK_KIND,
+    DocumentBatch,
+    DocumentDetails,
+    DocumentKind,
+    DocumentTemplate,
+    GeneratedDocument,
+    OutputFormat,
+)
+from prongsai.web.measures import permissions
+from prongsai.web.rounds.models import AssessmentRound
+
+MAX_TEMPLATE = 5 * 1024 * 1024
+
+
+def can_view_documents(user, agency: Agency) -> bool:
+    """The pack is for the agency's ITA officer, director and read-only members, and central admins."""
+    return permissions.can_view_analysis(user, agency)
+
+
+def _require_manage(actor, agency: Agency) -> None:
+    if not permissions.can_manage(actor, agency):
+        raise PermissionDenied
+
+
+# ------------------------------------------------------------------------------------------------- details
+
+
+def details_for(round_: AssessmentRound, agency: Agency) -> DocumentDetails | None:
+    return (DocumentDetails.objects.filter(round=round_, agency=agency)
+            .select_related("memo_unit", "author", "signer").first())
+
+
+def save_details(actor, round_: AssessmentRound, agency: Agency, *, memo_unit: Unit | None = None, phone: str = "",
+                 memo_number: str = "", memo_date: date | None = None, announcement_date: date | None = None,
+                 report_date: date | None = None, author: Person | None = None, signer: Person | None = None,
+                 signer_position: str = "") -> DocumentDetails:
+    _require_manage(actor, agency)
+    if memo_unit is not None and memo_unit.agency_id != agency.pk:
+        raise ValidationError("the memo's unit belongs to another agency")
+    values = {"memo_unit": memo_unit, "phone": phone.strip()[:100], "memo_number": memo_number.strip()[:64],
+              "memo_date": memo_date, "announcement_date": announcement_date, "report_date": report_date,
+              "author": author, "signer": signer, "signer_position": signer_position.strip()[:255]}
+    with transaction.atomic():
+        details, _ = DocumentDetails.objects.select_for_update().get_or_create(round=round_, agency=agency)
+        before = {k: str(getattr(details, k) or "") for k in values}
+        for key, value in values.items():
+            setattr(details, key, value)
+        details.updated_by = actor if actor.is_authenticated else None
+        details.save()
+        after = {k: str(v or "") for k, v in values.items()}
+        record(actor, "save_document_details", f"{agency}: document details for {round_.fiscal_year}",
+               agency=agency, obj=details, changes={k: [before[k], after[k]] for k in after if before[k] != after[k]})
+    return details
+
+
+# ----------------------------------------------------------------------------------------------- templates
+
+
+def template_for(agency: Agency, kind: str) -> DocumentTemplate | None:
+    return DocumentTemplate.objects.filter(agency=agency, kind=kind).first()
+
+
+def check_template(kind: str, data: bytes) -> list[str]:
+    """Refuse what is not a DOCX holding the placeholders the document needs; returns the placeholders found."""
+    if kind not in DocumentKind.values:
+        raise ValidationError(f"unknown document '{kind}'")
+    if len(data) > MAX_TEMPLATE:
+        raise ValidationError(f"the template is larger than {MAX_TEMPLATE // (1024 * 1024)} MB")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = set(z.namelist())
+            if "word/document.xml" not in names or "[Content_Types].xml" not in names:
+                raise ValidationError("not a Word document (.docx): word/document.xml is missing")
+    except zipfile.BadZipFile:
+        raise ValidationError("not a Word document (.docx): the file is not a DOCX package") from None
+    found, missing = pack.template_placeholders(kind, data)
+    if missing:
+        names = ", ".join(f"{{{{ {m} }}}}" for m in missing)
+        raise ValidationError(f"the template lacks the placeholder(s) {names} that this document needs")
+    return found
+
+
+def upload_template(actor, agency: Agency, kind: str, name: str, data: bytes) -> DocumentTemplate:
+    _require_manage(actor, agency)
+    if not name.lower().endswith(".docx"):
+        raise ValidationError("upload a .docx file (Word 2007 or later)")
+    check_template(kind, data)
+    digest = hashlib.sha256(data).hexdigest()
+    with transaction.atomic():
+        template = DocumentTemplate.objects.select_for_update().filter(agency=agency, kind=kind).first()
+        before = template.sha256 if template else ""
+        old_file = template.file.name if template else ""
+        if template is None:
+            template = DocumentTemplate(agency=agency, kind=kind)
+        template.original_name = name.rsplit("/", 1)[-1][:255]
+        template.sha256 = digest
+        template.uploaded_by = actor if actor.is_authenticated else None
+        template.file.save(f"{kind}.docx", ContentFile(data), save=False)
+        template.save()
+        if old_file and old_file != template.file.name:
+            template.file.storage.delete(old_file)
+        record(actor, "upload_document_template", f"{agency}: template for {kind} ({template.original_name})",
+               agency=agency, obj=template, changes={"kind": kind, "sha256": [before, digest]})
+    return template
+
+
+def delete_template(actor, agency: Agency, kind: str) -> None:
+    _require_manage(actor, agency)
+    template = template_for(agency, kind)
+    if template is None:
+        return
+    with transaction.atomic():
+        record(actor, "delete_document_template", f"{agency}: back to the default template for {kind}",
+               agency=agency, obj=template, changes={"kind": kind, "sha256": template.sha256})
+        template.file.delete(save=False)
+        template.delete()
+
+
+# ---------------------------------------------------------------------------------------------- generation
+
+
+def _store(actor, round_: AssessmentRound, agency: Agency, kind: str, fmt: str, name: str, data: bytes,
+           template: DocumentTemplate | None = None, batch: DocumentBatch | None = None) -> GeneratedDocument:
+    doc = GeneratedDocument(round=round_, agency=agency, kind=kind, fmt=fmt, name=name,
+                            sha256=hashlib.sha256(data).hexdigest(), size=len(data), template=template, batch=batch,
+                            created_by=actor if getattr(actor, "is_authenticated", False) else None)
+    doc.file.save(name, ContentFile(data), save=False)
+    doc.save()
+    return doc
+
+
+@dataclass
+class PackResult:
+    documents: list[GeneratedDocument]
+    zip: GeneratedDocument | None
+    seconds: float = 0.0
+
+
+def generate_pack(actor, round_: AssessmentRound, agency: Agency, *, kinds: Sequence[str] | None = None,
+                  with_zip: bool = True, batch: DocumentBatch | None = None, check_rights: bool = True) -> PackResult:
+    """Render every document (DOCX and PDF) of the pack and, with ``with_zip``, the evidence-pack ZIP; store them.
+
+    ``check_rights=False`` is for the task worker, which runs a batch a central admin was allowed to start.
+    """
+    import time
+
+    if check_rights:
+        _require_manage(actor, agency)
+    started = time.perf_counter()
+    kinds = list(kinds or DocumentKind.values)
+    unknown = set(kinds) - set(DocumentKind.values)
+    if unknown:
+        raise ValidationError(f"unknown document(s): {', '.join(sorted(unknown))}")
+    templates = {t.kind: t for t in DocumentTemplate.objects.filter(agency=agency, kind__in=kinds)}
+    rendered = pack.render(round_, agency, kinds, {k: t.file for k, t in templates.items()}, with_zip=with_zip)
+    with transaction.atomic():
+        stored = [_store(actor, round_, agency, out.kind, out.fmt, out.name, out.data, templates.get(out.kind), batch)
+                  for out in rendered.outputs]
+        archive = None
+        if with_zip and rendered.zip is not None:
+            archive = _store(actor, round_, agency, PACK_KIND, OutputFormat.ZIP, rendered.zip_name, rendered.zip,
+                             batch=batch)
+        record(actor, "generate_documents",
+               f"{agency}: {len(stored)} document(s) for {round_.fiscal_year}" + (" and the evidence pack" if archive
+                                                                                  else ""),
+               agency=agency, obj=archive or (stored[0] if stored else None),
+               changes={"kinds": kinds, "files": {d.name: d.sha256 for d in stored + ([archive] if archive else [])},
+                        "batch": batch.pk if batch else None})
+    return PackResult(stored, archive, time.perf_counter() - started)
+
+
+def latest_outputs(round_: AssessmentRound, agency: Agency) -> dict[tuple[str, str], GeneratedDocument]:
+    """The newest stored output per (kind, format)."""
+    latest: dict[tuple[str, str], GeneratedDocument] = {}
+    for doc in GeneratedDocument.objects.filter(round=round_, agency=agency).order_by("-created_at", "-pk"):
+        latest.setdefault((doc.kind, doc.fmt), doc)
+    return latest
+
+
+def can_download(user, doc: GeneratedDocument) -> bool:
+    return can_view_documents(user, doc.agency)
+
+
+# ------------------------------------------------------------------------------------------------- batches
+
+
+def batch_agencies(round_: AssessmentRound, codes: Iterable[str] | None = None) -> list[Agency]:
+    """The agencies a batch covers: those the round assesses that have a result to analyse (or the given codes)."""
+    from prongsai.web.measures.analysis import analysed_round
+    from prongsai.web.results.models import AgencyResult
+
+    kinds = round_.framework.agency_types
+    query = Agency.objects.filter(kind__in=kinds, is_active=True)
+    if codes:
+        wanted = [c.strip() for c in codes if c and c.strip()]
+        query = query.filter(code__in=wanted)
+    else:
+        analysed = analysed_round(round_)
+        if analysed is not None:
+            query = query.filter(pk__in=AgencyResult.objects.filter(round=analysed).values("agency_id"))
+    return list(query.order_by("code"))
+
+
+def start_batch(actor, round_: AssessmentRound, agencies: Sequence[Agency]) -> DocumentBatch:
+    """Queue one pack per agency on the task queue (central admins only); the DB worker runs them."""
+    if not access.is_central_admin(actor):
+        raise PermissionDenied
+    if not agencies:
+        raise ValidationError("no agency to generate documents for")
+    from prongsai.web.documents.tasks import generate_agency_pack
+
+    with transaction.atomic():
+        batch = DocumentBatch.objects.create(round=round_, created_by=actor if actor.is_authenticated else None,
+                                             total=len(agencies))
+        record(actor, "start_document_batch", f"document batch of {len(agencies)} agencies for {round_.name_th}",
+               obj=batch, changes={"round": round_.pk, "agencies": len(agencies)})
+        pairs = [(batch.pk, a.pk) for a in agencies]
+        transaction.on_commit(lambda: [generate_agency_pack.enqueue(b, a) for b, a in pairs])
+    return batch
+
+
+def run_batch_item(batch_id: int, agency_id: int) -> str:
+    """One agency of a batch (called by the task): render, store, count; a failure is recorded, not raised."""
+    batch = DocumentBatch.objects.select_related("round", "created_by").get(pk=batch_id)
+    agency = Agency.objects.get(pk=agency_id)
+    try:
+        generate_pack(batch.created_by, batch.round, agency, batch=batch, check_rights=False)
+    except Exception as exc:  # noqa: BLE001 - one agency's failure must not stop the batch
+        with transaction.atomic():
+            b = DocumentBatch.objects.select_for_update().get(pk=batch_id)
+            b.failed += 1
+            b.errors = {**b.errors, agency.code: f"{type(exc).__name__}: {exc}"[:500]}
+            if b.done + b.failed >= b.total:
+                b.finished_at = timezone.now()
+            b.save()
+        return f"failed: {agency.code}: {exc}"
+    DocumentBatch.objects.filter(pk=batch_id).update(done=F("done") + 1)
+    DocumentBatch.objects.filter(pk=batch_id, finished_at__isnull=True, done__gte=F("total") - F("failed")).update(
+        finished_at=timezone.now())
+    return f"done: {agency.code}"

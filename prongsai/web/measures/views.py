@@ -1,0 +1,486 @@
+"""Pages of the analysis, the committee, the measures and the units' progress reports.
+
+Views parse, ask ``measures.permissions``, call one service for a change, and render.  They never write models.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from prongsai.web.agencies.models import Agency
+from prongsai.web.measures import analysis as analysis_view
+from prongsai.web.measures import permissions, services
+from prongsai.web.measures.forms import (
+    PERIODS,
+    ActionFormSet,
+    CommitteeForm,
+    MeasureForm,
+    MemberForm,
+    NoteForm,
+    ProgressForm,
+    StatusForm,
+)
+from prongsai.web.measures.models import (
+    CommitteeMember,
+    Measure,
+    MeasureAction,
+    MeasureStatus,
+    ProgressFile,
+    ProgressReport,
+    ReportPeriod,
+)
+from prongsai.web.rounds.models import AssessmentRound
+
+
+def _agency_round(code: str, round_id: int) -> tuple[Agency, AssessmentRound]:
+    return get_object_or_404(Agency, code=code), get_object_or_404(AssessmentRound, pk=round_id)
+
+
+def _error(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _nav(agency: Agency, round_: AssessmentRound, user, current: str) -> dict:
+    """The workspace tabs shared by the pages of one agency × working round."""
+    analysed = analysis_view.analysed_round(round_)
+    return {"agency": agency, "round": round_, "analysed_round": analysed, "tab": current,
+            "can_manage": permissions.can_manage(user, agency),
+            "can_view_analysis": permissions.can_view_analysis(user, agency)}
+
+
+# ----------------------------------------------------------------------------------------------- index
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest, code: str) -> HttpResponse:
+    """The agency's measures workspace of the latest round (open first)."""
+    agency = get_object_or_404(Agency, code=code)
+    if not permissions.can_view_measures(request.user, agency):
+        raise PermissionDenied
+    rounds = [r for r in AssessmentRound.objects.order_by("-fiscal_year", "-pk")
+              if (fw := analysis_view.framework_of(r)) is not None and agency.kind in fw.agency_types]
+    if not rounds:
+        return render(request, "measures/no_round.html", {"agency": agency})
+    current = next((r for r in rounds if r.status == "open"), rounds[0])
+    return redirect("measures_list", code=agency.code, round_id=current.pk)
+
+
+# -------------------------------------------------------------------------------------------- analysis
+
+
+@login_required
+@require_GET
+def analysis(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
+    """The analysis of the agency's result in round ``round_id`` (the analysed round, e.g. 2562)."""
+    agency, round_ = _agency_round(code, round_id)
+    if not permissions.can_view_analysis(request.user, agency):
+        raise PermissionDenied
+    try:
+        lowest_n = max(1, min(10, int(request.GET.get("n", analysis_view.DEFAULT_LOWEST))))
+    except ValueError:
+        lowest_n = analysis_view.DEFAULT_LOWEST
+    data = analysis_view.build(round_, agency, lowest_n=lowest_n)
+    working = analysis_view.working_round(round_)
+    can_manage = permissions.can_manage(request.user, agency)
+    context = {"agency": agency, "round": round_, "a": data, "lowest_n": lowest_n, "working_round": working,
+               "can_manage": can_manage, "chart": _chart(data) if data else None}
+    return render(request, "measures/analysis.html", context)
+
+
+def _chart(data) -> str:
+    from prongsai.core.thai import format_score
+    from prongsai.web.results import charts
+
+    bars = [charts.Bar(label=f"{r.number}. {r.name}", value=r.score, weak=r.weak, note="▼" if r.weak else "")
+            for r in data.indicators]
+    return charts.indicator_bars(
+        bars, target=data.target, target_label=_("Target %(t)s") % {"t": format_score(data.target, 0)},
+        title=_("Indicator scores, highest first"),
+        desc=_("%(n)d indicators sorted by score; %(w)d below the target of %(t)s.") % {
+            "n": len(data.indicators), "w": len(data.weak), "t": format_score(data.target, 0)})
+
+
+@login_required
+@require_POST
+def analysis_note(request: HttpRequest, code: str, round_id: int, indicator: int) -> HttpResponse:
+    agency, round_ = _agency_round(code, round_id)
+    if not permissions.can_manage(request.user, agency):
+        raise PermissionDenied
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.save_analysis_note(request.user, round_, agency, indicator, form.cleaned_data["text"])
+            messages.success(request, _("Analysis of indicator %(n)d saved.") % {"n": indicator})
+        except ValidationError as exc:
+            _error(request, exc)
+    else:
+        messages.error(request, _("The analysis could not be saved."))
+    return redirect(reverse("measures_analysis", args=[agency.code, round_.pk]) + f"#indicator-{indicator}")
+
+
+# ------------------------------------------------------------------------------------------- committee
+
+
+def _committee_context(request, agency, round_, committee, member_form=None, committee_form=None) -> dict:
+    members = list(committee.members.select_related("person", "unit")) if committee else []
+    context = _nav(agency, round_, request.user, "committee")
+    context.update({
+        "committee": committee, "members": members,
+        "committee_form": committee_form or CommitteeForm(initial={
+            "order_number": committee.order_number if committee else "",
+            "order_date": committee.order_date if committee else None,
+            "duties": "\n".join(committee.duties) if committee else "\n".join(services.DEFAULT_DUTIES)}),
+        "member_form": member_form or MemberForm(agency),
+        "suggestion": services.suggested_members(agency) if not members else [],
+    })
+    return context
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def committee(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
+    agency, round_ = _agency_round(code, round_id)
+    if not permissions.can_view_analysis(request.user, agency):
+        raise PermissionDenied
+    current = services.committee_for(round_, agency)
+    if request.method == "POST":
+        if not permissions.can_manage(request.user, agency):
+            raise PermissionDenied
+        form = CommitteeForm(request.POST)
+        if form.is_valid():
+            try:
+                services.update_committee(request.user, round_, agency, **form.cleaned_data)
+                messages.success(request, _("Committee saved."))
+                return redirect("measures_committee", code=agency.code, round_id=round_.pk)
+            except ValidationError as exc:
+                _error(request, exc)
+        return render(request, "measures/committee.html",
+                      _committee_context(request, agency, round_, current, committee_form=form), status=400)
+    return render(request, "measures/committee.html", _committee_context(request, agency, round_, current))
+
+
+@login_required
+@require_POST
+def committee_suggest(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
+    agency, round_ = _agency_round(code, round_id)
+    if not permissions.can_manage(request.user, agency):
+        raise PermissionDenied
+    committee = services.suggest_committee(request.user, round_, agency)
+    messages.success(request, _("%(n)d members suggested from the agency's units and people.")
+                     % {"n": committee.members.count()})
+    return redirect("measures_committee", code=agency.code, round_id=round_.pk)
+
+
+def _member(agency: Agency, round_: AssessmentRound, pk: int) -> CommitteeMember:
+    return get_object_or_404(CommitteeMember.objects.select_related("committee", "person", "unit"), pk=pk,
+                             committee__agency=agency, committee__round=round_)
+
+
+@login_required
+@require_POST
+def member_new(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
+    agency, round_ = _agency_round(code, round_id)
+    if not permissions.can_manage(request.user, agency):
+        raise PermissionDenied
+    form = MemberForm(agency, request.POST)
+    if form.is_valid():
+        try:
+            services.add_member(request.user, round_, agency, **form.cleaned_data)
+            messages.success(request, _("Member added."))
+            return redirect("measures_committee", code=agency.code, round_id=round_.pk)
+        except ValidationError as exc:
+            _error(request, exc)
+    current = services.committee_for(round_, agency)
+    return render(request, "measures/committee.html",
+                  _committee_context(request, agency, round_, current, member_form=form), status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_edit(request: HttpRequest, code: str, round_id: int, pk: int) -> HttpResponse:
+    agency, round_ = _agency_round(code, round_id)
+    if not permissions.can_manage(request.user, agency):
+        raise PermissionDenied
+    member = _member(agency, round_, pk)
+    if request.method == "POST":
+        form = MemberForm(agency, request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.update_member(request.user, member, person=data["person"], position_th=data["position_th"],
+                                       unit=data["unit"], role=data["role"], order=data["order"] or member.order)
+                messages.success(request, _("Member saved."))
+                return redirect("measures_committee", code=agency.code, round_id=round_.pk)
+            except ValidationError as exc:
+                _error(request, exc)
+    else:
+        form = MemberForm(agency, initial={"person": member.person_id, "position_th": member.position_th,
+                                           "unit": member.unit_id, "role": member.role, "order": member.order})
+    context = _nav(agency, round_, request.user, "committee")
+    context.update({"form": form, "member": member})
+    return render(request, "measures/member_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def member_delete(request: HttpRequest, code: str, round_id: int, pk: int) -> HttpResponse:
+    agency, round_ = _agency_round(code, round_id)
+    if not permissions.can_manage(request.user, agency):
+        raise PermissionDenied
+    services.remove_member(request.user, _member(agency, round_, pk))
+    messages.success(request, _("Member removed."))
+    return redirect("measures_committee", code=agency.code, round_id=round_.pk)
+
+
+@login_required
+@require_POST
+def member_move(request: HttpRequest, code: str, round_id: int, pk: int) -> HttpResponse:
+    agency, round_ = _agency_round(code, round_id)
+    if not permissions.can_manage(request.user, agency):
+        raise PermissionDenied
+    services.move_member(request.user, _member(agency, round_, pk), -1 if request.POST.get("dir") == "up" else 1)
+    return redirect("measures_committee", code=agency.code, round_id=round_.pk)
+
+
+# ---------------------------------------------------------------------------------------------- measures
+
+
+def _measures(agency: Agency, round_: AssessmentRound) -> list[Measure]:
+    return list(Measure.objects.filter(agency=agency, round=round_)
+                .prefetch_related("units", Prefetch("actions", MeasureAction.objects.select_related("unit")),
+                                  Prefetch("reports", ProgressReport.objects.select_related("unit", "submitted_by")
+                                           .prefetch_related("files"))))
+
+
+def _measure_rows(request, agency: Agency, measures: list[Measure]) -> list[dict]:
+    today = _today()
+    all_units = list(agency.units.order_by("order", "name_th"))
+    mine = permissions.staff_units(request.user, agency)
+    manage = permissions.can_manage(request.user, agency)
+    rows = []
+    for m in measures:
+        responsible = all_units if m.all_units else services.responsible_units(m)
+        states = services.period_states(m, today, responsible)
+        rows.append({"measure": m, "responsible": responsible, "states": states,
+                     "overdue": [s for s in states if s.overdue],
+                     "can_report": manage or any(u.pk in mine for u in responsible),
+                     "mine": any(u.pk in mine for u in responsible)})
+    return rows
+
+
+def _target_labels(round_: AssessmentRound) -> dict[str, str]:
+    return services.valid_target_codes(round_, analysis_view.analysed_round(round_))
+
+
+@login_required
+@require_GET
+def measure_list(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
+    agency, round_ = _agency_round(code, round_id)
+    if not permissions.can_view_measures(request.user, agency):
+        raise PermissionDenied
+    rows = _measure_rows(request, agency, _measures(agency, round_))
+    if request.GET.get("mine") == "1":
+        rows = [r for r in rows if r["mine"]]
+    context = _nav(agency, round_, request.user, "measures")
+    labels = _target_labels(round_)
+    committee = services.committee_for(round_, agency)
+    context.update({"rows": rows, "labels": labels, "today": _today(),
+                    "overdue_count": sum(1 for r in rows if r["overdue"]),
+                    "committee_size": committee.members.count() if committee else 0,
+                    "mine_only": request.GET.get("mine") == "1",
+                    "is_staff_member": bool(permissions.staff_units(request.user, agency))})
+    return render(request, "measures/list.html", context)
+
+
+def _weak_choices(round_: AssessmentRound, agency: Agency) -> list[tuple[str, str]]:
+    """Checkbox choices: the weak and lowest indicators of the analysed result, with their scores."""
+    analysed = analysis_view.analysed_round(round_)
+    if analysed is None:
+        return []
+    data = analysis_view.build(analysed, agency)
+    if data is None:  # no result to analyse: the free-text field still works
+        return []
+    from prongsai.core.thai import format_score
+
+    rows = {r.number: r for r in data.weak + data.lowest}
+    return [(str(r.number), f"ตัวชี้วัดที่ {r.number} {r.name} ({format_score(r.score)})")
+            for r in sorted(rows.values(), key=lambda r: r.score or 0)]
+
+
+def _measure_form_page(request, agency, round_, measure: Measure | None) -> HttpResponse:
+    choices = _weak_choices(round_, agency)
+    choice_codes = {c for c, _ in choices}
+    if request.method == "POST":
+        form = MeasureForm(agency, choices, request.POST)
+        actions = ActionFormSet(request.POST, prefix="actions", form_kwargs={"agency": agency})
+        if form.is_valid() and actions.is_valid():
+            data = services.MeasureInput(
+                title=form.cleaned_data["title"], purpose=form.cleaned_data["purpose"],
+                targets=form.all_targets(), units=list(form.cleaned_data["units"]),
+                all_units=form.cleaned_data["all_units"], starts_on=form.cleaned_data["starts_on"],
+                ends_on=form.cleaned_data["ends_on"], outcome=form.cleaned_data["outcome"],
+                actions=[(f.cleaned_data.get("text", ""), f.cleaned_data.get("unit")) for f in actions.forms
+                         if f.cleaned_data.get("text")])
+            try:
+                if measure is None:
+                    measure = services.create_measure(request.user, round_, agency, data)
+                    messages.success(request, _("Measure created."))
+                else:
+                    services.update_measure(request.user, measure, data)
+                    messages.success(request, _("Measure saved."))
+                return redirect("measures_detail", code=agency.code, round_id=round_.pk, pk=measure.pk)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+    else:
+        if measure is None:
+            from prongsai.core.thai import fiscal_year_bounds
+
+            starts, ends = fiscal_year_bounds(round_.fiscal_year)
+            form = MeasureForm(agency, choices, initial={"starts_on": starts, "ends_on": ends})
+            actions = ActionFormSet(prefix="actions", form_kwargs={"agency": agency})
+        else:
+            form = MeasureForm(agency, choices, initial={
+                "title": measure.title, "purpose": measure.purpose,
+                "targets": [t for t in measure.targets if t in choice_codes],
+                "other_targets": ", ".join(t for t in measure.targets if t not in choice_codes),
+                "units": [u.pk for u in measure.units.all()], "all_units": measure.all_units,
+                "starts_on": measure.starts_on, "ends_on": measure.ends_on, "outcome": measure.outcome})
+            actions = ActionFormSet(prefix="actions", form_kwargs={"agency": agency},
+                                    initial=[{"text": a.text, "unit": a.unit_id} for a in measure.actions.all()])
+    context = _nav(agency, round_, request.user, "measures")
+    context.update({"form": form, "actions": actions, "measure": measure})
+    return render(request, "measures/measure_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def measure_new(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
+    agency, round_ = _agency_round(code, round_id)
+    if not permissions.can_manage(request.user, agency):
+        raise PermissionDenied
+    return _measure_form_page(request, agency, round_, None)
+
+
+def _measure(agency: Agency, round_: AssessmentRound, pk: int) -> Measure:
+    return get_object_or_404(Measure.objects.select_related("agency", "round"), pk=pk, agency=agency, round=round_)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def measure_edit(request: HttpRequest, code: str, round_id: int, pk: int) -> HttpResponse:
+    agency, round_ = _agency_round(code, round_id)
+    if not permissions.can_manage(request.user, agency):
+        raise PermissionDenied
+    return _measure_form_page(request, agency, round_, _measure(agency, round_, pk))
+
+
+@login_required
+@require_GET
+def measure_detail(request: HttpRequest, code: str, round_id: int, pk: int) -> HttpResponse:
+    agency, round_ = _agency_round(code, round_id)
+    if not permissions.can_view_measures(request.user, agency):
+        raise PermissionDenied
+    measure = _measure(agency, round_, pk)
+    row = _measure_rows(request, agency, [m for m in _measures(agency, round_) if m.pk == measure.pk])[0]
+    context = _nav(agency, round_, request.user, "measures")
+    context.update({"row": row, "measure": row["measure"], "labels": _target_labels(round_),
+                    "status_form": StatusForm(initial={"status": measure.status}),
+                    "reportable": permissions.reportable_units(request.user, measure, row["responsible"])})
+    return render(request, "measures/detail.html", context)
+
+
+@login_required
+@require_POST
+def measure_delete(request: HttpRequest, code: str, round_id: int, pk: int) -> HttpResponse:
+    agency, round_ = _agency_round(code, round_id)
+    if not permissions.can_manage(request.user, agency):
+        raise PermissionDenied
+    services.delete_measure(request.user, _measure(agency, round_, pk))
+    messages.success(request, _("Measure deleted."))
+    return redirect("measures_list", code=agency.code, round_id=round_.pk)
+
+
+@login_required
+@require_POST
+def measure_status(request: HttpRequest, code: str, round_id: int, pk: int) -> HttpResponse:
+    agency, round_ = _agency_round(code, round_id)
+    if not permissions.can_manage(request.user, agency):
+        raise PermissionDenied
+    measure = _measure(agency, round_, pk)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        services.set_measure_status(request.user, measure, form.cleaned_data["status"])
+        messages.success(request, _("Status saved."))
+    return redirect("measures_detail", code=agency.code, round_id=round_.pk, pk=measure.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def measure_report(request: HttpRequest, code: str, round_id: int, pk: int, period: int) -> HttpResponse:
+    agency, round_ = _agency_round(code, round_id)
+    if period not in ReportPeriod.values:
+        raise Http404
+    if not permissions.can_view_measures(request.user, agency):
+        raise PermissionDenied
+    measure = _measure(agency, round_, pk)
+    responsible = services.responsible_units(measure)
+    units = permissions.reportable_units(request.user, measure, responsible)
+    if not units:
+        raise PermissionDenied
+    existing = {r.unit_id: r for r in measure.reports.filter(period=period).prefetch_related("files")}
+    if request.method == "POST":
+        form = ProgressForm(units, request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.submit_progress(request.user, measure, data["unit"], period, data["text"],
+                                         links=data["links"], status=data["status"], files=data["files"])
+                messages.success(request, _("Report saved."))
+                return redirect("measures_detail", code=agency.code, round_id=round_.pk, pk=measure.pk)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+    else:
+        try:
+            unit_id = int(request.GET.get("unit", units[0].pk))
+        except ValueError:
+            unit_id = units[0].pk
+        unit = next((u for u in units if u.pk == unit_id), units[0])
+        report = existing.get(unit.pk)
+        form = ProgressForm(units, initial={
+            "unit": unit.pk, "text": report.text if report else "",
+            "links": "\n".join(report.links) if report else "",
+            "status": report.status if report else MeasureStatus.IN_PROGRESS})
+    context = _nav(agency, round_, request.user, "measures")
+    context.update({"measure": measure, "form": form, "period": period, "period_label": PERIODS[period],
+                    "due": measure.due_date(period), "existing": existing, "units": units})
+    return render(request, "measures/report_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def progress_file(request: HttpRequest, pk: int) -> FileResponse:
+    pf = get_object_or_404(ProgressFile.objects.select_related("report__measure__agency"), pk=pk)
+    if not permissions.can_view_measures(request.user, pf.report.measure.agency):
+        raise PermissionDenied
+    try:
+        handle = pf.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=pf.name)

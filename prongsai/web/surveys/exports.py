@@ -1,0 +1,128 @@
+"""Exports: anonymised responses, question-level scores, and the national progress table (CSV, XLSX).
+
+Anonymised means: no identifier of any kind (not even the random response id), no date or week, rows in an
+order unrelated to arrival (sorted by the random UUID, which owes nothing to time), and the respondent group
+left out wherever fewer than ``SMALL_GROUP`` people of the group answered (a group of two school directors would
+otherwise expose each one's answers to whoever knows who they are).  Responses are exported only for a tool
+with at least ``DETAIL_MINIMUM`` respondents, like the question-level scores.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from django.http import Http404, HttpResponse
+
+from prongsai.web.agencies.models import Agency
+from prongsai.web.rounds.models import AssessmentRound
+from prongsai.web.surveys import queries
+from prongsai.web.surveys.models import SurveyResponse
+from prongsai.web.surveys.services import DETAIL_MINIMUM
+
+SMALL_GROUP = 5
+SUPPRESSED = "(กลุ่มเล็ก ไม่แสดง)"
+
+
+@dataclass
+class Sheet:
+    title: str
+    header: list[str]
+    rows: list[list]
+
+
+def responses_sheets(round_: AssessmentRound, agency: Agency, tool: str) -> list[Sheet]:
+    framework = round_.framework
+    fields = framework.answer_fields(tool)
+    groups = {g.code: g.name_th for g in framework.tool(tool).groups}
+    stored = list(SurveyResponse.objects.filter(round=round_, agency=agency, tool=tool).order_by("id")
+                  .values_list("group", "answers"))
+    sizes: dict[str, int] = {}
+    for group, _answers in stored:
+        sizes[group] = sizes.get(group, 0) + 1
+    rows = []
+    if len(stored) >= DETAIL_MINIMUM:
+        for n, (group, answers) in enumerate(stored, start=1):
+            shown = groups.get(group, group) if sizes[group] >= SMALL_GROUP else SUPPRESSED
+            rows.append([n, shown] + [answers.get(f.code, "") + 1 if isinstance(answers.get(f.code), int) else ""
+                                      for f in fields])
+    header = ["ลำดับ", "กลุ่มผู้ตอบ"] + [f.code for f in fields]
+    codebook = Sheet("codebook", ["รหัสข้อ", "ข้อคำถาม", "ตัวเลือก (ค่าในไฟล์ = ลำดับตัวเลือก)", "กลับค่าคะแนน"],
+                     [[f.code, f.text, " | ".join(f"{i + 1} = {o.label}" for i, o in enumerate(f.scale.options)),
+                       "ใช่" if f.reverse else ""] for f in fields])
+    note = ([] if rows else [[f"มีผู้ตอบ {len(stored)} คน ต่ำกว่า {DETAIL_MINIMUM} คน จึงไม่ส่งออกคำตอบรายคน"]])
+    return [Sheet(tool, header, rows or note), codebook]
+
+
+def scores_sheets(round_: AssessmentRound, agency: Agency) -> list[Sheet]:
+    header = ["แบบวัด", "ตัวชี้วัด", "ชื่อตัวชี้วัด", "ข้อ", "ข้อย่อย", "ข้อความ", "คะแนน", "จำนวนผู้ตอบ"]
+    rows = []
+    for tool in queries.question_scores(round_, agency, DETAIL_MINIMUM):
+        for ind in tool.indicators:
+            rows.append([tool.code, ind.number, ind.name, "", "", "", _num(ind.score), tool.respondents])
+            for q in ind.questions:
+                rows.append([tool.code, ind.number, ind.name, q.code, "", q.text, _num(q.score), tool.respondents])
+                if q.has_sub_items:
+                    for f in q.fields:
+                        rows.append([tool.code, ind.number, ind.name, q.code, f.code, f.text, _num(f.score),
+                                     tool.respondents])
+    return [Sheet("scores", header, rows)]
+
+
+def national_sheets(round_: AssessmentRound, tools, rows) -> list[Sheet]:
+    header = ["รหัสหน่วยงาน", "หน่วยงาน", "ประเภท", "จังหวัด"]
+    for t in tools:
+        header += [f"{t.code} ประชากร", f"{t.code} ขั้นต่ำ", f"{t.code} ผู้ตอบ", f"{t.code} ร้อยละของขั้นต่ำ"]
+    out = []
+    for r in rows:
+        line = [r.agency.code, r.agency.name_th, r.agency.subkind or r.agency.kind, r.agency.province]
+        for t in tools:
+            cell = r.tools[t.code]
+            line += [_num(cell["population"]), _num(cell["minimum"]), cell["responses"], _num(cell["percent"])]
+        out.append(line)
+    return [Sheet(f"progress {round_.fiscal_year}", header, out)]
+
+
+def _num(value):
+    return "" if value is None else value
+
+
+def to_csv(sheet: Sheet) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(sheet.header)
+    writer.writerows([[str(v) for v in row] for row in sheet.rows])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Thai Excel opens UTF-8 correctly
+
+
+def to_xlsx(sheets: list[Sheet]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)
+    for sheet in sheets:
+        ws = book.create_sheet(sheet.title[:31])
+        ws.append(sheet.header)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for row in sheet.rows:
+            ws.append([float(v) if hasattr(v, "as_tuple") else v for v in row])
+        ws.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def file_response(sheets: list[Sheet], fmt: str, name: str) -> HttpResponse:
+    if fmt == "csv":
+        response = HttpResponse(to_csv(sheets[0]), content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            to_xlsx(sheets), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,112 @@
+"""One answer per code, even under races: 50 concurrent submits of the same code store exactly one response;
+the 49 others get the "already used" page (409), and nothing answers 500.
+
+Each submit runs in its own thread with its own database connection (Django's connections are per thread), all
+released at once by a barrier, through the whole request stack (CSRF, signed state, service, transaction).
+
+- PostgreSQL (``DATABASE_URL=postgres://…``): in the test database, with ``transaction=True`` so that the
+  threads see the committed code.
+- SQLite: pytest-django's SQLite test database lives in memory with a shared cache, whose table locks are not
+  SQLite's file locks (writers fail at once with "table is locked" instead of waiting), so the race runs in a
+  child process against a real SQLite file configured as in production (WAL, ``BEGIN IMMEDIATE``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+N = 50
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_race(cast, n: int = N) -> dict:
+    """Prepare one code and its completed form, then fire ``n`` submits at once; returns what happened."""
+    from django.db import connections
+    from django.test import Client
+    from django.urls import reverse
+
+    from prongsai.web.surveys.models import RespondentCode, SurveyResponse
+    from tests.integration.test_surveys import answer_through_pages, choose, make_codes, short_url, state_of
+
+    (code,) = make_codes(cast, count=1)
+    browser = Client()
+    review = answer_through_pages(browser, browser.get(short_url(code)), choose("IIT"))
+    state = state_of(review)
+    barrier = threading.Barrier(n)
+    results: list = [None] * n
+
+    def submit(i: int) -> None:
+        client = Client()
+        client.cookies = browser.cookies  # the same phone, tapping "submit" fifty times (or fifty copies of it)
+        try:
+            barrier.wait()
+            response = client.post(reverse("survey_form"), {"state": state, "action": "submit"})
+            body = response.content.decode()
+            results[i] = [response.status_code, "used" if "รหัสนี้ถูกใช้ตอบแล้ว" in body else
+                          "thanks" if "ขอบคุณที่ร่วมตอบแบบวัด" in body else body[:200]]
+        except Exception as exc:  # noqa: BLE001 - an exception is a 500 in production: record it
+            results[i] = [type(exc).__name__, str(exc)[:200]]
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {"results": results, "responses": SurveyResponse.objects.count(),
+            "status": RespondentCode.objects.get().status,
+            "vendor": connections["default"].vendor, "database": str(connections["default"].settings_dict["NAME"])}
+
+
+def check(outcome: dict, n: int = N) -> None:
+    counts = Counter((r[0], r[1]) for r in outcome["results"])
+    assert counts == {(200, "thanks"): 1, (409, "used"): n - 1}, counts
+    assert outcome["responses"] == 1
+    assert outcome["status"] == "used"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_concurrent_submits_store_one_response(cast, request):
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite: see test_fifty_concurrent_submits_on_a_sqlite_file (a real file, in a child process)")
+    outcome = run_race(cast)
+    check(outcome)
+    assert outcome["vendor"] == "postgresql"
+
+
+def test_fifty_concurrent_submits_on_a_sqlite_file():
+    with tempfile.TemporaryDirectory(prefix="prongsai-race-") as data:
+        env = {**os.environ, "PRONGSAI_DATA": data, "DJANGO_SETTINGS_MODULE": "prongsai.web.test_settings",
+               "PYTHONPATH": str(ROOT)}
+        env.pop("DATABASE_URL", None)
+        done = subprocess.run([sys.executable, "-c", "from tests.integration.test_surveys_race import main; main()"],
+                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+        assert done.returncode == 0, done.stderr[-3000:]
+        outcome = json.loads(done.stdout.strip().splitlines()[-1])
+    assert outcome["vendor"] == "sqlite" and outcome["database"].endswith(".sqlite3")
+    check(outcome)
+
+
+def main() -> None:  # the child process of the SQLite test
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from tests.cast import build_cast
+
+    call_command("migrate", verbosity=0)
+    outcome = run_race(build_cast())
+    print(json.dumps(outcome))
