@@ -180,9 +180,22 @@ def _stat(pid: str) -> list[str] | None:
     return text[text.rindex(")") + 2:].split()  # fields after "(comm)": state is [0], pgrp [2], utime [11]
 
 
-def cpu_snapshot(server_pgid: int) -> dict:
-    """CPU seconds so far of the server's processes, PostgreSQL's, and the whole machine (busy, all CPUs)."""
-    server = postgres = 0.0
+def _postgres_pids(database_url: str) -> set[str]:
+    """PostgreSQL's own background processes and the backends connected to the bench database (not the
+    backends of other people's databases on the same server)."""
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                            "OR backend_type <> 'client backend'").fetchall()
+    return {str(pid) for (pid,) in rows}
+
+
+def cpu_snapshot(server_pgid: int, database_url: str) -> dict:
+    """CPU seconds so far, per process, of the server and of PostgreSQL (bench database), and the machine's."""
+    server: dict[str, float] = {}
+    postgres: dict[str, float] = {}
+    pg_pids = _postgres_pids(database_url)
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -191,13 +204,9 @@ def cpu_snapshot(server_pgid: int) -> dict:
             continue
         seconds = (int(fields[11]) + int(fields[12])) / CLK_TCK
         if int(fields[2]) == server_pgid:
-            server += seconds
-        else:
-            try:
-                if (entry / "comm").read_text().startswith("postgres"):
-                    postgres += seconds
-            except OSError:
-                pass
+            server[entry.name] = seconds
+        elif entry.name in pg_pids:
+            postgres[entry.name] = seconds
     values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     idle = values[3] + values[4]
     return {"server": server, "postgres": postgres, "busy": (sum(values) - idle) / CLK_TCK, "wall": time.time()}
@@ -205,7 +214,9 @@ def cpu_snapshot(server_pgid: int) -> dict:
 
 def cpu_delta(before: dict, after: dict, clients: float, done: int) -> dict:
     wall = after["wall"] - before["wall"]
-    d = {k: after[k] - before[k] for k in ("server", "postgres", "busy")}
+    # per process: one that appeared during the phase counts from zero, one that vanished is left out
+    d = {k: sum(v - before[k].get(pid, 0.0) for pid, v in after[k].items()) for k in ("server", "postgres")}
+    d["busy"] = after["busy"] - before["busy"]
     per = 1000 / max(1, done)
     return {"server_cores": d["server"] / wall, "postgres_cores": d["postgres"] / wall, "client_cores": clients / wall,
             "machine_cores": d["busy"] / wall, "server_ms_each": d["server"] * per, "postgres_ms_each": d["postgres"] * per}
@@ -371,7 +382,7 @@ def run_phase(args, phase: str, duration: float, work: list | None = None, rate:
     latencies, statuses, client_cpu = [], {}, 0.0
     while time.time() < start_at:
         time.sleep(0.01)
-    before = cpu_snapshot(args.server_pgid)
+    before = cpu_snapshot(args.server_pgid, args.database_url)
     for _ in procs:
         lat, st, cpu = queue.get(timeout=duration + 120)
         client_cpu += cpu
@@ -379,7 +390,7 @@ def run_phase(args, phase: str, duration: float, work: list | None = None, rate:
         for k, v in st.items():
             statuses[k] = statuses.get(k, 0) + v
     elapsed = time.time() - start_at
-    after = cpu_snapshot(args.server_pgid)
+    after = cpu_snapshot(args.server_pgid, args.database_url)
     for p in procs:
         p.join()
     done = len(latencies)
@@ -473,12 +484,13 @@ def main() -> int:
           f"{args.clients} clients in {CLIENT_PROCESSES} processes; {args.duration:g}s per phase")
     print(f"load average before the run: {load_before}")
     print(f"{'phase':<22} {'ok/s':>8} {'ok':>7} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}  "
-          f"{'CPU cores: server':>17} {'postgres':>8} {'clients':>7} {'machine':>7}  {'server ms each':>14}  statuses")
+          f"{'CPU cores: server':>17} {'postgres':>8} {'clients':>7} {'machine':>7}  {'CPU ms each: server':>19} {'postgres':>8}"
+          f"  statuses")
     for r in results:
         c = r["cpu"]
         print(f"{r['phase']:<22} {r['per_second']:>8.1f} {r['ok']:>7} {r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} "
               f"{r['max_ms']:>8.1f}  {c['server_cores']:>17.2f} {c['postgres_cores']:>8.2f} {c['client_cores']:>7.2f} "
-              f"{c['machine_cores']:>7.2f}  {c['server_ms_each']:>14.2f}  {r['statuses']}")
+              f"{c['machine_cores']:>7.2f}  {c['server_ms_each']:>19.2f} {c['postgres_ms_each']:>8.2f}  {r['statuses']}")
     print(f"stored responses: {stored['responses']:,}  codes used: {stored['codes_used']:,}  "
           f"thank-you pages: {thanked:,}  other answers: {failures or 'none'}")
     consistent = stored["responses"] == stored["codes_used"] == thanked and not failures

@@ -136,11 +136,11 @@ def _start_task_worker(interval: float = 3.0) -> None:
     def loop() -> None:
         from django.db import close_old_connections
 
-        from prongsai.web.oit.tasks import run_pending_checks
+        from prongsai.web.tasks import run_pending_tasks
 
         while True:
             try:
-                run_pending_checks()
+                run_pending_tasks()
             except Exception as exc:  # a failing task must not stop the demo; it is recorded on the task
                 _say(f"  task worker: {exc.__class__.__name__}: {exc}")
             finally:
@@ -193,11 +193,8 @@ def cmd_createadmin(args: argparse.Namespace) -> str:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
-    from django.db import transaction
 
-    from prongsai.web.agencies.models import Membership, Role
-    from prongsai.web.audit.services import record
-    from prongsai.web.demo import ensure_central_office
+    from prongsai.web.agencies.services import ensure_central_admin
 
     User = get_user_model()
     username = args.username.strip()
@@ -217,19 +214,7 @@ def cmd_createadmin(args: argparse.Namespace) -> str:
         except ValidationError as exc:
             raise CommandError("password rejected: " + " ".join(exc.messages)) from None
 
-    with transaction.atomic():
-        office = ensure_central_office()
-        user = existing or User(username=username)
-        if args.email:
-            user.email = args.email
-        if password is not None:
-            user.set_password(password)
-        user.save()
-        _, created = Membership.objects.get_or_create(user=user, agency=office, role=Role.CENTRAL_ADMIN)
-        record(None, "createadmin",
-               f"{'created' if existing is None else 'updated'} central admin '{username}' at {office}",
-               agency=office, obj=user,
-               changes={"username": username, "role": Role.CENTRAL_ADMIN, "password_set": password is not None})
+    _, _, office, created = ensure_central_admin(username, email=args.email or "", password=password)
     what = "created" if existing is None else "updated"
     role_note = "" if created else " (already a central admin)"
     return f"{what} central admin '{username}' at {office.name_th} ({office.short_name}){role_note}"
@@ -351,8 +336,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     token.set_defaults(run=cmd_token)
 
     # Features that bring their own commands register them here.
+    from prongsai.web.agencies.cli import register as register_agencies
     from prongsai.web.documents.cli import register as register_documents
 
+    register_agencies(sub)
     register_documents(sub)
 
 

@@ -22,6 +22,7 @@ from django.urls import reverse
 
 from prongsai.web.documents import pack, services
 from prongsai.web.documents.models import DocumentBatch, DocumentKind, GeneratedDocument
+from prongsai.web.tasks import run_pending_tasks
 
 KINDS = DocumentKind.values
 SKN = "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาสมุทรสาคร"
@@ -333,7 +334,6 @@ def test_cli_refuses_unknown_agency_or_round(seed, tmp_path, monkeypatch, capsys
 
 
 def test_batch_runs_on_the_database_queue(seed, django_capture_on_commit_callbacks):
-    from django.core.management import call_command
     from django_tasks_db.models import DBTaskResult
 
     cast = seed
@@ -345,7 +345,7 @@ def test_batch_runs_on_the_database_queue(seed, django_capture_on_commit_callbac
         batch = services.start_batch(cast.central, cast.round_2563, agencies)
     assert DBTaskResult.objects.count() == 2  # queued in the database, not run yet
     assert not GeneratedDocument.objects.filter(batch=batch).exists()
-    call_command("db_worker", "--batch", "--no-reload", "--no-startup-delay", verbosity=0)
+    run_pending_tasks()  # django-tasks-db's own worker, in this process
     batch = DocumentBatch.objects.get(pk=batch.pk)
     assert (batch.total, batch.done, batch.failed) == (2, 2, 0), batch.errors
     assert batch.status == "done" and batch.finished_at is not None
@@ -359,7 +359,6 @@ def test_batch_runs_on_the_database_queue(seed, django_capture_on_commit_callbac
 
 
 def test_batch_records_a_failing_agency_and_goes_on(seed, django_capture_on_commit_callbacks):
-    from django.core.management import call_command
 
     from prongsai.web.agencies.models import Agency, AgencyKind
 
@@ -368,7 +367,7 @@ def test_batch_records_a_failing_agency_and_goes_on(seed, django_capture_on_comm
                                   parent=cast.central_office)
     with django_capture_on_commit_callbacks(execute=True):
         batch = services.start_batch(cast.central, cast.round_2563, [empty, cast.samutsakhon])
-    call_command("db_worker", "--batch", "--no-reload", "--no-startup-delay", verbosity=0)
+    run_pending_tasks()  # django-tasks-db's own worker, in this process
     batch = DocumentBatch.objects.get(pk=batch.pk)
     assert (batch.done, batch.failed) == (1, 1) and "ESA-EMPTY" in batch.errors
     assert batch.status == "failed"
