@@ -24,3 +24,18 @@ def cast(db):
     from tests.cast import build_cast
 
     return build_cast()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: the survey code form's rate limit counts per client in it."""
+    try:
+        from django.core.cache import cache
+    except ImportError:
+        yield
+        return
+    from django.conf import settings
+
+    if settings.configured:
+        cache.clear()
+    yield

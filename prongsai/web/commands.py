@@ -35,6 +35,7 @@ def _migrate() -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)  # no-op unless the database cache is configured
     if getattr(settings, "STATIC_ROOT", None):  # WhiteNoise warns at every start when the folder is missing
         Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 

@@ -6,6 +6,7 @@ DATABASE_URL       postgres://user:password@host:port/name for PostgreSQL; unset
 SECRET_KEY         required in production; in development one is generated once into PRONGSAI_DATA
 ALLOWED_HOSTS      comma-separated host names (production)
 PRONGSAI_BASE_URL  public URL used in printed links and QR codes (default http://127.0.0.1:8000)
+PRONGSAI_CACHE     database (production default: shared by every process) | memory (development default)
 """
 
 from __future__ import annotations
@@ -50,7 +51,20 @@ def _database(url: str | None) -> dict:
             "CONN_HEALTH_CHECKS": True}
 
 
+def _cache() -> dict:
+    """The rate limiter of the survey code form counts per client across processes, so production needs a
+    shared cache: the database (no extra service; `prongsai serve` creates its table).  Development and tests
+    use process memory."""
+    backend = os.environ.get("PRONGSAI_CACHE", "database" if PRODUCTION else "memory")
+    if backend == "database":
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "prongsai_cache"}
+    if backend == "memory":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise RuntimeError(f"PRONGSAI_CACHE: '{backend}' is not 'database' or 'memory'")
+
+
 SECRET_KEY = _secret_key()
+CACHES = {"default": _cache()}
 DEBUG = os.environ.get("PRONGSAI_DEBUG", "0" if PRODUCTION else "1") == "1"
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "" if PRODUCTION else "*").split(",") if h.strip()]
 BASE_URL = os.environ.get("PRONGSAI_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -305,3 +305,18 @@ def test_template_filters():
     assert "▲" in tags.change(Decimal("1.5")) and "+1.50" in tags.change(Decimal("1.5"))
     assert "▼" in tags.change(Decimal("-0.4")) and "−0.40" in tags.change(Decimal("-0.4"))
     assert tags.level_class("AA") == "lv-aa" and tags.level_class("ผ่าน") == "lv-b"
+
+
+def test_a_partial_computed_result_is_shown_without_a_total(client, cast):
+    """Survey indicators computed, OIT not yet: the dashboard shows them, says the result is partial, and
+    does not fail on the change against last year (which needs a total)."""
+    from prongsai.web.results.models import AgencyResult, ResultSource
+
+    AgencyResult.objects.create(round=cast.round_2563, agency=cast.samutsakhon, source=ResultSource.COMPUTED,
+                                indicators={str(n): "90.00" for n in range(1, 9)}, iit=Decimal("90.00"),
+                                eit=Decimal("90.00"))
+    client.force_login(cast.officer)
+    page = client.get(reverse("agency_dashboard", args=[cast.samutsakhon.code]) + f"?round={cast.round_2563.pk}")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="partial"' in html and "90.00" in html

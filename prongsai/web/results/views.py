@@ -149,7 +149,8 @@ def agency_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         else agency.kind,
         "tools": tools, "indicators": indicators, "weak": weak, "chart": chart, "target": target,
         "previous": previous, "previous_total": previous_total, "previous_year": round_.fiscal_year - 1,
-        "total_change": result.total - previous_total if previous_total is not None else None,
+        "total_change": (result.total - previous_total
+                         if result.total is not None and previous_total is not None else None),
         "item_groups": _item_groups(framework, result.items or {}),
         "unpublished": not round_.results_published,
     })

@@ -126,7 +126,9 @@ def batches(round_: AssessmentRound, agency: Agency) -> list[dict]:
     counts: dict[int, dict[str, int]] = {}
     for row in RespondentCode.objects.filter(batch__in=rows).values("batch", "status").annotate(n=Count("id")):
         counts.setdefault(row["batch"], {})[row["status"]] = row["n"]
-    return [{"batch": b, **{s: counts.get(b.pk, {}).get(s, 0) for s in CodeStatus.values}} for b in rows]
+    names = {(t.code, g.code): g.name_th for t in round_.framework.tools for g in t.groups}
+    return [{"batch": b, "group_name": names.get((b.tool, b.group), b.group),
+             **{s: counts.get(b.pk, {}).get(s, 0) for s in CodeStatus.values}} for b in rows]
 
 
 # -------------------------------------------------------------------------------------- question-level scores
