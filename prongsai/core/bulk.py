@@ -20,7 +20,7 @@ from typing import Any, Mapping
 import polars as pl
 
 from prongsai.core.framework import Framework
-from prongsai.core.scoring import combine
+from prongsai.core.scoring import combine, rounded
 
 AGENCY = "agency"
 #: distance (in hundredths) from a rounding boundary below which a float result is recomputed exactly
@@ -180,7 +180,6 @@ def score_bulk(framework: Framework, surveys: Mapping[str, pl.DataFrame | pl.Laz
 
     flagged = frame.filter(pl.col("__near"))
     if flagged.height:
-        from prongsai.core.scoring import rounded  # local: only needed on the rare exact path
         patches = []
         for row in flagged.iter_rows(named=True):
             exact = _exact_row(framework, row, items)
