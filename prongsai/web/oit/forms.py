@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
-from prongsai.web.oit.services import clean_url
+from prongsai.web.oit.common import clean_url
 from prongsai.web.oit.uploads import ALLOWED_TEXT, check_upload, max_upload_text
 
 

@@ -48,6 +48,16 @@ def can_edit_item(user, agency: Agency, unit_id: int | None) -> bool:
     return unit_id is not None and unit_id in unit_ids(user, agency)
 
 
+def can_edit_evidence(user, round_, agency: Agency, entry) -> bool:
+    """Whether the user may change an item's evidence now: their item, an open round, a state the agency edits
+    (``entry`` is None for an item not yet written)."""
+    from prongsai.web.oit.models import AGENCY_EDITABLE
+    from prongsai.web.rounds.models import RoundStatus
+
+    return can_edit_item(user, agency, entry.unit_id if entry else None) and round_.status == RoundStatus.OPEN \
+        and (entry is None or entry.status in AGENCY_EDITABLE)
+
+
 def can_review(user, round_, agency: Agency) -> bool:
     """Only an assessor assigned to the agency for the round records judgements (not even the central admin)."""
     return is_assigned(user, round_, agency)
@@ -63,3 +73,13 @@ def can_assign(user) -> bool:
 
 def can_see_national(user) -> bool:
     return access.is_central_admin(user)
+
+
+def is_published_file(evidence) -> bool:
+    """Whether anyone (no login) may fetch an uploaded file: marked public and in the snapshot published when its
+    item was submitted (or clarified), never a draft's file."""
+    from prongsai.web.oit.models import SUBMITTED_STATES
+
+    entry = evidence.entry
+    return evidence.is_public and entry.status in SUBMITTED_STATES and any(
+        f.get("id") == evidence.pk for f in (entry.published or {}).get("files", []))

@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from prongsai.core.framework import Framework, OITItem
 from prongsai.core.scoring import combine, oit_item_score, rounded, score_oit
 from prongsai.web.agencies.models import Agency
+from prongsai.web.oit.common import expected_years
 from prongsai.web.oit.models import (
     SUBMITTED_STATES,
     ClarificationWindow,
@@ -22,7 +23,6 @@ from prongsai.web.oit.models import (
     OITEntry,
     OITReview,
 )
-from prongsai.web.oit.services import expected_years
 from prongsai.web.rounds.models import AssessmentRound
 
 #: forecast verdicts, best first, with their Thai labels

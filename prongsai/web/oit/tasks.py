@@ -13,7 +13,7 @@ from django_tasks import TaskContext, task
 @task(takes_context=True)
 def check_evidence_link(context: TaskContext, link_id: int) -> dict:
     """Fetch one evidence link and record a dated LinkCheck (status, redirects, type, year, keywords, hash)."""
-    from prongsai.web.oit.services import run_link_check
+    from prongsai.web.oit.checks import run_link_check
 
     return run_link_check(link_id, task_id=str(context.task_result.id))
 

@@ -1,0 +1,99 @@
+"""Carry-over: last year's links and files brought into this year's items that survived the framework diff."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from prongsai.core.diff import diff_frameworks
+from prongsai.core.framework import Framework, OITItem
+from prongsai.web.agencies.models import Agency
+from prongsai.web.audit.services import record
+from prongsai.web.oit import linkcheck, permissions
+from prongsai.web.oit.common import enqueue_check, entry_for, expected_years, item_of, require_open
+from prongsai.web.oit.models import EntryStatus, EvidenceFile, EvidenceLink, OITEntry
+from prongsai.web.rounds.models import AssessmentRound
+
+
+def previous_round(round_: AssessmentRound) -> AssessmentRound | None:
+    """Last year's round: the round of the edition this one was derived from, else any round a year earlier."""
+    framework = round_.framework
+    rounds = AssessmentRound.objects.filter(fiscal_year__lt=round_.fiscal_year).order_by("-fiscal_year")
+    if framework.previous:
+        found = rounds.filter(framework_id=framework.previous).first()
+        if found:
+            return found
+    return rounds.filter(fiscal_year=round_.fiscal_year - 1).first()
+
+
+def carry_map(old: Framework, new: Framework) -> dict[str, list[str]]:
+    """New item code → old item codes whose evidence it continues: the diff's survivors (unchanged, renumbered,
+    re-titled and merged items; a declared-new item reusing an old code is not one)."""
+    new_codes = {o.code for o in new.oit_items}
+    return {code: list(olds) for code, olds in diff_frameworks(old, new).survivors().items() if code in new_codes}
+
+
+def _analyse_stored(evidence: EvidenceFile, item: OITItem, fiscal_year: int) -> tuple[bool, list[int], list[str]]:
+    """Year and keyword findings of a stored file for another item or year (a carried-over file is re-read)."""
+    try:
+        with evidence.file.open("rb") as handle:
+            data = handle.read()
+    except OSError:
+        return False, [], []
+    years, _required = expected_years(item, fiscal_year)
+    text, extracted = linkcheck.extract_text(data, evidence.content_type)
+    return extracted, linkcheck.years_in(text, years), linkcheck.keywords_in(text, item.keywords)[0]
+
+
+def carry_over_evidence(actor, round_: AssessmentRound, agency: Agency) -> list[str]:
+    """Copy last year's links and files into this round's items that survived the framework diff, as drafts
+    marked for re-check; items that already have evidence this year are left alone.  Officer only."""
+    if not permissions.can_manage(actor, agency):
+        raise PermissionDenied
+    require_open(round_)
+    before = previous_round(round_)
+    if before is None:
+        raise ValidationError("ไม่พบรอบการประเมินของปีก่อนหน้า")
+    mapping = carry_map(before.framework, round_.framework)
+    old_entries = {e.code: e for e in OITEntry.objects.filter(round=before, agency=agency)
+                   .prefetch_related("links", "files")}
+    carried: list[str] = []
+    with transaction.atomic():
+        for code, old_codes in mapping.items():
+            sources = [old_entries[c] for c in old_codes if c in old_entries]
+            sources = [s for s in sources if s.links.all() or s.files.all()]
+            if not sources:
+                continue
+            entry = entry_for(round_, agency, code)
+            if entry.links.exists() or entry.files.exists() or entry.status != EntryStatus.DRAFT:
+                continue
+            urls = set()
+            for source in sources:
+                for link in source.links.all():
+                    if link.url in urls:
+                        continue
+                    urls.add(link.url)
+                    new_link = EvidenceLink.objects.create(
+                        entry=entry, url=link.url, label=link.label, is_public=link.is_public, needs_recheck=True,
+                        carried_from=link, created_by=actor)
+                    enqueue_check(new_link)
+                for f in source.files.all():
+                    extracted, years_found, keywords_found = _analyse_stored(f, item_of(round_, code),
+                                                                             round_.fiscal_year)
+                    EvidenceFile.objects.create(
+                        entry=entry, file=f.file.name, original_name=f.original_name, extension=f.extension,
+                        content_type=f.content_type, size=f.size, sha256=f.sha256, label=f.label,
+                        is_public=f.is_public, text_extracted=extracted, years_found=years_found,
+                        keywords_found=keywords_found, carried_from=f, uploaded_by=actor)
+            entry.carried_from = sources[0]
+            entry.needs_recheck = True
+            if entry.unit_id is None and sources[0].unit_id:
+                entry.unit_id = sources[0].unit_id
+            entry.save(update_fields=["carried_from", "needs_recheck", "unit", "updated_at"])
+            carried.append(code)
+        record(actor, "carry_over_oit_evidence",
+               f"{agency.display_name}: นำหลักฐาน {before.fiscal_year} มาใช้ใน {round_.fiscal_year} {len(carried)} ข้อ",
+               agency=agency, changes={"from_round": before.pk, "to_round": round_.pk, "items": carried,
+                                       "mapping": {c: mapping[c] for c in carried}})
+    return carried
+

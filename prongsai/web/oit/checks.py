@@ -1,0 +1,94 @@
+"""Automatic link checks: queueing a fresh check of an item's links, running one check (the task) and recording
+its result.  The network work is in ``prongsai.web.oit.linkcheck``; this module only touches the database."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from prongsai.core.framework import FrameworkError
+from prongsai.web.agencies.models import Agency
+from prongsai.web.audit.services import record
+from prongsai.web.oit import linkcheck, permissions
+from prongsai.web.oit.common import enqueue_check, expected_years, item_of, require_open, setting
+from prongsai.web.oit.models import EvidenceLink, LinkCheck, OITEntry
+from prongsai.web.rounds.models import AssessmentRound
+
+
+def request_recheck(actor, round_: AssessmentRound, agency: Agency, code: str | None = None) -> int:
+    """Queue a fresh check of the links of one item, or of every item the actor may edit (the officer: all;
+    unit staff: their unit's items)."""
+    require_open(round_)
+    links = EvidenceLink.objects.filter(entry__round=round_, entry__agency=agency).select_related("entry")
+    if code is not None:
+        item_of(round_, code)
+        unit_id = OITEntry.objects.filter(round=round_, agency=agency, code=code).values_list("unit_id", flat=True) \
+            .first()
+        if not permissions.can_edit_item(actor, agency, unit_id):
+            raise PermissionDenied
+        links = links.filter(entry__code=code)
+    elif not permissions.can_manage(actor, agency):
+        units = permissions.unit_ids(actor, agency)
+        if not units:
+            raise PermissionDenied
+        links = links.filter(entry__unit_id__in=units)
+    links = list(links)
+    with transaction.atomic():
+        for link in links:
+            enqueue_check(link)
+        record(actor, "request_oit_recheck", f"{agency.display_name} {round_.fiscal_year} "
+                                             f"{code or 'ทุกข้อ'}: ตรวจลิงก์ใหม่ {len(links)} ลิงก์", agency=agency,
+               changes={"item": code, "links": [link.pk for link in links]})
+    return len(links)
+
+
+def run_link_check(link_id: int, task_id: str = "") -> dict:
+    """Check one link now (network work outside any transaction) and record the result.  Called by the task."""
+    link = EvidenceLink.objects.select_related("entry__round").filter(pk=link_id).first()
+    if link is None:
+        return {"link": link_id, "skipped": "link removed"}
+    entry = link.entry
+    try:
+        item = entry.round.framework.oit_item(entry.code)
+        keywords, (years, required) = item.keywords, expected_years(item, entry.round.fiscal_year)
+    except (StopIteration, FrameworkError):
+        keywords, years, required = (), [entry.round.fiscal_year], False
+    result = linkcheck.check_url(
+        link.url, years=years, keywords=keywords, require_year=required,
+        allow_loopback=setting("PRONGSAI_LINKCHECK_ALLOW_LOOPBACK", False),
+        timeout=float(setting("PRONGSAI_LINKCHECK_TIMEOUT", 15.0)),
+        max_bytes=int(setting("PRONGSAI_LINKCHECK_MAX_BYTES", 25 * 1024 * 1024)))
+    return record_link_check(link_id, result, task_id)
+
+
+def record_link_check(link_id: int, result: linkcheck.CheckResult, task_id: str = "") -> dict:
+    with transaction.atomic():
+        link = EvidenceLink.objects.select_for_update(of=("self",)).select_related("entry__agency", "entry__round") \
+            .filter(pk=link_id).first()
+        if link is None:
+            return {"link": link_id, "skipped": "link removed"}
+        check = LinkCheck.objects.create(
+            link=link, checked_at=timezone.now(), verdict=result.verdict, url=result.url[:2000],
+            final_url=result.final_url[:2000], http_status=result.http_status, redirects=result.redirects,
+            redirect_to_login=result.redirect_to_login, redirect_other_domain=result.redirect_other_domain,
+            content_type=result.content_type, size=result.size, truncated=result.truncated, sha256=result.sha256,
+            text_extracted=result.text_extracted, years_expected=result.years_expected,
+            years_found=result.years_found, keywords_found=result.keywords_found,
+            keywords_missing=result.keywords_missing,
+            problems=[{"code": p.code, "level": p.level, "message": p.message} for p in result.problems],
+            error=result.error[:500], elapsed_ms=result.elapsed_ms, task_id=str(task_id)[:64])
+        link.last_check = check
+        link.needs_recheck = False
+        if not task_id or link.pending_task in (str(task_id)[:64], "queued"):
+            link.pending_task = ""
+        link.save(update_fields=["last_check", "needs_recheck", "pending_task"])
+        entry = link.entry
+        record(None, "record_link_check", f"{entry.agency.display_name} {entry.round.fiscal_year} {entry.code}: "
+                                          f"{result.verdict} {link.url}", agency=entry.agency, obj=check,
+               changes={"item": entry.code, "url": link.url, "verdict": result.verdict,
+                        "http_status": result.http_status, "sha256": result.sha256,
+                        "problems": [p.code for p in result.problems]})
+    return {"link": link_id, "check": check.pk, "verdict": result.verdict, "http_status": result.http_status,
+            "problems": [p.code for p in result.problems]}
+

@@ -1,0 +1,126 @@
+"""Helpers shared by the OIT service modules (``services``, ``checks``, ``carryover``, ``review``): settings,
+framework look-ups, the edit guard, the link-check queue and URL cleaning (also used by the link form)."""
+
+from __future__ import annotations
+
+import os
+import re
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+
+from prongsai.core.framework import OITItem
+from prongsai.core.thai import to_arabic_digits
+from prongsai.web.agencies.models import Agency
+from prongsai.web.oit import permissions
+from prongsai.web.oit.models import AGENCY_EDITABLE, EvidenceLink, OITEntry
+from prongsai.web.rounds.models import AssessmentRound, RoundStatus
+
+MAX_LINKS_PER_ITEM = 20
+MAX_FILES_PER_ITEM = 20
+
+
+def setting(name: str, default):
+    """A PRONGSAI_* setting from Django settings, else the environment, else ``default``."""
+    if hasattr(settings, name):
+        return getattr(settings, name)
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    if isinstance(default, bool):
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    return type(default)(raw)
+
+
+def item_of(round_: AssessmentRound, code: str) -> OITItem:
+    try:
+        return round_.framework.oit_item(code)
+    except StopIteration:
+        raise ValidationError(f"ไม่มีข้อ {code} ในกรอบการประเมินของรอบนี้") from None
+
+
+def expected_years(item: OITItem, fiscal_year: int) -> tuple[list[int], bool]:
+    """The B.E. years the evidence should mention and whether the item requires them.
+
+    Years named in the item's time window ("ผลการดำเนินงานปี พ.ศ. 2562", "ต.ค. 2562 – มี.ค. 2563") are required;
+    an item without a time window is checked for the round's fiscal year for information only.
+    """
+    named = sorted({int(y) for y in re.findall(r"(?<!\d)(2[45]\d\d)(?!\d)", to_arabic_digits(item.time_window))})
+    if named:
+        return named, True
+    return [fiscal_year], False
+
+
+def snapshot(entry: OITEntry) -> dict:
+    """What the public page may show for an entry: its public links and files, as submitted now."""
+    return {
+        "at": timezone.now().isoformat(),
+        "links": [{"id": link.pk, "url": link.url, "label": link.label}
+                  for link in entry.links.filter(is_public=True).order_by("id")],
+        "files": [{"id": f.pk, "name": f.original_name, "label": f.label, "sha256": f.sha256, "size": f.size}
+                  for f in entry.files.filter(is_public=True).order_by("id")],
+    }
+
+
+def require_open(round_: AssessmentRound) -> None:
+    if round_.status != RoundStatus.OPEN:
+        raise ValidationError("รอบการประเมินนี้ไม่ได้เปิดอยู่ จึงแก้ไขหลักฐานไม่ได้")
+
+
+def entry_for(round_: AssessmentRound, agency: Agency, code: str, lock: bool = True) -> OITEntry:
+    """The entry of an item, created as a draft the first time it is written (inside the caller's transaction)."""
+    item_of(round_, code)
+    entry, _ = OITEntry.objects.get_or_create(round=round_, agency=agency, code=code)
+    if lock:
+        entry = OITEntry.objects.select_for_update().get(pk=entry.pk)
+    return entry
+
+
+def check_edit(actor, entry: OITEntry) -> None:
+    if not permissions.can_edit_item(actor, entry.agency, entry.unit_id):
+        raise PermissionDenied
+    require_open(entry.round)
+    if entry.status not in AGENCY_EDITABLE:
+        raise ValidationError(f"ข้อ {entry.code} อยู่ในสถานะ “{entry.get_status_display()}” แก้ไขหลักฐานไม่ได้")
+
+
+def enqueue_check(link: EvidenceLink) -> None:
+    """Queue a link check.  On the database queue the task row is written in the same transaction as the link
+    (it exists exactly when the link does); on another backend it is sent after the commit."""
+    from django_tasks_db.backend import DatabaseBackend
+
+    from prongsai.web.oit.tasks import check_evidence_link
+
+    if isinstance(check_evidence_link.get_backend(), DatabaseBackend):
+        result = check_evidence_link.enqueue(link.pk)
+        EvidenceLink.objects.filter(pk=link.pk).update(pending_task=str(result.id)[:64])
+        link.pending_task = str(result.id)[:64]
+    else:
+        EvidenceLink.objects.filter(pk=link.pk).update(pending_task="queued")
+        link.pending_task = "queued"
+        transaction.on_commit(lambda: check_evidence_link.enqueue(link.pk))
+
+
+_url_validator = URLValidator(schemes=["http", "https"])
+
+
+def clean_url(url: str) -> str:
+    url = (url or "").strip()
+    if not url:
+        raise ValidationError("กรุณาใส่ลิงก์ (URL)", code="required")
+    if len(url) > 2000:
+        raise ValidationError("ลิงก์ยาวเกิน 2,000 ตัวอักษร", code="too_long")
+    if not re.match(r"(?i)^https?://", url):
+        raise ValidationError("ลิงก์ต้องขึ้นต้นด้วย http:// หรือ https:// เช่น https://www.example.go.th/ita/o1",
+                              code="scheme")
+    try:
+        _url_validator(url)
+    except ValidationError:
+        raise ValidationError("รูปแบบลิงก์ไม่ถูกต้อง ตรวจสอบการสะกดและชื่อเว็บไซต์อีกครั้ง", code="invalid") from None
+    if "@" in url.split("/")[2]:
+        raise ValidationError("ลิงก์ต้องไม่มีชื่อผู้ใช้หรือรหัสผ่าน", code="credentials")
+    return url
+

@@ -1,0 +1,293 @@
+"""The assessor's side of OIT: assignments, judgements (round 1, round 2 after clarification, corrections),
+confirmation, and the confirmed scores written into the agency's computed result.  Same rules as
+``prongsai.web.oit.services``: validate, authorise, one transaction, one audit record."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from prongsai.core.framework import OITItem
+from prongsai.core.scoring import combine, oit_item_score, rounded, score_oit
+from prongsai.core.thai import to_arabic_digits
+from prongsai.web.agencies import access
+from prongsai.web.agencies.models import Agency, Role
+from prongsai.web.audit.services import record
+from prongsai.web.oit import permissions
+from prongsai.web.oit.common import item_of, snapshot
+from prongsai.web.oit.models import (
+    AssessorAssignment,
+    ClarificationWindow,
+    EntryStatus,
+    OITEntry,
+    OITReview,
+    ReviewStage,
+)
+from prongsai.web.results.models import AgencyResult, ResultSource
+from prongsai.web.rounds.models import AssessmentRound
+
+
+def assign_assessor(actor, round_: AssessmentRound, agency: Agency, assessor) -> AssessorAssignment:
+    if not permissions.can_assign(actor):
+        raise PermissionDenied
+    if not any(m.role == Role.ASSESSOR for m in access.memberships(assessor)):
+        raise ValidationError(f"{assessor.get_username()} ไม่ได้มีบทบาทผู้ตรวจประเมิน")
+    if agency.kind not in round_.framework.agency_types:
+        raise ValidationError("หน่วยงานนี้ไม่ได้ประเมินด้วยกรอบของรอบนี้")
+    with transaction.atomic():
+        assignment, created = AssessorAssignment.objects.get_or_create(
+            round=round_, agency=agency, assessor=assessor, defaults={"assigned_by": actor})
+        if created:
+            record(actor, "assign_assessor", f"มอบหมาย {assessor.get_username()} ตรวจ {agency.display_name} "
+                                             f"{round_.fiscal_year}", agency=agency, obj=assignment,
+                   changes={"assessor": assessor.get_username(), "round": round_.pk})
+    return assignment
+
+
+def unassign_assessor(actor, assignment: AssessorAssignment, reason: str = "") -> None:
+    if not permissions.can_assign(actor):
+        raise PermissionDenied
+    with transaction.atomic():
+        record(actor, "unassign_assessor", f"ยกเลิกการมอบหมาย {assignment.assessor.get_username()} ตรวจ "
+                                           f"{assignment.agency.display_name} {assignment.round.fiscal_year}",
+               agency=assignment.agency, obj=assignment,
+               changes={"assessor": assignment.assessor.get_username(), "reason": reason})
+        assignment.delete()
+
+
+# ------------------------------------------------------------------------------------------------ reviews
+
+
+def _judge(item: OITItem, passed, elements, score) -> tuple[Fraction, dict]:
+    """The item score from the assessor's judgement, as the edition's scoring method says."""
+    try:
+        if item.method == "elements" or (item.method == "pass_fail" and item.elements and elements is not None):
+            chosen = sorted(set(elements or []))
+            return oit_item_score(item, elements=chosen), {"elements": chosen}
+        if item.method == "pass_fail":
+            if passed is None:
+                raise ValidationError("เลือกผลการตรวจ: ผ่าน หรือ ไม่ผ่าน")
+            return oit_item_score(item, passed=bool(passed)), {"passed": bool(passed)}
+        if score in (None, ""):
+            raise ValidationError("ใส่คะแนน 0–100")
+        try:
+            value = Decimal(to_arabic_digits(str(score)).strip())
+        except InvalidOperation:
+            raise ValidationError("คะแนนต้องเป็นตัวเลข 0–100") from None
+        if value.as_tuple().exponent < -2:  # type: ignore[operator]
+            raise ValidationError("คะแนนมีทศนิยมได้ไม่เกิน 2 ตำแหน่ง")
+        return oit_item_score(item, score=value), {"given_score": value}
+    except ValueError as exc:
+        raise ValidationError(f"ผลการตรวจไม่ถูกต้อง: {exc}") from None
+
+
+def record_oit_review(actor, entry: OITEntry, *, passed: bool | None = None, elements: list[str] | None = None,
+                      score=None, comment: str = "", reason: str = "") -> OITReview:
+    """Record an assessor's judgement of one item.
+
+    Before confirmation a new judgement supersedes the previous one (both stay on record).  After confirmation
+    the judgement can only be corrected: a reason is required and the correction is itself confirmed at once.
+    """
+    with transaction.atomic():
+        entry = OITEntry.objects.select_for_update(of=("self",)).select_related("round", "agency", "current_review") \
+            .get(pk=entry.pk)
+        if not permissions.can_review(actor, entry.round, entry.agency):
+            raise PermissionDenied
+        item = item_of(entry.round, entry.code)
+        comment, reason = (comment or "").strip(), (reason or "").strip()
+        status = entry.status
+        if status in (EntryStatus.SUBMITTED, EntryStatus.REVIEWED):
+            stage = ReviewStage.ROUND1
+        elif status == EntryStatus.CLARIFIED or (status == EntryStatus.CLARIFYING and _deadline_passed(entry)):
+            stage = ReviewStage.ROUND2
+        elif status == EntryStatus.CONFIRMED:
+            stage = ReviewStage.CORRECTION
+            if not reason:
+                raise ValidationError("ผลการตรวจข้อนี้ยืนยันแล้ว การแก้ไขต้องระบุเหตุผล")
+        elif status == EntryStatus.CLARIFYING:
+            raise ValidationError("หน่วยงานยังอยู่ในช่วงชี้แจง รอคำชี้แจงหรือจนพ้นกำหนดก่อน")
+        else:
+            raise ValidationError(f"ข้อ {entry.code} ยังไม่ได้ส่งให้ตรวจ")
+        value, judgement = _judge(item, passed, elements, score)
+        if value < 100 and not comment:
+            raise ValidationError("ข้อที่ไม่ได้คะแนนเต็มต้องมีความเห็นของผู้ตรวจ เพื่อให้หน่วยงานชี้แจงหรือปรับปรุงได้")
+        previous = entry.current_review
+        now = timezone.now()
+        review = OITReview.objects.create(
+            entry=entry, stage=stage, assessor=actor, method=item.method, passed=judgement.get("passed"),
+            elements=judgement.get("elements"), given_score=judgement.get("given_score"),
+            score_exact=str(value), score=rounded(value), comment=comment, reason=reason, supersedes=previous,
+            confirmed_at=now if stage == ReviewStage.CORRECTION else None,
+            confirmed_by=actor if stage == ReviewStage.CORRECTION else None)
+        entry.current_review = review
+        entry.score_exact, entry.score = str(value), rounded(value)
+        if stage == ReviewStage.ROUND1:
+            entry.status = EntryStatus.REVIEWED
+        if stage == ReviewStage.CORRECTION:
+            entry.confirmed_at = now
+        entry.save(update_fields=["current_review", "score_exact", "score", "status", "confirmed_at", "updated_at"])
+        changes = {"item": entry.code, "stage": stage, "score": [str(previous.score) if previous else None,
+                                                                 str(review.score)],
+                   "judgement": {k: str(v) if isinstance(v, Decimal) else v for k, v in judgement.items()},
+                   "comment": comment}
+        if reason:
+            changes["reason"] = reason
+        record(actor, "record_oit_review",
+               f"{entry.agency.display_name} {entry.round.fiscal_year} {entry.code}: "
+               f"{ReviewStage(stage).label} {review.score}", agency=entry.agency, obj=review, changes=changes)
+        if stage == ReviewStage.CORRECTION:
+            sync_computed_result(entry.round, entry.agency, actor)
+    return review
+
+
+def _deadline_passed(entry: OITEntry) -> bool:
+    window = ClarificationWindow.objects.filter(round=entry.round, agency=entry.agency).first()
+    return window is not None and timezone.localdate() > window.deadline
+
+
+def open_clarification(actor, round_: AssessmentRound, agency: Agency, deadline: date, note: str = "") -> list[str]:
+    """Round 2: every item reviewed below full marks goes back to the agency to answer and amend by ``deadline``."""
+    if not permissions.can_open_clarification(actor, round_, agency):
+        raise PermissionDenied
+    if deadline < timezone.localdate():
+        raise ValidationError("วันสิ้นสุดการชี้แจงต้องไม่ก่อนวันนี้")
+    with transaction.atomic():
+        window, created = ClarificationWindow.objects.select_for_update().get_or_create(
+            round=round_, agency=agency,
+            defaults={"opened_by": actor, "opened_at": timezone.now(), "deadline": deadline, "note": note})
+        before = None
+        if not created:
+            before = window.deadline.isoformat()
+            window.deadline, window.note = deadline, note or window.note
+            window.save(update_fields=["deadline", "note"])
+        entries = list(OITEntry.objects.select_for_update().filter(round=round_, agency=agency,
+                                                                   status=EntryStatus.REVIEWED, score__lt=100))
+        for entry in entries:
+            entry.status = EntryStatus.CLARIFYING
+            entry.save(update_fields=["status", "updated_at"])
+        codes = [e.code for e in entries]
+        if created and not codes:
+            raise ValidationError("ไม่มีข้อที่ต้องชี้แจง (ทุกข้อที่ตรวจแล้วได้คะแนนเต็ม หรือยังไม่ได้ตรวจ)")
+        record(actor, "open_oit_clarification",
+               f"{agency.display_name} {round_.fiscal_year}: เปิดให้ชี้แจงถึง {deadline.isoformat()} "
+               f"({len(codes)} ข้อ)", agency=agency, obj=window,
+               changes={"deadline": [before, deadline.isoformat()], "items": codes, "note": note})
+    return codes
+
+
+def submit_clarification(actor, entry: OITEntry, text: str) -> OITEntry:
+    """The agency answers the assessor's comment (and may have amended the evidence): clarifying → clarified."""
+    text = (text or "").strip()
+    with transaction.atomic():
+        entry = OITEntry.objects.select_for_update(of=("self",)).select_related("round", "agency").get(pk=entry.pk)
+        if not permissions.can_manage(actor, entry.agency):
+            raise PermissionDenied
+        if entry.status != EntryStatus.CLARIFYING:
+            raise ValidationError(f"ข้อ {entry.code} ไม่ได้อยู่ในช่วงชี้แจง")
+        if _deadline_passed(entry):
+            raise ValidationError("พ้นกำหนดเวลาชี้แจงแล้ว")
+        if not text:
+            raise ValidationError("กรุณาเขียนคำชี้แจงตอบความเห็นของผู้ตรวจ")
+        if not (entry.links.exists() or entry.files.exists()):
+            raise ValidationError(f"ข้อ {entry.code} ไม่มีหลักฐานเหลืออยู่ แนบลิงก์หรือไฟล์ก่อนส่งคำชี้แจง")
+        entry.clarification = text[:5000]
+        entry.status = EntryStatus.CLARIFIED
+        entry.published = snapshot(entry)
+        entry.save(update_fields=["clarification", "status", "published", "updated_at"])
+        record(actor, "submit_oit_clarification",
+               f"{entry.agency.display_name} {entry.round.fiscal_year} {entry.code}: ส่งคำชี้แจง",
+               agency=entry.agency, obj=entry,
+               changes={"item": entry.code, "clarification": entry.clarification,
+                        "status": ["clarifying", "clarified"],
+                        "links": [link["url"] for link in entry.published["links"]]})
+    return entry
+
+
+def confirm_review(actor, entry: OITEntry) -> OITReview:
+    """The assessor confirms the current judgement: it becomes final and flows into the computed result."""
+    with transaction.atomic():
+        entry = OITEntry.objects.select_for_update(of=("self",)).select_related("round", "agency", "current_review") \
+            .get(pk=entry.pk)
+        if not permissions.can_review(actor, entry.round, entry.agency):
+            raise PermissionDenied
+        review = entry.current_review
+        if entry.status == EntryStatus.CONFIRMED:
+            raise ValidationError("ข้อนี้ยืนยันผลแล้ว")
+        if review is None:
+            raise ValidationError("ยังไม่มีผลการตรวจให้ยืนยัน")
+        if entry.status == EntryStatus.CLARIFIED and review.stage != ReviewStage.ROUND2:
+            raise ValidationError("หน่วยงานชี้แจงแล้ว บันทึกผลการตรวจรอบที่ 2 ก่อนยืนยัน")
+        if entry.status == EntryStatus.CLARIFYING and not _deadline_passed(entry):
+            raise ValidationError("หน่วยงานยังอยู่ในช่วงชี้แจง ยืนยันผลได้เมื่อพ้นกำหนด")
+        if entry.status not in (EntryStatus.REVIEWED, EntryStatus.CLARIFIED, EntryStatus.CLARIFYING):
+            raise ValidationError("ยืนยันผลไม่ได้ในสถานะนี้")
+        now = timezone.now()
+        review.confirmed_at, review.confirmed_by = now, actor
+        review.save(update_fields=["confirmed_at", "confirmed_by"])
+        before = entry.status
+        entry.status = EntryStatus.CONFIRMED
+        entry.confirmed_at = now
+        entry.save(update_fields=["status", "confirmed_at", "updated_at"])
+        record(actor, "confirm_oit_review",
+               f"{entry.agency.display_name} {entry.round.fiscal_year} {entry.code}: ยืนยันผล {review.score}",
+               agency=entry.agency, obj=review,
+               changes={"item": entry.code, "status": [before, "confirmed"], "score": str(review.score),
+                        "review": review.pk})
+        sync_computed_result(entry.round, entry.agency, actor)
+    return review
+
+
+# --------------------------------------------------------------------------------------- computed results
+
+
+def sync_computed_result(round_: AssessmentRound, agency: Agency, actor=None) -> AgencyResult | None:
+    """Write the confirmed OIT item scores and indicators 9 and 10 into the agency's computed result.
+
+    Only the OIT keys change (the O-item scores and the evidence-tool indicators); indicators 1–8 written by the
+    survey scoring stay as they are.  Tool scores, the total and the level are recomputed by the core engine from
+    whatever indicators the row then holds (the total only exists once every indicator has a score).
+    Indicators 9 and 10 are the mean of the confirmed items so far (score_oit over the confirmed items).
+    """
+    framework = round_.framework
+    oit_numbers = {i.number for t in framework.evidence_tools for i in framework.indicators_of(t)}
+    oit_codes = {o.code for o in framework.oit_items}
+    confirmed = {e.code: e.score_fraction for e in OITEntry.objects.filter(
+        round=round_, agency=agency, status=EntryStatus.CONFIRMED) if e.score_exact}
+    with transaction.atomic():
+        result = AgencyResult.objects.select_for_update().filter(round=round_, agency=agency,
+                                                                 source=ResultSource.COMPUTED).first()
+        if result is None and not confirmed:
+            return None
+        if result is None:
+            result = AgencyResult(round=round_, agency=agency, source=ResultSource.COMPUTED)
+        indicators = {k: v for k, v in (result.indicators or {}).items() if int(k) not in oit_numbers}
+        exact: dict[int, Fraction | None] = {int(k): Fraction(Decimal(str(v))) for k, v in indicators.items()
+                                             if v not in (None, "")}
+        oit_scores = score_oit(framework, confirmed)
+        for number, value in oit_scores.items():
+            if value is not None:
+                indicators[str(number)] = str(rounded(value))
+                exact[number] = value
+        items = {k: v for k, v in (result.items or {}).items() if k not in oit_codes}
+        items.update({code: str(rounded(value)) for code, value in confirmed.items()})
+        score = combine(framework, exact)
+        tools = score.tools_rounded
+        before = {"indicators": {k: (result.indicators or {}).get(k) for k in map(str, oit_numbers)},
+                  "total": str(result.total) if result.total is not None else None}
+        result.indicators = dict(sorted(indicators.items(), key=lambda kv: int(kv[0])))
+        result.items = items
+        result.iit, result.eit, result.oit = tools.get("IIT"), tools.get("EIT"), tools.get("OIT")
+        result.total = score.total_rounded
+        result.level = score.level or ""
+        result.save()
+        after = {"indicators": {k: result.indicators.get(k) for k in map(str, oit_numbers)},
+                 "total": str(result.total) if result.total is not None else None}
+        record(actor, "sync_oit_result", f"{agency.display_name} {round_.fiscal_year}: คะแนน OIT จากผลที่ยืนยันแล้ว "
+                                         f"{len(confirmed)} ข้อ", agency=agency, obj=result,
+               changes={"before": before, "after": after, "confirmed_items": sorted(confirmed)})
+    return result
