@@ -9,17 +9,10 @@ exit 2 with one clear message (``CommandError``).  Registered by ``prongsai.web.
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 from prongsai.cli import CommandError
-
-
-def _setup() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prongsai.web.settings")
-    import django
-
-    django.setup()
+from prongsai.web.commands import _setup
 
 
 def _find_agency(ident: str):

@@ -84,14 +84,15 @@ def gather(round_: AssessmentRound, agency: Agency) -> PackData:
                     notes={r.number: r.note for r in analysis.indicators} if analysis else {})
 
 
-def readiness(round_: AssessmentRound, agency: Agency) -> list[str]:
-    """What is still missing before the pack is ready to sign (shown on the pack page; generation still works)."""
-    from prongsai.web.documents.models import DocumentDetails
-    from prongsai.web.measures import analysis as analysis_view
-    from prongsai.web.measures.models import Committee, Measure
+def readiness(round_: AssessmentRound, agency: Agency, analysed: AssessmentRound | None, details) -> list[str]:
+    """What is still missing before the pack is ready to sign (shown on the pack page; generation still works).
+
+    ``analysed`` is ``analysis.analysed_round(round_)`` and ``details`` the round's ``DocumentDetails`` (or None),
+    both already loaded by the page."""
+    from prongsai.web.measures.models import Measure
+    from prongsai.web.measures.services import committee_for
 
     problems = []
-    analysed = analysis_view.analysed_round(round_)
     if analysed is None:
         problems.append(f"ไม่มีรอบการประเมินปีงบประมาณ {round_.fiscal_year - 1} ให้วิเคราะห์")
     else:
@@ -100,14 +101,13 @@ def readiness(round_: AssessmentRound, agency: Agency) -> list[str]:
         result = queries.effective_result(analysed, agency)
         if result is None or result.total is None:
             problems.append(f"ยังไม่มีผลการประเมินปี {analysed.fiscal_year} ของหน่วยงาน")
-    committee = Committee.objects.filter(round=round_, agency=agency).first()
+    committee = committee_for(round_, agency)
     if committee is None or not committee.members.exists():
         problems.append("ยังไม่ได้กำหนดคณะกรรมการ")
     elif not committee.order_number:
         problems.append("ยังไม่ได้ระบุเลขที่คำสั่ง")
     if not Measure.objects.filter(round=round_, agency=agency).exists():
         problems.append("ยังไม่มีมาตรการ")
-    details = DocumentDetails.objects.filter(round=round_, agency=agency).first()
     if details is None or details.signer_id is None:
         problems.append("ยังไม่ได้ระบุผู้ลงนาม")
     return problems

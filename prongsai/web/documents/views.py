@@ -19,12 +19,7 @@ from prongsai.web.documents import pack, services
 from prongsai.web.documents.forms import BatchForm, DetailsForm, TemplateForm
 from prongsai.web.documents.models import PACK_KIND, DocumentBatch, DocumentKind, GeneratedDocument
 from prongsai.web.measures import permissions
-from prongsai.web.measures.analysis import analysed_round
-from prongsai.web.rounds.models import AssessmentRound
-
-
-def _agency_round(code: str, round_id: int) -> tuple[Agency, AssessmentRound]:
-    return get_object_or_404(Agency, code=code), get_object_or_404(AssessmentRound, pk=round_id)
+from prongsai.web.measures.views import agency_for, agency_round, error_messages, nav
 
 
 def _details_initial(details) -> dict:
@@ -39,40 +34,34 @@ def _details_initial(details) -> dict:
 @login_required
 @require_GET
 def pack_page(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
-    agency, round_ = _agency_round(code, round_id)
-    if not services.can_view_documents(request.user, agency):
-        raise PermissionDenied
-    can_manage = permissions.can_manage(request.user, agency)
+    agency, round_ = agency_round(request.user, code, round_id, services.can_view_documents)
+    context = nav(agency, round_, request.user, "documents")
+    can_manage = context["can_manage"]
     latest = services.latest_outputs(round_, agency)
     templates = {t.kind: t for t in agency.document_templates.all()}
     docs = [{"kind": kind, "label": label, "docx": latest.get((kind, "docx")), "pdf": latest.get((kind, "pdf")),
              "template": templates.get(kind)} for kind, label in DocumentKind.choices]
     details = services.details_for(round_, agency)
-    context = {"agency": agency, "round": round_, "analysed_round": analysed_round(round_), "tab": "documents",
-               "can_manage": can_manage, "can_view_analysis": True, "docs": docs,
-               "zip": latest.get((PACK_KIND, "zip")), "details": details,
-               "details_form": DetailsForm(agency, initial=_details_initial(details)) if can_manage else None,
-               "template_form": TemplateForm() if can_manage else None,
-               "history": GeneratedDocument.objects.filter(round=round_, agency=agency)
-               .select_related("created_by")[:30],
-               "problems": pack.readiness(round_, agency)}
+    context.update({"docs": docs, "zip": latest.get((PACK_KIND, "zip")), "details": details,
+                    "details_form": DetailsForm(agency, initial=_details_initial(details)) if can_manage else None,
+                    "template_form": TemplateForm() if can_manage else None,
+                    "history": GeneratedDocument.objects.filter(round=round_, agency=agency)
+                    .select_related("created_by")[:30],
+                    "problems": pack.readiness(round_, agency, context["analysed_round"], details)})
     return render(request, "documents/pack.html", context)
 
 
 @login_required
 @require_POST
 def details(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
-    agency, round_ = _agency_round(code, round_id)
-    if not permissions.can_manage(request.user, agency):
-        raise PermissionDenied
+    agency, round_ = agency_round(request.user, code, round_id, permissions.can_manage)
     form = DetailsForm(agency, request.POST)
     if form.is_valid():
         try:
             services.save_details(request.user, round_, agency, **form.cleaned_data)
             messages.success(request, _("Document details saved."))
         except ValidationError as exc:
-            for m in exc.messages:
-                messages.error(request, m)
+            error_messages(request, exc)
     else:
         messages.error(request, _("Check the document details: %(e)s") % {"e": form.errors.as_text()})
     return redirect("documents_pack", code=agency.code, round_id=round_.pk)
@@ -81,16 +70,13 @@ def details(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def generate(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
-    agency, round_ = _agency_round(code, round_id)
-    if not permissions.can_manage(request.user, agency):
-        raise PermissionDenied
+    agency, round_ = agency_round(request.user, code, round_id, permissions.can_manage)
     kind = request.POST.get("kind", "")
     kinds = [kind] if kind in DocumentKind.values else None
     try:
         result = services.generate_pack(request.user, round_, agency, kinds=kinds, with_zip=kinds is None)
     except ValidationError as exc:
-        for m in exc.messages:
-            messages.error(request, m)
+        error_messages(request, exc)
         return redirect("documents_pack", code=agency.code, round_id=round_.pk)
     messages.success(request, _("%(n)d file(s) generated in %(s).1f s.") % {
         "n": len(result.documents) + (1 if result.zip else 0), "s": result.seconds})
@@ -116,48 +102,45 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
     return response
 
 
+def _back(request: HttpRequest, agency: Agency) -> HttpResponse:
+    """To the page named by ``next`` if it is a documents page, else to the agency's templates."""
+    back = request.POST.get("next") or ""
+    return redirect(back) if back.startswith("/documents/") else redirect("documents_templates", code=agency.code)
+
+
 @login_required
 @require_POST
 def template_upload(request: HttpRequest, code: str) -> HttpResponse:
-    agency = get_object_or_404(Agency, code=code)
-    if not permissions.can_manage(request.user, agency):
-        raise PermissionDenied
+    agency = agency_for(request.user, code, permissions.can_manage)
     form = TemplateForm(request.POST, request.FILES)
-    back = request.POST.get("next") or ""
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             services.upload_template(request.user, agency, form.cleaned_data["kind"], upload.name, upload.read())
             messages.success(request, _("Template saved: the next documents use it."))
         except ValidationError as exc:
-            for m in exc.messages:
-                messages.error(request, m)
+            error_messages(request, exc)
     else:
         messages.error(request, _("Choose a document and a .docx file."))
-    return redirect(back) if back.startswith("/documents/") else redirect("documents_templates", code=agency.code)
+    return _back(request, agency)
 
 
 @login_required
 @require_POST
 def template_delete(request: HttpRequest, code: str, kind: str) -> HttpResponse:
-    agency = get_object_or_404(Agency, code=code)
-    if not permissions.can_manage(request.user, agency):
-        raise PermissionDenied
+    agency = agency_for(request.user, code, permissions.can_manage)
     if kind not in DocumentKind.values:
         raise Http404
     services.delete_template(request.user, agency, kind)
     messages.success(request, _("Back to the default template."))
-    back = request.POST.get("next") or ""
-    return redirect(back) if back.startswith("/documents/") else redirect("documents_templates", code=agency.code)
+    return _back(request, agency)
 
 
 @login_required
 @require_GET
 def template_download(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     """The template in use for ``kind``: the agency's own, else the default one (to edit in Word)."""
-    agency = get_object_or_404(Agency, code=code)
-    if not services.can_view_documents(request.user, agency):
-        raise PermissionDenied
+    agency = agency_for(request.user, code, services.can_view_documents)
     if kind not in DocumentKind.values:
         raise Http404
     own = services.template_for(agency, kind)
@@ -171,9 +154,7 @@ def template_download(request: HttpRequest, code: str, kind: str) -> HttpRespons
 @login_required
 @require_GET
 def templates_page(request: HttpRequest, code: str) -> HttpResponse:
-    agency = get_object_or_404(Agency, code=code)
-    if not services.can_view_documents(request.user, agency):
-        raise PermissionDenied
+    agency = agency_for(request.user, code, services.can_view_documents)
     own = {t.kind: t for t in agency.document_templates.select_related("uploaded_by")}
     rows = [{"kind": k, "label": label, "template": own.get(k), "placeholders": pack.placeholders(k)}
             for k, label in DocumentKind.choices]

@@ -15,14 +15,8 @@ from prongsai.web.agencies.models import Agency, Role, Unit
 ANALYSIS_ROLES = (Role.CENTRAL_ADMIN, Role.AGENCY_ADMIN, Role.DIRECTOR, Role.VIEWER)
 
 
-def _within(user, agency: Agency, roles: tuple[str, ...]) -> bool:
-    if access.is_central_admin(user):
-        return True
-    return any(m.role in roles and agency.path.startswith(m.agency.path) for m in access.memberships(user))
-
-
 def can_view_analysis(user, agency: Agency) -> bool:
-    return _within(user, agency, ANALYSIS_ROLES)
+    return access._within(user, agency, ANALYSIS_ROLES)  # the agency-scope rule lives in access alone
 
 
 def can_view_measures(user, agency: Agency) -> bool:

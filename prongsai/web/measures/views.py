@@ -5,6 +5,7 @@ Views parse, ask ``measures.permissions``, call one service for a change, and re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from django.contrib import messages
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from prongsai.core.thai import fiscal_year_bounds, format_score
 from prongsai.web.agencies.models import Agency
 from prongsai.web.measures import analysis as analysis_view
 from prongsai.web.measures import permissions, services
@@ -40,14 +42,29 @@ from prongsai.web.measures.models import (
     ProgressReport,
     ReportPeriod,
 )
+from prongsai.web.results import charts
 from prongsai.web.rounds.models import AssessmentRound
 
 
-def _agency_round(code: str, round_id: int) -> tuple[Agency, AssessmentRound]:
-    return get_object_or_404(Agency, code=code), get_object_or_404(AssessmentRound, pk=round_id)
+def agency_for(user, code: str, allowed: Callable[[object, Agency], bool]) -> Agency:
+    """The agency ``code`` (404 if unknown), if ``allowed(user, agency)`` (else 403)."""
+    agency = get_object_or_404(Agency, code=code)
+    if not allowed(user, agency):
+        raise PermissionDenied
+    return agency
 
 
-def _error(request: HttpRequest, exc: ValidationError) -> None:
+def agency_round(user, code: str, round_id: int,
+                 allowed: Callable[[object, Agency], bool]) -> tuple[Agency, AssessmentRound]:
+    """The agency ``code`` and the round ``round_id`` (404 if either is unknown), if ``allowed(user, agency)``."""
+    agency = get_object_or_404(Agency, code=code)
+    round_ = get_object_or_404(AssessmentRound, pk=round_id)
+    if not allowed(user, agency):
+        raise PermissionDenied
+    return agency, round_
+
+
+def error_messages(request: HttpRequest, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
 
@@ -56,7 +73,7 @@ def _today() -> date:
     return timezone.localdate()
 
 
-def _nav(agency: Agency, round_: AssessmentRound, user, current: str) -> dict:
+def nav(agency: Agency, round_: AssessmentRound, user, current: str) -> dict:
     """The workspace tabs shared by the pages of one agency × working round."""
     analysed = analysis_view.analysed_round(round_)
     return {"agency": agency, "round": round_, "analysed_round": analysed, "tab": current,
@@ -71,9 +88,7 @@ def _nav(agency: Agency, round_: AssessmentRound, user, current: str) -> dict:
 @require_GET
 def index(request: HttpRequest, code: str) -> HttpResponse:
     """The agency's measures workspace of the latest round (open first)."""
-    agency = get_object_or_404(Agency, code=code)
-    if not permissions.can_view_measures(request.user, agency):
-        raise PermissionDenied
+    agency = agency_for(request.user, code, permissions.can_view_measures)
     rounds = [r for r in AssessmentRound.objects.order_by("-fiscal_year", "-pk")
               if (fw := analysis_view.framework_of(r)) is not None and agency.kind in fw.agency_types]
     if not rounds:
@@ -89,9 +104,7 @@ def index(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def analysis(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
     """The analysis of the agency's result in round ``round_id`` (the analysed round, e.g. 2562)."""
-    agency, round_ = _agency_round(code, round_id)
-    if not permissions.can_view_analysis(request.user, agency):
-        raise PermissionDenied
+    agency, round_ = agency_round(request.user, code, round_id, permissions.can_view_analysis)
     try:
         lowest_n = max(1, min(10, int(request.GET.get("n", analysis_view.DEFAULT_LOWEST))))
     except ValueError:
@@ -105,9 +118,6 @@ def analysis(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
 
 
 def _chart(data) -> str:
-    from prongsai.core.thai import format_score
-    from prongsai.web.results import charts
-
     bars = [charts.Bar(label=f"{r.number}. {r.name}", value=r.score, weak=r.weak, note="▼" if r.weak else "")
             for r in data.indicators]
     return charts.indicator_bars(
@@ -120,16 +130,14 @@ def _chart(data) -> str:
 @login_required
 @require_POST
 def analysis_note(request: HttpRequest, code: str, round_id: int, indicator: int) -> HttpResponse:
-    agency, round_ = _agency_round(code, round_id)
-    if not permissions.can_manage(request.user, agency):
-        raise PermissionDenied
+    agency, round_ = agency_round(request.user, code, round_id, permissions.can_manage)
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
             services.save_analysis_note(request.user, round_, agency, indicator, form.cleaned_data["text"])
             messages.success(request, _("Analysis of indicator %(n)d saved.") % {"n": indicator})
         except ValidationError as exc:
-            _error(request, exc)
+            error_messages(request, exc)
     else:
         messages.error(request, _("The analysis could not be saved."))
     return redirect(reverse("measures_analysis", args=[agency.code, round_.pk]) + f"#indicator-{indicator}")
@@ -140,7 +148,7 @@ def analysis_note(request: HttpRequest, code: str, round_id: int, indicator: int
 
 def _committee_context(request, agency, round_, committee, member_form=None, committee_form=None) -> dict:
     members = list(committee.members.select_related("person", "unit")) if committee else []
-    context = _nav(agency, round_, request.user, "committee")
+    context = nav(agency, round_, request.user, "committee")
     context.update({
         "committee": committee, "members": members,
         "committee_form": committee_form or CommitteeForm(initial={
@@ -156,9 +164,7 @@ def _committee_context(request, agency, round_, committee, member_form=None, com
 @login_required
 @require_http_methods(["GET", "POST"])
 def committee(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
-    agency, round_ = _agency_round(code, round_id)
-    if not permissions.can_view_analysis(request.user, agency):
-        raise PermissionDenied
+    agency, round_ = agency_round(request.user, code, round_id, permissions.can_view_analysis)
     current = services.committee_for(round_, agency)
     if request.method == "POST":
         if not permissions.can_manage(request.user, agency):
@@ -170,7 +176,7 @@ def committee(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
                 messages.success(request, _("Committee saved."))
                 return redirect("measures_committee", code=agency.code, round_id=round_.pk)
             except ValidationError as exc:
-                _error(request, exc)
+                error_messages(request, exc)
         return render(request, "measures/committee.html",
                       _committee_context(request, agency, round_, current, committee_form=form), status=400)
     return render(request, "measures/committee.html", _committee_context(request, agency, round_, current))
@@ -179,9 +185,7 @@ def committee(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def committee_suggest(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
-    agency, round_ = _agency_round(code, round_id)
-    if not permissions.can_manage(request.user, agency):
-        raise PermissionDenied
+    agency, round_ = agency_round(request.user, code, round_id, permissions.can_manage)
     committee = services.suggest_committee(request.user, round_, agency)
     messages.success(request, _("%(n)d members suggested from the agency's units and people.")
                      % {"n": committee.members.count()})
@@ -196,9 +200,7 @@ def _member(agency: Agency, round_: AssessmentRound, pk: int) -> CommitteeMember
 @login_required
 @require_POST
 def member_new(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
-    agency, round_ = _agency_round(code, round_id)
-    if not permissions.can_manage(request.user, agency):
-        raise PermissionDenied
+    agency, round_ = agency_round(request.user, code, round_id, permissions.can_manage)
     form = MemberForm(agency, request.POST)
     if form.is_valid():
         try:
@@ -206,7 +208,7 @@ def member_new(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
             messages.success(request, _("Member added."))
             return redirect("measures_committee", code=agency.code, round_id=round_.pk)
         except ValidationError as exc:
-            _error(request, exc)
+            error_messages(request, exc)
     current = services.committee_for(round_, agency)
     return render(request, "measures/committee.html",
                   _committee_context(request, agency, round_, current, member_form=form), status=400)
@@ -215,9 +217,7 @@ def member_new(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_edit(request: HttpRequest, code: str, round_id: int, pk: int) -> HttpResponse:
-    agency, round_ = _agency_round(code, round_id)
-    if not permissions.can_manage(request.user, agency):
-        raise PermissionDenied
+    agency, round_ = agency_round(request.user, code, round_id, permissions.can_manage)
     member = _member(agency, round_, pk)
     if request.method == "POST":
         form = MemberForm(agency, request.POST)
@@ -229,11 +229,11 @@ def member_edit(request: HttpRequest, code: str, round_id: int, pk: int) -> Http
                 messages.success(request, _("Member saved."))
                 return redirect("measures_committee", code=agency.code, round_id=round_.pk)
             except ValidationError as exc:
-                _error(request, exc)
+                error_messages(request, exc)
     else:
         form = MemberForm(agency, initial={"person": member.person_id, "position_th": member.position_th,
                                            "unit": member.unit_id, "role": member.role, "order": member.order})
-    context = _nav(agency, round_, request.user, "committee")
+    context = nav(agency, round_, request.user, "committee")
     context.update({"form": form, "member": member})
     return render(request, "measures/member_form.html", context, status=400 if form.errors else 200)
 
@@ -241,9 +241,7 @@ def member_edit(request: HttpRequest, code: str, round_id: int, pk: int) -> Http
 @login_required
 @require_POST
 def member_delete(request: HttpRequest, code: str, round_id: int, pk: int) -> HttpResponse:
-    agency, round_ = _agency_round(code, round_id)
-    if not permissions.can_manage(request.user, agency):
-        raise PermissionDenied
+    agency, round_ = agency_round(request.user, code, round_id, permissions.can_manage)
     services.remove_member(request.user, _member(agency, round_, pk))
     messages.success(request, _("Member removed."))
     return redirect("measures_committee", code=agency.code, round_id=round_.pk)
@@ -252,9 +250,7 @@ def member_delete(request: HttpRequest, code: str, round_id: int, pk: int) -> Ht
 @login_required
 @require_POST
 def member_move(request: HttpRequest, code: str, round_id: int, pk: int) -> HttpResponse:
-    agency, round_ = _agency_round(code, round_id)
-    if not permissions.can_manage(request.user, agency):
-        raise PermissionDenied
+    agency, round_ = agency_round(request.user, code, round_id, permissions.can_manage)
     services.move_member(request.user, _member(agency, round_, pk), -1 if request.POST.get("dir") == "up" else 1)
     return redirect("measures_committee", code=agency.code, round_id=round_.pk)
 
@@ -262,8 +258,12 @@ def member_move(request: HttpRequest, code: str, round_id: int, pk: int) -> Http
 # ---------------------------------------------------------------------------------------------- measures
 
 
-def _measures(agency: Agency, round_: AssessmentRound) -> list[Measure]:
-    return list(Measure.objects.filter(agency=agency, round=round_)
+def _measures(agency: Agency, round_: AssessmentRound, pk: int | None = None) -> list[Measure]:
+    """The round's measures of ``agency`` (only measure ``pk`` if given) with what their rows show."""
+    measures = Measure.objects.filter(agency=agency, round=round_)
+    if pk is not None:
+        measures = measures.filter(pk=pk)
+    return list(measures.select_related("agency", "round")
                 .prefetch_related("units", Prefetch("actions", MeasureAction.objects.select_related("unit")),
                                   Prefetch("reports", ProgressReport.objects.select_related("unit", "submitted_by")
                                            .prefetch_related("files"))))
@@ -278,33 +278,27 @@ def _measure_rows(request, agency: Agency, measures: list[Measure]) -> list[dict
     for m in measures:
         responsible = all_units if m.all_units else services.responsible_units(m)
         states = services.period_states(m, today, responsible)
+        is_mine = any(u.pk in mine for u in responsible)
         rows.append({"measure": m, "responsible": responsible, "states": states,
                      "overdue": [s for s in states if s.overdue],
-                     "can_report": manage or any(u.pk in mine for u in responsible),
-                     "mine": any(u.pk in mine for u in responsible)})
+                     "can_report": manage or is_mine, "mine": is_mine})
     return rows
-
-
-def _target_labels(round_: AssessmentRound) -> dict[str, str]:
-    return services.valid_target_codes(round_, analysis_view.analysed_round(round_))
 
 
 @login_required
 @require_GET
 def measure_list(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
-    agency, round_ = _agency_round(code, round_id)
-    if not permissions.can_view_measures(request.user, agency):
-        raise PermissionDenied
+    agency, round_ = agency_round(request.user, code, round_id, permissions.can_view_measures)
     rows = _measure_rows(request, agency, _measures(agency, round_))
-    if request.GET.get("mine") == "1":
+    mine_only = request.GET.get("mine") == "1"
+    if mine_only:
         rows = [r for r in rows if r["mine"]]
-    context = _nav(agency, round_, request.user, "measures")
-    labels = _target_labels(round_)
+    context = nav(agency, round_, request.user, "measures")
     committee = services.committee_for(round_, agency)
-    context.update({"rows": rows, "labels": labels, "today": _today(),
-                    "overdue_count": sum(1 for r in rows if r["overdue"]),
+    context.update({"rows": rows, "labels": services.valid_target_codes(round_, context["analysed_round"]),
+                    "today": _today(), "overdue_count": sum(1 for r in rows if r["overdue"]),
                     "committee_size": committee.members.count() if committee else 0,
-                    "mine_only": request.GET.get("mine") == "1",
+                    "mine_only": mine_only,
                     "is_staff_member": bool(permissions.staff_units(request.user, agency))})
     return render(request, "measures/list.html", context)
 
@@ -317,8 +311,6 @@ def _weak_choices(round_: AssessmentRound, agency: Agency) -> list[tuple[str, st
     data = analysis_view.build(analysed, agency)
     if data is None:  # no result to analyse: the free-text field still works
         return []
-    from prongsai.core.thai import format_score
-
     rows = {r.number: r for r in data.weak + data.lowest}
     return [(str(r.number), f"ตัวชี้วัดที่ {r.number} {r.name} ({format_score(r.score)})")
             for r in sorted(rows.values(), key=lambda r: r.score or 0)]
@@ -350,8 +342,6 @@ def _measure_form_page(request, agency, round_, measure: Measure | None) -> Http
                 form.add_error(None, exc)
     else:
         if measure is None:
-            from prongsai.core.thai import fiscal_year_bounds
-
             starts, ends = fiscal_year_bounds(round_.fiscal_year)
             form = MeasureForm(agency, choices, initial={"starts_on": starts, "ends_on": ends})
             actions = ActionFormSet(prefix="actions", form_kwargs={"agency": agency})
@@ -364,7 +354,7 @@ def _measure_form_page(request, agency, round_, measure: Measure | None) -> Http
                 "starts_on": measure.starts_on, "ends_on": measure.ends_on, "outcome": measure.outcome})
             actions = ActionFormSet(prefix="actions", form_kwargs={"agency": agency},
                                     initial=[{"text": a.text, "unit": a.unit_id} for a in measure.actions.all()])
-    context = _nav(agency, round_, request.user, "measures")
+    context = nav(agency, round_, request.user, "measures")
     context.update({"form": form, "actions": actions, "measure": measure})
     return render(request, "measures/measure_form.html", context, status=400 if form.errors else 200)
 
@@ -372,9 +362,7 @@ def _measure_form_page(request, agency, round_, measure: Measure | None) -> Http
 @login_required
 @require_http_methods(["GET", "POST"])
 def measure_new(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
-    agency, round_ = _agency_round(code, round_id)
-    if not permissions.can_manage(request.user, agency):
-        raise PermissionDenied
+    agency, round_ = agency_round(request.user, code, round_id, permissions.can_manage)
     return _measure_form_page(request, agency, round_, None)
 
 
@@ -385,22 +373,22 @@ def _measure(agency: Agency, round_: AssessmentRound, pk: int) -> Measure:
 @login_required
 @require_http_methods(["GET", "POST"])
 def measure_edit(request: HttpRequest, code: str, round_id: int, pk: int) -> HttpResponse:
-    agency, round_ = _agency_round(code, round_id)
-    if not permissions.can_manage(request.user, agency):
-        raise PermissionDenied
+    agency, round_ = agency_round(request.user, code, round_id, permissions.can_manage)
     return _measure_form_page(request, agency, round_, _measure(agency, round_, pk))
 
 
 @login_required
 @require_GET
 def measure_detail(request: HttpRequest, code: str, round_id: int, pk: int) -> HttpResponse:
-    agency, round_ = _agency_round(code, round_id)
-    if not permissions.can_view_measures(request.user, agency):
-        raise PermissionDenied
-    measure = _measure(agency, round_, pk)
-    row = _measure_rows(request, agency, [m for m in _measures(agency, round_) if m.pk == measure.pk])[0]
-    context = _nav(agency, round_, request.user, "measures")
-    context.update({"row": row, "measure": row["measure"], "labels": _target_labels(round_),
+    agency, round_ = agency_round(request.user, code, round_id, permissions.can_view_measures)
+    found = _measures(agency, round_, pk)
+    if not found:
+        raise Http404
+    row = _measure_rows(request, agency, found)[0]
+    measure = row["measure"]
+    context = nav(agency, round_, request.user, "measures")
+    context.update({"row": row, "measure": measure,
+                    "labels": services.valid_target_codes(round_, context["analysed_round"]),
                     "status_form": StatusForm(initial={"status": measure.status}),
                     "reportable": permissions.reportable_units(request.user, measure, row["responsible"])})
     return render(request, "measures/detail.html", context)
@@ -409,9 +397,7 @@ def measure_detail(request: HttpRequest, code: str, round_id: int, pk: int) -> H
 @login_required
 @require_POST
 def measure_delete(request: HttpRequest, code: str, round_id: int, pk: int) -> HttpResponse:
-    agency, round_ = _agency_round(code, round_id)
-    if not permissions.can_manage(request.user, agency):
-        raise PermissionDenied
+    agency, round_ = agency_round(request.user, code, round_id, permissions.can_manage)
     services.delete_measure(request.user, _measure(agency, round_, pk))
     messages.success(request, _("Measure deleted."))
     return redirect("measures_list", code=agency.code, round_id=round_.pk)
@@ -420,9 +406,7 @@ def measure_delete(request: HttpRequest, code: str, round_id: int, pk: int) -> H
 @login_required
 @require_POST
 def measure_status(request: HttpRequest, code: str, round_id: int, pk: int) -> HttpResponse:
-    agency, round_ = _agency_round(code, round_id)
-    if not permissions.can_manage(request.user, agency):
-        raise PermissionDenied
+    agency, round_ = agency_round(request.user, code, round_id, permissions.can_manage)
     measure = _measure(agency, round_, pk)
     form = StatusForm(request.POST)
     if form.is_valid():
@@ -434,11 +418,9 @@ def measure_status(request: HttpRequest, code: str, round_id: int, pk: int) -> H
 @login_required
 @require_http_methods(["GET", "POST"])
 def measure_report(request: HttpRequest, code: str, round_id: int, pk: int, period: int) -> HttpResponse:
-    agency, round_ = _agency_round(code, round_id)
     if period not in ReportPeriod.values:
         raise Http404
-    if not permissions.can_view_measures(request.user, agency):
-        raise PermissionDenied
+    agency, round_ = agency_round(request.user, code, round_id, permissions.can_view_measures)
     measure = _measure(agency, round_, pk)
     responsible = services.responsible_units(measure)
     units = permissions.reportable_units(request.user, measure, responsible)
@@ -467,7 +449,7 @@ def measure_report(request: HttpRequest, code: str, round_id: int, pk: int, peri
             "unit": unit.pk, "text": report.text if report else "",
             "links": "\n".join(report.links) if report else "",
             "status": report.status if report else MeasureStatus.IN_PROGRESS})
-    context = _nav(agency, round_, request.user, "measures")
+    context = nav(agency, round_, request.user, "measures")
     context.update({"measure": measure, "form": form, "period": period, "period_label": PERIODS[period],
                     "due": measure.due_date(period), "existing": existing, "units": units})
     return render(request, "measures/report_form.html", context, status=400 if form.errors else 200)
