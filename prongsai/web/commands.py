@@ -1,7 +1,7 @@
 """The web platform's commands: ``prongsai demo``, ``serve``, ``createadmin``, ``import-results``, ``manage``.
 
 Registered into the core ``prongsai`` command by ``prongsai.cli._extensions()``.  Nothing here imports Django at
-import time: each command configures it (``_setup``) when it runs, so ``prongsai score`` stays fast and works
+import time: each command configures it (``setup_django``) when it runs, so ``prongsai score`` stays fast and works
 without a database.
 """
 
@@ -19,7 +19,7 @@ DEMO_MARKER = ".prongsai-demo"
 DB_FILE = "prongsai.sqlite3"
 
 
-def _setup() -> None:
+def setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prongsai.web.settings")
     import django
 
@@ -74,7 +74,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     os.environ.setdefault("PRONGSAI_LINKCHECK_ALLOW_LOOPBACK", "1")
     if os.environ.pop("DATABASE_URL", None):
         _say("prongsai demo: DATABASE_URL ignored: the demo always uses its own SQLite database")
-    _setup()
+    setup_django()
     from django.conf import settings
 
     if Path(settings.DATA_DIR).resolve() != data.resolve():  # Django was configured before (in-process use)
@@ -172,7 +172,7 @@ def _prepare_demo_dir(data: Path, reset: bool) -> None:
 def cmd_serve(args: argparse.Namespace) -> None:
     if args.workers < 1:
         raise CommandError("--workers must be at least 1")
-    _setup()
+    setup_django()
     from django.conf import settings
 
     _say(f"prongsai serve: migrating {settings.DATABASES['default']['NAME']}")
@@ -190,7 +190,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
 
 def cmd_createadmin(args: argparse.Namespace) -> str:
-    _setup()
+    setup_django()
     from django.contrib.auth import get_user_model
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
@@ -238,7 +238,7 @@ def _prompt_password() -> str:
 def cmd_import_results(args: argparse.Namespace) -> str:
     from prongsai.core.tabular import InputError, read_table
 
-    _setup()
+    setup_django()
     from django.contrib.auth import get_user_model
     from django.core.exceptions import PermissionDenied
 
@@ -345,7 +345,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_token(args: argparse.Namespace) -> str:
-    _setup()
+    setup_django()
     from django.contrib.auth import get_user_model
 
     from prongsai.web.api.services import issue_api_token

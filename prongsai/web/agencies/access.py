@@ -50,18 +50,32 @@ def agencies_for(user, roles: tuple[str, ...] = VIEW_ROLES) -> QuerySet[Agency]:
     return Agency.objects.filter(condition)
 
 
-def _within(user, agency: Agency, roles: tuple[str, ...]) -> bool:
+def within(user, agency: Agency, roles: tuple[str, ...]) -> bool:
+    """True when the user holds one of ``roles`` in the agency or one of its ancestors (or is central admin)."""
     if is_central_admin(user):
         return True
     return any(m.role in roles and agency.path.startswith(m.agency.path) for m in memberships(user))
 
 
 def can_view_agency(user, agency: Agency) -> bool:
-    return _within(user, agency, VIEW_ROLES)
+    return within(user, agency, VIEW_ROLES)
 
 
 def can_manage_agency(user, agency: Agency) -> bool:
-    return _within(user, agency, MANAGE_ROLES)
+    return within(user, agency, MANAGE_ROLES)
+
+
+def visible_results(user, results: QuerySet) -> QuerySet:
+    """``results`` (a queryset of ``AgencyResult``) narrowed to what the user may see: those of agencies in the
+    user's scope, plus every result of a round whose results are published; all of them for a central admin."""
+    if is_central_admin(user):
+        return results
+    return results.filter(Q(round__results_published=True) | Q(agency__in=agencies_for(user)))
+
+
+def can_see_result(user, agency: Agency, round_) -> bool:
+    """Whether the user may see ``agency``'s result in ``round_``: the same rule as ``visible_results``."""
+    return is_central_admin(user) or bool(round_.results_published) or can_view_agency(user, agency)
 
 
 def home_agency(user) -> Agency | None:

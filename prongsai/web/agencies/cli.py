@@ -27,9 +27,9 @@ def _actor(username: str | None):
 
 def _run(args: argparse.Namespace, what: str):
     from prongsai.core.tabular import InputError, read_table
-    from prongsai.web.commands import _setup
+    from prongsai.web.commands import setup_django
 
-    _setup()
+    setup_django()
     from django.core.exceptions import PermissionDenied
 
     from prongsai.web.agencies import services

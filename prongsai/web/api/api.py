@@ -9,7 +9,7 @@ what that caller may see:
   published; all for a central admin.  An office never sees another office's unpublished results.
 """
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Optional
 
 from django.conf import settings
@@ -20,14 +20,13 @@ from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from prongsai.core.scoring import ranks_within
+from prongsai.core.thai import round_half_up
 from prongsai.web.agencies import access
 from prongsai.web.agencies.models import Agency, AgencyKind, Region
 from prongsai.web.api.auth import AUTH
 from prongsai.web.api.schemas import AgencyOut, ErrorOut, RankingOut, ResultOut, RoundOut
 from prongsai.web.results.models import AgencyResult, ResultSource
 from prongsai.web.rounds.models import AssessmentRound, RoundPhase
-
-CENT = Decimal("0.01")
 
 DESCRIPTION = """Read-only access to Prongsai's agencies, assessment rounds, results and rankings.
 
@@ -88,7 +87,7 @@ def score(value: Any) -> float | None:
     """A stored score (Decimal or text with 2 decimals) as a JSON number with 2 decimals (half-up)."""
     if value is None or value == "":
         return None
-    return float(Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP))
+    return float(round_half_up(value, 2))
 
 
 def _scores(mapping: dict) -> dict[str, Any]:
@@ -96,7 +95,7 @@ def _scores(mapping: dict) -> dict[str, Any]:
     for key, value in (mapping or {}).items():
         try:
             out[str(key)] = score(value) if isinstance(value, (str, int, float, Decimal)) else value
-        except InvalidOperation:
+        except (TypeError, ValueError):  # not a number (text, a bool): passed through as stored
             out[str(key)] = value
     return out
 
@@ -145,11 +144,8 @@ def visible_rounds(user) -> QuerySet[AssessmentRound]:
 
 
 def visible_results(user) -> QuerySet[AgencyResult]:
-    """Results in the user's scope, plus every result of a round whose results are published."""
-    results = AgencyResult.objects.select_related("agency", "round")
-    if access.is_central_admin(user):
-        return results
-    return results.filter(Q(round__results_published=True) | Q(agency__in=access.agencies_for(user)))
+    """Results in the user's scope, plus every result of a round whose results are published (``access``)."""
+    return access.visible_results(user, AgencyResult.objects.select_related("agency", "round"))
 
 
 def _round(user, round_id: int) -> AssessmentRound:
@@ -265,11 +261,10 @@ def round_rankings(request, round_id: int, kind: Optional[AgencyKind] = None, re
         results = results.filter(agency__region=region)
     results = list(results)
     ranks = ranks_within([r.total for r in results], [r.agency.kind for r in results])
-    everything = access.is_central_admin(user) or round_.results_published
     rows = []
     for result, rank in zip(results, ranks):
         agency = result.agency
-        if not everything and not access.can_view_agency(user, agency):
+        if not access.can_see_result(user, agency, round_):
             continue
         rows.append({
             "rank": rank, "agency": agency.code, "agency_name": agency.display_name, "kind": agency.kind,

@@ -84,9 +84,5 @@ class RankingOut(Schema):
     oit: Optional[float]
 
 
-class HealthOut(Schema):
-    status: str
-
-
 class ErrorOut(Schema):
     detail: str

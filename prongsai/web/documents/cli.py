@@ -12,7 +12,7 @@ import argparse
 from pathlib import Path
 
 from prongsai.cli import CommandError
-from prongsai.web.commands import _setup
+from prongsai.web.commands import setup_django
 
 
 def _find_agency(ident: str):
@@ -44,7 +44,7 @@ def _find_round(ident: str):
 
 
 def cmd_documents(args: argparse.Namespace) -> str:
-    _setup()
+    setup_django()
     from prongsai.web.documents import pack
 
     agency = _find_agency(args.agency)

@@ -16,7 +16,7 @@ ANALYSIS_ROLES = (Role.CENTRAL_ADMIN, Role.AGENCY_ADMIN, Role.DIRECTOR, Role.VIE
 
 
 def can_view_analysis(user, agency: Agency) -> bool:
-    return access._within(user, agency, ANALYSIS_ROLES)  # the agency-scope rule lives in access alone
+    return access.within(user, agency, ANALYSIS_ROLES)  # the agency-scope rule lives in access alone
 
 
 def can_view_measures(user, agency: Agency) -> bool:

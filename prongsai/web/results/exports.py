@@ -14,11 +14,13 @@ from prongsai.web.agencies.models import AgencyKind, Region
 from prongsai.web.results.queries import RankedRow
 
 
-def _kind_label(kind: str) -> str:
+def kind_label(kind: str) -> str:
+    """The agency kind's label in the active language (the code itself when unknown)."""
     return str(AgencyKind(kind).label) if kind in AgencyKind.values else kind
 
 
-def _region_label(region: str) -> str:
+def region_label(region: str) -> str:
+    """The region's label in the active language (the code itself when unknown)."""
     return str(Region(region).label) if region in Region.values else region
 
 
@@ -27,7 +29,7 @@ def ranking_table(rows: Sequence[RankedRow]) -> tuple[list[str], list[list]]:
     header = [_("Rank"), _("Code"), _("Agency"), _("Type"), _("Sub-type"), _("Province"), _("Region"),
               "IIT", "EIT", "OIT", _("Total"), _("Level"), _("Percentile"), _("Previous year total"),
               _("Change"), _("Peers")]
-    body = [[r.rank, r.code, r.name_th, _kind_label(r.kind), r.subkind, r.province, _region_label(r.region),
+    body = [[r.rank, r.code, r.name_th, kind_label(r.kind), r.subkind, r.province, region_label(r.region),
              r.iit, r.eit, r.oit, r.total, r.level, r.percentile, r.previous_total, r.change, r.peers] for r in rows]
     return header, body
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from prongsai.core.framework import FrameworkError
 from prongsai.core.scoring import competition_ranks, ranks_within
+from prongsai.web.agencies import access
 from prongsai.web.agencies.models import Agency
 from prongsai.web.results.models import AgencyResult, ResultSource
 from prongsai.web.rounds.models import AssessmentRound
@@ -225,8 +226,6 @@ def movers(rows: Sequence[RankedRow], n: int = 5) -> tuple[list[RankedRow], list
 
 def importable_rounds(user) -> list[AssessmentRound]:
     """Rounds the user may import results into: those assessing a kind of agency the user manages."""
-    from prongsai.web.agencies import access
-
     rounds = list(AssessmentRound.objects.order_by("-fiscal_year", "framework_id"))
     if access.is_central_admin(user):
         return rounds
@@ -245,8 +244,6 @@ def _agency_kinds(round_: AssessmentRound) -> tuple[str, ...]:
 
 def template_agencies(user, round_: AssessmentRound) -> list[Agency]:
     """Agencies to prefill in a results template: those the user manages that the round assesses."""
-    from prongsai.web.agencies import access
-
     kinds = _agency_kinds(round_)
     return list(access.agencies_for(user, access.MANAGE_ROLES).filter(kind__in=kinds, is_active=True)
                 .order_by("kind", "code"))

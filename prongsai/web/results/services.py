@@ -84,9 +84,11 @@ def import_official_results(actor, round_: AssessmentRound, table: Table, data: 
     with transaction.atomic():
         batch = ImportBatch.objects.create(round=round_, file_name=table.file, row_count=len(matched),
                                            sha256=hashlib.sha256(data).hexdigest(), created_by=actor)
+        official = {r.agency_id: r for r in AgencyResult.objects.filter(
+            round=round_, source=ResultSource.OFFICIAL, agency__in=[agency for _row, agency in matched])}
         for row, agency in matched:
             values = _values(row)
-            existing = AgencyResult.objects.filter(round=round_, agency=agency, source=ResultSource.OFFICIAL).first()
+            existing = official.get(agency.pk)
             before = {k: _text(getattr(existing, k)) for k in values} if existing else {}
             result, _ = AgencyResult.objects.update_or_create(
                 round=round_, agency=agency, source=ResultSource.OFFICIAL, defaults={**values, "batch": batch})

@@ -145,8 +145,7 @@ def agency_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         "analysis_url": analysis_url,
         "result": result, "framework": framework, "framework_name": _name(framework),
         "level_label": _level_label(framework, result.level),
-        "rank": rank, "peers": peers, "kind_label": AgencyKind(agency.kind).label if agency.kind in AgencyKind.values
-        else agency.kind,
+        "rank": rank, "peers": peers, "kind_label": exports.kind_label(agency.kind),
         "tools": tools, "indicators": indicators, "weak": weak, "chart": chart, "target": target,
         "previous": previous, "previous_total": previous_total, "previous_year": round_.fiscal_year - 1,
         "total_change": (result.total - previous_total
@@ -238,14 +237,6 @@ def _national_data(request: HttpRequest) -> dict:
             "query": "&".join(f"{k}={v}" for k, v in params.items() if v != "")}
 
 
-def _kind_label(kind: str) -> str:
-    return str(AgencyKind(kind).label) if kind in AgencyKind.values else kind
-
-
-def _region_label(region: str) -> str:
-    return str(Region(region).label) if region in Region.values else region
-
-
 @login_required
 @require_GET
 def national(request: HttpRequest) -> HttpResponse:
@@ -254,8 +245,8 @@ def national(request: HttpRequest) -> HttpResponse:
     totals = [r.total for r in rows if r.total is not None]
     for r in rows:
         r.level_display = _level_label(framework, r.level)
-        r.kind_display = _kind_label(r.kind)
-        r.region_display = _region_label(r.region)
+        r.kind_display = exports.kind_label(r.kind)
+        r.region_display = exports.region_label(r.region)
     labels = [lv.label for lv in framework.levels] if framework else []
     counts = [{"label": _level_label(framework, label), "raw": label, "count": count,
                "share": (Decimal(count) * 100 / len(rows)).quantize(Decimal("0.1")) if rows else Decimal(0)}
@@ -272,7 +263,7 @@ def national(request: HttpRequest) -> HttpResponse:
                    "max": max(totals), "min": min(totals),
                    "pass": sum(1 for t in totals if framework and t >= framework.pass_target)}
     data.update({"level_counts": counts, "chart": chart, "risers": risers, "fallers": fallers, "summary": summary,
-                 "bins": bins, "kind_label": _kind_label(data["kind"]),
+                 "bins": bins, "kind_label": exports.kind_label(data["kind"]),
                  "has_previous": any(r.previous_total is not None for r in rows)})
     return render(request, "results/national.html", data)
 

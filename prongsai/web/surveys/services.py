@@ -297,7 +297,7 @@ class Ticket:
 
 
 def make_ticket(kind: str, pk: int, round_: AssessmentRound, agency: Agency, tool: str, group: str,
-            expires_on: datetime.date | None = None) -> Ticket:
+                expires_on: datetime.date | None = None) -> Ticket:
     return Ticket(kind, pk, round_.pk, agency.pk, tool, group, round_.framework_id, agency.display_name,
                   round_.name_th, expires_on)
 
@@ -314,50 +314,46 @@ def _unavailable_reason(row: RespondentCode, day: datetime.date) -> str | None:
     return None
 
 
+def _check_row(row: RespondentCode | None, day: datetime.date) -> None:
+    """``CodeUnavailable`` unless the code's row exists and may still answer."""
+    if row is None:
+        raise CodeUnavailable("unknown")
+    reason = _unavailable_reason(row, day)
+    if reason:
+        raise CodeUnavailable(reason)
+
+
+def _check_link(link: OpenLink | None) -> None:
+    """``CodeUnavailable`` unless the open link exists, is on, and its round is open."""
+    if link is None or not link.is_active:
+        raise CodeUnavailable("unknown")
+    if link.round.status != RoundStatus.OPEN:
+        raise CodeUnavailable("closed")
+
+
 def check_code(typed: str) -> Ticket:
     """The ticket for a typed or scanned code, or ``CodeUnavailable`` with the reason.  Reads only."""
     code = codemod.normalise(typed)
     if not codemod.is_well_formed(code):
         raise CodeUnavailable("unknown")
     row = RespondentCode.objects.select_related("round", "agency").filter(digest=codemod.digest(code)).first()
-    if row is None:
-        raise CodeUnavailable("unknown")
-    return _ticket_for_code(row)
-
-
-def _ticket_for_code(row: RespondentCode) -> Ticket:
-    reason = _unavailable_reason(row, today())
-    if reason:
-        raise CodeUnavailable(reason)
+    _check_row(row, today())
     return make_ticket("code", row.pk, row.round, row.agency, row.tool, row.group, row.expires_on)
 
 
 def recheck(ticket_: Ticket) -> None:
     """``CodeUnavailable`` when the code or link of a ticket carried by the form can no longer answer (one query)."""
-    day = today()
     if ticket_.kind == "code":
-        row = RespondentCode.objects.select_related("round").only(
-            "status", "expires_on", "round__status").filter(pk=ticket_.id).first()
-        if row is None:
-            raise CodeUnavailable("unknown")
-        reason = _unavailable_reason(row, day)
-        if reason:
-            raise CodeUnavailable(reason)
+        _check_row(RespondentCode.objects.select_related("round").only(
+            "status", "expires_on", "round__status").filter(pk=ticket_.id).first(), today())
     else:
-        link = OpenLink.objects.select_related("round").only("is_active", "round__status").filter(
-            pk=ticket_.id).first()
-        if link is None or not link.is_active:
-            raise CodeUnavailable("unknown")
-        if link.round.status != RoundStatus.OPEN:
-            raise CodeUnavailable("closed")
+        _check_link(OpenLink.objects.select_related("round").only("is_active", "round__status").filter(
+            pk=ticket_.id).first())
 
 
 def check_open_link(token: str) -> Ticket:
     link = OpenLink.objects.select_related("round", "agency").filter(token=token.strip().upper()[:32]).first()
-    if link is None or not link.is_active:
-        raise CodeUnavailable("unknown")
-    if link.round.status != RoundStatus.OPEN:
-        raise CodeUnavailable("closed")
+    _check_link(link)
     return make_ticket("open", link.pk, link.round, link.agency, link.tool, link.group)
 
 

@@ -260,6 +260,13 @@ def _errors(request: HttpRequest, exc: ValidationError) -> None:
         messages.error(request, message)
 
 
+def _form_errors(request: HttpRequest, form) -> None:
+    """One message per invalid field: "<label>: <errors>"."""
+    for name, errs in form.errors.items():
+        label = form.fields[name].label if name in form.fields else name
+        messages.error(request, f"{label}: {' '.join(errs)}")
+
+
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
@@ -315,9 +322,7 @@ def headcounts(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
     round_, agency = _scope(request, round_id, code, manage=True)
     form = HeadcountForm(round_.framework, request.POST)
     if not form.is_valid():
-        for field, errs in form.errors.items():
-            label = form.fields[field].label if field in form.fields else field
-            messages.error(request, f"{label}: {' '.join(errs)}")
+        _form_errors(request, form)
         return _back(round_, agency, "population")
     try:
         services.set_headcounts(request.user, round_, agency, form.counts())
@@ -335,9 +340,7 @@ def generate(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
     round_, agency = _scope(request, round_id, code, manage=True)
     form = GenerateCodesForm(round_.framework, request.POST)
     if not form.is_valid():
-        for field, errs in form.errors.items():
-            messages.error(request, f"{form.fields[field].label if field in form.fields else field}: "
-                                    f"{' '.join(errs)}")
+        _form_errors(request, form)
         return _back(round_, agency, "codes")
     tool, group = form.tool_and_group()
     try:
@@ -487,7 +490,7 @@ def _national_context(request: HttpRequest, round_id: int) -> dict:
         rows = [r for r in rows if r.complete]
     elif status == "no_headcount":
         rows = [r for r in rows if any(t["population"] is None for t in r.tools.values())]
-    tools = [t for t in framework.tools if t.kind == "survey"]
+    tools = list(services.survey_tools(framework))
     totals = {t.code: {"population": sum(r.tools[t.code]["population"] or 0 for r in rows),
                        "minimum": sum(r.tools[t.code]["minimum"] or 0 for r in rows),
                        "responses": sum(r.tools[t.code]["responses"] for r in rows)} for t in tools}
