@@ -333,13 +333,18 @@ def memo() -> Builder:
     return b
 
 
-def order() -> Builder:
+def centred_header(*fields: str) -> Builder:
+    """The head of an order or announcement: the emblem, centred lines, and a short rule under them."""
     b = Builder()
     b.p("{{ emblem }}", "Prongsai Centre")
-    b.p("{{ c.heading }}", "Prongsai Centre")
-    b.p("{{ c.number }}", "Prongsai Centre")
-    b.p("{{ c.subject }}", "Prongsai Centre")
+    for name in fields:
+        b.p("{{ c.%s }}" % name, "Prongsai Centre")
     b.p("-------------------------------------", "Prongsai Centre", bold=False)
+    return b
+
+
+def order() -> Builder:
+    b = centred_header("heading", "number", "subject")
     b.loop("{%p for para in c.paragraphs %}", lambda: b.p("{{ para }}", "Prongsai Body"))
     b.table([0.9, 9.9, 4.5], borders=False, loop="c.members", indent_cm=0.75,
             row_cells=[("{{ r.no }}", "Prongsai Cell"), ("{{ r.name }}", "Prongsai Cell"),
@@ -353,12 +358,7 @@ def order() -> Builder:
 
 
 def announcement() -> Builder:
-    b = Builder()
-    b.p("{{ emblem }}", "Prongsai Centre")
-    b.p("{{ c.heading }}", "Prongsai Centre")
-    b.p("{{ c.subject }}", "Prongsai Centre")
-    b.p("{{ c.subject2 }}", "Prongsai Centre")
-    b.p("-------------------------------------", "Prongsai Centre", bold=False)
+    b = centred_header("heading", "subject", "subject2")
     b.p("{{ c.intro }}", "Prongsai Body")
     b.tag("{%p for a in c.areas %}")
     b.p("{{ a.heading }}", "Prongsai Heading")
