@@ -12,13 +12,11 @@ from django.utils.translation import ngettext
 from prongsai.web.accounts import throttle
 
 
-class Throttled(ValidationError):
-    """Too many wrong passwords from this client: the view answers 429."""
-
-
 class ThrottledAuthenticationForm(AuthenticationForm):
     """Django's sign-in form behind the login throttle (``throttle.py``): a client over a limit is refused before
     its password is checked."""
+
+    throttled_minutes = 0
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
@@ -26,7 +24,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             verdict = throttle.attempt(self.request, username)
             if not verdict.allowed:
                 self.throttled_minutes = verdict.minutes
-                raise Throttled(
+                raise ValidationError(
                     ngettext("Too many wrong passwords. Please wait %(minutes)d minute and try again.",
                              "Too many wrong passwords. Please wait %(minutes)d minutes and try again.",
                              verdict.minutes) % {"minutes": verdict.minutes},

@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 
 #: words anyone can guess for this system
 SYSTEM_WORDS = ("prongsai", "โปร่งใส", "ita", "oit", "iit", "eit", "obec", "สพฐ", "password", "admin")
+#: titles written before a Thai name, often without a space ("นางอลินดา"): the name without them counts too
+THAI_TITLES = ("ว่าที่ร้อยตรี", "นางสาว", "ว่าที่", "นาง", "นาย", "ดร.", "ผศ.", "รศ.", "ศ.", "น.ส.")
 #: at least this many characters must remain once guessable words, digits and punctuation are taken out
 MIN_OWN_CHARACTERS = 4
 
@@ -50,7 +52,9 @@ def personal_words(user) -> list[str]:
     for value in values:
         folded = _fold(value)
         words.append(folded)
-        words.extend(re.split(r"[\s@._\-+]+", folded))
+        for word in re.split(r"[\s@._\-+]+", folded):
+            words.append(word)
+            words.extend(word[len(title):] for title in THAI_TITLES if word.startswith(title))
     return sorted({w for w in words if len(w) >= 3}, key=len, reverse=True)
 
 

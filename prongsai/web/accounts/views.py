@@ -32,9 +32,9 @@ class LoginView(auth_views.LoginView):
 
     def form_invalid(self, form):
         response = super().form_invalid(form)
-        if any(e.code == "throttled" for e in form.errors.as_data().get("__all__", [])):
+        if form.throttled_minutes:  # too many wrong passwords: 429 with the Thai message
             response.status_code = 429
-            response["Retry-After"] = str(getattr(form, "throttled_minutes", 1) * 60)
+            response["Retry-After"] = str(form.throttled_minutes * 60)
         return response
 
 
