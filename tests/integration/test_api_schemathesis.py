@@ -24,6 +24,20 @@ EXAMPLES_PER_OPERATION = 25
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", WSGIHandler())
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_tests_connection():
+    """As Django's test client does: a request must not close the connection that holds the test's transaction
+    (on PostgreSQL, Django closes a connection found inside a transaction at the end of each request)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def central_token(cast) -> str:
     return issue_api_token(cast.central, cast.central, "schemathesis")
