@@ -236,3 +236,40 @@ def test_visitors_who_do_not_sign_in_get_no_session(client, cast):
     response = client.get(reverse("login"))
     assert response.status_code == 200
     assert "sessionid" not in response.cookies
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_wrong_passwords_cannot_slip_past_the_limit(cast):
+    """After one wrong password, twelve attempts at the same moment from that address: exactly four more are let
+    through to a password check (the limit is five), whatever the interleaving."""
+    import threading
+
+    from django.db import connection, connections
+    from django.test import RequestFactory
+
+    from prongsai.web.accounts import throttle
+
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite takes its write lock at BEGIN (transaction_mode IMMEDIATE): attempts are serialised "
+                    "by the database itself; this race is run on PostgreSQL")
+    first = RequestFactory().post("/login/", REMOTE_ADDR="203.0.113.50")
+    assert throttle.attempt(first, "officer").allowed  # the counters now exist: the race is on updating them
+    barrier, allowed, errors = threading.Barrier(12), [], []
+
+    def attempt() -> None:
+        try:
+            barrier.wait(timeout=30)
+            request = RequestFactory().post("/login/", REMOTE_ADDR="203.0.113.50")
+            allowed.append(throttle.attempt(request, "officer").allowed)
+        except Exception as exc:  # noqa: BLE001 - reported below, with the others
+            errors.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert sorted(allowed) == [False] * 8 + [True] * 4
