@@ -4,7 +4,9 @@
 
 - a path or query string carrying a NUL byte or another control character (PostgreSQL cannot store NUL in text,
   so such a value reaching a query used to end in a 500; no legitimate link contains one): 400;
-- a body larger than ``PRONGSAI_MAX_REQUEST_BYTES`` by its declared Content-Length: 413, without reading it;
+- a body larger than ``PRONGSAI_MAX_REQUEST_BYTES`` by its declared Content-Length: 413, without reading it
+  (a server that buffers whole bodies before calling the application, as waitress does, needs its own limit
+  too: ``prongsai serve`` and the proxy set the same number);
 - a body sent with ``Transfer-Encoding: chunked`` and no Content-Length: 411.  Django reads exactly
   Content-Length bytes, so such a body would be silently dropped; saying so is clearer.
 
@@ -42,7 +44,7 @@ API_DOCS_PATH = "/api/docs"
 
 def _refuse(request: HttpRequest, status: int, message: str) -> HttpResponse:
     if request.path_info.startswith("/api/"):
-        return JsonResponse({"detail": message}, status=status)
+        return JsonResponse({"detail": message}, status=status, json_dumps_params={"ensure_ascii": False})
     html = loader.render_to_string("400.html", {"message": message, "status": status})
     return HttpResponse(html, status=status, content_type="text/html; charset=utf-8")
 
