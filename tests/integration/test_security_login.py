@@ -182,6 +182,22 @@ def test_every_signed_in_person_can_change_their_own_password(client, cast):
     assert entry.actor == cast.staff and new not in str(entry.changes)
 
 
+def test_the_old_password_cannot_be_guessed_through_the_change_form(client, cast):
+    client.force_login(cast.staff)
+    url = reverse("password_change")
+    tries = [client.post(url, {"old_password": f"guess-{i}", "new_password1": "ระฆังวัดดังไกล-สามโมงเช้า",
+                               "new_password2": "ระฆังวัดดังไกล-สามโมงเช้า"}, REMOTE_ADDR="192.0.2.44")
+             for i in range(6)]
+    assert all(t.status_code == 200 for t in tries)
+    assert "ใส่รหัสผ่านเก่าผิด" in tries[4].content.decode()
+    assert THROTTLED_TH in tries[5].content.decode(), "the sixth guess is not even checked"
+    right = client.post(url, {"old_password": PASSWORD, "new_password1": "ระฆังวัดดังไกล-สามโมงเช้า",
+                              "new_password2": "ระฆังวัดดังไกล-สามโมงเช้า"}, REMOTE_ADDR="192.0.2.44")
+    assert THROTTLED_TH in right.content.decode()
+    cast.staff.refresh_from_db()
+    assert cast.staff.check_password(PASSWORD), "nothing changed while throttled"
+
+
 # ------------------------------------------------------------------------------------------------- sessions
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -24,15 +24,37 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             verdict = throttle.attempt(self.request, username)
             if not verdict.allowed:
                 self.throttled_minutes = verdict.minutes
-                raise ValidationError(
-                    ngettext("Too many wrong passwords. Please wait %(minutes)d minute and try again.",
-                             "Too many wrong passwords. Please wait %(minutes)d minutes and try again.",
-                             verdict.minutes) % {"minutes": verdict.minutes},
-                    code="throttled")
+                raise _throttled(verdict.minutes)
             cleaned = super().clean()  # ValidationError on a wrong password: the attempt stays counted
             throttle.succeeded(self.request, username)
             return cleaned
         return super().clean()
+
+
+def _throttled(minutes: int) -> ValidationError:
+    return ValidationError(
+        ngettext("Too many wrong passwords. Please wait %(minutes)d minute and try again.",
+                 "Too many wrong passwords. Please wait %(minutes)d minutes and try again.",
+                 minutes) % {"minutes": minutes},
+        code="throttled")
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """The old password is checked behind the same throttle as signing in: a borrowed or stolen session cannot be
+    used to guess it (and then lock the owner out by changing it)."""
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self):
+        username = self.user.get_username()
+        verdict = throttle.attempt(self.request, username)
+        if not verdict.allowed:
+            raise _throttled(verdict.minutes)
+        old = super().clean_old_password()  # ValidationError on a wrong password: the attempt stays counted
+        throttle.succeeded(self.request, username)
+        return old
 
 
 class TokenForm(forms.Form):

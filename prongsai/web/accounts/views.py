@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from prongsai.web.accounts import services, throttle
-from prongsai.web.accounts.forms import ThrottledAuthenticationForm, TokenForm
+from prongsai.web.accounts.forms import ThrottledAuthenticationForm, ThrottledPasswordChangeForm, TokenForm
 from prongsai.web.api.models import APIToken
 from prongsai.web.api.services import issue_api_token, revoke_api_token
 
@@ -40,8 +39,11 @@ class LoginView(auth_views.LoginView):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
-    form_class = PasswordChangeForm
+    form_class = ThrottledPasswordChangeForm
     success_url = reverse_lazy("home")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
 
     def form_valid(self, form):
         try:
