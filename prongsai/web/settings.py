@@ -50,9 +50,9 @@ def _database(url: str | None) -> dict:
 
 
 def _cache() -> dict:
-    """The rate limiters (survey codes, logins) count per client across processes, so production needs a shared
-    cache: the database (no extra service; `prongsai serve` creates its table).  Development and tests use
-    process memory."""
+    """The survey code limiter counts per client across processes, so production needs a shared cache: the
+    database (no extra service; `prongsai serve` creates its table).  Development and tests use process memory.
+    (The login throttle keeps its counters in its own table, accounts.LoginFailureCounter.)"""
     backend = env_choice("PRONGSAI_CACHE", ("database", "memory"), "database" if PRODUCTION else "memory")
     if backend == "database":
         return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "prongsai_cache"}
