@@ -137,20 +137,12 @@ def test_a_password_of_ones_own_words_is_accepted(cast):
     validate_password("purple-kettle-on-the-roof", user=cast.officer)
 
 
-def test_createadmin_checks_the_same_rules(tmp_path):
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
+def test_createadmin_checks_the_same_rules(db, monkeypatch, capsys):
+    from prongsai.cli import main
 
-    prongsai = str(Path(sys.executable).parent / "prongsai")
-    env = {**os.environ, "PRONGSAI_DATA": str(tmp_path), "DJANGO_SETTINGS_MODULE": "prongsai.web.settings",
-           "ADMIN_PW": "somchai2567", "PRONGSAI_ENV": "development"}
-    env.pop("DATABASE_URL", None)
-    subprocess.run([prongsai, "manage", "migrate", "-v0"], env=env, check=True, capture_output=True, timeout=300)
-    result = subprocess.run([prongsai, "createadmin", "somchai",
-                             "--password-from-env", "ADMIN_PW"], env=env, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 2 and "password rejected: รหัสผ่าน" in result.stderr
+    monkeypatch.setenv("ADMIN_PW", "somchai2567")
+    assert main(["createadmin", "somchai", "--password-from-env", "ADMIN_PW"]) == 2
+    assert "password rejected: รหัสผ่าน" in capsys.readouterr().err
 
 
 # ------------------------------------------------------------------------------------------ password change
