@@ -16,6 +16,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from prongsai.config import ConfigError
 from prongsai.core.framework import FrameworkError, available_frameworks, load_framework
 from prongsai.core.tabular import InputError
 
@@ -214,7 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         output = args.run(args)
-    except (InputError, FrameworkError, CommandError) as exc:
+    except (InputError, FrameworkError, CommandError, ConfigError) as exc:
         print(f"prongsai: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import functools
 import math
-import os
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
 import yaml
+
+from prongsai import config  # the one reader of the environment (docs/configuration.md)
 
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "frameworks"
 CONFIDENCE = ("verified", "corroborated", "recollection")
@@ -268,8 +269,7 @@ class Framework:
 
 def framework_dirs() -> list[Path]:
     """Bundled editions, then any extra directories named in PRONGSAI_FRAMEWORKS (os.pathsep-separated)."""
-    extra = [Path(p) for p in os.environ.get("PRONGSAI_FRAMEWORKS", "").split(os.pathsep) if p]
-    return [BUNDLED_DIR, *extra]
+    return [BUNDLED_DIR, *config.framework_dirs()]
 
 
 def available_frameworks() -> list[str]:

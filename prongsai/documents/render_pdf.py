@@ -25,6 +25,7 @@ from pathlib import Path
 import jinja2
 import markupsafe
 
+from prongsai import config  # the one reader of the environment (docs/configuration.md)
 from prongsai.documents import charts
 from prongsai.documents.context import DOCUMENTS
 
@@ -39,7 +40,7 @@ _lock = threading.Lock()
 
 def emblem_path(emblem: str | os.PathLike | None = None) -> Path:
     """The Garuda emblem to print: the argument, else $PRONGSAI_GARUDA, else the bundled stand-in."""
-    chosen = emblem or os.environ.get(EMBLEM_ENV) or STANDIN_EMBLEM
+    chosen = emblem or config.garuda_emblem() or STANDIN_EMBLEM
     path = Path(chosen).expanduser().resolve()
     if not path.is_file():
         source = "argument" if emblem else EMBLEM_ENV

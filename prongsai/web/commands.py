@@ -20,10 +20,24 @@ DB_FILE = "prongsai.sqlite3"
 
 
 def setup_django() -> None:
+    """Prepare the data folder (and the development secret key), then configure Django.
+
+    Configuration errors (a variable with a value the settings do not understand) exit 2 with the message."""
+    from prongsai.config import ConfigError, prepare_data_dir
+
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prongsai.web.settings")
+    try:
+        prepare_data_dir()
+    except ConfigError as exc:
+        raise CommandError(str(exc)) from None
+    except OSError as exc:
+        raise CommandError(f"cannot prepare the data folder: {exc}") from None
     import django
 
-    django.setup()
+    try:
+        django.setup()
+    except ConfigError as exc:
+        raise CommandError(str(exc)) from None
 
 
 def _say(text: str = "") -> None:
@@ -41,7 +55,9 @@ def _migrate() -> None:
 
 
 def default_data_dir() -> Path:
-    return Path(os.environ.get("PRONGSAI_DATA") or Path.home() / ".local" / "share" / "prongsai").expanduser()
+    from prongsai.config import data_dir
+
+    return data_dir()
 
 
 def _serve(host: str, port: int, threads: int) -> None:
@@ -291,7 +307,6 @@ def _find_round(ident: str):
 def cmd_manage(args: argparse.Namespace) -> None:
     from prongsai.web.manage import main
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prongsai.web.settings")
     main(list(args.args))
     return None
 
@@ -331,9 +346,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     manage.add_argument("args", nargs=argparse.REMAINDER)
     manage.set_defaults(run=cmd_manage)
 
-    token = sub.add_parser("token", help="issue a bearer token for the JSON API (printed once; only a hash is kept)")
+    token = sub.add_parser("token", help="API bearer tokens: issue one (printed once; only a hash is kept), "
+                                          "list a user's tokens or revoke one")
     token.add_argument("username", metavar="USERNAME")
     token.add_argument("--name", default="cli", help="a label to recognise the token by")
+    token.add_argument("--days", type=int, metavar="N",
+                       help="lifetime in days (default PRONGSAI_API_TOKEN_DAYS, 90)")
+    what = token.add_mutually_exclusive_group()
+    what.add_argument("--list", action="store_true", help="list USERNAME's tokens instead of issuing one")
+    what.add_argument("--revoke", metavar="ID|NAME", help="revoke USERNAME's token with this id or name")
     token.set_defaults(run=cmd_token)
 
     # Features that bring their own commands register them here.
@@ -347,11 +368,36 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_token(args: argparse.Namespace) -> str:
     setup_django()
     from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
 
-    from prongsai.web.api.services import issue_api_token
+    from prongsai.web.api.services import issue_api_token, revoke_api_token
 
     user = get_user_model().objects.filter(username=args.username).first()
     if user is None:
         raise CommandError(f"no user '{args.username}'")
-    token = issue_api_token(user, user, args.name)
-    return f"{token}\n(use it as 'Authorization: Bearer {token[:6]}…'; it is not shown again)"
+    tokens = user.api_tokens.order_by("created_at", "id")
+    if args.list:
+        now = timezone.now()
+        rows = [[t.pk, t.name, t.created_at.date(), t.expires_at.date(),
+                 t.last_used_at.date() if t.last_used_at else "-",
+                 "revoked" if t.revoked else "expired" if t.expires_at <= now else "active"] for t in tokens]
+        from prongsai.cli import format_table
+
+        return format_table(["id", "name", "created", "expires", "last used", "status"], rows)
+    if args.revoke:
+        wanted = args.revoke.strip()
+        match = [t for t in tokens if str(t.pk) == wanted] or [t for t in tokens if t.name == wanted]
+        if len(match) != 1:
+            listing = "; ".join(f"{t.pk} = {t.name}" for t in tokens) or "none"
+            what = "several tokens are" if match else "no token is"
+            raise CommandError(f"{what} named '{wanted}' for {user.username}: give the id (tokens: {listing})")
+        revoke_api_token(user, match[0])
+        return f"revoked token {match[0].pk} '{match[0].name}' of {user.username}"
+    try:
+        token = issue_api_token(user, user, args.name, days=args.days)
+    except ValidationError as exc:
+        raise CommandError(" ".join(exc.messages)) from None
+    expires = user.api_tokens.order_by("-id").first().expires_at
+    return (f"{token}\n(use it as 'Authorization: Bearer {token[:6]}…'; it is not shown again; "
+            f"it expires on {expires:%Y-%m-%d})")

@@ -1,40 +1,38 @@
-"""Django settings: flat, typed and read from the environment (see docs/configuration.md).
+"""Django settings: flat, typed and read from the environment through ``prongsai.config``'s helpers.
 
-PRONGSAI_ENV       development (default) | production | test
-PRONGSAI_DATA      data directory: SQLite database, uploads, generated documents (default ~/.local/share/prongsai)
-DATABASE_URL       postgres://user:password@host:port/name for PostgreSQL; unset = SQLite in PRONGSAI_DATA
-SECRET_KEY         required in production; in development one is generated once into PRONGSAI_DATA
-ALLOWED_HOSTS      comma-separated host names (production)
-PRONGSAI_BASE_URL  public URL used in printed links and QR codes (default http://127.0.0.1:8000)
-PRONGSAI_CACHE     database (production default: shared by every process) | memory (development default)
+Every variable, with its default, is documented once in docs/configuration.md.  Read a new one here with a helper
+(``env_bool``, ``env_int``, ``env_float``, ``env_str``, ``env_path``, ``env_list``, ``env_choice``,
+``env_secret``): they refuse a value they do not understand with a message naming the variable.  No other module
+reads the environment; code reads ``django.conf.settings``.  Importing this module writes nothing to disk: the
+data folder and the development secret key are made by ``prongsai.config.prepare_data_dir``, which every
+``prongsai`` command, ``manage.py`` and the WSGI module run first.
 """
 
 from __future__ import annotations
 
-import os
-import secrets
-from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent
-ENV = os.environ.get("PRONGSAI_ENV", "development")
+from prongsai import config
+from prongsai.config import (ConfigError, env_bool, env_choice, env_float, env_int, env_list, env_secret,
+                             env_str)
+
+BASE_DIR = config.PACKAGE_DIR / "web"
+ENV = config.environment()
 PRODUCTION = ENV == "production"
-DATA_DIR = Path(os.environ.get("PRONGSAI_DATA") or Path.home() / ".local" / "share" / "prongsai").expanduser()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATA_DIR = config.data_dir()
 
 
 def _secret_key() -> str:
-    if key := os.environ.get("SECRET_KEY"):
+    if key := env_secret("SECRET_KEY"):
         return key
     if PRODUCTION:
-        raise RuntimeError("SECRET_KEY must be set when PRONGSAI_ENV=production")
-    path = DATA_DIR / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
+        raise ConfigError("SECRET_KEY must be set when PRONGSAI_ENV=production (or SECRET_KEY_FILE)")
+    if key := config.development_secret_key(DATA_DIR):
+        return key
+    raise ConfigError(f"SECRET_KEY is not set and {DATA_DIR / config.SECRET_KEY_FILE} does not exist: run a "
+                      "prongsai command once (it creates the key in development) or set SECRET_KEY")
 
 
 def _database(url: str | None) -> dict:
@@ -44,7 +42,7 @@ def _database(url: str | None) -> dict:
                             "transaction_mode": "IMMEDIATE"}}
     parts = urlparse(url)
     if parts.scheme not in ("postgres", "postgresql"):
-        raise RuntimeError(f"DATABASE_URL: unsupported scheme '{parts.scheme}' (use postgres://)")
+        raise ConfigError(f"DATABASE_URL: unsupported scheme '{parts.scheme}' (use postgres://)")
     return {"ENGINE": "django.db.backends.postgresql", "NAME": unquote(parts.path.lstrip("/")) or "prongsai",
             "USER": unquote(parts.username or ""), "PASSWORD": unquote(parts.password or ""),
             "HOST": parts.hostname or "", "PORT": str(parts.port or ""), "CONN_MAX_AGE": 60,
@@ -52,23 +50,21 @@ def _database(url: str | None) -> dict:
 
 
 def _cache() -> dict:
-    """The rate limiter of the survey code form counts per client across processes, so production needs a
-    shared cache: the database (no extra service; `prongsai serve` creates its table).  Development and tests
-    use process memory."""
-    backend = os.environ.get("PRONGSAI_CACHE", "database" if PRODUCTION else "memory")
+    """The survey code limiter counts per client across processes, so production needs a shared cache: the
+    database (no extra service; `prongsai serve` creates its table).  Development and tests use process memory.
+    (The login throttle keeps its counters in its own table, accounts.LoginFailureCounter.)"""
+    backend = env_choice("PRONGSAI_CACHE", ("database", "memory"), "database" if PRODUCTION else "memory")
     if backend == "database":
         return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "prongsai_cache"}
-    if backend == "memory":
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    raise RuntimeError(f"PRONGSAI_CACHE: '{backend}' is not 'database' or 'memory'")
+    return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 
 
 SECRET_KEY = _secret_key()
 CACHES = {"default": _cache()}
-DEBUG = os.environ.get("PRONGSAI_DEBUG", "0" if PRODUCTION else "1") == "1"
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "" if PRODUCTION else "*").split(",") if h.strip()]
-BASE_URL = os.environ.get("PRONGSAI_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-DATABASES = {"default": _database(os.environ.get("DATABASE_URL"))}
+DEBUG = env_bool("PRONGSAI_DEBUG", not PRODUCTION)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["*"])
+BASE_URL = env_str("PRONGSAI_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+DATABASES = {"default": _database(env_secret("DATABASE_URL"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -87,6 +83,7 @@ INSTALLED_APPS = [
     "prongsai.web.measures",
     "prongsai.web.documents",
     "prongsai.web.api",
+    "prongsai.web.accounts",
     # listed so that the API docs page serves Swagger UI from the app's own static files (no CDN)
     "ninja",
     # Background work (link checks, document batches) on Django's tasks framework, backported to 5.2;
@@ -95,10 +92,14 @@ INSTALLED_APPS = [
     "django_tasks_db",
 ]
 
-TASKS = {"default": {"BACKEND": os.environ.get("PRONGSAI_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
+TASKS = {"default": {"BACKEND": env_str("PRONGSAI_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 MIDDLEWARE = [
+    # First: refuse malformed requests (control characters in the URL, oversized bodies) before anything reads
+    # them (security-reliability review L4, L5; docs/security.md).
+    "prongsai.web.middleware.RequestGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "prongsai.web.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "prongsai.web.middleware.ThaiFirstMiddleware",
@@ -107,6 +108,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "prongsai.web.accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -125,13 +127,33 @@ TEMPLATES = [{
     ]},
 }]
 
+# --- Accounts: passwords, login throttle, sessions, API tokens (docs/security.md) ---------------------------
 AUTH_PASSWORD_VALIDATORS = [
+    # also compares with the person's Thai and English names and e-mail (agencies.Person), not only the User's
+    {"NAME": "prongsai.web.accounts.passwords.PersonAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+#: Wrong passwords before a cool-off, per (account, address) pair, per address (any account) and per account
+#: (any address, applied only to browsers that never signed in to that account); see accounts/throttle.py.
+LOGIN_FAILURES_PER_ACCOUNT_ADDRESS = 5
+LOGIN_FAILURES_PER_ADDRESS = 30
+LOGIN_FAILURES_PER_ACCOUNT = 20
+LOGIN_COOLOFF_MINUTES = env_int("PRONGSAI_LOGIN_COOLOFF_MINUTES", 15, minimum=1, maximum=24 * 60)
+#: A signed session ends after this much inactivity, and in any case this long after signing in.
+SESSION_IDLE_MINUTES = env_int("PRONGSAI_SESSION_IDLE_MINUTES", 30, minimum=1, maximum=7 * 24 * 60)
+SESSION_MAX_HOURS = env_int("PRONGSAI_SESSION_MAX_HOURS", 12, minimum=1, maximum=30 * 24)
+if SESSION_IDLE_MINUTES > SESSION_MAX_HOURS * 60:
+    raise ConfigError(f"PRONGSAI_SESSION_IDLE_MINUTES={SESSION_IDLE_MINUTES} is longer than "
+                      f"PRONGSAI_SESSION_MAX_HOURS={SESSION_MAX_HOURS} hours")
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600  # the cookie never outlives the absolute maximum
+#: API tokens expire after this many days unless issued with another lifetime (at most the maximum).
+API_TOKEN_DAYS = env_int("PRONGSAI_API_TOKEN_DAYS", 90, minimum=1, maximum=3650)
+API_TOKEN_MAX_DAYS = max(API_TOKEN_DAYS, 365)
 
 # Thai first, English on request; stored times are UTC, shown in Asia/Bangkok with B.E. years.
 LANGUAGE_CODE = "th"
@@ -142,8 +164,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STATIC_ROOT = DATA_DIR / "static"  # made by `prongsai serve`/`demo` (collectstatic), not here
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -152,30 +173,56 @@ STORAGES = {
                     else "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# --- Request and upload sizes (docs/configuration.md "Request size") ---------------------------------------
+#: The largest legitimate upload: an OIT evidence file.
+PRONGSAI_OIT_MAX_UPLOAD = env_int("PRONGSAI_OIT_MAX_UPLOAD_MB", 20, minimum=1, maximum=1024) * 1024 * 1024
+#: Any request body larger than this is refused with 413 before it is read (RequestGuardMiddleware); it must
+#: leave room for the largest upload plus the form around it.
+PRONGSAI_MAX_REQUEST_BYTES = env_int("PRONGSAI_MAX_REQUEST_MB", 25, minimum=1, maximum=2048) * 1024 * 1024
+if PRONGSAI_MAX_REQUEST_BYTES < PRONGSAI_OIT_MAX_UPLOAD + 1024 * 1024:
+    raise ConfigError("PRONGSAI_MAX_REQUEST_MB must be at least PRONGSAI_OIT_MAX_UPLOAD_MB + 1 "
+                      f"({PRONGSAI_OIT_MAX_UPLOAD // (1024 * 1024) + 1})")
+#: Uploaded files above this size are streamed to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+#: Form fields other than files (a survey page, a long measure text): 10 MB in all, 2,000 fields at most.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+
+# --- Response headers ----------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_SSL_REDIRECT = os.environ.get("PRONGSAI_SSL_REDIRECT", "1") == "1"
+    SECURE_SSL_REDIRECT = env_bool("PRONGSAI_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = int(os.environ.get("PRONGSAI_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = env_int("PRONGSAI_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+    CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# --- Features ------------------------------------------------------------------------------------------------
+#: OIT link checker: may it fetch loopback addresses (the demo's own pages; never in production), its per-read
+#: timeout and the most it downloads of one link.
+PRONGSAI_LINKCHECK_ALLOW_LOOPBACK = env_bool("PRONGSAI_LINKCHECK_ALLOW_LOOPBACK", False)
+PRONGSAI_LINKCHECK_TIMEOUT = env_float("PRONGSAI_LINKCHECK_TIMEOUT", 15.0, minimum=1, maximum=300)
+PRONGSAI_LINKCHECK_MAX_BYTES = env_int("PRONGSAI_LINKCHECK_MAX_BYTES", 25 * 1024 * 1024, minimum=1024)
+#: The request header carrying the client address behind a reverse proxy (rate limits); empty: REMOTE_ADDR.
+PRONGSAI_CLIENT_IP_HEADER = env_str("PRONGSAI_CLIENT_IP_HEADER", "")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("PRONGSAI_LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"],
+             "level": env_choice("PRONGSAI_LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"), "WARNING")},
     # 403/404 are answers, not incidents: keep them out of the console; 5xx are still logged.
     "loggers": {"django.request": {"level": "ERROR"}},
 }

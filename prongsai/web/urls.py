@@ -5,13 +5,15 @@ from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
 from prongsai.web import views
+from prongsai.web.accounts.views import LoginView
 from prongsai.web.surveys import views as survey_views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(template_name="login.html"), name="login"),
+    path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include("prongsai.web.accounts.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("prongsai.web.results.urls")),
     path("rounds/", include("prongsai.web.rounds.urls")),

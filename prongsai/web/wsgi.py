@@ -4,5 +4,8 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from prongsai.config import prepare_data_dir
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prongsai.web.settings")
+prepare_data_dir()  # the settings themselves write nothing (docs/configuration.md)
 application = get_wsgi_application()

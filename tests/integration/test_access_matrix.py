@@ -110,6 +110,14 @@ def measure(c: Cast):
                                                        MeasureInput(title="ด้านการเปิดเผยข้อมูล", units=[c.unit])))
 
 
+def officer_token(c: Cast):
+    from prongsai.web.api.models import APIToken
+    from prongsai.web.api.services import issue_api_token, token_hash
+
+    return _once(c, "_token", lambda: APIToken.objects.get(
+        token_hash=token_hash(issue_api_token(c.officer, c.officer, "รายงานประจำเดือน"))))
+
+
 def member(c: Cast):
     from prongsai.web.measures.services import add_member
 
@@ -245,6 +253,12 @@ MATRIX: dict[str, Case | tuple[Case, ...]] = {
     "logout": Case(everyone(To("login")), method="post"),
     "set_language": Case(everyone(To("rounds")), method="post", data=lambda c: {"language": "en",
                                                                                  "next": reverse("rounds")}),
+    # --- the signed-in person's own account ------------------------------------------------------------------
+    "password_change": Case(signed_in(200)),
+    "account_tokens": Case(signed_in(200)),
+    # the officer's own token: only its owner revokes it on this page; to anyone else it does not exist (404)
+    "account_token_revoke": Case({"anonymous": LOGIN, **{r: 404 for r in ROLES[1:]}, "officer": To("account_tokens")},
+                                 kwargs=lambda c: {"pk": officer_token(c).pk}, method="post"),
     # --- results -----------------------------------------------------------------------------------------
     "agency_dashboard": (
         Case(only("central", *SKN), kwargs=skn_code, label="own office"),

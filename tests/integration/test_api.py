@@ -142,7 +142,7 @@ def test_issuing_a_token_stores_only_its_hash_and_audits(cast):
     assert token not in every_value
     assert token not in entry.summary + json.dumps(entry.changes) and stored.token_hash not in json.dumps(entry.changes)
     assert entry.actor == cast.officer and entry.object_id == str(stored.pk)
-    assert entry.changes == {"user": "officer", "name": "รายงานประจำเดือน"}
+    assert entry.changes == {"user": "officer", "name": "รายงานประจำเดือน", "expires_at": stored.expires_at.isoformat()}
 
     assert bearer(token).get("/api/rounds").status_code == 200
     stored.refresh_from_db()

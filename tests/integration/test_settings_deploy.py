@@ -84,15 +84,21 @@ def test_production_settings_values(tmp_path):
                                      "True", "True", "django.db.backends.postgresql", "db.invalid"]
 
 
-def test_development_generates_a_private_secret_key_once(tmp_path):
+def test_development_key_is_made_once_by_the_commands_not_by_importing_settings(tmp_path):
+    """Importing the settings writes nothing; the explicit step every command runs makes a private key once."""
     script = "from django.conf import settings as s; print(s.SECRET_KEY, s.DEBUG)"
-    first = run(["-c", script], tmp_path, SECRET_KEY=None)
-    second = run(["-c", script], tmp_path, SECRET_KEY=None)
+    bare = run(["-c", script], tmp_path / "bare", SECRET_KEY=None)
+    assert bare.returncode != 0 and "SECRET_KEY is not set" in bare.stderr
+    assert not (tmp_path / "bare").exists(), "importing the settings must not create the data folder"
+    first = run(["-m", "prongsai.web.manage", "check"], tmp_path, SECRET_KEY=None)
     assert first.returncode == 0, first.stderr
-    key, debug = first.stdout.split()
-    assert len(key) >= 50 and debug == "True"
-    assert second.stdout == first.stdout
-    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+    key_file = tmp_path / "secret_key"
+    key = key_file.read_text()
+    assert len(key) >= 50 and key_file.stat().st_mode & 0o777 == 0o600
+    second = run(["-m", "prongsai.web.manage", "check"], tmp_path, SECRET_KEY=None)
+    assert second.returncode == 0 and key_file.read_text() == key, "the key must survive restarts"
+    printed = run(["-c", script], tmp_path, SECRET_KEY=None)
+    assert printed.stdout.split() == [key, "True"]
 
 
 def test_unsupported_database_url_is_refused(tmp_path):

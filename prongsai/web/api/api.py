@@ -40,6 +40,23 @@ class API(NinjaAPI):
     def get_openapi_operation_id(self, operation) -> str:
         return operation.view_func.__name__  # "round_rankings", not "prongsai_web_api_api_round_rankings"
 
+    def get_openapi_schema(self, *args, **kwargs):
+        """The schema, plus the two answers every operation can give besides its own: 400 for a malformed request
+        (a control character in the URL, refused before the API by RequestGuardMiddleware) and 422 for parameters
+        that fail validation.  Documented so that clients, and the Schemathesis run in the tests, expect them."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        problem = {"type": "object", "properties": {"detail": {"title": "Detail"}}, "required": ["detail"]}
+        extra = {400: "Malformed request (e.g. a control character in the URL)",
+                 422: "A parameter failed validation; `detail` lists each problem"}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                for parameter in operation.get("parameters", []):
+                    _no_control_characters(parameter)
+                for status, description in extra.items():
+                    operation.setdefault("responses", {}).setdefault(
+                        status, {"description": description, "content": {"application/json": {"schema": problem}}})
+        return schema
+
 
 api = API(
     title="Prongsai API",
@@ -53,6 +70,20 @@ api = API(
     # no "online validator" badge: it would send the schema's URL to validator.swagger.io
     docs=Swagger(settings={"validatorUrl": None}),
 )
+
+
+#: what RequestGuardMiddleware lets through: no C0 control character or DEL (tab, LF, CR allowed in a query)
+_PATH_TEXT = "^[^\\u0000-\\u001f\\u007f]*$"
+_QUERY_TEXT = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$"
+
+
+def _no_control_characters(parameter: dict) -> None:
+    """Say in the schema that text parameters carry no control characters (the request guard answers 400)."""
+    pattern = _PATH_TEXT if parameter.get("in") == "path" else _QUERY_TEXT
+    schema = parameter.get("schema", {})
+    for alternative in [schema, *schema.get("anyOf", [])]:
+        if alternative.get("type") == "string" and "pattern" not in alternative and "enum" not in alternative:
+            alternative["pattern"] = pattern
 
 
 class Pages(LimitOffsetPagination):

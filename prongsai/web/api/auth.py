@@ -17,14 +17,15 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 def user_for_token(plaintext: str):
-    """The active user a valid, unrevoked token belongs to, or None."""
-    if not plaintext.startswith(PREFIX):
-        return None
-    token = (APIToken.objects.select_related("user")
-             .filter(token_hash=token_hash(plaintext), revoked=False, user__is_active=True).first())
-    if token is None:
+    """The active user a valid token belongs to, or None: unknown, revoked and expired tokens are alike (401)."""
+    if not plaintext.startswith(PREFIX) or len(plaintext) > 200:
         return None
     now = timezone.now()
+    token = (APIToken.objects.select_related("user")
+             .filter(token_hash=token_hash(plaintext), revoked=False, expires_at__gt=now, user__is_active=True)
+             .first())
+    if token is None:
+        return None
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         APIToken.objects.filter(pk=token.pk).filter(
             Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_RESOLUTION)

@@ -3,7 +3,6 @@ framework look-ups, the edit guard, the link-check queue and URL cleaning (also 
 
 from __future__ import annotations
 
-import os
 import re
 
 from django.conf import settings
@@ -24,15 +23,8 @@ MAX_FILES_PER_ITEM = 20
 
 
 def setting(name: str, default):
-    """A PRONGSAI_* setting from Django settings, else the environment, else ``default``."""
-    if hasattr(settings, name):
-        return getattr(settings, name)
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    if isinstance(default, bool):
-        return raw.strip().lower() in ("1", "true", "yes", "on")
-    return type(default)(raw)
+    """A PRONGSAI_* setting (read from the environment by prongsai/web/settings.py), else ``default``."""
+    return getattr(settings, name, default)
 
 
 def item_of(round_: AssessmentRound, code: str) -> OITItem:
