@@ -123,32 +123,12 @@ def cmd_demo(args: argparse.Namespace) -> None:
     _say("")
     if args.no_serve:
         return None
-    _start_task_worker()
+    from prongsai.web.tasks import start_worker_thread
+
+    start_worker_thread()
     _say(f"  serving on {url} with waitress (8 threads) and a background task worker; press Ctrl+C to stop")
     _serve(args.host, args.port, threads=8)
     return None
-
-
-def _start_task_worker(interval: float = 3.0) -> None:
-    """Run queued background tasks (OIT link checks, document batches) in a daemon thread, so that a newcomer's
-    single `prongsai demo` process does everything; production runs `prongsai manage db_worker` processes."""
-    import threading
-
-    def loop() -> None:
-        from django.db import close_old_connections
-
-        from prongsai.web.tasks import run_pending_tasks
-
-        while True:
-            try:
-                run_pending_tasks()
-            except Exception as exc:  # a failing task must not stop the demo; it is recorded on the task
-                _say(f"  task worker: {exc.__class__.__name__}: {exc}")
-            finally:
-                close_old_connections()
-            time.sleep(interval)
-
-    threading.Thread(target=loop, name="prongsai-task-worker", daemon=True).start()
 
 
 def _prepare_demo_dir(data: Path, reset: bool) -> None:

@@ -179,3 +179,62 @@ LOGGING = {
     # 403/404 are answers, not incidents: keep them out of the console; 5xx are still logged.
     "loggers": {"django.request": {"level": "ERROR"}},
 }
+
+# ===================================================================================================== operations
+# Operations settings (docs/operations.md).  Kept as one block, read with plain os.environ, so that the typed
+# configuration rewrite can take them over as they are.
+
+# Data files are private to the service account: 0600 files, 0700 folders (the SQLite database and its WAL hold
+# survey answers).  Every entry point (the prongsai command, manage, WSGI servers, workers) imports these settings.
+os.umask(0o077)
+
+if PRODUCTION and DEBUG:
+    raise RuntimeError("PRONGSAI_DEBUG=1 is refused when PRONGSAI_ENV=production: the debug pages show settings "
+                       "and every URL.  Unset PRONGSAI_DEBUG (ห้ามเปิดโหมดดีบักในระบบจริง)")
+
+INSTALLED_APPS.insert(INSTALLED_APPS.index("django_tasks"), "prongsai.web.ops")  # before django_tasks_db: its
+# db_worker command is replaced by the recovering worker of prongsai.web.ops
+
+# Behind a reverse proxy: the addresses (or CIDR ranges) of the proxies whose X-Forwarded-For/-Proto are believed.
+# From any other peer those headers are removed before Django sees them (prongsai.web.ops.middleware).
+PRONGSAI_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("PRONGSAI_TRUSTED_PROXIES", "").split(",") if p.strip()]
+MIDDLEWARE.insert(0, "prongsai.web.ops.middleware.TrustedProxyMiddleware")
+MIDDLEWARE.insert(1, "prongsai.web.ops.middleware.RequestMetricsMiddleware")
+
+# The largest request body a server accepts (waitress `max_request_body_size`; nginx `client_max_body_size`).
+PRONGSAI_MAX_REQUEST_BYTES = int(os.environ.get("PRONGSAI_MAX_REQUEST_MB", "25")) * 1024 * 1024
+
+# SQLite: writers wait this long for the write lock instead of failing with "database is locked".
+PRONGSAI_SQLITE_BUSY_TIMEOUT = float(os.environ.get("PRONGSAI_SQLITE_BUSY_TIMEOUT", "20"))
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = PRONGSAI_SQLITE_BUSY_TIMEOUT
+
+# Files are written under a temporary name and renamed when complete (no truncated document after a crash).
+STORAGES["default"]["BACKEND"] = "prongsai.web.ops.storage.AtomicFileSystemStorage"
+
+# Background tasks: a worker that stops sending heartbeats for PRONGSAI_TASK_LEASE seconds is dead and its running
+# task is re-queued (idempotent tasks, with back-off) or failed with the reason; tasks without their own deadline
+# get PRONGSAI_TASK_DEADLINE seconds.
+PRONGSAI_TASK_LEASE = float(os.environ.get("PRONGSAI_TASK_LEASE", "60"))
+PRONGSAI_TASK_DEADLINE = float(os.environ.get("PRONGSAI_TASK_DEADLINE", "900"))
+
+# /healthz thresholds: free space in the data folder, queued tasks, the wait of the oldest queued task and the
+# age of the oldest running task.
+PRONGSAI_HEALTH_MIN_FREE_MB = int(os.environ.get("PRONGSAI_HEALTH_MIN_FREE_MB", "500"))
+PRONGSAI_HEALTH_MAX_BACKLOG = int(os.environ.get("PRONGSAI_HEALTH_MAX_BACKLOG", "5000"))
+PRONGSAI_HEALTH_MAX_WAIT = float(os.environ.get("PRONGSAI_HEALTH_MAX_WAIT", "900"))
+PRONGSAI_HEALTH_MAX_RUNNING = float(os.environ.get("PRONGSAI_HEALTH_MAX_RUNNING", "3600"))
+
+# /metrics (Prometheus text format): allowed with this bearer token, or from these addresses/CIDR ranges; with
+# neither set it answers 404 (in development: loopback only).
+PRONGSAI_METRICS_TOKEN = os.environ.get("PRONGSAI_METRICS_TOKEN", "")
+PRONGSAI_METRICS_ALLOW = [a.strip() for a in os.environ.get("PRONGSAI_METRICS_ALLOW", "").split(",") if a.strip()]
+
+# Logs: "plain" (default) or "json" (one object a line); never request bodies, survey codes or query strings.
+PRONGSAI_LOG_FORMAT = os.environ.get("PRONGSAI_LOG_FORMAT", "plain")
+if PRONGSAI_LOG_FORMAT not in ("plain", "json"):
+    raise RuntimeError(f"PRONGSAI_LOG_FORMAT: '{PRONGSAI_LOG_FORMAT}' is not 'plain' or 'json'")
+LOGGING["formatters"]["json"] = {"()": "prongsai.web.ops.logs.JsonFormatter"}
+LOGGING["filters"] = {"redact": {"()": "prongsai.web.ops.logs.RedactFilter"}}
+LOGGING["handlers"]["console"].update(formatter=PRONGSAI_LOG_FORMAT, filters=["redact"])
+LOGGING["loggers"]["prongsai"] = {"level": os.environ.get("PRONGSAI_LOG_LEVEL", "INFO")}

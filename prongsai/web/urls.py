@@ -5,11 +5,13 @@ from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
 from prongsai.web import views
+from prongsai.web.ops import views as ops_views
 from prongsai.web.surveys import views as survey_views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", ops_views.healthz, name="healthz"),
+    path("metrics", ops_views.metrics, name="metrics"),
     path("login/", auth_views.LoginView.as_view(template_name="login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
