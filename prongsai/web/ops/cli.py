@@ -72,7 +72,29 @@ def cmd_restore(args: argparse.Namespace) -> str:
     return "\n".join(lines)
 
 
+def cmd_migrate(args: argparse.Namespace) -> str:
+    """What an upgrade or a first start needs before the service runs: migrations, the cache table, static files."""
+    from prongsai.web.commands import _migrate, setup_django
+
+    setup_django(require_database=False)
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import DatabaseError
+
+    try:
+        _migrate()
+    except DatabaseError as exc:
+        raise CommandError(f"cannot migrate {settings.DATABASES['default']['NAME']}: {str(exc).strip()[:300]} "
+                           f"/ ปรับโครงสร้างฐานข้อมูลไม่สำเร็จ") from None
+    if settings.PRODUCTION:
+        call_command("collectstatic", interactive=False, verbosity=0)
+    return f"database {settings.DATABASES['default']['NAME']} is up to date"
+
+
 def register(sub: argparse._SubParsersAction) -> None:
+    migrate = sub.add_parser("migrate", help="apply database migrations, create the cache table, collect static files")
+    migrate.set_defaults(run=cmd_migrate)
+
     backup = sub.add_parser("backup", help="online backup: database snapshot, stored files, local editions (0600)")
     backup.add_argument("file", metavar="FILE", help="the archive to write (.tar.gz; must not exist)")
     backup.add_argument("--include-secret-key", action="store_true",

@@ -46,6 +46,15 @@ def register(task_or_path, policy: TaskPolicy) -> None:
 
 def policy_for(task_path: str) -> TaskPolicy:
     policy = _POLICIES.get(task_path)
+    if policy is None and "." in task_path:
+        # a module registers its policies when imported: the reaper may never have imported it
+        from django.utils.module_loading import import_string
+
+        try:
+            import_string(task_path)
+        except ImportError:
+            pass
+        policy = _POLICIES.get(task_path)
     if policy is None:
         return TaskPolicy(deadline=float(getattr(settings, "PRONGSAI_TASK_DEADLINE", 900.0)))
     return policy
