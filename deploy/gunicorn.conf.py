@@ -22,6 +22,8 @@ forwarded_allow_ips = os.environ.get("PRONGSAI_TRUSTED_PROXIES", "127.0.0.1")
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("PRONGSAI_GUNICORN_LOG_LEVEL", "warning")
+# gunicorn 24+ opens a control socket in $HOME by default: not needed, and several instances would share it
+control_socket_disable = True
 
 # /metrics sums the request counters of every worker process through files in this folder (prometheus_client's
 # multiprocess mode).  It is emptied when gunicorn starts and a dead worker's gauges are dropped.
