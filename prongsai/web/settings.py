@@ -238,3 +238,6 @@ LOGGING["formatters"]["json"] = {"()": "prongsai.web.ops.logs.JsonFormatter"}
 LOGGING["filters"] = {"redact": {"()": "prongsai.web.ops.logs.RedactFilter"}}
 LOGGING["handlers"]["console"].update(formatter=PRONGSAI_LOG_FORMAT, filters=["redact"])
 LOGGING["loggers"]["prongsai"] = {"level": os.environ.get("PRONGSAI_LOG_LEVEL", "INFO")}
+
+# Rotating SECRET_KEY: older keys still accepted for sessions and signed values until removed (docs/operations.md).
+SECRET_KEY_FALLBACKS = [k for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k]
