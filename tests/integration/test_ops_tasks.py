@@ -156,7 +156,7 @@ def test_retry_action_on_the_batch_page(client, cast, django_capture_on_commit_c
     assert client.post(url).status_code == 403
     client.force_login(cast.central)
     page = client.get(reverse("documents_batch_detail", args=[batch.pk])).content.decode()
-    assert url in page
+    assert url in page and "ลองสร้างรายการที่ไม่สำเร็จหรือค้างอีกครั้ง" in page  # Thai first
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, follow=True)
     assert response.status_code == 200
