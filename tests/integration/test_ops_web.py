@@ -159,3 +159,42 @@ def test_development_mode_is_announced_and_refused_on_the_network(tmp_path):
     assert "DEVELOPMENT mode (DEBUG on" in result.stdout
     assert "refusing to serve development mode on 0.0.0.0" in result.stderr
     assert "--allow-development-on-network" in result.stderr
+
+
+@pytest.mark.skipif(__import__("tests.live", fromlist=["postgres_url"]).postgres_url() is not None,
+                    reason="SQLite's write lock (the PostgreSQL pass has row locks instead)")
+def test_sqlite_writer_waits_for_the_lock_instead_of_failing(tmp_path):
+    """Another writer holds SQLite's write lock for 7 s (longer than Django's default 5 s timeout): a command
+    that writes waits for it (PRONGSAI_SQLITE_BUSY_TIMEOUT, 20 s) instead of failing with "database is locked"."""
+    import sqlite3
+    import threading
+    import time
+
+    from tests.live import LiveSite
+
+    site = LiveSite(tmp_path)
+    try:
+        site.run("migrate")
+        held = threading.Event()
+
+        def hold() -> None:
+            db = sqlite3.connect(site.data / "prongsai.sqlite3", isolation_level=None)
+            db.execute("BEGIN IMMEDIATE")
+            held.set()
+            time.sleep(7)
+            db.execute("COMMIT")
+            db.close()
+
+        holder = threading.Thread(target=hold)
+        holder.start()
+        held.wait(10)
+        started = time.monotonic()
+        result = site.run("createadmin", "central", "--password-from-env", "PW", check=False,
+                          PW="a-long-enough-password-2563")
+        waited = time.monotonic() - started
+        holder.join()
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "database is locked" not in result.stderr
+        assert waited >= 5  # it really waited for the other writer
+    finally:
+        site.close()
