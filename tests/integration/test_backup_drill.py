@@ -165,3 +165,22 @@ def _answers(browser: Browser) -> bool:
     except OSError:
         time.sleep(0.2)
         return False
+
+
+def test_secret_key_only_when_asked_and_restore_refuses_a_damaged_archive(sites, tmp_path):
+    source, target = sites
+    source.run("migrate")
+    archive = tmp_path / "with-key.tar.gz"
+    made = source.run("backup", str(archive), "--include-secret-key")
+    assert "the SECRET_KEY is not in the backup" not in made.stdout
+    assert source.run("backup", str(archive), check=False).returncode == 2  # never overwrites a backup
+    restored = target.run("restore", str(archive))
+    key = target.data / "restored-extra" / "secret_key"
+    assert key.read_text() == source.secret and key.stat().st_mode & 0o777 == 0o600
+    assert "the secret key" in restored.stdout
+
+    damaged = tmp_path / "damaged.tar.gz"
+    damaged.write_bytes(archive.read_bytes()[: archive.stat().st_size // 2])
+    refused = target.run("restore", str(damaged), "--force", check=False)
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "not a Prongsai backup archive (or damaged)" in refused.stderr

@@ -449,12 +449,18 @@ def restore_backup(source: Path, *, force: bool = False, say: Callable[[str], No
             path.parent.mkdir(parents=True, exist_ok=True)
             with archive.extractfile(member) as src:
                 path.write_bytes(src.read())
+        if manifest.get("secret_key_included") and "secret/secret_key" in members:
+            extra_root.mkdir(parents=True, exist_ok=True)
+            with archive.extractfile(members["secret/secret_key"]) as src:
+                (extra_root / "secret_key").write_bytes(src.read())
+            os.chmod(extra_root / "secret_key", 0o600)
     counts = _restored_counts()
     for table, count in manifest["database"]["tables"].items():
         if counts.get(table) != count:
             problems.append(f"table {table}: {counts.get(table)} rows restored, {count} in the manifest")
     return {"manifest": manifest, "problems": problems, "tables": len(counts), "rows": sum(counts.values()),
-            "files": len(expected), "extra_folder": str(extra_root) if manifest.get("extra") else ""}
+            "files": len(expected),
+            "extra_folder": str(extra_root) if manifest.get("extra") or manifest.get("secret_key_included") else ""}
 
 
 def _restore_sqlite(database_file: Path) -> None:

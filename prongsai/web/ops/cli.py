@@ -58,8 +58,8 @@ def cmd_restore(args: argparse.Namespace) -> str:
     lines = [f"restored {args.file} (made {manifest['created_at']} on {manifest['host']}): "
              f"{report['tables']} tables, {report['rows']} rows, {report['files']} files"]
     if report["extra_folder"]:
-        lines.append(f"  edition files and emblem from outside the package: {report['extra_folder']} "
-                     f"(point PRONGSAI_FRAMEWORKS / PRONGSAI_GARUDA there)")
+        lines.append(f"  edition files, emblem and (if it was included) the secret key: {report['extra_folder']} "
+                     f"(point PRONGSAI_FRAMEWORKS / PRONGSAI_GARUDA there; put the key in SECRET_KEY)")
     fingerprint = hashlib.sha256(b"prongsai-backup\0" + settings.SECRET_KEY.encode()).hexdigest()[:16]
     if fingerprint != manifest["secret_key_fingerprint"]:
         lines.append("  note: this installation's SECRET_KEY differs from the backed-up one: sessions, unused survey "
