@@ -198,3 +198,41 @@ def test_sqlite_writer_waits_for_the_lock_instead_of_failing(tmp_path):
         assert waited >= 5  # it really waited for the other writer
     finally:
         site.close()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="binds loopback source addresses (Linux)")
+def test_serve_behind_a_tls_proxy_no_redirect_loop_and_real_client_addresses(tmp_path):
+    """Review M5 on `prongsai serve` (waitress) in production: with --trusted-proxy the proxy's X-Forwarded-Proto
+    ends the HTTPS redirect loop and brings HSTS, and its X-Forwarded-For is the address the survey rate limiter
+    counts; the same headers from another address are ignored."""
+    from tests.live import Browser, LiveSite, free_port, wait_for
+
+    port = free_port()
+    site = LiveSite(tmp_path, production=True, ALLOWED_HOSTS="127.0.0.1", PRONGSAI_CACHE="database")
+    try:
+        site.start("serve", [str(BIN / "prongsai"), "serve", "--port", str(port), "--trusted-proxy", "127.0.0.1"])
+        proxy = Browser("127.0.0.1", port, server_name="127.0.0.1")  # connects from 127.0.0.1: the "proxy"
+        https = {"X-Forwarded-Proto": "https"}
+
+        def up() -> bool:
+            try:
+                return proxy.request("GET", "/login/", headers=https)[0] == 200
+            except OSError:
+                return False
+
+        wait_for(up, 90, "prongsai serve to answer")
+        assert proxy.header("Strict-Transport-Security").startswith("max-age=")
+        stranger = Browser("127.0.0.1", port, server_name="127.0.0.1", source="127.0.0.7")
+        assert stranger.request("GET", "/login/", headers=https)[0] == 301  # not believed: redirected to HTTPS
+
+        def guess(client_address: str, code: str) -> int:
+            return proxy.request("GET", f"/surveys/s/{code}", headers={**https, "X-Forwarded-For": client_address})[0]
+
+        codes = ["ACDEFGHJKM", "CDEFGHJKMN", "DEFGHJKMNP", "EFGHJKMNPR", "FGHJKMNPRT", "GHJKMNPRTU", "HJKMNPRTUV",
+                 "JKMNPRTUVW", "KMNPRTUVWX", "MNPRTUVWXY", "NPRTUVWXY3"]
+        assert [guess("198.51.100.20", c) for c in codes] == [404] * 10 + [429]
+        assert guess("198.51.100.21", codes[0]) == 404  # another client behind the same proxy
+        log = site.log("serve").read_text()
+        assert "PRODUCTION mode" in log and "trusted proxies: 127.0.0.1" in log
+    finally:
+        site.close()
