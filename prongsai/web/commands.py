@@ -19,24 +19,36 @@ DEMO_MARKER = ".prongsai-demo"
 DB_FILE = "prongsai.sqlite3"
 
 
-def setup_django() -> None:
-    """Prepare the data folder (and the development secret key), then configure Django.
-
-    Configuration errors (a variable with a value the settings do not understand) exit 2 with the message."""
+def setup_django(require_database: bool = True) -> None:
+    """Configure Django for a command: private file modes, a usable data folder (with, in development, its secret
+    key), settings that load, and (unless the command creates it) a database that exists and is migrated.  Each
+    problem is a CommandError (exit 2) with a message in English and Thai, never a traceback (docs/operations.md,
+    "Errors"; a variable the settings do not understand: docs/configuration.md)."""
     from prongsai.config import ConfigError, prepare_data_dir
+    from prongsai.web.ops.preflight import PreflightError, check_data_dir, check_database
 
+    os.umask(0o077)  # data files 0600, folders 0700
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prongsai.web.settings")
     try:
+        check_data_dir(default_data_dir())
         prepare_data_dir()
+        import django
+        from django.core.exceptions import ImproperlyConfigured
+
+        try:
+            django.setup()
+        except ConfigError as exc:
+            raise CommandError(str(exc)) from None
+        except (RuntimeError, ImproperlyConfigured, ValueError) as exc:
+            raise CommandError(f"configuration: {exc} (docs/configuration.md) / การตั้งค่าไม่ถูกต้อง") from None
+        except OSError as exc:
+            raise CommandError(f"cannot use the data folder {default_data_dir()}: {exc.strerror or exc} "
+                               f"/ ใช้โฟลเดอร์ข้อมูลไม่ได้") from None
+        if require_database:
+            check_database()
     except ConfigError as exc:
         raise CommandError(str(exc)) from None
-    except OSError as exc:
-        raise CommandError(f"cannot prepare the data folder: {exc}") from None
-    import django
-
-    try:
-        django.setup()
-    except ConfigError as exc:
+    except PreflightError as exc:
         raise CommandError(str(exc)) from None
 
 
@@ -61,14 +73,77 @@ def default_data_dir() -> Path:
 
 
 def _serve(host: str, port: int, threads: int) -> None:
+    from django.conf import settings
     from waitress import serve
 
     from prongsai.web.wsgi import application
 
+    options = {"max_request_body_size": settings.PRONGSAI_MAX_REQUEST_BYTES}
+    if settings.PRONGSAI_TRUSTED_PROXIES:
+        # waitress would drop X-Forwarded-*: let them through to TrustedProxyMiddleware, which believes them only
+        # from the configured proxies and removes them from anyone else
+        options["clear_untrusted_proxy_headers"] = False
     try:
-        serve(application, host=host, port=port, threads=threads, ident="prongsai")
+        serve(application, host=host, port=port, threads=threads, ident="prongsai", **options)
     except OSError as exc:
         raise CommandError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _mode_line(command: str) -> str:
+    from django.conf import settings
+
+    if settings.PRODUCTION:
+        return (f"prongsai {command}: PRODUCTION mode (DEBUG off, HTTPS expected from the proxy, "
+                f"hosts: {', '.join(settings.ALLOWED_HOSTS) or 'none set!'})")
+    return (f"prongsai {command}: {settings.ENV.upper()} mode (DEBUG {'on' if settings.DEBUG else 'off'}, any host "
+            f"name, no HTTPS): not for real data; set PRONGSAI_ENV=production for that / โหมดทดลอง ห้ามใช้กับข้อมูลจริง")
+
+
+def _refuse_development_on_network(host: str, allowed: bool) -> None:
+    from django.conf import settings
+
+    if settings.PRODUCTION or _is_loopback(host):
+        return
+    if not allowed:
+        raise CommandError(
+            f"refusing to serve development mode on {host}: other machines would reach debug pages that list every "
+            f"URL and accept any host name.  Set PRONGSAI_ENV=production (with SECRET_KEY and ALLOWED_HOSTS) "
+            f"behind HTTPS, or pass --allow-development-on-network for a closed test network.\n"
+            f"ไม่เปิดบริการโหมดทดลองบน {host}: เครื่องอื่นจะเห็นหน้าดีบัก กรุณาตั้ง PRONGSAI_ENV=production")
+    _say("!" * 100)
+    _say(f"!! WARNING: development mode served on {host}: reachable from other machines, debug pages on. "
+         f"Never with real data.")
+    _say("!! คำเตือน: เปิดโหมดทดลองให้เครื่องอื่นเข้าถึงได้ ห้ามใช้กับข้อมูลจริง")
+    _say("!" * 100)
+
+
+def _fix_modes(root: Path) -> int:
+    """Files created before the umask (older versions, copies) become 0600 and folders 0700; returns how many."""
+    fixed = 0
+    for path in [root, *root.rglob("*")]:
+        try:
+            if path.is_symlink():
+                continue
+            st = path.stat()
+            if st.st_uid != os.getuid():
+                continue
+            if st.st_mode & 0o077:
+                path.chmod(0o700 if path.is_dir() else st.st_mode & 0o700)
+                fixed += 1
+        except OSError:
+            continue
+    return fixed
 
 
 def _url(host: str, port: int) -> str:
@@ -90,9 +165,11 @@ def cmd_demo(args: argparse.Namespace) -> None:
     os.environ.setdefault("PRONGSAI_LINKCHECK_ALLOW_LOOPBACK", "1")
     if os.environ.pop("DATABASE_URL", None):
         _say("prongsai demo: DATABASE_URL ignored: the demo always uses its own SQLite database")
-    setup_django()
+    setup_django(require_database=False)
     from django.conf import settings
 
+    _say(_mode_line("demo"))
+    _refuse_development_on_network(args.host, args.allow_development_on_network)
     if Path(settings.DATA_DIR).resolve() != data.resolve():  # Django was configured before (in-process use)
         raise CommandError(f"Django is already configured for {settings.DATA_DIR}, not {data}")
 
@@ -139,32 +216,12 @@ def cmd_demo(args: argparse.Namespace) -> None:
     _say("")
     if args.no_serve:
         return None
-    _start_task_worker()
+    from prongsai.web.tasks import start_worker_thread
+
+    start_worker_thread()
     _say(f"  serving on {url} with waitress (8 threads) and a background task worker; press Ctrl+C to stop")
     _serve(args.host, args.port, threads=8)
     return None
-
-
-def _start_task_worker(interval: float = 3.0) -> None:
-    """Run queued background tasks (OIT link checks, document batches) in a daemon thread, so that a newcomer's
-    single `prongsai demo` process does everything; production runs `prongsai manage db_worker` processes."""
-    import threading
-
-    def loop() -> None:
-        from django.db import close_old_connections
-
-        from prongsai.web.tasks import run_pending_tasks
-
-        while True:
-            try:
-                run_pending_tasks()
-            except Exception as exc:  # a failing task must not stop the demo; it is recorded on the task
-                _say(f"  task worker: {exc.__class__.__name__}: {exc}")
-            finally:
-                close_old_connections()
-            time.sleep(interval)
-
-    threading.Thread(target=loop, name="prongsai-task-worker", daemon=True).start()
 
 
 def _prepare_demo_dir(data: Path, reset: bool) -> None:
@@ -188,16 +245,32 @@ def _prepare_demo_dir(data: Path, reset: bool) -> None:
 def cmd_serve(args: argparse.Namespace) -> None:
     if args.workers < 1:
         raise CommandError("--workers must be at least 1")
-    setup_django()
+    if args.trusted_proxy:
+        os.environ["PRONGSAI_TRUSTED_PROXIES"] = ",".join(args.trusted_proxy)
+    setup_django(require_database=False)  # serve creates and migrates the database
     from django.conf import settings
+    from django.db import DatabaseError
 
+    _say(_mode_line("serve"))
+    _refuse_development_on_network(args.host, args.allow_development_on_network)
+    fixed = _fix_modes(Path(settings.DATA_DIR))
+    if fixed:
+        _say(f"prongsai serve: made {fixed} file(s) and folder(s) in {settings.DATA_DIR} private (0600/0700)")
     _say(f"prongsai serve: migrating {settings.DATABASES['default']['NAME']}")
-    _migrate()
+    try:
+        _migrate()
+    except DatabaseError as exc:
+        raise CommandError(f"cannot set up the database {settings.DATABASES['default']['NAME']}: "
+                           f"{str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__} "
+                           f"(is the data folder writable, the PostgreSQL server running?) "
+                           f"/ เตรียมฐานข้อมูลไม่ได้") from None
     if getattr(settings, "PRODUCTION", False):
         from django.core.management import call_command
 
         call_command("collectstatic", interactive=False, verbosity=0)
-    _say(f"prongsai serve: {_url(args.host, args.port)} with waitress ({args.workers} threads); Ctrl+C stops")
+    proxies = ", ".join(settings.PRONGSAI_TRUSTED_PROXIES) or "none (X-Forwarded-* ignored)"
+    _say(f"prongsai serve: {_url(args.host, args.port)} with waitress ({args.workers} threads, request bodies up to "
+         f"{settings.PRONGSAI_MAX_REQUEST_BYTES // (1024 * 1024)} MB, trusted proxies: {proxies}); Ctrl+C stops")
     _serve(args.host, args.port, threads=args.workers)
     return None
 
@@ -321,6 +394,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     demo.add_argument("--data", metavar="DIR", help="demo data folder (default: demo/ under the data folder)")
     demo.add_argument("--reset", action="store_true", help="delete the demo database and load it again")
     demo.add_argument("--no-serve", action="store_true", help="prepare the database and exit")
+    demo.add_argument("--allow-development-on-network", action="store_true",
+                      help="serve on a non-loopback --host although the demo runs in development mode")
     demo.set_defaults(run=cmd_demo)
 
     serve = sub.add_parser("serve", help="serve the platform (no demo data); migrates first")
@@ -328,6 +403,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--workers", type=int, default=8, metavar="N",
                        help="worker threads of the waitress server (default 8)")
+    serve.add_argument("--trusted-proxy", action="append", metavar="ADDR",
+                       help="address or CIDR range of the reverse proxy whose X-Forwarded-For/-Proto are believed "
+                            "(repeatable; default: PRONGSAI_TRUSTED_PROXIES)")
+    serve.add_argument("--allow-development-on-network", action="store_true",
+                       help="serve development mode on a non-loopback --host (refused otherwise)")
     serve.set_defaults(run=cmd_serve)
 
     admin = sub.add_parser("createadmin", help="create a central admin (สพฐ.), or make a user one")
@@ -360,9 +440,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     # Features that bring their own commands register them here.
     from prongsai.web.agencies.cli import register as register_agencies
     from prongsai.web.documents.cli import register as register_documents
+    from prongsai.web.ops.cli import register as register_ops
 
     register_agencies(sub)
     register_documents(sub)
+    register_ops(sub)
 
 
 def cmd_token(args: argparse.Namespace) -> str:

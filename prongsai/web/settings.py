@@ -10,13 +10,14 @@ data folder and the development secret key are made by ``prongsai.config.prepare
 
 from __future__ import annotations
 
+import os
 from urllib.parse import unquote, urlparse
 
 from django.utils.translation import gettext_lazy as _
 
 from prongsai import config
-from prongsai.config import (ConfigError, env_bool, env_choice, env_float, env_int, env_list, env_secret,
-                             env_str)
+from prongsai.config import (ConfigError, env_bool, env_choice, env_float, env_int, env_list, env_path,
+                             env_secret, env_str)
 
 BASE_DIR = config.PACKAGE_DIR / "web"
 ENV = config.environment()
@@ -37,9 +38,12 @@ def _secret_key() -> str:
 
 def _database(url: str | None) -> dict:
     if not url:
+        # writers wait PRONGSAI_SQLITE_BUSY_TIMEOUT seconds for the write lock instead of failing at once with
+        # "database is locked" (a long import beside survey submissions; docs/operations.md)
+        busy = env_float("PRONGSAI_SQLITE_BUSY_TIMEOUT", 20.0, minimum=0.1, maximum=600)
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "prongsai.sqlite3"),
                 "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                            "transaction_mode": "IMMEDIATE"}}
+                            "transaction_mode": "IMMEDIATE", "timeout": busy}}
     parts = urlparse(url)
     if parts.scheme not in ("postgres", "postgresql"):
         raise ConfigError(f"DATABASE_URL: unsupported scheme '{parts.scheme}' (use postgres://)")
@@ -60,8 +64,13 @@ def _cache() -> dict:
 
 
 SECRET_KEY = _secret_key()
+#: Rotating SECRET_KEY: older keys still accepted for sessions and signed values until removed (docs/operations.md).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 CACHES = {"default": _cache()}
 DEBUG = env_bool("PRONGSAI_DEBUG", not PRODUCTION)
+if PRODUCTION and DEBUG:
+    raise ConfigError("PRONGSAI_DEBUG=1 is refused when PRONGSAI_ENV=production: the debug pages show settings and "
+                      "every URL.  Unset PRONGSAI_DEBUG (ห้ามเปิดโหมดดีบักในระบบจริง)")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["*"])
 BASE_URL = env_str("PRONGSAI_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 DATABASES = {"default": _database(env_secret("DATABASE_URL"))}
@@ -84,6 +93,9 @@ INSTALLED_APPS = [
     "prongsai.web.documents",
     "prongsai.web.api",
     "prongsai.web.accounts",
+    # worker recovery, health, metrics, logs, backup (docs/operations.md); before django_tasks_db, whose
+    # db_worker command it replaces with the recovering worker
+    "prongsai.web.ops",
     # listed so that the API docs page serves Swagger UI from the app's own static files (no CDN)
     "ninja",
     # Background work (link checks, document batches) on Django's tasks framework, backported to 5.2;
@@ -95,7 +107,11 @@ INSTALLED_APPS = [
 TASKS = {"default": {"BACKEND": env_str("PRONGSAI_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 MIDDLEWARE = [
-    # First: refuse malformed requests (control characters in the URL, oversized bodies) before anything reads
+    # Behind a reverse proxy, X-Forwarded-For/-Proto are believed only from PRONGSAI_TRUSTED_PROXIES and removed
+    # from anyone else, before anything reads the client's address or scheme.
+    "prongsai.web.ops.middleware.TrustedProxyMiddleware",
+    "prongsai.web.ops.middleware.RequestMetricsMiddleware",
+    # Then: refuse malformed requests (control characters in the URL, oversized bodies) before anything reads
     # them (security-reliability review L4, L5; docs/security.md).
     "prongsai.web.middleware.RequestGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -167,7 +183,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"  # made by `prongsai serve`/`demo` (collectstatic), not here
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+    # files are written under a temporary name and renamed when complete (no truncated document after a crash)
+    "default": {"BACKEND": "prongsai.web.ops.storage.AtomicFileSystemStorage",
                 "OPTIONS": {"location": str(DATA_DIR / "files")}},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage" if PRODUCTION
                     else "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -216,13 +233,50 @@ PRONGSAI_LINKCHECK_MAX_BYTES = env_int("PRONGSAI_LINKCHECK_MAX_BYTES", 25 * 1024
 #: The request header carrying the client address behind a reverse proxy (rate limits); empty: REMOTE_ADDR.
 PRONGSAI_CLIENT_IP_HEADER = env_str("PRONGSAI_CLIENT_IP_HEADER", "")
 
+# --- Operations (docs/operations.md) -----------------------------------------------------------------------
+# Data files are private to the service account: 0600 files, 0700 folders (the SQLite database and its WAL hold
+# survey answers).  Every entry point (the prongsai command, manage, WSGI servers, workers) loads these settings.
+# (A process setting, not a write: importing the settings still writes nothing.)
+os.umask(0o077)
+
+#: The reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For/-Proto are believed.
+PRONGSAI_TRUSTED_PROXIES = env_list("PRONGSAI_TRUSTED_PROXIES")
+#: Background tasks: a worker silent for this many seconds is dead and its running task is re-queued (idempotent
+#: tasks, with back-off) or failed with the reason; tasks without their own deadline get the default deadline.
+PRONGSAI_TASK_LEASE = env_float("PRONGSAI_TASK_LEASE", 60.0, minimum=5)
+PRONGSAI_TASK_DEADLINE = env_float("PRONGSAI_TASK_DEADLINE", 900.0, minimum=1)
+#: /healthz thresholds: free space in the data folder, queued tasks, the wait of the oldest queued task and the
+#: age of the oldest running task.
+PRONGSAI_HEALTH_MIN_FREE_MB = env_int("PRONGSAI_HEALTH_MIN_FREE_MB", 500, minimum=0)
+PRONGSAI_HEALTH_MAX_BACKLOG = env_int("PRONGSAI_HEALTH_MAX_BACKLOG", 5000, minimum=1)
+PRONGSAI_HEALTH_MAX_WAIT = env_float("PRONGSAI_HEALTH_MAX_WAIT", 900.0, minimum=1)
+PRONGSAI_HEALTH_MAX_RUNNING = env_float("PRONGSAI_HEALTH_MAX_RUNNING", 3600.0, minimum=1)
+#: Folder of pg_dump/pg_restore when they are not on PATH (backups on PostgreSQL).
+PRONGSAI_PG_BIN = env_path("PRONGSAI_PG_BIN", None)
+#: gunicorn (deploy/gunicorn.conf.py sets it): each worker process writes its request counters there, and a scrape
+#: sums them; prometheus_client reads the same variable.
+PROMETHEUS_MULTIPROC_DIR = env_path("PROMETHEUS_MULTIPROC_DIR", None)
+#: /metrics (Prometheus text format): allowed with this bearer token, or from these addresses/CIDR ranges; with
+#: neither set it answers 404 (in development: loopback only).
+PRONGSAI_METRICS_TOKEN = env_secret("PRONGSAI_METRICS_TOKEN") or ""
+PRONGSAI_METRICS_ALLOW = env_list("PRONGSAI_METRICS_ALLOW")
+
+# Logs: "plain" (default) or "json" (one object a line); never request bodies, survey codes or query strings.
+PRONGSAI_LOG_FORMAT = env_choice("PRONGSAI_LOG_FORMAT", ("plain", "json"), "plain")
+_LOG_LEVEL = env_choice("PRONGSAI_LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"), "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"],
-             "level": env_choice("PRONGSAI_LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"), "WARNING")},
-    # 403/404 are answers, not incidents: keep them out of the console; 5xx are still logged.
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+                   "json": {"()": "prongsai.web.ops.logs.JsonFormatter"}},
+    "filters": {"redact": {"()": "prongsai.web.ops.logs.RedactFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": PRONGSAI_LOG_FORMAT,
+                             "filters": ["redact"]}},
+    "root": {"handlers": ["console"], "level": _LOG_LEVEL},
+    "loggers": {
+        # 403/404 are answers, not incidents: keep them out of the console; 5xx are still logged.
+        "django.request": {"level": "ERROR"},
+        # Prongsai's own events (task recovery, batch failures) from INFO, whatever the root level
+        "prongsai": {"level": "DEBUG" if _LOG_LEVEL == "DEBUG" else "INFO"},
+    },
 }

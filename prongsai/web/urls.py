@@ -6,11 +6,13 @@ from django.views.i18n import set_language
 
 from prongsai.web import views
 from prongsai.web.accounts.views import LoginView
+from prongsai.web.ops import views as ops_views
 from prongsai.web.surveys import views as survey_views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", ops_views.healthz, name="healthz"),
+    path("metrics", ops_views.metrics, name="metrics"),
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", include("prongsai.web.accounts.urls")),

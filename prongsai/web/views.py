@@ -1,8 +1,7 @@
-"""Project-level views: the landing redirect and the health check."""
+"""Project-level views: the landing redirect (/healthz and /metrics live in prongsai.web.ops.views)."""
 
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 
@@ -28,9 +27,3 @@ def home(request: HttpRequest) -> HttpResponse:
     if agency is None:
         return redirect("no_agency")
     return redirect("rounds")
-
-
-def healthz(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})

@@ -249,6 +249,8 @@ MATRIX: dict[str, Case | tuple[Case, ...]] = {
                   # an assessor holds no viewing role: where they land is checked by test_landing_pages_open
                   "assessor": REDIRECT}),
     "healthz": Case(everyone(200)),
+    # outside production, loopback reads /metrics without a token (test_ops_web.py covers tokens and allow-lists)
+    "metrics": Case(everyone(200)),
     "login": Case(everyone(200)),
     "logout": Case(everyone(To("login")), method="post"),
     "set_language": Case(everyone(To("rounds")), method="post", data=lambda c: {"language": "en",
@@ -459,6 +461,9 @@ MATRIX: dict[str, Case | tuple[Case, ...]] = {
     "documents_template_download": Case(only(*ANALYSIS), kwargs=lambda c: {**skn_code(c), "kind": "memo"}),
     "documents_batch": Case(only("central")),
     "documents_batch_detail": Case(only("central"), kwargs=lambda c: {"pk": document_batch(c).pk}),
+    "documents_batch_retry": Case(only("central", ok=To("documents_batch_detail",
+                                                          lambda c: {"pk": document_batch(c).pk})),
+                                  kwargs=lambda c: {"pk": document_batch(c).pk}, method="post"),
     # --- JSON API (session auth here; tokens in test_api.py) ---------------------------------------------
     "api:api-root": Case(everyone(404)),
     "api:openapi-json": Case(everyone(200)),

@@ -151,7 +151,9 @@ def test_serve_migrates_and_answers(tmp_path):
         while True:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
-                    assert json.loads(response.read()) == {"status": "ok"}
+                    body = json.loads(response.read())
+                    assert body["status"] == "ok"
+                    assert set(body["checks"]) == {"database", "disk", "tasks"}
                     break
             except OSError:
                 assert server.poll() is None, server.stdout.read()

@@ -62,6 +62,7 @@ ACCESS: dict[str, dict[str, int]] = {
     "documents_template_download": READ_PACK,
     "documents_batch": CENTRAL,
     "documents_batch_detail": CENTRAL,
+    "documents_batch_retry": row(302, 302, 403, 403, 403, 403, 403, 403),
 }
 
 
@@ -124,6 +125,7 @@ def _request(name: str, cast, w) -> Request:
         "documents_template_download": ("get", [code, "memo"], None),
         "documents_batch": ("get", [], None),
         "documents_batch_detail": ("get", [w["batch"].pk], None),
+        "documents_batch_retry": ("post", [w["batch"].pk], {}),
     }
     method, args, data = urls[name]
     return Request(method, reverse(name, args=args), data)

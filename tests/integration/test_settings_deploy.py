@@ -53,7 +53,6 @@ def test_check_deploy_is_clean_on_sqlite_too(tmp_path):
 
 
 @pytest.mark.parametrize(("env", "warning"), [
-    ({"PRONGSAI_DEBUG": "1"}, "security.W018"),  # DEBUG on in production
     ({"SECRET_KEY": "too-short"}, "security.W009"),  # a weak secret key
     ({"PRONGSAI_SSL_REDIRECT": "0"}, "security.W008"),  # plain HTTP allowed
 ])
@@ -62,6 +61,13 @@ def test_check_deploy_would_catch_an_unsafe_setting(tmp_path, env, warning):
     result = check_deploy(tmp_path, **{**PRODUCTION, **env})
     assert result.returncode != 0
     assert warning in result.stdout + result.stderr
+
+
+def test_production_refuses_debug(tmp_path):
+    """DEBUG in production is not a warning but a refusal (issue 9, L9): the debug pages list settings and URLs."""
+    result = check_deploy(tmp_path, **{**PRODUCTION, "PRONGSAI_DEBUG": "1"})
+    assert result.returncode != 0
+    assert "PRONGSAI_DEBUG=1 is refused when PRONGSAI_ENV=production" in result.stderr
 
 
 def test_production_refuses_to_start_without_secret_key(tmp_path):

@@ -58,10 +58,12 @@ def cmd_documents(args: argparse.Namespace) -> str:
         raise CommandError(str(exc)) from None
     out.mkdir(parents=True, exist_ok=True)
     written = []
+    from prongsai.web.ops.storage import atomic_write  # a killed run leaves no truncated document
+
     for output in rendered.outputs:
-        (out / output.name).write_bytes(output.data)
+        atomic_write(out / output.name, output.data)
         written.append(output.name)
-    (out / rendered.zip_name).write_bytes(rendered.zip)
+    atomic_write(out / rendered.zip_name, rendered.zip)
     written.append(rendered.zip_name)
     lines = [(f"{agency.short_name or agency.name_th} ({agency.code}), round {round_.pk} "
               f"({round_.framework_id} {round_.fiscal_year}): {len(written)} files in {out}")]

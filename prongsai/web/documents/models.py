@@ -94,6 +94,8 @@ class DocumentBatch(models.Model):
     failed = models.PositiveIntegerField(default=0)
     #: agency code → error message, for the agencies whose pack failed
     errors = models.JSONField(default=dict, blank=True)
+    #: the agencies of the batch (ids), so that failed or stuck ones can be queued again (documents/batches.py)
+    agency_ids = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

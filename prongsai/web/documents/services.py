@@ -17,10 +17,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 
-from prongsai.web.agencies import access
 from prongsai.web.agencies.models import Agency, Person, Unit
 from prongsai.web.audit.services import record
 from prongsai.web.documents import pack
@@ -229,39 +226,14 @@ def batch_agencies(round_: AssessmentRound, codes: Iterable[str] | None = None) 
 
 
 def start_batch(actor, round_: AssessmentRound, agencies: Sequence[Agency]) -> DocumentBatch:
-    """Queue one pack per agency on the task queue (central admins only); the DB worker runs them."""
-    if not access.is_central_admin(actor):
-        raise PermissionDenied
-    if not agencies:
-        raise ValidationError("no agency to generate documents for")
-    from prongsai.web.documents.tasks import generate_agency_pack
+    """Queue one pack per agency on the task queue (central admins only): ``prongsai.web.documents.batches``."""
+    from prongsai.web.documents.batches import start_batch as start
 
-    with transaction.atomic():
-        batch = DocumentBatch.objects.create(round=round_, created_by=actor if actor.is_authenticated else None,
-                                             total=len(agencies))
-        record(actor, "start_document_batch", f"document batch of {len(agencies)} agencies for {round_.name_th}",
-               obj=batch, changes={"round": round_.pk, "agencies": len(agencies)})
-        pairs = [(batch.pk, a.pk) for a in agencies]
-        transaction.on_commit(lambda: [generate_agency_pack.enqueue(b, a) for b, a in pairs])
-    return batch
+    return start(actor, round_, agencies)
 
 
 def run_batch_item(batch_id: int, agency_id: int) -> str:
-    """One agency of a batch (called by the task): render, store, count; a failure is recorded, not raised."""
-    batch = DocumentBatch.objects.select_related("round", "created_by").get(pk=batch_id)
-    agency = Agency.objects.get(pk=agency_id)
-    try:
-        generate_pack(batch.created_by, batch.round, agency, batch=batch, check_rights=False)
-    except Exception as exc:  # noqa: BLE001 - one agency's failure must not stop the batch
-        with transaction.atomic():
-            b = DocumentBatch.objects.select_for_update().get(pk=batch_id)
-            b.failed += 1
-            b.errors = {**b.errors, agency.code: f"{type(exc).__name__}: {exc}"[:500]}
-            if b.done + b.failed >= b.total:
-                b.finished_at = timezone.now()
-            b.save()
-        return f"failed: {agency.code}: {exc}"
-    DocumentBatch.objects.filter(pk=batch_id).update(done=F("done") + 1)
-    DocumentBatch.objects.filter(pk=batch_id, finished_at__isnull=True, done__gte=F("total") - F("failed")).update(
-        finished_at=timezone.now())
-    return f"done: {agency.code}"
+    """One agency of a batch (called by the task): ``prongsai.web.documents.batches``."""
+    from prongsai.web.documents.batches import run_batch_item as run
+
+    return run(batch_id, agency_id)

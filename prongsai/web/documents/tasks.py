@@ -1,8 +1,9 @@
 """Background work of the documents app on Django's task framework (the DB-backed queue in production).
 
-``start_batch`` (services) enqueues one ``generate_agency_pack`` per agency; ``prongsai manage db_worker`` (one
-or more processes) runs them.  A task only calls the service; it never decides rights: the batch was authorised
-when a central admin started it.
+``start_batch`` (``batches``) enqueues one ``generate_agency_pack`` per agency; ``prongsai manage db_worker`` (one
+or more processes) runs them.  A task only calls the batch code; it never decides rights: the batch was authorised
+when a central admin started it.  Its run policy (deadline, attempts, back-off, and counting the agency as failed
+when the task is given up) is in ``prongsai.web.ops.policies``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,6 @@ from django_tasks import task
 
 @task(queue_name="default")
 def generate_agency_pack(batch_id: int, agency_id: int) -> str:
-    from prongsai.web.documents.services import run_batch_item
+    from prongsai.web.documents.batches import run_batch_item
 
     return run_batch_item(batch_id, agency_id)

@@ -7,6 +7,7 @@ from prongsai.web.documents import views
 urlpatterns = [
     path("batch/", views.batch, name="documents_batch"),
     path("batch/<int:pk>/", views.batch_detail, name="documents_batch_detail"),
+    path("batch/<int:pk>/retry/", views.batch_retry, name="documents_batch_retry"),
     path("file/<int:pk>/", views.download, name="documents_download"),
     path("<str:code>/templates/", views.templates_page, name="documents_templates"),
     path("<str:code>/templates/upload/", views.template_upload, name="documents_template_upload"),

@@ -192,4 +192,25 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     b = get_object_or_404(DocumentBatch.objects.select_related("round", "created_by"), pk=pk)
     zips = (GeneratedDocument.objects.filter(batch=b, kind=PACK_KIND).select_related("agency")
             .order_by("agency__code"))
-    return render(request, "documents/batch_detail.html", {"batch": b, "zips": zips})
+    from prongsai.web.documents.batches import item_tasks
+
+    tasks = list(item_tasks(b).values())
+    pending = {"queued": tasks.count("READY"), "running": tasks.count("RUNNING")}
+    return render(request, "documents/batch_detail.html", {"batch": b, "zips": zips, "pending": pending})
+
+
+@login_required
+@require_POST
+def batch_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """The central admin's "retry failed and stuck" action (documents/batches.py)."""
+    if not access.is_central_admin(request.user):
+        raise PermissionDenied
+    from prongsai.web.documents.batches import retry_batch
+
+    b = get_object_or_404(DocumentBatch, pk=pk)
+    count = retry_batch(request.user, b)
+    if count:
+        messages.success(request, _("%(n)d packs queued again.") % {"n": count})
+    else:
+        messages.info(request, _("Nothing to retry: every pack is done, queued or running."))
+    return redirect("documents_batch_detail", pk=b.pk)

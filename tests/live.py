@@ -1,0 +1,229 @@
+"""Helpers for tests that run Prongsai as real processes (servers, workers, commands) against a real database.
+
+``LiveSite`` owns a data folder and a database of its own (SQLite in the folder, or a fresh PostgreSQL database on
+the server of ``DATABASE_URL`` when the suite runs on PostgreSQL), the environment of every process it starts, and
+stops each of them (by its process id) when the test ends.  ``Browser`` is a small HTTP(S) client with cookies and
+CSRF, able to connect from a chosen loopback source address.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import time
+import urllib.parse
+from html import unescape
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def postgres_url() -> str | None:
+    url = os.environ.get("DATABASE_URL", "")
+    return url if url.startswith(("postgres://", "postgresql://")) else None
+
+
+def create_postgres_database(name: str) -> str:
+    """A fresh, empty database ``name`` on the server of DATABASE_URL; returns its URL."""
+    import psycopg
+
+    parts = urllib.parse.urlparse(postgres_url())
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return parts._replace(path=f"/{name}").geturl()
+
+
+def drop_postgres_database(name: str) -> None:
+    import psycopg
+
+    parts = urllib.parse.urlparse(postgres_url())
+    with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class LiveSite:
+    def __init__(self, root: Path, *, database: str = "", production: bool = False, **env: str):
+        self.root = root
+        self.data = root / "data"
+        self.processes: list[subprocess.Popen] = []
+        self.secret = secrets.token_urlsafe(64)
+        self.database_name = database
+        clean = {k: v for k, v in os.environ.items()
+                 if not k.startswith(("PRONGSAI_", "DJANGO_", "PROMETHEUS_")) and k not in (
+                     "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CSRF_TRUSTED_ORIGINS")}
+        clean.update({"PRONGSAI_DATA": str(self.data), "SECRET_KEY": self.secret, "PYTHONPATH": str(REPO),
+                      "DJANGO_SETTINGS_MODULE": "prongsai.web.settings", "PRONGSAI_LINKCHECK_ALLOW_LOOPBACK": "1",
+                      "PRONGSAI_ENV": "production" if production else "development", "PYTHONUNBUFFERED": "1"})
+        if database:
+            clean["DATABASE_URL"] = create_postgres_database(database)
+        clean.update(env)
+        self.env = clean
+
+    def log(self, name: str) -> Path:
+        return self.root / f"{name}.log"
+
+    def run(self, *args: str, check: bool = True, timeout: float = 300, **env: str) -> subprocess.CompletedProcess:
+        result = subprocess.run([str(BIN / "prongsai"), *args], cwd=REPO, env={**self.env, **env},
+                                capture_output=True, text=True, timeout=timeout)
+        if check:
+            assert result.returncode == 0, f"prongsai {' '.join(args)}: {result.stdout}\n{result.stderr}"
+        return result
+
+    def python(self, code: str, timeout: float = 300) -> str:
+        result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=self.env, capture_output=True,
+                                text=True, timeout=timeout)
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout
+
+    def start(self, name: str, command: list[str], **env: str) -> subprocess.Popen:
+        handle = open(self.log(name), "ab")  # noqa: SIM115 - the process owns it until it ends
+        process = subprocess.Popen(command, cwd=REPO, env={**self.env, **env}, stdout=handle, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+        process.log_name = name  # type: ignore[attr-defined]
+        self.processes.append(process)
+        return process
+
+    def worker(self, name: str, *extra: str, **env: str) -> subprocess.Popen:
+        return self.start(name, [str(BIN / "prongsai"), "manage", "db_worker", "--interval", "0.3",
+                                 "--no-startup-delay", *extra], **env)
+
+    def stop(self, process: subprocess.Popen, sig: int = signal.SIGTERM, timeout: float = 20) -> None:
+        if process.poll() is None:
+            try:
+                os.killpg(process.pid, sig)  # its own session: the process and its children (gunicorn workers)
+            except ProcessLookupError:
+                return
+            try:
+                process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(10)
+
+    def close(self) -> None:
+        for process in reversed(self.processes):
+            self.stop(process)
+        if self.database_name:
+            drop_postgres_database(self.database_name)
+
+    def setup_cast(self, codes: int = 0) -> dict:
+        """Migrate, then the fixed cast (tests/cast.py) and ``codes`` IIT codes of ESA-SKN; returns ids and codes."""
+        self.run("migrate")
+        out = self.python(f"""
+import json, django
+django.setup()
+from tests.cast import build_cast
+from prongsai.web.surveys.services import generate_codes
+cast = build_cast()
+codes = []
+if {codes}:
+    codes = list(generate_codes(cast.officer, cast.round_2563, cast.samutsakhon, "IIT", "staff", {codes}).codes)
+print(json.dumps({{"round": cast.round_2563.pk, "round_2562": cast.round_2562.pk, "codes": codes}}))
+""")
+        return json.loads(out.strip().splitlines()[-1])
+
+
+def wait_for(predicate, timeout: float, what: str, interval: float = 0.2):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(interval)
+
+
+STATE = re.compile(r'name="state" value="([^"]+)"')
+RADIO = re.compile(r'type="radio" name="([^"]+)" value="(\d+)"')
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+class Browser:
+    """Cookies, CSRF and redirects not followed; ``source`` binds the client to a loopback address (127.0.0.x)."""
+
+    def __init__(self, host: str, port: int, *, tls: ssl.SSLContext | None = None, source: str = "",
+                 server_name: str = "localhost"):
+        self.host, self.port, self.tls, self.source, self.server_name = host, port, tls, source, server_name
+        self.cookies: dict[str, str] = {}
+        self.last_headers: list[tuple[str, str]] = []
+
+    def request(self, method: str, path: str, data: dict | None = None, headers: dict | None = None,
+                ) -> tuple[int, str]:
+        source = (self.source, 0) if self.source else None
+        if self.tls is not None:
+            conn = http.client.HTTPSConnection(self.host, self.port, context=self.tls, timeout=60,
+                                               source_address=source)
+        else:
+            conn = http.client.HTTPConnection(self.host, self.port, timeout=60, source_address=source)
+        sent = {"Host": f"{self.server_name}:{self.port}", **(headers or {})}
+        if self.cookies:
+            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if data is not None:
+            token = self.cookies.get("csrftoken", "")
+            body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, **data}, doseq=True)
+            sent["Content-Type"] = "application/x-www-form-urlencoded"
+            scheme = "https" if self.tls is not None else "http"
+            sent.setdefault("Referer", f"{scheme}://{self.server_name}:{self.port}{path}")
+            sent.setdefault("Origin", f"{scheme}://{self.server_name}:{self.port}")
+        try:
+            conn.request(method, path, body=body, headers=sent)
+            response = conn.getresponse()
+            text = response.read().decode("utf-8", "replace")
+            self.last_headers = response.getheaders()
+            for name, value in self.last_headers:
+                if name.lower() == "set-cookie":
+                    key, _, rest = value.partition("=")
+                    self.cookies[key.strip()] = rest.split(";", 1)[0]
+            return response.status, text
+        finally:
+            conn.close()
+
+    def header(self, name: str) -> str:
+        return next((v for k, v in self.last_headers if k.lower() == name.lower()), "")
+
+    def set_cookies(self) -> list[str]:
+        return [v for k, v in self.last_headers if k.lower() == "set-cookie"]
+
+    def login(self, username: str, password: str) -> int:
+        self.request("GET", "/login/")
+        status, _ = self.request("POST", "/login/", {"username": username, "password": password})
+        return status
+
+    def answer_survey(self, code: str) -> str:
+        """Walk one respondent's journey with the first option of every question: 'thanks' or what went wrong."""
+        status, body = self.request("GET", f"/surveys/s/{code}")
+        if status != 200:
+            return f"start {status}"
+        for _ in range(15):
+            match = STATE.search(body)
+            if not match:
+                return "no form state"
+            fields: dict[str, str] = {}
+            for name, value in RADIO.findall(body):
+                fields.setdefault(name, value)
+            action = "submit" if 'value="submit"' in body else "next"
+            status, body = self.request("POST", "/surveys/form/", {"state": unescape(match.group(1)),
+                                                                   "action": action, **fields})
+            if action == "submit":
+                return "thanks" if status == 200 and "ขอบคุณ" in body else f"submit {status}"
+            if status != 200:
+                return f"page {status}"
+        return "lost in the form"
