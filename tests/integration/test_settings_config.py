@@ -20,12 +20,19 @@ def show(tmp_path, **env):
 
 
 def test_true_means_on_and_false_means_off(tmp_path):
-    on = show(tmp_path, PRONGSAI_ENV="production", ALLOWED_HOSTS="x.example", PRONGSAI_DEBUG="true",
-              PRONGSAI_LINKCHECK_ALLOW_LOOPBACK="yes")
+    # both variables default to the opposite of what is asked, so each answer proves the word was understood
+    on = show(tmp_path, PRONGSAI_ENV="production", ALLOWED_HOSTS="x.example", PRONGSAI_LINKCHECK_ALLOW_LOOPBACK="yes")
     assert on.returncode == 0, on.stderr
-    assert on.stdout.split()[0] == "True" and on.stdout.split()[3] == "True"
+    assert on.stdout.split()[3] == "True"
     off = show(tmp_path, PRONGSAI_DEBUG="off")
     assert off.stdout.split()[0] == "False"
+
+
+def test_debug_is_refused_in_production_whatever_word_turns_it_on(tmp_path):
+    for word in ("1", "true", "On"):
+        result = show(tmp_path, PRONGSAI_ENV="production", ALLOWED_HOSTS="x.example", PRONGSAI_DEBUG=word)
+        assert result.returncode != 0
+        assert "PRONGSAI_DEBUG=1 is refused when PRONGSAI_ENV=production" in result.stderr
 
 
 def test_defaults_when_nothing_is_set(tmp_path):
