@@ -120,6 +120,55 @@ class Channel(models.TextChoices):
     OPEN = "open", _("Open link")
 
 
+class HeldResponse(models.Model):
+    """A submitted response waiting in the ballot box until it is released with others (``ballot.py``).
+
+    Written in the same transaction as the code's use (so PostgreSQL gives both rows one ``xmin``, and SQLite's
+    WAL holds both in one commit): that is why it holds the answers only sealed (AES-GCM under a key derived
+    from the SECRET_KEY, which is not in the database), and why it lives only until its scope holds
+    ``MIN_RESPONDENTS`` of them, when they are released together, shuffled, with fresh keys, and deleted.
+    The plain columns are the release scope, which the used code's row states anyway.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey("rounds.AssessmentRound", on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    tool = models.CharField(max_length=8)
+    group = models.CharField(max_length=40)
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.CODE)
+    #: nonce ‖ AES-GCM ciphertext of {"week": …, "answers": …}
+    sealed = models.BinaryField()
+
+    class Meta:
+        indexes = [models.Index(fields=["round", "agency", "tool", "group", "channel"], name="held_scope")]
+        verbose_name = _("held survey response")
+
+
+class SpentFormNonce(models.Model):
+    """An open-link form state that was submitted: only a keyed hash of its random nonce (a replay is refused).
+
+    Holds nothing about the answers or the person; the round is there so that the rows go with it.
+    """
+
+    digest = models.CharField(max_length=64, primary_key=True)
+    round = models.ForeignKey("rounds.AssessmentRound", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("spent open-link form")
+
+
+class RateCounter(models.Model):
+    """Atomic per-client counters of the survey rate limits (``ratelimit.py``): a keyed hash, never an address."""
+
+    key = models.CharField(max_length=64, primary_key=True)
+    #: end of the counter's window (unix seconds); a hit after it starts a new window at 1
+    expires = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("survey rate counter")
+
+
 class SurveyResponse(models.Model):
     """One respondent's answers, anonymous: no code, account, IP address or time of day (see module doc)."""
 

@@ -14,6 +14,9 @@ transactions are ``BEGIN IMMEDIATE`` (settings) and run one at a time.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import hmac
+import secrets
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,6 +31,7 @@ from prongsai.web.agencies.models import Agency
 from prongsai.web.audit.services import record
 from prongsai.web.results.models import AgencyResult, ResultSource
 from prongsai.web.rounds.models import AssessmentRound, RoundStatus
+from prongsai.web.surveys import ballot
 from prongsai.web.surveys import codes as codemod
 from prongsai.web.surveys.models import (
     Channel,
@@ -35,14 +39,16 @@ from prongsai.web.surveys.models import (
     CodeStatus,
     OpenLink,
     RespondentCode,
+    SpentFormNonce,
     SurveyPopulation,
     SurveyResponse,
 )
 
 MAX_BATCH = 300          # codes per batch: one PDF of 30 pages, a few seconds to render
 MAX_HEADCOUNT = 1_000_000
-#: question- and sub-item-level scores are shown and exported only from this many respondents of a tool on
-DETAIL_MINIMUM = 5
+#: no score (indicator, question, sub-item, option counts) of a tool is shown, stored or exported below this many
+#: respondents; also the size of the ballot box's release batches (ballot.py): one floor everywhere
+MIN_RESPONDENTS = ballot.MIN_RESPONDENTS
 
 
 # ------------------------------------------------------------------------------------------------ helpers
@@ -180,8 +186,13 @@ def generate_codes(actor, round_: AssessmentRound, agency: Agency, tool: str, gr
     raise ValidationError("สร้างรหัสไม่สำเร็จ กรุณาลองอีกครั้ง")
 
 
-def revoke_code(actor, round_: AssessmentRound, agency: Agency, typed: str) -> RespondentCode:
-    """Revoke one code (a lost or misprinted slip) by what is printed on it."""
+def revoke_code(actor, round_: AssessmentRound, agency: Agency, typed: str) -> None:
+    """Make one code unusable (a lost or misprinted slip) by what is printed on it.
+
+    The outcome, the message and the audit entry are the same whether the code was unused (it is now revoked),
+    already used or already revoked: this form must not tell the officer whether that person has answered
+    (docs/surveys.md, "Participation").  A used code keeps its status (its answer is not linked to it).
+    """
     _check_scope(actor, round_, agency)
     code = codemod.normalise(typed)
     with transaction.atomic():
@@ -190,14 +201,11 @@ def revoke_code(actor, round_: AssessmentRound, agency: Agency, typed: str) -> R
             else None
         if row is None:
             raise ValidationError("ไม่พบรหัสนี้ในหน่วยงานและรอบการประเมินนี้")
-        if row.status == CodeStatus.USED:
-            raise ValidationError("รหัสนี้ถูกใช้ตอบแล้ว ยกเลิกไม่ได้ (คำตอบไม่ผูกกับรหัส จึงลบคำตอบไม่ได้)")
         if row.status == CodeStatus.UNUSED:
             row.status = CodeStatus.REVOKED
             row.save(update_fields=["status"])
-            record(actor, "revoke_code", f"{agency.display_name}: revoked one code of batch {row.batch_id}",
-                   agency=agency, obj=row.batch, changes={"batch": row.batch_id, "revoked": 1})
-    return row
+        record(actor, "revoke_code", f"{agency.display_name}: one code of batch {row.batch_id} can no longer answer",
+               agency=agency, obj=row.batch, changes={"batch": row.batch_id})
 
 
 def revoke_batch(actor, batch: CodeBatch) -> int:
@@ -252,7 +260,7 @@ def set_open_link(actor, round_: AssessmentRound, agency: Agency, *, active: boo
 class CodeUnavailable(Exception):
     """The code (or open link) cannot take an answer; ``reason`` names the page to show."""
 
-    REASONS = ("unknown", "used", "revoked", "expired", "closed")
+    REASONS = ("unknown", "used", "revoked", "expired", "closed", "replayed")
 
     def __init__(self, reason: str):
         assert reason in self.REASONS, reason
@@ -278,6 +286,8 @@ class Ticket:
     agency_name: str = ""   # labels for the pages
     round_name: str = ""
     expires_on: datetime.date | None = None
+    #: open links only: a random value per form, spent at the submit (a replayed form is refused)
+    nonce: str = ""
 
     @property
     def framework(self) -> Framework:
@@ -286,14 +296,14 @@ class Ticket:
     def as_dict(self) -> dict:
         return {"k": self.kind, "i": self.id, "r": self.round_id, "a": self.agency_id, "t": self.tool,
                 "g": self.group, "f": self.framework_id, "n": self.agency_name, "rn": self.round_name,
-                "e": self.expires_on.isoformat() if self.expires_on else None}
+                "e": self.expires_on.isoformat() if self.expires_on else None, "o": self.nonce}
 
     @classmethod
     def from_dict(cls, d: dict) -> Ticket:
         return cls(kind=str(d["k"]), id=int(d["i"]), round_id=int(d["r"]), agency_id=int(d["a"]), tool=str(d["t"]),
                    group=str(d["g"]), framework_id=str(d["f"]), agency_name=str(d.get("n", "")),
                    round_name=str(d.get("rn", "")),
-                   expires_on=datetime.date.fromisoformat(d["e"]) if d.get("e") else None)
+                   expires_on=datetime.date.fromisoformat(d["e"]) if d.get("e") else None, nonce=str(d.get("o") or ""))
 
 
 def make_ticket(kind: str, pk: int, round_: AssessmentRound, agency: Agency, tool: str, group: str,
@@ -354,7 +364,9 @@ def recheck(ticket_: Ticket) -> None:
 def check_open_link(token: str) -> Ticket:
     link = OpenLink.objects.select_related("round", "agency").filter(token=token.strip().upper()[:32]).first()
     _check_link(link)
-    return make_ticket("open", link.pk, link.round, link.agency, link.tool, link.group)
+    ticket_ = make_ticket("open", link.pk, link.round, link.agency, link.tool, link.group)
+    ticket_.nonce = secrets.token_urlsafe(16)
+    return ticket_
 
 
 def validate_answers(framework: Framework, tool: str, answers: dict) -> dict[str, int]:
@@ -398,12 +410,28 @@ def _use_code(ticket_: Ticket, day: datetime.date) -> int:
         return cursor.rowcount
 
 
-def submit_response(ticket_: Ticket, answers: dict) -> SurveyResponse:
-    """Store one anonymous response and use up the code, atomically; ``CodeUnavailable`` when it cannot.
+def _spend_nonce(ticket_: Ticket) -> None:
+    """Record an open-link form state as submitted (a keyed hash of its nonce); ``CodeUnavailable("replayed")``
+    when it already was.  A savepoint keeps the unique violation from spoiling the caller's transaction."""
+    if not ticket_.nonce:
+        raise CodeUnavailable("replayed")
+    digest = hmac.new(codemod.key(b"nonce"), ticket_.nonce.encode(), hashlib.sha256).hexdigest()
+    try:
+        with transaction.atomic():
+            SpentFormNonce.objects.create(digest=digest, round_id=ticket_.round_id)
+    except IntegrityError:
+        raise CodeUnavailable("replayed") from None
 
-    The stored row holds the round, agency, tool, group, channel, the week and the answers: nothing that names
-    the code, the person, the device or the time of day.  No audit entry is written (module docstring).
-    Two statements in one transaction: the conditional update of the code, the insert of the response.
+
+def submit_response(ticket_: Ticket, answers: dict) -> None:
+    """Use up the code (or the open-link form's nonce) and put the answers in the ballot box, atomically;
+    ``CodeUnavailable`` when it cannot.
+
+    Three statements in one transaction: the conditional update of the code, the insert of the sealed held
+    response, a count of its release scope.  When the scope is full, the release runs in a transaction of its
+    own right after this one commits (``ballot.py``).  What is eventually stored holds the round, agency, tool,
+    group, channel, week and answers: nothing that names the code, the person, the device or the time of day.
+    No audit entry is written (module docstring).
     """
     clean = validate_answers(ticket_.framework, ticket_.tool, answers)
     day = today()
@@ -417,10 +445,12 @@ def submit_response(ticket_: Ticket, answers: dict) -> SurveyResponse:
             round_open = Exists(AssessmentRound.objects.filter(pk=ticket_.round_id, status=RoundStatus.OPEN))
             if not OpenLink.objects.filter(round_open, pk=ticket_.id, is_active=True).exists():
                 raise CodeUnavailable("closed")
+            _spend_nonce(ticket_)
             channel = Channel.OPEN
-        return SurveyResponse.objects.create(round_id=ticket_.round_id, agency_id=ticket_.agency_id,
-                                             tool=ticket_.tool, group=ticket_.group, channel=channel,
-                                             week=week_of(day), answers=clean)
+        scope = {"round_id": ticket_.round_id, "agency_id": ticket_.agency_id, "tool": ticket_.tool,
+                 "group": ticket_.group, "channel": channel.value}
+        if ballot.hold(**scope, week=week_of(day), answers=clean):
+            ballot.release_after_commit(**scope)
 
 
 # ------------------------------------------------------------------------------------------------ scoring
@@ -436,7 +466,13 @@ class ComputedSurveys:
 
 
 def responses_by_tool(round_: AssessmentRound, agency: Agency, framework: Framework) -> tuple[dict, int]:
-    """Answers per survey tool as the core engine reads them; responses missing a field are left out."""
+    """Answers per survey tool as the core engine reads them; responses missing a field are left out.
+
+    Only released responses count (the ballot box's held ones become visible in batches, ``ballot.py``); for a
+    round that is no longer open, whatever is still held is released first.
+    """
+    if round_.status != RoundStatus.OPEN:
+        ballot.release_round(round_.pk, [agency.pk])
     surveys: dict[str, list[dict[str, int]]] = {t.code: [] for t in survey_tools(framework)}
     needed = {tool: {f.code for f in framework.answer_fields(tool)} for tool in surveys}
     skipped = 0
@@ -452,8 +488,8 @@ def compute_survey_results(actor, round_: AssessmentRound, agency: Agency) -> Co
     """Score the collected IIT/EIT answers through the core engine and store them as the computed result.
 
     Indicators of the survey tools only (OIT comes from the OIT feature); the total and level stay empty until
-    every tool has a score.  Question- and sub-item-level scores are stored for a tool with at least
-    ``DETAIL_MINIMUM`` respondents.
+    every tool has a score.  A tool with fewer than ``MIN_RESPONDENTS`` respondents gets no score at all, not
+    even per indicator (one person's indicator scores are their answers): a warning says so.
     """
     from prongsai.web.surveys.queries import minimum_sample
 
@@ -462,11 +498,13 @@ def compute_survey_results(actor, round_: AssessmentRound, agency: Agency) -> Co
     score = score_agency(framework, surveys)
     tools = [t.code for t in survey_tools(framework)]
     survey_indicators = {i.number for i in framework.indicators if i.tool in tools}
+    shown_tools = {t for t in tools if len(surveys[t]) >= MIN_RESPONDENTS}
     indicators = {str(n): str(rounded(v)) for n, v in score.indicators.items()
-                  if n in survey_indicators and v is not None}
+                  if n in survey_indicators and v is not None
+                  and framework.indicator(n).tool in shown_tools}
     items: dict[str, str] = {}
     for tool in tools:
-        if len(surveys[tool]) < DETAIL_MINIMUM:
+        if tool not in shown_tools:
             continue
         for q in framework.questions_of(tool):
             for code in [q.code] + [f.code for f in q.fields if q.has_sub_items]:
@@ -481,8 +519,12 @@ def compute_survey_results(actor, round_: AssessmentRound, agency: Agency) -> Co
             warnings.append(f"{tool}: ยังไม่ได้กรอกจำนวนประชากร จึงไม่ทราบขนาดตัวอย่างขั้นต่ำ")
         elif respondents[tool] < minimum[tool]:
             warnings.append(f"{tool}: ผู้ตอบ {respondents[tool]:,} คน ต่ำกว่าขั้นต่ำ {minimum[tool]:,} คน")
-    tool_scores = score.tools_rounded
-    complete = all(v is not None for v in score.tools.values())
+    for tool in tools:
+        if tool not in shown_tools and surveys[tool]:
+            warnings.append(f"{tool}: ผู้ตอบ {len(surveys[tool]):,} คน ยังไม่ถึง {MIN_RESPONDENTS} คน จึงยังไม่แสดงคะแนน "
+                            "(เพื่อไม่ให้ระบุคำตอบของผู้ใดได้)")
+    tool_scores = {t: v if t in shown_tools else None for t, v in score.tools_rounded.items()}
+    complete = all(v is not None for v in score.tools.values()) and len(shown_tools) == len(tools)
     values = {"indicators": indicators, "respondents": respondents, "items": items,
               "iit": tool_scores.get("IIT"), "eit": tool_scores.get("EIT"), "oit": None,
               "total": score.total_rounded if complete else None, "level": (score.level or "") if complete else ""}
