@@ -109,3 +109,57 @@ def main() -> None:  # the child process of the SQLite test
     call_command("migrate", verbosity=0)
     outcome = run_race(build_cast())
     print(json.dumps(outcome))
+
+
+def test_a_locked_sqlite_database_asks_to_press_send_again():
+    """M8: a long write elsewhere holds SQLite's lock past the timeout; the respondent gets a Thai "please press
+    send again" page (503), nothing is stored, the code stays unused, and pressing send again works."""
+    with tempfile.TemporaryDirectory(prefix="prongsai-locked-") as data:
+        env = {**os.environ, "PRONGSAI_DATA": data, "DJANGO_SETTINGS_MODULE": "prongsai.web.test_settings",
+               "PYTHONPATH": str(ROOT)}
+        env.pop("DATABASE_URL", None)
+        done = subprocess.run([sys.executable, "-c", "import django; django.setup(); "
+                               "from tests.integration.test_surveys_race import locked; locked()"],
+                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+        assert done.returncode == 0, done.stderr[-3000:]
+        outcome = json.loads(done.stdout.strip().splitlines()[-1])
+    assert outcome["locked"][0] == 503 and "กรุณากดส่งอีกครั้ง" in outcome["locked"][1]
+    assert outcome["locked"][2] == "5" and 'value="submit"' in outcome["locked"][1]   # Retry-After, the button
+    assert outcome["while_locked"] == {"status": "unused", "held": 0}
+    assert outcome["again"] == 303 and outcome["after"] == {"status": "used", "held": 1}
+
+
+def locked() -> None:  # the child process: a real SQLite file, its lock held by another connection
+    import re
+    import sqlite3
+
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connections
+    from django.test import Client
+
+    from prongsai.web.surveys.models import HeldResponse, RespondentCode
+    from tests.cast import build_cast
+    from tests.integration.test_surveys import action_of, answer_through_pages, choose, make_codes, short_url
+
+    call_command("migrate", verbosity=0)
+    cast = build_cast()
+    (code,) = make_codes(cast, count=1)
+    browser = Client()
+    review = answer_through_pages(browser, browser.get(short_url(code)), choose("IIT"))
+    connections.close_all()
+    settings.DATABASES["default"]["OPTIONS"]["timeout"] = 0.3  # production waits 5 s; the outcome is the same
+    other = sqlite3.connect(settings.DATABASES["default"]["NAME"], isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")                            # e.g. a 20,000-agency import in progress
+    response = browser.post(action_of(review), {"page": "6", "action": "submit"})
+    body = response.content.decode()
+    retry = re.search(r'<form method="post" action="([^"]+)"><input type="hidden" name="page" value="0">', body)
+    other.execute("ROLLBACK")
+
+    def state() -> dict:
+        return {"status": RespondentCode.objects.get().status, "held": HeldResponse.objects.count()}
+
+    while_locked = state()
+    again = browser.post(retry.group(1), {"page": "0", "action": "submit"})
+    print(json.dumps({"locked": [response.status_code, body, response.get("Retry-After")],
+                      "while_locked": while_locked, "again": again.status_code, "after": state()}))

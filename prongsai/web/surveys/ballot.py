@@ -86,8 +86,12 @@ def hold(*, round_id: int, agency_id: int, tool: str, group: str, channel: str, 
 
 
 def release_after_commit(round_id: int, agency_id: int, tool: str, group: str, channel: str) -> None:
-    """Release the scope in a transaction of its own once the caller's transaction has committed."""
-    transaction.on_commit(lambda: release_scope(round_id, agency_id, tool, group, channel))
+    """Release the scope in a transaction of its own once the caller's transaction has committed.
+
+    ``robust``: if the release fails (SQLite busy past its timeout, say), the submit has succeeded all the same
+    and the error is logged; the scope is released by the next full submit or by ``manage survey_release``.
+    """
+    transaction.on_commit(lambda: release_scope(round_id, agency_id, tool, group, channel), robust=True)
 
 
 def _sqlite_secure_delete() -> None:
