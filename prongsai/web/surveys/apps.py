@@ -22,4 +22,4 @@ def _round_saved(sender, instance, **kwargs) -> None:
     if instance.status != RoundStatus.OPEN:
         from prongsai.web.surveys.ballot import release_round
 
-        transaction.on_commit(lambda: release_round(instance.pk))
+        transaction.on_commit(lambda: release_round(instance.pk), robust=True)
