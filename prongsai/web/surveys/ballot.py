@@ -20,6 +20,8 @@ the same number everywhere.
 
 from __future__ import annotations
 
+import datetime
+import functools
 import hashlib
 import json
 import logging
@@ -41,10 +43,14 @@ MIN_RESPONDENTS = 5
 _NONCE = 12  # AES-GCM's standard 96-bit nonce
 
 
-def _keys() -> list[bytes]:
+def _keys() -> tuple[bytes, ...]:
     """The sealing key from the SECRET_KEY, then one per SECRET_KEY_FALLBACKS entry (opening only)."""
-    secrets_ = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
-    return [hashlib.sha256(b"prongsai.surveys.ballot\x00" + s.encode()).digest() for s in secrets_]
+    return _derive(settings.SECRET_KEY, tuple(getattr(settings, "SECRET_KEY_FALLBACKS", ())))
+
+
+@functools.lru_cache(maxsize=8)
+def _derive(secret: str, fallbacks: tuple[str, ...]) -> tuple[bytes, ...]:
+    return tuple(hashlib.sha256(b"prongsai.surveys.ballot\x00" + s.encode()).digest() for s in (secret, *fallbacks))
 
 
 def _aad(round_id: int, agency_id: int, tool: str, group: str, channel: str) -> bytes:
@@ -78,11 +84,55 @@ def unseal(sealed: bytes, *, round_id: int, agency_id: int, tool: str, group: st
     raise Unreadable
 
 
-def hold(*, round_id: int, agency_id: int, tool: str, group: str, channel: str, week, answers: dict) -> bool:
-    """Insert one held response (inside the caller's transaction); True when its scope can now be released."""
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _scope_sql() -> str:
+    return 'round_id = %s AND agency_id = %s AND tool = %s AND "group" = %s AND channel = %s'
+
+
+def hold(*, round_id: int, agency_id: int, tool: str, group: str, channel: str, week, answers: dict) -> int:
+    """Insert one held response inside the caller's transaction; how many its scope now holds."""
     scope = {"round_id": round_id, "agency_id": agency_id, "tool": tool, "group": group, "channel": channel}
-    HeldResponse.objects.create(**scope, sealed=seal({"week": week.isoformat(), "answers": answers}, **scope))
-    return HeldResponse.objects.filter(**scope).count() >= MIN_RESPONDENTS
+    return hold_sealed(scope, seal({"week": week.isoformat(), "answers": answers}, **scope))
+
+
+def hold_sealed(scope: dict, sealed: bytes) -> int:
+    """Insert a sealed held response (inside the caller's transaction); how many its scope now holds.
+
+    Two plain statements (this is the hot path of every submission; the ORM would spend more CPU building them
+    than the database spends running them).
+    """
+    values = [scope["round_id"], scope["agency_id"], scope["tool"], scope["group"], scope["channel"]]
+    key = HeldResponse._meta.pk.get_db_prep_value(uuid.uuid4(), connection)
+    with connection.cursor() as cursor:
+        cursor.execute(f'INSERT INTO {_table(HeldResponse)} (id, round_id, agency_id, tool, "group", channel, sealed) '
+                       "VALUES (%s, %s, %s, %s, %s, %s, %s)", [key, *values, sealed])
+        cursor.execute(f"SELECT count(*) FROM {_table(HeldResponse)} WHERE {_scope_sql()}", values)
+        return cursor.fetchone()[0]
+
+
+def use_code_and_hold_pg(code_sql: str, code_params: list, scope: dict, sealed: bytes) -> tuple[int, int]:
+    """PostgreSQL: the code's conditional update, the held insert and the scope's count as ONE statement.
+
+    In autocommit mode one statement is one transaction: a single round trip instead of five (BEGIN, UPDATE,
+    INSERT, SELECT, COMMIT), prepared once per connection (server-side binding), so that a submission costs the
+    database and the app little more than any page.  The data-modifying CTEs run on one snapshot: the UPDATE
+    waits for a concurrent use of the same code and re-checks it (one answer per code, as in the plain path);
+    the INSERT happens only if the UPDATE changed the row; the count does not see the row inserted by the same
+    statement, hence ``+ inserted``.  Returns (codes changed: 1 or 0, held in the scope afterwards).
+    """
+    import psycopg
+
+    sql = _use_and_hold_text(code_sql)
+    values = [scope["round_id"], scope["agency_id"], scope["tool"], scope["group"], scope["channel"]]
+    params = [*code_params, uuid.uuid4(), *values, sealed, *values]
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, prepare=True)
+        inserted, before = cursor.fetchone()
+    return inserted, before + inserted
 
 
 def release_after_commit(round_id: int, agency_id: int, tool: str, group: str, channel: str) -> None:
@@ -117,43 +167,67 @@ def _sqlite_truncate_wal() -> None:
             cursor.execute(f"PRAGMA busy_timeout = {int(before)}")
 
 
-def _release(rows: list[HeldResponse]) -> int:
-    """Delete ``rows`` and insert their responses, shuffled by fresh random keys (inside a transaction)."""
-    responses, opened = [], []
-    for row in rows:
-        scope = {"round_id": row.round_id, "agency_id": row.agency_id, "tool": row.tool, "group": row.group,
-                 "channel": row.channel}
+@functools.lru_cache(maxsize=4)
+def _use_and_hold_text(code_sql: str) -> str:
+    return (f"WITH used AS ({code_sql} RETURNING 1), "
+            f"held AS (INSERT INTO {_table(HeldResponse)} (id, round_id, agency_id, tool, \"group\", channel, sealed) "
+            f"SELECT %s, %s, %s, %s, %s, %s, %s FROM used RETURNING 1) "
+            f"SELECT (SELECT count(*) FROM held), "
+            f"(SELECT count(*) FROM {_table(HeldResponse)} WHERE {_scope_sql()})")
+
+
+def _open_all(rows) -> tuple[list[tuple], list]:
+    """Open taken held rows: the responses to insert as column values (id, round, agency, tool, group, channel,
+    week, answers), and the rows no key opens (put back)."""
+    native_uuid = connection.features.has_native_uuid_field
+    responses, unreadable = [], []
+    for key, round_id, agency_id, tool, group, channel, sealed in rows:
         try:
-            payload = unseal(row.sealed, **scope)
+            payload = unseal(sealed, round_id=round_id, agency_id=agency_id, tool=tool, group=group, channel=channel)
         except Unreadable:
             log.error("a held survey response cannot be opened with the SECRET_KEY or its fallbacks; left held")
+            unreadable.append((key, round_id, agency_id, tool, group, channel, sealed))
             continue
-        opened.append(row.pk)
-        responses.append(SurveyResponse(id=uuid.uuid4(), week=payload["week"], answers=payload["answers"],
-                                        **scope))
+        fresh = uuid.uuid4()
+        responses.append((fresh.bytes, fresh if native_uuid else fresh.hex, round_id, agency_id, tool, group,
+                          channel, connection.ops.adapt_datefield_value(datetime.date.fromisoformat(payload["week"])),
+                          connection.ops.adapt_json_value(payload["answers"], None)))
+    return responses, unreadable
+
+
+def _take_and_release(where: str, params: list, minimum: int) -> int:
+    """Inside a transaction: delete the held rows matching ``where`` (skipping rows another release has locked);
+    if at least ``minimum`` were taken, insert their responses shuffled by fresh random keys, else roll back."""
+    skip_locked = " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+    table = _table(HeldResponse)
+    _sqlite_secure_delete()
+    with connection.cursor() as cursor:
+        cursor.execute(f'DELETE FROM {table} WHERE id IN (SELECT id FROM {table} WHERE {where}{skip_locked}) '
+                       'RETURNING id, round_id, agency_id, tool, "group", channel, sealed', params)
+        rows = cursor.fetchall()
+    if not rows or len(rows) < minimum:
+        transaction.set_rollback(True)
+        return 0
+    responses, unreadable = _open_all(rows)
+    if unreadable:  # put back what cannot be opened (a rotated SECRET_KEY without its fallback)
+        HeldResponse.objects.bulk_create([HeldResponse(id=r[0], round_id=r[1], agency_id=r[2], tool=r[3],
+                                                       group=r[4], channel=r[5], sealed=r[6]) for r in unreadable])
     if not responses:
         return 0
-    responses.sort(key=lambda r: r.id.bytes)  # insertion (physical) order = the order of the random keys
-    _sqlite_secure_delete()
-    HeldResponse.objects.filter(pk__in=opened).delete()
-    SurveyResponse.objects.bulk_create(responses)
+    responses.sort()  # insertion (physical) order = the order of the fresh random keys (their bytes)
+    row = "(%s, %s, %s, %s, %s, %s, %s, %s)"
+    with connection.cursor() as cursor:
+        cursor.execute(f'INSERT INTO {_table(SurveyResponse)} (id, round_id, agency_id, tool, "group", channel, '
+                       "week, answers) VALUES " + ", ".join([row] * len(responses)),
+                       [value for r in responses for value in r[1:]])
     return len(responses)
-
-
-def _locked(queryset):
-    """Held rows that no other release is taking (PostgreSQL: SKIP LOCKED; SQLite writes one at a time)."""
-    if connection.features.has_select_for_update_skip_locked:
-        return queryset.select_for_update(skip_locked=True)
-    return queryset
 
 
 def release_scope(round_id: int, agency_id: int, tool: str, group: str, channel: str, *,
                   minimum: int = MIN_RESPONDENTS) -> int:
     """Release the held responses of one scope if at least ``minimum`` are there; how many were released."""
     with transaction.atomic():
-        rows = list(_locked(HeldResponse.objects.filter(round_id=round_id, agency_id=agency_id, tool=tool,
-                                                        group=group, channel=channel)))
-        released = _release(rows) if rows and len(rows) >= minimum else 0
+        released = _take_and_release(_scope_sql(), [round_id, agency_id, tool, group, channel], minimum)
     if released:
         _sqlite_truncate_wal()
     return released
@@ -167,14 +241,17 @@ def release_round(round_id: int, agency_ids: Iterable[int] | None = None) -> int
     """
     from prongsai.web.rounds.models import AssessmentRound, RoundStatus
 
+    if AssessmentRound.objects.filter(pk=round_id, status=RoundStatus.OPEN).exists():
+        return 0
+    where, params = "round_id = %s", [round_id]
+    if agency_ids is not None:
+        ids = [int(a) for a in agency_ids]
+        where += f" AND agency_id IN ({', '.join(['%s'] * len(ids))})" if ids else " AND FALSE"
+        params += ids
+    if not HeldResponse.objects.filter(round_id=round_id).exists():
+        return 0
     with transaction.atomic():
-        if AssessmentRound.objects.filter(pk=round_id, status=RoundStatus.OPEN).exists():
-            return 0
-        held = HeldResponse.objects.filter(round_id=round_id)
-        if agency_ids is not None:
-            held = held.filter(agency_id__in=list(agency_ids))
-        rows = list(_locked(held))
-        released = _release(rows) if rows else 0
+        released = _take_and_release(where, params, 1)
     if released:
         _sqlite_truncate_wal()
     return released

@@ -21,6 +21,7 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 
 from django.conf import settings
@@ -42,6 +43,9 @@ from prongsai.web.surveys.services import CodeUnavailable, Ticket
 DEVICE_SALT = "prongsai.surveys.device"
 STATE_COOKIE = "pss"
 DONE = "done"
+#: the cookie after the submit: the thank-you page's labels (no code id, no answer), signed under its own salt
+DONE_PREFIX = "done."
+DONE_SALT = STATE_SALT + ".done"
 
 #: page title, message and HTTP status of each reason a code or form cannot be used
 UNAVAILABLE = {
@@ -118,14 +122,22 @@ def _labels(t: Ticket) -> dict:
             "round": {"name_th": t.round_name}}
 
 
+@functools.cache
+def _form_prefix() -> str:
+    """``/surveys/form/`` as mounted (reversed once: ``reverse`` costs more than the rest of a redirect)."""
+    return reverse("survey_form_start", kwargs={"fid": "x" * 16})[:-17]
+
+
 def _form_url(fid: str, step: int | str = 0) -> str:
-    base = reverse("survey_form_start", kwargs={"fid": fid})
+    base = f"{_form_prefix()}{fid}/"
     return base if step in (0, "") else f"{base}{step}/"
 
 
 def _redirect(url: str) -> HttpResponse:
-    response = HttpResponseRedirect(url)
-    response.status_code = 303  # the browser GETs the next step: no POST stays in its history
+    """303 See Other: the browser GETs the next step, so no POST stays in its history.  ``url`` is always one of
+    ours (a path built here), so HttpResponseRedirect's checks of foreign schemes are not needed."""
+    response = HttpResponse(status=303)
+    response["Location"] = url
     return _finish(response)
 
 
@@ -139,11 +151,12 @@ def _load(request: HttpRequest) -> State | dict:
     raw = request.COOKIES.get(STATE_COOKIE)
     if not raw:
         raise StateError("missing")
-    try:
-        done = signing.loads(raw, salt=STATE_SALT + "." + DONE, max_age=STATE_MAX_AGE)
-    except signing.BadSignature:
+    if not raw.startswith(DONE_PREFIX):
         return State.loads(raw)
-    return done
+    try:
+        return signing.loads(raw[len(DONE_PREFIX):], salt=DONE_SALT, max_age=STATE_MAX_AGE)
+    except signing.BadSignature:
+        raise StateError("done marker") from None
 
 
 def _begin(request: HttpRequest, t: Ticket) -> HttpResponse:
@@ -382,7 +395,7 @@ def _submit(request: HttpRequest, fid: str, t: Ticket, state: State, flow) -> Ht
         return response
     response = _redirect(_form_url(fid, DONE))
     labels = {**t.as_dict(), "i": 0, "o": ""}  # the thank-you page's labels: no code id, no nonce, no answer
-    _set_state(response, request, fid, signing.dumps(labels, salt=STATE_SALT + "." + DONE, compress=True))
+    _set_state(response, request, fid, DONE_PREFIX + signing.dumps(labels, salt=DONE_SALT))
     if t.kind == "open":
         response.set_signed_cookie(f"pso{t.id}", services.today().isoformat(), salt=DEVICE_SALT,
                                    max_age=2 * 86400, httponly=True, samesite="Lax", secure=request.is_secure())

@@ -14,6 +14,7 @@ transactions are ``BEGIN IMMEDIATE`` (settings) and run one at a time.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import hmac
 import secrets
@@ -369,45 +370,73 @@ def check_open_link(token: str) -> Ticket:
     return ticket_
 
 
+@functools.lru_cache(maxsize=64)
+def _answer_spec(framework: Framework, tool: str) -> tuple[tuple[str, int], ...]:
+    """(field code, number of options) of every answer field of a tool, in order (built once per edition)."""
+    return tuple((f.code, len(f.scale.options)) for f in framework.answer_fields(tool))
+
+
 def validate_answers(framework: Framework, tool: str, answers: dict) -> dict[str, int]:
     """Every answer field of the tool answered with a valid option index; nothing else."""
-    fields = framework.answer_fields(tool)
+    spec = _answer_spec(framework, tool)
     clean: dict[str, int] = {}
     missing = []
-    for f in fields:
-        raw = answers.get(f.code)
+    for code, options in spec:
+        raw = answers.get(code)
         try:
             index = int(raw)
         except (TypeError, ValueError):
-            missing.append(f.code)
+            missing.append(code)
             continue
-        if not 0 <= index < len(f.scale.options):
-            missing.append(f.code)
+        if not 0 <= index < options:
+            missing.append(code)
             continue
-        clean[f.code] = index
-    extra = set(answers) - {f.code for f in fields}
+        clean[code] = index
+    extra = set(answers) - set(clean) - set(missing) if len(answers) != len(clean) else ()
     if missing or extra:
         raise ValidationError(f"คำตอบไม่ครบหรือไม่ถูกต้อง: {', '.join(missing + sorted(extra))}")
     return clean
 
 
-def _use_code(ticket_: Ticket, day: datetime.date) -> int:
-    """Mark the ticket's code used if it still may answer; the number of rows changed (1 wins, 0 loses).
-
-    Conditions on the code's own row plus an EXISTS on the round, never a join: through the ORM a related
-    condition becomes ``id IN (SELECT …)``, which PostgreSQL re-checks against a stale snapshot when two
-    transactions race for the row (both would win).  Hand-written because it is the hot path of the load
-    benchmark: the ORM spends 0.6 ms of CPU building this statement, more than the database spends running it.
+def _use_code_sql(ticket_: Ticket, day: datetime.date) -> tuple[str, list]:
+    """The conditional update that uses a code: conditions on the code's own row plus an EXISTS on the round,
+    never a join.  Through the ORM a related condition becomes ``id IN (SELECT …)``, which PostgreSQL re-checks
+    against a stale snapshot when two transactions race for the row (both would win).  Hand-written also because
+    it is the hot path: the ORM spends more CPU building this statement than the database spends running it.
     """
+    return _use_code_text(connection.vendor), [CodeStatus.USED.value, ticket_.id, CodeStatus.UNUSED.value,
+                                               connection.ops.adapt_datefield_value(day), ticket_.round_id,
+                                               RoundStatus.OPEN.value]
+
+
+@functools.lru_cache(maxsize=4)
+def _use_code_text(vendor: str) -> str:
     code_table = connection.ops.quote_name(RespondentCode._meta.db_table)
     round_table = connection.ops.quote_name(AssessmentRound._meta.db_table)
-    sql = (f"UPDATE {code_table} SET status = %s WHERE id = %s AND status = %s"
-           f" AND (expires_on IS NULL OR expires_on >= %s)"
-           f" AND EXISTS (SELECT 1 FROM {round_table} WHERE id = %s AND status = %s)")
+    return (f"UPDATE {code_table} SET status = %s WHERE id = %s AND status = %s"
+            f" AND (expires_on IS NULL OR expires_on >= %s)"
+            f" AND EXISTS (SELECT 1 FROM {round_table} WHERE id = %s AND status = %s)")
+
+
+def _use_code(ticket_: Ticket, day: datetime.date) -> int:
+    """Mark the ticket's code used if it still may answer; the number of rows changed (1 wins, 0 loses)."""
+    sql, params = _use_code_sql(ticket_, day)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [CodeStatus.USED.value, ticket_.id, CodeStatus.UNUSED.value,
-                             connection.ops.adapt_datefield_value(day), ticket_.round_id, RoundStatus.OPEN.value])
+        cursor.execute(sql, params)
         return cursor.rowcount
+
+
+def _use_code_and_hold(ticket_: Ticket, day: datetime.date, scope: dict, sealed: bytes) -> tuple[int, int]:
+    """Use the code and hold the sealed answers atomically: (1, held in the scope) or (0, …) when the code could
+    not be used.  PostgreSQL outside a transaction: one prepared statement (``ballot.use_code_and_hold_pg``);
+    otherwise the update, the insert and the count in one transaction (SQLite: ``BEGIN IMMEDIATE``)."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        sql, params = _use_code_sql(ticket_, day)
+        return ballot.use_code_and_hold_pg(sql, params, scope, sealed)
+    with transaction.atomic():
+        if _use_code(ticket_, day) != 1:
+            return 0, 0
+        return 1, ballot.hold_sealed(scope, sealed)
 
 
 def _spend_nonce(ticket_: Ticket) -> None:
@@ -427,30 +456,32 @@ def submit_response(ticket_: Ticket, answers: dict) -> None:
     """Use up the code (or the open-link form's nonce) and put the answers in the ballot box, atomically;
     ``CodeUnavailable`` when it cannot.
 
-    Three statements in one transaction: the conditional update of the code, the insert of the sealed held
-    response, a count of its release scope.  When the scope is full, the release runs in a transaction of its
-    own right after this one commits (``ballot.py``).  What is eventually stored holds the round, agency, tool,
+    One transaction: the conditional update of the code, the insert of the sealed held response, a count of
+    its release scope (on PostgreSQL one prepared statement, ``_use_code_and_hold``).  When the scope is full,
+    the release runs in a transaction of its own right after this one commits (``ballot.py``).  What is eventually stored holds the round, agency, tool,
     group, channel, week and answers: nothing that names the code, the person, the device or the time of day.
     No audit entry is written (module docstring).
     """
     clean = validate_answers(ticket_.framework, ticket_.tool, answers)
     day = today()
-    with transaction.atomic():
-        if ticket_.kind == "code":
-            if _use_code(ticket_, day) != 1:
-                row = RespondentCode.objects.select_related("round").filter(pk=ticket_.id).first()
-                raise CodeUnavailable("unknown" if row is None else (_unavailable_reason(row, day) or "used"))
-            channel = Channel.CODE
-        else:
+    channel = Channel.CODE if ticket_.kind == "code" else Channel.OPEN
+    scope = {"round_id": ticket_.round_id, "agency_id": ticket_.agency_id, "tool": ticket_.tool,
+             "group": ticket_.group, "channel": channel.value}
+    if ticket_.kind == "code":
+        sealed = ballot.seal({"week": week_of(day).isoformat(), "answers": clean}, **scope)
+        changed, held = _use_code_and_hold(ticket_, day, scope, sealed)
+        if changed != 1:
+            row = RespondentCode.objects.select_related("round").filter(pk=ticket_.id).first()
+            raise CodeUnavailable("unknown" if row is None else (_unavailable_reason(row, day) or "used"))
+    else:
+        with transaction.atomic():
             round_open = Exists(AssessmentRound.objects.filter(pk=ticket_.round_id, status=RoundStatus.OPEN))
             if not OpenLink.objects.filter(round_open, pk=ticket_.id, is_active=True).exists():
                 raise CodeUnavailable("closed")
             _spend_nonce(ticket_)
-            channel = Channel.OPEN
-        scope = {"round_id": ticket_.round_id, "agency_id": ticket_.agency_id, "tool": ticket_.tool,
-                 "group": ticket_.group, "channel": channel.value}
-        if ballot.hold(**scope, week=week_of(day), answers=clean):
-            ballot.release_after_commit(**scope)
+            held = ballot.hold(**scope, week=week_of(day), answers=clean)
+    if held >= MIN_RESPONDENTS:
+        ballot.release_after_commit(**scope)
 
 
 # ------------------------------------------------------------------------------------------------ scoring
