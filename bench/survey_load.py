@@ -334,7 +334,7 @@ def _client_process(port: int, phase: str, threads: int, duration: float, work: 
                     break
                 path, client.state = work_item
                 t0 = time.perf_counter()
-                status, body, location = client.request("POST", path, {"page": "6", "action": "submit"})
+                status, _body, location = client.request("POST", path, {"page": "6", "action": "submit"})
                 key = "thanks" if status == 303 and location.endswith("/done/") else str(status)
             else:  # flow: a whole journey through the pages
                 code = take()

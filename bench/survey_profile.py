@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import survey_load  # noqa: E402  (the benchmark's own preparation)
+import survey_load
 
 
 def environ(method: str, path: str, body: bytes = b"", cookie: str = "") -> dict:

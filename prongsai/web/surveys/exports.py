@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from django.http import Http404, HttpResponse
 
 from prongsai.web.agencies.models import Agency
-from prongsai.web.rounds.models import AssessmentRound
+from prongsai.web.rounds.models import AssessmentRound, RoundStatus
 from prongsai.web.surveys import queries
-from prongsai.web.surveys.models import SurveyResponse
-from prongsai.web.rounds.models import RoundStatus
 from prongsai.web.surveys.ballot import MIN_RESPONDENTS, release_round
+from prongsai.web.surveys.models import SurveyResponse
+
 SUPPRESSED = "(กลุ่มเล็ก ไม่แสดง)"
 
 
