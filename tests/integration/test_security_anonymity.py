@@ -50,6 +50,17 @@ def canonical(answers) -> str:
     return json.dumps(answers, sort_keys=True, separators=(",", ":"))
 
 
+def packed(answers) -> bytes:
+    """The plain text a held row seals (the answers as one character each), without its week."""
+    from prongsai.core.framework import load_framework
+
+    return ballot.pack(services.today(), answers, ballot.answer_spec(load_framework(FW), "IIT")).split(b":")[1]
+
+
+def readable_in(sealed: bytes, answers) -> bool:
+    return b"I1.1" in sealed or canonical(answers).encode() in sealed or packed(answers) in sealed
+
+
 def legacy_submit(ticket, answers) -> None:
     """The design before this change: the code's use and the readable response in one transaction.  Used only to
     show that each attack below does find a link when there is one."""
@@ -91,8 +102,7 @@ def test_pg_xmin_join_pairs_nothing(cast):
     held_pairs = _xmin_pairs("surveys_heldresponse")
     assert len(held_pairs) == 3
     for row in HeldResponse.objects.all():
-        sealed = bytes(row.sealed)
-        assert b"I1.1" not in sealed and canonical(sent[0]).encode() not in sealed
+        assert not any(readable_in(bytes(row.sealed), a) for a in sent[:3])
     for code, answers in zip(codes[3:], sent[3:]):
         services.submit_response(services.check_code(code), answers)
     assert SurveyResponse.objects.count() == 10 and HeldResponse.objects.count() == 2   # two batches of five
@@ -240,7 +250,7 @@ def test_sqlite_wal_replay_cannot_pair_codes_with_answers():
         if commit["used"]:
             assert commit["responses"] == [] and len(commit["held"]) == len(commit["used"]) == 1
             for sealed in commit["held"]:
-                assert b"I1.1" not in sealed and sent[commit["used"][0]].encode() not in sealed
+                assert not readable_in(sealed, json.loads(sent[commit["used"][0]]))
         if commit["responses"]:
             assert commit["used"] == []
     # the releases (each seen in one or more copies): two full batches while open, the remaining two at the close
@@ -327,6 +337,28 @@ def main(mode: str) -> None:  # the child process of the SQLite tests: a real fi
     print(json.dumps({"snapshots": snapshots, "sent": sent, "digests": {c: digest(c) for c in sent},
                       "rowid_order_is_key_order": rowid_in_key_order, "sealed_seen": sealed_seen,
                       "final_wal_size": wal.stat().st_size if wal.exists() else 0, "final_db": str(db)}))
+
+
+def test_sealed_answers_open_only_with_the_key(settings):
+    """A held row opens with the SECRET_KEY (or a fallback of it) and its own scope, never otherwise."""
+    from prongsai.core.framework import load_framework
+
+    framework = load_framework(FW)
+    answers = distinct_answers(3)[2]
+    scope = {"round_id": 7, "agency_id": 3, "tool": "IIT", "group": "staff", "channel": "code"}
+    sealed = ballot.seal_answers(framework, scope, services.today(), answers)
+    assert not readable_in(sealed, answers) and len(sealed) == 12 + len(packed(answers)) + 11 + 16
+    week, opened = ballot.unpack(ballot.unseal(sealed, **scope), ballot.answer_spec(framework, "IIT"))
+    assert opened == answers and week == services.today()
+    with pytest.raises(ballot.Unreadable):                       # moved to another agency's scope
+        ballot.unseal(sealed, **{**scope, "agency_id": 4})
+    old = settings.SECRET_KEY
+    settings.SECRET_KEY = "another key entirely, as after a rotation without fallback"
+    with pytest.raises(ballot.Unreadable):
+        ballot.unseal(sealed, **scope)
+    settings.SECRET_KEY_FALLBACKS = [old]                         # with the old key as a fallback it opens
+    assert ballot.unseal(sealed, **scope) == ballot.pack(services.today(), answers,
+                                                          ballot.answer_spec(framework, "IIT"))
 
 
 # --------------------------------------------------------------------------------- M2: the export difference

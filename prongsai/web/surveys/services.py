@@ -370,15 +370,9 @@ def check_open_link(token: str) -> Ticket:
     return ticket_
 
 
-@functools.lru_cache(maxsize=64)
-def _answer_spec(framework: Framework, tool: str) -> tuple[tuple[str, int], ...]:
-    """(field code, number of options) of every answer field of a tool, in order (built once per edition)."""
-    return tuple((f.code, len(f.scale.options)) for f in framework.answer_fields(tool))
-
-
 def validate_answers(framework: Framework, tool: str, answers: dict) -> dict[str, int]:
     """Every answer field of the tool answered with a valid option index; nothing else."""
-    spec = _answer_spec(framework, tool)
+    spec = ballot.answer_spec(framework, tool)
     clean: dict[str, int] = {}
     missing = []
     for code, options in spec:
@@ -467,8 +461,8 @@ def submit_response(ticket_: Ticket, answers: dict) -> None:
     channel = Channel.CODE if ticket_.kind == "code" else Channel.OPEN
     scope = {"round_id": ticket_.round_id, "agency_id": ticket_.agency_id, "tool": ticket_.tool,
              "group": ticket_.group, "channel": channel.value}
+    sealed = ballot.seal_answers(ticket_.framework, scope, week_of(day), clean)
     if ticket_.kind == "code":
-        sealed = ballot.seal({"week": week_of(day).isoformat(), "answers": clean}, **scope)
         changed, held = _use_code_and_hold(ticket_, day, scope, sealed)
         if changed != 1:
             row = RespondentCode.objects.select_related("round").filter(pk=ticket_.id).first()
@@ -479,7 +473,7 @@ def submit_response(ticket_: Ticket, answers: dict) -> None:
             if not OpenLink.objects.filter(round_open, pk=ticket_.id, is_active=True).exists():
                 raise CodeUnavailable("closed")
             _spend_nonce(ticket_)
-            held = ballot.hold(**scope, week=week_of(day), answers=clean)
+            held = ballot.hold_sealed(scope, sealed)
     if held >= MIN_RESPONDENTS:
         ballot.release_after_commit(**scope)
 
