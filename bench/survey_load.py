@@ -1,36 +1,42 @@
 #!/usr/bin/env python
-"""Survey load benchmark (issue 4): valid IIT submissions against a real server on loopback, with PostgreSQL.
+"""Survey load benchmark (issues 4, 14): valid IIT submissions against a real server on loopback, with PostgreSQL.
 
     python bench/survey_load.py [--database-url postgres://postgres@127.0.0.1:5432/prongsai_bench]
                                 [--workers 4] [--worker-class sync|gthread] [--threads 4] [--clients 64]
                                 [--duration 20]
                                 [--rate 300] [--flows 0] [--max-codes 60000] [--port 0] [--json]
 
-1. Creates the database if needed, migrates it, and prepares one agency and an open 2563 round with fresh
-   single-use IIT codes (through ``generate_codes``, as an officer would).  For each code it builds the signed
-   form state a phone holds on the review page (the answers of all 51 fields, ``flow.State``), exactly what the
-   browser posts when the respondent taps "ส่งคำตอบ".
+Self-contained: on an empty PostgreSQL server it creates the database, migrates it and creates the cache table.
+
+1. Prepares one agency and an open 2563 round with fresh single-use IIT codes (through ``generate_codes``, as an
+   officer would).  For each code it builds what a phone holds on the review page: the form's address
+   ``/surveys/form/<fid>/`` and its state cookie ``pss`` (the answers of all 51 fields, ``flow.State``), so a
+   submission is exactly the request the respondent's last tap sends: ``POST /surveys/form/<fid>/`` with
+   ``page=6&action=submit`` and that cookie.  The answer is a 303 to ``…/done/`` (post/redirect/get).
 2. Starts gunicorn (``--workers`` sync processes, production settings: DEBUG off, persistent DB connections)
    with ``bench/survey_wsgi.py``, which adds the bench-only ``/bench/hello`` page to the project's URLs.
    ``--worker-class gthread --threads N`` compares threaded workers (keep-alive; about as fast, but they serve
    hot connections first, so the closed loop's p99 is 3–4× worse).
 3. Drives ``--clients`` concurrent scripted clients (threads spread over 4 client processes, one ``http.client``
-   connection each, kept alive when the server allows it, the CSRF cookie fetched once per client like a browser):
+   connection each, kept alive when the server allows it):
    a. hello: ``GET /bench/hello`` as fast as possible: the ceiling of the Django stack on this server;
    b. submit, closed loop: every client posts its next valid submission as soon as the last one is answered:
       the sustained submissions/s the server can take;
    c. submit, paced at ``--rate``/s over all clients on a fixed schedule (latency counted from the scheduled
       time, so a slow server cannot hide its queue: no coordinated omission): p50/p99 at the target rate;
-   d. with ``--flows N``: N complete respondent journeys (short link → intro → 5 indicator pages → review →
-      submit: 8 requests each), reported as journeys/s.
-4. Proves nothing was lost or duplicated: the responses stored, the codes marked used and the "thank you"
-   pages received must be the same number, and no request may fail.
+   d. with ``--flows N``: N complete respondent journeys as a browser makes them (short link → 303 → intro, then
+      for each of the 5 indicator pages, the review and the submit a POST → 303 → GET: 16 requests each),
+      reported as journeys/s.
+4. Proves nothing was lost or duplicated: the answers stored (released by the ballot box in batches of 5, plus
+   those still held), the codes marked used and the "thank you" redirects received must be the same number, no
+   released response may share a key, and no request may fail.
 5. Accounts CPU per phase from /proc: cores used by gunicorn, by PostgreSQL, by the clients and by the whole
    machine (other work included), and the server's CPU milliseconds per successful request: a figure that stays
    comparable when the shared machine is busy.
 
 Loopback only; every phase is bounded in time and in codes.  Exit 0 when the counts agree (a benchmark reports
-its figures whether or not the target is met), 1 otherwise.  Figures: docs/benchmarks.md, "Survey load (issue 4)".
+its figures whether or not the target is met), 1 otherwise.  Figures: docs/benchmarks.md, "Survey load".
+Where the time goes inside one submission: ``bench/survey_profile.py``.
 """
 
 from __future__ import annotations

@@ -254,9 +254,73 @@ def _take_and_release(where: str, params: list, minimum: int) -> int:
     return len(responses)
 
 
+@functools.lru_cache(maxsize=4)
+def _release_pg_text() -> tuple[str, str]:
+    held, responses = _table(HeldResponse), _table(SurveyResponse)
+    read = (f'SELECT h.id, h.round_id, h.agency_id, h.tool, h."group", h.channel, h.sealed, r.framework_id '
+            f"FROM {held} h JOIN rounds_assessmentround r ON r.id = h.round_id "
+            f'WHERE h.round_id = %s AND h.agency_id = %s AND h.tool = %s AND h."group" = %s AND h.channel = %s')
+    move = (f"WITH present AS (SELECT id FROM {held} WHERE id = ANY(%(ids)s::uuid[]) FOR UPDATE), "
+            f"taken AS (DELETE FROM {held} WHERE id = ANY(%(ids)s::uuid[]) "
+            f"AND (SELECT count(*) FROM present) = %(n)s RETURNING 1), "
+            f'added AS (INSERT INTO {responses} (id, round_id, agency_id, tool, "group", channel, week, answers) '
+            f"SELECT n.id, n.round_id, n.agency_id, n.tool, n.grp, n.channel, n.week, n.answers::jsonb "
+            f"FROM unnest(%(keys)s::uuid[], %(rounds)s::bigint[], %(agencies)s::bigint[], %(tools)s::text[], "
+            f"%(groups)s::text[], %(channels)s::text[], %(weeks)s::date[], %(answers)s::text[]) "
+            f"WITH ORDINALITY AS n(id, round_id, agency_id, tool, grp, channel, week, answers, position) "
+            f"WHERE (SELECT count(*) FROM present) = %(n)s ORDER BY n.position RETURNING 1) "
+            f"SELECT (SELECT count(*) FROM taken), (SELECT count(*) FROM added)")
+    return read, move
+
+
+def _release_scope_pg(scope: list, minimum: int) -> int:
+    """PostgreSQL, outside a transaction: a release in two prepared statements and no BEGIN/COMMIT.
+
+    1. read the scope's held rows (and their round's edition), open them here;
+    2. one statement: lock those rows, and only if every one of them is still there (no other release took
+       one meanwhile) delete them and insert the responses from arrays in the order of their fresh keys; if
+       another release got there first, nothing is deleted and nothing inserted.
+    """
+    import json
+
+    import psycopg
+
+    from prongsai.core.framework import load_framework
+
+    read, move = _release_pg_text()
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        rows = cursor.execute(read, scope, prepare=True).fetchall()
+        if len(rows) < minimum:
+            return 0
+        opened, ids = [], []
+        for key, round_id, agency_id, tool, group, channel, sealed, edition in rows:
+            try:
+                plain = unseal(sealed, round_id=round_id, agency_id=agency_id, tool=tool, group=group,
+                               channel=channel)
+                week, answers = unpack(plain, answer_spec(load_framework(edition), tool))
+            except (Unreadable, ValueError):
+                log.error("a held survey response cannot be opened with the SECRET_KEY or its fallbacks; left held")
+                continue
+            ids.append(key)
+            opened.append((uuid.uuid4(), round_id, agency_id, tool, group, channel, week,
+                           json.dumps(answers, separators=(",", ":"))))
+        if len(ids) < minimum:
+            return 0
+        opened.sort(key=lambda r: r[0].bytes)  # insertion (physical) order = the order of the fresh keys
+        columns = list(zip(*opened))
+        params = {"ids": ids, "n": len(ids), "keys": list(columns[0]), "rounds": list(columns[1]),
+                  "agencies": list(columns[2]), "tools": list(columns[3]), "groups": list(columns[4]),
+                  "channels": list(columns[5]), "weeks": list(columns[6]), "answers": list(columns[7])}
+        taken, added = cursor.execute(move, params, prepare=True).fetchone()
+    return added if taken == added == len(ids) else 0
+
+
 def release_scope(round_id: int, agency_id: int, tool: str, group: str, channel: str, *,
                   minimum: int = MIN_RESPONDENTS) -> int:
     """Release the held responses of one scope if at least ``minimum`` are there; how many were released."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        return _release_scope_pg([round_id, agency_id, tool, group, channel], minimum)
     with transaction.atomic():
         released = _take_and_release(_scope_sql(), [round_id, agency_id, tool, group, channel], minimum)
     if released:
