@@ -143,3 +143,43 @@ def test_a_cross_site_form_post_is_refused(cast, live_server, chromium_browser):
         assert HeldResponse.objects.count() == 0
     finally:
         context.close()
+
+
+def test_officer_sees_why_scores_are_hidden(cast, live_server, chromium_browser, artifacts):
+    """Issue 11 §9 as the officer sees it: with four IIT answers no score at all, and a Thai note why; the answers
+    waiting in the ballot box are counted in a note; a fifth answer releases the batch and every score appears."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from prongsai.web.surveys import services
+    from tests.integration.test_surveys import choose
+
+    codes = services.generate_codes(cast.officer, cast.round_2563, cast.samutsakhon, "IIT", "staff", 9).codes
+    for code in codes[:4]:
+        services.submit_response(services.check_code(code), choose("IIT"))
+    client = Client()
+    client.force_login(cast.officer)
+    context = chromium_browser.new_context(viewport={"width": 1280, "height": 900}, locale="th-TH")
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
+                          "url": live_server.url}])
+    page = context.new_page()
+    url = live_server.url + reverse("survey_scores", kwargs={"round_id": cast.round_2563.pk,
+                                                             "code": cast.samutsakhon.code})
+    try:
+        page.goto(url)
+        note = page.locator('[data-floor="IIT"]')
+        assert "อย่างน้อย 5 คน" in note.inner_text()
+        assert "อีก 4 คำตอบรอรวมเป็นชุด" in page.locator('[data-held="IIT"]').inner_text()
+        assert page.locator("[data-indicator]").count() == 0
+        assert "ผู้ตอบ 4 ราย (นับในคะแนนแล้ว 0 ราย)" in page.locator("#scores-IIT").inner_text()
+        assert page.locator("[data-item]").count() == 0
+        note.scroll_into_view_if_needed()
+        page.screenshot(path=str(artifacts / "survey-scores-below-floor.png"))
+        services.submit_response(services.check_code(codes[4]), choose("IIT"))   # the fifth: a batch of five
+        page.goto(url)
+        assert page.locator('[data-floor="IIT"]').count() == 0
+        assert page.locator('[data-indicator="1"]').inner_text() == "100.00"
+        assert page.locator('[data-item="I1.1"]').inner_text() == "100.00"
+        page.screenshot(path=str(artifacts / "survey-scores-from-five.png"))
+    finally:
+        context.close()
