@@ -66,23 +66,12 @@ def hit(purpose: str, request, window: int) -> int:
         return cursor.fetchone()[0]
 
 
-def current(purpose: str, request) -> int:
-    row = RateCounter.objects.filter(key=_key(purpose, request), expires__gt=int(time.time())).values_list(
-        "count", flat=True).first()
-    return row or 0
-
-
 # ------------------------------------------------------------------------------------------- wrong codes
 
 
 def failed(request) -> bool:
     """Count an unknown code; True when this client is now past the limit (answer 429, not "not found")."""
     return hit("code-failed", request, WINDOW) > LIMIT
-
-
-def blocked(request) -> bool:
-    """Whether this client is past the wrong-code limit (read only: a valid code is accepted all the same)."""
-    return current("code-failed", request) >= LIMIT
 
 
 # ------------------------------------------------------------------------------------ open-link submissions
