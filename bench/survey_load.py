@@ -1,36 +1,42 @@
 #!/usr/bin/env python
-"""Survey load benchmark (issue 4): valid IIT submissions against a real server on loopback, with PostgreSQL.
+"""Survey load benchmark (issues 4, 14): valid IIT submissions against a real server on loopback, with PostgreSQL.
 
     python bench/survey_load.py [--database-url postgres://postgres@127.0.0.1:5432/prongsai_bench]
                                 [--workers 4] [--worker-class sync|gthread] [--threads 4] [--clients 64]
                                 [--duration 20]
                                 [--rate 300] [--flows 0] [--max-codes 60000] [--port 0] [--json]
 
-1. Creates the database if needed, migrates it, and prepares one agency and an open 2563 round with fresh
-   single-use IIT codes (through ``generate_codes``, as an officer would).  For each code it builds the signed
-   form state a phone holds on the review page (the answers of all 51 fields, ``flow.State``), exactly what the
-   browser posts when the respondent taps "ส่งคำตอบ".
+Self-contained: on an empty PostgreSQL server it creates the database, migrates it and creates the cache table.
+
+1. Prepares one agency and an open 2563 round with fresh single-use IIT codes (through ``generate_codes``, as an
+   officer would).  For each code it builds what a phone holds on the review page: the form's address
+   ``/surveys/form/<fid>/`` and its state cookie ``pss`` (the answers of all 51 fields, ``flow.State``), so a
+   submission is exactly the request the respondent's last tap sends: ``POST /surveys/form/<fid>/`` with
+   ``page=6&action=submit`` and that cookie.  The answer is a 303 to ``…/done/`` (post/redirect/get).
 2. Starts gunicorn (``--workers`` sync processes, production settings: DEBUG off, persistent DB connections)
    with ``bench/survey_wsgi.py``, which adds the bench-only ``/bench/hello`` page to the project's URLs.
    ``--worker-class gthread --threads N`` compares threaded workers (keep-alive; about as fast, but they serve
    hot connections first, so the closed loop's p99 is 3–4× worse).
 3. Drives ``--clients`` concurrent scripted clients (threads spread over 4 client processes, one ``http.client``
-   connection each, kept alive when the server allows it, the CSRF cookie fetched once per client like a browser):
+   connection each, kept alive when the server allows it):
    a. hello: ``GET /bench/hello`` as fast as possible: the ceiling of the Django stack on this server;
    b. submit, closed loop: every client posts its next valid submission as soon as the last one is answered:
       the sustained submissions/s the server can take;
    c. submit, paced at ``--rate``/s over all clients on a fixed schedule (latency counted from the scheduled
       time, so a slow server cannot hide its queue: no coordinated omission): p50/p99 at the target rate;
-   d. with ``--flows N``: N complete respondent journeys (short link → intro → 5 indicator pages → review →
-      submit: 8 requests each), reported as journeys/s.
-4. Proves nothing was lost or duplicated: the responses stored, the codes marked used and the "thank you"
-   pages received must be the same number, and no request may fail.
+   d. with ``--flows N``: N complete respondent journeys as a browser makes them (short link → 303 → intro, then
+      for each of the 5 indicator pages, the review and the submit a POST → 303 → GET: 16 requests each),
+      reported as journeys/s.
+4. Proves nothing was lost or duplicated: the answers stored (released by the ballot box in batches of 5, plus
+   those still held), the codes marked used and the "thank you" redirects received must be the same number, no
+   released response may share a key, and no request may fail.
 5. Accounts CPU per phase from /proc: cores used by gunicorn, by PostgreSQL, by the clients and by the whole
    machine (other work included), and the server's CPU milliseconds per successful request: a figure that stays
    comparable when the shared machine is busy.
 
 Loopback only; every phase is bounded in time and in codes.  Exit 0 when the counts agree (a benchmark reports
-its figures whether or not the target is met), 1 otherwise.  Figures: docs/benchmarks.md, "Survey load (issue 4)".
+its figures whether or not the target is met), 1 otherwise.  Figures: docs/benchmarks.md, "Survey load".
+Where the time goes inside one submission: ``bench/survey_profile.py``.
 """
 
 from __future__ import annotations
@@ -85,10 +91,12 @@ def server_env(args, data_dir: str, secret: str) -> dict:
     return env
 
 
-def prepare(args, env: dict, count: int) -> list[str]:
-    """Migrate, reset the bench agency's surveys, generate ``count`` codes; returns their review-page states."""
+def prepare(args, env: dict, count: int) -> list[tuple[str, str]]:
+    """Migrate, create the cache table, reset the bench agency's surveys, generate ``count`` codes; returns, for
+    each, the review page's form address and the form's state cookie (what the phone holds before "ส่งคำตอบ")."""
     os.environ.update(env)
     subprocess.run([sys.executable, "-m", "prongsai.web.manage", "migrate", "-v0"], env=env, check=True, cwd=ROOT)
+    subprocess.run([sys.executable, "-m", "prongsai.web.manage", "createcachetable"], env=env, check=True, cwd=ROOT)
     import django
 
     django.setup()
@@ -98,7 +106,14 @@ def prepare(args, env: dict, count: int) -> list[str]:
     from prongsai.web.rounds.models import AssessmentRound, RoundStatus
     from prongsai.web.surveys import codes as codemod
     from prongsai.web.surveys.flow import State, flow_for
-    from prongsai.web.surveys.models import CodeBatch, OpenLink, RespondentCode, SurveyPopulation, SurveyResponse
+    from prongsai.web.surveys.models import (
+        CodeBatch,
+        HeldResponse,
+        OpenLink,
+        RespondentCode,
+        SurveyPopulation,
+        SurveyResponse,
+    )
     from prongsai.web.surveys.services import MAX_BATCH, generate_codes, make_ticket
 
     agency, _ = Agency.objects.get_or_create(code=BENCH_AGENCY, defaults={
@@ -111,7 +126,7 @@ def prepare(args, env: dict, count: int) -> list[str]:
         round_.save()
     user, _ = get_user_model().objects.get_or_create(username="bench-officer")
     Membership.objects.get_or_create(user=user, agency=agency, role=Role.AGENCY_ADMIN)
-    for model in (SurveyResponse, RespondentCode, CodeBatch, SurveyPopulation, OpenLink):
+    for model in (SurveyResponse, HeldResponse, RespondentCode, CodeBatch, SurveyPopulation, OpenLink):
         model.objects.filter(agency=agency).delete()
 
     framework = round_.framework
@@ -125,15 +140,20 @@ def prepare(args, env: dict, count: int) -> list[str]:
         for code in batch.codes:
             answers = {f.code: rng.randrange(len(f.scale.options)) for f in flow.fields}
             ticket = make_ticket("code", pks[codemod.digest(code)], round_, agency, "IIT", "staff")
-            states.append(State(ticket=ticket, page=flow.review, answers=answers).dumps())
+            fid = secrets.token_urlsafe(12)
+            states.append((f"/surveys/form/{fid}/", State(ticket=ticket, answers=answers).dumps()))
         made += len(batch.codes)
     return states
 
 
 def counts(env: dict) -> dict:
-    from prongsai.web.surveys.models import RespondentCode, SurveyResponse
+    """Responses released and still held in the ballot box, codes used, and proof that no answer is stored twice."""
+    from prongsai.web.surveys.models import HeldResponse, RespondentCode, SurveyResponse
 
-    return {"responses": SurveyResponse.objects.filter(agency__code=BENCH_AGENCY).count(),
+    released = SurveyResponse.objects.filter(agency__code=BENCH_AGENCY)
+    held = HeldResponse.objects.filter(agency__code=BENCH_AGENCY).count()
+    return {"responses": released.count() + held, "released": released.count(), "held": held,
+            "distinct_ids": released.values("id").distinct().count(),
             "codes_used": RespondentCode.objects.filter(agency__code=BENCH_AGENCY, status="used").count()}
 
 
@@ -226,20 +246,22 @@ def cpu_delta(before: dict, after: dict, clients: float, done: int) -> dict:
 
 
 class Client:
-    """One browser-like client: one keep-alive connection, its CSRF cookie, reconnecting when the server closes."""
+    """One browser-like client: one keep-alive connection, reconnecting when the server closes it, and the form's
+    state cookie (``pss``) as the server last set it (the respondent's pages use no other cookie)."""
 
     def __init__(self, port: int):
         self.port = port
         self.conn: http.client.HTTPConnection | None = None
-        self.csrf = ""
+        self.state = ""
 
-    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, bytes]:
+    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, bytes, str]:
+        """Status, body and Location of one request (redirects are not followed)."""
         headers = {"Host": HOST}
         data = None
-        if self.csrf:
-            headers["Cookie"] = f"csrftoken={self.csrf}"
+        if self.state:
+            headers["Cookie"] = f"pss={self.state}"
         if body is not None:
-            data = urllib.parse.urlencode({**body, "csrfmiddlewaretoken": self.csrf}).encode()
+            data = urllib.parse.urlencode(body).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         for attempt in range(3):
             try:
@@ -252,9 +274,9 @@ class Client:
                     self.conn.close()
                     self.conn = None
                 cookie = response.getheader("Set-Cookie", "")
-                if "csrftoken=" in cookie:
-                    self.csrf = cookie.split("csrftoken=", 1)[1].split(";", 1)[0]
-                return response.status, payload
+                if "pss=" in cookie:
+                    self.state = cookie.split("pss=", 1)[1].split(";", 1)[0].strip('"')
+                return response.status, payload, response.getheader("Location", "")
             except (ConnectionError, http.client.RemoteDisconnected, http.client.BadStatusLine):
                 # the server closed an idle keep-alive connection between two requests: reconnect, once
                 if self.conn is not None:
@@ -282,7 +304,6 @@ def _client_process(port: int, phase: str, threads: int, duration: float, work: 
 
     def run(index: int) -> None:
         client = Client(port)
-        client.request("GET", "/surveys/")  # the CSRF cookie, once, as a browser gets it on the first page
 
         def take():
             try:
@@ -310,16 +331,17 @@ def _client_process(port: int, phase: str, threads: int, duration: float, work: 
             n += 1
             if phase == "hello":
                 t0 = time.perf_counter()
-                status, _ = client.request("GET", "/bench/hello")
+                status, _, _ = client.request("GET", "/bench/hello")
                 key = str(status)
             elif phase == "submit":
-                state = take()
-                if state is None:
+                work_item = take()
+                if work_item is None:
                     local_status["out of codes"] = local_status.get("out of codes", 0) + 1
                     break
+                path, client.state = work_item
                 t0 = time.perf_counter()
-                status, body = client.request("POST", "/surveys/form/", {"state": state, "action": "submit"})
-                key = "thanks" if status == 200 and "ขอบคุณที่ร่วมตอบแบบวัด".encode() in body else str(status)
+                status, _body, location = client.request("POST", path, {"page": "6", "action": "submit"})
+                key = "thanks" if status == 303 and location.endswith("/done/") else str(status)
             else:  # flow: a whole journey through the pages
                 code = take()
                 if code is None:
@@ -345,27 +367,36 @@ def _client_process(port: int, phase: str, threads: int, duration: float, work: 
     out.put((latencies, statuses, time.process_time() - cpu_before))
 
 
-STATE = re.compile(rb'name="state" value="([^"]+)"')
+FORM = re.compile(rb'<form method="post" action="(/surveys/form/[^"]+)"')
+PAGE = re.compile(rb'name="page" value="(\d+)"')
 RADIO = re.compile(rb'type="radio" name="([^"]+)" value="(\d+)"')
 
 
 def _journey(client: Client, code: str) -> str:
-    status, body = client.request("GET", f"/surveys/s/{code}")
-    if status != 200:
+    """A respondent from the slip's link to the thank-you page, as a browser does it: every step is a POST
+    answered by a redirect (303) and the GET of the next page (post/redirect/get)."""
+    client.state = ""
+    status, body, location = client.request("GET", f"/surveys/s/{code}")
+    if status != 303:
         return f"start {status}"
+    status, body, _ = client.request("GET", location)
     action = "next"
     for _ in range(12):
-        state = unescape(STATE.search(body).group(1).decode())
+        if status != 200:
+            return f"page {status}"
         fields: dict[str, str] = {}
         for name, value in RADIO.findall(body):
             fields.setdefault(name.decode(), value.decode())  # the first option of every field
         if b'value="submit"' in body:
             action = "submit"
-        status, body = client.request("POST", "/surveys/form/", {"state": state, "action": action, **fields})
+        form = unescape(FORM.search(body).group(1).decode())
+        status, body, location = client.request(
+            "POST", form, {"page": PAGE.search(body).group(1).decode(), "action": action, **fields})
+        if status != 303:
+            return f"{action} {status}"
+        status, body, _ = client.request("GET", location)
         if action == "submit":
-            return "thanks" if status == 200 and "ขอบคุณที่ร่วมตอบแบบวัด".encode() in body else f"submit {status}"
-        if status != 200:
-            return f"page {status}"
+            return "thanks" if status == 200 and "ขอบคุณที่ร่วมตอบแบบวัด".encode() in body else f"thanks {status}"
     return "lost in the form"
 
 
@@ -466,7 +497,7 @@ def main() -> int:
         results.append({**run_phase(args, "submit", args.duration, paced_states, rate=args.rate),
                         "phase": f"submit @ {args.rate:g}/s"})
         if args.flows:
-            results.append({**run_phase(args, "flow", args.duration * 3, flow_codes), "phase": "journey (8 requests)"})
+            results.append({**run_phase(args, "flow", args.duration * 3, flow_codes), "phase": "journey (16 requests)"})
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -491,9 +522,11 @@ def main() -> int:
         print(f"{r['phase']:<22} {r['per_second']:>8.1f} {r['ok']:>7} {r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} "
               f"{r['max_ms']:>8.1f}  {c['server_cores']:>17.2f} {c['postgres_cores']:>8.2f} {c['client_cores']:>7.2f} "
               f"{c['machine_cores']:>7.2f}  {c['server_ms_each']:>19.2f} {c['postgres_ms_each']:>8.2f}  {r['statuses']}")
-    print(f"stored responses: {stored['responses']:,}  codes used: {stored['codes_used']:,}  "
-          f"thank-you pages: {thanked:,}  other answers: {failures or 'none'}")
-    consistent = stored["responses"] == stored["codes_used"] == thanked and not failures
+    print(f"stored responses: {stored['responses']:,} ({stored['released']:,} released in batches, "
+          f"{stored['held']:,} held in the ballot box)  codes used: {stored['codes_used']:,}  "
+          f"thank-you answers: {thanked:,}  other answers: {failures or 'none'}")
+    consistent = (stored["responses"] == stored["codes_used"] == thanked and not failures
+                  and stored["distinct_ids"] == stored["released"])
     print("no response lost or duplicated" if consistent else "MISMATCH: responses lost, duplicated or failed")
     if args.json:
         print(json.dumps({"results": results, "stored": stored, "thanked": thanked, "consistent": consistent}))

@@ -230,8 +230,6 @@ if PRODUCTION:
 PRONGSAI_LINKCHECK_ALLOW_LOOPBACK = env_bool("PRONGSAI_LINKCHECK_ALLOW_LOOPBACK", False)
 PRONGSAI_LINKCHECK_TIMEOUT = env_float("PRONGSAI_LINKCHECK_TIMEOUT", 15.0, minimum=1, maximum=300)
 PRONGSAI_LINKCHECK_MAX_BYTES = env_int("PRONGSAI_LINKCHECK_MAX_BYTES", 25 * 1024 * 1024, minimum=1024)
-#: The request header carrying the client address behind a reverse proxy (rate limits); empty: REMOTE_ADDR.
-PRONGSAI_CLIENT_IP_HEADER = env_str("PRONGSAI_CLIENT_IP_HEADER", "")
 
 # --- Operations (docs/operations.md) -----------------------------------------------------------------------
 # Data files are private to the service account: 0600 files, 0700 folders (the SQLite database and its WAL hold

@@ -365,10 +365,16 @@ MATRIX: dict[str, Case | tuple[Case, ...]] = {
     "measures_progress_file": Case(only("central", *SKN), kwargs=lambda c: {"pk": progress_file(c).pk}),
     # --- IIT/EIT surveys (prongsai/web/surveys): respondents need no account ------------------------------
     "survey_enter": Case(everyone(200)),
-    "survey_code": Case(everyone(200), kwargs=lambda c: {"code": surveys(c).code}),
-    "survey_start": Case(everyone(200), kwargs=lambda c: {"code": surveys(c).code}),  # the short link /s/<CODE>
-    "survey_open": Case(everyone(200), kwargs=lambda c: {"token": surveys(c).token}),
+    # a valid code or link answers 303 to its form /surveys/form/<random id>/ (post/redirect/get)
+    "survey_code": Case(everyone(303), kwargs=lambda c: {"code": surveys(c).code}),
+    "survey_start": Case(everyone(303), kwargs=lambda c: {"code": surveys(c).code}),  # the short link /s/<CODE>
+    "survey_open": Case(everyone(303), kwargs=lambda c: {"token": surveys(c).token}),
     "survey_form": Case(everyone(To("survey_enter"))),
+    # a form's steps without the form's cookie: "this page has expired"
+    "survey_form_start": Case(everyone(400), kwargs=lambda c: {"fid": "A" * 16}),
+    "survey_form_page": Case(everyone(400), kwargs=lambda c: {"fid": "A" * 16, "step": "1"}),
+    "survey_form_review": Case(everyone(400), kwargs=lambda c: {"fid": "A" * 16}),
+    "survey_form_done": Case(everyone(400), kwargs=lambda c: {"fid": "A" * 16}),
     "survey_home": Case(signed_in(200)),
     "survey_national": Case(only("central"), kwargs=lambda c: {"round_id": c.round_2563.pk}),
     "survey_national_export": Case(only("central"), kwargs=lambda c: {"round_id": c.round_2563.pk}),
@@ -386,8 +392,9 @@ MATRIX: dict[str, Case | tuple[Case, ...]] = {
     "survey_scores": Case(only("central", *SKN), kwargs=survey),
     "survey_export": (
         Case(only("central", *SKN), kwargs=lambda c: {**survey(c), "what": "scores", "fmt": "csv"}, label="scores"),
-        Case(only(*MANAGE), kwargs=lambda c: {**survey(c), "what": "responses-iit", "fmt": "xlsx"},
-             label="responses"),
+        # individual answers only once the round is closed (the round here is open): back to the overview
+        Case(only(*MANAGE, ok=To("survey_overview", survey)),
+             kwargs=lambda c: {**survey(c), "what": "responses-iit", "fmt": "xlsx"}, label="responses"),
     ),
     # --- OIT evidence and review (prongsai/web/oit) -------------------------------------------------------
     "oit_home": Case(signed_in(200)),

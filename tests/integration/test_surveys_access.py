@@ -26,6 +26,7 @@ from tests.integration.test_access_matrix import (
 )
 
 UNKNOWN_CODE = "ACDEFGHJKM"
+FID = "A" * 16  # a form id no browser holds a cookie for
 
 
 def _round(c) -> dict:
@@ -34,6 +35,12 @@ def _round(c) -> dict:
 
 def _skn(c) -> dict:
     return {"round_id": c.round_2563.pk, "code": c.samutsakhon.code}
+
+
+def _closed(c) -> dict:
+    c.round_2563.status = "closed"
+    c.round_2563.save()
+    return _skn(c)
 
 
 def _code(c) -> dict:
@@ -67,11 +74,11 @@ MANAGERS = ("central", "officer")
 ACCESS: dict[str, Case | tuple[Case, ...]] = {
     # --- respondents: public pages, the same answer for everyone --------------------------------------------
     "survey_start": (
-        Case(everyone(200), kwargs=_code, label="valid code"),
+        Case(everyone(303), kwargs=_code, label="valid code"),
         Case(everyone(404), kwargs=lambda c: {"code": UNKNOWN_CODE}, label="unknown code"),
     ),
     "survey_code": (
-        Case(everyone(200), kwargs=_code, label="valid code"),
+        Case(everyone(303), kwargs=_code, label="valid code"),
         Case(everyone(404), kwargs=lambda c: {"code": UNKNOWN_CODE}, label="unknown code"),
     ),
     "survey_enter": (
@@ -79,7 +86,7 @@ ACCESS: dict[str, Case | tuple[Case, ...]] = {
         Case(everyone(404), method="post", data=lambda c: {"code": UNKNOWN_CODE}, label="unknown code"),
     ),
     "survey_open": (
-        Case(everyone(200), kwargs=_link_token, label="open link on"),
+        Case(everyone(303), kwargs=_link_token, label="open link on"),
         Case(everyone(404), kwargs=lambda c: {"token": "NOSUCHTOKEN"}, label="unknown link"),
     ),
     "survey_form": (
@@ -87,6 +94,15 @@ ACCESS: dict[str, Case | tuple[Case, ...]] = {
         Case(everyone(400), method="post", data=lambda c: {"state": "forged", "action": "next"},
              label="forged state"),
     ),
+    # the steps of a form need the form's own cookie: without it "this page has expired"
+    "survey_form_start": (
+        Case(everyone(400), kwargs=lambda c: {"fid": FID}, label="GET"),
+        Case(everyone(400), kwargs=lambda c: {"fid": FID}, method="post",
+             data=lambda c: {"page": "0", "action": "next"}, label="POST"),
+    ),
+    "survey_form_page": Case(everyone(400), kwargs=lambda c: {"fid": FID, "step": "2"}),
+    "survey_form_review": Case(everyone(400), kwargs=lambda c: {"fid": FID}),
+    "survey_form_done": Case(everyone(400), kwargs=lambda c: {"fid": FID}),
     # --- officers -------------------------------------------------------------------------------------------
     "survey_home": Case(signed_in(200)),
     "survey_overview": (
@@ -114,10 +130,11 @@ ACCESS: dict[str, Case | tuple[Case, ...]] = {
              label="the other office"),
     ),
     "survey_export": (
-        Case(only(*MANAGERS), kwargs=lambda c: {**_skn(c), "what": "responses-iit", "fmt": "csv"},
-             label="responses csv"),
-        Case(only(*MANAGERS), kwargs=lambda c: {**_skn(c), "what": "responses-eit", "fmt": "xlsx"},
-             label="responses xlsx"),
+        # individual answers: refused while the round is open (back to the overview), served once it is closed
+        Case(only(*MANAGERS, ok=To("survey_overview", _skn)),
+             kwargs=lambda c: {**_skn(c), "what": "responses-iit", "fmt": "csv"}, label="responses csv"),
+        Case(only(*MANAGERS), kwargs=lambda c: {**_closed(c), "what": "responses-eit", "fmt": "xlsx"},
+             label="responses xlsx (closed round)"),
         Case(only("central", *SKN), kwargs=lambda c: {**_skn(c), "what": "scores", "fmt": "csv"},
              label="scores csv"),
         Case(only("central", *SKN), kwargs=lambda c: {**_skn(c), "what": "scores", "fmt": "xlsx"},

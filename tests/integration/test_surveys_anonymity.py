@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 
@@ -23,8 +24,16 @@ from prongsai.web.audit.models import AuditEntry
 from prongsai.web.surveys import codes as codemod
 from prongsai.web.surveys import services
 from prongsai.web.surveys.exports import responses_sheets, to_csv
-from prongsai.web.surveys.models import CodeBatch, RespondentCode, SurveyResponse
-from tests.integration.test_surveys import answer_through_pages, choose, make_codes, short_url, submit
+from prongsai.web.surveys.models import CodeBatch, HeldResponse, RespondentCode, SurveyResponse
+from tests.integration.test_surveys import (
+    answer_through_pages,
+    choose,
+    follow,
+    make_codes,
+    release_everything,
+    short_url,
+    submit,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -107,8 +116,9 @@ def test_stored_rows_after_a_real_submission(cast, caplog):
         if code == codes[0]:
             client.force_login(cast.staff)  # even a signed-in person answers anonymously
         review = answer_through_pages(client, client.get(short_url(code)), choose("IIT"))
-        assert submit(client, review).status_code == 200
+        assert follow(client, submit(client, review)).status_code == 200
         clients[code] = client
+    release_everything(cast)
     rows = list(SurveyResponse.objects.values())
     assert len(rows) == 3
     dump = repr(rows)
@@ -124,6 +134,9 @@ def test_stored_rows_after_a_real_submission(cast, caplog):
     assert sorted(RespondentCode.objects.values_list("status", flat=True)) == ["used"] * 3
     # no audit entry for a submission (its exact time would be a link); generating codes is audited
     assert list(AuditEntry.objects.values_list("action", flat=True)) == ["generate_codes"]
+    # the respondents' browsers keep only the thank-you marker of their form: no session, no answers
+    for client in clients.values():
+        assert set(client.cookies) <= {"pss", "sessionid", "csrftoken"}  # (the site header's forms set csrftoken)
     # respondents get no session (the one signed-in client keeps only their own login session)
     assert Session.objects.count() == 1
     session = Session.objects.get().get_decoded()
@@ -135,13 +148,19 @@ def test_stored_rows_after_a_real_submission(cast, caplog):
 
 
 def test_insertion_order_is_not_the_order_of_use(cast):
-    """Listing responses by key gives an order unrelated to submission order (random UUIDs)."""
+    """Listing responses by key gives an order unrelated to submission order (random UUIDs, fresh at release)."""
     codes = make_codes(cast, count=40)
     submitted = []
     for i, code in enumerate(codes):
-        row = services.submit_response(services.check_code(code), choose("IIT", lambda j, f, i=i: (i >> (j % 5)) % 2))
-        submitted.append(row.pk)
-    by_key = list(SurveyResponse.objects.order_by("pk").values_list("pk", flat=True))
+        answers = choose("IIT", lambda j, f, i=i: (i >> (j % 6)) % 2)
+        services.submit_response(services.check_code(code), answers)
+        submitted.append(answers)
+    release_everything(cast)
+    by_key = list(SurveyResponse.objects.order_by("pk").values_list("answers", flat=True))
+    canonical = [json.dumps(a, sort_keys=True) for a in by_key]
+    submitted = [json.dumps(a, sort_keys=True) for a in submitted]
+    assert sorted(canonical) == sorted(submitted) and len(set(submitted)) == 40
+    by_key = canonical
     assert by_key != submitted and by_key != submitted[::-1]
     # the code rows give no order of use at all: no column changes except status
     assert set(RespondentCode.objects.values_list("status", flat=True)) == {"used"}
@@ -160,10 +179,12 @@ def test_no_log_line_for_failed_codes(client, cast, caplog):
 
 def test_respondent_pages_are_not_cached_and_send_no_referrer(client, cast):
     (code,) = make_codes(cast, count=1)
-    response = client.get(short_url(code))
-    assert response["Cache-Control"] == "no-store"
-    assert response["Referrer-Policy"] == "same-origin"  # the code's URL never reaches another site
-    assert set(response.cookies) <= {"csrftoken"}
+    redirect = client.get(short_url(code))
+    page = follow(client, redirect)
+    for response in (redirect, page, client.get(short_url("ACDEFGHJKM")), client.get("/surveys/")):
+        assert response["Cache-Control"] == "no-store"
+        assert response["Referrer-Policy"] == "no-referrer"  # L12: no URL of a survey page is ever a referrer
+    assert set(redirect.cookies) == {"pss"} and set(page.cookies) == set()  # no CSRF cookie, no session
 
 
 def test_state_carries_answers_only_in_the_browser(client, cast):
@@ -172,13 +193,17 @@ def test_state_carries_answers_only_in_the_browser(client, cast):
     answers = choose("IIT")
     answer_through_pages(client, client.get(short_url(code)), answers)
     assert SurveyResponse.objects.count() == 0 and Session.objects.count() == 0
+    assert HeldResponse.objects.count() == 0                      # nothing is held before the submit either
     cache_keys = getattr(cache, "_cache", {})
     assert not any("surveys" in str(k) and "fail" not in str(k) for k in cache_keys)
 
 
 def test_exports_are_anonymised(cast):
     codes = make_codes(cast, count=6)
-    ids = [services.submit_response(services.check_code(c), choose("IIT")).pk for c in codes]
+    for c in codes:
+        services.submit_response(services.check_code(c), choose("IIT"))
+    release_everything(cast)
+    ids = list(SurveyResponse.objects.values_list("pk", flat=True))
     sheet = responses_sheets(cast.round_2563, cast.samutsakhon, "IIT")[0]
     text = to_csv(sheet).decode("utf-8-sig")
     assert "week" not in sheet.header and "id" not in sheet.header

@@ -146,9 +146,6 @@ ENVIRON_ALLOWED = {
     "prongsai/web/test_settings.py": "sets the test environment",
     "prongsai/web/wsgi.py": "DJANGO_SETTINGS_MODULE default",
     "prongsai/web/manage.py": "DJANGO_SETTINGS_MODULE default",
-    # owned by the survey work, which is rewriting its limiter: the fallback there is dead code since settings
-    # defines PRONGSAI_CLIENT_IP_HEADER, and goes when the branches are merged
-    "prongsai/web/surveys/ratelimit.py": "dead fallback, removed at merge",
 }
 
 

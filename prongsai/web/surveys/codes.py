@@ -54,12 +54,13 @@ def grouped(code: str) -> str:
     return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
 
 
-def _key() -> bytes:
-    return hashlib.sha256(b"prongsai.surveys.code\x00" + settings.SECRET_KEY.encode()).digest()
+def key(purpose: bytes = b"code") -> bytes:
+    """A key for one purpose (codes, open-link nonces, rate-limit counters), derived from the SECRET_KEY."""
+    return hashlib.sha256(b"prongsai.surveys." + purpose + b"\x00" + settings.SECRET_KEY.encode()).digest()
 
 
 def digest(code: str) -> str:
-    return hmac.new(_key(), code.encode("ascii", "replace"), hashlib.sha256).hexdigest()
+    return hmac.new(key(), code.encode("ascii", "replace"), hashlib.sha256).hexdigest()
 
 
 def short_link(code: str) -> str:

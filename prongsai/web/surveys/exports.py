@@ -2,9 +2,12 @@
 
 Anonymised means: no identifier of any kind (not even the random response id), no date or week, rows in an
 order unrelated to arrival (sorted by the random UUID, which owes nothing to time), and the respondent group
-left out wherever fewer than ``SMALL_GROUP`` people of the group answered (a group of two school directors would
-otherwise expose each one's answers to whoever knows who they are).  Responses are exported only for a tool
-with at least ``DETAIL_MINIMUM`` respondents, like the question-level scores.
+left out wherever fewer than ``MIN_RESPONDENTS`` people of the group answered (a group of two school directors
+would otherwise expose each one's answers to whoever knows who they are).  Responses are exported only for a
+tool with at least ``MIN_RESPONDENTS`` respondents, like every score, and only once the round is no longer open
+(``views.export``): two exports taken before and after one person answers would otherwise differ by exactly
+that person's row.  The question-level scores change only when the ballot box releases a batch of at least
+``MIN_RESPONDENTS`` answers (``ballot.py``), so the same difference over aggregates spans a batch.
 """
 
 from __future__ import annotations
@@ -16,12 +19,11 @@ from dataclasses import dataclass
 from django.http import Http404, HttpResponse
 
 from prongsai.web.agencies.models import Agency
-from prongsai.web.rounds.models import AssessmentRound
+from prongsai.web.rounds.models import AssessmentRound, RoundStatus
 from prongsai.web.surveys import queries
+from prongsai.web.surveys.ballot import MIN_RESPONDENTS, release_round
 from prongsai.web.surveys.models import SurveyResponse
-from prongsai.web.surveys.services import DETAIL_MINIMUM
 
-SMALL_GROUP = 5
 SUPPRESSED = "(กลุ่มเล็ก ไม่แสดง)"
 
 
@@ -36,29 +38,31 @@ def responses_sheets(round_: AssessmentRound, agency: Agency, tool: str) -> list
     framework = round_.framework
     fields = framework.answer_fields(tool)
     groups = {g.code: g.name_th for g in framework.tool(tool).groups}
+    if round_.status != RoundStatus.OPEN:
+        release_round(round_.pk, [agency.pk])
     stored = list(SurveyResponse.objects.filter(round=round_, agency=agency, tool=tool).order_by("id")
                   .values_list("group", "answers"))
     sizes: dict[str, int] = {}
     for group, _answers in stored:
         sizes[group] = sizes.get(group, 0) + 1
     rows = []
-    if len(stored) >= DETAIL_MINIMUM:
+    if len(stored) >= MIN_RESPONDENTS:
         for n, (group, answers) in enumerate(stored, start=1):
-            shown = groups.get(group, group) if sizes[group] >= SMALL_GROUP else SUPPRESSED
+            shown = groups.get(group, group) if sizes[group] >= MIN_RESPONDENTS else SUPPRESSED
             rows.append([n, shown] + [answers.get(f.code, "") + 1 if isinstance(answers.get(f.code), int) else ""
                                       for f in fields])
     header = ["ลำดับ", "กลุ่มผู้ตอบ"] + [f.code for f in fields]
     codebook = Sheet("codebook", ["รหัสข้อ", "ข้อคำถาม", "ตัวเลือก (ค่าในไฟล์ = ลำดับตัวเลือก)", "กลับค่าคะแนน"],
                      [[f.code, f.text, " | ".join(f"{i + 1} = {o.label}" for i, o in enumerate(f.scale.options)),
                        "ใช่" if f.reverse else ""] for f in fields])
-    note = ([] if rows else [[f"มีผู้ตอบ {len(stored)} คน ต่ำกว่า {DETAIL_MINIMUM} คน จึงไม่ส่งออกคำตอบรายคน"]])
+    note = ([] if rows else [[f"มีผู้ตอบ {len(stored)} คน ต่ำกว่า {MIN_RESPONDENTS} คน จึงไม่ส่งออกคำตอบรายคน"]])
     return [Sheet(tool, header, rows or note), codebook]
 
 
 def scores_sheets(round_: AssessmentRound, agency: Agency) -> list[Sheet]:
     header = ["แบบวัด", "ตัวชี้วัด", "ชื่อตัวชี้วัด", "ข้อ", "ข้อย่อย", "ข้อความ", "คะแนน", "จำนวนผู้ตอบ"]
     rows = []
-    for tool in queries.question_scores(round_, agency, DETAIL_MINIMUM):
+    for tool in queries.question_scores(round_, agency):
         for ind in tool.indicators:
             rows.append([tool.code, ind.number, ind.name, "", "", "", _num(ind.score), tool.respondents])
             for q in ind.questions:

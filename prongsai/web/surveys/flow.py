@@ -58,9 +58,13 @@ class Page:
     indicator: Indicator
     questions: tuple[Question, ...]
 
-    @property
+    @functools.cached_property  # (a frozen dataclass still has a __dict__ for it)
     def fields(self) -> tuple[AnswerField, ...]:
         return tuple(f for q in self.questions for f in q.fields)
+
+    @functools.cached_property
+    def codes(self) -> frozenset[str]:
+        return frozenset(f.code for f in self.fields)
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,7 @@ class Flow:
     def review(self) -> int:
         return len(self.pages) + 1
 
-    @property
+    @functools.cached_property
     def fields(self) -> tuple[AnswerField, ...]:
         return tuple(f for p in self.pages for f in p.fields)
 
@@ -91,7 +95,7 @@ class Flow:
 
     def first_incomplete(self, answers: dict[str, int]) -> int | None:
         for page in self.pages:
-            if any(f.code not in answers for f in page.fields):
+            if not page.codes <= answers.keys():
                 return page.number
         return None
 

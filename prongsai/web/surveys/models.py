@@ -86,7 +86,10 @@ class RespondentCode(models.Model):
 
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(status__in=CodeStatus.values), name="code_status_valid")]
-        indexes = [models.Index(fields=["round", "agency", "tool", "status"], name="code_progress")]
+        # ``status`` is in no index, so that using a code is a HOT update on PostgreSQL (no index entry written,
+        # the new row version stays in its page: the table is filled to 70 %, migration 0003): the cheapest write
+        # of a submission, and one that does not move the row to the end of the table in the order of use
+        indexes = [models.Index(fields=["round", "agency", "tool"], name="code_scope")]
         verbose_name = _("respondent code")
 
     def __str__(self) -> str:
@@ -118,6 +121,60 @@ class OpenLink(models.Model):
 class Channel(models.TextChoices):
     CODE = "code", _("Single-use code")
     OPEN = "open", _("Open link")
+
+
+class HeldResponse(models.Model):
+    """A submitted response waiting in the ballot box until it is released with others (``ballot.py``).
+
+    Written in the same transaction as the code's use (so PostgreSQL gives both rows one ``xmin``, and SQLite's
+    WAL holds both in one commit): that is why it holds the answers only sealed (AES-GCM under a key derived
+    from the SECRET_KEY, which is not in the database), and why it lives only until its scope holds
+    ``MIN_RESPONDENTS`` of them, when they are released together, shuffled, with fresh keys, and deleted.
+    The plain columns are the release scope, which the used code's row states anyway.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # no foreign-key constraint and no index of their own: the used code's row already guarantees both, the scope
+    # index covers the lookups, and on PostgreSQL an FK check would lock the round's and agency's rows (KEY
+    # SHARE) in every concurrent submission of that agency; Django still deletes these rows with their agency
+    round = models.ForeignKey("rounds.AssessmentRound", on_delete=models.CASCADE, related_name="+",
+                              db_constraint=False, db_index=False)
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+",
+                               db_constraint=False, db_index=False)
+    tool = models.CharField(max_length=8)
+    group = models.CharField(max_length=40)
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.CODE)
+    #: nonce ‖ AES-GCM ciphertext of {"week": …, "answers": …}
+    sealed = models.BinaryField()
+
+    class Meta:
+        indexes = [models.Index(fields=["round", "agency", "tool", "group", "channel"], name="held_scope")]
+        verbose_name = _("held survey response")
+
+
+class SpentFormNonce(models.Model):
+    """An open-link form state that was submitted: only a keyed hash of its random nonce (a replay is refused).
+
+    Holds nothing about the answers or the person; the round is there so that the rows go with it.
+    """
+
+    digest = models.CharField(max_length=64, primary_key=True)
+    round = models.ForeignKey("rounds.AssessmentRound", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("spent open-link form")
+
+
+class RateCounter(models.Model):
+    """Atomic per-client counters of the survey rate limits (``ratelimit.py``): a keyed hash, never an address."""
+
+    key = models.CharField(max_length=64, primary_key=True)
+    #: end of the counter's window (unix seconds); a hit after it starts a new window at 1
+    expires = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("survey rate counter")
 
 
 class SurveyResponse(models.Model):

@@ -16,7 +16,15 @@ from prongsai.core.framework import Framework
 from prongsai.core.scoring import rounded, score_survey
 from prongsai.web.agencies.models import Agency
 from prongsai.web.rounds.models import AssessmentRound
-from prongsai.web.surveys.models import CodeBatch, CodeStatus, RespondentCode, SurveyPopulation, SurveyResponse
+from prongsai.web.surveys.ballot import MIN_RESPONDENTS, held_counts
+from prongsai.web.surveys.models import (
+    CodeBatch,
+    CodeStatus,
+    HeldResponse,
+    RespondentCode,
+    SurveyPopulation,
+    SurveyResponse,
+)
 
 
 def _percent(done: int, goal: int | None) -> Decimal | None:
@@ -91,11 +99,14 @@ def _share(minimum: int | None, headcount: int | None, population: int | None) -
 
 
 def progress(round_: AssessmentRound, agency: Agency) -> list[ToolProgress]:
-    """Per survey tool and group: headcount, minimum sample, responses so far, codes by status (3 queries)."""
+    """Per survey tool and group: headcount, minimum sample, responses so far (released and held in the ballot
+    box: both count towards the sample), codes by status (4 queries)."""
     framework = round_.framework
     heads = {(p.tool, p.group): p.headcount for p in SurveyPopulation.objects.filter(round=round_, agency=agency)}
     answered = {(r["tool"], r["group"]): r["n"] for r in SurveyResponse.objects.filter(
         round=round_, agency=agency).values("tool", "group").annotate(n=Count("id"))}
+    for (_agency, tool, group), n in held_counts(round_, agency).items():
+        answered[(tool, group)] = answered.get((tool, group), 0) + n
     code_counts: dict[str, dict[str, int]] = {}
     for row in RespondentCode.objects.filter(round=round_, agency=agency).values("tool", "status").annotate(
             n=Count("id")):
@@ -168,22 +179,31 @@ class ToolScores:
     code: str
     name: str
     respondents: int
-    shown: bool  # question-level detail is shown from DETAIL_MINIMUM respondents on
+    shown: bool  # any score of the tool (indicator, question, option counts) is shown from MIN_RESPONDENTS on
     indicators: list[IndicatorScores]
+    held: int = 0  # answers in the ballot box, not in the scores yet (released in batches of MIN_RESPONDENTS)
 
 
-def question_scores(round_: AssessmentRound, agency: Agency, detail_minimum: int) -> list[ToolScores]:
-    """Indicator, question and sub-item scores per survey tool, through ``core.scoring.score_survey``."""
+def question_scores(round_: AssessmentRound, agency: Agency,
+                    minimum: int = MIN_RESPONDENTS) -> list[ToolScores]:
+    """Indicator, question and sub-item scores per survey tool, through ``core.scoring.score_survey``.
+
+    A tool with fewer than ``minimum`` released responses shows no score at all (not even per indicator):
+    the same floor as the exports and the stored computed result.
+    """
     from prongsai.web.surveys.services import responses_by_tool
 
     framework = round_.framework
     surveys, _skipped = responses_by_tool(round_, agency, framework)
+    held: dict[str, int] = {}
+    for (_agency, tool, _group), n in held_counts(round_, agency).items():
+        held[tool] = held.get(tool, 0) + n
     out = []
     for tool in framework.tools:
         if tool.kind != "survey":
             continue
         responses = surveys.get(tool.code, [])
-        shown = len(responses) >= detail_minimum
+        shown = len(responses) >= minimum
         indicator_scores, items = score_survey(framework, tool.code, responses)
         indicators = []
         for ind in framework.indicators_of(tool.code):
@@ -206,9 +226,10 @@ def question_scores(round_: AssessmentRound, agency: Agency, detail_minimum: int
                                                score=rounded(items.get(q.code)) if shown else None,
                                                fields=fields, has_sub_items=q.has_sub_items))
             indicators.append(IndicatorScores(number=ind.number, name=ind.name_th, tool=tool.code,
-                                              score=rounded(indicator_scores.get(ind.number)), questions=questions))
+                                              score=rounded(indicator_scores.get(ind.number)) if shown else None,
+                                              questions=questions))
         out.append(ToolScores(code=tool.code, name=tool.name_th, respondents=len(responses), shown=shown,
-                              indicators=indicators))
+                              indicators=indicators, held=held.get(tool.code, 0)))
     return out
 
 
@@ -242,6 +263,9 @@ def national_progress(round_: AssessmentRound, agencies) -> list[NationalRow]:
     for row in SurveyResponse.objects.filter(round=round_, agency__in=ids).values("agency", "tool").annotate(
             n=Count("id")):
         answered[(row["agency"], row["tool"])] = row["n"]
+    for row in HeldResponse.objects.filter(round=round_, agency__in=ids).values("agency", "tool").annotate(
+            n=Count("id")):
+        answered[(row["agency"], row["tool"])] = answered.get((row["agency"], row["tool"]), 0) + row["n"]
     rows = []
     for agency in agencies:
         tools = {}

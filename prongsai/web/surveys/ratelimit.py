@@ -1,55 +1,79 @@
-"""A brake on guessing codes: at most ``LIMIT`` unknown codes per client in ``WINDOW`` seconds.
+"""Brakes on abuse of the respondent pages that can never lock a school out (docs/surveys.md, "Rate limits").
 
-Only codes that do not exist count (a school behind one NAT address hands out hundreds of valid codes); once a
-client reaches the limit, every code lookup from it answers 429 until the window ends.  Counters live in
-Django's cache under a keyed hash of the client address (the address itself is not stored).  With several app
-processes the cache must be shared (docs/surveys.md): the default local-memory cache counts per process.
+- **Wrong codes**: at most ``LIMIT`` unknown codes per client address in ``WINDOW`` seconds.  Past that, an
+  unknown code is answered 429 with a message for the school's coordinator instead of the "not found" page,
+  but **a valid code is always accepted** — never 429 — so a school behind one NAT address keeps working
+  whatever its typos.  Only unknown codes count; valid ones cost nothing.
+- **Open-link submissions**: at most ``OPEN_LIMIT`` submitted forms per address and link in ``OPEN_WINDOW``
+  (a walk-in EIT link cannot be stuffed from one address; each form is also single-use, ``services``).
 
-At 10 tries per 10 minutes one address needs on average 24¹⁰ / 2 / (live codes) minutes to hit a code: with a
-million live codes nationwide, about 60 years (an attacker with many addresses divides that by their number).
+Counters are rows of ``RateCounter`` updated by one atomic ``INSERT … ON CONFLICT DO UPDATE … RETURNING``
+(PostgreSQL, SQLite ≥ 3.35): parallel requests cannot slip past a limit, and every app process shares them.
+Django's database cache could not do this (its ``incr`` is a read then a write).  The key is an HMAC of the
+purpose and the address (the address itself is never stored); the row keeps only a count and the end of its
+window.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import os
+import time
 
-from django.conf import settings
-from django.core.cache import cache
+from django.db import connection
+
+from prongsai.web.surveys import codes as codemod
+from prongsai.web.surveys.models import RateCounter
 
 LIMIT = 10
 WINDOW = 600
+OPEN_LIMIT = 20
+OPEN_WINDOW = 3600
 
 
 def client_address(request) -> str:
-    """REMOTE_ADDR, or the address appended by a trusted proxy when PRONGSAI_CLIENT_IP_HEADER names its header.
-
-    Only the last entry of ``X-Forwarded-For`` is trusted: it is the one our own proxy added; earlier entries are
-    whatever the client sent.
-    """
-    header = getattr(settings, "PRONGSAI_CLIENT_IP_HEADER", "") or os.environ.get("PRONGSAI_CLIENT_IP_HEADER", "")
-    if header:
-        value = request.META.get(header, "")
-        if value:
-            return value.split(",")[-1].strip()
+    """The client's address: REMOTE_ADDR.  Behind a reverse proxy listed in PRONGSAI_TRUSTED_PROXIES,
+    ``prongsai.web.ops.middleware.TrustedProxyMiddleware`` has already put the address the proxy saw there, and
+    removed forwarding headers sent by anyone else (docs/operations.md)."""
     return request.META.get("REMOTE_ADDR", "")
 
 
-def _key(request) -> str:
-    mac = hmac.new(settings.SECRET_KEY.encode(), b"rl\x00" + client_address(request).encode(), hashlib.sha256)
-    return "prongsai:surveys:fail:" + mac.hexdigest()[:32]
+def _key(purpose: str, request) -> str:
+    mac = hmac.new(codemod.key(b"ratelimit"), f"{purpose}\x00{client_address(request)}".encode(), hashlib.sha256)
+    return mac.hexdigest()
 
 
-def blocked(request) -> bool:
-    return (cache.get(_key(request)) or 0) >= LIMIT
+def hit(purpose: str, request, window: int) -> int:
+    """Count one event for this client and purpose; the count in the current window, this one included."""
+    now = int(time.time())
+    q = connection.ops.quote_name
+    table, key, expires, count = q(RateCounter._meta.db_table), q("key"), q("expires"), q("count")
+    sql = (f"INSERT INTO {table} ({key}, {expires}, {count}) VALUES (%s, %s, 1) ON CONFLICT ({key}) DO UPDATE SET "
+           f"{count} = CASE WHEN {table}.{expires} > %s THEN {table}.{count} + 1 ELSE 1 END, "
+           f"{expires} = CASE WHEN {table}.{expires} > %s THEN {table}.{expires} ELSE excluded.{expires} END "
+           f"RETURNING {count}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_key(purpose, request), now + window, now, now])
+        return cursor.fetchone()[0]
 
 
-def failed(request) -> None:
-    key = _key(request)
-    if cache.add(key, 1, WINDOW):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, WINDOW)
+# ------------------------------------------------------------------------------------------- wrong codes
+
+
+def failed(request) -> bool:
+    """Count an unknown code; True when this client is now past the limit (answer 429, not "not found")."""
+    return hit("code-failed", request, WINDOW) > LIMIT
+
+
+# ------------------------------------------------------------------------------------ open-link submissions
+
+
+def open_submit_allowed(request, link_id: int) -> bool:
+    """Count one open-link submission from this client; False past ``OPEN_LIMIT`` in the window."""
+    return hit(f"open-submit:{link_id}", request, OPEN_WINDOW) <= OPEN_LIMIT
+
+
+def prune() -> int:
+    """Delete counters whose window has ended (cron: ``manage survey_release``)."""
+    deleted, _ = RateCounter.objects.filter(expires__lte=int(time.time())).delete()
+    return deleted

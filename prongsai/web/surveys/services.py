@@ -14,7 +14,11 @@ transactions are ``BEGIN IMMEDIATE`` (settings) and run one at a time.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+import functools
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -22,12 +26,11 @@ from django.db.models import Exists
 from django.utils import timezone
 
 from prongsai.core.framework import Framework, FrameworkError, Tool, load_framework
-from prongsai.core.scoring import rounded, score_agency
 from prongsai.web.agencies import access
 from prongsai.web.agencies.models import Agency
 from prongsai.web.audit.services import record
-from prongsai.web.results.models import AgencyResult, ResultSource
 from prongsai.web.rounds.models import AssessmentRound, RoundStatus
+from prongsai.web.surveys import ballot
 from prongsai.web.surveys import codes as codemod
 from prongsai.web.surveys.models import (
     Channel,
@@ -35,14 +38,15 @@ from prongsai.web.surveys.models import (
     CodeStatus,
     OpenLink,
     RespondentCode,
+    SpentFormNonce,
     SurveyPopulation,
-    SurveyResponse,
 )
 
 MAX_BATCH = 300          # codes per batch: one PDF of 30 pages, a few seconds to render
 MAX_HEADCOUNT = 1_000_000
-#: question- and sub-item-level scores are shown and exported only from this many respondents of a tool on
-DETAIL_MINIMUM = 5
+#: no score (indicator, question, sub-item, option counts) of a tool is shown, stored or exported below this many
+#: respondents; also the size of the ballot box's release batches (ballot.py): one floor everywhere
+MIN_RESPONDENTS = ballot.MIN_RESPONDENTS
 
 
 # ------------------------------------------------------------------------------------------------ helpers
@@ -180,8 +184,13 @@ def generate_codes(actor, round_: AssessmentRound, agency: Agency, tool: str, gr
     raise ValidationError("สร้างรหัสไม่สำเร็จ กรุณาลองอีกครั้ง")
 
 
-def revoke_code(actor, round_: AssessmentRound, agency: Agency, typed: str) -> RespondentCode:
-    """Revoke one code (a lost or misprinted slip) by what is printed on it."""
+def revoke_code(actor, round_: AssessmentRound, agency: Agency, typed: str) -> None:
+    """Make one code unusable (a lost or misprinted slip) by what is printed on it.
+
+    The outcome, the message and the audit entry are the same whether the code was unused (it is now revoked),
+    already used or already revoked: this form must not tell the officer whether that person has answered
+    (docs/surveys.md, "Participation").  A used code keeps its status (its answer is not linked to it).
+    """
     _check_scope(actor, round_, agency)
     code = codemod.normalise(typed)
     with transaction.atomic():
@@ -190,14 +199,11 @@ def revoke_code(actor, round_: AssessmentRound, agency: Agency, typed: str) -> R
             else None
         if row is None:
             raise ValidationError("ไม่พบรหัสนี้ในหน่วยงานและรอบการประเมินนี้")
-        if row.status == CodeStatus.USED:
-            raise ValidationError("รหัสนี้ถูกใช้ตอบแล้ว ยกเลิกไม่ได้ (คำตอบไม่ผูกกับรหัส จึงลบคำตอบไม่ได้)")
         if row.status == CodeStatus.UNUSED:
             row.status = CodeStatus.REVOKED
             row.save(update_fields=["status"])
-            record(actor, "revoke_code", f"{agency.display_name}: revoked one code of batch {row.batch_id}",
-                   agency=agency, obj=row.batch, changes={"batch": row.batch_id, "revoked": 1})
-    return row
+        record(actor, "revoke_code", f"{agency.display_name}: one code of batch {row.batch_id} can no longer answer",
+               agency=agency, obj=row.batch, changes={"batch": row.batch_id})
 
 
 def revoke_batch(actor, batch: CodeBatch) -> int:
@@ -252,7 +258,7 @@ def set_open_link(actor, round_: AssessmentRound, agency: Agency, *, active: boo
 class CodeUnavailable(Exception):
     """The code (or open link) cannot take an answer; ``reason`` names the page to show."""
 
-    REASONS = ("unknown", "used", "revoked", "expired", "closed")
+    REASONS = ("unknown", "used", "revoked", "expired", "closed", "replayed")
 
     def __init__(self, reason: str):
         assert reason in self.REASONS, reason
@@ -278,6 +284,8 @@ class Ticket:
     agency_name: str = ""   # labels for the pages
     round_name: str = ""
     expires_on: datetime.date | None = None
+    #: open links only: a random value per form, spent at the submit (a replayed form is refused)
+    nonce: str = ""
 
     @property
     def framework(self) -> Framework:
@@ -286,14 +294,14 @@ class Ticket:
     def as_dict(self) -> dict:
         return {"k": self.kind, "i": self.id, "r": self.round_id, "a": self.agency_id, "t": self.tool,
                 "g": self.group, "f": self.framework_id, "n": self.agency_name, "rn": self.round_name,
-                "e": self.expires_on.isoformat() if self.expires_on else None}
+                "e": self.expires_on.isoformat() if self.expires_on else None, "o": self.nonce}
 
     @classmethod
     def from_dict(cls, d: dict) -> Ticket:
         return cls(kind=str(d["k"]), id=int(d["i"]), round_id=int(d["r"]), agency_id=int(d["a"]), tool=str(d["t"]),
                    group=str(d["g"]), framework_id=str(d["f"]), agency_name=str(d.get("n", "")),
                    round_name=str(d.get("rn", "")),
-                   expires_on=datetime.date.fromisoformat(d["e"]) if d.get("e") else None)
+                   expires_on=datetime.date.fromisoformat(d["e"]) if d.get("e") else None, nonce=str(d.get("o") or ""))
 
 
 def make_ticket(kind: str, pk: int, round_: AssessmentRound, agency: Agency, tool: str, group: str,
@@ -354,145 +362,126 @@ def recheck(ticket_: Ticket) -> None:
 def check_open_link(token: str) -> Ticket:
     link = OpenLink.objects.select_related("round", "agency").filter(token=token.strip().upper()[:32]).first()
     _check_link(link)
-    return make_ticket("open", link.pk, link.round, link.agency, link.tool, link.group)
+    ticket_ = make_ticket("open", link.pk, link.round, link.agency, link.tool, link.group)
+    ticket_.nonce = secrets.token_urlsafe(16)
+    return ticket_
 
 
 def validate_answers(framework: Framework, tool: str, answers: dict) -> dict[str, int]:
     """Every answer field of the tool answered with a valid option index; nothing else."""
-    fields = framework.answer_fields(tool)
+    spec = ballot.answer_spec(framework, tool)
     clean: dict[str, int] = {}
     missing = []
-    for f in fields:
-        raw = answers.get(f.code)
+    for code, options in spec:
+        raw = answers.get(code)
         try:
             index = int(raw)
         except (TypeError, ValueError):
-            missing.append(f.code)
+            missing.append(code)
             continue
-        if not 0 <= index < len(f.scale.options):
-            missing.append(f.code)
+        if not 0 <= index < options:
+            missing.append(code)
             continue
-        clean[f.code] = index
-    extra = set(answers) - {f.code for f in fields}
+        clean[code] = index
+    extra = set(answers) - set(clean) - set(missing) if len(answers) != len(clean) else ()
     if missing or extra:
         raise ValidationError(f"คำตอบไม่ครบหรือไม่ถูกต้อง: {', '.join(missing + sorted(extra))}")
     return clean
 
 
-def _use_code(ticket_: Ticket, day: datetime.date) -> int:
-    """Mark the ticket's code used if it still may answer; the number of rows changed (1 wins, 0 loses).
-
-    Conditions on the code's own row plus an EXISTS on the round, never a join: through the ORM a related
-    condition becomes ``id IN (SELECT …)``, which PostgreSQL re-checks against a stale snapshot when two
-    transactions race for the row (both would win).  Hand-written because it is the hot path of the load
-    benchmark: the ORM spends 0.6 ms of CPU building this statement, more than the database spends running it.
+def _use_code_sql(ticket_: Ticket, day: datetime.date) -> tuple[str, list]:
+    """The conditional update that uses a code: conditions on the code's own row plus an EXISTS on the round,
+    never a join.  Through the ORM a related condition becomes ``id IN (SELECT …)``, which PostgreSQL re-checks
+    against a stale snapshot when two transactions race for the row (both would win).  Hand-written also because
+    it is the hot path: the ORM spends more CPU building this statement than the database spends running it.
     """
+    return _use_code_text(connection.vendor), [CodeStatus.USED.value, ticket_.id, CodeStatus.UNUSED.value,
+                                               connection.ops.adapt_datefield_value(day), ticket_.round_id,
+                                               RoundStatus.OPEN.value]
+
+
+@functools.lru_cache(maxsize=4)
+def _use_code_text(vendor: str) -> str:
     code_table = connection.ops.quote_name(RespondentCode._meta.db_table)
     round_table = connection.ops.quote_name(AssessmentRound._meta.db_table)
-    sql = (f"UPDATE {code_table} SET status = %s WHERE id = %s AND status = %s"
-           f" AND (expires_on IS NULL OR expires_on >= %s)"
-           f" AND EXISTS (SELECT 1 FROM {round_table} WHERE id = %s AND status = %s)")
+    return (f"UPDATE {code_table} SET status = %s WHERE id = %s AND status = %s"
+            f" AND (expires_on IS NULL OR expires_on >= %s)"
+            f" AND EXISTS (SELECT 1 FROM {round_table} WHERE id = %s AND status = %s)")
+
+
+def _use_code(ticket_: Ticket, day: datetime.date) -> int:
+    """Mark the ticket's code used if it still may answer; the number of rows changed (1 wins, 0 loses)."""
+    sql, params = _use_code_sql(ticket_, day)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [CodeStatus.USED.value, ticket_.id, CodeStatus.UNUSED.value,
-                             connection.ops.adapt_datefield_value(day), ticket_.round_id, RoundStatus.OPEN.value])
+        cursor.execute(sql, params)
         return cursor.rowcount
 
 
-def submit_response(ticket_: Ticket, answers: dict) -> SurveyResponse:
-    """Store one anonymous response and use up the code, atomically; ``CodeUnavailable`` when it cannot.
+def _use_code_and_hold(ticket_: Ticket, day: datetime.date, scope: dict, sealed: bytes) -> tuple[int, int]:
+    """Use the code and hold the sealed answers atomically: (1, held in the scope) or (0, …) when the code could
+    not be used.  PostgreSQL outside a transaction: one prepared statement (``ballot.use_code_and_hold_pg``);
+    otherwise the update, the insert and the count in one transaction (SQLite: ``BEGIN IMMEDIATE``)."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        sql, params = _use_code_sql(ticket_, day)
+        return ballot.use_code_and_hold_pg(sql, params, scope, sealed)
+    with transaction.atomic():
+        if _use_code(ticket_, day) != 1:
+            return 0, 0
+        return 1, ballot.hold_sealed(scope, sealed)
 
-    The stored row holds the round, agency, tool, group, channel, the week and the answers: nothing that names
-    the code, the person, the device or the time of day.  No audit entry is written (module docstring).
-    Two statements in one transaction: the conditional update of the code, the insert of the response.
+
+def _spend_nonce(ticket_: Ticket) -> None:
+    """Record an open-link form state as submitted (a keyed hash of its nonce); ``CodeUnavailable("replayed")``
+    when it already was.  A savepoint keeps the unique violation from spoiling the caller's transaction."""
+    if not ticket_.nonce:
+        raise CodeUnavailable("replayed")
+    digest = hmac.new(codemod.key(b"nonce"), ticket_.nonce.encode(), hashlib.sha256).hexdigest()
+    try:
+        with transaction.atomic():
+            SpentFormNonce.objects.create(digest=digest, round_id=ticket_.round_id)
+    except IntegrityError:
+        raise CodeUnavailable("replayed") from None
+
+
+def submit_response(ticket_: Ticket, answers: dict) -> None:
+    """Use up the code (or the open-link form's nonce) and put the answers in the ballot box, atomically;
+    ``CodeUnavailable`` when it cannot.
+
+    One transaction: the conditional update of the code, the insert of the sealed held response, a count of
+    its release scope (on PostgreSQL one prepared statement, ``_use_code_and_hold``).  When the scope is full,
+    the release runs in a transaction of its own right after this one commits (``ballot.py``).  What is eventually stored holds the round, agency, tool,
+    group, channel, week and answers: nothing that names the code, the person, the device or the time of day.
+    No audit entry is written (module docstring).
     """
     clean = validate_answers(ticket_.framework, ticket_.tool, answers)
     day = today()
-    with transaction.atomic():
-        if ticket_.kind == "code":
-            if _use_code(ticket_, day) != 1:
-                row = RespondentCode.objects.select_related("round").filter(pk=ticket_.id).first()
-                raise CodeUnavailable("unknown" if row is None else (_unavailable_reason(row, day) or "used"))
-            channel = Channel.CODE
-        else:
+    channel = Channel.CODE if ticket_.kind == "code" else Channel.OPEN
+    scope = {"round_id": ticket_.round_id, "agency_id": ticket_.agency_id, "tool": ticket_.tool,
+             "group": ticket_.group, "channel": channel.value}
+    sealed = ballot.seal_answers(ticket_.framework, scope, week_of(day), clean)
+    if ticket_.kind == "code":
+        changed, held = _use_code_and_hold(ticket_, day, scope, sealed)
+        if changed != 1:
+            row = RespondentCode.objects.select_related("round").filter(pk=ticket_.id).first()
+            raise CodeUnavailable("unknown" if row is None else (_unavailable_reason(row, day) or "used"))
+    else:
+        with transaction.atomic():
             round_open = Exists(AssessmentRound.objects.filter(pk=ticket_.round_id, status=RoundStatus.OPEN))
             if not OpenLink.objects.filter(round_open, pk=ticket_.id, is_active=True).exists():
                 raise CodeUnavailable("closed")
-            channel = Channel.OPEN
-        return SurveyResponse.objects.create(round_id=ticket_.round_id, agency_id=ticket_.agency_id,
-                                             tool=ticket_.tool, group=ticket_.group, channel=channel,
-                                             week=week_of(day), answers=clean)
+            _spend_nonce(ticket_)
+            held = ballot.hold_sealed(scope, sealed)
+    if held >= MIN_RESPONDENTS:
+        ballot.release_after_commit(**scope)
 
 
 # ------------------------------------------------------------------------------------------------ scoring
+# (in scoring.py; re-exported here, where every state change of the surveys is looked for)
 
+from prongsai.web.surveys.scoring import (
+    ComputedSurveys,
+    compute_survey_results,
+    responses_by_tool,
+)
 
-@dataclass
-class ComputedSurveys:
-    result: AgencyResult
-    respondents: dict[str, int]
-    minimum: dict[str, int]
-    warnings: list[str] = field(default_factory=list)
-    skipped: int = 0  # stored responses that no longer fit the edition (never expected)
-
-
-def responses_by_tool(round_: AssessmentRound, agency: Agency, framework: Framework) -> tuple[dict, int]:
-    """Answers per survey tool as the core engine reads them; responses missing a field are left out."""
-    surveys: dict[str, list[dict[str, int]]] = {t.code: [] for t in survey_tools(framework)}
-    needed = {tool: {f.code for f in framework.answer_fields(tool)} for tool in surveys}
-    skipped = 0
-    for tool, answers in SurveyResponse.objects.filter(round=round_, agency=agency).values_list("tool", "answers"):
-        if tool not in surveys or not needed[tool] <= set(answers):
-            skipped += 1
-            continue
-        surveys[tool].append({k: int(v) for k, v in answers.items() if k in needed[tool]})
-    return surveys, skipped
-
-
-def compute_survey_results(actor, round_: AssessmentRound, agency: Agency) -> ComputedSurveys:
-    """Score the collected IIT/EIT answers through the core engine and store them as the computed result.
-
-    Indicators of the survey tools only (OIT comes from the OIT feature); the total and level stay empty until
-    every tool has a score.  Question- and sub-item-level scores are stored for a tool with at least
-    ``DETAIL_MINIMUM`` respondents.
-    """
-    from prongsai.web.surveys.queries import minimum_sample
-
-    framework = _check_scope(actor, round_, agency)
-    surveys, skipped = responses_by_tool(round_, agency, framework)
-    score = score_agency(framework, surveys)
-    tools = [t.code for t in survey_tools(framework)]
-    survey_indicators = {i.number for i in framework.indicators if i.tool in tools}
-    indicators = {str(n): str(rounded(v)) for n, v in score.indicators.items()
-                  if n in survey_indicators and v is not None}
-    items: dict[str, str] = {}
-    for tool in tools:
-        if len(surveys[tool]) < DETAIL_MINIMUM:
-            continue
-        for q in framework.questions_of(tool):
-            for code in [q.code] + [f.code for f in q.fields if q.has_sub_items]:
-                value = score.items.get(code)
-                if value is not None:
-                    items[code] = str(rounded(value))
-    respondents = {tool: len(surveys[tool]) for tool in tools}
-    minimum = minimum_sample(round_, agency, framework)
-    warnings = []
-    for tool in tools:
-        if minimum.get(tool) is None:
-            warnings.append(f"{tool}: ยังไม่ได้กรอกจำนวนประชากร จึงไม่ทราบขนาดตัวอย่างขั้นต่ำ")
-        elif respondents[tool] < minimum[tool]:
-            warnings.append(f"{tool}: ผู้ตอบ {respondents[tool]:,} คน ต่ำกว่าขั้นต่ำ {minimum[tool]:,} คน")
-    tool_scores = score.tools_rounded
-    complete = all(v is not None for v in score.tools.values())
-    values = {"indicators": indicators, "respondents": respondents, "items": items,
-              "iit": tool_scores.get("IIT"), "eit": tool_scores.get("EIT"), "oit": None,
-              "total": score.total_rounded if complete else None, "level": (score.level or "") if complete else ""}
-    with transaction.atomic():
-        result, _created = AgencyResult.objects.update_or_create(
-            round=round_, agency=agency, source=ResultSource.COMPUTED, defaults=values)
-        record(actor, "compute_survey_results",
-               f"{agency.display_name}: survey scores {round_.fiscal_year} from "
-               + ", ".join(f"{t} {n}" for t, n in respondents.items()) + " responses",
-               agency=agency, obj=result,
-               changes={"respondents": respondents, "indicators": indicators, "warnings": warnings})
-    return ComputedSurveys(result=result, respondents=respondents, minimum=minimum, warnings=warnings,
-                           skipped=skipped)
+__all__ = ["ComputedSurveys", "compute_survey_results", "responses_by_tool"]

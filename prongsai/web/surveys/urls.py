@@ -6,16 +6,21 @@ The short link printed on slips, ``/s/<CODE>``, is a top-level route of ``prongs
 
 from django.urls import path, re_path
 
-from prongsai.web.surveys import views
+from prongsai.web.surveys import respondent, views
 
 CODE = r"(?P<code>[^/]{1,40})"
+FORM = r"^form/(?P<fid>[A-Za-z0-9_-]{16})/"
 
 urlpatterns = [
     # --- respondents (public, anonymous)
-    path("", views.enter, name="survey_enter"),
-    re_path(rf"^s/{CODE}/?$", views.start, name="survey_code"),
-    path("open/<str:token>/", views.open_link, name="survey_open"),
-    path("form/", views.form, name="survey_form"),
+    path("", respondent.enter, name="survey_enter"),
+    re_path(rf"^s/{CODE}/?$", respondent.start, name="survey_code"),
+    path("open/<str:token>/", respondent.open_link, name="survey_open"),
+    path("form/", respondent.legacy_form, name="survey_form"),
+    re_path(rf"{FORM}$", respondent.form, name="survey_form_start"),
+    re_path(rf"{FORM}(?P<step>[0-9]{{1,3}})/$", respondent.form_page, name="survey_form_page"),
+    re_path(rf"{FORM}review/$", respondent.form_review, name="survey_form_review"),
+    re_path(rf"{FORM}done/$", respondent.form_done, name="survey_form_done"),
     # --- officers
     path("manage/", views.home, name="survey_home"),
     path("national/<int:round_id>/", views.national, name="survey_national"),

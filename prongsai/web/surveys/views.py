@@ -1,12 +1,4 @@
-"""Survey pages: the respondent's form (public, anonymous, no JavaScript) and the officer's pages.
-
-Respondent pages never log: a short link ``/s/<CODE>/`` holds the code in its path, so every response of these
-views is marked as already logged (Django's ``django.request`` logger would otherwise write the path of a 404,
-409 or 410) and carries ``Cache-Control: no-store`` (a shared phone keeps no answers in its cache).  The site's
-``Referrer-Policy: same-origin`` keeps the code's URL from other sites; not ``no-referrer``, with which Chromium
-posts forms with ``Origin: null`` and Django's CSRF check refuses them (the browser test found it).
-Answers travel in a signed hidden field (``flow.State``), never in a session.
-"""
+"""The officer's survey pages (the respondent's pages are in ``respondent.py``)."""
 
 from __future__ import annotations
 
@@ -19,17 +11,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from prongsai.web.agencies import access
 from prongsai.web.agencies.models import Agency
 from prongsai.web.results.models import AgencyResult, ResultSource
 from prongsai.web.rounds.models import AssessmentRound, RoundStatus
 from prongsai.web.surveys import codes as codemod
-from prongsai.web.surveys import exports, queries, ratelimit, services, slips
-from prongsai.web.surveys.flow import State, StateError, flow_for
+from prongsai.web.surveys import exports, queries, respondent, services, slips
 from prongsai.web.surveys.forms import (
-    CodeEntryForm,
     GenerateCodesForm,
     HeadcountForm,
     NationalFilterForm,
@@ -37,204 +27,9 @@ from prongsai.web.surveys.forms import (
     RevokeCodeForm,
 )
 from prongsai.web.surveys.models import CodeBatch, OpenLink, SurveyPopulation
-from prongsai.web.surveys.services import CodeUnavailable, Ticket
 
-DEVICE_SALT = "prongsai.surveys.device"
-
-# ----------------------------------------------------------------------------------------- respondent pages
-
-#: page title, message and HTTP status of each reason a code cannot be used
-UNAVAILABLE = {
-    "unknown": (404, "ไม่พบรหัสนี้",
-                ("ตรวจสอบรหัสบนบัตรอีกครั้ง: รหัสมี 10 ตัว เป็นตัวอักษรภาษาอังกฤษและตัวเลข (ไม่มีเลขศูนย์ "
-                 "ตัวโอ เลขหนึ่ง หรือตัวไอ) ถ้ายังไม่พบ ขอรหัสใหม่จากหน่วยงานที่มอบบัตรให้ท่าน")),
-    "used": (409, "รหัสนี้ถูกใช้ตอบแล้ว",
-             ("รหัสแต่ละรหัสใช้ตอบแบบวัดได้ครั้งเดียว ถ้าท่านเพิ่งกดส่งคำตอบ คำตอบของท่านได้รับการบันทึกแล้ว "
-              "ขอบคุณที่ร่วมตอบแบบวัด")),
-    "revoked": (410, "รหัสนี้ถูกยกเลิกแล้ว",
-                "หน่วยงานยกเลิกรหัสนี้แล้ว (เช่น บัตรสูญหายหรือพิมพ์ผิด) ขอรหัสใหม่จากหน่วยงานที่มอบบัตรให้ท่าน"),
-    "expired": (410, "รหัสนี้หมดอายุแล้ว",
-                "รหัสนี้ใช้ได้ถึงวันที่พิมพ์ไว้บนบัตรเท่านั้น ขอรหัสใหม่จากหน่วยงานที่มอบบัตรให้ท่าน"),
-    "closed": (403, "ปิดรับคำตอบแล้ว",
-               "รอบการประเมินนี้ยังไม่เปิดหรือปิดรับคำตอบแล้ว ขอบคุณที่สนใจร่วมตอบแบบวัด"),
-    "form_expired": (400, "หน้าแบบวัดหมดเวลา",
-                     ("หน้านี้เปิดค้างไว้นานเกินไปหรือข้อมูลไม่ครบ คำตอบที่ยังไม่ได้ส่งจึงไม่ถูกบันทึก "
-                      "รหัสของท่านยังใช้ได้: เปิดลิงก์หรือกรอกรหัสเดิมเพื่อเริ่มใหม่")),
-    "device": (409, "อุปกรณ์นี้ตอบแล้ววันนี้",
-               "ลิงก์แบบเปิดรับคำตอบได้หนึ่งครั้งต่ออุปกรณ์ต่อวัน ขอบคุณที่ร่วมตอบแบบวัด"),
-    "limited": (429, "ลองรหัสผิดหลายครั้งเกินไป",
-                (f"เพื่อป้องกันการสุ่มเดารหัส ระบบรับการลองรหัสที่ไม่ถูกต้องได้ {ratelimit.LIMIT} ครั้งใน "
-                 f"{ratelimit.WINDOW // 60} นาที กรุณารอประมาณ {ratelimit.WINDOW // 60} นาทีแล้วลองใหม่ "
-                 "หรือสแกนคิวอาร์โค้ดบนบัตรแทนการพิมพ์")),
-}
-
-
-def _respondent(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
-    response = render(request, template, context, status=status)
-    response["Cache-Control"] = "no-store"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    response._has_been_logged = True  # keep django.request from logging a path that holds a code
-    return response
-
-
-def _unavailable(request: HttpRequest, reason: str) -> HttpResponse:
-    status, title, message = UNAVAILABLE[reason]
-    return _respondent(request, "surveys/unavailable.html",
-                       {"reason": reason, "title": title, "message": message,
-                        "form": CodeEntryForm() if reason in ("unknown", "form_expired") else None},
-                       status=status)
-
-
-def _labels(t: Ticket) -> dict:
-    framework = t.framework
-    tool = framework.tool(t.tool)
-    group = next((g.name_th for g in tool.groups if g.code == t.group), t.group)
-    return {"agency": {"display_name": t.agency_name}, "tool": tool, "group_name": group,
-            "round": {"name_th": t.round_name}}
-
-
-def _page(request: HttpRequest, t: Ticket, state: State, errors=()) -> HttpResponse:
-    flow = flow_for(t.framework, t.tool)
-    n_fields = len(flow.fields)
-    answered = sum(1 for f in flow.fields if f.code in state.answers)
-    context = {**_labels(t), "flow": flow, "state": state.dumps(), "page_no": state.page,
-               "pages": len(flow.pages), "answered": answered, "n_fields": n_fields,
-               "percent": int(100 * answered / n_fields) if n_fields else 0, "errors": errors,
-               "expires_on": t.expires_on, "kind": t.kind}
-    if state.page == 0:
-        return _respondent(request, "surveys/intro.html", context)
-    if state.page == flow.review:
-        sections = []
-        for page in flow.pages:
-            rows = []
-            for q in page.questions:
-                fields = [{"code": f.code, "text": f.text,
-                           "answer": f.scale.options[state.answers[f.code]].label
-                           if f.code in state.answers else None} for f in q.fields]
-                rows.append({"q": q, "fields": fields})
-            sections.append({"page": page, "rows": rows})
-        context["sections"] = sections
-        return _respondent(request, "surveys/review.html", context)
-    page = flow.page(state.page)
-    missing = {f.code for f in errors}
-    questions = []
-    for q in page.questions:
-        fields = [{"f": f, "missing": f.code in missing,
-                   "options": [{"index": i, "label": o.label, "checked": state.answers.get(f.code) == i}
-                               for i, o in enumerate(f.scale.options)]} for f in q.fields]
-        questions.append({"q": q, "fields": fields})
-    context.update({"page": page, "questions": questions, "last": state.page == len(flow.pages)})
-    return _respondent(request, "surveys/page.html", context, status=200)
-
-
-def _device_answered_today(request: HttpRequest, t: Ticket) -> bool:
-    if t.kind != "open":
-        return False
-    value = request.get_signed_cookie(f"pso{t.id}", default=None, salt=DEVICE_SALT, max_age=2 * 86400)
-    return value == services.today().isoformat()
-
-
-def _lookup(request: HttpRequest, typed: str) -> HttpResponse:
-    if ratelimit.blocked(request):
-        return _unavailable(request, "limited")
-    try:
-        t = services.check_code(typed)
-    except CodeUnavailable as exc:
-        if exc.reason == "unknown":
-            ratelimit.failed(request)
-        return _unavailable(request, exc.reason)
-    return _page(request, t, State(ticket=t))
-
-
-@require_http_methods(["GET", "HEAD"])
-def start(request: HttpRequest, code: str) -> HttpResponse:
-    """The short link printed on a slip and in its QR code: ``/s/<CODE>/``."""
-    return _lookup(request, code)
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def enter(request: HttpRequest) -> HttpResponse:
-    """Type a code (no redirect afterwards: the code never goes into a URL from here)."""
-    if request.method == "POST":
-        form = CodeEntryForm(request.POST)
-        if form.is_valid():
-            return _lookup(request, form.cleaned_data["code"])
-    else:
-        form = CodeEntryForm()
-    return _respondent(request, "surveys/enter.html", {"form": form})
-
-
-@require_http_methods(["GET", "HEAD"])
-def open_link(request: HttpRequest, token: str) -> HttpResponse:
-    """The open EIT link of an agency for walk-in service users (one response per device per day)."""
-    if ratelimit.blocked(request):
-        return _unavailable(request, "limited")
-    try:
-        t = services.check_open_link(token)
-    except CodeUnavailable as exc:
-        if exc.reason == "unknown":
-            ratelimit.failed(request)
-        return _unavailable(request, exc.reason)
-    if _device_answered_today(request, t):
-        return _unavailable(request, "device")
-    return _page(request, t, State(ticket=t))
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def form(request: HttpRequest) -> HttpResponse:
-    """Every step of the form posts here: next, back, review, go to a page, submit."""
-    if request.method != "POST":
-        return redirect("survey_enter")
-    try:
-        state = State.loads(request.POST.get("state"))
-    except StateError:
-        return _unavailable(request, "form_expired")
-    t = state.ticket
-    action = request.POST.get("action", "next")
-    if action != "submit":  # the submit checks the code itself, in its conditional update
-        try:
-            services.recheck(t)
-        except CodeUnavailable as exc:
-            return _unavailable(request, exc.reason)
-    if _device_answered_today(request, t):
-        return _unavailable(request, "device")
-    flow = flow_for(t.framework, t.tool)
-    state.page = flow.clamp(state.page)
-    if 1 <= state.page <= len(flow.pages):
-        state.answers.update(flow.take(state.page, request.POST))
-
-    if action == "submit":
-        first = flow.first_incomplete(state.answers)
-        if first is not None:
-            state.page = first
-            return _page(request, t, state, errors=flow.missing(state.answers, first))
-        try:
-            services.submit_response(t, state.answers)
-        except CodeUnavailable as exc:
-            return _unavailable(request, exc.reason)
-        except ValidationError:
-            return _unavailable(request, "form_expired")
-        response = _respondent(request, "surveys/thanks.html", _labels(t))
-        if t.kind == "open":
-            response.set_signed_cookie(f"pso{t.id}", services.today().isoformat(), salt=DEVICE_SALT,
-                                       max_age=2 * 86400, httponly=True, samesite="Lax",
-                                       secure=request.is_secure())
-        return response
-    if action == "back":
-        state.page = flow.clamp(state.page - 1)
-    elif action.startswith("goto-"):
-        try:
-            state.page = flow.clamp(int(action[5:]))
-        except ValueError:
-            pass
-    else:  # next (or review, from the last page)
-        if 1 <= state.page <= len(flow.pages):
-            missing = flow.missing(state.answers, state.page)
-            if missing:
-                return _page(request, t, state, errors=missing)
-        state.page = flow.clamp(state.page + 1)
-    return _page(request, t, state)
-
+# the respondent's pages live in respondent.py; ``start`` is re-exported for the top-level short link /s/<CODE>
+start = respondent.start
 
 # -------------------------------------------------------------------------------------------- officer pages
 
@@ -299,7 +94,7 @@ def overview(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
     context = {"round": round_, "agency": agency, "framework": framework, "tools": tools,
                "can_manage": can_manage, "open": round_.status == RoundStatus.OPEN, "computed": computed,
                "link": link, "link_url": codemod.open_link(link.token) if link else "",
-               "total_responses": sum(t.responses for t in tools), "detail_minimum": services.DETAIL_MINIMUM}
+               "total_responses": sum(t.responses for t in tools), "min_respondents": services.MIN_RESPONDENTS}
     if can_manage:
         context.update({
             "batches": queries.batches(round_, agency),
@@ -369,7 +164,7 @@ def revoke(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
         except ValidationError as exc:
             _errors(request, exc)
         else:
-            messages.success(request, _("The code is revoked: it can no longer be used to answer."))
+            messages.success(request, "เรียบร้อย: รหัสนี้ใช้ตอบแบบวัดไม่ได้อีกแล้ว")
     else:
         messages.error(request, _("Type the code printed on the slip."))
     return _back(round_, agency, "codes")
@@ -436,12 +231,13 @@ def compute(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
 def scores(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
     """Indicator, question and sub-item scores from the collected answers (what official results never show)."""
     round_, agency = _scope(request, round_id, code)
-    tools = queries.question_scores(round_, agency, services.DETAIL_MINIMUM)
+    tools = queries.question_scores(round_, agency)
     progress = {t.code: t for t in queries.progress(round_, agency)}
     computed = AgencyResult.objects.filter(round=round_, agency=agency, source=ResultSource.COMPUTED).first()
     return render(request, "surveys/scores.html", {
         "round": round_, "agency": agency, "tools": tools, "progress": progress, "computed": computed,
-        "target": round_.framework.pass_target, "detail_minimum": services.DETAIL_MINIMUM,
+        "target": round_.framework.pass_target, "min_respondents": services.MIN_RESPONDENTS,
+        "open": round_.status == RoundStatus.OPEN,
         "can_manage": access.can_manage_agency(request.user, agency)})
 
 
@@ -454,6 +250,10 @@ def export(request: HttpRequest, round_id: int, code: str, what: str, fmt: str) 
         tool = what.split("-", 1)[1].upper()
         if tool not in {t.code for t in services.survey_tools(round_.framework)}:
             raise Http404
+        if round_.status == RoundStatus.OPEN:  # two exports around one answer would differ by that answer
+            messages.error(request, "ส่งออกคำตอบรายคนได้เมื่อปิดรอบการประเมินแล้วเท่านั้น ระหว่างเปิดรับคำตอบ "
+                                    "ดูได้เฉพาะคะแนนรวม เพื่อไม่ให้เทียบไฟล์ก่อนและหลังคนหนึ่งตอบแล้วรู้คำตอบของเขาได้")
+            return _back(round_, agency, "exports")
         sheets = exports.responses_sheets(round_, agency, tool)
         name = f"responses-{agency.code}-{round_.fiscal_year}-{tool}"
     else:

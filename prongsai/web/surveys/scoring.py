@@ -1,0 +1,104 @@
+"""Scores from the collected answers: ``compute_survey_results`` (a state change: audited, in a transaction) and
+``responses_by_tool`` (the released answers per tool, as the core engine reads them).  Re-exported by
+``services``; see docs/surveys.md, "Scores from the collected answers".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from prongsai.core.framework import Framework
+from prongsai.core.scoring import rounded, score_agency
+from prongsai.web.agencies.models import Agency
+from prongsai.web.audit.services import record
+from prongsai.web.results.models import AgencyResult, ResultSource
+from prongsai.web.rounds.models import AssessmentRound, RoundStatus
+from prongsai.web.surveys import ballot
+from prongsai.web.surveys.models import SurveyResponse
+from prongsai.web.surveys.services import MIN_RESPONDENTS, _check_scope, survey_tools
+
+
+@dataclass
+class ComputedSurveys:
+    result: AgencyResult
+    respondents: dict[str, int]
+    minimum: dict[str, int]
+    warnings: list[str] = field(default_factory=list)
+    skipped: int = 0  # stored responses that no longer fit the edition (never expected)
+
+
+def responses_by_tool(round_: AssessmentRound, agency: Agency, framework: Framework) -> tuple[dict, int]:
+    """Answers per survey tool as the core engine reads them; responses missing a field are left out.
+
+    Only released responses count (the ballot box's held ones become visible in batches, ``ballot.py``); for a
+    round that is no longer open, whatever is still held is released first.
+    """
+    if round_.status != RoundStatus.OPEN:
+        ballot.release_round(round_.pk, [agency.pk])
+    surveys: dict[str, list[dict[str, int]]] = {t.code: [] for t in survey_tools(framework)}
+    needed = {tool: {f.code for f in framework.answer_fields(tool)} for tool in surveys}
+    skipped = 0
+    for tool, answers in SurveyResponse.objects.filter(round=round_, agency=agency).values_list("tool", "answers"):
+        if tool not in surveys or not needed[tool] <= set(answers):
+            skipped += 1
+            continue
+        surveys[tool].append({k: int(v) for k, v in answers.items() if k in needed[tool]})
+    return surveys, skipped
+
+
+def compute_survey_results(actor, round_: AssessmentRound, agency: Agency) -> ComputedSurveys:
+    """Score the collected IIT/EIT answers through the core engine and store them as the computed result.
+
+    Indicators of the survey tools only (OIT comes from the OIT feature); the total and level stay empty until
+    every tool has a score.  A tool with fewer than ``MIN_RESPONDENTS`` respondents gets no score at all, not
+    even per indicator (one person's indicator scores are their answers): a warning says so.
+    """
+    from prongsai.web.surveys.queries import minimum_sample
+
+    framework = _check_scope(actor, round_, agency)
+    surveys, skipped = responses_by_tool(round_, agency, framework)
+    score = score_agency(framework, surveys)
+    tools = [t.code for t in survey_tools(framework)]
+    survey_indicators = {i.number for i in framework.indicators if i.tool in tools}
+    shown_tools = {t for t in tools if len(surveys[t]) >= MIN_RESPONDENTS}
+    indicators = {str(n): str(rounded(v)) for n, v in score.indicators.items()
+                  if n in survey_indicators and v is not None
+                  and framework.indicator(n).tool in shown_tools}
+    items: dict[str, str] = {}
+    for tool in tools:
+        if tool not in shown_tools:
+            continue
+        for q in framework.questions_of(tool):
+            for code in [q.code] + [f.code for f in q.fields if q.has_sub_items]:
+                value = score.items.get(code)
+                if value is not None:
+                    items[code] = str(rounded(value))
+    respondents = {tool: len(surveys[tool]) for tool in tools}
+    minimum = minimum_sample(round_, agency, framework)
+    warnings = []
+    for tool in tools:
+        if minimum.get(tool) is None:
+            warnings.append(f"{tool}: ยังไม่ได้กรอกจำนวนประชากร จึงไม่ทราบขนาดตัวอย่างขั้นต่ำ")
+        elif respondents[tool] < minimum[tool]:
+            warnings.append(f"{tool}: ผู้ตอบ {respondents[tool]:,} คน ต่ำกว่าขั้นต่ำ {minimum[tool]:,} คน")
+    for tool in tools:
+        if tool not in shown_tools and surveys[tool]:
+            warnings.append(f"{tool}: ผู้ตอบ {len(surveys[tool]):,} คน ยังไม่ถึง {MIN_RESPONDENTS} คน จึงยังไม่แสดงคะแนน "
+                            "(เพื่อไม่ให้ระบุคำตอบของผู้ใดได้)")
+    tool_scores = {t: v if t in shown_tools else None for t, v in score.tools_rounded.items()}
+    complete = all(v is not None for v in score.tools.values()) and len(shown_tools) == len(tools)
+    values = {"indicators": indicators, "respondents": respondents, "items": items,
+              "iit": tool_scores.get("IIT"), "eit": tool_scores.get("EIT"), "oit": None,
+              "total": score.total_rounded if complete else None, "level": (score.level or "") if complete else ""}
+    with transaction.atomic():
+        result, _created = AgencyResult.objects.update_or_create(
+            round=round_, agency=agency, source=ResultSource.COMPUTED, defaults=values)
+        record(actor, "compute_survey_results",
+               f"{agency.display_name}: survey scores {round_.fiscal_year} from "
+               + ", ".join(f"{t} {n}" for t, n in respondents.items()) + " responses",
+               agency=agency, obj=result,
+               changes={"respondents": respondents, "indicators": indicators, "warnings": warnings})
+    return ComputedSurveys(result=result, respondents=respondents, minimum=minimum, warnings=warnings,
+                           skipped=skipped)
