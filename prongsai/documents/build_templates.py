@@ -167,7 +167,7 @@ class Builder:
         para("Prongsai Caption", bold=True, before=6, keep_next=True)
         for n, indent in enumerate(SIGNATURE_INDENTS):  # one style per context.SIGNATURE_INDENTS step
             para(signature_style(n), left=indent, align=WD_ALIGN_PARAGRAPH.CENTER)
-        para("Prongsai Date Line", left=6.4, before=12)
+        para("Prongsai Date Line", left=6.4, before=6, keep_next=True)
         para("Prongsai Cell", align=None)
         para("Prongsai Cell Centre", align=WD_ALIGN_PARAGRAPH.CENTER)
         para("Prongsai Cell Head", align=WD_ALIGN_PARAGRAPH.CENTER, bold=True)
@@ -502,7 +502,7 @@ def analysis() -> Builder:
                                             ("{{ r.total }}", "Prongsai Cell Centre"),
                                             ("{{ r.level }}", "Prongsai Cell Centre")])
     b.tag("{%p endif %}")
-    b.p("{{ c.closing }}", "Prongsai Body").paragraph_format.space_before = Pt(6)
+    b.p("{{ c.closing }}", "Prongsai Body").paragraph_format.keep_with_next = True
     b.signature("c.signature", "c.date")
     return b
 

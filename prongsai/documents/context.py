@@ -12,6 +12,7 @@ The web side builds these dataclasses from its models; tests build them by hand.
 from __future__ import annotations
 
 import calendar
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -205,27 +206,21 @@ TEXT_WIDTH_CM = 16.0
 
 
 def position_lines(lines: Sequence[str], keep: Sequence[str] = (), width_cm: float = TEXT_WIDTH_CM) -> list[str]:
-    """A position as printed under a signature: each given line whole when it fits the text width, else cut
-    before the longest of ``keep`` (the agency's name) it holds, or at its last space that fits, so that the
-    name is never split."""
+    """A position as printed under a signature: each given line whole when it fits the text width, else cut as
+    late as it fits, at a space or just before a name of ``keep`` (the agency's), never inside such a name."""
     from prongsai.documents.measure import width_cm as width
 
     out: list[str] = []
     for line in lines:
         while width(line) > width_cm:
-            cut = -1
-            for name in sorted(keep, key=len, reverse=True):
-                at = line.find(name)
-                if at > 0 and width(line[:at]) <= width_cm:
-                    cut = at
-                    break
-            if cut < 0:
-                spaces = [i for i, ch in enumerate(line) if ch == " " and width(line[:i]) <= width_cm]
-                cut = spaces[-1] if spaces else -1
-            if cut <= 0:
+            inside = [(m.start(), m.end()) for name in keep if name for m in re.finditer(re.escape(name), line)]
+            cuts = {i for i, ch in enumerate(line) if ch == " "} | {start for start, _ in inside}
+            cuts = sorted(c for c in cuts if c > 0 and not any(a < c < b for a, b in inside)
+                          and width(line[:c].strip()) <= width_cm)
+            if not cuts:
                 break
-            out.append(line[:cut].strip())
-            line = line[cut:].strip()
+            out.append(line[:cuts[-1]].strip())
+            line = line[cuts[-1]:].strip()
         out.append(line)
     return out
 
@@ -259,6 +254,22 @@ def period_label(year: int, months: int) -> str:
     end_year = start.year + (start.month - 1 + months - 1) // 12
     stop = date(end_year, month, calendar.monthrange(end_year, month)[1]) if months < 12 else end
     return f"รอบ {th(months)} เดือน ({date_th(start)} - {date_th(stop)})"
+
+
+def assessment_period_th(start: date | None, end: date | None) -> str:
+    """When the assessment ran, as the seed's memo says it: "ระหว่างเดือนมิถุนายน - กรกฎาคม 2563"
+    ("ในเดือนมิถุนายน 2563" within one month; both years when they differ); "" when unknown.  Arabic digits:
+    ``th()`` prints Thai digits."""
+    from prongsai.core.thai import THAI_MONTHS, be_year
+
+    if start is None or end is None:
+        return ""
+    first, last = THAI_MONTHS[start.month - 1], THAI_MONTHS[end.month - 1]
+    if (start.year, start.month) == (end.year, end.month):
+        return f"ในเดือน{first} {be_year(end.year)}"
+    if start.year == end.year:
+        return f"ระหว่างเดือน{first} - {last} {be_year(end.year)}"
+    return f"ระหว่างเดือน{first} {be_year(start.year)} - {last} {be_year(end.year)}"
 
 
 def periods_th(periods: Sequence[int]) -> str:

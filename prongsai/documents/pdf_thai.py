@@ -275,7 +275,9 @@ def _wrap_draw_first_line(draw_text, ffi, pango) -> None:
     @functools.wraps(original)
     def draw_first_line(stream, textbox, *args, **kwargs):
         text = getattr(textbox, "text", "") or ""
-        if not _has_thai(text) or not hasattr(stream, "begin_marked_content"):
+        # Thai letters only: a line of digits ("- ๒ -") has no marks to reorder, and poppler joins a lone
+        # ActualText page number to the next line of text
+        if not any("\u0e01" <= ch <= "\u0e4e" for ch in text) or not hasattr(stream, "begin_marked_content"):
             return original(stream, textbox, *args, **kwargs)
         seed_mark_widths(stream, textbox)
         stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(strip_invisible(text))}))

@@ -181,10 +181,10 @@ def outline(measure_number: int, periods: Sequence[PeriodReport], links: Sequenc
                 lines.append({"kind": "sub", "text": th(f"({n}) {sub.text}{tag}")})
             for point in item.points:
                 lines.append({"kind": "point", "text": th(f"- {point}")})
-    unique = list(dict.fromkeys(link.strip() for link in links if link.strip()))
+    # each address once, without the scheme and a trailing slash (https://www.skn.go.th/ is www.skn.go.th)
+    shown = list(dict.fromkeys(re.sub(r"^https?://", "", link.strip()).rstrip("/") for link in links if link.strip()))
     evidence = ""
-    if unique:
-        shown = [re.sub(r"^https?://", "", link).rstrip("/") for link in unique]
+    if shown:
         evidence = "หลักฐานการดำเนินการ: " + (" และ ".join(shown) if len(shown) <= 2 else
                                                 ", ".join(shown[:-1]) + " และ " + shown[-1])
     return {"lines": lines, "evidence": evidence}
