@@ -10,7 +10,8 @@ measure become one outline, as the seed's O43 (๑.๑–๑.๑๐, ๒ (๑)�
   across both periods, sub-items ``(k)`` in the order of the numbers the units typed);
 - lines that several units reported word for word become one item, with the units named once;
 - lines that differ only in the middle ("ปรับปรุงข้อมูล (1) ข้อมูลพื้นฐาน บนเว็บไซต์…", "… (2) การบริหารงาน …")
-  become one item whose sub-items are the differing parts, each with the unit that did it;
+  become one item whose sub-items are the differing parts, each with the unit that did it; the same sub-items
+  under a later item are not listed again ("… ครบทั้ง ๕ ประเด็นข้างต้น");
 - each period opens with a sentence naming the period and the units ("รอบ ๖ เดือน (…) กลุ่ม… ได้ดำเนินการ ดังนี้");
 - the evidence links are listed once per measure, at its end, without "https://" ("หลักฐานการดำเนินการ: …");
 - no line is printed twice.
@@ -153,6 +154,7 @@ def outline(measure_number: int, periods: Sequence[PeriodReport], links: Sequenc
     """The printed outline of one measure: period sentences, numbered lines, one evidence line."""
     lines: list[dict] = []
     seen: set[str] = set()
+    listed: list[set[str]] = []  # the sub-item lists printed so far (the same list is not printed twice)
     k = 0
 
     def who(units: Sequence[str]) -> str:
@@ -172,11 +174,18 @@ def outline(measure_number: int, periods: Sequence[PeriodReport], links: Sequenc
             seen.add(_key(item.text))
             k += 1
             text = item.text
+            subs = item.subs
+            topics = {_key(sub.text) for sub in subs}
+            if subs and topics in listed:  # the same topics as an item above: refer to them, do not repeat them
+                text = f"{text.removesuffix(' ดังนี้')} ครบทั้ง {len(subs)} ประเด็นข้างต้น"
+                subs = []
+            elif subs:
+                listed.append(topics)
             named = {u for s in item.subs for u in s.units}
-            if many and item.units and set(item.units) != set(period.units) and len(named) <= 1:
+            if many and item.units and set(item.units) != set(period.units) and (len(named) <= 1 or not subs):
                 text += f" ({who(item.units)})"
             lines.append({"kind": "item", "text": th(f"{measure_number}.{k} {text}")})
-            for n, sub in enumerate(item.subs, start=1):
+            for n, sub in enumerate(subs, start=1):
                 tag = f" ({who(sub.units)})" if len(named) > 1 else ""
                 lines.append({"kind": "sub", "text": th(f"({n}) {sub.text}{tag}")})
             for point in item.points:
