@@ -7,6 +7,7 @@ tests that need them skip, except under PRONGSAI_CI=1, where they fail (``.ci/ru
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
@@ -71,7 +72,7 @@ READERS = {"poppler": read_poppler, "mupdf": read_mupdf, "pdfminer": read_pdfmin
 class _Blocks(HTMLParser):
     """The text of each block of an HTML document (what a reader should find, in order)."""
 
-    BLOCKS = {"p", "td", "th", "h1", "h2", "h3", "title", "text", "li"}
+    BLOCKS = frozenset({"p", "td", "th", "h1", "h2", "h3", "title", "text", "li"})
 
     def __init__(self):
         super().__init__()
@@ -126,7 +127,7 @@ NUMBERED = re.compile(r"^\s*(?:\(?[๐-๙0-9]+(?:\.[๐-๙0-9]+)*[.)]|-\s)")
 def text_pairs(lines: list[str]) -> list[tuple[str, str]]:
     """Consecutive lines that may be one paragraph's (page numbers and continuation words left out)."""
     text = [line for line in lines if not DECORATION.match(line)]
-    return [(a, b) for a, b in zip(text, text[1:]) if not NUMBERED.match(b)]
+    return [(a, b) for a, b in itertools.pairwise(text) if not NUMBERED.match(b)]
 
 
 def without_decoration(text: str) -> str:

@@ -392,7 +392,7 @@ def centred_header(*fields: str) -> Builder:
     b = Builder(garuda=True)
     b.p("{{ emblem }}", "Prongsai Centre")
     for name in fields:
-        b.p("{{ c.%s }}" % name, "Prongsai Centre")
+        b.p("{{ c." + name + " }}", "Prongsai Centre")
     # the short rule under the head: a 4.5 cm top border on an empty paragraph 2 pt high (as the PDF's)
     rule = b.p("", "Prongsai Plain")
     side = Cm((TEXT_WIDTH_CM - 4.5) / 2)
@@ -424,7 +424,7 @@ def order() -> Builder:
                     row_cells=[("{{ r.no }}", "Prongsai Cell"), ("{{ r.name }}", "Prongsai Cell"),
                                ("{{ r.role }}", "Prongsai Cell")])
     table.rows[0].cells[0].paragraphs[0].paragraph_format.space_before = Pt(6)
-    b.p("{{ c.duties_heading }}", "Prongsai Body")
+    b.p("{{ c.duties_heading }}", "Prongsai Body").paragraph_format.keep_with_next = True  # never alone at a foot
     b.loop("{%p for d in c.duties %}", lambda: b.p("{{ d }}", "Prongsai Item"))
     b.p("{{ c.effective }}", "Prongsai Body")
     b.p("{{ c.date_line }}", "Prongsai Date Line")
@@ -490,7 +490,7 @@ def analysis() -> Builder:
     b.tag("{%p endfor %}")
     b.tag("{%p if c.gains %}")
     b.p("{{ c.gains_heading }}", "Prongsai Caption")
-    b.table([1.6, 9.2, 2.6, 2.6], header=["ลำดับ", "ประเด็น", "คะแนนปัจจุบัน", "คะแนนรวมเพิ่มขึ้น"],
+    b.table([1.3, 8.4, 2.9, 3.4], header=["ลำดับ", "ประเด็น", "คะแนนปัจจุบัน", "คะแนนรวมเพิ่มขึ้น"],
             loop="c.gains", row_cells=[("{{ r.no }}", "Prongsai Cell Centre"), ("{{ r.what }}", "Prongsai Cell"),
                                        ("{{ r.now }}", "Prongsai Cell Centre"), ("{{ r.gain }}", "Prongsai Cell Centre")])
     b.tag("{%p endif %}")

@@ -82,7 +82,7 @@ def embed_fonts(path: Path) -> Path:
 
     table = text("word/fontTable.xml")
     table = re.sub(r'<w:font w:name="(?:TH Sarabun New|Prongsai Thai Digits)">.*?</w:font>', "", table,
-                   flags=re.S)
+                   flags=re.DOTALL)
     if f'xmlns:r="{R_NS}"' not in table:
         table = table.replace("<w:fonts ", f'<w:fonts xmlns:r="{R_NS}" ', 1)
     entries = (_entry(FONT, ALTERNATES, [("embedRegular", "rIdFont1", KEYS["regular"]),

@@ -21,6 +21,7 @@ JOINER (U+2060) between the letters of a word, ZERO WIDTH SPACE (U+200B) between
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import threading
 from collections.abc import Iterable
@@ -215,7 +216,7 @@ def _join_letters(token: str) -> str:
     if len(token) < 2 or not any(is_thai(ch) for ch in token):
         return token
     out = [token[0]]
-    for previous, ch in zip(token, token[1:]):
+    for previous, ch in itertools.pairwise(token):
         # a joiner between grapheme clusters only, never before a mark or SARA AM; a space stays a space
         if ch not in THAI_MARKS and not ch.isspace() and not previous.isspace():
             out.append(WORD_JOINER)

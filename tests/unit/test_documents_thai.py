@@ -21,7 +21,6 @@ from prongsai.documents import DOCUMENTS, pack_file_name, render_pack
 from prongsai.documents.context import (
     AgencyInfo,
     CommitteeMember,
-    Measure,
     MeasureAction,
     Person,
     ProgressReport,
@@ -207,7 +206,7 @@ def test_poppler_reads_every_paragraph_whole(rendered):
 
 
 def test_continuation_words_at_each_page_foot(rendered):
-    name, contexts, out = rendered
+    name, _, out = rendered
     import pymupdf
 
     for kind in DOCUMENTS:
@@ -240,7 +239,7 @@ def test_the_seed_fits_the_seed_pages():
 
 
 def test_announcement_is_one_size_without_label_lines(rendered):
-    name, contexts, out = rendered
+    _, _, out = rendered
     import pymupdf
 
     with pymupdf.open(str(out / pack_file_name("announcement", "pdf"))) as document:
@@ -265,7 +264,7 @@ def test_signer_position_in_two_lines_with_the_name_whole(rendered):
 
 
 def test_memo_has_both_signatures_and_no_rule(rendered):
-    name, contexts, out = rendered
+    _, contexts, out = rendered
     memo = contexts["memo"]
     assert memo["signature"] and memo["reviewers"], "the preparer's and the author's signatures"
     html = render_html("memo", memo)
@@ -342,7 +341,7 @@ def test_o43_headings_stay_with_what_follows(rendered):
 
 
 def test_docx_layout_holds_in_word_and_libreoffice(rendered):
-    name, contexts, out = rendered
+    _, _, out = rendered
     from docx import Document
     from docx.oxml.ns import qn
 
@@ -365,7 +364,7 @@ def test_docx_layout_holds_in_word_and_libreoffice(rendered):
             fonts = package.read("word/fontTable.xml").decode()
             names = package.namelist()
             settings = package.read("word/settings.xml").decode()
-        entry = re.search(r'<w:font w:name="TH Sarabun New">(.*?)</w:font>', fonts, re.S).group(1)
+        entry = re.search(r'<w:font w:name="TH Sarabun New">(.*?)</w:font>', fonts, re.DOTALL).group(1)
         assert 'w:altName w:val="TH SarabunIT๙,TH SarabunPSK"' in entry
         assert "w:embedRegular" in entry and "w:embedBold" in entry
         assert "<w:embedTrueTypeFonts/>" in settings and sum(n.startswith("word/fonts/") for n in names) == 3
@@ -384,7 +383,7 @@ def test_embedded_font_is_the_pdf_font_obfuscated_as_the_format_says():
 
 
 def test_libreoffice_prints_thai_page_numbers(rendered, tmp_path):
-    name, _, out = rendered
+    _, _, out = rendered
     require("soffice", "libreoffice-writer-nogui")
     converted = docx_to_pdf(out / pack_file_name("memo", "docx"), tmp_path)
     import pymupdf
