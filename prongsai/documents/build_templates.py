@@ -43,7 +43,7 @@ DIGITS_FONT = "Prongsai Thai Digits"  # docx_fonts embeds it: ASCII digits drawn
 #: space after the page number of pages 2+ on a Garuda document: header 1.0 cm + one 22 pt line + this = 2.5 cm
 HEADER_SPACE_AFTER_PT = round((2.5 - 1.0) / 2.54 * 72 - LINE_PT) - 3  # LibreOffice adds ~3 pt below a header
 #: the signature block's left indents (cm), as context.SIGNATURE_INDENTS: "Prongsai Signature" is the first
-SIGNATURE_INDENTS = (7.2, 6.0, 4.5, 3.0, 1.5, 0.0)
+SIGNATURE_INDENTS = (7.2, 4.5, 2.0, 0.0)
 
 
 def signature_style(n: int) -> str:

@@ -201,7 +201,7 @@ def date_th(value: date | None, style: str = "full") -> str:
 
 #: where a signature block may start (cm from the left margin), widest first: 7.2 cm (centred on the right part
 #: of the line, as usual) unless a line of the position is too long for it
-SIGNATURE_INDENTS = (7.2, 6.0, 4.5, 3.0, 1.5, 0.0)
+SIGNATURE_INDENTS = (7.2, 4.5, 2.0, 0.0)
 TEXT_WIDTH_CM = 16.0
 
 

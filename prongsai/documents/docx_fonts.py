@@ -7,8 +7,8 @@ substitute drawn larger turns a two-page memo into four.  So each template's ``w
 - declares "TH Sarabun New" as a Thai font (charset DE, swiss, variable pitch) with the alternates Word looks
   for when it is missing: ``w:altName`` "TH SarabunIT๙,TH SarabunPSK" (a comma-separated list, ECMA-376
   §17.8.3.1);
-- embeds our derived "Prongsai Sarabun" (Sarabun at TH Sarabun New size, OFL: embedding is allowed) as that
-  entry's regular and bold faces, obfuscated as the format requires (``word/fonts/*.odttf``, ECMA-376 Part 1
+- embeds our derived "Prongsai Sarabun" (Sarabun at TH Sarabun New size, OFL: embedding is allowed), cut to the
+  characters of a Thai document (``subset``), as that entry's regular and bold faces, obfuscated as the format requires (``word/fonts/*.odttf``, ECMA-376 Part 1
   §17.8.1; ``w:embedTrueTypeFonts`` in the settings).  LibreOffice uses the embedded faces when the font is not
   installed (measured: the page counts then equal the PDF's); Word does the same for fonts it lacks;
 - declares and embeds "Prongsai Thai Digits" for the page number (``fontbuild``: ASCII digits drawn as Thai
@@ -20,6 +20,8 @@ substitute drawn larger turns a two-page memo into four.  So each template's ``w
 
 from __future__ import annotations
 
+import functools
+import io
 import re
 import uuid
 import zipfile
@@ -39,6 +41,33 @@ KEYS = {"regular": "{6C0D3C1E-5A5B-4E83-9E55-1B0B6F0A7C01}", "bold": "{6C0D3C1E-
 #: OS/2 code-page and Unicode ranges of a Thai + Latin font, as Word writes them for TH Sarabun New
 SIGNATURE = ('<w:sig w:usb0="A100006F" w:usb1="5000205A" w:usb2="00000000" w:usb3="00000000" '
              'w:csb0="00010183" w:csb1="00000000"/>')
+
+
+#: what an officer types in a Thai document: Latin, Latin-1, Thai, general punctuation, currency and math signs
+SUBSET_UNICODES = [*range(0x20, 0x7F), *range(0xA0, 0x100), *range(0x0E00, 0x0E80), *range(0x2000, 0x2070),
+                   0x20AC, 0x2122, 0x2212, 0x25CC]
+
+
+@functools.lru_cache(maxsize=4)
+def subset(path: Path) -> bytes:
+    """The font cut to SUBSET_UNICODES with all its layout features (Sarabun also draws Vietnamese and more,
+    which a Thai government document never needs): the DOCX templates stay small, and so do the packs."""
+    from fontTools import subset as ft_subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(path))
+    options = ft_subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.notdef_outline = True
+    options.glyph_names = True
+    subsetter = ft_subset.Subsetter(options)
+    subsetter.populate(unicodes=SUBSET_UNICODES)
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
 
 
 def obfuscate(data: bytes, key: str) -> bytes:
@@ -78,7 +107,8 @@ def embed_fonts(path: Path) -> Path:
     put("word/_rels/fontTable.xml.rels", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}</Relationships>')
     for kind, file, source in fonts:
-        put(f"word/fonts/{file}", obfuscate(source.read_bytes(), KEYS[kind]))
+        data = source.read_bytes() if kind == "digits" else subset(source)
+        put(f"word/fonts/{file}", obfuscate(data, KEYS[kind]))
 
     table = text("word/fontTable.xml")
     table = re.sub(r'<w:font w:name="(?:TH Sarabun New|Prongsai Thai Digits)">.*?</w:font>', "", table,

@@ -109,6 +109,7 @@ def install() -> None:
             PangoAttribute * pango_attr_allow_breaks_new (gboolean allow_breaks);
             PangoAttrList * pango_attr_list_copy (PangoAttrList *list);
             PangoAttrList * pango_attr_list_ref (PangoAttrList *list);
+            int pango_layout_get_width (PangoLayout *layout);
         """)
     _wrap_set_text(line_break, ffi, pango)
     _wrap_draw_first_line(draw_text, ffi, pango)
@@ -134,7 +135,9 @@ def _wrap_set_text(line_break, ffi, pango) -> None:
         lexicon = _lexicon.get()
         current = self.text
         spans = []
-        if lexicon is not None and _has_thai(current):
+        # a layout without a width never wraps (WeasyPrint measures or draws a line already cut): no attributes
+        wraps = pango.pango_layout_get_width(self.layout) != -1
+        if wraps and lexicon is not None and _has_thai(current):
             whole = _paragraph.get()
             if len(whole) > len(current) and whole.startswith(current):
                 end = len(current)  # a word cut short at the end of the prefix stays unbreakable to its end
@@ -195,41 +198,43 @@ def _wrap_justify_line(inline, line_break) -> None:
                 if child.is_in_normal_flow():
                     yield from text_boxes(child)
 
-    def measured(box, context, spacing):
-        layout = line_break.create_layout(box.text, box.style, context, max_width=None, justification_spacing=0)
+    def width(layout, text, style, spacing):
         layout._prongsai_letter_spacing = spacing
-        layout.set_text(box.text, justify=True)
-        width, _ = line_break.line_size(layout.get_first_line()[0], box.style)
-        return layout, width
+        layout.set_text(text, justify=True)
+        return line_break.line_size(layout.get_first_line()[0], style)[0]
 
     @functools.wraps(original)
     def justify_line(context, line, extra_width):
         texts = list(text_boxes(line))
         if not any(_has_thai(box.text) for box in texts):
             return original(context, line, extra_width)
-        # how much each box widens per point of letter spacing (its Thai clusters and spaces, measured)
-        gaps = {}
+        # how much each box widens per point of letter spacing on its Thai clusters and spaces: measured on one
+        # layout per box (Pango decides how a cluster is spaced), which then draws the box
+        layouts, gaps = {}, {}
         for box in texts:
             if spacing_runs(box.text):
-                _, natural = measured(box, context, 0)
-                _, wider = measured(box, context, 1)
-                gaps[id(box)] = max(0.0, wider - natural)
+                layout = line_break.create_layout(box.text, box.style, context, max_width=None,
+                                                  justification_spacing=0)
+                natural = width(layout, box.text, box.style, 0)
+                gaps[id(box)] = max(0.0, width(layout, box.text, box.style, 1) - natural)
+                layouts[id(box)] = layout
         total = sum(gaps.values())
         if total <= 0:
             return original(context, line, extra_width)
         spacing = extra_width / total
-        _distribute(line, context, spacing, gaps, 0, measured, boxes)
+        _distribute(line, context, spacing, gaps, layouts, 0, width, boxes)
 
     inline.justify_line = justify_line
 
 
-def _distribute(box, context, spacing, gaps, x_advance, measured, boxes):
+def _distribute(box, context, spacing, gaps, layouts, x_advance, width, boxes):
     """Like WeasyPrint's ``add_word_spacing``, with letter spacing on the Thai runs of each text box."""
     if isinstance(box, boxes.TextBox):
         box.position_x += x_advance
         gap = gaps.get(id(box), 0)
         if gap:
-            layout, _ = measured(box, context, spacing)
+            layout = layouts[id(box)]
+            width(layout, box.text, box.style, spacing)  # kept on the layout: drawing sets the text again
             layout.deactivate()
             box.pango_layout = layout
             box.justification_spacing = 0
@@ -240,7 +245,7 @@ def _distribute(box, context, spacing, gaps, x_advance, measured, boxes):
         before = x_advance
         for child in box.children:
             if child.is_in_normal_flow():
-                x_advance = _distribute(child, context, spacing, gaps, x_advance, measured, boxes)
+                x_advance = _distribute(child, context, spacing, gaps, layouts, x_advance, width, boxes)
         box.width += x_advance - before
     else:
         box.translate(x_advance, 0)
