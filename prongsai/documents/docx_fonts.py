@@ -122,7 +122,17 @@ def embed_fonts(path: Path) -> Path:
 
     settings = text("word/settings.xml")
     if "<w:embedTrueTypeFonts" not in settings:
-        settings = re.sub(r"(<w:settings\b[^>]*>)", r"\1<w:embedTrueTypeFonts/>", settings, count=1)
+        # in its place in the schema's sequence (Word refuses elements out of order): after w:zoom and the few
+        # elements that precede it, before everything else
+        before = ("writeProtection", "view", "zoom", "removePersonalInformation", "removeDateAndTime",
+                  "doNotDisplayPageBoundaries", "displayBackgroundShape", "printPostScriptOverText",
+                  "printFractionalCharacterWidth", "printFormsData")
+        last = max((m.end() for name in before
+                    for m in re.finditer(rf"<w:{name}\b[^>]*/>|<w:{name}\b.*?</w:{name}>", settings, re.DOTALL)),
+                   default=None)
+        if last is None:
+            last = re.search(r"<w:settings\b[^>]*>", settings).end()
+        settings = settings[:last] + "<w:embedTrueTypeFonts/>" + settings[last:]
     put("word/settings.xml", settings)
 
     types = text("[Content_Types].xml")
