@@ -7,6 +7,7 @@ tests that need them skip, except under PRONGSAI_CI=1, where they fail (``.ci/ru
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import os
 import re
@@ -174,16 +175,29 @@ def unsegmented_breaks(lines: list[str], lexicon: Lexicon) -> list[str]:
 # --------------------------------------------------------------------------------------------- LibreOffice
 
 
-def docx_to_pdf(docx: Path, out_dir: Path) -> Path:
-    """Convert with LibreOffice (headless, its own profile so that parallel runs do not collide)."""
+_profile: Path | None = None
+
+
+def _lo_profile() -> Path:
+    """One LibreOffice profile per test process (its first start is the slow part), removed at exit."""
+    global _profile
+    if _profile is None:
+        _profile = Path(tempfile.mkdtemp(prefix="prongsai-lo-"))
+        atexit.register(shutil.rmtree, _profile, ignore_errors=True)
+    return _profile
+
+
+def docx_to_pdfs(docx: list[Path], out_dir: Path) -> list[Path]:
+    """Convert with LibreOffice, headless, all files in one start, with this process's own profile (so that
+    parallel runs do not collide); returns the PDFs in the order given."""
     soffice = require("soffice", "libreoffice-writer-nogui")
-    profile = Path(tempfile.mkdtemp(prefix="prongsai-lo-"))
-    try:
-        subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
-                        "--outdir", str(out_dir), str(docx)], check=True, capture_output=True, timeout=240)
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-    return out_dir / (docx.stem + ".pdf")
+    subprocess.run([soffice, f"-env:UserInstallation={_lo_profile().as_uri()}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(out_dir), *map(str, docx)], check=True, capture_output=True, timeout=300)
+    return [out_dir / (path.stem + ".pdf") for path in docx]
+
+
+def docx_to_pdf(docx: Path, out_dir: Path) -> Path:
+    return docx_to_pdfs([docx], out_dir)[0]
 
 
 def page_count(pdf: Path) -> int:

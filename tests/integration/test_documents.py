@@ -156,7 +156,7 @@ def test_demo_pack_breaks_lines_between_words_in_pdf_and_docx(generated, tmp_pat
     """The web demo's pack (issue 12): no line ends inside a word, in the PDF and in the DOCX as LibreOffice lays
     it out, and the DOCX keeps the PDF's page count (the fonts travel inside it)."""
     from prongsai.documents.thaibreak import Lexicon
-    from tests.docs_check import docx_to_pdf, page_count, pdf_lines, require, split_words, unsegmented_breaks
+    from tests.docs_check import docx_to_pdfs, page_count, pdf_lines, require, split_words, unsegmented_breaks
 
     cast, result = generated
     contexts = pack_context_of(cast)
@@ -164,14 +164,16 @@ def test_demo_pack_breaks_lines_between_words_in_pdf_and_docx(generated, tmp_pat
     assert {"นายพิศุทธิ์", "พงศ์ศรีนิธิศ", "สพป.สมุทรสาคร"} <= lexicon.words  # names from the data
     require("soffice", "libreoffice-writer-nogui")
     files = {(d.kind, d.fmt): d for d in result.documents}
+    docx = []
     for kind in KINDS:
+        docx.append(tmp_path / f"{kind}.docx")
+        docx[-1].write_bytes(files[(kind, "docx")].file.open("rb").read())
+    converted_all = docx_to_pdfs(docx, tmp_path / "lo")
+    for kind, converted in zip(KINDS, converted_all):
         pdf = tmp_path / f"{kind}.pdf"
         pdf.write_bytes(files[(kind, "pdf")].file.open("rb").read())
         lines = pdf_lines(pdf)
         assert split_words(lines, lexicon) == [] and unsegmented_breaks(lines, lexicon) == [], kind
-        docx = tmp_path / f"{kind}.docx"
-        docx.write_bytes(files[(kind, "docx")].file.open("rb").read())
-        converted = docx_to_pdf(docx, tmp_path / "lo")
         assert split_words(pdf_lines(converted), lexicon) == [], kind
         assert page_count(converted) == page_count(pdf), kind
 

@@ -35,6 +35,7 @@ from tests.docs_check import (
     DECORATION,
     READERS,
     docx_to_pdf,
+    docx_to_pdfs,
     html_blocks,
     page_count,
     pdf_lines,
@@ -147,8 +148,8 @@ def test_no_docx_line_ends_inside_a_word_in_libreoffice(rendered, tmp_path):
     name, contexts, out = rendered
     require("soffice", "libreoffice-writer-nogui")
     lexicon = lexicon_of(contexts["memo"]["words"])
-    for kind in DOCUMENTS:
-        converted = docx_to_pdf(out / pack_file_name(kind, "docx"), tmp_path)
+    converted_all = docx_to_pdfs([out / pack_file_name(kind, "docx") for kind in DOCUMENTS], tmp_path)
+    for kind, converted in zip(DOCUMENTS, converted_all):
         lines = pdf_lines(converted)
         assert split_words(lines, lexicon) == [], (name, kind)
         # the DOCX keeps the PDF's layout: same number of pages with the embedded fonts
