@@ -113,6 +113,7 @@ class Lexicon:
         # the longest term wins where two start at the same place ("ผู้ช่วยเลขานุการ" over "เลขานุการ")
         self._terms = re.compile("|".join(re.escape(w) for w in protected)) if protected else None
         self._cache: dict[str, tuple[str, ...]] = {}
+        self._spans: dict[str, list[tuple[int, int]]] = {}
 
     # ------------------------------------------------------------------ building one from the data
 
@@ -179,12 +180,18 @@ class Lexicon:
 
     def word_spans(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of every word of two or more characters: no line may end inside one."""
+        cached = self._spans.get(text)
+        if cached is not None:
+            return cached
         spans, position = [], 0
         for token in self.tokens(text):
             end = position + len(token)
             if len(token) > 1 and not token.isspace():
                 spans.append((position, end))
             position = end
+        if len(self._spans) > 20000:
+            self._spans.clear()
+        self._spans[text] = spans
         return spans
 
     def break_offsets(self, text: str) -> list[int]:
@@ -235,9 +242,15 @@ def _merge_marks(tokens: list[str]) -> list[str]:
     return merged
 
 
-def _unknown_stretches(name: str) -> list[str]:
+@functools.lru_cache(maxsize=1)
+def _known_words() -> frozenset[str]:
+    return _base_words() | official_terms()
+
+
+@functools.lru_cache(maxsize=4096)
+def _unknown_stretches(name: str) -> tuple[str, ...]:
     """Stretches of a name the segmenter does not know, each with its known neighbour ("บาง" + "กระเจ้า")."""
-    words = _base_words() | official_terms()
+    words = _known_words()
     result = []
     for chunk in name.split():
         tokens = _newmm(chunk)
@@ -246,4 +259,4 @@ def _unknown_stretches(name: str) -> list[str]:
                 continue
             start, end = max(0, i - 1), min(len(tokens), i + 2)
             result.append("".join(tokens[start:end]))
-    return result
+    return tuple(result)
