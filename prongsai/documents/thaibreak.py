@@ -20,6 +20,7 @@ JOINER (U+2060) between the letters of a word, ZERO WIDTH SPACE (U+200B) between
 
 from __future__ import annotations
 
+import collections
 import functools
 import itertools
 import re
@@ -113,6 +114,7 @@ class Lexicon:
         # the longest term wins where two start at the same place ("ผู้ช่วยเลขานุการ" over "เลขานุการ")
         self._terms = re.compile("|".join(re.escape(w) for w in protected)) if protected else None
         self._cache: dict[str, tuple[str, ...]] = {}
+        self._recent: collections.deque[str] = collections.deque(maxlen=8)
         self._spans: dict[str, list[tuple[int, int]]] = {}
 
     # ------------------------------------------------------------------ building one from the data
@@ -147,6 +149,19 @@ class Lexicon:
         cached = self._cache.get(text)
         if cached is not None:
             return cached
+        # WeasyPrint asks for each line's remaining text in turn: the words of a paragraph's tail are the tail of
+        # its words (it starts where a line ended, between two words)
+        for longer in reversed(self._recent):
+            if len(longer) > len(text) and longer.endswith(text):
+                words, offset, skip = self._cache.get(longer, ()), len(longer) - len(text), 0
+                for n, word in enumerate(words):
+                    if skip == offset:
+                        result = words[n:]
+                        self._cache[text] = result
+                        return result
+                    skip += len(word)
+                    if skip > offset:
+                        break
         spans = self.protected_spans(text)
         tokens: list[str] = []
         position = 0
@@ -161,6 +176,8 @@ class Lexicon:
         if len(self._cache) > 20000:  # a pack has a few thousand texts; keep memory bounded in a batch
             self._cache.clear()
         self._cache[text] = result
+        if len(text) > 80:
+            self._recent.append(text)
         return result
 
     def protected_spans(self, text: str) -> list[tuple[int, int]]:
