@@ -9,8 +9,11 @@ the ``{{ … }}`` and ``{%p … %}`` tags, change anything else (letterhead, wor
 
 Format (ระเบียบงานสารบรรณ): A4, margins top 2.5 cm, left 3 cm, right 2 cm, bottom 2 cm; "TH Sarabun New" 16 pt
 set on the styles and on every run, for Latin (w:ascii/w:hAnsi) and Thai, the complex script (w:cs, w:szCs,
-w:lang w:bidi="th-TH"); page number "- ๒ -" centred at the top from page 2 (Thai digits through the PAGE
-field's ``\\* ThaiArabic`` switch).
+w:lang w:bidi="th-TH"); page number "- ๒ -" centred at the top from page 2 (a plain PAGE field in the embedded
+"Prongsai Thai Digits", whose digits are Thai: ``docx_fonts``); body paragraphs 6 pt before and Thai distributed;
+headings kept with the next paragraph; table rows that never split across pages.  On a memo, an order and an
+announcement the first page's text starts 1.5 cm from the top edge (the Garuda's place) and the others' at
+2.5 cm: the top margin is 1.5 cm and the header of pages 2+ (the page number) ends at 2.5 cm.
 """
 
 from __future__ import annotations
@@ -26,14 +29,25 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from prongsai.documents.docx_fonts import embed_fonts
+
 HERE = Path(__file__).resolve().parent
 DOCX_DIR = HERE / "templates" / "docx"
 FONT = "TH Sarabun New"
 BODY_PT = 16
-LINE_PT = 22
+LINE_PT = 20.25  # TH SarabunIT๙/PSK single spacing at 16 pt (docs/documents.md)
 SMALL_PT = 14
-SMALL_STYLES = {"Prongsai Small", "Prongsai Link"}
+SMALL_STYLES: set[str] = set()
 TEXT_WIDTH_CM = 16.0  # 21 − 3 − 2
+DIGITS_FONT = "Prongsai Thai Digits"  # docx_fonts embeds it: ASCII digits drawn as Thai digits
+#: space after the page number of pages 2+ on a Garuda document: header 1.0 cm + one 22 pt line + this = 2.5 cm
+HEADER_SPACE_AFTER_PT = round((2.5 - 1.0) / 2.54 * 72 - LINE_PT) - 3  # LibreOffice adds ~3 pt below a header
+#: the signature block's left indents (cm), as context.SIGNATURE_INDENTS: "Prongsai Signature" is the first
+SIGNATURE_INDENTS = (7.2, 4.5, 2.0, 0.0)
+
+
+def signature_style(n: int) -> str:
+    return "Prongsai Signature" if n == 0 else f"Prongsai Signature {n}"
 
 
 # ----------------------------------------------------------------------------------------------- helpers
@@ -74,8 +88,9 @@ def set_run_font(run_or_style, size: float | None = BODY_PT, bold: bool | None =
 class Builder:
     """A small writer of template paragraphs with the document's named styles."""
 
-    def __init__(self, header_numbers: bool = True):
+    def __init__(self, header_numbers: bool = True, garuda: bool = False):
         self.doc = Document()
+        self.garuda = garuda
         self._page()
         self._styles()
         if header_numbers:
@@ -88,9 +103,11 @@ class Builder:
     def _page(self) -> None:
         section = self.doc.sections[0]
         section.page_width, section.page_height = Cm(21), Cm(29.7)
-        section.top_margin, section.bottom_margin = Cm(2.5), Cm(2)
+        # a document with the Garuda starts 1.5 cm from the top edge on its first page; the page-number header
+        # of the other pages reaches down to 2.5 cm (HEADER_*), where their text starts, as in the PDF
+        section.top_margin, section.bottom_margin = Cm(1.5 if self.garuda else 2.5), Cm(2)
         section.left_margin, section.right_margin = Cm(3), Cm(2)
-        section.header_distance, section.footer_distance = Cm(1.25), Cm(1)
+        section.header_distance, section.footer_distance = Cm(1.0 if self.garuda else 1.25), Cm(1)
         section.start_type = WD_SECTION.NEW_PAGE
 
     def _styles(self) -> None:
@@ -106,6 +123,8 @@ class Builder:
         if rpr_default is not None:
             fonts = rpr_default.find(".//" + qn("w:rFonts"))
             if fonts is not None:
+                for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
+                    fonts.attrib.pop(qn(attr), None)  # Word lets a theme font win over the named one
                 for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
                     fonts.set(qn(attr), FONT)
 
@@ -129,33 +148,57 @@ class Builder:
             pf.widow_control = True
             return style
 
-        para("Prongsai Body", indent_first=2.5, align=WD_ALIGN_PARAGRAPH.THAI_JUSTIFY)
+        thai = WD_ALIGN_PARAGRAPH.THAI_JUSTIFY
+        # body paragraphs: first line 2.5 cm, 6 pt before [S2]; items: the number at 2.5 cm (3.25 cm, 4 cm for
+        # lower levels), continuation lines back at the margin; all Thai distributed, as the PDF
+        para("Prongsai Body", indent_first=2.5, align=thai, before=6)
+        para("Prongsai Body First", indent_first=2.5, align=thai)  # right after a heading: no gap
         para("Prongsai Plain")
-        para("Prongsai Heading", indent_first=2.5, bold=True, before=3, keep_next=True)
-        para("Prongsai Item", left=3.2, hanging=0.7)
-        para("Prongsai Item 2", left=3.95, hanging=0.45)
-        para("Prongsai Small", left=2.5, size=SMALL_PT)
-        para("Prongsai Link", left=3.95, size=SMALL_PT)
+        para("Prongsai Heading", indent_first=2.5, bold=True, before=6, keep_next=True)
+        para("Prongsai Heading Tight", indent_first=2.5, bold=True, keep_next=True)
+        para("Prongsai Lead", indent_first=2.5, align=thai, before=6, keep_next=True)
+        para("Prongsai Lead First", indent_first=2.5, align=thai, keep_next=True)
+        para("Prongsai Item", indent_first=2.5, align=thai)
+        para("Prongsai Item 2", indent_first=3.25, align=thai)
+        para("Prongsai Item 3", indent_first=4.0, align=thai)
+        para("Prongsai List", left=2.5)
         para("Prongsai Centre", align=WD_ALIGN_PARAGRAPH.CENTER, bold=True)
         para("Prongsai Title", align=WD_ALIGN_PARAGRAPH.CENTER, bold=True, size=18)
-        para("Prongsai Caption", bold=True, before=4, keep_next=True)
-        para("Prongsai Signature", left=TEXT_WIDTH_CM * 0.45, align=WD_ALIGN_PARAGRAPH.CENTER)
-        para("Prongsai Date Line", left=TEXT_WIDTH_CM * 0.4, before=8)
+        para("Prongsai Caption", bold=True, before=6, keep_next=True)
+        for n, indent in enumerate(SIGNATURE_INDENTS):  # one style per context.SIGNATURE_INDENTS step
+            para(signature_style(n), left=indent, align=WD_ALIGN_PARAGRAPH.CENTER)
+        para("Prongsai Date Line", left=6.4, before=6, keep_next=True)
         para("Prongsai Cell", align=None)
         para("Prongsai Cell Centre", align=WD_ALIGN_PARAGRAPH.CENTER)
         para("Prongsai Cell Head", align=WD_ALIGN_PARAGRAPH.CENTER, bold=True)
+        para("Prongsai Continued", align=WD_ALIGN_PARAGRAPH.RIGHT)
+        # the page number paragraph: every run in the digits font, the field's result included (LibreOffice
+        # draws a field in the paragraph's font, not the run's)
+        number = para("Prongsai Page Number", align=WD_ALIGN_PARAGRAPH.CENTER)
+        set_run_font(number, font=DIGITS_FONT)
 
     def _page_numbers(self) -> None:
         section = self.doc.sections[0]
         section.different_first_page_header_footer = True
         header = section.header
         p = header.paragraphs[0]
+        p.style = self.doc.styles["Prongsai Page Number"]
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        self._run(p, "- ")
+        mark = p._p.get_or_add_pPr()
+        mark_rpr = OxmlElement("w:rPr")
+        mark.append(mark_rpr)
+        fonts = OxmlElement("w:rFonts")
+        for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+            fonts.set(qn(attr), DIGITS_FONT)
+        mark_rpr.append(fonts)
+        if self.garuda:  # the header of pages 2+ ends where their text starts, 2.5 cm from the top edge
+            p.paragraph_format.space_after = Pt(HEADER_SPACE_AFTER_PT)
+        self._run(p, "- ", font=DIGITS_FONT)
         run = p.add_run()
-        set_run_font(run)
-        for kind, text in (("begin", None), (None, " PAGE \\* ThaiArabic "), ("separate", None), (None, "๒"),
-                           ("end", None)):
+        set_run_font(run, font=DIGITS_FONT)
+        # a plain PAGE field: its Arabic digits are drawn as Thai digits by the embedded digits font, in Word and
+        # in LibreOffice (which prints Word's "\* ThaiArabic" as Thai letters)
+        for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "2"), ("end", None)):
             if kind:
                 node = OxmlElement("w:fldChar")
                 node.set(qn("w:fldCharType"), kind)
@@ -169,12 +212,12 @@ class Builder:
                 node = OxmlElement("w:t")
                 node.text = text
                 run._r.append(node)
-        self._run(p, " -")
+        self._run(p, " -", font=DIGITS_FONT)
 
     # -- content
-    def _run(self, paragraph, text: str, bold: bool | None = None, size: float | None = None):
+    def _run(self, paragraph, text: str, bold: bool | None = None, size: float | None = None, font: str = FONT):
         run = paragraph.add_run(text)
-        set_run_font(run, size=size or BODY_PT, bold=bold)
+        set_run_font(run, size=size or BODY_PT, bold=bold, font=font)
         return run
 
     def p(self, text: str = "", style: str = "Prongsai Plain", bold: bool | None = None, size=None):
@@ -193,18 +236,24 @@ class Builder:
         self.tag(footer)
 
     def signature(self, expr: str, date_expr: str | None = None, space_before: float = 28):
+        """The name, the position lines and the date, in the signature style the context chose (its ``style``
+        "sig-<n>": the block starts further left when a line of the position is long)."""
         self.tag(f"{{%p if {expr} %}}")
-        first = self.p(f"{{{{ {expr}.name }}}}", "Prongsai Signature")
-        first.paragraph_format.space_before = Pt(space_before)
-        first.paragraph_format.keep_with_next = True
-        self.tag(f"{{%p for line in {expr}.lines %}}")
-        line = self.p("{{ line }}", "Prongsai Signature")
-        line.paragraph_format.keep_with_next = True
-        self.tag("{%p endfor %}")
-        if date_expr:
-            self.tag(f"{{%p if {date_expr} %}}")
-            self.p(f"{{{{ {date_expr} }}}}", "Prongsai Signature")
-            self.tag("{%p endif %}")
+        for n in range(len(SIGNATURE_INDENTS)):
+            self.tag(f"{{%p {'if' if n == 0 else 'elif'} {expr}.style == 'sig-{n}' %}}")
+            style = signature_style(n)
+            first = self.p(f"{{{{ {expr}.name }}}}", style)
+            first.paragraph_format.space_before = Pt(space_before)
+            first.paragraph_format.keep_with_next = True
+            self.tag(f"{{%p for line in {expr}.lines %}}")
+            line = self.p("{{ line }}", style)
+            line.paragraph_format.keep_with_next = True
+            self.tag("{%p endfor %}")
+            if date_expr:
+                self.tag(f"{{%p if {date_expr} %}}")
+                self.p(f"{{{{ {date_expr} }}}}", style)
+                self.tag("{%p endif %}")
+        self.tag("{%p endif %}")
         self.tag("{%p endif %}")
 
     def tab_line(self, parts, stops, style="Prongsai Plain"):
@@ -236,6 +285,7 @@ class Builder:
         for row in table.rows:  # … and w:tcW (Word reads these)
             for cell, width in zip(row.cells, widths_cm):
                 cell.width = Cm(width)
+            cant_split(row)  # a row is never cut across two pages
         index = 0
 
         def fill(row, texts, styles, bold=None):
@@ -268,7 +318,7 @@ class Builder:
         self.doc.core_properties.author = "Prongsai"
         self.doc.core_properties.title = path.stem
         self.doc.save(path)
-        return path
+        return embed_fonts(path)
 
 
 def shade(row, fill: str = "EEEEEE") -> None:
@@ -281,47 +331,51 @@ def shade(row, fill: str = "EEEEEE") -> None:
         tc_pr.append(shd)
 
 
+def cant_split(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:cantSplit"))
+
+
 def mark_header(row) -> None:
     tr_pr = row._tr.get_or_add_trPr()
     node = OxmlElement("w:tblHeader")
     tr_pr.append(node)
 
 
-def bottom_border(paragraph, size: int = 6) -> None:
-    p_pr = paragraph._p.get_or_add_pPr()
-    borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for key, value in (("w:val", "single"), ("w:sz", str(size)), ("w:space", "1"), ("w:color", "000000")):
-        bottom.set(qn(key), value)
-    borders.append(bottom)
-    p_pr.append(borders)
-
-
 # ---------------------------------------------------------------------------------------------- templates
 
 DOT = WD_TAB_LEADER.DOTS
 END = TEXT_WIDTH_CM - 0.05
+MEMO_DATE_TAB_CM = 8.0
+MEMBER_COLUMNS_CM = (1.25, 9.0, 5.0)  # after a 0.75 cm indent: 16 cm
 
 
 def memo() -> Builder:
-    b = Builder()
+    b = Builder(garuda=True)
     head = b.tab_line([("{{ emblem }}", None, BODY_PT), ("\t", None, BODY_PT), ("{{ c.title }}", True, 29)],
                       [(TEXT_WIDTH_CM / 2, WD_TAB_ALIGNMENT.CENTER, WD_TAB_LEADER.SPACES)])
     head.paragraph_format.space_after = Pt(2)
     b.tab_line([("ส่วนราชการ", True, 20), ("  {{ c.department }}", None, BODY_PT), ("\t", None, BODY_PT)],
                [(END, WD_TAB_ALIGNMENT.RIGHT, DOT)])
+    # "วันที่" starts at 8 cm whatever the length of the number: a LEFT tab whose dot leader fills the gap
     b.tab_line([("ที่", True, 20), ("  {{ c.number }}", None, BODY_PT), ("\t", None, BODY_PT),
                 ("วันที่", True, 20), ("  {{ c.date }}", None, BODY_PT), ("\t", None, BODY_PT)],
-               [(8.2, WD_TAB_ALIGNMENT.RIGHT, DOT), (END, WD_TAB_ALIGNMENT.RIGHT, DOT)])
+               [(MEMO_DATE_TAB_CM, WD_TAB_ALIGNMENT.LEFT, DOT), (END, WD_TAB_ALIGNMENT.RIGHT, DOT)])
     subject = b.tab_line([("เรื่อง", True, 20), ("  {{ c.subject }}", None, BODY_PT), ("\t", None, BODY_PT)],
                          [(END, WD_TAB_ALIGNMENT.RIGHT, DOT)])
     subject.paragraph_format.left_indent = Cm(1.25)
     subject.paragraph_format.first_line_indent = Cm(-1.25)
-    bottom_border(subject)
-    b.p("เรียน  {{ c.to }}").paragraph_format.space_before = Pt(4)
+    # no solid rule under the header [S1]
+    b.p("เรียน  {{ c.to }}").paragraph_format.space_before = Pt(10)
     b.tag("{%p for s in c.sections %}")
     b.p("{{ s.heading }}", "Prongsai Heading")
-    b.loop("{%p for para in s.paragraphs %}", lambda: b.p("{{ para }}", "Prongsai Body"))
+    b.tag("{%p for para in s.paragraphs %}")
+    b.tag("{%p if loop.first %}")
+    b.p("{{ para }}", "Prongsai Body First")
+    b.tag("{%p else %}")
+    b.p("{{ para }}", "Prongsai Body")
+    b.tag("{%p endif %}")
+    b.tag("{%p endfor %}")
     b.loop("{%p for i in s['items'] %}", lambda: b.p("{{ i }}", "Prongsai Item"))
     b.tag("{%p endfor %}")
     b.signature("c.signature")
@@ -335,23 +389,44 @@ def memo() -> Builder:
 
 def centred_header(*fields: str) -> Builder:
     """The head of an order or announcement: the emblem, centred lines, and a short rule under them."""
-    b = Builder()
+    b = Builder(garuda=True)
     b.p("{{ emblem }}", "Prongsai Centre")
     for name in fields:
-        b.p("{{ c.%s }}" % name, "Prongsai Centre")
-    b.p("-------------------------------------", "Prongsai Centre", bold=False)
+        b.p("{{ c." + name + " }}", "Prongsai Centre")
+    # the short rule under the head: a 4.5 cm top border on an empty paragraph 2 pt high (as the PDF's)
+    rule = b.p("", "Prongsai Plain")
+    side = Cm((TEXT_WIDTH_CM - 4.5) / 2)
+    rule.paragraph_format.left_indent = rule.paragraph_format.right_indent = side
+    rule.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    rule.paragraph_format.line_spacing = Pt(2)
+    rule.paragraph_format.space_before = Pt(2)
+    borders = OxmlElement("w:pBdr")
+    top = OxmlElement("w:top")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "0"), ("w:color", "000000")):
+        top.set(qn(key), value)
+    borders.append(top)
+    rule._p.get_or_add_pPr().append(borders)
     return b
 
 
 def order() -> Builder:
     b = centred_header("heading", "number", "subject")
-    b.loop("{%p for para in c.paragraphs %}", lambda: b.p("{{ para }}", "Prongsai Body"))
-    b.table([0.9, 9.9, 4.5], borders=False, loop="c.members", indent_cm=0.75,
-            row_cells=[("{{ r.no }}", "Prongsai Cell"), ("{{ r.name }}", "Prongsai Cell"),
-                       ("{{ r.role }}", "Prongsai Cell")])
-    b.p("{{ c.duties_heading }}", "Prongsai Body")
+    b.tag("{%p for para in c.paragraphs %}")
+    b.tag("{%p if loop.first %}")
+    b.p("{{ para }}", "Prongsai Body First")
+    b.tag("{%p else %}")
+    b.p("{{ para }}", "Prongsai Body")
+    b.tag("{%p endif %}")
+    b.tag("{%p endfor %}")
+    # the number column holds "๑๐." … "๙๙." (0.6 cm) with the cell's margins; the role column
+    # "กรรมการและผู้ช่วยเลขานุการ" (4.4 cm) on one line
+    table = b.table(MEMBER_COLUMNS_CM, borders=False, loop="c.members", indent_cm=0.75,
+                    row_cells=[("{{ r.no }}", "Prongsai Cell"), ("{{ r.name }}", "Prongsai Cell"),
+                               ("{{ r.role }}", "Prongsai Cell")])
+    table.rows[0].cells[0].paragraphs[0].paragraph_format.space_before = Pt(6)
+    b.p("{{ c.duties_heading }}", "Prongsai Body").paragraph_format.keep_with_next = True  # never alone at a foot
     b.loop("{%p for d in c.duties %}", lambda: b.p("{{ d }}", "Prongsai Item"))
-    b.p("{{ c.effective }}", "Prongsai Body").paragraph_format.space_before = Pt(6)
+    b.p("{{ c.effective }}", "Prongsai Body")
     b.p("{{ c.date_line }}", "Prongsai Date Line")
     b.signature("c.signature")
     return b
@@ -359,22 +434,15 @@ def order() -> Builder:
 
 def announcement() -> Builder:
     b = centred_header("heading", "subject", "subject2")
-    b.p("{{ c.intro }}", "Prongsai Body")
+    b.p("{{ c.intro }}", "Prongsai Body First")
     b.tag("{%p for a in c.areas %}")
-    b.p("{{ a.heading }}", "Prongsai Heading")
+    b.p("{{ a.heading }}", "Prongsai Heading Tight")
     b.tag("{%p if a.purpose %}")
-    b.p("{{ a.purpose }}", "Prongsai Body")
+    b.p("{{ a.purpose }}", "Prongsai Body First")
     b.tag("{%p endif %}")
-    b.p("{{ a.assign }}", "Prongsai Body")
     b.loop("{%p for line in a.actions %}", lambda: b.p("{{ line }}", "Prongsai Item"))
-    b.tag("{%p if a.links %}")
-    b.p("{{ a.links }}", "Prongsai Small")
-    b.tag("{%p endif %}")
-    b.tag("{%p if a.when %}")
-    b.p("{{ a.when }}", "Prongsai Small")
-    b.tag("{%p endif %}")
     b.tag("{%p endfor %}")
-    b.p("{{ c.closing }}", "Prongsai Body").paragraph_format.space_before = Pt(6)
+    b.p("{{ c.closing }}", "Prongsai Body")
     b.p("{{ c.proclaim }}", "Prongsai Body")
     b.p("{{ c.date_line }}", "Prongsai Date Line")
     b.signature("c.signature")
@@ -388,7 +456,7 @@ def analysis() -> Builder:
     b.loop("{%p for para in c.intro %}", lambda: b.p("{{ para }}", "Prongsai Body"))
     b.p("{{ c.table_caption }}", "Prongsai Caption")
     b.tag("{%p if c.total_change %}")
-    b.table([1.8, 7.8, 3.2, 3.2], header=["ลำดับที่", "ตัวชี้วัด", "ค่าคะแนน (ร้อยละ)", "เปลี่ยนแปลงจากปีก่อน"],
+    b.table([1.6, 7.0, 3.5, 3.9], header=["ลำดับที่", "ตัวชี้วัด", "ค่าคะแนน (ร้อยละ)", "เปลี่ยนแปลงจากปีก่อน"],
             loop="c.rows", row_cells=[("{{ r.no }}", "Prongsai Cell Centre"), ("{{ r.name }}", "Prongsai Cell"),
                                       ("{{ r.score }}", "Prongsai Cell Centre"),
                                       ("{{ r.change }}", "Prongsai Cell Centre")],
@@ -422,7 +490,7 @@ def analysis() -> Builder:
     b.tag("{%p endfor %}")
     b.tag("{%p if c.gains %}")
     b.p("{{ c.gains_heading }}", "Prongsai Caption")
-    b.table([1.6, 9.2, 2.6, 2.6], header=["ลำดับ", "ประเด็น", "คะแนนปัจจุบัน", "คะแนนรวมเพิ่มขึ้น"],
+    b.table([1.3, 8.4, 2.9, 3.4], header=["ลำดับ", "ประเด็น", "คะแนนปัจจุบัน", "คะแนนรวมเพิ่มขึ้น"],
             loop="c.gains", row_cells=[("{{ r.no }}", "Prongsai Cell Centre"), ("{{ r.what }}", "Prongsai Cell"),
                                        ("{{ r.now }}", "Prongsai Cell Centre"), ("{{ r.gain }}", "Prongsai Cell Centre")])
     b.tag("{%p endif %}")
@@ -434,7 +502,7 @@ def analysis() -> Builder:
                                             ("{{ r.total }}", "Prongsai Cell Centre"),
                                             ("{{ r.level }}", "Prongsai Cell Centre")])
     b.tag("{%p endif %}")
-    b.p("{{ c.closing }}", "Prongsai Body").paragraph_format.space_before = Pt(6)
+    b.p("{{ c.closing }}", "Prongsai Body").paragraph_format.keep_with_next = True
     b.signature("c.signature", "c.date")
     return b
 
@@ -446,22 +514,22 @@ def implementation() -> Builder:
     b.p("{{ c.intro }}", "Prongsai Body")
     b.tag("{%p for a in c.areas %}")
     b.p("{{ a.heading }}", "Prongsai Heading")
-    b.tag("{%p if a.units %}")
-    b.p("{{ a.units }}", "Prongsai Item")
+    b.tag("{%p for line in a.lines %}")
+    b.tag("{%p if line.kind == 'lead' and loop.first %}")
+    b.p("{{ line.text }}", "Prongsai Lead First")
+    b.tag("{%p elif line.kind == 'lead' %}")
+    b.p("{{ line.text }}", "Prongsai Lead")
+    b.tag("{%p elif line.kind == 'item' %}")
+    b.p("{{ line.text }}", "Prongsai Item")
+    b.tag("{%p elif line.kind == 'sub' %}")
+    b.p("{{ line.text }}", "Prongsai Item 2")
+    b.tag("{%p else %}")
+    b.p("{{ line.text }}", "Prongsai Item 3")
     b.tag("{%p endif %}")
-    b.tag("{%p if a.planned %}")
-    b.p("{{ c.planned_label }}", "Prongsai Item", bold=True)
-    b.loop("{%p for line in a.planned %}", lambda: b.p("{{ line }}", "Prongsai Item 2"))
-    b.tag("{%p endif %}")
-    b.tag("{%p for p in a.periods %}")
-    b.p("ผลการดำเนินการ{{ p.label }}", "Prongsai Item", bold=True)
-    b.tag("{%p if p.missing %}")
-    b.p("{{ p.missing_text }}", "Prongsai Item 2")
-    b.tag("{%p endif %}")
-    b.loop("{%p for t in p.texts %}", lambda: b.p("{{ t }}", "Prongsai Body"))
-    b.loop("{%p for d in p.done %}", lambda: b.p("- {{ d }}", "Prongsai Item 2"))
-    b.loop("{%p for l in p.links %}", lambda: b.p("{{ l }}", "Prongsai Link"))
     b.tag("{%p endfor %}")
+    b.tag("{%p if a.evidence %}")
+    b.p("{{ a.evidence }}", "Prongsai Body")
+    b.tag("{%p endif %}")
     b.tag("{%p endfor %}")
     b.signature("c.signature", "c.date")
     return b

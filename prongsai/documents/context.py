@@ -12,6 +12,7 @@ The web side builds these dataclasses from its models; tests build them by hand.
 from __future__ import annotations
 
 import calendar
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -169,6 +170,8 @@ class PackInput:
     implementation_date: date | None = None
     reporter: Person | None = None  # signs the analysis and implementation reports (default: none)
     rank: int | None = None  # overrides analysis.peer.rank (e.g. the official national rank)
+    system: str = "ITA Online"  # the assessment's name in the memo: "… (ITA Online)"; "" for none
+    units: Sequence[str] = ()  # all the agency's units (the O43 report says "ทุกกลุ่ม/หน่วย" when all reported)
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -182,12 +185,10 @@ def clean(text: str) -> str:
     return " ".join(text.split()) if "\n" not in text else text
 
 
-NBSP = "\u00a0"
-
-
 def th(text: object) -> str:
-    """Thai digits for official text (never for URLs); "พ.ศ." stays on the line of its year."""
-    return to_thai_digits(clean(str(text))).replace("พ.ศ. ", "พ.ศ." + NBSP)
+    """Thai digits for official text (never for URLs).  Where a line may break is decided when rendering
+    (``thaibreak``): "พ.ศ. ๒๕๖๓" is kept together there, so the text itself holds plain spaces."""
+    return to_thai_digits(clean(str(text)))
 
 
 def score_th(value: Fraction | Decimal | None) -> str:
@@ -198,10 +199,44 @@ def date_th(value: date | None, style: str = "full") -> str:
     return BLANK_DATE if value is None else format_thai_date(value, style, thai_digits=True)
 
 
-def signature(person: Person | None) -> dict | None:
+#: where a signature block may start (cm from the left margin), widest first: 7.2 cm (centred on the right part
+#: of the line, as usual) unless a line of the position is too long for it
+SIGNATURE_INDENTS = (7.2, 4.5, 2.0, 0.0)
+TEXT_WIDTH_CM = 16.0
+
+
+def position_lines(lines: Sequence[str], keep: Sequence[str] = (), width_cm: float = TEXT_WIDTH_CM) -> list[str]:
+    """A position as printed under a signature: each given line whole when it fits the text width, else cut as
+    late as it fits, at a space or just before a name of ``keep`` (the agency's), never inside such a name."""
+    from prongsai.documents.measure import width_cm as width
+
+    out: list[str] = []
+    for line in lines:
+        while width(line) > width_cm:
+            inside = [(m.start(), m.end()) for name in keep if name for m in re.finditer(re.escape(name), line)]
+            cuts = {i for i, ch in enumerate(line) if ch == " "} | {start for start, _ in inside}
+            cuts = sorted(c for c in cuts if c > 0 and not any(a < c < b for a, b in inside)
+                          and width(line[:c].strip()) <= width_cm)
+            if not cuts:
+                break
+            out.append(line[:cuts[-1]].strip())
+            line = line[cuts[-1]:].strip()
+        out.append(line)
+    return out
+
+
+def signature(person: Person | None, keep: Sequence[str] = ()) -> dict | None:
+    """The name in parentheses and the position lines, with the block's left indent (cm) so that its longest
+    line fits on one line (``indent`` is one of SIGNATURE_INDENTS; the DOCX has one style for each)."""
+    from prongsai.documents.measure import width_cm
+
     if person is None:
         return None
-    return {"name": f"({clean(person.name)})", "lines": [th(line) for line in person.position_lines]}
+    name = f"({clean(person.name)})"
+    lines = position_lines([th(line) for line in person.position_lines], keep)
+    widest = max([width_cm(name)] + [width_cm(line) for line in lines])
+    indent = next((i for i in SIGNATURE_INDENTS if TEXT_WIDTH_CM - i >= widest + 0.2), 0.0)
+    return {"name": name, "lines": lines, "indent": indent, "style": f"sig-{SIGNATURE_INDENTS.index(indent)}"}
 
 
 def join_th(names: Sequence[str]) -> str:
@@ -213,12 +248,28 @@ def join_th(names: Sequence[str]) -> str:
 
 
 def period_label(year: int, months: int) -> str:
-    """รอบ ๖ เดือน (๑ ตุลาคม ๒๕๖๒ – ๓๑ มีนาคม ๒๕๖๓) for fiscal year 2563."""
+    """รอบ ๖ เดือน (๑ ตุลาคม ๒๕๖๒ - ๓๑ มีนาคม ๒๕๖๓) for fiscal year 2563."""
     start, end = fiscal_year_bounds(year)
     month = (start.month - 1 + months - 1) % 12 + 1
     end_year = start.year + (start.month - 1 + months - 1) // 12
     stop = date(end_year, month, calendar.monthrange(end_year, month)[1]) if months < 12 else end
-    return f"รอบ {th(months)} เดือน ({date_th(start)} – {date_th(stop)})"
+    return f"รอบ {th(months)} เดือน ({date_th(start)} - {date_th(stop)})"
+
+
+def assessment_period_th(start: date | None, end: date | None) -> str:
+    """When the assessment ran, as the seed's memo says it: "ระหว่างเดือนมิถุนายน - กรกฎาคม 2563"
+    ("ในเดือนมิถุนายน 2563" within one month; both years when they differ); "" when unknown.  Arabic digits:
+    ``th()`` prints Thai digits."""
+    from prongsai.core.thai import THAI_MONTHS, be_year
+
+    if start is None or end is None:
+        return ""
+    first, last = THAI_MONTHS[start.month - 1], THAI_MONTHS[end.month - 1]
+    if (start.year, start.month) == (end.year, end.month):
+        return f"ในเดือน{first} {be_year(end.year)}"
+    if start.year == end.year:
+        return f"ระหว่างเดือน{first} - {last} {be_year(end.year)}"
+    return f"ระหว่างเดือน{first} {be_year(start.year)} - {last} {be_year(end.year)}"
 
 
 def periods_th(periods: Sequence[int]) -> str:
@@ -233,6 +284,11 @@ def _rank(analysis: Analysis, rank: int | None) -> int | None:
     if rank is not None:
         return rank
     return analysis.peer.rank if analysis.peer is not None else None
+
+
+def _names(agency: AgencyInfo) -> tuple[str, ...]:
+    """The agency's names, never split in a signature's position lines."""
+    return tuple(th(n) for n in (agency.name_th, agency.short_name) if n)
 
 
 def result_sentence(agency: AgencyInfo, analysis: Analysis, analysed_year: int, rank: int | None = None) -> str:
@@ -258,7 +314,7 @@ def memo_context(agency: AgencyInfo, *, framework: Framework, year: int, analysi
                  author: Person | None, approver: Person, reviewers: Sequence[Person] = (),
                  memo_date: date | None = None, number: str = "", assessment_period: str = "",
                  oit_codes: Sequence[str] = ("O42", "O43"), rank: int | None = None,
-                 references: Sequence[str] = ()) -> dict:
+                 references: Sequence[str] = (), system: str = "ITA Online") -> dict:
     """บันทึกข้อความ asking the head to approve the committee order, the analysis and the measures."""
     assessment = f"การประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของ{agency.kind_th}"
     items = [framework.oit_item(code) for code in oit_codes if any(o.code == code for o in framework.oit_items)]
@@ -283,6 +339,9 @@ def memo_context(agency: AgencyInfo, *, framework: Framework, year: int, analysi
         result += " ตัวชี้วัดที่มีค่าคะแนนต่ำ " + th(len(analysis.lowest)) + " ลำดับ ได้แก่ " + " ".join(
             f"{i.name_th} ({score_th(i.score)})" for i in analysis.lowest)
     when = f" {clean(assessment_period)}" if assessment_period else ""
+    label = f" ({system})" if system else ""
+    long_label = f"Integrity and Transparency Assessment : {system}" if system else \
+        "Integrity and Transparency Assessment : ITA"
     parent = agency.parent_short or agency.parent_name or "หน่วยงานผู้ประเมิน"
     codes = " และ ".join(o.code for o in items) or "ที่เกี่ยวข้อง"
     steps = [
@@ -301,7 +360,7 @@ def memo_context(agency: AgencyInfo, *, framework: Framework, year: int, analysi
                                  f"ประจำปีงบประมาณ พ.ศ. {year}")]
     sections = [
         {"heading": "๑. เรื่องเดิม", "paragraphs": [th(
-            f"ตามที่ {parent} ได้กำหนด{assessment} (Integrity and Transparency Assessment : ITA) "
+            f"ตามที่ {parent} ได้กำหนด{assessment} ({long_label}) "
             f"ประจำปีงบประมาณ พ.ศ. {year}{when} นั้น")], "items": []},
         {"heading": "๒. ข้อเท็จจริง", "paragraphs": facts, "items": item_lines + [th(result)]},
         {"heading": "๓. ข้อกฎหมาย ระเบียบ และเอกสารที่เกี่ยวข้อง", "paragraphs": [],
@@ -322,13 +381,13 @@ def memo_context(agency: AgencyInfo, *, framework: Framework, year: int, analysi
         "department": th(department),
         "number": th(f"{agency.doc_prefix}{number or BLANK_NUMBER}"),
         "date": date_th(memo_date),
-        "subject": th(f"การจัดทำเอกสาร/หลักฐาน ประกอบการตอบแบบสำรวจ OIT เพื่อรับ{assessment} "
+        "subject": th(f"การจัดทำเอกสาร/หลักฐาน ประกอบการตอบแบบสำรวจ OIT เพื่อรับ{assessment}{label} "
                       f"ประจำปีงบประมาณ พ.ศ. {year}"),
         "to": th(agency.head),
         "sections": sections,
-        "signature": signature(author),
-        "reviewers": [signature(p) for p in reviewers],
-        "approval": {"lines": ["- ทราบ", "- เห็นชอบ", "- ลงนามแล้ว"], "signature": signature(approver),
+        "signature": signature(author, _names(agency)),
+        "reviewers": [signature(p, _names(agency)) for p in reviewers],
+        "approval": {"lines": ["- ทราบ", "- เห็นชอบ", "- ลงนามแล้ว"], "signature": signature(approver, _names(agency)),
                      "date": f"วันที่ {BLANK_DATE}"},
     }
 
@@ -360,7 +419,7 @@ def committee_order_context(agency: AgencyInfo, *, year: int, analysis: Analysis
         "duties": [th(f"{i}. {d}") for i, d in enumerate(duties, start=1)],
         "effective": "ทั้งนี้ ตั้งแต่บัดนี้เป็นต้นไป",
         "date_line": "สั่ง ณ " + (date_th(order_date, "official") if order_date else f"วันที่ {BLANK_DATE}"),
-        "signature": signature(signer),
+        "signature": signature(signer, _names(agency)),
     }
 
 
@@ -383,22 +442,19 @@ def announcement_context(agency: AgencyInfo, *, year: int, analysed_year: int, m
             else:
                 lines.append(th(f"{mark} {action.text}"))
         if measure.units and not own_units:
-            assign = th(f"จึงมอบหมายให้ {join_th(measure.units)} รับผิดชอบดำเนินการ ดังนี้")
+            assign = f"จึงมอบหมายให้ {join_th(measure.units)} รับผิดชอบดำเนินการ ดังนี้"
         elif measure.units:
-            assign = th(f"จึงมอบหมายให้ {join_th(measure.units)} และกลุ่ม/หน่วยต่อไปนี้ ดำเนินการ")
+            assign = f"จึงมอบหมายให้ {join_th(measure.units)} และกลุ่ม/หน่วยต่อไปนี้ ดำเนินการ"
+        elif own_units:
+            assign = "จึงมอบหมายให้"
         else:
             assign = "จึงมอบหมายให้ผู้รับผิดชอบดำเนินการ ดังนี้"
-        links = [f"ตัวชี้วัดที่ {i}" for i in measure.indicators] + list(measure.items)
-        when = ""
-        if measure.start or measure.end:
-            when = th(f"ระยะเวลาดำเนินการ {date_th(measure.start)} – {date_th(measure.end)}")
+        # one paragraph, as the seed: the purpose, then who is assigned ("… จึงมอบหมายให้ … ดังนี้"); the linked
+        # indicators and the timeframe stay in the data (the analysis report names them), not in the ประกาศ
         areas.append({
             "heading": th(f"{n}. {measure.area}"),
-            "purpose": th(measure.purpose) if measure.purpose else "",
-            "assign": assign,
+            "purpose": th(" ".join(p for p in (clean(measure.purpose), assign) if p)),
             "actions": lines,
-            "links": th("สอดคล้องกับผลการวิเคราะห์: " + ", ".join(links)) if links else "",
-            "when": when,
         })
     intro = intro or (
         "เพื่อให้ประชาชนผู้ขอรับบริการได้รับคุณภาพการบริการที่ดี ข้อมูลที่ถูกต้อง ชัดเจน สามารถเข้าถึงข้อมูลและสื่อสารได้"
@@ -418,7 +474,7 @@ def announcement_context(agency: AgencyInfo, *, year: int, analysed_year: int, m
         "proclaim": "จึงประกาศให้ทราบ และถือปฏิบัติโดยทั่วกัน",
         "date_line": "ประกาศ ณ " + (date_th(announcement_date, "official") if announcement_date
                                       else f"วันที่ {BLANK_DATE}"),
-        "signature": signature(signer),
+        "signature": signature(signer, _names(agency)),
         "year": th(year),
     }
 
@@ -555,7 +611,7 @@ def analysis_report_context(agency: AgencyInfo, *, analysis: Analysis, analysed_
         "closing": th(f"เพื่อเป็นการปรับปรุงและพัฒนา{agency.name_th} ใน {len(focus)} ประเด็นดังกล่าวข้างต้น "
                       f"จึงได้มีการจัดทำมาตรการส่งเสริมคุณธรรมและความโปร่งใสและการป้องกันการทุจริตภายในหน่วยงาน "
                       f"ตามประกาศ{agency.name_th} เรื่อง มาตรการส่งเสริมคุณธรรมและความโปร่งใส"),
-        "signature": signature(reporter),
+        "signature": signature(reporter, _names(agency)),
         "date": date_th(report_date) if report_date else "",
     }
     return context
@@ -580,29 +636,36 @@ def _step_text(step) -> str:
 
 def implementation_report_context(agency: AgencyInfo, *, year: int, measures: Sequence[Measure],
                                   progress: Iterable[ProgressReport], periods: Sequence[int] = (6, 12),
-                                  reporter: Person | None = None, report_date: date | None = None) -> dict:
-    """รายงานผลการดำเนินการตามมาตรการ (O43): per measure, what the units reported at 6 and 12 months."""
+                                  reporter: Person | None = None, report_date: date | None = None,
+                                  units: Sequence[str] = ()) -> dict:
+    """รายงานผลการดำเนินการตามมาตรการ (O43): per measure, one numbered list of what the units did in each period,
+    written as the seed's (``report_o43``); ``units`` are all the agency's units (to say "ทุกกลุ่ม/หน่วย")."""
+    from prongsai.documents import report_o43
+
     reports: dict[tuple[str, int], list[ProgressReport]] = {}
     for report in progress:
         reports.setdefault((report.measure, report.period), []).append(report)
     areas = []
     for n, measure in enumerate(measures, start=1):
-        blocks = []
+        blocks, links = [], []
         for months in periods:
             found = reports.get((measure.id, months), [])
-            texts = [th(r.text) for r in found if r.text]
-            done = [th(d) for r in found for d in r.done]
-            links = [link for r in found for link in r.links]
-            units = join_th(sorted({r.unit for r in found if r.unit}))
-            blocks.append({"label": period_label(year, months), "texts": texts, "done": done, "links": links,
-                           "units": th(units), "missing": not found,
-                           "missing_text": "ยังไม่ได้รายงานผลการดำเนินการ" if not found else ""})
-        areas.append({
-            "heading": th(f"{n}. {measure.area}"),
-            "units": th("ผู้รับผิดชอบ: " + join_th(measure.all_units)) if measure.all_units else "",
-            "planned": [th(f"- {a.text}") for a in measure.action_list],
-            "periods": blocks,
-        })
+            items: list[report_o43.Item] = []
+            reporting: list[str] = []
+            for report in found:
+                unit = clean(report.unit) if report.unit else ""
+                lines = "\n".join([clean(report.text)] + [f"- {clean(d)}" if report.text else clean(d)
+                                                             for d in report.done])
+                parsed = report_o43.parse(lines, unit)
+                if parsed and unit and unit not in reporting:
+                    reporting.append(unit)
+                items += parsed
+                links += [link for link in report.links if link]
+            blocks.append(report_o43.PeriodReport(period_label(year, months), reporting or
+                                                  [u for u in measure.all_units], report_o43.merge(items),
+                                                  missing=not found))
+        body = report_o43.outline(n, blocks, links, th=th, join_units=join_th, all_units=[clean(u) for u in units])
+        areas.append({"heading": th(f"{n}. {measure.area}"), "lines": body["lines"], "evidence": body["evidence"]})
     return {
         "kind": "implementation",
         "title": "รายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน",
@@ -610,9 +673,8 @@ def implementation_report_context(agency: AgencyInfo, *, year: int, measures: Se
         "intro": th(f"ในปีงบประมาณ พ.ศ. {year} {agency.name_th} ได้ดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใส"
                     f"ภายในหน่วยงาน ตามประกาศ{agency.name_th} เรื่อง มาตรการส่งเสริมคุณธรรมและความโปร่งใส "
                     f"โดยกลุ่ม/หน่วยที่รับผิดชอบรายงานผลการดำเนินการ{periods_th(periods)} ดังนี้"),
-        "planned_label": "มาตรการที่กำหนด",
         "areas": areas,
-        "signature": signature(reporter),
+        "signature": signature(reporter, _names(agency)),
         "date": date_th(report_date) if report_date else "",
     }
 
@@ -620,14 +682,32 @@ def implementation_report_context(agency: AgencyInfo, *, year: int, measures: Se
 # ------------------------------------------------------------------------------------------------ the pack
 
 
-def pack_context(pack: PackInput) -> dict[str, dict]:
-    """Every document's context, keyed by DOCUMENTS ("memo", "order", "announcement", "analysis", …)."""
+def pack_words(pack: PackInput) -> tuple[str, ...]:
+    """The pack's own words that a line must not split (``thaibreak.Lexicon.from_names``): the agency's names,
+    its units, the people who sign or sit on the committee, in Thai digits as printed."""
+    from prongsai.documents.thaibreak import Lexicon
+
     agency = pack.agency
-    return {
+    people = [p.name for p in (pack.signer, pack.memo_author, pack.reporter, *pack.memo_reviewers) if p]
+    people += [m.person.name for m in pack.committee if m.person is not None]
+    units = list(pack.units) + [agency.unit] + [u for m in pack.measures for u in m.all_units]
+    units += [r.unit for r in pack.progress if r.unit]
+    lexicon = Lexicon.from_names(agency=th(agency.name_th), short_name=th(agency.short_name),
+                                 units=[th(u) for u in dict.fromkeys(units) if u],
+                                 people=[clean(p) for p in dict.fromkeys(people)],
+                                 other=[th(agency.parent_name)] if agency.parent_name else [])
+    return tuple(sorted(lexicon.words))
+
+
+def pack_context(pack: PackInput) -> dict[str, dict]:
+    """Every document's context, keyed by DOCUMENTS ("memo", "order", "announcement", "analysis", …); each holds
+    ``words``, the pack's names that the renderers never split across lines."""
+    agency = pack.agency
+    contexts = {
         "memo": memo_context(agency, framework=pack.framework, year=pack.year, analysis=pack.analysis,
                              analysed_year=pack.analysed_year, author=pack.memo_author, approver=pack.signer,
                              reviewers=pack.memo_reviewers, memo_date=pack.memo_date, number=pack.memo_number,
-                             assessment_period=pack.assessment_period, rank=pack.rank),
+                             assessment_period=pack.assessment_period, rank=pack.rank, system=pack.system),
         "order": committee_order_context(agency, year=pack.year, analysis=pack.analysis,
                                          analysed_year=pack.analysed_year, members=pack.committee,
                                          signer=pack.signer, number=pack.order_number, order_date=pack.order_date,
@@ -642,5 +722,9 @@ def pack_context(pack: PackInput) -> dict[str, dict]:
         "implementation": implementation_report_context(agency, year=pack.year, measures=pack.measures,
                                                         progress=pack.progress, periods=pack.report_periods,
                                                         reporter=pack.reporter,
-                                                        report_date=pack.implementation_date),
+                                                        report_date=pack.implementation_date, units=pack.units),
     }
+    words = pack_words(pack)
+    for context in contexts.values():
+        context["words"] = words
+    return contexts

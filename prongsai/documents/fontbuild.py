@@ -1,28 +1,32 @@
-"""Derive the PDF fonts ("Prongsai Sarabun") from the vendored Sarabun TTFs.
+"""Derive the document fonts ("Prongsai Sarabun") from the vendored Sarabun TTFs.
 
-Two changes, both needed for official Thai documents rendered by WeasyPrint; see docs/documents.md.
+Three changes, all needed for official Thai documents; see docs/documents.md.
 
-1. **A correct text layer for SARA AM (ำ).**  HarfBuzz's Thai shaper always decomposes U+0E33 SARA AM into
-   NIKHAHIT + SARA AA and moves the NIKHAHIT in front of any tone mark (น้ำ → น ํ ้ า; Sarabun then ligates
-   NIKHAHIT + tone into one glyph).  WeasyPrint writes one ToUnicode entry per glyph id, taken from the
-   first cluster the glyph appears in.  The SARA AA glyph is shared by า and the decomposed ำ, so whichever
-   comes first wins: "สำนักงาน" is extracted as "สานักงาน", or every า becomes ำ ("กำร").  Here every glyph
-   produced by the decomposition gets its own glyph id (a composite copy of the original outline), through
-   one chained substitution appended to ``ccmp``:
+1. **One glyph for a SARA AM (ำ), so every reader extracts the right text.**  HarfBuzz's Thai shaper always
+   decomposes U+0E33 SARA AM into NIKHAHIT + SARA AA and moves the NIKHAHIT in front of any tone mark
+   (น้ำ → น ํ ้ า; Sarabun then ligates NIKHAHIT + tone into one glyph).  A PDF maps each glyph id to text
+   once (ToUnicode); with the decomposed form one glyph must map to nothing, and readers disagree on what
+   "nothing" means (MuPDF then prints the glyph id as a character, and repeats text around it).  Here one
+   ligature lookup, appended to ``ccmp``, joins what the shaper split back into a single glyph:
 
-   - SARA AA after a NIKHAHIT → ``uni0E32.am`` (maps to "ำ"; the NIKHAHIT before it maps to nothing);
-   - SARA AA after a NIKHAHIT+tone ligature (or a NIKHAHIT and a tone mark) → ``uni0E32.am48`` … ``.am4B``
-     (maps to the merged cluster "่ำ" … "๋ำ"; the ligature maps to nothing).
+   - NIKHAHIT + SARA AA → ``uni0E33.am`` ("ำ"), and ``.am.narrow`` after the narrow NIKHAHIT of tall letters;
+   - NIKHAHIT+tone ligature + SARA AA, or NIKHAHIT + tone + SARA AA → ``uni0E33.am48`` … ``.am4B`` ("่ำ" …
+     "๋ำ"), with the tone drawn as Sarabun draws it.
 
-   Each glyph id then means one text only, whatever the order of first use, so the extracted text is the
-   logical Unicode text ("สำนักงาน", "น้ำ") and the printed shapes are unchanged.  (A NIKHAHIT typed on its
-   own, which Thai text never needs, would extract as nothing: the text builders turn a typed ํ + า into ำ.)
-   The order of marks in extracted text is fixed separately, by ActualText spans (``render_pdf``).
+   Each new glyph is a composite of the original outlines at the original positions (the NIKHAHIT hangs left
+   over the preceding letter, as in Sarabun's own precomposed ``uni0E33``), so the printed shapes are those of
+   Sarabun, and every glyph id stands for a non-empty, logical-order piece of text.
 
 2. **TH Sarabun New metrics.**  Government documents are set in TH Sarabun New 16 pt, whose glyphs are
    about two thirds the size of Google's Sarabun at the same point size (digits: 362 vs 550 units per
-   1000).  The derived font declares ``unitsPerEm`` 1520 instead of 1000, so "16 pt" in the templates prints
-   at the size of TH Sarabun New 16 pt, as on the paper documents the officers know.
+   1000).  The derived font declares ``unitsPerEm`` 1520 instead of 1000, so "16 pt" prints at the size of
+   TH Sarabun New 16 pt, as on the paper documents the officers know.  The same files are embedded in the DOCX
+   (``docx_fonts``), so Word and LibreOffice lay the text out as the PDF does on a machine without the font.
+
+3. **Thai page numbers in any word processor** (``ProngsaiThaiDigits.ttf``): a tiny font whose glyphs for the
+   ASCII digits 0–9 are the Thai digits ๐–๙.  The DOCX page number is a plain ``PAGE`` field set in it:
+   LibreOffice ignores Word's ``\\* ThaiArabic`` switch (it prints Thai letters, ก ข ค), so the shape is
+   given by the font instead, and both programs print "- ๒ -".
 
 The family is renamed "Prongsai Sarabun" as the OFL asks of modified versions; the licence (fonts/OFL.txt)
 is unchanged.  ``python -m prongsai.documents.build_templates`` regenerates the files.
@@ -34,6 +38,7 @@ from pathlib import Path
 
 FONTS_DIR = Path(__file__).resolve().parent / "fonts"
 PDF_FAMILY = "Prongsai Sarabun"
+DIGITS_FAMILY = "Prongsai Thai Digits"
 #: Google Sarabun units per em → TH Sarabun New size: 1000 / (362 / 550) ≈ 1520
 UNITS_PER_EM = 1520
 SOURCES = {"Regular": "Sarabun-Regular.ttf", "Bold": "Sarabun-Bold.ttf"}
@@ -41,19 +46,26 @@ SOURCES = {"Regular": "Sarabun-Regular.ttf", "Bold": "Sarabun-Bold.ttf"}
 NIKHAHIT = ("uni0E4D", "uni0E4D.narrow")
 SARA_AA = "uni0E32"
 TONES = ("0E48", "0E49", "0E4A", "0E4B")
+THAI_DIGITS = [f"uni0E5{d}" for d in "0123456789"]
 
 
 def pdf_font_path(style: str = "Regular") -> Path:
     return FONTS_DIR / f"ProngsaiSarabun-{style}.ttf"
 
 
+def digits_font_path() -> Path:
+    return FONTS_DIR / "ProngsaiThaiDigits.ttf"
+
+
 def build_pdf_fonts(out_dir: Path = FONTS_DIR) -> list[Path]:
-    """Write ProngsaiSarabun-Regular.ttf and -Bold.ttf next to the vendored originals."""
+    """Write ProngsaiSarabun-Regular.ttf, -Bold.ttf and ProngsaiThaiDigits.ttf next to the vendored originals."""
     written = []
     for style, source in SOURCES.items():
         target = Path(out_dir) / f"ProngsaiSarabun-{style}.ttf"
         derive(FONTS_DIR / source, target, style)
         written.append(target)
+    written.append(build_digits_font(Path(out_dir) / "ProngsaiSarabun-Regular.ttf",
+                                     Path(out_dir) / "ProngsaiThaiDigits.ttf"))
     return written
 
 
@@ -65,88 +77,97 @@ def derive(source: Path, target: Path, style: str) -> None:
     font = TTFont(str(source))
     order = list(font.getGlyphOrder())
     glyf, hmtx = font["glyf"], font["hmtx"]
-    gdef = font["GDEF"].table
-    classes = gdef.GlyphClassDef.classDefs
+    classes = font["GDEF"].table.GlyphClassDef.classDefs
 
-    def copy_glyph(name: str, base: str, glyph_class: int) -> str:
+    def composite(name: str, parts: list[str]) -> str:
+        """A base glyph drawn from ``parts`` at their own origins, as wide as SARA AA."""
         glyph = Glyph()
-        component = GlyphComponent()
-        component.glyphName, component.x, component.y, component.flags = base, 0, 0, 0x4  # ROUND_XY_TO_GRID
-        glyph.components = [component]
+        components = []
+        for part in parts:
+            component = GlyphComponent()
+            component.glyphName, component.x, component.y, component.flags = part, 0, 0, 0x4  # ROUND_XY_TO_GRID
+            components.append(component)
+        glyph.components = components
         glyph.numberOfContours = -1
         order.append(name)
         glyf.glyphs[name] = glyph
-        hmtx.metrics[name] = hmtx.metrics[base]
-        classes[name] = glyph_class
+        glyph.recalcBounds(glyf)
+        hmtx.metrics[name] = (hmtx.metrics[SARA_AA][0], glyph.xMin)  # lsb = xMin, as TrueType expects
+        classes[name] = 1  # a base glyph: it carries its own advance
         return name
 
-    tones = {t: (f"uni0E4D{t}", f"uni0E4D{t}.narrow") for t in TONES}
-    tone_marks = {t: tuple(g for g in (f"uni{t}", f"uni{t}.small", f"uni{t}.narrow") if g in glyf.glyphs)
-                  for t in TONES}
-    aa_am = copy_glyph(f"{SARA_AA}.am", SARA_AA, 1)
-    aa_tone = {t: copy_glyph(f"{SARA_AA}.am{t[2:]}", SARA_AA, 1) for t in TONES}
+    # first glyph of the sequence → [(the following glyphs, the ligature)], longest first
+    ligatures: dict[str, list[tuple[list[str], str]]] = {}
+    for nikhahit in NIKHAHIT:
+        narrow = ".narrow" if nikhahit.endswith(".narrow") else ""
+        ligatures.setdefault(nikhahit, []).append(([SARA_AA], composite(f"uni0E33.am{narrow}", [nikhahit, SARA_AA])))
+        for tone in TONES:
+            joined = f"uni0E4D{tone}{narrow}"  # Sarabun's NIKHAHIT+tone ligature
+            if joined in glyf.glyphs:
+                ligatures.setdefault(joined, []).append(
+                    ([SARA_AA], composite(f"uni0E33.am{tone[2:]}{narrow}", [joined, SARA_AA])))
+            for variant in (f"uni{tone}", f"uni{tone}.small", f"uni{tone}.narrow"):
+                if variant in glyf.glyphs:  # the tone left apart from the NIKHAHIT
+                    suffix = variant[len("uni0E48"):].replace(".", "-")
+                    ligatures[nikhahit].append(([variant, SARA_AA], composite(
+                        f"uni0E33.am{tone[2:]}-apart{suffix}{narrow}", [nikhahit, variant, SARA_AA])))
     font.setGlyphOrder(order)
     glyf.glyphOrder = order
 
+    subtable = ot.LigatureSubst()
+    subtable.Format = 1
+    subtable.ligatures = {}
+    for first, items in ligatures.items():
+        entries = []
+        for rest, name in sorted(items, key=lambda item: -len(item[0])):
+            ligature = ot.Ligature()
+            ligature.Component, ligature.LigGlyph, ligature.CompCount = rest, name, len(rest) + 1
+            entries.append(ligature)
+        subtable.ligatures[first] = entries
     gsub = font["GSUB"].table
-    lookups = gsub.LookupList.Lookup
-
-    def single(mapping: dict[str, str]) -> int:
-        sub = ot.SingleSubst()
-        sub.mapping = mapping
-        sub.Format = 2
-        lookup = ot.Lookup()
-        lookup.LookupType, lookup.LookupFlag, lookup.SubTable = 1, 0, [sub]
-        lookup.SubTableCount = 1
-        lookups.append(lookup)
-        return len(lookups) - 1
-
-    def coverage(glyphs) -> ot.Coverage:
-        cov = ot.Coverage()
-        cov.glyphs = sorted(set(glyphs), key=font.getGlyphID)
-        return cov
-
-    def chain(backtrack: list, input_glyphs, lookahead: list, lookup_index: int) -> ot.ChainContextSubst:
-        sub = ot.ChainContextSubst()
-        sub.Format = 3
-        sub.BacktrackCoverage = [coverage(g) for g in backtrack]  # closest glyph first
-        sub.BacktrackGlyphCount = len(backtrack)
-        sub.InputCoverage = [coverage(input_glyphs)]
-        sub.InputGlyphCount = 1
-        sub.LookAheadCoverage = [coverage(g) for g in lookahead]
-        sub.LookAheadGlyphCount = len(lookahead)
-        record = ot.SubstLookupRecord()
-        record.SequenceIndex, record.LookupListIndex = 0, lookup_index
-        sub.SubstLookupRecord = [record]
-        sub.SubstCount = 1
-        return sub
-
-    to_aa_am = single({SARA_AA: aa_am})
-    to_aa_tone = {t: single({SARA_AA: aa_tone[t]}) for t in TONES}
-    nik_any = list(NIKHAHIT)
-
-    subtables = []
-    for t in TONES:
-        ligatures = [g for g in tones[t] if g in glyf.glyphs]
-        subtables.append(chain([ligatures], [SARA_AA], [], to_aa_tone[t]))
-        subtables.append(chain([tone_marks[t], nik_any], [SARA_AA], [], to_aa_tone[t]))
-    subtables.append(chain([nik_any], [SARA_AA], [], to_aa_am))
     lookup = ot.Lookup()
-    lookup.LookupType, lookup.LookupFlag, lookup.SubTable = 6, 0, subtables
-    lookup.SubTableCount = len(subtables)
-    lookups.append(lookup)
-    chain_index = len(lookups) - 1
-    gsub.LookupList.LookupCount = len(lookups)
+    lookup.LookupType, lookup.LookupFlag, lookup.SubTable, lookup.SubTableCount = 4, 0, [subtable], 1
+    gsub.LookupList.Lookup.append(lookup)
+    index = len(gsub.LookupList.Lookup) - 1
+    gsub.LookupList.LookupCount = index + 1
     for record in gsub.FeatureList.FeatureRecord:
-        if record.FeatureTag == "ccmp":
-            record.Feature.LookupListIndex.append(chain_index)
+        if record.FeatureTag == "ccmp":  # after Sarabun's own ccmp lookups (which make NIKHAHIT+tone)
+            record.Feature.LookupListIndex.append(index)
             record.Feature.LookupCount = len(record.Feature.LookupListIndex)
 
     # TH Sarabun New size: scale every glyph by declaring a larger em.
     font["head"].unitsPerEm = UNITS_PER_EM
+    _rename(font, PDF_FAMILY, style, "Derived from Sarabun for Prongsai: one glyph per SARA AM, "
+                                     "TH Sarabun New size (unitsPerEm 1520).")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    font.save(str(target))
 
-    family, full = PDF_FAMILY, f"{PDF_FAMILY} {style}"
-    postscript = f"ProngsaiSarabun-{style}"
+
+def build_digits_font(source: Path, target: Path) -> Path:
+    """ProngsaiThaiDigits.ttf: space, hyphen and the digits, the ASCII digits drawn as Thai digits."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(source))
+    options = subset.Options()
+    options.layout_features = []
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=[0x20, 0x2D, *range(0x30, 0x3A), *range(0x0E50, 0x0E5A)])
+    subsetter.subset(font)
+    for table in font["cmap"].tables:
+        if table.isUnicode():
+            for d in range(10):
+                table.cmap[0x30 + d] = THAI_DIGITS[d]
+    _rename(font, DIGITS_FAMILY, "Regular", "Derived from Sarabun for Prongsai: ASCII digits drawn as Thai "
+                                            "digits, for page numbers in word processors.")
+    font.save(str(target))
+    return target
+
+
+def _rename(font, family: str, style: str, description: str) -> None:
+    full, postscript = f"{family} {style}", f"{family.replace(' ', '')}-{style}"
     name = font["name"]
     for record in list(name.names):
         if record.nameID in (1, 16):
@@ -158,7 +179,4 @@ def derive(source: Path, target: Path, style: str) -> None:
         elif record.nameID == 3:
             name.setName(f"{postscript};derived from Sarabun", 3, record.platformID, record.platEncID,
                          record.langID)
-    name.setName("Derived from Sarabun for Prongsai: distinct glyphs for decomposed SARA AM, "
-                 "TH Sarabun New size (unitsPerEm 1520).", 10, 3, 1, 0x409)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    font.save(str(target))
+    name.setName(description, 10, 3, 1, 0x409)

@@ -17,6 +17,7 @@ from pathlib import Path
 from prongsai.documents import charts
 from prongsai.documents.context import DOCUMENTS
 from prongsai.documents.render_pdf import emblem_path
+from prongsai.documents.thaibreak import lexicon_of, strip_invisible
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates" / "docx"
@@ -40,7 +41,7 @@ def render_docx(kind: str, context: Mapping, out: str | os.PathLike | None = Non
     from docxtpl import DocxTemplate, InlineImage
 
     document = DocxTemplate(str(template_path(kind, template)))
-    values: dict = {"c": context}
+    values: dict = {"c": breakable(context)}
     if kind in EMBLEM_HEIGHT_MM:
         values["emblem"] = InlineImage(document, str(emblem_path(emblem)), height=Mm(EMBLEM_HEIGHT_MM[kind]))
     else:
@@ -57,8 +58,26 @@ def render_docx(kind: str, context: Mapping, out: str | os.PathLike | None = Non
     return data
 
 
+def breakable(context: Mapping) -> dict:
+    """The context with every Thai text marked for line breaking (``Lexicon.for_docx``: word joiners inside the
+    words, zero-width spaces between them), so that Word and LibreOffice break lines where the PDF may."""
+    lexicon = lexicon_of(tuple(context.get("words", ())))
+
+    def convert(value):
+        if isinstance(value, str):
+            return lexicon.for_docx(value)
+        if isinstance(value, Mapping):
+            return {k: v if k in ("kind", "style", "words") else convert(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [convert(v) for v in value]
+        return value
+
+    return convert(context)
+
+
 def docx_text(source: str | os.PathLike | bytes) -> str:
-    """All text of a DOCX, paragraphs and table cells in document order, one per line (for tests and search)."""
+    """All text of a DOCX, paragraphs and table cells in document order, one per line (for tests and search);
+    the invisible line-breaking characters are left out."""
     from docx import Document
 
     document = Document(io.BytesIO(source) if isinstance(source, bytes) else str(source))
@@ -76,4 +95,4 @@ def docx_text(source: str | os.PathLike | bytes) -> str:
                         if cell.tag.endswith("}tc"):
                             cells.append("".join(t.text or "" for t in cell.iter() if t.tag.endswith("}t")))
                     lines.append("\t".join(cells))
-    return "\n".join(lines)
+    return strip_invisible("\n".join(lines))

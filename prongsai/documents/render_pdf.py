@@ -1,15 +1,9 @@
-"""PDF rendering: Jinja2 HTML templates + one stylesheet → WeasyPrint, with a correct Thai text layer.
+"""PDF rendering: Jinja2 HTML templates + one stylesheet → WeasyPrint, set as an official Thai document.
 
-The text layer (what ``pdftotext``, search and screen readers read) is made right in two ways, both needed:
-
-- the font: "Prongsai Sarabun" (``fontbuild``) gives the glyphs of a decomposed SARA AM their own glyph ids,
-  so the PDF's ToUnicode map is unambiguous ("สำนักงาน", not "สานักงาน" or "กำร");
-- the order: WeasyPrint places a Thai mark glyph at its pen position plus its offset, which can be to the
-  right of the next letter's origin (bold ที่ → "ทีก่"), and raised marks get a text rise; extractors then
-  reorder or split the text.  Every line of Thai text is therefore wrapped in a marked-content span with
-  ``/ActualText`` (PDF 32000-1 §14.9.4) holding the line's real Unicode text, which poppler, pdf.js and Acrobat
-  use instead of guessing from glyph positions.  This is :func:`install_text_layer_fix`, a small wrapper
-  around WeasyPrint's ``draw_first_line``; it only touches text boxes with Thai characters.
+``pdf_thai`` makes WeasyPrint break Thai lines only between words (the pack's ``Lexicon``), justify them the
+Thai distributed way, write a text layer that poppler, MuPDF, pdfminer and pypdf all read right, and print the
+continuation words at the foot of each page; ``fontbuild`` gives the font one glyph per SARA AM and the
+TH Sarabun New size.  See docs/documents.md.
 """
 
 from __future__ import annotations
@@ -17,17 +11,16 @@ from __future__ import annotations
 import atexit
 import functools
 import os
-import re
 import threading
 from collections.abc import Mapping
 from pathlib import Path
 
 import jinja2
-import markupsafe
 
 from prongsai import config  # the one reader of the environment (docs/configuration.md)
-from prongsai.documents import charts
+from prongsai.documents import charts, pdf_thai
 from prongsai.documents.context import DOCUMENTS
+from prongsai.documents.thaibreak import lexicon_of
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates" / "html"
@@ -48,60 +41,13 @@ def emblem_path(emblem: str | os.PathLike | None = None) -> Path:
     return path
 
 
-WORD_JOINER = "\u2060"
-#: a period inside a Thai abbreviation (สพป.สมุทรสาคร, ป.ป.ช., มิ.ย.) is no place to break a line
-_ABBREVIATION_DOT = re.compile(r"(?<=[\u0e01-\u0e4e])\.(?=[\u0e01-\u0e4e])")
-
-
-def no_break_abbreviations(value):
-    """Jinja ``finalize``: glue Thai abbreviations with WORD JOINER (dropped again from the text layer)."""
-    if isinstance(value, str) and not isinstance(value, markupsafe.Markup) and "." in value:
-        return _ABBREVIATION_DOT.sub("." + WORD_JOINER, value)
-    return value
-
-
-def _is_thai(text: str) -> bool:
-    return any("\u0e00" <= ch <= "\u0e7f" for ch in text)
-
-
-def install_text_layer_fix() -> bool:
-    """Wrap WeasyPrint's line drawing so that Thai lines carry /ActualText (idempotent; False if unsupported)."""
-    try:
-        import pydyf
-        from weasyprint.draw import text as draw_text_module
-    except ImportError:  # pragma: no cover - a WeasyPrint without the draw.text module
-        return False
-    original = getattr(draw_text_module, "draw_first_line", None)
-    if original is None:  # pragma: no cover
-        return False
-    if getattr(original, "_prongsai_actual_text", False):
-        return True
-
-    @functools.wraps(original)
-    def draw_first_line(stream, textbox, *args, **kwargs):
-        text = getattr(textbox, "text", "") or ""
-        if not _is_thai(text) or not hasattr(stream, "begin_marked_content"):
-            return original(stream, textbox, *args, **kwargs)
-        actual = text.replace(WORD_JOINER, "")
-        stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(actual)}))
-        try:
-            return original(stream, textbox, *args, **kwargs)
-        finally:
-            stream.end_marked_content()
-
-    draw_first_line._prongsai_actual_text = True  # type: ignore[attr-defined]
-    draw_text_module.draw_first_line = draw_first_line
-    return True
-
-
 @functools.lru_cache(maxsize=8)
 def _environment(template_dir: str | None) -> jinja2.Environment:
     loaders = [jinja2.FileSystemLoader(str(TEMPLATES))]
     if template_dir:
         loaders.insert(0, jinja2.FileSystemLoader(template_dir))
     return jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True, trim_blocks=True,
-                              lstrip_blocks=True, undefined=jinja2.StrictUndefined,
-                              finalize=no_break_abbreviations)
+                              lstrip_blocks=True, undefined=jinja2.StrictUndefined)
 
 
 @functools.lru_cache(maxsize=8)
@@ -144,10 +90,11 @@ def render_pdf(kind: str, context: Mapping, out: str | os.PathLike | None = None
     """Render one document to PDF; writes ``out`` when given and returns the bytes either way."""
     from weasyprint import HTML
 
-    install_text_layer_fix()
+    pdf_thai.install()
     html = render_html(kind, context, emblem=emblem, template_dir=template_dir)
     css, fonts = _css(str(template_dir) if template_dir else None)
-    with _lock:  # a FontConfiguration is not safe to share between threads while rendering
+    lexicon = lexicon_of(tuple(context.get("words", ())))
+    with _lock, pdf_thai.active(lexicon):  # a FontConfiguration is not safe to share between threads
         data = HTML(string=html, base_url=str(TEMPLATES)).write_pdf(stylesheets=[css], font_config=fonts)
     if out is not None:
         Path(out).write_bytes(data)

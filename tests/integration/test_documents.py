@@ -152,6 +152,67 @@ def test_pack_carries_the_seed_facts(generated, tmp_path):
         pytest.skip("pdftotext missing: PDF text not checked")
 
 
+def test_demo_pack_breaks_lines_between_words_in_pdf_and_docx(generated, tmp_path):
+    """The web demo's pack (issue 12): no line ends inside a word, in the PDF and in the DOCX as LibreOffice lays
+    it out, and the DOCX keeps the PDF's page count (the fonts travel inside it)."""
+    from prongsai.documents.thaibreak import Lexicon
+    from tests.docs_check import docx_to_pdfs, page_count, pdf_lines, require, split_words, unsegmented_breaks
+
+    cast, result = generated
+    contexts = pack_context_of(cast)
+    lexicon = Lexicon(contexts["memo"]["words"])
+    assert {"นายพิศุทธิ์", "พงศ์ศรีนิธิศ", "สพป.สมุทรสาคร"} <= lexicon.words  # names from the data
+    require("soffice", "libreoffice-writer-nogui")
+    files = {(d.kind, d.fmt): d for d in result.documents}
+    docx = []
+    for kind in KINDS:
+        docx.append(tmp_path / f"{kind}.docx")
+        docx[-1].write_bytes(files[(kind, "docx")].file.open("rb").read())
+    converted_all = docx_to_pdfs(docx, tmp_path / "lo")
+    for kind, converted in zip(KINDS, converted_all):
+        pdf = tmp_path / f"{kind}.pdf"
+        pdf.write_bytes(files[(kind, "pdf")].file.open("rb").read())
+        lines = pdf_lines(pdf)
+        assert split_words(lines, lexicon) == [] and unsegmented_breaks(lines, lexicon) == [], kind
+        assert split_words(pdf_lines(converted), lexicon) == [], kind
+        assert page_count(converted) == page_count(pdf), kind
+
+
+def pack_context_of(cast):
+    from prongsai.documents.context import pack_context
+
+    return pack_context(pack.to_pack_input(pack.gather(cast.round_2563, cast.samutsakhon)))
+
+
+def test_demo_o43_report_is_written_not_dumped(generated, tmp_path):
+    """The demo's five units reporting "… ให้สาธารณชนรับทราบ: (n) …" become one item with (๑)–(๕) in order; the
+    web address every report gave is printed once per measure; no line twice; the memo says when the
+    assessment ran and is signed by the preparer and the officer."""
+    from datetime import date
+
+    from prongsai.web.rounds.models import RoundPhase
+
+    cast, _ = generated
+    RoundPhase.objects.create(round=cast.round_2563, phase="oit_entry", starts_on=date(2020, 6, 1),
+                              ends_on=date(2020, 7, 31))
+    RoundPhase.objects.create(round=cast.round_2563, phase="surveys", starts_on=date(2020, 6, 15),
+                              ends_on=date(2020, 7, 15))
+    contexts = pack_context_of(cast)
+    disclosure = next(a for a in contexts["implementation"]["areas"] if "เปิดเผยข้อมูล" in a["heading"])
+    texts = [line["text"] for line in disclosure["lines"]]
+    subs = [t for t in texts if t.startswith("(")]
+    assert [t[:3] for t in subs[:5]] == ["(๑)", "(๒)", "(๓)", "(๔)", "(๕)"]
+    assert subs[0].startswith("(๑) ข้อมูลพื้นฐาน") and subs[4].startswith("(๕) การส่งเสริมความโปร่งใสในหน่วยงาน")
+    assert disclosure["evidence"] == "หลักฐานการดำเนินการ: www.skn.go.th"
+    everything = [line["text"] for area in contexts["implementation"]["areas"] for line in area["lines"]]
+    assert len(everything) == len(set(everything))
+    memo = contexts["memo"]
+    assert "(ITA Online)" in memo["subject"]
+    assert "ระหว่างเดือนมิถุนายน - กรกฎาคม ๒๕๖๓" in memo["sections"][0]["paragraphs"][0]
+    assert memo["signature"]["name"] == "(นายนิสิต ธีระสิทธิ์)"
+    assert [r["name"] for r in memo["reviewers"]] == ["(นางอลินดา กิตติทรงภพ)"]
+
+
 def test_analysis_report_is_truly_sorted_with_the_four_weakest(generated, tmp_path):
     cast, result = generated
     text = docx_text(next(d for d in result.documents if d.kind == "analysis" and d.fmt == "docx")

@@ -33,6 +33,7 @@ from prongsai.documents.context import (
 from prongsai.documents.example import AGENCY, MEASURES, PROGRESS, seed_pack
 from prongsai.documents.render_docx import docx_text, render_docx
 from prongsai.documents.render_pdf import EMBLEM_ENV, emblem_path, render_pdf
+from prongsai.documents.thaibreak import strip_invisible
 
 AGENCY_NAME = "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาสมุทรสาคร"
 SORTED_NAMES = ["การใช้อำนาจ", "การปฏิบัติหน้าที่", "การแก้ไขปัญหาการทุจริต", "การใช้ทรัพย์สินของราชการ",
@@ -186,7 +187,7 @@ def test_committee_table_in_docx_has_twelve_rows(pack):
 
     out, _ = pack
     document = Document(str(out / pack_file_name("order", "docx")))
-    rows = [[c.text for c in row.cells] for row in document.tables[0].rows]
+    rows = [[strip_invisible(c.text) for c in row.cells] for row in document.tables[0].rows]
     assert len(rows) == 12
     assert [r[2] for r in rows] == ["ประธานกรรมการ", "รองประธานกรรมการ"] + ["กรรมการ"] * 8 + [
         "กรรมการและเลขานุการ", "กรรมการและผู้ช่วยเลขานุการ"]
@@ -225,9 +226,10 @@ def test_memo_structure(text):
 def test_implementation_report_from_progress(text):
     body = text["implementation"]
     assert in_order(body, ["๑. ด้านการป้องกันการทุจริต",
-                           "รอบ ๖ เดือน (๑ ตุลาคม ๒๕๖๒ – ๓๑ มีนาคม ๒๕๖๓)", "ประกาศเจตจำนงสุจริต",
-                           "รอบ ๑๒ เดือน (๑ ตุลาคม ๒๕๖๒ – ๓๐ กันยายน ๒๕๖๓)", "ค่ายเยาวชนไทยหัวใจ STRONG",
-                           "https://www.skn.go.th/ita/o43"])
+                           "รอบ ๖ เดือน (๑ ตุลาคม ๒๕๖๒ - ๓๑ มีนาคม ๒๕๖๓) กลุ่มส่งเสริมการจัดการศึกษา ได้ดำเนินการ ดังนี้",
+                           "๑.๑ ประกาศเจตจำนงสุจริต",
+                           "รอบ ๑๒ เดือน (๑ ตุลาคม ๒๕๖๒ - ๓๐ กันยายน ๒๕๖๓)", "ค่ายเยาวชนไทยหัวใจ STRONG",
+                           "หลักฐานการดำเนินการ: www.skn.go.th/ita/o36 และ www.skn.go.th/ita/o43"])
     assert has(body, "Smart OBEC, My office, Facebook, Line, Web Board")
 
 
@@ -263,8 +265,10 @@ def test_docx_format_a4_margins_and_thai_font(pack):
     document = Document(str(out / "2-order.docx"))
     section = document.sections[0]
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
+    # an order starts 1.5 cm from the top edge (the Garuda's place); its other pages at 2.5 cm, below the
+    # page-number header (checked in LibreOffice by test_documents_thai)
     assert [round(m.cm, 2) for m in (section.top_margin, section.left_margin, section.right_margin)] == [
-        2.5, 3.0, 2.0]
+        1.5, 3.0, 2.0]
     runs = [r for p in document.paragraphs for r in p.runs if r.text.strip()]
     assert runs
     for run in runs:
@@ -273,7 +277,7 @@ def test_docx_format_a4_margins_and_thai_font(pack):
         assert run._r.rPr.find(qn("w:szCs")).get(qn("w:val")) in ("32", "40", "36", "58")
     assert document.sections[0].different_first_page_header_footer
     header_xml = document.sections[0].header._element.xml
-    assert "PAGE" in header_xml and "ThaiArabic" in header_xml
+    assert "PAGE" in header_xml and "Prongsai Thai Digits" in header_xml
     # the emblem (3 cm) is the first thing on an order
     assert document.inline_shapes[0].height.cm == pytest.approx(3.0, abs=0.01)
 
@@ -332,23 +336,24 @@ def test_committee_roles_are_validated_and_ordered():
 def test_missing_progress_report_is_said():
     context = implementation_report_context(AGENCY, year=2563, measures=MEASURES,
                                             progress=[r for r in PROGRESS if r.period == 6])
-    periods = context["areas"][0]["periods"]
-    assert not periods[0]["missing"] and periods[1]["missing"]
-    assert periods[1]["missing_text"] == "ยังไม่ได้รายงานผลการดำเนินการ"
+    leads = [line["text"] for line in context["areas"][0]["lines"] if line["kind"] == "lead"]
+    assert leads[0].endswith("ได้ดำเนินการ ดังนี้")
+    assert leads[1] == "รอบ ๑๒ เดือน (๑ ตุลาคม ๒๕๖๒ - ๓๐ กันยายน ๒๕๖๓) ยังไม่มีการรายงานผลการดำเนินการ"
     extra = ProgressReport("prevention", 12, text="ทำแล้ว", links=("https://example.go.th/1",))
     context = implementation_report_context(AGENCY, year=2563, measures=MEASURES[:1], progress=[extra])
-    assert context["areas"][0]["periods"][1]["links"] == ["https://example.go.th/1"]  # links keep Arabic digits
+    assert context["areas"][0]["evidence"] == "หลักฐานการดำเนินการ: example.go.th/1"  # links keep Arabic digits
 
 
 def test_thai_helpers():
     assert clean("น้ํา ทํา") == "น้ำ ทำ"  # typed NIKHAHIT + SARA AA becomes SARA AM
     assert join_th(["ก", "ข", "ค"]) == "ก ข และค"
     assert periods_th((6, 12)) == "รอบ ๖ เดือน และ ๑๒ เดือน"
-    assert period_label(2563, 6) == "รอบ ๖ เดือน (๑ ตุลาคม ๒๕๖๒ – ๓๑ มีนาคม ๒๕๖๓)"
-    assert period_label(2563, 12) == "รอบ ๑๒ เดือน (๑ ตุลาคม ๒๕๖๒ – ๓๐ กันยายน ๒๕๖๓)"
+    assert period_label(2563, 6) == "รอบ ๖ เดือน (๑ ตุลาคม ๒๕๖๒ - ๓๑ มีนาคม ๒๕๖๓)"
+    assert period_label(2563, 12) == "รอบ ๑๒ เดือน (๑ ตุลาคม ๒๕๖๒ - ๓๐ กันยายน ๒๕๖๓)"
 
 
-def test_pdf_font_has_distinct_sara_am_glyphs():
+def test_pdf_font_has_one_glyph_per_sara_am():
+    """NIKHAHIT (+ tone) + SARA AA, as HarfBuzz decomposes ำ, ligate back into one glyph (fontbuild)."""
     from fontTools.ttLib import TTFont
 
     from prongsai.documents.fontbuild import UNITS_PER_EM, pdf_font_path
@@ -356,8 +361,12 @@ def test_pdf_font_has_distinct_sara_am_glyphs():
     for style in ("Regular", "Bold"):
         font = TTFont(str(pdf_font_path(style)))
         assert font["head"].unitsPerEm == UNITS_PER_EM
-        assert {"uni0E32.am", "uni0E32.am49"} <= set(font.getGlyphOrder())
+        assert {"uni0E33.am", "uni0E33.am49", "uni0E33.am.narrow"} <= set(font.getGlyphOrder())
         assert font["name"].getDebugName(1) == "Prongsai Sarabun"
+        ligatures = [st for lookup in font["GSUB"].table.LookupList.Lookup if lookup.LookupType == 4
+                     for st in lookup.SubTable if "uni0E4D" in st.ligatures]
+        assert any(lig.LigGlyph == "uni0E33.am" and lig.Component == ["uni0E32"]
+                   for subtable in ligatures for lig in subtable.ligatures["uni0E4D"])
 
 
 def test_render_pdf_rejects_unknown_document():

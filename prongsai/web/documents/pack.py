@@ -53,6 +53,9 @@ class PackData:
     director: Membership | None
     officer: Membership | None
     notes: dict[int, str] = field(default_factory=dict)
+    units: list = field(default_factory=list)  # all the agency's units, in order
+    phases: dict[str, tuple] = field(default_factory=dict)  # the round's phases: name → (starts, ends)
+    staff: list = field(default_factory=list)  # unit staff memberships of the agency (the memo's preparer)
 
 
 def gather(round_: AssessmentRound, agency: Agency) -> PackData:
@@ -74,14 +77,17 @@ def gather(round_: AssessmentRound, agency: Agency) -> PackData:
     responsible = {m.pk: (all_units if m.all_units else measure_services.responsible_units(m)) for m in measures}
     details = (DocumentDetails.objects.filter(round=round_, agency=agency)
                .select_related("memo_unit", "author", "signer").first())
-    memberships = list(Membership.objects.filter(agency=agency, role__in=[Role.DIRECTOR, Role.AGENCY_ADMIN])
+    memberships = list(Membership.objects.filter(agency=agency, role__in=[Role.DIRECTOR, Role.AGENCY_ADMIN,
+                                                                          Role.UNIT_STAFF])
                        .select_related("user__person", "unit").order_by("pk"))
     director = next((m for m in memberships if m.role == Role.DIRECTOR), None)
     officer = next((m for m in memberships if m.role == Role.AGENCY_ADMIN), None)
+    phases = {p.phase: (p.starts_on, p.ends_on) for p in round_.phases.all()}
     return PackData(round=round_, agency=agency, analysed_round=analysed, analysis=analysis, committee=committee,
                     members=members, measures=measures, responsible=responsible, details=details,
                     ita_unit=measure_services.ita_unit(agency), director=director, officer=officer,
-                    notes={r.number: r.note for r in analysis.indicators} if analysis else {})
+                    notes={r.number: r.note for r in analysis.indicators} if analysis else {},
+                    units=all_units, phases=phases, staff=[m for m in memberships if m.role == Role.UNIT_STAFF])
 
 
 def readiness(round_: AssessmentRound, agency: Agency, analysed: AssessmentRound | None, details) -> list[str]:
@@ -166,6 +172,11 @@ def to_pack_input(data: PackData):
         signer = _person(ctx, details.signer, details.signer_position)
     signer = signer or _membership_person(ctx, data.director) or ctx.Person(name="", position=f"ผู้อำนวยการ{agency.name_th}")
     author = _person(ctx, details.author) if details and details.author_id else _membership_person(ctx, data.officer)
+    # the memo is signed first by the staff member of its unit who prepared it (when the unit has one other than
+    # the author), then by the author, as the seed's (นายนิสิต ธีระสิทธิ์, then นางอลินดา กิตติทรงภพ)
+    preparer = next((p for m in data.staff if unit is not None and m.unit_id == unit.pk
+                     for p in [_membership_person(ctx, m)] if p is not None and (author is None or p.name != author.name)),
+                    None)
 
     committee = []
     for m in data.members:
@@ -191,18 +202,11 @@ def to_pack_input(data: PackData):
             area=m.title, purpose=m.purpose, units=units, indicators=indicators, items=items,
             start=m.starts_on, end=m.ends_on, key=key,
             actions=tuple(ctx.MeasureAction(a.text, (a.unit.name_th,) if a.unit_id else ()) for a in m.actions.all())))
-        # every unit that reported is named; words several units reported alike are printed once
-        seen: set[tuple[int, str]] = set()
+        # the O43 report reads each unit's text as an outline and merges what units reported alike (report_o43)
         for r in sorted(m.reports.all(), key=lambda r: (r.period, r.unit.order, r.unit.name_th)):
-            text = r.text.strip()
-            first = (r.period, text) not in seen
-            seen.add((r.period, text))
-            lines = [line.strip().removeprefix("- ").strip() for line in text.splitlines() if line.strip()]
-            multi = first and len(lines) > 1  # a list of what was done: one printed line each
             progress.append(ctx.ProgressReport(
-                measure=key, period=r.period, text=text if first and not multi else "",
-                done=tuple(lines) if multi else (), links=tuple(r.links) if first else (),
-                unit=r.unit.name_th, reported_on=r.submitted_at.date()))
+                measure=key, period=r.period, text=r.text.strip(), links=tuple(r.links), unit=r.unit.name_th,
+                reported_on=r.submitted_at.date()))
         if m.outcome:
             progress.append(ctx.ProgressReport(measure=key, period=12, text=m.outcome))
 
@@ -211,7 +215,7 @@ def to_pack_input(data: PackData):
     return ctx.PackInput(
         agency=info, framework=data.round.framework, year=data.round.fiscal_year, analysis=a.core,
         analysed_year=data.analysed_round.fiscal_year, signer=signer, committee=committee, measures=measures,
-        progress=progress, memo_author=author,
+        progress=progress, memo_author=preparer or author, memo_reviewers=(author,) if preparer and author else (),
         duties=tuple(committee_obj.duties) if committee_obj and committee_obj.duties else ctx.DEFAULT_DUTIES,
         narratives={n: t for n, t in data.notes.items() if t}, gains=tuple(a.indicator_gains_core),
         plan=a.plan, memo_date=details.memo_date if details else None,
@@ -221,7 +225,16 @@ def to_pack_input(data: PackData):
         announcement_date=details.announcement_date if details else None,
         report_date=(details.announcement_date or details.memo_date) if details else None,
         implementation_date=details.report_date if details else None,
-        reporter=author, rank=a.rank)
+        reporter=author, rank=a.rank, units=tuple(u.name_th for u in data.units),
+        assessment_period=ctx.assessment_period_th(*_assessment_span(data.phases)))
+
+
+def _assessment_span(phases: dict[str, tuple]) -> tuple:
+    """The weeks the agency was assessed: its OIT entry and survey phases, first day to last (or none)."""
+    spans = [phases[name] for name in ("oit_entry", "surveys") if name in phases]
+    if not spans:
+        return None, None
+    return min(s for s, _ in spans), max(e for _, e in spans)
 
 
 # ------------------------------------------------------------------------------------ the document layer
