@@ -158,14 +158,47 @@ def _read_csv(label: str, data: bytes) -> tuple[list[str], list[list[str]]]:
     return (rows[0] if rows else []), rows[1:]
 
 
-def _read_xlsx(label: str, data: bytes) -> tuple[list[str], list[list[str]]]:
+def _open_xlsx(label: str, data: bytes):
+    """The workbook of an upload, read-only, values (not formulas); one place that opens every XLSX input."""
     import openpyxl  # imported here: only XLSX input needs it
 
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged or foreign file
         raise InputError([Problem(label, None, None, "not a readable .xlsx workbook",
                                   "ไม่ใช่ไฟล์ .xlsx ที่อ่านได้")]) from None
+
+
+def read_xlsx_sheets(path: str | Path, name: str | None = None, data: bytes | None = None,
+                     max_rows: int = 20_000) -> dict[str, list[list[str]]]:
+    """Every sheet of an .xlsx workbook as rows of text cells (row 1 first), for multi-sheet inputs such as an
+    edition workbook; opened exactly as ``read_table`` opens an XLSX file.  A sheet longer than ``max_rows`` is
+    refused rather than read."""
+    path = Path(path)
+    label = name or path.name
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise InputError([Problem(label, None, None, "file not found", "ไม่พบไฟล์")]) from None
+    workbook = _open_xlsx(label, data)
+    sheets: dict[str, list[list[str]]] = {}
+    try:
+        for sheet in workbook.worksheets:
+            rows = []
+            for row in sheet.iter_rows(values_only=True):
+                rows.append([_cell_text(v) for v in row])
+                if len(rows) > max_rows:
+                    raise InputError([Problem(label, None, None, f"sheet '{sheet.title}' has more than {max_rows} rows",
+                                              f"แผ่นงาน '{sheet.title}' มีเกิน {max_rows} แถว")])
+            sheets[sheet.title] = rows
+    finally:
+        workbook.close()
+    return sheets
+
+
+def _read_xlsx(label: str, data: bytes) -> tuple[list[str], list[list[str]]]:
+    workbook = _open_xlsx(label, data)
     sheet = workbook.worksheets[0]
     rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     workbook.close()
