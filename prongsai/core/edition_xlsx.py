@@ -158,9 +158,23 @@ class EditionImportError(ValueError):
 # ---------------------------------------------------------------------------------------------- canonical
 
 
+#: the order of the keys of every schema mapping (an edition's parts, a tool, an item …) in canonical data
+KEY_ORDER = [
+    "id", "name_th", "name_en", "fiscal_years", "default_for_years", "agency_types", "previous", "aggregation",
+    "pass_target", "option_scores", "rounding", "sources", "notes", "tools", "indicators", "scales", "questions",
+    "oit_items", "levels", "sampling", "variants",
+    "code", "display_code", "key", "number", "kind", "label", "label_en", "indicator", "sub_indicator", "group",
+    "tool", "text", "title", "title_known", "scale", "reverse", "note", "requirement", "time_window", "data_window",
+    "keywords", "weight", "respondents_th", "min", "tool_min", "method", "percent", "floor", "cap", "up_to",
+    "minimum", "bands", "groups", "sub_indicators", "options", "score", "sub_items", "scoring", "elements",
+    "applicable", "previous_codes", "confidence", "source", "caveat"]
+_RANK = {key: i for i, key in enumerate(KEY_ORDER)}
+
+
 def canonical(value: Any, lineage: bool = False) -> Any:
-    """The comparison form of edition data: texts stripped, empty or null optional values dropped (they mean
-    the same as absent), except the lists of a lineage (an empty list there declares a new item)."""
+    """The comparison and storage form of edition data: texts stripped, empty or null optional values dropped
+    (they mean the same as absent), except the lists of a lineage (an empty list there declares a new item), and
+    the keys of every schema mapping in one order, so that the same edition always gives the same text."""
     if isinstance(value, dict):
         result = {}
         for key, item in value.items():
@@ -168,6 +182,8 @@ def canonical(value: Any, lineage: bool = False) -> Any:
             if not lineage and (item is None or item == "" or item == [] or item == {}):
                 continue
             result[str(key)] = item
+        if result and all(k in _RANK for k in result):
+            result = {k: result[k] for k in sorted(result, key=_RANK.__getitem__)}
         return result
     if isinstance(value, list):
         return [canonical(v) for v in value]

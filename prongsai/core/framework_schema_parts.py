@@ -133,7 +133,10 @@ def variants(reader, raw: Any) -> dict[str, Variant]:
             question_codes.add(q.get("code"))
             question_codes.update(s.get("code") for s in q.get("sub_items") or [] if isinstance(s, dict))
     oit_codes = {o.get("code") for o in raw.get("oit_items") or [] if isinstance(o, dict)}
+    base_ok = not reader.problems  # an applied variant is checked only on a sound edition (no echoed problems)
+    sound: list[str] = []
     for path, spec in reader.items(raw, "variants", "", required=False):
+        before = len(reader.problems)
         reader.known(spec, path, "variant", VARIANT_KEYS)
         code = reader.get(spec, "code", path, str, default="?")
         types = tuple(reader.get(spec, "agency_types", path, list, default=[]) or [])
@@ -171,16 +174,20 @@ def variants(reader, raw: Any) -> dict[str, Variant]:
         result[code] = Variant(code=code, name_th=reader.text(spec, "name_th", path, required=True),
                                agency_types=types, confidence=reader.confidence(spec, path),
                                source=reader.source(spec, path, required=True), caveat=reader.text(spec, "caveat", path))
-    if not reader.problems:
-        _check_variants_apply(reader, raw, result)
+        if len(reader.problems) == before:
+            sound.append(code)
+    if base_ok:
+        _check_variants_apply(reader, raw, [c for c in result if c in sound])
     return result
 
 
-def _check_variants_apply(reader, raw: dict, found: dict[str, Variant]) -> None:
+def _check_variants_apply(reader, raw: dict, codes: list[str]) -> None:
     """Every variant, applied, must itself be a valid edition (e.g. its overridden elements and groups)."""
     from prongsai.core.variants import variant_data
 
-    for index, code in enumerate(found):
+    indexes = {v.get("code"): i for i, v in enumerate(raw.get("variants") or []) if isinstance(v, dict)}
+    for code in codes:
+        index = indexes[code]
         applied = variant_data(raw, code)
         inner = type(reader)(reader.file)
         inner.framework(applied, expected_id=None)

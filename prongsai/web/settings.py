@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "prongsai.web.audit",
     "prongsai.web.agencies",
     "prongsai.web.rounds",
+    "prongsai.web.editions",
     "prongsai.web.results",
     "prongsai.web.surveys",
     "prongsai.web.oit",
