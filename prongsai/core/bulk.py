@@ -8,7 +8,8 @@ How it stays exact while running in floating point:
 2. Scores are then computed in float64 and brought to hundredths by the edition's rounding rule (half-up, or
    truncation when the edition declares it).  A float is within ~1e-12 of the exact value, so its rounding can
    only differ from the exact rounding when the value lies within a hair of a boundary (a half-hundredth, or a
-   whole hundredth under truncation).  Such rows are flagged and recomputed from the integer sums in exact rational arithmetic
+   whole hundredth under truncation).  Such rows are flagged and recomputed from the integer sums in exact rational
+   arithmetic
    (``scoring.combine``), so every published figure equals the plain path's to the last digit.
 """
 
@@ -135,7 +136,8 @@ def score_bulk(framework: Framework, surveys: Mapping[str, pl.DataFrame | pl.Laz
     """Score every agency in the data.
 
     Returns one row per agency with respondent counts, and every score as an Int64 number of hundredths
-    (rounded by the edition's rule, exact): ``i1`` … ``iN``, one column per tool code, ``total``; then ``level`` and ``rank``.
+    (rounded by the edition's rule, exact): ``i1`` … ``iN``, one column per tool code, ``total``; then ``level`` and
+    ``rank``.
     With ``items`` the question/sub-item scores (``I1``, ``I1.1`` …) and OIT item scores are included too.
     ``groups`` (columns ``agency`` and ``group_by``) gives each agency its peer group for ranking.
     """

@@ -16,7 +16,12 @@ from typing import Callable
 import yaml
 
 from prongsai.core.edition_xlsx import (
-    EditionImportError, EditionProblem, Located, canonical, export_workbook, read_workbook,
+    EditionImportError,
+    EditionProblem,
+    Located,
+    canonical,
+    export_workbook,
+    read_workbook_lenient,
 )
 from prongsai.core.edition_yaml import dump_edition
 from prongsai.core.framework import Framework, FrameworkError, load_framework_data, parse_yaml
@@ -68,12 +73,13 @@ def _yaml_locator(text: str) -> Callable[[str], Located]:
     return locate
 
 
-def parse_edition(name: str, data: bytes) -> tuple[dict, Callable[[str], Located], str]:
-    """The raw data of an upload, a locator for its problems, and its kind (yaml or xlsx)."""
+def parse_edition(name: str, data: bytes) -> tuple[dict, Callable[[str], Located], str, list[EditionProblem]]:
+    """The raw data of an upload, a locator for its problems, its kind (yaml or xlsx), and the problems found
+    while reading it (workbook cells that do not fit their column; the rest of the data is still returned)."""
     suffix = Path(name).suffix.lower()
     if suffix in (".xlsx", ".xlsm") or data[:2] == b"PK":
-        raw, locate = read_workbook(name, data)
-        return raw, locate, "xlsx"
+        raw, locate, problems = read_workbook_lenient(name, data)
+        return raw, locate, "xlsx", problems
     if suffix not in (".yaml", ".yml", ""):
         raise EditionImportError(name, [EditionProblem(Located(), "", "expected a .yaml or .xlsx file",
                                                        "ต้องเป็นไฟล์ .yaml หรือ .xlsx")])
@@ -89,18 +95,29 @@ def parse_edition(name: str, data: bytes) -> tuple[dict, Callable[[str], Located
     except FrameworkError as exc:
         raise EditionImportError(name, [EditionProblem(Located(), p, m, t) for (p, m), (_p, t)
                                         in zip(exc.problems, exc.problems_th)]) from None
-    return raw, _yaml_locator(text), "yaml"
+    return raw, _yaml_locator(text), "yaml", []
 
 
 def validate(raw, name: str, locate: Callable[[str], Located], expected_id: str | None = None,
-             key: str | None = None) -> Framework:
-    """The edition built from raw data, or ``EditionImportError`` with every problem located."""
+             key: str | None = None, found: list[EditionProblem] | None = None) -> Framework:
+    """The edition built from raw data, or ``EditionImportError`` with every problem located: those ``found``
+    while reading it, then the validator's (less the echoes of a cell already reported: a weight typed in words
+    is one problem, not also a missing weight)."""
+    found = list(found or [])
     try:
-        return load_framework_data(raw, name=name, expected_id=expected_id, key=key)
+        framework = load_framework_data(raw, name=name, expected_id=expected_id, key=key)
     except FrameworkError as exc:
-        problems = [EditionProblem(locate(path), path, _places(en, locate, thai=False), _places(th, locate, thai=True))
-                    for (path, en), (_p, th) in zip(exc.problems, exc.problems_th)]
-        raise EditionImportError(name, problems) from None
+        cells = {(p.where.sheet, p.where.row, p.where.column) for p in found}
+        sheets = {p.where.sheet for p in found if p.where.row is None}
+        for (path, en), (_p, th) in zip(exc.problems, exc.problems_th):
+            where = locate(path)
+            if (where.sheet, where.row, where.column) in cells or (where.sheet and where.sheet in sheets):
+                continue
+            found.append(EditionProblem(where, path, _places(en, locate, thai=False), _places(th, locate, thai=True)))
+        raise EditionImportError(name, found) from None
+    if found:
+        raise EditionImportError(name, found)
+    return framework
 
 
 _PATH = re.compile(r"\b(?:[a-z_]+(?:\[\d+\])?)(?:\.[a-z_]+(?:\[\d+\])?)*\[\d+\](?:\.[a-z_]+)?")
@@ -119,8 +136,8 @@ def _places(message: str, locate: Callable[[str], Located], thai: bool) -> str:
 
 def read_edition(name: str, data: bytes, expected_id: str | None = None) -> ReadEdition:
     """Parse and validate an upload; the data is stored in canonical form, written as house-style YAML."""
-    raw, locate, kind = parse_edition(name, data)
-    validate(raw, name, locate, expected_id)
+    raw, locate, kind, found = parse_edition(name, data)
+    validate(raw, name, locate, expected_id, found=found)
     clean = canonical(raw)
     text = dump_edition(clean)
     framework = load_framework_data(yaml.safe_load(text), name=name, expected_id=expected_id)

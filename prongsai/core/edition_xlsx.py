@@ -67,7 +67,8 @@ SHEETS: dict[str, list[Column]] = {
 HELP_SHEET = "คำอธิบาย"
 #: Thai help for each sheet (shown on the help sheet and as the header cells' comments)
 SHEET_HELP = {
-    "edition": "ข้อมูลทั่วไปของกรอบ: คอลัมน์ key/value (id, ชื่อ, ปีงบประมาณ, ประเภทหน่วยงาน, กรอบก่อนหน้า, option_scores, rounding …)",
+    "edition": "ข้อมูลทั่วไปของกรอบ: คอลัมน์ key/value (id, ชื่อ, ปีงบประมาณ, ประเภทหน่วยงาน, กรอบก่อนหน้า, "
+               "option_scores, rounding …)",
     "sources": "แหล่งอ้างอิงของกรอบ หนึ่งแหล่งต่อแถว",
     "tools": "เครื่องมือ IIT/EIT/OIT และน้ำหนัก (weight) ชนิด (kind: survey/evidence)",
     "tool_groups": "กลุ่มผู้ตอบของเครื่องมือแบบวัด (tool, code, name_th)",
@@ -76,7 +77,8 @@ SHEET_HELP = {
     "scales": "มาตรวัดคำตอบ หนึ่งแถวต่อตัวเลือก เรียงตามลำดับ (score เว้นว่าง = คำนวณตาม option_scores)",
     "questions": "ข้อคำถาม IIT/EIT (reverse: true = กลับด้าน) confidence: confirmed/corroborated/provisional",
     "sub_items": "ข้อย่อยของข้อคำถาม (question = รหัสข้อหลัก)",
-    "oit_items": "ข้อ OIT: code ภายใน display_code ที่แสดง (o1) data_window current/previous method pass_fail/elements/percent "
+    "oit_items": "ข้อ OIT: code ภายใน display_code ที่แสดง (o1) data_window current/previous "
+                 "method pass_fail/elements/percent "
                  "previous_codes หนึ่งบรรทัดต่อกรอบ เช่น “ita-2566: O1, O3”",
     "oit_elements": "องค์ประกอบ/รายการตรวจของข้อ OIT (item = รหัสข้อ)",
     "levels": "ระดับผลการประเมิน เรียงจากดีที่สุด tool_min เช่น “IIT=85; EIT=85; OIT=85”",
@@ -382,7 +384,8 @@ def _parse(kind: str, text: str) -> Any:
                 continue
             edition, sep, codes = line.partition(":")
             if not sep or not edition.strip():
-                raise ValueError("one line per edition such as 'ita-2566: O1, O3'|หนึ่งบรรทัดต่อกรอบ เช่น “ita-2566: O1, O3”")
+                raise ValueError("one line per edition such as 'ita-2566: O1, O3'"
+                                 "|หนึ่งบรรทัดต่อกรอบ เช่น “ita-2566: O1, O3”")
             result[edition.strip()] = [c.strip() for c in codes.split(",") if c.strip()]
         return result
     if kind == "toolmin":
@@ -433,6 +436,7 @@ def _records(reading: _Reading, sheets: dict[str, list[list[str]]], name: str) -
             except ValueError as exc:
                 en, _, th = str(exc).partition("|")
                 reading.fail(where, f"'{text[:40]}' is not {en}", f"'{text[:40]}' ไม่ใช่{th}")
+                record.setdefault("__bad", []).append(column)
                 continue
             reading.locations[f"@{name}:{offset}:{column}"] = where
         record["__row"] = offset
@@ -454,6 +458,9 @@ def _fields(reading: _Reading, record: dict, path: str, sheet: str, skip: tuple[
         if column in record and column not in skip:
             out[column] = record[column]
             _put(reading, f"{path}.{column}", sheet, record["__row"], column)
+    for column in record.get("__bad", ()):
+        # a cell left out because it did not fit its column: the validator's "required" there is an echo
+        _put(reading, f"{path}.{column}", sheet, record["__row"], column)
     _put(reading, path, sheet, record["__row"])
     return out
 
@@ -463,6 +470,16 @@ def read_workbook(name: str, data: bytes) -> tuple[dict, Callable[[str], Located
 
     Raises ``EditionImportError`` when the workbook cannot be read or a cell does not fit its column; the data
     itself is validated by the caller (``prongsai.core.edition_io``), whose problems the locator places."""
+    raw, locate, problems = read_workbook_lenient(name, data)
+    if problems:
+        raise EditionImportError(name, problems)
+    return raw, locate
+
+
+def read_workbook_lenient(name: str, data: bytes) -> tuple[dict, Callable[[str], Located], list[EditionProblem]]:
+    """As ``read_workbook``, but a cell that does not fit its column is left out and reported instead of
+    stopping, so that the caller can validate the rest and list every problem at once.  A workbook that cannot
+    be read at all still raises."""
     if len(data) > MAX_BYTES:
         raise EditionImportError(name, [EditionProblem(Located(), "", f"larger than {MAX_BYTES // 1024 // 1024} MB",
                                                        f"ไฟล์ใหญ่เกิน {MAX_BYTES // 1024 // 1024} MB")])
@@ -480,9 +497,7 @@ def read_workbook(name: str, data: bytes) -> tuple[dict, Callable[[str], Located
                          f"ไม่รู้จักแผ่นงานนี้ (ที่ใช้ได้: {', '.join(SHEETS)})")
     records = {name_: _records(reading, sheets, name_) for name_ in SHEETS}
     raw = _assemble(reading, records)
-    if reading.problems:
-        raise EditionImportError(name, reading.problems)
-    return raw, _locator(reading.locations)
+    return raw, _locator(reading.locations), reading.problems
 
 
 def _assemble(reading: _Reading, records: dict[str, list[tuple[int, dict]]]) -> dict:

@@ -13,9 +13,27 @@ from fractions import Fraction
 from typing import Any, Iterable
 
 from prongsai.core.framework import (
-    AGENCY_TYPES, AGGREGATIONS, CONFIDENCE, DATA_WINDOWS, LEGACY_CONFIDENCE, OPTION_SCORES, ROUNDING,
-    SCORING_METHODS, AnswerField, Element, Framework, Indicator, Level, OITItem, Option, Question, RespondentGroup,
-    Scale, SubIndicator, Tool, split_key,
+    AGENCY_TYPES,
+    AGGREGATIONS,
+    CONFIDENCE,
+    DATA_WINDOWS,
+    LEGACY_CONFIDENCE,
+    OPTION_SCORES,
+    ROUNDING,
+    SCORING_METHODS,
+    AnswerField,
+    Element,
+    Framework,
+    Indicator,
+    Level,
+    OITItem,
+    Option,
+    Question,
+    RespondentGroup,
+    Scale,
+    SubIndicator,
+    Tool,
+    split_key,
 )
 
 #: the keys each kind of mapping may hold; anything else is a typo (``reverese``) and is refused
@@ -310,7 +328,7 @@ class Reader:
             for spath, sub in self.items(spec, "sub_items", path, required=False):
                 self.known(sub, spath, "sub_item")
                 sub_scale = self.get(sub, "scale", spath, str, required=False, default=scale_name)
-                if sub_scale not in scales:
+                if sub_scale not in scales and "scale" in sub:  # an inherited unknown scale is reported once
                     self.fail(f"{spath}.scale", f"unknown scale '{sub_scale}' (known: {', '.join(scales)})",
                               f"ไม่มีมาตรวัด '{sub_scale}' (ที่มี: {', '.join(scales)})")
                 sub_code = self.get(sub, "code", spath, str, default="?")

@@ -10,7 +10,15 @@ from fractions import Fraction
 from typing import Any
 
 from prongsai.core.framework import (
-    AGENCY_TYPES, DATA_WINDOWS, SAMPLING_METHODS, AgencyGroupMinimum, Band, Option, SamplingRule, Scale, Variant,
+    AGENCY_TYPES,
+    DATA_WINDOWS,
+    SAMPLING_METHODS,
+    AgencyGroupMinimum,
+    Band,
+    Option,
+    SamplingRule,
+    Scale,
+    Variant,
 )
 from prongsai.core.thai import round_half_up
 
@@ -173,7 +181,8 @@ def variants(reader, raw: Any) -> dict[str, Variant]:
                     reader.fail(f"{opath}.applicable", "expected true or false", "ต้องเป็น true หรือ false")
         result[code] = Variant(code=code, name_th=reader.text(spec, "name_th", path, required=True),
                                agency_types=types, confidence=reader.confidence(spec, path),
-                               source=reader.source(spec, path, required=True), caveat=reader.text(spec, "caveat", path))
+                               source=reader.source(spec, path, required=True),
+                               caveat=reader.text(spec, "caveat", path))
         if len(reader.problems) == before:
             sound.append(code)
     if base_ok:

@@ -10,7 +10,12 @@ import yaml
 
 from prongsai.core.diff import diff_frameworks, lineage_map
 from prongsai.core.framework import (
-    CONFIDENCE, FrameworkError, available_frameworks, framework_for_year, load_framework, load_framework_data,
+    CONFIDENCE,
+    FrameworkError,
+    available_frameworks,
+    framework_for_year,
+    load_framework,
+    load_framework_data,
 )
 from prongsai.core.scoring import combine, rounded, truncated
 
@@ -112,8 +117,8 @@ def test_variants_override_what_differs_only():
 
 def test_a_variant_may_leave_an_item_out_of_the_list_and_the_score():
     raw = yaml.safe_load(open(load_framework("ita-2569").path, encoding="utf-8"))
-    raw["variants"].append({"code": "tiny", "name_th": "ทดสอบ", "agency_types": ["general"], "confidence": "provisional",
-                            "source": "test", "oit_items": {"O22": {"applicable": False}}})
+    raw["variants"].append({"code": "tiny", "name_th": "ทดสอบ", "agency_types": ["general"],
+                            "confidence": "provisional", "source": "test", "oit_items": {"O22": {"applicable": False}}})
     fw = load_framework_data(raw, expected_id="ita-2569").with_variant("tiny")
     assert "O22" not in {o.code for o in fw.oit_items} and len(fw.oit_items) == 25
 

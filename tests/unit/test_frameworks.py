@@ -9,7 +9,11 @@ import yaml
 
 from prongsai.core.diff import diff_frameworks
 from prongsai.core.framework import (
-    FrameworkError, available_frameworks, framework_for_year, load_framework, load_framework_file,
+    FrameworkError,
+    available_frameworks,
+    framework_for_year,
+    load_framework,
+    load_framework_file,
 )
 
 EDITIONS = ["ita-2562-esa", "ita-2563-esa", "ita-2563-school", "ita-2564", "ita-2566", "ita-2568", "ita-2569",

@@ -11,7 +11,8 @@ class UploadForm(forms.Form):
     file = forms.FileField(label="ไฟล์กรอบการประเมิน (.xlsx หรือ .yaml)",
                            help_text="ส่งออกกรอบที่มีอยู่เป็น XLSX เพื่อใช้เป็นต้นแบบ แก้ไข แล้วนำเข้าที่นี่")
     derived_from = forms.ChoiceField(label="เปรียบเทียบกับกรอบ", required=False,
-                                     help_text="กรอบที่ฉบับนี้ปรับมาจาก เว้นว่าง = ฉบับล่าสุดของรหัสเดียวกัน หรือกรอบก่อนหน้า (previous)")
+                                     help_text="กรอบที่ฉบับนี้ปรับมาจาก เว้นว่าง = ฉบับล่าสุดของรหัสเดียวกัน "
+                                               "หรือกรอบก่อนหน้า (previous)")
     note = forms.CharField(label="บันทึกการเปลี่ยนแปลง", required=False, widget=forms.Textarea(attrs={"rows": 3}),
                            help_text="เช่น ปรับตามคู่มือ ป.ป.ช. ฉบับวันที่ … (บันทึกไว้กับฉบับนี้และในประวัติการดำเนินการ)")
 

@@ -72,5 +72,6 @@ class StoredEdition(models.Model):
         if self.pk:
             before = StoredEdition.objects.filter(pk=self.pk).values("source_text", "status").first()
             if before and before["source_text"] != self.source_text and before["status"] != EditionStatus.DRAFT:
-                raise EditionLocked(f"{self.key} is {before['status']}: its content cannot change; upload a new version")
+                raise EditionLocked(f"{self.key} is {before['status']}: its content cannot change; "
+                                    "upload a new version")
         super().save(*args, **kwargs)

@@ -37,8 +37,9 @@ def _official(framework: Framework, result: AgencyResult) -> tuple[dict, list[st
         score = combine(framework, {n: Fraction(v) for n, v in stored.items() if n in numbers})
         indicators = {str(n): v for n, v in sorted(stored.items()) if n in numbers}
     else:
-        score = combine_tools(framework, {code: Fraction(getattr(result, code.lower()))
-                                          for code in ("IIT", "EIT", "OIT") if getattr(result, code.lower()) is not None})
+        given = {code: Fraction(getattr(result, code.lower()))
+                 for code in ("IIT", "EIT", "OIT") if getattr(result, code.lower()) is not None}
+        score = combine_tools(framework, given)
         indicators = {}
     tools = score.tools_rounded
     return ({"indicators": indicators, "iit": tools.get("IIT"), "eit": tools.get("EIT"), "oit": tools.get("OIT"),

@@ -22,8 +22,8 @@ def provisional_mark(obj, text: str = "ชั่วคราว") -> str:
     if not provisional:
         return ""
     caveat = getattr(obj, "caveat", "") or "ยังไม่ยืนยันกับแหล่งข้อมูล เติมจากกรอบที่ใกล้ที่สุด"
-    return format_html('<span class="tag provisional" title="{}" data-provisional="1">{}<span class="visually-hidden">: {}'
-                       "</span></span>", caveat, text, caveat)
+    return format_html('<span class="tag provisional" title="{}" data-provisional="1">{}'
+                       '<span class="visually-hidden">: {}</span></span>', caveat, text, caveat)
 
 
 @register.filter
