@@ -146,9 +146,11 @@ def test_yaml_problems_name_the_line():
 
 def test_not_an_edition_file():
     for name, data, expected in [("x.csv", b"a,b\n", "ต้องเป็นไฟล์ .yaml หรือ .xlsx"),
-                                 ("x.xlsx", b"PK\x03\x04 broken", "ไม่ใช่ไฟล์ .xlsx ที่อ่านได้"),
+                                 # openpyxl's message, or the safe-open scan's where prongsai.core.safefiles is present
+                                 ("x.xlsx", b"PK\x03\x04 broken", ("ไม่ใช่ไฟล์ .xlsx ที่อ่านได้", "ไฟล์เสียหาย")),
                                  ("x.yaml", b"\xff\xfe", "ไฟล์ไม่ได้เข้ารหัสแบบ UTF-8"),
                                  ("x.yaml", b"- 1\n- 2\n", "เนื้อหาต้องเป็นชุดข้อมูลแบบคีย์-ค่า")]:
         with pytest.raises(EditionImportError) as caught:
             read_edition(name, data)
-        assert expected in caught.value.render(thai=True), name
+        rendered = caught.value.render(thai=True)
+        assert any(e in rendered for e in ((expected,) if isinstance(expected, str) else expected)), name
