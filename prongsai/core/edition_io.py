@@ -21,8 +21,8 @@ from prongsai.core.edition_xlsx import (
     Located,
     canonical,
     export_workbook,
-    read_workbook_lenient,
 )
+from prongsai.core.edition_xlsx_read import read_workbook_lenient
 from prongsai.core.edition_yaml import dump_edition
 from prongsai.core.framework import Framework, FrameworkError, load_framework_data, parse_yaml
 

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from prongsai.core.describe import framework_as_dict
 from prongsai.core.edition_io import export_edition, read_edition
-from prongsai.core.edition_xlsx import EditionImportError, canonical, export_workbook, read_workbook
+from prongsai.core.edition_xlsx import EditionImportError, canonical, export_workbook
+from prongsai.core.edition_xlsx_read import read_workbook
 from prongsai.core.edition_yaml import dump_edition
 from prongsai.core.framework import file_frameworks, load_framework, load_framework_data
 
