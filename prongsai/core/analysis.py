@@ -126,10 +126,18 @@ class ItemResult:
     text: str
     score: Fraction | None
     sub_items: tuple[ItemResult, ...] = ()
+    #: the edition marks it provisional (no source found); pages show a mark beside it
+    provisional: bool = False
+    caveat: str = ""
+    shown_code: str = ""  # the code as the edition prints it (o12 from 2568)
 
     @property
     def rounded(self) -> Decimal | None:
         return _r(self.score)
+
+    @property
+    def label(self) -> str:
+        return self.shown_code or self.code
 
 
 @dataclass(frozen=True)
@@ -294,7 +302,8 @@ def analyse(framework: Framework, score: AgencyScore, *, previous: AgencyScore |
 def _breakdown(framework: Framework, score: AgencyScore, result: IndicatorResult) -> Breakdown:
     indicator: Indicator = framework.indicator(result.number)
     if framework.tool(indicator.tool).kind == "evidence":
-        items = tuple(ItemResult(code=o.code, kind="oit", text=o.title, score=score.items.get(o.code))
+        items = tuple(ItemResult(code=o.code, kind="oit", text=o.title, score=score.items.get(o.code),
+                                 provisional=o.provisional, caveat=o.caveat, shown_code=o.shown_code)
                       for o in framework.oit_items if o.indicator == indicator.number)
         by_code = {o.code: o for o in framework.oit_items}
         subs = tuple(
@@ -311,7 +320,7 @@ def _breakdown(framework: Framework, score: AgencyScore, result: IndicatorResult
         subs_items = tuple(ItemResult(code=f.code, kind="sub_item", text=f.text, score=score.items.get(f.code))
                            for f in q.fields) if q.has_sub_items else ()
         questions.append(ItemResult(code=q.code, kind="question", text=q.text, score=score.items.get(q.code),
-                                    sub_items=subs_items))
+                                    sub_items=subs_items, provisional=q.provisional, caveat=q.caveat))
     has_data = any(q.score is not None for q in questions)
     return Breakdown(indicator=result, kind="survey", sub_indicators=(), items=tuple(questions),
                      has_item_data=has_data)
@@ -333,6 +342,9 @@ class Gain:
     target: Fraction  # the score it is raised to
     gain: Fraction  # points added to the total
     weight: Fraction  # share of the total this indicator or item carries (0–1)
+    provisional: bool = False  # an OIT item the edition marks provisional
+    caveat: str = ""
+    shown_code: str = ""
 
     @property
     def in_agency_hands(self) -> bool:
@@ -382,7 +394,8 @@ def what_if(framework: Framework, score: AgencyScore, *, target_level: str | Non
         weight = item_weight(framework, score, item.code)
         gains.append(Gain(kind="oit_item", code=item.code, indicator=item.indicator,
                           tool=framework.indicator(item.indicator).tool, title=item.title, current=value,
-                          target=HUNDRED, gain=weight * (HUNDRED - value), weight=weight))
+                          target=HUNDRED, gain=weight * (HUNDRED - value), weight=weight,
+                          provisional=item.provisional, caveat=item.caveat, shown_code=item.shown_code))
     order = {o.code: i for i, o in enumerate(framework.oit_items)}
     gains.sort(key=lambda g: (-g.gain, g.kind != "oit_item",
                               order.get(g.code, -1) if g.kind == "oit_item" else g.indicator))

@@ -5,9 +5,11 @@ How it stays exact while running in floating point:
 1. Each answer becomes its score in hundredths of a point (an integer), and every answer field is summed per
    agency.  Integer sums are exact, and they are all the data the rest needs: because the aggregation is linear,
    an indicator score is ``Σ coefficient(field) × sum(field) / respondents`` (see ``Framework.field_coefficients``).
-2. Scores are then computed in float64 and rounded half-up to hundredths.  A float is within ~1e-12 of the exact
-   value, so its rounding can only differ from the exact rounding when the value lies within a hair of a
-   half-hundredth.  Such rows are flagged and recomputed from the integer sums in exact rational arithmetic
+2. Scores are then computed in float64 and brought to hundredths by the edition's rounding rule (half-up, or
+   truncation when the edition declares it).  A float is within ~1e-12 of the exact value, so its rounding can
+   only differ from the exact rounding when the value lies within a hair of a boundary (a half-hundredth, or a
+   whole hundredth under truncation).  Such rows are flagged and recomputed from the integer sums in exact rational
+   arithmetic
    (``scoring.combine``), so every published figure equals the plain path's to the last digit.
 """
 
@@ -134,7 +136,8 @@ def score_bulk(framework: Framework, surveys: Mapping[str, pl.DataFrame | pl.Laz
     """Score every agency in the data.
 
     Returns one row per agency with respondent counts, and every score as an Int64 number of hundredths
-    (half-up rounded, exact): ``i1`` … ``iN``, one column per tool code, ``total``; then ``level`` and ``rank``.
+    (rounded by the edition's rule, exact): ``i1`` … ``iN``, one column per tool code, ``total``; then ``level`` and
+    ``rank``.
     With ``items`` the question/sub-item scores (``I1``, ``I1.1`` …) and OIT item scores are included too.
     ``groups`` (columns ``agency`` and ``group_by``) gives each agency its peer group for ranking.
     """
@@ -173,9 +176,16 @@ def score_bulk(framework: Framework, surveys: Mapping[str, pl.DataFrame | pl.Laz
                 floats.update(field_exprs)
 
     frame = joined.with_columns([expr.alias(f"__f_{name}") for name, expr in floats.items()]).collect()
-    hundredths = {name: (pl.col(f"__f_{name}") * 100 + 0.5).floor().cast(pl.Int64).alias(name)
+    # The edition's rounding rule: half-up puts the boundary at .5 of a hundredth, truncation at every whole
+    # hundredth (scores are never negative, so floor is truncation).
+    shift, boundary = (0.0, 0.0) if framework.rounding == "truncate" else (0.5, 0.5)
+    hundredths = {name: (pl.col(f"__f_{name}") * 100 + shift).floor().cast(pl.Int64).alias(name)
                   for name in floats}
-    near = pl.any_horizontal([((pl.col(f"__f_{n}") * 100) % 1 - 0.5).abs() < _GUARD for n in floats])
+    if boundary:
+        near = pl.any_horizontal([((pl.col(f"__f_{n}") * 100) % 1 - boundary).abs() < _GUARD for n in floats])
+    else:
+        near = pl.any_horizontal([(((pl.col(f"__f_{n}") * 100) % 1) < _GUARD)
+                                  | (((pl.col(f"__f_{n}") * 100) % 1) > 1 - _GUARD) for n in floats])
     frame = frame.with_columns(*hundredths.values(), near.fill_null(False).alias("__near"))
 
     flagged = frame.filter(pl.col("__near"))
@@ -185,7 +195,7 @@ def score_bulk(framework: Framework, surveys: Mapping[str, pl.DataFrame | pl.Laz
             exact = _exact_row(framework, row, items)
             patch = {AGENCY: row[AGENCY]}
             for name in floats:
-                value = rounded(exact.get(name))
+                value = rounded(exact.get(name), framework.rounding)
                 patch[name] = None if value is None else int(value * 100)
             patches.append(patch)
         patch_frame = pl.DataFrame(patches, schema={AGENCY: frame.schema[AGENCY],

@@ -1,23 +1,29 @@
-"""What changed between two framework editions: items added, removed, re-titled and moved.
+"""What changed between two framework editions: items added, removed, re-titled, moved, renumbered and merged.
 
 Evidence and measures carry over from one year to the next only where an item survived, so the matching is
 conservative and explainable.  Items are paired, in this order:
 
 1. by lineage the newer edition declares (``previous_codes: {older-id: [codes]}``: renumbered or merged items;
    an empty list declares a new item that must not be paired at all, even when it reuses an old code);
-2. by identical title (after collapsing spaces): the item kept its wording but got a new code or place;
-3. by identical code: the item kept its number, and its title changed (re-titled).
+2. by the stable ``key`` both editions give an item (``participation``), whatever its number;
+3. by identical title (after collapsing spaces): the item kept its wording but got a new code or place;
+4. by identical code: the item kept its number, and its title changed (re-titled).
 
 Whatever is left is removed (older edition only) or added (newer edition only).  A pair whose code, indicator or
-sub-indicator differs is "moved"; a pair whose title differs is "retitled"; a pair can be both.
+sub-indicator differs is "moved"; a pair whose title differs is "retitled"; a pair can be both; several older
+items paired with one newer item are "merged" (2566 O1 โครงสร้าง + O3 อำนาจหน้าที่ → 2568 o1).
+
+Editions further apart (2566 → 2569) are compared through the chain of ``previous`` editions between them
+(``lineage_map``), so an item that survived every step carries over, and one that did not, does not.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
-from prongsai.core.framework import Framework
+from prongsai.core.framework import Framework, FrameworkError, load_framework, split_key
 
 
 @dataclass(frozen=True)
@@ -25,6 +31,12 @@ class Entry:
     code: str
     title: str
     place: str  # indicator and sub-indicator, e.g. "9 / 9.2"
+    shown: str = ""  # the display code (o1), when the edition prints one
+    key: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.shown if self.shown and self.shown != self.code else self.code
 
 
 @dataclass
@@ -35,8 +47,10 @@ class Change:
 
     def as_dict(self) -> dict:
         return {"kind": self.kind,
-                "old": [{"code": e.code, "title": e.title, "place": e.place} for e in self.old],
-                "new": [{"code": e.code, "title": e.title, "place": e.place} for e in self.new]}
+                "old": [{"code": e.code, "display_code": e.label, "title": e.title, "place": e.place}
+                        for e in self.old],
+                "new": [{"code": e.code, "display_code": e.label, "title": e.title, "place": e.place}
+                        for e in self.new]}
 
 
 @dataclass
@@ -59,6 +73,12 @@ class FrameworkDiff:
                     result.setdefault(new.code, []).extend(e.code for e in change.old)
         return result
 
+    def counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {"unchanged": self.unchanged}
+        for change in self.changes:
+            counts[change.kind] = counts.get(change.kind, 0) + 1
+        return counts
+
 
 def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
@@ -68,12 +88,20 @@ def _entries(framework: Framework) -> list[Entry]:
     entries = [Entry(q.code, _norm(q.text), str(q.indicator)) for q in framework.questions]
     for o in framework.oit_items:
         place = f"{o.indicator} / {o.sub_indicator}" if o.sub_indicator else str(o.indicator)
-        entries.append(Entry(o.code, _norm(o.title), place))
+        entries.append(Entry(o.code, _norm(o.title), place, o.display_code, o.key))
     return entries
 
 
-def _lineage(framework: Framework, old_id: str) -> dict[str, tuple[str, ...]]:
-    return {o.code: o.previous_codes[old_id] for o in framework.oit_items if old_id in o.previous_codes}
+def _lineage(framework: Framework, old: Framework) -> dict[str, tuple[str, ...]]:
+    """The lineage the newer edition declares towards the older one (by its key, or by its edition id)."""
+    names = {old.id, old.family}
+    result = {}
+    for o in framework.oit_items:
+        for name, codes in o.previous_codes.items():
+            if name in names or split_key(name)[0] in names:
+                result[o.code] = codes
+                break
+    return result
 
 
 def _pair_kind(old: Entry, new: Entry) -> str:
@@ -104,15 +132,19 @@ def diff_frameworks(old: Framework, new: Framework) -> FrameworkDiff:
         else:
             changes.append(Change(kind, olds, [new_entry]))
 
-    lineage = _lineage(new, old.id)
+    lineage = _lineage(new, old)
     for new_code, old_codes in lineage.items():
         available = [c for c in old_codes if c in unmatched_old]
         if new_code in unmatched_new and available:
             pair(available, new_code)
-    # An item declaring an empty lineage is new by definition: never pair it by title or code.
+    # An item declaring an empty lineage is new by definition: never pair it by key, title or code.
     declared_new = {code: unmatched_new.pop(code) for code, olds in lineage.items()
                     if not olds and code in unmatched_new}
-    by_title = {}
+    by_key = {e.key: code for code, e in unmatched_old.items() if e.key}
+    for code, entry in list(unmatched_new.items()):
+        if entry.key and by_key.get(entry.key) in unmatched_old:
+            pair([by_key[entry.key]], code)
+    by_title: dict[str, list[str]] = {}
     for code, entry in unmatched_old.items():
         by_title.setdefault(entry.title, []).append(code)
     for code, entry in list(unmatched_new.items()):
@@ -144,11 +176,61 @@ def _settings(old: Framework, new: Framework) -> list[str]:
         before = next((i for i in old.indicators if i.number == indicator.number), None)
         if before and before.name_th != indicator.name_th:
             notes.append(f"indicator {indicator.number} renamed: {before.name_th} → {indicator.name_th}")
+        if before and [s.code for s in before.sub_indicators] != [s.code for s in indicator.sub_indicators]:
+            notes.append(f"indicator {indicator.number} sub-indicators: "
+                         f"{', '.join(s.code for s in before.sub_indicators) or '-'} → "
+                         f"{', '.join(s.code for s in indicator.sub_indicators) or '-'}")
     old_levels = [(lv.label, lv.min) for lv in old.levels]
     new_levels = [(lv.label, lv.min) for lv in new.levels]
     if old_levels != new_levels:
         notes.append("levels: " + ", ".join(f"{lb} ≥{m}" for lb, m in old_levels) + "  →  "
                      + ", ".join(f"{lb} ≥{m}" for lb, m in new_levels))
-    if old.aggregation != new.aggregation:
-        notes.append(f"aggregation {old.aggregation} → {new.aggregation}")
+    for name in ("aggregation", "option_scores", "rounding"):
+        if getattr(old, name) != getattr(new, name):
+            notes.append(f"{name} {getattr(old, name)} → {getattr(new, name)}")
+    for code in sorted(set(old.sampling) | set(new.sampling)):
+        a, b = old.sampling.get(code), new.sampling.get(code)
+        if (a.method if a else None) != (b.method if b else None):
+            notes.append(f"sampling {code}: {a.method if a else 'none'} → {b.method if b else 'none'}")
     return notes
+
+
+def chain(old: Framework, new: Framework,
+          loader: Callable[[str], Framework] = load_framework, limit: int = 12) -> list[Framework] | None:
+    """The editions from ``old`` to ``new`` following ``previous`` back from ``new`` (both ends included), or
+    ``None`` when ``old`` is not among ``new``'s ancestors."""
+    path = [new]
+    current = new
+    while len(path) <= limit:
+        if current.id == old.id or current.family == old.family:
+            path[-1] = old
+            return list(reversed(path))
+        if not current.previous:
+            return None
+        try:
+            current = loader(current.previous)
+        except FrameworkError:
+            return None
+        path.append(current)
+    return None
+
+
+def lineage_map(old: Framework, new: Framework,
+                loader: Callable[[str], Framework] = load_framework) -> dict[str, list[str]]:
+    """New item code → the old item codes it continues, across any number of editions in between.
+
+    Compares ``old`` and ``new`` directly when ``new`` does not descend from ``old``; otherwise composes the
+    survivors of each step, so 2566 O1 + O3 → 2568 o1 → 2569 o1 gives 2569 O1 ← 2566 O1, O3, and an item
+    removed at any step does not reach the end.
+    """
+    editions = chain(old, new, loader)
+    if editions is None or len(editions) <= 2:
+        return diff_frameworks(old, new).survivors()
+    carried: dict[str, list[str]] = {o.code: [o.code] for o in old.oit_items}
+    carried.update({q.code: [q.code] for q in old.questions})
+    for before, after in zip(editions, editions[1:]):
+        step = diff_frameworks(before, after).survivors()
+        carried = {code: [origin for prior in priors for origin in carried.get(prior, [])]
+                   for code, priors in step.items()}
+        carried = {code: sorted(set(origins), key=origins.index) for code, origins in carried.items() if origins}
+    return carried

@@ -1,37 +1,60 @@
 """Framework editions: the data model of one year's ITA instrument and the one loader that reads it.
 
 Every fact about an edition (tools and weights, indicators, questions and their answer scales, OIT items and how
-they score, level bands, sampling rules) comes from a YAML file under ``prongsai/frameworks/``.  This module turns
-such a file into frozen dataclasses and refuses a file that is wrong, naming the file, the path inside it and the
-problem, so that a central admin who edits a file learns exactly what to fix.  See ``docs/frameworks.md``.
+they score, level bands, sampling rules, agency-type variants, the rounding and option-score parameters) comes
+from data: a YAML file under ``prongsai/frameworks/`` (the built-in editions), a directory named in
+``PRONGSAI_FRAMEWORKS``, or an edition a central admin uploaded into the platform's database (registered here as
+an ``EditionProvider`` by the web application; the core never imports Django).  This module turns such a text
+into frozen dataclasses and refuses one that is wrong, naming the path inside it and the problem in English and
+Thai, so that whoever edits an edition learns exactly what to fix.  See ``docs/frameworks.md``.
+
+Keys: a built-in edition is named by its id (``ita-2569``); a stored edition version by ``id@version``
+(``ita-2570@2``): versions are immutable, so a key always means the same content.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
+import threading
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
+from typing import Any, Protocol
 
 import yaml
 
 from prongsai import config  # the one reader of the environment (docs/configuration.md)
 
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "frameworks"
-CONFIDENCE = ("verified", "corroborated", "recollection")
+CONFIDENCE = ("confirmed", "corroborated", "provisional")
+#: words of the first editions' files, still accepted (and shown with the new names)
+LEGACY_CONFIDENCE = {"verified": "confirmed", "recollection": "provisional"}
+CONFIDENCE_TH = {"confirmed": "ยืนยันแล้ว", "corroborated": "มีแหล่งสนับสนุน",
+                 "provisional": "ชั่วคราว ยังไม่ยืนยัน"}
 SCORING_METHODS = ("pass_fail", "elements", "percent")
 AGGREGATIONS = ("item_mean", "flat")
-AGENCY_TYPES = ("esa", "school", "general")
+AGENCY_TYPES = ("esa", "school", "local", "university", "general")
+AGENCY_TYPES_TH = {"esa": "สำนักงานเขตพื้นที่การศึกษา", "school": "สถานศึกษา", "local": "องค์กรปกครองส่วนท้องถิ่น",
+                   "university": "สถาบันอุดมศึกษา", "general": "หน่วยงานภาครัฐทั่วไป"}
+DATA_WINDOWS = ("current", "previous")
+#: how the evenly spaced options of a scale score: 0/33.33/66.67/100 or 0/33/67/100
+OPTION_SCORES = ("two_decimals", "integers")
+#: how a score is brought to two decimals for publication and for the level
+ROUNDING = ("half_up", "truncate")
+SAMPLING_METHODS = ("share", "bands", "by_agency_group")
 
 
 class FrameworkError(ValueError):
-    """A framework file is missing or invalid; ``problems`` lists every ``(path, message)`` found."""
+    """An edition is missing or invalid; ``problems`` lists every ``(path, message)`` found (English), and
+    ``problems_th`` the same problems in Thai, in the same order."""
 
-    def __init__(self, file: str, problems: list[tuple[str, str]]):
+    def __init__(self, file: str, problems: list[tuple[str, str]], problems_th: list[tuple[str, str]] | None = None):
         self.file = file
         self.problems = problems
+        self.problems_th = problems_th or problems
         lines = [f"{file}: {path}: {msg}" if path else f"{file}: {msg}" for path, msg in problems]
         super().__init__("\n".join(lines))
 
@@ -76,6 +99,9 @@ class Tool:
     weight: Fraction
     respondents_th: str = ""
     groups: tuple[RespondentGroup, ...] = ()
+    confidence: str = "confirmed"
+    source: str = ""
+    caveat: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,6 +109,9 @@ class SubIndicator:
     code: str
     name_th: str
     groups: tuple[str, ...] = ()
+    confidence: str = "confirmed"
+    source: str = ""
+    caveat: str = ""
 
 
 @dataclass(frozen=True)
@@ -114,14 +143,19 @@ class Question:
     text: str
     scale: str
     reverse: bool
-    note: str
+    note: str  # the instruction shown to the respondent
     confidence: str
     source: str
     fields: tuple[AnswerField, ...]
+    caveat: str = ""  # what is uncertain (shown to officers beside the provisional mark, never to respondents)
 
     @property
     def has_sub_items(self) -> bool:
         return not (len(self.fields) == 1 and self.fields[0].code == self.code)
+
+    @property
+    def provisional(self) -> bool:
+        return self.confidence == "provisional"
 
 
 @dataclass(frozen=True)
@@ -133,7 +167,7 @@ class Element:
 
 @dataclass(frozen=True)
 class OITItem:
-    code: str
+    code: str  # stable inside the edition (O1 …); used in URLs, stored evidence and lineage
     indicator: int
     sub_indicator: str | None
     group: str
@@ -147,6 +181,35 @@ class OITItem:
     confidence: str
     source: str
     previous_codes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    display_code: str = ""  # as ITAS and the manual print it (o1 from 2568); defaults to the code
+    key: str = ""  # a stable meaning across editions and agency types (participation, no_gift …)
+    data_window: str | None = None  # current | previous fiscal year, or None (not tied to a year)
+    caveat: str = ""
+
+    @property
+    def shown_code(self) -> str:
+        return self.display_code or self.code
+
+    @property
+    def provisional(self) -> bool:
+        return self.confidence == "provisional"
+
+    def window_year(self, fiscal_year: int) -> int | None:
+        """The B.E. fiscal year the evidence must cover in a round of ``fiscal_year`` (None: not year-bound)."""
+        if self.data_window == "current":
+            return fiscal_year
+        if self.data_window == "previous":
+            return fiscal_year - 1
+        return None
+
+    def window_th(self, fiscal_year: int | None) -> str:
+        """The data window in words, for a round of ``fiscal_year`` (or in general without one)."""
+        if self.data_window is None:
+            return self.time_window
+        which = "ปีงบประมาณที่ประเมิน" if self.data_window == "current" else "ปีงบประมาณก่อนปีที่ประเมิน"
+        if fiscal_year is None:
+            return f"ข้อมูล{which}"
+        return f"ข้อมูลปีงบประมาณ พ.ศ. {self.window_year(fiscal_year)} ({which})"
 
 
 @dataclass(frozen=True)
@@ -155,31 +218,91 @@ class Level:
     label_en: str
     min: Decimal
     tool_min: dict[str, Decimal] = field(default_factory=dict)
+    confidence: str = "confirmed"
+    source: str = ""
+    caveat: str = ""
+
+
+@dataclass(frozen=True)
+class Band:
+    up_to: int | None  # population up to and including this many (None: any larger population)
+    minimum: int
+
+
+@dataclass(frozen=True)
+class AgencyGroupMinimum:
+    code: str
+    name_th: str
+    minimum: int
 
 
 @dataclass(frozen=True)
 class SamplingRule:
+    """The minimum number of respondents of a survey tool.
+
+    ``share``: everyone below ``floor``, else ``ceil(population × percent / 100)`` raised to ``floor`` and
+    lowered to ``cap``; ``bands``: the minimum of the first band the population fits (a table as ITAS shows it);
+    ``by_agency_group``: a fixed minimum per agency group (ITAS 2568), ``group`` naming the one that applies
+    (variants set it), with the ``share`` fields as the fallback when no group applies.  Never more than the
+    population itself.
+    """
+
     percent: Decimal
     floor: int
     cap: int | None
     note: str = ""
+    method: str = "share"
+    bands: tuple[Band, ...] = ()
+    groups: tuple[AgencyGroupMinimum, ...] = ()
+    group: str | None = None
+    confidence: str = "confirmed"
+    source: str = ""
+    caveat: str = ""
 
-    def minimum(self, population: int) -> int:
-        """Minimum respondents for a population: everyone below the floor, else a share clamped to floor..cap."""
-        if population <= 0:
-            return 0
+    def _share(self, population: int) -> int:
         if population <= self.floor:
             return population
-        share = math.ceil(Decimal(population) * self.percent / 100)
-        needed = max(self.floor, share)
+        needed = max(self.floor, math.ceil(Decimal(population) * self.percent / 100))
         if self.cap is not None:
             needed = min(self.cap, needed)
         return min(population, needed)
 
+    def minimum(self, population: int, group: str | None = None) -> int:
+        """Minimum respondents for a population (and, for ``by_agency_group``, an agency group)."""
+        if population <= 0:
+            return 0
+        if self.method == "bands":
+            for band in self.bands:
+                if band.up_to is None or population <= band.up_to:
+                    return min(population, band.minimum)
+            return population
+        if self.method == "by_agency_group":
+            wanted = group or self.group
+            found = next((g for g in self.groups if g.code == wanted), None)
+            if found is not None:
+                return min(population, found.minimum)
+        return self._share(population)
+
+    def group_minimum(self, group: str | None = None) -> AgencyGroupMinimum | None:
+        wanted = group or self.group
+        return next((g for g in self.groups if g.code == wanted), None)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """An agency-type override layer: what an ESA office, a school, a local government … sees differently."""
+
+    code: str
+    name_th: str
+    agency_types: tuple[str, ...]
+    confidence: str
+    source: str
+    caveat: str = ""
+
 
 @dataclass(frozen=True, eq=False)  # compared by identity: editions are loaded once and cached
 class Framework:
-    id: str
+    id: str  # the key: the edition id, or id@version for a stored version
     name_th: str
     name_en: str
     fiscal_years: tuple[int, ...]
@@ -198,6 +321,15 @@ class Framework:
     levels: tuple[Level, ...]
     sampling: dict[str, SamplingRule]
     path: str = ""
+    option_scores: str = "two_decimals"
+    rounding: str = "half_up"
+    confidence: str = "corroborated"
+    caveat: str = ""
+    variants: dict[str, Variant] = field(default_factory=dict)
+    variant: str | None = None  # the variant applied to this object, if any
+    edition_id: str = ""  # the id without a version (ita-2570 for ita-2570@2)
+    version: int | None = None  # None for a built-in edition
+    raw: dict = field(default_factory=dict, repr=False)  # the validated source data (export, variants)
 
     def tool(self, code: str) -> Tool:
         return next(t for t in self.tools if t.code == code)
@@ -225,6 +357,25 @@ class Framework:
     @property
     def evidence_tools(self) -> tuple[str, ...]:
         return tuple(t.code for t in self.tools if t.kind == "evidence")
+
+    @property
+    def family(self) -> str:
+        return self.edition_id or self.id
+
+    @property
+    def provisional(self) -> bool:
+        """The edition as a whole is provisional (e.g. a copy kept until NACC publishes the year's manual)."""
+        return self.confidence == "provisional"
+
+    @property
+    def provisional_count(self) -> int:
+        return sum(1 for q in self.questions if q.provisional) + sum(1 for o in self.oit_items if o.provisional)
+
+    def round(self, value: Fraction | Decimal | int | None) -> Decimal | None:
+        """A score to two decimals by the edition's declared rounding rule (half-up unless it says otherwise)."""
+        from prongsai.core.scoring import rounded  # scoring imports this module
+
+        return rounded(value, self.rounding)
 
     @functools.cached_property
     def field_coefficients(self) -> dict[str, Fraction]:
@@ -263,8 +414,80 @@ class Framework:
             return level
         return self.levels[-1]
 
+    # Variants ------------------------------------------------------------------------------------------
+    @functools.cached_property
+    def _variant_cache(self) -> dict[str, Framework]:
+        return {}
+
+    def with_variant(self, code: str | None) -> Framework:
+        """This edition as agencies of one variant see it (itself for ``None``/empty); cached per object."""
+        if not code or code == self.variant:
+            return self
+        if self.variant:
+            raise FrameworkError(self.id, [("", f"variant '{self.variant}' is already applied")])
+        if code not in self.variants:
+            known = ", ".join(self.variants) or "none"
+            raise FrameworkError(self.id, [("", f"unknown variant '{code}' (known: {known})")],
+                                 [("", f"ไม่มีรูปแบบย่อย '{code}' ในกรอบนี้ (ที่มี: {known})")])
+        with _LOCK:
+            cached = self._variant_cache.get(code)
+            if cached is None:
+                from prongsai.core.variants import apply_variant
+
+                cached = apply_variant(self, code)
+                self._variant_cache[code] = cached
+        return cached
+
+    def variant_for_kind(self, kind: str) -> str | None:
+        """The variant whose agency types include ``kind`` (the first one declared), if any."""
+        return next((v.code for v in self.variants.values() if kind in v.agency_types), None)
+
 
 # --------------------------------------------------------------------------------------------------- loading
+
+_LOCK = threading.RLock()
+
+
+@dataclass(frozen=True)
+class StoredEdition:
+    key: str  # id@version
+    text: str  # the YAML text
+    sha256: str
+    status: str  # draft | active | superseded | retired
+
+
+class EditionProvider(Protocol):
+    """Where stored (uploaded) editions come from; the web application registers one backed by its database."""
+
+    def fetch(self, key: str) -> StoredEdition | None: ...
+
+    def listed(self) -> list[str]: ...  # keys offered for use (active and superseded), newest first
+
+    def defaults(self, year_be: int) -> list[str]: ...  # active keys whose default_for_years holds the year
+
+
+_providers: list[EditionProvider] = []
+_stored_cache: dict[tuple[str, str], Framework] = {}
+
+
+def register_provider(provider: EditionProvider) -> None:
+    with _LOCK:
+        if provider not in _providers:
+            _providers.append(provider)
+
+
+def unregister_provider(provider: EditionProvider) -> None:
+    with _LOCK:
+        if provider in _providers:
+            _providers.remove(provider)
+
+
+def split_key(key: str) -> tuple[str, int | None]:
+    """``ita-2570@2`` → (``ita-2570``, 2); a built-in id has no version."""
+    base, sep, version = key.partition("@")
+    if sep and version.isdigit():
+        return base, int(version)
+    return key, None
 
 
 def framework_dirs() -> list[Path]:
@@ -272,9 +495,17 @@ def framework_dirs() -> list[Path]:
     return [BUNDLED_DIR, *config.framework_dirs()]
 
 
+def file_frameworks() -> list[str]:
+    """Ids of the editions kept as files (built in, or in PRONGSAI_FRAMEWORKS)."""
+    return sorted({p.stem for d in framework_dirs() if d.is_dir() for p in d.glob("*.yaml")})
+
+
 def available_frameworks() -> list[str]:
-    ids = {p.stem for d in framework_dirs() if d.is_dir() for p in d.glob("*.yaml")}
-    return sorted(ids)
+    """File editions, then stored editions offered for use (when the platform registered its database)."""
+    keys = file_frameworks()
+    for provider in list(_providers):
+        keys += [k for k in provider.listed() if k not in keys]
+    return keys
 
 
 def framework_path(framework_id: str) -> Path:
@@ -283,13 +514,46 @@ def framework_path(framework_id: str) -> Path:
         if candidate.is_file():
             return candidate
     known = ", ".join(available_frameworks())
-    raise FrameworkError(f"{framework_id}.yaml", [("", f"unknown framework '{framework_id}' (known: {known})")])
+    raise FrameworkError(f"{framework_id}.yaml", [("", f"unknown framework '{framework_id}' (known: {known})")],
+                         [("", f"ไม่รู้จักกรอบการประเมิน '{framework_id}' (ที่มี: {known})")])
+
+
+def load_framework(framework_id: str) -> Framework:
+    """Load and validate one edition by key (cached; editions are immutable once loaded)."""
+    if "@" in framework_id:
+        return _load_stored(framework_id)
+    return _load_file_edition(framework_id)
 
 
 @functools.lru_cache(maxsize=None)
-def load_framework(framework_id: str) -> Framework:
-    """Load and validate one edition by id (cached; editions are immutable once loaded)."""
+def _load_file_edition(framework_id: str) -> Framework:
     return load_framework_file(framework_path(framework_id))
+
+
+def _load_stored(key: str) -> Framework:
+    for provider in list(_providers):
+        stored = provider.fetch(key)
+        if stored is None:
+            continue
+        with _LOCK:
+            cached = _stored_cache.get((key, stored.sha256))
+        if cached is not None:
+            return cached
+        base, _version = split_key(key)
+        framework = load_framework_text(stored.text, name=f"{key}.yaml", expected_id=base, key=key)
+        with _LOCK:
+            _stored_cache[(key, stored.sha256)] = framework
+        return framework
+    known = ", ".join(available_frameworks())
+    raise FrameworkError(f"{key}", [("", f"unknown framework '{key}' (known: {known})")],
+                         [("", f"ไม่รู้จักกรอบการประเมิน '{key}' (ที่มี: {known})")])
+
+
+def clear_cache() -> None:
+    """Forget every loaded edition (after a file changed on disk, or in tests)."""
+    _load_file_edition.cache_clear()
+    with _LOCK:
+        _stored_cache.clear()
 
 
 def load_all() -> list[Framework]:
@@ -297,8 +561,13 @@ def load_all() -> list[Framework]:
 
 
 def framework_for_year(year_be: int) -> Framework | None:
-    """The edition that `prongsai score` uses for a fiscal year when none is named."""
-    for framework in load_all():
+    """The edition that `prongsai score` uses for a fiscal year when none is named: the newest activated stored
+    edition that declares the year its default, else the file edition that does."""
+    for provider in list(_providers):
+        for key in provider.defaults(year_be):
+            return load_framework(key)
+    for fid in file_frameworks():
+        framework = load_framework(fid)
         if year_be in framework.default_for_years:
             return framework
     return None
@@ -307,17 +576,41 @@ def framework_for_year(year_be: int) -> Framework | None:
 def load_framework_file(path: Path | str) -> Framework:
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError:
-        raise FrameworkError(path.name, [("", "not UTF-8 text")]) from None
+        raise FrameworkError(path.name, [("", "not UTF-8 text")], [("", "ไฟล์ไม่ได้เข้ารหัสแบบ UTF-8")]) from None
+    return load_framework_text(text, name=path.name, expected_id=path.stem, path=str(path))
+
+
+def parse_yaml(text: str, name: str) -> Any:
+    """The raw data of an edition's YAML text, or a ``FrameworkError`` naming the line."""
+    try:
+        return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise FrameworkError(path.name, [(where, f"not valid YAML: {getattr(exc, 'problem', exc)}")]) from None
+        where_th = f"บรรทัดที่ {mark.line + 1} คอลัมน์ที่ {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", exc)
+        raise FrameworkError(name, [(where, f"not valid YAML: {problem}")],
+                             [(where_th, f"รูปแบบ YAML ไม่ถูกต้อง: {problem}")]) from None
+
+
+def load_framework_text(text: str, name: str = "edition.yaml", expected_id: str | None = None, path: str = "",
+                        key: str | None = None) -> Framework:
+    return load_framework_data(parse_yaml(text, name), name=name, expected_id=expected_id, path=path, key=key)
+
+
+def load_framework_data(raw: Any, name: str = "edition.yaml", expected_id: str | None = None, path: str = "",
+                        key: str | None = None) -> Framework:
+    """Validate raw edition data (as parsed from YAML or read from a workbook) and build the edition."""
     from prongsai.core.framework_schema import Reader  # the validator lives beside, to keep this file readable
 
-    reader = Reader(path.name)
-    framework = reader.framework(raw, expected_id=path.stem, path=str(path))
+    reader = Reader(name)
+    framework = reader.framework(raw, expected_id=expected_id, path=path, key=key)
     if reader.problems or framework is None:
-        raise FrameworkError(path.name, reader.problems)
+        raise FrameworkError(name, reader.problems, reader.problems_th)
     return framework
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,7 +1,9 @@
-"""Validation of framework files: walks the raw YAML and builds the dataclasses of ``framework.py``.
+"""Validation of edition data: walks the raw data (from YAML or a workbook) and builds ``framework.py``'s classes.
 
-Every problem is recorded with its path inside the file (``questions[4].sub_items[1].scale``) instead of stopping
-at the first, so a central admin editing an edition sees everything to fix in one go.
+Every problem is recorded with its path inside the data (``questions[4].sub_items[1].scale``), in English and in
+Thai, instead of stopping at the first, so a central admin editing an edition sees everything to fix in one go.
+The parts of an edition that came later (sampling methods, variants, parameters) are checked in
+``framework_schema_parts``.
 """
 
 from __future__ import annotations
@@ -11,64 +13,105 @@ from fractions import Fraction
 from typing import Any, Iterable
 
 from prongsai.core.framework import (
-    AGENCY_TYPES, AGGREGATIONS, CONFIDENCE, SCORING_METHODS, AnswerField, Element, Framework, Indicator, Level,
-    OITItem, Option, Question, RespondentGroup, SamplingRule, Scale, SubIndicator, Tool,
+    AGENCY_TYPES,
+    AGGREGATIONS,
+    CONFIDENCE,
+    DATA_WINDOWS,
+    LEGACY_CONFIDENCE,
+    OPTION_SCORES,
+    ROUNDING,
+    SCORING_METHODS,
+    AnswerField,
+    Element,
+    Framework,
+    Indicator,
+    Level,
+    OITItem,
+    Option,
+    Question,
+    RespondentGroup,
+    Scale,
+    SubIndicator,
+    Tool,
+    split_key,
 )
 
 #: the keys each kind of mapping may hold; anything else is a typo (``reverese``) and is refused
 KEYS = {
     "framework": {"id", "name_th", "name_en", "fiscal_years", "default_for_years", "agency_types", "previous",
                   "aggregation", "pass_target", "sources", "notes", "tools", "indicators", "scales", "questions",
-                  "oit_items", "levels", "sampling"},
-    "tool": {"code", "kind", "name_th", "name_en", "weight", "respondents_th", "groups"},
+                  "oit_items", "levels", "sampling", "option_scores", "rounding", "confidence", "caveat",
+                  "variants"},
+    "tool": {"code", "kind", "name_th", "name_en", "weight", "respondents_th", "groups", "confidence", "source",
+             "caveat"},
     "group": {"code", "name_th"},
     "indicator": {"number", "name_th", "name_en", "tool", "weight", "sub_indicators"},
-    "sub_indicator": {"code", "name_th", "groups"},
+    "sub_indicator": {"code", "name_th", "groups", "confidence", "source", "caveat"},
     "scale": {"name_th", "options"},
     "option": {"label", "score"},
-    "question": {"code", "indicator", "text", "scale", "reverse", "note", "confidence", "source", "sub_items"},
+    "question": {"code", "indicator", "text", "scale", "reverse", "note", "confidence", "source", "sub_items",
+                 "caveat"},
     "sub_item": {"code", "text", "reverse", "scale", "note"},
-    "oit_item": {"code", "indicator", "sub_indicator", "group", "title", "title_known", "requirement",
-                 "time_window", "keywords", "scoring", "confidence", "source", "previous_codes"},
+    "oit_item": {"code", "display_code", "key", "indicator", "sub_indicator", "group", "title", "title_known",
+                 "requirement", "time_window", "data_window", "keywords", "scoring", "confidence", "source",
+                 "caveat", "previous_codes"},
     "scoring": {"method", "elements"},
     "element": {"code", "text", "weight"},
-    "level": {"label", "label_en", "min", "tool_min"},
-    "sampling": {"percent", "floor", "cap", "note"},
+    "level": {"label", "label_en", "min", "tool_min", "confidence", "source", "caveat"},
 }
 
+TYPE_TH = {"str": "ข้อความ", "int": "จำนวนเต็ม", "float": "ตัวเลข", "list": "รายการ", "dict": "ชุดข้อมูลแบบคีย์-ค่า",
+           "bool": "ค่า true/false", "NoneType": "ค่าว่าง"}
+WHAT_TH = {"tool": "เครื่องมือ", "indicator": "ตัวชี้วัด", "question or sub-item code": "ข้อคำถามหรือข้อย่อย",
+           "OIT item": "ข้อ OIT", "element": "องค์ประกอบ", "display code": "รหัสที่แสดง", "variant": "รูปแบบย่อย",
+           "agency group": "กลุ่มหน่วยงาน", "sub-indicator": "ตัวชี้วัดย่อย", "group": "กลุ่มผู้ตอบ"}
+
+
+def _th_type(kind: type) -> str:
+    return TYPE_TH.get(kind.__name__, kind.__name__)
 
 
 class Reader:
-    """Walks the raw YAML, converting it and recording every problem with its path instead of stopping."""
+    """Walks the raw data, converting it and recording every problem with its path instead of stopping."""
 
     def __init__(self, file: str):
         self.file = file
         self.problems: list[tuple[str, str]] = []
+        self.problems_th: list[tuple[str, str]] = []
 
-    def fail(self, path: str, message: str) -> None:
+    def fail(self, path: str, message: str, message_th: str | None = None) -> None:
         self.problems.append((path, message))
+        self.problems_th.append((path, message_th or message))
 
-    def known(self, obj: Any, path: str, kind: str) -> None:
+    def known(self, obj: Any, path: str, kind: str, keys: set[str] | None = None) -> None:
+        allowed = keys if keys is not None else KEYS[kind]
         if isinstance(obj, dict):
-            for key in sorted(set(obj) - KEYS[kind], key=str):
-                self.fail(f"{path}.{key}" if path else str(key),
-                          f"unknown key (allowed: {', '.join(sorted(KEYS[kind]))})")
+            for key in sorted(set(obj) - allowed, key=str):
+                listed = ", ".join(sorted(allowed))
+                self.fail(f"{path}.{key}" if path else str(key), f"unknown key (allowed: {listed})",
+                          f"ไม่รู้จักคีย์นี้ (ที่ใช้ได้: {listed})")
 
     def get(self, obj: Any, key: str, path: str, kind: type | tuple, required: bool = True, default: Any = None):
         if not isinstance(obj, dict):
-            self.fail(path, "expected a mapping")
+            self.fail(path, "expected a mapping", "ต้องเป็นชุดข้อมูลแบบคีย์-ค่า")
             return default
+        where = f"{path}.{key}" if path else key
         if key not in obj or obj[key] is None:
             if required:
-                self.fail(f"{path}.{key}" if path else key, "required")
+                self.fail(where, "required", "ต้องระบุ")
             return default
         value = obj[key]
         kinds = kind if isinstance(kind, tuple) else (kind,)
         if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
             names = "/".join(k.__name__ for k in kinds)
-            self.fail(f"{path}.{key}" if path else key, f"expected {names}, got {type(value).__name__}")
+            names_th = " หรือ ".join(_th_type(k) for k in kinds)
+            self.fail(where, f"expected {names}, got {type(value).__name__}",
+                      f"ต้องเป็น{names_th} แต่พบ{_th_type(type(value))}")
             return default
         return value
+
+    def text(self, obj: Any, key: str, path: str, required: bool = False) -> str:
+        return self.get(obj, key, path, str, required=required, default="") or ""
 
     def number(self, obj: Any, key: str, path: str, required: bool = True, default: Any = None,
                lo: float = 0, hi: float = 100, places: int | None = None) -> Decimal | None:
@@ -79,94 +122,120 @@ class Reader:
         try:
             number = Decimal(str(value))
         except InvalidOperation:
-            self.fail(where, f"not a number: {value!r}")
+            self.fail(where, f"not a number: {value!r}", f"ไม่ใช่ตัวเลข: {value!r}")
+            return default
+        if not number.is_finite():
+            self.fail(where, f"not a number: {value!r}", f"ไม่ใช่ตัวเลข: {value!r}")
             return default
         if not (lo <= number <= hi):
-            self.fail(where, f"{number} is outside {lo}–{hi}")
+            self.fail(where, f"{number} is outside {lo}–{hi}", f"{number} อยู่นอกช่วง {lo}–{hi}")
         if places is not None and number.as_tuple().exponent < -places:  # type: ignore[operator]
-            self.fail(where, f"{number} has more than {places} decimal places")
+            self.fail(where, f"{number} has more than {places} decimal places", f"{number} มีทศนิยมเกิน {places} ตำแหน่ง")
         return number
+
+    def integer(self, obj: Any, key: str, path: str, required: bool = True, default: int | None = None,
+                lo: int = 0) -> int | None:
+        value = self.get(obj, key, path, int, required, default)
+        if isinstance(value, int) and value < lo:
+            where = f"{path}.{key}" if path else key
+            self.fail(where, f"{value} is below {lo}", f"{value} ต่ำกว่า {lo}")
+        return value
 
     def items(self, obj: Any, key: str, path: str, required: bool = True) -> Iterable[tuple[str, Any]]:
         values = self.get(obj, key, path, list, required, default=[])
         for i, value in enumerate(values or []):
             yield f"{path}.{key}[{i}]" if path else f"{key}[{i}]", value
 
-    def confidence(self, obj: Any, path: str) -> str:
-        value = self.get(obj, "confidence", path, str, required=True, default="recollection")
+    def choice(self, obj: Any, key: str, path: str, allowed: tuple[str, ...], default: str | None,
+               required: bool = False) -> str | None:
+        value = self.get(obj, key, path, str, required=required, default=default)
+        if value is not None and value not in allowed:
+            where = f"{path}.{key}" if path else key
+            listed = ", ".join(allowed)
+            self.fail(where, f"'{value}' is not one of {listed}", f"'{value}' ไม่ใช่ค่าที่ใช้ได้ ({listed})")
+            return default
+        return value
+
+    def confidence(self, obj: Any, path: str, required: bool = True, default: str = "provisional") -> str:
+        value = self.get(obj, "confidence", path, str, required=required, default=default)
+        value = LEGACY_CONFIDENCE.get(value, value)
         if value not in CONFIDENCE:
-            self.fail(f"{path}.confidence", f"'{value}' is not one of {', '.join(CONFIDENCE)}")
+            listed = ", ".join(CONFIDENCE)
+            self.fail(f"{path}.confidence" if path else "confidence", f"'{value}' is not one of {listed}",
+                      f"'{value}' ไม่ใช่ระดับความมั่นใจที่ใช้ได้ ({listed})")
+        return value
+
+    def source(self, obj: Any, path: str, required: bool) -> str:
+        value = self.get(obj, "source", path, str, required=required, default="") or ""
+        if required and isinstance(obj, dict) and obj.get("source") is not None and not value.strip():
+            self.fail(f"{path}.source", "empty: name an address or a document a person can open",
+                      "ว่างเปล่า: ระบุที่อยู่เว็บหรือชื่อเอกสารที่ตรวจสอบได้")
         return value
 
     def unique(self, codes: list[tuple[str, str]], what: str) -> None:
         seen: dict[str, str] = {}
         for path, code in codes:
             if code in seen:
-                self.fail(path, f"duplicate {what} '{code}' (first at {seen[code]})")
+                self.fail(path, f"duplicate {what} '{code}' (first at {seen[code]})",
+                          f"{WHAT_TH.get(what, what)} '{code}' ซ้ำ (ครั้งแรกที่ {seen[code]})")
             seen.setdefault(code, path)
 
     # The edition ---------------------------------------------------------------------------------------
-    def framework(self, raw: Any, expected_id: str, path: str) -> Framework | None:
+    def framework(self, raw: Any, expected_id: str | None, path: str = "", key: str | None = None) -> Framework | None:
+        from prongsai.core import framework_schema_parts as parts
+
         if not isinstance(raw, dict):
-            self.fail("", "the file must be a YAML mapping")
+            self.fail("", "the edition must be a mapping (key: value)", "เนื้อหาต้องเป็นชุดข้อมูลแบบคีย์-ค่า")
             return None
         self.known(raw, "", "framework")
-        fid = self.get(raw, "id", "", str, default=expected_id)
-        if fid != expected_id:
-            self.fail("id", f"'{fid}' does not match the file name '{expected_id}.yaml'")
+        fid = self.get(raw, "id", "", str, default=expected_id or "?")
+        if expected_id is not None and fid != expected_id:
+            self.fail("id", f"'{fid}' does not match the file name '{expected_id}.yaml'",
+                      f"รหัส '{fid}' ไม่ตรงกับชื่อไฟล์ '{expected_id}.yaml'")
+        if isinstance(fid, str) and ("@" in fid or not fid.strip() or "/" in fid):
+            self.fail("id", f"'{fid}' is not a valid id (letters, digits and dashes, no '@' or '/')",
+                      f"รหัส '{fid}' ใช้ไม่ได้ (ใช้ตัวอักษร ตัวเลข และขีด ห้ามมี '@' หรือ '/')")
         years = tuple(self.get(raw, "fiscal_years", "", list, default=[]))
-        if not years or not all(isinstance(y, int) and 2500 <= y <= 2700 for y in years):
-            self.fail("fiscal_years", "expected a list of Buddhist-Era years such as [2563]")
+        if not years or not all(isinstance(y, int) and not isinstance(y, bool) and 2500 <= y <= 2700 for y in years):
+            self.fail("fiscal_years", "expected a list of Buddhist-Era years such as [2563]",
+                      "ต้องเป็นรายการปีงบประมาณ พ.ศ. เช่น [2563]")
         defaults = tuple(self.get(raw, "default_for_years", "", list, required=False, default=[]))
         for y in defaults:
             if y not in years:
-                self.fail("default_for_years", f"{y} is not one of fiscal_years")
+                self.fail("default_for_years", f"{y} is not one of fiscal_years", f"{y} ไม่อยู่ใน fiscal_years")
         agency_types = tuple(self.get(raw, "agency_types", "", list, default=[]))
         for t in agency_types:
             if t not in AGENCY_TYPES:
-                self.fail("agency_types", f"'{t}' is not one of {', '.join(AGENCY_TYPES)}")
-        aggregation = self.get(raw, "aggregation", "", str, required=False, default="item_mean")
-        if aggregation not in AGGREGATIONS:
-            self.fail("aggregation", f"'{aggregation}' is not one of {', '.join(AGGREGATIONS)}")
+                self.fail("agency_types", f"'{t}' is not one of {', '.join(AGENCY_TYPES)}",
+                          f"'{t}' ไม่ใช่ประเภทหน่วยงานที่ใช้ได้ ({', '.join(AGENCY_TYPES)})")
+        aggregation = self.choice(raw, "aggregation", "", AGGREGATIONS, "item_mean")
+        option_scores = self.choice(raw, "option_scores", "", OPTION_SCORES, "two_decimals")
+        rounding = self.choice(raw, "rounding", "", ROUNDING, "half_up")
 
-        scales = self.scales(raw)
+        scales = parts.scales(self, raw, option_scores or "two_decimals")
         tools = self.tools(raw)
         indicators = self.indicators(raw, {t.code for t in tools})
         questions = self.questions(raw, scales, {i.number: i for i in indicators}, tools)
         oit_items = self.oit_items(raw, {i.number: i for i in indicators}, tools)
         levels = self.levels(raw, {t.code for t in tools})
-        sampling = self.sampling(raw, {t.code for t in tools if t.kind == "survey"})
+        sampling = parts.sampling(self, raw, {t.code for t in tools if t.kind == "survey"})
+        variants = parts.variants(self, raw)
+        base, version = split_key(key) if key else (fid, None)
         return Framework(
-            id=fid, name_th=self.get(raw, "name_th", "", str, default=""),
-            name_en=self.get(raw, "name_en", "", str, default=""),
+            id=key or fid, name_th=self.text(raw, "name_th", "", required=True),
+            name_en=self.text(raw, "name_en", ""),
             fiscal_years=years, default_for_years=defaults, agency_types=agency_types,
             previous=self.get(raw, "previous", "", str, required=False),
-            aggregation=aggregation,
+            aggregation=aggregation or "item_mean",
             pass_target=self.number(raw, "pass_target", "", default=Decimal(85)),
-            sources=tuple(self.get(raw, "sources", "", list, required=False, default=[])),
-            notes=self.get(raw, "notes", "", str, required=False, default=""),
+            sources=tuple(str(s) for s in self.get(raw, "sources", "", list, required=False, default=[])),
+            notes=self.text(raw, "notes", ""),
             tools=tools, indicators=indicators, scales=scales, questions=questions, oit_items=oit_items,
-            levels=levels, sampling=sampling, path=path,
+            levels=levels, sampling=sampling, path=path, option_scores=option_scores or "two_decimals",
+            rounding=rounding or "half_up", confidence=self.confidence(raw, "", required=False, default="corroborated"),
+            caveat=self.text(raw, "caveat", ""), variants=variants, edition_id=base if key else fid,
+            version=version, raw=raw,
         )
-
-    def scales(self, raw: Any) -> dict[str, Scale]:
-        scales: dict[str, Scale] = {}
-        for name, spec in (self.get(raw, "scales", "", dict, required=False, default={}) or {}).items():
-            path = f"scales.{name}"
-            self.known(spec, path, "scale")
-            options = []
-            for opath, option in self.items(spec, "options", path):
-                self.known(option, opath, "option")
-                label = self.get(option, "label", opath, str, default="?")
-                score = self.number(option, "score", opath, default=Decimal(0), places=2)
-                options.append(Option(label=label, score=Fraction(score)))
-            if len(options) < 2:
-                self.fail(f"{path}.options", "a scale needs at least two options")
-            if len({o.label for o in options}) != len(options):
-                self.fail(f"{path}.options", "option labels must be different")
-            scales[name] = Scale(name=name, name_th=self.get(spec, "name_th", path, str, False, ""),
-                                 options=tuple(options))
-        return scales
 
     def tools(self, raw: Any) -> tuple[Tool, ...]:
         tools = []
@@ -174,47 +243,46 @@ class Reader:
             self.known(spec, path, "tool")
             for gpath, group in self.items(spec, "groups", path, required=False):
                 self.known(group, gpath, "group")
-            kind = self.get(spec, "kind", path, str, default="survey")
-            if kind not in ("survey", "evidence"):
-                self.fail(f"{path}.kind", f"'{kind}' is not survey or evidence")
+            kind = self.choice(spec, "kind", path, ("survey", "evidence"), "survey", required=True) or "survey"
             groups = tuple(
                 RespondentGroup(code=self.get(g, "code", gp, str, default="?"),
-                                name_th=self.get(g, "name_th", gp, str, default=""))
+                                name_th=self.text(g, "name_th", gp, required=True))
                 for gp, g in self.items(spec, "groups", path, required=False))
+            self.unique([(f"{path}.groups[{i}].code", g.code) for i, g in enumerate(groups)], "group")
             tools.append(Tool(
                 code=self.get(spec, "code", path, str, default="?"), kind=kind,
-                name_th=self.get(spec, "name_th", path, str, default=""),
-                name_en=self.get(spec, "name_en", path, str, required=False, default=""),
+                name_th=self.text(spec, "name_th", path, required=True), name_en=self.text(spec, "name_en", path),
                 weight=Fraction(self.number(spec, "weight", path, default=Decimal(0))),
-                respondents_th=self.get(spec, "respondents_th", path, str, required=False, default=""),
-                groups=groups))
+                respondents_th=self.text(spec, "respondents_th", path), groups=groups,
+                confidence=self.confidence(spec, path, required=False, default="confirmed"),
+                source=self.source(spec, path, required=False), caveat=self.text(spec, "caveat", path)))
         self.unique([(f"tools[{i}].code", t.code) for i, t in enumerate(tools)], "tool")
         if tools and sum(t.weight for t in tools) <= 0:
-            self.fail("tools", "the tool weights add up to zero")
+            self.fail("tools", "the tool weights add up to zero", "น้ำหนักของเครื่องมือรวมกันได้ศูนย์")
         return tuple(tools)
 
     def indicators(self, raw: Any, tool_codes: set[str]) -> tuple[Indicator, ...]:
-        specs = list(self.items(raw, "indicators", ""))
         indicators = []
-        for path, spec in specs:
+        for path, spec in self.items(raw, "indicators", ""):
             self.known(spec, path, "indicator")
             for spath, sub in self.items(spec, "sub_indicators", path, required=False):
                 self.known(sub, spath, "sub_indicator")
             tool = self.get(spec, "tool", path, str, default="?")
             if tool not in tool_codes:
-                self.fail(f"{path}.tool", f"unknown tool '{tool}'")
+                self.fail(f"{path}.tool", f"unknown tool '{tool}'", f"ไม่มีเครื่องมือ '{tool}'")
             subs = tuple(
                 SubIndicator(code=str(self.get(s, "code", sp, (str, int, float), default="?")),
-                             name_th=self.get(s, "name_th", sp, str, default=""),
-                             groups=tuple(self.get(s, "groups", sp, list, required=False, default=[])))
+                             name_th=self.text(s, "name_th", sp, required=True),
+                             groups=tuple(str(g) for g in self.get(s, "groups", sp, list, required=False, default=[])),
+                             confidence=self.confidence(s, sp, required=False, default="confirmed"),
+                             source=self.source(s, sp, required=False), caveat=self.text(s, "caveat", sp))
                 for sp, s in self.items(spec, "sub_indicators", path, required=False))
+            self.unique([(f"{path}.sub_indicators[{i}].code", s.code) for i, s in enumerate(subs)], "sub-indicator")
             weight = self.number(spec, "weight", path, required=False)
             indicators.append(Indicator(
                 number=self.get(spec, "number", path, int, default=0),
-                name_th=self.get(spec, "name_th", path, str, default=""),
-                name_en=self.get(spec, "name_en", path, str, required=False, default=""),
-                tool=tool, weight=Fraction(weight) if weight is not None else Fraction(-1),
-                sub_indicators=subs))
+                name_th=self.text(spec, "name_th", path, required=True), name_en=self.text(spec, "name_en", path),
+                tool=tool, weight=Fraction(weight) if weight is not None else Fraction(-1), sub_indicators=subs))
         self.unique([(f"indicators[{i}].number", str(x.number)) for i, x in enumerate(indicators)], "indicator")
         # Indicators without an explicit weight share their tool equally; explicit weights are normalised.
         result = []
@@ -223,58 +291,66 @@ class Reader:
             if all(i.weight < 0 for i in peers):
                 weight = Fraction(1, len(peers))
             elif any(i.weight < 0 for i in peers):
-                self.fail("indicators", f"tool {indicator.tool}: give every indicator a weight or none")
+                self.fail("indicators", f"tool {indicator.tool}: give every indicator a weight or none",
+                          f"เครื่องมือ {indicator.tool}: กำหนดน้ำหนักให้ทุกตัวชี้วัดหรือไม่กำหนดเลย")
+                weight = Fraction(1, len(peers))
+            elif sum(i.weight for i in peers) <= 0:
+                self.fail("indicators", f"tool {indicator.tool}: the indicator weights add up to zero",
+                          f"เครื่องมือ {indicator.tool}: น้ำหนักของตัวชี้วัดรวมกันได้ศูนย์")
                 weight = Fraction(1, len(peers))
             else:
                 weight = indicator.weight / sum(i.weight for i in peers)
             result.append(Indicator(indicator.number, indicator.name_th, indicator.name_en, indicator.tool,
                                     weight, indicator.sub_indicators))
-        for tool in tool_codes:
+        for tool in sorted(tool_codes):
             if not any(i.tool == tool for i in result):
-                self.fail("indicators", f"tool {tool} has no indicator")
+                self.fail("indicators", f"tool {tool} has no indicator", f"เครื่องมือ {tool} ยังไม่มีตัวชี้วัด")
         return tuple(result)
 
     def questions(self, raw, scales, indicators, tools) -> tuple[Question, ...]:
         survey = {t.code for t in tools if t.kind == "survey"}
         questions, codes = [], []
+        missing_scale = Scale("?", "", (Option("?", Fraction(0)), Option("?", Fraction(0))))
         for path, spec in self.items(raw, "questions", "", required=False):
             self.known(spec, path, "question")
             code = self.get(spec, "code", path, str, default="?")
             number = self.get(spec, "indicator", path, int, default=0)
             if number not in indicators or indicators[number].tool not in survey:
-                self.fail(f"{path}.indicator", f"{number} is not an indicator of a survey tool")
+                self.fail(f"{path}.indicator", f"{number} is not an indicator of a survey tool",
+                          f"{number} ไม่ใช่ตัวชี้วัดของแบบวัด (IIT/EIT)")
             scale_name = self.get(spec, "scale", path, str, default="?")
             if scale_name not in scales:
-                self.fail(f"{path}.scale", f"unknown scale '{scale_name}' (known: {', '.join(scales)})")
+                self.fail(f"{path}.scale", f"unknown scale '{scale_name}' (known: {', '.join(scales)})",
+                          f"ไม่มีมาตรวัด '{scale_name}' (ที่มี: {', '.join(scales)})")
             reverse = self.get(spec, "reverse", path, bool, required=False, default=False)
-            text = self.get(spec, "text", path, str, default="")
+            text = self.text(spec, "text", path, required=True)
             fields = []
             for spath, sub in self.items(spec, "sub_items", path, required=False):
                 self.known(sub, spath, "sub_item")
                 sub_scale = self.get(sub, "scale", spath, str, required=False, default=scale_name)
-                if sub_scale not in scales:
-                    self.fail(f"{spath}.scale", f"unknown scale '{sub_scale}' (known: {', '.join(scales)})")
+                if sub_scale not in scales and "scale" in sub:  # an inherited unknown scale is reported once
+                    self.fail(f"{spath}.scale", f"unknown scale '{sub_scale}' (known: {', '.join(scales)})",
+                              f"ไม่มีมาตรวัด '{sub_scale}' (ที่มี: {', '.join(scales)})")
                 sub_code = self.get(sub, "code", spath, str, default="?")
                 codes.append((f"{spath}.code", sub_code))
                 fields.append(AnswerField(
-                    code=sub_code, question=code, indicator=number,
-                    text=self.get(sub, "text", spath, str, default=""),
-                    scale=scales.get(sub_scale) or Scale("?", "", ()),
+                    code=sub_code, question=code, indicator=number, text=self.text(sub, "text", spath, required=True),
+                    scale=scales.get(sub_scale) or missing_scale,
                     reverse=self.get(sub, "reverse", spath, bool, required=False, default=reverse)))
             if not fields:
                 fields.append(AnswerField(code=code, question=code, indicator=number, text=text,
-                                          scale=scales.get(scale_name) or Scale("?", "", ()), reverse=reverse))
+                                          scale=scales.get(scale_name) or missing_scale, reverse=reverse))
             codes.append((f"{path}.code", code))
             questions.append(Question(
                 code=code, indicator=number, text=text, scale=scale_name, reverse=reverse,
-                note=self.get(spec, "note", path, str, required=False, default=""),
-                confidence=self.confidence(spec, path),
-                source=self.get(spec, "source", path, str, required=False, default=""),
-                fields=tuple(fields)))
+                note=self.text(spec, "note", path), confidence=self.confidence(spec, path),
+                source=self.source(spec, path, required=True), fields=tuple(fields),
+                caveat=self.text(spec, "caveat", path)))
         self.unique(codes, "question or sub-item code")
         for number, indicator in indicators.items():
             if indicator.tool in survey and not any(q.indicator == number for q in questions):
-                self.fail("questions", f"indicator {number} ({indicator.tool}) has no question")
+                self.fail("questions", f"indicator {number} ({indicator.tool}) has no question",
+                          f"ตัวชี้วัดที่ {number} ({indicator.tool}) ยังไม่มีข้อคำถาม")
         return tuple(questions)
 
     def oit_items(self, raw, indicators, tools) -> tuple[OITItem, ...]:
@@ -284,47 +360,60 @@ class Reader:
             self.known(spec, path, "oit_item")
             number = self.get(spec, "indicator", path, int, default=0)
             if number not in indicators or indicators[number].tool not in evidence:
-                self.fail(f"{path}.indicator", f"{number} is not an indicator of an evidence tool")
+                self.fail(f"{path}.indicator", f"{number} is not an indicator of an evidence tool",
+                          f"{number} ไม่ใช่ตัวชี้วัดของแบบตรวจ OIT")
             sub = spec.get("sub_indicator") if isinstance(spec, dict) else None
             sub = None if sub is None else str(sub)
             if sub is not None and number in indicators and \
                     sub not in {s.code for s in indicators[number].sub_indicators}:
-                self.fail(f"{path}.sub_indicator", f"'{sub}' is not a sub-indicator of indicator {number}")
-            scoring = self.get(spec, "scoring", path, dict, default={})
-            self.known(scoring, f"{path}.scoring", "scoring")
-            for epath, element in self.items(scoring, "elements", f"{path}.scoring", required=False):
-                self.known(element, epath, "element")
-            method = self.get(scoring, "method", f"{path}.scoring", str, default="pass_fail")
-            if method not in SCORING_METHODS:
-                self.fail(f"{path}.scoring.method", f"'{method}' is not one of {', '.join(SCORING_METHODS)}")
-            elements = tuple(
-                Element(code=str(self.get(e, "code", ep, (str, int), default="?")),
-                        text=self.get(e, "text", ep, str, default=""),
-                        weight=Fraction(self.number(e, "weight", ep, required=False, default=Decimal(1))))
-                for ep, e in self.items(scoring, "elements", f"{path}.scoring", required=False))
-            if method == "elements" and not elements:
-                self.fail(f"{path}.scoring.elements", "partial credit needs at least one element")
-            if elements and sum(e.weight for e in elements) <= 0:
-                self.fail(f"{path}.scoring.elements", "element weights add up to zero")
-            self.unique([(f"{path}.scoring.elements[{i}].code", e.code) for i, e in enumerate(elements)],
-                        "element")
+                self.fail(f"{path}.sub_indicator", f"'{sub}' is not a sub-indicator of indicator {number}",
+                          f"'{sub}' ไม่ใช่ตัวชี้วัดย่อยของตัวชี้วัดที่ {number}")
+            method, elements = self.scoring(spec, path)
             lineage = self.get(spec, "previous_codes", path, dict, required=False, default={}) or {}
+            for edition, olds in lineage.items():
+                if not isinstance(olds, list) or not all(isinstance(c, str) for c in olds):
+                    self.fail(f"{path}.previous_codes.{edition}", "expected a list of item codes such as [O1, O3]",
+                              "ต้องเป็นรายการรหัสข้อ เช่น [O1, O3]")
+            code = self.get(spec, "code", path, str, default="?")
             items.append(OITItem(
-                code=self.get(spec, "code", path, str, default="?"), indicator=number, sub_indicator=sub,
-                group=self.get(spec, "group", path, str, required=False, default=""),
-                title=self.get(spec, "title", path, str, default=""),
+                code=code, indicator=number, sub_indicator=sub, group=self.text(spec, "group", path),
+                title=self.text(spec, "title", path, required=True),
                 title_known=self.get(spec, "title_known", path, bool, required=False, default=True),
-                requirement=self.get(spec, "requirement", path, str, default=""),
-                time_window=self.get(spec, "time_window", path, str, required=False, default=""),
+                requirement=self.text(spec, "requirement", path, required=True),
+                time_window=self.text(spec, "time_window", path),
                 keywords=tuple(str(k) for k in self.get(spec, "keywords", path, list, False, []) or []),
                 method=method, elements=elements, confidence=self.confidence(spec, path),
-                source=self.get(spec, "source", path, str, required=False, default=""),
-                previous_codes={str(k): tuple(v or ()) for k, v in lineage.items()}))
+                source=self.source(spec, path, required=True),
+                previous_codes={str(k): tuple(v or ()) for k, v in lineage.items() if isinstance(v, list)},
+                display_code=self.text(spec, "display_code", path), key=self.text(spec, "key", path),
+                data_window=self.choice(spec, "data_window", path, DATA_WINDOWS, None),
+                caveat=self.text(spec, "caveat", path)))
         self.unique([(f"oit_items[{i}].code", o.code) for i, o in enumerate(items)], "OIT item")
+        self.unique([(f"oit_items[{i}].display_code", o.shown_code) for i, o in enumerate(items)], "display code")
         for number, indicator in indicators.items():
             if indicator.tool in evidence and not any(o.indicator == number for o in items):
-                self.fail("oit_items", f"indicator {number} ({indicator.tool}) has no OIT item")
+                self.fail("oit_items", f"indicator {number} ({indicator.tool}) has no OIT item",
+                          f"ตัวชี้วัดที่ {number} ({indicator.tool}) ยังไม่มีข้อ OIT")
         return tuple(items)
+
+    def scoring(self, spec: Any, path: str) -> tuple[str, tuple[Element, ...]]:
+        scoring = self.get(spec, "scoring", path, dict, default={})
+        self.known(scoring, f"{path}.scoring", "scoring")
+        for epath, element in self.items(scoring, "elements", f"{path}.scoring", required=False):
+            self.known(element, epath, "element")
+        method = self.choice(scoring, "method", f"{path}.scoring", SCORING_METHODS, "pass_fail", required=True)
+        elements = tuple(
+            Element(code=str(self.get(e, "code", ep, (str, int), default="?")),
+                    text=self.text(e, "text", ep, required=True),
+                    weight=Fraction(self.number(e, "weight", ep, required=False, default=Decimal(1))))
+            for ep, e in self.items(scoring, "elements", f"{path}.scoring", required=False))
+        if method == "elements" and not elements:
+            self.fail(f"{path}.scoring.elements", "partial credit needs at least one element",
+                      "การให้คะแนนตามองค์ประกอบต้องมีองค์ประกอบอย่างน้อยหนึ่งรายการ")
+        if elements and sum(e.weight for e in elements) <= 0:
+            self.fail(f"{path}.scoring.elements", "element weights add up to zero", "น้ำหนักขององค์ประกอบรวมกันได้ศูนย์")
+        self.unique([(f"{path}.scoring.elements[{i}].code", e.code) for i, e in enumerate(elements)], "element")
+        return method or "pass_fail", elements
 
     def levels(self, raw, tool_codes) -> tuple[Level, ...]:
         levels = []
@@ -333,30 +422,20 @@ class Reader:
             tool_min = {}
             for code, value in (self.get(spec, "tool_min", path, dict, required=False, default={}) or {}).items():
                 if code not in tool_codes:
-                    self.fail(f"{path}.tool_min.{code}", f"unknown tool '{code}'")
+                    self.fail(f"{path}.tool_min.{code}", f"unknown tool '{code}'", f"ไม่มีเครื่องมือ '{code}'")
                 tool_min[code] = self.number({code: value}, code, f"{path}.tool_min", default=Decimal(0))
             levels.append(Level(label=self.get(spec, "label", path, str, default="?"),
-                                label_en=self.get(spec, "label_en", path, str, required=False, default=""),
-                                min=self.number(spec, "min", path, default=Decimal(0)), tool_min=tool_min))
+                                label_en=self.text(spec, "label_en", path),
+                                min=self.number(spec, "min", path, default=Decimal(0)), tool_min=tool_min,
+                                confidence=self.confidence(spec, path, required=False, default="confirmed"),
+                                source=self.source(spec, path, required=False), caveat=self.text(spec, "caveat", path)))
         if not levels:
             return ()
         if levels[-1].min != 0 or levels[-1].tool_min:
-            self.fail(f"levels[{len(levels) - 1}]", "the last level must have min 0 and no tool_min")
+            self.fail(f"levels[{len(levels) - 1}]", "the last level must have min 0 and no tool_min",
+                      "ระดับสุดท้ายต้องมี min เป็น 0 และไม่มี tool_min")
         for i in range(1, len(levels)):
             if levels[i].min > levels[i - 1].min:
-                self.fail(f"levels[{i}].min", "levels must be listed best first (min never increasing)")
+                self.fail(f"levels[{i}].min", "levels must be listed best first (min never increasing)",
+                          "ต้องเรียงระดับจากดีที่สุดลงไป (ค่า min ต้องไม่เพิ่มขึ้น)")
         return tuple(levels)
-
-    def sampling(self, raw, survey_tools) -> dict[str, SamplingRule]:
-        rules = {}
-        for code, spec in (self.get(raw, "sampling", "", dict, required=False, default={}) or {}).items():
-            path = f"sampling.{code}"
-            self.known(spec, path, "sampling")
-            if code not in survey_tools:
-                self.fail(path, f"'{code}' is not a survey tool")
-            cap = self.get(spec, "cap", path, int, required=False)
-            rules[code] = SamplingRule(
-                percent=self.number(spec, "percent", path, default=Decimal(0)),
-                floor=self.get(spec, "floor", path, int, default=0), cap=cap,
-                note=self.get(spec, "note", path, str, required=False, default=""))
-        return rules

@@ -3,8 +3,8 @@
 This is the plain path, written to follow the definition in ``docs/frameworks.md`` literally, respondent by
 respondent, in exact rational arithmetic (``Fraction``).  The web application and the documents use it; the bulk
 path (``prongsai.core.bulk``) computes the same values for thousands of agencies at once and is tested against
-this one.  Nothing here rounds except ``rounded``/``level``/``rank``, which round half-up to 2 decimals as the
-official results are published.
+this one.  Nothing here rounds except ``rounded``/``level``/``rank``, which bring a score to 2 decimals as the
+official results are published, by the edition's declared rule (half-up unless the edition says truncate).
 """
 
 from __future__ import annotations
@@ -23,9 +23,24 @@ HUNDRED = Fraction(100)
 Response = Mapping[str, int]
 
 
-def rounded(value: Fraction | Decimal | int | None) -> Decimal | None:
-    """Half-up to 2 decimals, the precision at which ITA scores are published and compared."""
-    return None if value is None else round_half_up(value, 2)
+def truncated(value: Fraction | Decimal | int, places: int = 2) -> Decimal:
+    """Cut to ``places`` decimals (toward zero), exactly: 91.2474 → 91.24, 84.999 → 84.99."""
+    exact = Fraction(value)
+    scaled = abs(exact) * 10**places
+    units = scaled.numerator // scaled.denominator
+    sign = 1 if exact < 0 and units else 0
+    return Decimal((sign, tuple(int(d) for d in str(units).rjust(places + 1, "0")), -places))
+
+
+def rounded(value: Fraction | Decimal | int | None, rule: str = "half_up") -> Decimal | None:
+    """A score to 2 decimals, the precision at which ITA scores are published and compared.
+
+    ``rule`` is the edition's declared rounding: ``half_up`` (the default; every published case checked so far
+    fits it) or ``truncate``.  Callers holding an edition use ``framework.round(value)``.
+    """
+    if value is None:
+        return None
+    return truncated(value, 2) if rule == "truncate" else round_half_up(value, 2)
 
 
 def mean(values: Sequence[Fraction]) -> Fraction | None:
@@ -55,17 +70,21 @@ class AgencyScore:
 
     @property
     def total_rounded(self) -> Decimal | None:
-        return rounded(self.total)
+        return rounded(self.total, self.framework.rounding)
 
     @property
     def tools_rounded(self) -> dict[str, Decimal | None]:
-        return {code: rounded(v) for code, v in self.tools.items()}
+        return {code: rounded(v, self.framework.rounding) for code, v in self.tools.items()}
+
+    @property
+    def indicators_rounded(self) -> dict[int, Decimal | None]:
+        return {number: rounded(v, self.framework.rounding) for number, v in self.indicators.items()}
 
     @property
     def level(self) -> str | None:
         if self.total is None:
             return None
-        return self.framework.level_for(rounded(self.total), self.tools_rounded).label  # type: ignore[arg-type]
+        return self.framework.level_for(self.total_rounded, self.tools_rounded).label  # type: ignore[arg-type]
 
 
 def combine(framework: Framework, indicators: Mapping[int, Fraction | None], **extra) -> AgencyScore:

@@ -174,6 +174,71 @@ def _read_xlsx(label: str, data: bytes) -> tuple[list[str], list[list[str]]]:
     return rows[0], rows[1:]
 
 
+
+def read_xlsx_sheets(path: str | Path, name: str | None = None, data: bytes | None = None,
+                     max_rows: int = 20_000) -> dict[str, list[list[str]]]:
+    """Every sheet of an .xlsx workbook as rows of text cells (row 1 first), for multi-sheet inputs such as an
+    edition workbook; opened as ``read_table`` opens an XLSX file (read-only, values not formulas).  A sheet
+    longer than ``max_rows`` is refused rather than read.  Where ``prongsai.core.safefiles`` is present its
+    workbook scan runs first and bounds what openpyxl reads, as for ``read_table``."""
+    import openpyxl  # imported here: only XLSX input needs it
+
+    path = Path(path)
+    label = name or path.name
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise InputError([Problem(label, None, None, "file not found", "ไม่พบไฟล์")]) from None
+    bounds = _scan_workbook(label, data)
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a damaged or foreign file
+        raise InputError([Problem(label, None, None, "not a readable .xlsx workbook",
+                                  "ไม่ใช่ไฟล์ .xlsx ที่อ่านได้")]) from None
+    sheets: dict[str, list[list[str]]] = {}
+    try:
+        for sheet in workbook.worksheets:
+            limit: dict[str, int] = {}
+            if bounds is not None:
+                sheet.reset_dimensions()
+                part = str(getattr(sheet, "_worksheet_path", "")).lstrip("/")
+                own = bounds.get(part)
+                if own is not None:
+                    limit = {"max_row": own[0] or 1, "max_col": own[1] or 1}
+            rows = []
+            for row in sheet.iter_rows(values_only=True, **limit):
+                rows.append([_cell_text(v) for v in row])
+                if len(rows) > max_rows:
+                    raise InputError([Problem(label, None, None, f"sheet '{sheet.title}' has more than {max_rows} rows",
+                                              f"แผ่นงาน '{sheet.title}' มีเกิน {max_rows} แถว")])
+            while rows and not any(c.strip() for c in rows[-1]):
+                rows.pop()
+            sheets[sheet.title] = rows
+    except InputError:
+        raise
+    except Exception:  # a damaged sheet part
+        raise InputError([Problem(label, None, None, "not a readable .xlsx workbook",
+                                  "ไม่ใช่ไฟล์ .xlsx ที่อ่านได้")]) from None
+    finally:
+        workbook.close()
+    return sheets
+
+
+def _scan_workbook(label: str, data: bytes) -> dict[str, tuple[int, int]] | None:
+    """Rows and columns each worksheet part really holds, counted by ``safefiles.scan_xlsx`` before openpyxl
+    opens the file; ``None`` where that module is not installed (then only the row limit above applies)."""
+    try:
+        from prongsai.core import safefiles
+    except ImportError:
+        return None
+    try:
+        scan = safefiles.scan_xlsx(data)
+    except safefiles.FileTooComplex as exc:
+        raise InputError([Problem(label, None, None, exc.en, exc.th)]) from None
+    return {s.part: (s.max_row, s.max_column) for s in scan.sheets}
+
+
 def _cell_text(value: object) -> str:
     if value is None:
         return ""

@@ -194,6 +194,10 @@ def cmd_demo(args: argparse.Namespace) -> None:
     step("OIT evidence, committee and measures of สพป.สมุทรสาคร")
     load_oit_demo(sys.stdout)
     load_measures_demo(sys.stdout)
+    from prongsai.web.editions.demo import load_editions_demo
+
+    step("editions: 2567 evidence carried into the 2569 round (ita-2569, ESA variant)")
+    load_editions_demo(sys.stdout)
     slips = data / "files-for-import" / "survey-slips.pdf"
     codes = load_survey_demo(sys.stdout, slips_path=slips)
     step("ready")

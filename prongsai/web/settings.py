@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "prongsai.web.audit",
     "prongsai.web.agencies",
     "prongsai.web.rounds",
+    "prongsai.web.editions",
     "prongsai.web.results",
     "prongsai.web.surveys",
     "prongsai.web.oit",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("prongsai.web.results.urls")),
     path("rounds/", include("prongsai.web.rounds.urls")),
+    path("editions/", include("prongsai.web.editions.urls")),
     path("manage/", include("prongsai.web.agencies.urls")),
     # the short link printed on survey slips and in QR codes: /s/<CODE>
     re_path(r"^s/(?P<code>[^/]{1,40})/?$", survey_views.start, name="survey_start"),

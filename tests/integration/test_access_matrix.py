@@ -102,6 +102,30 @@ def _once(c: Cast, key: str, make: Callable[[], object]):
     return c.__dict__[key]
 
 
+def draft_edition(c: Cast) -> dict:
+    """A draft version of ita-2569 uploaded by the central admin (it becomes ita-2569@2)."""
+    from pathlib import Path as _Path
+
+    from prongsai.core.framework import BUNDLED_DIR
+    from prongsai.web.editions.services import upload_edition
+
+    stored = _once(c, "_draft_edition", lambda: upload_edition(
+        c.central, "ita-2569.yaml", (_Path(BUNDLED_DIR) / "ita-2569.yaml").read_bytes()))
+    return {"key": stored.key}
+
+
+def active_edition(c: Cast) -> dict:
+    """An activated uploaded version of ita-2570 (ita-2570@2)."""
+    from pathlib import Path as _Path
+
+    from prongsai.core.framework import BUNDLED_DIR
+    from prongsai.web.editions.services import upload_edition
+
+    stored = _once(c, "_active_edition", lambda: upload_edition(
+        c.central, "ita-2570.yaml", (_Path(BUNDLED_DIR) / "ita-2570.yaml").read_bytes(), activate=True))
+    return {"key": stored.key}
+
+
 def measure(c: Cast):
     """A measure of สพป.สมุทรสาคร in the working round 2563, assigned to the staff member's unit."""
     from prongsai.web.measures.services import MeasureInput, create_measure
@@ -326,6 +350,33 @@ MATRIX: dict[str, Case | tuple[Case, ...]] = {
                          data=lambda c: {"status": "closed"}),
     "round_publish": Case(only("central", ok=To("round_detail", open_round)), kwargs=open_round, method="post",
                           data=lambda c: {"published": "1"}),
+    "round_move": (
+        Case(only("central"), kwargs=open_round),
+        Case(only("central", ok=400), kwargs=open_round, method="post", data=lambda c: {"framework_id": "ita-9999"},
+             label="no such edition: the form says so"),
+    ),
+    # --- framework editions (prongsai/web/editions) ----------------------------------------------------------
+    "editions": Case(signed_in(200)),
+    "edition_upload": Case(only("central")),
+    "edition_detail": (
+        Case(signed_in(200), kwargs=lambda c: {"key": "ita-2569"}),
+        Case(signed_in(200), kwargs=draft_edition, label="an uploaded draft"),
+        Case(signed_in(404), kwargs=lambda c: {"key": "ita-2999"}, label="unknown edition"),
+    ),
+    "edition_preview": (
+        Case(signed_in(200), kwargs=lambda c: {"key": "ita-2569", "part": "oit"}, query={"variant": "esa"}),
+        Case(signed_in(200), kwargs=lambda c: {"key": "ita-2569", "part": "iit"}, label="IIT form"),
+        Case(signed_in(404), kwargs=lambda c: {"key": "ita-2569", "part": "xyz"}, label="unknown part"),
+    ),
+    "edition_download": Case(signed_in(200), kwargs=lambda c: {"key": "ita-2569", "fmt": "xlsx"}),
+    "edition_replace": Case(only("central", ok=To("edition_detail", draft_edition)), kwargs=draft_edition,
+                            method="post"),
+    "edition_activate": Case(only("central", ok=To("edition_detail", draft_edition)), kwargs=draft_edition,
+                             method="post"),
+    "edition_discard": Case(only("central", ok=To("edition_detail", draft_edition)), kwargs=draft_edition,
+                            method="post"),
+    "edition_retire": Case(only("central", ok=To("edition_detail", active_edition)), kwargs=active_edition,
+                           method="post"),
     # --- analysis, committee, measures and progress reports (prongsai/web/measures) ------------------------
     "measures_index": (
         Case(only("central", *SKN, ok=To("measures_list", work)), kwargs=skn_code),

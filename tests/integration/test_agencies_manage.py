@@ -60,7 +60,7 @@ def test_agency_rules(cast):
     with pytest.raises(ValidationError):  # a school under the central office
         services.create_agency(cast.central, code="X2", name_th="x", kind="school", parent=cast.central_office)
     with pytest.raises(ValidationError) as exc:
-        services.create_agency(cast.central, code="X3", name_th="x", kind="university")
+        services.create_agency(cast.central, code="X3", name_th="x", kind="ministry")
     assert "kind" in exc.value.message_dict
     with pytest.raises(PermissionDenied):  # registering agencies is the central admin's
         services.create_agency(cast.officer, code="X4", name_th="x", kind="school", parent=cast.samutsakhon)
@@ -151,7 +151,7 @@ def test_import_agencies_lists_every_bad_row_and_writes_nothing(cast, tmp_path):
     bad = (AGENCIES_HEADER
            + "ESA-KBI,สพป.กระบี่,,esa,,OBEC,กระบี่,ภาคใต้,\n"                 # fine
            + "SCH-X-1,โรงเรียนหนึ่ง,,school,,NO-SUCH,กระบี่,south,\n"         # unknown parent
-           + "SCH-X-2,โรงเรียนสอง,,university,,ESA-KBI,กระบี่,south,\n"       # bad kind
+           + "SCH-X-2,โรงเรียนสอง,,ministry,,ESA-KBI,กระบี่,south,\n"         # bad kind
            + "ESA-KBI,สพป.กระบี่ซ้ำ,,esa,,OBEC,,,\n"                          # duplicate in the file
            + "ESA-SKN,ซ้ำกับในระบบ,,esa,,OBEC,,,\n"                           # already registered
            + "SCH-X-3,โรงเรียนสาม,,school,,SCH-X-9,,อวกาศ,\n"                # parent later + bad region
@@ -164,7 +164,7 @@ def test_import_agencies_lists_every_bad_row_and_writes_nothing(cast, tmp_path):
     assert not any(row == 2 or row == 8 for row, _ in found)
     texts = exc.value.render(thai=True)
     assert "แถวที่ 3, คอลัมน์ 'parent_code': ไม่พบหน่วยงานแม่รหัส 'NO-SUCH'" in texts
-    assert "unknown kind 'university'" in exc.value.render()
+    assert "unknown kind 'ministry'" in exc.value.render()
     assert "also on row 2" in exc.value.render()
     assert Agency.objects.count() == before
     with pytest.raises(PermissionDenied):

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from prongsai.core.bulk import hundredths_to_decimal, score_bulk
-from prongsai.core.framework import Framework, load_framework
+from prongsai.core.framework import Framework, load_framework, load_framework_data
 from prongsai.core.scoring import competition_ranks, rounded, score_agency
 
 
@@ -54,20 +54,26 @@ def compare(fw: Framework, agencies: list) -> None:
     for row in bulk.iter_rows(named=True):
         expected = plain[row["agency"]]
         for number, value in expected.indicators.items():
-            assert hundredths_to_decimal(row[f"i{number}"]) == _r(value), number
+            assert hundredths_to_decimal(row[f"i{number}"]) == _r(fw, value), number
         for code, value in expected.tools.items():
-            assert hundredths_to_decimal(row[code]) == _r(value), code
+            assert hundredths_to_decimal(row[code]) == _r(fw, value), code
         for code, value in expected.items.items():
             if code in row:
-                assert hundredths_to_decimal(row[code]) == _r(value), code
+                assert hundredths_to_decimal(row[code]) == _r(fw, value), code
         assert hundredths_to_decimal(row["total"]) == expected.total_rounded
         assert row["level"] == expected.level
         assert row["rank"] == plain_ranks[row["agency"]]
     assert bulk.height == len(plain)
 
 
-def _r(value):
-    return rounded(value)
+def _r(fw: Framework, value):
+    return rounded(value, fw.rounding)  # the edition's declared rule (half-up unless it says truncate)
+
+
+def _truncating(fw: Framework) -> Framework:
+    raw = dict(fw.raw)
+    raw["rounding"] = "truncate"
+    return load_framework_data(raw, name="truncating.yaml")
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -98,6 +104,39 @@ def test_bulk_equals_plain_with_2566_levels(data):
 def test_bulk_equals_plain_on_small_edge_cases(mini, agencies):
     # Few respondents and few items make exact half-hundredths (…5) common: the exact fallback must catch them.
     compare(mini, agencies)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(
+    st.lists(st.fixed_dictionaries({"I1": st.integers(0, 3), "I2.1": st.integers(0, 3), "I2.2": st.integers(0, 3),
+                                    "I2.3": st.integers(0, 3), "I3": st.integers(0, 3),
+                                    "I4.1": st.integers(0, 1), "I4.2": st.integers(0, 1)}), max_size=8),
+    st.lists(st.fixed_dictionaries({"E1": st.integers(0, 3), "E2": st.integers(0, 1)}), max_size=8),
+    st.fixed_dictionaries({"O1": st.sampled_from([0, 10000]), "O2": st.integers(0, 10000),
+                           "O3": st.one_of(st.none(), st.integers(0, 10000))}),
+), min_size=1, max_size=8))
+def test_bulk_equals_plain_when_the_edition_truncates(mini, agencies):
+    # The declared rounding rule reaches both paths: under truncation the boundary is every whole hundredth.
+    compare(_truncating(mini), agencies)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.data())
+def test_bulk_equals_plain_on_the_2569_edition(data):
+    fw = load_framework("ita-2569")
+    agencies = data.draw(st.lists(agency_data(fw), min_size=1, max_size=4))
+    compare(fw, agencies)
+
+
+def test_exact_whole_hundredth_is_kept_under_truncation(mini):
+    # I1 = 33.33 and I2 = 66.67 (reversed sub-items aside): indicator 1 is exactly 50.00; a float a hair under
+    # 50 must not truncate to 49.99.
+    fw = _truncating(mini)
+    one = {"I1": 1, "I2.1": 2, "I2.2": 1, "I2.3": 2, "I3": 3, "I4.1": 0, "I4.2": 0}
+    frame = pl.DataFrame([{"agency": "x", **{k: v + 1 for k, v in one.items()}}])
+    plain = score_agency(fw, {"IIT": [one]}).indicators[1]
+    assert score_bulk(fw, {"IIT": frame})["i1"].to_list() == [int(rounded(plain, "truncate") * 100)]
+    compare(fw, [([one], [], {"O1": 0, "O2": 3333, "O3": None})])
 
 
 def test_exact_half_is_rounded_up_in_bulk_as_in_plain(mini):

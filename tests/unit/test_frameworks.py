@@ -9,10 +9,15 @@ import yaml
 
 from prongsai.core.diff import diff_frameworks
 from prongsai.core.framework import (
-    FrameworkError, available_frameworks, framework_for_year, load_framework, load_framework_file,
+    FrameworkError,
+    available_frameworks,
+    framework_for_year,
+    load_framework,
+    load_framework_file,
 )
 
-EDITIONS = ["ita-2562-esa", "ita-2563-esa", "ita-2563-school", "ita-2564", "ita-2566"]
+EDITIONS = ["ita-2562-esa", "ita-2563-esa", "ita-2563-school", "ita-2564", "ita-2566", "ita-2568", "ita-2569",
+            "ita-2570"]
 MINI = Path(__file__).parent.parent / "fixtures" / "mini.yaml"
 
 
@@ -68,8 +73,12 @@ def test_sampling_rules_are_data():
     school = load_framework("ita-2563-school")
     assert school.sampling["IIT"].minimum(12) == 12  # everyone when fewer than 25
     assert school.sampling["IIT"].minimum(80) == 25
-    eit = school.sampling["EIT"]
+    # Updated after the framework-fidelity review (§5.3, §8.7): the school edition's EIT rule (10 %, at least 30,
+    # 400 above 4,000) was OVEC's vocational-college rule, not OBEC's, so the school edition no longer sets one.
+    assert "EIT" not in school.sampling
+    eit = load_framework("ita-2566").sampling["EIT"]  # the same share rule, kept there as a marked stand-in
     assert (eit.minimum(20), eit.minimum(250), eit.minimum(1200), eit.minimum(9000)) == (20, 30, 120, 400)
+    assert eit.confidence == "provisional"
 
 
 def _broken(tmp_path, mutate) -> Path:

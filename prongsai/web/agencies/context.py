@@ -30,6 +30,7 @@ def navigation(request) -> dict:
         _link(request, _("OIT"), "oit_home") if member else None,
         _link(request, _("Measures"), "measures_index", code=home.code)
         if home is not None and home.kind != AgencyKind.CENTRAL else None,
+        _link(request, _("Framework editions"), "editions") if central else None,
     ]
     return {
         "nav_central": central,

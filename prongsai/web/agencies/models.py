@@ -17,6 +17,8 @@ class AgencyKind(models.TextChoices):
     CENTRAL = "central", _("Central office")
     ESA = "esa", _("Educational service area office")
     SCHOOL = "school", _("School")
+    LOCAL = "local", _("Local government")
+    UNIVERSITY = "university", _("University")
     GENERAL = "general", _("Public agency")
 
 

@@ -39,7 +39,8 @@ PEOPLE_COLUMNS = ["username", "title_th", "full_name_th", "position_th", "email"
 PEOPLE_REQUIRED = ["username", "full_name_th", "agency_code", "role"]
 
 KIND_TH = {AgencyKind.CENTRAL: "หน่วยงานส่วนกลาง", AgencyKind.ESA: "สำนักงานเขตพื้นที่การศึกษา",
-           AgencyKind.SCHOOL: "สถานศึกษา", AgencyKind.GENERAL: "หน่วยงานภาครัฐ"}
+           AgencyKind.SCHOOL: "สถานศึกษา", AgencyKind.LOCAL: "องค์กรปกครองส่วนท้องถิ่น",
+           AgencyKind.UNIVERSITY: "สถาบันอุดมศึกษา", AgencyKind.GENERAL: "หน่วยงานภาครัฐ"}
 KIND_SYNONYMS = {"สพท.": AgencyKind.ESA, "สพป.": AgencyKind.ESA, "สพม.": AgencyKind.ESA, "โรงเรียน": AgencyKind.SCHOOL,
                  "ส่วนกลาง": AgencyKind.CENTRAL}
 REGION_TH = {Region.NORTH: "ภาคเหนือ", Region.NORTHEAST: "ภาคตะวันออกเฉียงเหนือ", Region.CENTRAL: "ภาคกลาง",

@@ -12,7 +12,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from prongsai.core.framework import Framework, FrameworkError
+from prongsai.core.framework import Framework, FrameworkError, split_key
 from prongsai.core.scoring import rounded
 from prongsai.core.thai import round_half_up
 from prongsai.web.agencies.models import Agency
@@ -41,7 +41,7 @@ def _related(round_: AssessmentRound, year: int, link: str | None) -> Assessment
         return None
     if link:
         for c in candidates:
-            if c.framework_id == link:
+            if split_key(c.framework_id)[0] == split_key(link)[0]:  # ita-2568 and its uploaded versions
                 return c
     fw = framework_of(round_)
     kinds = set(fw.agency_types) if fw else set()
@@ -63,7 +63,7 @@ def working_round(analysed: AssessmentRound) -> AssessmentRound | None:
     candidates = AssessmentRound.objects.filter(fiscal_year=analysed.fiscal_year + 1).order_by("-pk")
     for c in candidates:
         fw = framework_of(c)
-        if fw is not None and fw.previous == analysed.framework_id:
+        if fw is not None and fw.previous and split_key(fw.previous)[0] == split_key(analysed.framework_id)[0]:
             return c
     return _related(analysed, analysed.fiscal_year + 1, None)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from prongsai.core.diff import diff_frameworks
-from prongsai.core.framework import Framework, OITItem
+from prongsai.core.diff import lineage_map
+from prongsai.core.framework import Framework, FrameworkError, OITItem, load_framework, split_key
 from prongsai.web.agencies.models import Agency
 from prongsai.web.audit.services import record
 from prongsai.web.oit import linkcheck, permissions
@@ -15,22 +15,43 @@ from prongsai.web.oit.models import EntryStatus, EvidenceFile, EvidenceLink, OIT
 from prongsai.web.rounds.models import AssessmentRound
 
 
+def _families(framework: Framework, limit: int = 12) -> list[str]:
+    """The edition ids this edition descends from, nearest first (its ``previous``, that one's, …)."""
+    families, current = [], framework
+    while current.previous and len(families) < limit:
+        families.append(split_key(current.previous)[0])
+        try:
+            current = load_framework(current.previous)
+        except FrameworkError:
+            break
+    return families
+
+
 def previous_round(round_: AssessmentRound) -> AssessmentRound | None:
-    """Last year's round: the round of the edition this one was derived from, else any round a year earlier."""
+    """Last year's round: the latest earlier round of an edition this one descends from (2569 ← 2568 ← 2566, so
+    a 2569 round finds a 2567 round when there was none in 2568), preferring the same variant; else any round a
+    year earlier."""
     framework = round_.framework
-    rounds = AssessmentRound.objects.filter(fiscal_year__lt=round_.fiscal_year).order_by("-fiscal_year")
-    if framework.previous:
-        found = rounds.filter(framework_id=framework.previous).first()
-        if found:
-            return found
-    return rounds.filter(fiscal_year=round_.fiscal_year - 1).first()
+    rounds = list(AssessmentRound.objects.filter(fiscal_year__lt=round_.fiscal_year).order_by("-fiscal_year", "pk"))
+    ancestry = _families(framework)
+    if ancestry:
+        related = [r for r in rounds if split_key(r.framework_id)[0] in ancestry]
+        if related:
+            newest = related[0].fiscal_year
+            same_year = [r for r in related if r.fiscal_year == newest]
+            return next((r for r in same_year if r.variant == round_.variant), same_year[0])
+    return next((r for r in rounds if r.fiscal_year == round_.fiscal_year - 1), None)
 
 
 def carry_map(old: Framework, new: Framework) -> dict[str, list[str]]:
-    """New item code → old item codes whose evidence it continues: the diff's survivors (unchanged, renumbered,
-    re-titled and merged items; a declared-new item reusing an old code is not one)."""
+    """New item code → old item codes whose evidence it continues: the survivors of every edition step between
+    the two (unchanged, renumbered, re-titled and merged items; a declared-new item reusing an old code is not
+    one), so 2566 O1 + O3 reach 2569 o1 through 2568 o1."""
     new_codes = {o.code for o in new.oit_items}
-    return {code: list(olds) for code, olds in diff_frameworks(old, new).survivors().items() if code in new_codes}
+    old_codes = {o.code for o in old.oit_items}
+    mapping = lineage_map(old, new)
+    return {code: [c for c in olds if c in old_codes] for code, olds in mapping.items()
+            if code in new_codes and any(c in old_codes for c in olds)}
 
 
 def _analyse_stored(evidence: EvidenceFile, item: OITItem, fiscal_year: int) -> tuple[bool, list[int], list[str]]:

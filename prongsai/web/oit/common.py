@@ -37,9 +37,14 @@ def item_of(round_: AssessmentRound, code: str) -> OITItem:
 def expected_years(item: OITItem, fiscal_year: int) -> tuple[list[int], bool]:
     """The B.E. years the evidence should mention and whether the item requires them.
 
-    Years named in the item's time window ("ผลการดำเนินงานปี พ.ศ. 2562", "ต.ค. 2562 – มี.ค. 2563") are required;
-    an item without a time window is checked for the round's fiscal year for information only.
+    An item with a data window (2568 on) requires the round's fiscal year (``current``) or the one before
+    (``previous``); otherwise years named in the item's time window ("ผลการดำเนินงานปี พ.ศ. 2562",
+    "ต.ค. 2562 – มี.ค. 2563") are required; an item with neither is checked for the round's fiscal year for
+    information only.
     """
+    window = item.window_year(fiscal_year)  # an edition's data window (current/previous fiscal year), from 2568
+    if window is not None:
+        return [window], True
     named = sorted({int(y) for y in re.findall(r"(?<!\d)(2[45]\d\d)(?!\d)", to_arabic_digits(item.time_window))})
     if named:
         return named, True

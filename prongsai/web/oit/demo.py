@@ -39,9 +39,12 @@ PAGES = {
 
 
 def page_html(slug: str) -> str | None:
-    if slug not in PAGES:
+    from prongsai.web.editions.demo import page  # the 2567 pages of the editions demo (carried into 2569)
+
+    found = PAGES.get(slug) or page(slug)
+    if found is None:
         return None
-    title, body = PAGES[slug]
+    title, body = found
     return (f'<!DOCTYPE html><html lang="th"><head><meta charset="utf-8"><title>{title} (ข้อมูลสมมติ)</title>'
             f"</head><body>{body}{_NOTE}</body></html>")
 

@@ -7,20 +7,38 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from prongsai.core.framework import FrameworkError, available_frameworks, load_framework
+from prongsai.core.framework import AGENCY_TYPES_TH, FrameworkError, load_framework
+from prongsai.core.thai import fiscal_year_be
 from prongsai.web.rounds.models import AssessmentRound, Phase
 
 
 def framework_choices() -> list[tuple[str, str]]:
-    choices = []
-    for framework_id in available_frameworks():
-        try:
-            framework = load_framework(framework_id)
-        except FrameworkError:
-            continue  # a broken file is reported by `prongsai frameworks list`, not offered here
-        years = ", ".join(str(y) for y in framework.fiscal_years)
-        choices.append((framework_id, f"{framework_id} · {years} · {framework.name_th}"))
-    return choices
+    """Editions in force (built in, or activated uploads), newest fiscal year first; provisional ones say so."""
+    from prongsai.web.editions.services import usable_editions
+
+    return [(c.key, c.label) for c in usable_editions()]
+
+
+def variant_choices() -> list[tuple[str, str]]:
+    """Every variant an edition in force declares (the form checks the chosen edition has it)."""
+    from prongsai.web.editions.services import usable_editions
+
+    seen: dict[str, str] = {}
+    for choice in usable_editions():
+        for code, variant in choice.framework.variants.items():
+            types = ", ".join(AGENCY_TYPES_TH.get(t, t) for t in variant.agency_types)
+            seen.setdefault(code, f"{code} · {variant.name_th} ({types})")
+    return [("", _("None: the edition as written (every agency type it lists)"))] + sorted(seen.items())
+
+
+def default_edition(year_be: int) -> str | None:
+    """The edition a new round of this fiscal year would normally use."""
+    from prongsai.web.editions.services import usable_editions
+
+    for choice in usable_editions(year_be):
+        if year_be in choice.framework.default_for_years:
+            return choice.key
+    return None
 
 
 class DateInput(forms.DateInput):
@@ -32,6 +50,9 @@ class DateInput(forms.DateInput):
 
 class RoundForm(forms.Form):
     framework_id = forms.ChoiceField(label=_("Framework edition"))
+    variant = forms.ChoiceField(label=_("Agency-type variant"), required=False,
+                                help_text=_("The variant's agency types are the agencies this round assesses "
+                                            "(e.g. esa for service-area offices); one round per variant."))
     fiscal_year = forms.IntegerField(label=_("Fiscal year (B.E.)"), min_value=2500, max_value=2700,
                                      help_text=_("Buddhist-Era year, e.g. 2563."))
     name_th = forms.CharField(label=_("Name"), max_length=255, required=False,
@@ -40,6 +61,15 @@ class RoundForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["framework_id"].choices = framework_choices()
+        self.fields["variant"].choices = variant_choices()
+        if not self.is_bound:
+            from datetime import date
+
+            year = fiscal_year_be(date.today())
+            self.initial.setdefault("fiscal_year", year)
+            edition = default_edition(year)
+            if edition:
+                self.initial.setdefault("framework_id", edition)
         for phase in Phase:
             self.fields[f"{phase.value}_starts"] = forms.DateField(label=_("Starts"), required=False,
                                                                    widget=DateInput())
@@ -52,12 +82,20 @@ class RoundForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         framework_id, year = cleaned.get("framework_id"), cleaned.get("fiscal_year")
+        variant = cleaned.get("variant") or ""
         if framework_id and year:
-            framework = load_framework(framework_id)
+            try:
+                framework = load_framework(framework_id)
+            except FrameworkError:
+                self.add_error("framework_id", _("This edition cannot be loaded."))
+                return cleaned
             if year not in framework.fiscal_years:
                 self.add_error("fiscal_year", _("%(framework)s assesses fiscal year(s) %(years)s.") % {
                     "framework": framework_id, "years": ", ".join(map(str, framework.fiscal_years))})
-            elif AssessmentRound.objects.filter(framework_id=framework_id, fiscal_year=year).exists():
+            elif variant and variant not in framework.variants:
+                self.add_error("variant", _("%(framework)s has no variant %(variant)s.") % {
+                    "framework": framework_id, "variant": variant})
+            elif AssessmentRound.objects.filter(framework_id=framework_id, variant=variant, fiscal_year=year).exists():
                 self.add_error("fiscal_year", _("A round for %(framework)s in %(year)s already exists.") % {
                     "framework": framework_id, "year": year})
         phases: dict[str, tuple[date, date]] = {}

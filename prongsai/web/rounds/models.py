@@ -1,4 +1,12 @@
-"""Assessment rounds: one framework edition applied in one fiscal year, with a calendar of phases."""
+"""Assessment rounds: one framework edition (and, optionally, one of its agency-type variants) applied in one
+fiscal year, with a calendar of phases.
+
+How a round picks what its agencies answer: the central admin chooses the edition (built in, or an activated
+upload such as ``ita-2570@2``) and a variant (``esa``, ``school``, ``local``, ``university``; empty = the general
+edition).  The variant's overrides then apply to every agency of the round, and the round covers only the
+agency types the variant serves.  An ESA round and a school round of the same edition and year are two rounds.
+A round may later be moved to a corrected edition (``rounds.recompute``), never edited in place.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +24,9 @@ class RoundStatus(models.TextChoices):
 
 
 class AssessmentRound(models.Model):
-    framework_id = models.CharField(_("framework edition"), max_length=64)
+    framework_id = models.CharField(_("framework edition"), max_length=80)
+    #: the agency-type variant of the edition this round applies ("" = the edition as written)
+    variant = models.CharField(_("variant"), max_length=32, blank=True, default="")
     fiscal_year = models.PositiveIntegerField(_("fiscal year (B.E.)"))
     name_th = models.CharField(_("name"), max_length=255)
     status = models.CharField(_("status"), max_length=10, choices=RoundStatus.choices, default=RoundStatus.DRAFT)
@@ -29,7 +39,8 @@ class AssessmentRound(models.Model):
 
     class Meta:
         ordering = ["-fiscal_year", "framework_id"]
-        constraints = [models.UniqueConstraint(fields=["framework_id", "fiscal_year"], name="one_round_per_edition_year")]
+        constraints = [models.UniqueConstraint(fields=["framework_id", "variant", "fiscal_year"],
+                                               name="one_round_per_edition_variant_year")]
         verbose_name = _("assessment round")
 
     def __str__(self) -> str:
@@ -37,6 +48,17 @@ class AssessmentRound(models.Model):
 
     @property
     def framework(self) -> Framework:
+        """The edition as this round's agencies see it (its variant applied); looked up once per object."""
+        wanted = (self.framework_id, self.variant)
+        cached = self.__dict__.get("_framework")
+        if cached is None or cached[0] != wanted:
+            cached = (wanted, load_framework(self.framework_id).with_variant(self.variant or None))
+            self.__dict__["_framework"] = cached
+        return cached[1]
+
+    @property
+    def edition(self) -> Framework:
+        """The edition as written, without the variant (for diffs and downloads)."""
         return load_framework(self.framework_id)
 
     @property
@@ -64,3 +86,19 @@ class RoundPhase(models.Model):
         ordering = ["round", "starts_on"]
         unique_together = [("round", "phase")]
         verbose_name = _("phase")
+
+
+def sampling_group(rule, agency) -> str | None:
+    """The agency group whose fixed EIT minimum applies to an agency (ITAS 2568 sets one per group).
+
+    The agency's sub-type names it (``Agency.subkind``: the group's code or its Thai name, e.g. "เทศบาลตำบล (M)");
+    otherwise the variant's default group (``sampling.<TOOL>.group``); otherwise none, and the rule's fallback share
+    applies."""
+    if rule is None or not getattr(rule, "groups", ()):
+        return None
+    subkind = (getattr(agency, "subkind", "") or "").strip().casefold()
+    if subkind:
+        for group in rule.groups:
+            if subkind in (group.code.casefold(), group.name_th.casefold()):
+                return group.code
+    return rule.group

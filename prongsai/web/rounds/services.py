@@ -15,7 +15,12 @@ from prongsai.web.rounds.models import AssessmentRound, Phase, RoundPhase, Round
 
 
 def create_round(actor, framework_id: str, fiscal_year: int, name_th: str = "",
-                 phases: dict[str, tuple[date, date]] | None = None) -> AssessmentRound:
+                 phases: dict[str, tuple[date, date]] | None = None, variant: str = "") -> AssessmentRound:
+    """A round of one edition (built in, or an activated upload) and, optionally, one of its agency-type variants.
+
+    Drafts, discarded and superseded editions are refused: a new round uses the version now in force."""
+    from prongsai.web.editions.services import usable_editions
+
     if not access.is_central_admin(actor):
         raise PermissionDenied
     try:
@@ -25,18 +30,30 @@ def create_round(actor, framework_id: str, fiscal_year: int, name_th: str = "",
     if fiscal_year not in framework.fiscal_years:
         raise ValidationError(f"{framework_id} assesses {', '.join(map(str, framework.fiscal_years))}, "
                               f"not {fiscal_year}")
-    if AssessmentRound.objects.filter(framework_id=framework_id, fiscal_year=fiscal_year).exists():
-        raise ValidationError(f"a round for {framework_id} {fiscal_year} already exists")
+    if framework_id not in {c.key for c in usable_editions()}:
+        raise ValidationError(f"{framework_id} is not an edition in force (a draft, or superseded by a newer "
+                              f"version): choose the active one")
+    variant = (variant or "").strip()
+    if variant and variant not in framework.variants:
+        raise ValidationError(f"{framework_id} has no variant '{variant}' "
+                              f"(variants: {', '.join(framework.variants) or 'none'})")
+    if AssessmentRound.objects.filter(framework_id=framework_id, variant=variant, fiscal_year=fiscal_year).exists():
+        raise ValidationError(f"a round for {framework_id} {variant} {fiscal_year} already exists".replace("  ", " "))
+    shown = framework.with_variant(variant or None)
     with transaction.atomic():
+        default_name = f"ITA ปีงบประมาณ พ.ศ. {fiscal_year} ({framework.name_th})"
+        if variant:
+            default_name = f"ITA {framework.variants[variant].name_th} ปีงบประมาณ พ.ศ. {fiscal_year}"
         round_ = AssessmentRound.objects.create(
-            framework_id=framework_id, fiscal_year=fiscal_year, created_by=actor if actor.is_authenticated else None,
-            name_th=name_th or f"ITA ปีงบประมาณ พ.ศ. {fiscal_year} ({framework.name_th})"[:255])
+            framework_id=framework_id, variant=variant, fiscal_year=fiscal_year,
+            created_by=actor if actor.is_authenticated else None, name_th=(name_th or default_name)[:255])
         for phase, (starts, ends) in (phases or {}).items():
             if ends < starts:
                 raise ValidationError(f"{phase}: ends before it starts")
             RoundPhase.objects.create(round=round_, phase=Phase(phase), starts_on=starts, ends_on=ends)
         record(actor, "create_round", f"created {round_.name_th}", obj=round_,
-               changes={"framework_id": framework_id, "fiscal_year": fiscal_year})
+               changes={"framework_id": framework_id, "variant": variant, "fiscal_year": fiscal_year,
+                        "provisional_items": shown.provisional_count})
     return round_
 
 

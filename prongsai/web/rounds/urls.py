@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/", views.round_detail, name="round_detail"),
     path("<int:pk>/status/", views.round_status, name="round_status"),
     path("<int:pk>/publish/", views.round_publish, name="round_publish"),
+    path("<int:pk>/edition/", views.round_move, name="round_move"),
 ]

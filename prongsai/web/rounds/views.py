@@ -48,7 +48,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             round_ = create_round(request.user, data["framework_id"], data["fiscal_year"], data["name_th"],
-                                  data["phases"])
+                                  data["phases"], variant=data.get("variant") or "")
         except ValidationError as exc:
             form.add_error(None, exc.messages[0] if exc.messages else _("The round could not be created."))
         else:
@@ -67,8 +67,13 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         state = "past" if phase.ends_on < today else "current" if phase.starts_on <= today else "upcoming"
         phases.append({"phase": phase, "state": state, "days": (phase.ends_on - phase.starts_on).days + 1})
     central = access.is_central_admin(request.user)
+    try:
+        framework = round_.framework
+    except FrameworkError:
+        framework = None
     context = {"round": round_, "phases": phases, "can_manage": central, "framework_name": _framework_name(round_),
-               "today": today}
+               "today": today, "framework": framework,
+               "variant": framework.variants.get(round_.variant) if framework and round_.variant else None}
     if central:
         context["result_count"] = round_.results.count()
         context["batches"] = round_.imports.select_related("created_by")[:10]
@@ -107,3 +112,36 @@ def round_publish(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(request, _("Results of %(name)s are published.") % {"name": round_.name_th} if published
                      else _("Results of %(name)s are no longer published.") % {"name": round_.name_th})
     return redirect("round_detail", pk=round_.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a round to a corrected edition (central admin): the diff first, then the move with a reason."""
+    from prongsai.core.diff import diff_frameworks
+    from prongsai.web.editions.services import usable_editions
+    from prongsai.web.rounds.recompute import move_round_to_edition
+
+    round_ = get_object_or_404(AssessmentRound, pk=pk)
+    if not access.is_central_admin(request.user):
+        raise PermissionDenied
+    choices = [c for c in usable_editions(round_.fiscal_year) if c.key != round_.framework_id]
+    target_key = request.POST.get("framework_id") or request.GET.get("framework_id") or ""
+    target = next((c for c in choices if c.key == target_key), None)
+    error = ""
+    if request.method == "POST":
+        if target is None:
+            error = _("Choose an edition in force for this fiscal year.")
+        else:
+            try:
+                changes = move_round_to_edition(request.user, round_, target.key, request.POST.get("reason", ""))
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                messages.success(request, _("%(name)s now uses %(edition)s; %(n)s results were recomputed.") % {
+                    "name": round_.name_th, "edition": target.key, "n": len(changes)})
+                return redirect("round_detail", pk=round_.pk)
+    diff = diff_frameworks(round_.edition, target.framework) if target else None
+    return render(request, "rounds/move.html", {
+        "round": round_, "choices": choices, "target": target, "diff": diff, "error": error,
+        "result_count": round_.results.count()}, status=400 if error else 200)

@@ -15,7 +15,7 @@ from django.db.models import Count, Sum
 from prongsai.core.framework import Framework
 from prongsai.core.scoring import rounded, score_survey
 from prongsai.web.agencies.models import Agency
-from prongsai.web.rounds.models import AssessmentRound
+from prongsai.web.rounds.models import AssessmentRound, sampling_group
 from prongsai.web.surveys.ballot import MIN_RESPONDENTS, held_counts
 from prongsai.web.surveys.models import (
     CodeBatch,
@@ -78,18 +78,18 @@ class ToolProgress:
         return max(0, (self.minimum or 0) - self.responses)
 
 
-def minimum_for(framework: Framework, tool: str, population: int | None) -> int | None:
+def minimum_for(framework: Framework, tool: str, population: int | None, agency: Agency | None = None) -> int | None:
     rule = framework.sampling.get(tool)
     if rule is None or population is None:
         return None
-    return rule.minimum(population)
+    return rule.minimum(population, sampling_group(rule, agency))
 
 
 def minimum_sample(round_: AssessmentRound, agency: Agency, framework: Framework | None = None) -> dict[str, int]:
     framework = framework or round_.framework
     totals = dict(SurveyPopulation.objects.filter(round=round_, agency=agency).values("tool")
                   .annotate(n=Sum("headcount")).values_list("tool", "n"))
-    return {tool: minimum_for(framework, tool, n) for tool, n in totals.items()}
+    return {tool: minimum_for(framework, tool, n, agency) for tool, n in totals.items()}
 
 
 def _share(minimum: int | None, headcount: int | None, population: int | None) -> int | None:
@@ -117,7 +117,7 @@ def progress(round_: AssessmentRound, agency: Agency) -> list[ToolProgress]:
             continue
         entered = [heads[(tool.code, g.code)] for g in tool.groups if (tool.code, g.code) in heads]
         population = sum(entered) if entered else None
-        minimum = minimum_for(framework, tool.code, population)
+        minimum = minimum_for(framework, tool.code, population, agency)
         rule = framework.sampling.get(tool.code)
         groups = [GroupProgress(code=g.code, name=g.name_th, headcount=heads.get((tool.code, g.code)),
                                 responses=answered.get((tool.code, g.code), 0),
@@ -271,7 +271,7 @@ def national_progress(round_: AssessmentRound, agencies) -> list[NationalRow]:
         tools = {}
         for code in tool_codes:
             population = pop.get((agency.pk, code))
-            minimum = minimum_for(framework, code, population)
+            minimum = minimum_for(framework, code, population, agency)
             responses = answered.get((agency.pk, code), 0)
             tools[code] = {"population": population, "minimum": minimum, "responses": responses,
                            "percent": _percent(responses, minimum)}
