@@ -150,7 +150,8 @@ def wait_for(predicate, timeout: float, what: str, interval: float = 0.2):
         time.sleep(interval)
 
 
-STATE = re.compile(r'name="state" value="([^"]+)"')
+FORM_ACTION = re.compile(r'<form method="post" action="(/surveys/form/[^"]+)"')
+PAGE = re.compile(r'name="page" value="(\d+)"')
 RADIO = re.compile(r'type="radio" name="([^"]+)" value="(\d+)"')
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -208,22 +209,31 @@ class Browser:
         return status
 
     def answer_survey(self, code: str) -> str:
-        """Walk one respondent's journey with the first option of every question: 'thanks' or what went wrong."""
+        """Walk one respondent's journey with the first option of every question: 'thanks' or what went wrong.
+
+        Post/redirect/get: the code answers 303 to the form's own address, each step POSTs there and is redirected
+        to the next page; the partial answers travel in the form's cookie (docs/surveys.md)."""
         status, body = self.request("GET", f"/surveys/s/{code}")
-        if status != 200:
+        if status != 303:
             return f"start {status}"
-        for _ in range(15):
-            match = STATE.search(body)
-            if not match:
-                return "no form state"
+        location = urllib.parse.urlsplit(self.header("Location")).path
+        status, body = self.request("GET", location)
+        for _ in range(20):
+            if status != 200:
+                return f"page {status}"
+            action = FORM_ACTION.search(body)
+            page = PAGE.search(body)
+            if not action or not page:
+                return "no form"
             fields: dict[str, str] = {}
             for name, value in RADIO.findall(body):
                 fields.setdefault(name, value)
-            action = "submit" if 'value="submit"' in body else "next"
-            status, body = self.request("POST", "/surveys/form/", {"state": unescape(match.group(1)),
-                                                                   "action": action, **fields})
-            if action == "submit":
-                return "thanks" if status == 200 and "ขอบคุณ" in body else f"submit {status}"
-            if status != 200:
-                return f"page {status}"
+            step = "submit" if 'value="submit"' in body else "next"
+            status, body = self.request("POST", unescape(action.group(1)),
+                                        {"page": page.group(1), "action": step, **fields})
+            if status != 303:
+                return f"{step} {status}"
+            status, body = self.request("GET", urllib.parse.urlsplit(self.header("Location")).path)
+            if step == "submit":
+                return "thanks" if status == 200 and "ขอบคุณ" in body else f"thanks page {status}"
         return "lost in the form"

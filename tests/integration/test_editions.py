@@ -161,9 +161,12 @@ def test_moving_a_round_to_a_corrected_edition_recomputes_and_audits(cast, clien
                    for f in fw.answer_fields(tool)} for tool in ("IIT", "EIT")}
     import datetime
 
+    from prongsai.web.surveys.ballot import MIN_RESPONDENTS
+
     for tool, group in (("IIT", "staff"), ("EIT", "teachers")):
-        SurveyResponse.objects.create(round=round_, agency=cast.samutsakhon, tool=tool, group=group,
-                                      week=datetime.date(2027, 1, 4), answers=best[tool])
+        for _ in range(MIN_RESPONDENTS):  # a tool below the respondent floor gets no score (docs/surveys.md)
+            SurveyResponse.objects.create(round=round_, agency=cast.samutsakhon, tool=tool, group=group,
+                                          week=datetime.date(2027, 1, 4), answers=best[tool])
     for item in fw.oit_items:
         score = "0" if item.code == "O3" else "100"
         OITEntry.objects.create(round=round_, agency=cast.samutsakhon, code=item.code, status=EntryStatus.CONFIRMED,

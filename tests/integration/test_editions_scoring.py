@@ -7,6 +7,7 @@ import io
 from fractions import Fraction
 
 import pytest
+from django.test import TestCase
 from django.urls import reverse
 
 from prongsai.core.scoring import score_agency
@@ -16,6 +17,7 @@ from prongsai.web.results.models import AgencyResult, ResultSource
 from prongsai.web.rounds.models import RoundStatus
 from prongsai.web.rounds.services import create_round, set_round_status
 from prongsai.web.surveys import services as surveys
+from prongsai.web.surveys.ballot import MIN_RESPONDENTS
 from prongsai.web.surveys.queries import minimum_sample
 from tests.cast import PASSWORD
 
@@ -34,10 +36,12 @@ def test_a_2569_esa_office_scored_from_forms_and_oit_judgements(cast, client):
     answers = {"IIT": [], "EIT": []}
     for tool, group in (("IIT", "staff"), ("EIT", "teachers")):
         fields = fw.answer_fields(tool)
-        batch = surveys.generate_codes(cast.officer, round_, cast.samutsakhon, tool, group, 6)
+        # two full batches of the ballot box, released as each fills (after the submit's commit, as in production)
+        batch = surveys.generate_codes(cast.officer, round_, cast.samutsakhon, tool, group, 2 * MIN_RESPONDENTS)
         for r, code in enumerate(batch.codes):
             answer = {f.code: (r + i) % len(f.scale.options) for i, f in enumerate(fields)}
-            surveys.submit_response(surveys.check_code(code), answer)
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                surveys.submit_response(surveys.check_code(code), answer)
             answers[tool].append(answer)
     surveys.compute_survey_results(cast.officer, round_, cast.samutsakhon)
 

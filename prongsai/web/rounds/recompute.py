@@ -48,7 +48,7 @@ def _official(framework: Framework, result: AgencyResult) -> tuple[dict, list[st
 
 def _computed(framework: Framework, round_: AssessmentRound, result: AgencyResult) -> tuple[dict, list[str]]:
     from prongsai.web.oit.models import EntryStatus, OITEntry
-    from prongsai.web.surveys.services import DETAIL_MINIMUM, responses_by_tool
+    from prongsai.web.surveys.services import MIN_RESPONDENTS, responses_by_tool
 
     surveys, skipped = responses_by_tool(round_, result.agency, framework)
     codes = {o.code for o in framework.oit_items}
@@ -62,15 +62,17 @@ def _computed(framework: Framework, round_: AssessmentRound, result: AgencyResul
             dropped.append(entry.code)
     score = score_agency(framework, surveys, confirmed)
     survey_numbers = {i.number for t in framework.survey_tools for i in framework.indicators_of(t)}
+    # a survey tool below the respondent floor gets no score at all, not even per indicator (docs/surveys.md)
+    shown_tools = {t for t in framework.survey_tools if len(surveys.get(t, ())) >= MIN_RESPONDENTS}
     indicators = {str(n): str(framework.round(v)) for n, v in score.indicators.items()
-                  if v is not None and (n in survey_numbers and surveys.get(framework.indicator(n).tool))}
+                  if v is not None and n in survey_numbers and framework.indicator(n).tool in shown_tools}
     indicators.update({str(n): str(framework.round(v)) for n, v in score_oit(framework, confirmed).items()
                        if v is not None})
     exact = {int(k): Fraction(v) for k, v in indicators.items()}
     combined = combine(framework, exact)
     items = {}
     for tool in framework.survey_tools:
-        if len(surveys.get(tool, ())) < DETAIL_MINIMUM:
+        if tool not in shown_tools:
             continue
         for q in framework.questions_of(tool):
             for code in [q.code] + [f.code for f in q.fields if q.has_sub_items]:
