@@ -24,6 +24,7 @@ from pathlib import Path
 
 import jinja2
 import markupsafe
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from prongsai.documents import charts
 from prongsai.documents.context import DOCUMENTS
@@ -98,9 +99,10 @@ def _environment(template_dir: str | None) -> jinja2.Environment:
     loaders = [jinja2.FileSystemLoader(str(TEMPLATES))]
     if template_dir:
         loaders.insert(0, jinja2.FileSystemLoader(template_dir))
-    return jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True, trim_blocks=True,
-                              lstrip_blocks=True, undefined=jinja2.StrictUndefined,
-                              finalize=no_break_abbreviations)
+    # sandboxed like every template the platform renders (these are ours or the operator's, not uploads)
+    return ImmutableSandboxedEnvironment(loader=jinja2.ChoiceLoader(loaders), autoescape=True, trim_blocks=True,
+                                         lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+                                         finalize=no_break_abbreviations)
 
 
 @functools.lru_cache(maxsize=8)
