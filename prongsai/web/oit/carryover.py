@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from prongsai.core import extract
 from prongsai.core.diff import diff_frameworks
 from prongsai.core.framework import Framework, OITItem
 from prongsai.web.agencies.models import Agency
@@ -33,16 +34,29 @@ def carry_map(old: Framework, new: Framework) -> dict[str, list[str]]:
     return {code: list(olds) for code, olds in diff_frameworks(old, new).survivors().items() if code in new_codes}
 
 
-def _analyse_stored(evidence: EvidenceFile, item: OITItem, fiscal_year: int) -> tuple[bool, list[int], list[str]]:
+def _stored_texts(entries) -> dict[str, extract.Extracted]:
+    """The text of every stored file of ``entries``, read once per stored file, before any transaction (the
+    extraction runs in a child process with limits and may take seconds: it must not hold the write lock)."""
+    texts: dict[str, extract.Extracted] = {}
+    for entry in entries:
+        for evidence in entry.files.all():
+            name = evidence.file.name
+            if name in texts:
+                continue
+            try:
+                with evidence.file.open("rb") as handle:
+                    data = handle.read()
+            except OSError:
+                texts[name] = extract.Extracted()
+                continue
+            texts[name] = extract.extract(data, evidence.content_type)
+    return texts
+
+
+def _findings(text: extract.Extracted, item: OITItem, fiscal_year: int) -> tuple[bool, list[int], list[str]]:
     """Year and keyword findings of a stored file for another item or year (a carried-over file is re-read)."""
-    try:
-        with evidence.file.open("rb") as handle:
-            data = handle.read()
-    except OSError:
-        return False, [], []
     years, _required = expected_years(item, fiscal_year)
-    text, extracted = linkcheck.extract_text(data, evidence.content_type)
-    return extracted, linkcheck.years_in(text, years), linkcheck.keywords_in(text, item.keywords)[0]
+    return text.extracted, linkcheck.years_in(text.text, years), linkcheck.keywords_in(text.text, item.keywords)[0]
 
 
 def carry_over_evidence(actor, round_: AssessmentRound, agency: Agency) -> list[str]:
@@ -57,6 +71,8 @@ def carry_over_evidence(actor, round_: AssessmentRound, agency: Agency) -> list[
     mapping = carry_map(before.framework, round_.framework)
     old_entries = {e.code: e for e in OITEntry.objects.filter(round=before, agency=agency)
                    .prefetch_related("links", "files")}
+    wanted = {c for olds in mapping.values() for c in olds}
+    texts = _stored_texts(e for code, e in old_entries.items() if code in wanted)
     carried: list[str] = []
     with transaction.atomic():
         for code, old_codes in mapping.items():
@@ -78,8 +94,8 @@ def carry_over_evidence(actor, round_: AssessmentRound, agency: Agency) -> list[
                         carried_from=link, created_by=actor)
                     enqueue_check(new_link)
                 for f in source.files.all():
-                    extracted, years_found, keywords_found = _analyse_stored(f, item_of(round_, code),
-                                                                             round_.fiscal_year)
+                    extracted, years_found, keywords_found = _findings(
+                        texts.get(f.file.name, extract.Extracted()), item_of(round_, code), round_.fiscal_year)
                     EvidenceFile.objects.create(
                         entry=entry, file=f.file.name, original_name=f.original_name, extension=f.extension,
                         content_type=f.content_type, size=f.size, sha256=f.sha256, label=f.label,

@@ -1,7 +1,15 @@
-"""Automatic link checks: queueing a fresh check of an item's links, running one check (the task) and recording
-its result.  The network work is in ``prongsai.web.oit.linkcheck``; this module only touches the database."""
+"""Automatic link checks: queueing a fresh check of an item's links, running checks (the tasks) and recording
+their results.  The network work is in ``prongsai.web.oit.linkcheck`` (one URL) and ``linkbatch`` (many at once);
+this module only touches the database.
+
+No link stays "pending" because of a failure: every link a task was given ends with a recorded ``LinkCheck`` (a
+check that raised is recorded as "ตรวจไม่ได้"), or is handed to a new task that will record it (links a batch
+did not start before its deadline).
+"""
 
 from __future__ import annotations
+
+import logging
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -10,10 +18,12 @@ from django.utils import timezone
 from prongsai.core.framework import FrameworkError
 from prongsai.web.agencies.models import Agency
 from prongsai.web.audit.services import record
-from prongsai.web.oit import linkcheck, permissions
-from prongsai.web.oit.common import enqueue_check, expected_years, item_of, require_open, setting
+from prongsai.web.oit import linkbatch, linkcheck, permissions
+from prongsai.web.oit.common import enqueue_checks, expected_years, item_of, require_open, setting
 from prongsai.web.oit.models import EvidenceLink, LinkCheck, OITEntry
 from prongsai.web.rounds.models import AssessmentRound
+
+logger = logging.getLogger(__name__)
 
 
 def request_recheck(actor, round_: AssessmentRound, agency: Agency, code: str | None = None) -> int:
@@ -35,31 +45,79 @@ def request_recheck(actor, round_: AssessmentRound, agency: Agency, code: str | 
         links = links.filter(entry__unit_id__in=units)
     links = list(links)
     with transaction.atomic():
-        for link in links:
-            enqueue_check(link)
+        enqueue_checks(links)
         record(actor, "request_oit_recheck", f"{agency.display_name} {round_.fiscal_year} "
                                              f"{code or 'ทุกข้อ'}: ตรวจลิงก์ใหม่ {len(links)} ลิงก์", agency=agency,
                changes={"item": code, "links": [link.pk for link in links]})
     return len(links)
 
 
-def run_link_check(link_id: int, task_id: str = "") -> dict:
-    """Check one link now (network work outside any transaction) and record the result.  Called by the task."""
-    link = EvidenceLink.objects.select_related("entry__round").filter(pk=link_id).first()
-    if link is None:
-        return {"link": link_id, "skipped": "link removed"}
+def options() -> linkbatch.Options:
+    """The checker's settings (``PRONGSAI_LINKCHECK_*``, from Django settings or the environment)."""
+    return linkbatch.Options(
+        allow_loopback=setting("PRONGSAI_LINKCHECK_ALLOW_LOOPBACK", False),
+        allow_nat64=setting("PRONGSAI_LINKCHECK_ALLOW_NAT64", False),
+        timeout=float(setting("PRONGSAI_LINKCHECK_TIMEOUT", 15.0)),
+        deadline=float(setting("PRONGSAI_LINKCHECK_DEADLINE", linkcheck.DEFAULT_DEADLINE)),
+        max_bytes=int(setting("PRONGSAI_LINKCHECK_MAX_BYTES", 25 * 1024 * 1024)))
+
+
+def job_for(link: EvidenceLink) -> linkbatch.Job:
+    """What the checker needs to know about a link's item: the years to look for and the keywords."""
     entry = link.entry
     try:
         item = entry.round.framework.oit_item(entry.code)
         keywords, (years, required) = item.keywords, expected_years(item, entry.round.fiscal_year)
     except (StopIteration, FrameworkError):
         keywords, years, required = (), [entry.round.fiscal_year], False
-    result = linkcheck.check_url(
-        link.url, years=years, keywords=keywords, require_year=required,
-        allow_loopback=setting("PRONGSAI_LINKCHECK_ALLOW_LOOPBACK", False),
-        timeout=float(setting("PRONGSAI_LINKCHECK_TIMEOUT", 15.0)),
-        max_bytes=int(setting("PRONGSAI_LINKCHECK_MAX_BYTES", 25 * 1024 * 1024)))
-    return record_link_check(link_id, result, task_id)
+    return linkbatch.Job(key=link.pk, url=link.url, years=tuple(years), keywords=tuple(keywords),
+                         require_year=required)
+
+
+def run_link_check(link_id: int, task_id: str = "") -> dict:
+    """Check one link now (network work outside any transaction) and record the result."""
+    summary = run_link_checks([link_id], task_id)
+    return summary["links"][0] if summary["links"] else {"link": link_id, "skipped": "link removed"}
+
+
+def run_link_checks(link_ids: list[int], task_id: str = "") -> dict:
+    """Check a batch of links concurrently (``linkbatch``) and record each result as it comes.
+
+    Every link given ends recorded: a check that raised becomes a "ตรวจไม่ได้" check (``finally``), and links the
+    batch did not start before ``PRONGSAI_LINKCHECK_BATCH_DEADLINE`` go to a new task (progress is certain: each
+    batch starts at least one link per host)."""
+    wanted = list(dict.fromkeys(int(i) for i in link_ids))
+    links = list(EvidenceLink.objects.select_related("entry__round").filter(pk__in=wanted))
+    handled: set[int] = {i for i in wanted if i not in {link.pk for link in links}}  # removed since queued
+    summaries: list[dict] = []
+    requeued: list[int] = []
+    try:
+        jobs = [job_for(link) for link in links]
+        batch = linkbatch.check_many(
+            jobs, options(), workers=int(setting("PRONGSAI_LINKCHECK_WORKERS", linkbatch.DEFAULT_WORKERS)),
+            per_host=int(setting("PRONGSAI_LINKCHECK_PER_HOST", linkbatch.DEFAULT_PER_HOST)),
+            batch_deadline=float(setting("PRONGSAI_LINKCHECK_BATCH_DEADLINE", 300.0)))
+        for job, result in batch:
+            if result is None:
+                requeued.append(job.key)
+                continue
+            summaries.append(record_link_check(job.key, result, task_id))
+            handled.add(job.key)
+        if requeued:
+            with transaction.atomic():
+                enqueue_checks(list(EvidenceLink.objects.filter(pk__in=requeued)))
+            handled.update(requeued)
+    finally:
+        for link_id in wanted:
+            if link_id in handled:
+                continue
+            url = next((link.url for link in links if link.pk == link_id), "")
+            try:
+                record_link_check(link_id, linkcheck.not_checked(
+                    url, "check_failed", "ตรวจไม่ได้ — การตรวจหยุดกลางคัน โปรดกดตรวจใหม่"), task_id)
+            except Exception:  # noqa: BLE001 - the original error is the one to report
+                logger.exception("could not record the failed check of link %s", link_id)
+    return {"links": summaries, "requeued": requeued}
 
 
 def record_link_check(link_id: int, result: linkcheck.CheckResult, task_id: str = "") -> dict:
