@@ -259,7 +259,10 @@ def text_of(body: bytes, content_type: str = "", limits: safefiles.Limits = safe
             text, complete = html_text(decode(body, content_type)), True
         elif kind == "text":
             text, complete = decode(body, content_type), True
-        elif kind in ("docx", "xlsx"):
+        elif kind == "docx":
+            text, complete = office_text(body, limits)
+        elif kind == "xlsx":
+            safefiles.scan_xlsx(body, limits)  # the same sheet limits as imports: a workbook anyone may open
             text, complete = office_text(body, limits)
         elif kind == "pdf":
             text, complete = pdf_text(body, limits)
@@ -290,13 +293,20 @@ def extract(body: bytes, content_type: str = "", *, isolate: bool = True, memory
     kind = sniff_kind(body, content_type)
     if not isolate or kind not in CHILD_KINDS:
         return text_of(body, content_type)
+    if kind in ("docx", "xlsx", "zip"):
+        try:  # the directory checks are cheap: a package refused by them needs no child
+            safefiles.check_zip(body)
+        except FileTooComplex as exc:
+            return Extracted(problem=exc, kind=kind)
     default_memory, default_timeout = settings_from_env()
     memory = memory or default_memory
     timeout = timeout or default_timeout
+    # the child gets this process's module path and skips ``site`` (-S): it starts faster, and imports the
+    # same pypdf and prongsai as the parent
     package_root = str(Path(__file__).resolve().parent.parent.parent)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH"))
-                                                         if p)}
-    command = [sys.executable, "-m", "prongsai.core.extract", "--child", content_type[:200], str(memory),
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(dict.fromkeys([package_root, *(p for p in sys.path if p)])),
+           "PYTHONDONTWRITEBYTECODE": "1"}
+    command = [sys.executable, "-S", "-m", "prongsai.core.extract", "--child", content_type[:200], str(memory),
                str(int(timeout) + 1)]
     try:
         done = subprocess.run(command, input=body, capture_output=True, timeout=timeout, env=env, check=False)
