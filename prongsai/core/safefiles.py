@@ -279,8 +279,12 @@ class SafeZip:
         for info in self.infos:
             if info.file_size < 4 or info.filename.startswith(EMBEDDING_DIRS) or info.is_dir():
                 continue
-            with self._zip.open(info) as member:
-                head = member.read(8)
+            try:
+                with self._zip.open(info) as member:
+                    head = member.read(8)
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+                raise FileTooComplex("zip_damaged", f"'{info.filename}' is damaged ({exc})",
+                                     f"ไฟล์เสียหาย อ่านส่วน '{info.filename}' ไม่ได้") from None
             self._inflated += len(head)
             if head.startswith(ARCHIVE_MAGIC):
                 raise too_complex("nested_archive", f"the package holds another archive ('{info.filename}')",
