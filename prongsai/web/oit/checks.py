@@ -10,13 +10,16 @@ did not start before its deadline).
 from __future__ import annotations
 
 import logging
+import time
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from prongsai.core.framework import FrameworkError
 from prongsai.web.agencies.models import Agency
+from prongsai.web.audit.models import AuditEntry
 from prongsai.web.audit.services import record
 from prongsai.web.oit import linkbatch, linkcheck, permissions
 from prongsai.web.oit.common import enqueue_checks, expected_years, item_of, require_open, setting
@@ -24,6 +27,9 @@ from prongsai.web.oit.models import EvidenceLink, LinkCheck, OITEntry
 from prongsai.web.rounds.models import AssessmentRound
 
 logger = logging.getLogger(__name__)
+#: results recorded together, in one transaction (or after this many seconds, whichever comes first)
+RECORD_GROUP = 50
+RECORD_SECONDS = 1.0
 
 
 def request_recheck(actor, round_: AssessmentRound, agency: Agency, code: str | None = None) -> int:
@@ -81,7 +87,8 @@ def run_link_check(link_id: int, task_id: str = "") -> dict:
 
 
 def run_link_checks(link_ids: list[int], task_id: str = "") -> dict:
-    """Check a batch of links concurrently (``linkbatch``) and record each result as it comes.
+    """Check a batch of links concurrently (``linkbatch``) and record the results as they come, in groups of
+    ``RECORD_GROUP`` (or every ``RECORD_SECONDS``) per transaction.
 
     Every link given ends recorded: a check that raised becomes a "ตรวจไม่ได้" check (``finally``), and links the
     batch did not start before ``PRONGSAI_LINKCHECK_BATCH_DEADLINE`` go to a new task (progress is certain: each
@@ -91,23 +98,36 @@ def run_link_checks(link_ids: list[int], task_id: str = "") -> dict:
     handled: set[int] = {i for i in wanted if i not in {link.pk for link in links}}  # removed since queued
     summaries: list[dict] = []
     requeued: list[int] = []
+    buffer: list[tuple[int, linkcheck.CheckResult]] = []
     try:
         jobs = [job_for(link) for link in links]
         batch = linkbatch.check_many(
             jobs, options(), workers=int(setting("PRONGSAI_LINKCHECK_WORKERS", linkbatch.DEFAULT_WORKERS)),
             per_host=int(setting("PRONGSAI_LINKCHECK_PER_HOST", linkbatch.DEFAULT_PER_HOST)),
             batch_deadline=float(setting("PRONGSAI_LINKCHECK_BATCH_DEADLINE", 300.0)))
+        flushed = time.monotonic()
         for job, result in batch:
             if result is None:
                 requeued.append(job.key)
                 continue
-            summaries.append(record_link_check(job.key, result, task_id))
-            handled.add(job.key)
+            buffer.append((job.key, result))
+            if len(buffer) >= RECORD_GROUP or time.monotonic() - flushed > RECORD_SECONDS:
+                summaries.extend(record_link_checks(buffer, task_id))
+                handled.update(key for key, _ in buffer)
+                buffer, flushed = [], time.monotonic()
+        summaries.extend(record_link_checks(buffer, task_id))
+        handled.update(key for key, _ in buffer)
+        buffer = []
         if requeued:
             with transaction.atomic():
                 enqueue_checks(list(EvidenceLink.objects.filter(pk__in=requeued)))
             handled.update(requeued)
     finally:
+        try:  # results already in hand are recorded as they are
+            summaries.extend(record_link_checks(buffer, task_id))
+            handled.update(key for key, _ in buffer)
+        except Exception:  # noqa: BLE001 - then they are recorded as failed below
+            logger.exception("could not record %d link checks", len(buffer))
         for link_id in wanted:
             if link_id in handled:
                 continue
@@ -121,32 +141,64 @@ def run_link_checks(link_ids: list[int], task_id: str = "") -> dict:
 
 
 def record_link_check(link_id: int, result: linkcheck.CheckResult, task_id: str = "") -> dict:
-    with transaction.atomic():
-        link = EvidenceLink.objects.select_for_update(of=("self",)).select_related("entry__agency", "entry__round") \
-            .filter(pk=link_id).first()
-        if link is None:
-            return {"link": link_id, "skipped": "link removed"}
-        check = LinkCheck.objects.create(
-            link=link, checked_at=timezone.now(), verdict=result.verdict, url=result.url[:2000],
-            final_url=result.final_url[:2000], http_status=result.http_status, redirects=result.redirects,
-            redirect_to_login=result.redirect_to_login, redirect_other_domain=result.redirect_other_domain,
-            content_type=result.content_type, size=result.size, truncated=result.truncated, sha256=result.sha256,
-            text_extracted=result.text_extracted, years_expected=result.years_expected,
-            years_found=result.years_found, keywords_found=result.keywords_found,
-            keywords_missing=result.keywords_missing,
-            problems=[{"code": p.code, "level": p.level, "message": p.message} for p in result.problems],
-            error=result.error[:500], elapsed_ms=result.elapsed_ms, task_id=str(task_id)[:64])
-        link.last_check = check
-        link.needs_recheck = False
-        if not task_id or link.pending_task in (str(task_id)[:64], "queued"):
-            link.pending_task = ""
-        link.save(update_fields=["last_check", "needs_recheck", "pending_task"])
-        entry = link.entry
-        record(None, "record_link_check", f"{entry.agency.display_name} {entry.round.fiscal_year} {entry.code}: "
-                                          f"{result.verdict} {link.url}", agency=entry.agency, obj=check,
-               changes={"item": entry.code, "url": link.url, "verdict": result.verdict,
-                        "http_status": result.http_status, "sha256": result.sha256,
-                        "problems": [p.code for p in result.problems]})
-    return {"link": link_id, "check": check.pk, "verdict": result.verdict, "http_status": result.http_status,
-            "problems": [p.code for p in result.problems]}
+    """Record one check (see ``record_link_checks``)."""
+    recorded = record_link_checks([(link_id, result)], task_id)
+    return recorded[0] if recorded else {"link": link_id, "skipped": "link removed"}
 
+
+def record_link_checks(results: list[tuple[int, linkcheck.CheckResult]], task_id: str = "") -> list[dict]:
+    """Record checks as dated ``LinkCheck`` rows, each with its audit entry, in one transaction and a fixed number
+    of queries (a worker checking hundreds of links a second writes them in groups, not one commit and five
+    queries per link).  Links removed since are skipped."""
+    if not results:
+        return []
+    task = str(task_id)[:64]
+    summaries: list[dict] = []
+    with transaction.atomic():
+        links = {link.pk: link for link in EvidenceLink.objects.select_for_update(of=("self",))
+                 .select_related("entry__agency", "entry__round").filter(pk__in=[i for i, _ in results])}
+        now = timezone.now()
+        pairs = []
+        for link_id, result in results:
+            link = links.get(link_id)
+            if link is None:
+                summaries.append({"link": link_id, "skipped": "link removed"})
+                continue
+            pairs.append((link, result, LinkCheck(
+                link=link, checked_at=now, verdict=result.verdict, url=result.url[:2000],
+                final_url=result.final_url[:2000], http_status=result.http_status, redirects=result.redirects,
+                redirect_to_login=result.redirect_to_login, redirect_other_domain=result.redirect_other_domain,
+                content_type=result.content_type, size=result.size, truncated=result.truncated,
+                sha256=result.sha256, text_extracted=result.text_extracted, years_expected=result.years_expected,
+                years_found=result.years_found, keywords_found=result.keywords_found,
+                keywords_missing=result.keywords_missing,
+                problems=[{"code": p.code, "level": p.level, "message": p.message} for p in result.problems],
+                error=result.error[:500], elapsed_ms=result.elapsed_ms, task_id=task)))
+        checks = [check for _, _, check in pairs]
+        LinkCheck.objects.bulk_create(checks)
+        for check in checks:
+            if check.pk is None:  # a database that cannot return ids from a bulk insert
+                check.save()
+        entries = []
+        for link, result, check in pairs:
+            entry = link.entry
+            # the audit entry ``audit.services.record`` writes (actor: the system), written in bulk with the rest
+            entries.append(AuditEntry(
+                actor=None, agency=entry.agency, action="record_link_check", object_type=check._meta.label_lower,
+                object_id=str(check.pk), summary=f"{entry.agency.display_name} {entry.round.fiscal_year} "
+                                                 f"{entry.code}: {result.verdict} {link.url}"[:500],
+                changes={"item": entry.code, "url": link.url, "verdict": result.verdict,
+                         "http_status": result.http_status, "sha256": result.sha256,
+                         "problems": [p.code for p in result.problems]}))
+            summaries.append({"link": link.pk, "check": check.pk, "verdict": result.verdict,
+                              "http_status": result.http_status, "problems": [p.code for p in result.problems]})
+        AuditEntry.objects.bulk_create(entries)
+        # two UPDATE statements for the whole group (``bulk_update`` would build one CASE per row and field)
+        ids = [link.pk for link, _, _ in pairs]
+        latest = LinkCheck.objects.filter(link=OuterRef("pk")).order_by("-checked_at", "-id").values("id")[:1]
+        EvidenceLink.objects.filter(pk__in=ids).update(last_check=Subquery(latest), needs_recheck=False)
+        cleared = EvidenceLink.objects.filter(pk__in=ids)
+        if task_id:
+            cleared = cleared.filter(pending_task__in=(task, "queued"))
+        cleared.update(pending_task="")
+    return summaries
