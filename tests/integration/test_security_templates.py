@@ -116,6 +116,17 @@ def plant(agency, kind: str, data: bytes) -> DocumentTemplate:
     return template
 
 
+@pytest.mark.parametrize(("payload", "names"), WEB_PAYLOADS, ids=[p[:40] for p, _ in WEB_PAYLOADS])
+def test_every_payload_planted_without_the_upload_check_is_refused_at_render(seed, payload, names, tmp_path):
+    cast = seed
+    plant(cast.samutsakhon, "memo", with_paragraph(payload))
+    with pytest.raises(pack.PackError, match="ถูกปฏิเสธ") as refused:
+        services.generate_pack(cast.officer, cast.round_2563, cast.samutsakhon, kinds=["memo"], with_zip=False)
+    assert names in str(refused.value)
+    assert not GeneratedDocument.objects.exists()
+    assert not (tmp_path / MARKER).exists()
+
+
 def test_a_planted_template_is_refused_when_the_officer_generates(seed, tmp_path):
     cast = seed
     plant(cast.samutsakhon, "order", with_paragraph("{{ lipsum.__globals__['os'].popen('touch " + MARKER + "') }}",

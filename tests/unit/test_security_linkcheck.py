@@ -184,6 +184,57 @@ def test_the_checked_address_is_the_one_connected_to(trap, monkeypatch):
     assert len(Trap.hits) == before + 1
 
 
+class Redirector(BaseHTTPRequestHandler):
+    """Redirects /to?u=TARGET to TARGET (the review's second probe: a reachable page sending the checker inward)."""
+
+    def do_GET(self):
+        from urllib.parse import parse_qs, urlsplit
+
+        target = parse_qs(urlsplit(self.path).query).get("u", ["/"])[0]
+        self.send_response(302)
+        self.send_header("Location", target)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def redirector():
+    server = bind(Redirector)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("target", [
+    "http://10.0.0.1/", "http://169.254.169.254/latest/meta-data/", "http://[::ffff:a9fe:a9fe]/",
+    "http://[2002:a9fe:a9fe::]/", "http://[64:ff9b::a00:1]/", "http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/",
+    "http://[fd00:ec2::254]/", "http://0x0a000001/", "http://192.168.0.1:8080/admin",
+])
+def test_a_redirect_inward_is_refused_before_the_second_connection(redirector, target):
+    from urllib.parse import quote
+
+    result = linkcheck.check_url(f"http://127.0.0.1:{redirector}/to?u={quote(target, safe='')}", allow_loopback=True,
+                                 timeout=2, deadline=5)
+    assert result.redirects and result.redirects[0][0] == 302
+    assert "private_address" in [p.code for p in result.problems] and result.verdict == "broken"
+
+
+@pytest.mark.parametrize(("target", "code"), [("file:///etc/passwd", "redirect_scheme"),
+                                              ("gopher://127.0.0.1/", "redirect_scheme"),
+                                              ("http://user:pw@127.0.0.1/", "url")])
+def test_a_redirect_to_another_scheme_or_with_credentials_is_refused(redirector, target, code):
+    from urllib.parse import quote
+
+    result = linkcheck.check_url(f"http://127.0.0.1:{redirector}/to?u={quote(target, safe='')}", allow_loopback=True,
+                                 timeout=2, deadline=5)
+    assert code in [p.code for p in result.problems] and result.verdict == "broken"
+
+
 # --------------------------------------------------------------------------------------------- the deadline
 
 
