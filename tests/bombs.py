@@ -144,16 +144,16 @@ SHEET_HEAD = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
 
 def xlsx_dimension_bomb() -> bytes:
     """1.5 KB that tells openpyxl the sheet is A1:XFD1048576 (it pads every row to 16,384 cells)."""
-    return _xlsx_with_sheet([SHEET_HEAD, b'<dimension ref="A1:XFD1048576"/><sheetData><row r="1">'
-                                         b'<c r="A1" t="inlineStr"><is><t>code</t></is></c></row></sheetData>'
-                                         b"</worksheet>"])
+    return _xlsx_with_sheet([SHEET_HEAD, (b'<dimension ref="A1:XFD1048576"/><sheetData><row r="1">'
+                                          b'<c r="A1" t="inlineStr"><is><t>code</t></is></c></row></sheetData>'
+                                          b"</worksheet>")])
 
 
 def xlsx_far_cell() -> bytes:
     """One cell at XFD1048576 and no dimension (openpyxl makes a million empty rows)."""
-    return _xlsx_with_sheet([SHEET_HEAD, b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>code</t></is></c>'
-                                         b'</row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'
-                                         b"</worksheet>"])
+    return _xlsx_with_sheet([SHEET_HEAD, (b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>code</t></is>'
+                                          b'</c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+                                          b"</sheetData></worksheet>")])
 
 
 def _xlsx_with_raw_sheet(sheet: Member) -> bytes:

@@ -22,7 +22,6 @@ from prongsai.web.oit.tasks import run_pending_checks
 from prongsai.web.oit.testing import EvidenceServer, _Handler, docx_bytes
 from tests import bombs
 
-
 FIXED = {"/bomb.docx": bombs.docx_many_members(10, 10 * bombs.MiB), "/report.docx": docx_bytes()}
 
 

@@ -11,7 +11,7 @@ outside any database transaction.
 from __future__ import annotations
 
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -180,8 +180,8 @@ def bomb_site(made):
     from tests.unit.test_security_linkcheck import bind
 
     _BombSite.files = {
-        "/report.docx": (made["docx_many_members"], "application/vnd.openxmlformats-officedocument."
-                                                    "wordprocessingml.document"),
+        "/report.docx": (made["docx_many_members"], ("application/vnd.openxmlformats-officedocument."
+                                                     "wordprocessingml.document")),
         "/report.pdf": (made["pdf_flate_streams"], "application/pdf"),
         "/ok.html": ("<html><body>โครงสร้าง ๒๕๖๓</body></html>".encode(), "text/html; charset=utf-8"),
     }

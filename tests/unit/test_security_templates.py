@@ -83,8 +83,9 @@ PAYLOADS = [
     ("{{ c.subject is callable }}", "is callable", "“is callable”"),
     ("{% set lipsum = c %}{{ lipsum }}", "{% set lipsum = c %}", "ห้ามตั้งชื่อตัวแปรว่า “lipsum”"),
     ("{% for s in c.sections recursive %}{{ loop(s.paragraphs) }}{% endfor %}", "recursive", "recursive"),
-    ("{% for a in c.sections %}{% for b in c.sections %}{% for d in c.sections %}{% for e in c.sections %}"
-     "{% for f in c.sections %}x{% endfor %}{% endfor %}{% endfor %}{% endfor %}{% endfor %}", "{% for", "ไม่เกิน 4 ชั้น"),
+    (("{% for a in c.sections %}{% for b in c.sections %}{% for d in c.sections %}{% for e in c.sections %}"
+      "{% for f in c.sections %}x{% endfor %}{% endfor %}{% endfor %}{% endfor %}{% endfor %}"), "{% for",
+     "ไม่เกิน 4 ชั้น"),
 ]
 
 
@@ -235,12 +236,11 @@ def test_the_upload_check_sees_exactly_what_docxtpl_compiles(contexts, monkeypat
         assert sorted(set(compiled)) == sorted(set(expected)), kind
 
 
-def _save(data: bytes):
+def _save(data: bytes) -> str:
     import tempfile
 
-    handle = tempfile.NamedTemporaryFile(suffix=".docx", delete=False)
-    handle.write(data)
-    handle.close()
+    with tempfile.NamedTemporaryFile(suffix=".docx", delete=False) as handle:
+        handle.write(data)
     return handle.name
 
 

@@ -164,14 +164,14 @@ class _DeadlineSocket:
         self._arm()
         try:
             return self._sock.recv_into(buffer, *args)
-        except socket.timeout as exc:
+        except TimeoutError as exc:
             raise self._timed_out(exc) from None
 
     def sendall(self, data, *args) -> None:
         self._arm()
         try:
             self._sock.sendall(data, *args)
-        except socket.timeout as exc:
+        except TimeoutError as exc:
             raise self._timed_out(exc) from None
 
     def makefile(self, mode: str = "r", *args, **kwargs):
