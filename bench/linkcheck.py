@@ -1,8 +1,8 @@
 #!/usr/bin/env python
 """Link-check benchmark (issue 14 §3): URLs checked per second on one worker, concurrent vs one by one.
 
-    python bench/linkcheck.py [--urls 2000] [--hosts 20] [--latency 100] [--workers 32] [--per-host 8]
-                              [--sequential 100] [--port 18150] [--tasks 0] [--batch 100]
+    python bench/linkcheck.py [--urls 2000] [--hosts 20] [--latency 100] [--workers 64] [--per-host 8]
+                              [--sequential 100] [--port 18150] [--tasks 0] [--batch 200]
                               [--database-url URL] [--json]
 
 1. Starts, in its own process, an asyncio HTTP server on loopback that answers every request after ``--latency``
@@ -177,12 +177,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--urls", type=int, default=2000)
     parser.add_argument("--hosts", type=int, default=20)
     parser.add_argument("--latency", type=float, default=100.0, help="server latency in milliseconds")
-    parser.add_argument("--workers", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=64)
     parser.add_argument("--per-host", type=int, default=8)
     parser.add_argument("--sequential", type=int, default=100, help="URLs also checked one by one (reference)")
     parser.add_argument("--port", type=int, default=18150)
     parser.add_argument("--tasks", type=int, default=0, help="links to check through the database worker too")
-    parser.add_argument("--batch", type=int, default=100, help="links per task (PRONGSAI_LINKCHECK_BATCH)")
+    parser.add_argument("--batch", type=int, default=200, help="links per task (PRONGSAI_LINKCHECK_BATCH)")
     parser.add_argument("--database-url", default="")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)

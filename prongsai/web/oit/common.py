@@ -101,7 +101,7 @@ def enqueue_checks(links: list[EvidenceLink]) -> None:
 
     from prongsai.web.oit.tasks import check_evidence_links
 
-    size = max(1, int(setting("PRONGSAI_LINKCHECK_BATCH", 100)))
+    size = max(1, int(setting("PRONGSAI_LINKCHECK_BATCH", 200)))
     on_database = isinstance(check_evidence_links.get_backend(), DatabaseBackend)
     for start in range(0, len(links), size):
         chunk = links[start:start + size]

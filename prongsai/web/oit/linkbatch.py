@@ -18,16 +18,18 @@ Results are yielded as they complete (the caller records each at once); no Djang
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from prongsai.web.oit import linkcheck
 
-DEFAULT_WORKERS = 32
+DEFAULT_WORKERS = 64
 DEFAULT_PER_HOST = 8
 
 
@@ -75,7 +77,10 @@ def check_many(jobs: Sequence[Job], options: Options, *, workers: int = DEFAULT_
                per_host: int = DEFAULT_PER_HOST,
                batch_deadline: float | None = None) -> Iterator[tuple[Job, linkcheck.CheckResult | None]]:
     """Check ``jobs`` concurrently; yields ``(job, result)`` as each completes, then ``(job, None)`` for every job
-    that was not started before ``batch_deadline`` seconds had passed."""
+    that was not started before ``batch_deadline`` seconds had passed.
+
+    Scheduling happens when a check completes (in its thread), not when the caller asks for the next result: a
+    caller that takes time with each result (recording it) never leaves the pool idle."""
     workers = max(1, workers)
     per_host = max(1, per_host)
     queues: dict[str, deque[Job]] = {}
@@ -84,40 +89,60 @@ def check_many(jobs: Sequence[Job], options: Options, *, workers: int = DEFAULT_
     active: dict[str, int] = dict.fromkeys(queues, 0)
     ready: deque[str] = deque(queues)  # hosts with queued jobs and room for one more
     in_ready = set(ready)
-    running: dict[Future, tuple[Job, str]] = {}
     stop_at = time.monotonic() + batch_deadline if batch_deadline is not None else None
+    done: queue.Queue[tuple[Job, linkcheck.CheckResult]] = queue.Queue()
+    lock = threading.RLock()  # re-entrant: a check that is already done calls back inside ``fill``
+    state = {"running": 0, "closing": False}
 
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="linkcheck") as pool:
 
-        def fill() -> None:
-            while ready and len(running) < workers:
-                if stop_at is not None and time.monotonic() >= stop_at:
-                    return
-                host = ready.popleft()
-                in_ready.discard(host)
-                job = queues[host].popleft()
-                running[pool.submit(options.check, job)] = (job, host)
-                active[host] += 1
-                if queues[host] and active[host] < per_host:
-                    ready.append(host)
-                    in_ready.add(host)
-
-        fill()
-        while running:
-            done, _ = wait(list(running), return_when=FIRST_COMPLETED)
-            for future in done:
-                job, host = running.pop(future)
+        def finished(future: Future, job: Job, host: str) -> None:
+            try:
+                result = future.result()
+            except Exception as exc:  # noqa: BLE001 - check_url never raises; this is the last guard
+                result = linkcheck.not_checked(job.url, "check_failed", "ตรวจไม่ได้ — เกิดข้อผิดพลาดระหว่างตรวจ",
+                                               f"{type(exc).__name__}: {exc}")
+            with lock:
+                done.put((job, result))  # before "running" drops: running == 0 means every result is queued
+                state["running"] -= 1
                 active[host] -= 1
                 if queues[host] and host not in in_ready:
                     ready.append(host)
                     in_ready.add(host)
-                try:
-                    result = future.result()
-                except Exception as exc:  # noqa: BLE001 - check_url never raises; this is the last guard
-                    result = linkcheck.not_checked(job.url, "check_failed", "ตรวจไม่ได้ — เกิดข้อผิดพลาดระหว่างตรวจ",
-                                                   f"{type(exc).__name__}: {exc}")
-                yield job, result
+                fill()
+
+        def fill() -> None:
+            with lock:
+                while ready and state["running"] < workers and not state["closing"]:
+                    if stop_at is not None and time.monotonic() >= stop_at:
+                        return
+                    host = ready.popleft()
+                    in_ready.discard(host)
+                    job = queues[host].popleft()
+                    active[host] += 1
+                    state["running"] += 1
+                    if queues[host] and active[host] < per_host:
+                        ready.append(host)
+                        in_ready.add(host)
+                    future = pool.submit(options.check, job)
+                    future.add_done_callback(lambda f, job=job, host=host: finished(f, job, host))
+
+        try:
             fill()
+            while True:
+                with lock:
+                    if state["running"] == 0 and done.empty():
+                        fill()  # past the batch deadline nothing starts, and the batch is over
+                        if state["running"] == 0 and done.empty():
+                            break
+                try:
+                    item = done.get(timeout=0.2)
+                except queue.Empty:
+                    continue
+                yield item
+        finally:
+            with lock:
+                state["closing"] = True
     for host in queues:
         while queues[host]:
             yield queues[host].popleft(), None
