@@ -145,3 +145,27 @@ def test_links_not_started_before_the_batch_deadline_go_to_a_new_task(cast, site
     assert not EvidenceLink.objects.exclude(pending_task="").exists()
     assert DBTaskResult.objects.count() == 4
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
+
+
+def test_an_office_rechecks_the_links_of_its_whole_subtree_in_batches(cast, site, settings):
+    from django.core.exceptions import PermissionDenied
+    from django_tasks_db.models import DBTaskResult
+
+    settings.PRONGSAI_LINKCHECK_ALLOW_LOOPBACK = True
+    settings.PRONGSAI_LINKCHECK_BATCH = 4
+    for i in range(3):
+        services.add_link(cast.officer, cast.round_2563, cast.samutsakhon, "O1", site.url(f"/o1?office={i}"))
+        services.add_link(cast.officer, cast.round_2563, cast.school, "O1", site.url(f"/o1?school={i}"))
+    services.add_link(cast.other_officer, cast.round_2563, cast.other_office, "O1", site.url("/o1?other"))
+    DBTaskResult.objects.all().delete()
+    with pytest.raises(PermissionDenied):
+        services.request_recheck(cast.staff, cast.round_2563, cast.samutsakhon, subtree=True)
+    with pytest.raises(PermissionDenied):
+        services.request_recheck(cast.other_officer, cast.round_2563, cast.samutsakhon, subtree=True)
+    assert services.request_recheck(cast.officer, cast.round_2563, cast.samutsakhon, subtree=True) == 6
+    assert DBTaskResult.objects.count() == 2  # 4 + 2: the other office's link is not among them
+    run_pending_checks()
+    checked = set(LinkCheck.objects.values_list("link__entry__agency__code", flat=True))
+    assert checked == {"ESA-SKN", "SCH-SKN-001"}
+    assert not EvidenceLink.objects.filter(entry__agency__in=[cast.samutsakhon, cast.school]) \
+        .exclude(pending_task="").exists()

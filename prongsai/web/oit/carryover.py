@@ -11,7 +11,7 @@ from prongsai.core.framework import Framework, OITItem
 from prongsai.web.agencies.models import Agency
 from prongsai.web.audit.services import record
 from prongsai.web.oit import linkcheck, permissions
-from prongsai.web.oit.common import enqueue_check, entry_for, expected_years, item_of, require_open
+from prongsai.web.oit.common import enqueue_checks, entry_for, expected_years, item_of, require_open
 from prongsai.web.oit.models import EntryStatus, EvidenceFile, EvidenceLink, OITEntry
 from prongsai.web.rounds.models import AssessmentRound
 
@@ -74,6 +74,7 @@ def carry_over_evidence(actor, round_: AssessmentRound, agency: Agency) -> list[
     wanted = {c for olds in mapping.values() for c in olds}
     texts = _stored_texts(e for code, e in old_entries.items() if code in wanted)
     carried: list[str] = []
+    new_links: list[EvidenceLink] = []
     with transaction.atomic():
         for code, old_codes in mapping.items():
             sources = [old_entries[c] for c in old_codes if c in old_entries]
@@ -89,10 +90,9 @@ def carry_over_evidence(actor, round_: AssessmentRound, agency: Agency) -> list[
                     if link.url in urls:
                         continue
                     urls.add(link.url)
-                    new_link = EvidenceLink.objects.create(
+                    new_links.append(EvidenceLink.objects.create(
                         entry=entry, url=link.url, label=link.label, is_public=link.is_public, needs_recheck=True,
-                        carried_from=link, created_by=actor)
-                    enqueue_check(new_link)
+                        carried_from=link, created_by=actor))
                 for f in source.files.all():
                     extracted, years_found, keywords_found = _findings(
                         texts.get(f.file.name, extract.Extracted()), item_of(round_, code), round_.fiscal_year)
@@ -107,6 +107,7 @@ def carry_over_evidence(actor, round_: AssessmentRound, agency: Agency) -> list[
                 entry.unit_id = sources[0].unit_id
             entry.save(update_fields=["carried_from", "needs_recheck", "unit", "updated_at"])
             carried.append(code)
+        enqueue_checks(new_links)  # in batches: a few tasks, not one per link
         record(actor, "carry_over_oit_evidence",
                f"{agency.display_name}: นำหลักฐาน {before.fiscal_year} มาใช้ใน {round_.fiscal_year} {len(carried)} ข้อ",
                agency=agency, changes={"from_round": before.pk, "to_round": round_.pk, "items": carried,

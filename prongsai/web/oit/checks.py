@@ -32,12 +32,18 @@ RECORD_GROUP = 50
 RECORD_SECONDS = 1.0
 
 
-def request_recheck(actor, round_: AssessmentRound, agency: Agency, code: str | None = None) -> int:
+def request_recheck(actor, round_: AssessmentRound, agency: Agency, code: str | None = None,
+                    subtree: bool = False) -> int:
     """Queue a fresh check of the links of one item, or of every item the actor may edit (the officer: all;
-    unit staff: their unit's items)."""
+    unit staff: their unit's items).  ``subtree``: every link of the agency and of the agencies under it (an ESA
+    office re-checking its schools; the officer of the office only), queued in batches like the rest."""
     require_open(round_)
     links = EvidenceLink.objects.filter(entry__round=round_, entry__agency=agency).select_related("entry")
-    if code is not None:
+    if subtree:
+        if code is not None or not permissions.can_manage(actor, agency):
+            raise PermissionDenied
+        links = EvidenceLink.objects.filter(entry__round=round_, entry__agency__in=agency.subtree())
+    elif code is not None:
         item_of(round_, code)
         unit_id = OITEntry.objects.filter(round=round_, agency=agency, code=code).values_list("unit_id", flat=True) \
             .first()
@@ -49,12 +55,14 @@ def request_recheck(actor, round_: AssessmentRound, agency: Agency, code: str | 
         if not units:
             raise PermissionDenied
         links = links.filter(entry__unit_id__in=units)
-    links = list(links)
+    links = list(links.order_by("pk"))
     with transaction.atomic():
         enqueue_checks(links)
         record(actor, "request_oit_recheck", f"{agency.display_name} {round_.fiscal_year} "
-                                             f"{code or 'ทุกข้อ'}: ตรวจลิงก์ใหม่ {len(links)} ลิงก์", agency=agency,
-               changes={"item": code, "links": [link.pk for link in links]})
+                                             f"{code or ('ทุกหน่วยงานในสังกัด' if subtree else 'ทุกข้อ')}: "
+                                             f"ตรวจลิงก์ใหม่ {len(links)} ลิงก์", agency=agency,
+               changes={"item": code, "subtree": subtree, "links": [link.pk for link in links][:1000],
+                        "count": len(links)})
     return len(links)
 
 
