@@ -355,7 +355,14 @@ def _child_main(argv: list[str]) -> int:
     _limit_self(memory, cpu_seconds)
     body = sys.stdin.buffer.read()
     try:
-        result = text_of(body, content_type)
+        try:
+            result = text_of(body, content_type)
+        except RecursionError:
+            result = Extracted(problem=safefiles.too_complex("recursion", "the file's structure nests too deeply",
+                                                             "โครงสร้างภายในไฟล์ซ้อนกันลึกเกินไป"))
+        except Exception as exc:  # noqa: BLE001 - a reader's bug: the file is kept, its text is just not read
+            print(f"text extraction failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+            result = Extracted(text="", extracted=False)
         if result.problem is not None:
             answer = {"ok": False, "code": result.problem.code, "en": result.problem.en, "th": result.problem.th}
         else:

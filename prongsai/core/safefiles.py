@@ -123,8 +123,12 @@ def _mb(n: int) -> str:
     return f"{n / MiB:,.0f} MB" if n >= MiB else f"{n:,} bytes"
 
 
+TOO_COMPLEX_PREFIX = "ไฟล์ซับซ้อนเกินไป: "
+
+
 def too_complex(code: str, en: str, th: str) -> FileTooComplex:
-    return FileTooComplex(code, en, f"ไฟล์ซับซ้อนเกินไป: {th}")
+    """A refusal for being beyond a limit (as opposed to a damaged file): its Thai reason says so first."""
+    return FileTooComplex(code, en, f"{TOO_COMPLEX_PREFIX}{th}")
 
 
 # -------------------------------------------------------------------------------------------------- sources

@@ -256,3 +256,17 @@ def test_memory_stays_bounded_whatever_the_bombs_declare(made, tmp_path):
         assert outcome[name] == code, (name, outcome[name])
     for name in XLSX_BOMBS:
         assert outcome[name].startswith("refused: "), (name, outcome[name])
+
+
+def test_a_link_check_says_complex_or_damaged_as_it_is():
+    from prongsai.web.oit import linkcheck
+
+    complex_ = linkcheck.CheckResult(url="x", years_expected=[2563])
+    linkcheck.analyse_body(complex_, bombs.nested_zip(), "", ["โครงสร้าง"])
+    assert [p.code for p in complex_.problems] == ["too_complex"]
+    assert complex_.problems[0].message.startswith("ตรวจไม่ได้ — ไฟล์ซับซ้อนเกินไป (มีไฟล์บีบอัดซ้อน")
+    damaged = linkcheck.CheckResult(url="x", years_expected=[2563])
+    linkcheck.analyse_body(damaged, bombs.docx_lying_header(), "", ["โครงสร้าง"])
+    assert [p.code for p in damaged.problems] == ["unreadable_file"]
+    assert damaged.problems[0].message.startswith("ตรวจไม่ได้ — ไฟล์เสียหาย")
+    assert complex_.verdict == damaged.verdict == "warning" and not damaged.text_extracted

@@ -34,6 +34,7 @@ from dataclasses import asdict, dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 from prongsai.core import extract as _extract
+from prongsai.core import safefiles
 from prongsai.core.extract import decode, html_text, sniff_kind  # noqa: F401 - part of this module's API
 from prongsai.core.thai import to_thai_digits
 from prongsai.web.oit.ssrf import Refused, address_allowed, resolve  # noqa: F401 - part of this module's API
@@ -412,8 +413,12 @@ def analyse_body(result: CheckResult, body: bytes, content_type: str, keywords, 
         result.text_extracted = False
         result.error = (result.error or f"{extracted.problem.code}: {extracted.problem.en}")[:500]
         if result.verdict != BROKEN:
-            result.add("too_complex", WARNING, f"{TOO_COMPLEX_TH} ({extracted.problem.th.removeprefix('ไฟล์ซับซ้อนเกินไป: ')}) "
-                                               "โปรดตรวจด้วยตนเอง")
+            th = extracted.problem.th
+            if th.startswith(safefiles.TOO_COMPLEX_PREFIX):
+                result.add("too_complex", WARNING,
+                           f"{TOO_COMPLEX_TH} ({th.removeprefix(safefiles.TOO_COMPLEX_PREFIX)}) โปรดตรวจด้วยตนเอง")
+            else:  # a damaged file, not a complex one
+                result.add("unreadable_file", WARNING, f"ตรวจไม่ได้ — {th} โปรดตรวจด้วยตนเอง")
         result.keywords_missing = list(keywords)
         return
     text = extracted.text
