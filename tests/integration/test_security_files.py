@@ -10,10 +10,13 @@ outside any database transaction.
 
 from __future__ import annotations
 
+import errno
 import threading
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 
 import pytest
+from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -227,3 +230,30 @@ def test_a_check_that_raises_is_recorded_and_the_link_is_not_left_pending(cast, 
     assert [p["code"] for p in link.last_check.problems] == ["check_failed"]
     assert link.last_check.problems[0]["message"].startswith("ตรวจไม่ได้")
     assert LinkCheck.objects.filter(link=link).count() == 1
+
+
+class FullDiskStorage(FileSystemStorage):
+    """A file storage that writes the first half of a file, then fails as a full disk does (review L6)."""
+
+    def _save(self, name, content):
+        path = Path(self.path(name))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = content.read()
+        path.write_bytes(data[:len(data) // 2])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_a_full_disk_leaves_no_partial_evidence_file(client, cast, settings, tmp_path):
+    from prongsai.web.oit.testing import pdf_bytes
+
+    folder = tmp_path / "full"
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "tests.integration.test_security_files.FullDiskStorage", "OPTIONS": {"location": str(folder)}}}
+    client.force_login(cast.officer)
+    response = client.post(item_url("oit_upload", cast, "O1"),
+                           {"file": SimpleUploadedFile("plan.pdf", pdf_bytes("Plan 2563")), "label": "แผน"})
+    assert response.status_code == 400
+    assert "บันทึกไฟล์ไม่สำเร็จ" in response.content.decode()
+    assert not EvidenceFile.objects.exists()
+    assert [p for p in folder.rglob("*") if p.is_file()] == []
+

@@ -118,7 +118,12 @@ def upload_file(actor, round_: AssessmentRound, agency: Agency, code: str, uploa
                 is_public=is_public, uploaded_by=actor, text_extracted=analysed.extracted,
                 years_found=linkcheck.years_in(analysed.text, years),
                 keywords_found=linkcheck.keywords_in(analysed.text, item.keywords)[0])
-            evidence.file.save("upload", ContentFile(checked.data), save=False)
+            try:
+                evidence.file.save("upload", ContentFile(checked.data), save=False)
+            except OSError as exc:  # disk full, read-only storage: no half-written file may stay behind
+                _discard_partial(evidence, checked.sha256)
+                raise ValidationError("บันทึกไฟล์ไม่สำเร็จ (พื้นที่จัดเก็บเต็มหรือเขียนไม่ได้) ไม่มีสิ่งใดถูกบันทึก "
+                                      "กรุณาลองใหม่ภายหลังหรือแจ้งผู้ดูแลระบบ", code="storage") from exc
             stored_name = evidence.file.name
             evidence.save()
             record(actor, "upload_oit_file",
@@ -132,6 +137,32 @@ def upload_file(actor, round_: AssessmentRound, agency: Agency, code: str, uploa
             default_storage.delete(stored_name)
         raise
     return evidence
+
+
+def _discard_partial(evidence: EvidenceFile, sha256: str) -> None:
+    """Delete what a failed write left in the file's folder: files named after this upload's hash that no row
+    refers to and whose bytes are not the upload's (a complete copy belongs to someone)."""
+    import hashlib
+    import posixpath
+
+    intended = evidence.file.field.generate_filename(evidence, "upload")
+    folder, base = posixpath.split(intended)
+    stem = posixpath.splitext(base)[0]
+    try:
+        candidates = [posixpath.join(folder, name) for name in default_storage.listdir(folder)[1]
+                      if name.startswith(stem)]
+    except (NotImplementedError, OSError):
+        candidates = [intended]
+    for name in candidates:
+        if EvidenceFile.objects.filter(file=name).exists():
+            continue
+        try:
+            with default_storage.open(name, "rb") as handle:
+                digest = hashlib.sha256(handle.read()).hexdigest()
+            if digest != sha256:
+                default_storage.delete(name)
+        except OSError:
+            continue
 
 
 def remove_file(actor, evidence: EvidenceFile, reason: str = "") -> None:
