@@ -216,7 +216,7 @@ def test_every_part_docxtpl_compiles_is_checked(where, contexts, tmp_path):
         render_docx.render_docx("memo", contexts["memo"], template=path)
 
 
-def test_the_upload_check_sees_exactly_what_docxtpl_compiles(contexts, monkeypatch):
+def test_the_upload_check_sees_exactly_what_docxtpl_compiles(contexts, monkeypatch, tmp_path):
     """docx_sources mirrors DocxTemplate.render: compare with the texts the sandbox is asked to compile."""
     compiled: list[str] = []
 
@@ -231,17 +231,11 @@ def test_the_upload_check_sees_exactly_what_docxtpl_compiles(contexts, monkeypat
     for kind in DOCUMENTS:
         data = with_part("{{ c.subject }}", "footnotes") if kind == "memo" else _template(kind)
         compiled.clear()
-        render_docx.render_docx(kind, contexts[kind], template=_save(data))
+        path = tmp_path / f"{kind}.docx"
+        path.write_bytes(data)
+        render_docx.render_docx(kind, contexts[kind], template=path)
         expected = [text for _, text in sandbox.docx_sources(DocxTemplate(io.BytesIO(data)))]
         assert sorted(set(compiled)) == sorted(set(expected)), kind
-
-
-def _save(data: bytes) -> str:
-    import tempfile
-
-    with tempfile.NamedTemporaryFile(suffix=".docx", delete=False) as handle:
-        handle.write(data)
-    return handle.name
 
 
 def test_unclosed_tags_are_refused_before_docxtpl_scans_them():
