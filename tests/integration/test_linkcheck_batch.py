@@ -169,3 +169,10 @@ def test_an_office_rechecks_the_links_of_its_whole_subtree_in_batches(cast, site
     assert checked == {"ESA-SKN", "SCH-SKN-001"}
     assert not EvidenceLink.objects.filter(entry__agency__in=[cast.samutsakhon, cast.school]) \
         .exclude(pending_task="").exists()
+
+
+def test_thousands_of_instant_refusals_do_not_recurse():
+    """Checks that end at once (refused schemes) may complete before their callback is attached."""
+    jobs = [linkbatch.Job(key=i, url=f"ftp://example.test/{i}") for i in range(3000)]
+    results = list(linkbatch.check_many(jobs, OPTIONS, workers=4, per_host=4))
+    assert len(results) == 3000 and {r.problems[0].code for _, r in results} == {"scheme"}

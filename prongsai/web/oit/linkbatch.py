@@ -18,6 +18,7 @@ Results are yielded as they complete (the caller records each at once); no Djang
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 import time
@@ -28,6 +29,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from prongsai.web.oit import linkcheck
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_WORKERS = 64
 DEFAULT_PER_HOST = 8
@@ -92,7 +95,7 @@ def check_many(jobs: Sequence[Job], options: Options, *, workers: int = DEFAULT_
     stop_at = time.monotonic() + batch_deadline if batch_deadline is not None else None
     done: queue.Queue[tuple[Job, linkcheck.CheckResult]] = queue.Queue()
     lock = threading.RLock()  # re-entrant: a check that is already done calls back inside ``fill``
-    state = {"running": 0, "closing": False}
+    state = {"running": 0, "closing": False, "filling": False}
 
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="linkcheck") as pool:
 
@@ -109,23 +112,31 @@ def check_many(jobs: Sequence[Job], options: Options, *, workers: int = DEFAULT_
                 if queues[host] and host not in in_ready:
                     ready.append(host)
                     in_ready.add(host)
-                fill()
+                if not state["filling"]:  # called back from inside ``fill``: its loop picks the room up
+                    try:
+                        fill()
+                    except Exception:  # a callback's error would be swallowed by the executor: keep it visible
+                        logger.exception("could not start the next link checks")
 
         def fill() -> None:
             with lock:
-                while ready and state["running"] < workers and not state["closing"]:
-                    if stop_at is not None and time.monotonic() >= stop_at:
-                        return
-                    host = ready.popleft()
-                    in_ready.discard(host)
-                    job = queues[host].popleft()
-                    active[host] += 1
-                    state["running"] += 1
-                    if queues[host] and active[host] < per_host:
-                        ready.append(host)
-                        in_ready.add(host)
-                    future = pool.submit(options.check, job)
-                    future.add_done_callback(lambda f, job=job, host=host: finished(f, job, host))
+                state["filling"] = True
+                try:
+                    while ready and state["running"] < workers and not state["closing"]:
+                        if stop_at is not None and time.monotonic() >= stop_at:
+                            return
+                        host = ready.popleft()
+                        in_ready.discard(host)
+                        job = queues[host].popleft()
+                        active[host] += 1
+                        state["running"] += 1
+                        if queues[host] and active[host] < per_host:
+                            ready.append(host)
+                            in_ready.add(host)
+                        future = pool.submit(options.check, job)
+                        future.add_done_callback(lambda f, job=job, host=host: finished(f, job, host))
+                finally:
+                    state["filling"] = False
 
         try:
             fill()
