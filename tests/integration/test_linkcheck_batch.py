@@ -31,6 +31,7 @@ class _Slow(_Handler):
     lock = threading.Lock()
     in_flight: Counter = Counter()
     peak: Counter = Counter()
+    hold_until = 0  # > 0: hold each request (up to 3 s) until that many are in flight at its host
 
     def do_GET(self):
         host = (self.headers.get("Host") or "").split(":")[0]
@@ -39,6 +40,10 @@ class _Slow(_Handler):
             self.peak[host] = max(self.peak[host], self.in_flight[host])
         try:
             time.sleep(0.05)
+            waited = 0.0
+            while self.hold_until and self.in_flight[host] < self.hold_until and waited < 3:
+                time.sleep(0.01)
+                waited += 0.01
             path = self.path.split("?")[0]
             if path in FIXED:  # the same bytes every time (a DOCX made on the fly carries the time of day)
                 self._send(200, FIXED[path], "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
@@ -88,10 +93,17 @@ def test_concurrent_checks_give_the_same_outcomes_as_one_by_one(site):
 
 
 def test_no_host_gets_more_than_its_share_and_the_pool_is_used(site):
+    """The site holds each request until 4 are in flight at its host: with a limit of 3 none ever gets there,
+    and each host is seen with exactly 3 at once (so the pool did run them together)."""
     _Slow.peak.clear()
-    jobs = [linkbatch.Job(key=i, url=site.url(f"/o1?n={i}", ["127.0.0.1", "localhost"][i % 2])) for i in range(48)]
-    results = list(linkbatch.check_many(jobs, OPTIONS, workers=16, per_host=3))
-    assert len(results) == 48 and all(r.http_status == 200 for _, r in results)
+    _Slow.hold_until = 4
+    try:
+        jobs = [linkbatch.Job(key=i, url=site.url(f"/o1?n={i}", ["127.0.0.1", "localhost"][i % 2]))
+                for i in range(12)]
+        results = list(linkbatch.check_many(jobs, OPTIONS, workers=16, per_host=3))
+    finally:
+        _Slow.hold_until = 0
+    assert len(results) == 12 and all(r.http_status == 200 for _, r in results)
     assert _Slow.peak["127.0.0.1"] == 3 and _Slow.peak["localhost"] == 3
 
 
