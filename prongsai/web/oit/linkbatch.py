@@ -11,7 +11,8 @@ what keeps the guard and the outcomes identical.
   whose schools share one hosting provider does not hammer it; hosts take turns (round robin), so one slow host
   cannot hold the others back;
 - ``batch_deadline`` seconds after the start, URLs not yet started are returned as *not started* (``None``) for
-  the caller to queue again; URLs already running finish within their own ``deadline``.
+  the caller to queue again; URLs already running finish within their own ``deadline``.  The first round (up to
+  ``workers`` URLs, ``per_host`` per host) always starts, so every batch makes progress.
 
 Results are yielded as they complete (the caller records each at once); no Django import.
 """
@@ -118,12 +119,13 @@ def check_many(jobs: Sequence[Job], options: Options, *, workers: int = DEFAULT_
                     except Exception:  # a callback's error would be swallowed by the executor: keep it visible
                         logger.exception("could not start the next link checks")
 
-        def fill() -> None:
+        def fill(first: bool = False) -> None:
+            """Start checks while there is room; the first round starts whatever the deadline (progress)."""
             with lock:
                 state["filling"] = True
                 try:
                     while ready and state["running"] < workers and not state["closing"]:
-                        if stop_at is not None and time.monotonic() >= stop_at:
+                        if not first and stop_at is not None and time.monotonic() >= stop_at:
                             return
                         host = ready.popleft()
                         in_ready.discard(host)
@@ -139,7 +141,7 @@ def check_many(jobs: Sequence[Job], options: Options, *, workers: int = DEFAULT_
                     state["filling"] = False
 
         try:
-            fill()
+            fill(first=True)
             while True:
                 with lock:
                     if state["running"] == 0 and done.empty():
