@@ -360,6 +360,8 @@ def _child_main(argv: list[str]) -> int:
         except RecursionError:
             result = Extracted(problem=safefiles.too_complex("recursion", "the file's structure nests too deeply",
                                                              "โครงสร้างภายในไฟล์ซ้อนกันลึกเกินไป"))
+        except MemoryError:
+            raise  # the limit doing its work: answered below
         except Exception as exc:  # noqa: BLE001 - a reader's bug: the file is kept, its text is just not read
             print(f"text extraction failed: {type(exc).__name__}: {exc}", file=sys.stderr)
             result = Extracted(text="", extracted=False)
