@@ -224,3 +224,11 @@ def framework_dirs() -> list[Path]:
 def garuda_emblem() -> Path | None:
     """The official Garuda emblem PNG printed on documents: $PRONGSAI_GARUDA (a labelled stand-in otherwise)."""
     return env_path("PRONGSAI_GARUDA", None)
+
+
+def extract_limits() -> tuple[int, float]:
+    """Memory (bytes) and wall-clock time (seconds) of the child process that reads the text of an evidence file:
+    $PRONGSAI_EXTRACT_MEMORY_MB (default 512) and $PRONGSAI_EXTRACT_TIMEOUT (default 30); docs/untrusted-input.md."""
+    memory_mb = env_int("PRONGSAI_EXTRACT_MEMORY_MB", 512, minimum=64, maximum=64 * 1024)
+    timeout = env_float("PRONGSAI_EXTRACT_TIMEOUT", 30.0, minimum=1, maximum=3600)
+    return memory_mb * 1024 * 1024, timeout

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from prongsai.core import safefiles
 from prongsai.core.thai import to_arabic_digits
 
 MAX_LISTED = 50
@@ -107,6 +108,10 @@ def read_table(path: str | Path, name: str | None = None, data: bytes | None = N
                 from None
     if not data.strip():
         raise InputError([Problem(label, None, None, "the file is empty", "ไฟล์ว่างเปล่า")])
+    if len(data) > safefiles.MAX_FILE_BYTES:
+        mb = safefiles.MAX_FILE_BYTES // safefiles.MiB
+        raise InputError([Problem(label, None, None, f"the file is larger than {mb} MB: split it",
+                                  f"ไฟล์ใหญ่เกิน {mb} MB กรุณาแบ่งเป็นหลายไฟล์")])
     suffix = Path(label).suffix.lower()
     if suffix in (".xlsx", ".xlsm") or data[:2] == b"PK":
         header, rows = _read_xlsx(label, data)
@@ -154,21 +159,71 @@ def _read_csv(label: str, data: bytes) -> tuple[list[str], list[list[str]]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = list(csv.reader(io.StringIO(text), dialect))
+    rows: list[list[str]] = []
+    cells = 0
+    limits = safefiles.DEFAULT
+    try:
+        for row in csv.reader(io.StringIO(text), dialect):
+            rows.append(row)
+            cells += len(row)
+            if len(rows) > limits.max_sheet_rows + 1 or cells > limits.max_sheet_cells \
+                    or len(row) > limits.max_sheet_columns:
+                raise _too_big(label, len(rows), len(row), limits)
+    except csv.Error as exc:
+        raise InputError([Problem(label, len(rows) + 1, None, f"not a readable CSV row ({exc})",
+                                  "อ่านแถวนี้ของไฟล์ CSV ไม่ได้")]) from None
     return (rows[0] if rows else []), rows[1:]
 
 
+def _too_big(label: str, row: int, width: int, limits: safefiles.Limits) -> InputError:
+    return InputError([Problem(
+        label, row, None,
+        f"too large: at most {limits.max_sheet_rows:,} rows, {limits.max_sheet_columns} columns and "
+        f"{limits.max_sheet_cells:,} cells (split the file)",
+        f"ไฟล์ใหญ่เกินไป รับได้ไม่เกิน {limits.max_sheet_rows:,} แถว {limits.max_sheet_columns} คอลัมน์ "
+        f"และ {limits.max_sheet_cells:,} เซลล์ กรุณาแบ่งเป็นหลายไฟล์")])
+
+
 def _read_xlsx(label: str, data: bytes) -> tuple[list[str], list[list[str]]]:
+    """The first worksheet, read only after ``safefiles.scan_xlsx`` counted what every sheet really holds.
+
+    openpyxl runs in read-only mode with the declared dimension discarded (``reset_dimensions``) and the rows
+    bounded by the scan, so a sheet cannot make it pad millions of empty rows or columns.  Empty rows are only
+    counted until a non-empty row follows them: a long empty tail costs a counter, not memory, and no data
+    after a gap is ever dropped."""
     import openpyxl  # imported here: only XLSX input needs it
 
     try:
+        scan = safefiles.scan_xlsx(data)
+    except safefiles.FileTooComplex as exc:
+        raise InputError([Problem(label, None, None, exc.en, exc.th)]) from None
+    if not scan.max_row:
+        raise InputError([Problem(label, None, None, "the first sheet is empty", "แผ่นงานแรกว่างเปล่า")])
+    try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
     except Exception:  # openpyxl raises many kinds for a damaged or foreign file
         raise InputError([Problem(label, None, None, "not a readable .xlsx workbook",
                                   "ไม่ใช่ไฟล์ .xlsx ที่อ่านได้")]) from None
-    sheet = workbook.worksheets[0]
-    rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
+    sheet.reset_dimensions()
+    part = str(getattr(sheet, "_worksheet_path", "")).lstrip("/")
+    own = next((s for s in scan.sheets if s.part == part), None)
+    max_col = own.max_column if own is not None and own.max_column else None
+    rows: list[list[str]] = []
+    blank_run = 0
+    try:
+        for row in sheet.iter_rows(max_row=scan.max_row, max_col=max_col, values_only=True):
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
+                blank_run += 1
+                continue
+            rows.extend([] for _ in range(blank_run))
+            blank_run = 0
+            rows.append([_cell_text(v) for v in row])
+    except Exception:  # a damaged sheet part
+        raise InputError([Problem(label, None, None, "not a readable .xlsx workbook",
+                                  "ไม่ใช่ไฟล์ .xlsx ที่อ่านได้")]) from None
+    finally:
+        workbook.close()
     if not rows:
         raise InputError([Problem(label, None, None, "the first sheet is empty", "แผ่นงานแรกว่างเปล่า")])
     return rows[0], rows[1:]

@@ -14,7 +14,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from prongsai.documents import charts
+from prongsai.core import safefiles
+from prongsai.documents import charts, sandbox
 from prongsai.documents.context import DOCUMENTS
 from prongsai.documents.render_pdf import emblem_path
 from prongsai.documents.thaibreak import lexicon_of, strip_invisible
@@ -40,7 +41,9 @@ def render_docx(kind: str, context: Mapping, out: str | os.PathLike | None = Non
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
 
-    document = DocxTemplate(str(template_path(kind, template)))
+    path = template_path(kind, template)
+    safefiles.check_docx(path)  # size limits first: python-docx holds every part of the package in memory
+    document = DocxTemplate(str(path))
     values: dict = {"c": breakable(context)}
     if kind in EMBLEM_HEIGHT_MM:
         values["emblem"] = InlineImage(document, str(emblem_path(emblem)), height=Mm(EMBLEM_HEIGHT_MM[kind]))
@@ -49,7 +52,7 @@ def render_docx(kind: str, context: Mapping, out: str | os.PathLike | None = Non
     if kind == "analysis":
         png = charts.png(context["chart"], CHART_FONT)
         values["chart"] = InlineImage(document, io.BytesIO(png), width=Mm(160))
-    document.render(values, autoescape=True)
+    sandbox.render(document, values)  # validated again at every render: a planted template is refused here too
     buffer = io.BytesIO()
     document.save(buffer)
     data = buffer.getvalue()

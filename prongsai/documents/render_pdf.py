@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from prongsai import config  # the one reader of the environment (docs/configuration.md)
 from prongsai.documents import charts, pdf_thai
@@ -46,8 +47,9 @@ def _environment(template_dir: str | None) -> jinja2.Environment:
     loaders = [jinja2.FileSystemLoader(str(TEMPLATES))]
     if template_dir:
         loaders.insert(0, jinja2.FileSystemLoader(template_dir))
-    return jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True, trim_blocks=True,
-                              lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    # sandboxed like every template the platform renders (these are ours or the operator's, not uploads)
+    return ImmutableSandboxedEnvironment(loader=jinja2.ChoiceLoader(loaders), autoescape=True, trim_blocks=True,
+                                         lstrip_blocks=True, undefined=jinja2.StrictUndefined)
 
 
 @functools.lru_cache(maxsize=8)

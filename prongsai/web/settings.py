@@ -226,11 +226,21 @@ if PRODUCTION:
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # --- Features ------------------------------------------------------------------------------------------------
-#: OIT link checker: may it fetch loopback addresses (the demo's own pages; never in production), its per-read
-#: timeout and the most it downloads of one link.
+#: OIT link checker (docs/oit.md, docs/untrusted-input.md): may it fetch loopback addresses (the demo's own pages;
+#: never in production) or NAT64 ones (IPv6-only networks with DNS64), the wait of one network operation, the
+#: deadline of one whole check (every hop and the body), the most it downloads of one link, how many checks one
+#: worker runs at once and against one host, links per check task, and how long a task keeps starting checks.
 PRONGSAI_LINKCHECK_ALLOW_LOOPBACK = env_bool("PRONGSAI_LINKCHECK_ALLOW_LOOPBACK", False)
+PRONGSAI_LINKCHECK_ALLOW_NAT64 = env_bool("PRONGSAI_LINKCHECK_ALLOW_NAT64", False)
 PRONGSAI_LINKCHECK_TIMEOUT = env_float("PRONGSAI_LINKCHECK_TIMEOUT", 15.0, minimum=1, maximum=300)
+PRONGSAI_LINKCHECK_DEADLINE = env_float("PRONGSAI_LINKCHECK_DEADLINE", 60.0, minimum=1, maximum=3600)
 PRONGSAI_LINKCHECK_MAX_BYTES = env_int("PRONGSAI_LINKCHECK_MAX_BYTES", 25 * 1024 * 1024, minimum=1024)
+PRONGSAI_LINKCHECK_WORKERS = env_int("PRONGSAI_LINKCHECK_WORKERS", 64, minimum=1, maximum=1024)
+PRONGSAI_LINKCHECK_PER_HOST = env_int("PRONGSAI_LINKCHECK_PER_HOST", 8, minimum=1, maximum=1024)
+PRONGSAI_LINKCHECK_BATCH = env_int("PRONGSAI_LINKCHECK_BATCH", 200, minimum=1, maximum=100_000)
+PRONGSAI_LINKCHECK_BATCH_DEADLINE = env_float("PRONGSAI_LINKCHECK_BATCH_DEADLINE", 300.0, minimum=1)
+#: checked here once so that a bad value stops the start, not an upload (read again by the pure core)
+PRONGSAI_EXTRACT_LIMITS = config.extract_limits()
 
 # --- Operations (docs/operations.md) -----------------------------------------------------------------------
 # Data files are private to the service account: 0600 files, 0700 folders (the SQLite database and its WAL hold

@@ -293,13 +293,13 @@ def test_template_upload_is_validated(seed):
     cast = seed
     with pytest.raises(ValidationError, match="docx"):
         services.upload_template(cast.officer, cast.samutsakhon, "order", "order.pdf", b"%PDF-1.4")
-    with pytest.raises(ValidationError, match="not a Word document"):
+    with pytest.raises(ValidationError, match="ไม่ใช่ไฟล์ Word"):
         services.upload_template(cast.officer, cast.samutsakhon, "order", "order.docx", b"not a zip")
     import docx
 
     empty = io.BytesIO()
     docx.Document().save(empty)
-    with pytest.raises(ValidationError, match="placeholder"):
+    with pytest.raises(ValidationError, match="ที่เอกสารนี้ต้องใช้"):
         services.upload_template(cast.officer, cast.samutsakhon, "order", "order.docx", empty.getvalue())
     with pytest.raises(PermissionDenied):
         services.upload_template(cast.director, cast.samutsakhon, "order", "order.docx", minimal_template("order"))

@@ -353,6 +353,11 @@ def render(round_: AssessmentRound, agency: Agency, kinds: Sequence[str] | None,
                                 prefix=prefix)
         except Exception as exc:  # a broken agency template fails here: name it
             if docx_templates:
+                from prongsai.documents.sandbox import UnsafeTemplate
+
+                if isinstance(exc, UnsafeTemplate):  # refused by the sandbox's validator at render time
+                    raise PackError(f"แม่แบบของหน่วยงานถูกปฏิเสธ (the agency's template was refused): "
+                                    f"{exc.thai()}") from exc
                 raise PackError(f"cannot render with the agency's template: {type(exc).__name__}: {exc}") from exc
             raise
         outputs = []

@@ -8,8 +8,6 @@ the database rows it needs.
 from __future__ import annotations
 
 import hashlib
-import io
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -85,29 +83,43 @@ def template_for(agency: Agency, kind: str) -> DocumentTemplate | None:
 
 
 def check_template(kind: str, data: bytes) -> list[str]:
-    """Refuse what is not a DOCX holding the placeholders the document needs; returns the placeholders found."""
+    """Refuse what is not a safe DOCX holding the placeholders the document needs; returns the placeholders found.
+
+    Three checks, each with a Thai message: the package's size limits (``safefiles.check_docx``), the Jinja of
+    every part docxtpl compiles (``sandbox.check_docx_template``: names, attributes, filters, statements; each
+    refused placeholder is named), and the placeholders the document needs.  The same sandbox and validator run
+    again at every render, so a template stored without this check is refused there too."""
+    from prongsai.core import safefiles
+    from prongsai.documents import sandbox
+
     if kind not in DocumentKind.values:
-        raise ValidationError(f"unknown document '{kind}'")
+        raise ValidationError(f"ไม่รู้จักเอกสาร '{kind}'")
     if len(data) > MAX_TEMPLATE:
-        raise ValidationError(f"the template is larger than {MAX_TEMPLATE // (1024 * 1024)} MB")
+        raise ValidationError(f"แม่แบบมีขนาดเกิน {MAX_TEMPLATE // (1024 * 1024)} MB")
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            names = set(z.namelist())
-            if "word/document.xml" not in names or "[Content_Types].xml" not in names:
-                raise ValidationError("not a Word document (.docx): word/document.xml is missing")
-    except zipfile.BadZipFile:
-        raise ValidationError("not a Word document (.docx): the file is not a DOCX package") from None
+        safefiles.check_docx(data)
+    except safefiles.FileTooComplex as exc:
+        if exc.code in ("not_zip", "not_docx"):
+            raise ValidationError("ไม่ใช่ไฟล์ Word (.docx) กรุณาบันทึกแม่แบบจาก Word เป็น .docx แล้วอัปโหลดอีกครั้ง") \
+                from None
+        raise ValidationError(exc.th) from None
+    try:
+        sandbox.check_docx_template(data)
+    except sandbox.UnsafeTemplate as exc:
+        raise ValidationError([p.thai() for p in exc.problems[:20]]) from None
+    except Exception as exc:  # noqa: BLE001 - any package python-docx cannot read
+        raise ValidationError(f"อ่านแม่แบบไม่ได้ ({type(exc).__name__}) กรุณาบันทึกใหม่จาก Word") from None
     found, missing = pack.template_placeholders(kind, data)
     if missing:
         names = ", ".join(f"{{{{ {m} }}}}" for m in missing)
-        raise ValidationError(f"the template lacks the placeholder(s) {names} that this document needs")
+        raise ValidationError(f"แม่แบบไม่มีตัวแปร {names} ที่เอกสารนี้ต้องใช้ (placeholder)")
     return found
 
 
 def upload_template(actor, agency: Agency, kind: str, name: str, data: bytes) -> DocumentTemplate:
     _require_manage(actor, agency)
     if not name.lower().endswith(".docx"):
-        raise ValidationError("upload a .docx file (Word 2007 or later)")
+        raise ValidationError("กรุณาอัปโหลดไฟล์ .docx (Word 2007 ขึ้นไป)")
     check_template(kind, data)
     digest = hashlib.sha256(data).hexdigest()
     with transaction.atomic():

@@ -78,6 +78,9 @@ def generate(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
     except ValidationError as exc:
         error_messages(request, exc)
         return redirect("documents_pack", code=agency.code, round_id=round_.pk)
+    except pack.PackError as exc:  # e.g. an agency template the sandbox refuses at render time
+        messages.error(request, str(exc))
+        return redirect("documents_pack", code=agency.code, round_id=round_.pk)
     messages.success(request, _("%(n)d file(s) generated in %(s).1f s.") % {
         "n": len(result.documents) + (1 if result.zip else 0), "s": result.seconds})
     if request.POST.get("download") == "zip" and result.zip is not None:

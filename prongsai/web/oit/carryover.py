@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from prongsai.core import extract
 from prongsai.core.diff import lineage_map
 from prongsai.core.framework import Framework, FrameworkError, OITItem, load_framework, split_key
 from prongsai.web.agencies.models import Agency
 from prongsai.web.audit.services import record
 from prongsai.web.oit import linkcheck, permissions
-from prongsai.web.oit.common import enqueue_check, entry_for, expected_years, item_of, require_open
+from prongsai.web.oit.common import enqueue_checks, entry_for, expected_years, item_of, require_open
 from prongsai.web.oit.models import EntryStatus, EvidenceFile, EvidenceLink, OITEntry
 from prongsai.web.rounds.models import AssessmentRound
 
@@ -54,16 +55,29 @@ def carry_map(old: Framework, new: Framework) -> dict[str, list[str]]:
             if code in new_codes and any(c in old_codes for c in olds)}
 
 
-def _analyse_stored(evidence: EvidenceFile, item: OITItem, fiscal_year: int) -> tuple[bool, list[int], list[str]]:
+def _stored_texts(entries) -> dict[str, extract.Extracted]:
+    """The text of every stored file of ``entries``, read once per stored file, before any transaction (the
+    extraction runs in a child process with limits and may take seconds: it must not hold the write lock)."""
+    texts: dict[str, extract.Extracted] = {}
+    for entry in entries:
+        for evidence in entry.files.all():
+            name = evidence.file.name
+            if name in texts:
+                continue
+            try:
+                with evidence.file.open("rb") as handle:
+                    data = handle.read()
+            except OSError:
+                texts[name] = extract.Extracted()
+                continue
+            texts[name] = extract.extract(data, evidence.content_type)
+    return texts
+
+
+def _findings(text: extract.Extracted, item: OITItem, fiscal_year: int) -> tuple[bool, list[int], list[str]]:
     """Year and keyword findings of a stored file for another item or year (a carried-over file is re-read)."""
-    try:
-        with evidence.file.open("rb") as handle:
-            data = handle.read()
-    except OSError:
-        return False, [], []
     years, _required = expected_years(item, fiscal_year)
-    text, extracted = linkcheck.extract_text(data, evidence.content_type)
-    return extracted, linkcheck.years_in(text, years), linkcheck.keywords_in(text, item.keywords)[0]
+    return text.extracted, linkcheck.years_in(text.text, years), linkcheck.keywords_in(text.text, item.keywords)[0]
 
 
 def carry_over_evidence(actor, round_: AssessmentRound, agency: Agency) -> list[str]:
@@ -78,7 +92,10 @@ def carry_over_evidence(actor, round_: AssessmentRound, agency: Agency) -> list[
     mapping = carry_map(before.framework, round_.framework)
     old_entries = {e.code: e for e in OITEntry.objects.filter(round=before, agency=agency)
                    .prefetch_related("links", "files")}
+    wanted = {c for olds in mapping.values() for c in olds}
+    texts = _stored_texts(e for code, e in old_entries.items() if code in wanted)
     carried: list[str] = []
+    new_links: list[EvidenceLink] = []
     with transaction.atomic():
         for code, old_codes in mapping.items():
             sources = [old_entries[c] for c in old_codes if c in old_entries]
@@ -94,13 +111,12 @@ def carry_over_evidence(actor, round_: AssessmentRound, agency: Agency) -> list[
                     if link.url in urls:
                         continue
                     urls.add(link.url)
-                    new_link = EvidenceLink.objects.create(
+                    new_links.append(EvidenceLink.objects.create(
                         entry=entry, url=link.url, label=link.label, is_public=link.is_public, needs_recheck=True,
-                        carried_from=link, created_by=actor)
-                    enqueue_check(new_link)
+                        carried_from=link, created_by=actor))
                 for f in source.files.all():
-                    extracted, years_found, keywords_found = _analyse_stored(f, item_of(round_, code),
-                                                                             round_.fiscal_year)
+                    extracted, years_found, keywords_found = _findings(
+                        texts.get(f.file.name, extract.Extracted()), item_of(round_, code), round_.fiscal_year)
                     EvidenceFile.objects.create(
                         entry=entry, file=f.file.name, original_name=f.original_name, extension=f.extension,
                         content_type=f.content_type, size=f.size, sha256=f.sha256, label=f.label,
@@ -112,6 +128,7 @@ def carry_over_evidence(actor, round_: AssessmentRound, agency: Agency) -> list[
                 entry.unit_id = sources[0].unit_id
             entry.save(update_fields=["carried_from", "needs_recheck", "unit", "updated_at"])
             carried.append(code)
+        enqueue_checks(new_links)  # in batches: a few tasks, not one per link
         record(actor, "carry_over_oit_evidence",
                f"{agency.display_name}: นำหลักฐาน {before.fiscal_year} มาใช้ใน {round_.fiscal_year} {len(carried)} ข้อ",
                agency=agency, changes={"from_round": before.pk, "to_round": round_.pk, "items": carried,

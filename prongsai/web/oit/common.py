@@ -85,20 +85,32 @@ def check_edit(actor, entry: OITEntry) -> None:
 
 
 def enqueue_check(link: EvidenceLink) -> None:
-    """Queue a link check.  On the database queue the task row is written in the same transaction as the link
-    (it exists exactly when the link does); on another backend it is sent after the commit."""
+    """Queue a check of one link (see ``enqueue_checks``)."""
+    enqueue_checks([link])
+
+
+def enqueue_checks(links: list[EvidenceLink]) -> None:
+    """Queue checks of links, ``PRONGSAI_LINKCHECK_BATCH`` links per task (a district's thousands of links are
+    a few dozen tasks, each checked concurrently by ``linkbatch``).  On the database queue the task rows are
+    written in the caller's transaction (a task exists exactly when its links do); on another backend they are
+    sent after the commit."""
     from django_tasks_db.backend import DatabaseBackend
 
-    from prongsai.web.oit.tasks import check_evidence_link
+    from prongsai.web.oit.tasks import check_evidence_links
 
-    if isinstance(check_evidence_link.get_backend(), DatabaseBackend):
-        result = check_evidence_link.enqueue(link.pk)
-        EvidenceLink.objects.filter(pk=link.pk).update(pending_task=str(result.id)[:64])
-        link.pending_task = str(result.id)[:64]
-    else:
-        EvidenceLink.objects.filter(pk=link.pk).update(pending_task="queued")
-        link.pending_task = "queued"
-        transaction.on_commit(lambda: check_evidence_link.enqueue(link.pk))
+    size = max(1, int(setting("PRONGSAI_LINKCHECK_BATCH", 200)))
+    on_database = isinstance(check_evidence_links.get_backend(), DatabaseBackend)
+    for start in range(0, len(links), size):
+        chunk = links[start:start + size]
+        ids = [link.pk for link in chunk]
+        if on_database:
+            pending = str(check_evidence_links.enqueue(ids).id)[:64]
+        else:
+            pending = "queued"
+            transaction.on_commit(lambda ids=ids: check_evidence_links.enqueue(ids))
+        EvidenceLink.objects.filter(pk__in=ids).update(pending_task=pending)
+        for link in chunk:
+            link.pending_task = pending
 
 
 _url_validator = URLValidator(schemes=["http", "https"])

@@ -1,43 +1,43 @@
 """The link checker: fetch one evidence URL safely and say what an assessor would find there.
 
-Standard library only (``http.client``, ``ssl``, ``socket``, ``zipfile``, ``zlib``); no Django import, so it can be
-tested and reused alone.  What it reports for a URL:
+Standard library only (``http.client``, ``ssl``, ``socket``) plus the pure text extraction of
+``prongsai.core.extract``; no Django import, so it can be tested and reused alone.  What it reports for a URL:
 
 - HTTP status, every redirect followed (at most ``max_redirects``), and two flags: a redirect to a login page
   (the assessor would see a login form, not the evidence) and a redirect to another site;
 - content type, size (bytes read, at most ``max_bytes``; larger bodies are cut and flagged) and the SHA-256 of
   the bytes read (a dated snapshot hash);
 - whether the text mentions the expected fiscal year(s) in B.E., in Arabic ("2563") or Thai ("๒๕๖๓") digits, and
-  which of the item's keywords it contains.  Text comes from HTML (tags, scripts and styles removed), plain text,
-  DOCX/XLSX (their XML parts) and PDF: with ``pypdf`` when it is installed, otherwise from the raw and
-  Flate-decoded bytes of the file (Arabic digits written in simple fonts are found; Thai text in embedded
-  fonts usually is not, so a PDF without ``pypdf`` reports ``text_extracted=False``).
+  which of the item's keywords it contains.  Text comes from HTML, plain text, DOCX/XLSX and PDF
+  (``prongsai.core.extract``: archives and PDFs are read in a child process with memory and time limits; a file
+  beyond them is reported as "ตรวจไม่ได้ — ไฟล์ซับซ้อนเกินไป").
 
-SSRF guard: only ``http``/``https`` on any port; the host name is resolved once and *every* address must be a
-public unicast address (no private, loopback, link-local, multicast, reserved or unspecified ranges), and the
-connection goes to the address that was checked (no second DNS lookup an attacker could re-bind).  Loopback is
-allowed only when ``allow_loopback`` is true (tests, a local demo).  Every redirect target is checked the same
-way before it is fetched.
+Limits on the fetch: ``timeout`` for each network operation, and ``deadline`` for the whole check (every hop,
+headers and body): the socket is wrapped so that each read may wait only for the time that is left, and a
+server that drips one byte at a time is cut at the deadline.  The SSRF guard is ``prongsai.web.oit.ssrf``:
+the name is resolved once, every address must be public, and the connection is pinned to the checked address.
+Many URLs at once: ``prongsai.web.oit.linkbatch``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import http.client
-import ipaddress
+import io
 import logging
 import re
 import socket
 import ssl
+import threading
 import time
-import zipfile
-import zlib
 from dataclasses import asdict, dataclass, field
-from html import unescape
-from io import BytesIO
 from urllib.parse import urljoin, urlsplit
 
+from prongsai.core import extract as _extract
+from prongsai.core import safefiles
+from prongsai.core.extract import decode, html_text, sniff_kind  # noqa: F401 - part of this module's API
 from prongsai.core.thai import to_thai_digits
+from prongsai.web.oit.ssrf import Refused, address_allowed, resolve  # noqa: F401 - part of this module's API
 
 logger = logging.getLogger(__name__)
 USER_AGENT = "Prongsai-LinkCheck/1.0 (ITA evidence check; +https://github.com/prongsai)"
@@ -53,15 +53,14 @@ LOGIN_PATTERNS = re.compile(
 BROKEN = "broken"
 WARNING = "warning"
 OK = "ok"
-
-
-class Refused(Exception):
-    """The URL may not be fetched (scheme, or an address the SSRF guard refuses)."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+#: seconds for one check, all hops included (``PRONGSAI_LINKCHECK_DEADLINE``)
+DEFAULT_DEADLINE = 60.0
+#: bodies above this many bytes wait for one of ``LARGE_BODY_SLOTS`` (bounds the memory of many checks at once)
+LARGE_BODY_BYTES = 1024 * 1024
+LARGE_BODY_SLOTS = 4
+_large_bodies = threading.BoundedSemaphore(LARGE_BODY_SLOTS)
+#: what a check that could not read its file says (the forecast shows it as "ควรตรวจทาน")
+TOO_COMPLEX_TH = "ตรวจไม่ได้ — ไฟล์ซับซ้อนเกินไป"
 
 
 @dataclass
@@ -103,56 +102,123 @@ class CheckResult:
     def as_dict(self) -> dict:
         return asdict(self)
 
-
-# ------------------------------------------------------------------------------------------- the SSRF guard
-
-
-def address_allowed(ip: ipaddress.IPv4Address | ipaddress.IPv6Address, allow_loopback: bool) -> bool:
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    if ip.is_loopback:
-        return allow_loopback
-    return ip.is_global and not (ip.is_private or ip.is_link_local or ip.is_multicast or ip.is_reserved
-                                 or ip.is_unspecified)
+    def outcome(self) -> tuple:
+        """What a check concluded, without the timing: two checks of the same page compare equal on this."""
+        data = self.as_dict()
+        data.pop("elapsed_ms")
+        return tuple(sorted((k, repr(v)) for k, v in data.items()))
 
 
-def resolve(host: str, port: int, allow_loopback: bool) -> str:
-    """The address to connect to; every address the name resolves to must be allowed (no mixed answers)."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise Refused("dns", f"ไม่พบชื่อโดเมน {host} ({exc})") from None
-    addresses = []
-    for family, _, _, _, sockaddr in infos:
-        if family in (socket.AF_INET, socket.AF_INET6):
-            addresses.append(ipaddress.ip_address(sockaddr[0].split("%")[0]))
-    if not addresses:
-        raise Refused("dns", f"ไม่พบที่อยู่ของ {host}")
-    for ip in addresses:
-        if not address_allowed(ip, allow_loopback):
-            raise Refused("private_address", f"ไม่อนุญาตให้ตรวจที่อยู่ภายในหรือเครือข่ายส่วนตัว ({host} → {ip})")
-    # Prefer IPv4 (many government sites publish AAAA records that do not answer).
-    addresses.sort(key=lambda a: a.version)
-    return str(addresses[0])
+def not_checked(url: str, code: str, message: str, error: str = "") -> CheckResult:
+    """The result recorded when a check could not run or finish (the link must never stay pending)."""
+    result = CheckResult(url=url, error=error[:500])
+    result.add(code, WARNING, message)
+    return result
+
+
+# -------------------------------------------------------------------------------------- the wall-clock deadline
+
+
+class DeadlineExceeded(socket.timeout):
+    """The whole check took longer than its deadline."""
+
+
+class _DeadlineReader(io.RawIOBase):
+    def __init__(self, owner: _DeadlineSocket):
+        self._owner = owner
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        return self._owner.recv_into(buffer)
+
+    def close(self) -> None:
+        if not self.closed:
+            super().close()
+            self._owner._release_reader()
+
+
+class _DeadlineSocket:
+    """A socket whose every operation may wait only for the time left before ``deadline`` (monotonic), and at
+    most ``timeout`` seconds each; ``http.client`` reads headers and body through ``makefile``."""
+
+    def __init__(self, sock: socket.socket, deadline: float, timeout: float):
+        self._sock = sock
+        self._deadline = deadline
+        self._timeout = timeout
+        # like socket.makefile: http.client closes the connection while the response still reads from it, so
+        # the descriptor is closed only when the last reader is
+        self._readers = 0
+        self._closing = False
+
+    def _arm(self) -> None:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise DeadlineExceeded("deadline")
+        self._sock.settimeout(min(self._timeout, left))
+
+    def _timed_out(self, exc: BaseException) -> BaseException:
+        return DeadlineExceeded("deadline") if time.monotonic() >= self._deadline else exc
+
+    def recv_into(self, buffer, *args) -> int:
+        self._arm()
+        try:
+            return self._sock.recv_into(buffer, *args)
+        except TimeoutError as exc:
+            raise self._timed_out(exc) from None
+
+    def sendall(self, data, *args) -> None:
+        self._arm()
+        try:
+            self._sock.sendall(data, *args)
+        except TimeoutError as exc:
+            raise self._timed_out(exc) from None
+
+    def makefile(self, mode: str = "r", *args, **kwargs):
+        if "r" not in mode:
+            raise ValueError("only reading is wrapped")
+        self._readers += 1
+        return io.BufferedReader(_DeadlineReader(self), 65536)
+
+    def _release_reader(self) -> None:
+        self._readers -= 1
+        if self._closing and self._readers <= 0:
+            self._sock.close()
+
+    def close(self) -> None:
+        self._closing = True
+        if self._readers <= 0:
+            self._sock.close()
+
+    def __getattr__(self, name):
+        return getattr(self._sock, name)
 
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, host: str, port: int, ip: str, timeout: float):
+    def __init__(self, host: str, port: int, ip: str, timeout: float, deadline: float):
         super().__init__(host, port, timeout=timeout)
         self._ip = ip
+        self._deadline = deadline
+
+    def _raw_socket(self) -> socket.socket:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise DeadlineExceeded("deadline")
+        return socket.create_connection((self._ip, self.port), min(self.timeout, left))
 
     def connect(self):
-        self.sock = socket.create_connection((self._ip, self.port), self.timeout)
+        self.sock = _DeadlineSocket(self._raw_socket(), self._deadline, self.timeout)
 
 
-class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, host: str, port: int, ip: str, timeout: float):
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
-        self._ip = ip
+class _PinnedHTTPSConnection(_PinnedHTTPConnection):
+    default_port = 443
 
     def connect(self):
-        sock = socket.create_connection((self._ip, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        sock = self._raw_socket()
+        sock.settimeout(min(self.timeout, max(0.001, self._deadline - time.monotonic())))
+        wrapped = ssl.create_default_context().wrap_socket(sock, server_hostname=self.host)
+        self.sock = _DeadlineSocket(wrapped, self._deadline, self.timeout)
 
 
 # ---------------------------------------------------------------------------------------------- the check
@@ -172,27 +238,42 @@ def looks_like_login(url: str) -> bool:
 
 def check_url(url: str, *, years: list[int] | tuple[int, ...] = (), keywords: tuple[str, ...] | list[str] = (),
               require_year: bool = True, allow_loopback: bool = False, timeout: float = 15.0,
-              max_bytes: int = 25 * 1024 * 1024, max_redirects: int = 5) -> CheckResult:
-    """Fetch ``url`` (GET), following redirects safely, and analyse what was served.
+              max_bytes: int = 25 * 1024 * 1024, max_redirects: int = 5, deadline: float = DEFAULT_DEADLINE,
+              allow_nat64: bool = False) -> CheckResult:
+    """Fetch ``url`` (GET), following redirects safely, and analyse what was served.  Never raises: whatever goes
+    wrong becomes a problem of the result.
 
-    ``years`` are looked for in any case; a missing year is a warning only when ``require_year`` is true."""
+    ``years`` are looked for in any case; a missing year is a warning only when ``require_year`` is true.
+    ``timeout`` bounds each network operation and ``deadline`` the whole check (seconds)."""
     result = CheckResult(url=url, years_expected=sorted(set(years)))
     started = time.monotonic()
+    slot = _BodySlot()
     try:
-        body = _fetch(url, result, allow_loopback, timeout, max_bytes, max_redirects)
-    except Refused as exc:
-        result.error = exc.message
-        result.add(exc.code, BROKEN, exc.message)
-        body = None
-    except (OSError, http.client.HTTPException, ValueError) as exc:
-        message = _network_message(exc)
+        try:
+            body = _fetch(url, result, allow_loopback, allow_nat64, timeout, max_bytes, max_redirects,
+                          started + deadline, slot)
+        except Refused as exc:
+            result.error = exc.message
+            result.add(exc.code, BROKEN, exc.message)
+            body = None
+        except DeadlineExceeded as exc:
+            result.error = f"{type(exc).__name__}: {exc}"
+            result.add("deadline", BROKEN, f"เว็บไซต์ส่งข้อมูลช้าเกินไป ตรวจไม่เสร็จภายใน {deadline:g} วินาที")
+            body = None
+        except (OSError, http.client.HTTPException, ValueError) as exc:
+            message = _network_message(exc)
+            result.error = f"{type(exc).__name__}: {exc}"[:500]
+            result.add("network", BROKEN, message)
+            body = None
+        if body is not None:
+            analyse_body(result, body, result.content_type, keywords, require_year)
+    except Exception as exc:  # noqa: BLE001 - a bug or a library failure must still give a recorded result
+        logger.exception("link check of %s failed", url)
         result.error = f"{type(exc).__name__}: {exc}"[:500]
-        result.add("network", BROKEN, message)
-        body = None
+        result.add("check_failed", WARNING, "ตรวจไม่ได้ — เกิดข้อผิดพลาดระหว่างตรวจ โปรดกดตรวจใหม่หรือตรวจด้วยตนเอง")
+    finally:
+        slot.release()
     result.elapsed_ms = int((time.monotonic() - started) * 1000)
-    if body is None:
-        return result
-    analyse_body(result, body, result.content_type, keywords, require_year)
     return result
 
 
@@ -206,11 +287,47 @@ def _network_message(exc: BaseException) -> str:
     return f"เชื่อมต่อเว็บไซต์ไม่ได้: {exc}"
 
 
-def _fetch(url: str, result: CheckResult, allow_loopback: bool, timeout: float, max_bytes: int,
-           max_redirects: int) -> bytes | None:
+class _BodySlot:
+    """One of the few slots a large body needs (taken while reading past ``LARGE_BODY_BYTES``)."""
+
+    def __init__(self):
+        self.held = False
+
+    def take(self, deadline: float) -> None:
+        if not self.held:
+            if not _large_bodies.acquire(timeout=max(0.0, deadline - time.monotonic())):
+                raise DeadlineExceeded("deadline (waiting to read a large body)")
+            self.held = True
+
+    def release(self) -> None:
+        if self.held:
+            _large_bodies.release()
+            self.held = False
+
+
+def _read_body(response, max_bytes: int, deadline: float, slot: _BodySlot) -> tuple[bytes, bool]:
+    """At most ``max_bytes`` of the body, in chunks, each read bounded by the deadline; (bytes, truncated)."""
+    chunks: list[bytes] = []
+    total = 0
+    while total <= max_bytes:
+        chunk = response.read(min(65536, max_bytes + 1 - total))
+        if not chunk:
+            break
+        total += len(chunk)
+        chunks.append(chunk)
+        if total > LARGE_BODY_BYTES:
+            slot.take(deadline)
+    body = b"".join(chunks)
+    if len(body) > max_bytes:
+        return body[:max_bytes], True
+    return body, False
+
+
+def _fetch(url: str, result: CheckResult, allow_loopback: bool, allow_nat64: bool, timeout: float, max_bytes: int,
+           max_redirects: int, deadline: float, slot: _BodySlot) -> bytes | None:
     original_host = urlsplit(url).hostname or ""
     current = url
-    for hop in range(max_redirects + 1):
+    for _hop in range(max_redirects + 1):
         parts = urlsplit(current)
         if parts.scheme not in ("http", "https"):
             raise Refused("scheme", f"ตรวจได้เฉพาะลิงก์ http หรือ https (พบ '{parts.scheme or '-'}:')")
@@ -219,9 +336,9 @@ def _fetch(url: str, result: CheckResult, allow_loopback: bool, timeout: float, 
         if parts.username or parts.password:
             raise Refused("url", "ลิงก์ต้องไม่มีชื่อผู้ใช้หรือรหัสผ่าน")
         port = parts.port or (443 if parts.scheme == "https" else 80)
-        ip = resolve(parts.hostname, port, allow_loopback)
+        ip = resolve(parts.hostname, port, allow_loopback, allow_nat64)
         cls = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
-        conn = cls(parts.hostname, port, ip, timeout)
+        conn = cls(parts.hostname, port, ip, timeout, deadline)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         try:
             conn.request("GET", target, headers={
@@ -254,10 +371,10 @@ def _fetch(url: str, result: CheckResult, allow_loopback: bool, timeout: float, 
                 continue
             result.content_type = (response.getheader("Content-Type") or "").strip()[:200]
             declared = response.getheader("Content-Length")
-            body = response.read(max_bytes + 1)
-            if len(body) > max_bytes:
-                body = body[:max_bytes]
-                result.truncated = True
+            try:
+                body, result.truncated = _read_body(response, max_bytes, deadline, slot)
+            finally:
+                response.close()
             result.size = len(body)
             if result.truncated and declared and declared.isdigit():
                 result.size = int(declared)
@@ -286,10 +403,26 @@ def _status_message(status: int) -> str:
 # ------------------------------------------------------------------------------------------ content analysis
 
 
-def analyse_body(result: CheckResult, body: bytes, content_type: str, keywords, require_year: bool = True) -> None:
-    """Fill the year and keyword findings of ``result`` from a body (a fetched page or an uploaded file)."""
-    text, extracted = extract_text(body, content_type)
-    result.text_extracted = extracted
+def analyse_body(result: CheckResult, body: bytes, content_type: str, keywords, require_year: bool = True,
+                 extracted: _extract.Extracted | None = None) -> None:
+    """Fill the year and keyword findings of ``result`` from a body (a fetched page or an uploaded file);
+    ``extracted`` is the body's text when the caller already has it."""
+    if extracted is None:
+        extracted = _extract.extract(body, content_type)
+    if extracted.problem is not None:
+        result.text_extracted = False
+        result.error = (result.error or f"{extracted.problem.code}: {extracted.problem.en}")[:500]
+        if result.verdict != BROKEN:
+            th = extracted.problem.th
+            if th.startswith(safefiles.TOO_COMPLEX_PREFIX):
+                result.add("too_complex", WARNING,
+                           f"{TOO_COMPLEX_TH} ({th.removeprefix(safefiles.TOO_COMPLEX_PREFIX)}) โปรดตรวจด้วยตนเอง")
+            else:  # a damaged file, not a complex one
+                result.add("unreadable_file", WARNING, f"ตรวจไม่ได้ — {th} โปรดตรวจด้วยตนเอง")
+        result.keywords_missing = list(keywords)
+        return
+    text = extracted.text
+    result.text_extracted = extracted.extracted
     result.years_found = years_in(text, result.years_expected)
     found, missing = keywords_in(text, keywords)
     result.keywords_found, result.keywords_missing = found, missing
@@ -297,7 +430,7 @@ def analyse_body(result: CheckResult, body: bytes, content_type: str, keywords, 
         return
     if require_year and result.years_expected and not result.years_found:
         years = " หรือ ".join(str(y) for y in result.years_expected)
-        if extracted:
+        if extracted.extracted:
             result.add("year_missing", WARNING, f"ไม่พบปี พ.ศ. {years} ในเนื้อหา หลักฐานต้องเป็นข้อมูลของปีที่ประเมิน")
         else:
             result.add("year_unknown", WARNING,
@@ -330,117 +463,7 @@ def keywords_in(text: str, keywords) -> tuple[list[str], list[str]]:
     return found, [k for k in keywords if k not in found]
 
 
-def sniff_kind(body: bytes, content_type: str = "") -> str:
-    ct = content_type.split(";")[0].strip().lower()
-    if body.startswith(b"%PDF-") or ct == "application/pdf":
-        return "pdf"
-    if body.startswith(b"PK\x03\x04"):
-        try:
-            names = set(zipfile.ZipFile(BytesIO(body)).namelist())
-        except zipfile.BadZipFile:
-            return "binary"
-        if "word/document.xml" in names:
-            return "docx"
-        if "xl/workbook.xml" in names:
-            return "xlsx"
-        return "zip"
-    if body.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")) or ct.startswith("image/"):
-        return "image"
-    if ct in ("text/html", "application/xhtml+xml") or body.lstrip()[:15].lower().startswith((b"<!doctype html",
-                                                                                              b"<html")):
-        return "html"
-    if ct.startswith("text/") or ct in ("application/json", "application/xml"):
-        return "text"
-    return "html" if b"<html" in body[:2048].lower() else "binary"
-
-
 def extract_text(body: bytes, content_type: str = "") -> tuple[str, bool]:
-    """Readable text of a body and whether extraction is trustworthy (``False``: best effort only)."""
-    kind = sniff_kind(body, content_type)
-    if kind == "html":
-        return html_text(decode(body, content_type)), True
-    if kind == "text":
-        return decode(body, content_type), True
-    if kind in ("docx", "xlsx"):
-        return office_text(body), True
-    if kind == "pdf":
-        return pdf_text(body)
-    return "", False
-
-
-def decode(body: bytes, content_type: str = "") -> str:
-    """Bytes → text: the declared charset, else a <meta> charset, else UTF-8, else Thai Windows-874 (TIS-620)."""
-    candidates = []
-    m = re.search(r"charset=([\w-]+)", content_type, re.IGNORECASE)
-    if m:
-        candidates.append(m.group(1))
-    m = re.search(rb"<meta[^>]+charset=[\"']?([\w-]+)", body[:4096], re.IGNORECASE)
-    if m:
-        candidates.append(m.group(1).decode("ascii", "ignore"))
-    candidates += ["utf-8", "cp874"]
-    for charset in candidates:
-        charset = {"tis-620": "cp874", "tis620": "cp874", "windows-874": "cp874"}.get(charset.lower(), charset)
-        try:
-            return body.decode(charset)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return body.decode("utf-8", "replace")
-
-
-def html_text(html: str) -> str:
-    html = re.sub(r"(?is)<(script|style|noscript)\b.*?</\1\s*>", " ", html)
-    html = re.sub(r"(?s)<!--.*?-->", " ", html)
-    # keep the title and alt/title attributes (scanned documents are often images with a caption)
-    attrs = " ".join(re.findall(r"(?i)\b(?:alt|title)\s*=\s*[\"']([^\"']*)", html))
-    text = re.sub(r"(?s)<[^>]+>", " ", html)
-    return unescape(text + " " + attrs)
-
-
-def office_text(body: bytes) -> str:
-    parts = []
-    try:
-        with zipfile.ZipFile(BytesIO(body)) as archive:
-            for name in archive.namelist():
-                if name.endswith(".xml") and name.startswith(("word/", "xl/")) \
-                        and "theme" not in name and "styles" not in name:
-                    info = archive.getinfo(name)
-                    if info.file_size > 50 * 1024 * 1024:
-                        continue  # a zip bomb is not evidence
-                    xml = archive.read(name).decode("utf-8", "ignore")
-                    parts.append(unescape(re.sub(r"<[^>]+>", " ", xml)))
-    except (zipfile.BadZipFile, KeyError, RuntimeError):
-        return ""
-    return " ".join(parts)
-
-
-def pdf_text(body: bytes) -> tuple[str, bool]:
-    """Text of a PDF: with pypdf when installed; otherwise literal strings of raw and Flate-decoded streams."""
-    try:
-        import pypdf  # type: ignore[import-not-found]
-    except ImportError:
-        pypdf = None
-    if pypdf is not None:
-        try:
-            reader = pypdf.PdfReader(BytesIO(body))
-            text = "\n".join((page.extract_text() or "") for page in reader.pages[:200])
-            if text.strip():
-                return text, True
-        except Exception as exc:  # noqa: BLE001 - a damaged PDF falls back to the byte scan
-            logger.info("pypdf could not read a PDF (%s); scanning its bytes", exc)
-    chunks = [body]
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", body, re.DOTALL):
-        data = match.group(1)
-        try:
-            chunks.append(zlib.decompressobj().decompress(data, 20 * 1024 * 1024))
-        except zlib.error:
-            continue
-    text = []
-    for chunk in chunks:
-        # literal strings in text operators: (…) Tj / [(…)] TJ; plus the raw bytes read as Latin-1 for metadata
-        text.extend(s.decode("latin-1") for s in re.findall(rb"\(((?:[^()\\]|\\.){1,2000})\)", chunk))
-        for hexstr in re.findall(rb"<([0-9A-Fa-f\s]{8,4000})>", chunk):
-            raw = bytes.fromhex(re.sub(rb"\s", b"", hexstr).decode()) if len(re.sub(rb"\s", b"", hexstr)) % 2 == 0 \
-                else b""
-            if raw.startswith(b"\xfe\xff"):
-                text.append(raw[2:].decode("utf-16-be", "ignore"))
-    return " ".join(text), False
+    """(text, trustworthy) of a body; a file refused as too complex gives ``("", False)`` (see ``core.extract``)."""
+    extracted = _extract.extract(body, content_type)
+    return extracted.text, extracted.extracted

@@ -19,6 +19,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from prongsai.core import extract
 from prongsai.web.agencies.models import Agency, Unit
 from prongsai.web.audit.services import record
 from prongsai.web.oit import linkcheck, permissions
@@ -84,9 +85,26 @@ def remove_link(actor, link: EvidenceLink, reason: str = "") -> None:
 
 def upload_file(actor, round_: AssessmentRound, agency: Agency, code: str, uploaded, label: str = "",
                 is_public: bool = False) -> EvidenceFile:
-    """Validate (type by extension and content, size), hash and store an evidence file: all or nothing."""
+    """Validate (type by extension and content, size, limits), analyse, hash and store an evidence file: all or
+    nothing.
+
+    The analysis (text extraction for the years and keywords) runs *before* the transaction, in a child process
+    with memory and time limits (``prongsai.core.extract``): a slow or hostile file never holds the database's
+    write lock (SQLite has one for the whole database), and a file that is too complex is refused with a Thai
+    message before anything is written."""
     checked = check_upload(uploaded)
     label = (label or "").strip()[:500]
+    item = item_of(round_, code)
+    # the rights are checked before the file is read, and again under the lock below
+    unit_id = OITEntry.objects.filter(round=round_, agency=agency, code=code).values_list("unit_id", flat=True).first()
+    if not permissions.can_edit_item(actor, agency, unit_id):
+        raise PermissionDenied
+    require_open(round_)
+    years, _required = expected_years(item, round_.fiscal_year)
+    analysed = extract.extract(checked.data, checked.content_type)
+    if analysed.problem is not None:
+        raise ValidationError(f"{analysed.problem.th} ระบบจึงไม่รับไฟล์นี้ กรุณาบันทึกใหม่ (เช่น สั่งพิมพ์เป็น PDF) "
+                              "หรือแบ่งเป็นไฟล์เล็กลง แล้วอัปโหลดอีกครั้ง", code="file_complex")
     stored_name = None
     try:
         with transaction.atomic():
@@ -94,16 +112,18 @@ def upload_file(actor, round_: AssessmentRound, agency: Agency, code: str, uploa
             check_edit(actor, entry)
             if entry.files.count() >= MAX_FILES_PER_ITEM:
                 raise ValidationError(f"ข้อหนึ่งแนบไฟล์ได้ไม่เกิน {MAX_FILES_PER_ITEM} ไฟล์")
-            item = item_of(round_, code)
-            years, _required = expected_years(item, round_.fiscal_year)
-            text, extracted = linkcheck.extract_text(checked.data, checked.content_type)
             evidence = EvidenceFile(
                 entry=entry, original_name=checked.original_name, extension=checked.extension,
                 content_type=checked.content_type, size=checked.size, sha256=checked.sha256, label=label,
-                is_public=is_public, uploaded_by=actor, text_extracted=extracted,
-                years_found=linkcheck.years_in(text, years),
-                keywords_found=linkcheck.keywords_in(text, item.keywords)[0])
-            evidence.file.save("upload", ContentFile(checked.data), save=False)
+                is_public=is_public, uploaded_by=actor, text_extracted=analysed.extracted,
+                years_found=linkcheck.years_in(analysed.text, years),
+                keywords_found=linkcheck.keywords_in(analysed.text, item.keywords)[0])
+            try:
+                evidence.file.save("upload", ContentFile(checked.data), save=False)
+            except OSError as exc:  # disk full, read-only storage: no half-written file may stay behind
+                _discard_partial(evidence, checked.sha256)
+                raise ValidationError("บันทึกไฟล์ไม่สำเร็จ (พื้นที่จัดเก็บเต็มหรือเขียนไม่ได้) ไม่มีสิ่งใดถูกบันทึก "
+                                      "กรุณาลองใหม่ภายหลังหรือแจ้งผู้ดูแลระบบ", code="storage") from exc
             stored_name = evidence.file.name
             evidence.save()
             record(actor, "upload_oit_file",
@@ -117,6 +137,32 @@ def upload_file(actor, round_: AssessmentRound, agency: Agency, code: str, uploa
             default_storage.delete(stored_name)
         raise
     return evidence
+
+
+def _discard_partial(evidence: EvidenceFile, sha256: str) -> None:
+    """Delete what a failed write left in the file's folder: files named after this upload's hash that no row
+    refers to and whose bytes are not the upload's (a complete copy belongs to someone)."""
+    import hashlib
+    import posixpath
+
+    intended = evidence.file.field.generate_filename(evidence, "upload")
+    folder, base = posixpath.split(intended)
+    stem = posixpath.splitext(base)[0]
+    try:
+        candidates = [posixpath.join(folder, name) for name in default_storage.listdir(folder)[1]
+                      if name.startswith(stem)]
+    except (NotImplementedError, OSError):
+        candidates = [intended]
+    for name in candidates:
+        if EvidenceFile.objects.filter(file=name).exists():
+            continue
+        try:
+            with default_storage.open(name, "rb") as handle:
+                digest = hashlib.sha256(handle.read()).hexdigest()
+            if digest != sha256:
+                default_storage.delete(name)
+        except OSError:
+            continue
 
 
 def remove_file(actor, evidence: EvidenceFile, reason: str = "") -> None:

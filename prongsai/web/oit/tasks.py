@@ -1,8 +1,9 @@
 """Background work of the OIT app, on Django's tasks framework (django-tasks; the database queue by default).
 
-``check_evidence_link`` is enqueued when a link is added, carried over, or a re-check is asked for; a worker runs
-it: ``prongsai manage db_worker`` (or ``python -m prongsai.web.manage db_worker``).  ``run_pending_checks`` runs the
-queue once in this process with the same worker code, for tests, the demo and a cron-style deployment.
+``check_evidence_links`` is enqueued (one task per batch of links) when a link is added, carried over, or a
+re-check is asked for; a worker runs it: ``prongsai manage db_worker`` (or ``python -m prongsai.web.manage
+db_worker``).  ``run_pending_checks`` runs the queue once in this process with the same worker code, for tests,
+the demo and a cron-style deployment.
 """
 
 from __future__ import annotations
@@ -11,8 +12,18 @@ from django_tasks import TaskContext, task
 
 
 @task(takes_context=True)
+def check_evidence_links(context: TaskContext, link_ids: list[int]) -> dict:
+    """Fetch a batch of evidence links concurrently and record a dated LinkCheck for each (status, redirects,
+    type, year, keywords, hash).  Bounded in time: each fetch has its deadline, and links not started before
+    the batch deadline go to a new task."""
+    from prongsai.web.oit.checks import run_link_checks
+
+    return run_link_checks(link_ids, task_id=str(context.task_result.id))
+
+
+@task(takes_context=True)
 def check_evidence_link(context: TaskContext, link_id: int) -> dict:
-    """Fetch one evidence link and record a dated LinkCheck (status, redirects, type, year, keywords, hash)."""
+    """One link (kept for tasks queued before batches existed)."""
     from prongsai.web.oit.checks import run_link_check
 
     return run_link_check(link_id, task_id=str(context.task_result.id))

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+
+from prongsai.core import safefiles
 
 DEFAULT_MAX_UPLOAD = 20 * 1024 * 1024
 
@@ -55,18 +56,16 @@ def _kind_of(head: bytes, data_file) -> str:
     if head.startswith(b"\xff\xd8\xff"):
         return "jpeg"
     if head.startswith(b"PK\x03\x04"):
+        # the package's directory is checked with limits (entries, sizes, ratios) before it is listed
         try:
             data_file.seek(0)
-            names = set(zipfile.ZipFile(data_file).namelist())
-        except (zipfile.BadZipFile, OSError):
-            return "zip?"
+            return safefiles.package_kind(data_file.read())
+        except safefiles.FileTooComplex as exc:
+            if exc.code == "not_zip":
+                return "zip?"
+            raise ValidationError(f"{exc.th} ระบบจึงไม่รับไฟล์นี้", code="file_complex") from None
         finally:
             data_file.seek(0)
-        if "word/document.xml" in names:
-            return "docx"
-        if "xl/workbook.xml" in names:
-            return "xlsx"
-        return "zip"
     return "unknown"
 
 
