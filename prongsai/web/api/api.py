@@ -19,13 +19,13 @@ from ninja import Field, NinjaAPI, Query, Schema, Swagger
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from prongsai.core.scoring import ranks_within
 from prongsai.core.thai import round_half_up
 from prongsai.web.agencies import access
 from prongsai.web.agencies.models import Agency, AgencyKind, Region
 from prongsai.web.api.auth import AUTH
 from prongsai.web.api.schemas import AgencyOut, ErrorOut, RankingOut, ResultOut, RoundOut
-from prongsai.web.results.models import AgencyResult, ResultSource
+from prongsai.web.results import standings
+from prongsai.web.results.models import AgencyResult, ResultSource, Standing
 from prongsai.web.rounds.models import AssessmentRound, RoundPhase
 
 DESCRIPTION = """Read-only access to Prongsai's agencies, assessment rounds, results and rankings.
@@ -244,33 +244,39 @@ def round_results(request, round_id: int, kind: Optional[AgencyKind] = None, reg
          tags=["results"])
 @paginate(Pages)
 def round_rankings(request, round_id: int, kind: Optional[AgencyKind] = None, region: Optional[Region] = None,
-                   source: ResultSource = ResultSource.OFFICIAL):
+                   source: Optional[ResultSource] = Query(None, description="only agencies whose effective "
+                                                                             "result has this source")):
     """Competition ranks (1, 2, 2, 4) by total within a peer group: agencies of the same kind, and of the same
-    region when ``region`` is given.
+    region when ``region`` is given.  Each agency is ranked on its effective result (the official one, else the
+    one Prongsai computed), as on every page.
 
-    Ranks are computed over the whole peer group; a non-central caller receives the rows of a round whose
-    results are published, and otherwise only the rows of their own agencies (with their rank in the group).
+    Before the round's results are published a non-central caller receives only the rows of their own agencies,
+    without a rank (a rank would compare them with others' unpublished results); a central admin sees every row
+    and rank.  Ranks are stored per round and recomputed once after its results change, not per request.
     """
     user = _user(request)
     round_ = _round(user, round_id)
-    results = (AgencyResult.objects.filter(round=round_, source=source).select_related("agency")
-               .order_by("agency__code"))
+    standings.ensure(round_)
+    rows = Standing.objects.filter(round=round_)
     if kind:
-        results = results.filter(agency__kind=kind)
+        rows = rows.filter(kind=kind)
     if region:
-        results = results.filter(agency__region=region)
-    results = list(results)
-    ranks = ranks_within([r.total for r in results], [r.agency.kind for r in results])
-    rows = []
-    for result, rank in zip(results, ranks):
-        agency = result.agency
-        if not access.can_see_result(user, agency, round_):
-            continue
-        rows.append({
-            "rank": rank, "agency": agency.code, "agency_name": agency.display_name, "kind": agency.kind,
-            "subkind": agency.subkind, "region": agency.region, "province": agency.province,
-            "total": score(result.total), "level": result.level,
-            "iit": score(result.iit), "eit": score(result.eit), "oit": score(result.oit),
-        })
-    rows.sort(key=lambda row: (row["kind"], row["rank"] is None, row["rank"] or 0, row["agency"]))
-    return rows
+        rows = rows.filter(region=region)
+    if source:
+        rows = rows.filter(source=source)
+    if not access.is_central_admin(user) and not round_.results_published:
+        rows = rows.filter(agency__in=access.agencies_for(user))
+    show_ranks = access.can_see_ranks(user, round_)
+
+    def convert(row: dict) -> dict:
+        return {
+            "rank": (row["region_rank"] if region else row["rank"]) if show_ranks else None,
+            "agency": row["agency__code"], "agency_name": row["agency__short_name"] or row["agency__name_th"],
+            "kind": row["kind"], "subkind": row["agency__subkind"], "region": row["region"],
+            "province": row["agency__province"], "total": score(row["total"]), "level": row["level"],
+            "iit": score(row["iit"]), "eit": score(row["eit"]), "oit": score(row["oit"]),
+        }
+
+    return Mapped(rows.order_by("kind", "position").values(
+        "rank", "region_rank", "agency__code", "agency__short_name", "agency__name_th", "kind", "agency__subkind",
+        "region", "agency__province", "total", "level", "iit", "eit", "oit"), convert)
