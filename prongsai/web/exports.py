@@ -149,26 +149,52 @@ def write_xlsx(sheets: Iterable[Sheet], target) -> None:
         ws.freeze_panes = "A2"
         if sheet.footer:
             ws.oddFooter.center.text = sheet.footer
-        ws.append([_cell(ws, v, font=bold) for v in sheet.header])
+        header = [_text_cell(ws, str(v)) if v is not None else None for v in sheet.header]
+        for cell in header:
+            if cell is not None:
+                cell.font = bold
+        ws.append(header)
+        numbers: dict[int, object] = {}  # one styled cell per column, reused row after row
         for row in sheet.rows:
-            ws.append([_cell(ws, v, number_format=sheet.number_format) for v in row])
+            ws.append([_value(ws, i, v, numbers, sheet.number_format) for i, v in enumerate(row)])
     book.save(target)
 
 
-def _cell(ws, value, *, font=None, number_format: str = ""):
+def _value(ws, column: int, value, numbers: dict, number_format: str):
+    """What to append for one cell.  Plain values take openpyxl's fast path; only text it would read as a
+    formula or an error code gets its own string cell, and numbers with a format share one styled cell."""
+    if isinstance(value, str):
+        value = xlsx_value(value)
+        if value[:1] == "=" or value in _error_codes() or looks_like_formula(value):
+            return _text_cell(ws, value)
+        return value
+    if number_format and isinstance(value, (Decimal, float)) and not isinstance(value, bool):
+        cell = numbers.get(column)
+        if cell is None:
+            from openpyxl.cell import WriteOnlyCell
+
+            cell = numbers[column] = WriteOnlyCell(ws)
+            cell.number_format = number_format
+        cell.value = value  # openpyxl writes the cell out before the next row reuses it
+        return cell
+    return value
+
+
+def _text_cell(ws, text: str):
     from openpyxl.cell import WriteOnlyCell
 
-    value = xlsx_value(value)
-    cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # never a formula, whatever the text starts with
-        if looks_like_formula(value):
-            cell.quotePrefix = True
-    elif isinstance(value, (Decimal, float)) and number_format:
-        cell.number_format = number_format
-    if font is not None:
-        cell.font = font
+    text = xlsx_value(text)
+    cell = WriteOnlyCell(ws, value=text)
+    cell.data_type = "s"  # never a formula, whatever the text starts with
+    if looks_like_formula(text):
+        cell.quotePrefix = True
     return cell
+
+
+def _error_codes() -> tuple:
+    from openpyxl.cell.cell import ERROR_CODES
+
+    return ERROR_CODES
 
 
 def xlsx_bytes(sheets: Iterable[Sheet]) -> bytes:

@@ -17,8 +17,6 @@ one per imported file for agencies; one per person added and one per role grante
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -155,13 +153,7 @@ def _fill_paths() -> None:
 # ----------------------------------------------------------------------------------------------------- people
 
 
-@dataclass
-class ImportedPeople:
-    users_created: int
-    roles_granted: int
-
-
-def import_people(actor, table: Table) -> ImportedPeople:
+def import_people(actor, table: Table) -> services.ImportedPeople:
     """Add people and their roles from a file: all rows or none.  A username seen for the first time (in the
     database and the file) creates the user (unusable password) and their Person; every row grants one role.
     Rows of a username already registered only grant the role (their name is not changed)."""
@@ -235,7 +227,7 @@ def import_people(actor, table: Table) -> ImportedPeople:
                changes={"file": table.file, "users": [u.username for u in created.values()], "roles": granted})
     if any(g[1] == getattr(actor, "username", "").casefold() for g in grants):
         services._forget(actor)  # the actor's own roles changed: drop the copy cached for this request
-    return ImportedPeople(users_created=len(created), roles_granted=granted)
+    return services.ImportedPeople(users_created=len(created), roles_granted=granted)
 
 
 def _create_users(actor, new_users: dict[str, dict]) -> dict:

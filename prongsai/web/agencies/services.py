@@ -530,8 +530,27 @@ def template_rows(kind: str) -> tuple[list[str], list[list[str]]]:
     ]
 
 
-# The imports live in their own module (bulk writes, national size); they use the checks above.
-from prongsai.web.agencies.imports import ImportedPeople, import_agencies, import_people  # noqa: E402
+# --- imports: in their own module (bulk writes at national size), with the checks above --------------------
+
+@dataclass
+class ImportedPeople:
+    users_created: int
+    roles_granted: int
+
+
+def import_agencies(actor, table) -> list[Agency]:
+    """Register the agencies of a file (central admin): all rows or none (``imports.import_agencies``)."""
+    from prongsai.web.agencies.imports import import_agencies as run
+
+    return run(actor, table)
+
+
+def import_people(actor, table) -> ImportedPeople:
+    """Add people and their roles from a file: all rows or none (``imports.import_people``)."""
+    from prongsai.web.agencies.imports import import_people as run
+
+    return run(actor, table)
+
 
 __all__ = [
     "ImportedPeople",

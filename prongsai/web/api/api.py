@@ -271,12 +271,12 @@ def round_rankings(request, round_id: int, kind: Optional[AgencyKind] = None, re
     def convert(row: dict) -> dict:
         return {
             "rank": (row["region_rank"] if region else row["rank"]) if show_ranks else None,
-            "agency": row["agency__code"], "agency_name": row["agency__short_name"] or row["agency__name_th"],
-            "kind": row["kind"], "subkind": row["agency__subkind"], "region": row["region"],
-            "province": row["agency__province"], "total": score(row["total"]), "level": row["level"],
+            "agency": row["code"], "agency_name": row["short_name"] or row["name_th"], "kind": row["kind"],
+            "subkind": row["subkind"], "region": row["region"], "province": row["province"],
+            "total": score(row["total"]), "level": row["level"],
             "iit": score(row["iit"]), "eit": score(row["eit"]), "oit": score(row["oit"]),
         }
 
     return Mapped(rows.order_by("kind", "position").values(
-        "rank", "region_rank", "agency__code", "agency__short_name", "agency__name_th", "kind", "agency__subkind",
-        "region", "agency__province", "total", "level", "iit", "eit", "oit"), convert)
+        "rank", "region_rank", "code", "short_name", "name_th", "kind", "subkind", "region", "province", "total",
+        "level", "iit", "eit", "oit"), convert)

@@ -33,8 +33,12 @@ def ranking_header() -> list[str]:
 
 def ranking_rows(rows: Iterable) -> Iterator[list]:
     """Body rows (numbers as Decimal/int, missing values as None) of ranking rows (``standings.StandingRow``)."""
+    kinds: dict[str, str] = {}
+    regions: dict[str, str] = {}
     for r in rows:
-        yield [r.rank, r.code, r.name_th, kind_label(r.kind), r.subkind, r.province, region_label(r.region),
+        kind = kinds.get(r.kind) or kinds.setdefault(r.kind, kind_label(r.kind))  # a label per value, not per row
+        region = regions.get(r.region) or regions.setdefault(r.region, region_label(r.region))
+        yield [r.rank, r.code, r.name_th, kind, r.subkind, r.province, region,
                r.iit, r.eit, r.oit, r.total, r.level, r.percentile, r.previous_total, r.change, r.peers]
 
 

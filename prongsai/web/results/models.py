@@ -74,17 +74,27 @@ class AgencyResult(models.Model):
 class Standing(models.Model):
     """An agency's effective result in a round (official beats computed) and its place among its peers.
 
-    Derived data: written only by ``standings.rebuild``.  The peer group is the agency kind (``rank``, ``peers``,
+    Derived data, written only by ``standings.rebuild``.  The peer group is the agency kind (``rank``, ``peers``,
     ``percentile``) and the kind within one region (``region_rank``, ``region_peers``); ranks are the core's
     competition ranks (1, 2, 2, 4) on the total.  ``position`` orders the kind's rows (rank, then code), so a
-    page of a ranking, with or without filters, is one index range.
+    page of a ranking, with or without filters, is one index range.  The agency's names, province, parent and a
+    lower-cased ``search`` text are copied in, so that filtering, searching and paging 30,000 rows never joins
+    another table (an edit of an agency marks the standings stale, so the copies never lag behind).
     """
 
     round = models.ForeignKey("rounds.AssessmentRound", on_delete=models.CASCADE, related_name="+")
     agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
     source = models.CharField(max_length=10, choices=ResultSource.choices)
+    code = models.CharField(max_length=32)
+    name_th = models.CharField(max_length=255)
+    name_en = models.CharField(max_length=255, blank=True)
+    short_name = models.CharField(max_length=100, blank=True)
     kind = models.CharField(max_length=16)
+    subkind = models.CharField(max_length=32, blank=True)
     region = models.CharField(max_length=16, blank=True)
+    province = models.CharField(max_length=64, blank=True)
+    parent = models.CharField(max_length=32, blank=True)  # the parent agency's code
+    search = models.TextField(blank=True)  # code and names, lower-cased
     iit = models.DecimalField(max_digits=5, decimal_places=2, null=True)
     eit = models.DecimalField(max_digits=5, decimal_places=2, null=True)
     oit = models.DecimalField(max_digits=5, decimal_places=2, null=True)
@@ -103,12 +113,15 @@ class Standing(models.Model):
         constraints = [models.UniqueConstraint(fields=["round", "agency"], name="one_standing_per_round")]
         indexes = [models.Index(fields=["round", "kind", "position"], name="standing_ranking"),
                    models.Index(fields=["round", "kind", "region", "position"], name="standing_region"),
+                   models.Index(fields=["round", "kind", "parent", "position"], name="standing_parent"),
                    models.Index(fields=["round", "kind", "change"], name="standing_change")]
 
 
 class StandingState(models.Model):
     """Whether a round's standings are current: writers bump ``version`` (in their own transaction, through the
-    signals in ``standings``); a rebuild records the version it was computed from in ``built_version``."""
+    signals in ``standings``); a rebuild records the version it was computed from in ``built_version``, and
+    ``facets``: per agency kind, the row count and the sub-kinds, provinces and parent agencies present (the
+    choices of the national page's filters, read with the state in one query)."""
 
     round = models.OneToOneField("rounds.AssessmentRound", on_delete=models.CASCADE, primary_key=True,
                                  related_name="+")
@@ -116,3 +129,4 @@ class StandingState(models.Model):
     built_version = models.IntegerField(default=-1)
     built_at = models.DateTimeField(null=True)
     rows = models.PositiveIntegerField(default=0)
+    facets = models.JSONField(default=dict)

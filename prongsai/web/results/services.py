@@ -15,8 +15,8 @@ from prongsai.core.tabular import Collector, InputError, Table
 from prongsai.web.agencies import access
 from prongsai.web.agencies.models import Agency
 from prongsai.web.audit.models import AuditEntry
-from prongsai.web.audit.services import audit_entry, record
-from prongsai.web.results import standings
+from prongsai.web.audit.services import record
+from prongsai.web.results import bulk, standings
 from prongsai.web.results.models import AgencyResult, ImportBatch, ResultSource
 from prongsai.web.rounds.models import AssessmentRound
 
@@ -100,38 +100,37 @@ def import_official_results(actor, round_: AssessmentRound, table: Table, data: 
         batch = ImportBatch.objects.create(round=round_, file_name=table.file, row_count=len(matched),
                                            sha256=hashlib.sha256(data).hexdigest(), created_by=actor)
         # read inside the transaction (one query), so a concurrent import of the same round cannot slip between
-        existing = {r.agency_id: r for r in AgencyResult.objects.filter(round=round_, source=ResultSource.OFFICIAL)
-                    .only("pk", "agency_id", *VALUE_FIELDS)}
+        official = AgencyResult.objects.filter(round=round_, source=ResultSource.OFFICIAL)
+        existing = {row[1]: row for row in official.values_list("pk", "agency_id", *VALUE_FIELDS)}
         now = timezone.now()
         created, changed, audits = [], [], []
         for agency, values, after in planned:
-            result = existing.get(agency.pk)
-            before = {k: _text(getattr(result, k)) for k in VALUE_FIELDS} if result else {}
+            found = existing.get(agency.pk)
+            before = {k: _text(v) for k, v in zip(VALUE_FIELDS, found[2:])} if found else {}
             diff = {k: [before.get(k), after[k]] for k in VALUE_FIELDS if before.get(k) != after[k]}
             if not diff:
                 continue
-            if result is None:
-                result = AgencyResult(round=round_, agency_id=agency.pk, source=ResultSource.OFFICIAL)
-                created.append(result)
+            stored = [values[k] for k in VALUE_FIELDS]
+            if found is None:
+                created.append((round_.pk, agency.pk, ResultSource.OFFICIAL, *stored, {}, {}, batch.pk, now))
             else:
-                changed.append(result)
-            for key in VALUE_FIELDS:
-                setattr(result, key, values[key])
-            result.batch, result.updated_at = batch, now
-            audits.append((agency, result, diff, after))
-        AgencyResult.objects.bulk_create(created, batch_size=BATCH)
-        AgencyResult.objects.bulk_update(changed, [*VALUE_FIELDS, "batch", "updated_at"], batch_size=BATCH)
-        AuditEntry.objects.bulk_create([
-            audit_entry(actor, "import_official_results",
-                        f"{agency.short_name or agency.name_th} {round_.fiscal_year}: total {after['total']} "
-                        f"({after['level']})", agency=agency, obj=result, changes=diff)
-            for agency, result, diff, after in audits], batch_size=BATCH)
+                changed.append((found[0], *stored, batch.pk, now))
+            audits.append((agency, diff, after))
+        bulk.insert(AgencyResult, ("round", "agency", "source", *VALUE_FIELDS, "respondents", "items", "batch",
+                                   "updated_at"), created)
+        bulk.update(AgencyResult, (*VALUE_FIELDS, "batch", "updated_at"), changed)
+        if audits:
+            ids = dict(official.values_list("agency_id", "pk"))
+            actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+            bulk.insert(AuditEntry, ("at", "actor", "agency", "action", "summary", "changes", "object_type",
+                                     "object_id"), [
+                (now, actor_id, agency.pk, "import_official_results",
+                 f"{agency.short_name or agency.name_th} {round_.fiscal_year}: total {after['total']} "
+                 f"({after['level']})"[:500], diff, AgencyResult._meta.label_lower, str(ids[agency.pk]))
+                for agency, diff, after in audits])
         standings.invalidate_round(round_.pk)  # bulk writes send no signals
     standings.rebuild(round_)
     return batch
-
-
-BATCH = 1000
 
 
 def _text(value) -> object:

@@ -26,16 +26,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, F, Max, Min, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Round
+from django.db.models import Count, F, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from prongsai.core.scoring import ranks_within
+from prongsai.web.results import bulk
 from prongsai.web.results.models import AgencyResult, Standing, StandingState
 from prongsai.web.results.queries import _decimal, _effective, percentile_rank
 from prongsai.web.rounds.models import AssessmentRound
-
-BATCH = 1000
 
 # -------------------------------------------------------------------------------------------- invalidation
 
@@ -74,69 +72,95 @@ def connect_signals() -> None:
 # ------------------------------------------------------------------------------------------------- rebuild
 
 
-def ensure(round_: AssessmentRound) -> None:
-    """Make the round's standings current: one query when they are, a rebuild when they are not."""
-    state = StandingState.objects.filter(round=round_).values_list("version", "built_version").first()
-    if state is None or state[0] != state[1]:
+def ensure(round_: AssessmentRound) -> StandingState:
+    """Make the round's standings current and return their state: one query when they are, a rebuild when
+    they are not."""
+    state = StandingState.objects.filter(round=round_).first()
+    if state is None or state.version != state.built_version:
         rebuild(round_)
+        state = StandingState.objects.get(round=round_)
+    return state
 
 
 _RESULT_FIELDS = ("agency_id", "source", "total", "iit", "eit", "oit", "level", "agency__kind", "agency__region",
-                  "agency__code")
+                  "agency__code", "agency__name_th", "agency__name_en", "agency__short_name", "agency__subkind",
+                  "agency__province", "agency__parent__code", "agency__parent__short_name",
+                  "agency__parent__name_th")
+#: the columns ``compute`` fills, in order (everything but the id)
+COLUMNS = ("round", "agency", "source", "code", "name_th", "name_en", "short_name", "kind", "subkind", "region",
+           "province", "parent", "search", "iit", "eit", "oit", "total", "level", "rank", "peers", "percentile",
+           "region_rank", "region_peers", "previous_total", "change", "position")
 
 
-def compute(round_: AssessmentRound) -> list[Standing]:
-    """The round's standings, unsaved: two reads, then ranks with the core's functions."""
+def compute(round_: AssessmentRound) -> tuple[list[tuple], dict]:
+    """The round's standings as rows in the order of ``COLUMNS``, and the facets per kind: two reads, then ranks
+    with the core's functions."""
     rows = list(_effective(AgencyResult.objects.filter(round=round_).order_by()
                            .values(*_RESULT_FIELDS)).values())
     previous = _effective(AgencyResult.objects.filter(round__fiscal_year=round_.fiscal_year - 1)
                           .order_by("-round_id").values("agency_id", "source", "total"))
     totals = [_decimal(r["total"]) for r in rows]
     kinds = [r["agency__kind"] for r in rows]
+    regions = [(r["agency__kind"], r["agency__region"] or "") for r in rows]
     ranks = ranks_within(totals, kinds)
-    region_ranks = ranks_within(totals, [(r["agency__kind"], r["agency__region"]) for r in rows])
+    region_ranks = ranks_within(totals, regions)
     peers: dict[object, int] = {}
     ties: dict[object, int] = {}
-    for r, total in zip(rows, totals):
+    for kind, region, total in zip(kinds, regions, totals):
         if total is not None:
-            for key in (r["agency__kind"], (r["agency__kind"], r["agency__region"])):
-                peers[key] = peers.get(key, 0) + 1
-            ties[(r["agency__kind"], total)] = ties.get((r["agency__kind"], total), 0) + 1
-    standings = []
-    for r, total, rank, region_rank in zip(rows, totals, ranks, region_ranks):
-        kind, region = r["agency__kind"], r["agency__region"] or ""
+            peers[kind] = peers.get(kind, 0) + 1
+            peers[region] = peers.get(region, 0) + 1
+            ties[(kind, total)] = ties.get((kind, total), 0) + 1
+    order = sorted(range(len(rows)), key=lambda i: (kinds[i], ranks[i] is None, ranks[i] or 0,
+                                                    rows[i]["agency__code"]))
+    positions = [0] * len(rows)
+    counters: dict[str, int] = {}
+    for i in order:
+        counters[kinds[i]] = positions[i] = counters.get(kinds[i], 0) + 1
+    out = []
+    facets: dict[str, dict] = {}
+    for i, r in enumerate(rows):
+        kind, total, rank = kinds[i], totals[i], ranks[i]
         before = previous.get(r["agency_id"])
         previous_total = _decimal(before["total"]) if before else None
-        standings.append(Standing(
-            round_id=round_.pk, agency_id=r["agency_id"], source=r["source"], kind=kind, region=region,
-            iit=_decimal(r["iit"]), eit=_decimal(r["eit"]), oit=_decimal(r["oit"]), total=total,
-            level=r["level"] or "", rank=rank, peers=peers.get(kind, 0),
-            percentile=percentile_rank(rank, ties.get((kind, total), 0), peers.get(kind, 0)) if rank else None,
-            region_rank=region_rank, region_peers=peers.get((kind, region), 0) if region_rank else 0,
-            previous_total=previous_total,
-            change=total - previous_total if total is not None and previous_total is not None else None,
-            position=0))
-    codes = {r["agency_id"]: r["agency__code"] for r in rows}
-    counters: dict[str, int] = {}
-    for s in sorted(standings, key=lambda s: (s.kind, s.rank is None, s.rank or 0, codes[s.agency_id])):
-        counters[s.kind] = s.position = counters.get(s.kind, 0) + 1
-    return standings
+        names = (r["agency__code"], r["agency__name_th"], r["agency__name_en"] or "", r["agency__short_name"] or "")
+        out.append((
+            round_.pk, r["agency_id"], r["source"], *names, kind, r["agency__subkind"] or "", regions[i][1],
+            r["agency__province"] or "", r["agency__parent__code"] or "", " ".join(n for n in names if n).casefold(),
+            _decimal(r["iit"]), _decimal(r["eit"]), _decimal(r["oit"]), total, r["level"] or "", rank,
+            peers.get(kind, 0),
+            percentile_rank(rank, ties.get((kind, total), 0), peers.get(kind, 0)) if rank else None,
+            region_ranks[i], peers.get(regions[i], 0) if region_ranks[i] else 0, previous_total,
+            total - previous_total if total is not None and previous_total is not None else None, positions[i]))
+        facet = facets.setdefault(kind, {"rows": 0, "subkinds": set(), "provinces": set(), "parents": {}})
+        facet["rows"] += 1
+        facet["subkinds"].add(r["agency__subkind"] or "")
+        facet["provinces"].add(r["agency__province"] or "")
+        if r["agency__parent__code"]:
+            facet["parents"][r["agency__parent__code"]] = (r["agency__parent__short_name"]
+                                                           or r["agency__parent__name_th"])
+    for facet in facets.values():
+        facet["subkinds"] = sorted(x for x in facet["subkinds"] if x)
+        facet["provinces"] = sorted(x for x in facet["provinces"] if x)
+        facet["parents"] = sorted(facet["parents"].items())
+    return out, facets
 
 
-def rebuild(round_: AssessmentRound) -> int:
-    """Recompute and store the round's standings; returns the number of rows."""
+def rebuild(round_: AssessmentRound, *, force: bool = False) -> int:
+    """Recompute and store the round's standings; returns the number of rows.  Without ``force`` a rebuild that
+    finds the version it read already stored by a concurrent one stops there."""
     StandingState.objects.get_or_create(round=round_)
     version = StandingState.objects.filter(round=round_).values_list("version", flat=True).get()
-    standings = compute(round_)  # outside the transaction: SQLite's write lock is held only for the writes
+    rows, facets = compute(round_)  # outside the transaction: SQLite's write lock is held only for the writes
     with transaction.atomic():
         state = StandingState.objects.select_for_update().get(round=round_)
-        if state.built_version >= version:  # a concurrent rebuild already stored this version (or a later one)
+        if state.built_version >= version and not force:  # a concurrent rebuild stored this version already
             return state.rows
-        Standing.objects.filter(round=round_).delete()
-        Standing.objects.bulk_create(standings, batch_size=BATCH)
+        Standing.objects.filter(round=round_).delete()  # one DELETE: nothing refers to standings
+        bulk.insert(Standing, COLUMNS, rows)
         StandingState.objects.filter(round=round_).update(built_version=version, built_at=timezone.now(),
-                                                          rows=len(standings))
-    return len(standings)
+                                                          rows=len(rows), facets=facets)
+    return len(rows)
 
 
 # ------------------------------------------------------------------------------------------------- reading
@@ -154,28 +178,25 @@ class Filters:
     q: str = ""  # part of the code or a name
 
     def apply(self, query: QuerySet) -> QuerySet:
-        if self.region:
-            query = query.filter(region=self.region)
-        if self.province:
-            query = query.filter(agency__province=self.province)
-        if self.subkind:
-            query = query.filter(agency__subkind=self.subkind)
-        if self.parent:
-            query = query.filter(agency__parent__code=self.parent)
-        if self.level:
-            query = query.filter(level=self.level)
+        for field in ("region", "province", "subkind", "parent", "level"):
+            if getattr(self, field):
+                query = query.filter(**{field: getattr(self, field)})
         if self.q:
-            query = query.filter(Q(agency__code__icontains=self.q) | Q(agency__name_th__icontains=self.q)
-                                 | Q(agency__short_name__icontains=self.q) | Q(agency__name_en__icontains=self.q))
+            query = query.filter(search__contains=self.q.casefold())
         return query
 
     def active(self) -> bool:
         return any((self.region, self.province, self.subkind, self.parent, self.level, self.q))
 
 
+_ROW_FIELDS = ("code", "name_th", "name_en", "short_name", "kind", "subkind", "province", "region", "parent",
+               "source", "iit", "eit", "oit", "total", "level", "rank", "peers", "percentile", "region_rank",
+               "region_peers", "previous_total", "change", "position")
+
+
 @dataclass
 class StandingRow:
-    """One row of a ranking as pages and exports show it (agency details joined at read time)."""
+    """One row of a ranking as pages and exports show it."""
 
     code: str
     name_th: str
@@ -185,6 +206,7 @@ class StandingRow:
     subkind: str
     province: str
     region: str
+    parent: str
     source: str
     iit: Decimal | None
     eit: Decimal | None
@@ -198,27 +220,11 @@ class StandingRow:
     region_peers: int
     previous_total: Decimal | None
     change: Decimal | None
+    position: int
 
     @property
     def display_name(self) -> str:
         return self.short_name or self.name_th
-
-
-_ROW_FIELDS = ("agency__code", "agency__name_th", "agency__name_en", "agency__short_name", "kind", "agency__subkind",
-               "agency__province", "region", "source", "iit", "eit", "oit", "total", "level", "rank", "peers",
-               "percentile", "region_rank", "region_peers", "previous_total", "change")
-
-
-def _row(values: dict) -> StandingRow:
-    return StandingRow(
-        code=values["agency__code"], name_th=values["agency__name_th"], name_en=values["agency__name_en"],
-        short_name=values["agency__short_name"], kind=values["kind"], subkind=values["agency__subkind"],
-        province=values["agency__province"], region=values["region"], source=values["source"],
-        iit=_decimal(values["iit"]), eit=_decimal(values["eit"]), oit=_decimal(values["oit"]),
-        total=_decimal(values["total"]), level=values["level"], rank=values["rank"], peers=values["peers"],
-        percentile=_decimal(values["percentile"]), region_rank=values["region_rank"],
-        region_peers=values["region_peers"], previous_total=_decimal(values["previous_total"]),
-        change=_decimal(values["change"]))
 
 
 def ranking(round_: AssessmentRound, kind: str | None = None, filters: Filters | None = None) -> QuerySet:
@@ -230,18 +236,27 @@ def ranking(round_: AssessmentRound, kind: str | None = None, filters: Filters |
 
 
 def rows(query: QuerySet) -> list[StandingRow]:
-    return [_row(v) for v in query.values(*_ROW_FIELDS)]
+    return [StandingRow(*values) for values in query.values_list(*_ROW_FIELDS)]
+
+
+def page(query: QuerySet, number: int, size: int, *, filtered: bool) -> list[StandingRow]:
+    """One page of a ranking of one kind.  Unfiltered, positions are 1…n without gaps, so the page is the index
+    range of its positions (no OFFSET to walk); filtered, it is an OFFSET into the filtered index order."""
+    if not filtered:
+        first = (number - 1) * size + 1
+        return rows(query.filter(position__gte=first, position__lt=first + size))
+    return rows(query[(number - 1) * size:number * size])
 
 
 def iter_rows(query: QuerySet, chunk_size: int = 2000) -> Iterator[StandingRow]:
     """Every row of ``query``, fetched in chunks (a server-side cursor on PostgreSQL): memory stays flat."""
-    for values in query.values(*_ROW_FIELDS).iterator(chunk_size=chunk_size):
-        yield _row(values)
+    for values in query.values_list(*_ROW_FIELDS).iterator(chunk_size=chunk_size):
+        yield StandingRow(*values)
 
 
 def agency_standing(round_: AssessmentRound, agency) -> Standing | None:
     ensure(round_)
-    return Standing.objects.filter(round=round_, agency=agency).first()
+    return Standing.objects.filter(round=round_, agency=agency).only("rank", "peers", "percentile").first()
 
 
 @dataclass
@@ -259,44 +274,48 @@ class Summary:
 
 
 def summary(query: QuerySet, level_labels: list[str], pass_target: Decimal | None, width: int = 5) -> Summary:
-    """Counts, mean, extremes, levels and the histogram of ``query`` in one aggregate query, plus one for the
-    median (the middle row or two by total)."""
-    query = query.order_by()
-    aggregates = {
-        # the sum in whole hundredths is exact on every database (SQLite adds REALs), so the mean is too
-        "count": Count("pk"), "ranked": Count("total"), "hundredths": Sum(Round(F("total") * 100)),
-        "max": Max("total"), "min": Min("total"), "with_previous": Count("previous_total"),
-    }
-    if pass_target is not None:
-        aggregates["passed"] = Count("pk", filter=Q(total__gte=pass_target))
-    for i, label in enumerate(level_labels):
-        aggregates[f"level_{i}"] = Count("pk", filter=Q(level=label))
-    for low in range(0, 100, width):
-        high = low + width
-        condition = Q(total__gte=low) & (Q(total__lt=high) if high < 100 else Q(total__lte=100))
-        aggregates[f"bin_{low}"] = Count("pk", filter=condition)
-    got = query.aggregate(**aggregates)
-    ranked = got["ranked"]
-    median = None
+    """Counts, exact mean and median, extremes, levels and the histogram of ``query`` from one grouped query:
+    one row per distinct (total, level), a few thousand at most at national size."""
+    groups = (query.order_by().values_list("total", "level")
+              .annotate(n=Count("pk"), previous=Count("previous_total")))
+    count = ranked = with_previous = passed = 0
+    levels = {label: 0 for label in level_labels}
+    totals: list[tuple[Decimal, int]] = []
+    for total, level, n, before in groups:
+        count += n
+        with_previous += before
+        if level:
+            levels[level] = levels.get(level, 0) + n
+        if total is None:
+            continue
+        total = _decimal(total)
+        ranked += n
+        totals.append((total, n))
+        if pass_target is not None and total >= pass_target:
+            passed += n
+    totals.sort()
+    mean = median = None
+    bins: list[tuple[int, int, int]] = []
     if ranked:
-        middle = list(query.exclude(total=None).order_by("total").values_list("total", flat=True)
-                      [(ranked - 1) // 2:ranked // 2 + 1])
-        median = sum(_decimal(v) for v in middle) / len(middle)
-    bins = [(low, low + width, got[f"bin_{low}"]) for low in range(0, 100, width)]
-    if ranked:  # from the lowest occupied bin, and at least 50–100 (levels E to AA), as queries.histogram
-        lowest = min([b[0] for b in bins if b[2]] + [50])
-        bins = [b for b in bins if b[0] >= lowest]
-    else:
-        bins = []
-    mean = Decimal(int(got["hundredths"])) / 100 / ranked if ranked else None
-    return Summary(count=got["count"], ranked=ranked, mean=mean,
-                   median=median, max=_decimal(got["max"]), min=_decimal(got["min"]), passed=got.get("passed", 0),
-                   with_previous=got["with_previous"],
-                   levels={label: got[f"level_{i}"] for i, label in enumerate(level_labels)}, bins=bins)
+        mean = sum(t * n for t, n in totals) / ranked
+        middle, seen, picked = ((ranked - 1) // 2, ranked // 2), 0, []
+        for total, n in totals:
+            picked += [total for k in middle if seen <= k < seen + n]
+            seen += n
+        median = sum(picked) / len(picked)
+        lowest = min(int(totals[0][0]) // width * width, 50)
+        counts = {low: 0 for low in range(lowest, 100, width)}
+        for total, n in totals:
+            low = min(int(total) // width * width, 100 - width)
+            counts[max(low, lowest)] += n
+        bins = [(low, low + width, n) for low, n in counts.items()]
+    return Summary(count=count, ranked=ranked, mean=mean, median=median,
+                   max=totals[-1][0] if totals else None, min=totals[0][0] if totals else None, passed=passed,
+                   with_previous=with_previous, levels=levels, bins=bins)
 
 
 def movers(query: QuerySet, n: int = 5) -> tuple[list[StandingRow], list[StandingRow]]:
-    """The ``n`` largest rises and falls of the total since last year (two queries)."""
-    risers = rows(query.filter(change__gt=0).order_by("-change", "agency__name_th")[:n])
-    fallers = rows(query.filter(change__lt=0).order_by("change", "agency__name_th")[:n])
+    """The ``n`` largest rises and falls of the total since last year (two queries on the change index)."""
+    risers = rows(query.filter(change__gt=0).order_by("-change", "position")[:n])
+    fallers = rows(query.filter(change__lt=0).order_by("change", "position")[:n])
     return risers, fallers

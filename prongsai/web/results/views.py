@@ -230,22 +230,16 @@ def _national_data(request: HttpRequest) -> dict:
     else:
         round_ = default[0] if default else None
     framework = _framework(round_) if round_ else None
-    kinds_present: set[str] = set()
-    if round_ is not None:
-        standings.ensure(round_)
-        kinds_present = set(Standing.objects.filter(round=round_).order_by().values_list("kind", flat=True)
-                            .distinct())
+    facets: dict = standings.ensure(round_).facets if round_ is not None else {}
+    kinds_present = set(facets)
     kind = request.GET.get("kind", "")
     if kind not in AgencyKind.values or kind == AgencyKind.CENTRAL:
         preferred = [k for k in (framework.agency_types if framework else ()) if k in kinds_present]
         kind = preferred[0] if preferred else (min(kinds_present) if kinds_present else
                                                (framework.agency_types[0] if framework else AgencyKind.ESA))
-    of_kind = Agency.objects.filter(kind=kind).order_by()
-    subkinds = sorted(s for s in of_kind.values_list("subkind", flat=True).distinct() if s)
-    provinces = sorted(p for p in of_kind.values_list("province", flat=True).distinct() if p)
-    parents = [(code, short or name) for code, short, name in
-               Agency.objects.filter(pk__in=of_kind.exclude(parent=None).values("parent_id"))
-               .order_by("code").values_list("code", "short_name", "name_th")]
+    facet = facets.get(kind, {})
+    subkinds, provinces = facet.get("subkinds", []), facet.get("provinces", [])
+    parents = [tuple(p) for p in facet.get("parents", [])]
     levels = [lv.label for lv in framework.levels] if framework else []
     filters = standings.Filters(
         region=_choice(request.GET.get("region", ""), Region.values),
@@ -270,6 +264,7 @@ def _national_data(request: HttpRequest) -> dict:
               "region": filters.region, "province": filters.province, "parent": filters.parent,
               "level": filters.level, "q": filters.q}
     return {"round": round_, "framework": framework, "query_set": query, "kind": kind, "filters": filters,
+            "peers_count": facet.get("rows", 0),
             "form": form, "per_page": per_page, "params": params, "query": urlencode(
                 {k: v for k, v in params.items() if v != ""})}
 
@@ -288,14 +283,11 @@ def national(request: HttpRequest) -> HttpResponse:
         page = max(1, min(pages, int(request.GET.get("page", 1))))
     except ValueError:
         page = 1
-    rows = standings.rows(query[(page - 1) * per_page:page * per_page]) if count else []
+    rows = standings.page(query, page, per_page, filtered=data["filters"].active()) if count else []
     for r in rows:
         r.level_display = _level_label(framework, r.level)
         r.kind_display = exports.kind_label(r.kind)
         r.region_display = exports.region_label(r.region)
-    peers_count = count
-    if round_ is not None and data["filters"].active():
-        peers_count = Standing.objects.filter(round=round_, kind=data["kind"]).count()
     counts, chart, summary, risers, fallers = [], None, None, [], []
     if total and total.count:
         counts = [{"label": _level_label(framework, label), "raw": label, "count": n,
@@ -313,7 +305,7 @@ def national(request: HttpRequest) -> HttpResponse:
         if total.with_previous:
             risers, fallers = standings.movers(query)
     page_query = urlencode({k: v for k, v in {**data["params"], "per_page": per_page}.items() if v != ""})
-    data.update({"rows": rows, "count": count, "peers_count": peers_count, "page": page, "pages": pages,
+    data.update({"rows": rows, "count": count, "page": page, "pages": pages,
                  "first_row": (page - 1) * per_page + 1 if count else 0,
                  "last_row": min(page * per_page, count), "page_query": page_query,
                  "level_counts": counts, "chart": chart, "risers": risers, "fallers": fallers,
