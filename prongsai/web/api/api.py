@@ -256,7 +256,7 @@ def round_rankings(request, round_id: int, kind: Optional[AgencyKind] = None, re
     """
     user = _user(request)
     round_ = _round(user, round_id)
-    standings.ensure(round_)
+    state = standings.ensure(round_)
     rows = Standing.objects.filter(round=round_)
     if kind:
         rows = rows.filter(kind=kind)
@@ -277,6 +277,27 @@ def round_rankings(request, round_id: int, kind: Optional[AgencyKind] = None, re
             "iit": score(row["iit"]), "eit": score(row["eit"]), "oit": score(row["oit"]),
         }
 
-    return Mapped(rows.order_by("kind", "position").values(
+    rows = rows.order_by("kind", "position").values(
         "rank", "region_rank", "code", "short_name", "name_th", "kind", "subkind", "region", "province", "total",
-        "level", "iit", "eit", "oit"), convert)
+        "level", "iit", "eit", "oit")
+    if kind and not region and not source and (round_.results_published or access.is_central_admin(user)):
+        return Positions(rows, convert, (state.facets.get(kind) or {}).get("rows", 0))
+    return Mapped(rows, convert)
+
+
+class Positions(Mapped):
+    """One kind's whole ranking: its rows hold positions 1…n without gaps, so a page is a range of positions
+    read straight from the index (no OFFSET to walk), and the count is known from the standings' state."""
+
+    def __init__(self, queryset: QuerySet, convert, total: int):
+        super().__init__(queryset, convert)
+        self.total = total
+
+    def count(self) -> int:
+        return self.total
+
+    __len__ = count
+
+    def __getitem__(self, index: slice) -> list:
+        start, stop = index.start or 0, index.stop if index.stop is not None else self.total
+        return [self.convert(row) for row in self.queryset.filter(position__gt=start, position__lte=stop)]

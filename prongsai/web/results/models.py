@@ -114,7 +114,7 @@ class Standing(models.Model):
         indexes = [models.Index(fields=["round", "kind", "position"], name="standing_ranking"),
                    models.Index(fields=["round", "kind", "region", "position"], name="standing_region"),
                    models.Index(fields=["round", "kind", "parent", "position"], name="standing_parent"),
-                   models.Index(fields=["round", "kind", "change"], name="standing_change")]
+                   models.Index(fields=["round", "kind", "change", "position"], name="standing_change")]
 
 
 class StandingState(models.Model):

@@ -25,10 +25,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from prongsai.core.framework import FrameworkError
 from prongsai.core.scoring import ranks_within
 from prongsai.web.results import bulk
 from prongsai.web.results.models import AgencyResult, Standing, StandingState
@@ -71,6 +72,8 @@ def connect_signals() -> None:
 
 # ------------------------------------------------------------------------------------------------- rebuild
 
+ANALYZE_FROM = 1000  # rows written by a rebuild from which PostgreSQL's statistics are refreshed
+
 
 def ensure(round_: AssessmentRound) -> StandingState:
     """Make the round's standings current and return their state: one query when they are, a rebuild when
@@ -90,6 +93,7 @@ _RESULT_FIELDS = ("agency_id", "source", "total", "iit", "eit", "oit", "level", 
 COLUMNS = ("round", "agency", "source", "code", "name_th", "name_en", "short_name", "kind", "subkind", "region",
            "province", "parent", "search", "iit", "eit", "oit", "total", "level", "rank", "peers", "percentile",
            "region_rank", "region_peers", "previous_total", "change", "position")
+AT = {name: i for i, name in enumerate(COLUMNS)}
 
 
 def compute(round_: AssessmentRound) -> tuple[list[tuple], dict]:
@@ -139,6 +143,19 @@ def compute(round_: AssessmentRound) -> tuple[list[tuple], dict]:
         if r["agency__parent__code"]:
             facet["parents"][r["agency__parent__code"]] = (r["agency__parent__short_name"]
                                                            or r["agency__parent__name_th"])
+    try:
+        framework = round_.framework
+        labels, target = [lv.label for lv in framework.levels], framework.pass_target
+    except FrameworkError:
+        labels, target = [], None
+    groups: dict[str, dict[tuple, list[int]]] = {}
+    for row in out:
+        group = groups.setdefault(row[AT["kind"]], {}).setdefault((row[AT["total"]], row[AT["level"]]), [0, 0])
+        group[0] += 1
+        group[1] += row[AT["previous_total"]] is not None
+    for kind, facet in facets.items():
+        facet["summary"] = _summary_json(summarise(
+            [(total, level, n, before) for (total, level), (n, before) in groups[kind].items()], labels, target))
     for facet in facets.values():
         facet["subkinds"] = sorted(x for x in facet["subkinds"] if x)
         facet["provinces"] = sorted(x for x in facet["provinces"] if x)
@@ -160,6 +177,10 @@ def rebuild(round_: AssessmentRound, *, force: bool = False) -> int:
         bulk.insert(Standing, COLUMNS, rows)
         StandingState.objects.filter(round=round_).update(built_version=version, built_at=timezone.now(),
                                                           rows=len(rows), facets=facets)
+    if connection.vendor == "postgresql" and len(rows) >= ANALYZE_FROM:
+        # fresh statistics after replacing thousands of rows, so the planner keeps using the ranking indexes
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(Standing._meta.db_table)}")
     return len(rows)
 
 
@@ -273,11 +294,17 @@ class Summary:
     bins: list[tuple[int, int, int]]
 
 
-def summary(query: QuerySet, level_labels: list[str], pass_target: Decimal | None, width: int = 5) -> Summary:
+def summary(query: QuerySet, level_labels: list[str], pass_target: Decimal | None) -> Summary:
     """Counts, exact mean and median, extremes, levels and the histogram of ``query`` from one grouped query:
-    one row per distinct (total, level), a few thousand at most at national size."""
+    one row per distinct (total, level), a few thousand at most at national size.  (The unfiltered summary of
+    each kind is computed at rebuild time: ``stored_summary``.)"""
     groups = (query.order_by().values_list("total", "level")
               .annotate(n=Count("pk"), previous=Count("previous_total")))
+    return summarise(groups, level_labels, pass_target)
+
+
+def summarise(groups, level_labels: list[str], pass_target: Decimal | None, width: int = 5) -> Summary:
+    """The summary of rows given as ``(total, level, rows, rows with a previous total)`` groups."""
     count = ranked = with_previous = passed = 0
     levels = {label: 0 for label in level_labels}
     totals: list[tuple[Decimal, int]] = []
@@ -314,8 +341,29 @@ def summary(query: QuerySet, level_labels: list[str], pass_target: Decimal | Non
                    with_previous=with_previous, levels=levels, bins=bins)
 
 
+def _summary_json(summary: Summary) -> dict:
+    text = {k: None if getattr(summary, k) is None else str(getattr(summary, k))
+            for k in ("mean", "median", "max", "min")}
+    return {**text, "count": summary.count, "ranked": summary.ranked, "passed": summary.passed,
+            "with_previous": summary.with_previous, "levels": list(summary.levels.items()),
+            "bins": [list(b) for b in summary.bins]}
+
+
+def stored_summary(state: StandingState, kind: str) -> Summary | None:
+    """The unfiltered summary of ``kind`` computed by the last rebuild (None when the kind has no rows)."""
+    stored = (state.facets.get(kind) or {}).get("summary")
+    if stored is None:
+        return None
+    return Summary(count=stored["count"], ranked=stored["ranked"], mean=_decimal(stored["mean"]),
+                   median=_decimal(stored["median"]), max=_decimal(stored["max"]), min=_decimal(stored["min"]),
+                   passed=stored["passed"], with_previous=stored["with_previous"], levels=dict(stored["levels"]),
+                   bins=[tuple(b) for b in stored["bins"]])
+
+
 def movers(query: QuerySet, n: int = 5) -> tuple[list[StandingRow], list[StandingRow]]:
-    """The ``n`` largest rises and falls of the total since last year (two queries on the change index)."""
-    risers = rows(query.filter(change__gt=0).order_by("-change", "position")[:n])
+    """The ``n`` largest rises and falls of the total since last year: two short walks of the change index
+    (round, kind, change, position), one from each end; equal changes list the better-ranked fall first and
+    the lower-ranked rise first, the index's own order."""
+    risers = rows(query.filter(change__gt=0).order_by("-change", "-position")[:n])
     fallers = rows(query.filter(change__lt=0).order_by("change", "position")[:n])
     return risers, fallers

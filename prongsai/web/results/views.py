@@ -230,7 +230,8 @@ def _national_data(request: HttpRequest) -> dict:
     else:
         round_ = default[0] if default else None
     framework = _framework(round_) if round_ else None
-    facets: dict = standings.ensure(round_).facets if round_ is not None else {}
+    state = standings.ensure(round_) if round_ is not None else None
+    facets: dict = state.facets if state is not None else {}
     kinds_present = set(facets)
     kind = request.GET.get("kind", "")
     if kind not in AgencyKind.values or kind == AgencyKind.CENTRAL:
@@ -264,7 +265,7 @@ def _national_data(request: HttpRequest) -> dict:
               "region": filters.region, "province": filters.province, "parent": filters.parent,
               "level": filters.level, "q": filters.q}
     return {"round": round_, "framework": framework, "query_set": query, "kind": kind, "filters": filters,
-            "peers_count": facet.get("rows", 0),
+            "peers_count": facet.get("rows", 0), "state": state,
             "form": form, "per_page": per_page, "params": params, "query": urlencode(
                 {k: v for k, v in params.items() if v != ""})}
 
@@ -275,7 +276,10 @@ def national(request: HttpRequest) -> HttpResponse:
     data = _national_data(request)
     framework, query, round_ = data["framework"], data["query_set"], data["round"]
     labels = [lv.label for lv in framework.levels] if framework else []
-    total = standings.summary(query, labels, framework.pass_target if framework else None) if round_ else None
+    total = None
+    if round_ is not None:  # the unfiltered summary was computed with the standings; a filtered one is read now
+        total = (standings.summary(query, labels, framework.pass_target if framework else None)
+                 if data["filters"].active() else standings.stored_summary(data["state"], data["kind"]))
     count = total.count if total else 0
     per_page = data["per_page"]
     pages = max(1, -(-count // per_page))
