@@ -24,12 +24,11 @@ from django.db.models import CharField, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Concat
 
 from prongsai.core.tabular import Collector, Table
+from prongsai.web import bulk
 from prongsai.web.agencies import services
 from prongsai.web.agencies.models import Agency, Membership, Person, Unit
-from prongsai.web.audit.models import AuditEntry
 from prongsai.web.audit.services import audit_entry, record
 
-BATCH = 1000
 CHUNK = 5000  # ids or names per IN (...) list: far below SQLite's limit on bound parameters
 
 
@@ -128,14 +127,14 @@ def _create_tree(planned: dict[str, tuple[int, dict]], existing: dict[str, Agenc
             values = dict(values)
             parent = values.pop("parent_code")
             batch.append((key, parent, Agency(parent_id=ids[parent] if parent else None, path="", **values)))
-        Agency.objects.bulk_create([agency for _key, _parent, agency in batch], batch_size=BATCH)
+        bulk.insert_objects([agency for _key, _parent, agency in batch])
+        new_ids = {code.casefold(): pk for code, pk in Agency.objects.filter(path="").values_list("code", "pk")}
         for key, parent, agency in batch:
-            if agency.pk is None:  # a database that does not return ids from a bulk insert
-                agency.pk = Agency.objects.only("pk").get(code=agency.code).pk
-            ids[key] = agency.pk
+            agency.pk = ids[key] = new_ids[key]
             agency.path = paths[key] = (paths[parent] if parent else "/") + f"{agency.pk}/"
+            agency._state.adding, agency._state.db = False, "default"
             made[key] = agency
-    _fill_paths()
+        _fill_paths()  # this level's paths, before the next level is read back by its empty path
     return [made[key] for key in planned]
 
 
@@ -239,19 +238,20 @@ def _create_users(actor, new_users: dict[str, dict]) -> dict:
                     email=User.objects.normalize_email(values["email"]))
         user.set_unusable_password()
         users.append(user)
-    User.objects.bulk_create(users, batch_size=BATCH)
-    if any(u.pk is None for u in users):  # a database that does not return ids from a bulk insert
-        by_name = dict(User.objects.filter(username__in=[u.username for u in users]).values_list("username", "pk"))
+    bulk.insert_objects(users)
+    if users:
+        by_name = {u.casefold(): pk for pk, u in User.objects.values_list("pk", "username")}
         for user in users:
-            user.pk = by_name[user.username]
-    Person.objects.bulk_create([
+            user.pk = by_name[user.username.casefold()]
+            user._state.adding, user._state.db = False, "default"
+    bulk.insert_objects([
         Person(user=user, title_th=v["title_th"], full_name_th=v["full_name_th"], position_th=v["position_th"])
-        for user, v in zip(users, new_users.values())], batch_size=BATCH)
-    AuditEntry.objects.bulk_create([
+        for user, v in zip(users, new_users.values())])
+    bulk.insert_objects([
         audit_entry(actor, "add_person", f"added {v['username']} ({v['title_th']}{v['full_name_th']})", obj=user,
                     changes={"username": v["username"], "full_name_th": v["full_name_th"], "title_th": v["title_th"],
                              "position_th": v["position_th"], "email": v["email"]})
-        for user, v in zip(users, new_users.values())], batch_size=BATCH)
+        for user, v in zip(users, new_users.values())])
     return dict(zip(new_users, users))
 
 
@@ -284,11 +284,20 @@ def _grant_roles(actor, grants, ids: dict[str, int], created: dict) -> int:
             membership.unit = unit
             moved.append(membership)
         audits.append((membership, user, agency, role, unit, before))
-    Membership.objects.bulk_create(new, batch_size=BATCH)
-    Membership.objects.bulk_update(moved, ["unit"], batch_size=BATCH)
-    AuditEntry.objects.bulk_create([
+    bulk.insert_objects(new)
+    bulk.update(Membership, ["unit"], [(m.pk, m.unit_id) for m in moved])
+    if new:  # their ids, for the audit entries
+        ids = {(m.user_id, m.agency_id, m.role): m.pk for m in new}
+        for chunk in _chunks(sorted({m.user_id for m in new})):
+            for pk, user_id, agency_id, role in Membership.objects.filter(user_id__in=chunk).values_list(
+                    "pk", "user_id", "agency_id", "role"):
+                if (user_id, agency_id, role) in ids:
+                    ids[(user_id, agency_id, role)] = pk
+        for m in new:
+            m.pk = ids[(m.user_id, m.agency_id, m.role)]
+    bulk.insert_objects([
         audit_entry(actor, "grant_role", f"{user.username}: {role} at {agency.code}"
                     f"{' (' + unit.name_th + ')' if unit else ''}", agency=agency, obj=membership,
                     changes={"user": user.username, "role": role, "unit": [before, unit.name_th if unit else None]})
-        for membership, user, agency, role, unit, before in audits], batch_size=BATCH)
+        for membership, user, agency, role, unit, before in audits])
     return len(audits)

@@ -12,11 +12,12 @@ from django.utils import timezone
 from prongsai.core.results import ResultRow, read_results
 from prongsai.core.scoring import rounded
 from prongsai.core.tabular import Collector, InputError, Table
+from prongsai.web import bulk
 from prongsai.web.agencies import access
 from prongsai.web.agencies.models import Agency
 from prongsai.web.audit.models import AuditEntry
 from prongsai.web.audit.services import record
-from prongsai.web.results import bulk, standings
+from prongsai.web.results import standings
 from prongsai.web.results.models import AgencyResult, ImportBatch, ResultSource
 from prongsai.web.rounds.models import AssessmentRound
 

@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from prongsai.core.framework import FrameworkError
 from prongsai.core.scoring import ranks_within
-from prongsai.web.results import bulk
+from prongsai.web import bulk
 from prongsai.web.results.models import AgencyResult, Standing, StandingState
 from prongsai.web.results.queries import _decimal, _effective, percentile_rank
 from prongsai.web.rounds.models import AssessmentRound

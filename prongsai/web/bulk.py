@@ -1,9 +1,10 @@
 """Writing tens of thousands of rows quickly: ``COPY`` on PostgreSQL, ``executemany`` elsewhere.
 
 Django's ``bulk_create`` prepares every value through the field (about 10 µs each: 5 s for the 540,000 values of
-30,000 standings) and ``bulk_update`` builds one ``CASE WHEN`` per field and row (90 s for 30,000 results).  The
-import of a national results file and the rebuild of a round's standings write this much at once, inside one
-short transaction, so they use these two functions instead.  Values are passed as the drivers take them
+30,000 standings), splits SQLite inserts into batches of 999 parameters, and ``bulk_update`` builds one
+``CASE WHEN`` per field and row (90 s for 30,000 results).  The imports of agencies, people and results and the
+rebuild of a round's standings write this much at once, inside one short transaction, so they use these
+functions instead: one statement per 2,000 rows at most, whatever the database.  Values are passed as the drivers take them
 (``Decimal``, ``int``, ``str``, ``None``); JSON and datetime values are adapted once through the connection's own
 operations, exactly as the ORM would store them.  No signal is sent: callers invalidate what depends on the rows.
 """
@@ -64,6 +65,17 @@ def insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequ
             cursor.executemany(sql, batch)
             count += len(batch)
     return count
+
+
+def insert_objects(objects: Sequence[models.Model]) -> int:
+    """Insert unsaved model instances (all of one model) without fetching their ids: every concrete field but
+    the automatic primary key, with ``auto_now``/``auto_now_add`` values filled in as ``save`` would."""
+    if not objects:
+        return 0
+    model = type(objects[0])
+    fields = [f for f in model._meta.concrete_fields if not (f.primary_key and isinstance(f, models.AutoField))]
+    rows = ([f.pre_save(obj, add=True) for f in fields] for obj in objects)
+    return insert(model, [f.name for f in fields], rows)
 
 
 def update(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence]) -> int:
