@@ -11,6 +11,7 @@ PRONGSAI_CACHE     database (production default: shared by every process) | memo
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import secrets
 from pathlib import Path
@@ -87,8 +88,6 @@ INSTALLED_APPS = [
     "prongsai.web.measures",
     "prongsai.web.documents",
     "prongsai.web.api",
-    # listed so that the API docs page serves Swagger UI from the app's own static files (no CDN)
-    "ninja",
     # Background work (link checks, document batches) on Django's tasks framework, backported to 5.2;
     # the database-backed queue needs no extra service: `prongsai manage db_worker` runs a worker.
     "django_tasks",
@@ -110,11 +109,17 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# django-ninja's Swagger UI (templates and static files) is served from its package folders, found without
+# importing it: as an installed app it would be imported, with pydantic, at every start of every command
+# (about 0.1 s); the API's docs view renders the local template itself (prongsai.web.api.api.LocalSwagger).
+_NINJA = importlib.util.find_spec("ninja")
+NINJA_DIR = Path(_NINJA.origin).parent if _NINJA is not None and _NINJA.origin else None
+
 ROOT_URLCONF = "prongsai.web.urls"
 WSGI_APPLICATION = "prongsai.web.wsgi.application"
 TEMPLATES = [{
     "BACKEND": "django.template.backends.django.DjangoTemplates",
-    "DIRS": [BASE_DIR / "templates"],
+    "DIRS": [BASE_DIR / "templates"] + ([NINJA_DIR / "templates"] if NINJA_DIR else []),
     "APP_DIRS": True,
     "OPTIONS": {"context_processors": [
         "django.template.context_processors.request",
@@ -144,7 +149,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [BASE_DIR / "static"] + ([NINJA_DIR / "static"] if NINJA_DIR else [])
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
                 "OPTIONS": {"location": str(DATA_DIR / "files")}},

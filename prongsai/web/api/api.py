@@ -9,6 +9,7 @@ what that caller may see:
   published; all for a central admin.  An office never sees another office's unpublished results.
 """
 
+import json
 from decimal import Decimal
 from typing import Any, Optional
 
@@ -36,6 +37,19 @@ every agency.  Scores are JSON numbers with 2 decimals.  Lists are paginated: `?
 `{"items": [...], "count": N}`.  See docs/api.md.
 """
 
+class LocalSwagger(Swagger):
+    """Swagger UI rendered from django-ninja's template and static files, which settings add to the template
+    and static folders.  django-ninja itself does so only when it is an installed app, and otherwise falls back
+    to a CDN; being an installed app would import it (and pydantic) at every start of every command."""
+
+    def render_page(self, request, api, **kwargs):
+        from django.shortcuts import render
+
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {"swagger_settings": json.dumps(self.settings, indent=1), "api": api, "add_csrf": False}
+        return render(request, self.template, context)  # a read-only API: the docs page posts nothing
+
+
 class API(NinjaAPI):
     def get_openapi_operation_id(self, operation) -> str:
         return operation.view_func.__name__  # "round_rankings", not "prongsai_web_api_api_round_rankings"
@@ -47,11 +61,11 @@ api = API(
     description=DESCRIPTION,
     urls_namespace="api",
     auth=AUTH,
-    # Swagger UI is served from django-ninja's own static files only when "ninja" is an installed app;
-    # otherwise django-ninja would load it from a CDN, so the page is switched off and only the schema is served.
-    docs_url="/docs" if "ninja" in settings.INSTALLED_APPS else None,
+    # Swagger UI from django-ninja's own files (settings.NINJA_DIR), never from a CDN; without them the page is
+    # switched off and only the schema is served.
+    docs_url="/docs" if getattr(settings, "NINJA_DIR", None) else None,
     # no "online validator" badge: it would send the schema's URL to validator.swagger.io
-    docs=Swagger(settings={"validatorUrl": None}),
+    docs=LocalSwagger(settings={"validatorUrl": None}),
 )
 
 
