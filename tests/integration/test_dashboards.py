@@ -13,7 +13,8 @@ from django.urls import reverse
 
 from prongsai.web.agencies.models import Agency, AgencyKind
 from prongsai.web.results.models import AgencyResult, ResultSource
-from prongsai.web.results.queries import histogram, percentile_rank
+from prongsai.web.results.queries import percentile_rank
+from prongsai.web.results.standings import summarise
 
 pytestmark = pytest.mark.django_db
 
@@ -266,10 +267,12 @@ def test_percentile_and_histogram_helpers():
     assert percentile_rank(1, 1, 225) == Decimal("99.78")
     assert percentile_rank(1, 1, 1) == Decimal("50.00")
     assert percentile_rank(2, 2, 4) == Decimal("50.00")  # ranks 1, 2, 2, 4: the tied pair sits in the middle
-    bins = histogram([Decimal("91.25"), Decimal(100), Decimal("62.10")])
+    assert percentile_rank(16, 1, 16) == Decimal("3.13")  # 3.125 exactly: half-up, as the core rounds
+    bins = summarise([(Decimal("91.25"), "A", 1, 0), (Decimal(100), "AA", 1, 0), (Decimal("62.10"), "D", 1, 0)],
+                     [], None).bins
     assert bins[0] == (50, 55, 0)  # the axis always shows at least 50–100 (levels E to AA)
     assert (60, 65, 1) in bins and bins[-1] == (95, 100, 1) and sum(c for *_, c in bins) == 3
-    assert histogram([Decimal("31.5")])[0] == (30, 35, 1)
+    assert summarise([(Decimal("31.5"), "F", 1, 0)], [], None).bins[0] == (30, 35, 1)
 
 
 def test_template_filters():
