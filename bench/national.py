@@ -339,6 +339,7 @@ def scenarios(info: dict) -> list[tuple[str, str, str, float | None]]:
          300),
         ("api", "API ranking, offset 29,900", f"/api/rounds/{school}/rankings?kind=school&limit=100&offset="
                                               f"{max(0, info['schools'] - 120)}", 300),
+        ("api", "API results, limit=100", f"/api/rounds/{school}/results?limit=100", 300),
         ("central", "agency page: a school (central)", f"/agencies/{info['school']}/?round={school}", 100),
         ("central", "agency page: an ESA office (central)", f"/agencies/{info['esa']}/?round={esa}", 100),
         ("officer", "agency page: its office (officer)", f"/agencies/{info['esa']}/?round={esa}", 100),

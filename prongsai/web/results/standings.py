@@ -121,6 +121,10 @@ def compute(round_: AssessmentRound) -> tuple[list[tuple], dict]:
     counters: dict[str, int] = {}
     for i in order:
         counters[kinds[i]] = positions[i] = counters.get(kinds[i], 0) + 1
+    percentiles: dict[tuple, Decimal | None] = {}  # one per kind and total: a few thousand, not 30,000
+    for kind, total, rank in zip(kinds, totals, ranks):
+        if rank is not None and (kind, total) not in percentiles:
+            percentiles[(kind, total)] = percentile_rank(rank, ties[(kind, total)], peers[kind])
     out = []
     facets: dict[str, dict] = {}
     for i, r in enumerate(rows):
@@ -133,7 +137,7 @@ def compute(round_: AssessmentRound) -> tuple[list[tuple], dict]:
             r["agency__province"] or "", r["agency__parent__code"] or "", " ".join(n for n in names if n).casefold(),
             _decimal(r["iit"]), _decimal(r["eit"]), _decimal(r["oit"]), total, r["level"] or "", rank,
             peers.get(kind, 0),
-            percentile_rank(rank, ties.get((kind, total), 0), peers.get(kind, 0)) if rank else None,
+            percentiles.get((kind, total)) if rank else None,
             region_ranks[i], peers.get(regions[i], 0) if region_ranks[i] else 0, previous_total,
             total - previous_total if total is not None and previous_total is not None else None, positions[i]))
         facet = facets.setdefault(kind, {"rows": 0, "subkinds": set(), "provinces": set(), "parents": {}})

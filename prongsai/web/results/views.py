@@ -248,7 +248,7 @@ def _national_data(request: HttpRequest) -> dict:
         subkind=_choice(request.GET.get("subkind", ""), subkinds),
         parent=_choice(request.GET.get("parent", ""), {code for code, _label in parents}),
         level=_choice(request.GET.get("level", ""), levels),
-        q=" ".join(request.GET.get("q", "").split())[:100])
+        q=" ".join(request.GET.get("q", "").replace("\x00", "").split())[:100])  # NUL: PostgreSQL refuses it
     try:
         per_page = int(request.GET.get("per_page", PER_PAGE[0]))
     except ValueError:
