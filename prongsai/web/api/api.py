@@ -250,7 +250,8 @@ def round_results(request, round_id: int, kind: Optional[AgencyKind] = None, reg
         results = results.filter(agency__region=region)
     if source:
         results = results.filter(source=source)
-    results = results.order_by(F("total").desc(nulls_last=True), "agency__code", "source")
+    # ties by agency id, not code: the order then needs no join, so a page is a top-N of this round's rows
+    results = results.order_by(F("total").desc(nulls_last=True), "agency_id", "source")
     return Mapped(results, result_out)
 
 

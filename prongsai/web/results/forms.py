@@ -45,7 +45,7 @@ class ImportForm(forms.Form):
 class NationalFilterForm(forms.Form):
     """GET filters of the national dashboard and its exports; every field is optional."""
 
-    round = RoundChoiceField(label=_("Round"), queryset=None, required=False, empty_label=None)
+    round = forms.ChoiceField(label=_("Round"), required=False)
     kind = forms.ChoiceField(label=_("Agency type"), required=False)
     subkind = forms.ChoiceField(label=_("Sub-type"), required=False)
     region = forms.ChoiceField(label=_("Region"), required=False)
@@ -56,11 +56,9 @@ class NationalFilterForm(forms.Form):
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Code or name")}))
     per_page = forms.ChoiceField(label=_("Rows per page"), required=False, choices=[("50", "50"), ("100", "100")])
 
-    def __init__(self, *args, rounds=None, subkinds=(), provinces=(), parents=(), levels=(), **kwargs):
+    def __init__(self, *args, rounds=(), subkinds=(), provinces=(), parents=(), levels=(), **kwargs):
         super().__init__(*args, **kwargs)
-        from prongsai.web.rounds.models import AssessmentRound
-
-        self.fields["round"].queryset = rounds if rounds is not None else AssessmentRound.objects.all()
+        self.fields["round"].choices = [(r.pk, RoundChoiceField.label_from_instance(None, r)) for r in rounds]
         self.fields["kind"].choices = [(k.value, k.label) for k in AgencyKind if k != AgencyKind.CENTRAL]
         self.fields["subkind"].choices = [("", _("All"))] + [(s, s) for s in subkinds]
         self.fields["region"].choices = [("", _("All regions"))] + list(Region.choices)

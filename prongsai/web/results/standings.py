@@ -178,7 +178,8 @@ def rebuild(round_: AssessmentRound, *, force: bool = False) -> int:
         if state.built_version >= version and not force:  # a concurrent rebuild stored this version already
             return state.rows
         Standing.objects.filter(round=round_).delete()  # one DELETE: nothing refers to standings
-        bulk.insert(Standing, COLUMNS, rows)
+        # written in ranking order, so the rows of a page, filtered or not, lie together on disk
+        bulk.insert(Standing, COLUMNS, sorted(rows, key=lambda row: (row[AT["kind"]], row[AT["position"]])))
         StandingState.objects.filter(round=round_).update(built_version=version, built_at=timezone.now(),
                                                           rows=len(rows), facets=facets)
     if connection.vendor == "postgresql" and len(rows) >= ANALYZE_FROM:

@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -28,7 +27,7 @@ from prongsai.web.agencies import access
 from prongsai.web.agencies.models import Agency, AgencyKind, Region
 from prongsai.web.results import charts, exports, queries, standings
 from prongsai.web.results.forms import ImportForm, NationalFilterForm
-from prongsai.web.results.models import AgencyResult, Standing
+from prongsai.web.results.models import AgencyResult, Standing, StandingState
 from prongsai.web.results.services import import_official_results
 from prongsai.web.rounds.models import AssessmentRound
 
@@ -218,17 +217,14 @@ def _national_data(request: HttpRequest) -> dict:
     queries whatever the number of agencies (the ranks come from ``standings``, rebuilt only after a change)."""
     if not access.is_central_admin(request.user):
         raise PermissionDenied
-    has_results = Exists(AgencyResult.objects.filter(round=OuterRef("pk")))
-    all_rounds = list(AssessmentRound.objects.annotate(has_results=has_results)
-                      .order_by("-fiscal_year", "framework_id"))
-    default = [r for r in all_rounds if r.has_results] or all_rounds
+    all_rounds = list(AssessmentRound.objects.order_by("-fiscal_year", "framework_id"))
     raw = request.GET.get("round", "")
     if raw:
         round_ = next((r for r in all_rounds if str(r.pk) == raw), None)
         if round_ is None:
             raise Http404
     else:
-        round_ = default[0] if default else None
+        round_ = _latest_with_results(all_rounds)
     framework = _framework(round_) if round_ else None
     state = standings.ensure(round_) if round_ is not None else None
     facets: dict = state.facets if state is not None else {}
@@ -259,15 +255,32 @@ def _national_data(request: HttpRequest) -> dict:
         initial={"round": round_.pk if round_ else None, "kind": kind, "subkind": filters.subkind,
                  "region": filters.region, "province": filters.province, "parent": filters.parent,
                  "level": filters.level, "q": filters.q, "per_page": str(per_page)},
-        rounds=AssessmentRound.objects.order_by("-fiscal_year", "framework_id"), subkinds=subkinds,
+        rounds=all_rounds, subkinds=subkinds,
         provinces=provinces, parents=parents, levels=levels)
+    # the filters as plain data for the template: Django's widget templates took half the page's time to render
+    # 300-odd options (225 parent offices, 77 provinces)
+    fields = [{"name": name, "label": field.label, "value": str(form.initial.get(name) or ""),
+               "choices": [(str(value), str(text)) for value, text in field.choices]
+               if hasattr(field, "choices") else None} for name, field in form.fields.items()]
     params = {"round": round_.pk if round_ else "", "kind": kind, "subkind": filters.subkind,
               "region": filters.region, "province": filters.province, "parent": filters.parent,
               "level": filters.level, "q": filters.q}
     return {"round": round_, "framework": framework, "query_set": query, "kind": kind, "filters": filters,
             "peers_count": facet.get("rows", 0), "state": state,
-            "form": form, "per_page": per_page, "params": params, "query": urlencode(
+            "form": form, "fields": fields, "per_page": per_page, "params": params, "query": urlencode(
                 {k: v for k, v in params.items() if v != ""})}
+
+
+def _latest_with_results(rounds: list[AssessmentRound]) -> AssessmentRound | None:
+    """The newest round that has results (the default of the national page), else the newest round.
+
+    The standings' state knows it in one small query; a round whose standings were never built is asked
+    directly, newest first (an EXISTS over a big results table can be planned as a long scan)."""
+    with_rows = set(StandingState.objects.filter(rows__gt=0).values_list("round_id", flat=True))
+    known = next((r for r in rounds if r.pk in with_rows), None)
+    if known is not None:
+        return known
+    return next((r for r in rounds if AgencyResult.objects.filter(round=r).exists()), rounds[0] if rounds else None)
 
 
 @login_required
