@@ -10,6 +10,7 @@ what that caller may see:
 """
 
 import json
+import re
 from decimal import Decimal
 from typing import Any, Optional
 
@@ -95,12 +96,30 @@ class Mapped:
         return [self.convert(row) for row in self.queryset[index]]
 
 
+class KeyedPages(Mapped):
+    """A large list paged in two steps: the page's ids in order (one sort of the round's rows, no join), then
+    those rows with their agency and round.  PostgreSQL otherwise joins all 30,000 rows before taking 100."""
+
+    def __getitem__(self, index: slice) -> list:
+        ids = list(self.queryset.values_list("pk", flat=True)[index])
+        rows = {row.pk: row for row in self.queryset.model.objects.select_related("agency", "round")
+                .filter(pk__in=ids)}
+        return [self.convert(rows[pk]) for pk in ids]
+
+
 # --- conversions ------------------------------------------------------------------------------------------
+
+TWO_DECIMALS = re.compile(r"\d{1,3}(\.\d{1,2})?")
+
 
 def score(value: Any) -> float | None:
     """A stored score (Decimal or text with 2 decimals) as a JSON number with 2 decimals (half-up)."""
     if value is None or value == "":
         return None
+    if isinstance(value, Decimal) and value.is_finite() and value.as_tuple().exponent >= -2:
+        return float(value)  # a stored score: already 2 decimals, nothing to round
+    if isinstance(value, str) and TWO_DECIMALS.fullmatch(value):
+        return float(value)  # an indicator score as stored in JSON ("91.25")
     return float(round_half_up(value, 2))
 
 
@@ -252,7 +271,7 @@ def round_results(request, round_id: int, kind: Optional[AgencyKind] = None, reg
         results = results.filter(source=source)
     # ties by agency id, not code: the order then needs no join, so a page is a top-N of this round's rows
     results = results.order_by(F("total").desc(nulls_last=True), "agency_id", "source")
-    return Mapped(results, result_out)
+    return KeyedPages(results, result_out)
 
 
 @api.get("/rounds/{round_id}/rankings", response={200: list[RankingOut], **ERRORS}, url_name="round_rankings",
