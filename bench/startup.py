@@ -15,7 +15,8 @@ loop otherwise (same statistics):
 
 Targets: ≤ 1.5 s for commands that need Django, ≤ 2 s for the document pack.  ``--compare REF`` also times the
 same commands on another commit of this repository (exported with ``git archive`` into a temporary folder and
-run with the same Python and packages), for a ratio measured in the same run on the same machine.  The load
+run with the same Python and packages), alternating the two run by run, for a ratio measured in the same run on
+the same machine.  The load
 average before and after is printed: the machine may be shared.  Exit 0 whether targets are met or not.
 """
 
@@ -70,23 +71,51 @@ def hyperfine(argv: list[str], env: dict, runs: int, warmup: int, failing_ok: bo
         return json.loads(Path(export.name).read_text())["results"][0]["times"]
 
 
-def measure(label: str, source: Path, data: Path, out: Path, args) -> dict:
+def _env(source: Path, data: Path) -> dict:
     env = {**os.environ, "PRONGSAI_DATA": str(data), "PRONGSAI_ENV": "development",
            "PYTHONPATH": os.pathsep.join([str(source), os.environ.get("PYTHONPATH", "")])}
     env.pop("DATABASE_URL", None)
-    use_hyperfine = shutil.which("hyperfine") is not None and not args.no_hyperfine
-    results = {}
+    return env
+
+
+def _stats(times: list[float]) -> dict:
+    return {"median": statistics.median(times), "mean": statistics.fmean(times), "min": min(times),
+            "max": max(times), "runs": len(times)}
+
+
+def measure(sources: dict[str, Path], data: Path, out: Path, args) -> dict:
+    """Every command of every source.  One source: hyperfine when installed.  Several (``--compare``): a timing
+    loop that alternates the sources run by run (A B B A …), so that a shared machine's changing load falls on
+    both alike; timed one after the other, a few minutes apart, they are not comparable."""
+    use_hyperfine = shutil.which("hyperfine") is not None and not args.no_hyperfine and len(sources) == 1
+    # run from the data folder's parent: ``python -m`` puts the working directory first on the path, and it must
+    # not be this checkout when another one is timed
+    cwd = data.parent
+    results: dict[str, dict] = {label: {} for label in sources}
     for name, arguments, failing_ok in commands(out):
         argv = [sys.executable, "-m", "prongsai.cli", *arguments]
-        run = hyperfine if use_hyperfine else timed_loop
-        # run from the data folder's parent: ``python -m`` puts the working directory first on the path, and it
-        # must not be this checkout when another one is timed
-        times = run(argv, env, args.runs, args.warmup, failing_ok, data.parent)
-        results[name] = {"median": statistics.median(times), "mean": statistics.fmean(times), "min": min(times),
-                         "max": max(times), "runs": len(times)}
-        print(f"  {label:<8} {name:<11} median {results[name]['median']:6.3f} s   min {results[name]['min']:6.3f} s"
-              f"   max {results[name]['max']:6.3f} s", flush=True)
-    return {"tool": "hyperfine" if use_hyperfine else "timing loop", "results": results}
+        if use_hyperfine:
+            (label, source), = sources.items()
+            results[label][name] = _stats(hyperfine(argv, _env(source, data), args.runs, args.warmup, failing_ok,
+                                                    cwd))
+        else:
+            times: dict[str, list[float]] = {label: [] for label in sources}
+            order = list(sources)
+            for _ in range(args.warmup):
+                for label in order:
+                    timed_loop(argv, _env(sources[label], data), 1, 0, failing_ok, cwd)
+            for run in range(args.runs):
+                for label in (order if run % 2 == 0 else order[::-1]):
+                    times[label] += timed_loop(argv, _env(sources[label], data), 1, 0, failing_ok, cwd)
+            for label in sources:
+                results[label][name] = _stats(times[label])
+        for label in sources:
+            r = results[label][name]
+            print(f"  {label[:8]:<8} {name:<11} median {r['median']:6.3f} s   min {r['min']:6.3f} s"
+                  f"   max {r['max']:6.3f} s", flush=True)
+    tool = "hyperfine" if use_hyperfine else "timing loop" + (" (sources alternated run by run)"
+                                                               if len(sources) > 1 else "")
+    return {label: {"tool": tool, "results": results[label]} for label in sources}
 
 
 def main() -> int:
@@ -106,14 +135,15 @@ def main() -> int:
         demo_env.pop("DATABASE_URL", None)
         subprocess.run([sys.executable, "-m", "prongsai.cli", "demo", "--no-serve", "--data", str(data)],
                        env=demo_env, check=True, stdout=subprocess.DEVNULL)
-        runs = {"this": measure("this", ROOT, data, out, args)}
+        sources = {"this": ROOT}
         if args.compare:
             base = work / "base"
             base.mkdir()
             archive = subprocess.run(["git", "-C", str(ROOT), "archive", args.compare], check=True,
                                      capture_output=True).stdout
             subprocess.run(["tar", "-x", "-C", str(base)], input=archive, check=True)
-            runs[args.compare] = measure(args.compare[:8], base, data, out, args)
+            sources[args.compare] = base
+        runs = measure(sources, data, out, args)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     load_after = os.getloadavg()
