@@ -7,8 +7,6 @@ clear message on standard error naming the file, row and column, and nothing wri
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import os
 import sys
@@ -65,14 +63,10 @@ def emit(records: list[dict], fmt: str, keys: Sequence[str]) -> str:
         return json.dumps(records, ensure_ascii=False, indent=2)
     flat_keys = [k for k in keys if not any(isinstance(r.get(k), dict) for r in records)]
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(flat_keys)
-        for record in records:
-            writer.writerow(["" if record.get(k) is None else
-                             f"{record[k]:.2f}" if isinstance(record.get(k), float) else record[k]
-                             for k in flat_keys])
-        return buffer.getvalue().rstrip("\n")
+        from prongsai.web.exports import csv_text  # no cell may start a formula (pure Python, no Django)
+
+        return csv_text(flat_keys, ([f"{record[k]:.2f}" if isinstance(record.get(k), float) else record.get(k)
+                                     for k in flat_keys] for record in records)).rstrip("\n")
     return format_table(flat_keys, [[r.get(k) for k in flat_keys] for r in records])
 
 

@@ -269,6 +269,7 @@ def _load(out: TextIO) -> None:
 
     from prongsai.web.agencies.models import Agency, AgencyKind, Membership, Person, Unit
     from prongsai.web.audit.services import record
+    from prongsai.web.results import standings
     from prongsai.web.results.models import AgencyResult, ImportBatch, ResultSource
     from prongsai.web.results.services import import_official_results, publish_results
     from prongsai.web.rounds.models import RoundStatus
@@ -351,6 +352,7 @@ def _load(out: TextIO) -> None:
             [AgencyResult(round=round_, agency=agency, source=ResultSource.OFFICIAL, batch=batch,
                           **_result_values(fw[year], office.scores[year]))
              for office, agency in zip(offices, created)], batch_size=500)
+        standings.invalidate_round(round_.pk)  # bulk writes send no signals: the ranks must be recomputed
     _step(out, started, f"results: 2562 for 225 offices ({SKN_SHORT} real: 91.25, A), "
                         f"2563 for {len(offices)} synthetic offices ({SKN_SHORT}: to be imported)")
 

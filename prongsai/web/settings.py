@@ -10,7 +10,9 @@ data folder and the development secret key are made by ``prongsai.config.prepare
 
 from __future__ import annotations
 
+import importlib.util
 import os
+from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from django.utils.translation import gettext_lazy as _
@@ -97,8 +99,6 @@ INSTALLED_APPS = [
     # worker recovery, health, metrics, logs, backup (docs/operations.md); before django_tasks_db, whose
     # db_worker command it replaces with the recovering worker
     "prongsai.web.ops",
-    # listed so that the API docs page serves Swagger UI from the app's own static files (no CDN)
-    "ninja",
     # Background work (link checks, document batches) on Django's tasks framework, backported to 5.2;
     # the database-backed queue needs no extra service: `prongsai manage db_worker` runs a worker.
     "django_tasks",
@@ -129,11 +129,17 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# django-ninja's Swagger UI (templates and static files) is served from its package folders, found without
+# importing it: as an installed app it would be imported, with pydantic, at every start of every command
+# (about 0.1 s); the API's docs view renders the local template itself (prongsai.web.api.api.LocalSwagger).
+_NINJA = importlib.util.find_spec("ninja")
+NINJA_DIR = Path(_NINJA.origin).parent if _NINJA is not None and _NINJA.origin else None
+
 ROOT_URLCONF = "prongsai.web.urls"
 WSGI_APPLICATION = "prongsai.web.wsgi.application"
 TEMPLATES = [{
     "BACKEND": "django.template.backends.django.DjangoTemplates",
-    "DIRS": [BASE_DIR / "templates"],
+    "DIRS": [BASE_DIR / "templates"] + ([NINJA_DIR / "templates"] if NINJA_DIR else []),
     "APP_DIRS": True,
     "OPTIONS": {"context_processors": [
         "django.template.context_processors.request",
@@ -182,7 +188,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"  # made by `prongsai serve`/`demo` (collectstatic), not here
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [BASE_DIR / "static"] + ([NINJA_DIR / "static"] if NINJA_DIR else [])
 STORAGES = {
     # files are written under a temporary name and renamed when complete (no truncated document after a crash)
     "default": {"BACKEND": "prongsai.web.ops.storage.AtomicFileSystemStorage",

@@ -2,7 +2,8 @@
 
 นางอลินดา กิตติทรงภพ, ITA officer of สพป.สมุทรสาคร, logs in, reads her office's 2562 dashboard (91.25, A,
 31st of 225), uploads the 2563 results with a score of "105" (the error names the row and column, nothing is
-imported), fixes the file and uploads it again, and lands on the 2563 dashboard with the office's new rank.
+imported), fixes the file and uploads it again, and lands on the 2563 dashboard with the office's new total;
+its new rank appears once the central admin publishes the 2563 results.
 A full-page screenshot is taken at every step (see ``artifacts`` in conftest.py).
 """
 
@@ -105,6 +106,18 @@ def test_officer_imports_2563_results_with_one_bad_row_then_fixed(live_server, b
     shot("dashboard-2563")
     assert page.locator("#total").inner_text().strip() == str(total_2563)
     assert page.locator("#level").inner_text().strip() == level_2563
+    # 2563 is not published yet: no rank, which would compare the office with others' unpublished results
+    assert _rank_text(page) == "–" and page.locator("#rank-note").is_visible()
+
+    # 5. once the central admin publishes 2563, the office's new rank appears
+    from django.contrib.auth import get_user_model
+
+    from prongsai.web.results.services import publish_results
+
+    publish_results(get_user_model().objects.get(username="central"), round_2563)
+    page.reload()
+    page.wait_for_selector("#total")
+    shot("dashboard-2563-published")
     rank_text = _rank_text(page)
     assert re.search(rf"\b{rank_2563}\b.*\b{peers_2563}\b", rank_text), (rank_text, rank_2563, peers_2563)
     assert rank_2563 != 31
@@ -126,12 +139,19 @@ def test_central_admin_sees_the_national_ranking(live_server, browser_page, arti
     page.fill("input[name=password]", demo.DEMO_PASSWORD)
     page.locator("form:has(input[name=password]) button[type=submit]").click()
     page.wait_for_url(re.compile(r"/national/"))
-    page.goto(f"{live_server.url}/national/?round={round_2562.pk}")
+    page.goto(f"{live_server.url}/national/?round={round_2562.pk}&per_page=100")
     page.wait_for_selector("#ranking")
     page.screenshot(path=str(artifacts / "06-national-2562.png"), full_page=True)
     assert to_arabic_digits(page.locator("#count").inner_text()).strip() == "225"
     row = page.locator(f"#ranking tbody tr:has(a[href*='/agencies/{demo.SKN_CODE}/'])")
     cells = [to_arabic_digits(c).strip() for c in row.locator("td").all_inner_texts()]
     assert cells[0] == "31" and "91.25" in cells, cells
-    assert page.locator("#ranking tbody tr").count() == 225
-    assert page.locator("#ranking tbody tr", has_text="ข้อมูลสมมติ").count() == 224
+    assert page.locator("#ranking tbody tr").count() == 100  # a page of 100 rows, not all 225 at once
+    assert page.locator("#ranking tbody tr", has_text="ข้อมูลสมมติ").count() == 99
+    page.locator("a[rel=next]").click()
+    page.wait_for_selector("#ranking")
+    page.locator("a[rel=next]").click()
+    page.wait_for_selector("#ranking")
+    ranks = [int(to_arabic_digits(t)) for t in page.locator("#ranking tbody tr td:first-child").all_inner_texts()]
+    assert len(ranks) == 25 and ranks == sorted(ranks) and ranks[0] > 190  # the last page
+    page.screenshot(path=str(artifacts / "07-national-2562-page-3.png"), full_page=True)

@@ -298,10 +298,12 @@ def test_rankings_are_competition_ranks_within_kind_and_region(cast):
     assert items(client, url, source="computed") == []
 
 
-def test_unpublished_ranking_shows_only_own_rows_with_their_rank_among_all(unpublished):
+def test_unpublished_ranking_shows_only_own_rows_without_a_rank(unpublished):
+    """Before publication an office sees its own row but no rank: a rank would compare it with the others'
+    unpublished totals (security-reliability.md M9).  The central admin sees every row and rank."""
     cast = unpublished
     url = f"/api/rounds/{cast.round_2563.pk}/rankings"
-    assert [(x["agency"], x["rank"]) for x in items(as_(cast.officer), url)] == [("ESA-SKN", 2)]
-    assert [(x["agency"], x["rank"]) for x in items(as_(cast.other_officer), url)] == [("ESA-OTHER", 1)]
+    assert [(x["agency"], x["rank"], x["total"]) for x in items(as_(cast.officer), url)] == [("ESA-SKN", None, 70.0)]
+    assert [(x["agency"], x["rank"]) for x in items(as_(cast.other_officer), url)] == [("ESA-OTHER", None)]
     assert [(x["agency"], x["rank"]) for x in items(as_(cast.central), url)] == [("ESA-OTHER", 1), ("ESA-SKN", 2)]
     assert items(as_(cast.assessor), url) == []

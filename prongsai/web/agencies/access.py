@@ -78,6 +78,17 @@ def can_see_result(user, agency: Agency, round_) -> bool:
     return is_central_admin(user) or bool(round_.results_published) or can_view_agency(user, agency)
 
 
+def can_see_ranks(user, round_) -> bool:
+    """Whether the user may see ranks, percentiles and peer counts of ``round_``.
+
+    A rank compares an agency with every other agency of its peer group, so before the round's results are
+    published it would reveal the others' unpublished results (an officer could re-import chosen totals of its
+    own and read its rank until it knew the best score of the country).  Until publication only central admins
+    see ranks; everyone else sees their own figures only.
+    """
+    return is_central_admin(user) or bool(round_.results_published)
+
+
 def home_agency(user) -> Agency | None:
     """The agency a user lands on: the first membership that is not central (or the central office)."""
     ordered = sorted(memberships(user), key=lambda m: (m.role == Role.CENTRAL_ADMIN, m.pk))

@@ -20,10 +20,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
-from django.db.models import Q
 from django.utils import translation
 
-from prongsai.core.tabular import Collector, InputError, Table
+from prongsai.core.tabular import InputError
 from prongsai.web.agencies import access
 from prongsai.web.agencies.models import Agency, AgencyKind, Membership, Person, Region, Role, Unit
 from prongsai.web.audit.services import record
@@ -516,149 +515,6 @@ def ensure_central_admin(username: str, *, email: str = "", password: str | None
 
 # --- imports -------------------------------------------------------------------------------------------------
 
-def _cells(table: Table, columns: list[str], required: list[str]):
-    index = table.require(required)
-    present = table.column_index()
-    for column in columns:
-        if column.casefold() in present:
-            index[column] = present[column.casefold()]
-    for n, row in enumerate(table.rows, start=2):
-        yield n, {c: (row[i] if i < len(row) else "") for c, i in index.items()}
-
-
-def import_agencies(actor, table: Table) -> list[Agency]:
-    """Register the agencies of a file (central admin): all rows or none.  A parent may be an agency already
-    registered or one on an earlier row of the same file."""
-    _require_central(actor)
-    problems = Collector(table.file)
-    existing = {a.code.casefold(): a for a in Agency.objects.only("pk", "code", "kind", "path")}
-    planned: dict[str, tuple[int, dict]] = {}  # code (casefolded) → (row, values)
-    later = {cells.get("code", "").strip().casefold(): n for n, cells in _cells(table, AGENCY_COLUMNS,
-                                                                                AGENCY_REQUIRED)}
-    for n, cells in _cells(table, AGENCY_COLUMNS, AGENCY_REQUIRED):
-        code = cells["code"].strip()
-        key = code.casefold()
-        issues: list[Issue] = []
-        if key in planned:
-            issues.append(Issue("code", f"the code '{code}' is also on row {planned[key][0]}",
-                                f"รหัส '{code}' ซ้ำกับแถวที่ {planned[key][0]}"))
-        else:
-            issues += _code_issues(code, key in existing)
-        clean, field_issues = _field_issues(cells)
-        issues += field_issues
-        parent_code = cells.get("parent_code", "").strip()
-        parent_kind = None
-        if parent_code:
-            pkey = parent_code.casefold()
-            if pkey in existing:
-                parent_kind = existing[pkey].kind
-            elif pkey in planned:
-                parent_kind = planned[pkey][1]["kind"]
-            elif pkey in later and later[pkey] > n:
-                issues.append(Issue("parent_code", f"the parent '{parent_code}' comes later in the file (row "
-                                                   f"{later[pkey]}); put parents before their children",
-                                    f"หน่วยงานแม่ '{parent_code}' อยู่แถวหลัง (แถวที่ {later[pkey]}) "
-                                    "กรุณาเรียงหน่วยงานแม่ไว้ก่อน"))
-                parent_code = None
-            else:
-                issues.append(Issue("parent_code", f"unknown parent agency '{parent_code}'",
-                                    f"ไม่พบหน่วยงานแม่รหัส '{parent_code}'"))
-                parent_code = None
-        if clean["kind"] and parent_code is not None:
-            issues += _parent_issues(clean["kind"], parent_kind)
-        for issue in issues:
-            problems.add(n, issue.field, issue.en, issue.th)
-        if key not in planned and code:
-            planned[key] = (n, {**clean, "code": code, "parent_code": (parent_code or "").casefold()})
-    problems.check()
-
-    created: list[Agency] = []
-    with transaction.atomic():
-        codes = dict(existing)
-        for _, values in planned.values():
-            values = dict(values)
-            parent_key = values.pop("parent_code")
-            agency = Agency.objects.create(parent=codes[parent_key] if parent_key else None, **values)
-            codes[agency.code.casefold()] = agency
-            created.append(agency)
-        record(actor, "import_agencies", f"imported {len(created)} agencies from {table.file}",
-               changes={"file": table.file, "codes": [a.code for a in created]})
-    return created
-
-
-@dataclass
-class ImportedPeople:
-    users_created: int
-    roles_granted: int
-
-
-def import_people(actor, table: Table) -> ImportedPeople:
-    """Add people and their roles from a file: all rows or none.  A username seen for the first time (in the
-    database and the file) creates the user (unusable password) and their Person; every row grants one role.
-    Rows of a username already registered only grant the role (their name is not changed)."""
-    if not _may_add_people(actor):
-        raise PermissionDenied
-    problems = Collector(table.file)
-    User = get_user_model()
-    agencies = {a.code.casefold(): a for a in Agency.objects.all()}
-    new_users: dict[str, dict] = {}
-    grants: list[tuple[int, str, Agency, str, Unit | None, str]] = []
-    seen: dict[tuple, int] = {}
-    for n, cells in _cells(table, PEOPLE_COLUMNS, PEOPLE_REQUIRED):
-        username = cells["username"].strip()
-        ukey = username.casefold()
-        person = {k: cells.get(k, "").strip() for k in ("full_name_th", "title_th", "position_th", "email")}
-        issues: list[Issue] = []
-        exists = bool(username) and User.objects.filter(username__iexact=username).exists()
-        if not exists and ukey not in new_users:
-            issues += _person_issues(username, **person)
-        code = cells["agency_code"].strip()
-        agency = agencies.get(code.casefold())
-        role_text = cells["role"].strip()
-        role = parse_role(role_text)
-        unit = None
-        if agency is None:
-            issues.append(Issue("agency_code", f"unknown agency '{code}'", f"ไม่พบหน่วยงานรหัส '{code}'"))
-        else:
-            unit_name = cells.get("unit", "").strip()
-            if unit_name:
-                unit = Unit.objects.filter(agency=agency).filter(Q(name_th=unit_name) | Q(short_name=unit_name)) \
-                    .first()
-                if unit is None:
-                    issues.append(Issue("unit", f"{agency.code} has no unit '{unit_name}'",
-                                        f"ไม่พบกลุ่ม/หน่วย '{unit_name}' ใน {agency.code}"))
-            if not any(i.field == "unit" for i in issues):
-                issues += [Issue("agency_code" if i.field == "agency" else i.field, i.en, i.th)
-                           for i in _role_issues(actor, agency, role, unit, role_text)]
-            key = (ukey, agency.pk, role)
-            if key in seen:
-                issues.append(Issue("role", f"the same person, agency and role as row {seen[key]}",
-                                    f"บุคคล หน่วยงาน และบทบาทซ้ำกับแถวที่ {seen[key]}"))
-            seen.setdefault(key, n)
-        for issue in issues:
-            problems.add(n, issue.field, issue.en, issue.th)
-        if not issues:
-            if not exists and ukey not in new_users:
-                new_users[ukey] = {"username": username, **person}
-            grants.append((n, ukey, agency, role, unit, person["position_th"]))
-    problems.check()
-
-    with transaction.atomic():
-        users = {}
-        for ukey, values in new_users.items():
-            users[ukey] = _create_user(actor, values["username"], values["full_name_th"], values["title_th"],
-                                       values["position_th"], values["email"])
-        granted = 0
-        for _, ukey, agency, role, unit, position in grants:
-            user = users.get(ukey) or User.objects.get(username__iexact=ukey)
-            if not Membership.objects.filter(user=user, agency=agency, role=role, unit=unit).exists():
-                grant_role(actor, user, agency, role, unit=unit, position_th=position)
-                granted += 1
-        record(actor, "import_people", f"imported {len(users)} people and {granted} roles from {table.file}",
-               changes={"file": table.file, "users": [u.username for u in users.values()], "roles": granted})
-    return ImportedPeople(users_created=len(users), roles_granted=granted)
-
-
 def template_rows(kind: str) -> tuple[list[str], list[list[str]]]:
     """Header and example rows of the import templates (``agencies`` or ``people``)."""
     if kind == "agencies":
@@ -675,7 +531,30 @@ def template_rows(kind: str) -> tuple[list[str], list[list[str]]]:
     ]
 
 
+# --- imports: in their own module (bulk writes at national size), with the checks above --------------------
+
+@dataclass
+class ImportedPeople:
+    users_created: int
+    roles_granted: int
+
+
+def import_agencies(actor, table) -> list[Agency]:
+    """Register the agencies of a file (central admin): all rows or none (``imports.import_agencies``)."""
+    from prongsai.web.agencies.imports import import_agencies as run
+
+    return run(actor, table)
+
+
+def import_people(actor, table) -> ImportedPeople:
+    """Add people and their roles from a file: all rows or none (``imports.import_people``)."""
+    from prongsai.web.agencies.imports import import_people as run
+
+    return run(actor, table)
+
+
 __all__ = [
+    "ImportedPeople",
     "InputError",
     "add_person",
     "create_agency",

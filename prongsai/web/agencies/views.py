@@ -3,9 +3,6 @@ admin (ITA officer) manages the units, people and roles of its subtree.  Views p
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -20,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from prongsai.core.tabular import InputError, read_table
+from prongsai.web import exports
 from prongsai.web.agencies import access, services
 from prongsai.web.agencies.forms import (
     AgencyEditForm,
@@ -365,10 +363,6 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     if not _may_open(request.user) or (kind == "agencies" and not access.is_central_admin(request.user)):
         raise PermissionDenied
     header, rows = services.template_rows(kind)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(exports.csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="prongsai-{kind}.csv"'
     return response

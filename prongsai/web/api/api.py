@@ -9,6 +9,8 @@ what that caller may see:
   published; all for a central admin.  An office never sees another office's unpublished results.
 """
 
+import json
+import re
 from decimal import Decimal
 from typing import Any, Optional
 
@@ -19,13 +21,13 @@ from ninja import Field, NinjaAPI, Query, Schema, Swagger
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from prongsai.core.scoring import ranks_within
 from prongsai.core.thai import round_half_up
 from prongsai.web.agencies import access
 from prongsai.web.agencies.models import Agency, AgencyKind, Region
 from prongsai.web.api.auth import AUTH
 from prongsai.web.api.schemas import AgencyOut, ErrorOut, RankingOut, ResultOut, RoundOut
-from prongsai.web.results.models import AgencyResult, ResultSource
+from prongsai.web.results import standings
+from prongsai.web.results.models import AgencyResult, ResultSource, Standing
 from prongsai.web.rounds.models import AssessmentRound, RoundPhase
 
 DESCRIPTION = """Read-only access to Prongsai's agencies, assessment rounds, results and rankings.
@@ -35,6 +37,19 @@ session.  Each caller sees exactly what their roles reach: their agencies' subtr
 every agency.  Scores are JSON numbers with 2 decimals.  Lists are paginated: `?limit=&offset=`, answer
 `{"items": [...], "count": N}`.  See docs/api.md.
 """
+
+class LocalSwagger(Swagger):
+    """Swagger UI rendered from django-ninja's template and static files, which settings add to the template
+    and static folders.  django-ninja itself does so only when it is an installed app, and otherwise falls back
+    to a CDN; being an installed app would import it (and pydantic) at every start of every command."""
+
+    def render_page(self, request, api, **kwargs):
+        from django.shortcuts import render
+
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {"swagger_settings": json.dumps(self.settings, indent=1), "api": api, "add_csrf": False}
+        return render(request, self.template, context)  # a read-only API: the docs page posts nothing
+
 
 class API(NinjaAPI):
     def get_openapi_operation_id(self, operation) -> str:
@@ -64,11 +79,11 @@ api = API(
     description=DESCRIPTION,
     urls_namespace="api",
     auth=AUTH,
-    # Swagger UI is served from django-ninja's own static files only when "ninja" is an installed app;
-    # otherwise django-ninja would load it from a CDN, so the page is switched off and only the schema is served.
-    docs_url="/docs" if "ninja" in settings.INSTALLED_APPS else None,
+    # Swagger UI from django-ninja's own files (settings.NINJA_DIR), never from a CDN; without them the page is
+    # switched off and only the schema is served.
+    docs_url="/docs" if getattr(settings, "NINJA_DIR", None) else None,
     # no "online validator" badge: it would send the schema's URL to validator.swagger.io
-    docs=Swagger(settings={"validatorUrl": None}),
+    docs=LocalSwagger(settings={"validatorUrl": None}),
 )
 
 
@@ -112,12 +127,30 @@ class Mapped:
         return [self.convert(row) for row in self.queryset[index]]
 
 
+class KeyedPages(Mapped):
+    """A large list paged in two steps: the page's ids in order (one sort of the round's rows, no join), then
+    those rows with their agency and round.  PostgreSQL otherwise joins all 30,000 rows before taking 100."""
+
+    def __getitem__(self, index: slice) -> list:
+        ids = list(self.queryset.values_list("pk", flat=True)[index])
+        rows = {row.pk: row for row in self.queryset.model.objects.select_related("agency", "round")
+                .filter(pk__in=ids)}
+        return [self.convert(rows[pk]) for pk in ids]
+
+
 # --- conversions ------------------------------------------------------------------------------------------
+
+TWO_DECIMALS = re.compile(r"\d{1,3}(\.\d{1,2})?")
+
 
 def score(value: Any) -> float | None:
     """A stored score (Decimal or text with 2 decimals) as a JSON number with 2 decimals (half-up)."""
     if value is None or value == "":
         return None
+    if isinstance(value, Decimal) and value.is_finite() and value.as_tuple().exponent >= -2:
+        return float(value)  # a stored score: already 2 decimals, nothing to round
+    if isinstance(value, str) and TWO_DECIMALS.fullmatch(value):
+        return float(value)  # an indicator score as stored in JSON ("91.25")
     return float(round_half_up(value, 2))
 
 
@@ -267,41 +300,69 @@ def round_results(request, round_id: int, kind: Optional[AgencyKind] = None, reg
         results = results.filter(agency__region=region)
     if source:
         results = results.filter(source=source)
-    results = results.order_by(F("total").desc(nulls_last=True), "agency__code", "source")
-    return Mapped(results, result_out)
+    # ties by agency id, not code: the order then needs no join, so a page is a top-N of this round's rows
+    results = results.order_by(F("total").desc(nulls_last=True), "agency_id", "source")
+    return KeyedPages(results, result_out)
 
 
 @api.get("/rounds/{round_id}/rankings", response={200: list[RankingOut], **ERRORS}, url_name="round_rankings",
          tags=["results"])
 @paginate(Pages)
 def round_rankings(request, round_id: int, kind: Optional[AgencyKind] = None, region: Optional[Region] = None,
-                   source: ResultSource = ResultSource.OFFICIAL):
+                   source: Optional[ResultSource] = Query(None, description="only agencies whose effective "
+                                                                             "result has this source")):
     """Competition ranks (1, 2, 2, 4) by total within a peer group: agencies of the same kind, and of the same
-    region when ``region`` is given.
+    region when ``region`` is given.  Each agency is ranked on its effective result (the official one, else the
+    one Prongsai computed), as on every page.
 
-    Ranks are computed over the whole peer group; a non-central caller receives the rows of a round whose
-    results are published, and otherwise only the rows of their own agencies (with their rank in the group).
+    Before the round's results are published a non-central caller receives only the rows of their own agencies,
+    without a rank (a rank would compare them with others' unpublished results); a central admin sees every row
+    and rank.  Ranks are stored per round and recomputed once after its results change, not per request.
     """
     user = _user(request)
     round_ = _round(user, round_id)
-    results = (AgencyResult.objects.filter(round=round_, source=source).select_related("agency")
-               .order_by("agency__code"))
+    state = standings.ensure(round_)
+    rows = Standing.objects.filter(round=round_)
     if kind:
-        results = results.filter(agency__kind=kind)
+        rows = rows.filter(kind=kind)
     if region:
-        results = results.filter(agency__region=region)
-    results = list(results)
-    ranks = ranks_within([r.total for r in results], [r.agency.kind for r in results])
-    rows = []
-    for result, rank in zip(results, ranks):
-        agency = result.agency
-        if not access.can_see_result(user, agency, round_):
-            continue
-        rows.append({
-            "rank": rank, "agency": agency.code, "agency_name": agency.display_name, "kind": agency.kind,
-            "subkind": agency.subkind, "region": agency.region, "province": agency.province,
-            "total": score(result.total), "level": result.level,
-            "iit": score(result.iit), "eit": score(result.eit), "oit": score(result.oit),
-        })
-    rows.sort(key=lambda row: (row["kind"], row["rank"] is None, row["rank"] or 0, row["agency"]))
-    return rows
+        rows = rows.filter(region=region)
+    if source:
+        rows = rows.filter(source=source)
+    if not access.is_central_admin(user) and not round_.results_published:
+        rows = rows.filter(agency__in=access.agencies_for(user))
+    show_ranks = access.can_see_ranks(user, round_)
+
+    def convert(row: dict) -> dict:
+        return {
+            "rank": (row["region_rank"] if region else row["rank"]) if show_ranks else None,
+            "agency": row["code"], "agency_name": row["short_name"] or row["name_th"], "kind": row["kind"],
+            "subkind": row["subkind"], "region": row["region"], "province": row["province"],
+            "total": score(row["total"]), "level": row["level"],
+            "iit": score(row["iit"]), "eit": score(row["eit"]), "oit": score(row["oit"]),
+        }
+
+    rows = rows.order_by("kind", "position").values(
+        "rank", "region_rank", "code", "short_name", "name_th", "kind", "subkind", "region", "province", "total",
+        "level", "iit", "eit", "oit")
+    if kind and not region and not source and (round_.results_published or access.is_central_admin(user)):
+        return Positions(rows, convert, (state.facets.get(kind) or {}).get("rows", 0))
+    return Mapped(rows, convert)
+
+
+class Positions(Mapped):
+    """One kind's whole ranking: its rows hold positions 1…n without gaps, so a page is a range of positions
+    read straight from the index (no OFFSET to walk), and the count is known from the standings' state."""
+
+    def __init__(self, queryset: QuerySet, convert, total: int):
+        super().__init__(queryset, convert)
+        self.total = total
+
+    def count(self) -> int:
+        return self.total
+
+    __len__ = count
+
+    def __getitem__(self, index: slice) -> list:
+        start, stop = index.start or 0, index.stop if index.stop is not None else self.total
+        return [self.convert(row) for row in self.queryset.filter(position__gt=start, position__lte=stop)]

@@ -69,8 +69,9 @@ class ResultOut(Schema):
 
 
 class RankingOut(Schema):
-    rank: Optional[int] = Field(description="competition rank (1, 2, 2, 4) within the peer group; "
-                                            "None when the agency has no total")
+    rank: Optional[int] = Field(description="competition rank (1, 2, 2, 4) within the peer group; None when the "
+                                            "agency has no total, and for a non-central caller before the round's "
+                                            "results are published")
     agency: str
     agency_name: str
     kind: str

@@ -11,7 +11,15 @@ from prongsai.web.audit.models import AuditEntry
 
 def record(actor, action: str, summary: str, *, agency=None, obj: models.Model | None = None,
            changes: dict[str, Any] | None = None) -> AuditEntry:
-    return AuditEntry.objects.create(
+    entry = audit_entry(actor, action, summary, agency=agency, obj=obj, changes=changes)
+    entry.save()
+    return entry
+
+
+def audit_entry(actor, action: str, summary: str, *, agency=None, obj: models.Model | None = None,
+                changes: dict[str, Any] | None = None) -> AuditEntry:
+    """The entry ``record`` writes, unsaved: bulk imports write thousands at once with ``bulk_create``."""
+    return AuditEntry(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         agency=agency, action=action, summary=summary[:500], changes=changes or {},
         object_type=obj._meta.label_lower if obj is not None else "",

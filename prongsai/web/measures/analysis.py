@@ -171,9 +171,15 @@ def peer_totals(round_: AssessmentRound, agency: Agency) -> list[Decimal | None]
     return [r["total"] for r in chosen.values() if r["total"] is not None]
 
 
-def build(round_: AssessmentRound, agency: Agency, lowest_n: int = DEFAULT_LOWEST) -> AgencyAnalysis | None:
-    """The analysis of ``agency``'s effective result in ``round_``; ``None`` when there is no usable result."""
+def build(round_: AssessmentRound, agency: Agency, lowest_n: int = DEFAULT_LOWEST,
+          viewer=None) -> AgencyAnalysis | None:
+    """The analysis of ``agency``'s effective result in ``round_``; ``None`` when there is no usable result.
+
+    The rank among peers is computed only when ``viewer`` may see ranks of the round (``access.can_see_ranks``:
+    central admins, or anyone once the results are published); without a viewer (documents) only once the
+    results are published, so nothing compares an agency with others' unpublished results."""
     from prongsai.core import analysis as core
+    from prongsai.web.agencies import access
 
     framework = framework_of(round_)
     result = queries.effective_result(round_, agency)
@@ -187,7 +193,8 @@ def build(round_: AssessmentRound, agency: Agency, lowest_n: int = DEFAULT_LOWES
         except (FrameworkError, AgencyResult.DoesNotExist, TypeError, ValueError):
             previous = None
     score = _with_items(result)
-    a = core.analyse(framework, score, previous=previous, peers=peer_totals(round_, agency), lowest_n=lowest_n)
+    peers = peer_totals(round_, agency) if access.can_see_ranks(viewer, round_) else None
+    a = core.analyse(framework, score, previous=previous, peers=peers, lowest_n=lowest_n)
     notes = {n.indicator: n.text for n in AnalysisNote.objects.filter(round=round_, agency=agency)}
     gains = core.what_if(framework, score)
     indicator_gain = {g.indicator: g for g in gains if g.kind == "indicator"}

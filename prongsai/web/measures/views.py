@@ -109,7 +109,7 @@ def analysis(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
         lowest_n = max(1, min(10, int(request.GET.get("n", analysis_view.DEFAULT_LOWEST))))
     except ValueError:
         lowest_n = analysis_view.DEFAULT_LOWEST
-    data = analysis_view.build(round_, agency, lowest_n=lowest_n)
+    data = analysis_view.build(round_, agency, lowest_n=lowest_n, viewer=request.user)
     working = analysis_view.working_round(round_)
     can_manage = permissions.can_manage(request.user, agency)
     context = {"agency": agency, "round": round_, "a": data, "lowest_n": lowest_n, "working_round": working,

@@ -1,17 +1,18 @@
-"""Ranking exports: the national table as CSV (UTF-8 with a byte-order mark, so Excel keeps the Thai) and XLSX
-(openpyxl; numbers stored as numbers with two decimals shown).  Headers follow the active language (Thai first)."""
+"""Ranking exports: the national table as CSV (UTF-8 with a byte-order mark, so Excel keeps the Thai; streamed)
+and XLSX (openpyxl write-only; numbers stored as numbers with two decimals shown), both through
+``prongsai.web.exports`` so that no cell can carry a formula.  Headers follow the active language (Thai first).
+"""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Sequence
-from decimal import Decimal
+from collections.abc import Iterable, Iterator
 
 from django.utils.translation import gettext as _
 
+from prongsai.web import exports
 from prongsai.web.agencies.models import AgencyKind, Region
-from prongsai.web.results.queries import RankedRow
+
+WIDTHS = (7, 14, 48, 28, 10, 16, 14, 8, 8, 8, 9, 8, 11, 14, 9, 8)
 
 
 def kind_label(kind: str) -> str:
@@ -24,48 +25,33 @@ def region_label(region: str) -> str:
     return str(Region(region).label) if region in Region.values else region
 
 
-def ranking_table(rows: Sequence[RankedRow]) -> tuple[list[str], list[list]]:
-    """Header and body rows (numbers as Decimal/int, missing values as None)."""
-    header = [_("Rank"), _("Code"), _("Agency"), _("Type"), _("Sub-type"), _("Province"), _("Region"),
-              "IIT", "EIT", "OIT", _("Total"), _("Level"), _("Percentile"), _("Previous year total"),
-              _("Change"), _("Peers")]
-    body = [[r.rank, r.code, r.name_th, kind_label(r.kind), r.subkind, r.province, region_label(r.region),
-             r.iit, r.eit, r.oit, r.total, r.level, r.percentile, r.previous_total, r.change, r.peers] for r in rows]
-    return header, body
+def ranking_header() -> list[str]:
+    return [_("Rank"), _("Code"), _("Agency"), _("Type"), _("Sub-type"), _("Province"), _("Region"),
+            "IIT", "EIT", "OIT", _("Total"), _("Level"), _("Percentile"), _("Previous year total"),
+            _("Change"), _("Peers")]
 
 
-def to_csv(header: list[str], body: list[list]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    for row in body:
-        writer.writerow(["" if v is None else (format(v, "f") if isinstance(v, Decimal) else v) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+def ranking_rows(rows: Iterable) -> Iterator[list]:
+    """Body rows (numbers as Decimal/int, missing values as None) of ranking rows (``standings.StandingRow``)."""
+    kinds: dict[str, str] = {}
+    regions: dict[str, str] = {}
+    for r in rows:
+        kind = kinds.get(r.kind) or kinds.setdefault(r.kind, kind_label(r.kind))  # a label per value, not per row
+        region = regions.get(r.region) or regions.setdefault(r.region, region_label(r.region))
+        yield [r.rank, r.code, r.name_th, kind, r.subkind, r.province, region,
+               r.iit, r.eit, r.oit, r.total, r.level, r.percentile, r.previous_total, r.change, r.peers]
 
 
-def to_xlsx(header: list[str], body: list[list], *, title: str = "", footer: str = "") -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+def ranking_table(rows: Iterable) -> tuple[list[str], list[list]]:
+    """Header and body rows at once (small tables)."""
+    return ranking_header(), list(ranking_rows(rows))
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = (title or "Sheet1")[:31]
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in body:
-        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, float):
-                cell.number_format = "0.00"
-    widths = [7, 14, 48, 28, 10, 16, 14, 8, 8, 8, 9, 8, 11, 14, 9, 8]
-    for i, width in enumerate(widths[:len(header)], start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = width
-    sheet.freeze_panes = "A2"
-    if footer:
-        sheet.oddFooter.center.text = footer
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+
+def csv_response(filename: str, rows: Iterable):
+    return exports.csv_response(filename, ranking_header(), ranking_rows(rows))
+
+
+def xlsx_response(filename: str, rows: Iterable, *, title: str = "", footer: str = ""):
+    sheet = exports.Sheet(title=title or _("Ranking"), header=ranking_header(), rows=ranking_rows(rows),
+                          widths=WIDTHS, footer=footer)
+    return exports.xlsx_response(filename, [sheet])

@@ -45,16 +45,23 @@ class ImportForm(forms.Form):
 class NationalFilterForm(forms.Form):
     """GET filters of the national dashboard and its exports; every field is optional."""
 
-    round = RoundChoiceField(label=_("Round"), queryset=None, required=False, empty_label=None)
+    round = forms.ChoiceField(label=_("Round"), required=False)
     kind = forms.ChoiceField(label=_("Agency type"), required=False)
     subkind = forms.ChoiceField(label=_("Sub-type"), required=False)
     region = forms.ChoiceField(label=_("Region"), required=False)
+    province = forms.ChoiceField(label=_("Province"), required=False)
+    parent = forms.ChoiceField(label=_("Parent agency"), required=False)
+    level = forms.ChoiceField(label=_("Level"), required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Code or name")}))
+    per_page = forms.ChoiceField(label=_("Rows per page"), required=False, choices=[("50", "50"), ("100", "100")])
 
-    def __init__(self, *args, rounds=None, subkinds=(), **kwargs):
+    def __init__(self, *args, rounds=(), subkinds=(), provinces=(), parents=(), levels=(), **kwargs):
         super().__init__(*args, **kwargs)
-        from prongsai.web.rounds.models import AssessmentRound
-
-        self.fields["round"].queryset = rounds if rounds is not None else AssessmentRound.objects.all()
+        self.fields["round"].choices = [(r.pk, RoundChoiceField.label_from_instance(None, r)) for r in rounds]
         self.fields["kind"].choices = [(k.value, k.label) for k in AgencyKind if k != AgencyKind.CENTRAL]
         self.fields["subkind"].choices = [("", _("All"))] + [(s, s) for s in subkinds]
         self.fields["region"].choices = [("", _("All regions"))] + list(Region.choices)
+        self.fields["province"].choices = [("", _("All provinces"))] + [(p, p) for p in provinces]
+        self.fields["parent"].choices = [("", _("All"))] + [(code, label) for code, label in parents]
+        self.fields["level"].choices = [("", _("All levels"))] + [(label, label) for label in levels]

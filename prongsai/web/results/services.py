@@ -7,13 +7,17 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from prongsai.core.results import ResultRow, read_results
 from prongsai.core.scoring import rounded
 from prongsai.core.tabular import Collector, InputError, Table
+from prongsai.web import bulk
 from prongsai.web.agencies import access
 from prongsai.web.agencies.models import Agency
+from prongsai.web.audit.models import AuditEntry
 from prongsai.web.audit.services import record
+from prongsai.web.results import standings
 from prongsai.web.results.models import AgencyResult, ImportBatch, ResultSource
 from prongsai.web.rounds.models import AssessmentRound
 
@@ -22,7 +26,7 @@ def _agency_index() -> dict[str, Agency]:
     """Agencies by code and by exact Thai name / short name (names must be unambiguous to match)."""
     index: dict[str, Agency] = {}
     ambiguous: set[str] = set()
-    for agency in Agency.objects.all():
+    for agency in Agency.objects.only("pk", "code", "name_th", "short_name", "kind", "path", "parent_id"):
         for key in {agency.code, agency.name_th, agency.short_name} - {""}:
             if key in index and index[key].pk != agency.pk:
                 ambiguous.add(key)
@@ -30,6 +34,10 @@ def _agency_index() -> dict[str, Agency]:
     for key in ambiguous:
         index.pop(key, None)
     return index
+
+
+#: the stored fields an import writes (besides ``batch`` and ``updated_at``)
+VALUE_FIELDS = ("indicators", "iit", "eit", "oit", "total", "level")
 
 
 def _values(row: ResultRow) -> dict:
@@ -47,12 +55,18 @@ def import_official_results(actor, round_: AssessmentRound, table: Table, data: 
 
     Every row must belong to the round's year, name a known agency (by code or exact name; unknown agencies are
     reported, never created), and lie within the actor's scope.  All problems are raised together.
+
+    Reading, scoring and checking every row happen before any write; the writes (new rows, changed rows, one
+    audit entry per changed agency) then go in bulk in one short transaction, so on SQLite the write lock is
+    held for a fraction of a second even for 30,000 rows, and a crash leaves either everything or nothing.
+    The round's standings (ranks) are recomputed once afterwards.
     """
     if not access.can_import_results(actor):
         raise PermissionDenied
     problems = Collector(table.file)
     rows = read_results(table, round_.framework_id, problems=problems)  # row problems join the checks below
     agencies = _agency_index()
+    kinds = round_.framework.agency_types
     matched: list[tuple[ResultRow, Agency]] = []
     for row in rows:
         if row.year != round_.fiscal_year:
@@ -68,7 +82,7 @@ def import_official_results(actor, round_: AssessmentRound, table: Table, data: 
             problems.add(row.row, "agency", f"'{row.agency}' is outside your agencies",
                          f"'{row.agency}' ไม่อยู่ในหน่วยงานที่ท่านรับผิดชอบ")
             continue
-        if agency.kind not in round_.framework.agency_types:
+        if agency.kind not in kinds:
             problems.add(row.row, "agency", f"'{row.agency}' is not assessed by {round_.framework_id}",
                          f"'{row.agency}' ไม่ใช่หน่วยงานประเภทที่ประเมินด้วยกรอบนี้")
             continue
@@ -80,24 +94,43 @@ def import_official_results(actor, round_: AssessmentRound, table: Table, data: 
                          f"เป็นหน่วยงานเดียวกับแถวที่ {seen[agency.pk]}")
         seen.setdefault(agency.pk, row.row)
     problems.check()
+    planned = [(agency, values, {k: _text(v) for k, v in values.items()})
+               for (row, agency), values in zip(matched, (_values(row) for row, _agency in matched))]
 
     with transaction.atomic():
         batch = ImportBatch.objects.create(round=round_, file_name=table.file, row_count=len(matched),
                                            sha256=hashlib.sha256(data).hexdigest(), created_by=actor)
-        official = {r.agency_id: r for r in AgencyResult.objects.filter(
-            round=round_, source=ResultSource.OFFICIAL, agency__in=[agency for _row, agency in matched])}
-        for row, agency in matched:
-            values = _values(row)
-            existing = official.get(agency.pk)
-            before = {k: _text(getattr(existing, k)) for k in values} if existing else {}
-            result, _ = AgencyResult.objects.update_or_create(
-                round=round_, agency=agency, source=ResultSource.OFFICIAL, defaults={**values, "batch": batch})
-            after = {k: _text(v) for k, v in values.items()}
-            changed = {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}
-            if changed:
-                record(actor, "import_official_results",
-                       f"{agency.display_name} {round_.fiscal_year}: total {after['total']} ({after['level']})",
-                       agency=agency, obj=result, changes=changed)
+        # read inside the transaction (one query), so a concurrent import of the same round cannot slip between
+        official = AgencyResult.objects.filter(round=round_, source=ResultSource.OFFICIAL)
+        existing = {row[1]: row for row in official.values_list("pk", "agency_id", *VALUE_FIELDS)}
+        now = timezone.now()
+        created, changed, audits = [], [], []
+        for agency, values, after in planned:
+            found = existing.get(agency.pk)
+            before = {k: _text(v) for k, v in zip(VALUE_FIELDS, found[2:])} if found else {}
+            diff = {k: [before.get(k), after[k]] for k in VALUE_FIELDS if before.get(k) != after[k]}
+            if not diff:
+                continue
+            stored = [values[k] for k in VALUE_FIELDS]
+            if found is None:
+                created.append((round_.pk, agency.pk, ResultSource.OFFICIAL, *stored, {}, {}, batch.pk, now))
+            else:
+                changed.append((found[0], *stored, batch.pk, now))
+            audits.append((agency, diff, after))
+        bulk.insert(AgencyResult, ("round", "agency", "source", *VALUE_FIELDS, "respondents", "items", "batch",
+                                   "updated_at"), created)
+        bulk.update(AgencyResult, (*VALUE_FIELDS, "batch", "updated_at"), changed)
+        if audits:
+            ids = dict(official.values_list("agency_id", "pk"))
+            actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+            bulk.insert(AuditEntry, ("at", "actor", "agency", "action", "summary", "changes", "object_type",
+                                     "object_id"), [
+                (now, actor_id, agency.pk, "import_official_results",
+                 f"{agency.short_name or agency.name_th} {round_.fiscal_year}: total {after['total']} "
+                 f"({after['level']})"[:500], diff, AgencyResult._meta.label_lower, str(ids[agency.pk]))
+                for agency, diff, after in audits])
+        standings.invalidate_round(round_.pk)  # bulk writes send no signals
+    standings.rebuild(round_)
     return batch
 
 
@@ -115,6 +148,7 @@ def publish_results(actor, round_: AssessmentRound, published: bool = True) -> N
         round_.save(update_fields=["results_published"])
         record(actor, "publish_results", f"{round_}: results {'published' if published else 'withdrawn'}",
                obj=round_, changes={"results_published": published})
+    standings.ensure(round_)  # ranks are ready for the first reader after publication
 
 
 __all__ = ["import_official_results", "publish_results", "InputError"]

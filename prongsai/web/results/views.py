@@ -6,10 +6,8 @@ number of queries per page), call one service for a change, and render.  They ne
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
-from statistics import median
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,11 +22,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from prongsai.core.framework import Framework, FrameworkError
 from prongsai.core.tabular import InputError, read_table
 from prongsai.core.thai import format_score
+from prongsai.web import exports as web_exports
 from prongsai.web.agencies import access
 from prongsai.web.agencies.models import Agency, AgencyKind, Region
-from prongsai.web.results import charts, exports, queries
+from prongsai.web.results import charts, exports, queries, standings
 from prongsai.web.results.forms import ImportForm, NationalFilterForm
-from prongsai.web.results.models import AgencyResult
+from prongsai.web.results.models import AgencyResult, Standing, StandingState
 from prongsai.web.results.services import import_official_results
 from prongsai.web.rounds.models import AssessmentRound
 
@@ -97,7 +96,11 @@ def agency_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     # A computed result may be partial (surveys scored, OIT still under review, or the reverse): show what
     # exists; total, level and rank wait until every tool has a score.
 
-    rank, peers = queries.peer_rank(round_, agency)
+    # Before publication a rank would compare the agency with others' unpublished results (an oracle: re-import
+    # chosen totals, read the rank): only central admins see it then (access.can_see_ranks).
+    show_ranks = access.can_see_ranks(request.user, round_)
+    standing = standings.agency_standing(round_, agency) if show_ranks else None
+    rank, peers = (standing.rank, standing.peers) if standing is not None else (None, 0)
     previous = queries.previous_year_results(round_.fiscal_year, agency=agency).get(agency.pk)
     prev_indicators = {int(k): Decimal(str(v)) for k, v in (previous or {}).get("indicators", {}).items()
                        if v not in (None, "")}
@@ -151,7 +154,7 @@ def agency_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         "total_change": (result.total - previous_total
                          if result.total is not None and previous_total is not None else None),
         "item_groups": _item_groups(framework, result.items or {}),
-        "unpublished": not round_.results_published,
+        "unpublished": not round_.results_published, "show_ranks": show_ranks,
     })
     return render(request, "results/agency_dashboard.html", context)
 
@@ -202,89 +205,147 @@ def no_agency(request: HttpRequest) -> HttpResponse:
 
 # -------------------------------------------------------------------------------------------- national
 
+PER_PAGE = (50, 100)
+
+
+def _choice(value: str, allowed) -> str:
+    return value if value in allowed else ""
+
 
 def _national_data(request: HttpRequest) -> dict:
+    """Round, peer group (kind), filters and the filtered ranking query of the national pages: a fixed number of
+    queries whatever the number of agencies (the ranks come from ``standings``, rebuilt only after a change)."""
     if not access.is_central_admin(request.user):
         raise PermissionDenied
     all_rounds = list(AssessmentRound.objects.order_by("-fiscal_year", "framework_id"))
-    with_results = set(AgencyResult.objects.order_by().values_list("round_id", flat=True).distinct())
-    default = [r for r in all_rounds if r.pk in with_results] or all_rounds
-    round_ = _round_from(request, default)
+    raw = request.GET.get("round", "")
+    if raw:
+        round_ = next((r for r in all_rounds if str(r.pk) == raw), None)
+        if round_ is None:
+            raise Http404
+    else:
+        round_ = _latest_with_results(all_rounds)
     framework = _framework(round_) if round_ else None
-    rows = queries.round_table(round_) if round_ else []
-
-    kinds_present = {r.kind for r in rows}
+    state = standings.ensure(round_) if round_ is not None else None
+    facets: dict = state.facets if state is not None else {}
+    kinds_present = set(facets)
     kind = request.GET.get("kind", "")
     if kind not in AgencyKind.values or kind == AgencyKind.CENTRAL:
         preferred = [k for k in (framework.agency_types if framework else ()) if k in kinds_present]
         kind = preferred[0] if preferred else (min(kinds_present) if kinds_present else
                                                (framework.agency_types[0] if framework else AgencyKind.ESA))
-    peers = [r for r in rows if r.kind == kind]
-    subkinds = sorted({r.subkind for r in peers if r.subkind})
-    subkind = request.GET.get("subkind", "")
-    subkind = subkind if subkind in subkinds else ""
-    region = request.GET.get("region", "")
-    region = region if region in Region.values else ""
-    shown = [r for r in peers if (not subkind or r.subkind == subkind) and (not region or r.region == region)]
+    facet = facets.get(kind, {})
+    subkinds, provinces = facet.get("subkinds", []), facet.get("provinces", [])
+    parents = [tuple(p) for p in facet.get("parents", [])]
+    levels = [lv.label for lv in framework.levels] if framework else []
+    filters = standings.Filters(
+        region=_choice(request.GET.get("region", ""), Region.values),
+        province=_choice(request.GET.get("province", ""), provinces),
+        subkind=_choice(request.GET.get("subkind", ""), subkinds),
+        parent=_choice(request.GET.get("parent", ""), {code for code, _label in parents}),
+        level=_choice(request.GET.get("level", ""), levels),
+        q=" ".join(request.GET.get("q", "").replace("\x00", "").split())[:100])  # NUL: PostgreSQL refuses it
+    try:
+        per_page = int(request.GET.get("per_page", PER_PAGE[0]))
+    except ValueError:
+        per_page = PER_PAGE[0]
+    per_page = per_page if per_page in PER_PAGE else PER_PAGE[0]
+    query = standings.ranking(round_, kind, filters) if round_ else Standing.objects.none()
+    form = NationalFilterForm(
+        initial={"round": round_.pk if round_ else None, "kind": kind, "subkind": filters.subkind,
+                 "region": filters.region, "province": filters.province, "parent": filters.parent,
+                 "level": filters.level, "q": filters.q, "per_page": str(per_page)},
+        rounds=all_rounds, subkinds=subkinds,
+        provinces=provinces, parents=parents, levels=levels)
+    # the filters as plain data for the template: Django's widget templates took half the page's time to render
+    # 300-odd options (225 parent offices, 77 provinces)
+    fields = [{"name": name, "label": field.label, "value": str(form.initial.get(name) or ""),
+               "choices": [(str(value), str(text)) for value, text in field.choices]
+               if hasattr(field, "choices") else None} for name, field in form.fields.items()]
+    params = {"round": round_.pk if round_ else "", "kind": kind, "subkind": filters.subkind,
+              "region": filters.region, "province": filters.province, "parent": filters.parent,
+              "level": filters.level, "q": filters.q}
+    return {"round": round_, "framework": framework, "query_set": query, "kind": kind, "filters": filters,
+            "peers_count": facet.get("rows", 0), "state": state,
+            "form": form, "fields": fields, "per_page": per_page, "params": params, "query": urlencode(
+                {k: v for k, v in params.items() if v != ""})}
 
-    form = NationalFilterForm(initial={"round": round_.pk if round_ else None, "kind": kind, "subkind": subkind,
-                                       "region": region},
-                              rounds=AssessmentRound.objects.order_by("-fiscal_year", "framework_id"),
-                              subkinds=subkinds)
-    params = {"round": round_.pk if round_ else "", "kind": kind, "subkind": subkind, "region": region}
-    return {"round": round_, "framework": framework, "rows": shown, "peers_count": len(peers), "kind": kind,
-            "subkind": subkind, "region": region, "form": form,
-            "query": "&".join(f"{k}={v}" for k, v in params.items() if v != "")}
+
+def _latest_with_results(rounds: list[AssessmentRound]) -> AssessmentRound | None:
+    """The newest round that has results (the default of the national page), else the newest round.
+
+    The standings' state knows it in one small query; a round whose standings were never built is asked
+    directly, newest first (an EXISTS over a big results table can be planned as a long scan)."""
+    with_rows = set(StandingState.objects.filter(rows__gt=0).values_list("round_id", flat=True))
+    known = next((r for r in rounds if r.pk in with_rows), None)
+    if known is not None:
+        return known
+    return next((r for r in rounds if AgencyResult.objects.filter(round=r).exists()), rounds[0] if rounds else None)
 
 
 @login_required
 @require_GET
 def national(request: HttpRequest) -> HttpResponse:
     data = _national_data(request)
-    rows, framework = data["rows"], data["framework"]
-    totals = [r.total for r in rows if r.total is not None]
+    framework, query, round_ = data["framework"], data["query_set"], data["round"]
+    labels = [lv.label for lv in framework.levels] if framework else []
+    total = None
+    if round_ is not None:  # the unfiltered summary was computed with the standings; a filtered one is read now
+        total = (standings.summary(query, labels, framework.pass_target if framework else None)
+                 if data["filters"].active() else standings.stored_summary(data["state"], data["kind"]))
+    count = total.count if total else 0
+    per_page = data["per_page"]
+    pages = max(1, -(-count // per_page))
+    try:
+        page = max(1, min(pages, int(request.GET.get("page", 1))))
+    except ValueError:
+        page = 1
+    rows = standings.page(query, page, per_page, filtered=data["filters"].active()) if count else []
     for r in rows:
         r.level_display = _level_label(framework, r.level)
         r.kind_display = exports.kind_label(r.kind)
         r.region_display = exports.region_label(r.region)
-    labels = [lv.label for lv in framework.levels] if framework else []
-    counts = [{"label": _level_label(framework, label), "raw": label, "count": count,
-               "share": (Decimal(count) * 100 / len(rows)).quantize(Decimal("0.1")) if rows else Decimal(0)}
-              for label, count in queries.level_counts(rows, labels)]
-    bins = queries.histogram(totals)
-    chart = charts.histogram(
-        bins, title=_("Distribution of total scores"),
-        desc=_("Number of agencies per 5-point band of the total score, %(n)d agencies.") % {"n": len(totals)},
-        x_label=_("Total score"), y_label=_("Agencies")) if bins else None
-    risers, fallers = queries.movers(rows)
-    summary = None
-    if totals:
-        summary = {"count": len(totals), "mean": sum(totals) / len(totals), "median": median(totals),
-                   "max": max(totals), "min": min(totals),
-                   "pass": sum(1 for t in totals if framework and t >= framework.pass_target)}
-    data.update({"level_counts": counts, "chart": chart, "risers": risers, "fallers": fallers, "summary": summary,
-                 "bins": bins, "kind_label": exports.kind_label(data["kind"]),
-                 "has_previous": any(r.previous_total is not None for r in rows)})
+    counts, chart, summary, risers, fallers = [], None, None, [], []
+    if total and total.count:
+        counts = [{"label": _level_label(framework, label), "raw": label, "count": n,
+                   "share": (Decimal(n) * 100 / total.count).quantize(Decimal("0.1"))}
+                  for label, n in total.levels.items()]
+        if total.bins:
+            chart = charts.histogram(
+                total.bins, title=_("Distribution of total scores"),
+                desc=_("Number of agencies per 5-point band of the total score, %(n)d agencies.") % {
+                    "n": total.ranked},
+                x_label=_("Total score"), y_label=_("Agencies"))
+        if total.ranked:
+            summary = {"count": total.ranked, "mean": total.mean, "median": total.median, "max": total.max,
+                       "min": total.min, "pass": total.passed}
+        if total.with_previous:
+            risers, fallers = standings.movers(query)
+    page_query = urlencode({k: v for k, v in {**data["params"], "per_page": per_page}.items() if v != ""})
+    data.update({"rows": rows, "count": count, "page": page, "pages": pages,
+                 "first_row": (page - 1) * per_page + 1 if count else 0,
+                 "last_row": min(page * per_page, count), "page_query": page_query,
+                 "level_counts": counts, "chart": chart, "risers": risers, "fallers": fallers,
+                 "summary": summary, "bins": total.bins if total else [],
+                 "kind_label": exports.kind_label(data["kind"]),
+                 "has_previous": bool(total and total.with_previous)})
     return render(request, "results/national.html", data)
 
 
 @login_required
 @require_GET
 def national_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Every row of the filtered ranking (not one page), streamed: CSV row by row, XLSX from a write-only
+    workbook spooled to a temporary file."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
     data = _national_data(request)
-    header, body = exports.ranking_table(data["rows"])
     round_ = data["round"]
     stem = f"prongsai-ranking-{round_.fiscal_year if round_ else 'none'}-{data['kind']}"
+    rows = standings.iter_rows(data["query_set"])
     if fmt == "csv":
-        response = HttpResponse(exports.to_csv(header, body), content_type="text/csv; charset=utf-8")
-    elif fmt == "xlsx":
-        response = HttpResponse(
-            exports.to_xlsx(header, body, title=_("Ranking"), footer=round_.name_th if round_ else ""),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    else:
-        raise Http404
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
-    return response
+        return exports.csv_response(f"{stem}.csv", rows)
+    return exports.xlsx_response(f"{stem}.xlsx", rows, title=_("Ranking"), footer=round_.name_th if round_ else "")
 
 
 # ---------------------------------------------------------------------------------------------- import
@@ -348,11 +409,9 @@ def results_import_template(request: HttpRequest) -> HttpResponse:
     framework = _framework(round_)
     if framework is None:
         raise Http404
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["agency", "year"] + [f"i{i.number}" for i in framework.indicators])
-    for agency in queries.template_agencies(request.user, round_):
-        writer.writerow([agency.code, round_.fiscal_year] + [""] * len(framework.indicators))
-    response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
+    header = ["agency", "year"] + [f"i{i.number}" for i in framework.indicators]
+    rows = [[agency.code, round_.fiscal_year] + [""] * len(framework.indicators)
+            for agency in queries.template_agencies(request.user, round_)]
+    response = HttpResponse(web_exports.csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="results-{round_.framework_id}-{round_.fiscal_year}.csv"'
     return response

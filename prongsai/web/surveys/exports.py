@@ -12,12 +12,11 @@ that person's row.  The question-level scores change only when the ballot box re
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from django.http import Http404, HttpResponse
 
+from prongsai.web import exports as web_exports
 from prongsai.web.agencies.models import Agency
 from prongsai.web.rounds.models import AssessmentRound, RoundStatus
 from prongsai.web.surveys import queries
@@ -93,30 +92,15 @@ def _num(value):
 
 
 def to_csv(sheet: Sheet) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(sheet.header)
-    writer.writerows([[str(v) for v in row] for row in sheet.rows])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Thai Excel opens UTF-8 correctly
+    # cells through prongsai.web.exports: no cell can start a formula (BOM: Thai Excel opens UTF-8 correctly)
+    return web_exports.csv_bytes(sheet.header, sheet.rows)
 
 
 def to_xlsx(sheets: list[Sheet]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    book.remove(book.active)
-    for sheet in sheets:
-        ws = book.create_sheet(sheet.title[:31])
-        ws.append(sheet.header)
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for row in sheet.rows:
-            ws.append([float(v) if hasattr(v, "as_tuple") else v for v in row])
-        ws.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return web_exports.xlsx_bytes([
+        web_exports.Sheet(title=sheet.title, header=sheet.header, number_format="",
+                          rows=([float(v) if hasattr(v, "as_tuple") else v for v in row] for row in sheet.rows))
+        for sheet in sheets])
 
 
 def file_response(sheets: list[Sheet], fmt: str, name: str) -> HttpResponse:
