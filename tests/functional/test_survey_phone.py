@@ -134,9 +134,13 @@ def test_a_cross_site_form_post_is_refused(cast, live_server, chromium_browser):
         form_url = page.url
         other_site = live_server.url.replace("localhost", "127.0.0.1") if "localhost" in live_server.url else \
             live_server.url.replace("127.0.0.1", "localhost")
-        page.goto(f"{other_site}/surveys/")                             # another site (another host name)
-        page.set_content(f'<form method="post" action="{form_url}"><input name="page" value="6">'
-                         '<input name="action" value="submit"></form>')
+        # the attacker's page lives on another site (another host name) and is not served by Prongsai, so none
+        # of Prongsai's own headers (CSP form-action 'self') protect it: only the checks on the receiving side do
+        attack = (f'<html><body><form method="post" action="{form_url}"><input name="page" value="6">'
+                  '<input name="action" value="submit"></form></body></html>')
+        context.route(f"{other_site}/attack", lambda route: route.fulfill(status=200, content_type="text/html",
+                                                                         body=attack))
+        page.goto(f"{other_site}/attack")
         with page.expect_navigation():
             page.evaluate("document.forms[0].submit()")
         assert "หมดเวลา" in page.content()
