@@ -96,6 +96,8 @@ INSTALLED_APPS = [
     "prongsai.web.documents",
     "prongsai.web.api",
     "prongsai.web.accounts",
+    # the officer's year: each round's deadlines, the dashboard checklist, notifications in the app and by e-mail
+    "prongsai.web.notifications",
     # worker recovery, health, metrics, logs, backup (docs/operations.md); before django_tasks_db, whose
     # db_worker command it replaces with the recovering worker
     "prongsai.web.ops",
@@ -147,6 +149,7 @@ TEMPLATES = [{
         "django.contrib.auth.context_processors.auth",
         "django.contrib.messages.context_processors.messages",
         "prongsai.web.agencies.context.navigation",
+        "prongsai.web.notifications.context.unread",
     ]},
 }]
 
@@ -247,6 +250,26 @@ PRONGSAI_LINKCHECK_BATCH = env_int("PRONGSAI_LINKCHECK_BATCH", 200, minimum=1, m
 PRONGSAI_LINKCHECK_BATCH_DEADLINE = env_float("PRONGSAI_LINKCHECK_BATCH_DEADLINE", 300.0, minimum=1)
 #: checked here once so that a bad value stops the start, not an upload (read again by the pure core)
 PRONGSAI_EXTRACT_LIMITS = config.extract_limits()
+
+# --- E-mail (docs/configuration.md "E-mail", docs/notifications.md) -------------------------------------------
+#: Notifications and password resets are mailed through SMTP when PRONGSAI_EMAIL_HOST is set; otherwise they are
+#: written to the console (development, and production until a mail server is configured); tests use memory.
+EMAIL_HOST = env_str("PRONGSAI_EMAIL_HOST", "")
+EMAIL_PORT = env_int("PRONGSAI_EMAIL_PORT", 587, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env_str("PRONGSAI_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_secret("PRONGSAI_EMAIL_PASSWORD") or ""
+EMAIL_SECURITY = env_choice("PRONGSAI_EMAIL_SECURITY", ("starttls", "tls", "none"), "starttls")
+EMAIL_USE_TLS = EMAIL_SECURITY == "starttls"
+EMAIL_USE_SSL = EMAIL_SECURITY == "tls"
+EMAIL_TIMEOUT = env_int("PRONGSAI_EMAIL_TIMEOUT", 20, minimum=1, maximum=300)
+DEFAULT_FROM_EMAIL = env_str("PRONGSAI_EMAIL_FROM", "Prongsai <noreply@localhost>")
+EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+                 else "django.core.mail.backends.locmem.EmailBackend" if ENV == "test"
+                 else "django.core.mail.backends.console.EmailBackend")
+#: `prongsai notify` warns of a deadline this many days ahead (and again nowhere: one notification per deadline).
+PRONGSAI_NOTIFY_DAYS = env_int("PRONGSAI_NOTIFY_DAYS", 7, minimum=0, maximum=90)
+#: A password-reset link works this long (Django's default is three days; a shorter window is safer).
+PASSWORD_RESET_TIMEOUT = env_int("PRONGSAI_PASSWORD_RESET_HOURS", 2, minimum=1, maximum=72) * 3600
 
 # --- Operations (docs/operations.md) -----------------------------------------------------------------------
 # Data files are private to the service account: 0600 files, 0700 folders (the SQLite database and its WAL hold

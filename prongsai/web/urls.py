@@ -28,4 +28,5 @@ urlpatterns = [
     path("measures/", include("prongsai.web.measures.urls")),
     path("documents/", include("prongsai.web.documents.urls")),
     path("api/", include("prongsai.web.api.urls")),
+    path("", include("prongsai.web.notifications.urls")),
 ]

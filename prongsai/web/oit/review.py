@@ -177,7 +177,20 @@ def open_clarification(actor, round_: AssessmentRound, agency: Agency, deadline:
                f"{agency.display_name} {round_.fiscal_year}: เปิดให้ชี้แจงถึง {deadline.isoformat()} "
                f"({len(codes)} ข้อ)", agency=agency, obj=window,
                changes={"deadline": [before, deadline.isoformat()], "items": codes, "note": note})
+        if codes or before != deadline.isoformat():  # the agency's people hear of it (mailed after commit)
+            _notify_clarification(round_, agency, deadline, codes, window.pk)
     return codes
+
+
+def _notify_clarification(round_, agency, deadline, codes, window_pk) -> None:
+    from django.apps import apps
+
+    if apps.is_installed("prongsai.web.notifications"):
+        from prongsai.web.notifications.services import notify_clarification_requested
+
+        all_codes = list(OITEntry.objects.filter(round=round_, agency=agency, status=EntryStatus.CLARIFYING)
+                         .values_list("code", flat=True))
+        notify_clarification_requested(round_, agency, deadline, sorted(set(codes) | set(all_codes)), window_pk)
 
 
 def submit_clarification(actor, entry: OITEntry, text: str) -> OITEntry:

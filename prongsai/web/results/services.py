@@ -148,7 +148,19 @@ def publish_results(actor, round_: AssessmentRound, published: bool = True) -> N
         round_.save(update_fields=["results_published"])
         record(actor, "publish_results", f"{round_}: results {'published' if published else 'withdrawn'}",
                obj=round_, changes={"results_published": published})
+        if published:
+            _notify_published(round_)
     standings.ensure(round_)  # ranks are ready for the first reader after publication
+
+
+def _notify_published(round_: AssessmentRound) -> None:
+    """Each agency with a result hears once that it is published (mailed after the commit)."""
+    from django.apps import apps
+
+    if apps.is_installed("prongsai.web.notifications"):
+        from prongsai.web.notifications.services import notify_results_published
+
+        notify_results_published(round_)
 
 
 __all__ = ["import_official_results", "publish_results", "InputError"]

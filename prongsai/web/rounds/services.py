@@ -51,10 +51,21 @@ def create_round(actor, framework_id: str, fiscal_year: int, name_th: str = "",
             if ends < starts:
                 raise ValidationError(f"{phase}: ends before it starts")
             RoundPhase.objects.create(round=round_, phase=Phase(phase), starts_on=starts, ends_on=ends)
+        _seed_calendar(actor, round_)
         record(actor, "create_round", f"created {round_.name_th}", obj=round_,
                changes={"framework_id": framework_id, "variant": variant, "fiscal_year": fiscal_year,
                         "provisional_items": shown.provisional_count})
     return round_
+
+
+def _seed_calendar(actor, round_: AssessmentRound) -> None:
+    """The round's deadlines, copied from its edition's ITA calendar (when the deadlines feature is installed)."""
+    from django.apps import apps
+
+    if apps.is_installed("prongsai.web.notifications"):
+        from prongsai.web.notifications.services import seed_round_calendar
+
+        seed_round_calendar(actor, round_)
 
 
 def set_round_status(actor, round_: AssessmentRound, status: str) -> AssessmentRound:
