@@ -444,10 +444,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     # Features that bring their own commands register them here.
     from prongsai.web.agencies.cli import register as register_agencies
     from prongsai.web.documents.cli import register as register_documents
+    from prongsai.web.notifications.cli import register as register_notifications
     from prongsai.web.ops.cli import register as register_ops
 
     register_agencies(sub)
     register_documents(sub)
+    register_notifications(sub)
     register_ops(sub)
 
 

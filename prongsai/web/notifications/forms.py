@@ -37,11 +37,13 @@ def parse_be_date(text: str) -> date:
         raise forms.ValidationError(_("This day does not exist in the calendar."), code="day") from None
 
 
-class ThaiDateField(forms.CharField):
+class ThaiDateField(forms.Field):
+    widget = forms.TextInput
+
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 20)
         super().__init__(**kwargs)
-        self.widget.attrs.update({"inputmode": "numeric", "placeholder": "31/07/2563", "autocomplete": "off"})
+        self.widget.attrs.update({"inputmode": "numeric", "placeholder": "31/07/2563", "autocomplete": "off",
+                                  "maxlength": "20"})
 
     def prepare_value(self, value):
         if isinstance(value, date):
@@ -49,7 +51,7 @@ class ThaiDateField(forms.CharField):
         return value
 
     def to_python(self, value):
-        value = super().to_python(value)
+        value = str(value or "").strip()[:40]
         return parse_be_date(value) if value else None
 
 
