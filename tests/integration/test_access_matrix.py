@@ -102,6 +102,24 @@ def _once(c: Cast, key: str, make: Callable[[], object]):
     return c.__dict__[key]
 
 
+def officer_notification(c: Cast) -> dict:
+    """A notification of the officer (no link: opening it leads back to the list)."""
+    from prongsai.web.notifications.services import notify
+
+    return {"pk": _once(c, "_notification", lambda: notify(
+        [c.officer], kind="deadline", event="matrix", subject="ทดสอบ", body="ทดสอบ")[0]).pk}
+
+
+def round_deadline(c: Cast) -> dict:
+    """The 2563 round's results date (the calendar copied from the edition)."""
+    from prongsai.web.notifications.models import RoundDeadline
+    from prongsai.web.notifications.services import seed_round_calendar
+
+    _once(c, "_calendar", lambda: seed_round_calendar(c.central, c.round_2563))
+    return {"pk": c.round_2563.pk,
+            "deadline_id": RoundDeadline.objects.get(round=c.round_2563, key="results").pk}
+
+
 def draft_edition(c: Cast) -> dict:
     """A draft version of ita-2569 uploaded by the central admin (it becomes ita-2569@2)."""
     from pathlib import Path as _Path
@@ -285,6 +303,27 @@ MATRIX: dict[str, Case | tuple[Case, ...]] = {
     # the officer's own token: only its owner revokes it on this page; to anyone else it does not exist (404)
     "account_token_revoke": Case({"anonymous": LOGIN, **{r: 404 for r in ROLES[1:]}, "officer": To("account_tokens")},
                                  kwargs=lambda c: {"pk": officer_token(c).pk}, method="post"),
+    # password reset by e-mail: open to anyone (the same answers whether or not an account exists)
+    "password_reset": Case(everyone(200)),
+    "password_reset_done": Case(everyone(200)),
+    "password_reset_confirm": Case(everyone(200), kwargs=lambda c: {"uidb64": "MQ", "token": "no-such-token"},
+                                   label="an invalid link: the page says so"),
+    "password_reset_complete": Case(everyone(200)),
+    # --- notifications and the round's deadlines (prongsai/web/notifications) -----------------------------------
+    "notifications": Case(signed_in(200)),
+    "notifications_read_all": Case(signed_in(To("notifications")), method="post"),
+    # the officer's own notification: to anyone else it does not exist
+    "notification_open": Case({"anonymous": LOGIN, **{r: 404 for r in ROLES[1:]}, "officer": To("notifications")},
+                              kwargs=officer_notification, method="post"),
+    "round_calendar": (
+        Case(signed_in(200), kwargs=open_round),
+        Case(signed_in(404), kwargs=lambda c: {"pk": 999999}, label="unknown round"),
+    ),
+    "round_deadline_edit": (
+        Case(only("central"), kwargs=round_deadline),
+        Case(only("central", ok=To("round_calendar", open_round)), kwargs=round_deadline, method="post",
+             data=lambda c: {"title_th": "ประกาศผลการประเมิน", "due_on": "30/09/2563"}, label="saved"),
+    ),
     # --- results -----------------------------------------------------------------------------------------
     "agency_dashboard": (
         Case(only("central", *SKN), kwargs=skn_code, label="own office"),
