@@ -12,6 +12,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
 from prongsai.cli import CommandError
 
@@ -72,9 +73,23 @@ def default_data_dir() -> Path:
     return data_dir()
 
 
-def _serve(host: str, port: int, threads: int) -> None:
+def _serve(host: str, port: int, threads: int, when_listening: Callable[[], None] | None = None) -> None:
+    """Serve until interrupted.  ``when_listening`` runs once the socket accepts connections and before requests
+    are answered: the demo starts its task worker there, so that link checks of the demo's own pages never meet
+    a closed port ("connection refused") while the server is still starting."""
+    server = _listening_server(host, port, threads)
+    try:
+        if when_listening is not None:
+            when_listening()
+        server.run()
+    finally:
+        server.close()
+
+
+def _listening_server(host: str, port: int, threads: int):
+    """A waitress server whose socket is bound and listening (connections wait in the backlog until ``run``)."""
     from django.conf import settings
-    from waitress import serve
+    from waitress.server import create_server
 
     from prongsai.web.wsgi import application
 
@@ -84,7 +99,7 @@ def _serve(host: str, port: int, threads: int) -> None:
         # from the configured proxies and removes them from anyone else
         options["clear_untrusted_proxy_headers"] = False
     try:
-        serve(application, host=host, port=port, threads=threads, ident="prongsai", **options)
+        return create_server(application, host=host, port=port, threads=threads, ident="prongsai", **options)
     except OSError as exc:
         raise CommandError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
@@ -192,7 +207,9 @@ def cmd_demo(args: argparse.Namespace) -> None:
     from prongsai.web.surveys.demo import load_survey_demo
 
     step("OIT evidence, committee and measures of สพป.สมุทรสาคร")
-    load_oit_demo(sys.stdout)
+    load_oit_demo(sys.stdout, checks=(
+        "link checks queued: they run at the next `prongsai demo` (its worker starts once the server listens)"
+        if args.no_serve else "link checks queued: the demo's task worker runs them once the server listens"))
     load_measures_demo(sys.stdout)
     from prongsai.web.editions.demo import load_editions_demo
 
@@ -222,9 +239,12 @@ def cmd_demo(args: argparse.Namespace) -> None:
         return None
     from prongsai.web.tasks import start_worker_thread
 
-    start_worker_thread()
-    _say(f"  serving on {url} with waitress (8 threads) and a background task worker; press Ctrl+C to stop")
-    _serve(args.host, args.port, threads=8)
+    def listening() -> None:
+        start_worker_thread()  # only now: the link checks of the demo's own pages need the server up
+        _say(f"  serving on {url} with waitress (8 threads) and a background task worker (started now that the "
+             f"server listens); press Ctrl+C to stop")
+
+    _serve(args.host, args.port, threads=8, when_listening=listening)
     return None
 
 

@@ -9,7 +9,8 @@
 The evidence links point at ``/oit/demo-site/…``: synthetic evidence pages served by Prongsai itself outside
 production (every page says ข้อมูลสมมติ), so the link checker has something real to fetch without the internet.
 The checker may fetch them only with ``PRONGSAI_LINKCHECK_ALLOW_LOOPBACK=1`` (the demo runs on 127.0.0.1); the
-checks are queued and run when a worker runs (``prongsai manage db_worker``).
+checks are queued; ``prongsai demo`` starts its own worker once its server listens (the caller says so in
+``checks``, so that the log tells one story about the worker).
 """
 
 from __future__ import annotations
@@ -55,7 +56,8 @@ def demo_url(slug: str) -> str:
     return f"{settings.BASE_URL}/oit/demo-site/{slug}/"
 
 
-def load_oit_demo(stdout: TextIO | None = None) -> bool:
+def load_oit_demo(stdout: TextIO | None = None,
+                  checks: str = "link checks queued: a task worker runs them (prongsai manage db_worker)") -> bool:
     """Fill a few O-items for the demo story; ``False`` (nothing written) when already loaded or not possible."""
     from django.contrib.auth import get_user_model
     from django.db import transaction
@@ -116,6 +118,5 @@ def load_oit_demo(stdout: TextIO | None = None) -> bool:
                f"assessor assigned; {len(carried)} items of {previous.fiscal_year if previous else '-'} evidence",
                agency=agency, changes={"items": [p[0] for p in plan], "previous_year_items": carried})
     print(f"  OIT: {agency.display_name} {FISCAL_YEAR}: O1, O2, O10 พร้อมส่ง, O7 มีลิงก์เสีย; "
-          f"มอบหมายผู้ตรวจประเมินแล้ว; link checks queued (run `prongsai manage db_worker` with "
-          f"PRONGSAI_LINKCHECK_ALLOW_LOOPBACK=1)", file=out, flush=True)
+          f"มอบหมายผู้ตรวจประเมินแล้ว; {checks}", file=out, flush=True)
     return True

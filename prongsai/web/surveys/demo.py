@@ -1,8 +1,11 @@
 """The surveys part of ``prongsai demo``: headcounts and unused codes for สพป.สมุทรสาคร in the 2563 round.
 
 ``load_survey_demo(stdout)`` returns two plaintext codes (one IIT, one EIT) for the demo to print with their
-links; every call makes a fresh batch, because codes are never stored in clear and earlier ones cannot be shown
-again.  The headcounts are ILLUSTRATIVE (the seed does not give them) and are entered only when none exist.
+links.  Codes are never stored in clear in the database, so the demo keeps the plaintext of its own demo batches
+in a file beside the slips (``survey-codes.txt``, in the demo's private data folder, like the slips PDF that
+prints them anyway): a restart shows the same codes while they are unused, and makes a new batch only for a tool
+whose demo codes are all used or gone.  Restarting the demo therefore does not pile up codes.  The headcounts are
+ILLUSTRATIVE (the seed does not give them) and are entered only when none exist.
 """
 
 from __future__ import annotations
@@ -35,15 +38,42 @@ def _actor():
     return User.objects.filter(is_superuser=True).first()
 
 
-def load_survey_demo(stdout: TextIO | None = None, slips_path: Path | None = None) -> list[str]:
-    """Headcounts (when missing) and a fresh batch of IIT and EIT codes; returns one IIT and one EIT code.
+CODES_FILE = "survey-codes.txt"
 
-    With ``slips_path``, the sheet of slips of the two returned codes is written there as a PDF.
+
+def _kept_codes(path: Path | None) -> dict[tuple[str, str], list[str]]:
+    """(tool, group) → plaintext codes of the demo batches, from the file the demo keeps (empty when none)."""
+    kept: dict[tuple[str, str], list[str]] = {}
+    if path is None or not path.is_file():
+        return kept
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) == 3:
+            kept.setdefault((parts[0], parts[1]), []).append(parts[2])
+    return kept
+
+
+def _unused(round_, agency, tool: str, group: str, codes: list[str]) -> str | None:
+    from prongsai.web.surveys import codes as codemod
+    from prongsai.web.surveys.models import CodeStatus, RespondentCode
+
+    digests = {codemod.digest(c): c for c in codes}
+    unused = set(RespondentCode.objects.filter(round=round_, agency=agency, tool=tool, group=group,
+                                               digest__in=list(digests), status=CodeStatus.UNUSED)
+                 .values_list("digest", flat=True))
+    return next((c for d, c in digests.items() if d in unused), None)
+
+
+def load_survey_demo(stdout: TextIO | None = None, slips_path: Path | None = None) -> list[str]:
+    """Headcounts (when missing) and the demo's IIT and EIT codes; returns one unused code of each.
+
+    With ``slips_path``, the sheet of slips of the two returned codes is written there as a PDF, and the plaintext
+    of the demo batches is kept beside it (``survey-codes.txt``) so that the next start reuses them.
     """
     from prongsai.web.agencies.models import Agency
     from prongsai.web.rounds.models import AssessmentRound
     from prongsai.web.surveys import codes as codemod
-    from prongsai.web.surveys.models import SurveyPopulation
+    from prongsai.web.surveys.models import CodeBatch, SurveyPopulation
     from prongsai.web.surveys.services import generate_codes, set_headcounts
 
     out = stdout or sys.stdout
@@ -52,14 +82,28 @@ def load_survey_demo(stdout: TextIO | None = None, slips_path: Path | None = Non
     actor = _actor()
     if not SurveyPopulation.objects.filter(round=round_, agency=agency).exists():
         set_headcounts(actor, round_, agency, DEMO_HEADCOUNTS)
-    picked = []
-    batches = []
+    codes_path = slips_path.parent / CODES_FILE if slips_path is not None else None
+    kept = _kept_codes(codes_path)
+    picked, batches, made = [], [], 0
     for (tool, group), count in DEMO_BATCH.items():
-        generated = generate_codes(actor, round_, agency, tool, group, count, note="prongsai demo")
-        picked.append(generated.codes[0])
-        batches.append(generated.batch)
-    print(f"  surveys: headcounts and {sum(DEMO_BATCH.values())} unused codes for {agency.display_name} "
-          f"({round_.fiscal_year}); two of them:", file=out, flush=True)
+        code = _unused(round_, agency, tool, group, kept.get((tool, group), []))
+        if code is not None:
+            batch = CodeBatch.objects.filter(round=round_, agency=agency, tool=tool, group=group,
+                                             codes__digest=codemod.digest(code)).get()
+        else:
+            generated = generate_codes(actor, round_, agency, tool, group, count, note="prongsai demo")
+            code, batch = generated.codes[0], generated.batch
+            kept[(tool, group)] = generated.codes
+            made += count
+        picked.append(code)
+        batches.append(batch)
+    if codes_path is not None:
+        codes_path.parent.mkdir(parents=True, exist_ok=True)
+        codes_path.write_text("".join(f"{tool} {group} {c}\n" for (tool, group), codes in kept.items()
+                                      for c in codes), encoding="utf-8")
+    reused = "reused (unused since the last start)" if made == 0 else f"{made} new"
+    print(f"  surveys: headcounts and demo codes for {agency.display_name} ({round_.fiscal_year}): {reused}; "
+          f"two of them:", file=out, flush=True)
     for code, batch in zip(picked, batches):
         print(f"    {batch.tool}  {codemod.grouped(code)}  {codemod.short_link(code)}", file=out, flush=True)
     if slips_path is not None:

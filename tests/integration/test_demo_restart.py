@@ -1,0 +1,106 @@
+"""``prongsai demo`` started, stopped and started again (issue 11 §10): the link checks of its own evidence pages
+run only once its server listens, a restart does not pile up survey codes, and its log tells one story about the
+task worker."""
+
+from __future__ import annotations
+
+import io
+import os
+import socket
+import sqlite3
+import subprocess
+import time
+
+import pytest
+
+from prongsai.web import demo
+from tests.integration.test_demo import PRONGSAI
+
+pytestmark = pytest.mark.django_db
+
+
+def test_restarting_the_demo_reuses_its_unused_codes_and_replaces_only_used_ones(tmp_path):
+    from prongsai.web.surveys import codes as codemod
+    from prongsai.web.surveys.demo import load_survey_demo
+    from prongsai.web.surveys.models import CodeBatch, CodeStatus, RespondentCode
+
+    demo.load_demo(io.StringIO())
+    slips = tmp_path / "files-for-import" / "survey-slips.pdf"
+    first = load_survey_demo(io.StringIO(), slips_path=slips)
+    counts = (CodeBatch.objects.count(), RespondentCode.objects.count())
+    assert counts == (2, 40)
+    out = io.StringIO()
+    assert load_survey_demo(out, slips_path=slips) == first  # a restart: the same two codes, nothing new
+    assert (CodeBatch.objects.count(), RespondentCode.objects.count()) == counts
+    assert "reused" in out.getvalue()
+    # a respondent used the printed IIT code: the next start prints another unused IIT code of the same batch
+    RespondentCode.objects.filter(digest=codemod.digest(first[0])).update(status=CodeStatus.USED)
+    third = load_survey_demo(io.StringIO(), slips_path=slips)
+    assert third[0] != first[0] and third[1] == first[1]
+    assert (CodeBatch.objects.count(), RespondentCode.objects.count()) == counts
+    # every IIT demo code used: one new IIT batch, the EIT batch untouched
+    RespondentCode.objects.filter(tool="IIT").update(status=CodeStatus.USED)
+    fourth = load_survey_demo(io.StringIO(), slips_path=slips)
+    assert (CodeBatch.objects.count(), RespondentCode.objects.count()) == (3, 60)
+    assert fourth[1] == first[1]
+    assert (slips.parent / "survey-codes.txt").stat().st_mode & 0o077 == 0
+
+
+def test_the_workers_start_hook_runs_when_the_port_already_accepts_connections():
+    from prongsai.web.commands import _serve
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    seen = []
+
+    class Started(Exception):
+        pass
+
+    def when_listening():
+        with socket.create_connection(("127.0.0.1", port), timeout=5):  # refused if not yet listening
+            seen.append("connected")
+        raise Started
+
+    with pytest.raises(Started):
+        _serve("127.0.0.1", port, threads=1, when_listening=when_listening)
+    assert seen == ["connected"]
+    with socket.socket() as again:  # the server closed its socket on the way out
+        again.bind(("127.0.0.1", port))
+
+
+def test_the_demo_checks_its_own_pages_without_connection_refused_and_logs_one_worker_story(tmp_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "PRONGSAI_DATA": str(tmp_path / "home")}
+    for name in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "PRONGSAI_ENV"):
+        env.pop(name, None)
+    data = tmp_path / "demo"
+    log = (tmp_path / "demo.log").open("w+")
+    server = subprocess.Popen([*PRONGSAI, "demo", "--port", str(port), "--data", str(data)], stdout=log,
+                              stderr=subprocess.STDOUT, env=env, text=True)
+    try:
+        checks = []
+        for _ in range(240):  # until the four demo links have a check (the load takes most of it)
+            time.sleep(0.5)
+            assert server.poll() is None, (tmp_path / "demo.log").read_text()
+            if (data / "prongsai.sqlite3").exists():
+                try:
+                    with sqlite3.connect(data / "prongsai.sqlite3", timeout=5) as db:
+                        checks = db.execute("SELECT url, verdict, error FROM oit_linkcheck").fetchall()
+                except sqlite3.OperationalError:  # tables not migrated yet
+                    continue
+                if len(checks) >= 4:
+                    break
+        assert len(checks) >= 4, checks
+        assert [c for c in checks if "refused" in (c[2] or "") or "ปฏิเสธ" in (c[2] or "")] == []
+        good = [c for c in checks if c[0].endswith(("/o1/", "/o2/", "/o10/"))]
+        assert len(good) == 3 and all(c[1] == "ok" for c in good), good
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    text = (tmp_path / "demo.log").read_text()
+    assert "db_worker" not in text  # no advice to start a worker the demo already runs
+    assert "the demo's task worker runs them once the server listens" in text
+    assert text.index("link checks queued") < text.index("background task worker (started now that the server")
