@@ -166,3 +166,16 @@ def test_creating_a_round_copies_the_editions_calendar(cast):
     assert deadlines["oit_publish"].provisional is True
     assert "wangtakro" in deadlines["oit_publish"].source
     assert AuditEntry.objects.filter(action="seed_round_calendar").count() == 1
+
+
+def test_an_unanswered_clarification_is_reminded_unless_the_request_just_came(cast):
+    from prongsai.web.notifications.services import run_daily
+
+    today = timezone.localdate()
+    _returned_for_clarification(cast, today + timedelta(days=5))
+    assert run_daily(today=today, days=7).created[NotificationKind.CLARIFICATION] == 0  # told today already
+    Notification.objects.update(created_at=timezone.now() - timedelta(days=10))  # the request came long ago
+    assert run_daily(today=today, days=7).created[NotificationKind.CLARIFICATION] == 2
+    reminder = Notification.objects.get(user=cast.officer, event__startswith="clarify-due:")
+    assert "O4, O5" in reminder.body and "อีก 5 วัน" in reminder.subject
+    assert not cast.other_officer.notifications.exists()

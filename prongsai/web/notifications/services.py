@@ -298,7 +298,13 @@ def _clarification_due(round_, today: date, horizon: date) -> int:
                 "date": _thai(window.deadline), "left": _left(window.deadline, today), "n": len(codes)}
             body = _("%(agency)s has not answered the assessor on OIT items %(items)s of %(round)s.") % {
                 "agency": window.agency.display_name, "items": ", ".join(codes), "round": round_.name_th}
-            count += len(notify(recipients(window.agency), kind=NotificationKind.CLARIFICATION,
+            # who received the request itself within the warning period already knows the deadline
+            told = set(Notification.objects.filter(
+                event__startswith=f"clarification:{window.pk}:{window.deadline.isoformat()}:",
+                created_at__gte=timezone.now() - timedelta(days=max(1, (horizon - today).days)))
+                .values_list("user_id", flat=True))
+            people = [u for u in recipients(window.agency) if u.pk not in told]
+            count += len(notify(people, kind=NotificationKind.CLARIFICATION,
                                 event=f"clarify-due:{window.pk}:{window.deadline.isoformat()}", subject=subject,
                                 body=body, url=_oit_url(round_, window.agency), agency=window.agency,
                                 round_=round_))
