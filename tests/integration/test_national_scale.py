@@ -102,7 +102,10 @@ def test_query_counts_do_not_grow_with_the_number_of_agencies(client, cast):
     large = {name: count_queries(c, url) for name, (c, url) in pages.items()}
     assert Standing.objects.filter(round=current).count() == 201
     assert large == small
-    assert max(small.values()) <= 16, small
+    # the office's own dashboard also shows its ITA officer's checklist of what is due in the open round
+    # (prongsai/web/notifications/checklist.py): a fixed number of queries per rule, whatever the number of agencies
+    assert small["office dashboard"] <= 16 + 11, small
+    assert max(v for name, v in small.items() if name != "office dashboard") <= 16, small
 
 
 def _token(user) -> str:
