@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from prongsai.web.agencies.models import Agency, Person, Unit
+from prongsai.web.audit.actions import AuditAction
 from prongsai.web.audit.services import record
 from prongsai.web.documents import pack
 from prongsai.web.documents.models import (
@@ -70,7 +71,7 @@ def save_details(actor, round_: AssessmentRound, agency: Agency, *, memo_unit: U
         details.updated_by = actor if actor.is_authenticated else None
         details.save()
         after = {k: str(v or "") for k, v in values.items()}
-        record(actor, "save_document_details", f"{agency}: document details for {round_.fiscal_year}",
+        record(actor, AuditAction.SAVE_DOCUMENT_DETAILS, f"{agency}: document details for {round_.fiscal_year}",
                agency=agency, obj=details, changes={k: [before[k], after[k]] for k in after if before[k] != after[k]})
     return details
 
@@ -135,7 +136,7 @@ def upload_template(actor, agency: Agency, kind: str, name: str, data: bytes) ->
         template.save()
         if old_file and old_file != template.file.name:
             template.file.storage.delete(old_file)
-        record(actor, "upload_document_template", f"{agency}: template for {kind} ({template.original_name})",
+        record(actor, AuditAction.UPLOAD_DOCUMENT_TEMPLATE, f"{agency}: template for {kind} ({template.original_name})",
                agency=agency, obj=template, changes={"kind": kind, "sha256": [before, digest]})
     return template
 
@@ -146,7 +147,7 @@ def delete_template(actor, agency: Agency, kind: str) -> None:
     if template is None:
         return
     with transaction.atomic():
-        record(actor, "delete_document_template", f"{agency}: back to the default template for {kind}",
+        record(actor, AuditAction.DELETE_DOCUMENT_TEMPLATE, f"{agency}: back to the default template for {kind}",
                agency=agency, obj=template, changes={"kind": kind, "sha256": template.sha256})
         template.file.delete(save=False)
         template.delete()
@@ -196,7 +197,7 @@ def generate_pack(actor, round_: AssessmentRound, agency: Agency, *, kinds: Sequ
         if with_zip and rendered.zip is not None:
             archive = _store(actor, round_, agency, PACK_KIND, OutputFormat.ZIP, rendered.zip_name, rendered.zip,
                              batch=batch)
-        record(actor, "generate_documents",
+        record(actor, AuditAction.GENERATE_DOCUMENTS,
                f"{agency}: {len(stored)} document(s) for {round_.fiscal_year}" + (" and the evidence pack" if archive
                                                                                   else ""),
                agency=agency, obj=archive or (stored[0] if stored else None),

@@ -21,6 +21,7 @@ from django.db.models import Max
 
 from prongsai.core.framework import Framework, FrameworkError
 from prongsai.web.agencies.models import Agency, Membership, Person, Role, Unit
+from prongsai.web.audit.actions import AuditAction
 from prongsai.web.audit.services import record
 from prongsai.web.measures import permissions
 from prongsai.web.measures.models import (
@@ -78,7 +79,8 @@ def save_analysis_note(actor, round_: AssessmentRound, agency: Agency, indicator
             note.text = text
             note.updated_by = actor
             note.save()
-        record(actor, "save_analysis_note", f"{agency}: analysis of indicator {indicator} ({round_.fiscal_year})",
+        record(actor, AuditAction.SAVE_ANALYSIS_NOTE,
+               f"{agency}: analysis of indicator {indicator} ({round_.fiscal_year})",
                agency=agency, obj=note, changes={"indicator": indicator, "text": [before, text]})
     return note
 
@@ -94,7 +96,7 @@ def _committee(actor, round_: AssessmentRound, agency: Agency) -> Committee:
     committee, created = Committee.objects.get_or_create(
         round=round_, agency=agency, defaults={"duties": list(DEFAULT_DUTIES), "updated_by": actor})
     if created:
-        record(actor, "create_committee", f"{agency}: committee for {round_.fiscal_year}", agency=agency,
+        record(actor, AuditAction.CREATE_COMMITTEE, f"{agency}: committee for {round_.fiscal_year}", agency=agency,
                obj=committee)
     return committee
 
@@ -115,7 +117,7 @@ def update_committee(actor, round_: AssessmentRound, agency: Agency, *, order_nu
         committee.updated_by = actor
         committee.save()
         after = {"order_number": committee.order_number, "order_date": str(order_date or ""), "duties": duties}
-        record(actor, "update_committee", f"{agency}: committee order {committee.order_number or '-'}",
+        record(actor, AuditAction.UPDATE_COMMITTEE, f"{agency}: committee order {committee.order_number or '-'}",
                agency=agency, obj=committee, changes={k: [before[k], after[k]] for k in after if before[k] != after[k]})
     return committee
 
@@ -148,7 +150,7 @@ def add_member(actor, round_: AssessmentRound, agency: Agency, *, person: Person
             order = (committee.members.aggregate(m=Max("order"))["m"] or 0) + 1
         member = CommitteeMember.objects.create(committee=committee, person=person, position_th=position_th.strip(),
                                                 unit=unit, role=role, order=order)
-        record(actor, "add_committee_member", f"{agency}: {member}", agency=agency, obj=member,
+        record(actor, AuditAction.ADD_COMMITTEE_MEMBER, f"{agency}: {member}", agency=agency, obj=member,
                changes={"role": role, "position": member.display_th, "order": order})
     return member
 
@@ -163,7 +165,7 @@ def update_member(actor, member: CommitteeMember, *, person: Person | None, posi
         member.person, member.position_th, member.unit, member.role, member.order = (
             person, position_th.strip(), unit, role, order)
         member.save()
-        record(actor, "update_committee_member", f"{agency}: {member}", agency=agency, obj=member,
+        record(actor, AuditAction.UPDATE_COMMITTEE_MEMBER, f"{agency}: {member}", agency=agency, obj=member,
                changes={"before": before, "after": {"display": member.display_th, "role": role, "order": order}})
     return member
 
@@ -172,7 +174,7 @@ def remove_member(actor, member: CommitteeMember) -> None:
     agency = member.committee.agency
     _require_manage(actor, agency)
     with transaction.atomic():
-        record(actor, "remove_committee_member", f"{agency}: {member}", agency=agency, obj=member,
+        record(actor, AuditAction.REMOVE_COMMITTEE_MEMBER, f"{agency}: {member}", agency=agency, obj=member,
                changes={"display": member.display_th, "role": member.role})
         member.delete()
 
@@ -190,7 +192,8 @@ def move_member(actor, member: CommitteeMember, delta: int) -> None:
         for i, m in enumerate(members, start=1):
             if m.order != i:
                 CommitteeMember.objects.filter(pk=m.pk).update(order=i)
-        record(actor, "move_committee_member", f"{agency}: {member} → {target + 1}", agency=agency, obj=member)
+        record(actor, AuditAction.MOVE_COMMITTEE_MEMBER,
+               f"{agency}: {member} → {target + 1}", agency=agency, obj=member)
 
 
 def ita_officer(agency: Agency) -> Membership | None:
@@ -250,7 +253,7 @@ def suggest_committee(actor, round_: AssessmentRound, agency: Agency) -> Committ
         CommitteeMember.objects.bulk_create([
             CommitteeMember(committee=committee, person=s.person, position_th=s.position_th, unit=s.unit,
                             role=s.role, order=i) for i, s in enumerate(suggestion, start=1)])
-        record(actor, "suggest_committee", f"{agency}: committee of {len(suggestion)} suggested from units",
+        record(actor, AuditAction.SUGGEST_COMMITTEE, f"{agency}: committee of {len(suggestion)} suggested from units",
                agency=agency, obj=committee, changes={"removed": removed, "members": [
                    [s.position_th, s.role] for s in suggestion]})
     return committee
@@ -268,7 +271,7 @@ def set_committee_members(actor, round_: AssessmentRound, agency: Agency,
         CommitteeMember.objects.bulk_create([
             CommitteeMember(committee=committee, person=m.person, position_th=m.position_th, unit=m.unit,
                             role=m.role, order=i) for i, m in enumerate(members, start=1)])
-        record(actor, "set_committee_members", f"{agency}: committee of {len(members)}", agency=agency,
+        record(actor, AuditAction.SET_COMMITTEE_MEMBERS, f"{agency}: committee of {len(members)}", agency=agency,
                obj=committee, changes={"members": [[m.position_th, m.role] for m in members]})
     return committee
 
@@ -371,7 +374,7 @@ def create_measure(actor, round_: AssessmentRound, agency: Agency, data: Measure
             data.order = (Measure.objects.filter(round=round_, agency=agency).aggregate(m=Max("order"))["m"] or 0) + 1
         measure = Measure(round=round_, agency=agency, created_by=actor if actor.is_authenticated else None)
         _write_measure(measure, data)
-        record(actor, "create_measure", f"{agency}: measure '{measure.title}'", agency=agency, obj=measure,
+        record(actor, AuditAction.CREATE_MEASURE, f"{agency}: measure '{measure.title}'", agency=agency, obj=measure,
                changes=_snapshot(measure))
     return measure
 
@@ -383,7 +386,7 @@ def update_measure(actor, measure: Measure, data: MeasureInput) -> Measure:
         before = _snapshot(measure)
         _write_measure(measure, data)
         after = _snapshot(measure)
-        record(actor, "update_measure", f"{measure.agency}: measure '{measure.title}'", agency=measure.agency,
+        record(actor, AuditAction.UPDATE_MEASURE, f"{measure.agency}: measure '{measure.title}'", agency=measure.agency,
                obj=measure, changes={k: [before[k], after[k]] for k in after if before[k] != after[k]})
     return measure
 
@@ -391,7 +394,8 @@ def update_measure(actor, measure: Measure, data: MeasureInput) -> Measure:
 def delete_measure(actor, measure: Measure) -> None:
     _require_manage(actor, measure.agency)
     with transaction.atomic():
-        record(actor, "delete_measure", f"{measure.agency}: measure '{measure.title}' deleted", agency=measure.agency,
+        record(actor, AuditAction.DELETE_MEASURE,
+               f"{measure.agency}: measure '{measure.title}' deleted", agency=measure.agency,
                obj=measure, changes=_snapshot(measure))
         for report in measure.reports.all():
             for f in report.files.all():
@@ -407,7 +411,7 @@ def set_measure_status(actor, measure: Measure, status: str) -> Measure:
         before = measure.status
         measure.status = status
         measure.save(update_fields=["status", "updated_at"])
-        record(actor, "set_measure_status", f"{measure.agency}: '{measure.title}' {before} → {status}",
+        record(actor, AuditAction.SET_MEASURE_STATUS, f"{measure.agency}: '{measure.title}' {before} → {status}",
                agency=measure.agency, obj=measure, changes={"status": [before, status]})
     return measure
 
@@ -501,7 +505,8 @@ def submit_progress(actor, measure: Measure, unit: Unit, period: int, text: str,
         if new_status != measure.status:
             measure.status = new_status
             measure.save(update_fields=["status", "updated_at"])
-        record(actor, "submit_progress", f"{measure.agency}: {unit} reported {period} months on '{measure.title}'",
+        record(actor, AuditAction.SUBMIT_PROGRESS,
+               f"{measure.agency}: {unit} reported {period} months on '{measure.title}'",
                agency=measure.agency, obj=report,
                changes={"before": before, "after": {"text": text, "links": links, "status": status},
                         "files": [n for n, _ in blobs], "measure_status": measure.status})
@@ -519,7 +524,8 @@ def delete_progress_file(actor, pf: ProgressFile) -> None:
     if not permissions.can_report(actor, report.measure, report.unit, responsible):
         raise PermissionDenied
     with transaction.atomic():
-        record(actor, "delete_progress_file", f"{report.measure.agency}: {pf.name}", agency=report.measure.agency,
+        record(actor, AuditAction.DELETE_PROGRESS_FILE,
+               f"{report.measure.agency}: {pf.name}", agency=report.measure.agency,
                obj=pf, changes={"name": pf.name, "sha256": pf.sha256})
         pf.file.delete(save=False)
         pf.delete()

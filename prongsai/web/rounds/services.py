@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from prongsai.core.framework import FrameworkError, load_framework
 from prongsai.web.agencies import access
+from prongsai.web.audit.actions import AuditAction
 from prongsai.web.audit.services import record
 from prongsai.web.rounds.models import AssessmentRound, Phase, RoundPhase, RoundStatus
 
@@ -51,7 +52,7 @@ def create_round(actor, framework_id: str, fiscal_year: int, name_th: str = "",
             if ends < starts:
                 raise ValidationError(f"{phase}: ends before it starts")
             RoundPhase.objects.create(round=round_, phase=Phase(phase), starts_on=starts, ends_on=ends)
-        record(actor, "create_round", f"created {round_.name_th}", obj=round_,
+        record(actor, AuditAction.CREATE_ROUND, f"created {round_.name_th}", obj=round_,
                changes={"framework_id": framework_id, "variant": variant, "fiscal_year": fiscal_year,
                         "provisional_items": shown.provisional_count})
     return round_
@@ -72,6 +73,6 @@ def set_round_status(actor, round_: AssessmentRound, status: str) -> AssessmentR
         else:
             round_.closed_at = timezone.now()
         round_.save()
-        record(actor, "set_round_status", f"{round_.name_th}: {before} → {status}", obj=round_,
+        record(actor, AuditAction.SET_ROUND_STATUS, f"{round_.name_th}: {before} → {status}", obj=round_,
                changes={"status": [before, status]})
     return round_
