@@ -20,13 +20,13 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
-from django.utils import translation
 
 from prongsai.core.tabular import InputError
 from prongsai.web.agencies import access
 from prongsai.web.agencies.models import Agency, AgencyKind, Membership, Person, Region, Role, Unit
 from prongsai.web.audit.actions import AuditAction
 from prongsai.web.audit.services import record
+from prongsai.web.messages import localized
 
 RESERVED_CODES = {"new", "import"}  # /manage/agencies/new/ and /manage/agencies/import/
 CODE_RE = re.compile(r"^[^\s/?#%\\]{1,32}$")
@@ -90,16 +90,12 @@ class Issue:
     th: str
 
 
-def _english() -> bool:
-    return (translation.get_language() or "th").startswith("en")
-
-
 def _raise(issues: list[Issue]) -> None:
     """Raise the issues of one change as a ``ValidationError`` keyed by field, in the active language."""
     if issues:
         errors: dict[str, list[str]] = {}
         for issue in issues:
-            errors.setdefault(issue.field or "__all__", []).append(issue.en if _english() else issue.th)
+            errors.setdefault(issue.field or "__all__", []).append(localized(issue.th, issue.en))
         raise ValidationError(errors)
 
 

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from prongsai.web.agencies import access
 from prongsai.web.agencies.models import Agency
@@ -37,7 +38,7 @@ def start_batch(actor, round_: AssessmentRound, agencies: Sequence[Agency]) -> D
     if not access.is_central_admin(actor):
         raise PermissionDenied
     if not agencies:
-        raise ValidationError("no agency to generate documents for")
+        raise ValidationError(_("Choose at least one agency to generate documents for."))
     from prongsai.web.documents.tasks import generate_agency_pack
 
     with transaction.atomic():

@@ -15,6 +15,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from prongsai.web.agencies.models import Agency, Person, Unit
 from prongsai.web.audit.actions import AuditAction
@@ -59,12 +60,12 @@ def save_details(actor, round_: AssessmentRound, agency: Agency, *, memo_unit: U
                  signer_position: str = "") -> DocumentDetails:
     _require_manage(actor, agency)
     if memo_unit is not None and memo_unit.agency_id != agency.pk:
-        raise ValidationError("the memo's unit belongs to another agency")
+        raise ValidationError(_("The memo's unit belongs to another agency."))
     values = {"memo_unit": memo_unit, "phone": phone.strip()[:100], "memo_number": memo_number.strip()[:64],
               "memo_date": memo_date, "announcement_date": announcement_date, "report_date": report_date,
               "author": author, "signer": signer, "signer_position": signer_position.strip()[:255]}
     with transaction.atomic():
-        details, _ = DocumentDetails.objects.select_for_update().get_or_create(round=round_, agency=agency)
+        details, _created = DocumentDetails.objects.select_for_update().get_or_create(round=round_, agency=agency)
         before = {k: str(getattr(details, k) or "") for k in values}
         for key, value in values.items():
             setattr(details, key, value)
@@ -187,7 +188,7 @@ def generate_pack(actor, round_: AssessmentRound, agency: Agency, *, kinds: Sequ
     kinds = list(kinds or DocumentKind.values)
     unknown = set(kinds) - set(DocumentKind.values)
     if unknown:
-        raise ValidationError(f"unknown document(s): {', '.join(sorted(unknown))}")
+        raise ValidationError(_("Unknown document(s): %(kinds)s.") % {"kinds": ", ".join(sorted(unknown))})
     templates = {t.kind: t for t in DocumentTemplate.objects.filter(agency=agency, kind__in=kinds)}
     rendered = pack.render(round_, agency, kinds, {k: t.file for k, t in templates.items()}, with_zip=with_zip)
     with transaction.atomic():

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from prongsai.core.framework import Framework, FrameworkError
 from prongsai.web.agencies.models import Agency, Membership, Person, Role, Unit
@@ -67,10 +68,11 @@ def save_analysis_note(actor, round_: AssessmentRound, agency: Agency, indicator
     _require_manage(actor, agency)
     framework = _framework(round_)
     if framework is None or indicator not in {i.number for i in framework.indicators}:
-        raise ValidationError(f"indicator {indicator} is not part of {round_.framework_id}")
+        raise ValidationError(_("Indicator %(indicator)s is not part of %(edition)s.") % {
+            "indicator": indicator, "edition": round_.framework_id})
     text = (text or "").strip().replace("\r\n", "\n")
     if len(text) > MAX_NOTE:
-        raise ValidationError(f"the analysis is longer than {MAX_NOTE} characters")
+        raise ValidationError(_("The analysis is longer than %(max)d characters.") % {"max": MAX_NOTE})
     with transaction.atomic():
         note, created = AnalysisNote.objects.select_for_update().get_or_create(
             round=round_, agency=agency, indicator=indicator, defaults={"text": text, "updated_by": actor})
@@ -106,7 +108,7 @@ def update_committee(actor, round_: AssessmentRound, agency: Agency, *, order_nu
     _require_manage(actor, agency)
     duties = [d.strip() for d in duties if d and d.strip()]
     if len(order_number) > 64:
-        raise ValidationError("the order number is too long")
+        raise ValidationError(_("The order number is too long."))
     with transaction.atomic():
         committee = _committee(actor, round_, agency)
         before = {"order_number": committee.order_number, "order_date": str(committee.order_date or ""),
@@ -124,15 +126,15 @@ def update_committee(actor, round_: AssessmentRound, agency: Agency, *, order_nu
 
 def _check_member(agency: Agency, person: Person | None, position_th: str, unit: Unit | None, role: str) -> None:
     if role not in CommitteeRole.values:
-        raise ValidationError(f"unknown role '{role}'")
+        raise ValidationError(_("Unknown committee role '%(role)s'.") % {"role": role})
     if person is None and not position_th.strip():
-        raise ValidationError("give a person or a position")
+        raise ValidationError(_("Choose a person or write a position."))
     if unit is not None and unit.agency_id != agency.pk:
-        raise ValidationError("the unit belongs to another agency")
+        raise ValidationError(_("The unit belongs to another agency."))
     if person is not None and not Membership.objects.filter(user_id=person.user_id,
                                                             agency__path__startswith=agency.path).exists() \
             and not Membership.objects.filter(user_id=person.user_id, agency__in=_ancestors(agency)).exists():
-        raise ValidationError("the person does not work in this agency")
+        raise ValidationError(_("The person does not work in this agency."))
 
 
 def _ancestors(agency: Agency) -> list[int]:
@@ -305,7 +307,8 @@ def _clean_targets(round_: AssessmentRound, targets: Iterable[str]) -> list[str]
         if not code:
             continue
         if code not in valid:
-            raise ValidationError(f"'{raw}' is neither an indicator number nor an item code of this round")
+            raise ValidationError(_("'%(value)s' is neither an indicator number nor an item code of this round.") % {
+                "value": raw})
         if code not in cleaned:
             cleaned.append(code)
     return cleaned
@@ -329,17 +332,17 @@ class MeasureInput:
 def _check_measure(round_: AssessmentRound, agency: Agency, data: MeasureInput) -> MeasureInput:
     title = data.title.strip()
     if not title:
-        raise ValidationError("a measure needs a title")
+        raise ValidationError(_("A measure needs a title."))
     if len(title) > 255:
-        raise ValidationError("the title is longer than 255 characters")
-    for unit in list(data.units) + [u for _, u in data.actions if u is not None]:
+        raise ValidationError(_("The title is longer than 255 characters."))
+    for unit in list(data.units) + [u for _action, u in data.actions if u is not None]:
         if unit.agency_id != agency.pk:
-            raise ValidationError(f"{unit} is a unit of another agency")
+            raise ValidationError(_("%(unit)s is a unit of another agency.") % {"unit": unit})
     if data.starts_on and data.ends_on and data.ends_on < data.starts_on:
-        raise ValidationError("the measure ends before it starts")
+        raise ValidationError(_("The measure ends before it starts."))
     actions = [(t.strip(), u) for t, u in data.actions if t and t.strip()]
     if not data.units and not data.all_units and not any(u for _, u in actions):
-        raise ValidationError("name at least one responsible unit (or all units)")
+        raise ValidationError(_("Choose at least one responsible unit (or all units)."))
     return MeasureInput(title=title, purpose=data.purpose.strip(), targets=_clean_targets(round_, data.targets),
                         units=list(dict.fromkeys(data.units)), all_units=data.all_units, starts_on=data.starts_on,
                         ends_on=data.ends_on, actions=actions, order=data.order, outcome=data.outcome.strip())
@@ -406,7 +409,7 @@ def delete_measure(actor, measure: Measure) -> None:
 def set_measure_status(actor, measure: Measure, status: str) -> Measure:
     _require_manage(actor, measure.agency)
     if status not in MeasureStatus.values:
-        raise ValidationError(f"unknown status '{status}'")
+        raise ValidationError(_("Unknown status '%(status)s'.") % {"status": status})
     with transaction.atomic():
         before = measure.status
         measure.status = status
@@ -437,7 +440,8 @@ def _clean_links(links: Iterable[str]) -> list[str]:
         if not link:
             continue
         if not _URL.match(link) or len(link) > 1000:
-            raise ValidationError(f"'{link[:80]}' is not a web address (http:// or https://)")
+            raise ValidationError(_("'%(link)s' is not a web address: it must start with http:// or https://.") % {
+                "link": link[:80]})
         if link not in cleaned:
             cleaned.append(link)
     return cleaned
@@ -463,28 +467,30 @@ def submit_progress(actor, measure: Measure, unit: Unit, period: int, text: str,
     """A unit's 6- or 12-month report (creates it, or replaces its text, links and status; files are added)."""
     responsible = responsible_units(measure)
     if unit.pk not in {u.pk for u in responsible}:
-        raise ValidationError(f"{unit} is not responsible for this measure")
+        raise ValidationError(_("%(unit)s is not responsible for this measure.") % {"unit": unit})
     if not permissions.can_report(actor, measure, unit, responsible):
         raise PermissionDenied
     if period not in ReportPeriod.values:
-        raise ValidationError("the period is 6 or 12 months")
+        raise ValidationError(_("The report period is 6 or 12 months."))
     text = (text or "").strip().replace("\r\n", "\n")
     if not text:
-        raise ValidationError("write what was done")
+        raise ValidationError(_("Write what was done."))
     if len(text) > MAX_NOTE:
-        raise ValidationError(f"the report is longer than {MAX_NOTE} characters")
+        raise ValidationError(_("The report is longer than %(max)d characters.") % {"max": MAX_NOTE})
     if status not in (MeasureStatus.IN_PROGRESS, MeasureStatus.DONE):
-        raise ValidationError("a report says in progress or done")
+        raise ValidationError(_("A report says whether the work is in progress or done."))
     links = _clean_links(links)
     if len(files) > MAX_FILES:
-        raise ValidationError(f"at most {MAX_FILES} files at a time")
+        raise ValidationError(_("At most %(count)d files at a time.") % {"count": MAX_FILES})
     blobs = []
     for upload in files:
         name = upload.name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
         if not name.lower().endswith(ALLOWED_FILE_SUFFIXES):
-            raise ValidationError(f"{name}: file type not accepted ({', '.join(ALLOWED_FILE_SUFFIXES)})")
+            raise ValidationError(_("%(name)s: this file type is not accepted (%(types)s).") % {
+                "name": name, "types": ", ".join(ALLOWED_FILE_SUFFIXES)})
         if upload.size > MAX_FILE:
-            raise ValidationError(f"{name}: larger than {MAX_FILE // (1024 * 1024)} MB")
+            raise ValidationError(_("%(name)s: larger than %(mb)d MB.") % {
+                "name": name, "mb": MAX_FILE // (1024 * 1024)})
         blobs.append((name, upload.read()))
     with transaction.atomic():
         report = ProgressReport.objects.select_for_update().filter(measure=measure, unit=unit, period=period).first()

@@ -27,6 +27,7 @@ from prongsai.web.agencies import access
 from prongsai.web.agencies.models import Agency, Role
 from prongsai.web.audit.actions import OIT_ACTIONS, AuditAction
 from prongsai.web.audit.models import AuditEntry
+from prongsai.web.messages import report_error
 from prongsai.web.oit import permissions, queries, services
 from prongsai.web.oit.forms import (
     ClarificationForm,
@@ -36,7 +37,6 @@ from prongsai.web.oit.forms import (
     ReviewForm,
     UnitForm,
     UploadForm,
-    first_error,
 )
 from prongsai.web.oit.models import (
     SUBMITTED_STATES,
@@ -46,7 +46,6 @@ from prongsai.web.oit.models import (
     OITEntry,
 )
 from prongsai.web.rounds.models import AssessmentRound, RoundStatus
-
 
 INLINE_TYPES = ("application/pdf", "image/png", "image/jpeg")
 
@@ -101,7 +100,7 @@ def act(request: HttpRequest, back: HttpResponse, call, success) -> HttpResponse
     try:
         result = call()
     except ValidationError as exc:
-        messages.error(request, first_error(exc))
+        report_error(request, exc, first_only=True)
     else:
         messages.success(request, success(result) if callable(success) else success)
     return back
