@@ -45,6 +45,16 @@ def error_texts(exc: Exception) -> list[str]:
     raise TypeError(f"not a user-facing refusal: {exc!r}")  # a bug must reach the 500 page, not a flash message
 
 
+def form_error_texts(form: forms.BaseForm) -> list[str]:
+    """A form's errors, one line per field: "<field label>: <messages>" (field names never reach the user)."""
+    texts = []
+    for name, errs in form.errors.items():
+        field = form.fields.get(name)
+        label = field.label if field is not None and field.label else None
+        texts.append(f"{label}: {' '.join(errs)}" if label else " ".join(errs))
+    return texts
+
+
 def _by_field(exc: Exception) -> Iterable[tuple[str | None, list[str]]]:
     if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
         for field, msgs in exc.message_dict.items():
