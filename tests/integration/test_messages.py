@@ -131,3 +131,12 @@ def _inverted_measure(client, url: str) -> str:
                              "ends_on": "2020-01-01", "actions-TOTAL_FORMS": "0", "actions-INITIAL_FORMS": "0"})
     assert page.status_code == 400, page.status_code  # the form again, with the service's refusal on it
     return page.content.decode()
+
+
+def test_the_survey_page_explains_a_provisional_minimum_without_developer_notes(client, cast):
+    # ita-2563-esa borrows the school rule for the ESA minimum sample; its edition note is for maintainers
+    client.force_login(cast.officer)
+    body = client.get(reverse("survey_overview", kwargs={"round_id": cast.round_2563.pk,
+                                                         "code": cast.samutsakhon.code})).content.decode()
+    assert "จำนวนขั้นต่ำนี้เป็นค่าชั่วคราว" in body
+    assert "stand-in" not in body and "ยืมมาจาก" not in body
