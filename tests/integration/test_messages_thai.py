@@ -85,8 +85,10 @@ def latin_words(text: str) -> set[str]:
     return {w for w in WORD.findall(text) if w.lower() not in ALLOWED}
 
 
-def _pages(cast: Cast):
+def _pages(cast: Cast, skip: tuple[str, ...] = ()):
     for name, entry in MATRIX.items():
+        if name.startswith(skip):
+            continue
         for case in entry if isinstance(entry, tuple) else (entry,):
             if case.method != "get" or case.query:
                 continue
@@ -104,10 +106,11 @@ def _post(client, url, fields, files, bad: bool):
     return client.post(url, data, follow=True)
 
 
-def walk(cast: Cast, language: str) -> tuple[list[str], int]:
-    """(problems, forms posted) for every form of the app in ``language``."""
+def walk(cast: Cast, language: str, skip: tuple[str, ...] = ()) -> tuple[list[str], int]:
+    """(problems, forms posted) for every form of the app in ``language`` (but the pages whose URL names start
+    with one of ``skip``)."""
     problems, seen = [], set()
-    for name, url, roles in _pages(cast):
+    for name, url, roles in _pages(cast, skip):
         for role in roles:
             client = client_for(cast, role)
             client.cookies["django_language"] = language
@@ -140,6 +143,17 @@ def test_every_form_answers_bad_input_in_thai(cast):
     problems, posted = walk(cast, "th")
     assert posted > 40  # the walk really found the app's forms
     assert problems == [], "messages that are not Thai:\n" + "\n".join(problems)
+
+
+#: apps whose services and templates still hold Thai literals (docs/architecture.md, "Not yet converted"): in
+#: English their messages stay Thai, so the English walk leaves them out until their strings move to gettext
+STILL_THAI_ONLY = ("oit_", "survey_", "edition_", "documents_")
+
+
+def test_in_english_the_converted_apps_answer_without_thai(cast):
+    problems, posted = walk(cast, "en", skip=STILL_THAI_ONLY)
+    assert posted > 20
+    assert problems == [], "Thai in English mode:\n" + "\n".join(problems)
 
 
 def test_the_checker_catches_english_and_lets_codes_through():
