@@ -67,7 +67,8 @@ def set_round_status(actor, round_: AssessmentRound, status: str) -> AssessmentR
                RoundStatus.CLOSED: {RoundStatus.OPEN}}
     if status not in allowed[RoundStatus(round_.status)]:
         raise ValidationError(_("A round cannot move from %(before)s to %(after)s.") % {
-            "before": round_.status, "after": status})
+            "before": RoundStatus(round_.status).label,
+            "after": RoundStatus(status).label if status in RoundStatus.values else status})
     with transaction.atomic():
         before = round_.status
         round_.status = status
