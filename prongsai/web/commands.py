@@ -175,6 +175,9 @@ def cmd_demo(args: argparse.Namespace) -> None:
     _prepare_demo_dir(data, reset=args.reset)
     os.environ["PRONGSAI_DATA"] = str(data)
     os.environ["PRONGSAI_ENV"] = "development"
+    # The demo is what a newcomer sees first: a mistyped URL gets the Thai 404 page, not Django's debug page that
+    # lists every route (static files are still served: development mode serves them without DEBUG).
+    os.environ["PRONGSAI_DEBUG"] = "0"
     os.environ["PRONGSAI_BASE_URL"] = _url(args.host, args.port).rstrip("/")  # links printed on survey slips
     # The demo's OIT evidence pages are served by the demo itself, on loopback: let the link checker fetch them.
     os.environ.setdefault("PRONGSAI_LINKCHECK_ALLOW_LOOPBACK", "1")

@@ -32,9 +32,10 @@ from typing import TextIO
 from prongsai.core.framework import Framework, load_framework
 from prongsai.core.scoring import AgencyScore, combine, rounded
 from prongsai.core.tabular import read_table
+from prongsai.web.audit.actions import AuditAction
 
 DEMO_PASSWORD = "prongsai-demo-2563"
-DEMO_ACTION = "load_demo"
+DEMO_ACTION = AuditAction.LOAD_DEMO
 SEED = 2562
 
 CENTRAL_CODE = "OBEC"

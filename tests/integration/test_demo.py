@@ -181,6 +181,8 @@ def test_demo_command_prints_every_login_and_serves_nothing_with_no_serve(tmp_pa
     for login in demo.LOGINS:
         assert re.search(rf"^    {login.username} +{demo.DEMO_PASSWORD} ", done.stdout, re.M), login.username
     assert "http://127.0.0.1:8000/" in done.stdout
+    # a mistyped URL in the demo gets the Thai 404 page, never Django's debug page listing every route
+    assert "DEBUG off" in done.stdout + done.stderr
     assert (tmp_path / "demo" / "prongsai.sqlite3").exists()
     assert not (tmp_path / "home").exists() or not (tmp_path / "home" / "prongsai.sqlite3").exists()
     again = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)

@@ -139,7 +139,7 @@ def test_a_used_edition_cannot_change_only_be_superseded(cast):
     assert stored.key not in {c.key for c in services.usable_editions()}
     fresh = AssessmentRound.objects.get(pk=round_.pk)
     assert fresh.framework.tool("OIT").weight == 50  # the round keeps the edition it uses
-    with pytest.raises(ValidationError, match="not an edition in force"):
+    with pytest.raises(ValidationError, match="ไม่ใช่ฉบับที่ใช้อยู่"):
         create_round(cast.central, stored.key, 2570, variant="school")
     # a draft can be corrected in place until it is activated
     draft = services.upload_edition(cast.central, "ita-2570.yaml", corrected_2570())

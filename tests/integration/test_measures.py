@@ -107,12 +107,12 @@ def test_committee_edits_and_rights(cast, units):
 
 
 def test_measure_validation(cast, units):
-    with pytest.raises(ValidationError, match="neither"):
+    with pytest.raises(ValidationError, match="ไม่ใช่หมายเลขตัวชี้วัดหรือรหัสข้อ"):
         a_measure(cast, units, targets=["O99"])
-    with pytest.raises(ValidationError, match="responsible"):
+    with pytest.raises(ValidationError, match="ที่รับผิดชอบอย่างน้อย"):
         a_measure(cast, units, units=[], actions=[("x", None)])
     other_unit = Unit.objects.create(agency=cast.other_office, name_th="กลุ่มอื่น")
-    with pytest.raises(ValidationError, match="another agency"):
+    with pytest.raises(ValidationError, match="ของหน่วยงานอื่น"):
         a_measure(cast, units, units=[other_unit])
     with pytest.raises(PermissionDenied):
         services.create_measure(cast.other_officer, cast.round_2563, cast.samutsakhon,
@@ -136,9 +136,9 @@ def test_unit_staff_report_only_for_their_unit(cast, units):
     for user in (cast.director, cast.viewer, cast.other_officer, cast.assessor):
         with pytest.raises(PermissionDenied):
             services.submit_progress(user, theirs, cast.unit, 12, "x")
-    with pytest.raises(ValidationError, match="web address"):
+    with pytest.raises(ValidationError, match="ไม่ใช่ที่อยู่เว็บ"):
         services.submit_progress(cast.staff, theirs, cast.unit, 6, "x", links=["javascript:alert(1)"])
-    with pytest.raises(ValidationError, match="file type"):
+    with pytest.raises(ValidationError, match="ไม่รับไฟล์ชนิดนี้"):
         services.submit_progress(cast.staff, theirs, cast.unit, 6, "x", files=[SimpleUploadedFile("a.exe", b"MZ")])
     # the officer reports for any responsible unit
     services.submit_progress(cast.officer, not_theirs, units[1], 6, "เผยแพร่แล้ว")

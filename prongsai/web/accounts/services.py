@@ -6,6 +6,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from prongsai.web.audit.actions import AuditAction
 from prongsai.web.audit.services import record
 
 
@@ -18,5 +19,5 @@ def change_own_password(actor, new_password: str) -> None:
     with transaction.atomic():
         actor.set_password(new_password)
         actor.save(update_fields=["password"])
-        record(actor, "change_own_password", f"{actor.get_username()} changed their password", obj=actor,
+        record(actor, AuditAction.CHANGE_OWN_PASSWORD, f"{actor.get_username()} changed their password", obj=actor,
                changes={"user": actor.get_username()})

@@ -27,6 +27,7 @@ from prongsai.core.tabular import Collector, Table
 from prongsai.web import bulk
 from prongsai.web.agencies import services
 from prongsai.web.agencies.models import Agency, Membership, Person, Unit
+from prongsai.web.audit.actions import AuditAction
 from prongsai.web.audit.services import audit_entry, record
 
 CHUNK = 5000  # ids or names per IN (...) list: far below SQLite's limit on bound parameters
@@ -104,7 +105,7 @@ def import_agencies(actor, table: Table) -> list[Agency]:
                              f"รหัส '{values['code']}' เพิ่งถูกลงทะเบียนโดยผู้อื่น")
         problems.check()
         created = _create_tree(planned, existing)
-        record(actor, "import_agencies", f"imported {len(created)} agencies from {table.file}",
+        record(actor, AuditAction.IMPORT_AGENCIES, f"imported {len(created)} agencies from {table.file}",
                changes={"file": table.file, "codes": [a.code for a in created]})
     return created
 
@@ -222,7 +223,8 @@ def import_people(actor, table: Table) -> services.ImportedPeople:
         created = _create_users(actor, new_users)
         ids = {**taken, **{ukey: user.pk for ukey, user in created.items()}}
         granted = _grant_roles(actor, grants, ids, created)
-        record(actor, "import_people", f"imported {len(created)} people and {granted} roles from {table.file}",
+        record(actor, AuditAction.IMPORT_PEOPLE,
+               f"imported {len(created)} people and {granted} roles from {table.file}",
                changes={"file": table.file, "users": [u.username for u in created.values()], "roles": granted})
     if any(g[1] == getattr(actor, "username", "").casefold() for g in grants):
         services._forget(actor)  # the actor's own roles changed: drop the copy cached for this request
@@ -248,7 +250,8 @@ def _create_users(actor, new_users: dict[str, dict]) -> dict:
         Person(user=user, title_th=v["title_th"], full_name_th=v["full_name_th"], position_th=v["position_th"])
         for user, v in zip(users, new_users.values())])
     bulk.insert_objects([
-        audit_entry(actor, "add_person", f"added {v['username']} ({v['title_th']}{v['full_name_th']})", obj=user,
+        audit_entry(actor, AuditAction.ADD_PERSON,
+                    f"added {v['username']} ({v['title_th']}{v['full_name_th']})", obj=user,
                     changes={"username": v["username"], "full_name_th": v["full_name_th"], "title_th": v["title_th"],
                              "position_th": v["position_th"], "email": v["email"]})
         for user, v in zip(users, new_users.values())])
@@ -296,7 +299,7 @@ def _grant_roles(actor, grants, ids: dict[str, int], created: dict) -> int:
         for m in new:
             m.pk = ids[(m.user_id, m.agency_id, m.role)]
     bulk.insert_objects([
-        audit_entry(actor, "grant_role", f"{user.username}: {role} at {agency.code}"
+        audit_entry(actor, AuditAction.GRANT_ROLE, f"{user.username}: {role} at {agency.code}"
                     f"{' (' + unit.name_th + ')' if unit else ''}", agency=agency, obj=membership,
                     changes={"user": user.username, "role": role, "unit": [before, unit.name_th if unit else None]})
         for membership, user, agency, role, unit, before in audits])

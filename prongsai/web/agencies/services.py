@@ -20,12 +20,13 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
-from django.utils import translation
 
 from prongsai.core.tabular import InputError
 from prongsai.web.agencies import access
 from prongsai.web.agencies.models import Agency, AgencyKind, Membership, Person, Region, Role, Unit
+from prongsai.web.audit.actions import AuditAction
 from prongsai.web.audit.services import record
+from prongsai.web.messages import localized
 
 RESERVED_CODES = {"new", "import"}  # /manage/agencies/new/ and /manage/agencies/import/
 CODE_RE = re.compile(r"^[^\s/?#%\\]{1,32}$")
@@ -89,16 +90,12 @@ class Issue:
     th: str
 
 
-def _english() -> bool:
-    return (translation.get_language() or "th").startswith("en")
-
-
 def _raise(issues: list[Issue]) -> None:
     """Raise the issues of one change as a ``ValidationError`` keyed by field, in the active language."""
     if issues:
         errors: dict[str, list[str]] = {}
         for issue in issues:
-            errors.setdefault(issue.field or "__all__", []).append(issue.en if _english() else issue.th)
+            errors.setdefault(issue.field or "__all__", []).append(localized(issue.th, issue.en))
         raise ValidationError(errors)
 
 
@@ -189,7 +186,7 @@ def create_agency(actor, *, code: str, name_th: str, kind: str, parent: Agency |
     _raise(issues)
     with transaction.atomic():
         agency = Agency.objects.create(code=code, parent=parent, **clean)
-        record(actor, "create_agency", f"registered {agency.code} {agency.name_th}"
+        record(actor, AuditAction.CREATE_AGENCY, f"registered {agency.code} {agency.name_th}"
                f"{' under ' + parent.code if parent else ''}", agency=agency, obj=agency,
                changes={"code": code, "parent": parent.code if parent else None, **clean})
     return agency
@@ -225,7 +222,8 @@ def update_agency(actor, agency: Agency, **values) -> Agency:
         for key, value in clean.items():
             setattr(agency, key, value)
         agency.save()
-        record(actor, "update_agency", f"edited {agency.code}: {', '.join(changes)}", agency=agency, obj=agency,
+        record(actor, AuditAction.UPDATE_AGENCY,
+               f"edited {agency.code}: {', '.join(changes)}", agency=agency, obj=agency,
                changes=changes)
     return agency
 
@@ -248,7 +246,7 @@ def move_agency(actor, agency: Agency, new_parent: Agency | None) -> Agency:
     with transaction.atomic():
         agency.parent = new_parent
         agency.save()
-        record(actor, "move_agency", f"moved {agency.code} from {old.code if old else '(top)'} to "
+        record(actor, AuditAction.MOVE_AGENCY, f"moved {agency.code} from {old.code if old else '(top)'} to "
                f"{new_parent.code if new_parent else '(top)'}", agency=agency, obj=agency,
                changes={"parent": [old.code if old else None, new_parent.code if new_parent else None]})
     return agency
@@ -281,7 +279,7 @@ def create_unit(actor, agency: Agency, name_th: str, short_name: str = "", order
         if order is None:
             order = (agency.units.order_by("-order").values_list("order", flat=True).first() or 0) + 1
         unit = Unit.objects.create(agency=agency, name_th=name_th, short_name=short_name, order=order)
-        record(actor, "create_unit", f"{agency.code}: added unit {name_th}", agency=agency, obj=unit,
+        record(actor, AuditAction.CREATE_UNIT, f"{agency.code}: added unit {name_th}", agency=agency, obj=unit,
                changes={"name_th": name_th, "short_name": short_name, "order": order})
     return unit
 
@@ -298,7 +296,8 @@ def rename_unit(actor, unit: Unit, name_th: str, short_name: str | None = None) 
     with transaction.atomic():
         unit.name_th, unit.short_name = name_th, short_name
         unit.save(update_fields=["name_th", "short_name"])
-        record(actor, "rename_unit", f"{unit.agency.code}: renamed unit to {name_th}", agency=unit.agency, obj=unit,
+        record(actor, AuditAction.RENAME_UNIT,
+               f"{unit.agency.code}: renamed unit to {name_th}", agency=unit.agency, obj=unit,
                changes=changes)
     return unit
 
@@ -330,7 +329,7 @@ def delete_unit(actor, unit: Unit) -> None:
                       f"กลุ่ม/หน่วยนี้ยังถูกใช้อยู่ ({listing}) กรุณาย้ายไปกลุ่มอื่นก่อน")])
     with transaction.atomic():
         agency, name = unit.agency, unit.name_th
-        record(actor, "delete_unit", f"{agency.code}: deleted unit {name}", agency=agency, obj=unit,
+        record(actor, AuditAction.DELETE_UNIT, f"{agency.code}: deleted unit {name}", agency=agency, obj=unit,
                changes={"name_th": name})
         unit.delete()
 
@@ -422,7 +421,7 @@ def add_person(actor, username: str, full_name_th: str, title_th: str = "", posi
 def _create_user(actor, username, full_name_th, title_th, position_th, email):
     user = get_user_model().objects.create_user(username=username, email=email, password=None)  # unusable
     person = Person.objects.create(user=user, title_th=title_th, full_name_th=full_name_th, position_th=position_th)
-    record(actor, "add_person", f"added {username} ({person})", obj=user,
+    record(actor, AuditAction.ADD_PERSON, f"added {username} ({person})", obj=user,
            changes={"username": username, "full_name_th": full_name_th, "title_th": title_th,
                     "position_th": position_th, "email": email})
     return user
@@ -441,7 +440,7 @@ def grant_role(actor, user, agency: Agency, role: str, unit: Unit | None = None,
         if not created:
             membership.unit = unit
             membership.save(update_fields=["unit"])
-        record(actor, "grant_role", f"{user.username}: {role} at {agency.code}"
+        record(actor, AuditAction.GRANT_ROLE, f"{user.username}: {role} at {agency.code}"
                f"{' (' + unit.name_th + ')' if unit else ''}", agency=agency, obj=membership,
                changes={"user": user.username, "role": role, "unit": [before, unit.name_th if unit else None]})
     _forget(user)
@@ -460,7 +459,7 @@ def revoke_role(actor, membership: Membership) -> None:
                       "เป็นผู้ดูแลระบบส่วนกลางคนสุดท้าย กรุณากำหนดผู้อื่นก่อน")])
     with transaction.atomic():
         user = membership.user
-        record(actor, "revoke_role", f"{user.username}: {role} at {agency.code} revoked", agency=agency,
+        record(actor, AuditAction.REVOKE_ROLE, f"{user.username}: {role} at {agency.code} revoked", agency=agency,
                obj=membership, changes={"user": user.username, "role": role})
         membership.delete()
     _forget(user)
@@ -481,7 +480,7 @@ def set_password(actor, user, password: str) -> None:
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])
-        record(actor, "set_password", f"set the password of {user.username}", obj=user,
+        record(actor, AuditAction.SET_PASSWORD, f"set the password of {user.username}", obj=user,
                changes={"user": user.username})
 
 
@@ -506,7 +505,7 @@ def ensure_central_admin(username: str, *, email: str = "", password: str | None
             user.set_unusable_password()
         user.save()
         _, role_created = Membership.objects.get_or_create(user=user, agency=office, role=Role.CENTRAL_ADMIN)
-        record(None, "createadmin",
+        record(None, AuditAction.CREATEADMIN,
                f"{'created' if existing is None else 'updated'} central admin '{username}' at {office}",
                agency=office, obj=user,
                changes={"username": username, "role": Role.CENTRAL_ADMIN, "password_set": password is not None})

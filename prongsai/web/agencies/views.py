@@ -12,7 +12,6 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -30,12 +29,9 @@ from prongsai.web.agencies.forms import (
     UnitForm,
 )
 from prongsai.web.agencies.models import Agency, Membership, Role, Unit
+from prongsai.web.messages import error_texts, report_error
 
 PAGE_SIZE = 100
-
-
-def _english() -> bool:
-    return (translation.get_language() or "th").startswith("en")
 
 
 def _may_open(user) -> bool:
@@ -52,10 +48,7 @@ def _managed(request: HttpRequest, code: str) -> Agency:
 
 def _apply(form, exc: ValidationError, aliases: dict[str, str] | None = None) -> None:
     """Put a service's ValidationError onto the form's fields (the others on the form as a whole)."""
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    for field, msgs in errors.items():
-        field = (aliases or {}).get(field, field)
-        form.add_error(field if field in form.fields else None, msgs)
+    report_error(form, exc, aliases=aliases)
 
 
 def _depth(agency: Agency) -> int:
@@ -345,7 +338,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
                     messages.success(request, _("Added %(people)d people and %(roles)d roles.") % {
                         "people": result.users_created, "roles": result.roles_granted})
             except InputError as exc:
-                errors = [p.message(thai=not _english()) for p in exc.problems]
+                errors = error_texts(exc)
                 status = 400
             else:
                 return redirect("agencies_manage")

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from prongsai.web.agencies import access
 from prongsai.web.api.models import APIToken
+from prongsai.web.audit.actions import AuditAction
 from prongsai.web.audit.services import record
 
 PREFIX = "prongsai_"
@@ -59,7 +60,7 @@ def issue_api_token(actor, user, name: str, *, days: int | None = None) -> str:
     expires_at = timezone.now() + timedelta(days=days)
     with transaction.atomic():
         token = APIToken.objects.create(user=user, name=name, token_hash=token_hash(plaintext), expires_at=expires_at)
-        record(actor, "issue_api_token", f"API token '{name}' for {user.get_username()}", obj=token,
+        record(actor, AuditAction.ISSUE_API_TOKEN, f"API token '{name}' for {user.get_username()}", obj=token,
                changes={"user": user.get_username(), "name": name, "expires_at": expires_at.isoformat()})
     return plaintext
 
@@ -72,6 +73,7 @@ def revoke_api_token(actor, token: APIToken) -> APIToken:
         if not token.revoked:
             token.revoked = True
             token.save(update_fields=["revoked"])
-            record(actor, "revoke_api_token", f"API token '{token.name}' of {token.user.get_username()} revoked",
+            record(actor, AuditAction.REVOKE_API_TOKEN,
+                   f"API token '{token.name}' of {token.user.get_username()} revoked",
                    obj=token, changes={"revoked": [False, True]})
     return token

@@ -21,9 +21,11 @@ from collections.abc import Sequence
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from prongsai.web.agencies import access
 from prongsai.web.agencies.models import Agency
+from prongsai.web.audit.actions import AuditAction
 from prongsai.web.audit.services import record
 from prongsai.web.documents.models import DocumentBatch, GeneratedDocument
 from prongsai.web.rounds.models import AssessmentRound
@@ -36,13 +38,14 @@ def start_batch(actor, round_: AssessmentRound, agencies: Sequence[Agency]) -> D
     if not access.is_central_admin(actor):
         raise PermissionDenied
     if not agencies:
-        raise ValidationError("no agency to generate documents for")
+        raise ValidationError(_("Choose at least one agency to generate documents for."))
     from prongsai.web.documents.tasks import generate_agency_pack
 
     with transaction.atomic():
         batch = DocumentBatch.objects.create(round=round_, created_by=actor if actor.is_authenticated else None,
                                              total=len(agencies), agency_ids=[a.pk for a in agencies])
-        record(actor, "start_document_batch", f"document batch of {len(agencies)} agencies for {round_.name_th}",
+        record(actor, AuditAction.START_DOCUMENT_BATCH,
+               f"document batch of {len(agencies)} agencies for {round_.name_th}",
                obj=batch, changes={"round": round_.pk, "agencies": len(agencies)})
         pairs = [(batch.pk, a.pk) for a in agencies]
         transaction.on_commit(lambda: [generate_agency_pack.enqueue(b, a) for b, a in pairs])
@@ -148,7 +151,8 @@ def retry_batch(actor, batch: DocumentBatch) -> int:
         locked.errors = {code: message for code, message in locked.errors.items() if code not in codes}
         locked.finished_at = None
         locked.save(update_fields=["errors", "finished_at"])
-        record(actor, "retry_document_batch", f"document batch {batch.pk}: {len(again)} agencies queued again",
+        record(actor, AuditAction.RETRY_DOCUMENT_BATCH,
+               f"document batch {batch.pk}: {len(again)} agencies queued again",
                obj=locked, changes={"agencies": sorted(codes)})
         transaction.on_commit(lambda: [generate_agency_pack.enqueue(batch.pk, pk) for pk in again])
     recount(batch.pk)

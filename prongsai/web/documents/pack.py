@@ -287,13 +287,14 @@ def placeholders(kind: str) -> list[str]:
 def template_placeholders(kind: str, data: bytes) -> tuple[list[str], list[str]]:
     """(found, missing) placeholders of an uploaded DOCX template; a broken template raises ``ValidationError``."""
     from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
 
     try:
         keys = _template_keys(data)
     except PackError as exc:
         raise ValidationError(str(exc)) from None
-    except Exception as exc:  # noqa: BLE001 - any unreadable package
-        raise ValidationError(f"the template cannot be read: {exc}") from None
+    except Exception:  # noqa: BLE001 - any unreadable package
+        raise ValidationError(_("The template cannot be read; save it again from Word as .docx.")) from None
     needed = placeholders(kind)
     found = sorted(f"c.{k}" for k in keys)
     return found, [p for p in needed if p[2:] not in keys]

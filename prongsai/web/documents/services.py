@@ -15,8 +15,10 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from prongsai.web.agencies.models import Agency, Person, Unit
+from prongsai.web.audit.actions import AuditAction
 from prongsai.web.audit.services import record
 from prongsai.web.documents import pack
 from prongsai.web.documents.models import (
@@ -58,19 +60,19 @@ def save_details(actor, round_: AssessmentRound, agency: Agency, *, memo_unit: U
                  signer_position: str = "") -> DocumentDetails:
     _require_manage(actor, agency)
     if memo_unit is not None and memo_unit.agency_id != agency.pk:
-        raise ValidationError("the memo's unit belongs to another agency")
+        raise ValidationError(_("The memo's unit belongs to another agency."))
     values = {"memo_unit": memo_unit, "phone": phone.strip()[:100], "memo_number": memo_number.strip()[:64],
               "memo_date": memo_date, "announcement_date": announcement_date, "report_date": report_date,
               "author": author, "signer": signer, "signer_position": signer_position.strip()[:255]}
     with transaction.atomic():
-        details, _ = DocumentDetails.objects.select_for_update().get_or_create(round=round_, agency=agency)
+        details, _created = DocumentDetails.objects.select_for_update().get_or_create(round=round_, agency=agency)
         before = {k: str(getattr(details, k) or "") for k in values}
         for key, value in values.items():
             setattr(details, key, value)
         details.updated_by = actor if actor.is_authenticated else None
         details.save()
         after = {k: str(v or "") for k, v in values.items()}
-        record(actor, "save_document_details", f"{agency}: document details for {round_.fiscal_year}",
+        record(actor, AuditAction.SAVE_DOCUMENT_DETAILS, f"{agency}: document details for {round_.fiscal_year}",
                agency=agency, obj=details, changes={k: [before[k], after[k]] for k in after if before[k] != after[k]})
     return details
 
@@ -135,7 +137,7 @@ def upload_template(actor, agency: Agency, kind: str, name: str, data: bytes) ->
         template.save()
         if old_file and old_file != template.file.name:
             template.file.storage.delete(old_file)
-        record(actor, "upload_document_template", f"{agency}: template for {kind} ({template.original_name})",
+        record(actor, AuditAction.UPLOAD_DOCUMENT_TEMPLATE, f"{agency}: template for {kind} ({template.original_name})",
                agency=agency, obj=template, changes={"kind": kind, "sha256": [before, digest]})
     return template
 
@@ -146,7 +148,7 @@ def delete_template(actor, agency: Agency, kind: str) -> None:
     if template is None:
         return
     with transaction.atomic():
-        record(actor, "delete_document_template", f"{agency}: back to the default template for {kind}",
+        record(actor, AuditAction.DELETE_DOCUMENT_TEMPLATE, f"{agency}: back to the default template for {kind}",
                agency=agency, obj=template, changes={"kind": kind, "sha256": template.sha256})
         template.file.delete(save=False)
         template.delete()
@@ -186,7 +188,7 @@ def generate_pack(actor, round_: AssessmentRound, agency: Agency, *, kinds: Sequ
     kinds = list(kinds or DocumentKind.values)
     unknown = set(kinds) - set(DocumentKind.values)
     if unknown:
-        raise ValidationError(f"unknown document(s): {', '.join(sorted(unknown))}")
+        raise ValidationError(_("Unknown document(s): %(kinds)s.") % {"kinds": ", ".join(sorted(unknown))})
     templates = {t.kind: t for t in DocumentTemplate.objects.filter(agency=agency, kind__in=kinds)}
     rendered = pack.render(round_, agency, kinds, {k: t.file for k, t in templates.items()}, with_zip=with_zip)
     with transaction.atomic():
@@ -196,7 +198,7 @@ def generate_pack(actor, round_: AssessmentRound, agency: Agency, *, kinds: Sequ
         if with_zip and rendered.zip is not None:
             archive = _store(actor, round_, agency, PACK_KIND, OutputFormat.ZIP, rendered.zip_name, rendered.zip,
                              batch=batch)
-        record(actor, "generate_documents",
+        record(actor, AuditAction.GENERATE_DOCUMENTS,
                f"{agency}: {len(stored)} document(s) for {round_.fiscal_year}" + (" and the evidence pack" if archive
                                                                                   else ""),
                agency=agency, obj=archive or (stored[0] if stored else None),

@@ -20,6 +20,7 @@ from prongsai.web.documents.forms import BatchForm, DetailsForm, TemplateForm
 from prongsai.web.documents.models import PACK_KIND, DocumentBatch, DocumentKind, GeneratedDocument
 from prongsai.web.measures import permissions
 from prongsai.web.measures.views import agency_for, agency_round, error_messages, nav
+from prongsai.web.messages import form_error_texts
 
 
 def _details_initial(details) -> dict:
@@ -63,7 +64,7 @@ def details(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
         except ValidationError as exc:
             error_messages(request, exc)
     else:
-        messages.error(request, _("Check the document details: %(e)s") % {"e": form.errors.as_text()})
+        messages.error(request, _("Check the document details: %(e)s") % {"e": " ".join(form_error_texts(form))})
     return redirect("documents_pack", code=agency.code, round_id=round_.pk)
 
 

@@ -17,7 +17,9 @@ import sys
 from datetime import date
 from typing import TextIO
 
-DEMO_ACTION = "load_editions_demo"
+from prongsai.web.audit.actions import AuditAction
+
+DEMO_ACTION = AuditAction.LOAD_EDITIONS_DEMO
 AGENCY_CODE = "ESA-SKN"
 _NOTE = "ข้อมูลสมมติสำหรับการสาธิต"
 

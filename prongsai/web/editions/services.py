@@ -16,6 +16,7 @@ from django.utils import timezone
 from prongsai.core.edition_io import read_edition
 from prongsai.core.framework import Framework, FrameworkError, file_frameworks, load_framework, text_sha256
 from prongsai.web.agencies import access
+from prongsai.web.audit.actions import AuditAction
 from prongsai.web.audit.services import record
 from prongsai.web.editions.models import EditionLocked, EditionStatus, StoredEdition
 from prongsai.web.rounds.models import AssessmentRound
@@ -110,7 +111,8 @@ def upload_edition(actor, name: str, data: bytes, *, derived_from: str = "", not
             default_years=list(framework.default_for_years), source_text=edition.yaml_text,
             sha256=text_sha256(edition.yaml_text), upload_name=name[:255], upload_kind=edition.kind,
             derived_from=parent, note=note, created_by=actor if actor.is_authenticated else None)
-        record(actor, "upload_edition", f"นำเข้ากรอบการประเมิน {stored.key} จากไฟล์ {name} (ฉบับร่าง)", obj=stored,
+        record(actor, AuditAction.UPLOAD_EDITION,
+               f"นำเข้ากรอบการประเมิน {stored.key} จากไฟล์ {name} (ฉบับร่าง)", obj=stored,
                changes={"key": stored.key, "file": name, "kind": edition.kind, "sha256": stored.sha256,
                         "derived_from": parent, "oit_items": len(framework.oit_items),
                         "questions": len(framework.questions), "provisional": framework.provisional_count})
@@ -140,7 +142,7 @@ def replace_draft(actor, stored: StoredEdition, name: str, data: bytes, note: st
         if note is not None:
             locked.note = note
         locked.save()
-        record(actor, "replace_edition_draft", f"แก้ไขฉบับร่าง {locked.key} จากไฟล์ {name}", obj=locked,
+        record(actor, AuditAction.REPLACE_EDITION_DRAFT, f"แก้ไขฉบับร่าง {locked.key} จากไฟล์ {name}", obj=locked,
                changes={"sha256": [before, locked.sha256], "file": name})
     return locked
 
@@ -165,7 +167,7 @@ def activate_edition(actor, stored: StoredEdition) -> StoredEdition:
         replaced = [o.key for o in superseded]
         if locked.edition_id in file_frameworks():
             replaced.append(f"{locked.edition_id} (built-in)")
-        record(actor, "activate_edition", f"เปิดใช้กรอบการประเมิน {locked.key}", obj=locked,
+        record(actor, AuditAction.ACTIVATE_EDITION, f"เปิดใช้กรอบการประเมิน {locked.key}", obj=locked,
                changes={"key": locked.key, "supersedes": replaced})
     stored.refresh_from_db()
     return locked
@@ -179,7 +181,8 @@ def discard_draft(actor, stored: StoredEdition) -> None:
             raise ValidationError(f"{locked.key} ไม่ใช่ฉบับร่าง จึงยกเลิกไม่ได้")
         locked.status = EditionStatus.DISCARDED
         locked.save(update_fields=["status"])
-        record(actor, "discard_edition_draft", f"ยกเลิกฉบับร่าง {locked.key}", obj=locked, changes={"key": locked.key})
+        record(actor, AuditAction.DISCARD_EDITION_DRAFT,
+               f"ยกเลิกฉบับร่าง {locked.key}", obj=locked, changes={"key": locked.key})
     stored.refresh_from_db()
 
 
@@ -192,6 +195,6 @@ def retire_edition(actor, stored: StoredEdition) -> None:
             raise ValidationError(f"{locked.key} ไม่ได้ใช้งานอยู่ จึงเลิกใช้ไม่ได้")
         locked.status = EditionStatus.RETIRED
         locked.save(update_fields=["status"])
-        record(actor, "retire_edition", f"เลิกใช้กรอบการประเมิน {locked.key} สำหรับรอบใหม่", obj=locked,
+        record(actor, AuditAction.RETIRE_EDITION, f"เลิกใช้กรอบการประเมิน {locked.key} สำหรับรอบใหม่", obj=locked,
                changes={"key": locked.key, "rounds_using": rounds_using(locked.key).count()})
     stored.refresh_from_db()

@@ -18,6 +18,8 @@ import sys
 from datetime import date
 from typing import TextIO
 
+from prongsai.web.audit.actions import AuditAction
+
 SKN_CODE = "ESA-SKN"
 ORDER_NUMBER = "169"  # printed "ที่ ๑๖๙/๒๕๖๓": the year is added
 ORDER_DATE = date(2020, 6, 25)
@@ -176,7 +178,7 @@ NOTES = {
        "เขตพื้นที่การศึกษา จึงไม่ค่อยมีส่วนร่วมในกิจกรรมที่สำนักงานเขตพื้นที่การศึกษาดำเนินการ",
 }
 
-DEMO_ACTION = "load_measures_demo"
+DEMO_ACTION = AuditAction.LOAD_MEASURES_DEMO
 
 
 def is_loaded() -> bool:

@@ -18,9 +18,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from prongsai.core.framework import Framework, FrameworkError
 from prongsai.web.agencies.models import Agency, Membership, Person, Role, Unit
+from prongsai.web.audit.actions import AuditAction
 from prongsai.web.audit.services import record
 from prongsai.web.measures import permissions
 from prongsai.web.measures.models import (
@@ -66,10 +68,11 @@ def save_analysis_note(actor, round_: AssessmentRound, agency: Agency, indicator
     _require_manage(actor, agency)
     framework = _framework(round_)
     if framework is None or indicator not in {i.number for i in framework.indicators}:
-        raise ValidationError(f"indicator {indicator} is not part of {round_.framework_id}")
+        raise ValidationError(_("Indicator %(indicator)s is not part of %(edition)s.") % {
+            "indicator": indicator, "edition": round_.framework_id})
     text = (text or "").strip().replace("\r\n", "\n")
     if len(text) > MAX_NOTE:
-        raise ValidationError(f"the analysis is longer than {MAX_NOTE} characters")
+        raise ValidationError(_("The analysis is longer than %(max)d characters.") % {"max": MAX_NOTE})
     with transaction.atomic():
         note, created = AnalysisNote.objects.select_for_update().get_or_create(
             round=round_, agency=agency, indicator=indicator, defaults={"text": text, "updated_by": actor})
@@ -78,7 +81,8 @@ def save_analysis_note(actor, round_: AssessmentRound, agency: Agency, indicator
             note.text = text
             note.updated_by = actor
             note.save()
-        record(actor, "save_analysis_note", f"{agency}: analysis of indicator {indicator} ({round_.fiscal_year})",
+        record(actor, AuditAction.SAVE_ANALYSIS_NOTE,
+               f"{agency}: analysis of indicator {indicator} ({round_.fiscal_year})",
                agency=agency, obj=note, changes={"indicator": indicator, "text": [before, text]})
     return note
 
@@ -94,7 +98,7 @@ def _committee(actor, round_: AssessmentRound, agency: Agency) -> Committee:
     committee, created = Committee.objects.get_or_create(
         round=round_, agency=agency, defaults={"duties": list(DEFAULT_DUTIES), "updated_by": actor})
     if created:
-        record(actor, "create_committee", f"{agency}: committee for {round_.fiscal_year}", agency=agency,
+        record(actor, AuditAction.CREATE_COMMITTEE, f"{agency}: committee for {round_.fiscal_year}", agency=agency,
                obj=committee)
     return committee
 
@@ -104,7 +108,7 @@ def update_committee(actor, round_: AssessmentRound, agency: Agency, *, order_nu
     _require_manage(actor, agency)
     duties = [d.strip() for d in duties if d and d.strip()]
     if len(order_number) > 64:
-        raise ValidationError("the order number is too long")
+        raise ValidationError(_("The order number is too long."))
     with transaction.atomic():
         committee = _committee(actor, round_, agency)
         before = {"order_number": committee.order_number, "order_date": str(committee.order_date or ""),
@@ -115,22 +119,22 @@ def update_committee(actor, round_: AssessmentRound, agency: Agency, *, order_nu
         committee.updated_by = actor
         committee.save()
         after = {"order_number": committee.order_number, "order_date": str(order_date or ""), "duties": duties}
-        record(actor, "update_committee", f"{agency}: committee order {committee.order_number or '-'}",
+        record(actor, AuditAction.UPDATE_COMMITTEE, f"{agency}: committee order {committee.order_number or '-'}",
                agency=agency, obj=committee, changes={k: [before[k], after[k]] for k in after if before[k] != after[k]})
     return committee
 
 
 def _check_member(agency: Agency, person: Person | None, position_th: str, unit: Unit | None, role: str) -> None:
     if role not in CommitteeRole.values:
-        raise ValidationError(f"unknown role '{role}'")
+        raise ValidationError(_("Unknown committee role '%(role)s'.") % {"role": role})
     if person is None and not position_th.strip():
-        raise ValidationError("give a person or a position")
+        raise ValidationError(_("Choose a person or write a position."))
     if unit is not None and unit.agency_id != agency.pk:
-        raise ValidationError("the unit belongs to another agency")
+        raise ValidationError(_("The unit belongs to another agency."))
     if person is not None and not Membership.objects.filter(user_id=person.user_id,
                                                             agency__path__startswith=agency.path).exists() \
             and not Membership.objects.filter(user_id=person.user_id, agency__in=_ancestors(agency)).exists():
-        raise ValidationError("the person does not work in this agency")
+        raise ValidationError(_("The person does not work in this agency."))
 
 
 def _ancestors(agency: Agency) -> list[int]:
@@ -148,7 +152,7 @@ def add_member(actor, round_: AssessmentRound, agency: Agency, *, person: Person
             order = (committee.members.aggregate(m=Max("order"))["m"] or 0) + 1
         member = CommitteeMember.objects.create(committee=committee, person=person, position_th=position_th.strip(),
                                                 unit=unit, role=role, order=order)
-        record(actor, "add_committee_member", f"{agency}: {member}", agency=agency, obj=member,
+        record(actor, AuditAction.ADD_COMMITTEE_MEMBER, f"{agency}: {member}", agency=agency, obj=member,
                changes={"role": role, "position": member.display_th, "order": order})
     return member
 
@@ -163,7 +167,7 @@ def update_member(actor, member: CommitteeMember, *, person: Person | None, posi
         member.person, member.position_th, member.unit, member.role, member.order = (
             person, position_th.strip(), unit, role, order)
         member.save()
-        record(actor, "update_committee_member", f"{agency}: {member}", agency=agency, obj=member,
+        record(actor, AuditAction.UPDATE_COMMITTEE_MEMBER, f"{agency}: {member}", agency=agency, obj=member,
                changes={"before": before, "after": {"display": member.display_th, "role": role, "order": order}})
     return member
 
@@ -172,7 +176,7 @@ def remove_member(actor, member: CommitteeMember) -> None:
     agency = member.committee.agency
     _require_manage(actor, agency)
     with transaction.atomic():
-        record(actor, "remove_committee_member", f"{agency}: {member}", agency=agency, obj=member,
+        record(actor, AuditAction.REMOVE_COMMITTEE_MEMBER, f"{agency}: {member}", agency=agency, obj=member,
                changes={"display": member.display_th, "role": member.role})
         member.delete()
 
@@ -190,7 +194,8 @@ def move_member(actor, member: CommitteeMember, delta: int) -> None:
         for i, m in enumerate(members, start=1):
             if m.order != i:
                 CommitteeMember.objects.filter(pk=m.pk).update(order=i)
-        record(actor, "move_committee_member", f"{agency}: {member} → {target + 1}", agency=agency, obj=member)
+        record(actor, AuditAction.MOVE_COMMITTEE_MEMBER,
+               f"{agency}: {member} → {target + 1}", agency=agency, obj=member)
 
 
 def ita_officer(agency: Agency) -> Membership | None:
@@ -250,7 +255,7 @@ def suggest_committee(actor, round_: AssessmentRound, agency: Agency) -> Committ
         CommitteeMember.objects.bulk_create([
             CommitteeMember(committee=committee, person=s.person, position_th=s.position_th, unit=s.unit,
                             role=s.role, order=i) for i, s in enumerate(suggestion, start=1)])
-        record(actor, "suggest_committee", f"{agency}: committee of {len(suggestion)} suggested from units",
+        record(actor, AuditAction.SUGGEST_COMMITTEE, f"{agency}: committee of {len(suggestion)} suggested from units",
                agency=agency, obj=committee, changes={"removed": removed, "members": [
                    [s.position_th, s.role] for s in suggestion]})
     return committee
@@ -268,7 +273,7 @@ def set_committee_members(actor, round_: AssessmentRound, agency: Agency,
         CommitteeMember.objects.bulk_create([
             CommitteeMember(committee=committee, person=m.person, position_th=m.position_th, unit=m.unit,
                             role=m.role, order=i) for i, m in enumerate(members, start=1)])
-        record(actor, "set_committee_members", f"{agency}: committee of {len(members)}", agency=agency,
+        record(actor, AuditAction.SET_COMMITTEE_MEMBERS, f"{agency}: committee of {len(members)}", agency=agency,
                obj=committee, changes={"members": [[m.position_th, m.role] for m in members]})
     return committee
 
@@ -302,7 +307,8 @@ def _clean_targets(round_: AssessmentRound, targets: Iterable[str]) -> list[str]
         if not code:
             continue
         if code not in valid:
-            raise ValidationError(f"'{raw}' is neither an indicator number nor an item code of this round")
+            raise ValidationError(_("'%(value)s' is neither an indicator number nor an item code of this round.") % {
+                "value": raw})
         if code not in cleaned:
             cleaned.append(code)
     return cleaned
@@ -326,17 +332,17 @@ class MeasureInput:
 def _check_measure(round_: AssessmentRound, agency: Agency, data: MeasureInput) -> MeasureInput:
     title = data.title.strip()
     if not title:
-        raise ValidationError("a measure needs a title")
+        raise ValidationError(_("A measure needs a title."))
     if len(title) > 255:
-        raise ValidationError("the title is longer than 255 characters")
-    for unit in list(data.units) + [u for _, u in data.actions if u is not None]:
+        raise ValidationError(_("The title is longer than 255 characters."))
+    for unit in list(data.units) + [u for _action, u in data.actions if u is not None]:
         if unit.agency_id != agency.pk:
-            raise ValidationError(f"{unit} is a unit of another agency")
+            raise ValidationError(_("%(unit)s is a unit of another agency.") % {"unit": unit})
     if data.starts_on and data.ends_on and data.ends_on < data.starts_on:
-        raise ValidationError("the measure ends before it starts")
+        raise ValidationError(_("The measure ends before it starts."))
     actions = [(t.strip(), u) for t, u in data.actions if t and t.strip()]
     if not data.units and not data.all_units and not any(u for _, u in actions):
-        raise ValidationError("name at least one responsible unit (or all units)")
+        raise ValidationError(_("Choose at least one responsible unit (or all units)."))
     return MeasureInput(title=title, purpose=data.purpose.strip(), targets=_clean_targets(round_, data.targets),
                         units=list(dict.fromkeys(data.units)), all_units=data.all_units, starts_on=data.starts_on,
                         ends_on=data.ends_on, actions=actions, order=data.order, outcome=data.outcome.strip())
@@ -371,7 +377,7 @@ def create_measure(actor, round_: AssessmentRound, agency: Agency, data: Measure
             data.order = (Measure.objects.filter(round=round_, agency=agency).aggregate(m=Max("order"))["m"] or 0) + 1
         measure = Measure(round=round_, agency=agency, created_by=actor if actor.is_authenticated else None)
         _write_measure(measure, data)
-        record(actor, "create_measure", f"{agency}: measure '{measure.title}'", agency=agency, obj=measure,
+        record(actor, AuditAction.CREATE_MEASURE, f"{agency}: measure '{measure.title}'", agency=agency, obj=measure,
                changes=_snapshot(measure))
     return measure
 
@@ -383,7 +389,7 @@ def update_measure(actor, measure: Measure, data: MeasureInput) -> Measure:
         before = _snapshot(measure)
         _write_measure(measure, data)
         after = _snapshot(measure)
-        record(actor, "update_measure", f"{measure.agency}: measure '{measure.title}'", agency=measure.agency,
+        record(actor, AuditAction.UPDATE_MEASURE, f"{measure.agency}: measure '{measure.title}'", agency=measure.agency,
                obj=measure, changes={k: [before[k], after[k]] for k in after if before[k] != after[k]})
     return measure
 
@@ -391,7 +397,8 @@ def update_measure(actor, measure: Measure, data: MeasureInput) -> Measure:
 def delete_measure(actor, measure: Measure) -> None:
     _require_manage(actor, measure.agency)
     with transaction.atomic():
-        record(actor, "delete_measure", f"{measure.agency}: measure '{measure.title}' deleted", agency=measure.agency,
+        record(actor, AuditAction.DELETE_MEASURE,
+               f"{measure.agency}: measure '{measure.title}' deleted", agency=measure.agency,
                obj=measure, changes=_snapshot(measure))
         for report in measure.reports.all():
             for f in report.files.all():
@@ -402,12 +409,12 @@ def delete_measure(actor, measure: Measure) -> None:
 def set_measure_status(actor, measure: Measure, status: str) -> Measure:
     _require_manage(actor, measure.agency)
     if status not in MeasureStatus.values:
-        raise ValidationError(f"unknown status '{status}'")
+        raise ValidationError(_("Unknown status '%(status)s'.") % {"status": status})
     with transaction.atomic():
         before = measure.status
         measure.status = status
         measure.save(update_fields=["status", "updated_at"])
-        record(actor, "set_measure_status", f"{measure.agency}: '{measure.title}' {before} → {status}",
+        record(actor, AuditAction.SET_MEASURE_STATUS, f"{measure.agency}: '{measure.title}' {before} → {status}",
                agency=measure.agency, obj=measure, changes={"status": [before, status]})
     return measure
 
@@ -433,7 +440,8 @@ def _clean_links(links: Iterable[str]) -> list[str]:
         if not link:
             continue
         if not _URL.match(link) or len(link) > 1000:
-            raise ValidationError(f"'{link[:80]}' is not a web address (http:// or https://)")
+            raise ValidationError(_("'%(link)s' is not a web address: it must start with http:// or https://.") % {
+                "link": link[:80]})
         if link not in cleaned:
             cleaned.append(link)
     return cleaned
@@ -459,28 +467,30 @@ def submit_progress(actor, measure: Measure, unit: Unit, period: int, text: str,
     """A unit's 6- or 12-month report (creates it, or replaces its text, links and status; files are added)."""
     responsible = responsible_units(measure)
     if unit.pk not in {u.pk for u in responsible}:
-        raise ValidationError(f"{unit} is not responsible for this measure")
+        raise ValidationError(_("%(unit)s is not responsible for this measure.") % {"unit": unit})
     if not permissions.can_report(actor, measure, unit, responsible):
         raise PermissionDenied
     if period not in ReportPeriod.values:
-        raise ValidationError("the period is 6 or 12 months")
+        raise ValidationError(_("The report period is 6 or 12 months."))
     text = (text or "").strip().replace("\r\n", "\n")
     if not text:
-        raise ValidationError("write what was done")
+        raise ValidationError(_("Write what was done."))
     if len(text) > MAX_NOTE:
-        raise ValidationError(f"the report is longer than {MAX_NOTE} characters")
+        raise ValidationError(_("The report is longer than %(max)d characters.") % {"max": MAX_NOTE})
     if status not in (MeasureStatus.IN_PROGRESS, MeasureStatus.DONE):
-        raise ValidationError("a report says in progress or done")
+        raise ValidationError(_("A report says whether the work is in progress or done."))
     links = _clean_links(links)
     if len(files) > MAX_FILES:
-        raise ValidationError(f"at most {MAX_FILES} files at a time")
+        raise ValidationError(_("At most %(count)d files at a time.") % {"count": MAX_FILES})
     blobs = []
     for upload in files:
         name = upload.name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
         if not name.lower().endswith(ALLOWED_FILE_SUFFIXES):
-            raise ValidationError(f"{name}: file type not accepted ({', '.join(ALLOWED_FILE_SUFFIXES)})")
+            raise ValidationError(_("%(name)s: this file type is not accepted (%(types)s).") % {
+                "name": name, "types": ", ".join(ALLOWED_FILE_SUFFIXES)})
         if upload.size > MAX_FILE:
-            raise ValidationError(f"{name}: larger than {MAX_FILE // (1024 * 1024)} MB")
+            raise ValidationError(_("%(name)s: larger than %(mb)d MB.") % {
+                "name": name, "mb": MAX_FILE // (1024 * 1024)})
         blobs.append((name, upload.read()))
     with transaction.atomic():
         report = ProgressReport.objects.select_for_update().filter(measure=measure, unit=unit, period=period).first()
@@ -501,7 +511,8 @@ def submit_progress(actor, measure: Measure, unit: Unit, period: int, text: str,
         if new_status != measure.status:
             measure.status = new_status
             measure.save(update_fields=["status", "updated_at"])
-        record(actor, "submit_progress", f"{measure.agency}: {unit} reported {period} months on '{measure.title}'",
+        record(actor, AuditAction.SUBMIT_PROGRESS,
+               f"{measure.agency}: {unit} reported {period} months on '{measure.title}'",
                agency=measure.agency, obj=report,
                changes={"before": before, "after": {"text": text, "links": links, "status": status},
                         "files": [n for n, _ in blobs], "measure_status": measure.status})
@@ -519,7 +530,8 @@ def delete_progress_file(actor, pf: ProgressFile) -> None:
     if not permissions.can_report(actor, report.measure, report.unit, responsible):
         raise PermissionDenied
     with transaction.atomic():
-        record(actor, "delete_progress_file", f"{report.measure.agency}: {pf.name}", agency=report.measure.agency,
+        record(actor, AuditAction.DELETE_PROGRESS_FILE,
+               f"{report.measure.agency}: {pf.name}", agency=report.measure.agency,
                obj=pf, changes={"name": pf.name, "sha256": pf.sha256})
         pf.file.delete(save=False)
         pf.delete()

@@ -42,6 +42,7 @@ from prongsai.web.measures.models import (
     ProgressReport,
     ReportPeriod,
 )
+from prongsai.web.messages import report_error
 from prongsai.web.results import charts
 from prongsai.web.rounds.models import AssessmentRound
 
@@ -65,8 +66,7 @@ def agency_round(user, code: str, round_id: int,
 
 
 def error_messages(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
+    report_error(request, exc)
 
 
 def _today() -> date:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from prongsai.web.accounts import throttle
+from prongsai.web.audit.actions import AuditAction
 from prongsai.web.audit.services import record
 
 
@@ -82,7 +83,7 @@ class AuditedSetPasswordForm(SetPasswordForm):
     def save(self, commit=True):
         with transaction.atomic():
             user = super().save(commit=commit)
-            record(user, "reset_password", f"{user.get_username()} set a new password from a reset link",
+            record(user, AuditAction.RESET_PASSWORD, f"{user.get_username()} set a new password from a reset link",
                    obj=user, changes={"user": user.get_username()})
         return user
 

@@ -21,6 +21,7 @@ from prongsai.core.ita_calendar import CalendarError, load_calendar
 from prongsai.core.thai import format_thai_date
 from prongsai.web.agencies import access
 from prongsai.web.agencies.models import Agency, Membership, Role
+from prongsai.web.audit.actions import AuditAction
 from prongsai.web.audit.services import record
 from prongsai.web.notifications.models import Notification, NotificationKind, RoundDeadline
 
@@ -50,7 +51,8 @@ def seed_round_calendar(actor, round_) -> list[RoundDeadline]:
         RoundDeadline(round=round_, key=d.key, title_th=d.title_th, title_en=d.title_en, starts_on=d.starts_on,
                       due_on=d.due_on, provisional=d.provisional, source=d.source,
                       updated_by=actor if getattr(actor, "is_authenticated", False) else None) for d in dates])
-    record(actor, "seed_round_calendar", f"{round_.name_th}: {len(rows)} deadlines from the edition's calendar",
+    record(actor, AuditAction.SEED_ROUND_CALENDAR,
+           f"{round_.name_th}: {len(rows)} deadlines from the edition's calendar",
            obj=round_, changes={"deadlines": {d.key: d.due_on.isoformat() for d in dates}})
     return rows
 
@@ -74,7 +76,8 @@ def update_deadline(actor, deadline: RoundDeadline, *, starts_on: date | None, d
         deadline.save()
         after = {"starts_on": starts_on.isoformat() if starts_on else None, "due_on": due_on.isoformat(),
                  "title_th": deadline.title_th, "provisional": provisional}
-        record(actor, "update_round_deadline", f"{deadline.round.name_th}: {deadline.title_th} → {due_on}",
+        record(actor, AuditAction.UPDATE_ROUND_DEADLINE,
+               f"{deadline.round.name_th}: {deadline.title_th} → {due_on}",
                obj=deadline.round, changes={k: [before[k], after[k]] for k in after if before[k] != after[k]})
     return deadline
 

@@ -9,6 +9,7 @@ from prongsai.core import extract
 from prongsai.core.diff import lineage_map
 from prongsai.core.framework import Framework, FrameworkError, OITItem, load_framework, split_key
 from prongsai.web.agencies.models import Agency
+from prongsai.web.audit.actions import AuditAction
 from prongsai.web.audit.services import record
 from prongsai.web.oit import linkcheck, permissions
 from prongsai.web.oit.common import enqueue_checks, entry_for, expected_years, item_of, require_open
@@ -129,7 +130,7 @@ def carry_over_evidence(actor, round_: AssessmentRound, agency: Agency) -> list[
             entry.save(update_fields=["carried_from", "needs_recheck", "unit", "updated_at"])
             carried.append(code)
         enqueue_checks(new_links)  # in batches: a few tasks, not one per link
-        record(actor, "carry_over_oit_evidence",
+        record(actor, AuditAction.CARRY_OVER_OIT_EVIDENCE,
                f"{agency.display_name}: นำหลักฐาน {before.fiscal_year} มาใช้ใน {round_.fiscal_year} {len(carried)} ข้อ",
                agency=agency, changes={"from_round": before.pk, "to_round": round_.pk, "items": carried,
                                        "mapping": {c: mapping[c] for c in carried}})

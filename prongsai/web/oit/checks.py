@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from prongsai.core.framework import FrameworkError
 from prongsai.web.agencies.models import Agency
+from prongsai.web.audit.actions import AuditAction
 from prongsai.web.audit.models import AuditEntry
 from prongsai.web.audit.services import record
 from prongsai.web.oit import linkbatch, linkcheck, permissions
@@ -58,7 +59,7 @@ def request_recheck(actor, round_: AssessmentRound, agency: Agency, code: str | 
     links = list(links.order_by("pk"))
     with transaction.atomic():
         enqueue_checks(links)
-        record(actor, "request_oit_recheck", f"{agency.display_name} {round_.fiscal_year} "
+        record(actor, AuditAction.REQUEST_OIT_RECHECK, f"{agency.display_name} {round_.fiscal_year} "
                                              f"{code or ('ทุกหน่วยงานในสังกัด' if subtree else 'ทุกข้อ')}: "
                                              f"ตรวจลิงก์ใหม่ {len(links)} ลิงก์", agency=agency,
                changes={"item": code, "subtree": subtree, "links": [link.pk for link in links][:1000],
@@ -192,7 +193,8 @@ def record_link_checks(results: list[tuple[int, linkcheck.CheckResult]], task_id
             entry = link.entry
             # the audit entry ``audit.services.record`` writes (actor: the system), written in bulk with the rest
             entries.append(AuditEntry(
-                actor=None, agency=entry.agency, action="record_link_check", object_type=check._meta.label_lower,
+                actor=None, agency=entry.agency, action=AuditAction.RECORD_LINK_CHECK.value,
+                object_type=check._meta.label_lower,
                 object_id=str(check.pk), summary=f"{entry.agency.display_name} {entry.round.fiscal_year} "
                                                  f"{entry.code}: {result.verdict} {link.url}"[:500],
                 changes={"item": entry.code, "url": link.url, "verdict": result.verdict,

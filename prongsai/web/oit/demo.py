@@ -18,7 +18,9 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-DEMO_ACTION = "load_oit_demo"
+from prongsai.web.audit.actions import AuditAction
+
+DEMO_ACTION = AuditAction.LOAD_OIT_DEMO
 AGENCY_CODE = "ESA-SKN"
 FISCAL_YEAR = 2563
 FRAMEWORK = "ita-2563-esa"

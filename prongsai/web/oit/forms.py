@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from prongsai.web.messages import error_texts
 from prongsai.web.oit.common import clean_url
 from prongsai.web.oit.uploads import ALLOWED_TEXT, check_upload, max_upload_text
 
@@ -124,4 +125,4 @@ class AssignForm(forms.Form):
 
 
 def first_error(exc: ValidationError) -> str:
-    return exc.messages[0] if exc.messages else "ข้อมูลไม่ถูกต้อง"
+    return error_texts(exc)[0]

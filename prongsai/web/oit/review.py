@@ -17,6 +17,7 @@ from prongsai.core.scoring import combine, oit_item_score, rounded, score_oit
 from prongsai.core.thai import to_arabic_digits
 from prongsai.web.agencies import access
 from prongsai.web.agencies.models import Agency, Role
+from prongsai.web.audit.actions import AuditAction
 from prongsai.web.audit.services import record
 from prongsai.web.oit import permissions
 from prongsai.web.oit.common import item_of, snapshot
@@ -43,7 +44,7 @@ def assign_assessor(actor, round_: AssessmentRound, agency: Agency, assessor) ->
         assignment, created = AssessorAssignment.objects.get_or_create(
             round=round_, agency=agency, assessor=assessor, defaults={"assigned_by": actor})
         if created:
-            record(actor, "assign_assessor", f"มอบหมาย {assessor.get_username()} ตรวจ {agency.display_name} "
+            record(actor, AuditAction.ASSIGN_ASSESSOR, f"มอบหมาย {assessor.get_username()} ตรวจ {agency.display_name} "
                                              f"{round_.fiscal_year}", agency=agency, obj=assignment,
                    changes={"assessor": assessor.get_username(), "round": round_.pk})
     return assignment
@@ -53,7 +54,7 @@ def unassign_assessor(actor, assignment: AssessorAssignment, reason: str = "") -
     if not permissions.can_assign(actor):
         raise PermissionDenied
     with transaction.atomic():
-        record(actor, "unassign_assessor", f"ยกเลิกการมอบหมาย {assignment.assessor.get_username()} ตรวจ "
+        record(actor, AuditAction.UNASSIGN_ASSESSOR, f"ยกเลิกการมอบหมาย {assignment.assessor.get_username()} ตรวจ "
                                            f"{assignment.agency.display_name} {assignment.round.fiscal_year}",
                agency=assignment.agency, obj=assignment,
                changes={"assessor": assignment.assessor.get_username(), "reason": reason})
@@ -137,7 +138,7 @@ def record_oit_review(actor, entry: OITEntry, *, passed: bool | None = None, ele
                    "comment": comment}
         if reason:
             changes["reason"] = reason
-        record(actor, "record_oit_review",
+        record(actor, AuditAction.RECORD_OIT_REVIEW,
                f"{entry.agency.display_name} {entry.round.fiscal_year} {entry.code}: "
                f"{ReviewStage(stage).label} {review.score}", agency=entry.agency, obj=review, changes=changes)
         if stage == ReviewStage.CORRECTION:
@@ -173,7 +174,7 @@ def open_clarification(actor, round_: AssessmentRound, agency: Agency, deadline:
         codes = [e.code for e in entries]
         if created and not codes:
             raise ValidationError("ไม่มีข้อที่ต้องชี้แจง (ทุกข้อที่ตรวจแล้วได้คะแนนเต็ม หรือยังไม่ได้ตรวจ)")
-        record(actor, "open_oit_clarification",
+        record(actor, AuditAction.OPEN_OIT_CLARIFICATION,
                f"{agency.display_name} {round_.fiscal_year}: เปิดให้ชี้แจงถึง {deadline.isoformat()} "
                f"({len(codes)} ข้อ)", agency=agency, obj=window,
                changes={"deadline": [before, deadline.isoformat()], "items": codes, "note": note})
@@ -212,7 +213,7 @@ def submit_clarification(actor, entry: OITEntry, text: str) -> OITEntry:
         entry.status = EntryStatus.CLARIFIED
         entry.published = snapshot(entry)
         entry.save(update_fields=["clarification", "status", "published", "updated_at"])
-        record(actor, "submit_oit_clarification",
+        record(actor, AuditAction.SUBMIT_OIT_CLARIFICATION,
                f"{entry.agency.display_name} {entry.round.fiscal_year} {entry.code}: ส่งคำชี้แจง",
                agency=entry.agency, obj=entry,
                changes={"item": entry.code, "clarification": entry.clarification,
@@ -246,7 +247,7 @@ def confirm_review(actor, entry: OITEntry) -> OITReview:
         entry.status = EntryStatus.CONFIRMED
         entry.confirmed_at = now
         entry.save(update_fields=["status", "confirmed_at", "updated_at"])
-        record(actor, "confirm_oit_review",
+        record(actor, AuditAction.CONFIRM_OIT_REVIEW,
                f"{entry.agency.display_name} {entry.round.fiscal_year} {entry.code}: ยืนยันผล {review.score}",
                agency=entry.agency, obj=review,
                changes={"item": entry.code, "status": [before, "confirmed"], "score": str(review.score),
@@ -300,7 +301,8 @@ def sync_computed_result(round_: AssessmentRound, agency: Agency, actor=None) ->
         result.save()
         after = {"indicators": {k: result.indicators.get(k) for k in map(str, oit_numbers)},
                  "total": str(result.total) if result.total is not None else None}
-        record(actor, "sync_oit_result", f"{agency.display_name} {round_.fiscal_year}: คะแนน OIT จากผลที่ยืนยันแล้ว "
+        record(actor, AuditAction.SYNC_OIT_RESULT,
+               f"{agency.display_name} {round_.fiscal_year}: คะแนน OIT จากผลที่ยืนยันแล้ว "
                                          f"{len(confirmed)} ข้อ", agency=agency, obj=result,
                changes={"before": before, "after": after, "confirmed_items": sorted(confirmed)})
     return result

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from prongsai.core import extract
 from prongsai.web.agencies.models import Agency, Unit
+from prongsai.web.audit.actions import AuditAction
 from prongsai.web.audit.services import record
 from prongsai.web.oit import linkcheck, permissions
 from prongsai.web.oit.carryover import carry_map, carry_over_evidence, previous_round  # noqa: F401
@@ -66,7 +67,7 @@ def add_link(actor, round_: AssessmentRound, agency: Agency, code: str, url: str
         if entry.links.filter(url=url).exists():
             raise ValidationError("ลิงก์นี้แนบไว้ในข้อนี้แล้ว", code="duplicate")
         link = EvidenceLink.objects.create(entry=entry, url=url, label=label, is_public=is_public, created_by=actor)
-        record(actor, "add_oit_link", f"{agency.display_name} {round_.fiscal_year} {code}: เพิ่มลิงก์ {url}",
+        record(actor, AuditAction.ADD_OIT_LINK, f"{agency.display_name} {round_.fiscal_year} {code}: เพิ่มลิงก์ {url}",
                agency=agency, obj=link, changes={"item": code, "url": url, "label": label, "is_public": is_public})
         enqueue_check(link)
     return link
@@ -77,7 +78,8 @@ def remove_link(actor, link: EvidenceLink, reason: str = "") -> None:
         entry = OITEntry.objects.select_for_update(of=("self",)).select_related("round", "agency") \
             .get(pk=link.entry_id)
         check_edit(actor, entry)
-        record(actor, "remove_oit_link", f"{entry.agency.display_name} {entry.round.fiscal_year} {entry.code}: "
+        record(actor, AuditAction.REMOVE_OIT_LINK,
+               f"{entry.agency.display_name} {entry.round.fiscal_year} {entry.code}: "
                                          f"ลบลิงก์ {link.url}", agency=entry.agency, obj=link,
                changes={"item": entry.code, "url": link.url, "reason": reason})
         link.delete()
@@ -126,7 +128,7 @@ def upload_file(actor, round_: AssessmentRound, agency: Agency, code: str, uploa
                                       "กรุณาลองใหม่ภายหลังหรือแจ้งผู้ดูแลระบบ", code="storage") from exc
             stored_name = evidence.file.name
             evidence.save()
-            record(actor, "upload_oit_file",
+            record(actor, AuditAction.UPLOAD_OIT_FILE,
                    f"{agency.display_name} {round_.fiscal_year} {code}: อัปโหลด {checked.original_name}",
                    agency=agency, obj=evidence,
                    changes={"item": code, "file": checked.original_name, "size": checked.size,
@@ -171,7 +173,8 @@ def remove_file(actor, evidence: EvidenceFile, reason: str = "") -> None:
             .get(pk=evidence.entry_id)
         check_edit(actor, entry)
         name = evidence.file.name
-        record(actor, "remove_oit_file", f"{entry.agency.display_name} {entry.round.fiscal_year} {entry.code}: "
+        record(actor, AuditAction.REMOVE_OIT_FILE,
+               f"{entry.agency.display_name} {entry.round.fiscal_year} {entry.code}: "
                                          f"ลบไฟล์ {evidence.original_name}", agency=entry.agency, obj=evidence,
                changes={"item": entry.code, "file": evidence.original_name, "sha256": evidence.sha256,
                         "reason": reason})
@@ -189,7 +192,8 @@ def update_note(actor, round_: AssessmentRound, agency: Agency, code: str, note:
         entry.note = (note or "").strip()[:5000]
         if entry.note != before:
             entry.save(update_fields=["note", "updated_at"])
-            record(actor, "update_oit_note", f"{agency.display_name} {round_.fiscal_year} {code}: แก้คำอธิบาย",
+            record(actor, AuditAction.UPDATE_OIT_NOTE,
+                   f"{agency.display_name} {round_.fiscal_year} {code}: แก้คำอธิบาย",
                    agency=agency, obj=entry, changes={"item": code, "note": [before, entry.note]})
     return entry
 
@@ -206,7 +210,7 @@ def assign_unit(actor, round_: AssessmentRound, agency: Agency, code: str, unit:
         if before != unit:
             entry.unit = unit
             entry.save(update_fields=["unit", "updated_at"])
-            record(actor, "assign_oit_unit", f"{agency.display_name} {round_.fiscal_year} {code}: มอบหมายให้ "
+            record(actor, AuditAction.ASSIGN_OIT_UNIT, f"{agency.display_name} {round_.fiscal_year} {code}: มอบหมายให้ "
                                              f"{unit or '-'}", agency=agency, obj=entry,
                    changes={"item": code, "unit": [str(before) if before else None, str(unit) if unit else None]})
     return entry
@@ -228,7 +232,7 @@ def set_ready(actor, round_: AssessmentRound, agency: Agency, code: str, ready: 
             if ready:
                 entry.needs_recheck = False  # the officer has looked at the carried-over evidence
             entry.save(update_fields=["status", "needs_recheck", "updated_at"])
-            record(actor, "set_oit_ready" if ready else "set_oit_draft",
+            record(actor, AuditAction.SET_OIT_READY if ready else AuditAction.SET_OIT_DRAFT,
                    f"{agency.display_name} {round_.fiscal_year} {code}: {before} → {target}", agency=agency,
                    obj=entry, changes={"item": code, "status": [before, target]})
     return entry
@@ -262,7 +266,8 @@ def submit_items(actor, round_: AssessmentRound, agency: Agency, codes: Iterable
             submitted.append(entry.code)
         if not submitted:
             raise ValidationError("ไม่มีข้อที่พร้อมส่ง")
-        record(actor, "submit_oit_items", f"{agency.display_name} {round_.fiscal_year}: ส่ง {len(submitted)} ข้อ "
+        record(actor, AuditAction.SUBMIT_OIT_ITEMS,
+               f"{agency.display_name} {round_.fiscal_year}: ส่ง {len(submitted)} ข้อ "
                                           f"({', '.join(submitted)})", agency=agency,
                changes={"items": submitted, "status": ["ready", "submitted"]})
     return submitted

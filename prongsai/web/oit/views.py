@@ -25,7 +25,9 @@ from django.views.decorators.http import require_GET
 from prongsai.core.framework import FrameworkError
 from prongsai.web.agencies import access
 from prongsai.web.agencies.models import Agency, Role
+from prongsai.web.audit.actions import OIT_ACTIONS, AuditAction
 from prongsai.web.audit.models import AuditEntry
+from prongsai.web.messages import report_error
 from prongsai.web.oit import permissions, queries, services
 from prongsai.web.oit.forms import (
     ClarificationForm,
@@ -35,7 +37,6 @@ from prongsai.web.oit.forms import (
     ReviewForm,
     UnitForm,
     UploadForm,
-    first_error,
 )
 from prongsai.web.oit.models import (
     SUBMITTED_STATES,
@@ -45,13 +46,6 @@ from prongsai.web.oit.models import (
     OITEntry,
 )
 from prongsai.web.rounds.models import AssessmentRound, RoundStatus
-
-OIT_ACTIONS = ("add_oit_link", "remove_oit_link", "upload_oit_file", "remove_oit_file", "update_oit_note",
-               "assign_oit_unit", "set_oit_ready", "set_oit_draft", "submit_oit_items", "request_oit_recheck",
-               "record_link_check", "carry_over_oit_evidence", "assign_assessor", "unassign_assessor",
-               "record_oit_review", "open_oit_clarification", "submit_oit_clarification", "confirm_oit_review",
-               "sync_oit_result")
-
 
 INLINE_TYPES = ("application/pdf", "image/png", "image/jpeg")
 
@@ -106,7 +100,7 @@ def act(request: HttpRequest, back: HttpResponse, call, success) -> HttpResponse
     try:
         result = call()
     except ValidationError as exc:
-        messages.error(request, first_error(exc))
+        report_error(request, exc, first_only=True)
     else:
         messages.success(request, success(result) if callable(success) else success)
     return back
@@ -293,7 +287,7 @@ def oit_audit(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
     round_, agency = viewable(request, round_id, code)
     entries = AuditEntry.objects.filter(agency=agency, action__in=OIT_ACTIONS).select_related("actor")
     if request.GET.get("checks") != "1":
-        entries = entries.exclude(action="record_link_check")
+        entries = entries.exclude(action=AuditAction.RECORD_LINK_CHECK)
     item = request.GET.get("item", "")
     if item:
         entries = entries.filter(changes__item=item)

@@ -15,6 +15,7 @@ from prongsai.core.tabular import Collector, InputError, Table
 from prongsai.web import bulk
 from prongsai.web.agencies import access
 from prongsai.web.agencies.models import Agency
+from prongsai.web.audit.actions import AuditAction
 from prongsai.web.audit.models import AuditEntry
 from prongsai.web.audit.services import record
 from prongsai.web.results import standings
@@ -125,7 +126,7 @@ def import_official_results(actor, round_: AssessmentRound, table: Table, data: 
             actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
             bulk.insert(AuditEntry, ("at", "actor", "agency", "action", "summary", "changes", "object_type",
                                      "object_id"), [
-                (now, actor_id, agency.pk, "import_official_results",
+                (now, actor_id, agency.pk, AuditAction.IMPORT_OFFICIAL_RESULTS.value,
                  f"{agency.short_name or agency.name_th} {round_.fiscal_year}: total {after['total']} "
                  f"({after['level']})"[:500], diff, AgencyResult._meta.label_lower, str(ids[agency.pk]))
                 for agency, diff, after in audits])
@@ -146,7 +147,7 @@ def publish_results(actor, round_: AssessmentRound, published: bool = True) -> N
     with transaction.atomic():
         round_.results_published = published
         round_.save(update_fields=["results_published"])
-        record(actor, "publish_results", f"{round_}: results {'published' if published else 'withdrawn'}",
+        record(actor, AuditAction.PUBLISH_RESULTS, f"{round_}: results {'published' if published else 'withdrawn'}",
                obj=round_, changes={"results_published": published})
         if published:
             _notify_published(round_)

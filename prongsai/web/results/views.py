@@ -15,8 +15,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from prongsai.core.framework import Framework, FrameworkError
@@ -25,6 +25,7 @@ from prongsai.core.thai import format_score
 from prongsai.web import exports as web_exports
 from prongsai.web.agencies import access
 from prongsai.web.agencies.models import Agency, AgencyKind, Region
+from prongsai.web.messages import english, error_texts
 from prongsai.web.results import charts, exports, queries, standings
 from prongsai.web.results.forms import ImportForm, NationalFilterForm
 from prongsai.web.results.models import AgencyResult, Standing, StandingState
@@ -32,19 +33,15 @@ from prongsai.web.results.services import import_official_results
 from prongsai.web.rounds.models import AssessmentRound
 
 
-def _english() -> bool:
-    return (get_language() or "th").startswith("en")
-
-
 def _name(obj) -> str:
     """Thai name, or the English one after the language switch when the object has it."""
-    if _english() and getattr(obj, "name_en", ""):
+    if english() and getattr(obj, "name_en", ""):
         return obj.name_en
     return obj.name_th
 
 
 def _level_label(framework: Framework | None, label: str) -> str:
-    if not label or framework is None or not _english():
+    if not label or framework is None or not english():
         return label
     for level in framework.levels:
         if level.label == label:
@@ -112,7 +109,7 @@ def agency_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         value = scores.get(ind.number)
         before = prev_indicators.get(ind.number)
         indicators.append({
-            "number": ind.number, "name": ind.name_en if _english() and ind.name_en else ind.name_th,
+            "number": ind.number, "name": ind.name_en if english() and ind.name_en else ind.name_th,
             "tool": ind.tool, "score": value, "previous": before,
             "change": value - before if value is not None and before is not None else None,
             "weak": value is not None and value < target,
@@ -124,7 +121,7 @@ def agency_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     for tool in framework.tools:
         value = _d(getattr(result, tool.code.lower(), None))
         before = _d(previous.get(tool.code.lower())) if previous else None
-        tools.append({"code": tool.code, "name": tool.name_en if _english() and tool.name_en else tool.name_th,
+        tools.append({"code": tool.code, "name": tool.name_en if english() and tool.name_en else tool.name_th,
                       "weight": format_score(tool.weight, 0), "score": value, "previous": before,
                       "change": value - before if value is not None and before is not None else None})
 
@@ -192,7 +189,7 @@ def _item_groups(framework: Framework, items: dict) -> list[dict]:
                 continue
             rows.append({"code": o.code, "text": o.title, "score": v, "weak": v < 100, "subs": []})
         if rows:
-            groups.append({"number": ind.number, "name": ind.name_en if _english() and ind.name_en else ind.name_th,
+            groups.append({"number": ind.number, "name": ind.name_en if english() and ind.name_en else ind.name_th,
                            "tool": ind.tool, "rows": rows})
     return groups
 
@@ -372,7 +369,7 @@ def results_import(request: HttpRequest) -> HttpResponse:
                 table = read_table(upload.name, name=upload.name, data=data)
                 batch = import_official_results(request.user, round_, table, data)
             except InputError as exc:
-                errors = [p.message(thai=not _english()) for p in exc.problems]
+                errors = error_texts(exc)
                 status = 400
             else:
                 messages.success(request, ngettext(

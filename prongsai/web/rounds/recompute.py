@@ -21,6 +21,7 @@ from django.db import transaction
 from prongsai.core.framework import Framework, FrameworkError, load_framework
 from prongsai.core.scoring import combine, combine_tools, score_agency, score_oit
 from prongsai.web.agencies import access
+from prongsai.web.audit.actions import AuditAction
 from prongsai.web.audit.services import record
 from prongsai.web.results.models import AgencyResult, ResultSource
 from prongsai.web.rounds.models import AssessmentRound
@@ -143,7 +144,7 @@ def move_round_to_edition(actor, round_: AssessmentRound, framework_id: str, rea
         locked.framework_id, locked.variant = framework_id, variant or ""
         locked.save(update_fields=["framework_id", "variant"])
         changes = recompute_round(locked)
-        record(actor, "move_round_edition",
+        record(actor, AuditAction.MOVE_ROUND_EDITION,
                f"{locked.name_th}: เปลี่ยนกรอบการประเมินจาก {before['framework_id']} เป็น {framework_id} "
                f"และคำนวณผล {len(changes)} รายการใหม่", obj=locked,
                changes={"before": before, "after": {"framework_id": framework_id, "variant": locked.variant},

@@ -7,9 +7,11 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from prongsai.core.framework import FrameworkError, load_framework
 from prongsai.web.agencies import access
+from prongsai.web.audit.actions import AuditAction
 from prongsai.web.audit.services import record
 from prongsai.web.rounds.models import AssessmentRound, Phase, RoundPhase, RoundStatus
 
@@ -28,17 +30,18 @@ def create_round(actor, framework_id: str, fiscal_year: int, name_th: str = "",
     except FrameworkError as exc:
         raise ValidationError(str(exc)) from None
     if fiscal_year not in framework.fiscal_years:
-        raise ValidationError(f"{framework_id} assesses {', '.join(map(str, framework.fiscal_years))}, "
-                              f"not {fiscal_year}")
+        raise ValidationError(_("%(edition)s assesses the fiscal years %(years)s, not %(year)s.") % {
+            "edition": framework_id, "years": ", ".join(map(str, framework.fiscal_years)), "year": fiscal_year})
     if framework_id not in {c.key for c in usable_editions()}:
-        raise ValidationError(f"{framework_id} is not an edition in force (a draft, or superseded by a newer "
-                              f"version): choose the active one")
+        raise ValidationError(_("%(edition)s is not an edition in force (a draft, or superseded by a newer version): "
+                                "choose the active one.") % {"edition": framework_id})
     variant = (variant or "").strip()
     if variant and variant not in framework.variants:
-        raise ValidationError(f"{framework_id} has no variant '{variant}' "
-                              f"(variants: {', '.join(framework.variants) or 'none'})")
+        raise ValidationError(_("%(edition)s has no variant '%(variant)s' (variants: %(variants)s).") % {
+            "edition": framework_id, "variant": variant, "variants": ", ".join(framework.variants) or "-"})
     if AssessmentRound.objects.filter(framework_id=framework_id, variant=variant, fiscal_year=fiscal_year).exists():
-        raise ValidationError(f"a round for {framework_id} {variant} {fiscal_year} already exists".replace("  ", " "))
+        raise ValidationError(_("A round of %(edition)s for %(year)s already exists.") % {
+            "edition": f"{framework_id} {variant}".strip(), "year": fiscal_year})
     shown = framework.with_variant(variant or None)
     with transaction.atomic():
         default_name = f"ITA ปีงบประมาณ พ.ศ. {fiscal_year} ({framework.name_th})"
@@ -49,10 +52,10 @@ def create_round(actor, framework_id: str, fiscal_year: int, name_th: str = "",
             created_by=actor if actor.is_authenticated else None, name_th=(name_th or default_name)[:255])
         for phase, (starts, ends) in (phases or {}).items():
             if ends < starts:
-                raise ValidationError(f"{phase}: ends before it starts")
+                raise ValidationError(_("%(phase)s: ends before it starts.") % {"phase": Phase(phase).label})
             RoundPhase.objects.create(round=round_, phase=Phase(phase), starts_on=starts, ends_on=ends)
         _seed_calendar(actor, round_)
-        record(actor, "create_round", f"created {round_.name_th}", obj=round_,
+        record(actor, AuditAction.CREATE_ROUND, f"created {round_.name_th}", obj=round_,
                changes={"framework_id": framework_id, "variant": variant, "fiscal_year": fiscal_year,
                         "provisional_items": shown.provisional_count})
     return round_
@@ -74,7 +77,9 @@ def set_round_status(actor, round_: AssessmentRound, status: str) -> AssessmentR
     allowed = {RoundStatus.DRAFT: {RoundStatus.OPEN}, RoundStatus.OPEN: {RoundStatus.CLOSED},
                RoundStatus.CLOSED: {RoundStatus.OPEN}}
     if status not in allowed[RoundStatus(round_.status)]:
-        raise ValidationError(f"cannot move a {round_.status} round to {status}")
+        raise ValidationError(_("A round cannot move from %(before)s to %(after)s.") % {
+            "before": RoundStatus(round_.status).label,
+            "after": RoundStatus(status).label if status in RoundStatus.values else status})
     with transaction.atomic():
         before = round_.status
         round_.status = status
@@ -83,6 +88,6 @@ def set_round_status(actor, round_: AssessmentRound, status: str) -> AssessmentR
         else:
             round_.closed_at = timezone.now()
         round_.save()
-        record(actor, "set_round_status", f"{round_.name_th}: {before} → {status}", obj=round_,
+        record(actor, AuditAction.SET_ROUND_STATUS, f"{round_.name_th}: {before} → {status}", obj=round_,
                changes={"status": [before, status]})
     return round_

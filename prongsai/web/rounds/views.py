@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from prongsai.core.framework import FrameworkError
 from prongsai.web.agencies import access
+from prongsai.web.messages import report_error
 from prongsai.web.results.services import publish_results
 from prongsai.web.rounds.forms import RoundForm
 from prongsai.web.rounds.models import AssessmentRound, RoundStatus
@@ -50,7 +51,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
             round_ = create_round(request.user, data["framework_id"], data["fiscal_year"], data["name_th"],
                                   data["phases"], variant=data.get("variant") or "")
         except ValidationError as exc:
-            form.add_error(None, exc.messages[0] if exc.messages else _("The round could not be created."))
+            report_error(form, exc, first_only=True)
         else:
             messages.success(request, _("Created the round %(name)s.") % {"name": round_.name_th})
             return redirect("round_detail", pk=round_.pk)

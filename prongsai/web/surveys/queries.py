@@ -11,6 +11,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.db.models import Count, Sum
+from django.utils.translation import gettext as _
 
 from prongsai.core.framework import Framework
 from prongsai.core.scoring import rounded, score_survey
@@ -127,7 +128,7 @@ def progress(round_: AssessmentRound, agency: Agency) -> list[ToolProgress]:
         tools.append(ToolProgress(
             code=tool.code, name=tool.name_th, respondents_th=tool.respondents_th, population=population,
             minimum=minimum, responses=sum(n for (t, _g), n in answered.items() if t == tool.code),
-            groups=groups, codes=counts, sampling_note=rule.note if rule else ""))
+            groups=groups, codes=counts, sampling_note=sampling_note(rule)))
     return tools
 
 
@@ -277,3 +278,14 @@ def national_progress(round_: AssessmentRound, agencies) -> list[NationalRow]:
                            "percent": _percent(responses, minimum)}
         rows.append(NationalRow(agency=agency, tools=tools))
     return rows
+
+
+def sampling_note(rule) -> str:
+    """What the officer reads under the sample bar.  Never the edition's own ``note``: that is a source remark for
+    the edition's maintainers, half in English ("Editable stand-in borrowed from …"); the officer needs to know
+    only whether the minimum is settled and who can change it."""
+    if rule is None or rule.confidence != "provisional":
+        return ""
+    return _("This minimum is provisional: no published rule for this kind of agency was found, so it follows the "
+             "nearest published one. The central administrator can change it in the edition.")
+

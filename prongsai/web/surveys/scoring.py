@@ -12,6 +12,7 @@ from django.db import transaction
 from prongsai.core.framework import Framework
 from prongsai.core.scoring import rounded, score_agency
 from prongsai.web.agencies.models import Agency
+from prongsai.web.audit.actions import AuditAction
 from prongsai.web.audit.services import record
 from prongsai.web.results.models import AgencyResult, ResultSource
 from prongsai.web.rounds.models import AssessmentRound, RoundStatus
@@ -95,7 +96,7 @@ def compute_survey_results(actor, round_: AssessmentRound, agency: Agency) -> Co
     with transaction.atomic():
         result, _created = AgencyResult.objects.update_or_create(
             round=round_, agency=agency, source=ResultSource.COMPUTED, defaults=values)
-        record(actor, "compute_survey_results",
+        record(actor, AuditAction.COMPUTE_SURVEY_RESULTS,
                f"{agency.display_name}: survey scores {round_.fiscal_year} from "
                + ", ".join(f"{t} {n}" for t, n in respondents.items()) + " responses",
                agency=agency, obj=result,

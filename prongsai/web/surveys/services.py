@@ -28,6 +28,7 @@ from django.utils import timezone
 from prongsai.core.framework import Framework, FrameworkError, Tool, load_framework
 from prongsai.web.agencies import access
 from prongsai.web.agencies.models import Agency
+from prongsai.web.audit.actions import AuditAction
 from prongsai.web.audit.services import record
 from prongsai.web.rounds.models import AssessmentRound, RoundStatus
 from prongsai.web.surveys import ballot
@@ -124,7 +125,7 @@ def set_headcounts(actor, round_: AssessmentRound, agency: Agency,
                 changes[f"{tool}/{group}"] = [before, number]
             rows.append(row)
         if changes:
-            record(actor, "set_headcounts", f"{agency.display_name}: headcounts {round_.fiscal_year}",
+            record(actor, AuditAction.SET_HEADCOUNTS, f"{agency.display_name}: headcounts {round_.fiscal_year}",
                    agency=agency, changes=changes)
     return rows
 
@@ -174,7 +175,7 @@ def generate_codes(actor, round_: AssessmentRound, agency: Agency, tool: str, gr
                 RespondentCode.objects.bulk_create(
                     [RespondentCode(digest=d, round=round_, agency=agency, batch=batch, tool=tool, group=group,
                                     expires_on=expires_on) for d in plain], batch_size=500)
-                record(actor, "generate_codes", f"{agency.display_name}: {count} codes {tool}/{group}",
+                record(actor, AuditAction.GENERATE_CODES, f"{agency.display_name}: {count} codes {tool}/{group}",
                        agency=agency, obj=batch,
                        changes={"tool": tool, "group": group, "count": count,
                                 "expires_on": expires_on.isoformat() if expires_on else None})
@@ -202,7 +203,8 @@ def revoke_code(actor, round_: AssessmentRound, agency: Agency, typed: str) -> N
         if row.status == CodeStatus.UNUSED:
             row.status = CodeStatus.REVOKED
             row.save(update_fields=["status"])
-        record(actor, "revoke_code", f"{agency.display_name}: one code of batch {row.batch_id} can no longer answer",
+        record(actor, AuditAction.REVOKE_CODE,
+               f"{agency.display_name}: one code of batch {row.batch_id} can no longer answer",
                agency=agency, obj=row.batch, changes={"batch": row.batch_id})
 
 
@@ -214,7 +216,8 @@ def revoke_batch(actor, batch: CodeBatch) -> int:
     with transaction.atomic():
         count = RespondentCode.objects.filter(batch=batch, status=CodeStatus.UNUSED).update(
             status=CodeStatus.REVOKED)
-        record(actor, "revoke_batch", f"{agency.display_name}: revoked {count} unused codes of batch {batch.pk}",
+        record(actor, AuditAction.REVOKE_BATCH,
+               f"{agency.display_name}: revoked {count} unused codes of batch {batch.pk}",
                agency=agency, obj=batch, changes={"batch": batch.pk, "revoked": count})
     return count
 
@@ -244,7 +247,7 @@ def set_open_link(actor, round_: AssessmentRound, agency: Agency, *, active: boo
             link.token = codemod.generate(codemod.TOKEN_LENGTH)
         link.is_active = active
         link.save()
-        record(actor, "set_open_link", f"{agency.display_name}: open {tool} link "
+        record(actor, AuditAction.SET_OPEN_LINK, f"{agency.display_name}: open {tool} link "
                                        f"{'on' if active else 'off'}{' (new link)' if rotate else ''}",
                agency=agency, obj=link,
                changes={"before": before, "after": {"active": link.is_active, "group": link.group},

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from prongsai.web.agencies import access
 from prongsai.web.agencies.models import Agency
+from prongsai.web.messages import form_error_texts, report_error
 from prongsai.web.results.models import AgencyResult, ResultSource
 from prongsai.web.rounds.models import AssessmentRound, RoundStatus
 from prongsai.web.surveys import codes as codemod
@@ -51,15 +52,13 @@ def _back(round_: AssessmentRound, agency: Agency, anchor: str = "") -> HttpResp
 
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
+    report_error(request, exc)
 
 
 def _form_errors(request: HttpRequest, form) -> None:
     """One message per invalid field: "<label>: <errors>"."""
-    for name, errs in form.errors.items():
-        label = form.fields[name].label if name in form.fields else name
-        messages.error(request, f"{label}: {' '.join(errs)}")
+    for text in form_error_texts(form):
+        messages.error(request, text)
 
 
 @login_required

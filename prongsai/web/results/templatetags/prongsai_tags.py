@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django import template
 from django.utils.html import format_html
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
 from prongsai.core.thai import (
     BANGKOK,
@@ -22,16 +22,13 @@ from prongsai.core.thai import (
     format_thai_datetime,
     to_thai_digits,
 )
+from prongsai.web.messages import english
 
 register = template.Library()
 
 EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
              "November", "December")
 MISSING = "–"
-
-
-def _english() -> bool:
-    return (get_language() or "th").startswith("en")
 
 
 @register.filter
@@ -47,7 +44,7 @@ def thai_date(value, style: str = "full") -> str:
             value = date.fromisoformat(value)
         except ValueError:
             return value
-    if _english():
+    if english():
         local = value.astimezone(BANGKOK) if isinstance(value, datetime) else value
         month = EN_MONTHS[local.month - 1]
         text = f"{local.day} {month[:3] if style == 'short' else month} {local.year} (B.E. {local.year + 543})"
