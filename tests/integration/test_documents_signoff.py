@@ -89,9 +89,6 @@ def test_the_director_sends_back_with_a_note_and_the_officer_withdraws(cast, mem
 
 
 def test_wrong_role_wrong_state_and_the_other_office_are_refused(cast, memo):
-    from prongsai.web.agencies.models import Membership, Person, Role
-    from django.contrib.auth import get_user_model
-
     with pytest.raises(TransitionRefused) as wrong_state:  # the director cannot approve a draft
         signoff.approve(cast.director, memo)
     assert wrong_state.value.role is None
@@ -102,9 +99,7 @@ def test_wrong_role_wrong_state_and_the_other_office_are_refused(cast, memo):
     assert wrong_role.value.role is not None
     with pytest.raises(TransitionRefused):  # nor the central admin: approval is the office director's
         signoff.approve(cast.central, memo)
-    other = get_user_model().objects.create_user("other_director", password=PASSWORD)
-    Person.objects.create(user=other, full_name_th="ผู้อำนวยการเขตอื่น")
-    Membership.objects.create(user=other, agency=cast.other_office, role=Role.DIRECTOR)
+    other = director_of(cast.other_office, "other_director")
     with pytest.raises(PermissionDenied):
         signoff.approve(other, memo)
     memo.refresh_from_db()
@@ -136,10 +131,25 @@ def test_generating_a_proposed_document_again_returns_it_to_draft(cast, memo):
 # ---------------------------------------------------------------------------------------------- the pack
 
 
-def approve_all(cast) -> None:
-    result = services.generate_pack(cast.officer, cast.round_2563, cast.samutsakhon, with_zip=False)
+def approve_all(cast, agency=None, officer=None, director=None) -> None:
+    """Every document of ``agency`` (สพป.สมุทรสาคร) generated, proposed by its officer and approved by its
+    director, through the services."""
+    agency, officer, director = agency or cast.samutsakhon, officer or cast.officer, director or cast.director
+    result = services.generate_pack(officer, cast.round_2563, agency, with_zip=False)
     for version in result.versions:
-        signoff.approve(cast.director, signoff.propose(cast.officer, version))
+        signoff.approve(director, signoff.propose(officer, version))
+
+
+def director_of(agency, username: str):
+    """A director for ``agency`` (the cast has one only for สพป.สมุทรสาคร)."""
+    from django.contrib.auth import get_user_model
+
+    from prongsai.web.agencies.models import Membership, Person, Role
+
+    user = get_user_model().objects.create_user(username, password=PASSWORD)
+    Person.objects.create(user=user, full_name_th=f"ผู้อำนวยการ {agency.short_name or agency.name_th}")
+    Membership.objects.create(user=user, agency=agency, role=Role.DIRECTOR)
+    return user
 
 
 def test_the_pack_names_the_unapproved_documents_in_thai_and_then_takes_only_approved_versions(cast, memo):
