@@ -101,3 +101,37 @@ def test_officer_proposes_director_approves_and_downloads_the_signed_pdf(size, c
         if line.startswith("Pages:")))
     subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", str(pages), "-l", str(pages), str(saved),
                     str(artifacts / f"signoff-{size}-4-signed-pdf")], check=True)
+
+
+@pytest.mark.parametrize("size", sorted(SIZES))
+def test_central_admin_uploads_the_emblem_and_a_disguised_file_is_refused_in_thai(size, cast, storage, live_server,
+                                                                                 chromium_browser, artifacts,
+                                                                                 tmp_path):
+    import io
+
+    from PIL import Image
+
+    from prongsai.web.documents.models import Emblem
+
+    fake = tmp_path / "garuda.png"
+    fake.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\n")  # a PDF named .png
+    real = tmp_path / "garuda-real.png"
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 360), (200, 30, 30)).save(buffer, "PNG")
+    real.write_bytes(buffer.getvalue())
+
+    context, page = _login(chromium_browser, live_server, "central", SIZES[size])
+    page.goto(f"{live_server.url}/documents/emblem/")
+    assert page.locator("#emblem-standin").count() == 1
+    page.set_input_files("input[name=file]", str(fake))
+    page.click("#emblem-submit")
+    page.wait_for_load_state()
+    assert "ไม่ใช่ภาพ PNG หรือ JPEG" in page.inner_text("main")
+    page.screenshot(path=str(artifacts / f"emblem-{size}-1-refused.png"), full_page=True)
+    page.set_input_files("input[name=file]", str(real))
+    page.click("#emblem-submit")
+    page.wait_for_selector("#emblem-preview")
+    assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"] + 1
+    page.screenshot(path=str(artifacts / f"emblem-{size}-2-uploaded.png"), full_page=True)
+    context.close()
+    assert Emblem.objects.get(agency=None).height == 360
