@@ -5,6 +5,8 @@
 - ``DocumentTemplate``: an agency's own DOCX replacing the default template of one kind of document.
 - ``GeneratedDocument``: one stored output (DOCX, PDF or the evidence-pack ZIP) with its SHA-256.
 - ``DocumentBatch``: a central admin's batch (many agencies) run on the task queue.
+- ``DocumentVersion``: one numbered version of one document, draft → proposed → approved (``documents.signoff``).
+- ``Emblem``: the uploaded Garuda emblem, national or an agency's own (``documents.emblems``).
 
 Every write goes through ``prongsai.web.documents.services``.
 """
@@ -160,9 +162,9 @@ class DocumentVersion(models.Model):
     number = models.PositiveIntegerField(default=1)
     state = models.CharField(max_length=16, choices=VersionState.choices, default=VersionState.DRAFT)
     context = models.JSONField(default=dict)
-    docx = models.ForeignKey(GeneratedDocument, null=True, on_delete=models.PROTECT, related_name="+")
-    pdf = models.ForeignKey(GeneratedDocument, null=True, on_delete=models.PROTECT, related_name="+")
-    signed_pdf = models.ForeignKey(GeneratedDocument, null=True, blank=True, on_delete=models.PROTECT,
+    docx = models.ForeignKey(GeneratedDocument, null=True, on_delete=models.RESTRICT, related_name="+")
+    pdf = models.ForeignKey(GeneratedDocument, null=True, on_delete=models.RESTRICT, related_name="+")
+    signed_pdf = models.ForeignKey(GeneratedDocument, null=True, blank=True, on_delete=models.RESTRICT,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

@@ -44,6 +44,8 @@ def pack_page(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
     for kind, label in DocumentKind.choices:
         mine = versions.get(kind, [])
         current = mine[0] if mine else None
+        for v in mine:
+            v.agency = agency  # already loaded: the moves ask who the user is for this agency
         approved = next((v for v in mine if v.state == VersionState.APPROVED), None)
         docs.append({"kind": kind, "label": label, "template": templates.get(kind), "current": current,
                      "approved": approved if approved is not current else None,
