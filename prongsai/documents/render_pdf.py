@@ -76,24 +76,28 @@ def _css(template_dir: str | None):
 
 
 def render_html(kind: str, context: Mapping, *, emblem: str | os.PathLike | None = None,
-                template_dir: str | os.PathLike | None = None) -> str:
-    """The HTML of one document (``kind`` in DOCUMENTS); the stylesheet is applied by :func:`render_pdf`."""
+                template_dir: str | os.PathLike | None = None, signed: Mapping | None = None) -> str:
+    """The HTML of one document (``kind`` in DOCUMENTS); the stylesheet is applied by :func:`render_pdf`.
+
+    ``signed`` (``signoff.Stamp.as_context()``) prints the director's approval in the signature block."""
     if kind not in DOCUMENTS:
         raise ValueError(f"unknown document {kind!r} (known: {', '.join(DOCUMENTS)})")
     env = _environment(str(template_dir) if template_dir else None)
     extra = {}
     if kind == "analysis":
         extra["chart_svg"] = charts.svg(context["chart"])
-    return env.get_template(f"{kind}.html").render(c=context, emblem=emblem_path(emblem).as_uri(), **extra)
+    return env.get_template(f"{kind}.html").render(c=context, emblem=emblem_path(emblem).as_uri(), signed=signed,
+                                                     **extra)
 
 
 def render_pdf(kind: str, context: Mapping, out: str | os.PathLike | None = None, *,
-               emblem: str | os.PathLike | None = None, template_dir: str | os.PathLike | None = None) -> bytes:
+               emblem: str | os.PathLike | None = None, template_dir: str | os.PathLike | None = None,
+               signed: Mapping | None = None) -> bytes:
     """Render one document to PDF; writes ``out`` when given and returns the bytes either way."""
     from weasyprint import HTML
 
     pdf_thai.install()
-    html = render_html(kind, context, emblem=emblem, template_dir=template_dir)
+    html = render_html(kind, context, emblem=emblem, template_dir=template_dir, signed=signed)
     css, fonts = _css(str(template_dir) if template_dir else None)
     lexicon = lexicon_of(tuple(context.get("words", ())))
     with _lock, pdf_thai.active(lexicon):  # a FontConfiguration is not safe to share between threads

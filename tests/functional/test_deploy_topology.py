@@ -97,6 +97,10 @@ from tests.cast import build_cast
 from prongsai.web.surveys.services import generate_codes
 cast = build_cast()
 codes = list(generate_codes(cast.officer, cast.round_2563, cast.samutsakhon, "IIT", "staff", 3).codes)
+# the national batch publishes approved versions only (documents/signoff.py): both offices' directors approve
+from tests.integration.test_documents_signoff import approve_all, director_of
+approve_all(cast)
+approve_all(cast, cast.other_office, cast.other_officer, director_of(cast.other_office, "other_director"))
 print(json.dumps({"round": cast.round_2563.pk, "codes": codes}))
 """).strip().splitlines()[-1])
         site.start("gunicorn", unit_command("prongsai-web.service", DEPLOY / "gunicorn.conf.py"))

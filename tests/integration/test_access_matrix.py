@@ -243,6 +243,13 @@ def document(c: Cast):
         c.officer, c.round_2563, c.samutsakhon, kinds=["memo"], with_zip=False).documents[0])
 
 
+def memo_version(c: Cast):
+    """The draft version the generated memo became (documents/signoff.py)."""
+    from prongsai.web.documents.models import DocumentVersion
+
+    return _once(c, "_memo_version", lambda: DocumentVersion.objects.get(docx=document(c)))
+
+
 def document_batch(c: Cast):
     from prongsai.web.documents.models import DocumentBatch
 
@@ -556,6 +563,16 @@ MATRIX: dict[str, Case | tuple[Case, ...]] = {
     "documents_template_delete": Case(only(*MANAGE, ok=To("documents_templates", skn_code)), method="post",
                                       kwargs=lambda c: {**skn_code(c), "kind": "memo"}),
     "documents_template_download": Case(only(*ANALYSIS), kwargs=lambda c: {**skn_code(c), "kind": "memo"}),
+    # sign-off: proposing a draft is the officer's (and the central admin's); the director only sees it
+    "documents_version_move": Case(only(*MANAGE, ok=To("documents_pack", work)), method="post",
+                                   kwargs=lambda c: {"pk": memo_version(c).pk, "move": "propose"}),
+    # the evidence pack while nothing is approved: back to the pack page with the Thai list of what is missing
+    "documents_evidence_pack": Case(only(*MANAGE, ok=To("documents_pack", work)), kwargs=work, method="post"),
+    "documents_emblem": Case(only("central")),
+    "documents_emblem_remove": Case(only("central", ok=To("documents_emblem")), method="post"),
+    "documents_agency_emblem": Case(only(*MANAGE), kwargs=skn_code),
+    "documents_agency_emblem_remove": Case(only(*MANAGE, ok=To("documents_agency_emblem", skn_code)),
+                                           kwargs=skn_code, method="post"),
     "documents_batch": Case(only("central")),
     "documents_batch_detail": Case(only("central"), kwargs=lambda c: {"pk": document_batch(c).pk}),
     "documents_batch_retry": Case(only("central", ok=To("documents_batch_detail",

@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from prongsai.web.documents import pack, services
+from prongsai.web.documents import pack, services, signoff
 from prongsai.web.documents.models import DocumentBatch, DocumentKind, GeneratedDocument
 from prongsai.web.tasks import run_pending_tasks
 
@@ -254,8 +254,13 @@ def test_implementation_report_is_written_from_the_progress_reports(generated, t
 
 
 def test_zip_holds_every_document(generated):
+    from tests.integration.test_documents_signoff import approve_all
+
     cast, result = generated
-    assert result.zip is not None and result.zip.fmt == "zip"
+    assert result.zip is None and len(result.missing) == 5  # drafts: nothing approved yet
+    approve_all(cast)  # generated again as version 2, proposed and approved
+    result.zip = signoff.build_evidence_pack(cast.officer, cast.round_2563, cast.samutsakhon)
+    assert result.zip.fmt == "zip"
     with zipfile.ZipFile(result.zip.file.open("rb")) as z:
         names = z.namelist()
         assert z.testzip() is None
@@ -265,7 +270,8 @@ def test_zip_holds_every_document(generated):
     import hashlib
 
     assert result.zip.sha256 == hashlib.sha256(result.zip.file.open("rb").read()).hexdigest()
-    assert GeneratedDocument.objects.filter(round=cast.round_2563, agency=cast.samutsakhon).count() == 11
+    # 2 × (5 DOCX + 5 PDF drafts), 5 signed PDFs, the ZIP
+    assert GeneratedDocument.objects.filter(round=cast.round_2563, agency=cast.samutsakhon).count() == 26
 
 
 # ------------------------------------------------------------------------------------------- templates
@@ -319,7 +325,7 @@ def test_template_upload_is_validated(seed):
 
 def test_downloads_stay_within_scope(generated):
     cast, result = generated
-    doc = result.zip
+    doc = result.documents[-1]
     url = reverse("documents_download", args=[doc.pk])
     for user, status in ((cast.officer, 200), (cast.director, 200), (cast.viewer, 200), (cast.central, 200),
                          (cast.other_officer, 403), (cast.staff, 403), (cast.assessor, 403)):
@@ -339,14 +345,19 @@ def test_downloads_stay_within_scope(generated):
         services.generate_pack(cast.other_officer, cast.round_2563, cast.samutsakhon)
 
 
-def test_pack_page_generates_and_answers_with_the_zip(seed):
+def test_pack_page_generates_drafts_and_answers_with_the_zip_once_approved(seed):
+    from tests.integration.test_documents_signoff import approve_all
+
     cast = seed
     client = Client()
     client.force_login(cast.officer)
     page = client.get(reverse("documents_pack", args=[cast.samutsakhon.code, cast.round_2563.pk]))
     assert page.status_code == 200
     response = client.post(reverse("documents_generate", args=[cast.samutsakhon.code, cast.round_2563.pk]),
-                           {"download": "zip"})
+                           {"download": "zip"}, follow=True)
+    assert any("ยังไม่ได้รับอนุมัติ" in str(m) for m in response.context["messages"])
+    approve_all(cast)
+    response = client.post(reverse("documents_evidence_pack", args=[cast.samutsakhon.code, cast.round_2563.pk]))
     assert response.status_code == 302 and "/documents/file/" in response["Location"]
     response = client.get(response["Location"])
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
@@ -397,7 +408,11 @@ def test_cli_refuses_unknown_agency_or_round(seed, tmp_path, monkeypatch, capsys
 def test_batch_runs_on_the_database_queue(seed, django_capture_on_commit_callbacks):
     from django_tasks_db.models import DBTaskResult
 
+    from tests.integration.test_documents_signoff import approve_all, director_of
+
     cast = seed
+    approve_all(cast)  # the batch publishes approved versions only
+    approve_all(cast, cast.other_office, cast.other_officer, director_of(cast.other_office, "other_director"))
     agencies = services.batch_agencies(cast.round_2563, ["ESA-SKN", "ESA-OTHER"])
     assert [a.code for a in agencies] == ["ESA-OTHER", "ESA-SKN"]
     with pytest.raises(PermissionDenied):
@@ -423,7 +438,10 @@ def test_batch_records_a_failing_agency_and_goes_on(seed, django_capture_on_comm
 
     from prongsai.web.agencies.models import Agency, AgencyKind
 
+    from tests.integration.test_documents_signoff import approve_all
+
     cast = seed
+    approve_all(cast)
     empty = Agency.objects.create(code="ESA-EMPTY", name_th="สพป.ไม่มีผล", kind=AgencyKind.ESA,
                                   parent=cast.central_office)
     with django_capture_on_commit_callbacks(execute=True):

@@ -60,6 +60,12 @@ ACCESS: dict[str, dict[str, int]] = {
     "documents_template_upload": CHANGE,
     "documents_template_delete": CHANGE,
     "documents_template_download": READ_PACK,
+    "documents_version_move": CHANGE,  # "propose" on a draft: the officer's move
+    "documents_evidence_pack": CHANGE,
+    "documents_emblem": CENTRAL,
+    "documents_emblem_remove": row(302, 302, 403, 403, 403, 403, 403, 403),
+    "documents_agency_emblem": row(302, 200, 403, 200, 403, 403, 403, 403),
+    "documents_agency_emblem_remove": CHANGE,
     "documents_batch": CENTRAL,
     "documents_batch_detail": CENTRAL,
     "documents_batch_retry": row(302, 302, 403, 403, 403, 403, 403, 403),
@@ -77,7 +83,7 @@ def _world(cast):
     """A committee member, a measure of the staff member's unit with a report and a file, a stored document,
     an agency template and a batch: something behind every URL."""
     from prongsai.web.documents import services as docs
-    from prongsai.web.documents.models import DocumentBatch
+    from prongsai.web.documents.models import DocumentBatch, DocumentVersion
     from prongsai.web.measures import services
     from tests.integration.test_documents import minimal_template
 
@@ -91,7 +97,9 @@ def _world(cast):
     doc = docs._store(cast.officer, cast.round_2563, cast.samutsakhon, "memo", "pdf", "memo.pdf", b"%PDF-1.4 x")
     docs.upload_template(cast.officer, cast.samutsakhon, "memo", "memo.docx", minimal_template("memo"))
     batch = DocumentBatch.objects.create(round=cast.round_2563, created_by=cast.central, total=0)
-    return {"member": member, "measure": measure, "file": report.files.get(), "doc": doc, "batch": batch}
+    version = DocumentVersion.objects.create(round=cast.round_2563, agency=cast.samutsakhon, kind="memo", pdf=doc)
+    return {"member": member, "measure": measure, "file": report.files.get(), "doc": doc, "batch": batch,
+            "version": version}
 
 
 def _request(name: str, cast, w) -> Request:
@@ -123,6 +131,12 @@ def _request(name: str, cast, w) -> Request:
         "documents_template_upload": ("post", [code], {"kind": "memo"}),
         "documents_template_delete": ("post", [code, "memo"], None),
         "documents_template_download": ("get", [code, "memo"], None),
+        "documents_version_move": ("post", [w["version"].pk, "propose"], {}),
+        "documents_evidence_pack": ("post", [code, r63], {}),
+        "documents_emblem": ("get", [], None),
+        "documents_emblem_remove": ("post", [], {}),
+        "documents_agency_emblem": ("get", [code], None),
+        "documents_agency_emblem_remove": ("post", [code], {}),
         "documents_batch": ("get", [], None),
         "documents_batch_detail": ("get", [w["batch"].pk], None),
         "documents_batch_retry": ("post", [w["batch"].pk], {}),

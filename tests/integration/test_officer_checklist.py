@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from prongsai.web.notifications import checklist as rules
@@ -92,16 +91,21 @@ def test_six_and_twelve_month_reports_missing_per_measure(cast, year):
     assert twelve.line(year).due_on == date(2020, 10, 31)  # after the fiscal year ends
 
 
-def test_documents_not_final_until_each_kind_has_its_pdf(cast, year):
-    from prongsai.web.documents.models import DocumentKind, GeneratedDocument
+def test_documents_not_final_until_the_director_approves_each_kind(cast, year, settings, tmp_path):
+    from prongsai.web.documents import services, signoff
+    from prongsai.web.documents.models import DocumentKind
 
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
     rule = rules.DocumentsNotFinal()
     assert rule.count(year) == len(DocumentKind.values) == 5
-    for fmt in ("docx", "pdf"):
-        doc = GeneratedDocument(round=cast.round_2563, agency=cast.samutsakhon, kind=DocumentKind.MEMO, fmt=fmt,
-                                name=f"memo.{fmt}", sha256="0" * 64)
-        doc.file.save(f"memo.{fmt}", ContentFile(b"x"), save=True)
-    assert rule.count(year) == 4  # the memo's PDF exists; its DOCX alone would not have counted
+    (memo,) = services.generate_pack(cast.officer, cast.round_2563, cast.samutsakhon, kinds=["memo"],
+                                     with_zip=False).versions
+    assert rule.count(year) == 5  # a generated draft is not final
+    proposed = signoff.propose(cast.officer, memo)
+    assert rule.count(year) == 5  # nor a proposed one
+    signoff.approve(cast.director, proposed)
+    assert rule.count(year) == 4  # the approved memo is
 
 
 def test_the_dashboard_lists_what_is_due_with_days_left_most_urgent_first(cast, year, client):

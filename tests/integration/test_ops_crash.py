@@ -86,7 +86,7 @@ def test_deadline_ends_a_blocked_task_and_the_worker_goes_on(site):
 
 
 def test_document_batch_finishes_after_its_worker_is_killed(site, tmp_path):
-    """A central admin's batch of 3 packs: the first worker is killed while rendering; another worker recovers the
+    """A central admin's batch of 3 packs: the first worker is killed while zipping one; another worker recovers the
     task after the lease, and the batch ends with 3 done, 0 failed, each pack stored once."""
     ids = site.setup_cast()
     batch = json.loads(site.python(f"""
@@ -107,17 +107,27 @@ for code in ("ESA-OTHER", "SCH-SKN-001"):
                                            oit=Decimal("84.93"), total=Decimal("91.25"), level="A"))
 agencies = list(Agency.objects.filter(code__in=["ESA-SKN", "ESA-OTHER", "SCH-SKN-001"]).order_by("code"))
 central = get_user_model().objects.get(username="central")
+# the batch publishes approved versions only (documents/signoff.py): each agency's director approves its pack
+from prongsai.web.agencies.models import Membership, Person, Role
+from prongsai.web.documents import services, signoff
+working = AssessmentRound.objects.get(pk={ids['round']})
+for agency in agencies:
+    director = get_user_model().objects.create_user("director-" + agency.code)
+    Person.objects.create(user=director, full_name_th="ผู้อำนวยการ " + agency.code)
+    Membership.objects.create(user=director, agency=agency, role=Role.DIRECTOR)
+    for version in services.generate_pack(central, working, agency, with_zip=False).versions:
+        signoff.approve(director, signoff.propose(central, version))
 b = start_batch(central, AssessmentRound.objects.get(pk={ids['round']}), agencies)
 print(json.dumps({{"batch": b.pk}}))
 """).strip().splitlines()[-1])["batch"]
     marker = tmp_path / "render.pid"
     slow = (f"import os, time, sys, django\n"
             f"django.setup()\n"
-            f"from prongsai.web.documents import pack\n"
+            f"from prongsai.web.documents import pack\n"  # the batch zips approved versions: slow that down
             f"def slow(*args, **kwargs):\n"
             f"    open({str(marker)!r}, 'w').write(str(os.getpid()))\n"
             f"    time.sleep(120)\n"
-            f"pack.render = slow\n"
+            f"pack.evidence_zip = slow\n"
             f"from prongsai.cli import main\n"
             f"sys.exit(main(['manage', 'db_worker', '--interval', '0.3', '--no-startup-delay']))\n")
     first = site.start("slow-worker", [sys.executable, "-c", slow])

@@ -94,35 +94,31 @@ def test_reaper_requeues_or_fails_the_tasks_of_dead_workers(tmp_path):
 
 
 def test_batch_finishes_with_counts_and_retry_requeues_only_the_failed(cast, django_capture_on_commit_callbacks,
-                                                                       monkeypatch):
-    # the other office's pack fails (as a broken template or a missing result would make it fail)
-    from prongsai.web.documents import pack
+                                                                       settings, tmp_path):
+    # the batch publishes approved versions only: สพป.สมุทรสาคร's director approved its pack, the other office's
+    # documents are not approved yet, so its pack fails (with the Thai list of what is missing)
+    from tests.integration.test_documents_signoff import approve_all, director_of
 
-    render = pack.render
-
-    def failing(round_, agency, *args, **kwargs):
-        if agency.code == "ESA-OTHER":
-            raise pack.PackError("ESA-OTHER: no result of fiscal year 2562 to analyse")
-        return render(round_, agency, *args, **kwargs)
-
-    monkeypatch.setattr(pack, "render", failing)
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "files")}}}
+    approve_all(cast)
     with django_capture_on_commit_callbacks(execute=True):
         batch = start_batch(cast.central, cast.round_2563, [cast.samutsakhon, cast.other_office])
     assert batch.agency_ids == [cast.samutsakhon.pk, cast.other_office.pk]
     run_pending_tasks()
     batch.refresh_from_db()
     assert (batch.done, batch.failed, batch.total) == (1, 1, 2) and batch.finished_at is not None
-    assert list(batch.errors) == ["ESA-OTHER"]
+    assert list(batch.errors) == ["ESA-OTHER"] and "ยังไม่ได้รับอนุมัติ" in batch.errors["ESA-OTHER"]
 
-    # the same item run again (a retry after a crash) neither renders again nor counts twice
+    # the same item run again (a retry after a crash) neither builds again nor counts twice
     files_before = GeneratedDocument.objects.filter(batch=batch).count()
     assert run_batch_item(batch.pk, cast.samutsakhon.pk) == "done already: ESA-SKN"
     batch.refresh_from_db()
     assert (batch.done, batch.failed) == (1, 1)
     assert GeneratedDocument.objects.filter(batch=batch).count() == files_before
 
-    # the cause is fixed; the central admin presses "retry failed and stuck"
-    monkeypatch.setattr(pack, "render", render)
+    # the cause is fixed: the other office's director approves its pack; the central admin presses "retry"
+    approve_all(cast, cast.other_office, cast.other_officer, director_of(cast.other_office, "other_director"))
     with django_capture_on_commit_callbacks(execute=True):
         assert retry_batch(cast.central, batch) == 1
     batch.refresh_from_db()

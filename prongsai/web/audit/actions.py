@@ -90,6 +90,13 @@ class AuditAction(StrEnum):
     GENERATE_DOCUMENTS = "generate_documents"
     START_DOCUMENT_BATCH = "start_document_batch"
     RETRY_DOCUMENT_BATCH = "retry_document_batch"
+    PROPOSE_DOCUMENT = "propose_document"
+    WITHDRAW_DOCUMENT = "withdraw_document"
+    SEND_BACK_DOCUMENT = "send_back_document"
+    APPROVE_DOCUMENT = "approve_document"
+    BUILD_EVIDENCE_PACK = "build_evidence_pack"
+    UPLOAD_EMBLEM = "upload_emblem"
+    REMOVE_EMBLEM = "remove_emblem"
     # demo data (one marker per seeder, so a restart does not seed twice)
     LOAD_DEMO = "load_demo"
     LOAD_OIT_DEMO = "load_oit_demo"

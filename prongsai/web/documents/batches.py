@@ -55,7 +55,7 @@ def start_batch(actor, round_: AssessmentRound, agencies: Sequence[Agency]) -> D
 def run_batch_item(batch_id: int, agency_id: int) -> str:
     """One agency of a batch (the task): render and store its pack, unless this batch already holds it; a failure
     is recorded on the batch, not raised (rendering the same broken input again would fail again)."""
-    from prongsai.web.documents.services import generate_pack
+    from prongsai.web.documents.signoff import build_evidence_pack
 
     batch = DocumentBatch.objects.select_related("round", "created_by").get(pk=batch_id)
     agency = Agency.objects.get(pk=agency_id)
@@ -63,7 +63,11 @@ def run_batch_item(batch_id: int, agency_id: int) -> str:
         recount(batch_id)
         return f"done already: {agency.code}"
     try:
-        generate_pack(batch.created_by, batch.round, agency, batch=batch, check_rights=False)
+        # the national batch publishes what the agencies' directors approved: never drafts (documents.signoff)
+        build_evidence_pack(batch.created_by, batch.round, agency, batch=batch, check_rights=False)
+    except ValidationError as exc:  # documents not approved yet: the Thai message names them
+        record_failure(batch_id, agency, " ".join(exc.messages))
+        return f"failed: {agency.code}: not approved"
     except Exception as exc:  # noqa: BLE001 - one agency's failure must not stop the batch
         record_failure(batch_id, agency, f"{type(exc).__name__}: {exc}")
         return f"failed: {agency.code}: {exc}"

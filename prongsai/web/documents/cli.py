@@ -53,7 +53,13 @@ def cmd_documents(args: argparse.Namespace) -> str:
     if out.exists() and not out.is_dir():
         raise CommandError(f"{out}: exists and is not a directory")
     try:
-        rendered = pack.render(round_, agency, None, {}, with_zip=True, use_agency_templates=True)
+        from prongsai.web.documents.emblems import emblem_bytes
+
+        # drafts for review, with the agency's emblem: the published evidence pack is built in the web UI from
+        # the versions the director approved (documents/signoff.py), so this ZIP is named "draft-pack"
+        rendered = pack.render(round_, agency, None, {}, with_zip=True, use_agency_templates=True,
+                               emblem=emblem_bytes(agency))
+        rendered.zip_name = rendered.zip_name.replace("evidence-pack", "draft-pack")
     except pack.PackError as exc:
         raise CommandError(str(exc)) from None
     out.mkdir(parents=True, exist_ok=True)

@@ -46,3 +46,9 @@ class BatchForm(forms.Form):
     def agency_codes(self) -> list[str]:
         raw = (self.cleaned_data.get("codes") or "").replace(",", " ").split()
         return [c for c in raw if c]
+
+
+class EmblemForm(forms.Form):
+    # a FileField, not an ImageField: documents.emblem_image checks the image and says why in Thai
+    file = forms.FileField(label=_("Garuda emblem image (PNG or JPEG)"),
+                            widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}))

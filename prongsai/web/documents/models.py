@@ -5,6 +5,8 @@
 - ``DocumentTemplate``: an agency's own DOCX replacing the default template of one kind of document.
 - ``GeneratedDocument``: one stored output (DOCX, PDF or the evidence-pack ZIP) with its SHA-256.
 - ``DocumentBatch``: a central admin's batch (many agencies) run on the task queue.
+- ``DocumentVersion``: one numbered version of one document, draft → proposed → approved (``documents.signoff``).
+- ``Emblem``: the uploaded Garuda emblem, national or an agency's own (``documents.emblems``).
 
 Every write goes through ``prongsai.web.documents.services``.
 """
@@ -133,3 +135,80 @@ class GeneratedDocument(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class VersionState(models.TextChoices):
+    # the states of prongsai.documents.signoff.SIGNOFF (the one transition table)
+    DRAFT = "draft", _("Draft")
+    PROPOSED = "proposed", _("Proposed to the director")
+    APPROVED = "approved", _("Approved")
+
+
+class ApprovedVersionIsImmutable(Exception):
+    """Something tried to change an approved version (the services never do; this guards against new code)."""
+
+
+class DocumentVersion(models.Model):
+    """One version of one document of the pack, moving draft → proposed → approved (``documents.signoff``).
+
+    ``context`` is the document's rendering context as JSON, kept so that the signed PDF printed at approval is
+    exactly what the director was shown (the data may have changed since).  Generating a document again
+    replaces the files of its draft version, returns a proposed one to draft, and starts a new draft version
+    next to an approved one: an approved version never changes."""
+
+    round = models.ForeignKey("rounds.AssessmentRound", on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="document_versions")
+    kind = models.CharField(_("document"), max_length=32, choices=DocumentKind.choices)
+    number = models.PositiveIntegerField(default=1)
+    state = models.CharField(max_length=16, choices=VersionState.choices, default=VersionState.DRAFT)
+    context = models.JSONField(default=dict)
+    docx = models.ForeignKey(GeneratedDocument, null=True, on_delete=models.RESTRICT, related_name="+")
+    pdf = models.ForeignKey(GeneratedDocument, null=True, on_delete=models.RESTRICT, related_name="+")
+    signed_pdf = models.ForeignKey(GeneratedDocument, null=True, blank=True, on_delete=models.RESTRICT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    proposed_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    #: the approver's name and position as printed (kept even if the user is renamed or removed later)
+    approver_name = models.CharField(max_length=255, blank=True)
+    approver_position = models.CharField(max_length=255, blank=True)
+    #: why the director sent it back, or empty
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["round", "agency", "kind", "-number"]
+        constraints = [models.UniqueConstraint(fields=["round", "agency", "kind", "number"],
+                                               name="one_version_number")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} v{self.number} ({self.state})"
+
+    def save(self, *args, **kwargs):
+        if self.pk and DocumentVersion.objects.filter(pk=self.pk, state=VersionState.APPROVED).exists():
+            raise ApprovedVersionIsImmutable(f"version {self.pk} is approved and cannot change")
+        super().save(*args, **kwargs)
+
+
+def _emblem_path(instance: Emblem, filename: str) -> str:
+    owner = instance.agency_id or "national"
+    return f"documents/emblem/{owner}/{instance.sha256[:16]}.png"
+
+
+class Emblem(models.Model):
+    """The Garuda emblem printed on the memo, the order and the announcement: the central admin's for everyone
+    (``agency`` empty), or an agency's own for its documents.  Stored re-encoded as PNG (``emblem_image``)."""
+
+    agency = models.OneToOneField("agencies.Agency", null=True, blank=True, on_delete=models.CASCADE,
+                                  related_name="emblem")
+    file = models.FileField(upload_to=_emblem_path, max_length=500)
+    original_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(auto_now=True)

@@ -36,6 +36,8 @@ class RenderedPack:
     outputs: list[Output]
     zip: bytes | None = None
     zip_name: str = ""
+    #: each rendered document's context (JSON-able): kept on its version for the signed PDF (signoff)
+    contexts: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -316,12 +318,13 @@ def file_prefix(agency: Agency, round_: AssessmentRound) -> str:
 
 
 def render(round_: AssessmentRound, agency: Agency, kinds: Sequence[str] | None, templates: dict,
-           with_zip: bool = True, use_agency_templates: bool = False) -> RenderedPack:
+           with_zip: bool = True, use_agency_templates: bool = False, emblem: bytes | None = None) -> RenderedPack:
     """Render the pack's documents (DOCX and PDF) and, with ``with_zip``, the evidence-pack ZIP (the documents
     plus the files the units attached to their progress reports).
 
     ``templates`` maps a kind to an agency template (a stored ``FieldFile``, a path, or bytes);
-    ``use_agency_templates`` looks them up in the database instead (the CLI).
+    ``use_agency_templates`` looks them up in the database instead (the CLI).  ``emblem`` is the PNG of the
+    Garuda to print (``emblem_services.emblem_for``); None prints the stand-in.
     """
     import tempfile
 
@@ -338,6 +341,10 @@ def render(round_: AssessmentRound, agency: Agency, kinds: Sequence[str] | None,
     prefix = file_prefix(agency, round_)
     with tempfile.TemporaryDirectory(prefix="prongsai-pack-") as tmp:
         folder = Path(tmp)
+        emblem_file = None
+        if emblem:
+            emblem_file = folder / "emblem.png"
+            emblem_file.write_bytes(emblem)
         docx_templates = {}
         for kind, source in (templates or {}).items():
             path = folder / f"template-{kind}.docx"
@@ -351,7 +358,7 @@ def render(round_: AssessmentRound, agency: Agency, kinds: Sequence[str] | None,
             docx_templates[kind] = path
         try:
             paths = render_pack(contexts, folder / "out", documents=wanted, docx_templates=docx_templates,
-                                prefix=prefix)
+                                prefix=prefix, emblem=emblem_file)
         except Exception as exc:  # a broken agency template fails here: name it
             if docx_templates:
                 from prongsai.documents.sandbox import UnsafeTemplate
@@ -365,24 +372,48 @@ def render(round_: AssessmentRound, agency: Agency, kinds: Sequence[str] | None,
         for path in paths:
             kind = next(k for k in wanted if path.name == pack_file_name(k, path.suffix[1:], prefix))
             outputs.append(Output(kind=kind, fmt=path.suffix[1:], name=path.name, data=path.read_bytes()))
-    result = RenderedPack(outputs=outputs)
+    result = RenderedPack(outputs=outputs, contexts={k: _jsonable(contexts[k]) for k in wanted})
     if with_zip:
         result.zip_name = f"{prefix}evidence-pack.zip"
-        result.zip = _zip(outputs, data)
+        result.zip = _zip(outputs, data.measures)
     return result
 
 
-def _zip(outputs: list[Output], data: PackData) -> bytes:
+def _jsonable(value):
+    """A context as JSON keeps it (tuples become lists; the templates only iterate them)."""
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def evidence_measures(round_: AssessmentRound, agency: Agency) -> list:
+    """The measures whose units' files go into the evidence pack (with their reports and files)."""
+    from django.db.models import Prefetch
+
+    from prongsai.web.measures.models import Measure, ProgressReport
+
+    return list(Measure.objects.filter(round=round_, agency=agency).prefetch_related(
+        Prefetch("reports", ProgressReport.objects.select_related("unit").prefetch_related("files"))))
+
+
+def evidence_zip(outputs: list[Output], measures: list) -> bytes:
+    """The evidence pack of the given (approved) documents and the units' files (signoff services)."""
+    return _zip(outputs, measures)
+
+
+def _zip(outputs: list[Output], measures: list) -> bytes:
     """The evidence pack: the documents, then the units' files under evidence/<measure>-<months>m/."""
     import zipfile
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for out in outputs:  # PDF and DOCX are compressed already
-            archive.writestr(zipfile.ZipInfo(out.name, date_time=_zip_time(data)), out.data,
+            archive.writestr(zipfile.ZipInfo(out.name, date_time=_zip_time()), out.data,
                              compress_type=zipfile.ZIP_STORED)
         seen: set[str] = set()
-        for measure in data.measures:
+        for measure in measures:
             for report in measure.reports.all():
                 for f in report.files.all():
                     name = f"evidence/{measure.order:02d}-{report.period}m/{report.unit.name_th}/{f.name}"
@@ -394,12 +425,12 @@ def _zip(outputs: list[Output], data: PackData) -> bytes:
                             content = handle.read()
                     except FileNotFoundError:
                         continue
-                    archive.writestr(zipfile.ZipInfo(name, date_time=_zip_time(data)), content,
+                    archive.writestr(zipfile.ZipInfo(name, date_time=_zip_time()), content,
                                      compress_type=zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 
-def _zip_time(data: PackData) -> tuple:
+def _zip_time() -> tuple:
     from django.utils import timezone
 
     now = timezone.localtime()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,13 +22,11 @@ from prongsai.web.audit.actions import AuditAction
 from prongsai.web.audit.services import record
 from prongsai.web.documents import pack
 from prongsai.web.documents.models import (
-    PACK_KIND,
     DocumentBatch,
     DocumentDetails,
     DocumentKind,
     DocumentTemplate,
     GeneratedDocument,
-    OutputFormat,
 )
 from prongsai.web.measures import permissions
 from prongsai.web.rounds.models import AssessmentRound
@@ -172,14 +170,21 @@ class PackResult:
     documents: list[GeneratedDocument]
     zip: GeneratedDocument | None
     seconds: float = 0.0
+    versions: list = field(default_factory=list)  # the draft DocumentVersions the documents became
+    missing: list[str] = field(default_factory=list)  # documents not approved yet (no ZIP then)
 
 
 def generate_pack(actor, round_: AssessmentRound, agency: Agency, *, kinds: Sequence[str] | None = None,
                   with_zip: bool = True, batch: DocumentBatch | None = None, check_rights: bool = True) -> PackResult:
-    """Render every document (DOCX and PDF) of the pack and, with ``with_zip``, the evidence-pack ZIP; store them.
+    """Render every document (DOCX and PDF) of the pack as draft versions (``signoff.record_versions``) and, with
+    ``with_zip``, the evidence-pack ZIP of the **approved** versions (``signoff.build_evidence_pack``): while some
+    document is not approved there is no ZIP and ``missing`` names them.
 
     ``check_rights=False`` is for the task worker, which runs a batch a central admin was allowed to start.
     """
+    from prongsai.web.documents import signoff
+    from prongsai.web.documents.emblems import emblem_bytes
+
     import time
 
     if check_rights:
@@ -190,21 +195,22 @@ def generate_pack(actor, round_: AssessmentRound, agency: Agency, *, kinds: Sequ
     if unknown:
         raise ValidationError(_("Unknown document(s): %(kinds)s.") % {"kinds": ", ".join(sorted(unknown))})
     templates = {t.kind: t for t in DocumentTemplate.objects.filter(agency=agency, kind__in=kinds)}
-    rendered = pack.render(round_, agency, kinds, {k: t.file for k, t in templates.items()}, with_zip=with_zip)
+    rendered = pack.render(round_, agency, kinds, {k: t.file for k, t in templates.items()}, with_zip=False,
+                           emblem=emblem_bytes(agency))
     with transaction.atomic():
         stored = [_store(actor, round_, agency, out.kind, out.fmt, out.name, out.data, templates.get(out.kind), batch)
                   for out in rendered.outputs]
-        archive = None
-        if with_zip and rendered.zip is not None:
-            archive = _store(actor, round_, agency, PACK_KIND, OutputFormat.ZIP, rendered.zip_name, rendered.zip,
-                             batch=batch)
-        record(actor, AuditAction.GENERATE_DOCUMENTS,
-               f"{agency}: {len(stored)} document(s) for {round_.fiscal_year}" + (" and the evidence pack" if archive
-                                                                                  else ""),
-               agency=agency, obj=archive or (stored[0] if stored else None),
-               changes={"kinds": kinds, "files": {d.name: d.sha256 for d in stored + ([archive] if archive else [])},
-                        "batch": batch.pk if batch else None})
-    return PackResult(stored, archive, time.perf_counter() - started)
+        versions = signoff.record_versions(actor, round_, agency, rendered.contexts, stored)
+        record(actor, AuditAction.GENERATE_DOCUMENTS, f"{agency}: {len(stored)} draft document(s) for {round_.fiscal_year}",
+               agency=agency, obj=stored[0] if stored else None,
+               changes={"kinds": kinds, "files": {d.name: d.sha256 for d in stored},
+                        "versions": {v.kind: v.number for v in versions}, "batch": batch.pk if batch else None})
+    archive, missing = None, []
+    if with_zip:
+        missing = signoff.missing_approvals(round_, agency)
+        if not missing:
+            archive = signoff.build_evidence_pack(actor, round_, agency, batch=batch, check_rights=False)
+    return PackResult(stored, archive, time.perf_counter() - started, versions, missing)
 
 
 def latest_outputs(round_: AssessmentRound, agency: Agency) -> dict[tuple[str, str], GeneratedDocument]:

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from prongsai.web.agencies import access
 from prongsai.web.agencies.models import Agency
-from prongsai.web.documents import pack, services
+from prongsai.web.documents import emblems, pack, services, signoff
 from prongsai.web.documents.forms import BatchForm, DetailsForm, TemplateForm
-from prongsai.web.documents.models import PACK_KIND, DocumentBatch, DocumentKind, GeneratedDocument
+from prongsai.web.documents.models import PACK_KIND, DocumentBatch, DocumentKind, GeneratedDocument, VersionState
 from prongsai.web.measures import permissions
 from prongsai.web.measures.views import agency_for, agency_round, error_messages, nav
 from prongsai.web.messages import form_error_texts
@@ -40,10 +40,23 @@ def pack_page(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
     can_manage = context["can_manage"]
     latest = services.latest_outputs(round_, agency)
     templates = {t.kind: t for t in agency.document_templates.all()}
-    docs = [{"kind": kind, "label": label, "docx": latest.get((kind, "docx")), "pdf": latest.get((kind, "pdf")),
-             "template": templates.get(kind)} for kind, label in DocumentKind.choices]
+    versions = signoff.versions_of(round_, agency)
+    docs = []
+    for kind, label in DocumentKind.choices:
+        mine = versions.get(kind, [])
+        current = mine[0] if mine else None
+        for v in mine:
+            v.agency = agency  # already loaded: the moves ask who the user is for this agency
+        approved = next((v for v in mine if v.state == VersionState.APPROVED), None)
+        docs.append({"kind": kind, "label": label, "template": templates.get(kind), "current": current,
+                     "approved": approved if approved is not current else None,
+                     # the buttons: the moves the table allows this user from the version's state
+                     "moves": signoff.available_moves(request.user, current) if current else []})
     details = services.details_for(round_, agency)
+    emblem = emblems.emblem_for(agency)
     context.update({"docs": docs, "zip": latest.get((PACK_KIND, "zip")), "details": details,
+                    "missing": signoff.missing_approvals(round_, agency), "emblem": emblem,
+                    "can_set_emblem": emblems.can_set_emblem(request.user, agency),
                     "details_form": DetailsForm(agency, initial=_details_initial(details)) if can_manage else None,
                     "template_form": TemplateForm() if can_manage else None,
                     "history": GeneratedDocument.objects.filter(round=round_, agency=agency)
@@ -84,8 +97,12 @@ def generate(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
         return redirect("documents_pack", code=agency.code, round_id=round_.pk)
     messages.success(request, _("%(n)d file(s) generated in %(s).1f s.") % {
         "n": len(result.documents) + (1 if result.zip else 0), "s": result.seconds})
-    if request.POST.get("download") == "zip" and result.zip is not None:
-        return redirect("documents_download", pk=result.zip.pk)
+    if request.POST.get("download") == "zip":
+        if result.zip is not None:
+            return redirect("documents_download", pk=result.zip.pk)
+        from prongsai.documents.signoff import missing_th
+
+        messages.error(request, missing_th(result.missing))
     return redirect("documents_pack", code=agency.code, round_id=round_.pk)
 
 

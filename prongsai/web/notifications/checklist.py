@@ -187,24 +187,19 @@ class ReportsMissing(Rule):
 
 
 class DocumentsNotFinal(Rule):
-    """Documents of the pack (memo, order, announcement, O42 analysis, O43 report) not yet in their final form.
-
-    Until the director's sign-off (draft → proposed → approved) exists, the final form is the generated PDF: a
-    kind of document with no PDF generated for this round counts as not final.  When sign-off lands, count the
-    kinds without an approved version instead (docs/notifications.md)."""
+    """Documents of the pack (memo, order, announcement, O42 analysis, O43 report) the director has not approved:
+    the evidence pack is built from approved versions only (docs/documents.md, sign-off)."""
 
     key = "documents_not_final"
-    deadline_key = "oit_publish"  # O42/O43 are OIT items: they must be final before the OIT deadline
+    deadline_key = "oit_publish"  # O42/O43 are OIT items: they must be approved before the OIT deadline
 
     def count(self, ctx: Context) -> int:
-        from prongsai.web.documents.models import DocumentKind, GeneratedDocument, OutputFormat
+        from prongsai.web.documents.signoff import missing_approvals
 
-        final = set(GeneratedDocument.objects.filter(round=ctx.round, agency=ctx.agency, fmt=OutputFormat.PDF,
-                                                     kind__in=DocumentKind.values).values_list("kind", flat=True))
-        return len(set(DocumentKind.values) - final)
+        return len(missing_approvals(ctx.round, ctx.agency))
 
     def text(self, n: int) -> str:
-        return ngettext("%(n)d document not final (no signed PDF)", "%(n)d documents not final (no signed PDF)",
+        return ngettext("%(n)d document not approved by the director", "%(n)d documents not approved by the director",
                         n) % {"n": n}
 
     def url(self, ctx: Context) -> str:
@@ -221,7 +216,7 @@ def checklist(round_, agency, today: date) -> list[Line]:
     """The outstanding lines for ``agency`` in ``round_``, most urgent first."""
     ctx = Context(round=round_, agency=agency, today=today)
     lines = [line for rule in RULES if (line := rule.line(ctx)) is not None]
-    return sorted(lines, key=lambda l: (ORDER[l.state], l.days_left if l.days_left is not None else 0))
+    return sorted(lines, key=lambda ln: (ORDER[ln.state], ln.days_left if ln.days_left is not None else 0))
 
 
 def current_round(agency):
