@@ -16,31 +16,52 @@ ROOT = Path(__file__).resolve().parents[2]
 VALUES = {a.value for a in AuditAction}
 
 
-def _is_member(node: ast.AST) -> bool:
-    """``AuditAction.X``, ``AuditAction.X.value``, ``DEMO_ACTION`` (itself a member) or ``a if c else b`` of those."""
+def _is_member(node: ast.AST, typed: frozenset[str] = frozenset()) -> bool:
+    """``AuditAction.X``, ``AuditAction.X.value``, ``DEMO_ACTION`` (itself a member), a parameter of the enclosing
+    function annotated ``AuditAction`` (``typed``: a helper whose callers pass members, checked where they call it
+    by mypy) or ``a if c else b`` of those."""
     if isinstance(node, ast.IfExp):
-        return _is_member(node.body) and _is_member(node.orelse)
+        return _is_member(node.body, typed) and _is_member(node.orelse, typed)
     if isinstance(node, ast.Attribute) and node.attr == "value":
         node = node.value
     if isinstance(node, ast.Name):
-        return node.id == "DEMO_ACTION"
+        return node.id == "DEMO_ACTION" or node.id in typed
     return (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "AuditAction"
             and node.attr in AuditAction.__members__)
 
 
+def _typed_parameters(tree: ast.AST) -> dict[int, frozenset[str]]:
+    """For each call's id: the enclosing functions' parameters annotated ``AuditAction``."""
+    typed: dict[int, frozenset[str]] = {}
+
+    def visit(node: ast.AST, names: frozenset[str]) -> None:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            names = names | {a.arg for a in node.args.args + node.args.kwonlyargs
+                             if isinstance(a.annotation, ast.Name) and a.annotation.id == "AuditAction"}
+        if isinstance(node, ast.Call):
+            typed[id(node)] = names
+        for child in ast.iter_child_nodes(node):
+            visit(child, names)
+
+    visit(tree, frozenset())
+    return typed
+
+
 def _calls(path: Path):
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    typed = _typed_parameters(tree)
+    for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
-            yield name, node
+            yield name, node, typed[id(node)]
 
 
 def test_every_service_names_its_action_with_a_member():
     bare = []
     for path in sorted((ROOT / "prongsai").rglob("*.py")):
-        for name, call in _calls(path):
+        for name, call, typed in _calls(path):
             if name in ("record", "audit_entry") and len(call.args) >= 2 and path.parent.name != "audit":
-                if not _is_member(call.args[1]):
+                if not _is_member(call.args[1], typed):
                     bare.append(f"{path.relative_to(ROOT)}:{call.lineno}")
             if name == "AuditEntry" and path.parent.name != "audit":
                 action = next((k.value for k in call.keywords if k.arg == "action"), None)
