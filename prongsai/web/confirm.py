@@ -42,6 +42,11 @@ class Confirmation:
     names_limit: int = 60
 
     @property
+    def hidden_fields(self) -> list[tuple[str, str]]:
+        # a list, not the dict: the template's ``hidden.items`` would look up a field named "items" first
+        return list(self.hidden.items())
+
+    @property
     def shown_names(self) -> list[str]:
         return self.names[: self.names_limit]
 
