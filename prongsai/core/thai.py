@@ -9,15 +9,18 @@ Standard library only: this module is imported by the CLI, the web app and repor
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = [
-    "THAI_MONTHS", "THAI_MONTHS_ABBR", "baht_text", "be_year", "ce_year", "fiscal_year_be",
-    "fiscal_year_bounds", "format_score", "format_thai_date", "format_thai_datetime", "ordinal_thai",
-    "round_half_up", "thai_number_words", "to_arabic_digits", "to_thai_digits",
+    "THAI_MONTHS", "THAI_MONTHS_ABBR", "DateWindow", "ImpossibleDate", "baht_text", "be_year", "ce_year",
+    "check_document_date", "fiscal_year_be", "fiscal_year_bounds", "format_date_input", "format_score",
+    "format_thai_date", "format_thai_datetime", "ordinal_thai", "parse_thai_date", "round_half_up",
+    "thai_number_words", "to_arabic_digits", "to_thai_digits",
 ]
 
 Number = int | float | Decimal | Fraction | str
@@ -129,6 +132,107 @@ def format_thai_datetime(dt: datetime, thai_digits: bool = False) -> str:
     local = dt.astimezone(BANGKOK)
     text = f"{format_thai_date(local.date(), 'short')} {local.hour:02d}:{local.minute:02d} น."
     return _digits(text, thai_digits)
+
+
+# --- reading dates people type -----------------------------------------------------------------------
+#
+# The rule (docs/dates.md): a 4-digit year of 2400 or more is a Buddhist-era year, one below 2400 is a
+# Christian-era year (no plausible date is ambiguous: C.E. 2400 and B.E. 1857 are both centuries away);
+# a 2-digit year is the end of a B.E. year (63 → 2563), the way Thai forms abbreviate it. Day comes before
+# month (DD/MM/YYYY, never the US order). A parsed date must then fall inside a window of plausible years.
+
+BE_CUTOFF = 2400  # a 4-digit year at or above this is B.E.
+DOCUMENT_YEARS_BE = (2500, 2600)  # what an official document may ever print (C.E. 1957-2057)
+
+_SEPARATED = re.compile(r"^(\d{1,2})\s*[/.\-\s]\s*(\d{1,2})\s*[/.\-\s]\s*(\d{2}|\d{4})$")
+_RUN = re.compile(r"^(\d{2})(\d{2})(\d{4})$")  # 25062563: a phone's number pad has no "/"
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_WITH_MONTH_NAME = re.compile(r"^(\d{1,2})\s*([\u0e00-\u0e7f.]+?)\s*(?:พ\.\s*ศ\.|ค\.\s*ศ\.)?\s*(\d{2}|\d{4})$")
+_MONTH_NAMES = {name.replace(".", ""): i + 1 for i, name in enumerate(THAI_MONTHS)} | {
+    name.replace(".", ""): i + 1 for i, name in enumerate(THAI_MONTHS_ABBR)}
+
+
+class ImpossibleDate(ValueError):
+    """A typed date that cannot be read or is not plausible.
+
+    ``code`` says why ("format", "day", "window", "document"); ``params`` holds the values a message needs
+    (``year_be``, ``first_be``, ``last_be``). ``str()`` is a Thai sentence, so callers without their own
+    wording (the CLI, documents) can show it as it is.
+    """
+
+    def __init__(self, code: str, message: str, **params: int | str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
+
+
+@dataclass(frozen=True)
+class DateWindow:
+    """The years a date may fall in, counted from today: operational dates (orders, phases, expiries) lie
+    within a few years of the work being done, so 3106 or 1800 is a typing slip, not a plan."""
+
+    years_back: int = 10
+    years_ahead: int = 10
+
+    def bounds_be(self, today: date) -> tuple[int, int]:
+        year = be_year(today.year)
+        return max(year - self.years_back, DOCUMENT_YEARS_BE[0]), min(year + self.years_ahead, DOCUMENT_YEARS_BE[1])
+
+
+def _year_ce(raw: str) -> int:
+    year = int(raw)
+    if len(raw) == 2:
+        return ce_year(2500 + year)
+    return ce_year(year) if year >= BE_CUTOFF else year
+
+
+def _build(year_ce: int, month: int, day: int) -> date:
+    try:
+        return date(year_ce, month, day)
+    except ValueError:
+        raise ImpossibleDate("day", f"ไม่มีวันที่ {day} เดือน {month} ปี พ.ศ. {be_year(year_ce)}",
+                             day=day, month=month, year_be=be_year(year_ce)) from None
+
+
+def parse_thai_date(text: str, today: date, window: DateWindow = DateWindow()) -> date:
+    """Read a date as a Thai user types it: "25/06/2563", "25-6-63", "25062563", "25 มิ.ย. 2563", "๒๕/๐๖/๒๕๖๓";
+    also "25/06/2020" (C.E.) and "2020-06-25" (ISO, as a browser's date picker sends it).
+
+    Raises ``ImpossibleDate`` when the text is not a date or its year lies outside ``window`` around
+    ``today`` (passed in, so that the rule is testable and the web layer decides which day "today" is).
+    """
+    raw = " ".join(to_arabic_digits(text or "").split())
+    if match := _ISO.match(raw):
+        year_text, month, day = match.group(1), int(match.group(2)), int(match.group(3))
+    elif match := _SEPARATED.match(raw) or _RUN.match(raw):
+        day, month, year_text = int(match.group(1)), int(match.group(2)), match.group(3)
+    elif (match := _WITH_MONTH_NAME.match(raw)) and match.group(2).replace(".", "") in _MONTH_NAMES:
+        day, month, year_text = int(match.group(1)), _MONTH_NAMES[match.group(2).replace(".", "")], match.group(3)
+    else:
+        raise ImpossibleDate("format", f"อ่าน '{text}' เป็นวันที่ไม่ได้ ใช้รูปแบบ วัน/เดือน/ปี พ.ศ. เช่น 25/06/2563")
+    year_ce = _year_ce(year_text)
+    first, last = window.bounds_be(today)
+    if not first <= be_year(year_ce) <= last:
+        raise ImpossibleDate("window", f"ปี พ.ศ. {be_year(year_ce)} อยู่นอกช่วงที่รับได้ (พ.ศ. {first}–{last})",
+                             year_be=be_year(year_ce), first_be=first, last_be=last)
+    return _build(year_ce, month, day)
+
+
+def format_date_input(d: date | None) -> str:
+    """What a date field shows for a stored date: "25/06/2563" (the form parse_thai_date reads back)."""
+    return "" if d is None else f"{d.day:02d}/{d.month:02d}/{be_year(d.year)}"
+
+
+def check_document_date(d: date | None, what: str) -> None:
+    """Refuse to print an impossible year in an official document (a date stored before dates were checked,
+    or typed through the API): ``what`` names the field in the Thai message."""
+    if d is None:
+        return
+    first, last = DOCUMENT_YEARS_BE
+    if not first <= be_year(d.year) <= last:
+        raise ImpossibleDate("document", f"{what}: ปี พ.ศ. {be_year(d.year)} เป็นไปไม่ได้ในเอกสารราชการ "
+                             f"(รับได้ พ.ศ. {first}–{last}) แก้วันที่แล้วจัดทำเอกสารอีกครั้ง",
+                             year_be=be_year(d.year), first_be=first, last_be=last)
 
 
 # --- exact rounding and scores ------------------------------------------------------------------------

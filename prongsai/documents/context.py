@@ -21,7 +21,7 @@ from fractions import Fraction
 
 from prongsai.core.analysis import Analysis, Breakdown, Gain, IndicatorResult, Plan
 from prongsai.core.framework import Framework
-from prongsai.core.thai import fiscal_year_bounds, format_score, format_thai_date, to_thai_digits
+from prongsai.core.thai import check_document_date, fiscal_year_bounds, format_score, format_thai_date, to_thai_digits
 
 ROLES = ("ประธานกรรมการ", "รองประธานกรรมการ", "กรรมการ", "กรรมการและเลขานุการ", "กรรมการและผู้ช่วยเลขานุการ")
 DEFAULT_DUTIES = (
@@ -196,6 +196,7 @@ def score_th(value: Fraction | Decimal | None) -> str:
 
 
 def date_th(value: date | None, style: str = "full") -> str:
+    check_document_date(value, "วันที่ในเอกสาร")  # the last guard: no document prints an impossible year
     return BLANK_DATE if value is None else format_thai_date(value, style, thai_digits=True)
 
 
@@ -699,9 +700,24 @@ def pack_words(pack: PackInput) -> tuple[str, ...]:
     return tuple(sorted(lexicon.words))
 
 
+PACK_DATES = (("memo_date", "วันที่บันทึกข้อความ"), ("order_date", "วันที่คำสั่งแต่งตั้งคณะกรรมการ"),
+              ("announcement_date", "วันที่ประกาศ"), ("report_date", "วันที่รายงานผลการวิเคราะห์"),
+              ("implementation_date", "วันที่รายงานผลการดำเนินการ"))
+
+
+def check_pack_dates(pack: PackInput) -> None:
+    """Refuse the whole pack, naming the field, when any of its dates has an impossible year (``ImpossibleDate``)."""
+    for attr, label in PACK_DATES:
+        check_document_date(getattr(pack, attr), label)
+    for measure in pack.measures:
+        check_document_date(measure.start, f"วันที่เริ่มมาตรการ '{measure.area}'")
+        check_document_date(measure.end, f"วันที่สิ้นสุดมาตรการ '{measure.area}'")
+
+
 def pack_context(pack: PackInput) -> dict[str, dict]:
     """Every document's context, keyed by DOCUMENTS ("memo", "order", "announcement", "analysis", …); each holds
     ``words``, the pack's names that the renderers never split across lines."""
+    check_pack_dates(pack)
     agency = pack.agency
     contexts = {
         "memo": memo_context(agency, framework=pack.framework, year=pack.year, analysis=pack.analysis,

@@ -120,6 +120,9 @@ def test_oit_story_in_the_browser(cast, live_server, settings, tmp_path, browser
             expect(page.locator("[data-testid=item-status]")).to_have_text("พร้อมส่ง")
         page.goto(agency_url)
         page.click("button:has-text('ส่งข้อที่พร้อมส่งให้ผู้ตรวจ')")
+        # submission cannot be taken back: the confirmation page lists the two items first
+        expect(page.locator(".confirm-names")).to_contain_text("O7")
+        page.click(".confirm-actions button[type=submit]")
         expect(page.locator(".messages")).to_contain_text("ส่งให้ผู้ตรวจประเมินแล้ว 2 ข้อ")
         shot("03-officer-submitted")
 
@@ -148,7 +151,9 @@ def test_oit_story_in_the_browser(cast, live_server, settings, tmp_path, browser
         expect(page.locator("[data-testid=item-score]")).to_have_text("0.00")
         shot("04-assessor-reviewed-o7")
         page.goto(agency_url)
-        deadline = (timezone.localdate() + timedelta(days=7)).isoformat()
+        from prongsai.core.thai import format_date_input
+
+        deadline = format_date_input(timezone.localdate() + timedelta(days=7))  # typed the Thai way: 10/12/2569
         page.fill("input[name=deadline]", deadline)
         page.click("button:has-text('เปิดให้หน่วยงานชี้แจง')")
         expect(page.locator(".messages")).to_contain_text("เปิดให้หน่วยงานชี้แจง 1 ข้อ")

@@ -111,7 +111,7 @@ def _request(name: str, cast, w) -> Request:
         "measures_analysis_note": ("post", [code, r62, 10], {"text": "วิเคราะห์"}),
         "measures_list": ("get", [code, r63], None),
         "measures_committee": ("get", [code, r63], None),
-        "measures_committee_suggest": ("post", [code, r63], None),
+        "measures_committee_suggest": ("post", [code, r63], {"confirmed": "yes"}),  # the confirmation page's POST
         "measures_member_new": ("post", [code, r63], {"position_th": "ผู้อำนวยการกลุ่มใหม่", "role": "member"}),
         "measures_member_edit": ("get", [code, r63, mem], None),
         "measures_member_delete": ("post", [code, r63, mem], None),

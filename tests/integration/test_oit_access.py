@@ -109,7 +109,7 @@ def CALLS(name: str, cast, ids: dict) -> tuple[str, str, dict]:
         "oit_recheck": ("post", item("O1"), {}),
         "oit_recheck_all": ("post", agency, {}),
         "oit_set_unit": ("post", item("O2"), {"unit": cast.unit.pk}),
-        "oit_submit_ready": ("post", agency, {}),
+        "oit_submit_ready": ("post", agency, {"confirmed": "yes"}),
         "oit_carry_over": ("post", agency, {}),
         "oit_clarify": ("post", item("O5"), {"text": "ชี้แจงแล้ว"}),
         "oit_review": ("post", item("O3"), {"passed": "1"}),

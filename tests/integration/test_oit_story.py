@@ -110,7 +110,10 @@ def test_demo_story(client, cast, site):
     for code in ("O1", "O7", "O10", "O34"):
         response = client.post(url("oit_set_status", cast, code), {"action": "ready"})
         assert response.status_code == 302
-    response = client.post(url("oit_submit_ready", cast), follow=True)
+    # submission cannot be taken back: the button first shows the four items; the page's POST submits them
+    page = client.post(url("oit_submit_ready", cast)).content.decode()
+    assert "O34" in page and not OITEntry.objects.filter(status=EntryStatus.SUBMITTED).exists()
+    response = client.post(url("oit_submit_ready", cast), {"confirmed": "yes", "items": "O1,O7,O10,O34"}, follow=True)
     assert "ส่งให้ผู้ตรวจประเมินแล้ว 4 ข้อ" in response.content.decode()
     assert set(OITEntry.objects.filter(status=EntryStatus.SUBMITTED).values_list("code", flat=True)) == {
         "O1", "O7", "O10", "O34"}

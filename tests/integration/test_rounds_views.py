@@ -59,7 +59,12 @@ def test_central_opens_closes_and_publishes(client, cast):
     round_ = cast.round_2563
     detail = reverse("round_detail", kwargs={"pk": round_.pk})
     assert "ปิดรอบการประเมิน" in client.get(detail).content.decode()
+    # closing asks first (docs/confirmations.md): the one-click POST only shows what closing does
     response = client.post(reverse("round_status", kwargs={"pk": round_.pk}), {"status": "closed"})
+    assert response.status_code == 200 and "ยืนยัน" in response.content.decode()
+    round_.refresh_from_db()
+    assert round_.status == RoundStatus.OPEN
+    response = client.post(reverse("round_status", kwargs={"pk": round_.pk}), {"status": "closed", "confirmed": "yes"})
     assert response.status_code == 302 and response["Location"] == detail
     round_.refresh_from_db()
     assert round_.status == RoundStatus.CLOSED and round_.closed_at is not None
@@ -72,7 +77,8 @@ def test_central_opens_closes_and_publishes(client, cast):
     round_.refresh_from_db()
     assert round_.status == RoundStatus.OPEN
 
-    response = client.post(reverse("round_publish", kwargs={"pk": round_.pk}), {"published": "1"}, follow=True)
+    response = client.post(reverse("round_publish", kwargs={"pk": round_.pk}), {"published": "1", "confirmed": "yes"},
+                           follow=True)
     round_.refresh_from_db()
     assert round_.results_published and "เผยแพร่ผลการประเมินของ" in response.content.decode()
     client.post(reverse("round_publish", kwargs={"pk": round_.pk}), {"published": "0"})
@@ -97,7 +103,10 @@ def test_others_cannot_change_rounds(client, cast, who):
     assert reverse("round_publish", kwargs={"pk": round_.pk}) not in detail.content.decode()
 
 
-def test_status_and_publish_need_post(client, cast):
+def test_status_and_publish_get_only_ask(client, cast):
+    """A GET (a link, a prefetch) shows the confirmation page and changes nothing."""
     client.force_login(cast.central)
-    assert client.get(reverse("round_status", kwargs={"pk": cast.round_2563.pk})).status_code == 405
-    assert client.get(reverse("round_publish", kwargs={"pk": cast.round_2563.pk})).status_code == 405
+    assert client.get(reverse("round_status", kwargs={"pk": cast.round_2563.pk})).status_code == 200
+    assert client.get(reverse("round_publish", kwargs={"pk": cast.round_2563.pk})).status_code == 200
+    cast.round_2563.refresh_from_db()
+    assert cast.round_2563.status == RoundStatus.OPEN and not cast.round_2563.results_published

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from prongsai.web.agencies.models import Agency, Person, Unit
 from prongsai.web.documents.models import DocumentKind
 from prongsai.web.rounds.models import AssessmentRound
+from prongsai.web.thaidate import ThaiDateField
 
 
 class DetailsForm(forms.Form):
@@ -15,11 +16,9 @@ class DetailsForm(forms.Form):
                                        required=False)
     phone = forms.CharField(label=_("Phone (โทร.)"), max_length=100, required=False)
     memo_number = forms.CharField(label=_("Memo number (ที่)"), max_length=64, required=False)
-    memo_date = forms.DateField(label=_("Memo date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    announcement_date = forms.DateField(label=_("Announcement date"), required=False,
-                                        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    report_date = forms.DateField(label=_("Implementation report date"), required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    memo_date = ThaiDateField(label=_("Memo date"), required=False)
+    announcement_date = ThaiDateField(label=_("Announcement date"), required=False)
+    report_date = ThaiDateField(label=_("Implementation report date"), required=False)
     author = forms.ModelChoiceField(label=_("Memo written by"), queryset=Person.objects.none(), required=False)
     signer = forms.ModelChoiceField(label=_("Signed by"), queryset=Person.objects.none(), required=False)
     signer_position = forms.CharField(label=_("Signer's position as printed"), max_length=255, required=False,

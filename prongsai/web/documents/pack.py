@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from prongsai.core.thai import ImpossibleDate
 from prongsai.web.agencies.models import Agency, Membership, Role
 from prongsai.web.documents.models import DocumentKind
 from prongsai.web.rounds.models import AssessmentRound
@@ -333,7 +334,10 @@ def render(round_: AssessmentRound, agency: Agency, kinds: Sequence[str] | None,
 
     wanted = [k for k in DocumentKind.values if k in set(kinds or DocumentKind.values)]
     data = gather(round_, agency)
-    contexts = ctx.pack_context(to_pack_input(data))
+    try:
+        contexts = ctx.pack_context(to_pack_input(data))
+    except ImpossibleDate as exc:  # a stored date with an impossible year: say which, print nothing
+        raise PackError(str(exc)) from None
     if use_agency_templates:
         from prongsai.web.documents.models import DocumentTemplate
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from prongsai.web.agencies.models import Agency, Person, Unit
 from prongsai.web.measures.models import CommitteeRole, MeasureStatus, ReportPeriod
+from prongsai.web.thaidate import ThaiDateField
 
 
 def _lines(text: str) -> list[str]:
@@ -21,7 +22,7 @@ class NoteForm(forms.Form):
 class CommitteeForm(forms.Form):
     order_number = forms.CharField(label=_("Order number"), required=False, max_length=64,
                                    help_text=_("The number before the year, e.g. 169 (printed ที่ ๑๖๙/๒๕๖๓)"))
-    order_date = forms.DateField(label=_("Order date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    order_date = ThaiDateField(label=_("Order date"), required=False)
     duties = forms.CharField(label=_("Duties (one per line)"), required=False,
                              widget=forms.Textarea(attrs={"rows": 4}))
 
@@ -35,7 +36,7 @@ class MemberForm(forms.Form):
     position_th = forms.CharField(label=_("Position"), required=False, max_length=255)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
     role = forms.ChoiceField(label=_("Role"), choices=CommitteeRole.choices, initial=CommitteeRole.MEMBER)
-    order = forms.IntegerField(label=_("Order"), min_value=1, required=False)
+    order = forms.IntegerField(label=_("Place in the list"), min_value=1, required=False)
 
     def __init__(self, agency: Agency, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,8 +62,8 @@ class MeasureForm(forms.Form):
     units = forms.ModelMultipleChoiceField(label=_("Responsible units"), queryset=Unit.objects.none(), required=False,
                                            widget=forms.CheckboxSelectMultiple)
     all_units = forms.BooleanField(label=_("All units (ทุกกลุ่ม/หน่วย)"), required=False)
-    starts_on = forms.DateField(label=_("Starts"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    ends_on = forms.DateField(label=_("Ends"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    starts_on = ThaiDateField(label=_("Starts"), required=False)
+    ends_on = ThaiDateField(label=_("Ends"), required=False)
     outcome = forms.CharField(label=_("Implementation summary for the O43 report (optional)"), required=False,
                               widget=forms.Textarea(attrs={"rows": 3}),
                               help_text=_("Left empty, the report is written from the units' progress reports."))

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from prongsai.core.thai import fiscal_year_bounds, format_score
 from prongsai.web.agencies.models import Agency
+from prongsai.web.confirm import Confirmation, confirmation_page, confirmed
 from prongsai.web.measures import analysis as analysis_view
 from prongsai.web.measures import permissions, services
 from prongsai.web.measures.forms import (
@@ -35,6 +36,7 @@ from prongsai.web.measures.forms import (
 )
 from prongsai.web.measures.models import (
     CommitteeMember,
+    CommitteeRole,
     Measure,
     MeasureAction,
     MeasureStatus,
@@ -183,13 +185,38 @@ def committee(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def committee_suggest(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
+    """Replacing a list that has members (maybe edited by hand) first shows who goes and who comes."""
     agency, round_ = agency_round(request.user, code, round_id, permissions.can_manage)
+    current = services.committee_for(round_, agency)
+    members = list(current.members.select_related("person", "unit").order_by("order")) if current else []
+    if request.method == "GET" or (members and not confirmed(request)):
+        return confirmation_page(request, _suggest_confirmation(agency, round_, members))
     committee = services.suggest_committee(request.user, round_, agency)
     messages.success(request, _("%(n)d members suggested from the agency's units and people.")
                      % {"n": committee.members.count()})
     return redirect("measures_committee", code=agency.code, round_id=round_.pk)
+
+
+def _suggest_confirmation(agency: Agency, round_: AssessmentRound, members: list) -> Confirmation:
+    suggestion = services.suggested_members(agency)
+    kept = {(getattr(s.person, "pk", None), s.position_th, str(s.role)) for s in suggestion}
+    dropped = [m for m in members if (m.person_id, m.position_th, str(m.role)) not in kept]
+    return Confirmation(
+        title=_("Replace the committee with the suggestion?"),
+        lead=_("The %(n)s member(s) below are removed and %(m)s member(s) suggested from the agency's units and "
+               "people take their place; the order's number, date and duties are kept.")
+        % {"n": len(members), "m": len(suggestion)},
+        warnings=[_("%(n)s of the current members are not in the suggestion and will be gone: %(names)s")
+                  % {"n": len(dropped), "names": ", ".join(m.display_th for m in dropped)}] if dropped else [],
+        names_title=_("Current members (removed)"), names=[f"{m.display_th} — {m.get_role_display()}" for m in members],
+        effects=[_("Suggested: %(names)s") % {"names": ", ".join(f"{s.position_th} ({CommitteeRole(s.role).label})"
+                                                                for s in suggestion)}] if suggestion else [],
+        undo=_("No: the replaced list cannot be brought back automatically. Note the names above if you want to "
+               "add someone again by hand."),
+        action=reverse("measures_committee_suggest", args=[agency.code, round_.pk]),
+        button=_("Replace the list"), cancel_url=reverse("measures_committee", args=[agency.code, round_.pk]))
 
 
 def _member(agency: Agency, round_: AssessmentRound, pk: int) -> CommitteeMember:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from prongsai.web.messages import error_texts
 from prongsai.web.oit.common import clean_url
 from prongsai.web.oit.uploads import ALLOWED_TEXT, check_upload, max_upload_text
+from prongsai.web.thaidate import ThaiDateField
 
 
 class LinkForm(forms.Form):
@@ -100,10 +101,8 @@ class ReviewForm(forms.Form):
 
 
 class OpenClarificationForm(forms.Form):
-    deadline = forms.DateField(label="ชี้แจงได้ถึงวันที่", widget=forms.DateInput(attrs={"type": "date"},
-                                                                                format="%Y-%m-%d"),
-                               error_messages={"required": "กรุณาระบุวันสิ้นสุดการชี้แจง",
-                                               "invalid": "รูปแบบวันที่ไม่ถูกต้อง"})
+    deadline = ThaiDateField(label="ชี้แจงได้ถึงวันที่",
+                              error_messages={"required": "กรุณาระบุวันสิ้นสุดการชี้แจง"})
     note = forms.CharField(label="หมายเหตุถึงหน่วยงาน", required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -9,11 +9,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
-from prongsai.web.oit import permissions, services
+from prongsai.web.confirm import Confirmation, confirmation_page, confirmed
+
+from prongsai.web.oit import permissions, queries, services
 from prongsai.web.oit.forms import ClarificationForm, LinkForm, NoteForm, UnitForm, UploadForm, first_error
-from prongsai.web.oit.models import EvidenceFile, EvidenceLink, OITEntry
+from prongsai.web.oit.models import EntryStatus, EvidenceFile, EvidenceLink, OITEntry
 from prongsai.web.oit.views import act, back_to, post_guard, render_item
 
 RECHECK_QUEUED = "ส่งตรวจลิงก์ใหม่แล้ว {} ลิงก์ ผลจะแสดงเมื่อตรวจเสร็จ"
@@ -126,11 +130,39 @@ def oit_set_status(request: HttpRequest, round_id: int, code: str, item: str) ->
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def oit_submit_ready(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
+    """Submission cannot be taken back, so it first shows which items go and which still have problems; the
+    confirming POST submits exactly the items that page listed."""
     round_, agency = post_guard(request, round_id, code)
-    return act(request, back_to(round_, agency), lambda: services.submit_items(request.user, round_, agency),
+    if not permissions.can_manage(request.user, agency):
+        raise PermissionDenied
+    if not confirmed(request):
+        return confirmation_page(request, submit_confirmation(round_, agency))
+    codes = [c for c in request.POST.get("items", "").split(",") if c]
+    return act(request, back_to(round_, agency), lambda: services.submit_items(request.user, round_, agency, codes),
                lambda codes: f"ส่งให้ผู้ตรวจประเมินแล้ว {len(codes)} ข้อ: {', '.join(codes)}")
+
+
+def submit_confirmation(round_, agency) -> Confirmation:
+    rows = [r for r in queries.item_rows(round_, agency) if r.status == EntryStatus.READY]
+    troubled = [r for r in rows if r.verdict in ("fail", "missing", "pending") or r.reasons]
+    warnings = [_("%(n)s of these items still have problems; the assessor will judge them as they are:")
+                % {"n": len(troubled)}] + [f"{r.code} · {r.verdict_label}: {'; '.join(r.reasons)}" for r in troubled] \
+        if troubled else []
+    return Confirmation(
+        title=_("Submit %(n)s item(s) to the assessor?") % {"n": len(rows)},
+        lead=_("%(agency)s sends these OIT items of %(round)s to the assessor.") % {
+            "agency": agency.display_name, "round": round_.name_th},
+        warnings=warnings,
+        effects=[_("The items become read-only for the agency and visible to the assessor."),
+                 _("The evidence as it is now is what the public page shows for these items.")],
+        names_title=_("Items to submit"), names=[f"{r.code} · {r.item.title}" for r in rows],
+        undo=_("No: a submitted item cannot be taken back. The agency can change it again only if the assessor "
+               "asks for a clarification."),
+        action=reverse("oit_submit_ready", args=[round_.pk, agency.code]),
+        hidden={"items": ",".join(r.code for r in rows)}, button=_("Submit to the assessor"),
+        cancel_url=reverse("oit_agency", args=[round_.pk, agency.code]))
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from prongsai.core.framework import AGENCY_TYPES_TH, FrameworkError, load_framework
 from prongsai.core.thai import fiscal_year_be
 from prongsai.web.rounds.models import AssessmentRound, Phase
+from prongsai.web.thaidate import ThaiDateField
 
 
 def framework_choices() -> list[tuple[str, str]]:
@@ -41,13 +42,6 @@ def default_edition(year_be: int) -> str | None:
     return None
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
 class RoundForm(forms.Form):
     framework_id = forms.ChoiceField(label=_("Framework edition"))
     variant = forms.ChoiceField(label=_("Agency-type variant"), required=False,
@@ -71,9 +65,11 @@ class RoundForm(forms.Form):
             if edition:
                 self.initial.setdefault("framework_id", edition)
         for phase in Phase:
-            self.fields[f"{phase.value}_starts"] = forms.DateField(label=_("Starts"), required=False,
-                                                                   widget=DateInput())
-            self.fields[f"{phase.value}_ends"] = forms.DateField(label=_("Ends"), required=False, widget=DateInput())
+            # labelled with the phase, so an error names which of the eight dates is wrong
+            self.fields[f"{phase.value}_starts"] = ThaiDateField(
+                label=_("%(phase)s starts") % {"phase": phase.label}, required=False)
+            self.fields[f"{phase.value}_ends"] = ThaiDateField(
+                label=_("%(phase)s ends") % {"phase": phase.label}, required=False)
 
     def phase_rows(self):
         """(label, start field, end field) per phase, for the calendar part of the template."""

@@ -11,12 +11,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from prongsai.core.framework import FrameworkError
 from prongsai.web.agencies import access
+from prongsai.web.confirm import confirmation_page, confirmed
 from prongsai.web.messages import report_error
 from prongsai.web.results.services import publish_results
+from prongsai.web.rounds import confirmations
 from prongsai.web.rounds.forms import RoundForm
 from prongsai.web.rounds.models import AssessmentRound, RoundStatus
 from prongsai.web.rounds.services import create_round, set_round_status
@@ -84,12 +86,17 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def round_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """POST moves the round; closing it first shows what closing does (GET, or a POST not sent from that page)."""
     round_ = get_object_or_404(AssessmentRound, pk=pk)
     if not access.is_central_admin(request.user):
         raise PermissionDenied
-    status = request.POST.get("status", "")
+    status = request.POST.get("status", "") if request.method == "POST" else RoundStatus.CLOSED
+    if status == RoundStatus.CLOSED and round_.status == RoundStatus.OPEN and not confirmed(request):
+        return confirmation_page(request, confirmations.close_round(round_))
+    if request.method == "GET":
+        return redirect("round_detail", pk=round_.pk)
     try:
         set_round_status(request.user, round_, status)
     except ValidationError:
@@ -103,12 +110,16 @@ def round_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def round_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publishing shows a confirmation first (with a warning while the round is not closed); withdrawing, its
+    undo, is one click."""
     round_ = get_object_or_404(AssessmentRound, pk=pk)
     if not access.is_central_admin(request.user):
         raise PermissionDenied
-    published = request.POST.get("published", "1") != "0"
+    published = request.POST.get("published", "1") != "0" if request.method == "POST" else True
+    if published and not confirmed(request):
+        return confirmation_page(request, confirmations.publish_results(round_))
     publish_results(request.user, round_, published)
     messages.success(request, _("Results of %(name)s are published.") % {"name": round_.name_th} if published
                      else _("Results of %(name)s are no longer published.") % {"name": round_.name_th})

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from prongsai.core.framework import Framework
 from prongsai.web.agencies.models import Region
 from prongsai.web.surveys.services import MAX_BATCH, MAX_HEADCOUNT, survey_tools
+from prongsai.web.thaidate import ThaiDateField
 
 
 def tool_group_choices(framework: Framework) -> list[tuple[str, str]]:
@@ -38,8 +39,7 @@ class HeadcountForm(forms.Form):
 class GenerateCodesForm(forms.Form):
     tool_group = forms.ChoiceField(label=_("Tool and respondent group"))
     count = forms.IntegerField(label=_("Number of codes"), min_value=1, max_value=MAX_BATCH, initial=20)
-    expires_on = forms.DateField(label=_("Valid until (optional)"), required=False,
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+    expires_on = ThaiDateField(label=_("Valid until (optional)"), required=False)
     note = forms.CharField(label=_("Note (optional)"), max_length=200, required=False)
 
     def __init__(self, framework: Framework, *args, **kwargs):

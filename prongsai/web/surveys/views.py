@@ -6,14 +6,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from prongsai.web.agencies import access
+from prongsai.web.confirm import Confirmation, confirmation_page, confirmed
+from prongsai.web.results.templatetags.prongsai_tags import thai_date
 from prongsai.web.agencies.models import Agency
 from prongsai.web.messages import form_error_texts, report_error
 from prongsai.web.results.models import AgencyResult, ResultSource
@@ -170,13 +172,37 @@ def revoke(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def revoke_batch(request: HttpRequest, round_id: int, code: str, batch_id: int) -> HttpResponse:
+    """Revoking a batch kills its unused codes (slips maybe already handed out): the page says how many first."""
     round_, agency = _scope(request, round_id, code, manage=True)
     batch = get_object_or_404(CodeBatch, pk=batch_id, round=round_, agency=agency)
+    if not confirmed(request):
+        return confirmation_page(request, _revoke_batch_confirmation(round_, agency, batch))
     count = services.revoke_batch(request.user, batch)
     messages.success(request, _("%(n)d unused codes of the batch are revoked.") % {"n": count})
     return _back(round_, agency, "codes")
+
+
+def _revoke_batch_confirmation(round_: AssessmentRound, agency: Agency, batch: CodeBatch) -> Confirmation:
+    from prongsai.web.surveys.models import CodeStatus
+
+    counts = {row["status"]: row["n"] for row in batch.codes.values("status").annotate(n=Count("id"))}
+    unused, used = counts.get(CodeStatus.UNUSED, 0), counts.get(CodeStatus.USED, 0)
+    return Confirmation(
+        title=_("Revoke the unused codes of this batch?") ,
+        lead=_("%(n)s unused code(s) of the %(tool)s batch of %(size)s made on %(made)s for %(agency)s will stop "
+               "working.") % {"n": unused, "tool": batch.tool, "size": batch.size, "agency": agency.display_name,
+                              "made": thai_date(batch.created_at)},
+        effects=[_("Anyone who holds one of these %(n)s slips can no longer answer; the page tells them the code is "
+                   "revoked.") % {"n": unused},
+                 _("The %(n)s answer(s) already given with this batch are kept and still count.") % {"n": used}],
+        undo=_("No: revoked codes stay revoked, because a lost sheet may be in someone else's hands. Make a new "
+               "batch for the respondents who still need a code."),
+        action=reverse("survey_revoke_batch", kwargs={"round_id": round_.pk, "code": agency.code,
+                                                       "batch_id": batch.pk}),
+        button=_("Revoke %(n)s code(s)") % {"n": unused}, cancel_url=reverse(
+            "survey_overview", kwargs={"round_id": round_.pk, "code": agency.code}) + "#codes")
 
 
 @login_required
