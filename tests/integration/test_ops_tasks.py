@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import pytest
@@ -27,7 +28,7 @@ def row(result) -> DBTaskResult:
     return DBTaskResult.objects.get(pk=result.id)
 
 
-def test_transient_failure_is_retried_after_a_back_off(tmp_path):
+def test_transient_failure_is_retried_after_a_back_off(tmp_path, caplog):
     marker = tmp_path / "flaky"
     result = ops_tasks.flaky.enqueue(str(marker))
     run_pending_tasks()
@@ -35,6 +36,8 @@ def test_transient_failure_is_retried_after_a_back_off(tmp_path):
     assert first.status == "READY"  # not FAILED: the policy allows 3 attempts
     assert first.exception_class_path == "builtins.ConnectionError"
     assert "attempt 1 of 3 failed; retry after" in first.traceback
+    [logged] = logged_tracebacks(caplog, "prongsai.tasks", "task requeued")  # a retry is logged with its cause
+    assert 'raise ConnectionError("evidence server reset the connection")' in logged
     wait = (first.run_after - timezone.now()).total_seconds()
     assert 20 < wait < 40  # back-off of 30 s (±20 % jitter), not an immediate hammering
     assert run_pending_tasks() == 0  # not due yet
@@ -45,7 +48,13 @@ def test_transient_failure_is_retried_after_a_back_off(tmp_path):
     assert len(second.worker_ids) == 2
 
 
-def test_a_task_that_raises_ends_failed_with_its_reason():
+def logged_tracebacks(caplog, logger: str, message: str) -> list[str]:
+    """The tracebacks logged with ``message`` by ``logger`` (one per record; "" for a record without one)."""
+    return [logging.Formatter().formatException(r.exc_info) if r.exc_info else ""
+            for r in caplog.records if r.name == logger and r.getMessage() == message]
+
+
+def test_a_task_that_raises_ends_failed_with_its_reason(caplog):
     given_up = []
 
     def listener(sender, task_result, reason, **kwargs):
@@ -63,6 +72,10 @@ def test_a_task_that_raises_ends_failed_with_its_reason():
     assert "ตรวจลิงก์ไม่ได้: server exploded" in failed.traceback
     assert len(given_up) == 1 and given_up[0][0] == str(failed.pk)
     assert "ตรวจลิงก์ไม่ได้: server exploded" in given_up[0][1]
+    # the operator reads the log, not the task table: the failure is logged with the task's own traceback
+    [logged] = logged_tracebacks(caplog, "prongsai.tasks", "task failed")
+    assert logged.startswith("Traceback (most recent call last):")
+    assert "raise ValueError(message)" in logged and logged.endswith("ValueError: ตรวจลิงก์ไม่ได้: server exploded")
 
 
 def _orphan(result, worker: str, minutes: int = 5) -> DBTaskResult:
@@ -94,7 +107,7 @@ def test_reaper_requeues_or_fails_the_tasks_of_dead_workers(tmp_path):
 
 
 def test_batch_finishes_with_counts_and_retry_requeues_only_the_failed(cast, django_capture_on_commit_callbacks,
-                                                                       monkeypatch):
+                                                                       monkeypatch, caplog):
     # the other office's pack fails (as a broken template or a missing result would make it fail)
     from prongsai.web.documents import pack
 
@@ -113,6 +126,10 @@ def test_batch_finishes_with_counts_and_retry_requeues_only_the_failed(cast, dja
     batch.refresh_from_db()
     assert (batch.done, batch.failed, batch.total) == (1, 1, 2) and batch.finished_at is not None
     assert list(batch.errors) == ["ESA-OTHER"]
+    # the batch stores the one-line reason; the log has the traceback, down to the line that raised
+    [logged] = logged_tracebacks(caplog, "prongsai.web.documents.batches",
+                                 f"document pack of ESA-OTHER failed in batch {batch.pk}")
+    assert 'raise pack.PackError("ESA-OTHER: no result of fiscal year 2562 to analyse")' in logged
 
     # the same item run again (a retry after a crash) neither renders again nor counts twice
     files_before = GeneratedDocument.objects.filter(batch=batch).count()
