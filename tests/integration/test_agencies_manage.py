@@ -80,7 +80,8 @@ def test_move_keeps_paths_and_refuses_cycles(cast):
 def test_a_unit_in_use_is_not_deleted(cast):
     with pytest.raises(ValidationError) as exc:
         services.delete_unit(cast.officer, cast.unit)  # the staff member belongs to it
-    assert "ใช้อยู่" in " ".join(exc.value.messages) or "in use" in " ".join(exc.value.messages)
+    [message] = exc.value.messages  # in Thai, the project's language (LANGUAGE_CODE "th")
+    assert message.startswith("กลุ่ม/หน่วยนี้ยังถูกใช้อยู่ (") and message.endswith(") กรุณาย้ายไปกลุ่มอื่นก่อน")
     spare = services.create_unit(cast.officer, cast.samutsakhon, "กลุ่มว่าง")
     services.delete_unit(cast.officer, spare)
     assert not Unit.objects.filter(pk=spare.pk).exists()

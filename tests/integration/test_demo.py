@@ -182,7 +182,7 @@ def test_demo_command_prints_every_login_and_serves_nothing_with_no_serve(tmp_pa
         assert re.search(rf"^    {login.username} +{demo.DEMO_PASSWORD} ", done.stdout, re.M), login.username
     assert "http://127.0.0.1:8000/" in done.stdout
     assert (tmp_path / "demo" / "prongsai.sqlite3").exists()
-    assert not (tmp_path / "home").exists() or not (tmp_path / "home" / "prongsai.sqlite3").exists()
+    assert not (tmp_path / "home").exists()  # --data wins: nothing is written to PRONGSAI_DATA
     again = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
     assert again.returncode == 0 and "already loaded" in again.stdout
 
