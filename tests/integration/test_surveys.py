@@ -14,7 +14,6 @@ from decimal import Decimal
 from html import unescape
 
 import pytest
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client, TestCase
 from django.urls import NoReverseMatch, reverse
@@ -32,14 +31,6 @@ from prongsai.web.surveys.models import CodeStatus, HeldResponse, RespondentCode
 pytestmark = pytest.mark.django_db
 
 FW = "ita-2563-esa"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """The code-guessing counters live in the cache, which outlives each test's database."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 # ------------------------------------------------------------------------------------------------ helpers
