@@ -28,7 +28,8 @@ def cast(db):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache: the survey code form's rate limit counts per client in it."""
+    """Each test starts with an empty cache (the rate limits count in the database, rolled back with each test;
+    the cache holds what Django and the pages keep between requests)."""
     try:
         from django.core.cache import cache
     except ImportError:

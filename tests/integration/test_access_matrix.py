@@ -152,6 +152,13 @@ def measure(c: Cast):
                                                        MeasureInput(title="ด้านการเปิดเผยข้อมูล", units=[c.unit])))
 
 
+def spare_unit(c: Cast):
+    """A unit of สพป.สมุทรสาคร nobody belongs to (it may be deleted)."""
+    from prongsai.web.agencies.services import create_unit
+
+    return _once(c, "_spare_unit", lambda: create_unit(c.central, c.samutsakhon, "กลุ่มสำรอง"))
+
+
 def officer_token(c: Cast):
     from prongsai.web.api.models import APIToken
     from prongsai.web.api.services import issue_api_token, token_hash
@@ -195,6 +202,14 @@ def surveys(c: Cast) -> SimpleNamespace:
 def survey(c: Cast) -> dict:
     """The open round 2563 × สพป.สมุทรสาคร (survey URLs put the round first)."""
     return {"round_id": c.round_2563.pk, "code": c.samutsakhon.code}
+
+
+def survey_of(agency: str) -> Callable[[Cast], dict]:
+    return lambda c: {"round_id": c.round_2563.pk, "code": getattr(c, agency).code}
+
+
+UNKNOWN_CODE = "ACDEFGHJKM"  # shaped like a survey code (its alphabet, its length), issued to nobody
+NO_FORM = "A" * 16  # a form id no browser holds a cookie for
 
 
 def oit(c: Cast) -> SimpleNamespace:
@@ -372,9 +387,12 @@ MATRIX: dict[str, Case | tuple[Case, ...]] = {
     "agencies_manage_unit_rename": Case(only("central", "officer", ok=To("agencies_manage_detail", skn_code)),
                                         kwargs=lambda c: {**skn_code(c), "pk": c.unit.pk}, method="post",
                                         data=lambda c: {"name_th": "กลุ่มส่งเสริมการศึกษา"}),
-    # the cast's unit has a member: deleting it is refused (400), and only those who manage the office get there
-    "agencies_manage_unit_delete": Case(only("central", "officer", ok=400),
-                                        kwargs=lambda c: {**skn_code(c), "pk": c.unit.pk}, method="post"),
+    "agencies_manage_unit_delete": (
+        # the cast's unit has a member: deleting it is refused (400), and only those who manage the office get there
+        Case(only("central", "officer", ok=400), kwargs=lambda c: {**skn_code(c), "pk": c.unit.pk}, method="post"),
+        Case(only("central", "officer", ok=To("agencies_manage_detail", skn_code)), method="post",
+             kwargs=lambda c: {**skn_code(c), "pk": spare_unit(c).pk}, label="an empty unit"),
+    ),
     "agencies_manage_person_new": Case(only("central", "officer"), kwargs=skn_code),
     "agencies_manage_grant": Case(only("central", "officer", ok=To("agencies_manage_detail", skn_code)),
                                   kwargs=skn_code, method="post",
@@ -474,23 +492,57 @@ MATRIX: dict[str, Case | tuple[Case, ...]] = {
     ),
     "measures_progress_file": Case(only("central", *SKN), kwargs=lambda c: {"pk": progress_file(c).pk}),
     # --- IIT/EIT surveys (prongsai/web/surveys): respondents need no account ------------------------------
-    "survey_enter": Case(everyone(200)),
-    # a valid code or link answers 303 to its form /surveys/form/<random id>/ (post/redirect/get)
-    "survey_code": Case(everyone(303), kwargs=lambda c: {"code": surveys(c).code}),
-    "survey_start": Case(everyone(303), kwargs=lambda c: {"code": surveys(c).code}),  # the short link /s/<CODE>
-    "survey_open": Case(everyone(303), kwargs=lambda c: {"token": surveys(c).token}),
-    "survey_form": Case(everyone(To("survey_enter"))),
+    # a valid code or link answers 303 to its form /surveys/form/<random id>/ (post/redirect/get); an unknown one
+    # 404 (and counts against the address's rate limit: a savepoint per role keeps the count at one)
+    "survey_enter": (
+        Case(everyone(200)),
+        Case(everyone(404), method="post", data=lambda c: {"code": UNKNOWN_CODE}, label="unknown code"),
+    ),
+    "survey_code": (
+        Case(everyone(303), kwargs=lambda c: {"code": surveys(c).code}),
+        Case(everyone(404), kwargs=lambda c: {"code": UNKNOWN_CODE}, label="unknown code"),
+    ),
+    "survey_start": (  # the short link /s/<CODE>
+        Case(everyone(303), kwargs=lambda c: {"code": surveys(c).code}),
+        Case(everyone(404), kwargs=lambda c: {"code": UNKNOWN_CODE}, label="unknown code"),
+    ),
+    "survey_open": (
+        Case(everyone(303), kwargs=lambda c: {"token": surveys(c).token}),
+        Case(everyone(404), kwargs=lambda c: {"token": "NOSUCHTOKEN"}, label="unknown link"),
+    ),
+    "survey_form": (
+        Case(everyone(To("survey_enter"))),
+        Case(everyone(400), method="post", data=lambda c: {"state": "forged", "action": "next"},
+             label="forged state"),
+    ),
     # a form's steps without the form's cookie: "this page has expired"
-    "survey_form_start": Case(everyone(400), kwargs=lambda c: {"fid": "A" * 16}),
-    "survey_form_page": Case(everyone(400), kwargs=lambda c: {"fid": "A" * 16, "step": "1"}),
-    "survey_form_review": Case(everyone(400), kwargs=lambda c: {"fid": "A" * 16}),
-    "survey_form_done": Case(everyone(400), kwargs=lambda c: {"fid": "A" * 16}),
+    "survey_form_start": (
+        Case(everyone(400), kwargs=lambda c: {"fid": NO_FORM}),
+        Case(everyone(400), kwargs=lambda c: {"fid": NO_FORM}, method="post",
+             data=lambda c: {"page": "0", "action": "next"}, label="POST"),
+    ),
+    "survey_form_page": Case(everyone(400), kwargs=lambda c: {"fid": NO_FORM, "step": "1"}),
+    "survey_form_review": Case(everyone(400), kwargs=lambda c: {"fid": NO_FORM}),
+    "survey_form_done": Case(everyone(400), kwargs=lambda c: {"fid": NO_FORM}),
     "survey_home": Case(signed_in(200)),
     "survey_national": Case(only("central"), kwargs=lambda c: {"round_id": c.round_2563.pk}),
     "survey_national_export": Case(only("central"), kwargs=lambda c: {"round_id": c.round_2563.pk}),
-    "survey_overview": Case(only("central", *SKN), kwargs=survey),
-    "survey_headcounts": Case(only(*MANAGE, ok=To("survey_overview", survey)), kwargs=survey, method="post"),
-    "survey_generate": Case(only(*MANAGE, ok=To("survey_overview", survey)), kwargs=survey, method="post"),
+    "survey_overview": (
+        Case(only("central", *SKN), kwargs=survey),
+        Case(only("central", "other_officer"), kwargs=survey_of("other_office"), label="the other office"),
+        Case(only("central", *SKN, ok=404), kwargs=survey_of("school"), label="school: not assessed by the round"),
+        Case(signed_in(404), kwargs=lambda c: {"round_id": c.round_2563.pk, "code": "NO-SUCH"},
+             label="unknown agency"),
+    ),
+    "survey_headcounts": Case(only(*MANAGE, ok=To("survey_overview", survey)), kwargs=survey, method="post",
+                              data=lambda c: {"hc-IIT-staff": "40"}),
+    "survey_generate": (
+        # without a group and a count the form is refused (back to the overview, which says why)
+        Case(only(*MANAGE, ok=To("survey_overview", survey)), kwargs=survey, method="post"),
+        # the new codes are shown once, on the answer to the POST itself
+        Case(only(*MANAGE, ok=200), kwargs=survey, method="post",
+             data=lambda c: {"tool_group": "IIT:staff", "count": "2"}, label="two codes"),
+    ),
     "survey_revoke": Case(only(*MANAGE, ok=To("survey_overview", survey)), kwargs=survey, method="post",
                           data=lambda c: {"code": surveys(c).code}),
     "survey_revoke_batch": (
@@ -504,13 +556,20 @@ MATRIX: dict[str, Case | tuple[Case, ...]] = {
     "survey_open_link": Case(only(*MANAGE, ok=To("survey_overview", survey)), kwargs=survey, method="post",
                              data=lambda c: {"action": "off"}),
     "survey_open_link_poster": Case(only(*MANAGE), kwargs=lambda c: surveys(c) and survey(c)),
-    "survey_compute": Case(only(*MANAGE, ok=REDIRECT), kwargs=survey, method="post"),
-    "survey_scores": Case(only("central", *SKN), kwargs=survey),
+    "survey_compute": Case(only(*MANAGE, ok=To("survey_scores", survey)), kwargs=survey, method="post"),
+    "survey_scores": (
+        Case(only("central", *SKN), kwargs=survey),
+        Case(only("central", "other_officer"), kwargs=survey_of("other_office"), label="the other office"),
+    ),
     "survey_export": (
         Case(only("central", *SKN), kwargs=lambda c: {**survey(c), "what": "scores", "fmt": "csv"}, label="scores"),
+        Case(only("central", *SKN), kwargs=lambda c: {**survey(c), "what": "scores", "fmt": "xlsx"},
+             label="scores xlsx"),
         # individual answers only once the round is closed (the round here is open): back to the overview
         Case(only(*MANAGE, ok=To("survey_overview", survey)),
              kwargs=lambda c: {**survey(c), "what": "responses-iit", "fmt": "xlsx"}, label="responses"),
+        Case(only(*MANAGE), kwargs=lambda c: {"round_id": c.round_2562.pk, "code": c.samutsakhon.code,
+                                              "what": "responses-eit", "fmt": "csv"}, label="responses, closed round"),
     ),
     # --- OIT evidence and review (prongsai/web/oit) -------------------------------------------------------
     "oit_home": Case(signed_in(200)),
@@ -791,7 +850,7 @@ def test_the_office_itself_sees_its_unpublished_result(cast):
     assert "12.34" in body
     page = client.get(reverse("agency_dashboard", kwargs={"code": cast.samutsakhon.code}),
                       {"round": cast.round_2563.pk}).content.decode()
-    assert "12.34" in page or "๑๒.๓๔" in page
+    assert '<p class="stat-value" id="total">12.34</p>' in page  # the dashboard shows scores in Arabic digits
 
 
 @pytest.mark.parametrize("role", ROLES[1:])

@@ -184,7 +184,7 @@ def test_demo_command_prints_every_login_and_serves_nothing_with_no_serve(tmp_pa
     # a mistyped URL in the demo gets the Thai 404 page, never Django's debug page listing every route
     assert "DEBUG off" in done.stdout + done.stderr
     assert (tmp_path / "demo" / "prongsai.sqlite3").exists()
-    assert not (tmp_path / "home").exists() or not (tmp_path / "home" / "prongsai.sqlite3").exists()
+    assert not (tmp_path / "home").exists()  # --data wins: nothing is written to PRONGSAI_DATA
     again = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
     assert again.returncode == 0 and "already loaded" in again.stdout
 

@@ -145,7 +145,7 @@ def test_pack_carries_the_seed_facts(generated, tmp_path):
         flat = squash(text)
         missing = [fact for fact in SEED_FACTS[kind] if squash(fact) not in flat]
         assert not missing, f"{kind}.{fmt} lacks {missing}"
-        assert SKN in text.replace("\n", "") or squash(SKN) in flat, f"{kind}.{fmt} lacks the office's name"
+        assert squash(SKN) in flat, f"{kind}.{fmt} lacks the office's name"  # lines may break inside it
         # the text layer keeps sara am: "สำนักงาน", never "สานักงาน"
         assert "สานักงาน" not in flat, f"{kind}.{fmt}: sara am lost in the text layer"
     if not checked_pdf:
@@ -431,7 +431,8 @@ def test_batch_runs_on_the_database_queue(seed, django_capture_on_commit_callbac
     client = Client()
     client.force_login(cast.central)
     page = client.get(reverse("documents_batch_detail", args=[batch.pk]))
-    assert page.status_code == 200 and "ESA-SKN" in page.content.decode() or "สพป.สมุทรสาคร" in page.content.decode()
+    assert page.status_code == 200
+    assert "สพป.สมุทรสาคร" in page.content.decode()  # each agency's pack is listed by its name
 
 
 def test_batch_records_a_failing_agency_and_goes_on(seed, django_capture_on_commit_callbacks):

@@ -188,3 +188,22 @@ def test_thousands_of_instant_refusals_do_not_recurse():
     jobs = [linkbatch.Job(key=i, url=f"ftp://example.test/{i}") for i in range(3000)]
     results = list(linkbatch.check_many(jobs, OPTIONS, workers=4, per_host=4))
     assert len(results) == 3000 and {r.problems[0].code for _, r in results} == {"scheme"}
+
+
+class _BrokenChecker(linkbatch.Options):
+    """A checker with a bug (``check_url`` itself never raises): the batch's last guard must catch it."""
+
+    def check(self, job: linkbatch.Job):
+        raise RuntimeError(f"checker bug on {job.key}")
+
+
+def test_a_check_that_raises_is_recorded_as_not_checked_and_logged_with_its_traceback(caplog):
+    jobs = [linkbatch.Job(key=i, url=f"https://www.example.go.th/ita/{i}") for i in range(2)]
+    results = dict(linkbatch.check_many(jobs, _BrokenChecker(), workers=2, per_host=1))
+    assert {r.problems[0].code for r in results.values()} == {"check_failed"}
+    assert {job.key: r.error for job, r in results.items()} == {0: "RuntimeError: checker bug on 0",
+                                                                1: "RuntimeError: checker bug on 1"}
+    logged = {r.getMessage(): r for r in caplog.records if r.name == "prongsai.web.oit.linkbatch"}
+    assert set(logged) == {f"link check of https://www.example.go.th/ita/{i} failed" for i in range(2)}
+    assert {(r.levelname, r.exc_info[0]) for r in logged.values()} == {("ERROR", RuntimeError)}
+    assert 'raise RuntimeError(f"checker bug on {job.key}")' in caplog.text  # the traceback, not just its last line

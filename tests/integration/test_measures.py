@@ -230,7 +230,7 @@ def test_committee_page_suggest_and_member_forms(cast, units):
     officer = client_for(cast.officer)
     code, rid = cast.samutsakhon.code, cast.round_2563.pk
     page = officer.get(reverse("measures_committee", args=[code, rid])).content.decode()
-    assert "Suggest" in page or "suggest" in page
+    assert "เสนอรายชื่อจากกลุ่ม/หน่วย</button>" in page  # the "suggest from units" button, in Thai
     assert officer.post(reverse("measures_committee_suggest", args=[code, rid])).status_code == 302
     page = officer.get(reverse("measures_committee", args=[code, rid])).content.decode()
     assert "ประธานกรรมการ" in page and "กรรมการและเลขานุการ" in page

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import pytest
@@ -27,7 +28,7 @@ def row(result) -> DBTaskResult:
     return DBTaskResult.objects.get(pk=result.id)
 
 
-def test_transient_failure_is_retried_after_a_back_off(tmp_path):
+def test_transient_failure_is_retried_after_a_back_off(tmp_path, caplog):
     marker = tmp_path / "flaky"
     result = ops_tasks.flaky.enqueue(str(marker))
     run_pending_tasks()
@@ -35,6 +36,8 @@ def test_transient_failure_is_retried_after_a_back_off(tmp_path):
     assert first.status == "READY"  # not FAILED: the policy allows 3 attempts
     assert first.exception_class_path == "builtins.ConnectionError"
     assert "attempt 1 of 3 failed; retry after" in first.traceback
+    [logged] = logged_tracebacks(caplog, "prongsai.tasks", "task requeued")  # a retry is logged with its cause
+    assert 'raise ConnectionError("evidence server reset the connection")' in logged
     wait = (first.run_after - timezone.now()).total_seconds()
     assert 20 < wait < 40  # back-off of 30 s (±20 % jitter), not an immediate hammering
     assert run_pending_tasks() == 0  # not due yet
@@ -45,7 +48,13 @@ def test_transient_failure_is_retried_after_a_back_off(tmp_path):
     assert len(second.worker_ids) == 2
 
 
-def test_a_task_that_raises_ends_failed_with_its_reason():
+def logged_tracebacks(caplog, logger: str, message: str) -> list[str]:
+    """The tracebacks logged with ``message`` by ``logger`` (one per record; "" for a record without one)."""
+    return [logging.Formatter().formatException(r.exc_info) if r.exc_info else ""
+            for r in caplog.records if r.name == logger and r.getMessage() == message]
+
+
+def test_a_task_that_raises_ends_failed_with_its_reason(caplog):
     given_up = []
 
     def listener(sender, task_result, reason, **kwargs):
@@ -63,6 +72,10 @@ def test_a_task_that_raises_ends_failed_with_its_reason():
     assert "ตรวจลิงก์ไม่ได้: server exploded" in failed.traceback
     assert len(given_up) == 1 and given_up[0][0] == str(failed.pk)
     assert "ตรวจลิงก์ไม่ได้: server exploded" in given_up[0][1]
+    # the operator reads the log, not the task table: the failure is logged with the task's own traceback
+    [logged] = logged_tracebacks(caplog, "prongsai.tasks", "task failed")
+    assert logged.startswith("Traceback (most recent call last):")
+    assert "raise ValueError(message)" in logged and logged.endswith("ValueError: ตรวจลิงก์ไม่ได้: server exploded")
 
 
 def _orphan(result, worker: str, minutes: int = 5) -> DBTaskResult:
@@ -127,6 +140,30 @@ def test_batch_finishes_with_counts_and_retry_requeues_only_the_failed(cast, dja
     batch.refresh_from_db()
     assert (batch.done, batch.failed) == (2, 0) and batch.finished_at is not None
     assert retry_batch(cast.central, batch) == 0
+
+
+def test_an_unexpected_failure_in_a_batch_is_logged_with_its_traceback(cast, django_capture_on_commit_callbacks,
+                                                                      settings, tmp_path, monkeypatch, caplog):
+    """Refusals (documents not approved) are stored as their Thai reason; anything unexpected is stored as one
+    line on the batch and logged with the traceback, down to the line that raised."""
+    from prongsai.web.documents import signoff
+
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "files")}}}
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the disk went away")
+
+    monkeypatch.setattr(signoff, "build_evidence_pack", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = start_batch(cast.central, cast.round_2563, [cast.samutsakhon])
+    run_pending_tasks()
+    batch.refresh_from_db()
+    assert (batch.done, batch.failed) == (0, 1)
+    assert batch.errors == {"ESA-SKN": "RuntimeError: the disk went away"}
+    [logged] = logged_tracebacks(caplog, "prongsai.web.documents.batches",
+                                 f"document pack of ESA-SKN failed in batch {batch.pk}")
+    assert 'raise RuntimeError("the disk went away")' in logged
 
 
 def test_a_given_up_pack_task_counts_as_failed_and_finishes_the_batch(cast, django_capture_on_commit_callbacks):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from datetime import timedelta
@@ -119,11 +120,13 @@ def test_a_database_that_needs_migrating_is_named(tmp_path):
 
     data = tmp_path / "old"
     data.mkdir()
-    sqlite3.connect(data / "prongsai.sqlite3").execute("CREATE TABLE django_migrations (id integer, app text, "
-                                                       "name text, applied text)").connection.commit()
+    old = sqlite3.connect(data / "prongsai.sqlite3")  # one migration applied, by an older version
+    old.execute("CREATE TABLE django_migrations (id integer, app text, name text, applied text)")
+    old.execute("INSERT INTO django_migrations VALUES (1, 'contenttypes', '0001_initial', '2020-01-01')")
+    old.commit()
     result = _prongsai(data, "token", "somebody")
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert "is empty (no Prongsai tables)" in result.stderr or "migration(s)" in result.stderr
+    assert re.search(r"the .* needs \d+ migration\(s\) of this version of Prongsai", result.stderr)
 
 
 def _read_only_folder(tmp_path) -> tuple[list[str], object]:

@@ -40,13 +40,6 @@ pytestmark = pytest.mark.django_db
 TIME_FIELDS = (models.DateTimeField, models.TimeField, models.DurationField)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 # ---------------------------------------------------------------------------------------------------- schema
 
 

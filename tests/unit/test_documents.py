@@ -251,7 +251,9 @@ def test_pdf_is_a4_with_the_prongsai_font(pack):
     assert "(A4)" in info
     fonts = subprocess.run(["pdffonts", str(out / "1-memo.pdf")], capture_output=True, text=True,
                            check=False).stdout
-    assert "Prongsai" in fonts or "P-Bold" in fonts or "+P" in fonts
+    # every font of the memo is the embedded subset ("ABCDEF+") of the bundled Prongsai Sarabun, regular and bold
+    embedded = {(line.split()[0].partition("+")[2], line.split()[-5]) for line in fonts.splitlines()[2:]}
+    assert embedded == {("Prongsai-Sarabun", "yes"), ("Prongsai-Sarabun-Bold", "yes")}
 
 
 # ------------------------------------------------------------------------------------------------- DOCX
@@ -274,7 +276,8 @@ def test_docx_format_a4_margins_and_thai_font(pack):
     for run in runs:
         fonts = run._r.rPr.find(qn("w:rFonts"))
         assert fonts.get(qn("w:cs")) == "TH Sarabun New" and fonts.get(qn("w:ascii")) == "TH Sarabun New"
-        assert run._r.rPr.find(qn("w:szCs")).get(qn("w:val")) in ("32", "40", "36", "58")
+    # an order is set in 16 pt throughout (w:szCs counts half-points), heading and signature included
+    assert {run._r.rPr.find(qn("w:szCs")).get(qn("w:val")) for run in runs} == {"32"}
     assert document.sections[0].different_first_page_header_footer
     header_xml = document.sections[0].header._element.xml
     assert "PAGE" in header_xml and "Prongsai Thai Digits" in header_xml

@@ -16,6 +16,7 @@ has no output and no task queued or running on a live worker, after settling the
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,6 +32,8 @@ from prongsai.web.documents.models import DocumentBatch, GeneratedDocument
 from prongsai.web.rounds.models import AssessmentRound
 
 TASK_PATH = "prongsai.web.documents.tasks.generate_agency_pack"
+
+logger = logging.getLogger(__name__)
 
 
 def start_batch(actor, round_: AssessmentRound, agencies: Sequence[Agency]) -> DocumentBatch:
@@ -69,6 +72,9 @@ def run_batch_item(batch_id: int, agency_id: int) -> str:
         record_failure(batch_id, agency, " ".join(exc.messages))
         return f"failed: {agency.code}: not approved"
     except Exception as exc:  # noqa: BLE001 - one agency's failure must not stop the batch
+        # the batch page shows the one-line reason; the log keeps the traceback for whoever fixes the cause
+        logger.exception("document pack of %s failed in batch %s", agency.code, batch_id,
+                         extra={"batch": batch_id, "agency": agency.code})
         record_failure(batch_id, agency, f"{type(exc).__name__}: {exc}")
         return f"failed: {agency.code}: {exc}"
     recount(batch_id)

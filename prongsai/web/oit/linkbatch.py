@@ -104,6 +104,8 @@ def check_many(jobs: Sequence[Job], options: Options, *, workers: int = DEFAULT_
             try:
                 result = future.result()
             except Exception as exc:  # noqa: BLE001 - check_url never raises; this is the last guard
+                # the link's record says "not checked"; the log keeps the traceback of what went wrong
+                logger.error("link check of %s failed", job.url, exc_info=exc)
                 result = linkcheck.not_checked(job.url, "check_failed", "ตรวจไม่ได้ — เกิดข้อผิดพลาดระหว่างตรวจ",
                                                f"{type(exc).__name__}: {exc}")
             with lock:

@@ -4,7 +4,7 @@ in ``views_review``, the public transparency page in ``views_public``.
 
 Views parse, authorise for reading, call one service function for every change and render.  Access rules are in
 ``prongsai.web.oit.permissions``; the expected status of every URL for every role is in
-tests/integration/test_oit_access.py.
+tests/integration/test_access_matrix.py (``MATRIX``, one entry per URL name).
 """
 
 from __future__ import annotations

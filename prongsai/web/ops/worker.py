@@ -81,9 +81,12 @@ def lease_seconds() -> float:
 # ----------------------------------------------------------------------------------------------- settling
 
 
-def settle(row: DBTaskResult, reason: str, exception_path: str, *, retry: bool = True) -> str:
+def settle(row: DBTaskResult, reason: str, exception_path: str, *, retry: bool = True,
+           exc: BaseException | None = None) -> str:
     """End one run of a RUNNING task: back to the queue (after a back-off) while its policy allows more attempts
-    and ``retry``, else FAILED for good.  Returns "requeued", "failed" or "raced" (someone settled it first)."""
+    and ``retry``, else FAILED for good.  Returns "requeued", "failed" or "raced" (someone settled it first).
+    ``exc``, the exception the task raised, is logged with its traceback (the row keeps the same text, but an
+    operator reads the logs, not the task table)."""
     policy = policy_for(row.task_path)
     attempts = len(row.worker_ids or [])
     now = timezone.now()
@@ -94,17 +97,17 @@ def settle(row: DBTaskResult, reason: str, exception_path: str, *, retry: bool =
         changed = running.update(status=TaskResultStatus.READY, run_after=now + timedelta(seconds=delay),
                                  exception_class_path=exception_path, traceback=(reason + note)[-20000:])
         if changed:
-            logger.warning("task requeued", extra={"task_id": str(row.pk), "task": row.task_path,
-                                                   "attempt": attempts, "retry_in_s": round(delay, 1),
-                                                   "error": exception_path})
+            logger.warning("task requeued", exc_info=exc,
+                           extra={"task_id": str(row.pk), "task": row.task_path, "attempt": attempts,
+                                  "retry_in_s": round(delay, 1), "error": exception_path})
         return "requeued" if changed else "raced"
     note = f"\n[prongsai] given up after {attempts} attempt(s) of {policy.max_attempts}"
     changed = running.update(status=TaskResultStatus.FAILED, finished_at=now, return_value=None,
                              exception_class_path=exception_path, traceback=(reason + note)[-20000:])
     if not changed:
         return "raced"
-    logger.error("task failed", extra={"task_id": str(row.pk), "task": row.task_path, "attempt": attempts,
-                                       "error": exception_path})
+    logger.error("task failed", exc_info=exc,
+                 extra={"task_id": str(row.pk), "task": row.task_path, "attempt": attempts, "error": exception_path})
     give_up(row, reason.strip().splitlines()[-1] if reason.strip() else exception_path, policy)
     return "failed"
 
@@ -358,7 +361,7 @@ class RecoveringWorker(Worker):
                    _path(WorkerInterrupted))
             return
         text = "".join(traceback.format_exception(exc))
-        outcome = settle(row, text, f"{type(exc).__module__}.{type(exc).__qualname__}")
+        outcome = settle(row, text, f"{type(exc).__module__}.{type(exc).__qualname__}", exc=exc)
         if outcome == "failed":
             row.refresh_from_db()
             self._finished_signal(row)
