@@ -90,9 +90,9 @@ def decode(body: bytes, content_type: str = "") -> str:
     m = re.search(r"charset=([\w-]+)", content_type, re.IGNORECASE)
     if m:
         candidates.append(m.group(1))
-    m = re.search(rb"<meta[^>]{0,500}charset=[\"']?([\w-]+)", body[:4096], re.IGNORECASE)
-    if m:
-        candidates.append(m.group(1).decode("ascii", "ignore"))
+    meta = re.search(rb"<meta[^>]{0,500}charset=[\"']?([\w-]+)", body[:4096], re.IGNORECASE)
+    if meta:
+        candidates.append(meta.group(1).decode("ascii", "ignore"))
     candidates += ["utf-8", "cp874"]
     for charset in candidates:
         charset = {"tis-620": "cp874", "tis620": "cp874", "windows-874": "cp874"}.get(charset.lower(), charset)
@@ -192,9 +192,9 @@ def pdf_text(body: bytes, limits: safefiles.Limits = safefiles.DEFAULT) -> tuple
     finds nothing, the literal strings of the raw and Flate-decoded content streams (best effort)."""
     safefiles.scan_pdf(body, limits)
     try:
-        import pypdf  # type: ignore[import-not-found]
+        import pypdf
     except ImportError:  # pragma: no cover - pypdf is a dependency
-        pypdf = None
+        pypdf = None  # type: ignore[assignment]  # then only the raw streams are read, below
     if pypdf is not None:
         try:
             reader = pypdf.PdfReader(BytesIO(body))

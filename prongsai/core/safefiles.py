@@ -224,7 +224,8 @@ class SafeZip:
             raise FileTooComplex("not_zip", "not a ZIP package (the file is damaged or of another type)",
                                  "ไฟล์เสียหายหรือไม่ใช่ไฟล์ชนิดที่ระบุ (อ่านโครงสร้างไฟล์ไม่ได้)") from None
         if entries > limits.max_zip_entries:
-            raise too_complex("zip_entries", f"the package holds {entries:,} files (at most {limits.max_zip_entries:,})",
+            raise too_complex("zip_entries",
+                              f"the package holds {entries:,} files (at most {limits.max_zip_entries:,})",
                               f"ในไฟล์มีไฟล์ย่อย {entries:,} ไฟล์ (ไม่เกิน {limits.max_zip_entries:,} ไฟล์)")
         if directory_bytes > limits.max_zip_directory_bytes:
             raise too_complex("zip_directory", "the package's directory is too large",
@@ -250,12 +251,15 @@ class SafeZip:
                                      "ไฟล์ใช้วิธีบีบอัดที่ไม่รองรับ กรุณาบันทึกใหม่จากโปรแกรมสำนักงาน")
             if info.file_size > limits.max_zip_entry_bytes:
                 raise too_complex("zip_entry_size",
-                                  f"'{name}' inflates to {_mb(info.file_size)} (at most {_mb(limits.max_zip_entry_bytes)})",
-                                  f"ส่วน '{name}' ขยายได้ {_mb(info.file_size)} (ไม่เกิน {_mb(limits.max_zip_entry_bytes)})")
+                                  f"'{name}' inflates to {_mb(info.file_size)} "
+                                  f"(at most {_mb(limits.max_zip_entry_bytes)})",
+                                  f"ส่วน '{name}' ขยายได้ {_mb(info.file_size)} "
+                                  f"(ไม่เกิน {_mb(limits.max_zip_entry_bytes)})")
             if info.file_size >= limits.ratio_floor_bytes \
                     and info.file_size > limits.max_zip_ratio * max(info.compress_size, 1):
                 ratio = info.file_size // max(info.compress_size, 1)
-                raise too_complex("zip_ratio", f"'{name}' is compressed {ratio:,} times (at most {limits.max_zip_ratio})",
+                raise too_complex("zip_ratio",
+                                  f"'{name}' is compressed {ratio:,} times (at most {limits.max_zip_ratio})",
                                   f"ส่วน '{name}' ถูกบีบอัด {ratio:,} เท่า ผิดปกติ (ไม่เกิน {limits.max_zip_ratio} เท่า)")
             total += info.file_size
             if is_archive_name(name):
@@ -264,7 +268,8 @@ class SafeZip:
                     raise too_complex("nested_archive", f"the package holds another archive ('{name}')",
                                       f"มีไฟล์บีบอัดซ้อนอยู่ข้างใน ('{name}')")
         if total > limits.max_zip_total_bytes:
-            raise too_complex("zip_total", f"the package inflates to {_mb(total)} (at most {_mb(limits.max_zip_total_bytes)})",
+            raise too_complex("zip_total",
+                              f"the package inflates to {_mb(total)} (at most {_mb(limits.max_zip_total_bytes)})",
                               f"ขยายแล้วมีขนาด {_mb(total)} (ไม่เกิน {_mb(limits.max_zip_total_bytes)})")
         if total >= limits.ratio_floor_bytes and total > limits.max_zip_ratio * max(size, 1):
             raise too_complex("zip_ratio", f"the package is compressed {total // max(size, 1):,} times",
@@ -478,7 +483,8 @@ def _scan_sheet(package: SafeZip, name: str, limits: Limits) -> SheetScan | None
                 scan.max_row = max(scan.max_row, max(int(n) for n in {r[1] for r in refs}))
         if scan.max_row > limits.max_sheet_rows + 1:
             raise too_complex(
-                "sheet_rows", f"worksheet {where} reaches row {scan.max_row:,} (at most {limits.max_sheet_rows:,} rows)",
+                "sheet_rows",
+                f"worksheet {where} reaches row {scan.max_row:,} (at most {limits.max_sheet_rows:,} rows)",
                 f"แผ่นงานมีข้อมูลถึงแถวที่ {scan.max_row:,} (ไม่เกิน {limits.max_sheet_rows:,} แถว) "
                 "กรุณาลบแถวว่างท้ายตาราง หรือคัดลอกเฉพาะข้อมูลไปวางในไฟล์ใหม่")
         if scan.max_column > limits.max_sheet_columns:

@@ -53,7 +53,7 @@ def draw_png(target: Path, font_path: Path, height_px: int = 600) -> Path:
     label = "ตราแทน"
     box = draw.textbbox((0, 0), label, font=font)
     draw.text(((width - (box[2] - box[0])) / 2 - box[0], 206 * scale), label, font=font, fill=ink)
-    image = image.resize((round(SIZE[0] * height_px / SIZE[1]), height_px), Image.LANCZOS)
+    image = image.resize((round(SIZE[0] * height_px / SIZE[1]), height_px), Image.Resampling.LANCZOS)
     target.parent.mkdir(parents=True, exist_ok=True)
     image.save(target, optimize=True)
     return target

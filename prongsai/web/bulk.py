@@ -4,9 +4,10 @@ Django's ``bulk_create`` prepares every value through the field (about 10 µs ea
 30,000 standings), splits SQLite inserts into batches of 999 parameters, and ``bulk_update`` builds one
 ``CASE WHEN`` per field and row (90 s for 30,000 results).  The imports of agencies, people and results and the
 rebuild of a round's standings write this much at once, inside one short transaction, so they use these
-functions instead: one statement per 2,000 rows at most, whatever the database.  Values are passed as the drivers take them
-(``Decimal``, ``int``, ``str``, ``None``); JSON and datetime values are adapted once through the connection's own
-operations, exactly as the ORM would store them.  No signal is sent: callers invalidate what depends on the rows.
+functions instead: one statement per 2,000 rows at most, whatever the database.  Values are passed as the drivers
+take them (``Decimal``, ``int``, ``str``, ``None``); JSON and datetime values are adapted once through the
+connection's own operations, exactly as the ORM would store them.  No signal is sent: callers invalidate what
+depends on the rows.
 """
 
 from __future__ import annotations
@@ -26,9 +27,11 @@ def _adapters(model: type[models.Model], fields: Sequence[str]):
         if isinstance(field, models.JSONField):
             adapters.append(lambda v, f=field: None if v is None else ops.adapt_json_value(v, f.encoder))
         elif isinstance(field, models.DateTimeField):
-            adapters.append(lambda v: ops.adapt_datetimefield_value(v))
+            # (mypy) an adapter per column, None where the driver takes the value as it is
+            adapters.append(lambda v: ops.adapt_datetimefield_value(v))  # type: ignore[arg-type,misc]
         else:
-            adapters.append(None)
+            # (mypy) an adapter per column, None where the driver takes the value as it is
+            adapters.append(None)  # type: ignore[arg-type]
     return [field_column(model, name) for name in fields], adapters
 
 

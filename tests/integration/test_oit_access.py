@@ -93,7 +93,10 @@ def CALLS(name: str, cast, ids: dict) -> tuple[str, str, dict]:
     """(method, path, body) of one request to the URL ``name`` in the scenario."""
     r, a = cast.round_2563.pk, cast.samutsakhon.code
     agency = (r, a)
-    item = lambda code: (r, a, code)
+
+    def item(code):
+        return (r, a, code)
+
     table = {
         "oit_home": ("get", (), {}),
         "oit_agency": ("get", agency, {}),

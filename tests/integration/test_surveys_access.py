@@ -52,7 +52,8 @@ def _code(c) -> dict:
 def _batch(c) -> dict:
     from prongsai.web.surveys.services import generate_codes
 
-    return {**_skn(c), "batch_id": generate_codes(c.officer, c.round_2563, c.samutsakhon, "EIT", "teachers", 2).batch.pk}
+    batch = generate_codes(c.officer, c.round_2563, c.samutsakhon, "EIT", "teachers", 2).batch
+    return {**_skn(c), "batch_id": batch.pk}
 
 
 def _with_link(c) -> dict:

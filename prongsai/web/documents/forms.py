@@ -15,7 +15,8 @@ class DetailsForm(forms.Form):
                                        required=False)
     phone = forms.CharField(label=_("Phone (โทร.)"), max_length=100, required=False)
     memo_number = forms.CharField(label=_("Memo number (ที่)"), max_length=64, required=False)
-    memo_date = forms.DateField(label=_("Memo date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    memo_date = forms.DateField(label=_("Memo date"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     announcement_date = forms.DateField(label=_("Announcement date"), required=False,
                                         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     report_date = forms.DateField(label=_("Implementation report date"), required=False,

@@ -21,7 +21,8 @@ class NoteForm(forms.Form):
 class CommitteeForm(forms.Form):
     order_number = forms.CharField(label=_("Order number"), required=False, max_length=64,
                                    help_text=_("The number before the year, e.g. 169 (printed ที่ ๑๖๙/๒๕๖๓)"))
-    order_date = forms.DateField(label=_("Order date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    order_date = forms.DateField(label=_("Order date"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     duties = forms.CharField(label=_("Duties (one per line)"), required=False,
                              widget=forms.Textarea(attrs={"rows": 4}))
 
@@ -61,8 +62,10 @@ class MeasureForm(forms.Form):
     units = forms.ModelMultipleChoiceField(label=_("Responsible units"), queryset=Unit.objects.none(), required=False,
                                            widget=forms.CheckboxSelectMultiple)
     all_units = forms.BooleanField(label=_("All units (ทุกกลุ่ม/หน่วย)"), required=False)
-    starts_on = forms.DateField(label=_("Starts"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    ends_on = forms.DateField(label=_("Ends"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    starts_on = forms.DateField(label=_("Starts"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    ends_on = forms.DateField(label=_("Ends"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     outcome = forms.CharField(label=_("Implementation summary for the O43 report (optional)"), required=False,
                               widget=forms.Textarea(attrs={"rows": 3}),
                               help_text=_("Left empty, the report is written from the units' progress reports."))
