@@ -21,17 +21,15 @@ BATCH = 2000
 
 def _adapters(model: type[models.Model], fields: Sequence[str]):
     ops = connection.ops
-    adapters = []
+    adapters: list = []  # per column: a function, or None where the driver takes the value as it is
     for name in fields:
         field = model._meta.get_field(name)
         if isinstance(field, models.JSONField):
             adapters.append(lambda v, f=field: None if v is None else ops.adapt_json_value(v, f.encoder))
         elif isinstance(field, models.DateTimeField):
-            # (mypy) an adapter per column, None where the driver takes the value as it is
-            adapters.append(lambda v: ops.adapt_datetimefield_value(v))  # type: ignore[arg-type,misc]
+            adapters.append(lambda v: ops.adapt_datetimefield_value(v))
         else:
-            # (mypy) an adapter per column, None where the driver takes the value as it is
-            adapters.append(None)  # type: ignore[arg-type]
+            adapters.append(None)
     return [field_column(model, name) for name in fields], adapters
 
 

@@ -53,8 +53,7 @@ class RedactFilter(logging.Filter):
         if record.exc_text:
             record.exc_text = redact(record.exc_text)
         if getattr(record, "stack_info", None):
-            # (mypy) set only when present (checked above)
-            record.stack_info = redact(record.stack_info)  # type: ignore[arg-type]
+            record.stack_info = redact(record.stack_info)  # type: ignore[arg-type]  # not None: tested above
         # Django attaches the request object: never let a formatter serialise it (body, cookies, headers)
         if hasattr(record, "request"):
             record.request = None
@@ -69,13 +68,13 @@ class JsonFormatter(logging.Formatter):
     (numbers, strings, booleans) and the traceback as ``exc``."""
 
     def format(self, record: logging.LogRecord) -> str:
-        entry = {"time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+        entry: dict[str, object] = {
+                 "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
                  "level": record.levelname, "logger": record.name, "message": record.getMessage(),
                  "process": record.process}
         for key, value in vars(record).items():
             if key not in _STANDARD and not key.startswith("_") and isinstance(value, (str, int, float, bool)):
-                # (mypy) set only when present (checked above)
-                entry[key] = redact(value) if isinstance(value, str) else value  # type: ignore[assignment]
+                entry[key] = redact(value) if isinstance(value, str) else value
         if record.exc_info and not record.exc_text:
             record.exc_text = redact(self.formatException(record.exc_info))
         if record.exc_text:
