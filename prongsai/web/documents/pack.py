@@ -217,7 +217,7 @@ def to_pack_input(data: PackData):
     committee_obj = data.committee
     return ctx.PackInput(
         agency=info, framework=data.round.framework, year=data.round.fiscal_year, analysis=a.core,
-        # (mypy) a document's pack always has its round
+        # (mypy) data.analysis exists (checked above), and only for an analysed round
         analysed_year=data.analysed_round.fiscal_year, signer=signer, committee=committee, measures=measures,  # type: ignore[union-attr]
         progress=progress, memo_author=preparer or author, memo_reviewers=(author,) if preparer and author else (),
         duties=tuple(committee_obj.duties) if committee_obj and committee_obj.duties else ctx.DEFAULT_DUTIES,

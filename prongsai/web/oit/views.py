@@ -208,9 +208,9 @@ def oit_agency(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
         "manage": manage, "my_units": my_units, "can_review": permissions.can_review(user, round_, agency),
         "can_open_clarification": permissions.can_open_clarification(user, round_, agency),
         "ready_count": sum(1 for r in rows if r.status == EntryStatus.READY),
-        # (mypy) rows of an indicator always have their entry
+        # (mypy) a reviewed row has its entry
         "reviewed_below": sum(1 for r in rows if r.status == EntryStatus.REVIEWED and r.entry.score is not None  # type: ignore[misc,union-attr]
-                              # (mypy) rows of an indicator always have their entry
+                              # (mypy) a reviewed row has its entry
                               and r.entry.score < 100),  # type: ignore[union-attr]
         "can_recheck": manage or bool(my_units),
         "previous_round": before if can_carry else None, "window": window,
