@@ -24,6 +24,7 @@ import re
 import subprocess
 import sys
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html import unescape
 from io import BytesIO
@@ -152,7 +153,7 @@ def html_text(html: str) -> str:
     return unescape("".join(out) + " " + " ".join(attributes))
 
 
-def _xml_text(chunks) -> str:
+def _xml_text(chunks: Iterable[bytes]) -> str:
     """Text of an XML stream (tags removed) without holding the XML: chunks are cut after their last ``>``."""
     out: list[str] = []
     carry = ""

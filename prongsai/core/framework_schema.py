@@ -92,7 +92,7 @@ class Reader:
                 self.fail(f"{path}.{key}" if path else str(key), f"unknown key (allowed: {listed})",
                           f"ไม่รู้จักคีย์นี้ (ที่ใช้ได้: {listed})")
 
-    def get(self, obj: Any, key: str, path: str, kind: type | tuple, required: bool = True, default: Any = None):
+    def get(self, obj: Any, key: str, path: str, kind: type | tuple, required: bool = True, default: Any = None) -> Any:
         if not isinstance(obj, dict):
             self.fail(path, "expected a mapping", "ต้องเป็นชุดข้อมูลแบบคีย์-ค่า")
             return default
@@ -314,7 +314,8 @@ class Reader:
                 self.fail("indicators", f"tool {tool} has no indicator", f"เครื่องมือ {tool} ยังไม่มีตัวชี้วัด")
         return tuple(result)
 
-    def questions(self, raw, scales, indicators, tools) -> tuple[Question, ...]:
+    def questions(self, raw: Any, scales: dict[str, Scale], indicators: dict[int, Indicator],
+                  tools: tuple[Tool, ...]) -> tuple[Question, ...]:
         survey = {t.code for t in tools if t.kind == "survey"}
         questions, codes = [], []
         missing_scale = Scale("?", "", (Option("?", Fraction(0)), Option("?", Fraction(0))))
@@ -360,7 +361,7 @@ class Reader:
                           f"ตัวชี้วัดที่ {number} ({indicator.tool}) ยังไม่มีข้อคำถาม")
         return tuple(questions)
 
-    def oit_items(self, raw, indicators, tools) -> tuple[OITItem, ...]:
+    def oit_items(self, raw: Any, indicators: dict[int, Indicator], tools: tuple[Tool, ...]) -> tuple[OITItem, ...]:
         evidence = {t.code for t in tools if t.kind == "evidence"}
         items = []
         for path, spec in self.items(raw, "oit_items", "", required=False):
@@ -422,7 +423,7 @@ class Reader:
         self.unique([(f"{path}.scoring.elements[{i}].code", e.code) for i, e in enumerate(elements)], "element")
         return method or "pass_fail", elements
 
-    def levels(self, raw, tool_codes) -> tuple[Level, ...]:
+    def levels(self, raw: Any, tool_codes: set[str]) -> tuple[Level, ...]:
         levels = []
         for path, spec in self.items(raw, "levels", ""):
             self.known(spec, path, "level")

@@ -37,6 +37,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import IO, Any
 
 MiB = 1024 * 1024
 
@@ -134,7 +135,7 @@ def too_complex(code: str, en: str, th: str) -> FileTooComplex:
 # -------------------------------------------------------------------------------------------------- sources
 
 
-def _as_file(source: bytes | bytearray | memoryview | str | os.PathLike | io.IOBase):
+def _as_file(source: bytes | bytearray | memoryview | str | os.PathLike | io.IOBase) -> tuple[Any, bool]:
     """A seekable binary file for a source given as bytes, a path or an open file."""
     if isinstance(source, (bytes, bytearray, memoryview)):
         return io.BytesIO(bytes(source)), True
@@ -143,7 +144,7 @@ def _as_file(source: bytes | bytearray | memoryview | str | os.PathLike | io.IOB
     return source, False
 
 
-def _size_of(handle) -> int:
+def _size_of(handle: IO[bytes]) -> int:
     position = handle.tell()
     handle.seek(0, io.SEEK_END)
     size = handle.tell()
@@ -158,7 +159,7 @@ _ZIP64_LOCATOR = b"PK\x06\x07"
 _ZIP64_EOCD = b"PK\x06\x06"
 
 
-def zip_directory(handle, size: int) -> tuple[int, int]:
+def zip_directory(handle: IO[bytes], size: int) -> tuple[int, int]:
     """(entries, central directory bytes) from the end-of-central-directory record (ZIP64 aware), read from the
     last 64 KB of the file without parsing the directory itself.  Raises ``zipfile.BadZipFile``."""
     tail_size = min(size, 22 + 65_535 + 20)
@@ -199,7 +200,7 @@ class SafeZip:
     every read against the member's declared size and the package's budgets.
     """
 
-    def __init__(self, source, limits: Limits = DEFAULT, *, label: str = ""):
+    def __init__(self, source: Any, limits: Limits = DEFAULT, *, label: str = "") -> None:
         self.limits = limits
         self.label = label
         self._handle, self._owned = _as_file(source)
@@ -350,17 +351,17 @@ class SafeZip:
     def __enter__(self) -> SafeZip:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 
-def check_zip(source, limits: Limits = DEFAULT) -> list[str]:
+def check_zip(source: Any, limits: Limits = DEFAULT) -> list[str]:
     """The member names of a package that passes the directory checks (raises :class:`FileTooComplex`)."""
     with SafeZip(source, limits) as package:
         return list(package.names)
 
 
-def package_kind(source, limits: Limits = DEFAULT) -> str:
+def package_kind(source: Any, limits: Limits = DEFAULT) -> str:
     """``docx``, ``xlsx`` or ``zip`` for a package that passes the directory checks."""
     names = set(check_zip(source, limits))
     if "word/document.xml" in names:
@@ -500,7 +501,7 @@ def _scan_sheet(package: SafeZip, name: str, limits: Limits) -> SheetScan | None
     return scan if is_sheet else None
 
 
-def scan_xlsx(source, limits: Limits = DEFAULT) -> WorkbookScan:
+def scan_xlsx(source: Any, limits: Limits = DEFAULT) -> WorkbookScan:
     """Check a workbook before openpyxl opens it: the ZIP checks, then every worksheet counted as a stream.
 
     Every part is scanned (not only the first sheet): whichever part openpyxl is led to by the package's content
@@ -613,7 +614,7 @@ def scan_pdf(data: bytes, limits: Limits = DEFAULT) -> PdfScan:
 # ----------------------------------------------------------------------------------------------------- DOCX
 
 
-def check_docx(source, limits: Limits = TEMPLATE) -> list[str]:
+def check_docx(source: Any, limits: Limits = TEMPLATE) -> list[str]:
     """A Word package within the limits (the template limits by default): its member names."""
     with SafeZip(source, limits) as package:
         names = list(package.names)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import overload
+from typing import Any, overload
 
 from prongsai.core.framework import Framework, OITItem
 from prongsai.core.thai import round_half_up
@@ -94,7 +94,7 @@ class AgencyScore:
         return self.framework.level_for(self.total_rounded, self.tools_rounded).label  # type: ignore[arg-type]
 
 
-def combine(framework: Framework, indicators: Mapping[int, Fraction | None], **extra) -> AgencyScore:
+def combine(framework: Framework, indicators: Mapping[int, Fraction | None], **extra: Any) -> AgencyScore:
     """Indicator scores → tool scores (weighted mean of their indicators) → total (weighted mean of tools)."""
     indicators = {i.number: indicators.get(i.number) for i in framework.indicators}
     tools = {
@@ -105,7 +105,7 @@ def combine(framework: Framework, indicators: Mapping[int, Fraction | None], **e
 
 
 def combine_tools(framework: Framework, tools: Mapping[str, Fraction | None],
-                  indicators: Mapping[int, Fraction | None] | None = None, **extra) -> AgencyScore:
+                  indicators: Mapping[int, Fraction | None] | None = None, **extra: Any) -> AgencyScore:
     """Tool scores → total, for results published only per tool (IIT, EIT, OIT)."""
     tools = {t.code: tools.get(t.code) for t in framework.tools}
     total = weighted_mean((tools[t.code], t.weight) for t in framework.tools)

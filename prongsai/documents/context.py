@@ -19,7 +19,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from prongsai.core.analysis import Analysis, Breakdown, Gain, IndicatorResult, Plan
+from prongsai.core.analysis import Analysis, Breakdown, Gain, IndicatorResult, Plan, Step
 from prongsai.core.framework import Framework
 from prongsai.core.thai import fiscal_year_bounds, format_score, format_thai_date, to_thai_digits
 
@@ -82,7 +82,7 @@ class CommitteeMember:
     person: Person | None = None  # a named member …
     title: str = ""  # … or a position title ("ผู้อำนวยการกลุ่มนโยบายและแผน")
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.role not in ROLES:
             raise ValueError(f"unknown committee role {self.role!r} (allowed: {', '.join(ROLES)})")
         if self.person is None and not self.title:
@@ -624,7 +624,7 @@ def _gain_text(gain: Gain) -> str:
     return f"ยกระดับตัวชี้วัดที่ {gain.code} {gain.title} เป็นร้อยละ {score_th(gain.target)}"
 
 
-def _step_text(step) -> str:
+def _step_text(step: Step) -> str:
     if step.kind == "oit_item":
         return f"ผ่านข้อ {step.code} {step.title}"
     goal = "อย่างน้อย " if step.partial else ""

@@ -9,6 +9,7 @@ argument of the renderers (see docs/documents.md).  ``python -m prongsai.documen
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 SIZE = (200, 240)  # drawing units; the figure is symmetric about x = 100
@@ -28,11 +29,11 @@ _CENTRE_SHAPES = [
 ]
 
 
-def _mirror(shape):
+def _mirror(shape: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
     return [(SIZE[0] - x, y) for x, y in reversed(shape)]
 
 
-def shapes() -> list[list[tuple[float, float]]]:
+def shapes() -> list[Sequence[tuple[float, float]]]:
     return [*_CENTRE_SHAPES, *_LEFT_SHAPES, *(_mirror(s) for s in _LEFT_SHAPES)]
 
 
