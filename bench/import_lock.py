@@ -9,23 +9,34 @@ each import's whole time and the time spent inside its write transaction, which 
 respondents, officers) wait for.  Before this change each import was one transaction from the first row written
 to the last (security-reliability.md M8: 17.7 s for 20,000 agencies).
 """
-import os, sys, time, random, tempfile, contextlib
+import contextlib
+import os
+import random
+import sys
+import tempfile
+import time
+
 data = tempfile.mkdtemp(prefix="prongsai-lock-")
 os.environ.update({"PRONGSAI_DATA": data, "DJANGO_SETTINGS_MODULE": "prongsai.web.settings"})
 os.environ.pop("DATABASE_URL", None)
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import django; django.setup()
+import django
+
+django.setup()
 from django.core.management import call_command
+
 call_command("migrate", verbosity=0)
-from django.db import transaction
 import national
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
 from prongsai.core.tabular import read_table
 from prongsai.web.agencies import imports
-from prongsai.web.results import services
-from prongsai.web.demo import ensure_central_office
 from prongsai.web.agencies.models import Membership, Role
+from prongsai.web.demo import ensure_central_office
+from prongsai.web.results import services
 from prongsai.web.rounds.models import AssessmentRound
-from django.contrib.auth import get_user_model
+
 held = []
 real = transaction.atomic
 @contextlib.contextmanager
@@ -41,11 +52,17 @@ central = get_user_model().objects.create_user("c", password="x" * 12)
 Membership.objects.create(user=central, agency=office, role=Role.CENTRAL_ADMIN)
 rng = random.Random(1)
 text, rows = national.agencies_csv(225, 30020, rng)
-t = time.perf_counter(); imports.import_agencies(central, read_table("a.csv", data=text.encode())); total = time.perf_counter() - t
-print(f"import_agencies 30,245: {total:.1f} s in all, write transaction {max(held):.2f} s"); held.clear()
+t = time.perf_counter()
+imports.import_agencies(central, read_table("a.csv", data=text.encode()))
+total = time.perf_counter() - t
+print(f"import_agencies 30,245: {total:.1f} s in all, write transaction {max(held):.2f} s")
+held.clear()
 r = AssessmentRound.objects.create(framework_id="ita-2563-school", fiscal_year=2563, name_th="x")
 codes = [x["code"] for x in rows if x["kind"] == "school"]
 for label in ("new", "changed"):
     data_ = national.results_csv(codes, 2563, {c: 85.0 for c in codes}, rng).encode()
-    t = time.perf_counter(); services.import_official_results(central, r, read_table("r.csv", data=data_), data_); total = time.perf_counter() - t
-    print(f"import_official_results 30,020 {label}: {total:.1f} s in all, write transaction {held[0]:.2f} s"); held.clear()
+    t = time.perf_counter()
+    services.import_official_results(central, r, read_table("r.csv", data=data_), data_)
+    total = time.perf_counter() - t
+    print(f"import_official_results 30,020 {label}: {total:.1f} s in all, write transaction {held[0]:.2f} s")
+    held.clear()

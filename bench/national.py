@@ -48,7 +48,6 @@ import sys
 import tempfile
 import time
 import urllib.parse
-from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -33,9 +33,10 @@ import random
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -427,6 +428,8 @@ def duckdb_sql(framework: Framework, data_dir: Path) -> str:
         level.append(f"WHEN {' AND '.join(condition)} THEN '{lv.label}'")
     level.append(f"ELSE '{framework.levels[-1].label}' END")
     survey_counts = ", ".join(f"coalesce(n_{t}, 0) AS n_{t}" for t in framework.survey_tools)
+    # fmt: off
+    # (ruff format 0.17 rewrites the nested quotes below into a form only Python 3.12 parses)
     return f"""
 WITH {(',' + chr(10)).join(ctes)},
 joined AS (SELECT * FROM {' FULL JOIN '.join(joins[:1] + [j + ' USING (agency)' for j in joins[1:]])}),
@@ -445,6 +448,7 @@ SELECT agency, {', '.join(f'n_{t}' for t in framework.survey_tools)},
   CASE WHEN total_h IS NOT NULL THEN rank() OVER (PARTITION BY {GROUP} ORDER BY total_h DESC) END AS rank
 FROM levels ORDER BY agency
 """
+    # fmt: on
 
 
 def duckdb_run(connection, sql: str) -> pl.DataFrame:
@@ -561,10 +565,11 @@ def main(argv: list[str] | None = None) -> int:
     n_sample = sum(f.height for f in sample.values())
     print(f"    {n_sample:,} responses from {sample_oit.height:,} agencies", flush=True)
     plain_runs = 1
-    plain_seconds, _, plain = best_of(lambda: plain_score(framework, surveys, items, types), plain_runs,
+    # noqa F821: ruff counts the `del` further down; best_of calls these lambdas before it.
+    plain_seconds, _, plain = best_of(lambda: plain_score(framework, surveys, items, types), plain_runs,  # noqa: F821
                                       warmup=False)
     sample_seconds, sample_times, sample_bulk = best_of(
-        lambda: score_bulk(framework, sample, sample_oit, group_by=GROUP, groups=sample_groups), args.runs)
+        lambda: score_bulk(framework, sample, sample_oit, group_by=GROUP, groups=sample_groups), args.runs)  # noqa: F821
     speedup = plain_seconds / sample_seconds
     print(f"    plain (score_agency per agency, exact Fractions): {plain_seconds:.2f} s (one run)")
     print(f"    bulk (score_bulk on the same in-memory frames): {sample_seconds:.4f} s (best of {args.runs})")

@@ -238,8 +238,9 @@ def cpu_delta(before: dict, after: dict, clients: float, done: int) -> dict:
     d = {k: sum(v - before[k].get(pid, 0.0) for pid, v in after[k].items()) for k in ("server", "postgres")}
     d["busy"] = after["busy"] - before["busy"]
     per = 1000 / max(1, done)
-    return {"server_cores": d["server"] / wall, "postgres_cores": d["postgres"] / wall, "client_cores": clients / wall,
-            "machine_cores": d["busy"] / wall, "server_ms_each": d["server"] * per, "postgres_ms_each": d["postgres"] * per}
+    return {"server_cores": d["server"] / wall, "postgres_cores": d["postgres"] / wall,
+            "client_cores": clients / wall, "machine_cores": d["busy"] / wall, "server_ms_each": d["server"] * per,
+            "postgres_ms_each": d["postgres"] * per}
 
 
 # ---------------------------------------------------------------------------------------------------- clients
@@ -481,8 +482,8 @@ def main() -> int:
 
         user = get_user_model().objects.get(username="bench-officer")
         while len(flow_codes) < args.flows:
-            flow_codes += generate_codes(user, round_, agency, "IIT", "staff", min(MAX_BATCH, args.flows - len(flow_codes)),
-                                         note="bench journeys").codes
+            flow_codes += generate_codes(user, round_, agency, "IIT", "staff",
+                                         min(MAX_BATCH, args.flows - len(flow_codes)), note="bench journeys").codes
     from django.db import connections
 
     connections.close_all()
@@ -515,13 +516,15 @@ def main() -> int:
           f"{args.clients} clients in {CLIENT_PROCESSES} processes; {args.duration:g}s per phase")
     print(f"load average before the run: {load_before}")
     print(f"{'phase':<22} {'ok/s':>8} {'ok':>7} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}  "
-          f"{'CPU cores: server':>17} {'postgres':>8} {'clients':>7} {'machine':>7}  {'CPU ms each: server':>19} {'postgres':>8}"
+          f"{'CPU cores: server':>17} {'postgres':>8} {'clients':>7} {'machine':>7}  "
+          f"{'CPU ms each: server':>19} {'postgres':>8}"
           f"  statuses")
     for r in results:
         c = r["cpu"]
         print(f"{r['phase']:<22} {r['per_second']:>8.1f} {r['ok']:>7} {r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} "
               f"{r['max_ms']:>8.1f}  {c['server_cores']:>17.2f} {c['postgres_cores']:>8.2f} {c['client_cores']:>7.2f} "
-              f"{c['machine_cores']:>7.2f}  {c['server_ms_each']:>19.2f} {c['postgres_ms_each']:>8.2f}  {r['statuses']}")
+              f"{c['machine_cores']:>7.2f}  {c['server_ms_each']:>19.2f} {c['postgres_ms_each']:>8.2f}  "
+              f"{r['statuses']}")
     print(f"stored responses: {stored['responses']:,} ({stored['released']:,} released in batches, "
           f"{stored['held']:,} held in the ballot box)  codes used: {stored['codes_used']:,}  "
           f"thank-you answers: {thanked:,}  other answers: {failures or 'none'}")

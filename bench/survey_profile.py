@@ -65,13 +65,13 @@ def main() -> int:
         statuses[status] = statuses.get(status, 0) + 1
 
     def hello() -> None:
-        for chunk in application(environ("GET", "/bench/hello"), start_response):
+        for _chunk in application(environ("GET", "/bench/hello"), start_response):
             pass
 
     body = b"page=6&action=submit"
 
     def submit(path: str, state: str) -> None:
-        for chunk in application(environ("POST", path, body, f"pss={state}"), start_response):
+        for _chunk in application(environ("POST", path, body, f"pss={state}"), start_response):
             pass
 
     for _ in range(50):  # warm up: imports, the database connection, the framework's caches

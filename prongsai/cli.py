@@ -11,8 +11,9 @@ import json
 import os
 import sys
 import unicodedata
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from prongsai.config import ConfigError
 from prongsai.core.framework import FrameworkError, available_frameworks, load_framework

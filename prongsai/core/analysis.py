@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
+from typing import overload
 
 from prongsai.core.framework import Framework, Indicator, Level, OITItem
 from prongsai.core.scoring import AgencyScore, combine, competition_ranks, mean, rounded
@@ -55,6 +56,10 @@ __all__ = [
 ]
 
 
+@overload
+def _r(value: Fraction) -> Decimal: ...
+@overload
+def _r(value: Fraction | None) -> Decimal | None: ...
 def _r(value: Fraction | None) -> Decimal | None:
     return rounded(value)
 
@@ -116,7 +121,7 @@ class IndicatorResult:
         # the change people read is the difference of the published (rounded) scores
         if self.score is None or self.previous is None:
             return None
-        return _r(self.score) - _r(self.previous)  # type: ignore[operator]
+        return _r(self.score) - _r(self.previous)
 
 
 @dataclass(frozen=True)
@@ -151,7 +156,7 @@ class SubIndicatorResult:
         values = [i.score for i in self.items]
         if not values or any(v is None for v in values):
             return None
-        return mean(values)  # type: ignore[arg-type]
+        return mean(values)  # type: ignore[arg-type]  # None scores are left out above
 
     @property
     def rounded(self) -> Decimal | None:
@@ -195,7 +200,7 @@ class PeerPosition:
 
     @property
     def percentile_rounded(self) -> Decimal:
-        return rounded(self.percentile)  # type: ignore[return-value]
+        return rounded(self.percentile)
 
 
 @dataclass(frozen=True)
@@ -221,7 +226,7 @@ class Analysis:
     def total_change_rounded(self) -> Decimal | None:
         if self.total is None or self.previous_total is None:
             return None
-        return _r(self.total) - _r(self.previous_total)  # type: ignore[operator]
+        return _r(self.total) - _r(self.previous_total)
 
     @property
     def highest(self) -> IndicatorResult | None:
@@ -264,6 +269,7 @@ def peer_position(total: Decimal | Fraction | None, peers: Sequence[Decimal | No
     below = sum(1 for p in others if p < own)
     tied = sum(1 for p in others if p == own) + 1
     percentile = HUNDRED * (below + Fraction(tied, 2)) / count
+    # (mypy) own is not None, so it has a rank
     return PeerPosition(rank=ranks[0], count=count, percentile=percentile)  # type: ignore[arg-type]
 
 
@@ -353,7 +359,7 @@ class Gain:
 
     @property
     def gain_rounded(self) -> Decimal:
-        return rounded(self.gain)  # type: ignore[return-value]
+        return rounded(self.gain)
 
 
 def _target_score(framework: Framework, target_level: str | None, target: Decimal | Fraction | None) -> Fraction:
@@ -422,15 +428,15 @@ class Step:
 
     @property
     def total_after_rounded(self) -> Decimal:
-        return rounded(self.total_after)  # type: ignore[return-value]
+        return rounded(self.total_after)
 
     @property
     def to_score_rounded(self) -> Decimal:
-        return rounded(self.to_score)  # type: ignore[return-value]
+        return rounded(self.to_score)
 
     @property
     def gain_rounded(self) -> Decimal:
-        return rounded(self.gain)  # type: ignore[return-value]
+        return rounded(self.gain)
 
 
 @dataclass(frozen=True)
@@ -463,12 +469,14 @@ def _reaches(framework: Framework, total: Fraction | None, tools: Mapping[str, F
              level: Level) -> bool:
     if total is None or rounded(total) < level.min:
         return False
+    # (mypy) get(...) is not None, checked first
     return all(tools.get(code) is not None and rounded(tools[code]) >= minimum  # type: ignore[operator]
                for code, minimum in level.tool_min.items())
 
 
 def _short_tools(tools: Mapping[str, Fraction | None], level: Level) -> set[str]:
     return {code for code, minimum in level.tool_min.items()
+            # (mypy) get(...) is None, checked first
             if tools.get(code) is None or rounded(tools[code]) < minimum}  # type: ignore[operator]
 
 
@@ -519,7 +527,7 @@ def cheapest_path(framework: Framework, score: AgencyScore) -> Plan:
         state = combine(framework, indicators)
         steps.append(Step(order=len(steps) + 1, kind=best.kind, code=best.code, indicator=best.indicator,
                           tool=best.tool, title=best.title, from_score=best.current, to_score=to_score,
-                          gain=state.total - before, total_after=state.total,  # type: ignore[operator]
+                          gain=state.total - before, total_after=state.total,  # type: ignore[operator,arg-type]  # a plan starts from a total
                           level_after=state.level or "", partial=partial))
     return Plan(current_total=score.total, current_level=current_level, target=target, steps=tuple(steps),
                 reached=_reaches(framework, state.total, state.tools, target))

@@ -15,9 +15,10 @@ How it stays exact while running in floating point:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Mapping
+from typing import Any
 
 import polars as pl
 
@@ -97,7 +98,7 @@ def _float_weighted(pairs: list[tuple[pl.Expr, Fraction]]) -> pl.Expr:
     for value, weight in pairs:
         term = value * (float(weight) / total)
         expr = term if expr is None else expr + term  # null anywhere → null, as in the plain path
-    return expr  # type: ignore[return-value]
+    return expr  # type: ignore[return-value]  # never None: every caller passes at least one pair
 
 
 def _exact_row(framework: Framework, row: Mapping[str, Any], items: bool) -> dict[str, Fraction | None]:
@@ -123,8 +124,8 @@ def _exact_row(framework: Framework, row: Mapping[str, Any], items: bool) -> dic
         for q in framework.questions:
             n = row.get(_n(framework.indicator(q.indicator).tool)) or 0
             field_values = {f.code: Fraction(row[_s(f.code)], n * 100) if n else None for f in q.fields}
-            values[q.code] = (sum(field_values.values(), Fraction(0)) / len(q.fields)  # type: ignore[arg-type]
-                              if n else None)
+            exact = [Fraction(row[_s(f.code)], n * 100) for f in q.fields] if n else []
+            values[q.code] = sum(exact, Fraction(0)) / len(q.fields) if n else None
             if q.has_sub_items:
                 values.update(field_values)
     return values
@@ -147,8 +148,8 @@ def score_bulk(framework: Framework, surveys: Mapping[str, pl.DataFrame | pl.Laz
     if not frames:
         raise ValueError("no data to score")
     joined = frames[0]
-    for frame in frames[1:]:
-        joined = joined.join(frame, on=AGENCY, how="full", coalesce=True)
+    for other in frames[1:]:
+        joined = joined.join(other, on=AGENCY, how="full", coalesce=True)
     for tool in framework.survey_tools:
         if tool not in surveys:
             joined = joined.with_columns(pl.lit(0, dtype=pl.Int64).alias(_n(tool)))
@@ -218,7 +219,7 @@ def score_bulk(framework: Framework, surveys: Mapping[str, pl.DataFrame | pl.Laz
 
 
 def _level_expr(framework: Framework) -> pl.Expr:
-    expr = pl.when(pl.col("total").is_null()).then(pl.lit(None, dtype=pl.String))
+    expr: Any = pl.when(pl.col("total").is_null()).then(pl.lit(None, dtype=pl.String))  # Then, then ChainedThen
     for level in framework.levels:
         condition = pl.col("total") >= int(level.min * 100)
         for code, minimum in level.tool_min.items():

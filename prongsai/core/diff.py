@@ -20,8 +20,8 @@ Editions further apart (2566 → 2569) are compared through the chain of ``previ
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from prongsai.core.framework import Framework, FrameworkError, load_framework, split_key
 
@@ -173,12 +173,12 @@ def _settings(old: Framework, new: Framework) -> list[str]:
         elif before.weight != tool.weight:
             notes.append(f"tool {tool.code} weight {float(before.weight):g} → {float(tool.weight):g}")
     for indicator in new.indicators:
-        before = next((i for i in old.indicators if i.number == indicator.number), None)
-        if before and before.name_th != indicator.name_th:
-            notes.append(f"indicator {indicator.number} renamed: {before.name_th} → {indicator.name_th}")
-        if before and [s.code for s in before.sub_indicators] != [s.code for s in indicator.sub_indicators]:
+        prior = next((i for i in old.indicators if i.number == indicator.number), None)
+        if prior and prior.name_th != indicator.name_th:
+            notes.append(f"indicator {indicator.number} renamed: {prior.name_th} → {indicator.name_th}")
+        if prior and [s.code for s in prior.sub_indicators] != [s.code for s in indicator.sub_indicators]:
             notes.append(f"indicator {indicator.number} sub-indicators: "
-                         f"{', '.join(s.code for s in before.sub_indicators) or '-'} → "
+                         f"{', '.join(s.code for s in prior.sub_indicators) or '-'} → "
                          f"{', '.join(s.code for s in indicator.sub_indicators) or '-'}")
     old_levels = [(lv.label, lv.min) for lv in old.levels]
     new_levels = [(lv.label, lv.min) for lv in new.levels]

@@ -9,9 +9,10 @@ stored here; storing is the platform's business.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Any
 
 import yaml
 
@@ -45,7 +46,7 @@ def _yaml_locator(text: str) -> Callable[[str], Located]:
     except yaml.YAMLError:
         root = None
 
-    def walk(node, path: str) -> None:
+    def walk(node: Any, path: str) -> None:
         if node is None:
             return
         lines.setdefault(path, node.start_mark.line + 1)
@@ -98,7 +99,7 @@ def parse_edition(name: str, data: bytes) -> tuple[dict, Callable[[str], Located
     return raw, _yaml_locator(text), "yaml", []
 
 
-def validate(raw, name: str, locate: Callable[[str], Located], expected_id: str | None = None,
+def validate(raw: Any, name: str, locate: Callable[[str], Located], expected_id: str | None = None,
              key: str | None = None, found: list[EditionProblem] | None = None) -> Framework:
     """The edition built from raw data, or ``EditionImportError`` with every problem located: those ``found``
     while reading it, then the validator's (less the echoes of a cell already reported: a weight typed in words

@@ -275,6 +275,7 @@ def export_workbook(raw: dict) -> bytes:
     rows = workbook_rows(raw)
     workbook = Workbook()
     help_sheet = workbook.active
+    assert help_sheet is not None  # a new workbook has its one sheet
     help_sheet.title = HELP_SHEET
     help_sheet.append(["แผ่นงาน (sheet)", "คำอธิบาย"])
     help_sheet.append(["", "ไฟล์นี้คือกรอบการประเมินหนึ่งฉบับ แก้ไขแล้วนำเข้าที่หน้า “กรอบการประเมิน” หรือด้วยคำสั่ง "
@@ -307,7 +308,7 @@ def export_workbook(raw: dict) -> bytes:
                     cell.data_type = "s"  # never a formula, whatever the text starts with
                     if "\n" in value or len(value) > 60:
                         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        for index, (column, kind) in enumerate(columns, start=1):
+        for index, (column, _kind) in enumerate(columns, start=1):
             wide = column in ("text", "requirement", "source", "caveat", "note", "notes", "value", "title",
                               "name_th", "respondents_th", "keywords", "previous_codes")
             sheet.column_dimensions[get_column_letter(index)].width = 60 if wide else 16

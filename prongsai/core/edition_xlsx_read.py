@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any, Callable
+from typing import Any
 
 from prongsai.core.edition_xlsx import (
     EDITION_KEYS,
@@ -236,7 +237,7 @@ def _assemble(reading: _Reading, records: dict[str, list[tuple[int, dict]]]) -> 
                 tool["groups"].append(group)
         raw["tools"].append(tool)
     _orphans(reading, "tool_groups", "tool", groups, "tool")
-    subs: dict[int, list] = {}
+    subs: dict[Any, list] = {}  # by indicator number, as the sheet gives it (possibly blank)
     for _row, r in records["sub_indicators"]:
         subs.setdefault(r.get("indicator"), []).append(r)
     raw["indicators"] = []

@@ -24,7 +24,7 @@ def _needs_quotes(value: str) -> bool:
 
 
 class _Dumper(yaml.SafeDumper):
-    def increase_indent(self, flow: bool = False, indentless: bool = False):  # lists indented under their key
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:  # lists indented under their key
         return super().increase_indent(flow, False)
 
 

@@ -24,6 +24,7 @@ import re
 import subprocess
 import sys
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html import unescape
 from io import BytesIO
@@ -90,9 +91,9 @@ def decode(body: bytes, content_type: str = "") -> str:
     m = re.search(r"charset=([\w-]+)", content_type, re.IGNORECASE)
     if m:
         candidates.append(m.group(1))
-    m = re.search(rb"<meta[^>]{0,500}charset=[\"']?([\w-]+)", body[:4096], re.IGNORECASE)
-    if m:
-        candidates.append(m.group(1).decode("ascii", "ignore"))
+    meta = re.search(rb"<meta[^>]{0,500}charset=[\"']?([\w-]+)", body[:4096], re.IGNORECASE)
+    if meta:
+        candidates.append(meta.group(1).decode("ascii", "ignore"))
     candidates += ["utf-8", "cp874"]
     for charset in candidates:
         charset = {"tis-620": "cp874", "tis620": "cp874", "windows-874": "cp874"}.get(charset.lower(), charset)
@@ -152,7 +153,7 @@ def html_text(html: str) -> str:
     return unescape("".join(out) + " " + " ".join(attributes))
 
 
-def _xml_text(chunks) -> str:
+def _xml_text(chunks: Iterable[bytes]) -> str:
     """Text of an XML stream (tags removed) without holding the XML: chunks are cut after their last ``>``."""
     out: list[str] = []
     carry = ""
@@ -192,9 +193,9 @@ def pdf_text(body: bytes, limits: safefiles.Limits = safefiles.DEFAULT) -> tuple
     finds nothing, the literal strings of the raw and Flate-decoded content streams (best effort)."""
     safefiles.scan_pdf(body, limits)
     try:
-        import pypdf  # type: ignore[import-not-found]
+        import pypdf
     except ImportError:  # pragma: no cover - pypdf is a dependency
-        pypdf = None
+        pypdf = None  # type: ignore[assignment]  # then only the raw streams are read, below
     if pypdf is not None:
         try:
             reader = pypdf.PdfReader(BytesIO(body))

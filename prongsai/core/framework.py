@@ -530,7 +530,7 @@ def load_framework(framework_id: str) -> Framework:
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _load_file_edition(framework_id: str) -> Framework:
     return load_framework_file(framework_path(framework_id))
 

@@ -8,9 +8,10 @@ The parts of an edition that came later (sampling methods, variants, parameters)
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from typing import Any, Iterable
+from typing import Any, overload
 
 from prongsai.core.framework import (
     AGENCY_TYPES,
@@ -91,7 +92,7 @@ class Reader:
                 self.fail(f"{path}.{key}" if path else str(key), f"unknown key (allowed: {listed})",
                           f"ไม่รู้จักคีย์นี้ (ที่ใช้ได้: {listed})")
 
-    def get(self, obj: Any, key: str, path: str, kind: type | tuple, required: bool = True, default: Any = None):
+    def get(self, obj: Any, key: str, path: str, kind: type | tuple, required: bool = True, default: Any = None) -> Any:
         if not isinstance(obj, dict):
             self.fail(path, "expected a mapping", "ต้องเป็นชุดข้อมูลแบบคีย์-ค่า")
             return default
@@ -113,7 +114,13 @@ class Reader:
     def text(self, obj: Any, key: str, path: str, required: bool = False) -> str:
         return self.get(obj, key, path, str, required=required, default="") or ""
 
-    def number(self, obj: Any, key: str, path: str, required: bool = True, default: Any = None,
+    @overload
+    def number(self, obj: Any, key: str, path: str, required: bool = True, *, default: Decimal,
+               lo: float = 0, hi: float = 100, places: int | None = None) -> Decimal: ...
+    @overload
+    def number(self, obj: Any, key: str, path: str, required: bool = True, default: None = None,
+               lo: float = 0, hi: float = 100, places: int | None = None) -> Decimal | None: ...
+    def number(self, obj: Any, key: str, path: str, required: bool = True, default: Decimal | None = None,
                lo: float = 0, hi: float = 100, places: int | None = None) -> Decimal | None:
         value = self.get(obj, key, path, (int, float, str), required)
         where = f"{path}.{key}" if path else key
@@ -129,7 +136,7 @@ class Reader:
             return default
         if not (lo <= number <= hi):
             self.fail(where, f"{number} is outside {lo}–{hi}", f"{number} อยู่นอกช่วง {lo}–{hi}")
-        if places is not None and number.as_tuple().exponent < -places:  # type: ignore[operator]
+        if places is not None and number.as_tuple().exponent < -places:  # type: ignore[operator]  # finite: an int
             self.fail(where, f"{number} has more than {places} decimal places", f"{number} มีทศนิยมเกิน {places} ตำแหน่ง")
         return number
 
@@ -278,11 +285,11 @@ class Reader:
                              source=self.source(s, sp, required=False), caveat=self.text(s, "caveat", sp))
                 for sp, s in self.items(spec, "sub_indicators", path, required=False))
             self.unique([(f"{path}.sub_indicators[{i}].code", s.code) for i, s in enumerate(subs)], "sub-indicator")
-            weight = self.number(spec, "weight", path, required=False)
+            stated = self.number(spec, "weight", path, required=False)
             indicators.append(Indicator(
                 number=self.get(spec, "number", path, int, default=0),
                 name_th=self.text(spec, "name_th", path, required=True), name_en=self.text(spec, "name_en", path),
-                tool=tool, weight=Fraction(weight) if weight is not None else Fraction(-1), sub_indicators=subs))
+                tool=tool, weight=Fraction(stated) if stated is not None else Fraction(-1), sub_indicators=subs))
         self.unique([(f"indicators[{i}].number", str(x.number)) for i, x in enumerate(indicators)], "indicator")
         # Indicators without an explicit weight share their tool equally; explicit weights are normalised.
         result = []
@@ -307,7 +314,8 @@ class Reader:
                 self.fail("indicators", f"tool {tool} has no indicator", f"เครื่องมือ {tool} ยังไม่มีตัวชี้วัด")
         return tuple(result)
 
-    def questions(self, raw, scales, indicators, tools) -> tuple[Question, ...]:
+    def questions(self, raw: Any, scales: dict[str, Scale], indicators: dict[int, Indicator],
+                  tools: tuple[Tool, ...]) -> tuple[Question, ...]:
         survey = {t.code for t in tools if t.kind == "survey"}
         questions, codes = [], []
         missing_scale = Scale("?", "", (Option("?", Fraction(0)), Option("?", Fraction(0))))
@@ -353,7 +361,7 @@ class Reader:
                           f"ตัวชี้วัดที่ {number} ({indicator.tool}) ยังไม่มีข้อคำถาม")
         return tuple(questions)
 
-    def oit_items(self, raw, indicators, tools) -> tuple[OITItem, ...]:
+    def oit_items(self, raw: Any, indicators: dict[int, Indicator], tools: tuple[Tool, ...]) -> tuple[OITItem, ...]:
         evidence = {t.code for t in tools if t.kind == "evidence"}
         items = []
         for path, spec in self.items(raw, "oit_items", "", required=False):
@@ -415,7 +423,7 @@ class Reader:
         self.unique([(f"{path}.scoring.elements[{i}].code", e.code) for i, e in enumerate(elements)], "element")
         return method or "pass_fail", elements
 
-    def levels(self, raw, tool_codes) -> tuple[Level, ...]:
+    def levels(self, raw: Any, tool_codes: set[str]) -> tuple[Level, ...]:
         levels = []
         for path, spec in self.items(raw, "levels", ""):
             self.known(spec, path, "level")

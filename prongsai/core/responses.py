@@ -117,13 +117,13 @@ def read_oit_scores(path: str | Path, framework: Framework) -> pl.DataFrame:
             elif item.method == "pass_fail" and score not in (0, 100):
                 reason = (f"{text} given, but {item.code} is pass/fail (0 or 100)",
                           f"ข้อ {item.code} ให้คะแนนแบบผ่าน/ไม่ผ่าน (0 หรือ 100) เท่านั้น")
-            elif score.as_tuple().exponent < -2:  # type: ignore[operator]
+            elif score.as_tuple().exponent < -2:  # type: ignore[operator]  # finite here: the exponent is an int
                 reason = (f"{text} has more than 2 decimal places", f"{text} มีทศนิยมเกิน 2 ตำแหน่ง")
             if reason:
                 problems.add(record[_ROW], item.code, *reason)
                 values[item.code].append(None)
             else:
-                values[item.code].append(int(Decimal(score) * 100))
+                values[item.code].append(int(Decimal(score) * 100))  # type: ignore[arg-type]  # no reason: a score
     problems.check()
     return pl.DataFrame({"agency": frame["agency"], **values},
                         schema={"agency": pl.String, **{o.code: pl.Int64 for o in items}})

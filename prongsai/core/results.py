@@ -8,10 +8,10 @@ weighted points).  Extra columns are kept (``--group-by`` ranks within one of th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Sequence
 
 from prongsai.core.framework import Framework, FrameworkError, framework_for_year, load_framework
 from prongsai.core.scoring import AgencyScore, combine, combine_tools, ranks_within, rounded

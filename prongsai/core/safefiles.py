@@ -37,6 +37,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import IO, Any
 
 MiB = 1024 * 1024
 
@@ -134,7 +135,7 @@ def too_complex(code: str, en: str, th: str) -> FileTooComplex:
 # -------------------------------------------------------------------------------------------------- sources
 
 
-def _as_file(source: bytes | bytearray | memoryview | str | os.PathLike | io.IOBase):
+def _as_file(source: bytes | bytearray | memoryview | str | os.PathLike | io.IOBase) -> tuple[Any, bool]:
     """A seekable binary file for a source given as bytes, a path or an open file."""
     if isinstance(source, (bytes, bytearray, memoryview)):
         return io.BytesIO(bytes(source)), True
@@ -143,7 +144,7 @@ def _as_file(source: bytes | bytearray | memoryview | str | os.PathLike | io.IOB
     return source, False
 
 
-def _size_of(handle) -> int:
+def _size_of(handle: IO[bytes]) -> int:
     position = handle.tell()
     handle.seek(0, io.SEEK_END)
     size = handle.tell()
@@ -158,7 +159,7 @@ _ZIP64_LOCATOR = b"PK\x06\x07"
 _ZIP64_EOCD = b"PK\x06\x06"
 
 
-def zip_directory(handle, size: int) -> tuple[int, int]:
+def zip_directory(handle: IO[bytes], size: int) -> tuple[int, int]:
     """(entries, central directory bytes) from the end-of-central-directory record (ZIP64 aware), read from the
     last 64 KB of the file without parsing the directory itself.  Raises ``zipfile.BadZipFile``."""
     tail_size = min(size, 22 + 65_535 + 20)
@@ -199,7 +200,7 @@ class SafeZip:
     every read against the member's declared size and the package's budgets.
     """
 
-    def __init__(self, source, limits: Limits = DEFAULT, *, label: str = ""):
+    def __init__(self, source: Any, limits: Limits = DEFAULT, *, label: str = "") -> None:
         self.limits = limits
         self.label = label
         self._handle, self._owned = _as_file(source)
@@ -224,7 +225,8 @@ class SafeZip:
             raise FileTooComplex("not_zip", "not a ZIP package (the file is damaged or of another type)",
                                  "ไฟล์เสียหายหรือไม่ใช่ไฟล์ชนิดที่ระบุ (อ่านโครงสร้างไฟล์ไม่ได้)") from None
         if entries > limits.max_zip_entries:
-            raise too_complex("zip_entries", f"the package holds {entries:,} files (at most {limits.max_zip_entries:,})",
+            raise too_complex("zip_entries",
+                              f"the package holds {entries:,} files (at most {limits.max_zip_entries:,})",
                               f"ในไฟล์มีไฟล์ย่อย {entries:,} ไฟล์ (ไม่เกิน {limits.max_zip_entries:,} ไฟล์)")
         if directory_bytes > limits.max_zip_directory_bytes:
             raise too_complex("zip_directory", "the package's directory is too large",
@@ -250,12 +252,15 @@ class SafeZip:
                                      "ไฟล์ใช้วิธีบีบอัดที่ไม่รองรับ กรุณาบันทึกใหม่จากโปรแกรมสำนักงาน")
             if info.file_size > limits.max_zip_entry_bytes:
                 raise too_complex("zip_entry_size",
-                                  f"'{name}' inflates to {_mb(info.file_size)} (at most {_mb(limits.max_zip_entry_bytes)})",
-                                  f"ส่วน '{name}' ขยายได้ {_mb(info.file_size)} (ไม่เกิน {_mb(limits.max_zip_entry_bytes)})")
+                                  f"'{name}' inflates to {_mb(info.file_size)} "
+                                  f"(at most {_mb(limits.max_zip_entry_bytes)})",
+                                  f"ส่วน '{name}' ขยายได้ {_mb(info.file_size)} "
+                                  f"(ไม่เกิน {_mb(limits.max_zip_entry_bytes)})")
             if info.file_size >= limits.ratio_floor_bytes \
                     and info.file_size > limits.max_zip_ratio * max(info.compress_size, 1):
                 ratio = info.file_size // max(info.compress_size, 1)
-                raise too_complex("zip_ratio", f"'{name}' is compressed {ratio:,} times (at most {limits.max_zip_ratio})",
+                raise too_complex("zip_ratio",
+                                  f"'{name}' is compressed {ratio:,} times (at most {limits.max_zip_ratio})",
                                   f"ส่วน '{name}' ถูกบีบอัด {ratio:,} เท่า ผิดปกติ (ไม่เกิน {limits.max_zip_ratio} เท่า)")
             total += info.file_size
             if is_archive_name(name):
@@ -264,7 +269,8 @@ class SafeZip:
                     raise too_complex("nested_archive", f"the package holds another archive ('{name}')",
                                       f"มีไฟล์บีบอัดซ้อนอยู่ข้างใน ('{name}')")
         if total > limits.max_zip_total_bytes:
-            raise too_complex("zip_total", f"the package inflates to {_mb(total)} (at most {_mb(limits.max_zip_total_bytes)})",
+            raise too_complex("zip_total",
+                              f"the package inflates to {_mb(total)} (at most {_mb(limits.max_zip_total_bytes)})",
                               f"ขยายแล้วมีขนาด {_mb(total)} (ไม่เกิน {_mb(limits.max_zip_total_bytes)})")
         if total >= limits.ratio_floor_bytes and total > limits.max_zip_ratio * max(size, 1):
             raise too_complex("zip_ratio", f"the package is compressed {total // max(size, 1):,} times",
@@ -345,17 +351,17 @@ class SafeZip:
     def __enter__(self) -> SafeZip:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 
-def check_zip(source, limits: Limits = DEFAULT) -> list[str]:
+def check_zip(source: Any, limits: Limits = DEFAULT) -> list[str]:
     """The member names of a package that passes the directory checks (raises :class:`FileTooComplex`)."""
     with SafeZip(source, limits) as package:
         return list(package.names)
 
 
-def package_kind(source, limits: Limits = DEFAULT) -> str:
+def package_kind(source: Any, limits: Limits = DEFAULT) -> str:
     """``docx``, ``xlsx`` or ``zip`` for a package that passes the directory checks."""
     names = set(check_zip(source, limits))
     if "word/document.xml" in names:
@@ -478,7 +484,8 @@ def _scan_sheet(package: SafeZip, name: str, limits: Limits) -> SheetScan | None
                 scan.max_row = max(scan.max_row, max(int(n) for n in {r[1] for r in refs}))
         if scan.max_row > limits.max_sheet_rows + 1:
             raise too_complex(
-                "sheet_rows", f"worksheet {where} reaches row {scan.max_row:,} (at most {limits.max_sheet_rows:,} rows)",
+                "sheet_rows",
+                f"worksheet {where} reaches row {scan.max_row:,} (at most {limits.max_sheet_rows:,} rows)",
                 f"แผ่นงานมีข้อมูลถึงแถวที่ {scan.max_row:,} (ไม่เกิน {limits.max_sheet_rows:,} แถว) "
                 "กรุณาลบแถวว่างท้ายตาราง หรือคัดลอกเฉพาะข้อมูลไปวางในไฟล์ใหม่")
         if scan.max_column > limits.max_sheet_columns:
@@ -494,7 +501,7 @@ def _scan_sheet(package: SafeZip, name: str, limits: Limits) -> SheetScan | None
     return scan if is_sheet else None
 
 
-def scan_xlsx(source, limits: Limits = DEFAULT) -> WorkbookScan:
+def scan_xlsx(source: Any, limits: Limits = DEFAULT) -> WorkbookScan:
     """Check a workbook before openpyxl opens it: the ZIP checks, then every worksheet counted as a stream.
 
     Every part is scanned (not only the first sheet): whichever part openpyxl is led to by the package's content
@@ -607,7 +614,7 @@ def scan_pdf(data: bytes, limits: Limits = DEFAULT) -> PdfScan:
 # ----------------------------------------------------------------------------------------------------- DOCX
 
 
-def check_docx(source, limits: Limits = TEMPLATE) -> list[str]:
+def check_docx(source: Any, limits: Limits = TEMPLATE) -> list[str]:
     """A Word package within the limits (the template limits by default): its member names."""
     with SafeZip(source, limits) as package:
         names = list(package.names)

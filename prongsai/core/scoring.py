@@ -9,10 +9,11 @@ official results are published, by the edition's declared rule (half-up unless t
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Iterable, Mapping, Sequence
+from typing import Any, overload
 
 from prongsai.core.framework import Framework, OITItem
 from prongsai.core.thai import round_half_up
@@ -32,6 +33,10 @@ def truncated(value: Fraction | Decimal | int, places: int = 2) -> Decimal:
     return Decimal((sign, tuple(int(d) for d in str(units).rjust(places + 1, "0")), -places))
 
 
+@overload
+def rounded(value: Fraction | Decimal | int, rule: str = "half_up") -> Decimal: ...
+@overload
+def rounded(value: Fraction | Decimal | int | None, rule: str = "half_up") -> Decimal | None: ...
 def rounded(value: Fraction | Decimal | int | None, rule: str = "half_up") -> Decimal | None:
     """A score to 2 decimals, the precision at which ITA scores are published and compared.
 
@@ -53,6 +58,7 @@ def weighted_mean(pairs: Iterable[tuple[Fraction | None, Fraction]]) -> Fraction
     if not pairs or any(value is None for value, _ in pairs):
         return None
     total_weight = sum(w for _, w in pairs)
+    # (mypy) no value is None (checked above)
     return sum((v * w for v, w in pairs), Fraction(0)) / total_weight  # type: ignore[operator]
 
 
@@ -84,10 +90,11 @@ class AgencyScore:
     def level(self) -> str | None:
         if self.total is None:
             return None
+        # (mypy) a total exists only when every tool has a score
         return self.framework.level_for(self.total_rounded, self.tools_rounded).label  # type: ignore[arg-type]
 
 
-def combine(framework: Framework, indicators: Mapping[int, Fraction | None], **extra) -> AgencyScore:
+def combine(framework: Framework, indicators: Mapping[int, Fraction | None], **extra: Any) -> AgencyScore:
     """Indicator scores → tool scores (weighted mean of their indicators) → total (weighted mean of tools)."""
     indicators = {i.number: indicators.get(i.number) for i in framework.indicators}
     tools = {
@@ -98,7 +105,7 @@ def combine(framework: Framework, indicators: Mapping[int, Fraction | None], **e
 
 
 def combine_tools(framework: Framework, tools: Mapping[str, Fraction | None],
-                  indicators: Mapping[int, Fraction | None] | None = None, **extra) -> AgencyScore:
+                  indicators: Mapping[int, Fraction | None] | None = None, **extra: Any) -> AgencyScore:
     """Tool scores → total, for results published only per tool (IIT, EIT, OIT)."""
     tools = {t.code: tools.get(t.code) for t in framework.tools}
     total = weighted_mean((tools[t.code], t.weight) for t in framework.tools)
@@ -115,9 +122,10 @@ def respondent_indicator_scores(framework: Framework, response: Response, tool: 
         questions = [q for q in framework.questions if q.indicator == indicator.number]
         if framework.aggregation == "flat":
             values = [f.scale.score(response[f.code], f.reverse) for q in questions for f in q.fields]
-            scores[indicator.number] = mean(values)  # type: ignore[assignment]
+            scores[indicator.number] = mean(values)  # type: ignore[assignment]  # an indicator has fields
         else:
             item_scores = [mean([f.scale.score(response[f.code], f.reverse) for f in q.fields]) for q in questions]
+            # (mypy) every question has fields, so no question's mean is None
             scores[indicator.number] = mean(item_scores)  # type: ignore[arg-type,assignment]
     return scores
 
@@ -137,6 +145,7 @@ def score_survey(framework: Framework, tool: str, responses: Sequence[Response])
     items = {}
     for q in framework.questions_of(tool):
         field_means = {f.code: mean([f.scale.score(r[f.code], f.reverse) for r in responses]) for f in q.fields}
+        # (mypy) responses is not empty (returned above), so no field's mean is None
         items[q.code] = mean(list(field_means.values()))  # type: ignore[arg-type]
         if q.has_sub_items:
             items.update(field_means)
@@ -182,7 +191,7 @@ def score_oit(framework: Framework, item_scores: Mapping[str, Fraction | None]) 
         for indicator in framework.indicators_of(tool):
             values = [item_scores[o.code] for o in framework.oit_items
                       if o.indicator == indicator.number and item_scores.get(o.code) is not None]
-            result[indicator.number] = mean(values)  # type: ignore[arg-type]
+            result[indicator.number] = mean(values)  # type: ignore[arg-type]  # mean of present values only
     return result
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -128,7 +128,7 @@ def format_thai_date(d: date, style: str = "full", thai_digits: bool = False) ->
 def format_thai_datetime(dt: datetime, thai_digits: bool = False) -> str:
     """Show a stored datetime in Bangkok time: "24 มิ.ย. 2563 14:05 น.". Naive values are taken as UTC."""
     if dt.tzinfo is None or dt.utcoffset() is None:
-        dt = dt.replace(tzinfo=timezone.utc)  # storage is UTC by contract, so naive means UTC
+        dt = dt.replace(tzinfo=UTC)  # storage is UTC by contract, so naive means UTC
     local = dt.astimezone(BANGKOK)
     text = f"{format_thai_date(local.date(), 'short')} {local.hour:02d}:{local.minute:02d} น."
     return _digits(text, thai_digits)

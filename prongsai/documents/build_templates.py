@@ -203,7 +203,7 @@ class Builder:
                 node = OxmlElement("w:fldChar")
                 node.set(qn("w:fldCharType"), kind)
                 run._r.append(node)
-            elif text.startswith(" PAGE"):
+            elif text is not None and text.startswith(" PAGE"):
                 node = OxmlElement("w:instrText")
                 node.set(qn("xml:space"), "preserve")
                 node.text = text
@@ -317,7 +317,7 @@ class Builder:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.doc.core_properties.author = "Prongsai"
         self.doc.core_properties.title = path.stem
-        self.doc.save(path)
+        self.doc.save(str(path))
         return embed_fonts(path)
 
 
@@ -492,7 +492,8 @@ def analysis() -> Builder:
     b.p("{{ c.gains_heading }}", "Prongsai Caption")
     b.table([1.3, 8.4, 2.9, 3.4], header=["ลำดับ", "ประเด็น", "คะแนนปัจจุบัน", "คะแนนรวมเพิ่มขึ้น"],
             loop="c.gains", row_cells=[("{{ r.no }}", "Prongsai Cell Centre"), ("{{ r.what }}", "Prongsai Cell"),
-                                       ("{{ r.now }}", "Prongsai Cell Centre"), ("{{ r.gain }}", "Prongsai Cell Centre")])
+                                       ("{{ r.now }}", "Prongsai Cell Centre"),
+                                       ("{{ r.gain }}", "Prongsai Cell Centre")])
     b.tag("{%p endif %}")
     b.tag("{%p if c.path %}")
     b.p("{{ c.path.heading }}", "Prongsai Caption")

@@ -19,7 +19,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from prongsai.core.analysis import Analysis, Breakdown, Gain, IndicatorResult, Plan
+from prongsai.core.analysis import Analysis, Breakdown, Gain, IndicatorResult, Plan, Step
 from prongsai.core.framework import Framework
 from prongsai.core.thai import check_document_date, fiscal_year_bounds, format_score, format_thai_date, to_thai_digits
 
@@ -82,7 +82,7 @@ class CommitteeMember:
     person: Person | None = None  # a named member …
     title: str = ""  # … or a position title ("ผู้อำนวยการกลุ่มนโยบายและแผน")
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.role not in ROLES:
             raise ValueError(f"unknown committee role {self.role!r} (allowed: {', '.join(ROLES)})")
         if self.person is None and not self.title:
@@ -215,8 +215,8 @@ def position_lines(lines: Sequence[str], keep: Sequence[str] = (), width_cm: flo
     for line in lines:
         while width(line) > width_cm:
             inside = [(m.start(), m.end()) for name in keep if name for m in re.finditer(re.escape(name), line)]
-            cuts = {i for i, ch in enumerate(line) if ch == " "} | {start for start, _ in inside}
-            cuts = sorted(c for c in cuts if c > 0 and not any(a < c < b for a, b in inside)
+            spaces = {i for i, ch in enumerate(line) if ch == " "} | {start for start, _ in inside}
+            cuts = sorted(c for c in spaces if c > 0 and not any(a < c < b for a, b in inside)
                           and width(line[:c].strip()) <= width_cm)
             if not cuts:
                 break
@@ -507,17 +507,17 @@ def _breakdown_lines(breakdown: Breakdown) -> tuple[str, list[dict]]:
             if question.score is not None:
                 line += f" (ร้อยละ {score_th(question.score)})"
             lines.append((line, 0))
-            for sub in question.sub_items:
-                sub_line = f"- {sub.text}"
-                if sub.score is not None:
-                    sub_line += f" (ร้อยละ {score_th(sub.score)})"
+            for sub_item in question.sub_items:
+                sub_line = f"- {sub_item.text}"
+                if sub_item.score is not None:
+                    sub_line += f" (ร้อยละ {score_th(sub_item.score)})"
                 lines.append((sub_line, 1))
     return th(head), [{"text": th(text), "level": level} for text, level in lines]
 
 
 def _finding(result: IndicatorResult, target: Decimal, breakdown: Breakdown) -> str:
     text = f"ตัวชี้วัดนี้ได้คะแนนร้อยละ {score_th(result.score)}"
-    if result.score is not None and result.rounded < target:  # type: ignore[operator]
+    if result.score is not None and result.rounded < target:  # type: ignore[operator]  # score is set, so rounded is
         text += f" ต่ำกว่าค่าเป้าหมายร้อยละ {score_th(target)} อยู่ {score_th(Fraction(target) - result.score)}"
     if result.change_rounded is not None:
         change = result.change_rounded
@@ -593,6 +593,7 @@ def analysis_report_context(agency: AgencyInfo, *, analysis: Analysis, analysed_
         "rows": rows,
         "total_label": "คะแนนรวม",
         "total": score_th(analysis.total),
+        # (mypy) with a previous result there is a change
         "total_change": (th(("+" if analysis.total_change_rounded > 0 else "")  # type: ignore[operator]
                             + format(analysis.total_change_rounded, "f")) if has_previous else ""),
         "level_line": th(f"ระดับผลการประเมิน {analysis.level}"),
@@ -624,7 +625,7 @@ def _gain_text(gain: Gain) -> str:
     return f"ยกระดับตัวชี้วัดที่ {gain.code} {gain.title} เป็นร้อยละ {score_th(gain.target)}"
 
 
-def _step_text(step) -> str:
+def _step_text(step: Step) -> str:
     if step.kind == "oit_item":
         return f"ผ่านข้อ {step.code} {step.title}"
     goal = "อย่างน้อย " if step.partial else ""

@@ -8,9 +8,10 @@ substitute drawn larger turns a two-page memo into four.  So each template's ``w
   for when it is missing: ``w:altName`` "TH SarabunIT๙,TH SarabunPSK" (a comma-separated list, ECMA-376
   §17.8.3.1);
 - embeds our derived "Prongsai Sarabun" (Sarabun at TH Sarabun New size, OFL: embedding is allowed), cut to the
-  characters of a Thai document (``subset``), as that entry's regular and bold faces, obfuscated as the format requires (``word/fonts/*.odttf``, ECMA-376 Part 1
-  §17.8.1; ``w:embedTrueTypeFonts`` in the settings).  LibreOffice uses the embedded faces when the font is not
-  installed (measured: the page counts then equal the PDF's); Word does the same for fonts it lacks;
+  characters of a Thai document (``subset``), as that entry's regular and bold faces, obfuscated as the format
+  requires (``word/fonts/*.odttf``, ECMA-376 Part 1 §17.8.1; ``w:embedTrueTypeFonts`` in the settings).
+  LibreOffice uses the embedded faces when the font is not installed (measured: the page counts then equal the
+  PDF's); Word does the same for fonts it lacks;
 - declares and embeds "Prongsai Thai Digits" for the page number (``fontbuild``: ASCII digits drawn as Thai
   digits), so that "- ๒ -" prints in Word and LibreOffice alike (LibreOffice 7 turns Word's ``\\* ThaiArabic``
   into Thai *letters*).
@@ -131,7 +132,9 @@ def embed_fonts(path: Path) -> Path:
                     for m in re.finditer(rf"<w:{name}\b[^>]*/>|<w:{name}\b.*?</w:{name}>", settings, re.DOTALL)),
                    default=None)
         if last is None:
-            last = re.search(r"<w:settings\b[^>]*>", settings).end()
+            opening = re.search(r"<w:settings\b[^>]*>", settings)
+            assert opening is not None, "word/settings.xml without its <w:settings> element"
+            last = opening.end()
         settings = settings[:last] + "<w:embedTrueTypeFonts/>" + settings[last:]
     put("word/settings.xml", settings)
 

@@ -9,6 +9,7 @@ argument of the renderers (see docs/documents.md).  ``python -m prongsai.documen
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 SIZE = (200, 240)  # drawing units; the figure is symmetric about x = 100
@@ -28,11 +29,11 @@ _CENTRE_SHAPES = [
 ]
 
 
-def _mirror(shape):
+def _mirror(shape: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
     return [(SIZE[0] - x, y) for x, y in reversed(shape)]
 
 
-def shapes() -> list[list[tuple[float, float]]]:
+def shapes() -> list[Sequence[tuple[float, float]]]:
     return [*_CENTRE_SHAPES, *_LEFT_SHAPES, *(_mirror(s) for s in _LEFT_SHAPES)]
 
 
@@ -53,7 +54,7 @@ def draw_png(target: Path, font_path: Path, height_px: int = 600) -> Path:
     label = "ตราแทน"
     box = draw.textbbox((0, 0), label, font=font)
     draw.text(((width - (box[2] - box[0])) / 2 - box[0], 206 * scale), label, font=font, fill=ink)
-    image = image.resize((round(SIZE[0] * height_px / SIZE[1]), height_px), Image.LANCZOS)
+    image = image.resize((round(SIZE[0] * height_px / SIZE[1]), height_px), Image.Resampling.LANCZOS)
     target.parent.mkdir(parents=True, exist_ok=True)
     image.save(target, optimize=True)
     return target

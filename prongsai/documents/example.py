@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from prongsai.core.analysis import analyse, cheapest_path, what_if
-from prongsai.core.framework import load_framework
-from prongsai.core.scoring import combine
+from prongsai.core.framework import Framework, load_framework
+from prongsai.core.scoring import AgencyScore, combine
 from prongsai.documents.context import (
     AgencyInfo,
     CommitteeMember,
@@ -162,12 +163,12 @@ PROGRESS = (
 )
 
 
-def seed_score():
+def seed_score() -> tuple[Framework, AgencyScore]:
     framework = load_framework("ita-2562-esa")
     return framework, combine(framework, {n: Fraction(Decimal(v)) for n, v in SEED_2562.items()})
 
 
-def seed_pack(**overrides) -> PackInput:
+def seed_pack(**overrides: Any) -> PackInput:
     """The seed's pack (2563 documents from the 2562 result, rank 31)."""
     framework, score = seed_score()
     analysis = analyse(framework, score, lowest_n=4)

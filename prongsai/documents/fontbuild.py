@@ -35,6 +35,7 @@ is unchanged.  ``python -m prongsai.documents.build_templates`` regenerates the 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 FONTS_DIR = Path(__file__).resolve().parent / "fonts"
 PDF_FAMILY = "Prongsai Sarabun"
@@ -166,7 +167,7 @@ def build_digits_font(source: Path, target: Path) -> Path:
     return target
 
 
-def _rename(font, family: str, style: str, description: str) -> None:
+def _rename(font: Any, family: str, style: str, description: str) -> None:
     full, postscript = f"{family} {style}", f"{family.replace(' ', '')}-{style}"
     name = font["name"]
     for record in list(name.names):

@@ -9,6 +9,7 @@ HarfBuzz (libraqm) in the derived font, so the width is the printed one.
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 from prongsai.documents.fontbuild import pdf_font_path
 
@@ -17,7 +18,7 @@ _SCALE = 20  # measure at 20 px per point: sub-point precision from integer pixe
 
 
 @functools.lru_cache(maxsize=8)
-def _font(bold: bool, size_pt: float):
+def _font(bold: bool, size_pt: float) -> Any:
     from PIL import ImageFont
 
     return ImageFont.truetype(str(pdf_font_path("Bold" if bold else "Regular")), size=int(size_pt * _SCALE))

@@ -13,6 +13,7 @@ import io
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from prongsai.core import safefiles
 from prongsai.documents import charts, sandbox
@@ -66,7 +67,7 @@ def breakable(context: Mapping) -> dict:
     words, zero-width spaces between them), so that Word and LibreOffice break lines where the PDF may."""
     lexicon = lexicon_of(tuple(context.get("words", ())))
 
-    def convert(value):
+    def convert(value: Any) -> Any:
         if isinstance(value, str):
             return lexicon.for_docx(value)
         if isinstance(value, Mapping):

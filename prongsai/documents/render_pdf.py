@@ -14,6 +14,7 @@ import os
 import threading
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -53,7 +54,7 @@ def _environment(template_dir: str | None) -> jinja2.Environment:
 
 
 @functools.lru_cache(maxsize=8)
-def _stylesheet(template_dir: str | None, mtime: float):
+def _stylesheet(template_dir: str | None, mtime: float) -> tuple[Any, Any]:
     """The parsed stylesheet and its font configuration, shared by every document (parsing fonts is slow)."""
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
@@ -69,7 +70,7 @@ def _stylesheet(template_dir: str | None, mtime: float):
 atexit.register(_stylesheet.cache_clear)
 
 
-def _css(template_dir: str | None):
+def _css(template_dir: str | None) -> tuple[Any, Any]:
     css_file = Path(template_dir) / "base.css" if template_dir and (Path(template_dir) / "base.css").is_file() \
         else TEMPLATES / "base.css"
     return _stylesheet(template_dir, css_file.stat().st_mtime)

@@ -135,7 +135,7 @@ def _dotted_allowed(name: object) -> bool:
 def _bound_names(tree: nodes.Node) -> set[str]:
     names: set[str] = set()
     for node in tree.find_all((nodes.For, nodes.Assign, nodes.AssignBlock, nodes.With)):
-        targets = node.targets if isinstance(node, nodes.With) else [node.target]
+        targets = node.targets if isinstance(node, nodes.With) else [node.target]  # type: ignore[attr-defined]  # For, Assign, AssignBlock
         for target in targets:
             for name in ([target] if isinstance(target, nodes.Name) else target.find_all(nodes.Name)):
                 if name.ctx in ("store", "param"):
@@ -366,6 +366,7 @@ class BudgetedTemplate(jinja2.Template):
 
     def render(self, *args, **kwargs) -> str:
         ctx = self.new_context(dict(*args, **kwargs))
+        # (mypy) templates are made by SandboxEnvironment
         environment: SandboxEnvironment = self.environment  # type: ignore[assignment]
         out: list[str] = []
         try:
@@ -374,7 +375,7 @@ class BudgetedTemplate(jinja2.Template):
                 out.append(chunk)
         except Exception:
             environment.handle_exception()
-        return environment.concat(out)  # type: ignore[attr-defined]
+        return environment.concat(out)
 
 
 class SandboxEnvironment(ImmutableSandboxedEnvironment):

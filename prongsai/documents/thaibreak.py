@@ -27,6 +27,7 @@ import re
 import threading
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 TERMS_FILE = HERE / "terms_th.txt"
@@ -79,14 +80,14 @@ def _base_words() -> frozenset[str]:
     return frozenset(thai_words())
 
 
-def _trie():
+def _trie() -> Any:
     """PyThaiNLP's dictionary plus the official terms, built once per process (about 0.3 s)."""
     with _trie_lock:
         return _cached_trie()
 
 
 @functools.lru_cache(maxsize=1)
-def _cached_trie():
+def _cached_trie() -> Any:
     from pythainlp.util import dict_trie
 
     return dict_trie(set(_base_words()) | official_terms())

@@ -4,9 +4,10 @@ Django's ``bulk_create`` prepares every value through the field (about 10 µs ea
 30,000 standings), splits SQLite inserts into batches of 999 parameters, and ``bulk_update`` builds one
 ``CASE WHEN`` per field and row (90 s for 30,000 results).  The imports of agencies, people and results and the
 rebuild of a round's standings write this much at once, inside one short transaction, so they use these
-functions instead: one statement per 2,000 rows at most, whatever the database.  Values are passed as the drivers take them
-(``Decimal``, ``int``, ``str``, ``None``); JSON and datetime values are adapted once through the connection's own
-operations, exactly as the ORM would store them.  No signal is sent: callers invalidate what depends on the rows.
+functions instead: one statement per 2,000 rows at most, whatever the database.  Values are passed as the drivers
+take them (``Decimal``, ``int``, ``str``, ``None``); JSON and datetime values are adapted once through the
+connection's own operations, exactly as the ORM would store them.  No signal is sent: callers invalidate what
+depends on the rows.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ BATCH = 2000
 
 def _adapters(model: type[models.Model], fields: Sequence[str]):
     ops = connection.ops
-    adapters = []
+    adapters: list = []  # per column: a function, or None where the driver takes the value as it is
     for name in fields:
         field = model._meta.get_field(name)
         if isinstance(field, models.JSONField):

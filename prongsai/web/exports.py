@@ -85,10 +85,8 @@ def csv_chunks(header: Sequence, rows: Iterable[Sequence], *, bom: bool = True, 
     writer = csv.writer(sink, lineterminator=lineterminator)
     writer.writerow([csv_cell(v) for v in header])
     chunk = (CSV_BOM if bom else "") + sink.take()
-    count = 0
-    for row in rows:
+    for count, row in enumerate(rows, start=1):
         writer.writerow([csv_cell(v) for v in row])
-        count += 1
         if count % rows_per_chunk == 0:
             yield (chunk + sink.take()).encode("utf-8")
             chunk = ""
@@ -223,7 +221,7 @@ def xlsx_response(filename: str, sheets: Iterable[Sheet], *, private: bool = Tru
 
     from django.http import FileResponse
 
-    spool = tempfile.TemporaryFile(suffix=".xlsx")
+    spool = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it after streaming
     try:
         write_xlsx(sheets, spool)
         spool.seek(0)

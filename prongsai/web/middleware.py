@@ -18,7 +18,7 @@ one policy that allows scripts, from the app's own static files).
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings

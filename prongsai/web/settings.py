@@ -18,8 +18,17 @@ from urllib.parse import unquote, urlparse
 from django.utils.translation import gettext_lazy as _
 
 from prongsai import config
-from prongsai.config import (ConfigError, env_bool, env_choice, env_float, env_int, env_list, env_path,
-                             env_secret, env_str)
+from prongsai.config import (
+    ConfigError,
+    env_bool,
+    env_choice,
+    env_float,
+    env_int,
+    env_list,
+    env_path,
+    env_secret,
+    env_str,
+)
 
 BASE_DIR = config.PACKAGE_DIR / "web"
 ENV = config.environment()

@@ -15,10 +15,10 @@ Adding a page: add its entry, with all eight roles, next to its neighbours; docs
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import SimpleNamespace
-from typing import Callable
 from urllib.parse import urlparse
 
 import pytest

@@ -153,11 +153,12 @@ def test_audit_log_tells_what_was_loaded(loaded):
 
 
 def test_the_story_file_imports_and_the_broken_one_does_not(loaded, tmp_path):
+    from django.contrib.auth import get_user_model
+
     from prongsai.core.tabular import InputError, read_table
     from prongsai.web.results.models import AgencyResult
     from prongsai.web.results.services import import_official_results
     from prongsai.web.rounds.models import AssessmentRound
-    from django.contrib.auth import get_user_model
 
     officer = get_user_model().objects.get(username="officer")
     round_ = AssessmentRound.objects.get(fiscal_year=2563)

@@ -91,7 +91,7 @@ def test_results_template_neutralises_an_agency_code(client, cast):
     Agency.objects.create(code="=1+1", name_th="รหัสแปลก", kind=AgencyKind.ESA, parent=cast.samutsakhon.parent)
     client.force_login(cast.central)
     rows = _cells(client, reverse("results_import_template"), {"round": cast.round_2563.pk})
-    assert ["'=1+1", "2563"] == rows[[r[0] for r in rows].index("'=1+1")][:2]
+    assert rows[[r[0] for r in rows].index("'=1+1")][:2] == ["'=1+1", "2563"]
 
 
 def test_command_line_csv_neutralises_names_from_the_file(tmp_path, capsys):

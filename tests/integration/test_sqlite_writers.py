@@ -150,9 +150,8 @@ def side_by_side() -> None:
     from prongsai.web.agencies.models import Agency
     from prongsai.web.results import services as result_services
     from prongsai.web.results.models import AgencyResult
-    from prongsai.web.surveys.models import SurveyResponse
+    from prongsai.web.surveys.models import HeldResponse, SurveyResponse
     from tests.cast import build_cast
-    from prongsai.web.surveys.models import HeldResponse
     from tests.integration.test_surveys import answer_through_pages, choose, follow, make_codes, short_url, submit
 
     cast = build_cast()
@@ -215,7 +214,8 @@ def side_by_side() -> None:
     for thread in threads:
         thread.join(timeout=500)
     print(json.dumps({
-        "errors": errors, "statuses": statuses, # stored exactly once: released to the table, or still sealed in the ballot box below its batch size
+        "errors": errors, "statuses": statuses,
+        # stored exactly once: released to the table, or still sealed in the ballot box below its batch size
         "responses": SurveyResponse.objects.count() + HeldResponse.objects.count(),
         "during_write": len(during),
         "agencies_imported": Agency.objects.filter(code__startswith="SCH-BIG-").count(),

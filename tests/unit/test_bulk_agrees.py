@@ -21,10 +21,7 @@ def agency_data(fw: Framework):
         return st.lists(one, min_size=0, max_size=6)
 
     def item_score(item):
-        if item.method == "pass_fail":
-            values = st.sampled_from([0, 10000])
-        else:
-            values = st.integers(0, 10000)
+        values = st.sampled_from([0, 10000]) if item.method == "pass_fail" else st.integers(0, 10000)
         return st.one_of(st.none(), values) if item.code in ("O42", "O43", "O3") else values
 
     oit = st.fixed_dictionaries({o.code: item_score(o) for o in fw.oit_items})

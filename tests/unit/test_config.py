@@ -9,8 +9,18 @@ from pathlib import Path
 import pytest
 
 from prongsai import config
-from prongsai.config import (ConfigError, env_bool, env_choice, env_float, env_int, env_list, env_path, env_paths,
-                             env_secret, env_str)
+from prongsai.config import (
+    ConfigError,
+    env_bool,
+    env_choice,
+    env_float,
+    env_int,
+    env_list,
+    env_path,
+    env_paths,
+    env_secret,
+    env_str,
+)
 
 
 @pytest.mark.parametrize("raw", ["1", "true", "TRUE", "Yes", "on", " on "])

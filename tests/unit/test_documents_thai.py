@@ -216,7 +216,7 @@ def test_continuation_words_at_each_page_foot(rendered):
             for page in document:
                 bottom = [line for line in page.get_text().splitlines() if line.strip()]
                 feet.append(bottom[-1] if bottom else "")
-            for number, (foot, page) in enumerate(zip(feet, document)):
+            for number, (foot, _page) in enumerate(zip(feet, document)):
                 if number == len(feet) - 1:
                     assert not re.match(r"^/.*\.\.\.$", foot.strip()), (name, kind)
                     continue

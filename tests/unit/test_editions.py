@@ -22,6 +22,12 @@ from prongsai.core.scoring import combine, rounded, truncated
 NEW = ["ita-2568", "ita-2569", "ita-2570"]
 
 
+
+def edition_data(edition_id: str) -> dict:
+    """The edition's YAML as plain data, to change before loading it again."""
+    with open(load_framework(edition_id).path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
 def test_the_years_pick_the_new_editions():
     assert [framework_for_year(y).id for y in (2567, 2568, 2569, 2570)] == ["ita-2566", "ita-2568", "ita-2569",
                                                                            "ita-2570"]
@@ -116,7 +122,7 @@ def test_variants_override_what_differs_only():
 
 
 def test_a_variant_may_leave_an_item_out_of_the_list_and_the_score():
-    raw = yaml.safe_load(open(load_framework("ita-2569").path, encoding="utf-8"))
+    raw = edition_data("ita-2569")
     raw["variants"].append({"code": "tiny", "name_th": "ทดสอบ", "agency_types": ["general"],
                             "confidence": "provisional", "source": "test", "oit_items": {"O22": {"applicable": False}}})
     fw = load_framework_data(raw, expected_id="ita-2569").with_variant("tiny")
@@ -124,7 +130,7 @@ def test_a_variant_may_leave_an_item_out_of_the_list_and_the_score():
 
 
 def test_a_bad_variant_is_refused_with_its_path():
-    raw = yaml.safe_load(open(load_framework("ita-2569").path, encoding="utf-8"))
+    raw = edition_data("ita-2569")
     raw["variants"][1]["oit_items"]["O99"] = {"title": "x"}  # school: an item the edition does not have
     raw["variants"][0]["oit_items"]["O2"]["elements"] = [{"code": "a"}]  # an element needs a text
     with pytest.raises(FrameworkError) as caught:
@@ -190,7 +196,7 @@ def test_declared_parameters_have_defaults_and_are_checked():
     for fid in available_frameworks():
         fw = load_framework(fid)
         assert (fw.option_scores, fw.rounding) == ("two_decimals", "half_up"), fid
-    raw = yaml.safe_load(open(load_framework("ita-2564").path, encoding="utf-8"))
+    raw = edition_data("ita-2564")
     raw["option_scores"] = "integers"
     with pytest.raises(FrameworkError) as caught:  # 33.33 written, integers declared
         load_framework_data(raw, expected_id="ita-2564")
@@ -206,7 +212,7 @@ def test_truncation_is_a_declared_rule_and_half_up_the_default():
     assert rounded(Fraction(912474, 10000)) == Decimal("91.25")
     assert truncated(Fraction(912474, 10000)) == Decimal("91.24") == rounded(Fraction(912474, 10000), "truncate")
     assert truncated(Fraction(8499999, 100000)) == Decimal("84.99")
-    raw = yaml.safe_load(open(load_framework("ita-2566").path, encoding="utf-8"))
+    raw = edition_data("ita-2566")
     raw["rounding"] = "truncate"
     fw = load_framework_data(raw, expected_id="ita-2566")
     scores = {n: Fraction(85) for n in range(1, 11)}

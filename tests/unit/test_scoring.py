@@ -9,8 +9,15 @@ import pytest
 
 from prongsai.core.framework import load_framework
 from prongsai.core.scoring import (
-    combine, combine_tools, competition_ranks, oit_item_score, ranks_within, respondent_indicator_scores,
-    rounded, score_agency, score_oit,
+    combine,
+    combine_tools,
+    competition_ranks,
+    oit_item_score,
+    ranks_within,
+    respondent_indicator_scores,
+    rounded,
+    score_agency,
+    score_oit,
 )
 
 SEED_2562 = {1: "99.08", 2: "96.94", 3: "99.30", 4: "98.55", 5: "98.72",

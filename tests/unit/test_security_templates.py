@@ -254,7 +254,8 @@ def test_unclosed_tags_are_refused_before_docxtpl_scans_them():
         sandbox.check_docx_template(_rewrite(data, {"word/document.xml": bomb.encode()}))
 
 
-@pytest.mark.parametrize(("inflated", "code"), [(40 * safefiles.MiB, "zip_entry_size"), (10 * safefiles.MiB, "zip_ratio")])
+@pytest.mark.parametrize(("inflated", "code"),
+                         [(40 * safefiles.MiB, "zip_entry_size"), (10 * safefiles.MiB, "zip_ratio")])
 def test_a_template_package_beyond_the_limits_is_refused_before_python_docx_reads_it(inflated, code):
     data = _rewrite(_template("memo"), {}, {"word/media/huge.xml": b"<a/>" + b" " * inflated})
     with pytest.raises(safefiles.FileTooComplex) as refused:
@@ -343,8 +344,8 @@ def test_our_templates_pass_and_render_as_before_the_sandbox(contexts):
         if kind in render_docx.EMBLEM_HEIGHT_MM:
             values["emblem"] = InlineImage(plain, str(emblem_path(None)), height=Mm(render_docx.EMBLEM_HEIGHT_MM[kind]))
         if kind == "analysis":
-            values["chart"] = InlineImage(plain, io.BytesIO(charts.png(contexts[kind]["chart"], render_docx.CHART_FONT)),
-                                          width=Mm(160))
+            chart = charts.png(contexts[kind]["chart"], render_docx.CHART_FONT)
+            values["chart"] = InlineImage(plain, io.BytesIO(chart), width=Mm(160))
         plain.render(values, autoescape=True)
         buffer = io.BytesIO()
         plain.save(buffer)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from fractions import Fraction
 
@@ -91,7 +91,7 @@ def test_fiscal_year_bounds_agree_with_fiscal_year_be() -> None:
 def test_fiscal_year_be_refuses_datetime() -> None:
     # 2020-09-30 17:30 UTC is already 1 Oct (fiscal 2564) in Bangkok; the UTC date would say 2563.
     with pytest.raises(TypeError, match="Bangkok"):
-        fiscal_year_be(datetime(2020, 9, 30, 17, 30, tzinfo=timezone.utc))
+        fiscal_year_be(datetime(2020, 9, 30, 17, 30, tzinfo=UTC))
 
 
 # --- dates --------------------------------------------------------------------------------------------
@@ -143,13 +143,13 @@ def test_format_thai_date_unknown_style_names_allowed_styles() -> None:
 
 def test_format_thai_date_refuses_datetime() -> None:
     with pytest.raises(TypeError, match="format_thai_datetime"):
-        format_thai_date(datetime(2020, 6, 24, 23, 30, tzinfo=timezone.utc))
+        format_thai_date(datetime(2020, 6, 24, 23, 30, tzinfo=UTC))
 
 
 def test_format_thai_datetime_converts_utc_to_bangkok() -> None:
-    utc = datetime(2020, 6, 24, 23, 30, tzinfo=timezone.utc)
+    utc = datetime(2020, 6, 24, 23, 30, tzinfo=UTC)
     assert format_thai_datetime(utc) == "25 มิ.ย. 2563 06:30 น."
-    assert format_thai_datetime(datetime(2020, 6, 24, 7, 5, tzinfo=timezone.utc)) == "24 มิ.ย. 2563 14:05 น."
+    assert format_thai_datetime(datetime(2020, 6, 24, 7, 5, tzinfo=UTC)) == "24 มิ.ย. 2563 14:05 น."
 
 
 def test_format_thai_datetime_naive_is_utc() -> None:
@@ -160,12 +160,12 @@ def test_format_thai_datetime_other_offsets_and_year_change() -> None:
     tokyo = timezone(timedelta(hours=9))
     assert format_thai_datetime(datetime(2020, 6, 25, 8, 30, tzinfo=tokyo)) == "25 มิ.ย. 2563 06:30 น."
     # New Year's Eve UTC evening is already 1 January, B.E. 2564, in Bangkok.
-    new_year = datetime(2020, 12, 31, 17, 0, tzinfo=timezone.utc)
+    new_year = datetime(2020, 12, 31, 17, 0, tzinfo=UTC)
     assert format_thai_datetime(new_year) == "1 ม.ค. 2564 00:00 น."
 
 
 def test_format_thai_datetime_thai_digits() -> None:
-    utc = datetime(2020, 6, 24, 23, 30, tzinfo=timezone.utc)
+    utc = datetime(2020, 6, 24, 23, 30, tzinfo=UTC)
     assert format_thai_datetime(utc, thai_digits=True) == "๒๕ มิ.ย. ๒๕๖๓ ๐๖:๓๐ น."
 
 

@@ -9,7 +9,7 @@ signed in gets no session from this middleware (survey respondents never have on
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages

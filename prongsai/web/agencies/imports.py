@@ -210,7 +210,8 @@ def import_people(actor, table: Table) -> services.ImportedPeople:
         if not issues:
             if not exists and ukey not in new_users:
                 new_users[ukey] = {"username": username, "row": n, **person}
-            grants.append((n, ukey, agency, role, unit, person["position_th"]))
+            # (mypy) values checked by the validation above: no None reaches here
+            grants.append((n, ukey, agency, role, unit, person["position_th"]))  # type: ignore[arg-type]
     problems.check()
 
     with transaction.atomic():
@@ -290,14 +291,14 @@ def _grant_roles(actor, grants, ids: dict[str, int], created: dict) -> int:
     bulk.insert_objects(new)
     bulk.update(Membership, ["unit"], [(m.pk, m.unit_id) for m in moved])
     if new:  # their ids, for the audit entries
-        ids = {(m.user_id, m.agency_id, m.role): m.pk for m in new}
+        new_ids = {(m.user_id, m.agency_id, m.role): m.pk for m in new}
         for chunk in _chunks(sorted({m.user_id for m in new})):
             for pk, user_id, agency_id, role in Membership.objects.filter(user_id__in=chunk).values_list(
                     "pk", "user_id", "agency_id", "role"):
-                if (user_id, agency_id, role) in ids:
-                    ids[(user_id, agency_id, role)] = pk
+                if (user_id, agency_id, role) in new_ids:
+                    new_ids[(user_id, agency_id, role)] = pk
         for m in new:
-            m.pk = ids[(m.user_id, m.agency_id, m.role)]
+            m.pk = new_ids[(m.user_id, m.agency_id, m.role)]
     bulk.insert_objects([
         audit_entry(actor, AuditAction.GRANT_ROLE, f"{user.username}: {role} at {agency.code}"
                     f"{' (' + unit.name_th + ')' if unit else ''}", agency=agency, obj=membership,

@@ -375,7 +375,8 @@ def _role_issues(actor, agency: Agency, role: str | None, unit: Unit | None, rol
                       f"{agency.code} ไม่อยู่ในหน่วยงานที่ท่านรับผิดชอบ")]
     if role in CENTRAL_ONLY_ROLES and not access.is_central_admin(actor):
         return [Issue("role", f"only a central admin may grant the role '{role}'",
-                      f"เฉพาะผู้ดูแลระบบส่วนกลางเท่านั้นที่กำหนดบทบาท '{ROLE_TH[role]}' ได้")]
+                      # (mypy) Role is a str enum: a role's value indexes the same entry
+                      f"เฉพาะผู้ดูแลระบบส่วนกลางเท่านั้นที่กำหนดบทบาท '{ROLE_TH[role]}' ได้")]  # type: ignore[index]
     if role == Role.CENTRAL_ADMIN and agency.kind != AgencyKind.CENTRAL:
         return [Issue("agency", "the central admin role is held in a central office",
                       "บทบาทผู้ดูแลระบบส่วนกลางต้องอยู่ในหน่วยงานส่วนกลาง")]
@@ -414,7 +415,8 @@ def add_person(actor, username: str, full_name_th: str, title_th: str = "", posi
     with transaction.atomic():
         user = _create_user(actor, username, full_name_th, title_th, position_th, email)
         if agency is not None:
-            grant_role(actor, user, agency, role, unit=unit, position_th=position_th)
+            # (mypy) _raise above refused a missing role
+            grant_role(actor, user, agency, role, unit=unit, position_th=position_th)  # type: ignore[arg-type]
     return user
 
 

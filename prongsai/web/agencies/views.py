@@ -95,7 +95,7 @@ def agency_list(request: HttpRequest) -> HttpResponse:
 
 def _detail(request: HttpRequest, agency: Agency, status: int = 200, **forms) -> HttpResponse:
     central = access.is_central_admin(request.user)
-    ancestors = []
+    ancestors: list[Agency] = []
     parent = agency.parent
     while parent is not None:
         ancestors.insert(0, parent)
@@ -321,7 +321,8 @@ def import_page(request: HttpRequest) -> HttpResponse:
     central = access.is_central_admin(request.user)
     errors: list[str] = []
     status = 200
-    form = ImportForm(request.POST or None, request.FILES or None, initial={"what": "agencies" if central else "people"})
+    form = ImportForm(request.POST or None, request.FILES or None,
+                      initial={"what": "agencies" if central else "people"})
     if not central:
         form.fields["what"].choices = [c for c in form.fields["what"].choices if c[0] == "people"]
     if request.method == "POST":

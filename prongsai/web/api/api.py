@@ -12,7 +12,7 @@ what that caller may see:
 import json
 import re
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Any
 
 from django.conf import settings
 from django.db.models import F, Prefetch, Q, QuerySet
@@ -147,7 +147,8 @@ def score(value: Any) -> float | None:
     """A stored score (Decimal or text with 2 decimals) as a JSON number with 2 decimals (half-up)."""
     if value is None or value == "":
         return None
-    if isinstance(value, Decimal) and value.is_finite() and value.as_tuple().exponent >= -2:
+    # (mypy) is_finite() is checked first: the exponent is an int
+    if isinstance(value, Decimal) and value.is_finite() and value.as_tuple().exponent >= -2:  # type: ignore[operator]
         return float(value)  # a stored score: already 2 decimals, nothing to round
     if isinstance(value, str) and TWO_DECIMALS.fullmatch(value):
         return float(value)  # an indicator score as stored in JSON ("91.25")
@@ -233,9 +234,9 @@ ERRORS = {401: ErrorOut, 404: ErrorOut}
 
 @api.get("/agencies", response={200: list[AgencyOut], 401: ErrorOut}, url_name="agencies", tags=["agencies"])
 @paginate(Pages)
-def list_agencies(request, kind: Optional[AgencyKind] = None, region: Optional[Region] = None,
-                  parent: Optional[str] = Query(None, description="only the direct children of this agency code"),
-                  q: Optional[str] = Query(None, description="part of the code or name")):
+def list_agencies(request, kind: AgencyKind | None = None, region: Region | None = None,
+                  parent: str | None = Query(None, description="only the direct children of this agency code"),
+                  q: str | None = Query(None, description="part of the code or name")):
     """Agencies the caller may see: the subtrees of their memberships (all of them for a central admin)."""
     agencies = access.agencies_for(_user(request)).select_related("parent").order_by("kind", "code")
     if kind:
@@ -287,8 +288,8 @@ def get_round(request, round_id: int):
 @api.get("/rounds/{round_id}/results", response={200: list[ResultOut], **ERRORS}, url_name="round_results",
          tags=["results"])
 @paginate(Pages)
-def round_results(request, round_id: int, kind: Optional[AgencyKind] = None, region: Optional[Region] = None,
-                  source: Optional[ResultSource] = None):
+def round_results(request, round_id: int, kind: AgencyKind | None = None, region: Region | None = None,
+                  source: ResultSource | None = None):
     """The round's results the caller may see, highest total first: their own scope's, plus every agency's
     when the round's results are published (all of them for a central admin)."""
     user = _user(request)
@@ -308,8 +309,8 @@ def round_results(request, round_id: int, kind: Optional[AgencyKind] = None, reg
 @api.get("/rounds/{round_id}/rankings", response={200: list[RankingOut], **ERRORS}, url_name="round_rankings",
          tags=["results"])
 @paginate(Pages)
-def round_rankings(request, round_id: int, kind: Optional[AgencyKind] = None, region: Optional[Region] = None,
-                   source: Optional[ResultSource] = Query(None, description="only agencies whose effective "
+def round_rankings(request, round_id: int, kind: AgencyKind | None = None, region: Region | None = None,
+                   source: ResultSource | None = Query(None, description="only agencies whose effective "
                                                                              "result has this source")):
     """Competition ranks (1, 2, 2, 4) by total within a peer group: agencies of the same kind, and of the same
     region when ``region`` is given.  Each agency is ranked on its effective result (the official one, else the

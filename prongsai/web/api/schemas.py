@@ -7,7 +7,7 @@ Scores are JSON numbers with at most 2 decimals: the stored 2-decimal ``Decimal`
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Optional
+from typing import Any
 
 from ninja import Field, Schema
 
@@ -20,7 +20,7 @@ class AgencyOut(Schema):
     display_name: str = Field(description="short name when there is one, else the Thai name")
     kind: str = Field(description="central | esa | school | general")
     subkind: str = Field(description="finer grouping inside a kind, e.g. สพป. / สพม.")
-    parent: Optional[str] = Field(description="code of the parent agency (None for the central office)")
+    parent: str | None = Field(description="code of the parent agency (None for the central office)")
     province: str
     region: str = Field(description="north | northeast | central | east | west | south | bangkok, or empty")
     website: str
@@ -42,8 +42,8 @@ class RoundOut(Schema):
     status: str = Field(description="draft | open | closed")
     results_published: bool = Field(description="every agency's results of the round are visible nationally")
     agency_kinds: list[str] = Field(description="the agency kinds the edition assesses")
-    opened_at: Optional[datetime]
-    closed_at: Optional[datetime]
+    opened_at: datetime | None
+    closed_at: datetime | None
     phases: list[PhaseOut]
 
 
@@ -57,11 +57,11 @@ class ResultOut(Schema):
     region: str
     source: str = Field(description="official (imported) | computed (by Prongsai)")
     published: bool = Field(description="the round's results are published nationally")
-    total: Optional[float] = Field(description="0–100, 2 decimals")
+    total: float | None = Field(description="0–100, 2 decimals")
     level: str = Field(description="AA, A, B, C, D, E, F or the edition's own scale; empty if unknown")
-    iit: Optional[float]
-    eit: Optional[float]
-    oit: Optional[float]
+    iit: float | None
+    eit: float | None
+    oit: float | None
     indicators: dict[str, float] = Field(description="indicator number → score (2 decimals)")
     items: dict[str, Any] = Field(description="item code → score, when Prongsai computed the result")
     respondents: dict[str, Any] = Field(description="tool → number of respondents, when computed")
@@ -69,7 +69,7 @@ class ResultOut(Schema):
 
 
 class RankingOut(Schema):
-    rank: Optional[int] = Field(description="competition rank (1, 2, 2, 4) within the peer group; None when the "
+    rank: int | None = Field(description="competition rank (1, 2, 2, 4) within the peer group; None when the "
                                             "agency has no total, and for a non-central caller before the round's "
                                             "results are published")
     agency: str
@@ -78,11 +78,11 @@ class RankingOut(Schema):
     subkind: str
     region: str
     province: str
-    total: Optional[float]
+    total: float | None
     level: str
-    iit: Optional[float]
-    eit: Optional[float]
-    oit: Optional[float]
+    iit: float | None
+    eit: float | None
+    oit: float | None
 
 
 class ErrorOut(Schema):

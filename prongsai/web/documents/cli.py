@@ -69,7 +69,7 @@ def cmd_documents(args: argparse.Namespace) -> str:
     for output in rendered.outputs:
         atomic_write(out / output.name, output.data)
         written.append(output.name)
-    atomic_write(out / rendered.zip_name, rendered.zip)
+    atomic_write(out / rendered.zip_name, rendered.zip)  # type: ignore[arg-type]  # rendered outputs carry their bytes
     written.append(rendered.zip_name)
     lines = [(f"{agency.short_name or agency.name_th} ({agency.code}), round {round_.pk} "
               f"({round_.framework_id} {round_.fiscal_year}): {len(written)} files in {out}")]

@@ -8,6 +8,7 @@ outputs, the CLI writes them to a folder.
 
 from __future__ import annotations
 
+import contextlib
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -173,12 +174,14 @@ def to_pack_input(data: PackData):
     signer = None
     if details and details.signer_id:
         signer = _person(ctx, details.signer, details.signer_position)
-    signer = signer or _membership_person(ctx, data.director) or ctx.Person(name="", position=f"ผู้อำนวยการ{agency.name_th}")
+    signer = (signer or _membership_person(ctx, data.director)
+              or ctx.Person(name="", position=f"ผู้อำนวยการ{agency.name_th}"))
     author = _person(ctx, details.author) if details and details.author_id else _membership_person(ctx, data.officer)
     # the memo is signed first by the staff member of its unit who prepared it (when the unit has one other than
     # the author), then by the author, as the seed's (นายนิสิต ธีระสิทธิ์, then นางอลินดา กิตติทรงภพ)
     preparer = next((p for m in data.staff if unit is not None and m.unit_id == unit.pk
-                     for p in [_membership_person(ctx, m)] if p is not None and (author is None or p.name != author.name)),
+                     for p in [_membership_person(ctx, m)]
+                     if p is not None and (author is None or p.name != author.name)),
                     None)
 
     committee = []
@@ -217,7 +220,8 @@ def to_pack_input(data: PackData):
     committee_obj = data.committee
     return ctx.PackInput(
         agency=info, framework=data.round.framework, year=data.round.fiscal_year, analysis=a.core,
-        analysed_year=data.analysed_round.fiscal_year, signer=signer, committee=committee, measures=measures,
+        # (mypy) data.analysis exists (checked above), and only for an analysed round
+        analysed_year=data.analysed_round.fiscal_year, signer=signer, committee=committee, measures=measures,  # type: ignore[union-attr]
         progress=progress, memo_author=preparer or author, memo_reviewers=(author,) if preparer and author else (),
         duties=tuple(committee_obj.duties) if committee_obj and committee_obj.duties else ctx.DEFAULT_DUTIES,
         narratives={n: t for n, t in data.notes.items() if t}, gains=tuple(a.indicator_gains_core),
@@ -264,10 +268,8 @@ def _template_keys(data: bytes) -> set[str]:
     sources = [template.get_xml()]
     for part in (*template.docx.sections,):
         for hf in (part.header, part.footer):
-            try:
+            with contextlib.suppress(AttributeError):  # python-docx without that part
                 sources.append(hf._element.xml)
-            except AttributeError:  # pragma: no cover - python-docx without that part
-                pass
     keys: set[str] = set()
     for xml in sources:
         try:

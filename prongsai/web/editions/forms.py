@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django import forms
 
 MAX_UPLOAD = 10 * 1024 * 1024
@@ -16,7 +18,7 @@ class UploadForm(forms.Form):
     note = forms.CharField(label="บันทึกการเปลี่ยนแปลง", required=False, widget=forms.Textarea(attrs={"rows": 3}),
                            help_text="เช่น ปรับตามคู่มือ ป.ป.ช. ฉบับวันที่ … (บันทึกไว้กับฉบับนี้และในประวัติการดำเนินการ)")
 
-    def __init__(self, *args, choices: list[tuple[str, str]] = (), **kwargs):
+    def __init__(self, *args, choices: Sequence[tuple[str, str]] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["derived_from"].choices = [("", "อัตโนมัติ")] + list(choices)
 
@@ -34,4 +36,4 @@ class ReplaceForm(forms.Form):
     file = forms.FileField(label="ไฟล์ที่แก้ไขแล้ว (.xlsx หรือ .yaml)")
 
     def clean_file(self):
-        return UploadForm.clean_file(self)  # type: ignore[arg-type]
+        return UploadForm.clean_file(self)

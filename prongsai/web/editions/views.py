@@ -44,7 +44,7 @@ def _stored(key: str) -> StoredEdition | None:
 def edition_list(request: HttpRequest) -> HttpResponse:
     built_in = []
     replaced = set(StoredEdition.objects.filter(status=EditionStatus.ACTIVE).values_list("edition_id", flat=True))
-    usage = {}
+    usage: dict = {}
     from prongsai.web.rounds.models import AssessmentRound
 
     for key in AssessmentRound.objects.values_list("framework_id", flat=True):

@@ -152,7 +152,7 @@ def _decimal(value) -> Decimal | None:
 def _with_items(result: AgencyResult):
     """The result as the core sees it, with its item-level scores (I1, E6, O12 …) where it has them."""
     score = result.core_score()
-    items = {}
+    items: dict[str, Fraction | None] = {}
     for code, value in (result.items or {}).items():
         if value not in (None, ""):
             items[code] = Fraction(str(value))
@@ -213,12 +213,13 @@ def build(round_: AssessmentRound, agency: Agency, lowest_n: int = DEFAULT_LOWES
         ordered.append(row)
     for ind in a.lowest:
         rows[ind.number].lowest = True
-    by_gain = sorted((r for r in ordered if r.gain is not None), key=lambda r: (-r.gain, r.number))
+    # (mypy) only rows with a gain are sorted
+    by_gain = sorted((r for r in ordered if r.gain is not None), key=lambda r: (-r.gain, r.number))  # type: ignore[operator]
     rank = a.peer.rank if a.peer else None
-    peers = a.peer.count if a.peer else 0
+    peer_count = a.peer.count if a.peer else 0
     return AgencyAnalysis(
         round=round_, agency=agency, framework=framework, result=result, core=a, score=score, rank=rank,
-        peers=peers, indicators=ordered, weak=[rows[i.number] for i in a.weak],
+        peers=peer_count, indicators=ordered, weak=[rows[i.number] for i in a.weak],
         lowest=[rows[i.number] for i in a.lowest], focus=[rows[i.number] for i in a.focus],
         indicator_gains=by_gain, item_gains=[g for g in gains if g.kind == "oit_item"], indicator_gains_core=gains,
         plan=core.cheapest_path(framework, score))

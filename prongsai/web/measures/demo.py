@@ -261,7 +261,8 @@ def _load(out: TextIO) -> bool:
         measure = services.create_measure(actor, round_2563, agency, services.MeasureInput(
             title=title, purpose=purpose, targets=targets, units=[units[n] for n in unit_names],
             all_units=all_units, starts_on=FY_START, ends_on=FY_END, order=index + 1,
-            actions=[(text, units[u] if u else None) for text, u in actions]))
+            # (mypy) MEASURES rows are fixed tuples
+            actions=[(text, units[u] if u else None) for text, u in actions]))  # type: ignore[attr-defined]
         for unit_name, period, status, text, links in REPORTS.get(index, []):
             unit = units[unit_name]
             reporter = staff_user.get(unit.pk) or actor

@@ -238,7 +238,7 @@ def suggested_members(agency: Agency) -> list[SuggestedMember]:
                                           unit=secretary_unit))
     officer = ita_officer(agency)
     person = getattr(officer.user, "person", None) if officer is not None else None
-    if person is not None:
+    if officer is not None and person is not None:
         suggestion.append(SuggestedMember(officer.position_th or person.position_th, CommitteeRole.ASSISTANT_SECRETARY,
                                           unit=officer.unit, person=person))
     return suggestion

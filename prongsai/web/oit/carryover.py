@@ -19,7 +19,8 @@ from prongsai.web.rounds.models import AssessmentRound
 
 def _families(framework: Framework, limit: int = 12) -> list[str]:
     """The edition ids this edition descends from, nearest first (its ``previous``, that one's, …)."""
-    families, current = [], framework
+    families: list[str] = []
+    current = framework
     while current.previous and len(families) < limit:
         families.append(split_key(current.previous)[0])
         try:

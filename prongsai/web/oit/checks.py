@@ -117,9 +117,9 @@ def run_link_checks(link_ids: list[int], task_id: str = "") -> dict:
         flushed = time.monotonic()
         for job, result in batch:
             if result is None:
-                requeued.append(job.key)
+                requeued.append(job.key)  # type: ignore[arg-type]  # job ids are ints
                 continue
-            buffer.append((job.key, result))
+            buffer.append((job.key, result))  # type: ignore[arg-type]  # job ids are ints
             if len(buffer) >= RECORD_GROUP or time.monotonic() - flushed > RECORD_SECONDS:
                 summaries.extend(record_link_checks(buffer, task_id))
                 handled.update(key for key, _ in buffer)

@@ -138,7 +138,8 @@ def check_many(jobs: Sequence[Job], options: Options, *, workers: int = DEFAULT_
                             ready.append(host)
                             in_ready.add(host)
                         future = pool.submit(options.check, job)
-                        future.add_done_callback(lambda f, job=job, host=host: finished(f, job, host))
+                        # (mypy) a done-callback with its job and host bound
+                        future.add_done_callback(lambda f, job=job, host=host: finished(f, job, host))  # type: ignore[misc]
                 finally:
                     state["filling"] = False
 

@@ -279,4 +279,4 @@ class ClarificationWindow(models.Model):
 def decimal_score(value: Fraction) -> Decimal:
     from prongsai.core.scoring import rounded
 
-    return rounded(value)  # type: ignore[return-value]
+    return rounded(value)

@@ -80,7 +80,7 @@ def _judge(item: OITItem, passed, elements, score) -> tuple[Fraction, dict]:
             value = Decimal(to_arabic_digits(str(score)).strip())
         except InvalidOperation:
             raise ValidationError("คะแนนต้องเป็นตัวเลข 0–100") from None
-        if value.as_tuple().exponent < -2:  # type: ignore[operator]
+        if value.as_tuple().exponent < -2:  # type: ignore[operator]  # finite here: the exponent is an int
             raise ValidationError("คะแนนมีทศนิยมได้ไม่เกิน 2 ตำแหน่ง")
         return oit_item_score(item, score=value), {"given_score": value}
     except ValueError as exc:

@@ -126,7 +126,8 @@ def resolve(host: str, port: int, allow_loopback: bool, allow_nat64: bool = Fals
     addresses: list[IPAddress] = []
     for family, _, _, _, sockaddr in infos:
         if family in (socket.AF_INET, socket.AF_INET6):
-            addresses.append(ipaddress.ip_address(sockaddr[0].split("%")[0]))
+            # (mypy) for AF_INET and AF_INET6, getaddrinfo's address is a str
+            addresses.append(ipaddress.ip_address(sockaddr[0].split("%")[0]))  # type: ignore[union-attr]
     if not addresses:
         raise Refused("dns", f"ไม่พบที่อยู่ของ {host}")
     for ip in addresses:

@@ -85,7 +85,7 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "EvidenceServer/1.0"
 
     def log_message(self, format, *args):
-        self.server.requests.append(self.path)  # type: ignore[attr-defined]
+        self.server.requests.append(self.path)  # type: ignore[attr-defined]  # the test server's own request log
 
     def _send(self, status: int, body: bytes = b"", content_type: str = "text/html; charset=utf-8",
               headers: dict | None = None):
@@ -98,7 +98,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def do_GET(self):
-        port = self.server.server_address[1]
+        port = self.server.server_address[1]  # type: ignore[index]  # a TCP server: (host, port)
         path = self.path.split("?")[0]
         routes = {
             "/o1": lambda: self._send(200, GOOD_HTML.encode()),
@@ -132,7 +132,7 @@ class EvidenceServer:
 
     def __init__(self):
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self.httpd.requests = []  # type: ignore[attr-defined]
+        self.httpd.requests = []  # type: ignore[attr-defined]  # the test server's own request log
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property
@@ -141,7 +141,7 @@ class EvidenceServer:
 
     @property
     def requests(self) -> list[str]:
-        return self.httpd.requests  # type: ignore[attr-defined]
+        return self.httpd.requests  # type: ignore[attr-defined]  # the test server's own request log
 
     def url(self, path: str, host: str = "127.0.0.1") -> str:
         return f"http://{host}:{self.port}{path}"

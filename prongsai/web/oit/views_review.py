@@ -100,7 +100,7 @@ def oit_assignments(request: HttpRequest, round_id: int) -> HttpResponse:
     if query:
         listed = listed.filter(Q(name_th__icontains=query) | Q(short_name__icontains=query) | Q(code__icontains=query))
     page = Paginator(listed, 50).get_page(request.GET.get("page"))
-    assignments = {}
+    assignments: dict = {}
     for a in AssessorAssignment.objects.filter(round=round_, agency__in=list(page.object_list)) \
             .select_related("assessor__person"):
         assignments.setdefault(a.agency_id, []).append(a)

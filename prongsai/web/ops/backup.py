@@ -39,6 +39,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 from urllib.parse import quote
 
 from prongsai import config
@@ -193,8 +194,9 @@ def _postgres_snapshot(work: Path) -> dict:
     target = work / "database.pgdump"
     with psycopg.connect(url, autocommit=True) as conn:  # autocommit: the BEGIN below is the transaction
         conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
-        server = conn.execute("SHOW server_version").fetchone()[0]
+        # (mypy) these queries always return one row
+        snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]  # type: ignore[index]
+        server = conn.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]  # one row
         # the dump runs while this transaction holds the snapshot open
         dump = subprocess.Popen([pg_dump, "--format=custom", "--no-owner", "--no-privileges",
                                  f"--snapshot={snapshot}", f"--file={target}", f"--dbname={url}"],
@@ -346,11 +348,21 @@ def create_backup(target: Path, *, include_secret_key: bool = False,
 # -------------------------------------------------------------------------------------------------- restore
 
 
+def _member_file(archive: tarfile.TarFile, member: tarfile.TarInfo, source: Path) -> IO[bytes]:
+    """A regular file of the archive.  Under a name the manifest gives, a folder or a link (for which tarfile's
+    ``extractfile`` has no file) means the archive is damaged or not one of ours: refused with a clear message."""
+    handle = archive.extractfile(member) if member.isfile() else None
+    if handle is None:
+        raise BackupError(f"{source}: not a Prongsai backup archive (or damaged): {member.name} is not a file "
+                          f"/ ไม่ใช่ไฟล์สำรองข้อมูลของ Prongsai หรือไฟล์เสียหาย")
+    return handle
+
+
 def read_manifest(source: Path) -> dict:
     try:
         with tarfile.open(source, "r:gz") as archive:
             member = archive.getmember("manifest.json")
-            manifest = json.loads(archive.extractfile(member).read())
+            manifest = json.loads(_member_file(archive, member, source).read())
     except FileNotFoundError:
         raise BackupError(f"{source}: file not found / ไม่พบไฟล์") from None
     except (tarfile.TarError, KeyError, json.JSONDecodeError, OSError, EOFError):
@@ -414,7 +426,7 @@ def restore_backup(source: Path, *, force: bool = False, say: Callable[[str], No
         if db_name not in members:
             raise BackupError(f"{source}: the database is missing from the archive / ไม่พบฐานข้อมูลในไฟล์สำรอง")
         database_file = work / manifest["database"]["file"]
-        with archive.extractfile(members[db_name]) as src, open(database_file, "wb") as dst:
+        with _member_file(archive, members[db_name], source) as src, open(database_file, "wb") as dst:
             shutil.copyfileobj(src, dst, 1024 * 1024)
         if _sha256_file(database_file)[1] != manifest["database"]["sha256"]:
             raise BackupError(f"{source}: the database in the archive does not match its checksum (damaged file) "
@@ -438,7 +450,7 @@ def restore_backup(source: Path, *, force: bool = False, say: Callable[[str], No
             path = root / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             digest = hashlib.sha256()
-            with archive.extractfile(member) as src, open(path, "wb") as dst:
+            with _member_file(archive, member, source) as src, open(path, "wb") as dst:
                 while chunk := src.read(1024 * 1024):
                     digest.update(chunk)
                     dst.write(chunk)
@@ -452,11 +464,11 @@ def restore_backup(source: Path, *, force: bool = False, say: Callable[[str], No
                 continue
             path = extra_root / _safe_member(member, "")
             path.parent.mkdir(parents=True, exist_ok=True)
-            with archive.extractfile(member) as src:
+            with _member_file(archive, member, source) as src:
                 path.write_bytes(src.read())
         if manifest.get("secret_key_included") and "secret/secret_key" in members:
             extra_root.mkdir(parents=True, exist_ok=True)
-            with archive.extractfile(members["secret/secret_key"]) as src:
+            with _member_file(archive, members["secret/secret_key"], source) as src:
                 (extra_root / "secret_key").write_bytes(src.read())
             os.chmod(extra_root / "secret_key", 0o600)
     counts = _restored_counts()

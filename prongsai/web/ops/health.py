@@ -78,7 +78,7 @@ CHECKS = {"database": check_database, "disk": check_disk, "tasks": check_tasks}
 
 
 def run_checks() -> tuple[bool, dict]:
-    results = {}
+    results: dict = {}
     for name, check in CHECKS.items():
         if name == "tasks" and not results["database"]["ok"]:
             results[name] = {"ok": False, "reason": "skipped: no database"}

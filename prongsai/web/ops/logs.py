@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 _CODE_CHARS = "ACDEFGHJKMNPRTUVWXY34679"  # prongsai.web.surveys.codes.ALPHABET (no Django import here)
 _PATTERNS = [
@@ -53,7 +53,7 @@ class RedactFilter(logging.Filter):
         if record.exc_text:
             record.exc_text = redact(record.exc_text)
         if getattr(record, "stack_info", None):
-            record.stack_info = redact(record.stack_info)
+            record.stack_info = redact(record.stack_info)  # type: ignore[arg-type]  # not None: tested above
         # Django attaches the request object: never let a formatter serialise it (body, cookies, headers)
         if hasattr(record, "request"):
             record.request = None
@@ -68,7 +68,8 @@ class JsonFormatter(logging.Formatter):
     (numbers, strings, booleans) and the traceback as ``exc``."""
 
     def format(self, record: logging.LogRecord) -> str:
-        entry = {"time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+        entry: dict[str, object] = {
+                 "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
                  "level": record.levelname, "logger": record.name, "message": record.getMessage(),
                  "process": record.process}
         for key, value in vars(record).items():

@@ -9,6 +9,7 @@ reaper can decide for a task whose module the reaping process never imported.
 
 from __future__ import annotations
 
+import contextlib
 import random
 from dataclasses import dataclass
 
@@ -50,10 +51,8 @@ def policy_for(task_path: str) -> TaskPolicy:
         # a module registers its policies when imported: the reaper may never have imported it
         from django.utils.module_loading import import_string
 
-        try:
+        with contextlib.suppress(ImportError):
             import_string(task_path)
-        except ImportError:
-            pass
         policy = _POLICIES.get(task_path)
     if policy is None:
         return TaskPolicy(deadline=float(getattr(settings, "PRONGSAI_TASK_DEADLINE", 900.0)))

@@ -23,6 +23,7 @@ worker that comes back to life, cannot both settle the same run.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import logging
 import os
@@ -172,10 +173,8 @@ class Lease:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=self.interval + 5)
-        try:
+        with contextlib.suppress(Exception):  # the process is ending; a stale row expires by itself
             WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()
-        except Exception:  # noqa: BLE001 - the process is ending; a stale row expires by itself
-            pass
 
     def begin(self, row: DBTaskResult, deadline: float) -> None:
         self.task, self.fired = row, False
@@ -352,10 +351,8 @@ class RecoveringWorker(Worker):
     def _failed(self, row: DBTaskResult, exc: BaseException) -> None:
         if isinstance(exc, (TaskDeadlineExceeded, OperationalError)) and not connection.in_atomic_block:
             # the connection may be mid-query or in a broken transaction: start the bookkeeping on a fresh one
-            try:
+            with contextlib.suppress(Exception):
                 connection.close()
-            except Exception:  # noqa: BLE001
-                pass
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             settle(row, f"the worker was asked to stop ({type(exc).__name__}) while running this task",
                    _path(WorkerInterrupted))

@@ -58,7 +58,8 @@ class NationalFilterForm(forms.Form):
 
     def __init__(self, *args, rounds=(), subkinds=(), provinces=(), parents=(), levels=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["round"].choices = [(r.pk, RoundChoiceField.label_from_instance(None, r)) for r in rounds]
+        # (mypy) the label does not read self
+        self.fields["round"].choices = [(r.pk, RoundChoiceField.label_from_instance(None, r)) for r in rounds]  # type: ignore[arg-type]
         self.fields["kind"].choices = [(k.value, k.label) for k in AgencyKind if k != AgencyKind.CENTRAL]
         self.fields["subkind"].choices = [("", _("All"))] + [(s, s) for s in subkinds]
         self.fields["region"].choices = [("", _("All regions"))] + list(Region.choices)

@@ -154,7 +154,8 @@ def compute(round_: AssessmentRound) -> tuple[list[tuple], dict]:
         labels, target = [], None
     groups: dict[str, dict[tuple, list[int]]] = {}
     for row in out:
-        group = groups.setdefault(row[AT["kind"]], {}).setdefault((row[AT["total"]], row[AT["level"]]), [0, 0])
+        # (mypy) the kind column holds the agency's kind code, a str
+        group = groups.setdefault(row[AT["kind"]], {}).setdefault((row[AT["total"]], row[AT["level"]]), [0, 0])  # type: ignore[arg-type]
         group[0] += 1
         group[1] += row[AT["previous_total"]] is not None
     for kind, facet in facets.items():
@@ -322,8 +323,9 @@ def summarise(groups, level_labels: list[str], pass_target: Decimal | None, widt
             continue
         total = _decimal(total)
         ranked += n
-        totals.append((total, n))
-        if pass_target is not None and total >= pass_target:
+        totals.append((total, n))  # type: ignore[arg-type]  # not None: skipped above
+        # (mypy) not None: skipped above
+        if pass_target is not None and total >= pass_target:  # type: ignore[operator]
             passed += n
     totals.sort()
     mean = median = None
@@ -341,7 +343,8 @@ def summarise(groups, level_labels: list[str], pass_target: Decimal | None, widt
             low = min(int(total) // width * width, 100 - width)
             counts[max(low, lowest)] += n
         bins = [(low, low + width, n) for low, n in counts.items()]
-    return Summary(count=count, ranked=ranked, mean=mean, median=median,
+    # (mypy) sums of Decimals divided by an int are Decimals
+    return Summary(count=count, ranked=ranked, mean=mean, median=median,  # type: ignore[arg-type]
                    max=totals[-1][0] if totals else None, min=totals[0][0] if totals else None, passed=passed,
                    with_previous=with_previous, levels=levels, bins=bins)
 

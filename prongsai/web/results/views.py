@@ -90,6 +90,7 @@ def agency_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     framework = _framework(round_) if round_ else None
     if result is None or framework is None:
         return render(request, "results/agency_dashboard.html", context)
+    assert round_ is not None  # a result was found for it
     # A computed result may be partial (surveys scored, OIT still under review, or the reverse): show what
     # exists; total, level and rank wait until every tool has a score.
 
@@ -127,7 +128,8 @@ def agency_dashboard(request: HttpRequest, code: str) -> HttpResponse:
 
     chart = None
     if scores:
-        bars = [charts.Bar(label=f"{i['number']}. {i['name']}", value=i["score"], weak=i["weak"],
+        # (mypy) the context dicts hold these types
+        bars = [charts.Bar(label=f"{i['number']}. {i['name']}", value=i["score"], weak=i["weak"],  # type: ignore[arg-type]
                            note="▼" if i["weak"] else "") for i in indicators]
         chart = charts.indicator_bars(
             bars, target=target, target_label=_("Target %(target)s") % {"target": format_score(target, 0)},
@@ -299,10 +301,12 @@ def national(request: HttpRequest) -> HttpResponse:
         page = 1
     rows = standings.page(query, page, per_page, filtered=data["filters"].active()) if count else []
     for r in rows:
-        r.level_display = _level_label(framework, r.level)
-        r.kind_display = exports.kind_label(r.kind)
-        r.region_display = exports.region_label(r.region)
-    counts, chart, summary, risers, fallers = [], None, None, [], []
+        r.level_display = _level_label(framework, r.level)  # type: ignore[attr-defined]  # for the template
+        r.kind_display = exports.kind_label(r.kind)  # type: ignore[attr-defined]  # for the template
+        r.region_display = exports.region_label(r.region)  # type: ignore[attr-defined]  # for the template
+    risers: list = []
+    fallers: list = []
+    counts, chart, summary = [], None, None
     if total and total.count:
         counts = [{"label": _level_label(framework, label), "raw": label, "count": n,
                    "share": (Decimal(n) * 100 / total.count).quantize(Decimal("0.1"))}

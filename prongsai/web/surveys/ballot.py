@@ -157,7 +157,7 @@ def use_code_and_hold_pg(code_sql: str, code_params: list, scope: dict, sealed: 
     connection.ensure_connection()
     with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(sql, params, prepare=True)
-        inserted, before = cursor.fetchone()
+        inserted, before = cursor.fetchone()  # type: ignore[misc]  # an INSERT/UPDATE ... RETURNING gives one row
     return inserted, before + inserted
 
 
@@ -312,7 +312,8 @@ def _release_scope_pg(scope: list, minimum: int) -> int:
         params = {"ids": ids, "n": len(ids), "keys": list(columns[0]), "rounds": list(columns[1]),
                   "agencies": list(columns[2]), "tools": list(columns[3]), "groups": list(columns[4]),
                   "channels": list(columns[5]), "weeks": list(columns[6]), "answers": list(columns[7])}
-        taken, added = cursor.execute(move, params, prepare=True).fetchone()
+        # (mypy) an INSERT/UPDATE ... RETURNING gives one row
+        taken, added = cursor.execute(move, params, prepare=True).fetchone()  # type: ignore[misc]
     return added if taken == added == len(ids) else 0
 
 

@@ -117,7 +117,7 @@ class Flow:
 
 @functools.lru_cache(maxsize=64)
 def flow_for(framework: Framework, tool: str) -> Flow:
-    pages = []
+    pages: list = []
     for indicator in framework.indicators_of(tool):
         questions = tuple(q for q in framework.questions if q.indicator == indicator.number)
         if questions:

@@ -90,7 +90,8 @@ def minimum_sample(round_: AssessmentRound, agency: Agency, framework: Framework
     framework = framework or round_.framework
     totals = dict(SurveyPopulation.objects.filter(round=round_, agency=agency).values("tool")
                   .annotate(n=Sum("headcount")).values_list("tool", "n"))
-    return {tool: minimum_for(framework, tool, n, agency) for tool, n in totals.items()}
+    # (mypy) Sum over existing rows is never NULL
+    return {tool: minimum_for(framework, tool, n, agency) for tool, n in totals.items()}  # type: ignore[misc]
 
 
 def _share(minimum: int | None, headcount: int | None, population: int | None) -> int | None:

@@ -262,7 +262,7 @@ def _page(request: HttpRequest, fid: str, t: Ticket, state: State, step: int, er
         for page in flow.pages:
             rows = []
             for q in page.questions:
-                fields = [{"code": f.code, "text": f.text,
+                fields: list[dict[str, object]] = [{"code": f.code, "text": f.text,
                            "answer": f.scale.options[state.answers[f.code]].label
                            if f.code in state.answers else None} for f in q.fields]
                 rows.append({"q": q, "fields": fields})
@@ -304,7 +304,7 @@ def form_step(request: HttpRequest, fid: str, step: int | str = 0) -> HttpRespon
     number = flow.review if step == "review" else flow.clamp(int(step))
     if step != "review" and (number != int(step) or number == flow.review):
         return _redirect(_step_url(fid, flow, number))  # one address per step
-    errors = ()
+    errors: tuple | list = ()
     if request.GET.get("missing") and 1 <= number <= len(flow.pages):
         errors = flow.missing(state.answers, number)
     return _page(request, fid, t, state, number, errors)

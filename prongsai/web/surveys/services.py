@@ -378,7 +378,7 @@ def validate_answers(framework: Framework, tool: str, answers: dict) -> dict[str
     for code, options in spec:
         raw = answers.get(code)
         try:
-            index = int(raw)
+            index = int(raw)  # type: ignore[arg-type]  # None is caught below as a missing answer
         except (TypeError, ValueError):
             missing.append(code)
             continue
@@ -452,8 +452,9 @@ def submit_response(ticket_: Ticket, answers: dict) -> None:
 
     One transaction: the conditional update of the code, the insert of the sealed held response, a count of
     its release scope (on PostgreSQL one prepared statement, ``_use_code_and_hold``).  When the scope is full,
-    the release runs in a transaction of its own right after this one commits (``ballot.py``).  What is eventually stored holds the round, agency, tool,
-    group, channel, week and answers: nothing that names the code, the person, the device or the time of day.
+    the release runs in a transaction of its own right after this one commits (``ballot.py``).  What is eventually
+    stored holds the round, agency, tool, group, channel, week and answers: nothing that names the code, the
+    person, the device or the time of day.
     No audit entry is written (module docstring).
     """
     clean = validate_answers(ticket_.framework, ticket_.tool, answers)
@@ -475,13 +476,14 @@ def submit_response(ticket_: Ticket, answers: dict) -> None:
             _spend_nonce(ticket_)
             held = ballot.hold_sealed(scope, sealed)
     if held >= MIN_RESPONDENTS:
-        ballot.release_after_commit(**scope)
+        # (mypy) the scope's keys are release_after_commit's parameters
+        ballot.release_after_commit(**scope)  # type: ignore[arg-type]
 
 
 # ------------------------------------------------------------------------------------------------ scoring
 # (in scoring.py; re-exported here, where every state change of the surveys is looked for)
 
-from prongsai.web.surveys.scoring import (
+from prongsai.web.surveys.scoring import (  # noqa: E402  (last: scoring imports names defined above)
     ComputedSurveys,
     compute_survey_results,
     responses_by_tool,

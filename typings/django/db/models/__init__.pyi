@@ -1,0 +1,26 @@
+import enum
+from typing import Any
+
+def __getattr__(name: str) -> Any: ...
+
+class ChoicesType(enum.EnumMeta):
+    @property
+    def choices(self) -> list[tuple[Any, str]]: ...
+    @property
+    def labels(self) -> list[str]: ...
+    @property
+    def values(self) -> list[Any]: ...
+    @property
+    def names(self) -> list[str]: ...
+
+class Choices(enum.Enum, metaclass=ChoicesType):  # type: ignore[misc]  # the base classes have no members; the project's subclasses do
+    @property
+    def label(self) -> str: ...
+
+class TextChoices(str, Choices):  # type: ignore[misc]  # the base classes have no members; the project's subclasses do
+    @property
+    def value(self) -> str: ...
+
+class IntegerChoices(int, Choices):  # type: ignore[misc]  # the base classes have no members; the project's subclasses do
+    @property
+    def value(self) -> int: ...
