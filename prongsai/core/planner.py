@@ -196,6 +196,11 @@ def moves(framework: Framework, score: AgencyScore, fixes: Iterable[Fix]) -> tup
             if current is None:
                 skip("no item score (import the ITAS results first)", "ไม่มีผลคะแนนรายข้อ (นำเข้าผลจาก ITAS ก่อน)")
                 continue
+            if any(o.code not in score.items for o in framework.oit_items if o.indicator == number):
+                # the indicator is the mean of *all* its items: with some unknown, a rise cannot be placed
+                skip(f"import every item of indicator {number} first (passed, failed or not applicable)",
+                     f"นำเข้าผลทุกข้อของตัวชี้วัดที่ {number} ก่อน (ผ่าน ไม่ผ่าน หรือไม่เกี่ยวข้อง)")
+                continue
             scored = sum(1 for o in framework.oit_items if o.indicator == number and o.code in items)
             delta = (fix.to - current) / scored
             title, shown, key = item.title, item.shown_code, item.code

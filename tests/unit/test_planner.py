@@ -30,12 +30,12 @@ def oit_numbers(framework) -> list[int]:
 
 
 def seed_like():
-    """2562's figures with OIT indicator 9 from 20 of its items: 15 passed, 5 failed."""
-    items9 = [o.code for o in ESA.oit_items if o.indicator == 9][:20]
-    items = {c: Fraction(100) if k < 15 else Fraction(0) for k, c in enumerate(items9)}
+    """2562's figures with OIT indicator 9 from its 33 items: 28 passed, 5 failed."""
+    items9 = [o.code for o in ESA.oit_items if o.indicator == 9]
+    items = {c: Fraction(100) if k < 28 else Fraction(0) for k, c in enumerate(items9)}
+    items.update({o.code: Fraction(100) for o in ESA.oit_items if o.indicator != 9})
     indicators = {1: Fraction("99.08"), 2: Fraction("96.94"), 3: Fraction("99.30"), 4: Fraction("98.55"),
-                  5: Fraction("98.72"), 6: Fraction("95.75"), 7: Fraction("91.75"), 8: Fraction("89.72"),
-                  10: Fraction("83.04")}
+                  5: Fraction("98.72"), 6: Fraction("95.75"), 7: Fraction("91.75"), 8: Fraction("89.72")}
     return result(ESA, indicators, items), items9
 
 
@@ -43,14 +43,21 @@ def test_one_failed_item_moves_its_indicator_by_one_item_share_and_the_total_by_
     score, items9 = seed_like()
     (move,), skipped = moves(ESA, score, [Fix("oit_item", items9[-1])])
     assert not skipped
-    assert move.indicator_gain == Fraction(100, 20)  # 5 points of indicator 9 (mean of 20 items)
-    assert move.total_gain == Fraction(40, 100) * Fraction(1, 2) * Fraction(100, 20)  # 40 % × ½ × 5 = 1 point
+    assert move.indicator_gain == Fraction(100, 33)  # one of 33 items of indicator 9
+    assert move.total_gain == Fraction(40, 100) * Fraction(1, 2) * Fraction(100, 33)  # 40 % × ½ × 100/33
+
+
+def test_an_item_of_an_indicator_with_unknown_items_cannot_be_placed():
+    score, items9 = seed_like()
+    del score.items[items9[0]]
+    _, (skipped,) = moves(ESA, score, [Fix("oit_item", items9[-1])])
+    assert skipped.th == "นำเข้าผลทุกข้อของตัวชี้วัดที่ 9 ก่อน (ผ่าน ไม่ผ่าน หรือไม่เกี่ยวข้อง)"
 
 
 def test_the_cheapest_path_to_a_total_takes_the_fewest_items_and_lands_where_the_scorer_says():
     score, items9 = seed_like()
-    fixes = [Fix("oit_item", c) for c in items9[15:]] + [Fix("indicator", "10")]
-    goal = rounded(score.total) + 2  # two points more
+    fixes = [Fix("oit_item", c) for c in items9[28:]] + [Fix("indicator", "8")]
+    goal = rounded(score.total) + 1  # one point more
     answer = plan(ESA, score, Target("total", value=Fraction(goal)), fixes)
     assert answer.reachable and answer.proven and not answer.already
     assert answer.cost == len(answer.steps)
@@ -69,30 +76,30 @@ def test_an_unreachable_target_says_so_and_shows_everything_offered():
 
 def test_a_target_already_met_needs_nothing():
     score, items9 = seed_like()
-    answer = plan(ESA, score, Target("indicator", value=Fraction(90), indicator=1), [Fix("indicator", "10")])
+    answer = plan(ESA, score, Target("indicator", value=Fraction(90), indicator=1), [Fix("indicator", "8")])
     assert answer.already and answer.reachable and answer.steps == () and answer.cost == 0
 
 
 def test_costs_are_data_an_expensive_item_is_avoided_when_a_cheaper_pair_reaches_the_target():
     score, items9 = seed_like()
-    fixes = [Fix("oit_item", items9[15], cost=Fraction(5)), Fix("oit_item", items9[16]),
-             Fix("oit_item", items9[17])]
-    goal = rounded(score.total + Fraction(3, 2))  # needs two items (1 point each)
+    fixes = [Fix("oit_item", items9[28], cost=Fraction(5)), Fix("oit_item", items9[29]),
+             Fix("oit_item", items9[30])]
+    goal = rounded(score.total + Fraction(1))  # needs two items (0.61 points each)
     answer = plan(ESA, score, Target("total", value=Fraction(goal)), fixes)
-    assert sorted(s.move.fix.code for s in answer.steps) == sorted(items9[16:18])
+    assert sorted(s.move.fix.code for s in answer.steps) == sorted(items9[29:31])
     assert answer.cost == 2
 
 
 def test_unusable_fixes_are_listed_with_a_thai_reason():
     score, items9 = seed_like()
     _, skipped = moves(ESA, score, [Fix("oit_item", "O999"), Fix("indicator", "9"), Fix("oit_item", items9[0]),
-                                    Fix("question", "I1"), Fix("indicator", "10", cost=Fraction(0))])
+                                    Fix("question", "I1"), Fix("indicator", "8", cost=Fraction(0))])
     reasons = {s.code: s.th for s in skipped}
     assert reasons["O999"] == "ไม่ใช่ข้อ OIT ของกรอบการประเมินนี้"
     assert reasons["9"] == "ตัวชี้วัดนี้มีผลรายข้อ ให้เลือกปรับรายข้อแทน"
     assert reasons[items9[0]] == "คะแนนเป้าหมายไม่สูงกว่าคะแนนปัจจุบัน"  # already passed
     assert reasons["I1"] == "ไม่มีผลคะแนนรายข้อคำถาม (นำเข้าผลจาก ITAS ก่อน)"
-    assert reasons["10"] == "ต้นทุนต้องมากกว่า 0"
+    assert reasons["8"] == "ต้นทุนต้องมากกว่า 0"
 
 
 def test_a_question_raises_its_indicator_by_its_share():
@@ -121,7 +128,7 @@ def test_a_level_with_tool_minimums_needs_every_tool_over_its_minimum():
 def test_default_fixes_offer_failed_items_and_indicators_without_item_data():
     score, items9 = seed_like()
     fixes = default_fixes(ESA, score)
-    assert {f.code for f in fixes if f.kind == "oit_item"} == set(items9[15:])
+    assert {f.code for f in fixes if f.kind == "oit_item"} == set(items9[28:])
     assert "9" not in {f.code for f in fixes if f.kind == "indicator"}
     assert "1" in {f.code for f in fixes if f.kind == "indicator"}
 
@@ -148,14 +155,10 @@ def cases(draw):
     oit = oit_numbers(framework)
     indicators = {i.number: draw(scores) for i in framework.indicators if i.number not in oit}
     pool = [o.code for o in framework.oit_items if o.indicator in oit]
-    chosen = draw(st.lists(st.sampled_from(pool), min_size=len(oit), max_size=10, unique=True))
-    items = {c: draw(st.sampled_from([Fraction(0), Fraction(100)])) for c in chosen}
-    for number in oit:  # every OIT indicator needs a score: a missing one gets one passed item
-        if not any(framework.oit_item(c).indicator == number for c in items):
-            first = next(o.code for o in framework.oit_items if o.indicator == number)
-            items[first] = Fraction(100)
+    failed = draw(st.lists(st.sampled_from(pool), max_size=6, unique=True))
+    items = {c: Fraction(0) if c in failed else Fraction(100) for c in pool}
     score = result(framework, indicators, items)
-    fixes = [Fix("oit_item", c, cost=Fraction(draw(st.integers(1, 4)))) for c, v in items.items() if v == 0]
+    fixes = [Fix("oit_item", c, cost=Fraction(draw(st.integers(1, 4)))) for c in failed]
     others = draw(st.lists(st.sampled_from(sorted(indicators)), max_size=3, unique=True))
     fixes += [Fix("indicator", str(n), to=min(Fraction(100), indicators[n] + draw(scores) / 4),
                   cost=Fraction(draw(st.integers(1, 4)))) for n in others]
