@@ -144,6 +144,6 @@ def test_the_planner_answers_from_the_form_and_the_link_can_be_shared(cast):
              "cost:indicator:10": "5"}
     page = client(cast.director).get(url, query).content.decode()
     assert "ถึงเป้าหมายได้ใน 2 ขั้นตอน (ต้นทุน 2)" in page
-    assert page.count("<tr><td>") == 2
+    assert page.count("<tr><td class=\"step-no\">") == 2
     unreachable = client(cast.director).get(url, {**query, "total": "99.50"}).content.decode()
     assert "ไม่สามารถถึงเป้าหมายได้" in unreachable
