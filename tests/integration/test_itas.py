@@ -147,3 +147,21 @@ def test_the_planner_answers_from_the_form_and_the_link_can_be_shared(cast):
     assert page.count("<tr><td class=\"step-no\">") == 2
     unreachable = client(cast.director).get(url, {**query, "total": "99.50"}).content.decode()
     assert "ไม่สามารถถึงเป้าหมายได้" in unreachable
+
+
+def test_a_bad_plan_form_says_what_is_wrong_in_thai(cast):
+    url = reverse("measures_plan", args=[cast.samutsakhon.code, cast.round_2562.pk])
+    page = client(cast.officer).get(url, {"target": "indicator", "indicator": "99", "indicator_value": "สูง",
+                                          "fix": "indicator:10", "cost:indicator:10": "-1"}).content.decode()
+    assert "กรุณาเลือกตัวชี้วัดของกรอบการประเมินนี้" in page
+    assert "คะแนนเป้าหมายของตัวชี้วัดต้องอยู่ระหว่าง 0 ถึง 100" in page
+    assert "10: ต้นทุนต้องเป็นตัวเลขมากกว่า 0 (ไม่เกิน 1000)" in page
+
+
+def test_without_indicator_scores_the_planner_says_what_to_import(cast):
+    from prongsai.web.results.models import AgencyResult
+
+    AgencyResult.objects.filter(round=cast.round_2562, agency=cast.samutsakhon).update(indicators={})
+    url = reverse("measures_plan", args=[cast.samutsakhon.code, cast.round_2562.pk])
+    page = client(cast.officer).get(url).content.decode()
+    assert "ยังไม่มีข้อมูลสำหรับวางแผน" in page

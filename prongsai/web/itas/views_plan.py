@@ -136,7 +136,11 @@ def plan(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
     errors: list[str] = []
     target = _target(request, framework, score, errors)
     rows = _rows(request, framework, score, errors)
-    answer = planner.plan(framework, score, target, [r.fix for r in rows if r.ticked])
+    try:
+        answer = planner.plan(framework, score, target, [r.fix for r in rows if r.ticked])
+    except ValueError:  # a target the result cannot be measured against (e.g. an indicator without a score)
+        errors.append(_("This target cannot be measured on this result: choose another one."))
+        answer = None
     moves = {f"{m.fix.kind}:{m.fix.code}": m for m in planner.moves(framework, score, [r.fix for r in rows])[0]}
     for row in rows:
         row.move = moves.get(row.key)
@@ -145,6 +149,7 @@ def plan(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
         **context, "score": score, "target": target, "rows": rows, "answer": answer, "errors": errors,
         "levels": [lv.label for lv in framework.levels], "indicators": framework.indicators,
         "has_items": has_items, "total": rounded(score.total), "level": score.level,
+        "next_level": getattr(next_level(framework, score.level), "label", None),
         "groups": [(_("OIT items"), [r for r in rows if r.fix.kind == "oit_item"]),
                    (_("Survey questions"), [r for r in rows if r.fix.kind == "question"]),
                    (_("Indicators without item data"), [r for r in rows if r.fix.kind == "indicator"])]})
