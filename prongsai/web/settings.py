@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "prongsai.web.surveys",
     "prongsai.web.oit",
     "prongsai.web.measures",
+    "prongsai.web.itas",
     "prongsai.web.documents",
     "prongsai.web.api",
     "prongsai.web.accounts",

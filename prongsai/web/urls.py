@@ -26,6 +26,7 @@ urlpatterns = [
     path("surveys/", include("prongsai.web.surveys.urls")),
     path("oit/", include("prongsai.web.oit.urls")),
     path("measures/", include("prongsai.web.measures.urls")),
+    path("itas/", include("prongsai.web.itas.urls")),
     path("documents/", include("prongsai.web.documents.urls")),
     path("api/", include("prongsai.web.api.urls")),
     path("", include("prongsai.web.notifications.urls")),

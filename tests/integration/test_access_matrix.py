@@ -462,6 +462,12 @@ MATRIX: dict[str, Case | tuple[Case, ...]] = {
     "measures_analysis_note": Case(only(*MANAGE, ok=To("measures_analysis", analysed)), method="post",
                                    kwargs=lambda c: {**analysed(c), "indicator": 10},
                                    data=lambda c: {"text": "ตัวชี้วัดที่ 10 ต่ำกว่าเป้าหมาย"}),
+    # the what-if planner (prongsai/web/itas/views_plan.py): as the analysis
+    "measures_plan": (
+        Case(only(*ANALYSIS), kwargs=analysed),
+        Case(only(*ANALYSIS), kwargs=analysed, query={"target": "total", "total": "95", "fix": "indicator:10"},
+             label="a shared plan"),
+    ),
     "measures_list": Case(only("central", *SKN), kwargs=work),
     "measures_committee": (
         Case(only(*ANALYSIS), kwargs=work),
@@ -572,6 +578,24 @@ MATRIX: dict[str, Case | tuple[Case, ...]] = {
                                               "what": "responses-eit", "fmt": "csv"}, label="responses, closed round"),
     ),
     # --- OIT evidence and review (prongsai/web/oit) -------------------------------------------------------
+    # --- working beside ITAS (prongsai/web/itas): the sheet for the agency's own people, the import for managers
+    "itas_sheet": (
+        Case(only("central", *SKN), kwargs=work),
+        Case(signed_in(404), kwargs=lambda c: {"code": "NO-SUCH", "round_id": c.round_2563.pk},
+             label="unknown agency"),
+    ),
+    "itas_sheet_export": (
+        Case(only("central", *SKN), kwargs=lambda c: {**work(c), "fmt": "csv"}, label="csv"),
+        Case(only("central", *SKN), kwargs=lambda c: {**work(c), "fmt": "xlsx"}, label="xlsx"),
+    ),
+    "itas_import": (
+        Case(only(*MANAGE), kwargs=analysed),
+        Case(only(*MANAGE, ok=400), kwargs=analysed, method="post", label="no file"),
+    ),
+    "itas_import_template": (
+        Case(only(*MANAGE), kwargs=lambda c: {**analysed(c), "fmt": "csv"}, label="csv"),
+        Case(only(*MANAGE), kwargs=lambda c: {**analysed(c), "fmt": "xlsx"}, label="xlsx"),
+    ),
     "oit_home": Case(signed_in(200)),
     "oit_assignments": Case(only("central"), kwargs=lambda c: {"round_id": c.round_2563.pk}),
     "oit_unassign": Case(only("central", ok=To("oit_assignments", lambda c: {"round_id": c.round_2563.pk})),

@@ -154,10 +154,15 @@ def _with_items(result: AgencyResult):
     score = result.core_score()
     items: dict[str, Fraction | None] = {}
     for code, value in (result.items or {}).items():
-        if value not in (None, ""):
-            items[code] = Fraction(str(value))
+        # None (or "") is an item known to be not applicable: kept, so the planner knows the item set is complete
+        items[code] = Fraction(str(value)) if value not in (None, "") else None
     score.items = items
     return score
+
+
+def item_score(result: AgencyResult):
+    """The stored result with its item-level scores, as the analysis and the what-if planner see it."""
+    return _with_items(result)
 
 
 def peer_totals(round_: AssessmentRound, agency: Agency) -> list[Decimal | None]:

@@ -6,12 +6,14 @@ The analysis is of the result of round ``round_id`` (e.g. 2562); the other pages
 
 from django.urls import path
 
+from prongsai.web.itas import views_plan
 from prongsai.web.measures import views
 
 urlpatterns = [
     path("files/<int:pk>/", views.progress_file, name="measures_progress_file"),
     path("<str:code>/", views.index, name="measures_index"),
     path("<str:code>/analysis/<int:round_id>/", views.analysis, name="measures_analysis"),
+    path("<str:code>/analysis/<int:round_id>/plan/", views_plan.plan, name="measures_plan"),
     path("<str:code>/analysis/<int:round_id>/notes/<int:indicator>/", views.analysis_note,
          name="measures_analysis_note"),
     path("<str:code>/<int:round_id>/", views.measure_list, name="measures_list"),

@@ -23,8 +23,16 @@ class ResultSource(models.TextChoices):
     COMPUTED = "computed", _("Computed by Prongsai")
 
 
+class ImportKind(models.TextChoices):
+    RESULTS = "results", _("Published results (indicators or tools)")
+    ITAS_ITEMS = "itas_items", _("ITAS item results of one agency")
+
+
 class ImportBatch(models.Model):
     round = models.ForeignKey("rounds.AssessmentRound", on_delete=models.CASCADE, related_name="imports")
+    #: a round's published results (many agencies), or one agency's item results from ITAS (docs/itas.md)
+    kind = models.CharField(max_length=12, choices=ImportKind.choices, default=ImportKind.RESULTS)
+    agency = models.ForeignKey("agencies.Agency", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     file_name = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64)
     row_count = models.PositiveIntegerField()
@@ -48,7 +56,10 @@ class AgencyResult(models.Model):
     level = models.CharField(max_length=40, blank=True)
     #: respondent counts per tool and item-level scores (I1, I1.1, O1 …) when Prongsai computed the result
     respondents = models.JSONField(default=dict, blank=True)
+    #: item code → score text ("100", "200/3"; "" = not applicable); from Prongsai's own scoring, or imported
+    #: from ITAS (``items_batch``, prongsai.web.itas.services.import_itas_results)
     items = models.JSONField(default=dict, blank=True)
+    items_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="results")
     updated_at = models.DateTimeField(auto_now=True)
 
