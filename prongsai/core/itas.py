@@ -129,8 +129,10 @@ class ItemResults:
             questions = [q for q in framework.questions if q.indicator == indicator.number]
             if questions and all(self.items.get(q.code) is not None for q in questions):
                 weights = [len(q.fields) if framework.aggregation == "flat" else 1 for q in questions]
-                total = sum((self.items[q.code] * w for q, w in zip(questions, weights)), Fraction(0))
-                result[indicator.number] = total / sum(weights)
+                # (mypy) all() above checked that every question of the indicator has a score
+                total = sum((self.items[q.code] * w for q, w in zip(questions, weights)),  # type: ignore[operator]
+                            Fraction(0))
+                result[indicator.number] = Fraction(total) / sum(weights)
         return result
 
 
@@ -213,8 +215,8 @@ def read_item_results(table: Table, framework: Framework) -> ItemResults:
                     value = oit_item_score(item, score=score)
             except ValueError:
                 allowed = "ผ่าน/ไม่ผ่าน (100/0)" if item.method == "pass_fail" else "ผ่าน/ไม่ผ่าน หรือคะแนน 0–100"
-                problems.add(line, result_name, f"'{raw_result}' is not a result of {item.shown_code} "
-                                                f"({'pass/fail' if item.method == 'pass_fail' else 'pass/fail or 0–100'})",
+                allowed_en = "pass/fail" if item.method == "pass_fail" else "pass/fail or 0–100"
+                problems.add(line, result_name, f"'{raw_result}' is not a result of {item.shown_code} ({allowed_en})",
                              f"'{raw_result}' ไม่ใช่ผลของข้อ {item.shown_code} (ใช้ {allowed})")
                 continue
             out.items[key] = value
@@ -245,7 +247,7 @@ def merge(framework: Framework, results: ItemResults, published: Mapping[int, De
     derived = results.derived(framework)
     for number, value in sorted(derived.items()):
         stated = published.get(number)
-        if stated is None or abs(rounded(value) - stated) <= TOLERANCE:  # type: ignore[operator]
+        if stated is None or abs(rounded(value) - stated) <= TOLERANCE:
             continue
         row = results.rows.get(str(number)) or min(
             (results.rows[c] for c in results.rows if _indicator_of(framework, c) == number), default=None)

@@ -98,11 +98,11 @@ class Move:
 
     @property
     def total_gain_rounded(self) -> Decimal:
-        return rounded(self.total_gain)  # type: ignore[return-value]
+        return rounded(self.total_gain)
 
     @property
     def indicator_gain_rounded(self) -> Decimal:
-        return rounded(self.indicator_gain)  # type: ignore[return-value]
+        return rounded(self.indicator_gain)
 
 
 @dataclass(frozen=True)
@@ -115,11 +115,11 @@ class PlanStep:
 
     @property
     def total_after_rounded(self) -> Decimal:
-        return rounded(self.total_after)  # type: ignore[return-value]
+        return rounded(self.total_after)
 
     @property
     def indicator_after_rounded(self) -> Decimal:
-        return rounded(self.indicator_after)  # type: ignore[return-value]
+        return rounded(self.indicator_after)
 
 
 @dataclass(frozen=True)
@@ -175,8 +175,8 @@ def moves(framework: Framework, score: AgencyScore, fixes: Iterable[Fix]) -> tup
     skipped: list[Skipped] = []
     seen: set[tuple[str, str]] = set()
     for fix in fixes:
-        def skip(en: str, th: str) -> None:
-            skipped.append(Skipped(fix.code, en, th))
+        def skip(en: str, th: str, code: str = fix.code) -> None:
+            skipped.append(Skipped(code, en, th))
 
         if fix.kind not in KINDS:
             skip(f"unknown kind '{fix.kind}'", f"ไม่รู้จักประเภท '{fix.kind}'")
@@ -386,8 +386,9 @@ def plan(framework: Framework, score: AgencyScore, target: Target, fixes: Iterab
     for i, m in enumerate(picked, start=1):
         indicators[m.indicator] += m.indicator_gain
         after = combine(framework, indicators)
-        steps.append(PlanStep(order=i, move=m, total_after=after.total, indicator_after=indicators[m.indicator],
-                              level_after=after.level or ""))  # type: ignore[arg-type]
+        steps.append(PlanStep(order=i, move=m, total_after=after.total,  # type: ignore[arg-type]  # every indicator is known
+                              indicator_after=indicators[m.indicator],
+                              level_after=after.level or ""))
     return Plan(target=target, current_total=score.total, current_level=score.level, already=already,
                 reachable=reachable, steps=tuple(steps), cost=sum((m.cost for m in picked), Fraction(0)),
                 proven=search.complete, moves=tuple(usable), skipped=tuple(skipped), indicators_after=indicators)
@@ -407,5 +408,5 @@ def default_fixes(framework: Framework, score: AgencyScore, *, costs: Mapping[st
     with_items |= {q.indicator for q in framework.questions if q.code in items}
     fixes += [Fix("indicator", str(i.number), HUNDRED, costs.get(str(i.number), Fraction(1)))
               for i in framework.indicators if i.number not in with_items
-              and score.indicators.get(i.number) is not None and score.indicators[i.number] < HUNDRED]
+              and (known := score.indicators.get(i.number)) is not None and known < HUNDRED]
     return fixes

@@ -82,7 +82,7 @@ def check_and_reencode(data: bytes, name: str = "") -> CheckedEmblem:
                       "อ่านภาพไม่ได้ ไฟล์อาจเสียหาย กรุณาบันทึกภาพใหม่เป็น PNG แล้วอัปโหลดอีกครั้ง") from None
     if pixels.height > STORED_HEIGHT:
         width = round(pixels.width * STORED_HEIGHT / pixels.height)
-        pixels = pixels.resize((width, STORED_HEIGHT), Image.LANCZOS)
+        pixels = pixels.resize((width, STORED_HEIGHT), Image.Resampling.LANCZOS)
     out = io.BytesIO()
     pixels.save(out, "PNG", optimize=True)  # a new file: no metadata, chunks or trailing bytes of the upload
     return CheckedEmblem(png=out.getvalue(), width=pixels.width, height=pixels.height, source_format=kind)

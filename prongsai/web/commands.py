@@ -11,8 +11,8 @@ import argparse
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from prongsai.cli import CommandError
 

@@ -16,7 +16,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from prongsai.core.thai import DateWindow, ImpossibleDate, format_date_input, parse_thai_date
 
@@ -61,8 +62,8 @@ class ThaiDateField(forms.Field):
 
     widget = ThaiDateInput
 
-    def __init__(self, *, window: DateWindow = DateWindow(), **kwargs) -> None:
-        self.window = window
+    def __init__(self, *, window: DateWindow | None = None, **kwargs) -> None:
+        self.window = window or DateWindow()
         super().__init__(**kwargs)
 
     def to_python(self, value) -> date | None:

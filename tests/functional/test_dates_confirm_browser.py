@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 
 

@@ -60,9 +60,9 @@ def test_every_service_names_its_action_with_a_member():
     bare = []
     for path in sorted((ROOT / "prongsai").rglob("*.py")):
         for name, call, typed in _calls(path):
-            if name in ("record", "audit_entry") and len(call.args) >= 2 and path.parent.name != "audit":
-                if not _is_member(call.args[1], typed):
-                    bare.append(f"{path.relative_to(ROOT)}:{call.lineno}")
+            if (name in ("record", "audit_entry") and len(call.args) >= 2 and path.parent.name != "audit"
+                    and not _is_member(call.args[1], typed)):
+                bare.append(f"{path.relative_to(ROOT)}:{call.lineno}")
             if name == "AuditEntry" and path.parent.name != "audit":
                 action = next((k.value for k in call.keywords if k.arg == "action"), None)
                 if action is not None and not _is_member(action):
@@ -92,7 +92,7 @@ def test_every_action_a_test_or_page_filters_on_is_a_member():
 
 
 def test_the_oit_audit_page_lists_only_members():
-    assert OIT_ACTIONS <= set(AuditAction)
+    assert set(AuditAction) >= OIT_ACTIONS
 
 
 def test_values_are_the_stored_strings_and_unique():

@@ -438,7 +438,6 @@ def test_batch_runs_on_the_database_queue(seed, django_capture_on_commit_callbac
 def test_batch_records_a_failing_agency_and_goes_on(seed, django_capture_on_commit_callbacks):
 
     from prongsai.web.agencies.models import Agency, AgencyKind
-
     from tests.integration.test_documents_signoff import approve_all
 
     cast = seed

@@ -228,8 +228,9 @@ def test_the_uploaded_emblem_is_printed_in_the_pdf_and_the_docx_at_the_regulatio
 
 
 def test_the_stand_in_is_printed_until_an_emblem_is_given(cast, storage):
-    from prongsai.documents.render_pdf import STANDIN_EMBLEM
     from PIL import Image
+
+    from prongsai.documents.render_pdf import STANDIN_EMBLEM
 
     assert emblems.emblem_for(cast.samutsakhon) is None
     result = services.generate_pack(cast.officer, cast.round_2563, cast.samutsakhon, kinds=["memo"], with_zip=False)

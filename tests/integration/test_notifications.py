@@ -60,11 +60,9 @@ def test_a_rolled_back_change_sends_no_mail(cast, django_capture_on_commit_callb
 
     from prongsai.web.notifications.services import notify
 
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError):
-            with transaction.atomic():
-                notify([cast.officer], kind=NotificationKind.DEADLINE, event="x", subject="ทดสอบ", body="ทดสอบ")
-                raise RuntimeError("the service failed after notifying")
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        notify([cast.officer], kind=NotificationKind.DEADLINE, event="x", subject="ทดสอบ", body="ทดสอบ")
+        raise RuntimeError("the service failed after notifying")
     assert Notification.objects.count() == 0 and mail.outbox == []
 
 

@@ -113,7 +113,7 @@ def test_the_dashboard_lists_what_is_due_with_days_left_most_urgent_first(cast, 
 
     Measure.objects.create(round=cast.round_2563, agency=cast.samutsakhon, title="ด้านการเปิดเผยข้อมูล")
     lines = rules.checklist(cast.round_2563, cast.samutsakhon, WEEK_BEFORE_OIT)
-    assert [(l.key, l.state, l.days_left) for l in lines] == [
+    assert [(ln.key, ln.state, ln.days_left) for ln in lines] == [
         ("report_6m", "overdue", -85), ("oit_not_submitted", "soon", 7), ("documents_not_final", "soon", 7),
         ("report_12m", "later", 99)]
 

@@ -106,6 +106,8 @@ class AuditAction(StrEnum):
     SEED_ROUND_CALENDAR = "seed_round_calendar"
     UPDATE_ROUND_DEADLINE = "update_round_deadline"
     RESET_PASSWORD = "reset_password"
+    # working beside ITAS
+    IMPORT_ITAS_RESULTS = "import_itas_results"
 
 
 #: the actions the OIT audit page lists (evidence, checks and review of one agency's items)

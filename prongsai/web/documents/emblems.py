@@ -87,7 +87,8 @@ def upload_emblem(actor, agency: Agency | None, name: str, data: bytes) -> Emble
         if old_file and old_file != emblem.file.name:
             emblem.file.storage.delete(old_file)
         scope = str(agency) if agency else "national"
-        record(actor, AuditAction.UPLOAD_EMBLEM, f"Garuda emblem ({scope}): {emblem.original_name}", agency=agency, obj=emblem,
+        record(actor, AuditAction.UPLOAD_EMBLEM, f"Garuda emblem ({scope}): {emblem.original_name}",
+               agency=agency, obj=emblem,
                changes={"sha256": [before, digest], "size": [checked.width, checked.height],
                         "format": checked.source_format})
     return emblem
@@ -101,7 +102,8 @@ def remove_emblem(actor, agency: Agency | None) -> None:
         emblem = own_emblem(agency)
         if emblem is None:
             return
-        record(actor, AuditAction.REMOVE_EMBLEM, f"Garuda emblem ({agency or 'national'}) removed", agency=agency, obj=emblem,
+        record(actor, AuditAction.REMOVE_EMBLEM, f"Garuda emblem ({agency or 'national'}) removed",
+               agency=agency, obj=emblem,
                changes={"sha256": emblem.sha256})
         emblem.file.delete(save=False)
         emblem.delete()

@@ -182,10 +182,10 @@ def generate_pack(actor, round_: AssessmentRound, agency: Agency, *, kinds: Sequ
 
     ``check_rights=False`` is for the task worker, which runs a batch a central admin was allowed to start.
     """
+    import time
+
     from prongsai.web.documents import signoff
     from prongsai.web.documents.emblems import emblem_bytes
-
-    import time
 
     if check_rights:
         _require_manage(actor, agency)
@@ -201,7 +201,8 @@ def generate_pack(actor, round_: AssessmentRound, agency: Agency, *, kinds: Sequ
         stored = [_store(actor, round_, agency, out.kind, out.fmt, out.name, out.data, templates.get(out.kind), batch)
                   for out in rendered.outputs]
         versions = signoff.record_versions(actor, round_, agency, rendered.contexts, stored)
-        record(actor, AuditAction.GENERATE_DOCUMENTS, f"{agency}: {len(stored)} draft document(s) for {round_.fiscal_year}",
+        record(actor, AuditAction.GENERATE_DOCUMENTS,
+               f"{agency}: {len(stored)} draft document(s) for {round_.fiscal_year}",
                agency=agency, obj=stored[0] if stored else None,
                changes={"kinds": kinds, "files": {d.name: d.sha256 for d in stored},
                         "versions": {v.kind: v.number for v in versions}, "batch": batch.pk if batch else None})

@@ -266,7 +266,8 @@ def build_evidence_pack(actor, round_: AssessmentRound, agency: Agency, *, batch
     name = f"{pack.file_prefix(agency, round_)}evidence-pack.zip"
     with transaction.atomic():
         archive = _store(actor, round_, agency, PACK_KIND, OutputFormat.ZIP, name, data, batch=batch)
-        record(actor, AuditAction.BUILD_EVIDENCE_PACK, f"{agency}: evidence pack of approved versions for {round_.fiscal_year}",
+        record(actor, AuditAction.BUILD_EVIDENCE_PACK,
+               f"{agency}: evidence pack of approved versions for {round_.fiscal_year}",
                agency=agency, obj=archive,
                changes={"versions": {k: v.number for k, v in approved.items()}, "sha256": archive.sha256,
                         "batch": batch.pk if batch else None})

@@ -104,15 +104,14 @@ def emblem_page(request: HttpRequest, code: str | None = None) -> HttpResponse:
     """Upload the Garuda emblem: national (central admin) or for one agency (its ITA officer)."""
     agency = _emblem_scope(request, code)
     form = EmblemForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                emblems.upload_emblem(request.user, agency, upload.name, upload.read(emblem_image.MAX_BYTES + 1))
-                messages.success(request, _("Emblem saved: the next documents print it."))
-                return _emblem_back(agency)
-            except ValidationError as exc:
-                form.add_error("file", exc)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            emblems.upload_emblem(request.user, agency, upload.name, upload.read(emblem_image.MAX_BYTES + 1))
+            messages.success(request, _("Emblem saved: the next documents print it."))
+            return _emblem_back(agency)
+        except ValidationError as exc:
+            form.add_error("file", exc)
     own = emblems.own_emblem(agency)
     used = emblems.emblem_for(agency) if agency else own
     preview = None

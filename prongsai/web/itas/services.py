@@ -18,6 +18,7 @@ from prongsai.core.scoring import combine, rounded
 from prongsai.core.tabular import InputError, Problem, Table
 from prongsai.web.agencies import access
 from prongsai.web.agencies.models import Agency
+from prongsai.web.audit.actions import AuditAction
 from prongsai.web.audit.services import record
 from prongsai.web.results.models import AgencyResult, ImportBatch, ImportKind, ResultSource
 from prongsai.web.rounds.models import AssessmentRound
@@ -86,7 +87,7 @@ def import_itas_results(actor, round_: AssessmentRound, agency: Agency, table: T
         result.items, result.indicators, result.items_batch, result.batch = items, indicators, batch, \
             result.batch or batch
         result.save()
-        record(actor, "import_itas_results",
+        record(actor, AuditAction.IMPORT_ITAS_RESULTS,
                f"{agency.short_name or agency.name_th} {round_.fiscal_year}: ITAS item results "
                f"({len(parsed.items)} items, {len(parsed.indicators)} indicators)",
                agency=agency, obj=result, changes=changes)

@@ -48,7 +48,7 @@ class Row:
 
     @property
     def to_rounded(self) -> Decimal:
-        return rounded(self.fix.to)  # type: ignore[return-value]
+        return rounded(self.fix.to)
 
 
 def _number(text: str) -> Fraction | None:
@@ -101,11 +101,11 @@ def _rows(request: HttpRequest, framework, score, errors: list[str]) -> list[Row
             else:
                 to = Fraction(value)
         if (text := request.GET.get(f"cost:{key}", "").strip()):
-            value = _number(text)
-            if value is None or not 0 < value <= MAX_COST:
+            number = _number(text)
+            if number is None or not 0 < number <= MAX_COST:
                 errors.append(_("%(code)s: the cost must be a number above 0 (at most 1000).") % {"code": fix.code})
             else:
-                cost = value
+                cost = number
         if fix.kind == "oit_item":
             item = framework.oit_item(fix.code)
             label, title, number = item.shown_code, item.title, item.indicator
@@ -118,7 +118,7 @@ def _rows(request: HttpRequest, framework, score, errors: list[str]) -> list[Row
             title, number = indicator.name_th, indicator.number
         current = score.items.get(fix.code) if fix.kind != "indicator" else score.indicators.get(int(fix.code))
         rows.append(Row(key=key, fix=planner.Fix(fix.kind, fix.code, to, cost), label=label, title=title,
-                        indicator=number, current=rounded(current),  # type: ignore[arg-type]
+                        indicator=number, current=rounded(current),
                         ticked=(fix.kind == "oit_item") if first_visit else key in ticked))
     return rows
 

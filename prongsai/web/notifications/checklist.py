@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
@@ -25,8 +26,8 @@ SOON_DAYS = 7
 
 @dataclass
 class Context:
-    round: object
-    agency: object
+    round: Any  # an AssessmentRound (the rules import models lazily: this module loads with the app registry)
+    agency: Any  # an Agency
     today: date
 
     @cached_property
@@ -125,7 +126,7 @@ class SampleNotReached(Rule):
     def count(self, ctx: Context) -> int:
         from prongsai.web.surveys.queries import progress
 
-        return sum(tool.missing for tool in progress(ctx.round, ctx.agency))
+        return sum((tool.missing for tool in progress(ctx.round, ctx.agency)), 0)
 
     def text(self, n: int) -> str:
         return ngettext("%(n)d survey response missing to reach the minimum sample",

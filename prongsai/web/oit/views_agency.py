@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from prongsai.web.confirm import Confirmation, confirmation_page, confirmed
-
 from prongsai.web.oit import permissions, queries, services
 from prongsai.web.oit.forms import ClarificationForm, LinkForm, NoteForm, UnitForm, UploadForm, first_error
 from prongsai.web.oit.models import EntryStatus, EvidenceFile, EvidenceLink, OITEntry

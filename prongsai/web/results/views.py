@@ -35,7 +35,7 @@ from prongsai.web.rounds.models import AssessmentRound
 
 def _name(obj) -> str:
     """Thai name, or the English one after the language switch when the object has it."""
-    if english() and getattr(obj, "name_en", ""):
+    if english() and getattr(obj, "name_en", None):
         return obj.name_en
     return obj.name_th
 

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from prongsai.web.agencies import access
-from prongsai.web.confirm import Confirmation, confirmation_page, confirmed
-from prongsai.web.results.templatetags.prongsai_tags import thai_date
 from prongsai.web.agencies.models import Agency
+from prongsai.web.confirm import Confirmation, confirmation_page, confirmed
 from prongsai.web.messages import form_error_texts, report_error
 from prongsai.web.results.models import AgencyResult, ResultSource
+from prongsai.web.results.templatetags.prongsai_tags import thai_date
 from prongsai.web.rounds.models import AssessmentRound, RoundStatus
 from prongsai.web.surveys import codes as codemod
 from prongsai.web.surveys import exports, queries, respondent, services, slips
