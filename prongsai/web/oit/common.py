@@ -15,8 +15,9 @@ from prongsai.core.framework import OITItem
 from prongsai.core.thai import to_arabic_digits
 from prongsai.web.agencies.models import Agency
 from prongsai.web.oit import permissions
-from prongsai.web.oit.models import AGENCY_EDITABLE, EvidenceLink, OITEntry
-from prongsai.web.rounds.models import AssessmentRound, RoundStatus
+from prongsai.web.oit.lifecycle import AGENCY_EDITABLE
+from prongsai.web.oit.models import EvidenceLink, OITEntry
+from prongsai.web.rounds.models import AssessmentRound
 
 MAX_LINKS_PER_ITEM = 20
 MAX_FILES_PER_ITEM = 20
@@ -63,7 +64,7 @@ def snapshot(entry: OITEntry) -> dict:
 
 
 def require_open(round_: AssessmentRound) -> None:
-    if round_.status != RoundStatus.OPEN:
+    if not round_.is_open:
         raise ValidationError("รอบการประเมินนี้ไม่ได้เปิดอยู่ จึงแก้ไขหลักฐานไม่ได้")
 
 

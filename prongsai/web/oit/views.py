@@ -37,14 +37,14 @@ from prongsai.web.oit.forms import (
     UploadForm,
     first_error,
 )
+from prongsai.web.oit.lifecycle import ENTRY, SUBMITTED_STATES, review_move
 from prongsai.web.oit.models import (
-    SUBMITTED_STATES,
     AssessorAssignment,
     EntryStatus,
     EvidenceFile,
     OITEntry,
 )
-from prongsai.web.rounds.models import AssessmentRound, RoundStatus
+from prongsai.web.rounds.models import AssessmentRound
 
 OIT_ACTIONS = ("add_oit_link", "remove_oit_link", "upload_oit_file", "remove_oit_file", "update_oit_note",
                "assign_oit_unit", "set_oit_ready", "set_oit_draft", "submit_oit_items", "request_oit_recheck",
@@ -197,7 +197,7 @@ def oit_agency(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
         if leftover:
             block["subs"].append({"sub": None, "rows": leftover})
         groups.append(block)
-    before = services.previous_round(round_) if manage and round_.status == RoundStatus.OPEN else None
+    before = services.previous_round(round_) if manage and round_.is_open else None
     can_carry = bool(before) and OITEntry.objects.filter(round=before, agency=agency).exists() and \
         not OITEntry.objects.filter(round=round_, agency=agency, carried_from__isnull=False).exists()
     window = queries.clarification_window(round_, agency)
@@ -211,7 +211,7 @@ def oit_agency(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
                               and r.entry.score < 100),
         "can_recheck": manage or bool(my_units),
         "previous_round": before if can_carry else None, "window": window,
-        "open": round_.status == RoundStatus.OPEN,
+        "open": round_.is_open,
         "embed_code": _embed_code(request, round_, agency) if manage else "",
         "public_url": request.build_absolute_uri(reverse("oit_public", args=[agency.code, round_.pk])),
         "clarification_form": OpenClarificationForm(initial={"deadline": window.deadline if window else None}),
@@ -237,14 +237,17 @@ def _item_context(request: HttpRequest, round_: AssessmentRound, agency: Agency,
     years, year_required = services.expected_years(item, round_.fiscal_year)
     checks = {link.pk: list(link.checks.all()[:5]) for link in row.links}
     status = entry.status if entry else EntryStatus.DRAFT
+    # the status card's buttons: the table's agency moves for this user's role, while the evidence is editable
+    role = Role.AGENCY_ADMIN if manage else Role.UNIT_STAFF
+    status_moves = [m for m in ENTRY.moves_from(status, role) if m.name in ("ready", "draft", "submit")] \
+        if editable else []
     return {
         "round": round_, "agency": agency, "item": item, "entry": entry, "row": row, "status": status,
         "status_label": EntryStatus(status).label, "manage": manage, "editable": editable,
-        "can_ready": editable and status in (EntryStatus.DRAFT, EntryStatus.READY),
-        "can_submit": manage and status == EntryStatus.READY and round_.status == RoundStatus.OPEN,
-        "can_clarify": manage and status == EntryStatus.CLARIFYING,
-        "can_review": review_allowed, "can_confirm": review_allowed and status in (
-            EntryStatus.REVIEWED, EntryStatus.CLARIFIED, EntryStatus.CLARIFYING) and entry.current_review_id,
+        "status_moves": status_moves,
+        "can_clarify": manage and ENTRY.allows(status, "clarify", Role.AGENCY_ADMIN),
+        "can_review": review_allowed, "review_move": review_move(status),
+        "can_confirm": review_allowed and ENTRY.allows(status, "confirm") and entry.current_review_id,
         "years": years, "year_required": year_required, "checks": checks,
         "reviews": queries.reviews_of(entry), "window": queries.clarification_window(round_, agency),
         "link_form": forms.get("link_form") or LinkForm(),

@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from prongsai.core.framework import FrameworkError, load_framework
 from prongsai.web.agencies import access
+from prongsai.web.agencies.models import Role
 from prongsai.web.audit.services import record
+from prongsai.web.rounds.lifecycle import ROUND
 from prongsai.web.rounds.models import AssessmentRound, Phase, RoundPhase, RoundStatus
 
 
@@ -60,10 +62,10 @@ def create_round(actor, framework_id: str, fiscal_year: int, name_th: str = "",
 def set_round_status(actor, round_: AssessmentRound, status: str) -> AssessmentRound:
     if not access.is_central_admin(actor):
         raise PermissionDenied
-    allowed = {RoundStatus.DRAFT: {RoundStatus.OPEN}, RoundStatus.OPEN: {RoundStatus.CLOSED},
-               RoundStatus.CLOSED: {RoundStatus.OPEN}}
-    if status not in allowed[RoundStatus(round_.status)]:
+    move = ROUND.move_to(round_.status, status)
+    if move is None:
         raise ValidationError(f"cannot move a {round_.status} round to {status}")
+    ROUND.check(round_.status, move.name, Role.CENTRAL_ADMIN)
     with transaction.atomic():
         before = round_.status
         round_.status = status
