@@ -236,7 +236,7 @@ def confirm_review(actor, entry: OITEntry) -> OITReview:
         record(actor, "confirm_oit_review",
                f"{entry.agency.display_name} {entry.round.fiscal_year} {entry.code}: ยืนยันผล {review.score}",
                agency=entry.agency, obj=review,
-               changes={"item": entry.code, "status": [before, "confirmed"], "score": str(review.score),
+               changes={"item": entry.code, "status": [before, entry.status], "score": str(review.score),
                         "review": review.pk})
         sync_computed_result(entry.round, entry.agency, actor)
     return review

@@ -206,9 +206,9 @@ def oit_agency(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
         "forecast": queries.forecast(framework, rows), "actual": queries.actual_scores(framework, rows),
         "manage": manage, "my_units": my_units, "can_review": permissions.can_review(user, round_, agency),
         "can_open_clarification": permissions.can_open_clarification(user, round_, agency),
-        "ready_count": sum(1 for r in rows if r.status == EntryStatus.READY),
-        "reviewed_below": sum(1 for r in rows if r.status == EntryStatus.REVIEWED and r.entry.score is not None
-                              and r.entry.score < 100),
+        "ready_count": sum(1 for r in rows if ENTRY.allows(r.status, "submit")),
+        "reviewed_below": sum(1 for r in rows if ENTRY.allows(r.status, "ask_clarification")
+                              and r.entry.score is not None and r.entry.score < 100),
         "can_recheck": manage or bool(my_units),
         "previous_round": before if can_carry else None, "window": window,
         "open": round_.is_open,

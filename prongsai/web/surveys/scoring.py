@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from prongsai.core.framework import Framework
 from prongsai.core.scoring import rounded, score_agency
 from prongsai.web.agencies.models import Agency
 from prongsai.web.audit.services import record

@@ -25,7 +25,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists
 from django.utils import timezone
 
-from prongsai.core.framework import Framework, FrameworkError, Tool, load_framework
+from prongsai.core.framework import Framework, Tool, load_framework
 from prongsai.web.agencies import access
 from prongsai.web.agencies.models import Agency
 from prongsai.web.audit.services import record
@@ -43,6 +43,7 @@ from prongsai.web.surveys.models import (
 )
 from prongsai.web.surveys.scope import applies_to, survey_tools  # noqa: F401 - services.applies_to is used by views
 from prongsai.web.surveys.scope import check_scope as _check_scope
+from prongsai.web.surveys.scoring import ComputedSurveys, compute_survey_results, responses_by_tool
 
 MAX_BATCH = 300          # codes per batch: one PDF of 30 pages, a few seconds to render
 MAX_HEADCOUNT = 1_000_000
@@ -456,12 +457,7 @@ def submit_response(ticket_: Ticket, answers: dict) -> None:
 
 
 # ------------------------------------------------------------------------------------------------ scoring
-# (in scoring.py; re-exported here, where every state change of the surveys is looked for)
-
-from prongsai.web.surveys.scoring import (
-    ComputedSurveys,
-    compute_survey_results,
-    responses_by_tool,
-)
+# (in scoring.py; re-exported here, where every state change of the surveys is looked for: imported at the top,
+# now that scoring no longer imports this module)
 
 __all__ = ["ComputedSurveys", "compute_survey_results", "responses_by_tool"]
