@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from prongsai.core.lifecycle import Lifecycle, TransitionRefused
-from prongsai.web.oit.lifecycle import AGENCY_EDITABLE, ENTRY, SUBMITTED_STATES, review_move
+from prongsai.web.oit.lifecycle import AGENCY_EDITABLE, ENTRY, SUBMITTED_STATES, open_now, review_move
 from prongsai.web.rounds.lifecycle import ROUND
 from prongsai.web.surveys.lifecycle import CODE
 
@@ -68,3 +68,13 @@ def test_a_respondent_code_is_used_or_revoked_once_and_then_final():
     assert CODE.sources("use") == CODE.sources("revoke") == ("unused",)
     assert CODE.moves_from("used") == CODE.moves_from("revoked") == ()
     assert CODE.reachable("unused") == {"unused", "used", "revoked"}
+
+
+def test_from_clarifying_the_agency_answers_before_the_deadline_and_the_assessor_decides_after():
+    assert open_now("clarifying", "clarify", deadline_passed=False)
+    assert not open_now("clarifying", "clarify", deadline_passed=True)
+    for move in ("review_again", "confirm"):
+        assert not open_now("clarifying", move, deadline_passed=False)
+        assert open_now("clarifying", move, deadline_passed=True)
+    assert open_now("clarified", "confirm", deadline_passed=False)  # the deadline matters only while clarifying
+    assert not open_now("draft", "confirm", deadline_passed=True)  # and never opens a move the table lacks

@@ -46,6 +46,22 @@ AGENCY_EDITABLE = tuple(s for s in ENTRY.states if any(m.roles & _EDITORS for m 
 #: states that have been submitted at least once (the assessor may see the item; it may be published)
 SUBMITTED_STATES = tuple(s for s in ENTRY.states if s in ENTRY.reachable(S.SUBMITTED))
 
+#: from ``clarifying`` the agency answers until the clarification deadline, and the assessor decides after it
+#: (docs/oit.md "Clarification window"): the one statement of that rule, for the services and the item page
+BEFORE_DEADLINE = ("clarify",)
+AFTER_DEADLINE = ("review_again", "confirm")
+
+
+def open_now(status: str, move: str, *, deadline_passed: bool, role: str | None = None) -> bool:
+    """Whether ``move`` may be made now: the table allows it and, from ``clarifying``, the deadline agrees."""
+    if not ENTRY.allows(status, move, role):
+        return False
+    if status != S.CLARIFYING:
+        return True
+    if move in BEFORE_DEADLINE:
+        return not deadline_passed
+    return deadline_passed or move not in AFTER_DEADLINE
+
 
 def review_move(status: str):
     """The review move an assessor makes from ``status`` (None before submission)."""

@@ -20,7 +20,7 @@ from prongsai.web.agencies.models import Agency, Role
 from prongsai.web.audit.services import record
 from prongsai.web.oit import permissions
 from prongsai.web.oit.common import item_of, snapshot
-from prongsai.web.oit.lifecycle import ENTRY, review_move
+from prongsai.web.oit.lifecycle import ENTRY, open_now, review_move
 from prongsai.web.oit.models import (
     AssessorAssignment,
     ClarificationWindow,
@@ -107,7 +107,7 @@ def record_oit_review(actor, entry: OITEntry, *, passed: bool | None = None, ele
         stage = _STAGE_OF[move.name]
         if stage == ReviewStage.CORRECTION and not reason:
             raise ValidationError("ผลการตรวจข้อนี้ยืนยันแล้ว การแก้ไขต้องระบุเหตุผล")
-        if entry.status == EntryStatus.CLARIFYING and not _deadline_passed(entry):
+        if not open_now(entry.status, move.name, deadline_passed=_deadline_passed(entry)):
             raise ValidationError("หน่วยงานยังอยู่ในช่วงชี้แจง รอคำชี้แจงหรือจนพ้นกำหนดก่อน")
         value, judgement = _judge(item, passed, elements, score)
         if value < 100 and not comment:
@@ -145,7 +145,11 @@ _STAGE_OF = {"review": ReviewStage.ROUND1, "review_again": ReviewStage.ROUND2, "
 
 
 def _deadline_passed(entry: OITEntry) -> bool:
-    window = ClarificationWindow.objects.filter(round=entry.round, agency=entry.agency).first()
+    return deadline_passed(ClarificationWindow.objects.filter(round=entry.round, agency=entry.agency).first())
+
+
+def deadline_passed(window: ClarificationWindow | None) -> bool:
+    """Whether the agency's clarification window (if any) has closed: the day after its deadline."""
     return window is not None and timezone.localdate() > window.deadline
 
 
@@ -189,7 +193,7 @@ def submit_clarification(actor, entry: OITEntry, text: str) -> OITEntry:
             raise PermissionDenied
         if not ENTRY.allows(entry.status, "clarify"):
             raise ValidationError(f"ข้อ {entry.code} ไม่ได้อยู่ในช่วงชี้แจง")
-        if _deadline_passed(entry):
+        if not open_now(entry.status, "clarify", deadline_passed=_deadline_passed(entry)):
             raise ValidationError("พ้นกำหนดเวลาชี้แจงแล้ว")
         if not text:
             raise ValidationError("กรุณาเขียนคำชี้แจงตอบความเห็นของผู้ตรวจ")
@@ -222,7 +226,8 @@ def confirm_review(actor, entry: OITEntry) -> OITReview:
             raise ValidationError("ยังไม่มีผลการตรวจให้ยืนยัน")
         if entry.status == EntryStatus.CLARIFIED and review.stage != ReviewStage.ROUND2:
             raise ValidationError("หน่วยงานชี้แจงแล้ว บันทึกผลการตรวจรอบที่ 2 ก่อนยืนยัน")
-        if entry.status == EntryStatus.CLARIFYING and not _deadline_passed(entry):
+        if ENTRY.allows(entry.status, "confirm") and not open_now(entry.status, "confirm",
+                                                                   deadline_passed=_deadline_passed(entry)):
             raise ValidationError("หน่วยงานยังอยู่ในช่วงชี้แจง ยืนยันผลได้เมื่อพ้นกำหนด")
         if not ENTRY.allows(entry.status, "confirm"):
             raise ValidationError("ยืนยันผลไม่ได้ในสถานะนี้")

@@ -37,13 +37,14 @@ from prongsai.web.oit.forms import (
     UploadForm,
     first_error,
 )
-from prongsai.web.oit.lifecycle import ENTRY, SUBMITTED_STATES, review_move
+from prongsai.web.oit.lifecycle import ENTRY, SUBMITTED_STATES, open_now, review_move
 from prongsai.web.oit.models import (
     AssessorAssignment,
     EntryStatus,
     EvidenceFile,
     OITEntry,
 )
+from prongsai.web.oit.review import deadline_passed
 from prongsai.web.rounds.models import AssessmentRound
 
 OIT_ACTIONS = ("add_oit_link", "remove_oit_link", "upload_oit_file", "remove_oit_file", "update_oit_note",
@@ -241,15 +242,20 @@ def _item_context(request: HttpRequest, round_: AssessmentRound, agency: Agency,
     role = Role.AGENCY_ADMIN if manage else Role.UNIT_STAFF
     status_moves = [m for m in ENTRY.moves_from(status, role) if m.name in ("ready", "draft", "submit")] \
         if editable else []
+    window = queries.clarification_window(round_, agency)
+    passed = deadline_passed(window)  # the page offers a move from clarifying only when the service accepts it
+    next_review = review_move(status)
     return {
         "round": round_, "agency": agency, "item": item, "entry": entry, "row": row, "status": status,
         "status_label": EntryStatus(status).label, "manage": manage, "editable": editable,
         "status_moves": status_moves,
-        "can_clarify": manage and ENTRY.allows(status, "clarify", Role.AGENCY_ADMIN),
-        "can_review": review_allowed, "review_move": review_move(status),
-        "can_confirm": review_allowed and ENTRY.allows(status, "confirm") and entry.current_review_id,
+        "can_clarify": manage and open_now(status, "clarify", deadline_passed=passed, role=Role.AGENCY_ADMIN),
+        "can_review": review_allowed and next_review is not None
+        and open_now(status, next_review.name, deadline_passed=passed), "review_move": next_review,
+        "can_confirm": review_allowed and open_now(status, "confirm", deadline_passed=passed)
+        and entry.current_review_id,
         "years": years, "year_required": year_required, "checks": checks,
-        "reviews": queries.reviews_of(entry), "window": queries.clarification_window(round_, agency),
+        "reviews": queries.reviews_of(entry), "window": window,
         "link_form": forms.get("link_form") or LinkForm(),
         "upload_form": forms.get("upload_form") or UploadForm(),
         "note_form": forms.get("note_form") or NoteForm(initial={"note": entry.note if entry else ""}),
