@@ -10,11 +10,10 @@ import argparse
 import json
 import os
 import sys
-import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
+from prongsai.cli_base import CommandError, format_table
 from prongsai.config import ConfigError
 from prongsai.core.framework import FrameworkError, available_frameworks, load_framework
 from prongsai.core.tabular import InputError
@@ -23,40 +22,7 @@ EXIT_BAD_INPUT = 2
 SCORE_KEYS = ["agency", "year", "framework", "iit", "eit", "oit", "total", "level", "rank"]
 
 
-class CommandError(Exception):
-    """A user-facing failure: printed without a traceback, exit status 2."""
-
-
 # ----------------------------------------------------------------------------------------------- output
-
-
-def display_width(text: str) -> int:
-    """Terminal columns of a string: Thai vowel and tone marks (combining) take no column."""
-    return sum(0 if unicodedata.combining(ch) or unicodedata.category(ch) == "Mn" else
-               2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    cells = [[_cell(v) for v in row] for row in rows]
-    widths = [max([display_width(h)] + [display_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
-
-    def line(values: Sequence[str]) -> str:
-        padded = []
-        for value, width in zip(values, widths):
-            pad = " " * (width - display_width(value))
-            numeric = value.replace(".", "", 1).replace("-", "", 1).isdigit()
-            padded.append(pad + value if numeric else value + pad)
-        return "  ".join(padded).rstrip()
-
-    return "\n".join([line(headers), line(["-" * w for w in widths]), *[line(r) for r in cells]])
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:.2f}"
-    return str(value)
 
 
 def emit(records: list[dict], fmt: str, keys: Sequence[str]) -> str:

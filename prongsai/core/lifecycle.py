@@ -73,6 +73,14 @@ class Lifecycle:
         found = self.find(state, move)
         return found is not None and (role is None or not found.roles or role in found.roles)
 
+    def sources(self, move: str) -> tuple[str, ...]:
+        """The states a move may leave — what a bulk service filters its rows on (``status__in=…``)."""
+        return tuple(m.source for m in self.moves if m.name == move)
+
+    def move_to(self, state: str, target: str) -> Move | None:
+        """The move from ``state`` that reaches ``target`` (for services whose callers name the wanted state)."""
+        return next((m for m in self.moves if m.source == state and m.target == target), None)
+
     def check(self, state: str, move: str, role: str | None = None) -> Move:
         """The move, or :class:`TransitionRefused` — call before writing the new state."""
         found = self.find(state, move)

@@ -14,63 +14,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from prongsai.cli import CommandError
+from prongsai.cli_base import CommandError
+from prongsai.web.setup import _migrate, default_data_dir, setup_django  # noqa: F401 - bench and features use them here
 
 DEMO_MARKER = ".prongsai-demo"
 DB_FILE = "prongsai.sqlite3"
 
 
-def setup_django(require_database: bool = True) -> None:
-    """Configure Django for a command: private file modes, a usable data folder (with, in development, its secret
-    key), settings that load, and (unless the command creates it) a database that exists and is migrated.  Each
-    problem is a CommandError (exit 2) with a message in English and Thai, never a traceback (docs/operations.md,
-    "Errors"; a variable the settings do not understand: docs/configuration.md)."""
-    from prongsai.config import ConfigError, prepare_data_dir
-    from prongsai.web.ops.preflight import PreflightError, check_data_dir, check_database
-
-    os.umask(0o077)  # data files 0600, folders 0700
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prongsai.web.settings")
-    try:
-        check_data_dir(default_data_dir())
-        prepare_data_dir()
-        import django
-        from django.core.exceptions import ImproperlyConfigured
-
-        try:
-            django.setup()
-        except ConfigError as exc:
-            raise CommandError(str(exc)) from None
-        except (RuntimeError, ImproperlyConfigured, ValueError) as exc:
-            raise CommandError(f"configuration: {exc} (docs/configuration.md) / การตั้งค่าไม่ถูกต้อง") from None
-        except OSError as exc:
-            raise CommandError(f"cannot use the data folder {default_data_dir()}: {exc.strerror or exc} "
-                               f"/ ใช้โฟลเดอร์ข้อมูลไม่ได้") from None
-        if require_database:
-            check_database()
-    except ConfigError as exc:
-        raise CommandError(str(exc)) from None
-    except PreflightError as exc:
-        raise CommandError(str(exc)) from None
-
-
 def _say(text: str = "") -> None:
     print(text, flush=True)
-
-
-def _migrate() -> None:
-    from django.conf import settings
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
-    call_command("createcachetable", verbosity=0)  # no-op unless the database cache is configured
-    if getattr(settings, "STATIC_ROOT", None):  # WhiteNoise warns at every start when the folder is missing
-        Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
-
-
-def default_data_dir() -> Path:
-    from prongsai.config import data_dir
-
-    return data_dir()
 
 
 def _serve(host: str, port: int, threads: int, when_listening: Callable[[], None] | None = None) -> None:
@@ -493,7 +445,7 @@ def cmd_token(args: argparse.Namespace) -> str:
         rows = [[t.pk, t.name, t.created_at.date(), t.expires_at.date(),
                  t.last_used_at.date() if t.last_used_at else "-",
                  "revoked" if t.revoked else "expired" if t.expires_at <= now else "active"] for t in tokens]
-        from prongsai.cli import format_table
+        from prongsai.cli_base import format_table
 
         return format_table(["id", "name", "created", "expires", "last used", "status"], rows)
     if args.revoke:

@@ -156,6 +156,7 @@ ENVIRON_ALLOWED = {
     "prongsai/web/test_settings.py": "sets the test environment",
     "prongsai/web/wsgi.py": "DJANGO_SETTINGS_MODULE default",
     "prongsai/web/manage.py": "DJANGO_SETTINGS_MODULE default",
+    "prongsai/web/setup.py": "DJANGO_SETTINGS_MODULE default for the commands (setup_django, from commands.py)",
     # the child that reads evidence text inherits the environment, with PYTHONPATH pointing at this package
     "prongsai/core/extract.py": "passes the environment on to the extraction child",
 }

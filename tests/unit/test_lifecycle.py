@@ -40,3 +40,9 @@ def test_reachable_states_and_rows():
     assert DOOR.reachable("open") == {"open", "shut", "locked"}
     assert DOOR.reachable("locked") == {"locked"}
     assert ("lock", "shut", "locked", "director") in DOOR.as_rows()
+
+
+def test_sources_and_move_to_answer_bulk_services_and_callers_that_name_the_state():
+    assert DOOR.sources("open") == ("shut",)
+    assert DOOR.move_to("shut", "locked").name == "lock"
+    assert DOOR.move_to("locked", "open") is None

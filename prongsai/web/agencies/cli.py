@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from prongsai.cli import CommandError
+from prongsai.cli_base import CommandError
 
 
 def _actor(username: str | None):
@@ -27,7 +27,7 @@ def _actor(username: str | None):
 
 def _run(args: argparse.Namespace, what: str):
     from prongsai.core.tabular import InputError, read_table
-    from prongsai.web.commands import setup_django
+    from prongsai.web.setup import setup_django
 
     setup_django()
     from django.core.exceptions import PermissionDenied

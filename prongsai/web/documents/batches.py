@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from prongsai.web.agencies import access
@@ -42,7 +43,7 @@ def start_batch(actor, round_: AssessmentRound, agencies: Sequence[Agency]) -> D
         raise PermissionDenied
     if not agencies:
         raise ValidationError(_("Choose at least one agency to generate documents for."))
-    from prongsai.web.documents.tasks import generate_agency_pack
+    generate_agency_pack = import_string(TASK_PATH)  # the task module imports this one
 
     with transaction.atomic():
         batch = DocumentBatch.objects.create(round=round_, created_by=actor if actor.is_authenticated else None,
@@ -145,7 +146,7 @@ def retry_batch(actor, batch: DocumentBatch) -> int:
     """Re-queue the agencies of the batch that failed or are stuck (no output, no live task); returns how many."""
     if not access.is_central_admin(actor):
         raise PermissionDenied
-    from prongsai.web.documents.tasks import generate_agency_pack
+    generate_agency_pack = import_string(TASK_PATH)  # the task module imports this one
     from prongsai.web.ops.worker import reap_stale
 
     reap_stale()  # a RUNNING task of a dead worker is settled first: re-queued or failed

@@ -11,8 +11,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from prongsai.cli import CommandError
-from prongsai.web.commands import setup_django
+from prongsai.cli_base import CommandError
+from prongsai.web.setup import setup_django
 
 
 def _find_agency(ident: str):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from prongsai.cli import CommandError
+from prongsai.cli_base import CommandError
 from prongsai.web.agencies.models import Membership, Role
 from prongsai.web.editions.services import upload_edition
 

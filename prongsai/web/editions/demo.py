@@ -92,7 +92,7 @@ def load_editions_demo(stdout: TextIO | None = None) -> bool:
         r2567 = AssessmentRound.objects.filter(framework_id="ita-2566", variant="esa", fiscal_year=2567).first() or \
             create_round(central, "ita-2566", 2567, phases=PHASES[2567], variant="esa",
                          name_th="ITA สำนักงานเขตพื้นที่การศึกษา ปีงบประมาณ พ.ศ. 2567")
-        if r2567.status != RoundStatus.OPEN:
+        if not r2567.is_open:
             set_round_status(central, r2567, RoundStatus.OPEN)
         for code, slug, label in PLAN_2567:
             services.add_link(officer, r2567, agency, code, demo_url(slug), f"{label} ({_NOTE})")

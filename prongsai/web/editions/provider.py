@@ -36,7 +36,7 @@ PROVIDER = DatabaseEditionProvider()
 
 def install_for_cli() -> None:
     """For the command line: configure Django (which registers this provider) on the platform's database."""
-    from prongsai.web.commands import setup_django
+    from prongsai.web.setup import setup_django
 
     setup_django()
 

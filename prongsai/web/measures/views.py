@@ -95,7 +95,7 @@ def index(request: HttpRequest, code: str) -> HttpResponse:
               if (fw := analysis_view.framework_of(r)) is not None and agency.kind in fw.agency_types]
     if not rounds:
         return render(request, "measures/no_round.html", {"agency": agency})
-    current = next((r for r in rounds if r.status == "open"), rounds[0])
+    current = next((r for r in rounds if r.is_open), rounds[0])
     return redirect("measures_list", code=agency.code, round_id=current.pk)
 
 

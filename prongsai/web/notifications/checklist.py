@@ -102,7 +102,8 @@ class OITItemsNotSubmitted(Rule):
     deadline_key = "oit_publish"
 
     def count(self, ctx: Context) -> int:
-        from prongsai.web.oit.models import SUBMITTED_STATES, OITEntry
+        from prongsai.web.oit.lifecycle import SUBMITTED_STATES
+        from prongsai.web.oit.models import OITEntry
 
         codes = {item.code for item in ctx.round.framework.oit_items}
         submitted = set(OITEntry.objects.filter(round=ctx.round, agency=ctx.agency, code__in=codes,

@@ -10,13 +10,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from prongsai.core.framework import OITItem
 from prongsai.core.thai import to_arabic_digits
 from prongsai.web.agencies.models import Agency
 from prongsai.web.oit import permissions
-from prongsai.web.oit.models import AGENCY_EDITABLE, EvidenceLink, OITEntry
-from prongsai.web.rounds.models import AssessmentRound, RoundStatus
+from prongsai.web.oit.lifecycle import AGENCY_EDITABLE
+from prongsai.web.oit.models import EvidenceLink, OITEntry
+from prongsai.web.rounds.models import AssessmentRound
 
 MAX_LINKS_PER_ITEM = 20
 MAX_FILES_PER_ITEM = 20
@@ -63,7 +65,7 @@ def snapshot(entry: OITEntry) -> dict:
 
 
 def require_open(round_: AssessmentRound) -> None:
-    if round_.status != RoundStatus.OPEN:
+    if not round_.is_open:
         raise ValidationError("รอบการประเมินนี้ไม่ได้เปิดอยู่ จึงแก้ไขหลักฐานไม่ได้")
 
 
@@ -84,6 +86,10 @@ def check_edit(actor, entry: OITEntry) -> None:
         raise ValidationError(f"ข้อ {entry.code} อยู่ในสถานะ “{entry.get_status_display()}” แก้ไขหลักฐานไม่ได้")
 
 
+#: the batch link-check task (``tasks.check_evidence_links``), the path the queue stores and ``ops.policies`` keys on
+CHECK_TASK = "prongsai.web.oit.tasks.check_evidence_links"
+
+
 def enqueue_check(link: EvidenceLink) -> None:
     """Queue a check of one link (see ``enqueue_checks``)."""
     enqueue_checks([link])
@@ -96,8 +102,8 @@ def enqueue_checks(links: list[EvidenceLink]) -> None:
     sent after the commit."""
     from django_tasks_db.backend import DatabaseBackend
 
-    from prongsai.web.oit.tasks import check_evidence_links
-
+    # by its dotted path, as the queue row names it: the task module sits above this one (it runs ``checks``)
+    check_evidence_links = import_string(CHECK_TASK)
     size = max(1, int(setting("PRONGSAI_LINKCHECK_BATCH", 200)))
     on_database = isinstance(check_evidence_links.get_backend(), DatabaseBackend)
     for start in range(0, len(links), size):

@@ -29,11 +29,7 @@ class EntryStatus(models.TextChoices):
     CONFIRMED = "confirmed", "ยืนยันผลแล้ว"
 
 
-#: statuses in which the agency may still change the evidence
-AGENCY_EDITABLE = (EntryStatus.DRAFT, EntryStatus.READY, EntryStatus.CLARIFYING)
-#: statuses that have been submitted at least once (the assessor may see the item; it may be published)
-SUBMITTED_STATES = (EntryStatus.SUBMITTED, EntryStatus.REVIEWED, EntryStatus.CLARIFYING, EntryStatus.CLARIFIED,
-                    EntryStatus.CONFIRMED)
+# Which moves join these statuses, and who makes them: ``prongsai.web.oit.lifecycle`` (one transition table).
 
 
 class OITEntry(models.Model):
@@ -74,10 +70,6 @@ class OITEntry(models.Model):
     @property
     def score_fraction(self) -> Fraction | None:
         return Fraction(self.score_exact) if self.score_exact else None
-
-    @property
-    def agency_can_edit(self) -> bool:
-        return self.status in AGENCY_EDITABLE
 
 
 class EvidenceLink(models.Model):

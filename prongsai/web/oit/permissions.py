@@ -51,10 +51,9 @@ def can_edit_item(user, agency: Agency, unit_id: int | None) -> bool:
 def can_edit_evidence(user, round_, agency: Agency, entry) -> bool:
     """Whether the user may change an item's evidence now: their item, an open round, a state the agency edits
     (``entry`` is None for an item not yet written)."""
-    from prongsai.web.oit.models import AGENCY_EDITABLE
-    from prongsai.web.rounds.models import RoundStatus
+    from prongsai.web.oit.lifecycle import AGENCY_EDITABLE
 
-    return can_edit_item(user, agency, entry.unit_id if entry else None) and round_.status == RoundStatus.OPEN \
+    return can_edit_item(user, agency, entry.unit_id if entry else None) and round_.is_open \
         and (entry is None or entry.status in AGENCY_EDITABLE)
 
 
@@ -78,7 +77,7 @@ def can_see_national(user) -> bool:
 def is_published_file(evidence) -> bool:
     """Whether anyone (no login) may fetch an uploaded file: marked public and in the snapshot published when its
     item was submitted (or clarified), never a draft's file."""
-    from prongsai.web.oit.models import SUBMITTED_STATES
+    from prongsai.web.oit.lifecycle import SUBMITTED_STATES
 
     entry = evidence.entry
     return evidence.is_public and entry.status in SUBMITTED_STATES and any(

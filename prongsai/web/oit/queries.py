@@ -14,8 +14,8 @@ from prongsai.core.framework import Framework, OITItem
 from prongsai.core.scoring import combine, oit_item_score, rounded, score_oit
 from prongsai.web.agencies.models import Agency
 from prongsai.web.oit.common import expected_years
+from prongsai.web.oit.lifecycle import SUBMITTED_STATES
 from prongsai.web.oit.models import (
-    SUBMITTED_STATES,
     ClarificationWindow,
     EntryStatus,
     EvidenceFile,

@@ -21,6 +21,7 @@ from prongsai.web.audit.actions import AuditAction
 from prongsai.web.audit.services import record
 from prongsai.web.oit import permissions
 from prongsai.web.oit.common import item_of, snapshot
+from prongsai.web.oit.lifecycle import ENTRY, open_now, review_move
 from prongsai.web.oit.models import (
     AssessorAssignment,
     ClarificationWindow,
@@ -101,19 +102,14 @@ def record_oit_review(actor, entry: OITEntry, *, passed: bool | None = None, ele
             raise PermissionDenied
         item = item_of(entry.round, entry.code)
         comment, reason = (comment or "").strip(), (reason or "").strip()
-        status = entry.status
-        if status in (EntryStatus.SUBMITTED, EntryStatus.REVIEWED):
-            stage = ReviewStage.ROUND1
-        elif status == EntryStatus.CLARIFIED or (status == EntryStatus.CLARIFYING and _deadline_passed(entry)):
-            stage = ReviewStage.ROUND2
-        elif status == EntryStatus.CONFIRMED:
-            stage = ReviewStage.CORRECTION
-            if not reason:
-                raise ValidationError("ผลการตรวจข้อนี้ยืนยันแล้ว การแก้ไขต้องระบุเหตุผล")
-        elif status == EntryStatus.CLARIFYING:
-            raise ValidationError("หน่วยงานยังอยู่ในช่วงชี้แจง รอคำชี้แจงหรือจนพ้นกำหนดก่อน")
-        else:
+        move = review_move(entry.status)
+        if move is None:
             raise ValidationError(f"ข้อ {entry.code} ยังไม่ได้ส่งให้ตรวจ")
+        stage = _STAGE_OF[move.name]
+        if stage == ReviewStage.CORRECTION and not reason:
+            raise ValidationError("ผลการตรวจข้อนี้ยืนยันแล้ว การแก้ไขต้องระบุเหตุผล")
+        if not open_now(entry.status, move.name, deadline_passed=_deadline_passed(entry)):
+            raise ValidationError("หน่วยงานยังอยู่ในช่วงชี้แจง รอคำชี้แจงหรือจนพ้นกำหนดก่อน")
         value, judgement = _judge(item, passed, elements, score)
         if value < 100 and not comment:
             raise ValidationError("ข้อที่ไม่ได้คะแนนเต็มต้องมีความเห็นของผู้ตรวจ เพื่อให้หน่วยงานชี้แจงหรือปรับปรุงได้")
@@ -127,8 +123,7 @@ def record_oit_review(actor, entry: OITEntry, *, passed: bool | None = None, ele
             confirmed_by=actor if stage == ReviewStage.CORRECTION else None)
         entry.current_review = review
         entry.score_exact, entry.score = str(value), rounded(value)
-        if stage == ReviewStage.ROUND1:
-            entry.status = EntryStatus.REVIEWED
+        entry.status = move.target
         if stage == ReviewStage.CORRECTION:
             entry.confirmed_at = now
         entry.save(update_fields=["current_review", "score_exact", "score", "status", "confirmed_at", "updated_at"])
@@ -146,8 +141,16 @@ def record_oit_review(actor, entry: OITEntry, *, passed: bool | None = None, ele
     return review
 
 
+#: the review stage each review move of the table records
+_STAGE_OF = {"review": ReviewStage.ROUND1, "review_again": ReviewStage.ROUND2, "correct": ReviewStage.CORRECTION}
+
+
 def _deadline_passed(entry: OITEntry) -> bool:
-    window = ClarificationWindow.objects.filter(round=entry.round, agency=entry.agency).first()
+    return deadline_passed(ClarificationWindow.objects.filter(round=entry.round, agency=entry.agency).first())
+
+
+def deadline_passed(window: ClarificationWindow | None) -> bool:
+    """Whether the agency's clarification window (if any) has closed: the day after its deadline."""
     return window is not None and timezone.localdate() > window.deadline
 
 
@@ -167,9 +170,10 @@ def open_clarification(actor, round_: AssessmentRound, agency: Agency, deadline:
             window.deadline, window.note = deadline, note or window.note
             window.save(update_fields=["deadline", "note"])
         entries = list(OITEntry.objects.select_for_update().filter(round=round_, agency=agency,
-                                                                   status=EntryStatus.REVIEWED, score__lt=100))
+                                                                   status__in=ENTRY.sources("ask_clarification"),
+                                                                   score__lt=100))
         for entry in entries:
-            entry.status = EntryStatus.CLARIFYING
+            entry.status = ENTRY.check(entry.status, "ask_clarification").target
             entry.save(update_fields=["status", "updated_at"])
         codes = [e.code for e in entries]
         if created and not codes:
@@ -201,16 +205,16 @@ def submit_clarification(actor, entry: OITEntry, text: str) -> OITEntry:
         entry = OITEntry.objects.select_for_update(of=("self",)).select_related("round", "agency").get(pk=entry.pk)
         if not permissions.can_manage(actor, entry.agency):
             raise PermissionDenied
-        if entry.status != EntryStatus.CLARIFYING:
+        if not ENTRY.allows(entry.status, "clarify"):
             raise ValidationError(f"ข้อ {entry.code} ไม่ได้อยู่ในช่วงชี้แจง")
-        if _deadline_passed(entry):
+        if not open_now(entry.status, "clarify", deadline_passed=_deadline_passed(entry)):
             raise ValidationError("พ้นกำหนดเวลาชี้แจงแล้ว")
         if not text:
             raise ValidationError("กรุณาเขียนคำชี้แจงตอบความเห็นของผู้ตรวจ")
         if not (entry.links.exists() or entry.files.exists()):
             raise ValidationError(f"ข้อ {entry.code} ไม่มีหลักฐานเหลืออยู่ แนบลิงก์หรือไฟล์ก่อนส่งคำชี้แจง")
         entry.clarification = text[:5000]
-        entry.status = EntryStatus.CLARIFIED
+        entry.status = ENTRY.check(entry.status, "clarify").target
         entry.published = snapshot(entry)
         entry.save(update_fields=["clarification", "status", "published", "updated_at"])
         record(actor, AuditAction.SUBMIT_OIT_CLARIFICATION,
@@ -236,21 +240,22 @@ def confirm_review(actor, entry: OITEntry) -> OITReview:
             raise ValidationError("ยังไม่มีผลการตรวจให้ยืนยัน")
         if entry.status == EntryStatus.CLARIFIED and review.stage != ReviewStage.ROUND2:
             raise ValidationError("หน่วยงานชี้แจงแล้ว บันทึกผลการตรวจรอบที่ 2 ก่อนยืนยัน")
-        if entry.status == EntryStatus.CLARIFYING and not _deadline_passed(entry):
+        if ENTRY.allows(entry.status, "confirm") and not open_now(entry.status, "confirm",
+                                                                   deadline_passed=_deadline_passed(entry)):
             raise ValidationError("หน่วยงานยังอยู่ในช่วงชี้แจง ยืนยันผลได้เมื่อพ้นกำหนด")
-        if entry.status not in (EntryStatus.REVIEWED, EntryStatus.CLARIFIED, EntryStatus.CLARIFYING):
+        if not ENTRY.allows(entry.status, "confirm"):
             raise ValidationError("ยืนยันผลไม่ได้ในสถานะนี้")
         now = timezone.now()
         review.confirmed_at, review.confirmed_by = now, actor
         review.save(update_fields=["confirmed_at", "confirmed_by"])
         before = entry.status
-        entry.status = EntryStatus.CONFIRMED
+        entry.status = ENTRY.check(entry.status, "confirm").target
         entry.confirmed_at = now
         entry.save(update_fields=["status", "confirmed_at", "updated_at"])
         record(actor, AuditAction.CONFIRM_OIT_REVIEW,
                f"{entry.agency.display_name} {entry.round.fiscal_year} {entry.code}: ยืนยันผล {review.score}",
                agency=entry.agency, obj=review,
-               changes={"item": entry.code, "status": [before, "confirmed"], "score": str(review.score),
+               changes={"item": entry.code, "status": [before, entry.status], "score": str(review.score),
                         "review": review.pk})
         sync_computed_result(entry.round, entry.agency, actor)
     return review

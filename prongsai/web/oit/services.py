@@ -39,6 +39,7 @@ from prongsai.web.oit.common import (  # noqa: F401
     setting,
     snapshot,
 )
+from prongsai.web.oit.lifecycle import ENTRY
 from prongsai.web.oit.models import EntryStatus, EvidenceFile, EvidenceLink, OITEntry
 from prongsai.web.oit.review import (  # noqa: F401
     assign_assessor,
@@ -221,9 +222,9 @@ def set_ready(actor, round_: AssessmentRound, agency: Agency, code: str, ready: 
     with transaction.atomic():
         entry = entry_for(round_, agency, code)
         check_edit(actor, entry)
-        if entry.status == EntryStatus.CLARIFYING:
-            raise ValidationError("ข้อนี้อยู่ระหว่างชี้แจง ให้ส่งคำชี้แจงแทน")
         target = EntryStatus.READY if ready else EntryStatus.DRAFT
+        if entry.status != target and not ENTRY.allows(entry.status, "ready" if ready else "draft"):
+            raise ValidationError("ข้อนี้อยู่ระหว่างชี้แจง ให้ส่งคำชี้แจงแทน")  # the one editable state left
         if ready and not (entry.links.exists() or entry.files.exists()):
             raise ValidationError(f"ข้อ {code} ยังไม่มีหลักฐาน แนบลิงก์หรือไฟล์อย่างน้อยหนึ่งรายการก่อน")
         if entry.status != target:
@@ -249,17 +250,17 @@ def submit_items(actor, round_: AssessmentRound, agency: Agency, codes: Iterable
         if codes is not None:
             codes = list(codes)
             entries = entries.filter(code__in=codes)
-            not_ready = [e.code for e in entries if e.status != EntryStatus.READY]
+            not_ready = [e.code for e in entries if not ENTRY.allows(e.status, "submit")]
             missing = set(codes) - {e.code for e in entries}
             if not_ready or missing:
                 raise ValidationError("ส่งได้เฉพาะข้อที่ “พร้อมส่ง”: " + ", ".join(sorted(set(not_ready) | missing)))
         else:
-            entries = entries.filter(status=EntryStatus.READY)
+            entries = entries.filter(status__in=ENTRY.sources("submit"))
         now = timezone.now()
         for entry in entries:
             if not (entry.links.exists() or entry.files.exists()):
                 raise ValidationError(f"ข้อ {entry.code} ยังไม่มีหลักฐาน")
-            entry.status = EntryStatus.SUBMITTED
+            entry.status = ENTRY.check(entry.status, "submit").target
             entry.submitted_at, entry.submitted_by = now, actor
             entry.published = snapshot(entry)
             entry.save(update_fields=["status", "submitted_at", "submitted_by", "published", "updated_at"])

@@ -4,11 +4,16 @@
 re-check is asked for; a worker runs it: ``prongsai manage db_worker`` (or ``python -m prongsai.web.manage
 db_worker``).  ``run_pending_checks`` runs the queue once in this process with the same worker code, for tests,
 the demo and a cron-style deployment.
+
+Layers: this module is the top of the OIT app's background work (it imports what it runs); the modules below it
+enqueue by the task's dotted path (``common.CHECK_TASK``), which is also what the queue row stores.
 """
 
 from __future__ import annotations
 
 from django_tasks import TaskContext, task
+
+from prongsai.web.oit.checks import run_link_check, run_link_checks
 
 
 @task(takes_context=True)
@@ -16,16 +21,12 @@ def check_evidence_links(context: TaskContext, link_ids: list[int]) -> dict:
     """Fetch a batch of evidence links concurrently and record a dated LinkCheck for each (status, redirects,
     type, year, keywords, hash).  Bounded in time: each fetch has its deadline, and links not started before
     the batch deadline go to a new task."""
-    from prongsai.web.oit.checks import run_link_checks
-
     return run_link_checks(link_ids, task_id=str(context.task_result.id))
 
 
 @task(takes_context=True)
 def check_evidence_link(context: TaskContext, link_id: int) -> dict:
     """One link (kept for tasks queued before batches existed)."""
-    from prongsai.web.oit.checks import run_link_check
-
     return run_link_check(link_id, task_id=str(context.task_result.id))
 
 

@@ -39,14 +39,15 @@ from prongsai.web.oit.forms import (
     UnitForm,
     UploadForm,
 )
+from prongsai.web.oit.lifecycle import ENTRY, SUBMITTED_STATES, open_now, review_move
 from prongsai.web.oit.models import (
-    SUBMITTED_STATES,
     AssessorAssignment,
     EntryStatus,
     EvidenceFile,
     OITEntry,
 )
-from prongsai.web.rounds.models import AssessmentRound, RoundStatus
+from prongsai.web.oit.review import deadline_passed
+from prongsai.web.rounds.models import AssessmentRound
 
 INLINE_TYPES = ("application/pdf", "image/png", "image/jpeg")
 
@@ -192,7 +193,7 @@ def oit_agency(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
         if leftover:
             block["subs"].append({"sub": None, "rows": leftover})
         groups.append(block)
-    before = services.previous_round(round_) if manage and round_.status == RoundStatus.OPEN else None
+    before = services.previous_round(round_) if manage and round_.is_open else None
     can_carry = bool(before) and OITEntry.objects.filter(round=before, agency=agency).exists() and \
         not OITEntry.objects.filter(round=round_, agency=agency, carried_from__isnull=False).exists()
     window = queries.clarification_window(round_, agency)
@@ -201,14 +202,12 @@ def oit_agency(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
         "forecast": queries.forecast(framework, rows), "actual": queries.actual_scores(framework, rows),
         "manage": manage, "my_units": my_units, "can_review": permissions.can_review(user, round_, agency),
         "can_open_clarification": permissions.can_open_clarification(user, round_, agency),
-        "ready_count": sum(1 for r in rows if r.status == EntryStatus.READY),
-        # (mypy) a reviewed row has its entry
-        "reviewed_below": sum(1 for r in rows if r.status == EntryStatus.REVIEWED and r.entry.score is not None  # type: ignore[misc,union-attr]
-                              # (mypy) a reviewed row has its entry
-                              and r.entry.score < 100),  # type: ignore[union-attr]
+        "ready_count": sum(1 for r in rows if ENTRY.allows(r.status, "submit")),
+        "reviewed_below": sum(1 for r in rows if ENTRY.allows(r.status, "ask_clarification")
+                              and r.entry is not None and r.entry.score is not None and r.entry.score < 100),
         "can_recheck": manage or bool(my_units),
         "previous_round": before if can_carry else None, "window": window,
-        "open": round_.status == RoundStatus.OPEN,
+        "open": round_.is_open,
         "embed_code": _embed_code(request, round_, agency) if manage else "",
         "public_url": request.build_absolute_uri(reverse("oit_public", args=[agency.code, round_.pk])),
         "clarification_form": OpenClarificationForm(initial={"deadline": window.deadline if window else None}),
@@ -234,16 +233,24 @@ def _item_context(request: HttpRequest, round_: AssessmentRound, agency: Agency,
     years, year_required = services.expected_years(item, round_.fiscal_year)
     checks = {link.pk: list(link.checks.all()[:5]) for link in row.links}
     status = entry.status if entry else EntryStatus.DRAFT
+    # the status card's buttons: the table's agency moves for this user's role, while the evidence is editable
+    role = Role.AGENCY_ADMIN if manage else Role.UNIT_STAFF
+    status_moves = [m for m in ENTRY.moves_from(status, role) if m.name in ("ready", "draft", "submit")] \
+        if editable else []
+    window = queries.clarification_window(round_, agency)
+    passed = deadline_passed(window)  # the page offers a move from clarifying only when the service accepts it
+    next_review = review_move(status)
     return {
         "round": round_, "agency": agency, "item": item, "entry": entry, "row": row, "status": status,
         "status_label": EntryStatus(status).label, "manage": manage, "editable": editable,
-        "can_ready": editable and status in (EntryStatus.DRAFT, EntryStatus.READY),
-        "can_submit": manage and status == EntryStatus.READY and round_.status == RoundStatus.OPEN,
-        "can_clarify": manage and status == EntryStatus.CLARIFYING,
-        "can_review": review_allowed, "can_confirm": review_allowed and status in (
-            EntryStatus.REVIEWED, EntryStatus.CLARIFIED, EntryStatus.CLARIFYING) and entry.current_review_id,
+        "status_moves": status_moves,
+        "can_clarify": manage and open_now(status, "clarify", deadline_passed=passed, role=Role.AGENCY_ADMIN),
+        "can_review": review_allowed and next_review is not None
+        and open_now(status, next_review.name, deadline_passed=passed), "review_move": next_review,
+        "can_confirm": review_allowed and open_now(status, "confirm", deadline_passed=passed)
+        and entry.current_review_id,
         "years": years, "year_required": year_required, "checks": checks,
-        "reviews": queries.reviews_of(entry), "window": queries.clarification_window(round_, agency),
+        "reviews": queries.reviews_of(entry), "window": window,
         "link_form": forms.get("link_form") or LinkForm(),
         "upload_form": forms.get("upload_form") or UploadForm(),
         "note_form": forms.get("note_form") or NoteForm(initial={"note": entry.note if entry else ""}),

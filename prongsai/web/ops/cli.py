@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from prongsai.cli import CommandError
+from prongsai.cli_base import CommandError
 
 
 def _say(text: str) -> None:
@@ -13,7 +13,7 @@ def _say(text: str) -> None:
 
 
 def cmd_backup(args: argparse.Namespace) -> str:
-    from prongsai.web.commands import setup_django
+    from prongsai.web.setup import setup_django
 
     setup_django()
     from prongsai.web.ops.backup import BackupError, create_backup
@@ -41,7 +41,7 @@ def cmd_backup(args: argparse.Namespace) -> str:
 
 
 def cmd_restore(args: argparse.Namespace) -> str:
-    from prongsai.web.commands import setup_django
+    from prongsai.web.setup import setup_django
 
     setup_django(require_database=False)  # restore fills an empty database
     from django.conf import settings
@@ -74,7 +74,7 @@ def cmd_restore(args: argparse.Namespace) -> str:
 
 def cmd_migrate(args: argparse.Namespace) -> str:
     """What an upgrade or a first start needs before the service runs: migrations, the cache table, static files."""
-    from prongsai.web.commands import _migrate, setup_django
+    from prongsai.web.setup import _migrate, setup_django
 
     setup_django(require_database=False)
     from django.conf import settings

@@ -22,7 +22,8 @@ def _agencies_without_result(round_: AssessmentRound) -> list[str]:
 
 
 def close_round(round_: AssessmentRound) -> Confirmation:
-    from prongsai.web.oit.models import AGENCY_EDITABLE, OITEntry
+    from prongsai.web.oit.lifecycle import AGENCY_EDITABLE
+    from prongsai.web.oit.models import OITEntry
     from prongsai.web.surveys.models import CodeStatus, RespondentCode
 
     unused = RespondentCode.objects.filter(round=round_, status=CodeStatus.UNUSED).count()

@@ -47,6 +47,16 @@ class AssessmentRound(models.Model):
         return self.name_th
 
     @property
+    def is_open(self) -> bool:
+        """Agencies change evidence and respondents answer only while the round is open (moves: ``lifecycle``)."""
+        return self.status == RoundStatus.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        """A closed round takes no new respondent codes (a draft round may prepare them)."""
+        return self.status == RoundStatus.CLOSED
+
+    @property
     def framework(self) -> Framework:
         """The edition as this round's agencies see it (its variant applied); looked up once per object."""
         wanted = (self.framework_id, self.variant)

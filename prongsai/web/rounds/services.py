@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 
 from prongsai.core.framework import FrameworkError, load_framework
 from prongsai.web.agencies import access
+from prongsai.web.agencies.models import Role
 from prongsai.web.audit.actions import AuditAction
 from prongsai.web.audit.services import record
+from prongsai.web.rounds.lifecycle import ROUND
 from prongsai.web.rounds.models import AssessmentRound, Phase, RoundPhase, RoundStatus
 
 
@@ -74,12 +76,12 @@ def _seed_calendar(actor, round_: AssessmentRound) -> None:
 def set_round_status(actor, round_: AssessmentRound, status: str) -> AssessmentRound:
     if not access.is_central_admin(actor):
         raise PermissionDenied
-    allowed = {RoundStatus.DRAFT: {RoundStatus.OPEN}, RoundStatus.OPEN: {RoundStatus.CLOSED},
-               RoundStatus.CLOSED: {RoundStatus.OPEN}}
-    if status not in allowed[RoundStatus(round_.status)]:
+    move = ROUND.move_to(round_.status, status)
+    if move is None:
         raise ValidationError(_("A round cannot move from %(before)s to %(after)s.") % {
             "before": RoundStatus(round_.status).label,
             "after": RoundStatus(status).label if status in RoundStatus.values else status})
+    ROUND.check(round_.status, move.name, Role.CENTRAL_ADMIN)
     with transaction.atomic():
         before = round_.status
         round_.status = status

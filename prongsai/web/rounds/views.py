@@ -15,11 +15,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from prongsai.core.framework import FrameworkError
 from prongsai.web.agencies import access
+from prongsai.web.agencies.models import Role
 from prongsai.web.confirm import confirmation_page, confirmed
 from prongsai.web.messages import report_error
 from prongsai.web.results.services import publish_results
 from prongsai.web.rounds import confirmations
 from prongsai.web.rounds.forms import RoundForm
+from prongsai.web.rounds.lifecycle import ROUND
 from prongsai.web.rounds.models import AssessmentRound, RoundStatus
 from prongsai.web.rounds.services import create_round, set_round_status
 
@@ -80,8 +82,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if central:
         context["result_count"] = round_.results.count()
         context["batches"] = round_.imports.select_related("created_by")[:10]
-        context["next_status"] = {RoundStatus.DRAFT: RoundStatus.OPEN, RoundStatus.OPEN: RoundStatus.CLOSED,
-                                  RoundStatus.CLOSED: RoundStatus.OPEN}[RoundStatus(round_.status)]
+        context["moves"] = ROUND.moves_from(round_.status, Role.CENTRAL_ADMIN)
     return render(request, "rounds/detail.html", context)
 
 

@@ -17,9 +17,7 @@ def _round_saved(sender, instance, **kwargs) -> None:
     """A round that is no longer open releases what its ballot box still holds, once the change commits."""
     from django.db import transaction
 
-    from prongsai.web.rounds.models import RoundStatus
-
-    if instance.status != RoundStatus.OPEN:
+    if not instance.is_open:
         from prongsai.web.surveys.ballot import release_round
 
         transaction.on_commit(lambda: release_round(instance.pk), robust=True)

@@ -18,7 +18,7 @@ from django.http import Http404, HttpResponse
 
 from prongsai.web import exports as web_exports
 from prongsai.web.agencies.models import Agency
-from prongsai.web.rounds.models import AssessmentRound, RoundStatus
+from prongsai.web.rounds.models import AssessmentRound
 from prongsai.web.surveys import queries
 from prongsai.web.surveys.ballot import MIN_RESPONDENTS, release_round
 from prongsai.web.surveys.models import SurveyResponse
@@ -37,7 +37,7 @@ def responses_sheets(round_: AssessmentRound, agency: Agency, tool: str) -> list
     framework = round_.framework
     fields = framework.answer_fields(tool)
     groups = {g.code: g.name_th for g in framework.tool(tool).groups}
-    if round_.status != RoundStatus.OPEN:
+    if not round_.is_open:
         release_round(round_.pk, [agency.pk])
     stored = list(SurveyResponse.objects.filter(round=round_, agency=agency, tool=tool).order_by("id")
                   .values_list("group", "answers"))

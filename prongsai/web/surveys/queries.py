@@ -17,6 +17,7 @@ from prongsai.core.framework import Framework
 from prongsai.core.scoring import rounded, score_survey
 from prongsai.web.agencies.models import Agency
 from prongsai.web.rounds.models import AssessmentRound, sampling_group
+from prongsai.web.surveys import ballot
 from prongsai.web.surveys.ballot import MIN_RESPONDENTS, held_counts
 from prongsai.web.surveys.models import (
     CodeBatch,
@@ -26,6 +27,7 @@ from prongsai.web.surveys.models import (
     SurveyPopulation,
     SurveyResponse,
 )
+from prongsai.web.surveys.scope import survey_tools
 
 
 def _percent(done: int, goal: int | None) -> Decimal | None:
@@ -193,8 +195,6 @@ def question_scores(round_: AssessmentRound, agency: Agency,
     A tool with fewer than ``minimum`` released responses shows no score at all (not even per indicator):
     the same floor as the exports and the stored computed result.
     """
-    from prongsai.web.surveys.services import responses_by_tool
-
     framework = round_.framework
     surveys, _skipped = responses_by_tool(round_, agency, framework)
     held: dict[str, int] = {}
@@ -290,3 +290,21 @@ def sampling_note(rule) -> str:
     return _("This minimum is provisional: no published rule for this kind of agency was found, so it follows the "
              "nearest published one. The central administrator can change it in the edition.")
 
+
+def responses_by_tool(round_: AssessmentRound, agency: Agency, framework: Framework) -> tuple[dict, int]:
+    """Answers per survey tool as the core engine reads them; responses missing a field are left out.
+
+    Only released responses count (the ballot box's held ones become visible in batches, ``ballot.py``); for a
+    round that is no longer open, whatever is still held is released first.
+    """
+    if not round_.is_open:
+        ballot.release_round(round_.pk, [agency.pk])
+    surveys: dict[str, list[dict[str, int]]] = {t.code: [] for t in survey_tools(framework)}
+    needed = {tool: {f.code for f in framework.answer_fields(tool)} for tool in surveys}
+    skipped = 0
+    for tool, answers in SurveyResponse.objects.filter(round=round_, agency=agency).values_list("tool", "answers"):
+        if tool not in surveys or not needed[tool] <= set(answers):
+            skipped += 1
+            continue
+        surveys[tool].append({k: int(v) for k, v in answers.items() if k in needed[tool]})
+    return surveys, skipped

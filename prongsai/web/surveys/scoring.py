@@ -1,5 +1,5 @@
-"""Scores from the collected answers: ``compute_survey_results`` (a state change: audited, in a transaction) and
-``responses_by_tool`` (the released answers per tool, as the core engine reads them).  Re-exported by
+"""Scores from the collected answers: ``compute_survey_results`` (a state change: audited, in a transaction), from
+``queries.responses_by_tool`` (the released answers per tool, as the core engine reads them).  Re-exported by
 ``services``; see docs/surveys.md, "Scores from the collected answers".
 """
 
@@ -9,16 +9,16 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from prongsai.core.framework import Framework
 from prongsai.core.scoring import rounded, score_agency
 from prongsai.web.agencies.models import Agency
 from prongsai.web.audit.actions import AuditAction
 from prongsai.web.audit.services import record
 from prongsai.web.results.models import AgencyResult, ResultSource
-from prongsai.web.rounds.models import AssessmentRound, RoundStatus
-from prongsai.web.surveys import ballot
-from prongsai.web.surveys.models import SurveyResponse
-from prongsai.web.surveys.services import MIN_RESPONDENTS, _check_scope, survey_tools
+from prongsai.web.rounds.models import AssessmentRound
+from prongsai.web.surveys.ballot import MIN_RESPONDENTS
+from prongsai.web.surveys.queries import minimum_sample, responses_by_tool
+from prongsai.web.surveys.scope import check_scope as _check_scope
+from prongsai.web.surveys.scope import survey_tools
 
 
 @dataclass
@@ -30,25 +30,6 @@ class ComputedSurveys:
     skipped: int = 0  # stored responses that no longer fit the edition (never expected)
 
 
-def responses_by_tool(round_: AssessmentRound, agency: Agency, framework: Framework) -> tuple[dict, int]:
-    """Answers per survey tool as the core engine reads them; responses missing a field are left out.
-
-    Only released responses count (the ballot box's held ones become visible in batches, ``ballot.py``); for a
-    round that is no longer open, whatever is still held is released first.
-    """
-    if round_.status != RoundStatus.OPEN:
-        ballot.release_round(round_.pk, [agency.pk])
-    surveys: dict[str, list[dict[str, int]]] = {t.code: [] for t in survey_tools(framework)}
-    needed = {tool: {f.code for f in framework.answer_fields(tool)} for tool in surveys}
-    skipped = 0
-    for tool, answers in SurveyResponse.objects.filter(round=round_, agency=agency).values_list("tool", "answers"):
-        if tool not in surveys or not needed[tool] <= set(answers):
-            skipped += 1
-            continue
-        surveys[tool].append({k: int(v) for k, v in answers.items() if k in needed[tool]})
-    return surveys, skipped
-
-
 def compute_survey_results(actor, round_: AssessmentRound, agency: Agency) -> ComputedSurveys:
     """Score the collected IIT/EIT answers through the core engine and store them as the computed result.
 
@@ -56,8 +37,6 @@ def compute_survey_results(actor, round_: AssessmentRound, agency: Agency) -> Co
     every tool has a score.  A tool with fewer than ``MIN_RESPONDENTS`` respondents gets no score at all, not
     even per indicator (one person's indicator scores are their answers): a warning says so.
     """
-    from prongsai.web.surveys.queries import minimum_sample
-
     framework = _check_scope(actor, round_, agency)
     surveys, skipped = responses_by_tool(round_, agency, framework)
     score = score_agency(framework, surveys)

@@ -25,7 +25,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists
 from django.utils import timezone
 
-from prongsai.core.framework import Framework, FrameworkError, Tool, load_framework
+from prongsai.core.framework import Framework, Tool, load_framework
 from prongsai.web.agencies import access
 from prongsai.web.agencies.models import Agency
 from prongsai.web.audit.actions import AuditAction
@@ -33,15 +33,18 @@ from prongsai.web.audit.services import record
 from prongsai.web.rounds.models import AssessmentRound, RoundStatus
 from prongsai.web.surveys import ballot
 from prongsai.web.surveys import codes as codemod
+from prongsai.web.surveys.lifecycle import CODE, REVOKE, USE
 from prongsai.web.surveys.models import (
     Channel,
     CodeBatch,
-    CodeStatus,
     OpenLink,
     RespondentCode,
     SpentFormNonce,
     SurveyPopulation,
 )
+from prongsai.web.surveys.scope import applies_to, survey_tools  # noqa: F401 - services.applies_to is used by views
+from prongsai.web.surveys.scope import check_scope as _check_scope
+from prongsai.web.surveys.scoring import ComputedSurveys, compute_survey_results, responses_by_tool
 
 MAX_BATCH = 300          # codes per batch: one PDF of 30 pages, a few seconds to render
 MAX_HEADCOUNT = 1_000_000
@@ -51,26 +54,6 @@ MIN_RESPONDENTS = ballot.MIN_RESPONDENTS
 
 
 # ------------------------------------------------------------------------------------------------ helpers
-
-
-def survey_tools(framework: Framework) -> tuple[Tool, ...]:
-    return tuple(t for t in framework.tools if t.kind == "survey")
-
-
-def applies_to(round_: AssessmentRound, agency: Agency) -> bool:
-    """Whether the round's edition assesses this kind of agency (an ESA edition does not assess schools)."""
-    try:
-        return agency.kind in round_.framework.agency_types
-    except FrameworkError:  # a framework file that no longer loads
-        return False
-
-
-def _check_scope(actor, round_: AssessmentRound, agency: Agency) -> Framework:
-    if not access.can_manage_agency(actor, agency):
-        raise PermissionDenied
-    if not applies_to(round_, agency):
-        raise ValidationError(f"รอบ {round_.name_th} ไม่ได้ประเมินหน่วยงานประเภทนี้")
-    return round_.framework
 
 
 def _tool_group(framework: Framework, tool: str, group: str) -> Tool:
@@ -144,7 +127,7 @@ def generate_codes(actor, round_: AssessmentRound, agency: Agency, tool: str, gr
                    expires_on: datetime.date | None = None, note: str = "") -> GeneratedBatch:
     framework = _check_scope(actor, round_, agency)
     _tool_group(framework, tool, group)
-    if round_.status == RoundStatus.CLOSED:
+    if round_.is_closed:
         raise ValidationError("รอบการประเมินปิดแล้ว สร้างรหัสเพิ่มไม่ได้")
     try:
         count = int(count)
@@ -200,8 +183,8 @@ def revoke_code(actor, round_: AssessmentRound, agency: Agency, typed: str) -> N
             else None
         if row is None:
             raise ValidationError("ไม่พบรหัสนี้ในหน่วยงานและรอบการประเมินนี้")
-        if row.status == CodeStatus.UNUSED:
-            row.status = CodeStatus.REVOKED
+        if CODE.allows(row.status, "revoke"):
+            row.status = CODE.check(row.status, "revoke").target
             row.save(update_fields=["status"])
         record(actor, AuditAction.REVOKE_CODE,
                f"{agency.display_name}: one code of batch {row.batch_id} can no longer answer",
@@ -214,8 +197,8 @@ def revoke_batch(actor, batch: CodeBatch) -> int:
     if not access.can_manage_agency(actor, agency):
         raise PermissionDenied
     with transaction.atomic():
-        count = RespondentCode.objects.filter(batch=batch, status=CodeStatus.UNUSED).update(
-            status=CodeStatus.REVOKED)
+        count = RespondentCode.objects.filter(batch=batch, status__in=CODE.sources("revoke")).update(
+            status=REVOKE.target)
         record(actor, AuditAction.REVOKE_BATCH,
                f"{agency.display_name}: revoked {count} unused codes of batch {batch.pk}",
                agency=agency, obj=batch, changes={"batch": batch.pk, "revoked": count})
@@ -314,11 +297,9 @@ def make_ticket(kind: str, pk: int, round_: AssessmentRound, agency: Agency, too
 
 
 def _unavailable_reason(row: RespondentCode, day: datetime.date) -> str | None:
-    if row.status == CodeStatus.USED:
-        return "used"
-    if row.status == CodeStatus.REVOKED:
-        return "revoked"
-    if row.round.status != RoundStatus.OPEN:
+    if not CODE.allows(row.status, "use"):
+        return row.status  # "used" or "revoked": the reasons are named after the final statuses
+    if not row.round.is_open:
         return "closed"
     if row.expires_on is not None and row.expires_on < day:
         return "expired"
@@ -338,7 +319,7 @@ def _check_link(link: OpenLink | None) -> None:
     """``CodeUnavailable`` unless the open link exists, is on, and its round is open."""
     if link is None or not link.is_active:
         raise CodeUnavailable("unknown")
-    if link.round.status != RoundStatus.OPEN:
+    if not link.round.is_open:
         raise CodeUnavailable("closed")
 
 
@@ -398,7 +379,7 @@ def _use_code_sql(ticket_: Ticket, day: datetime.date) -> tuple[str, list]:
     against a stale snapshot when two transactions race for the row (both would win).  Hand-written also because
     it is the hot path: the ORM spends more CPU building this statement than the database spends running it.
     """
-    return _use_code_text(connection.vendor), [CodeStatus.USED.value, ticket_.id, CodeStatus.UNUSED.value,
+    return _use_code_text(connection.vendor), [str(USE.target), ticket_.id, str(USE.source),
                                                connection.ops.adapt_datefield_value(day), ticket_.round_id,
                                                RoundStatus.OPEN.value]
 
@@ -481,12 +462,7 @@ def submit_response(ticket_: Ticket, answers: dict) -> None:
 
 
 # ------------------------------------------------------------------------------------------------ scoring
-# (in scoring.py; re-exported here, where every state change of the surveys is looked for)
-
-from prongsai.web.surveys.scoring import (  # noqa: E402  (last: scoring imports names defined above)
-    ComputedSurveys,
-    compute_survey_results,
-    responses_by_tool,
-)
+# (in scoring.py; re-exported here, where every state change of the surveys is looked for: imported at the top,
+# now that scoring no longer imports this module)
 
 __all__ = ["ComputedSurveys", "compute_survey_results", "responses_by_tool"]

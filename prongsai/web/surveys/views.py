@@ -93,7 +93,7 @@ def overview(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
     link = OpenLink.objects.filter(round=round_, agency=agency, tool="EIT").first()
     computed = AgencyResult.objects.filter(round=round_, agency=agency, source=ResultSource.COMPUTED).first()
     context = {"round": round_, "agency": agency, "framework": framework, "tools": tools,
-               "can_manage": can_manage, "open": round_.status == RoundStatus.OPEN, "computed": computed,
+               "can_manage": can_manage, "open": round_.is_open, "computed": computed,
                "link": link, "link_url": codemod.open_link(link.token) if link else "",
                "total_responses": sum(t.responses for t in tools), "min_respondents": services.MIN_RESPONDENTS}
     if can_manage:
@@ -262,7 +262,7 @@ def scores(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
     return render(request, "surveys/scores.html", {
         "round": round_, "agency": agency, "tools": tools, "progress": progress, "computed": computed,
         "target": round_.framework.pass_target, "min_respondents": services.MIN_RESPONDENTS,
-        "open": round_.status == RoundStatus.OPEN,
+        "open": round_.is_open,
         "can_manage": access.can_manage_agency(request.user, agency)})
 
 
@@ -275,7 +275,7 @@ def export(request: HttpRequest, round_id: int, code: str, what: str, fmt: str) 
         tool = what.split("-", 1)[1].upper()
         if tool not in {t.code for t in services.survey_tools(round_.framework)}:
             raise Http404
-        if round_.status == RoundStatus.OPEN:  # two exports around one answer would differ by that answer
+        if round_.is_open:  # two exports around one answer would differ by that answer
             messages.error(request, "ส่งออกคำตอบรายคนได้เมื่อปิดรอบการประเมินแล้วเท่านั้น ระหว่างเปิดรับคำตอบ "
                                     "ดูได้เฉพาะคะแนนรวม เพื่อไม่ให้เทียบไฟล์ก่อนและหลังคนหนึ่งตอบแล้วรู้คำตอบของเขาได้")
             return _back(round_, agency, "exports")
