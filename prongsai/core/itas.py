@@ -124,6 +124,7 @@ class ItemResults:
                 if codes and all(c in self.items for c in codes):
                     values = [self.items[c] for c in codes if self.items[c] is not None]
                     if values:
+                        # (mypy) values holds known scores only (None was filtered out above)
                         result[indicator.number] = mean(values)  # type: ignore[arg-type,assignment]
                 continue
             questions = [q for q in framework.questions if q.indicator == indicator.number]

@@ -244,7 +244,9 @@ def moves(framework: Framework, score: AgencyScore, fixes: Iterable[Fix]) -> tup
         changed = combine(framework, {**indicators, number: indicators[number] + delta})
         usable.append(Move(fix=Fix(fix.kind, key, fix.to, fix.cost), indicator=number, tool=tool, title=title,
                            shown_code=shown, from_score=current, indicator_gain=delta,
+                           # (mypy) every indicator and tool is known when a move is built, so totals are never None
                            tool_gain=changed.tools[tool] - base.tools[tool],  # type: ignore[operator]
+                           # (mypy) every indicator and tool is known when a move is built, so totals are never None
                            total_gain=changed.total - base.total))  # type: ignore[operator]
     return usable, skipped
 
@@ -262,9 +264,11 @@ def _constraints(framework: Framework, score: AgencyScore, target: Target,
     if target.kind == "indicator":
         if target.indicator not in indicators:
             raise ValueError(f"indicator {target.indicator} has no score")
+        # (mypy) a total or indicator target always carries its value (Target's constructor checks it)
         need = _threshold(target.value) - indicators[target.indicator]  # type: ignore[arg-type]
         return [(need, [m.indicator_gain if m.indicator == target.indicator else Fraction(0) for m in usable])]
     if target.kind == "total":
+        # (mypy) a total or indicator target always carries its value (Target's constructor checks it)
         return [(_threshold(target.value) - base.total, [m.total_gain for m in usable])]  # type: ignore[arg-type]
     level = next((lv for lv in framework.levels if target.level in (lv.label, lv.label_en)), None)
     if level is None:
@@ -286,11 +290,15 @@ def reaches(framework: Framework, score: AgencyScore, target: Target, chosen: It
         indicators[m.indicator] += m.indicator_gain
     after = combine(framework, indicators)
     if target.kind == "indicator":
+        # (mypy) a total or indicator target always carries its value (Target's constructor checks it)
         return rounded(indicators[target.indicator]) >= rounded(target.value)  # type: ignore[index,operator]
     if target.kind == "total":
+        # (mypy) a total or indicator target always carries its value (Target's constructor checks it)
         return rounded(after.total) >= rounded(target.value)  # type: ignore[operator]
     level = next(lv for lv in framework.levels if target.level in (lv.label, lv.label_en))
+    # (mypy) a total or indicator target always carries its value (Target's constructor checks it)
     return rounded(after.total) >= level.min and all(  # type: ignore[operator]
+        # (mypy) a total or indicator target always carries its value (Target's constructor checks it)
         rounded(after.tools[t]) >= m for t, m in level.tool_min.items())  # type: ignore[operator]
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from prongsai.cli import CommandError
+from prongsai.cli_base import CommandError
 
 
 def cmd_notify(args: argparse.Namespace) -> str:
-    from prongsai.web.commands import setup_django
+    from prongsai.web.setup import setup_django
 
     setup_django()
     from django.conf import settings
