@@ -247,7 +247,8 @@ print(json.dumps({"done": b.done, "failed": b.failed, "finished": b.finished_at 
     status, text = scraper.request("GET", "/metrics", headers={"Authorization": "Bearer topology-metrics-token"})
     assert status == 200
     assert "prongsai_workers_alive 2.0" in text
-    assert "prongsai_survey_responses 1.0" in text
+    assert "prongsai_survey_responses 1.0" in text  # the one submission, sealed in the ballot box
+    assert "prongsai_survey_responses_held 1.0" in text
     served = sum(float(v) for v in re.findall(r'prongsai_http_requests_total\{method="GET",status="2xx"\} (\S+)',
                                               text))
     assert served >= 5  # summed over the three gunicorn processes (multiprocess mode)

@@ -56,6 +56,7 @@ def test_metrics_text_format_and_access_rules(settings):
     assert "prongsai_http_request_duration_seconds_bucket" in text
     for name in ("prongsai_tasks{status=\"READY\"}", "prongsai_tasks_runnable", "prongsai_task_failures",
                  "prongsai_task_oldest_running_seconds", "prongsai_workers_alive", "prongsai_survey_responses",
+                 "prongsai_survey_responses_held",
                  "prongsai_data_free_bytes"):
         assert name in text, name
 

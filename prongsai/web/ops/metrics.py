@@ -69,10 +69,15 @@ class DatabaseCollector:
                                 value=WorkerHeartbeat.objects.filter(beat_at__gte=now - timedelta(seconds=lease))
                                 .count())
         try:
-            from prongsai.web.surveys.models import SurveyResponse
+            from prongsai.web.surveys.models import HeldResponse, SurveyResponse
 
-            yield GaugeMetricFamily("prongsai_survey_responses", "Survey responses stored (all agencies, all rounds)",
-                                    value=SurveyResponse.objects.count())
+            # a submitted answer is stored either sealed in the ballot box (until its scope holds a batch) or
+            # released: both count as stored; the held ones are shown apart (a queue that never drains is a signal)
+            held = HeldResponse.objects.count()
+            yield GaugeMetricFamily("prongsai_survey_responses", "Survey responses stored, released or held "
+                                    "(all agencies, all rounds)", value=SurveyResponse.objects.count() + held)
+            yield GaugeMetricFamily("prongsai_survey_responses_held",
+                                    "Survey responses sealed in the ballot box, waiting for their batch", value=held)
         except ImportError:  # the surveys feature is not installed
             pass
         free = shutil.disk_usage(settings.DATA_DIR).free
