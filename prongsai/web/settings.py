@@ -262,8 +262,9 @@ PRONGSAI_LINKCHECK_BATCH_DEADLINE = env_float("PRONGSAI_LINKCHECK_BATCH_DEADLINE
 PRONGSAI_EXTRACT_LIMITS = config.extract_limits()
 
 # --- E-mail (docs/configuration.md "E-mail", docs/notifications.md) -------------------------------------------
-#: Notifications and password resets are mailed through SMTP when PRONGSAI_EMAIL_HOST is set; otherwise they are
-#: written to the console (development, and production until a mail server is configured); tests use memory.
+#: Notifications and password resets are mailed through SMTP when PRONGSAI_EMAIL_HOST is set; otherwise each one
+#: is written as a file under <data folder>/mail/ (development, the demo, and production until a mail server is
+#: configured): not to the console, where password-reset links would land in the server's log; tests use memory.
 EMAIL_HOST = env_str("PRONGSAI_EMAIL_HOST", "")
 EMAIL_PORT = env_int("PRONGSAI_EMAIL_PORT", 587, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env_str("PRONGSAI_EMAIL_USER", "")
@@ -275,7 +276,8 @@ EMAIL_TIMEOUT = env_int("PRONGSAI_EMAIL_TIMEOUT", 20, minimum=1, maximum=300)
 DEFAULT_FROM_EMAIL = env_str("PRONGSAI_EMAIL_FROM", "Prongsai <noreply@localhost>")
 EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
                  else "django.core.mail.backends.locmem.EmailBackend" if ENV == "test"
-                 else "django.core.mail.backends.console.EmailBackend")
+                 else "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = str(DATA_DIR / "mail")  # created by the backend at the first mail, never at import
 #: `prongsai notify` warns of a deadline this many days ahead (and again nowhere: one notification per deadline).
 PRONGSAI_NOTIFY_DAYS = env_int("PRONGSAI_NOTIFY_DAYS", 7, minimum=0, maximum=90)
 #: A password-reset link works this long (Django's default is three days; a shorter window is safer).
