@@ -192,7 +192,8 @@ def cmd_demo(args: argparse.Namespace) -> None:
     from django.conf import settings
 
     if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
-        _say(f"  e-mails (notifications, password resets) are written to {settings.EMAIL_FILE_PATH} (no mail server set)")
+        _say(f"  e-mails (notifications, password resets) are written to {settings.EMAIL_FILE_PATH} "
+             "(no mail server set)")
     _say("")
     if args.no_serve:
         return None
