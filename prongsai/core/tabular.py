@@ -303,6 +303,9 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+MAX_SCORE_DECIMALS = 6
+
+
 def parse_score(text: str) -> Decimal | None:
     """A score cell: Arabic or Thai digits, optional '%', 0–100; ``None`` when it is not such a number."""
     cleaned = to_arabic_digits(text).replace(",", "").removesuffix("%").strip()
@@ -311,6 +314,10 @@ def parse_score(text: str) -> Decimal | None:
     except InvalidOperation:
         return None
     if not value.is_finite() or not 0 <= value <= 100:
+        return None
+    if value.as_tuple().exponent < -MAX_SCORE_DECIMALS:  # type: ignore[operator]  # finite: the exponent is an int
+        # '1e-1000000' is a valid decimal between 0 and 100; as an exact fraction its denominator has a million
+        # digits, which later arithmetic would chew on for minutes: no published score has more than 4 decimals
         return None
     return value
 

@@ -81,7 +81,7 @@ def check_and_reencode(data: bytes, name: str = "") -> CheckedEmblem:
         raise _refuse("image_broken", f"the image cannot be decoded ({type(exc).__name__})",
                       "อ่านภาพไม่ได้ ไฟล์อาจเสียหาย กรุณาบันทึกภาพใหม่เป็น PNG แล้วอัปโหลดอีกครั้ง") from None
     if pixels.height > STORED_HEIGHT:
-        width = round(pixels.width * STORED_HEIGHT / pixels.height)
+        width = max(1, round(pixels.width * STORED_HEIGHT / pixels.height))  # a 1×6000 strip stays 1 px wide
         pixels = pixels.resize((width, STORED_HEIGHT), Image.Resampling.LANCZOS)
     out = io.BytesIO()
     pixels.save(out, "PNG", optimize=True)  # a new file: no metadata, chunks or trailing bytes of the upload

@@ -58,3 +58,19 @@ def test_the_new_password_follows_the_password_rules_and_is_audited(cast, client
 def test_the_login_page_links_to_the_reset(client, db):
     page = client.get("/login/").content.decode()
     assert 'id="forgot-password"' in page and "ลืมรหัสผ่าน?" in page
+
+
+def test_reset_requests_never_lock_the_address_out_of_signing_in(client, settings, cast):
+    """A school behind one NAT address: thirty reset requests (the per-address sign-in limit) lock further resets
+    from that address, but a person there still signs in (the reset has its own counters)."""
+    from prongsai.web.accounts import throttle
+
+    settings.LOGIN_FAILURES_PER_ADDRESS = 3
+    for i in range(3):
+        client.post("/account/password/reset/", {"email": f"nobody{i}@example.test"})
+    refused = client.post("/account/password/reset/", {"email": "nobody9@example.test"})
+    assert refused.status_code == 429
+    from django.test import RequestFactory
+
+    request = RequestFactory().post("/account/login/")
+    assert throttle.attempt(request, "officer").allowed

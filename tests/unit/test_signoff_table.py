@@ -105,3 +105,15 @@ def test_a_good_image_is_re_encoded_as_a_fresh_png_without_its_metadata():
     assert b"alert" not in checked.png
     with Image.open(io.BytesIO(checked.png)) as again:
         assert again.format == "PNG" and again.mode == "RGBA" and again.getpixel((10, 10)) == (200, 30, 30, 255)
+
+
+def test_a_tall_thin_strip_is_scaled_down_without_a_zero_width():
+    """1×6000 passes the dimension limits; scaled to the stored height it must keep a width of 1, not crash."""
+    import io
+
+    from PIL import Image
+
+    source = io.BytesIO()
+    Image.new("RGB", (1, 6000), (0, 0, 0)).save(source, "PNG")
+    checked = emblem_image.check_and_reencode(source.getvalue(), "strip.png")
+    assert (checked.width, checked.height) == (1, emblem_image.STORED_HEIGHT)

@@ -104,18 +104,21 @@ def remember_device(request: HttpRequest, response: HttpResponse, username: str)
 # ---------------------------------------------------------------------------------------------- counters
 
 
-def _keys(request: HttpRequest, username: str) -> list[tuple[str, int]]:
-    """(counter key, limit) pairs that apply to this attempt."""
-    device = _trusted_device_key(request, username)
-    if device is not None:
-        return [(device, settings.LOGIN_FAILURES_PER_ACCOUNT_ADDRESS)]
+def _keys(request: HttpRequest, username: str, scope: str = "") -> list[tuple[str, int]]:
+    """(counter key, limit) pairs that apply to this attempt.  ``scope`` names a separate set of counters (``reset``:
+    password-reset requests), so that requests of another kind never lock anyone out of signing in."""
+    if not scope:
+        device = _trusted_device_key(request, username)
+        if device is not None:
+            return [(device, settings.LOGIN_FAILURES_PER_ACCOUNT_ADDRESS)]
     account, address = _account(username), client_address(request)
-    return [("pair:" + _mac("pair", account, address), settings.LOGIN_FAILURES_PER_ACCOUNT_ADDRESS),
-            ("address:" + _mac("address", address), settings.LOGIN_FAILURES_PER_ADDRESS),
-            ("account:" + _mac("account", account), settings.LOGIN_FAILURES_PER_ACCOUNT)]
+    p = f"{scope}-" if scope else ""
+    return [(f"{p}pair:" + _mac(f"{p}pair", account, address), settings.LOGIN_FAILURES_PER_ACCOUNT_ADDRESS),
+            (f"{p}address:" + _mac(f"{p}address", address), settings.LOGIN_FAILURES_PER_ADDRESS),
+            (f"{p}account:" + _mac(f"{p}account", account), settings.LOGIN_FAILURES_PER_ACCOUNT)]
 
 
-def attempt(request: HttpRequest, username: str) -> Verdict:
+def attempt(request: HttpRequest, username: str, scope: str = "") -> Verdict:
     """Reserve one password attempt for this client and ``username``.
 
     Refused while any lock that applies holds.  Otherwise the attempt is counted as a failure *before* the
@@ -124,7 +127,7 @@ def attempt(request: HttpRequest, username: str) -> Verdict:
     """
     now = timezone.now()
     with transaction.atomic():
-        rows = [(_row(key, now), limit) for key, limit in _keys(request, username)]
+        rows = [(_row(key, now), limit) for key, limit in _keys(request, username, scope)]
         locks = [row.locked_until for row, _ in rows if row.locked_until and row.locked_until > now]
         if locks:
             return Verdict(False, retry_after=int((max(locks) - now).total_seconds()) + 1)

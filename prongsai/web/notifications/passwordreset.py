@@ -34,7 +34,8 @@ class ThrottledPasswordResetForm(PasswordResetForm):
 
     def clean_email(self):
         email = self.cleaned_data["email"]
-        verdict = throttle.attempt(self.request, "password-reset:" + email.strip().casefold())
+        # its own counters (scope "reset"): reset requests never lock a shared address out of signing in
+        verdict = throttle.attempt(self.request, email.strip().casefold(), scope="reset")
         if not verdict.allowed:
             self.throttled_minutes = verdict.minutes
             raise self.throttled(verdict.minutes)
