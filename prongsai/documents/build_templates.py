@@ -230,6 +230,17 @@ class Builder:
         """A paragraph holding only a {%p … %} tag (docxtpl removes it)."""
         return self.p(text)
 
+    def paragraphs(self, expr: str) -> None:
+        """The paragraphs of the list ``expr``: the first right after its heading (no gap before), the rest as
+        body paragraphs with the regulation's 6 pt before."""
+        self.tag(f"{{%p for para in {expr} %}}")
+        self.tag("{%p if loop.first %}")
+        self.p("{{ para }}", "Prongsai Body First")
+        self.tag("{%p else %}")
+        self.p("{{ para }}", "Prongsai Body")
+        self.tag("{%p endif %}")
+        self.tag("{%p endfor %}")
+
     def loop(self, header: str, body, footer: str = "{%p endfor %}"):
         self.tag(header)
         body()
@@ -369,13 +380,7 @@ def memo() -> Builder:
     b.p("เรียน  {{ c.to }}").paragraph_format.space_before = Pt(10)
     b.tag("{%p for s in c.sections %}")
     b.p("{{ s.heading }}", "Prongsai Heading")
-    b.tag("{%p for para in s.paragraphs %}")
-    b.tag("{%p if loop.first %}")
-    b.p("{{ para }}", "Prongsai Body First")
-    b.tag("{%p else %}")
-    b.p("{{ para }}", "Prongsai Body")
-    b.tag("{%p endif %}")
-    b.tag("{%p endfor %}")
+    b.paragraphs("s.paragraphs")
     b.loop("{%p for i in s['items'] %}", lambda: b.p("{{ i }}", "Prongsai Item"))
     b.tag("{%p endfor %}")
     b.signature("c.signature")
@@ -411,13 +416,7 @@ def centred_header(*fields: str) -> Builder:
 
 def order() -> Builder:
     b = centred_header("heading", "number", "subject")
-    b.tag("{%p for para in c.paragraphs %}")
-    b.tag("{%p if loop.first %}")
-    b.p("{{ para }}", "Prongsai Body First")
-    b.tag("{%p else %}")
-    b.p("{{ para }}", "Prongsai Body")
-    b.tag("{%p endif %}")
-    b.tag("{%p endfor %}")
+    b.paragraphs("c.paragraphs")
     # the number column holds "๑๐." … "๙๙." (0.6 cm) with the cell's margins; the role column
     # "กรรมการและผู้ช่วยเลขานุการ" (4.4 cm) on one line
     table = b.table(MEMBER_COLUMNS_CM, borders=False, loop="c.members", indent_cm=0.75,
