@@ -1,0 +1,269 @@
+"""Every string the web app shows goes through gettext (issue 15 §2; docs/architecture.md "Messages and languages").
+
+The msgids are English and the Thai lives in the catalogs, so a Thai literal in the web layer's code or templates
+is a string that the English switch cannot translate. This test reads the source (Python with ``ast``, templates as
+text) and counts the Thai literals that are not one of the kinds that may stay Thai:
+
+- docstrings and comments (``#``, ``{# #}``, ``{% comment %}``);
+- audit summaries (``record``/``audit_entry``): a stored record written once, like a paper log, in Thai;
+- Thai *data*: input synonyms, official document wording, demo people and places — a line marked
+  ``# thai-data: <reason>`` (the mark covers the statement that starts on that line), or a file in
+  ``THAI_DATA_FILES`` with its reason;
+- migrations (history; they follow the models).
+
+``NOT_YET_CONVERTED`` is the exact count of what remains per file: converting strings makes the test fail until
+the file's count is lowered (or its entry removed), so the list can only shrink and always says what is left.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import tokenize
+from pathlib import Path
+
+import pytest
+
+WEB = Path(__file__).resolve().parents[2] / "prongsai" / "web"
+THAI = re.compile(r"[\u0E00-\u0E7F]")
+
+THAI_DATA_FILES = {
+    "demo.py": "the demo's Thai offices, people and answers",
+    "measures/demo.py": "the demo's measures and reports, written as an officer would",
+    "editions/demo.py": "the demo's edition notes",
+    "oit/demo.py": "the demo's OIT evidence descriptions",
+    "oit/testing.py": "evidence fixtures used by tests and the demo",
+    "templates/500.html": "standalone error page: Thai first with one English line (no context to translate with)",
+}
+
+# Thai literals left per file (path relative to prongsai/web). Lower a count when you convert strings.
+NOT_YET_CONVERTED: dict[str, int] = {
+    "accounts/passwords.py": 12,
+    "agencies/forms.py": 2,
+    "agencies/imports.py": 14,
+    "agencies/services.py": 95,
+    "agencies/templates/agencies/import.html": 1,
+    "api/schemas.py": 1,
+    "commands.py": 8,
+    "documents/batches.py": 1,
+    "documents/forms.py": 3,
+    "documents/models.py": 5,
+    "documents/pack.py": 18,
+    "documents/services.py": 8,
+    "documents/signoff.py": 4,
+    "documents/templates/documents/emblem.html": 1,
+    "editions/forms.py": 10,
+    "editions/models.py": 16,
+    "editions/services.py": 9,
+    "editions/templates/editions/_diff.html": 4,
+    "editions/templates/editions/_problems.html": 4,
+    "editions/templates/editions/detail.html": 29,
+    "editions/templates/editions/list.html": 11,
+    "editions/templates/editions/preview.html": 16,
+    "editions/templates/editions/upload.html": 10,
+    "editions/templatetags/editions_tags.py": 2,
+    "editions/views.py": 7,
+    "itas/forms.py": 1,
+    "itas/services.py": 4,
+    "itas/templates/itas/import.html": 4,
+    "itas/views.py": 1,
+    "measures/forms.py": 3,
+    "measures/models.py": 7,
+    "measures/services.py": 7,
+    "measures/templates/measures/committee.html": 2,
+    "measures/views.py": 1,
+    "notifications/cli.py": 2,
+    "oit/carryover.py": 1,
+    "oit/checks.py": 1,
+    "oit/common.py": 11,
+    "oit/forms.py": 38,
+    "oit/lifecycle.py": 13,
+    "oit/linkbatch.py": 1,
+    "oit/linkcheck.py": 40,
+    "oit/models.py": 34,
+    "oit/queries.py": 17,
+    "oit/review.py": 25,
+    "oit/services.py": 15,
+    "oit/ssrf.py": 3,
+    "oit/templates/oit/_check.html": 8,
+    "oit/templates/oit/_public_table.html": 2,
+    "oit/templates/oit/agency.html": 35,
+    "oit/templates/oit/assignments.html": 14,
+    "oit/templates/oit/audit.html": 11,
+    "oit/templates/oit/embed.html": 5,
+    "oit/templates/oit/home.html": 13,
+    "oit/templates/oit/item.html": 51,
+    "oit/templates/oit/national.html": 8,
+    "oit/templates/oit/public.html": 5,
+    "oit/uploads.py": 16,
+    "oit/views.py": 2,
+    "oit/views_agency.py": 22,
+    "oit/views_review.py": 8,
+    "ops/backup.py": 16,
+    "ops/cli.py": 2,
+    "ops/preflight.py": 13,
+    "results/services.py": 7,
+    "results/templatetags/prongsai_tags.py": 5,
+    "rounds/lifecycle.py": 3,
+    "rounds/recompute.py": 8,
+    "rounds/services.py": 2,
+    "settings.py": 1,
+    "setup.py": 2,
+    "surveys/codes.py": 23,
+    "surveys/exports.py": 27,
+    "surveys/forms.py": 1,
+    "surveys/lifecycle.py": 2,
+    "surveys/respondent.py": 27,
+    "surveys/scope.py": 2,
+    "surveys/scoring.py": 7,
+    "surveys/services.py": 15,
+    "surveys/slips.py": 2,
+    "surveys/templates/surveys/_code_form.html": 2,
+    "surveys/templates/surveys/_progress.html": 2,
+    "surveys/templates/surveys/_survey_head.html": 1,
+    "surveys/templates/surveys/enter.html": 4,
+    "surveys/templates/surveys/intro.html": 7,
+    "surveys/templates/surveys/overview.html": 2,
+    "surveys/templates/surveys/page.html": 7,
+    "surveys/templates/surveys/poster.html": 4,
+    "surveys/templates/surveys/review.html": 9,
+    "surveys/templates/surveys/scores.html": 3,
+    "surveys/templates/surveys/slips.html": 4,
+    "surveys/templates/surveys/thanks.html": 4,
+    "surveys/templates/surveys/unavailable.html": 1,
+    "surveys/views.py": 2,
+    "templates/base.html": 3,
+    "templates/login.html": 1,
+    "thaidate.py": 1,
+}
+
+AUDIT_CALLS = {"record", "audit_entry", "_audit"}
+
+
+def _thai_data_lines(source: str) -> set[int]:
+    """Lines carrying a ``# thai-data:`` comment."""
+    marked = set()
+    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+        if tok.type == tokenize.COMMENT and tok.string.lstrip("# ").startswith("thai-data:"):
+            marked.add(tok.start[0])
+    return marked
+
+
+def _statement_lines(tree: ast.AST) -> dict[int, int]:
+    """Each line → the first line of the outermost statement that covers it (a mark on that line covers it)."""
+    starts: dict[int, int] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.stmt) and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                                                 ast.ClassDef, ast.If, ast.For, ast.While,
+                                                                 ast.With, ast.Try)):
+            for line in range(node.lineno, (node.end_lineno or node.lineno) + 1):
+                starts.setdefault(line, node.lineno)
+                starts[line] = min(starts[line], node.lineno)
+    return starts
+
+
+def python_thai_literals(path: Path) -> list[int]:
+    """Line numbers of Thai string constants that are not a docstring, an audit summary or marked data."""
+    source = path.read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    marked = _thai_data_lines(source)
+    starts = _statement_lines(tree)
+    found = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str) and THAI.search(node.value)):
+            continue
+        parent = parents.get(node)
+        while isinstance(parent, (ast.JoinedStr, ast.BinOp, ast.FormattedValue)):
+            parent = parents.get(parent)
+        if isinstance(parent, ast.Expr):
+            continue  # a docstring
+        if _inside_audit_call(node, parents):
+            continue
+        if node.lineno in marked or starts.get(node.lineno) in marked:
+            continue
+        found.append(node.lineno)
+    return found
+
+
+def _inside_audit_call(node: ast.AST, parents: dict) -> bool:
+    parent = parents.get(node)
+    while parent is not None:
+        if isinstance(parent, ast.Call):
+            func = parent.func
+            name = getattr(func, "id", None) or getattr(func, "attr", None)
+            if name in AUDIT_CALLS:
+                return True
+        if isinstance(parent, ast.stmt):
+            return False
+        parent = parents.get(parent)
+    return False
+
+
+_TEMPLATE_COMMENTS = re.compile(r"\{#.*?#\}|\{%\s*comment\s*%\}.*?\{%\s*endcomment\s*%\}", re.S)
+
+
+def template_thai_lines(path: Path) -> list[int]:
+    text = path.read_text(encoding="utf-8")
+    # Blank out comments but keep the line count, so the numbers point at the file's lines.
+    text = _TEMPLATE_COMMENTS.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+    return [n for n, line in enumerate(text.splitlines(), 1) if THAI.search(line)]
+
+
+def current_counts() -> dict[str, list[int]]:
+    counts: dict[str, list[int]] = {}
+    for path in sorted(WEB.rglob("*")):
+        rel = path.relative_to(WEB).as_posix()
+        if "migrations" in path.parts or "locale" in path.parts or rel in THAI_DATA_FILES:
+            continue
+        if path.suffix == ".py":
+            lines = python_thai_literals(path)
+        elif path.suffix in {".html", ".txt"} and "templates" in path.parts:
+            lines = template_thai_lines(path)
+        else:
+            continue
+        if lines:
+            counts[rel] = lines
+    return counts
+
+
+def test_no_thai_literal_outside_the_catalogs():
+    counts = current_counts()
+    problems = []
+    for rel, lines in counts.items():
+        allowed = NOT_YET_CONVERTED.get(rel, 0)
+        if len(lines) > allowed:
+            problems.append(f"{rel}: {len(lines)} Thai literal(s) (allowed {allowed}) on lines "
+                            f"{', '.join(map(str, lines[:12]))}: use _() / {{% translate %}} with an English msgid "
+                            f"and the Thai in the app's catalog, or mark real data '# thai-data: <reason>'")
+    for rel, allowed in NOT_YET_CONVERTED.items():
+        have = len(counts.get(rel, []))
+        if have < allowed:
+            problems.append(f"{rel}: {have} left, NOT_YET_CONVERTED says {allowed}: lower it (remove at 0)")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("rel", sorted(THAI_DATA_FILES))
+def test_data_files_exist(rel):
+    # A renamed data file must not silently widen the exemption to nothing (or leave a stale entry).
+    assert (WEB / rel).is_file(), rel
+
+
+def test_the_scanner_sees_what_it_must(tmp_path):
+    # The counting itself: a literal is found; a docstring, an audit summary and a marked line are not.
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        '"""เอกสาร"""\n'
+        'def f():\n'
+        '    """คำอธิบาย"""\n'
+        '    x = "ข้อความ"\n'
+        '    record(None, "a", "สรุป %s" % x)\n'
+        '    y = {"ก": 1,  # thai-data: input synonym\n'
+        '         "ข": 2}\n'
+        '    return f"ค่า {x}", y\n', encoding="utf-8")
+    assert python_thai_literals(sample) == [4, 8]
+    page = tmp_path / "page.html"
+    page.write_text("{# ความเห็น #}\n<p>{% translate 'Hello' %}</p>\n<p>สวัสดี</p>\n{% comment %}\nไทย\n"
+                    "{% endcomment %}\n", encoding="utf-8")
+    assert template_thai_lines(page) == [3]
