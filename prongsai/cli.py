@@ -15,7 +15,7 @@ from pathlib import Path
 
 from prongsai.cli_base import CommandError, format_table
 from prongsai.config import ConfigError
-from prongsai.core.framework import FrameworkError, available_frameworks, load_framework
+from prongsai.core.framework import FrameworkError, available_frameworks, load_framework, with_variant
 from prongsai.core.tabular import InputError
 
 EXIT_BAD_INPUT = 2
@@ -79,7 +79,7 @@ def cmd_frameworks_show(args: argparse.Namespace) -> str:
     from prongsai.core.describe import describe_framework, framework_as_dict
 
     _needs_database(args.id)
-    fw = load_framework(args.id).with_variant(args.variant)
+    fw = with_variant(load_framework(args.id), args.variant)
     if args.format == "json":
         return json.dumps(framework_as_dict(fw), ensure_ascii=False, indent=2)
     return describe_framework(fw)

@@ -1,11 +1,11 @@
-"""Framework editions: the data model of one year's ITA instrument and the one loader that reads it.
+"""Framework editions: the one loader of a year's ITA instrument (its data model is ``framework_model``).
 
 Every fact about an edition (tools and weights, indicators, questions and their answer scales, OIT items and how
 they score, level bands, sampling rules, agency-type variants, the rounding and option-score parameters) comes
 from data: a YAML file under ``prongsai/frameworks/`` (the built-in editions), a directory named in
 ``PRONGSAI_FRAMEWORKS``, or an edition a central admin uploaded into the platform's database (registered here as
 an ``EditionProvider`` by the web application; the core never imports Django).  This module turns such a text
-into frozen dataclasses and refuses one that is wrong, naming the path inside it and the problem in English and
+into ``framework_model``'s frozen dataclasses (through the validator, ``framework_schema``) and refuses one that is wrong, naming the path inside it and the problem in English and
 Thai, so that whoever edits an edition learns exactly what to fix.  See ``docs/frameworks.md``.
 
 Keys: a built-in edition is named by its id (``ita-2569``); a stored edition version by ``id@version``
@@ -16,432 +16,101 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import math
 import threading
-from dataclasses import dataclass, field
-from decimal import Decimal
-from fractions import Fraction
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 import yaml
 
 from prongsai import config  # the one reader of the environment (docs/configuration.md)
+from prongsai.core.framework_model import (
+    AGENCY_TYPES,
+    AGENCY_TYPES_TH,
+    AGGREGATIONS,
+    CONFIDENCE,
+    CONFIDENCE_TH,
+    DATA_WINDOWS,
+    LEGACY_CONFIDENCE,
+    OPTION_SCORES,
+    ROUNDING,
+    SAMPLING_METHODS,
+    SCORING_METHODS,
+    AgencyGroupMinimum,
+    AnswerField,
+    Band,
+    Element,
+    Framework,
+    FrameworkError,
+    Indicator,
+    Level,
+    OITItem,
+    Option,
+    Question,
+    RespondentGroup,
+    SamplingRule,
+    Scale,
+    SubIndicator,
+    Tool,
+    Variant,
+    split_key,
+)
+from prongsai.core.variants import variant_data
+
+#: the model's names are re-exported: the rest of the code imports an edition's parts from here
+__all__ = [
+    "AGENCY_TYPES",
+    "AGENCY_TYPES_TH",
+    "AGGREGATIONS",
+    "AgencyGroupMinimum",
+    "AnswerField",
+    "BUNDLED_DIR",
+    "Band",
+    "CONFIDENCE",
+    "CONFIDENCE_TH",
+    "DATA_WINDOWS",
+    "EditionProvider",
+    "Element",
+    "Framework",
+    "FrameworkError",
+    "Indicator",
+    "LEGACY_CONFIDENCE",
+    "Level",
+    "OITItem",
+    "OPTION_SCORES",
+    "Option",
+    "Question",
+    "ROUNDING",
+    "RespondentGroup",
+    "SAMPLING_METHODS",
+    "SCORING_METHODS",
+    "SamplingRule",
+    "Scale",
+    "StoredEdition",
+    "SubIndicator",
+    "Tool",
+    "Variant",
+    "available_frameworks",
+    "clear_cache",
+    "file_frameworks",
+    "framework_dirs",
+    "framework_for_year",
+    "framework_path",
+    "load_all",
+    "load_framework",
+    "load_framework_data",
+    "load_framework_file",
+    "load_framework_text",
+    "parse_yaml",
+    "register_provider",
+    "split_key",
+    "text_sha256",
+    "unregister_provider",
+    "with_variant",
+    "apply_variant",
+]
 
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "frameworks"
-CONFIDENCE = ("confirmed", "corroborated", "provisional")
-#: words of the first editions' files, still accepted (and shown with the new names)
-LEGACY_CONFIDENCE = {"verified": "confirmed", "recollection": "provisional"}
-CONFIDENCE_TH = {"confirmed": "ยืนยันแล้ว", "corroborated": "มีแหล่งสนับสนุน",
-                 "provisional": "ชั่วคราว ยังไม่ยืนยัน"}
-SCORING_METHODS = ("pass_fail", "elements", "percent")
-AGGREGATIONS = ("item_mean", "flat")
-AGENCY_TYPES = ("esa", "school", "local", "university", "general")
-AGENCY_TYPES_TH = {"esa": "สำนักงานเขตพื้นที่การศึกษา", "school": "สถานศึกษา", "local": "องค์กรปกครองส่วนท้องถิ่น",
-                   "university": "สถาบันอุดมศึกษา", "general": "หน่วยงานภาครัฐทั่วไป"}
-DATA_WINDOWS = ("current", "previous")
-#: how the evenly spaced options of a scale score: 0/33.33/66.67/100 or 0/33/67/100
-OPTION_SCORES = ("two_decimals", "integers")
-#: how a score is brought to two decimals for publication and for the level
-ROUNDING = ("half_up", "truncate")
-SAMPLING_METHODS = ("share", "bands", "by_agency_group")
-
-
-class FrameworkError(ValueError):
-    """An edition is missing or invalid; ``problems`` lists every ``(path, message)`` found (English), and
-    ``problems_th`` the same problems in Thai, in the same order."""
-
-    def __init__(self, file: str, problems: list[tuple[str, str]], problems_th: list[tuple[str, str]] | None = None):
-        self.file = file
-        self.problems = problems
-        self.problems_th = problems_th or problems
-        lines = [f"{file}: {path}: {msg}" if path else f"{file}: {msg}" for path, msg in problems]
-        super().__init__("\n".join(lines))
-
-
-@dataclass(frozen=True)
-class Option:
-    label: str
-    score: Fraction
-
-
-@dataclass(frozen=True)
-class Scale:
-    name: str
-    name_th: str
-    options: tuple[Option, ...]
-
-    def score(self, index: int, reverse: bool) -> Fraction:
-        """Score of the option at 0-based ``index``; a reversed field takes the mirrored option's score."""
-        if reverse:
-            index = len(self.options) - 1 - index
-        return self.options[index].score
-
-    def index_of(self, label: str) -> int | None:
-        for i, option in enumerate(self.options):
-            if option.label == label:
-                return i
-        return None
-
-
-@dataclass(frozen=True)
-class RespondentGroup:
-    code: str
-    name_th: str
-
-
-@dataclass(frozen=True)
-class Tool:
-    code: str
-    kind: str  # "survey" (IIT, EIT) or "evidence" (OIT)
-    name_th: str
-    name_en: str
-    weight: Fraction
-    respondents_th: str = ""
-    groups: tuple[RespondentGroup, ...] = ()
-    confidence: str = "confirmed"
-    source: str = ""
-    caveat: str = ""
-
-
-@dataclass(frozen=True)
-class SubIndicator:
-    code: str
-    name_th: str
-    groups: tuple[str, ...] = ()
-    confidence: str = "confirmed"
-    source: str = ""
-    caveat: str = ""
-
-
-@dataclass(frozen=True)
-class Indicator:
-    number: int
-    name_th: str
-    name_en: str
-    tool: str
-    weight: Fraction  # share inside its tool (equal shares unless the file says otherwise)
-    sub_indicators: tuple[SubIndicator, ...] = ()
-
-
-@dataclass(frozen=True)
-class AnswerField:
-    """One answer a respondent gives: a question without sub-items, or one sub-item."""
-
-    code: str
-    question: str
-    indicator: int
-    text: str
-    scale: Scale
-    reverse: bool
-
-
-@dataclass(frozen=True)
-class Question:
-    code: str
-    indicator: int
-    text: str
-    scale: str
-    reverse: bool
-    note: str  # the instruction shown to the respondent
-    confidence: str
-    source: str
-    fields: tuple[AnswerField, ...]
-    caveat: str = ""  # what is uncertain (shown to officers beside the provisional mark, never to respondents)
-
-    @property
-    def has_sub_items(self) -> bool:
-        return not (len(self.fields) == 1 and self.fields[0].code == self.code)
-
-    @property
-    def provisional(self) -> bool:
-        return self.confidence == "provisional"
-
-
-@dataclass(frozen=True)
-class Element:
-    code: str
-    text: str
-    weight: Fraction
-
-
-@dataclass(frozen=True)
-class OITItem:
-    code: str  # stable inside the edition (O1 …); used in URLs, stored evidence and lineage
-    indicator: int
-    sub_indicator: str | None
-    group: str
-    title: str
-    title_known: bool
-    requirement: str
-    time_window: str
-    keywords: tuple[str, ...]
-    method: str
-    elements: tuple[Element, ...]
-    confidence: str
-    source: str
-    previous_codes: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    display_code: str = ""  # as ITAS and the manual print it (o1 from 2568); defaults to the code
-    key: str = ""  # a stable meaning across editions and agency types (participation, no_gift …)
-    data_window: str | None = None  # current | previous fiscal year, or None (not tied to a year)
-    caveat: str = ""
-
-    @property
-    def shown_code(self) -> str:
-        return self.display_code or self.code
-
-    @property
-    def provisional(self) -> bool:
-        return self.confidence == "provisional"
-
-    def window_year(self, fiscal_year: int) -> int | None:
-        """The B.E. fiscal year the evidence must cover in a round of ``fiscal_year`` (None: not year-bound)."""
-        if self.data_window == "current":
-            return fiscal_year
-        if self.data_window == "previous":
-            return fiscal_year - 1
-        return None
-
-    def window_th(self, fiscal_year: int | None) -> str:
-        """The data window in words, for a round of ``fiscal_year`` (or in general without one)."""
-        if self.data_window is None:
-            return self.time_window
-        which = "ปีงบประมาณที่ประเมิน" if self.data_window == "current" else "ปีงบประมาณก่อนปีที่ประเมิน"
-        if fiscal_year is None:
-            return f"ข้อมูล{which}"
-        return f"ข้อมูลปีงบประมาณ พ.ศ. {self.window_year(fiscal_year)} ({which})"
-
-
-@dataclass(frozen=True)
-class Level:
-    label: str
-    label_en: str
-    min: Decimal
-    tool_min: dict[str, Decimal] = field(default_factory=dict)
-    confidence: str = "confirmed"
-    source: str = ""
-    caveat: str = ""
-
-
-@dataclass(frozen=True)
-class Band:
-    up_to: int | None  # population up to and including this many (None: any larger population)
-    minimum: int
-
-
-@dataclass(frozen=True)
-class AgencyGroupMinimum:
-    code: str
-    name_th: str
-    minimum: int
-
-
-@dataclass(frozen=True)
-class SamplingRule:
-    """The minimum number of respondents of a survey tool.
-
-    ``share``: everyone below ``floor``, else ``ceil(population × percent / 100)`` raised to ``floor`` and
-    lowered to ``cap``; ``bands``: the minimum of the first band the population fits (a table as ITAS shows it);
-    ``by_agency_group``: a fixed minimum per agency group (ITAS 2568), ``group`` naming the one that applies
-    (variants set it), with the ``share`` fields as the fallback when no group applies.  Never more than the
-    population itself.
-    """
-
-    percent: Decimal
-    floor: int
-    cap: int | None
-    note: str = ""
-    method: str = "share"
-    bands: tuple[Band, ...] = ()
-    groups: tuple[AgencyGroupMinimum, ...] = ()
-    group: str | None = None
-    confidence: str = "confirmed"
-    source: str = ""
-    caveat: str = ""
-
-    def _share(self, population: int) -> int:
-        if population <= self.floor:
-            return population
-        needed = max(self.floor, math.ceil(Decimal(population) * self.percent / 100))
-        if self.cap is not None:
-            needed = min(self.cap, needed)
-        return min(population, needed)
-
-    def minimum(self, population: int, group: str | None = None) -> int:
-        """Minimum respondents for a population (and, for ``by_agency_group``, an agency group)."""
-        if population <= 0:
-            return 0
-        if self.method == "bands":
-            for band in self.bands:
-                if band.up_to is None or population <= band.up_to:
-                    return min(population, band.minimum)
-            return population
-        if self.method == "by_agency_group":
-            wanted = group or self.group
-            found = next((g for g in self.groups if g.code == wanted), None)
-            if found is not None:
-                return min(population, found.minimum)
-        return self._share(population)
-
-    def group_minimum(self, group: str | None = None) -> AgencyGroupMinimum | None:
-        wanted = group or self.group
-        return next((g for g in self.groups if g.code == wanted), None)
-
-
-@dataclass(frozen=True)
-class Variant:
-    """An agency-type override layer: what an ESA office, a school, a local government … sees differently."""
-
-    code: str
-    name_th: str
-    agency_types: tuple[str, ...]
-    confidence: str
-    source: str
-    caveat: str = ""
-
-
-@dataclass(frozen=True, eq=False)  # compared by identity: editions are loaded once and cached
-class Framework:
-    id: str  # the key: the edition id, or id@version for a stored version
-    name_th: str
-    name_en: str
-    fiscal_years: tuple[int, ...]
-    default_for_years: tuple[int, ...]
-    agency_types: tuple[str, ...]
-    previous: str | None
-    aggregation: str
-    pass_target: Decimal
-    sources: tuple[str, ...]
-    notes: str
-    tools: tuple[Tool, ...]
-    indicators: tuple[Indicator, ...]
-    scales: dict[str, Scale]
-    questions: tuple[Question, ...]
-    oit_items: tuple[OITItem, ...]
-    levels: tuple[Level, ...]
-    sampling: dict[str, SamplingRule]
-    path: str = ""
-    option_scores: str = "two_decimals"
-    rounding: str = "half_up"
-    confidence: str = "corroborated"
-    caveat: str = ""
-    variants: dict[str, Variant] = field(default_factory=dict)
-    variant: str | None = None  # the variant applied to this object, if any
-    edition_id: str = ""  # the id without a version (ita-2570 for ita-2570@2)
-    version: int | None = None  # None for a built-in edition
-    raw: dict = field(default_factory=dict, repr=False)  # the validated source data (export, variants)
-
-    def tool(self, code: str) -> Tool:
-        return next(t for t in self.tools if t.code == code)
-
-    def indicator(self, number: int) -> Indicator:
-        return next(i for i in self.indicators if i.number == number)
-
-    def indicators_of(self, tool: str) -> tuple[Indicator, ...]:
-        return tuple(i for i in self.indicators if i.tool == tool)
-
-    def questions_of(self, tool: str) -> tuple[Question, ...]:
-        numbers = {i.number for i in self.indicators_of(tool)}
-        return tuple(q for q in self.questions if q.indicator in numbers)
-
-    def answer_fields(self, tool: str) -> tuple[AnswerField, ...]:
-        return tuple(f for q in self.questions_of(tool) for f in q.fields)
-
-    def oit_item(self, code: str) -> OITItem:
-        return next(o for o in self.oit_items if o.code == code)
-
-    @property
-    def survey_tools(self) -> tuple[str, ...]:
-        return tuple(t.code for t in self.tools if t.kind == "survey")
-
-    @property
-    def evidence_tools(self) -> tuple[str, ...]:
-        return tuple(t.code for t in self.tools if t.kind == "evidence")
-
-    @property
-    def family(self) -> str:
-        return self.edition_id or self.id
-
-    @property
-    def provisional(self) -> bool:
-        """The edition as a whole is provisional (e.g. a copy kept until NACC publishes the year's manual)."""
-        return self.confidence == "provisional"
-
-    @property
-    def provisional_count(self) -> int:
-        return sum(1 for q in self.questions if q.provisional) + sum(1 for o in self.oit_items if o.provisional)
-
-    def round(self, value: Fraction | Decimal | int | None) -> Decimal | None:
-        """A score to two decimals by the edition's declared rounding rule (half-up unless it says otherwise)."""
-        from prongsai.core.scoring import rounded  # scoring imports this module
-
-        return rounded(value, self.rounding)
-
-    @functools.cached_property
-    def field_coefficients(self) -> dict[str, Fraction]:
-        """Weight of each answer field in its indicator's score (they sum to 1 per indicator).
-
-        Aggregation is linear, so an agency's indicator score is ``Σ coefficient × mean answer score`` over the
-        indicator's fields; both scoring paths use these coefficients, which is what makes them agree exactly.
-        """
-        coefficients: dict[str, Fraction] = {}
-        for indicator in self.indicators:
-            questions = [q for q in self.questions if q.indicator == indicator.number]
-            if not questions:
-                continue
-            if self.aggregation == "flat":
-                n_fields = sum(len(q.fields) for q in questions)
-                for q in questions:
-                    for f in q.fields:
-                        coefficients[f.code] = Fraction(1, n_fields)
-            else:
-                for q in questions:
-                    for f in q.fields:
-                        coefficients[f.code] = Fraction(1, len(questions) * len(q.fields))
-        return coefficients
-
-    def level_for(self, total: Decimal, tool_scores: dict[str, Decimal] | None = None) -> Level:
-        """The first band the (rounded) total reaches, with its per-tool minimums if it has any."""
-        for level in self.levels:
-            if total < level.min:
-                continue
-            if level.tool_min:
-                if tool_scores is None:
-                    continue
-                if any(tool_scores.get(code) is None or tool_scores[code] < minimum
-                       for code, minimum in level.tool_min.items()):
-                    continue
-            return level
-        return self.levels[-1]
-
-    # Variants ------------------------------------------------------------------------------------------
-    @functools.cached_property
-    def _variant_cache(self) -> dict[str, Framework]:
-        return {}
-
-    def with_variant(self, code: str | None) -> Framework:
-        """This edition as agencies of one variant see it (itself for ``None``/empty); cached per object."""
-        if not code or code == self.variant:
-            return self
-        if self.variant:
-            raise FrameworkError(self.id, [("", f"variant '{self.variant}' is already applied")])
-        if code not in self.variants:
-            known = ", ".join(self.variants) or "none"
-            raise FrameworkError(self.id, [("", f"unknown variant '{code}' (known: {known})")],
-                                 [("", f"ไม่มีรูปแบบย่อย '{code}' ในกรอบนี้ (ที่มี: {known})")])
-        with _LOCK:
-            cached = self._variant_cache.get(code)
-            if cached is None:
-                from prongsai.core.variants import apply_variant
-
-                cached = apply_variant(self, code)
-                self._variant_cache[code] = cached
-        return cached
-
-    def variant_for_kind(self, kind: str) -> str | None:
-        """The variant whose agency types include ``kind`` (the first one declared), if any."""
-        return next((v.code for v in self.variants.values() if kind in v.agency_types), None)
-
 
 # --------------------------------------------------------------------------------------------------- loading
 
@@ -480,14 +149,6 @@ def unregister_provider(provider: EditionProvider) -> None:
     with _LOCK:
         if provider in _providers:
             _providers.remove(provider)
-
-
-def split_key(key: str) -> tuple[str, int | None]:
-    """``ita-2570@2`` → (``ita-2570``, 2); a built-in id has no version."""
-    base, sep, version = key.partition("@")
-    if sep and version.isdigit():
-        return base, int(version)
-    return key, None
 
 
 def framework_dirs() -> list[Path]:
@@ -619,3 +280,38 @@ def load_framework_data(raw: Any, name: str = "edition.yaml", expected_id: str |
 
 def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# ------------------------------------------------------------------------------------------------- variants
+
+def apply_variant(framework: Framework, code: str) -> Framework:
+    data = variant_data(framework.raw, code)
+    applied = load_framework_data(data, name=f"{framework.id} ({code})", expected_id=None, path=framework.path,
+                                  key=framework.id if framework.version is not None else None)
+    # the applied edition keeps the variant list (so a page can name the variant) and says which one it is
+    object.__setattr__(applied, "variants", framework.variants)
+    object.__setattr__(applied, "variant", code)
+    object.__setattr__(applied, "raw", framework.raw)
+    object.__setattr__(applied, "edition_id", framework.edition_id)
+    object.__setattr__(applied, "version", framework.version)
+    object.__setattr__(applied, "id", framework.id)
+    return applied
+
+
+def with_variant(framework: Framework, code: str | None) -> Framework:
+    """The edition as agencies of one variant see it (itself for ``None``/empty); cached per edition object."""
+    if not code or code == framework.variant:
+        return framework
+    if framework.variant:
+        raise FrameworkError(framework.id, [("", f"variant '{framework.variant}' is already applied")],
+                             [("", f"กรอบนี้ใช้รูปแบบย่อย '{framework.variant}' อยู่แล้ว")])
+    if code not in framework.variants:
+        known = ", ".join(framework.variants) or "none"
+        raise FrameworkError(framework.id, [("", f"unknown variant '{code}' (known: {known})")],
+                             [("", f"ไม่มีรูปแบบย่อย '{code}' ในกรอบนี้ (ที่มี: {known})")])
+    with _LOCK:
+        cached = framework._variant_cache.get(code)
+        if cached is None:
+            cached = apply_variant(framework, code)
+            framework._variant_cache[code] = cached
+    return cached

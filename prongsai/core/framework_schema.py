@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any, overload
 
-from prongsai.core.framework import (
+from prongsai.core.framework_model import (
     AGENCY_TYPES,
     AGGREGATIONS,
     CONFIDENCE,

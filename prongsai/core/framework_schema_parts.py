@@ -9,7 +9,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from prongsai.core.framework import (
+from prongsai.core.framework_model import (
     AGENCY_TYPES,
     DATA_WINDOWS,
     SAMPLING_METHODS,

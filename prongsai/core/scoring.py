@@ -13,39 +13,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, overload
+from typing import Any
 
 from prongsai.core.framework import Framework, OITItem
-from prongsai.core.thai import round_half_up
+from prongsai.core.thai import rounded
 
 HUNDRED = Fraction(100)
 
 #: One respondent's answers: answer-field code → 0-based option index.
 Response = Mapping[str, int]
-
-
-def truncated(value: Fraction | Decimal | int, places: int = 2) -> Decimal:
-    """Cut to ``places`` decimals (toward zero), exactly: 91.2474 → 91.24, 84.999 → 84.99."""
-    exact = Fraction(value)
-    scaled = abs(exact) * 10**places
-    units = scaled.numerator // scaled.denominator
-    sign = 1 if exact < 0 and units else 0
-    return Decimal((sign, tuple(int(d) for d in str(units).rjust(places + 1, "0")), -places))
-
-
-@overload
-def rounded(value: Fraction | Decimal | int, rule: str = "half_up") -> Decimal: ...
-@overload
-def rounded(value: Fraction | Decimal | int | None, rule: str = "half_up") -> Decimal | None: ...
-def rounded(value: Fraction | Decimal | int | None, rule: str = "half_up") -> Decimal | None:
-    """A score to 2 decimals, the precision at which ITA scores are published and compared.
-
-    ``rule`` is the edition's declared rounding: ``half_up`` (the default; every published case checked so far
-    fits it) or ``truncate``.  Callers holding an edition use ``framework.round(value)``.
-    """
-    if value is None:
-        return None
-    return truncated(value, 2) if rule == "truncate" else round_half_up(value, 2)
 
 
 def mean(values: Sequence[Fraction]) -> Fraction | None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from typing import overload
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = [
@@ -340,3 +341,27 @@ def baht_text(amount: Decimal | int | str) -> str:
 def ordinal_thai(n: int, thai_digits: bool = False) -> str:
     """Ordinal marker "ที่ 31", to follow a noun: "ลำดับ" + ordinal_thai(31, True) → "ลำดับที่ ๓๑"."""
     return _digits(f"ที่ {n}", thai_digits)
+
+
+def truncated(value: Fraction | Decimal | int, places: int = 2) -> Decimal:
+    """Cut to ``places`` decimals (toward zero), exactly: 91.2474 → 91.24, 84.999 → 84.99."""
+    exact = Fraction(value)
+    scaled = abs(exact) * 10**places
+    units = scaled.numerator // scaled.denominator
+    sign = 1 if exact < 0 and units else 0
+    return Decimal((sign, tuple(int(d) for d in str(units).rjust(places + 1, "0")), -places))
+
+
+@overload
+def rounded(value: Fraction | Decimal | int, rule: str = "half_up") -> Decimal: ...
+@overload
+def rounded(value: Fraction | Decimal | int | None, rule: str = "half_up") -> Decimal | None: ...
+def rounded(value: Fraction | Decimal | int | None, rule: str = "half_up") -> Decimal | None:
+    """A score to 2 decimals, the precision at which ITA scores are published and compared.
+
+    ``rule`` is the edition's declared rounding: ``half_up`` (the default; every published case checked so far
+    fits it) or ``truncate``.  Callers holding an edition use ``framework.round(value)``.
+    """
+    if value is None:
+        return None
+    return truncated(value, 2) if rule == "truncate" else round_half_up(value, 2)

@@ -15,14 +15,15 @@ code, only what differs:
 
 Weights, indicators, scales and levels are never overridden: every agency of an edition is scored the same
 way.  The applied variant is validated like any edition, so a bad override is reported at upload.
+
+This module only rewrites raw data (the validator uses it to check every variant at upload); applying a variant
+to a loaded edition is the loader's ``framework.with_variant``.
 """
 
 from __future__ import annotations
 
 import copy
 from typing import Any
-
-from prongsai.core.framework import Framework, load_framework_data
 
 
 def _find_variant(raw: dict, code: str) -> dict:
@@ -71,17 +72,3 @@ def variant_data(raw: dict, code: str) -> dict:
 def _override(target: dict, override: Any, allowed: set[str]) -> None:
     if isinstance(override, dict):
         target.update({k: copy.deepcopy(v) for k, v in override.items() if k in allowed})
-
-
-def apply_variant(framework: Framework, code: str) -> Framework:
-    data = variant_data(framework.raw, code)
-    applied = load_framework_data(data, name=f"{framework.id} ({code})", expected_id=None, path=framework.path,
-                                  key=framework.id if framework.version is not None else None)
-    # the applied edition keeps the variant list (so a page can name the variant) and says which one it is
-    object.__setattr__(applied, "variants", framework.variants)
-    object.__setattr__(applied, "variant", code)
-    object.__setattr__(applied, "raw", framework.raw)
-    object.__setattr__(applied, "edition_id", framework.edition_id)
-    object.__setattr__(applied, "version", framework.version)
-    object.__setattr__(applied, "id", framework.id)
-    return applied

@@ -18,7 +18,7 @@ from django.urls import reverse
 from prongsai.cli import main
 from prongsai.core.edition_io import export_edition
 from prongsai.core.edition_yaml import dump_edition
-from prongsai.core.framework import BUNDLED_DIR, framework_for_year, load_framework
+from prongsai.core.framework import BUNDLED_DIR, framework_for_year, load_framework, with_variant
 from prongsai.core.scoring import combine
 from prongsai.web.audit.models import AuditEntry
 from prongsai.web.editions import services
@@ -97,7 +97,7 @@ def test_upload_diff_preview_then_activate(cast, client):
     assert "เปลี่ยนชื่อ" in page and "ฉบับ ป.ป.ช. 2570" in page  # the diff against ita-2570
     assert "tool OIT weight 40 → 50" in page
     preview = client.get(reverse("edition_preview", args=[stored.key, "oit"]), {"variant": "esa"}).content.decode()
-    fw = load_framework(stored.key).with_variant("esa")
+    fw = with_variant(load_framework(stored.key), "esa")
     rows = re.findall(r'<tr id="item-(O\d+)" data-provisional="([01])"', preview)
     assert len(rows) == 26 and all(flag == "1" for _code, flag in rows)  # a provisional copy: every item marked
     assert preview.count('class="tag provisional"') >= sum(o.provisional for o in fw.oit_items) == 26

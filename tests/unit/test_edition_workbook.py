@@ -18,7 +18,7 @@ from prongsai.core.edition_io import export_edition, read_edition
 from prongsai.core.edition_xlsx import EditionImportError, canonical, export_workbook
 from prongsai.core.edition_xlsx_read import read_workbook
 from prongsai.core.edition_yaml import dump_edition
-from prongsai.core.framework import file_frameworks, load_framework, load_framework_data
+from prongsai.core.framework import file_frameworks, load_framework, load_framework_data, with_variant
 
 MINI = Path(__file__).parent.parent / "fixtures" / "mini.yaml"
 
@@ -38,7 +38,7 @@ def test_yaml_to_workbook_to_yaml_is_lossless_for_every_edition(fid):
     assert back.yaml_text == dump_edition(canonical(fw.raw))  # and the text it is stored as
     _same_edition(fw, back.framework)
     for variant in fw.variants:  # variants survive too
-        _same_edition(fw.with_variant(variant), back.framework.with_variant(variant))
+        _same_edition(with_variant(fw, variant), with_variant(back.framework, variant))
 
 
 def test_the_mini_fixture_round_trips_with_its_legacy_words():

@@ -16,8 +16,10 @@ from prongsai.core.framework import (
     framework_for_year,
     load_framework,
     load_framework_data,
+    with_variant,
 )
-from prongsai.core.scoring import combine, rounded, truncated
+from prongsai.core.scoring import combine, rounded
+from prongsai.core.thai import truncated
 
 NEW = ["ita-2568", "ita-2569", "ita-2570"]
 
@@ -96,36 +98,36 @@ def test_eit_minimums_per_agency_group_and_the_iit_stand_in():
     assert eit.minimum(1000, "municipality_tambon_m") == 70 and eit.minimum(1000, "sao_s") == 30
     assert eit.minimum(50, "university") == 50  # never more than the population
     assert eit.minimum(1000) == 100  # no group: the fallback share (10 %, at least 30, at most 400)
-    assert fw.with_variant("university").sampling["EIT"].minimum(1000) == 400
+    assert with_variant(fw, "university").sampling["EIT"].minimum(1000) == 400
     assert iit.confidence == "provisional" and iit.minimum(80) == 25
 
 
 def test_variants_override_what_differs_only():
     fw = load_framework("ita-2569")
-    esa = fw.with_variant("esa")
+    esa = with_variant(fw, "esa")
     assert esa.agency_types == ("esa",) and esa.variant == "esa" and esa.id == "ita-2569"
     assert "หมายเลขโทรศัพท์" in esa.oit_item("O2").requirement and "อีเมล" in esa.oit_item("O2").requirement
     assert "หมายเลขโทรศัพท์" not in fw.oit_item("O2").requirement  # OBEC's demand is not NACC's
     assert [g.code for g in esa.tool("EIT").groups] == ["school_directors", "teachers", "other_service_users"]
-    school = fw.with_variant("school")
+    school = with_variant(fw, "school")
     assert school.oit_item("O5").title == "แผนกลยุทธ์หรือแผนพัฒนาคุณภาพการศึกษาของสถานศึกษา"
-    assert [e.text for e in fw.with_variant("local").oit_item("O1").elements][:2] == [
+    assert [e.text for e in with_variant(fw, "local").oit_item("O1").elements][:2] == [
         "แผนผังโครงสร้างฝ่ายการเมือง", "แผนผังโครงสร้างฝ่ายข้าราชการประจำ"]
     # weights, indicators and levels are never overridden: every agency is scored the same way
     for v in fw.variants:
-        applied = fw.with_variant(v)
+        applied = with_variant(fw, v)
         assert [t.weight for t in applied.tools] == [t.weight for t in fw.tools]
         assert [lv.min for lv in applied.levels] == [lv.min for lv in fw.levels]
-    assert fw.with_variant("esa") is esa  # cached
+    assert with_variant(fw, "esa") is esa  # cached
     with pytest.raises(FrameworkError, match="unknown variant"):
-        fw.with_variant("hospital")
+        with_variant(fw, "hospital")
 
 
 def test_a_variant_may_leave_an_item_out_of_the_list_and_the_score():
     raw = edition_data("ita-2569")
     raw["variants"].append({"code": "tiny", "name_th": "ทดสอบ", "agency_types": ["general"],
                             "confidence": "provisional", "source": "test", "oit_items": {"O22": {"applicable": False}}})
-    fw = load_framework_data(raw, expected_id="ita-2569").with_variant("tiny")
+    fw = with_variant(load_framework_data(raw, expected_id="ita-2569"), "tiny")
     assert "O22" not in {o.code for o in fw.oit_items} and len(fw.oit_items) == 25
 
 
@@ -172,7 +174,7 @@ def test_o2_per_year_and_the_esa_demand_as_a_variant():
     for fid in ("ita-2564", "ita-2566"):
         base = load_framework(fid)
         assert "หมายเลขโทรศัพท์" not in base.oit_item("O2").requirement
-        assert "อีเมล" in base.with_variant("esa").oit_item("O2").requirement
+        assert "อีเมล" in with_variant(base, "esa").oit_item("O2").requirement
 
 
 def test_iit_notes_follow_the_replica_and_unverified_texts_are_flagged():
@@ -245,4 +247,4 @@ def test_lineage_from_2566_reaches_2569_only_where_items_survived_every_step():
     assert mapping["O10"] == ["O18", "O16"]  # e-service absorbed the service statistics in 2569
     assert mapping["O25"] == ["O42"]
     assert not any("O6" in olds for olds in mapping.values())  # กฎหมายที่เกี่ยวข้อง did not survive 2568
-    assert mapping == lineage_map(load_framework("ita-2566"), load_framework("ita-2569").with_variant("esa"))
+    assert mapping == lineage_map(load_framework("ita-2566"), with_variant(load_framework("ita-2569"), "esa"))

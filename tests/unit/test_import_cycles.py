@@ -25,13 +25,6 @@ ROOT = Path(__file__).resolve().parents[2]
 
 #: (importer, imported) edges inside functions that may close a circle, with the reason each stays
 ALLOWED = {
-    ("prongsai.core.framework", "prongsai.core.framework_schema"):
-        "the loader validates with the schema, which builds framework.py's dataclasses; ending it means moving "
-        "the dataclasses to a module of their own (a large move of the core, left for its own change)",
-    ("prongsai.core.framework", "prongsai.core.variants"):
-        "Framework.with_variant applies a variant, which re-validates the edition's data like any edition",
-    ("prongsai.core.framework", "prongsai.core.scoring"):
-        "Framework.round uses scoring.rounded (the one rounding rule); goes with the dataclass move above",
     ("prongsai.web.agencies.services", "prongsai.web.agencies.imports"):
         "services.import_agencies/import_people delegate to imports.py, which builds on services' writers, so "
         "that every state change is still found in services.py",

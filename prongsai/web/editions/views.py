@@ -13,7 +13,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from prongsai.core.diff import diff_frameworks
 from prongsai.core.edition_io import export_edition
 from prongsai.core.edition_xlsx import EditionImportError
-from prongsai.core.framework import AGENCY_TYPES_TH, Framework, FrameworkError, file_frameworks, load_framework
+from prongsai.core.framework import (
+    AGENCY_TYPES_TH,
+    Framework,
+    FrameworkError,
+    file_frameworks,
+    load_framework,
+    with_variant,
+)
 from prongsai.web.agencies import access
 from prongsai.web.editions import services
 from prongsai.web.editions.forms import ReplaceForm, UploadForm
@@ -124,7 +131,7 @@ def edition_preview(request: HttpRequest, key: str, part: str) -> HttpResponse:
     variant = request.GET.get("variant") or ""
     if variant and variant not in base.variants:
         raise Http404
-    fw = base.with_variant(variant or None)
+    fw = with_variant(base, variant or None)
     try:
         year = int(request.GET.get("year") or fw.fiscal_years[0])
     except ValueError:

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from prongsai.core.framework import Framework, load_framework
+from prongsai.core.framework import Framework, load_framework, with_variant
 
 
 class RoundStatus(models.TextChoices):
@@ -62,7 +62,7 @@ class AssessmentRound(models.Model):
         wanted = (self.framework_id, self.variant)
         cached = self.__dict__.get("_framework")
         if cached is None or cached[0] != wanted:
-            cached = (wanted, load_framework(self.framework_id).with_variant(self.variant or None))
+            cached = (wanted, with_variant(load_framework(self.framework_id), self.variant or None))
             self.__dict__["_framework"] = cached
         return cached[1]
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from prongsai.core.framework import FrameworkError, load_framework
+from prongsai.core.framework import FrameworkError, load_framework, with_variant
 from prongsai.web.agencies import access
 from prongsai.web.agencies.models import Role
 from prongsai.web.audit.actions import AuditAction
@@ -44,7 +44,7 @@ def create_round(actor, framework_id: str, fiscal_year: int, name_th: str = "",
     if AssessmentRound.objects.filter(framework_id=framework_id, variant=variant, fiscal_year=fiscal_year).exists():
         raise ValidationError(_("A round of %(edition)s for %(year)s already exists.") % {
             "edition": f"{framework_id} {variant}".strip(), "year": fiscal_year})
-    shown = framework.with_variant(variant or None)
+    shown = with_variant(framework, variant or None)
     with transaction.atomic():
         default_name = f"ITA ปีงบประมาณ พ.ศ. {fiscal_year} ({framework.name_th})"
         if variant:
