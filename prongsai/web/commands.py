@@ -277,7 +277,13 @@ def cmd_createadmin(args: argparse.Namespace) -> str:
     existing = User.objects.filter(username=username).first()
     password = None
     if args.password_from_env:
-        password = os.environ.get(args.password_from_env)
+        # Through the one reader of the environment (also takes NAME_FILE, a container secret).
+        from prongsai.config import ConfigError, env_secret
+
+        try:
+            password = env_secret(args.password_from_env)
+        except ConfigError as exc:
+            raise CommandError(str(exc)) from None
         if not password:
             raise CommandError(f"environment variable {args.password_from_env} is not set or empty")
     elif existing is None:

@@ -94,6 +94,22 @@ def test_createadmin_creates_the_central_office_and_a_central_admin(db, monkeypa
     assert Membership.objects.filter(user=user).count() == 1
 
 
+def test_createadmin_reads_the_password_from_a_container_secret_file(db, monkeypatch, capsys, tmp_path):
+    # --password-from-env NAME goes through the one reader of the environment, so NAME_FILE works as everywhere.
+    from django.contrib.auth import authenticate
+
+    secret = tmp_path / "admin_pw"
+    secret.write_text("a-long-enough-secret-2563\n", encoding="utf-8")
+    monkeypatch.delenv("ADMIN_PW", raising=False)
+    monkeypatch.setenv("ADMIN_PW_FILE", str(secret))
+    assert main(["createadmin", "somchai", "--password-from-env", "ADMIN_PW"]) == 0
+    assert authenticate(username="somchai", password="a-long-enough-secret-2563") is not None
+    monkeypatch.setenv("ADMIN_PW", "another-long-secret-2563")  # both set: refused, nothing changed
+    assert main(["createadmin", "somchai", "--password-from-env", "ADMIN_PW"]) == 2
+    assert "both set" in capsys.readouterr().err
+    assert authenticate(username="somchai", password="a-long-enough-secret-2563") is not None
+
+
 def test_createadmin_uses_the_existing_central_office_and_refuses_weak_passwords(cast, monkeypatch, capsys):
     from prongsai.web.agencies.models import Agency, Membership
 
