@@ -24,7 +24,8 @@ ENTROPY_BITS = LENGTH * math.log2(len(ALPHABET))
 TOKEN_LENGTH = 16  # open links: public, but still unguessable (≈ 74 bits)
 
 #: unshifted Kedmanee keys → the Latin character on the same key (only those in the alphabet)
-_THAI_KEYS = {"ฟ": "A", "แ": "C", "ก": "D", "ำ": "E", "ด": "F", "เ": "G", "้": "H", "่": "J", "า": "K",
+_THAI_KEYS = {  # thai-data: keyboard input mapping (a code typed with the Thai layout on)
+              "ฟ": "A", "แ": "C", "ก": "D", "ำ": "E", "ด": "F", "เ": "G", "้": "H", "่": "J", "า": "K",
               "ท": "M", "ื": "N", "ย": "P", "พ": "R", "ะ": "T", "ี": "U", "อ": "V", "ไ": "W", "ป": "X",
               "ั": "Y", "ภ": "4", "ุ": "6", "ึ": "7", "ต": "9"}
 _KEEP = set(ALPHABET)

@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from prongsai.web import exports as web_exports
 from prongsai.web.agencies.models import Agency
@@ -23,7 +25,8 @@ from prongsai.web.surveys import queries
 from prongsai.web.surveys.ballot import MIN_RESPONDENTS, release_round
 from prongsai.web.surveys.models import SurveyResponse
 
-SUPPRESSED = "(กลุ่มเล็ก ไม่แสดง)"
+#: what stands in for the group of a respondent whose group is too small to name (lazy: read per export)
+SUPPRESSED = gettext_lazy("(small group, not shown)")
 
 
 @dataclass
@@ -47,19 +50,22 @@ def responses_sheets(round_: AssessmentRound, agency: Agency, tool: str) -> list
     rows = []
     if len(stored) >= MIN_RESPONDENTS:
         for n, (group, answers) in enumerate(stored, start=1):
-            shown = groups.get(group, group) if sizes[group] >= MIN_RESPONDENTS else SUPPRESSED
+            shown = groups.get(group, group) if sizes[group] >= MIN_RESPONDENTS else str(SUPPRESSED)
             rows.append([n, shown] + [answers.get(f.code, "") + 1 if isinstance(answers.get(f.code), int) else ""
                                       for f in fields])
-    header = ["ลำดับ", "กลุ่มผู้ตอบ"] + [f.code for f in fields]
-    codebook = Sheet("codebook", ["รหัสข้อ", "ข้อคำถาม", "ตัวเลือก (ค่าในไฟล์ = ลำดับตัวเลือก)", "กลับค่าคะแนน"],
+    header = [_("Row"), _("Respondent group")] + [f.code for f in fields]
+    codebook = Sheet("codebook", [_("Item code"), _("Wording"), _("Options (value in the file = option number)"),
+                                  _("Reverse-scored")],
                      [[f.code, f.text, " | ".join(f"{i + 1} = {o.label}" for i, o in enumerate(f.scale.options)),
-                       "ใช่" if f.reverse else ""] for f in fields])
-    note = ([] if rows else [[f"มีผู้ตอบ {len(stored)} คน ต่ำกว่า {MIN_RESPONDENTS} คน จึงไม่ส่งออกคำตอบรายคน"]])
+                       _("Yes") if f.reverse else ""] for f in fields])
+    note = ([] if rows else [[_("%(n)s respondents, fewer than %(min)s, so no individual answers are exported")
+                              % {"n": len(stored), "min": MIN_RESPONDENTS}]])
     return [Sheet(tool, header, rows or note), codebook]
 
 
 def scores_sheets(round_: AssessmentRound, agency: Agency) -> list[Sheet]:
-    header = ["แบบวัด", "ตัวชี้วัด", "ชื่อตัวชี้วัด", "ข้อ", "ข้อย่อย", "ข้อความ", "คะแนน", "จำนวนผู้ตอบ"]
+    header = [_("Survey tool"), _("Indicator"), _("Indicator name"), _("Item"), _("Sub-item"), _("Text"), _("Score"),
+              _("Respondents")]
     rows = []
     for tool in queries.question_scores(round_, agency):
         for ind in tool.indicators:
@@ -74,9 +80,10 @@ def scores_sheets(round_: AssessmentRound, agency: Agency) -> list[Sheet]:
 
 
 def national_sheets(round_: AssessmentRound, tools, rows) -> list[Sheet]:
-    header = ["รหัสหน่วยงาน", "หน่วยงาน", "ประเภท", "จังหวัด"]
+    header = [_("Agency code"), _("Agency"), _("Type"), _("Province")]
     for t in tools:
-        header += [f"{t.code} ประชากร", f"{t.code} ขั้นต่ำ", f"{t.code} ผู้ตอบ", f"{t.code} ร้อยละของขั้นต่ำ"]
+        header += [_("%(tool)s population") % {"tool": t.code}, _("%(tool)s minimum") % {"tool": t.code},
+                   _("%(tool)s respondents") % {"tool": t.code}, _("%(tool)s percent of minimum") % {"tool": t.code}]
     out = []
     for r in rows:
         line = [r.agency.code, r.agency.name_th, r.agency.subkind or r.agency.kind, r.agency.province]

@@ -69,7 +69,7 @@ class OpenLinkForm(forms.Form):
 
 
 class CodeEntryForm(forms.Form):
-    code = forms.CharField(label="รหัสผู้ตอบ (10 ตัวอักษร)", max_length=40,
+    code = forms.CharField(label=_("Respondent code (10 characters)"), max_length=40,
                            widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
                                                          "spellcheck": "false", "autocorrect": "off",
                                                          "placeholder": "ABCD-EFGH-JK", "inputmode": "text"}))

@@ -12,7 +12,7 @@ from prongsai.core.lifecycle import Lifecycle, Move
 from prongsai.web.agencies.models import Role
 from prongsai.web.surveys.models import CodeStatus
 
-CODE = Lifecycle("respondent_code", CodeStatus.values, [
+CODE = Lifecycle("respondent_code", CodeStatus.values, [  # thai-data: the core Move's (th, en) label pairs (unshown)
     Move("use", CodeStatus.UNUSED, CodeStatus.USED, "ตอบแบบสำรวจ", "Answer the survey"),
     Move("revoke", CodeStatus.UNUSED, CodeStatus.REVOKED, "ยกเลิกรหัส", "Revoke the code",
          frozenset({Role.AGENCY_ADMIN.value}), confirm=True),

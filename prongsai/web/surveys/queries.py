@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from prongsai.core.framework import Framework
 from prongsai.core.scoring import rounded, score_survey
 from prongsai.web.agencies.models import Agency
+from prongsai.web.messages import localized
 from prongsai.web.rounds.models import AssessmentRound, sampling_group
 from prongsai.web.surveys import ballot
 from prongsai.web.surveys.ballot import MIN_RESPONDENTS, held_counts
@@ -129,7 +130,8 @@ def progress(round_: AssessmentRound, agency: Agency) -> list[ToolProgress]:
                   for g in tool.groups]
         counts = {s: code_counts.get(tool.code, {}).get(s, 0) for s in CodeStatus.values}
         tools.append(ToolProgress(
-            code=tool.code, name=tool.name_th, respondents_th=tool.respondents_th, population=population,
+            code=tool.code, name=localized(tool.name_th, tool.name_en), respondents_th=tool.respondents_th,
+            population=population,
             minimum=minimum, responses=sum(n for (t, _g), n in answered.items() if t == tool.code),
             groups=groups, codes=counts, sampling_note=sampling_note(rule)))
     return tools
@@ -227,10 +229,12 @@ def question_scores(round_: AssessmentRound, agency: Agency,
                 questions.append(QuestionScore(code=q.code, text=q.text, note=q.note,
                                                score=rounded(items.get(q.code)) if shown else None,
                                                fields=fields, has_sub_items=q.has_sub_items))
-            indicators.append(IndicatorScores(number=ind.number, name=ind.name_th, tool=tool.code,
+            indicators.append(IndicatorScores(number=ind.number, name=localized(ind.name_th, ind.name_en),
+                                              tool=tool.code,
                                               score=rounded(indicator_scores.get(ind.number)) if shown else None,
                                               questions=questions))
-        out.append(ToolScores(code=tool.code, name=tool.name_th, respondents=len(responses), shown=shown,
+        out.append(ToolScores(code=tool.code, name=localized(tool.name_th, tool.name_en), respondents=len(responses),
+                              shown=shown,
                               indicators=indicators, held=held.get(tool.code, 0)))
     return out
 

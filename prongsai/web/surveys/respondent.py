@@ -31,6 +31,8 @@ from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -47,42 +49,57 @@ DONE = "done"
 DONE_PREFIX = "done."
 DONE_SALT = STATE_SALT + ".done"
 
-#: page title, message and HTTP status of each reason a code or form cannot be used
+
+def _filled(text, **values):
+    """A lazy message whose placeholders are filled when the page is drawn, in that request's language."""
+    return lazy(lambda: str(text) % values, str)()
+
+
+#: page title, message and HTTP status of each reason a code or form cannot be used (lazy: each request's language)
 UNAVAILABLE = {
-    "unknown": (404, "ไม่พบรหัสนี้",
-                ("ตรวจสอบรหัสบนบัตรอีกครั้ง: รหัสมี 10 ตัว เป็นตัวอักษรภาษาอังกฤษและตัวเลข (ไม่มีเลขศูนย์ "
-                 "ตัวโอ เลขหนึ่ง หรือตัวไอ) ถ้ายังไม่พบ ขอรหัสใหม่จากหน่วยงานที่มอบบัตรให้ท่าน")),
-    "used": (409, "รหัสนี้ถูกใช้ตอบแล้ว",
-             ("รหัสแต่ละรหัสใช้ตอบแบบวัดได้ครั้งเดียว ถ้าท่านเพิ่งกดส่งคำตอบ คำตอบของท่านได้รับการบันทึกแล้ว "
-              "ขอบคุณที่ร่วมตอบแบบวัด")),
-    "revoked": (410, "รหัสนี้ถูกยกเลิกแล้ว",
-                "หน่วยงานยกเลิกรหัสนี้แล้ว (เช่น บัตรสูญหายหรือพิมพ์ผิด) ขอรหัสใหม่จากหน่วยงานที่มอบบัตรให้ท่าน"),
-    "expired": (410, "รหัสนี้หมดอายุแล้ว",
-                "รหัสนี้ใช้ได้ถึงวันที่พิมพ์ไว้บนบัตรเท่านั้น ขอรหัสใหม่จากหน่วยงานที่มอบบัตรให้ท่าน"),
-    "closed": (403, "ปิดรับคำตอบแล้ว",
-               "รอบการประเมินนี้ยังไม่เปิดหรือปิดรับคำตอบแล้ว ขอบคุณที่สนใจร่วมตอบแบบวัด"),
-    "form_expired": (400, "หน้าแบบวัดหมดเวลา",
-                     ("หน้านี้เปิดค้างไว้นานเกินไปหรือข้อมูลไม่ครบ คำตอบที่ยังไม่ได้ส่งจึงไม่ถูกบันทึก "
-                      "รหัสของท่านยังใช้ได้: เปิดลิงก์หรือกรอกรหัสเดิมเพื่อเริ่มใหม่")),
-    "device": (409, "อุปกรณ์นี้ตอบแล้ววันนี้",
-               "ลิงก์แบบเปิดรับคำตอบได้หนึ่งครั้งต่ออุปกรณ์ต่อวัน ขอบคุณที่ร่วมตอบแบบวัด"),
-    "replayed": (409, "แบบวัดชุดนี้ส่งไปแล้ว",
-                 ("คำตอบจากหน้านี้ได้รับการบันทึกไปแล้ว จึงส่งซ้ำไม่ได้ ถ้าต้องการตอบใหม่ "
-                  "ให้เปิดลิงก์ของหน่วยงานอีกครั้ง")),
-    "limited": (429, "ลองรหัสที่ไม่ถูกต้องหลายครั้งเกินไป",
-                (f"จากเครือข่ายนี้มีการลองรหัสที่ไม่มีอยู่จริงเกิน {ratelimit.LIMIT} ครั้งใน "
-                 f"{ratelimit.WINDOW // 60} นาที ระบบจึงหยุดตอบว่ารหัสใดผิดชั่วคราว "
-                 "รหัสที่ถูกต้องยังใช้ได้ตามปกติ: ตรวจรหัสบนบัตรทีละตัวอักษร หรือสแกนคิวอาร์โค้ดบนบัตรแทนการพิมพ์ "
-                 f"แล้วลองใหม่ หรือรอประมาณ {ratelimit.WINDOW // 60} นาที "
-                 "(ผู้ประสานงานของโรงเรียนหรือหน่วยงาน: ทุกคนที่ใช้อินเทอร์เน็ตเครือข่ายเดียวกันนับรวมกัน "
-                 "ผู้ที่มีบัตรรหัสถูกต้องยังตอบได้)")),
-    "open_limited": (429, "ส่งคำตอบจากเครือข่ายนี้ครบจำนวนแล้ว",
-                     (f"ลิงก์แบบเปิดรับคำตอบจากเครือข่ายอินเทอร์เน็ตเดียวกันได้ไม่เกิน {ratelimit.OPEN_LIMIT} ครั้ง"
-                      f"ต่อ {ratelimit.OPEN_WINDOW // 60} นาที คำตอบนี้ยังไม่ถูกบันทึก กรุณาลองส่งอีกครั้งภายหลัง "
-                      "หรือใช้อินเทอร์เน็ตมือถือ")),
-    "busy": (503, "ระบบไม่ว่างชั่วคราว",
-             ("คำตอบของท่านยังไม่ถูกบันทึก และรหัสยังใช้ได้ กรุณากดส่งอีกครั้ง "
-              "(ถ้ากดแล้วยังขึ้นหน้านี้ รอสักครู่แล้วลองใหม่)")),
+    "unknown": (404, _("Code not found"),
+                _("Please check the code on your slip again: it has 10 characters, English letters and digits "
+                      "(there is no zero, letter O, one or letter I). If it is still not found, ask the agency "
+                      "that gave you the slip for a new code.")),
+    "used": (409, _("This code has already been used"),
+             _("Each code can be used to answer the survey once. If you have just submitted your answers, "
+                   "they have been recorded. Thank you for taking part in the survey.")),
+    "revoked": (410, _("This code has been revoked"),
+                _("The agency has revoked this code (for example, because the slip was lost or misprinted). "
+                      "Please ask the agency that gave you the slip for a new code.")),
+    "expired": (410, _("This code has expired"),
+                _("This code can be used only until the date printed on the slip. Please ask the agency that "
+                      "gave you the slip for a new code.")),
+    "closed": (403, _("The survey is closed"),
+               _("This assessment round has not opened yet or is no longer accepting answers. Thank you for "
+                     "your interest in taking part in the survey.")),
+    "form_expired": (400, _("The survey page has expired"),
+                     _("This page was left open too long or some of its data is missing, so answers not yet "
+                           "submitted have not been recorded. Your code can still be used: open the link or enter "
+                           "the same code to start again.")),
+    "device": (409, _("This device has already answered today"),
+               _("The open link accepts one response per device per day. Thank you for taking part in the "
+                     "survey.")),
+    "replayed": (409, _("This survey has already been submitted"),
+                 _("The answers from this page have already been recorded, so they cannot be submitted again. "
+                       "To answer again, open the agency's link once more.")),
+    "limited": (429, _("Too many attempts with incorrect codes"),
+                _filled(_("More than %(limit)s codes that do not exist were tried from this network within "
+                              "%(minutes)s minutes, so the system has stopped saying which codes are wrong for a "
+                              "while. Correct codes still work as usual: check the code on your slip letter by "
+                              "letter, or scan the QR code on the slip instead of typing it, then try again, or "
+                              "wait about %(minutes)s minutes. (School or agency coordinators: everyone using the "
+                              "same internet network is counted together; people with a correct code can still "
+                              "answer.)"),
+                        limit=ratelimit.LIMIT, minutes=ratelimit.WINDOW // 60)),
+    "open_limited": (429, _("This network has reached its number of responses"),
+                     _filled(_("The open link accepts no more than %(limit)s responses from the same internet "
+                                   "network every %(minutes)s minutes. Your answers have not been recorded yet: "
+                                   "please try submitting again later, or use mobile internet."),
+                             limit=ratelimit.OPEN_LIMIT, minutes=ratelimit.OPEN_WINDOW // 60)),
+    "busy": (503, _("The system is busy for a moment"),
+             _("Your answers have not been recorded yet, and your code can still be used. Please press submit "
+                   "again. (If this page appears again, wait a moment and try again.)")),
 }
 
 

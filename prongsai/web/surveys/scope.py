@@ -7,6 +7,7 @@ surveys app read top-down.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 
 from prongsai.core.framework import Framework, FrameworkError, Tool
 from prongsai.web.agencies import access
@@ -30,5 +31,5 @@ def check_scope(actor, round_: AssessmentRound, agency: Agency) -> Framework:
     if not access.can_manage_agency(actor, agency):
         raise PermissionDenied
     if not applies_to(round_, agency):
-        raise ValidationError(f"รอบ {round_.name_th} ไม่ได้ประเมินหน่วยงานประเภทนี้")
+        raise ValidationError(_("Round %(round)s does not assess this type of agency.") % {"round": round_.name_th})
     return round_.framework

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from prongsai.core.scoring import rounded, score_agency
 from prongsai.web.agencies.models import Agency
@@ -60,13 +61,15 @@ def compute_survey_results(actor, round_: AssessmentRound, agency: Agency) -> Co
     warnings = []
     for tool in tools:
         if minimum.get(tool) is None:
-            warnings.append(f"{tool}: ยังไม่ได้กรอกจำนวนประชากร จึงไม่ทราบขนาดตัวอย่างขั้นต่ำ")
+            warnings.append(_("%(tool)s: no headcount entered, so the minimum sample is unknown") % {"tool": tool})
         elif respondents[tool] < minimum[tool]:
-            warnings.append(f"{tool}: ผู้ตอบ {respondents[tool]:,} คน ต่ำกว่าขั้นต่ำ {minimum[tool]:,} คน")
+            warnings.append(_("%(tool)s: %(n)s respondents, below the minimum of %(min)s")
+                            % {"tool": tool, "n": f"{respondents[tool]:,}", "min": f"{minimum[tool]:,}"})
     for tool in tools:
         if tool not in shown_tools and surveys[tool]:
-            warnings.append(f"{tool}: ผู้ตอบ {len(surveys[tool]):,} คน ยังไม่ถึง {MIN_RESPONDENTS} คน จึงยังไม่แสดงคะแนน "
-                            "(เพื่อไม่ให้ระบุคำตอบของผู้ใดได้)")
+            warnings.append(_("%(tool)s: %(n)s respondents, fewer than %(min)s, so no score is shown yet "
+                              "(so that no one's answers can be singled out)")
+                            % {"tool": tool, "n": f"{len(surveys[tool]):,}", "min": MIN_RESPONDENTS})
     tool_scores = {t: v if t in shown_tools else None for t, v in score.tools_rounded.items()}
     complete = all(v is not None for v in score.tools.values()) and len(shown_tools) == len(tools)
     values = {"indicators": indicators, "respondents": respondents, "items": items,

@@ -24,6 +24,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from prongsai.core.framework import Framework, Tool, load_framework
 from prongsai.web.agencies import access
@@ -59,9 +60,9 @@ MIN_RESPONDENTS = ballot.MIN_RESPONDENTS
 def _tool_group(framework: Framework, tool: str, group: str) -> Tool:
     tools = {t.code: t for t in survey_tools(framework)}
     if tool not in tools:
-        raise ValidationError(f"ไม่รู้จักแบบวัด '{tool}'")
+        raise ValidationError(_("Unknown survey tool '%(tool)s'") % {"tool": tool})
     if group not in {g.code for g in tools[tool].groups}:
-        raise ValidationError(f"แบบวัด {tool} ไม่มีกลุ่มผู้ตอบ '{group}'")
+        raise ValidationError(_("Tool %(tool)s has no respondent group '%(group)s'") % {"tool": tool, "group": group})
     return tools[tool]
 
 
@@ -87,9 +88,11 @@ def set_headcounts(actor, round_: AssessmentRound, agency: Agency,
         try:
             number = int(value)
         except (TypeError, ValueError):
-            raise ValidationError(f"{tool}/{group}: จำนวนต้องเป็นตัวเลข") from None
+            raise ValidationError(_("%(tool)s/%(group)s: the number must be a whole number")
+                                  % {"tool": tool, "group": group}) from None
         if not 0 <= number <= MAX_HEADCOUNT:
-            raise ValidationError(f"{tool}/{group}: จำนวนต้องอยู่ระหว่าง 0 ถึง {MAX_HEADCOUNT:,}")
+            raise ValidationError(_("%(tool)s/%(group)s: the number must be between 0 and %(max)s")
+                                  % {"tool": tool, "group": group, "max": f"{MAX_HEADCOUNT:,}"})
         clean[(tool, group)] = number
     with transaction.atomic():
         existing = {(p.tool, p.group): p for p in SurveyPopulation.objects.select_for_update().filter(
@@ -128,15 +131,15 @@ def generate_codes(actor, round_: AssessmentRound, agency: Agency, tool: str, gr
     framework = _check_scope(actor, round_, agency)
     _tool_group(framework, tool, group)
     if round_.is_closed:
-        raise ValidationError("รอบการประเมินปิดแล้ว สร้างรหัสเพิ่มไม่ได้")
+        raise ValidationError(_("The assessment round is closed: no more codes can be generated."))
     try:
         count = int(count)
     except (TypeError, ValueError):
-        raise ValidationError("จำนวนรหัสต้องเป็นตัวเลข") from None
+        raise ValidationError(_("The number of codes must be a whole number.")) from None
     if not 1 <= count <= MAX_BATCH:
-        raise ValidationError(f"สร้างได้ครั้งละ 1 ถึง {MAX_BATCH} รหัส")
+        raise ValidationError(_("Generate between 1 and %(max)s codes at a time.") % {"max": MAX_BATCH})
     if expires_on is not None and expires_on < today():
-        raise ValidationError("วันหมดอายุต้องไม่ก่อนวันนี้")
+        raise ValidationError(_("The expiry date cannot be before today."))
     for _attempt in range(5):
         plain: dict[str, str] = {}
         while len(plain) < count:
@@ -165,7 +168,7 @@ def generate_codes(actor, round_: AssessmentRound, agency: Agency, tool: str, gr
             return GeneratedBatch(batch=batch, codes=list(plain.values()))
         except IntegrityError:  # a concurrent batch took one of the digests between the check and the insert
             continue
-    raise ValidationError("สร้างรหัสไม่สำเร็จ กรุณาลองอีกครั้ง")
+    raise ValidationError(_("The codes could not be generated. Please try again."))
 
 
 def revoke_code(actor, round_: AssessmentRound, agency: Agency, typed: str) -> None:
@@ -182,7 +185,7 @@ def revoke_code(actor, round_: AssessmentRound, agency: Agency, typed: str) -> N
             digest=codemod.digest(code), round=round_, agency=agency).first() if codemod.is_well_formed(code) \
             else None
         if row is None:
-            raise ValidationError("ไม่พบรหัสนี้ในหน่วยงานและรอบการประเมินนี้")
+            raise ValidationError(_("This code was not found for this agency and assessment round."))
         if CODE.allows(row.status, "revoke"):
             row.status = CODE.check(row.status, "revoke").target
             row.save(update_fields=["status"])
@@ -214,7 +217,7 @@ def set_open_link(actor, round_: AssessmentRound, agency: Agency, *, active: boo
     framework = _check_scope(actor, round_, agency)
     tool_obj = next((t for t in survey_tools(framework) if t.code == tool), None)
     if tool_obj is None or not tool_obj.groups:
-        raise ValidationError(f"ไม่มีแบบวัด {tool} ในรอบนี้")
+        raise ValidationError(_("This round has no %(tool)s survey.") % {"tool": tool})
     if group is not None:
         _tool_group(framework, tool, group)
     with transaction.atomic():
@@ -369,7 +372,8 @@ def validate_answers(framework: Framework, tool: str, answers: dict) -> dict[str
         clean[code] = index
     extra = set(answers) - set(clean) - set(missing) if len(answers) != len(clean) else ()
     if missing or extra:
-        raise ValidationError(f"คำตอบไม่ครบหรือไม่ถูกต้อง: {', '.join(missing + sorted(extra))}")
+        raise ValidationError(_("Missing or invalid answers: %(codes)s")
+                              % {"codes": ", ".join(missing + sorted(extra))})
     return clean
 
 

@@ -29,7 +29,7 @@ SLIPS_PER_PAGE = 10
 
 def pdf_text(text: str) -> str:
     """Thai text as it is written into PDFs (SARA AM decomposed; see the module docstring)."""
-    return text.replace("\u0e33", "\u0e4d\u0e32")
+    return text.replace("\u0e33", "\u0e4d\u0e32")  # thai-data: code points, not text shown
 
 
 def _qr_svg(url: str, scale: int = 3) -> str:

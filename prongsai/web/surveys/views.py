@@ -165,7 +165,7 @@ def revoke(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
         except ValidationError as exc:
             _errors(request, exc)
         else:
-            messages.success(request, "เรียบร้อย: รหัสนี้ใช้ตอบแบบวัดไม่ได้อีกแล้ว")
+            messages.success(request, _("Done: this code can no longer be used to answer the survey."))
     else:
         messages.error(request, _("Type the code printed on the slip."))
     return _back(round_, agency, "codes")
@@ -276,8 +276,10 @@ def export(request: HttpRequest, round_id: int, code: str, what: str, fmt: str) 
         if tool not in {t.code for t in services.survey_tools(round_.framework)}:
             raise Http404
         if round_.is_open:  # two exports around one answer would differ by that answer
-            messages.error(request, "ส่งออกคำตอบรายคนได้เมื่อปิดรอบการประเมินแล้วเท่านั้น ระหว่างเปิดรับคำตอบ "
-                                    "ดูได้เฉพาะคะแนนรวม เพื่อไม่ให้เทียบไฟล์ก่อนและหลังคนหนึ่งตอบแล้วรู้คำตอบของเขาได้")
+            messages.error(request, _("Individual answers can be exported only once the assessment round is closed. "
+                                      "While answers are being collected only the overall scores can be seen, so that "
+                                      "no one can compare files from before and after a person answers and learn "
+                                      "their answers."))
             return _back(round_, agency, "exports")
         sheets = exports.responses_sheets(round_, agency, tool)
         name = f"responses-{agency.code}-{round_.fiscal_year}-{tool}"
