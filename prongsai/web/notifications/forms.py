@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from prongsai.web.thaidate import ThaiDateField
 
 
 class DeadlineForm(forms.Form):
-    title_th = forms.CharField(label=_("Title"), max_length=255)
+    title_th = forms.CharField(label=pgettext_lazy("deadline", "Title"), max_length=255)
     starts_on = ThaiDateField(label=_("Starts"), required=False)
     due_on = ThaiDateField(label=_("Due"))
     provisional = forms.BooleanField(label=_("Provisional date"), required=False)

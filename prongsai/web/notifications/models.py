@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RoundDeadline(models.Model):
@@ -16,7 +17,7 @@ class RoundDeadline(models.Model):
 
     round = models.ForeignKey("rounds.AssessmentRound", on_delete=models.CASCADE, related_name="deadlines")
     key = models.CharField(max_length=32)  # oit_publish, surveys, clarification, results, report_6m, …
-    title_th = models.CharField(_("title"), max_length=255)
+    title_th = models.CharField(pgettext_lazy("deadline", "title"), max_length=255)
     title_en = models.CharField(max_length=255, blank=True)
     starts_on = models.DateField(_("starts"), null=True, blank=True)
     due_on = models.DateField(_("due"))
