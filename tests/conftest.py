@@ -43,6 +43,20 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (Thai): a request with the English cookie activates English in the
+    test's thread and nothing resets it, so a later test's gettext (a link check's message) would read English."""
+    yield
+    try:
+        from django.conf import settings
+        from django.utils import translation
+    except ImportError:
+        return
+    if settings.configured:
+        translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _stored_editions_need_the_database(request):
     """Uploaded editions live in the database: a test without database access sees the built-in ones only (the
     platform registers its database as an edition provider when Django starts)."""

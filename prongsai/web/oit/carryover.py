@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from prongsai.core import extract
 from prongsai.core.diff import lineage_map
@@ -90,7 +91,7 @@ def carry_over_evidence(actor, round_: AssessmentRound, agency: Agency) -> list[
     require_open(round_)
     before = previous_round(round_)
     if before is None:
-        raise ValidationError("ไม่พบรอบการประเมินของปีก่อนหน้า")
+        raise ValidationError(_("The previous year's assessment round was not found"))
     mapping = carry_map(before.framework, round_.framework)
     old_entries = {e.code: e for e in OITEntry.objects.filter(round=before, agency=agency)
                    .prefetch_related("links", "files")}

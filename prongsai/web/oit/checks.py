@@ -3,7 +3,7 @@ their results.  The network work is in ``prongsai.web.oit.linkcheck`` (one URL) 
 this module only touches the database.
 
 No link stays "pending" because of a failure: every link a task was given ends with a recorded ``LinkCheck`` (a
-check that raised is recorded as "ตรวจไม่ได้"), or is handed to a new task that will record it (links a batch
+check that raised is recorded as "could not check"), or is handed to a new task that will record it (links a batch
 did not start before its deadline).
 """
 
@@ -16,13 +16,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from prongsai.core.framework import FrameworkError
 from prongsai.web.agencies.models import Agency
 from prongsai.web.audit.actions import AuditAction
 from prongsai.web.audit.models import AuditEntry
 from prongsai.web.audit.services import record
-from prongsai.web.oit import linkbatch, linkcheck, permissions
+from prongsai.web.oit import checktext, linkbatch, linkcheck, permissions
 from prongsai.web.oit.common import enqueue_checks, expected_years, item_of, require_open, setting
 from prongsai.web.oit.models import EvidenceLink, LinkCheck, OITEntry
 from prongsai.web.rounds.models import AssessmentRound
@@ -142,8 +143,8 @@ def run_link_checks(link_ids: list[int], task_id: str = "") -> dict:
                 continue
             url = next((link.url for link in links if link.pk == link_id), "")
             try:
-                record_link_check(link_id, linkcheck.not_checked(
-                    url, "check_failed", "ตรวจไม่ได้ — การตรวจหยุดกลางคัน โปรดกดตรวจใหม่"), task_id)
+                record_link_check(link_id, linkcheck.not_checked(url, "check_failed", gettext_noop(
+                    "Could not check — the check stopped part-way; please check again")), task_id)
             except Exception:  # noqa: BLE001 - the original error is the one to report
                 logger.exception("could not record the failed check of link %s", link_id)
     return {"links": summaries, "requeued": requeued}
@@ -181,7 +182,7 @@ def record_link_checks(results: list[tuple[int, linkcheck.CheckResult]], task_id
                 sha256=result.sha256, text_extracted=result.text_extracted, years_expected=result.years_expected,
                 years_found=result.years_found, keywords_found=result.keywords_found,
                 keywords_missing=result.keywords_missing,
-                problems=[{"code": p.code, "level": p.level, "message": p.message} for p in result.problems],
+                problems=checktext.stored(result.problems),
                 error=result.error[:500], elapsed_ms=result.elapsed_ms, task_id=task)))
         checks = [check for _, _, check in pairs]
         LinkCheck.objects.bulk_create(checks)

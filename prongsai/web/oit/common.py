@@ -11,6 +11,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from prongsai.core.framework import OITItem
 from prongsai.core.thai import to_arabic_digits
@@ -33,7 +34,7 @@ def item_of(round_: AssessmentRound, code: str) -> OITItem:
     try:
         return round_.framework.oit_item(code)
     except StopIteration:
-        raise ValidationError(f"ไม่มีข้อ {code} ในกรอบการประเมินของรอบนี้") from None
+        raise ValidationError(_("There is no item %(code)s in this round's framework") % {"code": code}) from None
 
 
 def expected_years(item: OITItem, fiscal_year: int) -> tuple[list[int], bool]:
@@ -66,13 +67,13 @@ def snapshot(entry: OITEntry) -> dict:
 
 def require_open(round_: AssessmentRound) -> None:
     if not round_.is_open:
-        raise ValidationError("รอบการประเมินนี้ไม่ได้เปิดอยู่ จึงแก้ไขหลักฐานไม่ได้")
+        raise ValidationError(_("This assessment round is not open, so the evidence cannot be changed"))
 
 
 def entry_for(round_: AssessmentRound, agency: Agency, code: str, lock: bool = True) -> OITEntry:
     """The entry of an item, created as a draft the first time it is written (inside the caller's transaction)."""
     item_of(round_, code)
-    entry, _ = OITEntry.objects.get_or_create(round=round_, agency=agency, code=code)
+    entry, _created = OITEntry.objects.get_or_create(round=round_, agency=agency, code=code)
     if lock:
         entry = OITEntry.objects.select_for_update().get(pk=entry.pk)
     return entry
@@ -83,7 +84,8 @@ def check_edit(actor, entry: OITEntry) -> None:
         raise PermissionDenied
     require_open(entry.round)
     if entry.status not in AGENCY_EDITABLE:
-        raise ValidationError(f"ข้อ {entry.code} อยู่ในสถานะ “{entry.get_status_display()}” แก้ไขหลักฐานไม่ได้")
+        raise ValidationError(_("Item %(code)s is “%(status)s”; its evidence cannot be changed")
+                              % {"code": entry.code, "status": entry.get_status_display()})
 
 
 #: the batch link-check task (``tasks.check_evidence_links``), the path the queue stores and ``ops.policies`` keys on
@@ -125,17 +127,18 @@ _url_validator = URLValidator(schemes=["http", "https"])
 def clean_url(url: str) -> str:
     url = (url or "").strip()
     if not url:
-        raise ValidationError("กรุณาใส่ลิงก์ (URL)", code="required")
+        raise ValidationError(_("Please enter a link (URL)"), code="required")
     if len(url) > 2000:
-        raise ValidationError("ลิงก์ยาวเกิน 2,000 ตัวอักษร", code="too_long")
+        raise ValidationError(_("The link is longer than 2,000 characters"), code="too_long")
     if not re.match(r"(?i)^https?://", url):
-        raise ValidationError("ลิงก์ต้องขึ้นต้นด้วย http:// หรือ https:// เช่น https://www.example.go.th/ita/o1",
+        raise ValidationError(_("The link must start with http:// or https://, e.g. https://www.example.go.th/ita/o1"),
                               code="scheme")
     try:
         _url_validator(url)
     except ValidationError:
-        raise ValidationError("รูปแบบลิงก์ไม่ถูกต้อง ตรวจสอบการสะกดและชื่อเว็บไซต์อีกครั้ง", code="invalid") from None
+        raise ValidationError(_("The link is not well formed; check the spelling and the site name again"),
+                              code="invalid") from None
     if "@" in url.split("/")[2]:
-        raise ValidationError("ลิงก์ต้องไม่มีชื่อผู้ใช้หรือรหัสผ่าน", code="credentials")
+        raise ValidationError(_("The link must not contain a user name or password"), code="credentials")
     return url
 

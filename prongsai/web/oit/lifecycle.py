@@ -14,6 +14,8 @@ with a reason).
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy, gettext_noop
+
 from prongsai.core.lifecycle import Lifecycle, Move
 from prongsai.web.agencies.models import Role
 from prongsai.web.oit.models import EntryStatus as S
@@ -22,21 +24,28 @@ _OFFICER = frozenset({Role.AGENCY_ADMIN.value})
 _EDITORS = frozenset({Role.AGENCY_ADMIN.value, Role.UNIT_STAFF.value})
 _ASSESSOR = frozenset({Role.ASSESSOR.value})
 
+
+def _move(name: str, source: str, target: str, label_en: str, roles: frozenset[str], **kwargs) -> Move:
+    """A move whose ``label_th`` is its English label translated lazily (Thai by default, English when the page is
+    in English); the English labels are the catalog's msgids."""
+    return Move(name, source, target, gettext_lazy(label_en), label_en, roles, **kwargs)
+
+
 ENTRY = Lifecycle("oit_entry", S.values, [
-    Move("ready", S.DRAFT, S.READY, "ทำเครื่องหมาย “พร้อมส่ง”", "Mark as ready", _EDITORS),
-    Move("draft", S.READY, S.DRAFT, "กลับเป็นร่าง", "Back to draft", _EDITORS),
-    Move("submit", S.READY, S.SUBMITTED, "ส่งให้ผู้ตรวจประเมิน", "Send to the assessor", _OFFICER),
-    Move("review", S.SUBMITTED, S.REVIEWED, "บันทึกผลรอบที่ 1", "Record round 1", _ASSESSOR),
-    Move("review", S.REVIEWED, S.REVIEWED, "บันทึกผลรอบที่ 1", "Record round 1", _ASSESSOR),
-    Move("ask_clarification", S.REVIEWED, S.CLARIFYING, "เปิดให้ชี้แจง", "Ask for clarification",
-         frozenset({Role.ASSESSOR.value, Role.CENTRAL_ADMIN.value})),
-    Move("clarify", S.CLARIFYING, S.CLARIFIED, "ส่งคำชี้แจง", "Send the clarification", _OFFICER),
-    Move("review_again", S.CLARIFYING, S.CLARIFYING, "บันทึกผลรอบที่ 2", "Record round 2", _ASSESSOR),
-    Move("review_again", S.CLARIFIED, S.CLARIFIED, "บันทึกผลรอบที่ 2", "Record round 2", _ASSESSOR),
-    Move("confirm", S.REVIEWED, S.CONFIRMED, "ยืนยันผล", "Confirm the score", _ASSESSOR, confirm=True),
-    Move("confirm", S.CLARIFYING, S.CONFIRMED, "ยืนยันผล", "Confirm the score", _ASSESSOR, confirm=True),
-    Move("confirm", S.CLARIFIED, S.CONFIRMED, "ยืนยันผล", "Confirm the score", _ASSESSOR, confirm=True),
-    Move("correct", S.CONFIRMED, S.CONFIRMED, "แก้ไขผลที่ยืนยันแล้ว", "Correct the confirmed score", _ASSESSOR),
+    _move("ready", S.DRAFT, S.READY, gettext_noop("Mark as ready"), _EDITORS),
+    _move("draft", S.READY, S.DRAFT, gettext_noop("Back to draft"), _EDITORS),
+    _move("submit", S.READY, S.SUBMITTED, gettext_noop("Send to the assessor"), _OFFICER),
+    _move("review", S.SUBMITTED, S.REVIEWED, gettext_noop("Record round 1"), _ASSESSOR),
+    _move("review", S.REVIEWED, S.REVIEWED, gettext_noop("Record round 1"), _ASSESSOR),
+    _move("ask_clarification", S.REVIEWED, S.CLARIFYING, gettext_noop("Ask for clarification"),
+          frozenset({Role.ASSESSOR.value, Role.CENTRAL_ADMIN.value})),
+    _move("clarify", S.CLARIFYING, S.CLARIFIED, gettext_noop("Send the clarification"), _OFFICER),
+    _move("review_again", S.CLARIFYING, S.CLARIFYING, gettext_noop("Record round 2"), _ASSESSOR),
+    _move("review_again", S.CLARIFIED, S.CLARIFIED, gettext_noop("Record round 2"), _ASSESSOR),
+    _move("confirm", S.REVIEWED, S.CONFIRMED, gettext_noop("Confirm the score"), _ASSESSOR, confirm=True),
+    _move("confirm", S.CLARIFYING, S.CONFIRMED, gettext_noop("Confirm the score"), _ASSESSOR, confirm=True),
+    _move("confirm", S.CLARIFIED, S.CONFIRMED, gettext_noop("Confirm the score"), _ASSESSOR, confirm=True),
+    _move("correct", S.CONFIRMED, S.CONFIRMED, gettext_noop("Correct the confirmed score"), _ASSESSOR),
 ])
 
 #: the review moves, by the review stage each records

@@ -1,7 +1,9 @@
 """The link checker: fetch one evidence URL safely and say what an assessor would find there.
 
 Standard library only (``http.client``, ``ssl``, ``socket``) plus the pure text extraction of
-``prongsai.core.extract``; no Django import, so it can be tested and reused alone.  What it reports for a URL:
+``prongsai.core.extract``; no Django settings needed, so it can be tested and reused alone.  Each problem is an
+English msgid (``gettext_noop``) with its parameters: ``checktext`` translates it where it is shown.  What it
+reports for a URL:
 
 - HTTP status, every redirect followed (at most ``max_redirects``), and two flags: a redirect to a login page
   (the assessor would see a login form, not the evidence) and a redirect to another site;
@@ -10,7 +12,7 @@ Standard library only (``http.client``, ``ssl``, ``socket``) plus the pure text 
 - whether the text mentions the expected fiscal year(s) in B.E., in Arabic ("2563") or Thai ("๒๕๖๓") digits, and
   which of the item's keywords it contains.  Text comes from HTML, plain text, DOCX/XLSX and PDF
   (``prongsai.core.extract``: archives and PDFs are read in a child process with memory and time limits; a file
-  beyond them is reported as "ตรวจไม่ได้ — ไฟล์ซับซ้อนเกินไป").
+  beyond them is reported as too complex, to be checked by hand).
 
 Limits on the fetch: ``timeout`` for each network operation, and ``deadline`` for the whole check (every hop,
 headers and body): the socket is wrapped so that each read may wait only for the time that is left, and a
@@ -33,10 +35,13 @@ import time
 from dataclasses import asdict, dataclass, field
 from urllib.parse import urljoin, urlsplit
 
+from django.utils.translation import gettext_noop
+
 from prongsai.core import extract as _extract
 from prongsai.core import safefiles
 from prongsai.core.extract import decode, html_text, sniff_kind  # noqa: F401 - part of this module's API
 from prongsai.core.thai import to_thai_digits
+from prongsai.web.oit.checktext import describe
 from prongsai.web.oit.ssrf import Refused, address_allowed, resolve  # noqa: F401 - part of this module's API
 
 logger = logging.getLogger(__name__)
@@ -59,15 +64,22 @@ DEFAULT_DEADLINE = 60.0
 LARGE_BODY_BYTES = 1024 * 1024
 LARGE_BODY_SLOTS = 4
 _large_bodies = threading.BoundedSemaphore(LARGE_BODY_SLOTS)
-#: what a check that could not read its file says (the forecast shows it as "ควรตรวจทาน")
-TOO_COMPLEX_TH = "ตรวจไม่ได้ — ไฟล์ซับซ้อนเกินไป"
+#: what a check that raised says (the result is recorded all the same: no link stays pending)
+CHECK_FAILED = gettext_noop("Could not check — an error occurred during the check; please check again or check it "
+                            "yourself")
 
 
 @dataclass
 class Problem:
     code: str
     level: str  # broken | warning
-    message: str  # Thai, shown to the officer
+    text: str  # an English msgid, translated where it is shown
+    params: dict = field(default_factory=dict)  # JSON values (see ``checktext``)
+
+    @property
+    def message(self) -> str:
+        """The message in the active language."""
+        return describe(self.text, self.params)
 
 
 @dataclass
@@ -92,8 +104,8 @@ class CheckResult:
     error: str = ""
     elapsed_ms: int | None = None
 
-    def add(self, code: str, level: str, message: str) -> None:
-        self.problems.append(Problem(code, level, message))
+    def add(self, code: str, level: str, text: str, **params) -> None:
+        self.problems.append(Problem(code, level, text, params))
         if level == BROKEN:
             self.verdict = BROKEN
         elif level == WARNING and self.verdict == OK:
@@ -109,10 +121,10 @@ class CheckResult:
         return tuple(sorted((k, repr(v)) for k, v in data.items()))
 
 
-def not_checked(url: str, code: str, message: str, error: str = "") -> CheckResult:
+def not_checked(url: str, code: str, text: str, error: str = "") -> CheckResult:
     """The result recorded when a check could not run or finish (the link must never stay pending)."""
     result = CheckResult(url=url, error=error[:500])
-    result.add(code, WARNING, message)
+    result.add(code, WARNING, text)
     return result
 
 
@@ -257,38 +269,39 @@ def check_url(url: str, *, years: list[int] | tuple[int, ...] = (), keywords: tu
             body = _fetch(url, result, allow_loopback, allow_nat64, timeout, max_bytes, max_redirects,
                           started + deadline, slot)
         except Refused as exc:
-            result.error = exc.message
-            result.add(exc.code, BROKEN, exc.message)
+            result.error = str(exc)
+            result.add(exc.code, BROKEN, exc.text, **exc.params)
             body = None
         except DeadlineExceeded as exc:
             result.error = f"{type(exc).__name__}: {exc}"
-            result.add("deadline", BROKEN, f"เว็บไซต์ส่งข้อมูลช้าเกินไป ตรวจไม่เสร็จภายใน {deadline:g} วินาที")
+            result.add("deadline", BROKEN, gettext_noop("The site sent its data too slowly; the check did not finish "
+                                                        "within %(seconds)s seconds"), seconds=f"{deadline:g}")
             body = None
         except (OSError, http.client.HTTPException, ValueError) as exc:
-            message = _network_message(exc)
+            text, params = _network_message(exc)
             result.error = f"{type(exc).__name__}: {exc}"[:500]
-            result.add("network", BROKEN, message)
+            result.add("network", BROKEN, text, **params)
             body = None
         if body is not None:
             analyse_body(result, body, result.content_type, keywords, require_year)
     except Exception as exc:  # noqa: BLE001 - a bug or a library failure must still give a recorded result
         logger.exception("link check of %s failed", url)
         result.error = f"{type(exc).__name__}: {exc}"[:500]
-        result.add("check_failed", WARNING, "ตรวจไม่ได้ — เกิดข้อผิดพลาดระหว่างตรวจ โปรดกดตรวจใหม่หรือตรวจด้วยตนเอง")
+        result.add("check_failed", WARNING, CHECK_FAILED)
     finally:
         slot.release()
     result.elapsed_ms = int((time.monotonic() - started) * 1000)
     return result
 
 
-def _network_message(exc: BaseException) -> str:
+def _network_message(exc: BaseException) -> tuple[str, dict]:
     if isinstance(exc, (socket.timeout, TimeoutError)):
-        return "เว็บไซต์ไม่ตอบสนองภายในเวลาที่กำหนด (timeout)"
+        return gettext_noop("The site did not respond in time (timeout)"), {}
     if isinstance(exc, ssl.SSLError):
-        return f"ใบรับรองความปลอดภัย (SSL/TLS) ของเว็บไซต์มีปัญหา: {exc}"
+        return gettext_noop("The site's security certificate (SSL/TLS) has a problem: %(error)s"), {"error": str(exc)}
     if isinstance(exc, ConnectionRefusedError):
-        return "เว็บไซต์ปฏิเสธการเชื่อมต่อ"
-    return f"เชื่อมต่อเว็บไซต์ไม่ได้: {exc}"
+        return gettext_noop("The site refused the connection"), {}
+    return gettext_noop("Could not connect to the site: %(error)s"), {"error": str(exc)}
 
 
 class _BodySlot:
@@ -334,11 +347,12 @@ def _fetch(url: str, result: CheckResult, allow_loopback: bool, allow_nat64: boo
     for _hop in range(max_redirects + 1):
         parts = urlsplit(current)
         if parts.scheme not in ("http", "https"):
-            raise Refused("scheme", f"ตรวจได้เฉพาะลิงก์ http หรือ https (พบ '{parts.scheme or '-'}:')")
+            raise Refused("scheme", gettext_noop("Only http or https links can be checked (found '%(scheme)s:')"),
+                          scheme=parts.scheme or "-")
         if not parts.hostname:
-            raise Refused("url", "ลิงก์ไม่มีชื่อเว็บไซต์")
+            raise Refused("url", gettext_noop("The link has no site name"))
         if parts.username or parts.password:
-            raise Refused("url", "ลิงก์ต้องไม่มีชื่อผู้ใช้หรือรหัสผ่าน")
+            raise Refused("url", gettext_noop("The link must not contain a user name or password"))
         port = parts.port or (443 if parts.scheme == "https" else 80)
         ip = resolve(parts.hostname, port, allow_loopback, allow_nat64)
         cls = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
@@ -357,18 +371,19 @@ def _fetch(url: str, result: CheckResult, allow_loopback: bool, allow_nat64: boo
                 response.close()
                 if urlsplit(location).scheme not in ("http", "https"):
                     raise Refused("redirect_scheme",
-                                  f"ลิงก์เปลี่ยนเส้นทางไปที่อยู่ที่ไม่ใช่ http/https ({urlsplit(location).scheme}:)")
+                                  gettext_noop("The link redirects to an address that is not http/https (%(scheme)s:)"),
+                                  scheme=urlsplit(location).scheme)
                 if looks_like_login(location):
                     result.redirect_to_login = True
                     result.add("redirect_login", BROKEN,
-                               "ลิงก์พาไปหน้าเข้าสู่ระบบ (login) ผู้ตรวจจะมองไม่เห็นหลักฐาน "
-                               "ให้เปิดสิทธิ์ให้ทุกคนเข้าถึงได้")
+                               gettext_noop("The link leads to a login page: the assessor will not see the "
+                                            "evidence; make it open to everyone"))
                 if not same_site(original_host, urlsplit(location).hostname or "") \
                         and not result.redirect_other_domain:
                     result.redirect_other_domain = True
                     result.add("redirect_other_domain", WARNING,
-                               f"ลิงก์เปลี่ยนเส้นทางไปเว็บไซต์อื่น ({urlsplit(location).hostname or location}) "
-                               "ควรใช้ลิงก์บนเว็บไซต์ของหน่วยงานโดยตรง")
+                               gettext_noop("The link redirects to another site (%(host)s); use a link on the "
+                                            "agency's own site"), host=urlsplit(location).hostname or location)
                 if result.redirect_to_login:
                     return None
                 current = location
@@ -384,24 +399,37 @@ def _fetch(url: str, result: CheckResult, allow_loopback: bool, allow_nat64: boo
                 result.size = int(declared)
             result.sha256 = hashlib.sha256(body).hexdigest()
             if response.status >= 400:
-                result.add(f"http_{response.status}", BROKEN, _status_message(response.status))
+                text, params = _status_message(response.status)
+                result.add(f"http_{response.status}", BROKEN, text, **params)
             elif response.status >= 300:
-                result.add(f"http_{response.status}", WARNING, f"เว็บไซต์ตอบรหัส {response.status}")
+                result.add(f"http_{response.status}", WARNING,
+                           gettext_noop("The site answered with code %(status)s"), status=response.status)
             if result.truncated:
                 result.add("too_large", WARNING,
-                           f"ไฟล์ใหญ่เกิน {max_bytes // (1024 * 1024)} MB ตรวจเฉพาะส่วนต้นของไฟล์")
+                           gettext_noop("The file is larger than %(mb)s MB; only its beginning was checked"),
+                           mb=max_bytes // (1024 * 1024))
             return body
         finally:
             conn.close()
-    raise Refused("too_many_redirects", f"ลิงก์เปลี่ยนเส้นทางมากกว่า {max_redirects} ครั้ง")
+    raise Refused("too_many_redirects", gettext_noop("The link redirects more than %(n)s times"), n=max_redirects)
 
 
-def _status_message(status: int) -> str:
-    messages = {401: "ต้องเข้าสู่ระบบจึงจะเปิดได้ (HTTP 401)", 403: "ไม่มีสิทธิ์เปิดหน้านี้ (HTTP 403)",
-                404: "ไม่พบหน้านี้ (HTTP 404) ลิงก์อาจเสียหรือถูกย้าย", 410: "หน้านี้ถูกลบแล้ว (HTTP 410)",
-                500: "เว็บไซต์ขัดข้อง (HTTP 500)", 502: "เว็บไซต์ขัดข้อง (HTTP 502)",
-                503: "เว็บไซต์ไม่พร้อมให้บริการ (HTTP 503)"}
-    return messages.get(status, f"เปิดลิงก์ไม่สำเร็จ (HTTP {status})")
+_STATUS_MESSAGES = {
+    401: gettext_noop("A login is needed to open it (HTTP 401)"),
+    403: gettext_noop("No permission to open this page (HTTP 403)"),
+    404: gettext_noop("Page not found (HTTP 404); the link may be broken or moved"),
+    410: gettext_noop("This page has been deleted (HTTP 410)"),
+    503: gettext_noop("The site is not available (HTTP 503)"),
+}
+
+
+def _status_message(status: int) -> tuple[str, dict]:
+    """The msgid and parameters of an HTTP error status."""
+    if status in _STATUS_MESSAGES:
+        return _STATUS_MESSAGES[status], {}
+    if status in (500, 502):
+        return gettext_noop("The site has a fault (HTTP %(status)s)"), {"status": status}
+    return gettext_noop("The link could not be opened (HTTP %(status)s)"), {"status": status}
 
 
 # ------------------------------------------------------------------------------------------ content analysis
@@ -417,12 +445,16 @@ def analyse_body(result: CheckResult, body: bytes, content_type: str, keywords, 
         result.text_extracted = False
         result.error = (result.error or f"{extracted.problem.code}: {extracted.problem.en}")[:500]
         if result.verdict != BROKEN:
-            th = extracted.problem.th
+            th, en = extracted.problem.th, extracted.problem.en
             if th.startswith(safefiles.TOO_COMPLEX_PREFIX):
-                result.add("too_complex", WARNING,
-                           f"{TOO_COMPLEX_TH} ({th.removeprefix(safefiles.TOO_COMPLEX_PREFIX)}) โปรดตรวจด้วยตนเอง")
+                reason = {"th": th.removeprefix(safefiles.TOO_COMPLEX_PREFIX), "en": en}
+                result.add("too_complex", WARNING, gettext_noop("Could not check — the file is too complex "
+                                                                "(%(reason)s); please check it yourself"),
+                           reason=reason)
             else:  # a damaged file, not a complex one
-                result.add("unreadable_file", WARNING, f"ตรวจไม่ได้ — {th} โปรดตรวจด้วยตนเอง")
+                result.add("unreadable_file", WARNING,
+                           gettext_noop("Could not check — %(reason)s; please check it yourself"),
+                           reason={"th": th, "en": en})
         result.keywords_missing = list(keywords)
         return
     text = extracted.text
@@ -433,16 +465,21 @@ def analyse_body(result: CheckResult, body: bytes, content_type: str, keywords, 
     if result.verdict == BROKEN:
         return
     if require_year and result.years_expected and not result.years_found:
-        years = " หรือ ".join(str(y) for y in result.years_expected)
+        years = list(result.years_expected)  # alternatives, joined with "or" where shown
         if extracted.extracted:
-            result.add("year_missing", WARNING, f"ไม่พบปี พ.ศ. {years} ในเนื้อหา หลักฐานต้องเป็นข้อมูลของปีที่ประเมิน")
+            result.add("year_missing", WARNING, gettext_noop("The B.E. year %(years)s was not found in the content; "
+                                                             "the evidence must be for the assessed year"),
+                       years=years)
         else:
             result.add("year_unknown", WARNING,
-                       f"อ่านข้อความในไฟล์ไม่ได้ทั้งหมด จึงไม่พบปี พ.ศ. {years} โปรดตรวจด้วยตนเอง")
+                       gettext_noop("Not all the text of the file could be read, so the B.E. year %(years)s was "
+                                    "not found; please check it yourself"), years=years)
     if keywords and not found:
-        result.add("keywords_missing", WARNING, "ไม่พบคำสำคัญของข้อนี้ในเนื้อหา (" + ", ".join(keywords[:5]) + ")")
+        result.add("keywords_missing", WARNING,
+                   gettext_noop("None of this item's keywords was found in the content (%(keywords)s)"),
+                   keywords=", ".join(keywords[:5]))
     if not body:
-        result.add("empty", BROKEN, "หน้าเว็บหรือไฟล์ว่างเปล่า")
+        result.add("empty", BROKEN, gettext_noop("The page or file is empty"))
 
 
 def years_in(text: str, expected: list[int]) -> list[int]:
@@ -450,7 +487,7 @@ def years_in(text: str, expected: list[int]) -> list[int]:
     found = []
     for year in expected:
         for form in (str(year), to_thai_digits(str(year))):
-            if re.search(rf"(?<![0-9๐-๙]){form}(?![0-9๐-๙])", text):
+            if re.search(rf"(?<![0-9๐-๙]){form}(?![0-9๐-๙])", text):  # thai-data: Thai digits
                 found.append(year)
                 break
     return found

@@ -17,16 +17,20 @@ from fractions import Fraction
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from prongsai.web.oit.checktext import ShownProblem
 
 
 class EntryStatus(models.TextChoices):
-    DRAFT = "draft", "ร่าง"
-    READY = "ready", "พร้อมส่ง"
-    SUBMITTED = "submitted", "ส่งแล้ว รอตรวจ"
-    REVIEWED = "reviewed", "ตรวจแล้ว (รอบที่ 1)"
-    CLARIFYING = "clarifying", "รอหน่วยงานชี้แจง"
-    CLARIFIED = "clarified", "ชี้แจงแล้ว รอตรวจรอบที่ 2"
-    CONFIRMED = "confirmed", "ยืนยันผลแล้ว"
+    DRAFT = "draft", pgettext_lazy("OIT item status", "Draft")  # "Draft" alone is a document's
+    READY = "ready", _("Ready to submit")
+    SUBMITTED = "submitted", _("Submitted, awaiting review")
+    REVIEWED = "reviewed", _("Reviewed (round 1)")
+    CLARIFYING = "clarifying", _("Awaiting the agency's clarification")
+    CLARIFIED = "clarified", _("Clarified, awaiting round 2")
+    CONFIRMED = "confirmed", _("Score confirmed")
 
 
 # Which moves join these statuses, and who makes them: ``prongsai.web.oit.lifecycle`` (one transition table).
@@ -35,17 +39,17 @@ class EntryStatus(models.TextChoices):
 class OITEntry(models.Model):
     round = models.ForeignKey("rounds.AssessmentRound", on_delete=models.CASCADE, related_name="oit_entries")
     agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="oit_entries")
-    code = models.CharField("รหัสข้อ", max_length=16)
+    code = models.CharField(_("item code"), max_length=16)
     unit = models.ForeignKey("agencies.Unit", null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="oit_entries", verbose_name="กลุ่ม/หน่วยที่รับผิดชอบ")
-    status = models.CharField("สถานะ", max_length=12, choices=EntryStatus.choices, default=EntryStatus.DRAFT,
+                             related_name="oit_entries", verbose_name=_("responsible unit"))
+    status = models.CharField(_("status"), max_length=12, choices=EntryStatus.choices, default=EntryStatus.DRAFT,
                               db_index=True)
-    note = models.TextField("คำอธิบายของหน่วยงาน", blank=True)
+    note = models.TextField(_("agency's description"), blank=True)
     #: the agency's answer to the assessor's round-1 comment (ชี้แจงเพิ่มเติม)
-    clarification = models.TextField("คำชี้แจง", blank=True)
+    clarification = models.TextField(_("clarification"), blank=True)
     #: evidence carried over from last year's round (the item survived the framework diff); re-check before use
     carried_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    needs_recheck = models.BooleanField("ต้องตรวจทานอีกครั้ง", default=False)
+    needs_recheck = models.BooleanField(_("needs checking again"), default=False)
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")
@@ -62,7 +66,7 @@ class OITEntry(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["round", "agency", "code"], name="oit_one_entry_per_item")]
         ordering = ["round", "agency", "id"]
-        verbose_name = "หลักฐาน OIT รายข้อ"
+        verbose_name = _("OIT item evidence")
 
     def __str__(self) -> str:
         return f"{self.agency} {self.round.fiscal_year} {self.code}"
@@ -75,8 +79,8 @@ class OITEntry(models.Model):
 class EvidenceLink(models.Model):
     entry = models.ForeignKey(OITEntry, on_delete=models.CASCADE, related_name="links")
     url = models.URLField("URL", max_length=2000)
-    label = models.CharField("คำอธิบาย", max_length=500, blank=True)
-    is_public = models.BooleanField("แสดงบนหน้าเปิดเผยข้อมูล", default=True)
+    label = models.CharField(_("description"), max_length=500, blank=True)
+    is_public = models.BooleanField(_("shown on the public disclosure page"), default=True)
     needs_recheck = models.BooleanField(default=False)
     carried_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -88,7 +92,7 @@ class EvidenceLink(models.Model):
 
     class Meta:
         ordering = ["entry", "id"]
-        verbose_name = "ลิงก์หลักฐาน"
+        verbose_name = _("evidence link")
 
     def __str__(self) -> str:
         return self.url
@@ -102,13 +106,13 @@ def evidence_upload_path(instance: EvidenceFile, filename: str) -> str:
 class EvidenceFile(models.Model):
     entry = models.ForeignKey(OITEntry, on_delete=models.CASCADE, related_name="files")
     file = models.FileField(upload_to=evidence_upload_path, max_length=300)
-    original_name = models.CharField("ชื่อไฟล์", max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
     extension = models.CharField(max_length=8)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64, db_index=True)
-    label = models.CharField("คำอธิบาย", max_length=500, blank=True)
-    is_public = models.BooleanField("แสดงบนหน้าเปิดเผยข้อมูล", default=False)
+    label = models.CharField(_("description"), max_length=500, blank=True)
+    is_public = models.BooleanField(_("shown on the public disclosure page"), default=False)
     #: content analysis at upload (same rules as the link checker): fiscal year and keywords
     text_extracted = models.BooleanField(default=False)
     years_found = models.JSONField(default=list, blank=True)
@@ -120,16 +124,16 @@ class EvidenceFile(models.Model):
 
     class Meta:
         ordering = ["entry", "id"]
-        verbose_name = "ไฟล์หลักฐาน"
+        verbose_name = _("evidence file")
 
     def __str__(self) -> str:
         return self.original_name
 
 
 class CheckVerdict(models.TextChoices):
-    OK = "ok", "ผ่าน"
-    WARNING = "warning", "ควรตรวจทาน"
-    BROKEN = "broken", "ใช้งานไม่ได้"
+    OK = "ok", _("Passed")
+    WARNING = "warning", _("Should be checked")
+    BROKEN = "broken", _("Not working")
 
 
 class LinkCheck(models.Model):
@@ -154,7 +158,8 @@ class LinkCheck(models.Model):
     years_found = models.JSONField(default=list, blank=True)
     keywords_found = models.JSONField(default=list, blank=True)
     keywords_missing = models.JSONField(default=list, blank=True)
-    #: [{"code": "http_404", "level": "broken"|"warning", "message": Thai text}, …]
+    #: [{"code": "http_404", "level": "broken"|"warning", "message": Thai text, "text": English msgid,
+    #: "params": {…}}, …] (``checktext``; rows recorded before msgids were stored have no "text" and "params")
     problems = models.JSONField(default=list, blank=True)
     error = models.CharField(max_length=500, blank=True)
     elapsed_ms = models.PositiveIntegerField(null=True, blank=True)
@@ -162,10 +167,18 @@ class LinkCheck(models.Model):
 
     class Meta:
         ordering = ["-checked_at", "-id"]
-        verbose_name = "ผลการตรวจลิงก์"
+        verbose_name = _("link check result")
 
     def __str__(self) -> str:
         return f"{self.url} {self.verdict} {self.checked_at:%Y-%m-%d}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        # the problems read in the page's language (``p.message`` in templates, ``p["message"]`` in code)
+        check = super().from_db(db, field_names, values)
+        if isinstance(check.__dict__.get("problems"), list):
+            check.problems = [ShownProblem(p) if isinstance(p, dict) else p for p in check.problems]
+        return check
 
     @property
     def year_ok(self) -> bool:
@@ -174,9 +187,9 @@ class LinkCheck(models.Model):
 
 
 class ReviewStage(models.TextChoices):
-    ROUND1 = "round1", "ตรวจรอบที่ 1"
-    ROUND2 = "round2", "ตรวจรอบที่ 2 (หลังชี้แจง)"
-    CORRECTION = "correction", "แก้ไขหลังยืนยันผล"
+    ROUND1 = "round1", _("Review round 1")
+    ROUND2 = "round2", _("Review round 2 (after clarification)")
+    CORRECTION = "correction", _("Correction after confirmation")
 
 
 class ImmutableReview(Exception):
@@ -197,9 +210,9 @@ class OITReview(models.Model):
     given_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     score_exact = models.CharField(max_length=40)
     score = models.DecimalField(max_digits=5, decimal_places=2)
-    comment = models.TextField("ความเห็นผู้ตรวจ", blank=True)
+    comment = models.TextField(_("assessor's comment"), blank=True)
     #: why this row replaces an earlier decision (required for a correction after confirmation)
-    reason = models.TextField("เหตุผลการแก้ไข", blank=True)
+    reason = models.TextField(_("reason for the correction"), blank=True)
     supersedes = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     confirmed_at = models.DateTimeField(null=True, blank=True)
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
@@ -207,7 +220,7 @@ class OITReview(models.Model):
 
     class Meta:
         ordering = ["entry", "created_at", "id"]
-        verbose_name = "ผลการตรวจของผู้ตรวจประเมิน"
+        verbose_name = _("assessor's review")
 
     def __str__(self) -> str:
         return f"{self.entry} {self.stage} {self.score}"
@@ -247,7 +260,7 @@ class AssessorAssignment(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["round", "agency", "assessor"], name="oit_one_assignment")]
         ordering = ["round", "agency", "id"]
-        verbose_name = "การมอบหมายผู้ตรวจประเมิน"
+        verbose_name = _("assessor assignment")
 
     def __str__(self) -> str:
         return f"{self.assessor} → {self.agency} ({self.round.fiscal_year})"
@@ -260,12 +273,12 @@ class ClarificationWindow(models.Model):
     agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     opened_at = models.DateTimeField()
-    deadline = models.DateField("ชี้แจงได้ถึงวันที่")
+    deadline = models.DateField(_("clarification allowed until"))
     note = models.TextField(blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["round", "agency"], name="oit_one_clarification_window")]
-        verbose_name = "ช่วงชี้แจงเพิ่มเติม"
+        verbose_name = _("clarification period")
 
 
 def decimal_score(value: Fraction) -> Decimal:

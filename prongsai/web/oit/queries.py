@@ -9,10 +9,13 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from prongsai.core.framework import Framework, OITItem
 from prongsai.core.scoring import combine, oit_item_score, rounded, score_oit
 from prongsai.web.agencies.models import Agency
+from prongsai.web.oit.checktext import or_list
 from prongsai.web.oit.common import expected_years
 from prongsai.web.oit.lifecycle import SUBMITTED_STATES
 from prongsai.web.oit.models import (
@@ -25,13 +28,13 @@ from prongsai.web.oit.models import (
 )
 from prongsai.web.rounds.models import AssessmentRound
 
-#: forecast verdicts, best first, with their Thai labels
+#: forecast verdicts, best first, with their labels
 VERDICTS = {
-    "pass": "น่าจะผ่าน",
-    "warn": "ควรตรวจทาน",
-    "pending": "รอตรวจลิงก์",
-    "fail": "มีลิงก์เสีย",
-    "missing": "ยังไม่มีหลักฐาน",
+    "pass": gettext_lazy("Likely to pass"),
+    "warn": gettext_lazy("Should be checked"),
+    "pending": gettext_lazy("Waiting for the link check"),
+    "fail": gettext_lazy("Has a broken link"),
+    "missing": gettext_lazy("No evidence yet"),
 }
 
 
@@ -94,33 +97,36 @@ def item_rows(round_: AssessmentRound, agency: Agency) -> list[ItemRow]:
 def verdict(row: ItemRow, fiscal_year: int) -> tuple[str, list[str]]:
     """What the automatic checks predict for an item before the assessor looks (see docs/oit.md)."""
     if not row.links and not row.files:
-        return "missing", ["ยังไม่ได้แนบลิงก์หรือไฟล์"]
+        return "missing", [_("No link or file attached yet")]
     reasons = []
     broken = [link for link in row.links if link.last_check and link.last_check.verdict == "broken"]
     for link in broken:
-        first = next((p["message"] for p in link.last_check.problems if p["level"] == "broken"), "ลิงก์ใช้งานไม่ได้")
+        first = next((p["message"] for p in link.last_check.problems if p["level"] == "broken"),
+                     _("The link does not work"))
         reasons.append(f"{link.url}: {first}")
     if broken:
         return "fail", reasons
     pending = [link for link in row.links if link.pending_task or link.last_check is None]
     if pending:
-        return "pending", [f"{len(pending)} ลิงก์ยังรอการตรวจอัตโนมัติ"]
+        return "pending", [ngettext("%(n)s link is still waiting for the automatic check",
+                                    "%(n)s links are still waiting for the automatic check", len(pending))
+                           % {"n": len(pending)}]
     years, required = expected_years(row.item, fiscal_year)
     checks = [link.last_check for link in row.links]
     year_seen = any(set(c.years_found) & set(years) for c in checks) or \
         any(set(f.years_found) & set(years) for f in row.files)
     if required and not year_seen:
-        reasons.append("ไม่พบปี พ.ศ. " + " หรือ ".join(map(str, years)) + " ในหลักฐาน")
+        reasons.append(_("The B.E. year %(years)s was not found in the evidence") % {"years": or_list(years)})
     if row.item.keywords:
         keyword_seen = any(c.keywords_found for c in checks) or any(f.keywords_found for f in row.files)
         readable = any(c.text_extracted for c in checks) or any(f.text_extracted for f in row.files)
         if not keyword_seen and readable:
-            reasons.append("ไม่พบคำสำคัญของข้อนี้ในหลักฐาน")
+            reasons.append(_("None of this item's keywords was found in the evidence"))
     warnings = [p["message"] for c in checks for p in c.problems if p["level"] == "warning"
                 and p["code"] not in ("year_missing", "keywords_missing", "year_unknown")]
     reasons += warnings
     if row.entry and row.entry.needs_recheck:
-        reasons.append("หลักฐานยกมาจากปีที่แล้ว ต้องตรวจทานให้เป็นข้อมูลปีนี้")
+        reasons.append(_("The evidence was carried over from last year; check that it is this year's"))
     return ("warn" if reasons else "pass"), reasons
 
 
@@ -210,12 +216,12 @@ def public_index(round_: AssessmentRound, agency: Agency) -> list[dict]:
 
 def public_status_label(status: str | None) -> str:
     if status is None:
-        return "ยังไม่เผยแพร่"
+        return _("Not published yet")
     if status == EntryStatus.CONFIRMED:
-        return "ผ่านการตรวจและยืนยันผลแล้ว"
+        return _("Reviewed and confirmed")
     if status in (EntryStatus.CLARIFYING, EntryStatus.CLARIFIED):
-        return "อยู่ระหว่างชี้แจงเพิ่มเติม"
-    return "เผยแพร่แล้ว อยู่ระหว่างการตรวจ"
+        return _("Being clarified")
+    return _("Published, being reviewed")
 
 
 # ----------------------------------------------------------------------------------------------- national

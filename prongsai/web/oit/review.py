@@ -8,9 +8,11 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from prongsai.core.framework import OITItem
 from prongsai.core.scoring import combine, oit_item_score, rounded, score_oit
@@ -38,9 +40,9 @@ def assign_assessor(actor, round_: AssessmentRound, agency: Agency, assessor) ->
     if not permissions.can_assign(actor):
         raise PermissionDenied
     if not any(m.role == Role.ASSESSOR for m in access.memberships(assessor)):
-        raise ValidationError(f"{assessor.get_username()} ไม่ได้มีบทบาทผู้ตรวจประเมิน")
+        raise ValidationError(_("%(user)s does not have the assessor role") % {"user": assessor.get_username()})
     if agency.kind not in round_.framework.agency_types:
-        raise ValidationError("หน่วยงานนี้ไม่ได้ประเมินด้วยกรอบของรอบนี้")
+        raise ValidationError(_("This agency is not assessed with this round's framework"))
     with transaction.atomic():
         assignment, created = AssessorAssignment.objects.get_or_create(
             round=round_, agency=agency, assessor=assessor, defaults={"assigned_by": actor})
@@ -73,19 +75,19 @@ def _judge(item: OITItem, passed, elements, score) -> tuple[Fraction, dict]:
             return oit_item_score(item, elements=chosen), {"elements": chosen}
         if item.method == "pass_fail":
             if passed is None:
-                raise ValidationError("เลือกผลการตรวจ: ผ่าน หรือ ไม่ผ่าน")
+                raise ValidationError(_("Choose the result: pass or fail"))
             return oit_item_score(item, passed=bool(passed)), {"passed": bool(passed)}
         if score in (None, ""):
-            raise ValidationError("ใส่คะแนน 0–100")
+            raise ValidationError(_("Enter a score from 0 to 100"))
         try:
             value = Decimal(to_arabic_digits(str(score)).strip())
         except InvalidOperation:
-            raise ValidationError("คะแนนต้องเป็นตัวเลข 0–100") from None
+            raise ValidationError(_("The score must be a number from 0 to 100")) from None
         if value.as_tuple().exponent < -2:  # type: ignore[operator]  # finite here: the exponent is an int
-            raise ValidationError("คะแนนมีทศนิยมได้ไม่เกิน 2 ตำแหน่ง")
+            raise ValidationError(_("The score may have at most 2 decimal places"))
         return oit_item_score(item, score=value), {"given_score": value}
     except ValueError as exc:
-        raise ValidationError(f"ผลการตรวจไม่ถูกต้อง: {exc}") from None
+        raise ValidationError(_("The judgement is not valid: %(error)s") % {"error": exc}) from None
 
 
 def record_oit_review(actor, entry: OITEntry, *, passed: bool | None = None, elements: list[str] | None = None,
@@ -104,15 +106,17 @@ def record_oit_review(actor, entry: OITEntry, *, passed: bool | None = None, ele
         comment, reason = (comment or "").strip(), (reason or "").strip()
         move = review_move(entry.status)
         if move is None:
-            raise ValidationError(f"ข้อ {entry.code} ยังไม่ได้ส่งให้ตรวจ")
+            raise ValidationError(_("Item %(code)s has not been submitted for review") % {"code": entry.code})
         stage = _STAGE_OF[move.name]
         if stage == ReviewStage.CORRECTION and not reason:
-            raise ValidationError("ผลการตรวจข้อนี้ยืนยันแล้ว การแก้ไขต้องระบุเหตุผล")
+            raise ValidationError(_("This item's score is confirmed; a correction needs a reason"))
         if not open_now(entry.status, move.name, deadline_passed=_deadline_passed(entry)):
-            raise ValidationError("หน่วยงานยังอยู่ในช่วงชี้แจง รอคำชี้แจงหรือจนพ้นกำหนดก่อน")
+            raise ValidationError(_("The agency is still in its clarification period; wait for the clarification or "
+                                    "the deadline"))
         value, judgement = _judge(item, passed, elements, score)
         if value < 100 and not comment:
-            raise ValidationError("ข้อที่ไม่ได้คะแนนเต็มต้องมีความเห็นของผู้ตรวจ เพื่อให้หน่วยงานชี้แจงหรือปรับปรุงได้")
+            raise ValidationError(_("An item without full marks needs the assessor's comment, so the agency can "
+                                    "clarify or improve"))
         previous = entry.current_review
         now = timezone.now()
         review = OITReview.objects.create(
@@ -133,9 +137,11 @@ def record_oit_review(actor, entry: OITEntry, *, passed: bool | None = None, ele
                    "comment": comment}
         if reason:
             changes["reason"] = reason
+        with translation.override(settings.LANGUAGE_CODE):  # the audit record is written in Thai, as all are
+            stage_label = str(ReviewStage(stage).label)
         record(actor, AuditAction.RECORD_OIT_REVIEW,
                f"{entry.agency.display_name} {entry.round.fiscal_year} {entry.code}: "
-               f"{ReviewStage(stage).label} {review.score}", agency=entry.agency, obj=review, changes=changes)
+               f"{stage_label} {review.score}", agency=entry.agency, obj=review, changes=changes)
         if stage == ReviewStage.CORRECTION:
             sync_computed_result(entry.round, entry.agency, actor)
     return review
@@ -159,7 +165,7 @@ def open_clarification(actor, round_: AssessmentRound, agency: Agency, deadline:
     if not permissions.can_open_clarification(actor, round_, agency):
         raise PermissionDenied
     if deadline < timezone.localdate():
-        raise ValidationError("วันสิ้นสุดการชี้แจงต้องไม่ก่อนวันนี้")
+        raise ValidationError(_("The last day for clarification must not be before today"))
     with transaction.atomic():
         window, created = ClarificationWindow.objects.select_for_update().get_or_create(
             round=round_, agency=agency,
@@ -177,7 +183,8 @@ def open_clarification(actor, round_: AssessmentRound, agency: Agency, deadline:
             entry.save(update_fields=["status", "updated_at"])
         codes = [e.code for e in entries]
         if created and not codes:
-            raise ValidationError("ไม่มีข้อที่ต้องชี้แจง (ทุกข้อที่ตรวจแล้วได้คะแนนเต็ม หรือยังไม่ได้ตรวจ)")
+            raise ValidationError(_("No item needs clarification (every reviewed item has full marks, or none has "
+                                    "been reviewed yet)"))
         record(actor, AuditAction.OPEN_OIT_CLARIFICATION,
                f"{agency.display_name} {round_.fiscal_year}: เปิดให้ชี้แจงถึง {deadline.isoformat()} "
                f"({len(codes)} ข้อ)", agency=agency, obj=window,
@@ -206,13 +213,14 @@ def submit_clarification(actor, entry: OITEntry, text: str) -> OITEntry:
         if not permissions.can_manage(actor, entry.agency):
             raise PermissionDenied
         if not ENTRY.allows(entry.status, "clarify"):
-            raise ValidationError(f"ข้อ {entry.code} ไม่ได้อยู่ในช่วงชี้แจง")
+            raise ValidationError(_("Item %(code)s is not in its clarification period") % {"code": entry.code})
         if not open_now(entry.status, "clarify", deadline_passed=_deadline_passed(entry)):
-            raise ValidationError("พ้นกำหนดเวลาชี้แจงแล้ว")
+            raise ValidationError(_("The clarification deadline has passed"))
         if not text:
-            raise ValidationError("กรุณาเขียนคำชี้แจงตอบความเห็นของผู้ตรวจ")
+            raise ValidationError(_("Please write a clarification that answers the assessor's comment"))
         if not (entry.links.exists() or entry.files.exists()):
-            raise ValidationError(f"ข้อ {entry.code} ไม่มีหลักฐานเหลืออยู่ แนบลิงก์หรือไฟล์ก่อนส่งคำชี้แจง")
+            raise ValidationError(_("Item %(code)s has no evidence left; attach a link or file before sending the "
+                                    "clarification") % {"code": entry.code})
         entry.clarification = text[:5000]
         entry.status = ENTRY.check(entry.status, "clarify").target
         entry.published = snapshot(entry)
@@ -235,16 +243,17 @@ def confirm_review(actor, entry: OITEntry) -> OITReview:
             raise PermissionDenied
         review = entry.current_review
         if entry.status == EntryStatus.CONFIRMED:
-            raise ValidationError("ข้อนี้ยืนยันผลแล้ว")
+            raise ValidationError(_("This item's score is already confirmed"))
         if review is None:
-            raise ValidationError("ยังไม่มีผลการตรวจให้ยืนยัน")
+            raise ValidationError(_("There is no review to confirm yet"))
         if entry.status == EntryStatus.CLARIFIED and review.stage != ReviewStage.ROUND2:
-            raise ValidationError("หน่วยงานชี้แจงแล้ว บันทึกผลการตรวจรอบที่ 2 ก่อนยืนยัน")
+            raise ValidationError(_("The agency has clarified; record the round 2 review before confirming"))
         if ENTRY.allows(entry.status, "confirm") and not open_now(entry.status, "confirm",
                                                                    deadline_passed=_deadline_passed(entry)):
-            raise ValidationError("หน่วยงานยังอยู่ในช่วงชี้แจง ยืนยันผลได้เมื่อพ้นกำหนด")
+            raise ValidationError(_("The agency is still in its clarification period; the score can be confirmed "
+                                    "after the deadline"))
         if not ENTRY.allows(entry.status, "confirm"):
-            raise ValidationError("ยืนยันผลไม่ได้ในสถานะนี้")
+            raise ValidationError(_("The score cannot be confirmed in this status"))
         now = timezone.now()
         review.confirmed_at, review.confirmed_by = now, actor
         review.save(update_fields=["confirmed_at", "confirmed_by"])

@@ -2,7 +2,8 @@
 
 Every function here validates its input, authorises the actor, runs in one transaction and writes an audit
 record (who, when, what changed, why).  Views parse the request, call one of these and render; the link-check
-task calls ``run_link_check``.  Messages in ``ValidationError`` are Thai: they are shown to the user as they are.
+task calls ``run_link_check``.  Messages in ``ValidationError`` are translated
+(gettext): they are shown to the user as they are.
 
 This module holds the agency's own edits (links, files, note, unit, ready/draft, submission) and is the entry
 point for the rest, re-exported from ``checks`` (link checks), ``carryover`` (last year's evidence) and ``review``
@@ -18,11 +19,13 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from prongsai.core import extract
 from prongsai.web.agencies.models import Agency, Unit
 from prongsai.web.audit.actions import AuditAction
 from prongsai.web.audit.services import record
+from prongsai.web.messages import localized
 from prongsai.web.oit import linkcheck, permissions
 from prongsai.web.oit.carryover import carry_map, carry_over_evidence, previous_round  # noqa: F401
 from prongsai.web.oit.checks import record_link_check, request_recheck, run_link_check  # noqa: F401
@@ -64,9 +67,9 @@ def add_link(actor, round_: AssessmentRound, agency: Agency, code: str, url: str
         entry = entry_for(round_, agency, code)
         check_edit(actor, entry)
         if entry.links.count() >= MAX_LINKS_PER_ITEM:
-            raise ValidationError(f"ข้อหนึ่งแนบลิงก์ได้ไม่เกิน {MAX_LINKS_PER_ITEM} ลิงก์")
+            raise ValidationError(_("An item can have at most %(n)s links") % {"n": MAX_LINKS_PER_ITEM})
         if entry.links.filter(url=url).exists():
-            raise ValidationError("ลิงก์นี้แนบไว้ในข้อนี้แล้ว", code="duplicate")
+            raise ValidationError(_("This link is already attached to this item"), code="duplicate")
         link = EvidenceLink.objects.create(entry=entry, url=url, label=label, is_public=is_public, created_by=actor)
         record(actor, AuditAction.ADD_OIT_LINK, f"{agency.display_name} {round_.fiscal_year} {code}: เพิ่มลิงก์ {url}",
                agency=agency, obj=link, changes={"item": code, "url": url, "label": label, "is_public": is_public})
@@ -106,15 +109,16 @@ def upload_file(actor, round_: AssessmentRound, agency: Agency, code: str, uploa
     years, _required = expected_years(item, round_.fiscal_year)
     analysed = extract.extract(checked.data, checked.content_type)
     if analysed.problem is not None:
-        raise ValidationError(f"{analysed.problem.th} ระบบจึงไม่รับไฟล์นี้ กรุณาบันทึกใหม่ (เช่น สั่งพิมพ์เป็น PDF) "
-                              "หรือแบ่งเป็นไฟล์เล็กลง แล้วอัปโหลดอีกครั้ง", code="file_complex")
+        raise ValidationError(_("The system does not accept this file: %(reason)s. Please save it again (e.g. "
+                                "print it to PDF) or split it into smaller files, then upload it again.")
+                              % {"reason": localized(analysed.problem.th, analysed.problem.en)}, code="file_complex")
     stored_name = None
     try:
         with transaction.atomic():
             entry = entry_for(round_, agency, code)
             check_edit(actor, entry)
             if entry.files.count() >= MAX_FILES_PER_ITEM:
-                raise ValidationError(f"ข้อหนึ่งแนบไฟล์ได้ไม่เกิน {MAX_FILES_PER_ITEM} ไฟล์")
+                raise ValidationError(_("An item can have at most %(n)s files") % {"n": MAX_FILES_PER_ITEM})
             evidence = EvidenceFile(
                 entry=entry, original_name=checked.original_name, extension=checked.extension,
                 content_type=checked.content_type, size=checked.size, sha256=checked.sha256, label=label,
@@ -125,8 +129,9 @@ def upload_file(actor, round_: AssessmentRound, agency: Agency, code: str, uploa
                 evidence.file.save("upload", ContentFile(checked.data), save=False)
             except OSError as exc:  # disk full, read-only storage: no half-written file may stay behind
                 _discard_partial(evidence, checked.sha256)
-                raise ValidationError("บันทึกไฟล์ไม่สำเร็จ (พื้นที่จัดเก็บเต็มหรือเขียนไม่ได้) ไม่มีสิ่งใดถูกบันทึก "
-                                      "กรุณาลองใหม่ภายหลังหรือแจ้งผู้ดูแลระบบ", code="storage") from exc
+                raise ValidationError(_("The file could not be saved (storage full or not writable); nothing was "
+                                        "saved. Please try again later or tell the system administrator."),
+                                      code="storage") from exc
             stored_name = evidence.file.name
             evidence.save()
             record(actor, AuditAction.UPLOAD_OIT_FILE,
@@ -203,7 +208,7 @@ def assign_unit(actor, round_: AssessmentRound, agency: Agency, code: str, unit:
     if not permissions.can_manage(actor, agency):
         raise PermissionDenied
     if unit is not None and unit.agency_id != agency.pk:
-        raise ValidationError("กลุ่ม/หน่วยนี้ไม่ได้อยู่ในหน่วยงานนี้")
+        raise ValidationError(_("This unit is not part of this agency"))
     require_open(round_)
     with transaction.atomic():
         entry = entry_for(round_, agency, code)
@@ -224,9 +229,11 @@ def set_ready(actor, round_: AssessmentRound, agency: Agency, code: str, ready: 
         check_edit(actor, entry)
         target = EntryStatus.READY if ready else EntryStatus.DRAFT
         if entry.status != target and not ENTRY.allows(entry.status, "ready" if ready else "draft"):
-            raise ValidationError("ข้อนี้อยู่ระหว่างชี้แจง ให้ส่งคำชี้แจงแทน")  # the one editable state left
+            # the one editable state left
+            raise ValidationError(_("This item is being clarified; send the clarification instead"))
         if ready and not (entry.links.exists() or entry.files.exists()):
-            raise ValidationError(f"ข้อ {code} ยังไม่มีหลักฐาน แนบลิงก์หรือไฟล์อย่างน้อยหนึ่งรายการก่อน")
+            raise ValidationError(_("Item %(code)s has no evidence yet; attach at least one link or file first")
+                                  % {"code": code})
         if entry.status != target:
             before = entry.status
             entry.status = target
@@ -253,20 +260,21 @@ def submit_items(actor, round_: AssessmentRound, agency: Agency, codes: Iterable
             not_ready = [e.code for e in entries if not ENTRY.allows(e.status, "submit")]
             missing = set(codes) - {e.code for e in entries}
             if not_ready or missing:
-                raise ValidationError("ส่งได้เฉพาะข้อที่ “พร้อมส่ง”: " + ", ".join(sorted(set(not_ready) | missing)))
+                raise ValidationError(_("Only items that are “Ready to submit” can be submitted: %(codes)s")
+                                      % {"codes": ", ".join(sorted(set(not_ready) | missing))})
         else:
             entries = entries.filter(status__in=ENTRY.sources("submit"))
         now = timezone.now()
         for entry in entries:
             if not (entry.links.exists() or entry.files.exists()):
-                raise ValidationError(f"ข้อ {entry.code} ยังไม่มีหลักฐาน")
+                raise ValidationError(_("Item %(code)s has no evidence yet") % {"code": entry.code})
             entry.status = ENTRY.check(entry.status, "submit").target
             entry.submitted_at, entry.submitted_by = now, actor
             entry.published = snapshot(entry)
             entry.save(update_fields=["status", "submitted_at", "submitted_by", "published", "updated_at"])
             submitted.append(entry.code)
         if not submitted:
-            raise ValidationError("ไม่มีข้อที่พร้อมส่ง")
+            raise ValidationError(_("No item is ready to submit"))
         record(actor, AuditAction.SUBMIT_OIT_ITEMS,
                f"{agency.display_name} {round_.fiscal_year}: ส่ง {len(submitted)} ข้อ "
                                           f"({', '.join(submitted)})", agency=agency,

@@ -15,13 +15,16 @@ the name to an internal address.  Refused, whatever the name or the notation:
   (64:ff9b:1::/48).  A deployment on an IPv6-only network with DNS64 may allow NAT64 addresses
   (``allow_nat64``); then the IPv4 inside must itself be global.
 
-No Django import: it is used by the checker in a worker, and tested alone.
+No Django settings needed: it is used by the checker in a worker, and tested alone.  A refusal carries an English
+msgid (``gettext_noop``) and its parameters; ``Refused.message`` reads it in the active language.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import socket
+
+from django.utils.translation import gettext_noop
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -58,12 +61,21 @@ NOT_GLOBAL_V4 = (
 
 
 class Refused(Exception):
-    """The URL may not be fetched (scheme, or an address the SSRF guard refuses)."""
+    """The URL may not be fetched (scheme, or an address the SSRF guard refuses).  ``str()`` is the English
+    text (logs, the check's ``error``); ``text`` and ``params`` are what a recorded check stores."""
 
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
+    def __init__(self, code: str, text: str, **params):
+        super().__init__(text % params if params else text)
         self.code = code
-        self.message = message
+        self.text = text
+        self.params = params
+
+    @property
+    def message(self) -> str:
+        """The refusal in the active language."""
+        from prongsai.web.oit.checktext import describe  # Django's translation, needed only when read
+
+        return describe(self.text, self.params)
 
 
 def embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
@@ -122,17 +134,19 @@ def resolve(host: str, port: int, allow_loopback: bool, allow_nat64: bool = Fals
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise Refused("dns", f"ไม่พบชื่อโดเมน {host} ({exc})") from None
+        raise Refused("dns", gettext_noop("Domain name %(host)s not found (%(error)s)"), host=host,
+                      error=str(exc)) from None
     addresses: list[IPAddress] = []
-    for family, _, _, _, sockaddr in infos:
+    for family, _type, _proto, _name, sockaddr in infos:
         if family in (socket.AF_INET, socket.AF_INET6):
             # (mypy) for AF_INET and AF_INET6, getaddrinfo's address is a str
             addresses.append(ipaddress.ip_address(sockaddr[0].split("%")[0]))  # type: ignore[union-attr]
     if not addresses:
-        raise Refused("dns", f"ไม่พบที่อยู่ของ {host}")
+        raise Refused("dns", gettext_noop("No address found for %(host)s"), host=host)
     for ip in addresses:
         if not address_allowed(ip, allow_loopback, allow_nat64):
-            raise Refused("private_address", f"ไม่อนุญาตให้ตรวจที่อยู่ภายในหรือเครือข่ายส่วนตัว ({host} → {ip})")
+            raise Refused("private_address", gettext_noop("Checking internal or private network addresses is not "
+                                                          "allowed (%(host)s → %(ip)s)"), host=host, ip=str(ip))
     # Prefer IPv4 (many government sites publish AAAA records that do not answer).
     addresses.sort(key=lambda a: a.version)
     return str(addresses[0])

@@ -13,21 +13,24 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from prongsai.core import safefiles
+from prongsai.web.messages import localized
 
 DEFAULT_MAX_UPLOAD = 20 * 1024 * 1024
 
-#: extension → (content type, what the bytes must be, Thai name)
+#: extension → (content type, what the bytes must be, the name a user reads)
 TYPES = {
     ".pdf": ("application/pdf", "pdf", "PDF"),
     ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx", "Word (DOCX)"),
     ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", "Excel (XLSX)"),
-    ".png": ("image/png", "png", "รูปภาพ PNG"),
-    ".jpg": ("image/jpeg", "jpeg", "รูปภาพ JPEG"),
-    ".jpeg": ("image/jpeg", "jpeg", "รูปภาพ JPEG"),
+    ".png": ("image/png", "png", gettext_lazy("PNG image")),
+    ".jpg": ("image/jpeg", "jpeg", gettext_lazy("JPEG image")),
+    ".jpeg": ("image/jpeg", "jpeg", gettext_lazy("JPEG image")),
 }
-ALLOWED_TEXT = "PDF, DOCX, XLSX, PNG หรือ JPEG"
+ALLOWED_TEXT = gettext_lazy("PDF, DOCX, XLSX, PNG or JPEG")
 
 
 def max_upload_bytes() -> int:
@@ -63,34 +66,39 @@ def _kind_of(head: bytes, data_file) -> str:
         except safefiles.FileTooComplex as exc:
             if exc.code == "not_zip":
                 return "zip?"
-            raise ValidationError(f"{exc.th} ระบบจึงไม่รับไฟล์นี้", code="file_complex") from None
+            raise ValidationError(_("The system does not accept this file: %(reason)s")
+                                  % {"reason": localized(exc.th, exc.en)}, code="file_complex") from None
         finally:
             data_file.seek(0)
     return "unknown"
 
 
 def check_upload(uploaded) -> CheckedUpload:
-    """Validate a Django ``UploadedFile``; raises ``ValidationError`` with a Thai message (code names the rule)."""
+    """Validate a Django ``UploadedFile``; raises ``ValidationError`` with a translated message (code names the
+    rule)."""
     if uploaded is None:
-        raise ValidationError("กรุณาเลือกไฟล์ที่จะอัปโหลด", code="required")
+        raise ValidationError(_("Please choose a file to upload"), code="required")
     name = os.path.basename(str(uploaded.name or "")).strip()
     extension = os.path.splitext(name)[1].lower()
     if extension not in TYPES:
-        raise ValidationError(f"ไม่รับไฟล์ชนิด {extension or '(ไม่มีนามสกุล)'} รับเฉพาะ {ALLOWED_TEXT}",
+        raise ValidationError(_("Files of type %(extension)s are not accepted; only %(types)s")
+                              % {"extension": extension or _("(no extension)"), "types": ALLOWED_TEXT},
                               code="file_type")
     size = uploaded.size or 0
     if size > max_upload_bytes():
-        raise ValidationError(f"ไฟล์ใหญ่เกินไป ({size / (1024 * 1024):.1f} MB) ขนาดไม่เกิน {max_upload_text()}",
+        raise ValidationError(_("The file is too large (%(size)s MB); at most %(limit)s")
+                              % {"size": f"{size / (1024 * 1024):.1f}", "limit": max_upload_text()},
                               code="file_size")
     if size == 0:
-        raise ValidationError("ไฟล์ว่างเปล่า กรุณาเลือกไฟล์ใหม่", code="empty")
+        raise ValidationError(_("The file is empty; please choose another file"), code="empty")
     uploaded.seek(0)
     head = uploaded.read(16)
     uploaded.seek(0)
     content_type, expected, label = TYPES[extension]
     kind = _kind_of(head, uploaded)
     if kind != expected:
-        raise ValidationError(f"เนื้อไฟล์ไม่ใช่ {label} ตามนามสกุล {extension} (ไฟล์อาจเสียหรือถูกเปลี่ยนนามสกุล)",
+        raise ValidationError(_("The content is not %(kind)s as the extension %(extension)s says (the file may be "
+                                "damaged or renamed)") % {"kind": label, "extension": extension},
                               code="file_content")
     digest = hashlib.sha256()
     chunks = []
@@ -99,7 +107,8 @@ def check_upload(uploaded) -> CheckedUpload:
         chunks.append(chunk)
     data = b"".join(chunks)
     if len(data) > max_upload_bytes():  # the declared size lied
-        raise ValidationError(f"ไฟล์ใหญ่เกินไป ขนาดไม่เกิน {max_upload_text()}", code="file_size")
+        raise ValidationError(_("The file is too large; at most %(limit)s") % {"limit": max_upload_text()},
+                              code="file_size")
     uploaded.seek(0)
     return CheckedUpload(original_name=name[:255], extension=extension, content_type=content_type, size=len(data),
                          sha256=digest.hexdigest(), data=data)

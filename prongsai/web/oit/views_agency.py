@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from prongsai.web.confirm import Confirmation, confirmation_page, confirmed
@@ -19,7 +20,10 @@ from prongsai.web.oit.forms import ClarificationForm, LinkForm, NoteForm, UnitFo
 from prongsai.web.oit.models import EntryStatus, EvidenceFile, EvidenceLink, OITEntry
 from prongsai.web.oit.views import act, back_to, post_guard, render_item
 
-RECHECK_QUEUED = "ส่งตรวจลิงก์ใหม่แล้ว {} ลิงก์ ผลจะแสดงเมื่อตรวจเสร็จ"
+
+def recheck_queued(n: int) -> str:
+    return ngettext("Sent %(n)s link to be checked again; the result shows when the check is done",
+                    "Sent %(n)s links to be checked again; the results show when the check is done", n) % {"n": n}
 
 
 @login_required
@@ -34,7 +38,7 @@ def oit_link_add(request: HttpRequest, round_id: int, code: str, item: str) -> H
         except ValidationError as exc:
             form.add_error("url", first_error(exc))
         else:
-            messages.success(request, "เพิ่มลิงก์แล้ว ระบบกำลังตรวจลิงก์อัตโนมัติ")
+            messages.success(request, _("Link added; the system is checking it automatically"))
             return back_to(round_, agency, item, "links")
     return render_item(request, round_, agency, item, status=400, link_form=form)
 
@@ -45,7 +49,7 @@ def oit_link_remove(request: HttpRequest, round_id: int, code: str, item: str, p
     round_, agency = post_guard(request, round_id, code, item)
     link = get_object_or_404(EvidenceLink, pk=pk, entry__round=round_, entry__agency=agency, entry__code=item)
     return act(request, back_to(round_, agency, item, "links"),
-               lambda: services.remove_link(request.user, link, request.POST.get("reason", "")), "ลบลิงก์แล้ว")
+               lambda: services.remove_link(request.user, link, request.POST.get("reason", "")), _("Link removed"))
 
 
 @login_required
@@ -63,7 +67,7 @@ def oit_upload(request: HttpRequest, round_id: int, code: str, item: str) -> Htt
         except ValidationError as exc:
             form.add_error("file", first_error(exc))
         else:
-            messages.success(request, "อัปโหลดไฟล์แล้ว")
+            messages.success(request, _("File uploaded"))
             return back_to(round_, agency, item, "files")
     return render_item(request, round_, agency, item, status=400, upload_form=form)
 
@@ -74,7 +78,8 @@ def oit_file_remove(request: HttpRequest, round_id: int, code: str, item: str, p
     round_, agency = post_guard(request, round_id, code, item)
     evidence = get_object_or_404(EvidenceFile, pk=pk, entry__round=round_, entry__agency=agency, entry__code=item)
     return act(request, back_to(round_, agency, item, "files"),
-               lambda: services.remove_file(request.user, evidence, request.POST.get("reason", "")), "ลบไฟล์แล้ว")
+               lambda: services.remove_file(request.user, evidence, request.POST.get("reason", "")),
+               _("File removed"))
 
 
 @login_required
@@ -88,7 +93,7 @@ def oit_note(request: HttpRequest, round_id: int, code: str, item: str) -> HttpR
         except ValidationError as exc:
             form.add_error("note", first_error(exc))
         else:
-            messages.success(request, "บันทึกคำอธิบายแล้ว")
+            messages.success(request, _("Description saved"))
             return back_to(round_, agency, item)
     return render_item(request, round_, agency, item, status=400, note_form=form)
 
@@ -101,11 +106,11 @@ def oit_set_unit(request: HttpRequest, round_id: int, code: str, item: str) -> H
         raise PermissionDenied
     form = UnitForm(request.POST, agency=agency)
     if not form.is_valid():
-        messages.error(request, "เลือกกลุ่ม/หน่วยจากรายการ")
+        messages.error(request, _("Choose a unit from the list"))
         return back_to(round_, agency, item)
     return act(request, back_to(round_, agency, item),
                lambda: services.assign_unit(request.user, round_, agency, item, form.cleaned_data["unit"]),
-               "มอบหมายกลุ่ม/หน่วยแล้ว")
+               _("Unit assigned"))
 
 
 @login_required
@@ -117,14 +122,14 @@ def oit_set_status(request: HttpRequest, round_id: int, code: str, item: str) ->
     back = back_to(round_, agency, item)
     if action == "ready":
         return act(request, back, lambda: services.set_ready(request.user, round_, agency, item, True),
-                   f"ข้อ {item} พร้อมส่งแล้ว")
+                   _("Item %(item)s is ready to submit") % {"item": item})
     if action == "draft":
         return act(request, back, lambda: services.set_ready(request.user, round_, agency, item, False),
-                   f"ข้อ {item} กลับเป็นร่าง")
+                   _("Item %(item)s is back to draft") % {"item": item})
     if action == "submit":
         return act(request, back, lambda: services.submit_items(request.user, round_, agency, [item]),
-                   f"ส่งข้อ {item} ให้ผู้ตรวจประเมินแล้ว")
-    messages.error(request, "ไม่รู้จักคำสั่งนี้")
+                   _("Item %(item)s sent to the assessor") % {"item": item})
+    messages.error(request, _("Unknown command"))
     return back
 
 
@@ -140,7 +145,9 @@ def oit_submit_ready(request: HttpRequest, round_id: int, code: str) -> HttpResp
         return confirmation_page(request, submit_confirmation(round_, agency))
     codes = [c for c in request.POST.get("items", "").split(",") if c]
     return act(request, back_to(round_, agency), lambda: services.submit_items(request.user, round_, agency, codes),
-               lambda codes: f"ส่งให้ผู้ตรวจประเมินแล้ว {len(codes)} ข้อ: {', '.join(codes)}")
+               lambda codes: ngettext("Sent %(n)s item to the assessor: %(items)s",
+                                      "Sent %(n)s items to the assessor: %(items)s", len(codes))
+               % {"n": len(codes), "items": ", ".join(codes)})
 
 
 def submit_confirmation(round_, agency) -> Confirmation:
@@ -169,7 +176,7 @@ def submit_confirmation(round_, agency) -> Confirmation:
 def oit_recheck(request: HttpRequest, round_id: int, code: str, item: str) -> HttpResponse:
     round_, agency = post_guard(request, round_id, code, item)
     return act(request, back_to(round_, agency, item, "links"),
-               lambda: services.request_recheck(request.user, round_, agency, item), RECHECK_QUEUED.format)
+               lambda: services.request_recheck(request.user, round_, agency, item), recheck_queued)
 
 
 @login_required
@@ -177,7 +184,7 @@ def oit_recheck(request: HttpRequest, round_id: int, code: str, item: str) -> Ht
 def oit_recheck_all(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
     round_, agency = post_guard(request, round_id, code)
     return act(request, back_to(round_, agency), lambda: services.request_recheck(request.user, round_, agency),
-               RECHECK_QUEUED.format)
+               recheck_queued)
 
 
 @login_required
@@ -185,8 +192,15 @@ def oit_recheck_all(request: HttpRequest, round_id: int, code: str) -> HttpRespo
 def oit_carry_over(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
     round_, agency = post_guard(request, round_id, code)
     return act(request, back_to(round_, agency), lambda: services.carry_over_evidence(request.user, round_, agency),
-               lambda codes: f"นำหลักฐานจากปีที่แล้วมาใช้ {len(codes)} ข้อ (สถานะร่าง ต้องตรวจทานก่อนส่ง)"
-               if codes else "ไม่มีหลักฐานจากปีที่แล้วที่นำมาใช้ได้")
+               _carried_over)
+
+
+def _carried_over(codes: list[str]) -> str:
+    if not codes:
+        return _("There is no evidence from last year that can be used")
+    return ngettext("Took last year's evidence for %(n)s item (as a draft: check it before submitting)",
+                    "Took last year's evidence for %(n)s items (as drafts: check them before submitting)",
+                    len(codes)) % {"n": len(codes)}
 
 
 @login_required
@@ -201,7 +215,7 @@ def oit_clarify(request: HttpRequest, round_id: int, code: str, item: str) -> Ht
         except ValidationError as exc:
             form.add_error("text", first_error(exc))
         else:
-            messages.success(request, f"ส่งคำชี้แจงข้อ {item} แล้ว")
+            messages.success(request, _("Clarification of item %(item)s sent") % {"item": item})
             return back_to(round_, agency, item)
     elif not permissions.can_manage(request.user, agency):
         raise PermissionDenied

@@ -11,14 +11,16 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from prongsai.core.thai import format_thai_date
 from prongsai.web.agencies.models import Agency, Role
 from prongsai.web.oit import permissions, queries, services
 from prongsai.web.oit.forms import AssignForm, OpenClarificationForm, ReviewForm, first_error
 from prongsai.web.oit.models import AssessorAssignment, EntryStatus, OITEntry
 from prongsai.web.oit.views import act, back_to, framework_item, post_guard, render_item
+from prongsai.web.results.templatetags.prongsai_tags import thai_date
 from prongsai.web.rounds.models import AssessmentRound
 
 
@@ -36,7 +38,7 @@ def oit_review(request: HttpRequest, round_id: int, code: str, item: str) -> Htt
         except ValidationError as exc:
             form.add_error(None, first_error(exc))
         else:
-            messages.success(request, f"บันทึกผลการตรวจข้อ {item} แล้ว")
+            messages.success(request, _("Review of item %(item)s recorded") % {"item": item})
             return back_to(round_, agency, item, "review")
     return render_item(request, round_, agency, item, status=400, review_form=form)
 
@@ -49,7 +51,7 @@ def oit_confirm(request: HttpRequest, round_id: int, code: str, item: str) -> Ht
         raise PermissionDenied
     entry = get_object_or_404(OITEntry, round=round_, agency=agency, code=item)
     return act(request, back_to(round_, agency, item, "review"), lambda: services.confirm_review(request.user, entry),
-               f"ยืนยันผลข้อ {item} แล้ว")
+               _("Score of item %(item)s confirmed") % {"item": item})
 
 
 @login_required
@@ -65,7 +67,9 @@ def oit_open_clarification(request: HttpRequest, round_id: int, code: str) -> Ht
     deadline = form.cleaned_data["deadline"]
     return act(request, back_to(round_, agency),
                lambda: services.open_clarification(request.user, round_, agency, deadline, form.cleaned_data["note"]),
-               lambda codes: f"เปิดให้หน่วยงานชี้แจง {len(codes)} ข้อ ถึงวันที่ {format_thai_date(deadline)}")
+               lambda codes: ngettext("Asked the agency to clarify %(n)s item, until %(date)s",
+                                      "Asked the agency to clarify %(n)s items, until %(date)s", len(codes))
+               % {"n": len(codes), "date": thai_date(deadline)})
 
 
 # ----------------------------------------------------------------------------------------------------------- central
@@ -91,7 +95,7 @@ def oit_assignments(request: HttpRequest, round_id: int) -> HttpResponse:
             except ValidationError as exc:
                 form.add_error(None, first_error(exc))
             else:
-                messages.success(request, "มอบหมายผู้ตรวจประเมินแล้ว")
+                messages.success(request, _("Assessor assigned"))
                 return redirect("oit_assignments", round_id=round_.pk)
         status = 400
     query = request.GET.get("q", "").strip()
@@ -117,7 +121,7 @@ def oit_unassign(request: HttpRequest, round_id: int, pk: int) -> HttpResponse:
         raise PermissionDenied
     assignment = get_object_or_404(AssessorAssignment, pk=pk, round_id=round_id)
     services.unassign_assessor(request.user, assignment, request.POST.get("reason", ""))
-    messages.success(request, "ยกเลิกการมอบหมายแล้ว")
+    messages.success(request, _("Assignment cancelled"))
     return redirect("oit_assignments", round_id=round_id)
 
 
