@@ -5,8 +5,9 @@ they score, level bands, sampling rules, agency-type variants, the rounding and 
 from data: a YAML file under ``prongsai/frameworks/`` (the built-in editions), a directory named in
 ``PRONGSAI_FRAMEWORKS``, or an edition a central admin uploaded into the platform's database (registered here as
 an ``EditionProvider`` by the web application; the core never imports Django).  This module turns such a text
-into ``framework_model``'s frozen dataclasses (through the validator, ``framework_schema``) and refuses one that is wrong, naming the path inside it and the problem in English and
-Thai, so that whoever edits an edition learns exactly what to fix.  See ``docs/frameworks.md``.
+into ``framework_model``'s frozen dataclasses (through the validator, ``framework_schema``) and refuses one that
+is wrong, naming the path inside it and the problem in English and Thai, so that whoever edits an edition learns
+exactly what to fix.  See ``docs/frameworks.md``.
 
 Keys: a built-in edition is named by its id (``ita-2569``); a stored edition version by ``id@version``
 (``ita-2570@2``): versions are immutable, so a key always means the same content.
