@@ -197,9 +197,17 @@ def cmd_demo(args: argparse.Namespace) -> None:
     _say("")
     if args.no_serve:
         return None
+    import logging
+
     from prongsai.web.tasks import start_worker_thread
 
     def listening() -> None:
+        # The demo's terminal is read by a newcomer: its login lines must not scroll away under one line per link
+        # check.  Failures (WARNING and above) still show; `prongsai serve` keeps every task's outcome at INFO.
+        # Set here, after the WSGI application's django.setup() has applied the logging settings again.
+        tasks_log = logging.getLogger("prongsai.tasks")
+        if tasks_log.getEffectiveLevel() > logging.DEBUG:
+            tasks_log.setLevel(logging.WARNING)
         start_worker_thread()  # only now: the link checks of the demo's own pages need the server up
         _say(f"  serving on {url} with waitress (8 threads) and a background task worker (started now that the "
              f"server listens); press Ctrl+C to stop")
