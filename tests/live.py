@@ -70,7 +70,8 @@ class LiveSite:
                      "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CSRF_TRUSTED_ORIGINS")}
         clean.update({"PRONGSAI_DATA": str(self.data), "SECRET_KEY": self.secret, "PYTHONPATH": str(REPO),
                       "DJANGO_SETTINGS_MODULE": "prongsai.web.settings", "PRONGSAI_LINKCHECK_ALLOW_LOOPBACK": "1",
-                      "PRONGSAI_ENV": "production" if production else "development", "PYTHONUNBUFFERED": "1"})
+                      "PRONGSAI_ENV": "production" if production else "development", "PYTHONUNBUFFERED": "1",
+                      "PRONGSAI_BASE_URL": "https://ita.example.go.th"})
         if database:
             clean["DATABASE_URL"] = create_postgres_database(database)
         clean.update(env)

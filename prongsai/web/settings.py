@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -83,7 +84,16 @@ if PRODUCTION and DEBUG:
     raise ConfigError("PRONGSAI_DEBUG=1 is refused when PRONGSAI_ENV=production: the debug pages show settings and "
                       "every URL.  Unset PRONGSAI_DEBUG (ห้ามเปิดโหมดดีบักในระบบจริง)")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["*"])
-BASE_URL = env_str("PRONGSAI_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+#: The public address in every link the app sends away from a page (e-mails, slips, QR codes, the OIT embed):
+#: production must name it, or reset links would point at 127.0.0.1.
+BASE_URL = env_str("PRONGSAI_BASE_URL", "" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
+if PRODUCTION and not BASE_URL:
+    raise ConfigError("PRONGSAI_BASE_URL must be set when PRONGSAI_ENV=production: e-mailed links, survey slips and "
+                      "QR codes are built from it (e.g. https://ita.example.go.th) "
+                      "(กำหนด PRONGSAI_BASE_URL เป็นที่อยู่เว็บจริงของระบบ)")
+if not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", BASE_URL):
+    raise ConfigError(f"PRONGSAI_BASE_URL={BASE_URL!r}: not a web address such as https://ita.example.go.th "
+                      "(ต้องขึ้นต้นด้วย http:// หรือ https://)")
 DATABASES = {"default": _database(env_secret("DATABASE_URL"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

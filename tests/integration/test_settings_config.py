@@ -16,6 +16,7 @@ SHOW = ("from django.conf import settings as s; "
 
 
 def show(tmp_path, **env):
+    env.setdefault("PRONGSAI_BASE_URL", "https://x.example")
     return run(["-c", SHOW], tmp_path, SECRET_KEY="k" * 60, **env)
 
 
@@ -74,6 +75,20 @@ def test_inconsistent_limits_are_refused(tmp_path):
     small = run(["-m", "prongsai.cli", "manage", "check"], tmp_path, SECRET_KEY="k" * 60,
                 PRONGSAI_MAX_REQUEST_MB="10")
     assert small.returncode == 2 and "PRONGSAI_MAX_REQUEST_MB must be at least" in small.stderr
+
+
+def test_production_needs_its_public_address(tmp_path):
+    # Without it, password-reset links, slips and QR codes would point at 127.0.0.1.
+    env = {k: v for k, v in PRODUCTION.items() if k != "PRONGSAI_BASE_URL"}
+    missing = run(["-m", "prongsai.cli", "manage", "check"], tmp_path, **env)
+    assert missing.returncode == 2 and "PRONGSAI_BASE_URL must be set when PRONGSAI_ENV=production" in missing.stderr
+    for wrong in ("ita.example.go.th", "javascript:alert(1)", "https://ita.example.go.th/?next=x", "ftp://x"):
+        bad = run(["-m", "prongsai.cli", "manage", "check"], tmp_path, **{**env, "PRONGSAI_BASE_URL": wrong})
+        assert bad.returncode == 2 and "not a web address" in bad.stderr, (wrong, bad.stderr)
+    good = run(["-c", "from django.conf import settings as s; print(s.BASE_URL)"], tmp_path,
+               **{**env, "PRONGSAI_BASE_URL": "https://ita.example.go.th/prongsai/"})
+    assert good.returncode == 0, good.stderr
+    assert good.stdout.strip() == "https://ita.example.go.th/prongsai"
 
 
 def test_production_takes_its_secrets_from_files(tmp_path):

@@ -18,6 +18,7 @@ PRODUCTION = {
     "PRONGSAI_ENV": "production",
     "SECRET_KEY": secrets.token_urlsafe(64),  # 86 random characters
     "ALLOWED_HOSTS": "ita.example.go.th,www.ita.example.go.th",
+    "PRONGSAI_BASE_URL": "https://ita.example.go.th",
     # never connected to: `check` without --database does not open a connection
     "DATABASE_URL": "postgres://prongsai:secret@db.invalid:5432/prongsai",
 }
