@@ -29,6 +29,7 @@ from prongsai.config import (
     env_secret,
     env_str,
 )
+from prongsai.web.bilingual import gettext_noop, thai
 
 BASE_DIR = config.PACKAGE_DIR / "web"
 ENV = config.environment()
@@ -81,7 +82,8 @@ CACHES = {"default": _cache()}
 DEBUG = env_bool("PRONGSAI_DEBUG", not PRODUCTION)
 if PRODUCTION and DEBUG:
     raise ConfigError("PRONGSAI_DEBUG=1 is refused when PRONGSAI_ENV=production: the debug pages show settings and "
-                      "every URL.  Unset PRONGSAI_DEBUG (ห้ามเปิดโหมดดีบักในระบบจริง)")
+                      f"every URL.  Unset PRONGSAI_DEBUG "
+                      f"({thai(gettext_noop('Debug mode is refused in production.'))})")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["*"])
 BASE_URL = env_str("PRONGSAI_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 DATABASES = {"default": _database(env_secret("DATABASE_URL"))}
