@@ -8,6 +8,7 @@ import pytest
 from prongsai.web import bilingual
 from prongsai.web.ops.preflight import PreflightError, check_data_dir
 
+
 def test_the_catalog_read_without_django_gives_the_thai_django_gives():
     catalog = bilingual._ops_catalog()._catalog  # the compiled .mo as the standard library reads it
     entries = {msgid: msgstr for msgid, msgstr in catalog.items() if isinstance(msgid, str) and msgid}
