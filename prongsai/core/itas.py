@@ -66,6 +66,7 @@ class SheetRow:
     explanation: str
     status: str
     warnings_th: tuple[str, ...]
+    warnings_en: tuple[str, ...] = ()  # the same warnings in English, for the page (the exports stay Thai)
 
     def cells(self) -> list:
         return [self.shown_code, self.title, self.window, self.url, self.explanation, self.status,
@@ -83,18 +84,19 @@ def sheet_rows(framework: Framework, fiscal_year: int, evidence: Mapping[str, Ev
     rows = []
     for item in framework.oit_items:
         found = evidence.get(item.code, Evidence())
-        warnings = []
+        warnings: list[tuple[str, str]] = []
         if not found.urls:
-            warnings.append("ยังไม่มี URL สาธารณะ")
+            warnings.append(("ยังไม่มี URL สาธารณะ", "No public URL yet"))
         elif len(found.urls) > 1:
-            warnings.append(f"มี URL สาธารณะ {len(found.urls)} รายการ ITAS รับได้ 1 รายการ (ใช้รายการแรก)")
+            warnings.append((f"มี URL สาธารณะ {len(found.urls)} รายการ ITAS รับได้ 1 รายการ (ใช้รายการแรก)",
+                             f"{len(found.urls)} public URLs: ITAS takes 1 (the first is used)"))
         if not found.explanation:
-            warnings.append("ยังไม่มีคำอธิบาย")
+            warnings.append(("ยังไม่มีคำอธิบาย", "No explanation yet"))
         rows.append(SheetRow(
             code=item.code, shown_code=item.shown_code, indicator=item.indicator, title=item.title,
             window=item.window_th(fiscal_year), url=found.urls[0] if found.urls else "",
             explanation=found.explanation, status=status_labels.get(found.status, found.status),
-            warnings_th=tuple(warnings)))
+            warnings_th=tuple(th for th, _en in warnings), warnings_en=tuple(en for _th, en in warnings)))
     return rows
 
 

@@ -70,15 +70,20 @@ def _is_loopback(host: str) -> bool:
 def _mode_line(command: str) -> str:
     from django.conf import settings
 
+    from prongsai.web.bilingual import gettext_noop, thai
+
     if settings.PRODUCTION:
         return (f"prongsai {command}: PRODUCTION mode (DEBUG off, HTTPS expected from the proxy, "
                 f"hosts: {', '.join(settings.ALLOWED_HOSTS) or 'none set!'})")
     return (f"prongsai {command}: {settings.ENV.upper()} mode (DEBUG {'on' if settings.DEBUG else 'off'}, any host "
-            f"name, no HTTPS): not for real data; set PRONGSAI_ENV=production for that / โหมดทดลอง ห้ามใช้กับข้อมูลจริง")
+            f"name, no HTTPS): not for real data; set PRONGSAI_ENV=production for that "
+            f"/ {thai(gettext_noop('Trial mode: never with real data.'))}")
 
 
 def _refuse_development_on_network(host: str, allowed: bool) -> None:
     from django.conf import settings
+
+    from prongsai.web.bilingual import gettext_noop, thai
 
     if settings.PRODUCTION or _is_loopback(host):
         return
@@ -87,11 +92,12 @@ def _refuse_development_on_network(host: str, allowed: bool) -> None:
             f"refusing to serve development mode on {host}: other machines would reach debug pages that list every "
             f"URL and accept any host name.  Set PRONGSAI_ENV=production (with SECRET_KEY and ALLOWED_HOSTS) "
             f"behind HTTPS, or pass --allow-development-on-network for a closed test network.\n"
-            f"ไม่เปิดบริการโหมดทดลองบน {host}: เครื่องอื่นจะเห็นหน้าดีบัก กรุณาตั้ง PRONGSAI_ENV=production")
+            + thai(gettext_noop("Trial mode is not served on %(host)s: other machines would see the debug pages.  "
+                                "Set PRONGSAI_ENV=production."), host=host))
     _say("!" * 100)
     _say(f"!! WARNING: development mode served on {host}: reachable from other machines, debug pages on. "
          f"Never with real data.")
-    _say("!! คำเตือน: เปิดโหมดทดลองให้เครื่องอื่นเข้าถึงได้ ห้ามใช้กับข้อมูลจริง")
+    _say("!! " + thai(gettext_noop("WARNING: trial mode open to other machines.  Never with real data.")))
     _say("!" * 100)
 
 
@@ -153,6 +159,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     frameworks = load_all()
     step(f"framework editions: {len(frameworks)} valid ({', '.join(f.id for f in frameworks)})")
     from prongsai.web import demo
+    from prongsai.web.bilingual import thai
 
     step("demo data: loading")
     demo.load_demo(sys.stdout)
@@ -161,7 +168,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     from prongsai.web.oit.demo import load_oit_demo
     from prongsai.web.surveys.demo import load_survey_demo
 
-    step("OIT evidence, committee and measures of สพป.สมุทรสาคร")
+    step("OIT evidence, committee and measures of สพป.สมุทรสาคร")  # thai-data: the demo office's name
     load_oit_demo(sys.stdout, checks=(
         "link checks queued: they run at the next `prongsai demo` (its worker starts once the server listens)"
         if args.no_serve else "link checks queued: the demo's task worker runs them once the server listens"))
@@ -182,7 +189,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     _say("  demo logins (username / password / role):")
     for login in demo.LOGINS:
         _say(f"    {login.username:<{width}}  {demo.DEMO_PASSWORD}  {login.role_th} · {login.title_th}{login.name_th}")
-    _say("  files for the import story (log in as 'officer', then นำเข้าผลการประเมิน):")
+    _say(f"  files for the import story (log in as 'officer', then {thai('Import results')}):")
     for path in files.values():
         _say(f"    {path}")
     _say("  two unused survey codes (IIT, EIT) — open the link on a phone, or print the slips:")
@@ -243,6 +250,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
     from django.conf import settings
     from django.db import DatabaseError
 
+    from prongsai.web.bilingual import gettext_noop, thai
+
     _say(_mode_line("serve"))
     _refuse_development_on_network(args.host, args.allow_development_on_network)
     fixed = _fix_modes(Path(settings.DATA_DIR))
@@ -255,7 +264,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         raise CommandError(f"cannot set up the database {settings.DATABASES['default']['NAME']}: "
                            f"{str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__} "
                            f"(is the data folder writable, the PostgreSQL server running?) "
-                           f"/ เตรียมฐานข้อมูลไม่ได้") from None
+                           f"/ {thai(gettext_noop('The database could not be set up.'))}") from None
     if getattr(settings, "PRODUCTION", False):
         from django.core.management import call_command
 
@@ -408,7 +417,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        help="serve development mode on a non-loopback --host (refused otherwise)")
     serve.set_defaults(run=cmd_serve)
 
-    admin = sub.add_parser("createadmin", help="create a central admin (สพฐ.), or make a user one")
+    admin = sub.add_parser("createadmin", help="create a central admin (OBEC), or make a user one")
     admin.add_argument("username", metavar="USERNAME")
     admin.add_argument("--email", default="")
     admin.add_argument("--password-from-env", metavar="VAR", help="read the password from this variable")

@@ -30,6 +30,7 @@ from prongsai.config import (
     env_secret,
     env_str,
 )
+from prongsai.web.bilingual import gettext_noop, thai
 
 BASE_DIR = config.PACKAGE_DIR / "web"
 ENV = config.environment()
@@ -82,7 +83,8 @@ CACHES = {"default": _cache()}
 DEBUG = env_bool("PRONGSAI_DEBUG", not PRODUCTION)
 if PRODUCTION and DEBUG:
     raise ConfigError("PRONGSAI_DEBUG=1 is refused when PRONGSAI_ENV=production: the debug pages show settings and "
-                      "every URL.  Unset PRONGSAI_DEBUG (ห้ามเปิดโหมดดีบักในระบบจริง)")
+                      f"every URL.  Unset PRONGSAI_DEBUG "
+                      f"({thai(gettext_noop('Debug mode is refused in production.'))})")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["*"])
 #: The public address in every link the app sends away from a page (e-mails, slips, QR codes, the OIT embed):
 #: production must name it, or reset links would point at 127.0.0.1.
@@ -90,10 +92,10 @@ BASE_URL = env_str("PRONGSAI_BASE_URL", "" if PRODUCTION else "http://127.0.0.1:
 if PRODUCTION and not BASE_URL:
     raise ConfigError("PRONGSAI_BASE_URL must be set when PRONGSAI_ENV=production: e-mailed links, survey slips and "
                       "QR codes are built from it (e.g. https://ita.example.go.th) "
-                      "(กำหนด PRONGSAI_BASE_URL เป็นที่อยู่เว็บจริงของระบบ)")
+                      f"({thai(gettext_noop('Set PRONGSAI_BASE_URL to the public address of this installation.'))})")
 if not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", BASE_URL):
     raise ConfigError(f"PRONGSAI_BASE_URL={BASE_URL!r}: not a web address such as https://ita.example.go.th "
-                      "(ต้องขึ้นต้นด้วย http:// หรือ https://)")
+                      f"({thai(gettext_noop('The address must start with http:// or https://.'))})")
 DATABASES = {"default": _database(env_secret("DATABASE_URL"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -18,6 +18,7 @@ def setup_django(require_database: bool = True) -> None:
     problem is a CommandError (exit 2) with a message in English and Thai, never a traceback (docs/operations.md,
     "Errors"; a variable the settings do not understand: docs/configuration.md)."""
     from prongsai.config import ConfigError, prepare_data_dir
+    from prongsai.web.bilingual import gettext_noop, thai
     from prongsai.web.ops.preflight import PreflightError, check_data_dir, check_database
 
     os.umask(0o077)  # data files 0600, folders 0700
@@ -33,10 +34,11 @@ def setup_django(require_database: bool = True) -> None:
         except ConfigError as exc:
             raise CommandError(str(exc)) from None
         except (RuntimeError, ImproperlyConfigured, ValueError) as exc:
-            raise CommandError(f"configuration: {exc} (docs/configuration.md) / การตั้งค่าไม่ถูกต้อง") from None
+            raise CommandError(f"configuration: {exc} (docs/configuration.md) "
+                               f"/ {thai(gettext_noop('The configuration is not valid.'))}") from None
         except OSError as exc:
             raise CommandError(f"cannot use the data folder {default_data_dir()}: {exc.strerror or exc} "
-                               f"/ ใช้โฟลเดอร์ข้อมูลไม่ได้") from None
+                               f"/ {thai(gettext_noop('The data folder cannot be used.'))}") from None
         if require_database:
             check_database()
     except ConfigError as exc:

@@ -28,7 +28,7 @@ class ThaiDateInput(forms.TextInput):
     """A text input showing a stored date as "25/06/2563", with the hint read out by screen readers."""
 
     def __init__(self, attrs: dict | None = None) -> None:
-        base = {"inputmode": "numeric", "autocomplete": "off", "placeholder": "วว/ดด/ปปปป", "size": "12",
+        base = {"inputmode": "numeric", "autocomplete": "off", "placeholder": _("dd/mm/yyyy"), "size": "12",
                 "maxlength": "32", "class": "thai-date", "spellcheck": "false"}
         super().__init__({**base, **(attrs or {})})
 

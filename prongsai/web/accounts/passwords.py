@@ -22,9 +22,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 #: words anyone can guess for this system
-SYSTEM_WORDS = ("prongsai", "โปร่งใส", "ita", "oit", "iit", "eit", "obec", "สพฐ", "password", "admin")
+SYSTEM_WORDS = (  # thai-data: words looked for inside a password, never shown
+    "prongsai", "โปร่งใส", "ita", "oit", "iit", "eit", "obec", "สพฐ", "password", "admin")
 #: titles written before a Thai name, often without a space ("นางอลินดา"): the name without them counts too
-THAI_TITLES = ("ว่าที่ร้อยตรี", "นางสาว", "ว่าที่", "นาง", "นาย", "ดร.", "ผศ.", "รศ.", "ศ.", "น.ส.")
+THAI_TITLES = (  # thai-data: name titles taken off a user's name before matching, never shown
+    "ว่าที่ร้อยตรี", "นางสาว", "ว่าที่", "นาง", "นาย", "ดร.", "ผศ.", "รศ.", "ศ.", "น.ส.")
 #: at least this many characters must remain once guessable words, digits and punctuation are taken out
 MIN_OWN_CHARACTERS = 4
 

@@ -19,7 +19,7 @@ class AgencyOut(Schema):
     short_name: str
     display_name: str = Field(description="short name when there is one, else the Thai name")
     kind: str = Field(description="central | esa | school | general")
-    subkind: str = Field(description="finer grouping inside a kind, e.g. สพป. / สพม.")
+    subkind: str = Field(description="finer grouping inside a kind, e.g. สพป. / สพม.")  # thai-data: its values
     parent: str | None = Field(description="code of the parent agency (None for the central office)")
     province: str
     region: str = Field(description="north | northeast | central | east | west | south | bangkok, or empty")

@@ -20,6 +20,7 @@ from prongsai.web.agencies import access
 from prongsai.web.agencies.models import Agency
 from prongsai.web.audit.actions import AuditAction
 from prongsai.web.audit.services import record
+from prongsai.web.bilingual import gettext_noop, pair
 from prongsai.web.results.models import AgencyResult, ImportBatch, ImportKind, ResultSource
 from prongsai.web.rounds.models import AssessmentRound
 
@@ -56,8 +57,8 @@ def import_itas_results(actor, round_: AssessmentRound, agency: Agency, table: T
         raise PermissionDenied
     framework = round_.framework
     if agency.kind not in framework.agency_types:
-        raise InputError([Problem(table.file, None, None, f"{agency.code} is not assessed by {framework.id}",
-                                  f"หน่วยงานนี้ไม่ได้ประเมินด้วยกรอบการประเมิน {framework.id}")])
+        raise InputError([Problem(table.file, None, None, *pair(gettext_noop(
+            "%(agency)s is not assessed by %(edition)s"), agency=agency.code, edition=framework.id))])
     parsed = itas.read_item_results(table, framework)
     with transaction.atomic():
         result = (AgencyResult.objects.select_for_update()
@@ -102,8 +103,8 @@ def _check_tools(framework, file: str, scores: dict[int, Fraction], result: Agen
         stated = getattr(result, tool.code.lower(), None)
         computed = rounded(score.tools.get(tool.code))
         if stated is not None and computed is not None and abs(computed - stated) > itas.TOLERANCE:
-            problems.append(Problem(
-                file, None, tool.code, f"{tool.code} comes to {computed} but the published result says {stated}",
-                f"คะแนน {tool.code} คำนวณได้ {computed} แต่ผลที่ประกาศคือ {stated}"))
+            problems.append(Problem(file, None, tool.code, *pair(gettext_noop(
+                "%(tool)s comes to %(computed)s but the published result says %(stated)s"),
+                tool=tool.code, computed=computed, stated=stated)))
     if problems:
         raise InputError(problems)

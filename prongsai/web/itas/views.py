@@ -14,7 +14,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -25,9 +24,18 @@ from prongsai.web.agencies.models import Agency
 from prongsai.web.exports import Sheet, csv_response, xlsx_response
 from prongsai.web.itas import services
 from prongsai.web.itas.forms import ItasImportForm
+from prongsai.web.messages import english, localized
 from prongsai.web.oit.models import EntryStatus, EvidenceFile, EvidenceLink, OITEntry
 from prongsai.web.results.models import AgencyResult, ResultSource
 from prongsai.web.rounds.models import AssessmentRound
+
+#: The import file as the page shows it: its headers and words are the Thai the reader accepts
+#: (prongsai.core.itas), so they stay Thai whatever the page's language.
+FILE_WORDS = {  # thai-data: words of the import file, read by prongsai.core.itas
+    "example": itas.EXAMPLE_MARKS[0], "result": itas.RESULT_COLUMNS[0], "pass": "ผ่าน", "fail": "ไม่ผ่าน",
+    "na": "ไม่เกี่ยวข้อง"}
+FILE_SAMPLE = "\n".join([  # thai-data: sample rows of the import file (an OIT item, a question, an indicator)
+    ",".join(itas.TEMPLATE_HEADER), "o1,โครงสร้าง,ผ่าน,", "I1,,92.50,", "ตัวชี้วัดที่ 9,,86.81,"])
 
 
 def _agency_round(user, code: str, round_id: int, allowed) -> tuple[Agency, AssessmentRound]:
@@ -59,8 +67,9 @@ def sheet(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
     agency, round_ = _agency_round(request.user, code, round_id, access.can_view_agency)
     rows = _rows(request, agency, round_)
     missing = sum(1 for r in rows if not r.url)
+    shown = [(r, [localized(th, en) for th, en in zip(r.warnings_th, r.warnings_en)]) for r in rows]
     return render(request, "itas/sheet.html", {
-        "agency": agency, "round": round_, "rows": rows, "missing": missing,
+        "agency": agency, "round": round_, "rows": shown, "missing": missing,
         "can_import": services.can_import(request.user, agency)})
 
 
@@ -85,7 +94,7 @@ def import_template(request: HttpRequest, code: str, round_id: int, fmt: str) ->
     name = f"itas-results-{agency.code}-{round_.fiscal_year}.{fmt}"
     if fmt == "csv":
         return csv_response(name, itas.TEMPLATE_HEADER, rows)
-    return xlsx_response(name, [Sheet(title="ผล ITAS", header=itas.TEMPLATE_HEADER, rows=rows,
+    return xlsx_response(name, [Sheet(title=_("ITAS results"), header=itas.TEMPLATE_HEADER, rows=rows,
                                       widths=(14, 70, 12, 40))])
 
 
@@ -104,7 +113,7 @@ def import_results(request: HttpRequest, code: str, round_id: int) -> HttpRespon
                 table = read_table(upload.name, name=upload.name, data=data)
                 batch = services.import_itas_results(request.user, round_, agency, table, data)
             except InputError as exc:
-                thai = not (get_language() or "th").startswith("en")
+                thai = not english()
                 errors = [p.message(thai=thai) for p in exc.problems[:MAX_LISTED]]
                 status = 400
             else:
@@ -118,4 +127,5 @@ def import_results(request: HttpRequest, code: str, round_id: int) -> HttpRespon
     stored = {k: v for k, v in (result.items or {}).items()} if result is not None else {}
     return render(request, "itas/import.html", {
         "agency": agency, "round": round_, "form": form, "errors": errors, "result": result,
-        "stored_count": len(stored), "batch": result.items_batch if result is not None else None}, status=status)
+        "stored_count": len(stored), "batch": result.items_batch if result is not None else None,
+        "file_words": FILE_WORDS, "file_sample": FILE_SAMPLE}, status=status)

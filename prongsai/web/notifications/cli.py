@@ -14,6 +14,7 @@ def cmd_notify(args: argparse.Namespace) -> str:
     setup_django()
     from django.conf import settings
 
+    from prongsai.web.bilingual import gettext_noop, thai
     from prongsai.web.notifications.services import run_daily
 
     today = None
@@ -22,10 +23,11 @@ def cmd_notify(args: argparse.Namespace) -> str:
             today = date.fromisoformat(args.today)
         except ValueError:
             raise CommandError(f"--today {args.today!r} is not a date such as 2020-07-24 "
-                               f"/ วันที่ไม่ถูกต้อง") from None
+                               f"/ {thai(gettext_noop('The date is not valid.'))}") from None
     days = settings.PRONGSAI_NOTIFY_DAYS if args.days is None else args.days
     if not 0 <= days <= 90:
-        raise CommandError("--days must be between 0 and 90 / จำนวนวันต้องอยู่ระหว่าง 0 ถึง 90")
+        raise CommandError(f"--days must be between 0 and 90 "
+                           f"/ {thai(gettext_noop('The number of days must be between 0 and 90.'))}")
     run = run_daily(today=today, days=days)
     total = sum(run.created.values())
     details = ", ".join(f"{kind} {n}" for kind, n in sorted(run.created.items()) if n) or "none new"

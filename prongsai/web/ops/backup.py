@@ -43,9 +43,11 @@ from typing import IO
 from urllib.parse import quote
 
 from prongsai import config
+from prongsai.web.bilingual import both, gettext_noop, thai
 
 FORMAT = "prongsai-backup/1"
 PART_MARK = ".part-"
+NOT_AN_ARCHIVE = gettext_noop("This is not a Prongsai backup file, or the file is damaged.")
 
 
 class BackupError(Exception):
@@ -96,8 +98,9 @@ def _pg_tool(name: str) -> str:
         raise BackupError(
             f"{name} is not installed (not on PATH): install the PostgreSQL client tools of the same major version "
             f"as the server (Debian: apt-get install postgresql-client-15) or point PRONGSAI_PG_BIN at their folder. "
-            f"/ ไม่พบโปรแกรม {name}: ติดตั้งเครื่องมือฝั่งไคลเอนต์ของ PostgreSQL รุ่นเดียวกับเซิร์ฟเวอร์ "
-            f"หรือกำหนด PRONGSAI_PG_BIN ให้ชี้ไปยังโฟลเดอร์ของโปรแกรม")
+            f"/ " + thai(gettext_noop("%(name)s is not installed: install the PostgreSQL client tools of the same "
+                                      "major version as the server, or point PRONGSAI_PG_BIN at their folder."),
+                         name=name))
     return found
 
 
@@ -180,7 +183,7 @@ def _sqlite_snapshot(work: Path) -> dict:
         dst.close()
     if check != "ok":
         raise BackupError(f"the copied database fails SQLite's integrity check: {check} "
-                          f"/ สำเนาฐานข้อมูลไม่ผ่านการตรวจความสมบูรณ์")
+                          f"/ {thai(gettext_noop('The copy of the database fails the integrity check.'))}")
     size, digest = _sha256_file(target)
     return {"engine": "sqlite", "file": target.name, "size": size, "sha256": digest, "server_version": version,
             "integrity_check": check, "tables": counts, "migrations": applied, "referenced_files": referenced}
@@ -213,8 +216,8 @@ def _postgres_snapshot(work: Path) -> dict:
     if dump.returncode != 0:
         hint = ""
         if "version mismatch" in errors:
-            hint = (" pg_dump must be the same major version as the server (or newer) "
-                    "/ pg_dump ต้องเป็นรุ่นเดียวกับเซิร์ฟเวอร์หรือใหม่กว่า")
+            hint = " " + both(gettext_noop("pg_dump must be the same major version as the server (or newer)"),
+                              sep=" / ")
         raise BackupError(f"pg_dump failed: {errors.strip()[:800]}{hint}")
     size, digest = _sha256_file(target)
     return {"engine": "postgresql", "file": target.name, "size": size, "sha256": digest, "server_version": server,
@@ -284,9 +287,11 @@ def create_backup(target: Path, *, include_secret_key: bool = False,
 
     target = Path(target).expanduser().resolve()
     if target.exists():
-        raise BackupError(f"{target} exists already: choose a new file name / มีไฟล์ชื่อนี้อยู่แล้ว")
+        raise BackupError(f"{target} exists already: choose a new file name "
+                          f"/ {thai(gettext_noop('A file of this name exists already.'))}")
     if not target.parent.is_dir():
-        raise BackupError(f"{target.parent} is not a folder / ไม่พบโฟลเดอร์ปลายทาง")
+        raise BackupError(f"{target.parent} is not a folder "
+                          f"/ {thai(gettext_noop('The destination folder was not found.'))}")
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix=".prongsai-backup-", dir=target.parent) as scratch:
         work = Path(scratch)
@@ -354,7 +359,7 @@ def _member_file(archive: tarfile.TarFile, member: tarfile.TarInfo, source: Path
     handle = archive.extractfile(member) if member.isfile() else None
     if handle is None:
         raise BackupError(f"{source}: not a Prongsai backup archive (or damaged): {member.name} is not a file "
-                          f"/ ไม่ใช่ไฟล์สำรองข้อมูลของ Prongsai หรือไฟล์เสียหาย")
+                          f"/ {thai(NOT_AN_ARCHIVE)}")
     return handle
 
 
@@ -364,10 +369,9 @@ def read_manifest(source: Path) -> dict:
             member = archive.getmember("manifest.json")
             manifest = json.loads(_member_file(archive, member, source).read())
     except FileNotFoundError:
-        raise BackupError(f"{source}: file not found / ไม่พบไฟล์") from None
+        raise BackupError(f"{source}: file not found / {thai(gettext_noop('File not found.'))}") from None
     except (tarfile.TarError, KeyError, json.JSONDecodeError, OSError, EOFError):
-        raise BackupError(f"{source}: not a Prongsai backup archive (or damaged) "
-                          f"/ ไม่ใช่ไฟล์สำรองข้อมูลของ Prongsai หรือไฟล์เสียหาย") from None
+        raise BackupError(f"{source}: not a Prongsai backup archive (or damaged) / {thai(NOT_AN_ARCHIVE)}") from None
     if manifest.get("format") != FORMAT:
         raise BackupError(f"{source}: unknown backup format {manifest.get('format')!r} (expected {FORMAT})")
     return manifest
@@ -393,7 +397,8 @@ def _database_is_empty() -> tuple[bool, str]:
 def _safe_member(member: tarfile.TarInfo, prefix: str) -> str:
     name = member.name
     if not member.isfile() or name.startswith("/") or ".." in Path(name).parts or not name.startswith(prefix):
-        raise BackupError(f"unsafe entry in the archive: {name!r} / พบรายการไม่ปลอดภัยในไฟล์สำรอง")
+        raise BackupError(f"unsafe entry in the archive: {name!r} "
+                          f"/ {thai(gettext_noop('The backup file holds an unsafe entry.'))}")
     return name[len(prefix):]
 
 
@@ -408,15 +413,17 @@ def restore_backup(source: Path, *, force: bool = False, say: Callable[[str], No
     here = "sqlite" if connection.vendor == "sqlite" else "postgresql"
     if engine != here:
         raise BackupError(f"the backup holds a {engine} database but this installation uses {here}: set or unset "
-                          f"DATABASE_URL to match / ฐานข้อมูลในไฟล์สำรองเป็น {engine} แต่ระบบนี้ใช้ {here}")
+                          f"DATABASE_URL to match / " + thai(gettext_noop(
+                              "The database in the backup is %(engine)s but this installation uses %(here)s."),
+                              engine=engine, here=here))
     empty, where = _database_is_empty()
     root = _files_root()
     files_present = root.is_dir() and any(p.is_file() for p in root.rglob("*"))
     if not force and (not empty or files_present):
         what = where if not empty else str(root)
-        raise BackupError(f"{what} is not empty: restore only into an empty database and data folder, or give "
-                          f"--force to replace what is there / {what} มีข้อมูลอยู่แล้ว: กู้คืนได้เฉพาะในฐานข้อมูลและ"
-                          f"โฟลเดอร์ข้อมูลที่ว่าง หรือใช้ --force เพื่อแทนที่ข้อมูลเดิม")
+        raise BackupError(both(gettext_noop(
+            "%(what)s is not empty: restore only into an empty database and data folder, or give --force to "
+            "replace what is there"), sep=" / ", what=what))
     problems: list[str] = []
     with tarfile.open(source, "r:gz") as archive, tempfile.TemporaryDirectory(
             prefix=".prongsai-restore-", dir=root.parent if root.parent.is_dir() else None) as scratch:
@@ -424,13 +431,14 @@ def restore_backup(source: Path, *, force: bool = False, say: Callable[[str], No
         members = {m.name: m for m in archive.getmembers()}
         db_name = f"database/{manifest['database']['file']}"
         if db_name not in members:
-            raise BackupError(f"{source}: the database is missing from the archive / ไม่พบฐานข้อมูลในไฟล์สำรอง")
+            raise BackupError(f"{source}: the database is missing from the archive "
+                              f"/ {thai(gettext_noop('The database is missing from the backup file.'))}")
         database_file = work / manifest["database"]["file"]
         with _member_file(archive, members[db_name], source) as src, open(database_file, "wb") as dst:
             shutil.copyfileobj(src, dst, 1024 * 1024)
         if _sha256_file(database_file)[1] != manifest["database"]["sha256"]:
             raise BackupError(f"{source}: the database in the archive does not match its checksum (damaged file) "
-                              f"/ ฐานข้อมูลในไฟล์สำรองไม่ตรงกับค่าตรวจสอบ")
+                              f"/ {thai(gettext_noop('The database in the backup file does not match its checksum.'))}")
         say(f"database ({engine}): restoring")
         if engine == "sqlite":
             _restore_sqlite(database_file)
@@ -506,7 +514,7 @@ def _restore_postgres(dump: Path, *, clean: bool) -> None:
     result = subprocess.run([*command, str(dump)], capture_output=True, text=True)
     if result.returncode != 0:
         raise BackupError(f"pg_restore failed: {result.stderr.strip()[:800]} (pg_restore must be the same major "
-                          f"version as the dump's pg_dump, or newer) / pg_restore ทำงานไม่สำเร็จ")
+                          f"version as the dump's pg_dump, or newer) / {thai(gettext_noop('pg_restore failed.'))}")
 
 
 def _restored_counts() -> dict[str, int]:

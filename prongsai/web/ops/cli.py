@@ -16,6 +16,7 @@ def cmd_backup(args: argparse.Namespace) -> str:
     from prongsai.web.setup import setup_django
 
     setup_django()
+    from prongsai.web.bilingual import gettext_noop, thai
     from prongsai.web.ops.backup import BackupError, create_backup
 
     try:
@@ -30,7 +31,7 @@ def cmd_backup(args: argparse.Namespace) -> str:
              f"  files: {len(manifest['files'])} stored, {len(manifest['extra'])} editions/emblem from outside "
              f"the package",
              "  it holds survey answers and code digests: keep it as safe as the database "
-             "(ไฟล์สำรองมีคำตอบแบบวัด: เก็บรักษาเช่นเดียวกับฐานข้อมูล)"]
+             f"({thai(gettext_noop('The backup holds survey answers: keep it as safe as the database.'))})"]
     if manifest["missing_referenced_files"]:
         lines.append(f"  warning: {len(manifest['missing_referenced_files'])} file(s) referenced by the database "
                      f"were already missing: {', '.join(manifest['missing_referenced_files'][:5])}")
@@ -81,11 +82,13 @@ def cmd_migrate(args: argparse.Namespace) -> str:
     from django.core.management import call_command
     from django.db import DatabaseError
 
+    from prongsai.web.bilingual import gettext_noop, thai
+
     try:
         _migrate()
     except DatabaseError as exc:
         raise CommandError(f"cannot migrate {settings.DATABASES['default']['NAME']}: {str(exc).strip()[:300]} "
-                           f"/ ปรับโครงสร้างฐานข้อมูลไม่สำเร็จ") from None
+                           f"/ {thai(gettext_noop('The database could not be migrated.'))}") from None
     if settings.PRODUCTION:
         call_command("collectstatic", interactive=False, verbosity=0)
     return f"database {settings.DATABASES['default']['NAME']} is up to date"

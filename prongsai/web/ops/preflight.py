@@ -13,6 +13,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from prongsai.web.bilingual import both, gettext_noop, pair
+
 
 class PreflightError(Exception):
     """The message is shown as it is (the CLI prints it and exits with status 2)."""
@@ -37,12 +39,11 @@ def data_dir_problem(path: Path) -> str | None:
 def check_data_dir(path: Path) -> None:
     problem = data_dir_problem(path)
     if problem:
-        raise PreflightError(
-            f"the data folder {path} is not usable: {problem}.  Prongsai keeps its SQLite database, uploaded "
-            f"evidence and generated documents there.  Make it writable by the account that runs Prongsai "
-            f"(for example: chown -R prongsai: {path}), or choose another folder with PRONGSAI_DATA.\n"
-            f"ใช้โฟลเดอร์ข้อมูล {path} ไม่ได้ ({problem}) ระบบเก็บฐานข้อมูล SQLite ไฟล์หลักฐาน และเอกสารที่สร้างไว้"
-            f"ในโฟลเดอร์นี้ กรุณาให้สิทธิ์เขียนแก่บัญชีผู้ใช้ที่รันระบบ หรือกำหนดโฟลเดอร์อื่นด้วย PRONGSAI_DATA")
+        raise PreflightError(both(gettext_noop(
+            "the data folder %(path)s is not usable: %(problem)s.  Prongsai keeps its SQLite database, uploaded "
+            "evidence and generated documents there.  Make it writable by the account that runs Prongsai "
+            "(for example: chown -R prongsai: %(path)s), or choose another folder with PRONGSAI_DATA."),
+            path=path, problem=problem))
 
 
 def check_database() -> None:
@@ -50,20 +51,20 @@ def check_database() -> None:
     from django.db import DatabaseError, connection
     from django.db.migrations.executor import MigrationExecutor
 
-    fix_en = ("Run 'prongsai manage migrate' (or 'prongsai serve', which migrates) and 'prongsai createadmin NAME' "
-              "to set up a new installation, 'prongsai restore FILE' to bring back a backup, or point "
-              "PRONGSAI_DATA / DATABASE_URL at the installation you meant.")
-    fix_th = ("ติดตั้งใหม่: สั่ง prongsai manage migrate แล้ว prongsai createadmin ชื่อผู้ใช้ · กู้คืนจากไฟล์สำรอง: "
-              "prongsai restore ไฟล์ · หรือกำหนด PRONGSAI_DATA / DATABASE_URL ให้ชี้ไปยังระบบที่ต้องการ")
+    fix = pair(gettext_noop(
+        "Run 'prongsai manage migrate' (or 'prongsai serve', which migrates) and 'prongsai createadmin NAME' to set "
+        "up a new installation, 'prongsai restore FILE' to bring back a backup, or point PRONGSAI_DATA / "
+        "DATABASE_URL at the installation you meant."))
     if connection.vendor == "sqlite" and not connection.is_in_memory_db():
         path = Path(connection.settings_dict["NAME"])
         if not path.exists() or path.stat().st_size == 0:
-            raise PreflightError(f"there is no Prongsai database in {path.parent} ({path.name} is missing).  "
-                                 f"{fix_en}\nไม่พบฐานข้อมูลของระบบใน {path.parent} {fix_th}")
+            raise PreflightError(_paragraph(pair(gettext_noop(
+                "there is no Prongsai database in %(folder)s (%(name)s is missing)."),
+                folder=path.parent, name=path.name), fix))
         if not os.access(path, os.R_OK | os.W_OK):
-            raise PreflightError(f"the database {path} cannot be read and written by this account.  Run Prongsai as "
-                                 f"the account that owns it.\nบัญชีผู้ใช้นี้อ่านหรือเขียนฐานข้อมูล {path} ไม่ได้ "
-                                 f"กรุณารันระบบด้วยบัญชีที่เป็นเจ้าของไฟล์")
+            raise PreflightError(both(gettext_noop(
+                "the database %(path)s cannot be read and written by this account.  Run Prongsai as the account "
+                "that owns it."), path=path))
     where = (connection.settings_dict["NAME"] if connection.vendor == "sqlite" else
              f"PostgreSQL database '{connection.settings_dict['NAME']}' on "
              f"{connection.settings_dict.get('HOST') or 'localhost'}:{connection.settings_dict.get('PORT') or 5432}")
@@ -73,14 +74,18 @@ def check_database() -> None:
         empty = not executor.loader.applied_migrations
     except DatabaseError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise PreflightError(f"cannot open the {where}: {first}.  Check that the server runs and DATABASE_URL is "
-                             f"right.  {fix_en}\nเปิดฐานข้อมูลไม่ได้ ({where}): ตรวจสอบว่าเซิร์ฟเวอร์ทำงานอยู่และ "
-                             f"DATABASE_URL ถูกต้อง {fix_th}") from None
+        raise PreflightError(_paragraph(pair(gettext_noop(
+            "cannot open the %(where)s: %(error)s.  Check that the server runs and DATABASE_URL is right."),
+            where=where, error=first), fix)) from None
     if empty:
-        raise PreflightError(f"the {where} is empty (no Prongsai tables).  {fix_en}\n"
-                             f"ฐานข้อมูล {where} ยังว่างอยู่ (ไม่มีตารางของระบบ) {fix_th}")
+        raise PreflightError(_paragraph(pair(gettext_noop("the %(where)s is empty (no Prongsai tables)."),
+                                             where=where), fix))
     if pending:
-        raise PreflightError(f"the {where} needs {len(pending)} migration(s) of this version of Prongsai: run "
-                             f"'prongsai manage migrate' first (docs/operations.md, Upgrade).\n"
-                             f"ฐานข้อมูลต้องปรับโครงสร้างให้ตรงกับรุ่นนี้ก่อน ({len(pending)} รายการ): "
-                             f"สั่ง prongsai manage migrate")
+        raise PreflightError(both(gettext_noop(
+            "the %(where)s needs %(count)s migration(s) of this version of Prongsai: run 'prongsai manage migrate' "
+            "first (docs/operations.md, Upgrade)."), where=where, count=len(pending)))
+
+
+def _paragraph(*parts: tuple[str, str]) -> str:
+    """English sentences, then their Thai on the next line."""
+    return "  ".join(en for en, _th in parts) + "\n" + " ".join(th for _en, th in parts)

@@ -18,6 +18,7 @@ from prongsai.web.agencies.models import Agency
 from prongsai.web.audit.actions import AuditAction
 from prongsai.web.audit.models import AuditEntry
 from prongsai.web.audit.services import record
+from prongsai.web.bilingual import gettext_noop, pair
 from prongsai.web.results import standings
 from prongsai.web.results.models import AgencyResult, ImportBatch, ResultSource
 from prongsai.web.rounds.models import AssessmentRound
@@ -71,28 +72,28 @@ def import_official_results(actor, round_: AssessmentRound, table: Table, data: 
     matched: list[tuple[ResultRow, Agency]] = []
     for row in rows:
         if row.year != round_.fiscal_year:
-            problems.add(row.row, "year", f"year {row.year} does not match the round ({round_.fiscal_year})",
-                         f"ปี {row.year} ไม่ตรงกับรอบการประเมิน (ปี {round_.fiscal_year})")
+            problems.add(row.row, "year", *pair(gettext_noop("year %(year)s does not match the round (%(round)s)"),
+                                                year=row.year, round=round_.fiscal_year))
             continue
         agency = agencies.get(row.agency)
         if agency is None:
-            problems.add(row.row, "agency", f"unknown agency '{row.agency}' (match by code or exact name)",
-                         f"ไม่พบหน่วยงาน '{row.agency}' ในระบบ (ใช้รหัสหรือชื่อให้ตรงกัน)")
+            problems.add(row.row, "agency", *pair(gettext_noop(
+                "unknown agency '%(agency)s' (match by code or exact name)"), agency=row.agency))
             continue
         if not access.can_manage_agency(actor, agency):
-            problems.add(row.row, "agency", f"'{row.agency}' is outside your agencies",
-                         f"'{row.agency}' ไม่อยู่ในหน่วยงานที่ท่านรับผิดชอบ")
+            problems.add(row.row, "agency", *pair(gettext_noop("'%(agency)s' is outside your agencies"),
+                                                  agency=row.agency))
             continue
         if agency.kind not in kinds:
-            problems.add(row.row, "agency", f"'{row.agency}' is not assessed by {round_.framework_id}",
-                         f"'{row.agency}' ไม่ใช่หน่วยงานประเภทที่ประเมินด้วยกรอบนี้")
+            problems.add(row.row, "agency", *pair(gettext_noop("'%(agency)s' is not assessed by %(edition)s"),
+                                                  agency=row.agency, edition=round_.framework_id))
             continue
         matched.append((row, agency))
     seen: dict[int, int] = {}
     for row, agency in matched:
         if agency.pk in seen:
-            problems.add(row.row, "agency", f"the same agency as row {seen[agency.pk]}",
-                         f"เป็นหน่วยงานเดียวกับแถวที่ {seen[agency.pk]}")
+            problems.add(row.row, "agency", *pair(gettext_noop("the same agency as row %(row)s"),
+                                                  row=seen[agency.pk]))
         seen.setdefault(agency.pk, row.row)
     problems.check()
     planned = [(agency, values, {k: _text(v) for k, v in values.items()})

@@ -17,6 +17,7 @@ from fractions import Fraction
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from prongsai.core.framework import Framework, FrameworkError, load_framework
 from prongsai.core.scoring import combine, combine_tools, score_agency, score_oit
@@ -123,21 +124,24 @@ def move_round_to_edition(actor, round_: AssessmentRound, framework_id: str, rea
         raise PermissionDenied
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError("กรุณาระบุเหตุผลของการเปลี่ยนกรอบการประเมิน")
+        raise ValidationError(_("Give the reason for changing the edition."))
     try:
         target = load_framework(framework_id)
     except FrameworkError:
-        raise ValidationError(f"ไม่พบกรอบการประเมิน '{framework_id}'") from None
+        raise ValidationError(_("Edition '%(edition)s' was not found.") % {"edition": framework_id}) from None
     if framework_id == round_.framework_id:
-        raise ValidationError("รอบนี้ใช้กรอบการประเมินนี้อยู่แล้ว")
+        raise ValidationError(_("The round uses this edition already."))
     if framework_id not in {c.key for c in usable_editions(round_.fiscal_year)}:
-        raise ValidationError(f"{framework_id} ไม่ใช่กรอบที่เปิดใช้สำหรับปีงบประมาณ {round_.fiscal_year}")
+        raise ValidationError(_("%(edition)s is not an edition in use for fiscal year %(year)s.") % {
+            "edition": framework_id, "year": round_.fiscal_year})
     variant = round_.variant if variant is None else variant
     if variant and variant not in target.variants:
-        raise ValidationError(f"{framework_id} ไม่มีรูปแบบย่อย '{variant}'")
+        raise ValidationError(_("%(edition)s has no variant '%(variant)s'.") % {
+            "edition": framework_id, "variant": variant})
     if AssessmentRound.objects.filter(framework_id=framework_id, variant=variant or "",
                                       fiscal_year=round_.fiscal_year).exclude(pk=round_.pk).exists():
-        raise ValidationError(f"มีรอบของ {framework_id} ปี {round_.fiscal_year} อยู่แล้ว")
+        raise ValidationError(_("A round of %(edition)s for %(year)s exists already.") % {
+            "edition": framework_id, "year": round_.fiscal_year})
     with transaction.atomic():
         locked = AssessmentRound.objects.select_for_update().get(pk=round_.pk)
         before = {"framework_id": locked.framework_id, "variant": locked.variant}

@@ -46,9 +46,9 @@ def create_round(actor, framework_id: str, fiscal_year: int, name_th: str = "",
             "edition": f"{framework_id} {variant}".strip(), "year": fiscal_year})
     shown = with_variant(framework, variant or None)
     with transaction.atomic():
-        default_name = f"ITA ปีงบประมาณ พ.ศ. {fiscal_year} ({framework.name_th})"
-        if variant:
-            default_name = f"ITA {framework.variants[variant].name_th} ปีงบประมาณ พ.ศ. {fiscal_year}"
+        default_name = (  # thai-data: the round's stored Thai name (name_th), as its Thai documents give it
+            f"ITA {framework.variants[variant].name_th} ปีงบประมาณ พ.ศ. {fiscal_year}" if variant
+            else f"ITA ปีงบประมาณ พ.ศ. {fiscal_year} ({framework.name_th})")
         round_ = AssessmentRound.objects.create(
             framework_id=framework_id, variant=variant, fiscal_year=fiscal_year,
             created_by=actor if actor.is_authenticated else None, name_th=(name_th or default_name)[:255])

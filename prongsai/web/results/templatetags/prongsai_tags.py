@@ -26,6 +26,15 @@ from prongsai.web.messages import english
 
 register = template.Library()
 
+#: The product's name in Thai, its wordmark: shown as it is in every language (with "Prongsai" beside it), the way
+#: a logo is.
+WORDMARK = "โปร่งใส"  # thai-data: the product's name (a wordmark), the same in every language
+
+
+@register.simple_tag
+def wordmark() -> str:
+    return WORDMARK
+
 EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
              "November", "December")
 MISSING = "–"
@@ -98,9 +107,10 @@ def change(value) -> str:
 @register.filter
 def level_class(label) -> str:
     """A CSS class for a level label (AA, A, B … or the 2566 wording)."""
-    mapping = {"AA": "lv-aa", "A": "lv-a", "B": "lv-b", "C": "lv-c", "D": "lv-d", "E": "lv-e", "F": "lv-f",
-               "ผ่านดีเยี่ยม": "lv-aa", "ผ่านดี": "lv-a", "ผ่าน": "lv-b", "ต้องปรับปรุง": "lv-d",
-               "ต้องปรับปรุงโดยด่วน": "lv-f"}
+    mapping = {  # thai-data: the Thai level labels some editions use, as stored
+        "AA": "lv-aa", "A": "lv-a", "B": "lv-b", "C": "lv-c", "D": "lv-d", "E": "lv-e", "F": "lv-f",
+        "ผ่านดีเยี่ยม": "lv-aa", "ผ่านดี": "lv-a", "ผ่าน": "lv-b", "ต้องปรับปรุง": "lv-d",
+        "ต้องปรับปรุงโดยด่วน": "lv-f"}
     return mapping.get(str(label), "lv-none")
 
 
