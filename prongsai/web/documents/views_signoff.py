@@ -50,7 +50,7 @@ def version_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
         found = SIGNOFF.find(version.state, move)
         if found is not None:  # allowed from this state, but not to this user: a question of rights
             raise PermissionDenied
-        messages.error(request, signoff.refusal_th(TransitionRefused(SIGNOFF.name, version.state, move)))
+        messages.error(request, signoff.refusal_text(TransitionRefused(SIGNOFF.name, version.state, move)))
         return _to_pack(version)
     found = SIGNOFF.check(version.state, move)
     if found.confirm and request.POST.get("confirmed") != "1":
@@ -63,7 +63,7 @@ def version_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
         else:
             signoff.MOVES[move](request.user, version)
     except TransitionRefused as exc:  # someone else moved it meanwhile
-        messages.error(request, signoff.refusal_th(exc))
+        messages.error(request, signoff.refusal_text(exc))
         return _to_pack(version)
     messages.success(request, _("%(doc)s: %(move)s — done.") % {"doc": version.get_kind_display(),
                                                                  "move": found.label_th})
