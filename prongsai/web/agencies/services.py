@@ -13,8 +13,9 @@ Who may do what (docs/agencies.md):
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
@@ -106,7 +107,7 @@ class Issue:
 
     field: str
     message: Promise
-    params: dict = field(default_factory=dict)
+    params: dict = dataclasses.field(default_factory=dict)
 
     def text(self) -> str:
         return str(self.message) % self.params
