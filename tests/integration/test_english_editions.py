@@ -30,6 +30,7 @@ from prongsai.web.editions.services import usable_editions
 from prongsai.web.measures import forms as measure_forms
 from prongsai.web.measures.models import Committee, CommitteeMember
 from prongsai.web.rounds.models import AssessmentRound
+from tests.integration.test_documents_signoff import storage  # noqa: F401 - a fixture
 from tests.integration.test_editions import workbook_with
 
 pytestmark = pytest.mark.django_db
@@ -223,3 +224,25 @@ def test_the_committee_and_measure_pages_in_english(cast):
     assert re.search(r"Indicator \d+ ", new)
     data = database_strings() | thai_strings(cast.round_2562.framework) | {measure_forms.TITLE_EXAMPLE}
     assert thai_left(new, data) == []
+
+
+@pytest.fixture
+def memo(cast, storage):  # noqa: F811 - the storage fixture is imported above
+    """The officer's draft memo (version 1), as in test_documents_signoff."""
+    from prongsai.web.documents import services
+
+    return services.generate_pack(cast.officer, cast.round_2563, cast.samutsakhon, kinds=["memo"],
+                                  with_zip=False).versions[0]
+
+
+def test_the_sign_off_moves_and_their_refusal_in_english(cast, memo):
+    officer, director = english(cast.officer), english(cast.director)
+    page = reverse("documents_pack", args=[cast.samutsakhon.code, cast.round_2563.pk])
+    assert ">Propose to the director</button>" in officer.get(page).content.decode()
+    done = officer.post(reverse("documents_version_move", args=[memo.pk, "propose"]), follow=True).content.decode()
+    assert "Memo requesting approval: Propose to the director — done." in done
+    confirm = director.post(reverse("documents_version_move", args=[memo.pk, "approve"])).content.decode()
+    assert "<h1 id=\"confirm-title\">Approve and sign: Memo requesting approval</h1>" in confirm
+    director.post(reverse("documents_version_move", args=[memo.pk, "approve"]), {"confirmed": "1"})
+    refused = officer.post(reverse("documents_version_move", args=[memo.pk, "propose"]), follow=True)
+    assert "Cannot “Propose to the director”: the document is “Approved”" in refused.content.decode()

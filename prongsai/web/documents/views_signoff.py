@@ -26,6 +26,7 @@ from prongsai.web.documents.forms import EmblemForm
 from prongsai.web.documents.models import DocumentVersion
 from prongsai.web.measures import permissions
 from prongsai.web.measures.views import agency_for, agency_round, error_messages
+from prongsai.web.messages import localized
 
 
 def _to_pack(version: DocumentVersion) -> HttpResponse:
@@ -66,7 +67,7 @@ def version_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
         messages.error(request, signoff.refusal_text(exc))
         return _to_pack(version)
     messages.success(request, _("%(doc)s: %(move)s — done.") % {"doc": version.get_kind_display(),
-                                                                 "move": found.label_th})
+                                                                 "move": localized(found.label_th, found.label_en)})
     return _to_pack(version)
 
 
