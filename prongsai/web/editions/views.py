@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from prongsai.core.diff import diff_frameworks
@@ -160,7 +159,7 @@ def edition_download(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
     return response
 
 
-def _act(request: HttpRequest, key: str, action, done) -> HttpResponse:
+def _act(request: HttpRequest, key: str, action, done: str) -> HttpResponse:
     _central(request)
     stored = _stored(key)
     if stored is None:
@@ -178,20 +177,20 @@ def _act(request: HttpRequest, key: str, action, done) -> HttpResponse:
 @require_POST
 def edition_activate(request: HttpRequest, key: str) -> HttpResponse:
     return _act(request, key, services.activate_edition,
-                gettext_lazy("%(key)s is active: new rounds use this version; existing rounds keep theirs "
-                             "until they are moved."))
+                _("%(key)s is active: new rounds use this version; existing rounds keep theirs until they are "
+                  "moved."))
 
 
 @login_required
 @require_POST
 def edition_discard(request: HttpRequest, key: str) -> HttpResponse:
-    return _act(request, key, services.discard_draft, gettext_lazy("The draft %(key)s was discarded."))
+    return _act(request, key, services.discard_draft, _("The draft %(key)s was discarded."))
 
 
 @login_required
 @require_POST
 def edition_retire(request: HttpRequest, key: str) -> HttpResponse:
-    return _act(request, key, services.retire_edition, gettext_lazy("%(key)s is retired for new rounds."))
+    return _act(request, key, services.retire_edition, _("%(key)s is retired for new rounds."))
 
 
 @login_required
