@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from prongsai.core.lifecycle import Move, TransitionRefused
 from prongsai.documents import pack_file_name
@@ -110,8 +111,9 @@ def _locked(version: DocumentVersion) -> DocumentVersion:
 
 
 def _audit(actor, action: AuditAction, version: DocumentVersion, before: str, **extra) -> None:
-    record(actor, action, f"{version.agency}: {version.get_kind_display()} v{version.number} {before}→{version.state}",
-           agency=version.agency, obj=version,
+    with override("th"):  # the audit log is written in Thai, whatever language the actor reads
+        summary = f"{version.agency}: {version.get_kind_display()} v{version.number} {before}→{version.state}"
+    record(actor, action, summary, agency=version.agency, obj=version,
            changes={"kind": version.kind, "number": version.number, "state": [before, version.state], **extra})
 
 

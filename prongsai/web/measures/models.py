@@ -102,7 +102,8 @@ class CommitteeMember(models.Model):
         verbose_name = _("committee member")
 
     def __str__(self) -> str:
-        return f"{self.display_th} · {self.get_role_display()}"
+        # the Thai term (audit summaries and the admin), whatever language the user reads
+        return f"{self.display_th} · {COMMITTEE_ROLE_TH.get(self.role, self.role)}"
 
     @property
     def display_th(self) -> str:
