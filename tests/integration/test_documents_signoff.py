@@ -92,7 +92,7 @@ def test_wrong_role_wrong_state_and_the_other_office_are_refused(cast, memo):
     with pytest.raises(TransitionRefused) as wrong_state:  # the director cannot approve a draft
         signoff.approve(cast.director, memo)
     assert wrong_state.value.role is None
-    assert "ฉบับร่าง" in signoff.refusal_th(wrong_state.value)
+    assert "ฉบับร่าง" in signoff.refusal_text(wrong_state.value)
     signoff.propose(cast.officer, memo)
     with pytest.raises(TransitionRefused) as wrong_role:  # the officer cannot approve
         signoff.approve(cast.officer, memo)
@@ -157,8 +157,8 @@ def test_the_pack_names_the_unapproved_documents_in_thai_and_then_takes_only_app
     with pytest.raises(ValidationError) as refused:
         signoff.build_evidence_pack(cast.officer, cast.round_2563, cast.samutsakhon)
     message = refused.value.messages[0]
-    assert "ยังไม่ได้รับอนุมัติ" in message and DocumentKind.ORDER.label in message
-    assert DocumentKind.MEMO.label not in message
+    assert "ยังไม่ได้รับอนุมัติ" in message and str(DocumentKind.ORDER.label) in message
+    assert str(DocumentKind.MEMO.label) not in message
 
     approve_all(cast)
     # a newer draft of the memo exists now (version 3 after approve_all's version 2): the pack keeps the approved one
@@ -305,4 +305,4 @@ def test_the_pack_button_says_in_thai_what_is_not_approved(cast, memo):
     response = officer.post(reverse("documents_evidence_pack", args=[cast.samutsakhon.code, cast.round_2563.pk]),
                             follow=True)
     html = response.content.decode()
-    assert "ยังไม่ได้รับอนุมัติจากผู้อำนวยการ" in html and DocumentKind.ANNOUNCEMENT.label in html
+    assert "ยังไม่ได้รับอนุมัติจากผู้อำนวยการ" in html and str(DocumentKind.ANNOUNCEMENT.label) in html

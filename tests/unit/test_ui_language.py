@@ -11,8 +11,7 @@ text) and counts the Thai literals that are not one of the kinds that may stay T
   ``THAI_DATA_FILES`` with its reason;
 - migrations (history; they follow the models).
 
-``NOT_YET_CONVERTED`` is the exact count of what remains per file: converting strings makes the test fail until
-the file's count is lowered (or its entry removed), so the list can only shrink and always says what is left.
+Every module and template of ``prongsai/web`` was converted in issue 15: none may add a Thai literal again.
 """
 
 from __future__ import annotations
@@ -37,36 +36,6 @@ THAI_DATA_FILES = {
     "templates/500.html": "standalone error page: Thai first with one English line (no context to translate with)",
 }
 
-# Thai literals left per file (path relative to prongsai/web). Lower a count when you convert strings.
-NOT_YET_CONVERTED: dict[str, int] = {
-    "agencies/forms.py": 2,
-    "agencies/imports.py": 14,
-    "agencies/services.py": 95,
-    "agencies/templates/agencies/import.html": 1,
-    "documents/batches.py": 1,
-    "documents/forms.py": 3,
-    "documents/models.py": 5,
-    "documents/pack.py": 18,
-    "documents/services.py": 8,
-    "documents/signoff.py": 4,
-    "documents/templates/documents/emblem.html": 1,
-    "editions/forms.py": 10,
-    "editions/models.py": 16,
-    "editions/services.py": 9,
-    "editions/templates/editions/_diff.html": 4,
-    "editions/templates/editions/_problems.html": 4,
-    "editions/templates/editions/detail.html": 29,
-    "editions/templates/editions/list.html": 11,
-    "editions/templates/editions/preview.html": 16,
-    "editions/templates/editions/upload.html": 10,
-    "editions/templatetags/editions_tags.py": 2,
-    "editions/views.py": 7,
-    "measures/forms.py": 3,
-    "measures/models.py": 7,
-    "measures/services.py": 7,
-    "measures/templates/measures/committee.html": 2,
-    "measures/views.py": 1,
-}
 
 AUDIT_CALLS = {"record", "audit_entry", "_audit"}
 
@@ -159,18 +128,12 @@ def current_counts() -> dict[str, list[int]]:
 
 
 def test_no_thai_literal_outside_the_catalogs():
-    counts = current_counts()
     problems = []
-    for rel, lines in counts.items():
-        allowed = NOT_YET_CONVERTED.get(rel, 0)
-        if len(lines) > allowed:
-            problems.append(f"{rel}: {len(lines)} Thai literal(s) (allowed {allowed}) on lines "
+    for rel, lines in current_counts().items():
+        if lines:
+            problems.append(f"{rel}: {len(lines)} Thai literal(s) on lines "
                             f"{', '.join(map(str, lines[:12]))}: use _() / {{% translate %}} with an English msgid "
                             f"and the Thai in the app's catalog, or mark real data '# thai-data: <reason>'")
-    for rel, allowed in NOT_YET_CONVERTED.items():
-        have = len(counts.get(rel, []))
-        if have < allowed:
-            problems.append(f"{rel}: {have} left, NOT_YET_CONVERTED says {allowed}: lower it (remove at 0)")
     assert not problems, "\n".join(problems)
 
 

@@ -1,6 +1,7 @@
 """Imports of agencies and people from CSV/XLSX files (web and ``prongsai import-agencies`` / ``import-people``).
 
-Both are all-or-nothing and list every bad row at once (English and Thai).  They are built for national size
+Both are all-or-nothing and list every bad row at once (each problem a gettext message, kept in English and
+Thai: the command line prints English, the web page the active language).  They are built for national size
 (30,000 schools, their directors) and for SQLite's single writer:
 
 1. every row is read and checked first, against data loaded in a few queries (no query per row), outside any
@@ -17,11 +18,14 @@ one per imported file for agencies; one per person added and one per role grante
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import CharField, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Concat
+from django.utils.translation import gettext_lazy as _
 
 from prongsai.core.tabular import Collector, Table
 from prongsai.web import bulk
@@ -65,8 +69,8 @@ def import_agencies(actor, table: Table) -> list[Agency]:
         key = code.casefold()
         issues: list[services.Issue] = []
         if key in planned:
-            issues.append(services.Issue("code", f"the code '{code}' is also on row {planned[key][0]}",
-                                         f"รหัส '{code}' ซ้ำกับแถวที่ {planned[key][0]}"))
+            issues.append(services.Issue("code", _("the code '%(code)s' is also on row %(row)s"),
+                                         {"code": code, "row": planned[key][0]}))
         else:
             issues += services._code_issues(code, key in existing)
         clean, field_issues = services._field_issues(cells)
@@ -81,13 +85,13 @@ def import_agencies(actor, table: Table) -> list[Agency]:
                 parent_kind = planned[pkey][1]["kind"]
             elif pkey in later and later[pkey] > n:
                 issues.append(services.Issue(
-                    "parent_code", f"the parent '{parent_code}' comes later in the file (row {later[pkey]}); "
-                                   "put parents before their children",
-                    f"หน่วยงานแม่ '{parent_code}' อยู่แถวหลัง (แถวที่ {later[pkey]}) กรุณาเรียงหน่วยงานแม่ไว้ก่อน"))
+                    "parent_code", _("the parent '%(parent)s' comes later in the file (row %(row)s); "
+                                     "put parents before their children"),
+                    {"parent": parent_code, "row": later[pkey]}))
                 parent_code = None
             else:
-                issues.append(services.Issue("parent_code", f"unknown parent agency '{parent_code}'",
-                                             f"ไม่พบหน่วยงานแม่รหัส '{parent_code}'"))
+                issues.append(services.Issue("parent_code", _("unknown parent agency '%(parent)s'"),
+                                             {"parent": parent_code}))
                 parent_code = None
         if clean["kind"] and parent_code is not None:
             issues += services._parent_issues(clean["kind"], parent_kind)
@@ -101,8 +105,9 @@ def import_agencies(actor, table: Table) -> list[Agency]:
         taken = {c.casefold() for c in Agency.objects.values_list("code", flat=True)}
         for key, (n, values) in planned.items():  # registered by someone else since the checks
             if key in taken and key not in existing:
-                problems.add(n, "code", f"the code '{values['code']}' was registered meanwhile",
-                             f"รหัส '{values['code']}' เพิ่งถูกลงทะเบียนโดยผู้อื่น")
+                late = services.Issue("code", _("the code '%(code)s' was registered meanwhile"),
+                                      {"code": values["code"]})
+                problems.add(n, late.field, late.en, late.th)
         problems.check()
         created = _create_tree(planned, existing)
         record(actor, AuditAction.IMPORT_AGENCIES, f"imported {len(created)} agencies from {table.file}",
@@ -189,21 +194,21 @@ def import_people(actor, table: Table) -> services.ImportedPeople:
         role = services.parse_role(role_text)
         unit = None
         if agency is None:
-            issues.append(services.Issue("agency_code", f"unknown agency '{code}'", f"ไม่พบหน่วยงานรหัส '{code}'"))
+            issues.append(services.Issue("agency_code", _("unknown agency '%(code)s'"), {"code": code}))
         else:
             unit_name = cells.get("unit", "").strip()
             if unit_name:
                 unit = units.get((agency.pk, unit_name))
                 if unit is None:
-                    issues.append(services.Issue("unit", f"{agency.code} has no unit '{unit_name}'",
-                                                 f"ไม่พบกลุ่ม/หน่วย '{unit_name}' ใน {agency.code}"))
+                    issues.append(services.Issue("unit", _("%(code)s has no unit '%(unit)s'"),
+                                                 {"code": agency.code, "unit": unit_name}))
             if not any(i.field == "unit" for i in issues):
-                issues += [services.Issue("agency_code" if i.field == "agency" else i.field, i.en, i.th)
+                issues += [replace(i, field="agency_code") if i.field == "agency" else i
                            for i in services._role_issues(actor, agency, role, unit, role_text)]
             key = (ukey, agency.pk, role)
             if key in seen:
-                issues.append(services.Issue("role", f"the same person, agency and role as row {seen[key]}",
-                                             f"บุคคล หน่วยงาน และบทบาทซ้ำกับแถวที่ {seen[key]}"))
+                issues.append(services.Issue("role", _("the same person, agency and role as row %(row)s"),
+                                             {"row": seen[key]}))
             seen.setdefault(key, n)
         for issue in issues:
             problems.add(n, issue.field, issue.en, issue.th)
@@ -218,8 +223,9 @@ def import_people(actor, table: Table) -> services.ImportedPeople:
         taken = {u.casefold(): pk for pk, u in User.objects.values_list("pk", "username")}
         for ukey, values in new_users.items():  # registered by someone else since the checks
             if ukey in taken:
-                problems.add(values["row"], "username", f"the username '{values['username']}' was taken meanwhile",
-                             f"ชื่อผู้ใช้ '{values['username']}' เพิ่งถูกใช้โดยผู้อื่น")
+                late = services.Issue("username", _("the username '%(username)s' was taken meanwhile"),
+                                      {"username": values["username"]})
+                problems.add(values["row"], late.field, late.en, late.th)
         problems.check()
         created = _create_users(actor, new_users)
         ids = {**taken, **{ukey: user.pk for ukey, user in created.items()}}

@@ -1,8 +1,9 @@
 """State changes of agencies, units, people and roles.
 
 Each function validates, authorises (through ``access``), runs in one transaction and writes an audit record.
-Validation produces problems with an English and a Thai wording; a single change raises ``ValidationError``
-keyed by field (in the active language), an import raises ``InputError`` listing every bad row at once.
+Validation produces problems as gettext messages (English msgids, Thai in the app's catalog); a single change
+raises ``ValidationError`` keyed by field (in the active language), an import raises ``InputError`` listing every
+bad row at once (each problem in both languages: the command line prints English, the web picks).
 
 Who may do what (docs/agencies.md):
 - agencies (create, edit, move, import) and passwords: the central admin only;
@@ -12,6 +13,7 @@ Who may do what (docs/agencies.md):
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -20,6 +22,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
+from django.utils.functional import Promise, lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
 
 from prongsai.core.tabular import InputError
 from prongsai.web.agencies import access
@@ -38,19 +43,29 @@ AGENCY_REQUIRED = ["code", "name_th", "kind"]
 PEOPLE_COLUMNS = ["username", "title_th", "full_name_th", "position_th", "email", "agency_code", "role", "unit"]
 PEOPLE_REQUIRED = ["username", "full_name_th", "agency_code", "role"]
 
-KIND_TH = {AgencyKind.CENTRAL: "หน่วยงานส่วนกลาง", AgencyKind.ESA: "สำนักงานเขตพื้นที่การศึกษา",
-           AgencyKind.SCHOOL: "สถานศึกษา", AgencyKind.LOCAL: "องค์กรปกครองส่วนท้องถิ่น",
-           AgencyKind.UNIVERSITY: "สถาบันอุดมศึกษา", AgencyKind.GENERAL: "หน่วยงานภาครัฐ"}
-KIND_SYNONYMS = {"สพท.": AgencyKind.ESA, "สพป.": AgencyKind.ESA, "สพม.": AgencyKind.ESA, "โรงเรียน": AgencyKind.SCHOOL,
-                 "ส่วนกลาง": AgencyKind.CENTRAL}
-REGION_TH = {Region.NORTH: "ภาคเหนือ", Region.NORTHEAST: "ภาคตะวันออกเฉียงเหนือ", Region.CENTRAL: "ภาคกลาง",
-             Region.EAST: "ภาคตะวันออก", Region.WEST: "ภาคตะวันตก", Region.SOUTH: "ภาคใต้",
-             Region.BANGKOK: "กรุงเทพมหานคร"}
-ROLE_TH = {Role.CENTRAL_ADMIN: "ผู้ดูแลระบบส่วนกลาง", Role.AGENCY_ADMIN: "ผู้ดูแลระบบหน่วยงาน",
-           Role.DIRECTOR: "ผู้อำนวยการ", Role.UNIT_STAFF: "บุคลากรกลุ่ม/หน่วย", Role.ASSESSOR: "ผู้ตรวจประเมิน",
-           Role.VIEWER: "ผู้ดูข้อมูล"}
-ROLE_SYNONYMS = {"เจ้าหน้าที่ ita": Role.AGENCY_ADMIN, "ผู้ดูแลระบบหน่วยงาน (เจ้าหน้าที่ ita)": Role.AGENCY_ADMIN,
-                 "บุคลากร": Role.UNIT_STAFF, "กรรมการ": Role.VIEWER}
+# The Thai names below are what officers type in import files and forms (parse_kind/region/role accept them),
+# and the Thai lists of accepted values in the Thai error messages.
+KIND_TH = {  # thai-data: agency-kind names accepted as input
+    AgencyKind.CENTRAL: "หน่วยงานส่วนกลาง", AgencyKind.ESA: "สำนักงานเขตพื้นที่การศึกษา",
+    AgencyKind.SCHOOL: "สถานศึกษา", AgencyKind.LOCAL: "องค์กรปกครองส่วนท้องถิ่น",
+    AgencyKind.UNIVERSITY: "สถาบันอุดมศึกษา", AgencyKind.GENERAL: "หน่วยงานภาครัฐ"}
+KIND_SYNONYMS = {  # thai-data: agency-kind synonyms accepted as input
+    "สพท.": AgencyKind.ESA, "สพป.": AgencyKind.ESA, "สพม.": AgencyKind.ESA, "โรงเรียน": AgencyKind.SCHOOL,
+    "ส่วนกลาง": AgencyKind.CENTRAL}
+REGION_TH = {  # thai-data: region names accepted as input
+    Region.NORTH: "ภาคเหนือ", Region.NORTHEAST: "ภาคตะวันออกเฉียงเหนือ", Region.CENTRAL: "ภาคกลาง",
+    Region.EAST: "ภาคตะวันออก", Region.WEST: "ภาคตะวันตก", Region.SOUTH: "ภาคใต้",
+    Region.BANGKOK: "กรุงเทพมหานคร"}
+REGION_SYNONYMS = {  # thai-data: other spellings of the regions accepted as input
+    **{"ภาค" + v.removeprefix("ภาค"): k for k, v in REGION_TH.items()},
+    "กรุงเทพฯ": Region.BANGKOK, "ภาคตะวันออกเฉียงเหนือ (อีสาน)": Region.NORTHEAST, "อีสาน": Region.NORTHEAST}
+ROLE_TH = {  # thai-data: role names accepted as input
+    Role.CENTRAL_ADMIN: "ผู้ดูแลระบบส่วนกลาง", Role.AGENCY_ADMIN: "ผู้ดูแลระบบหน่วยงาน",
+    Role.DIRECTOR: "ผู้อำนวยการ", Role.UNIT_STAFF: "บุคลากรกลุ่ม/หน่วย", Role.ASSESSOR: "ผู้ตรวจประเมิน",
+    Role.VIEWER: "ผู้ดูข้อมูล"}
+ROLE_SYNONYMS = {  # thai-data: role synonyms accepted as input
+    "เจ้าหน้าที่ ita": Role.AGENCY_ADMIN, "ผู้ดูแลระบบหน่วยงาน (เจ้าหน้าที่ ita)": Role.AGENCY_ADMIN,
+    "บุคลากร": Role.UNIT_STAFF, "กรรมการ": Role.VIEWER}
 
 
 def _lookup(choices, thai: dict, synonyms: dict | None = None) -> dict[str, str]:
@@ -72,22 +87,40 @@ def parse_region(text: str) -> str | None:
     """A Region value, its English label or its Thai name (ภาคเหนือ …); '' for an empty cell."""
     if not text.strip():
         return ""
-    return _lookup(Region, REGION_TH, {"ภาค" + v.removeprefix("ภาค"): k for k, v in REGION_TH.items()}
-                   | {"กรุงเทพฯ": Region.BANGKOK, "ภาคตะวันออกเฉียงเหนือ (อีสาน)": Region.NORTHEAST,
-                      "อีสาน": Region.NORTHEAST}).get(text.strip().casefold())
+    return _lookup(Region, REGION_TH, REGION_SYNONYMS).get(text.strip().casefold())
 
 
 def parse_role(text: str) -> str | None:
     return _lookup(Role, ROLE_TH, ROLE_SYNONYMS).get(text.strip().casefold())
 
 
-# --- problems: one English and one Thai wording, keyed by field/column --------------------------------------
+# --- problems: a gettext message and its values, keyed by field/column -------------------------------------
+
+#: a value that differs by language (a list of accepted names), chosen when the message is rendered
+_either = lazy(localized, str)
+
 
 @dataclass(frozen=True)
 class Issue:
+    """A problem with one field: an English msgid (``gettext_lazy``, ``%(name)s`` placeholders) and its values,
+    rendered in the active language (``text``) or in each language for an import's problem list (``en``/``th``)."""
+
     field: str
-    en: str
-    th: str
+    message: Promise
+    params: dict = dataclasses.field(default_factory=dict)
+
+    def text(self) -> str:
+        return str(self.message) % self.params
+
+    @property
+    def en(self) -> str:
+        with override("en"):
+            return self.text()
+
+    @property
+    def th(self) -> str:
+        with override("th"):
+            return self.text()
 
 
 def _raise(issues: list[Issue]) -> None:
@@ -95,7 +128,7 @@ def _raise(issues: list[Issue]) -> None:
     if issues:
         errors: dict[str, list[str]] = {}
         for issue in issues:
-            errors.setdefault(issue.field or "__all__", []).append(localized(issue.th, issue.en))
+            errors.setdefault(issue.field or "__all__", []).append(issue.text())
         raise ValidationError(errors)
 
 
@@ -105,16 +138,13 @@ def _parent_issues(kind: str, parent_kind: str | None) -> list[Issue]:
     anywhere but under a school."""
     where = "parent_code"
     if kind == AgencyKind.ESA and parent_kind != AgencyKind.CENTRAL:
-        return [Issue(where, "an ESA office's parent must be the central office (or another central agency)",
-                      "หน่วยงานแม่ของสำนักงานเขตพื้นที่การศึกษาต้องเป็นหน่วยงานส่วนกลาง")]
+        return [Issue(where, _("an ESA office's parent must be the central office (or another central agency)"))]
     if kind == AgencyKind.SCHOOL and parent_kind not in (AgencyKind.ESA, AgencyKind.GENERAL):
-        return [Issue(where, "a school's parent must be an ESA office or a public agency",
-                      "หน่วยงานแม่ของสถานศึกษาต้องเป็นสำนักงานเขตพื้นที่การศึกษาหรือหน่วยงานภาครัฐ")]
+        return [Issue(where, _("a school's parent must be an ESA office or a public agency"))]
     if kind == AgencyKind.CENTRAL and parent_kind not in (None, AgencyKind.CENTRAL):
-        return [Issue(where, "a central office sits at the top or under another central agency",
-                      "หน่วยงานส่วนกลางต้องอยู่ระดับบนสุดหรืออยู่ใต้หน่วยงานส่วนกลาง")]
+        return [Issue(where, _("a central office sits at the top or under another central agency"))]
     if kind == AgencyKind.GENERAL and parent_kind == AgencyKind.SCHOOL:
-        return [Issue(where, "a school cannot have child agencies", "สถานศึกษามีหน่วยงานย่อยไม่ได้")]
+        return [Issue(where, _("a school cannot have child agencies"))]
     return []
 
 
@@ -124,22 +154,22 @@ def _field_issues(values: dict) -> tuple[dict, list[Issue]]:
     clean = {k: (values.get(k) or "").strip() for k in ("name_th", "name_en", "short_name", "subkind", "province",
                                                          "website")}
     if not clean["name_th"]:
-        issues.append(Issue("name_th", "the Thai name is empty", "ไม่ได้ระบุชื่อหน่วยงาน (ภาษาไทย)"))
+        issues.append(Issue("name_th", _("the Thai name is empty")))
     for key, limit in (("name_th", 255), ("name_en", 255), ("short_name", 100), ("subkind", 32), ("province", 64)):
         if len(clean[key]) > limit:
-            issues.append(Issue(key, f"longer than {limit} characters", f"ยาวเกิน {limit} ตัวอักษร"))
+            issues.append(Issue(key, _("longer than %(limit)s characters"), {"limit": limit}))
     kind_text = (values.get("kind") or "").strip()
     kind = parse_kind(kind_text)
     if kind is None:
-        issues.append(Issue("kind", f"unknown kind '{kind_text}' (one of {', '.join(AgencyKind.values)})",
-                            f"ไม่รู้จักประเภทหน่วยงาน '{kind_text}' (ใช้ {', '.join(AgencyKind.values)})"))
+        issues.append(Issue("kind", _("unknown kind '%(kind)s' (one of %(choices)s)"),
+                            {"kind": kind_text, "choices": ", ".join(AgencyKind.values)}))
     clean["kind"] = kind
     region_text = values.get("region") or ""
     region = parse_region(region_text)
     if region is None:
-        issues.append(Issue("region", f"unknown region '{region_text}' (one of {', '.join(Region.values)} or "
-                                      "its Thai name)",
-                            f"ไม่รู้จักภาค '{region_text}' (ใช้ {', '.join(REGION_TH.values())})"))
+        issues.append(Issue("region", _("unknown region '%(region)s' (one of %(choices)s or its Thai name)"),
+                            {"region": region_text,
+                             "choices": _either(", ".join(REGION_TH.values()), ", ".join(Region.values))}))
     clean["region"] = region or ""
     if clean["website"]:
         if "://" not in clean["website"]:
@@ -147,21 +177,21 @@ def _field_issues(values: dict) -> tuple[dict, list[Issue]]:
         try:
             URLValidator(schemes=["http", "https"])(clean["website"])
         except ValidationError:
-            issues.append(Issue("website", f"'{values.get('website')}' is not a web address",
-                                f"'{values.get('website')}' ไม่ใช่ที่อยู่เว็บไซต์"))
+            issues.append(Issue("website", _("'%(website)s' is not a web address"),
+                                {"website": values.get("website")}))
     return clean, issues
 
 
 def _code_issues(code: str, taken: bool) -> list[Issue]:
     if not code:
-        return [Issue("code", "the code is empty", "ไม่ได้ระบุรหัสหน่วยงาน")]
+        return [Issue("code", _("the code is empty"))]
     if not CODE_RE.match(code):
-        return [Issue("code", f"'{code}' is not a valid code (up to 32 characters, no spaces or / ? # %)",
-                      f"รหัส '{code}' ไม่ถูกต้อง (ไม่เกิน 32 ตัวอักษร ห้ามมีช่องว่างหรือ / ? # %)")]
+        return [Issue("code", _("'%(code)s' is not a valid code (up to 32 characters, no spaces or / ? # %%)"),
+                      {"code": code})]
     if code.casefold() in RESERVED_CODES:
-        return [Issue("code", f"'{code}' is reserved by the platform's addresses", f"รหัส '{code}' เป็นคำสงวนของระบบ")]
+        return [Issue("code", _("'%(code)s' is reserved by the platform's addresses"), {"code": code})]
     if taken:
-        return [Issue("code", f"the code '{code}' is already registered", f"รหัส '{code}' มีอยู่ในระบบแล้ว")]
+        return [Issue("code", _("the code '%(code)s' is already registered"), {"code": code})]
     return []
 
 
@@ -209,9 +239,8 @@ def update_agency(actor, agency: Agency, **values) -> Agency:
         if clean["kind"] != agency.kind:
             for child in agency.children.all():
                 if _parent_issues(child.kind, clean["kind"]):
-                    issues.append(Issue("kind", f"its child {child.code} ({child.get_kind_display()}) could not "
-                                                "stay under this kind",
-                                        f"หน่วยงานย่อย {child.code} อยู่ใต้หน่วยงานประเภทนี้ไม่ได้"))
+                    issues.append(Issue("kind", _("its child %(child)s could not stay under an agency of this kind"),
+                                        {"child": child.code}))
                     break
     _raise(issues)
     clean["is_active"] = bool(merged["is_active"])
@@ -236,8 +265,8 @@ def move_agency(actor, agency: Agency, new_parent: Agency | None) -> Agency:
     if new_parent is not None:
         new_parent.refresh_from_db()
         if new_parent.pk == agency.pk or new_parent.path.startswith(agency.path):
-            issues.append(Issue("parent_code", "an agency cannot move under itself or one of its own sub-agencies",
-                                "ย้ายหน่วยงานไปอยู่ใต้ตัวเองหรือหน่วยงานย่อยของตัวเองไม่ได้"))
+            issues.append(Issue("parent_code",
+                                _("an agency cannot move under itself or one of its own sub-agencies")))
     issues = issues or _parent_issues(agency.kind, new_parent.kind if new_parent else None)
     _raise(issues)
     old = agency.parent
@@ -262,12 +291,12 @@ def _require_manage(actor, agency: Agency) -> None:
 def _unit_name_issues(agency: Agency, name_th: str, short_name: str, exclude: int | None = None) -> list[Issue]:
     issues = []
     if not name_th:
-        issues.append(Issue("name_th", "the unit's name is empty", "ไม่ได้ระบุชื่อกลุ่ม/หน่วย"))
+        issues.append(Issue("name_th", _("the unit's name is empty")))
     elif len(name_th) > 255 or len(short_name) > 100:
-        issues.append(Issue("name_th", "the name is too long", "ชื่อยาวเกินไป"))
+        issues.append(Issue("name_th", _("the name is too long")))
     elif Unit.objects.filter(agency=agency, name_th=name_th).exclude(pk=exclude).exists():
-        issues.append(Issue("name_th", f"{agency.display_name} already has a unit named '{name_th}'",
-                            f"{agency.display_name} มีกลุ่ม/หน่วยชื่อ '{name_th}' อยู่แล้ว"))
+        issues.append(Issue("name_th", _("%(agency)s already has a unit named '%(name)s'"),
+                            {"agency": agency.display_name, "name": name_th}))
     return issues
 
 
@@ -325,8 +354,8 @@ def delete_unit(actor, unit: Unit) -> None:
     references = unit_references(unit)
     if references:
         listing = ", ".join(f"{what}: {count}" for what, count in references)
-        _raise([Issue("__all__", f"the unit is still in use ({listing}); reassign those first",
-                      f"กลุ่ม/หน่วยนี้ยังถูกใช้อยู่ ({listing}) กรุณาย้ายไปกลุ่มอื่นก่อน")])
+        _raise([Issue("__all__", _("the unit is still in use (%(listing)s); reassign those first"),
+                      {"listing": listing})])
     with transaction.atomic():
         agency, name = unit.agency, unit.name_th
         record(actor, AuditAction.DELETE_UNIT, f"{agency.code}: deleted unit {name}", agency=agency, obj=unit,
@@ -341,50 +370,48 @@ def _person_issues(username: str, full_name_th: str, email: str, title_th: str =
     User = get_user_model()
     issues = []
     if not username:
-        issues.append(Issue("username", "the username is empty", "ไม่ได้ระบุชื่อผู้ใช้"))
+        issues.append(Issue("username", _("the username is empty")))
     else:
         try:
             User.username_validator(username)
             if len(username) > 150:
                 raise ValidationError("too long")
         except ValidationError:
-            issues.append(Issue("username", f"'{username}' is not a valid username (letters, digits and @.+-_, "
-                                            "up to 150)",
-                                f"ชื่อผู้ใช้ '{username}' ไม่ถูกต้อง (ใช้ตัวอักษร ตัวเลข และ @.+-_ ไม่เกิน 150 ตัว)"))
+            issues.append(Issue("username", _("'%(username)s' is not a valid username (letters, digits and "
+                                              "@.+-_, up to 150)"), {"username": username}))
     if not full_name_th:
-        issues.append(Issue("full_name_th", "the full name is empty", "ไม่ได้ระบุชื่อ-นามสกุล"))
+        issues.append(Issue("full_name_th", _("the full name is empty")))
     for key, value, limit in (("full_name_th", full_name_th, 255), ("title_th", title_th, 32),
                               ("position_th", position_th, 255)):
         if len(value) > limit:
-            issues.append(Issue(key, f"longer than {limit} characters", f"ยาวเกิน {limit} ตัวอักษร"))
+            issues.append(Issue(key, _("longer than %(limit)s characters"), {"limit": limit}))
     if email:
         try:
             validate_email(email)
         except ValidationError:
-            issues.append(Issue("email", f"'{email}' is not an e-mail address", f"'{email}' ไม่ใช่อีเมลที่ถูกต้อง"))
+            issues.append(Issue("email", _("'%(email)s' is not an e-mail address"), {"email": email}))
     return issues
 
 
 def _role_issues(actor, agency: Agency, role: str | None, unit: Unit | None, role_text: str = "") -> list[Issue]:
     """Whether ``actor`` may grant ``role`` in ``agency`` (with ``unit``): the rules of grant_role."""
     if role is None or role not in Role.values:
-        return [Issue("role", f"unknown role '{role_text or role}' (one of {', '.join(Role.values)})",
-                      f"ไม่รู้จักบทบาท '{role_text or role}' (ใช้ {', '.join(ROLE_TH.values())})")]
+        return [Issue("role", _("unknown role '%(role)s' (one of %(choices)s)"),
+                      {"role": role_text or role,
+                       "choices": _either(", ".join(ROLE_TH.values()), ", ".join(Role.values))})]
     if not access.can_manage_agency(actor, agency):
-        return [Issue("agency", f"{agency.code} is outside your agencies",
-                      f"{agency.code} ไม่อยู่ในหน่วยงานที่ท่านรับผิดชอบ")]
+        return [Issue("agency", _("%(code)s is outside your agencies"), {"code": agency.code})]
     if role in CENTRAL_ONLY_ROLES and not access.is_central_admin(actor):
-        return [Issue("role", f"only a central admin may grant the role '{role}'",
+        return [Issue("role", _("only a central admin may grant the role '%(role)s'"),
                       # (mypy) Role is a str enum: a role's value indexes the same entry
-                      f"เฉพาะผู้ดูแลระบบส่วนกลางเท่านั้นที่กำหนดบทบาท '{ROLE_TH[role]}' ได้")]  # type: ignore[index]
+                      {"role": _either(ROLE_TH[role], role)})]  # type: ignore[index]
     if role == Role.CENTRAL_ADMIN and agency.kind != AgencyKind.CENTRAL:
-        return [Issue("agency", "the central admin role is held in a central office",
-                      "บทบาทผู้ดูแลระบบส่วนกลางต้องอยู่ในหน่วยงานส่วนกลาง")]
+        return [Issue("agency", _("the central admin role is held in a central office"))]
     if role == Role.UNIT_STAFF and unit is None:
-        return [Issue("unit", "unit staff need a unit of the agency", "บุคลากรกลุ่ม/หน่วยต้องระบุกลุ่ม/หน่วย")]
+        return [Issue("unit", _("unit staff need a unit of the agency"))]
     if unit is not None and unit.agency_id != agency.pk:
-        return [Issue("unit", f"the unit '{unit.name_th}' is not a unit of {agency.code}",
-                      f"กลุ่ม/หน่วย '{unit.name_th}' ไม่ได้อยู่ใน {agency.code}")]
+        return [Issue("unit", _("the unit '%(unit)s' is not a unit of %(code)s"),
+                      {"unit": unit.name_th, "code": agency.code})]
     return []
 
 
@@ -408,7 +435,7 @@ def add_person(actor, username: str, full_name_th: str, title_th: str = "", posi
     User = get_user_model()
     issues = _person_issues(username, full_name_th, email, title_th, position_th)
     if username and User.objects.filter(username__iexact=username).exists():
-        issues.append(Issue("username", f"the username '{username}' is taken", f"ชื่อผู้ใช้ '{username}' มีผู้ใช้แล้ว"))
+        issues.append(Issue("username", _("the username '%(username)s' is taken"), {"username": username}))
     if agency is not None:
         issues += _role_issues(actor, agency, role, unit)
     _raise(issues)
@@ -457,8 +484,7 @@ def revoke_role(actor, membership: Membership) -> None:
         raise PermissionDenied
     if role == Role.CENTRAL_ADMIN and not Membership.objects.filter(role=Role.CENTRAL_ADMIN) \
             .exclude(pk=membership.pk).exists():
-        _raise([Issue("__all__", "this is the last central admin: grant the role to someone else first",
-                      "เป็นผู้ดูแลระบบส่วนกลางคนสุดท้าย กรุณากำหนดผู้อื่นก่อน")])
+        _raise([Issue("__all__", _("this is the last central admin: grant the role to someone else first"))])
     with transaction.atomic():
         user = membership.user
         record(actor, AuditAction.REVOKE_ROLE, f"{user.username}: {role} at {agency.code} revoked", agency=agency,
@@ -519,12 +545,12 @@ def ensure_central_admin(username: str, *, email: str = "", password: str | None
 def template_rows(kind: str) -> tuple[list[str], list[list[str]]]:
     """Header and example rows of the import templates (``agencies`` or ``people``)."""
     if kind == "agencies":
-        return AGENCY_COLUMNS, [
+        return AGENCY_COLUMNS, [  # thai-data: example rows (agencies as officers type them)
             ["ESA-EXAMPLE", "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาตัวอย่าง เขต 1", "สพป.ตัวอย่าง 1", "esa", "สพป.",
              "OBEC", "นครปฐม", "ภาคกลาง", "https://www.example.go.th"],
             ["SCH-EXAMPLE-001", "โรงเรียนบ้านตัวอย่าง", "", "school", "", "ESA-EXAMPLE", "นครปฐม", "central", ""],
         ]
-    return PEOPLE_COLUMNS, [
+    return PEOPLE_COLUMNS, [  # thai-data: example rows (people and units as officers type them)
         ["somchai.j", "นาย", "สมชาย ใจดี", "นักวิชาการศึกษาชำนาญการ", "somchai@example.go.th", "ESA-EXAMPLE",
          "agency_admin", ""],
         ["suda.r", "นางสาว", "สุดา รักงาน", "นักจัดการงานทั่วไป", "", "ESA-EXAMPLE", "บุคลากรกลุ่ม/หน่วย",

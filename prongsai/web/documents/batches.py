@@ -99,7 +99,7 @@ def pack_given_up(task_row, reason: str) -> None:
     agency = Agency.objects.filter(pk=agency_id).first()
     if agency is None or not DocumentBatch.objects.filter(pk=batch_id).exists():
         return
-    record_failure(batch_id, agency, f"งานสร้างเอกสารไม่สำเร็จ (task failed): {reason}")
+    record_failure(batch_id, agency, _("The document task failed: %(reason)s") % {"reason": reason})
 
 
 def agency_ids(batch: DocumentBatch) -> list[int]:

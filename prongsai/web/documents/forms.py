@@ -12,10 +12,10 @@ from prongsai.web.thaidate import ThaiDateField
 
 
 class DetailsForm(forms.Form):
-    memo_unit = forms.ModelChoiceField(label=_("Unit writing the memo (ส่วนราชการ)"), queryset=Unit.objects.none(),
+    memo_unit = forms.ModelChoiceField(label=_("Unit writing the memo"), queryset=Unit.objects.none(),
                                        required=False)
-    phone = forms.CharField(label=_("Phone (โทร.)"), max_length=100, required=False)
-    memo_number = forms.CharField(label=_("Memo number (ที่)"), max_length=64, required=False)
+    phone = forms.CharField(label=_("Phone (printed on the memo)"), max_length=100, required=False)
+    memo_number = forms.CharField(label=_("Memo number"), max_length=64, required=False)
     memo_date = ThaiDateField(label=_("Memo date"), required=False)
     announcement_date = ThaiDateField(label=_("Announcement date"), required=False)
     report_date = ThaiDateField(label=_("Implementation report date"), required=False)
@@ -48,6 +48,8 @@ class BatchForm(forms.Form):
 
 
 class EmblemForm(forms.Form):
+    #: the words under the stand-in emblem, named on the emblem page
+    standin_label = "ตราแทน"  # thai-data: printed on the Thai documents under the stand-in emblem
     # a FileField, not an ImageField: documents.emblem_image checks the image and says why in Thai
     file = forms.FileField(label=_("Garuda emblem image (PNG or JPEG)"),
                             widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}))

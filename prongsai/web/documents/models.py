@@ -20,11 +20,11 @@ from django.utils.translation import gettext_lazy as _
 
 class DocumentKind(models.TextChoices):
     # the values are the document names of ``prongsai.documents`` (context.DOCUMENTS)
-    MEMO = "memo", "บันทึกข้อความขออนุมัติ"
-    ORDER = "order", "คำสั่งแต่งตั้งคณะกรรมการวิเคราะห์ผล"
-    ANNOUNCEMENT = "announcement", "ประกาศมาตรการส่งเสริมคุณธรรมและความโปร่งใส"
-    ANALYSIS = "analysis", "รายงานการวิเคราะห์ผลการประเมิน (O42)"
-    IMPLEMENTATION = "implementation", "รายงานผลการดำเนินการตามมาตรการ (O43)"
+    MEMO = "memo", _("Memo requesting approval")
+    ORDER = "order", _("Order appointing the analysis committee")
+    ANNOUNCEMENT = "announcement", _("Announcement of the integrity and transparency measures")
+    ANALYSIS = "analysis", _("Analysis of the assessment results (O42)")
+    IMPLEMENTATION = "implementation", _("Report on carrying out the measures (O43)")
 
 
 class OutputFormat(models.TextChoices):

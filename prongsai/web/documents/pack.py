@@ -15,9 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from prongsai.core.thai import ImpossibleDate
 from prongsai.web.agencies.models import Agency, Membership, Role
 from prongsai.web.documents.models import DocumentKind
+from prongsai.web.messages import localized
 from prongsai.web.rounds.models import AssessmentRound
 
 
@@ -104,30 +107,38 @@ def readiness(round_: AssessmentRound, agency: Agency, analysed: AssessmentRound
 
     problems = []
     if analysed is None:
-        problems.append(f"ไม่มีรอบการประเมินปีงบประมาณ {round_.fiscal_year - 1} ให้วิเคราะห์")
+        problems.append(_("There is no assessment round of fiscal year %(year)s to analyse")
+                        % {"year": round_.fiscal_year - 1})
     else:
         from prongsai.web.results import queries
 
         result = queries.effective_result(analysed, agency)
         if result is None or result.total is None:
-            problems.append(f"ยังไม่มีผลการประเมินปี {analysed.fiscal_year} ของหน่วยงาน")
+            problems.append(_("The agency has no result for %(year)s yet") % {"year": analysed.fiscal_year})
     committee = committee_for(round_, agency)
     if committee is None or not committee.members.exists():
-        problems.append("ยังไม่ได้กำหนดคณะกรรมการ")
+        problems.append(_("The committee is not set yet"))
     elif not committee.order_number:
-        problems.append("ยังไม่ได้ระบุเลขที่คำสั่ง")
+        problems.append(_("The order number is not given yet"))
     if not Measure.objects.filter(round=round_, agency=agency).exists():
-        problems.append("ยังไม่มีมาตรการ")
+        problems.append(_("There are no measures yet"))
     if details is None or details.signer_id is None:
-        problems.append("ยังไม่ได้ระบุผู้ลงนาม")
+        problems.append(_("The signer is not given yet"))
     return problems
 
 
 # ------------------------------------------------------------------------------------ the pure input
 
-KIND_TH = {"esa": "สำนักงานเขตพื้นที่การศึกษา", "school": "สถานศึกษา", "central": "หน่วยงาน",
-           "general": "หน่วยงานภาครัฐ"}
-ALL_UNITS_TH = "ทุกกลุ่ม/หน่วย"
+# The wording the Thai documents print (the kind of agency, "all units", the signer's default position).
+KIND_TH = {  # thai-data: document wording, the agency's kind as the documents print it
+    "esa": "สำนักงานเขตพื้นที่การศึกษา", "school": "สถานศึกษา", "central": "หน่วยงาน", "general": "หน่วยงานภาครัฐ"}
+ALL_UNITS_TH = "ทุกกลุ่ม/หน่วย"  # thai-data: document wording (the measures' responsible unit)
+RANK_SCOPE_TH = {True: "ของประเทศ", False: "ในกลุ่มเดียวกัน"}  # thai-data: document wording (ESA offices: national)
+
+
+def director_position(agency: Agency) -> str:
+    """The position the documents print for a signer without one: "the director of <agency>" in Thai."""
+    return f"ผู้อำนวยการ{agency.name_th}"  # thai-data: document wording (the signature block)
 
 
 def _person(ctx, person, position: str = ""):
@@ -168,14 +179,14 @@ def to_pack_input(data: PackData):
         phone=ctx.th(details.phone) if details and details.phone else "",
         doc_prefix=memo_prefix,
         website=website, parent_name=parent.name_th if parent else "", parent_short=parent.short_name if parent else "",
-        kind_th=KIND_TH.get(agency.kind, "หน่วยงานภาครัฐ"),
-        rank_scope_th="ของประเทศ" if agency.kind == "esa" else "ในกลุ่มเดียวกัน")
+        kind_th=KIND_TH.get(agency.kind, KIND_TH["general"]),
+        rank_scope_th=RANK_SCOPE_TH[agency.kind == "esa"])
 
     signer = None
     if details and details.signer_id:
         signer = _person(ctx, details.signer, details.signer_position)
     signer = (signer or _membership_person(ctx, data.director)
-              or ctx.Person(name="", position=f"ผู้อำนวยการ{agency.name_th}"))
+              or ctx.Person(name="", position=director_position(agency)))
     author = _person(ctx, details.author) if details and details.author_id else _membership_person(ctx, data.officer)
     # the memo is signed first by the staff member of its unit who prepared it (when the unit has one other than
     # the author), then by the author, as the seed's (นายนิสิต ธีระสิทธิ์, then นางอลินดา กิตติทรงภพ)
@@ -184,9 +195,11 @@ def to_pack_input(data: PackData):
                      if p is not None and (author is None or p.name != author.name)),
                     None)
 
+    from prongsai.web.measures.models import COMMITTEE_ROLE_TH
+
     committee = []
     for m in data.members:
-        role = m.get_role_display()
+        role = COMMITTEE_ROLE_TH.get(m.role, m.role)  # the Thai term, whatever language the user reads
         if m.person_id:
             committee.append(ctx.CommitteeMember(role=role, person=ctx.Person(
                 name=f"{m.person.title_th}{m.person.full_name_th}".strip(),
@@ -370,8 +383,8 @@ def render(round_: AssessmentRound, agency: Agency, kinds: Sequence[str] | None,
                 from prongsai.documents.sandbox import UnsafeTemplate
 
                 if isinstance(exc, UnsafeTemplate):  # refused by the sandbox's validator at render time
-                    raise PackError(f"แม่แบบของหน่วยงานถูกปฏิเสธ (the agency's template was refused): "
-                                    f"{exc.thai()}") from exc
+                    raise PackError(_("The agency's template was refused: %(reason)s")
+                                    % {"reason": localized(exc.thai(), str(exc))}) from exc
                 raise PackError(f"cannot render with the agency's template: {type(exc).__name__}: {exc}") from exc
             raise
         outputs = []

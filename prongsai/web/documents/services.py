@@ -29,6 +29,7 @@ from prongsai.web.documents.models import (
     GeneratedDocument,
 )
 from prongsai.web.measures import permissions
+from prongsai.web.messages import localized
 from prongsai.web.rounds.models import AssessmentRound
 
 MAX_TEMPLATE = 5 * 1024 * 1024
@@ -93,33 +94,34 @@ def check_template(kind: str, data: bytes) -> list[str]:
     from prongsai.documents import sandbox
 
     if kind not in DocumentKind.values:
-        raise ValidationError(f"ไม่รู้จักเอกสาร '{kind}'")
+        raise ValidationError(_("Unknown document '%(kind)s'") % {"kind": kind})
     if len(data) > MAX_TEMPLATE:
-        raise ValidationError(f"แม่แบบมีขนาดเกิน {MAX_TEMPLATE // (1024 * 1024)} MB")
+        raise ValidationError(_("The template is larger than %(mb)s MB") % {"mb": MAX_TEMPLATE // (1024 * 1024)})
     try:
         safefiles.check_docx(data)
     except safefiles.FileTooComplex as exc:
         if exc.code in ("not_zip", "not_docx"):
-            raise ValidationError("ไม่ใช่ไฟล์ Word (.docx) กรุณาบันทึกแม่แบบจาก Word เป็น .docx แล้วอัปโหลดอีกครั้ง") \
-                from None
-        raise ValidationError(exc.th) from None
+            raise ValidationError(_("This is not a Word file (.docx): save the template from Word as .docx and "
+                                    "upload it again")) from None
+        raise ValidationError(localized(exc.th, exc.en)) from None
     try:
         sandbox.check_docx_template(data)
     except sandbox.UnsafeTemplate as exc:
-        raise ValidationError([p.thai() for p in exc.problems[:20]]) from None
+        raise ValidationError([localized(p.thai(), p.english()) for p in exc.problems[:20]]) from None
     except Exception as exc:  # noqa: BLE001 - any package python-docx cannot read
-        raise ValidationError(f"อ่านแม่แบบไม่ได้ ({type(exc).__name__}) กรุณาบันทึกใหม่จาก Word") from None
+        raise ValidationError(_("The template cannot be read (%(error)s): save it again from Word")
+                              % {"error": type(exc).__name__}) from None
     found, missing = pack.template_placeholders(kind, data)
     if missing:
         names = ", ".join(f"{{{{ {m} }}}}" for m in missing)
-        raise ValidationError(f"แม่แบบไม่มีตัวแปร {names} ที่เอกสารนี้ต้องใช้ (placeholder)")
+        raise ValidationError(_("The template lacks the placeholders %(names)s this document needs") % {"names": names})
     return found
 
 
 def upload_template(actor, agency: Agency, kind: str, name: str, data: bytes) -> DocumentTemplate:
     _require_manage(actor, agency)
     if not name.lower().endswith(".docx"):
-        raise ValidationError("กรุณาอัปโหลดไฟล์ .docx (Word 2007 ขึ้นไป)")
+        raise ValidationError(_("Upload a .docx file (Word 2007 or later)"))
     check_template(kind, data)
     digest = hashlib.sha256(data).hexdigest()
     with transaction.atomic():

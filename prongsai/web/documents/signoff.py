@@ -17,6 +17,8 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from prongsai.core.lifecycle import Move, TransitionRefused
 from prongsai.documents import pack_file_name
@@ -28,9 +30,9 @@ from prongsai.documents.signoff import (
     OFFICER,
     PROPOSED,
     SIGNOFF,
+    STATE_EN,
     STATE_TH,
     Stamp,
-    missing_th,
 )
 from prongsai.web.agencies import access
 from prongsai.web.agencies.models import Agency, Role
@@ -44,6 +46,7 @@ from prongsai.web.documents.models import (
     GeneratedDocument,
     OutputFormat,
 )
+from prongsai.web.messages import localized
 from prongsai.web.rounds.models import AssessmentRound
 
 # ---------------------------------------------------------------------------------------------- who is what
@@ -71,13 +74,20 @@ def available_moves(user, version: DocumentVersion) -> list[Move]:
     return list(found.values())
 
 
-def refusal_th(exc: TransitionRefused) -> str:
-    """A Thai message for a refused move (the table's own message names internal codes)."""
+def refusal_text(exc: TransitionRefused) -> str:
+    """The message of a refused move in the active language (the table's own message names internal codes)."""
     move = next((m for m in SIGNOFF.moves if m.name == exc.move), None)
-    label = move.label_th if move else exc.move
+    label = localized(move.label_th, move.label_en) if move else exc.move
     if exc.role is not None:
-        return f"ท่านไม่มีสิทธิ์ “{label}” เอกสารนี้"
-    return f"“{label}” ไม่ได้ เพราะเอกสารอยู่ในสถานะ “{STATE_TH.get(exc.state, exc.state)}”"
+        return _("You may not “%(move)s” this document") % {"move": label}
+    state = localized(STATE_TH.get(exc.state, exc.state), STATE_EN.get(exc.state, exc.state))
+    return _("Cannot “%(move)s”: the document is “%(state)s”") % {"move": label, "state": state}
+
+
+def missing_text(labels: list[str]) -> str:
+    """Why the evidence pack cannot be built yet: the documents without an approved version."""
+    return (_("The evidence pack cannot be built yet: these documents are not approved by the director — "
+              "%(documents)s (only approved versions are used)") % {"documents": ", ".join(labels)})
 
 
 def _check(actor, version: DocumentVersion, move: str) -> Move:
@@ -101,8 +111,9 @@ def _locked(version: DocumentVersion) -> DocumentVersion:
 
 
 def _audit(actor, action: AuditAction, version: DocumentVersion, before: str, **extra) -> None:
-    record(actor, action, f"{version.agency}: {version.get_kind_display()} v{version.number} {before}→{version.state}",
-           agency=version.agency, obj=version,
+    with override("th"):  # the audit log is written in Thai, whatever language the actor reads
+        summary = f"{version.agency}: {version.get_kind_display()} v{version.number} {before}→{version.state}"
+    record(actor, action, summary, agency=version.agency, obj=version,
            changes={"kind": version.kind, "number": version.number, "state": [before, version.state], **extra})
 
 
@@ -148,7 +159,7 @@ def approver_stamp(actor, agency: Agency, on: date) -> Stamp:
     membership = next((m for m in access.memberships(actor) if m.role == Role.DIRECTOR and m.agency_id == agency.pk),
                       None)
     position = ((membership.position_th if membership else "") or (person.position_th if person else "")
-                or f"ผู้อำนวยการ{agency.name_th}")
+                or pack.director_position(agency))
     return Stamp(name=name, position=position, approved_on=on)
 
 
@@ -233,9 +244,10 @@ def approved_versions(round_: AssessmentRound, agency: Agency) -> dict[str, Docu
 
 
 def missing_approvals(round_: AssessmentRound, agency: Agency) -> list[str]:
-    """The Thai names of the documents without an approved version (empty: the pack can be built)."""
+    """The names of the documents without an approved version, in the active language (empty: the pack can be
+    built)."""
     approved = approved_versions(round_, agency)
-    return [label for kind, label in DocumentKind.choices if kind not in approved]
+    return [str(label) for kind, label in DocumentKind.choices if kind not in approved]
 
 
 # --------------------------------------------------------------------------------------------- the pack
@@ -251,9 +263,9 @@ def build_evidence_pack(actor, round_: AssessmentRound, agency: Agency, *, batch
     if check_rights:
         _require_manage(actor, agency)
     approved = approved_versions(round_, agency)
-    missing = [label for kind, label in DocumentKind.choices if kind not in approved]
+    missing = [str(label) for kind, label in DocumentKind.choices if kind not in approved]
     if missing:
-        raise ValidationError(missing_th(missing), code="not_approved")
+        raise ValidationError(missing_text(missing), code="not_approved")
     outputs = []
     for kind in DocumentKind.values:
         version = approved[kind]

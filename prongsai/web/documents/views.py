@@ -100,9 +100,7 @@ def generate(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
     if request.POST.get("download") == "zip":
         if result.zip is not None:
             return redirect("documents_download", pk=result.zip.pk)
-        from prongsai.documents.signoff import missing_th
-
-        messages.error(request, missing_th(result.missing))
+        messages.error(request, signoff.missing_text(result.missing))
     return redirect("documents_pack", code=agency.code, round_id=round_.pk)
 
 

@@ -26,6 +26,7 @@ from prongsai.web.documents.forms import EmblemForm
 from prongsai.web.documents.models import DocumentVersion
 from prongsai.web.measures import permissions
 from prongsai.web.measures.views import agency_for, agency_round, error_messages
+from prongsai.web.messages import localized
 
 
 def _to_pack(version: DocumentVersion) -> HttpResponse:
@@ -50,7 +51,7 @@ def version_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
         found = SIGNOFF.find(version.state, move)
         if found is not None:  # allowed from this state, but not to this user: a question of rights
             raise PermissionDenied
-        messages.error(request, signoff.refusal_th(TransitionRefused(SIGNOFF.name, version.state, move)))
+        messages.error(request, signoff.refusal_text(TransitionRefused(SIGNOFF.name, version.state, move)))
         return _to_pack(version)
     found = SIGNOFF.check(version.state, move)
     if found.confirm and request.POST.get("confirmed") != "1":
@@ -63,10 +64,10 @@ def version_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
         else:
             signoff.MOVES[move](request.user, version)
     except TransitionRefused as exc:  # someone else moved it meanwhile
-        messages.error(request, signoff.refusal_th(exc))
+        messages.error(request, signoff.refusal_text(exc))
         return _to_pack(version)
     messages.success(request, _("%(doc)s: %(move)s — done.") % {"doc": version.get_kind_display(),
-                                                                 "move": found.label_th})
+                                                                 "move": localized(found.label_th, found.label_en)})
     return _to_pack(version)
 
 

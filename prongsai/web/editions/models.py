@@ -17,14 +17,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class EditionStatus(models.TextChoices):
-    DRAFT = "draft", "ฉบับร่าง"
-    ACTIVE = "active", "ใช้งานอยู่"
-    SUPERSEDED = "superseded", "มีฉบับใหม่แทนแล้ว"
-    RETIRED = "retired", "เลิกใช้"
-    DISCARDED = "discarded", "ยกเลิกฉบับร่าง"
+    DRAFT = "draft", _("Draft version")
+    ACTIVE = "active", _("In use")
+    SUPERSEDED = "superseded", _("Superseded by a newer version")
+    RETIRED = "retired", _("Retired")
+    DISCARDED = "discarded", _("Draft discarded")
 
 
 #: statuses whose content may be loaded (drafts for preview; the others because rounds may use them)
@@ -38,21 +39,21 @@ class EditionLocked(ValidationError):
 
 
 class StoredEdition(models.Model):
-    edition_id = models.CharField("รหัสกรอบ", max_length=64, db_index=True)
-    version = models.PositiveIntegerField("ฉบับที่")
-    key = models.CharField("รหัสฉบับ", max_length=80, unique=True)
-    status = models.CharField("สถานะ", max_length=12, choices=EditionStatus.choices, default=EditionStatus.DRAFT,
+    edition_id = models.CharField(_("Edition id"), max_length=64, db_index=True)
+    version = models.PositiveIntegerField(_("Version"))
+    key = models.CharField(_("Version key"), max_length=80, unique=True)
+    status = models.CharField(_("Status"), max_length=12, choices=EditionStatus.choices, default=EditionStatus.DRAFT,
                               db_index=True)
-    name_th = models.CharField("ชื่อ", max_length=255)
-    fiscal_years = models.JSONField("ปีงบประมาณ", default=list)
-    default_years = models.JSONField("ใช้เป็นค่าตั้งต้นของปี", default=list)
+    name_th = models.CharField(_("Name"), max_length=255)
+    fiscal_years = models.JSONField(_("Fiscal years"), default=list)
+    default_years = models.JSONField(_("Default edition of the years"), default=list)
     #: the edition's data as house-style YAML (canonical), whatever the upload's format was
     source_text = models.TextField()
     sha256 = models.CharField(max_length=64)
-    upload_name = models.CharField("ไฟล์ที่นำเข้า", max_length=255)
+    upload_name = models.CharField(_("Imported file"), max_length=255)
     upload_kind = models.CharField(max_length=8)  # yaml | xlsx
-    derived_from = models.CharField("ปรับจากกรอบ", max_length=80, blank=True)
-    note = models.TextField("บันทึกการเปลี่ยนแปลง", blank=True)
+    derived_from = models.CharField(_("Adapted from"), max_length=80, blank=True)
+    note = models.TextField(_("Change note"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     activated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -62,7 +63,7 @@ class StoredEdition(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["edition_id", "version"], name="one_stored_edition_version")]
         ordering = ["edition_id", "-version"]
-        verbose_name = "กรอบการประเมินที่นำเข้า"
+        verbose_name = _("Imported framework edition")
 
     def __str__(self) -> str:
         return self.key

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from prongsai.core.edition_io import read_edition
 from prongsai.core.framework import Framework, FrameworkError, file_frameworks, load_framework, text_sha256
@@ -38,8 +39,10 @@ class EditionChoice:
     @property
     def label(self) -> str:
         years = ", ".join(str(y) for y in self.framework.fiscal_years)
-        mark = " · ชั่วคราว" if self.framework.provisional else ""
-        return f"{self.key} · {years} · {self.framework.name_th}{mark}"
+        if self.framework.provisional:
+            return _("%(key)s · %(years)s · %(name)s · provisional") % {
+                "key": self.key, "years": years, "name": self.framework.name_th}
+        return f"{self.key} · {years} · {self.framework.name_th}"
 
 
 def usable_editions(fiscal_year: int | None = None) -> list[EditionChoice]:
@@ -91,7 +94,7 @@ def _check_parent(key: str) -> str:
     try:
         load_framework(key)
     except FrameworkError:
-        raise ValidationError(f"ไม่พบกรอบการประเมิน '{key}' ที่ใช้เปรียบเทียบ") from None
+        raise ValidationError(_("There is no framework edition '%(key)s' to compare with.") % {"key": key}) from None
     return key
 
 
@@ -125,13 +128,14 @@ def replace_draft(actor, stored: StoredEdition, name: str, data: bytes, note: st
     """A corrected file for a draft, same version; only drafts can change (a used edition is superseded)."""
     _require_central(actor)
     if stored.status != EditionStatus.DRAFT:
-        raise EditionLocked(f"{stored.key} ไม่ใช่ฉบับร่าง จึงแก้ไขไม่ได้ ให้นำเข้าเป็นฉบับใหม่แทน")
+        raise EditionLocked(_("%(key)s is not a draft, so it cannot be changed; import a new version instead.")
+                            % {"key": stored.key})
     edition = read_edition(name, data, expected_id=stored.edition_id)
     framework = edition.framework
     with transaction.atomic():
         locked = StoredEdition.objects.select_for_update().get(pk=stored.pk)
         if locked.status != EditionStatus.DRAFT:
-            raise EditionLocked(f"{stored.key} ไม่ใช่ฉบับร่าง จึงแก้ไขไม่ได้")
+            raise EditionLocked(_("%(key)s is not a draft, so it cannot be changed.") % {"key": stored.key})
         before = locked.sha256
         locked.source_text = edition.yaml_text
         locked.sha256 = text_sha256(edition.yaml_text)
@@ -154,7 +158,8 @@ def activate_edition(actor, stored: StoredEdition) -> StoredEdition:
     with transaction.atomic():
         locked = StoredEdition.objects.select_for_update().get(pk=stored.pk)
         if locked.status != EditionStatus.DRAFT:
-            raise ValidationError(f"{locked.key} อยู่ในสถานะ “{locked.get_status_display()}” จึงเปิดใช้ไม่ได้")
+            raise ValidationError(_("%(key)s is “%(status)s”, so it cannot be activated.")
+                                  % {"key": locked.key, "status": locked.get_status_display()})
         superseded = list(StoredEdition.objects.select_for_update().filter(
             edition_id=locked.edition_id, status=EditionStatus.ACTIVE).exclude(pk=locked.pk))
         for old in superseded:
@@ -178,7 +183,7 @@ def discard_draft(actor, stored: StoredEdition) -> None:
     with transaction.atomic():
         locked = StoredEdition.objects.select_for_update().get(pk=stored.pk)
         if locked.status != EditionStatus.DRAFT:
-            raise ValidationError(f"{locked.key} ไม่ใช่ฉบับร่าง จึงยกเลิกไม่ได้")
+            raise ValidationError(_("%(key)s is not a draft, so it cannot be discarded.") % {"key": locked.key})
         locked.status = EditionStatus.DISCARDED
         locked.save(update_fields=["status"])
         record(actor, AuditAction.DISCARD_EDITION_DRAFT,
@@ -192,7 +197,7 @@ def retire_edition(actor, stored: StoredEdition) -> None:
     with transaction.atomic():
         locked = StoredEdition.objects.select_for_update().get(pk=stored.pk)
         if locked.status != EditionStatus.ACTIVE:
-            raise ValidationError(f"{locked.key} ไม่ได้ใช้งานอยู่ จึงเลิกใช้ไม่ได้")
+            raise ValidationError(_("%(key)s is not in use, so it cannot be retired.") % {"key": locked.key})
         locked.status = EditionStatus.RETIRED
         locked.save(update_fields=["status"])
         record(actor, AuditAction.RETIRE_EDITION, f"เลิกใช้กรอบการประเมิน {locked.key} สำหรับรอบใหม่", obj=locked,

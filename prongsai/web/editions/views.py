@@ -8,11 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from prongsai.core.diff import diff_frameworks
 from prongsai.core.edition_io import export_edition
-from prongsai.core.edition_xlsx import EditionImportError
+from prongsai.core.edition_xlsx import HELP_SHEET, EditionImportError
 from prongsai.core.framework import (
     AGENCY_TYPES_TH,
     Framework,
@@ -88,10 +89,12 @@ def edition_upload(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, " ".join(exc.messages))
         else:
-            messages.success(request, f"นำเข้า {stored.key} เป็นฉบับร่างแล้ว ตรวจความแตกต่างและตัวอย่างแบบวัดก่อนเปิดใช้")
+            messages.success(request, _("%(key)s was imported as a draft; check the differences and the previews "
+                                        "before activating it.") % {"key": stored.key})
             return redirect("edition_detail", key=stored.key)
     status = 400 if (problems or form.errors) else 200
-    return render(request, "editions/upload.html", {"form": form, "problems": problems}, status=status)
+    return render(request, "editions/upload.html", {"form": form, "problems": problems, "help_sheet": HELP_SHEET},
+                  status=status)
 
 
 @login_required
@@ -173,7 +176,7 @@ def _act(request: HttpRequest, key: str, action, done: str) -> HttpResponse:
     except (ValidationError, EditionLocked) as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, done.format(key=key))
+        messages.success(request, done % {"key": key})
     return redirect("edition_detail", key=key)
 
 
@@ -181,19 +184,20 @@ def _act(request: HttpRequest, key: str, action, done: str) -> HttpResponse:
 @require_POST
 def edition_activate(request: HttpRequest, key: str) -> HttpResponse:
     return _act(request, key, services.activate_edition,
-                "เปิดใช้ {key} แล้ว รอบการประเมินใหม่จะใช้ฉบับนี้ รอบเดิมยังใช้ฉบับเดิมจนกว่าจะย้าย")
+                _("%(key)s is active: new rounds use this version; existing rounds keep theirs until they are "
+                  "moved."))
 
 
 @login_required
 @require_POST
 def edition_discard(request: HttpRequest, key: str) -> HttpResponse:
-    return _act(request, key, services.discard_draft, "ยกเลิกฉบับร่าง {key} แล้ว")
+    return _act(request, key, services.discard_draft, _("The draft %(key)s was discarded."))
 
 
 @login_required
 @require_POST
 def edition_retire(request: HttpRequest, key: str) -> HttpResponse:
-    return _act(request, key, services.retire_edition, "เลิกใช้ {key} สำหรับรอบใหม่แล้ว")
+    return _act(request, key, services.retire_edition, _("%(key)s is retired for new rounds."))
 
 
 @login_required
@@ -216,5 +220,5 @@ def edition_replace(request: HttpRequest, key: str) -> HttpResponse:
     except (ValidationError, EditionLocked) as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"แก้ไขฉบับร่าง {key} แล้ว")
+        messages.success(request, _("The draft %(key)s was replaced.") % {"key": key})
     return redirect("edition_detail", key=key)

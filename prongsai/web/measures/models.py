@@ -42,18 +42,24 @@ class AnalysisNote(models.Model):
 
 
 class CommitteeRole(models.TextChoices):
-    # The labels are the official Thai terms; they appear as such in the order (คำสั่ง).
-    CHAIR = "chair", "ประธานกรรมการ"
-    VICE_CHAIR = "vice_chair", "รองประธานกรรมการ"
-    MEMBER = "member", "กรรมการ"
-    SECRETARY = "secretary", "กรรมการและเลขานุการ"
-    ASSISTANT_SECRETARY = "assistant_secretary", "กรรมการและผู้ช่วยเลขานุการ"
+    # The pages' labels; the order (คำสั่ง) prints the official Thai terms of COMMITTEE_ROLE_TH, whatever the
+    # language of the user who generates it (their Thai translations are the same terms).
+    CHAIR = "chair", _("Chair")
+    VICE_CHAIR = "vice_chair", _("Vice-chair")
+    MEMBER = "member", _("Member")
+    SECRETARY = "secretary", _("Member and secretary")
+    ASSISTANT_SECRETARY = "assistant_secretary", _("Member and assistant secretary")
+
+
+COMMITTEE_ROLE_TH = {  # thai-data: document wording, the official terms the order prints
+    CommitteeRole.CHAIR: "ประธานกรรมการ", CommitteeRole.VICE_CHAIR: "รองประธานกรรมการ", CommitteeRole.MEMBER: "กรรมการ",
+    CommitteeRole.SECRETARY: "กรรมการและเลขานุการ", CommitteeRole.ASSISTANT_SECRETARY: "กรรมการและผู้ช่วยเลขานุการ"}
 
 
 ROLE_ORDER = {CommitteeRole.CHAIR: 0, CommitteeRole.VICE_CHAIR: 1, CommitteeRole.MEMBER: 2,
               CommitteeRole.SECRETARY: 3, CommitteeRole.ASSISTANT_SECRETARY: 4}
 
-DEFAULT_DUTIES = [
+DEFAULT_DUTIES = [  # thai-data: document wording, the committee's duties as the order prints them
     "วิเคราะห์ผลการประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของหน่วยงานในปีที่ผ่านมา",
     "จัดทำรายงานผลการวิเคราะห์ ฯ และนำผลที่ได้มาปรับปรุงและพัฒนางานในปีถัดไป",
 ]
@@ -96,7 +102,8 @@ class CommitteeMember(models.Model):
         verbose_name = _("committee member")
 
     def __str__(self) -> str:
-        return f"{self.display_th} · {self.get_role_display()}"
+        # the Thai term (audit summaries and the admin), whatever language the user reads
+        return f"{self.display_th} · {COMMITTEE_ROLE_TH.get(self.role, self.role)}"
 
     @property
     def display_th(self) -> str:

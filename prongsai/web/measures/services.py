@@ -204,12 +204,19 @@ def ita_officer(agency: Agency) -> Membership | None:
             .order_by("pk").first())
 
 
+#: Thai wording of the suggested committee (positions printed in the order) and of what officers type
+DIRECTOR_OF_TH = "ผู้อำนวยการ%s"  # thai-data: document wording, "the director of <agency or unit>"
+DEPUTY_DIRECTOR_OF_TH = "รองผู้อำนวยการ%s"  # thai-data: document wording, "the deputy director of <agency>"
+ITA_UNIT_NAME_TH = "ส่งเสริมการจัดการศึกษา"  # thai-data: part of the name of the unit usually in charge of ITA
+INDICATOR_WORD_TH = "ตัวชี้วัด"  # thai-data: input, "indicator" typed before a number in a measure's targets
+
+
 def ita_unit(agency: Agency) -> Unit | None:
     """The unit in charge of ITA: the ITA officer's unit, else a unit whose name says so, else none."""
     officer = ita_officer(agency)
     if officer is not None and officer.unit_id:
         return officer.unit
-    return (agency.units.filter(name_th__contains="ส่งเสริมการจัดการศึกษา").first()
+    return (agency.units.filter(name_th__contains=ITA_UNIT_NAME_TH).first()
             or agency.units.filter(name_th__icontains="ITA").first())
 
 
@@ -226,15 +233,15 @@ def suggested_members(agency: Agency) -> list[SuggestedMember]:
     the director chairs, the deputy is vice-chair, each unit head is a member, the head of the unit in charge of
     ITA is member and secretary, the ITA officer is member and assistant secretary."""
     name = agency.name_th
-    suggestion = [SuggestedMember(f"ผู้อำนวยการ{name}", CommitteeRole.CHAIR),
-                  SuggestedMember(f"รองผู้อำนวยการ{name}", CommitteeRole.VICE_CHAIR)]
+    suggestion = [SuggestedMember(DIRECTOR_OF_TH % name, CommitteeRole.CHAIR),
+                  SuggestedMember(DEPUTY_DIRECTOR_OF_TH % name, CommitteeRole.VICE_CHAIR)]
     secretary_unit = ita_unit(agency)
     for unit in agency.units.order_by("order", "name_th"):
         if secretary_unit is not None and unit.pk == secretary_unit.pk:
             continue
-        suggestion.append(SuggestedMember(f"ผู้อำนวยการ{unit.name_th}", CommitteeRole.MEMBER, unit=unit))
+        suggestion.append(SuggestedMember(DIRECTOR_OF_TH % unit.name_th, CommitteeRole.MEMBER, unit=unit))
     if secretary_unit is not None:
-        suggestion.append(SuggestedMember(f"ผู้อำนวยการ{secretary_unit.name_th}", CommitteeRole.SECRETARY,
+        suggestion.append(SuggestedMember(DIRECTOR_OF_TH % secretary_unit.name_th, CommitteeRole.SECRETARY,
                                           unit=secretary_unit))
     officer = ita_officer(agency)
     person = getattr(officer.user, "person", None) if officer is not None else None
@@ -289,7 +296,8 @@ def valid_target_codes(round_: AssessmentRound, analysed: AssessmentRound | None
         if fw is None:
             continue
         for i in fw.indicators:
-            codes.setdefault(str(i.number), f"ตัวชี้วัดที่ {i.number} {i.name_th}")
+            codes.setdefault(str(i.number),
+                             _("Indicator %(number)s %(name)s") % {"number": i.number, "name": i.name_th})
         for q in fw.questions:
             codes.setdefault(q.code, f"{q.code} {q.text}")
         for o in fw.oit_items:
@@ -303,7 +311,7 @@ def _clean_targets(round_: AssessmentRound, targets: Iterable[str]) -> list[str]
     valid = valid_target_codes(round_, analysed_round(round_))
     cleaned: list[str] = []
     for raw in targets:
-        code = str(raw).strip().upper().removeprefix("ตัวชี้วัด").strip()
+        code = str(raw).strip().upper().removeprefix(INDICATOR_WORD_TH).strip()
         if not code:
             continue
         if code not in valid:

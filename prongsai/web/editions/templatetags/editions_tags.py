@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
 
 @register.simple_tag
-def provisional_mark(obj, text: str = "ชั่วคราว") -> str:
+def provisional_mark(obj, text: str = "") -> str:
     """A small tag when ``obj`` (anything with ``confidence``, or ``provisional``) is provisional; else nothing."""
     if obj is None:
         return ""
@@ -21,7 +22,8 @@ def provisional_mark(obj, text: str = "ชั่วคราว") -> str:
         provisional = getattr(obj, "confidence", "") == "provisional"
     if not provisional:
         return ""
-    caveat = getattr(obj, "caveat", "") or "ยังไม่ยืนยันกับแหล่งข้อมูล เติมจากกรอบที่ใกล้ที่สุด"
+    caveat = getattr(obj, "caveat", "") or _("Not yet confirmed with the source; filled in from the closest edition")
+    text = text or _("Provisional")
     return format_html('<span class="tag provisional" title="{}" data-provisional="1">{}'
                        '<span class="visually-hidden">: {}</span></span>', caveat, text, caveat)
 
@@ -40,3 +42,19 @@ def data_window(item, fiscal_year) -> str:
         return item.window_th(int(fiscal_year))
     except (AttributeError, TypeError, ValueError):
         return getattr(item, "time_window", "")
+
+
+@register.filter
+def problem_place(where) -> str:
+    """Where a problem of an uploaded edition is (a core ``Located``), in the active language."""
+    from prongsai.web.messages import localized
+
+    return localized(where.th(), where.en())
+
+
+@register.filter
+def problem_text(problem) -> str:
+    """What is wrong (a core ``EditionProblem`` carries both languages), in the active language."""
+    from prongsai.web.messages import localized
+
+    return localized(problem.th, problem.en)
