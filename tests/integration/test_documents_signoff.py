@@ -128,6 +128,35 @@ def test_generating_a_proposed_document_again_returns_it_to_draft(cast, memo):
     assert AuditEntry.objects.filter(action="withdraw_document", changes__reason="regenerated").exists()
 
 
+def test_an_approval_is_refused_when_the_document_changed_while_the_signed_pdf_rendered(cast, memo, monkeypatch):
+    # The signed PDF is rendered outside the transaction (about a second).  Meanwhile the officer changes the
+    # memo's phone number, generates it again (which withdraws it) and proposes it again: the state is "proposed"
+    # once more, but the PDF being signed shows the old number.
+    from prongsai.documents import render_pdf as renderer
+
+    signoff.propose(cast.officer, memo)
+    original = renderer.render_pdf
+
+    def render_while_the_officer_edits(*args, **kwargs):
+        data = original(*args, **kwargs)
+        if not kwargs.get("signed"):
+            return data  # the officer's own generation below
+        services.save_details(cast.officer, cast.round_2563, cast.samutsakhon, phone="0 3441 1111 ต่อ 99")
+        again = services.generate_pack(cast.officer, cast.round_2563, cast.samutsakhon, kinds=["memo"],
+                                       with_zip=False)
+        signoff.propose(cast.officer, again.versions[0])
+        return data
+
+    monkeypatch.setattr(renderer, "render_pdf", render_while_the_officer_edits)
+    with pytest.raises(ValidationError, match="เอกสารถูกสร้างและเสนอใหม่ระหว่างการลงนาม"):
+        signoff.approve(cast.director, memo)
+    memo.refresh_from_db()
+    assert memo.state == "proposed" and memo.signed_pdf is None and memo.approved_by is None
+    assert "ต่อ ๙๙" in memo.context["department"]  # the new content (Thai digits in the memo) waits for the director
+    monkeypatch.setattr(renderer, "render_pdf", original)
+    assert signoff.approve(cast.director, memo).state == "approved"  # looked at again, it can be approved
+
+
 # ---------------------------------------------------------------------------------------------- the pack
 
 

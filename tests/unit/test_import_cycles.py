@@ -28,12 +28,6 @@ ALLOWED = {
     ("prongsai.web.agencies.services", "prongsai.web.agencies.imports"):
         "services.import_agencies/import_people delegate to imports.py, which builds on services' writers, so "
         "that every state change is still found in services.py",
-    ("prongsai.web.documents.services", "prongsai.web.documents.batches"):
-        "services.start_batch/run_batch_item delegate to batches.py, which renders with services.generate_pack, "
-        "so that every state change is still found in services.py",
-    ("prongsai.web.documents.signoff", "prongsai.web.documents.services"):
-        "build_evidence_pack stores the pack with services' one writer of stored files (_store) and its rights "
-        "check, so stored files are written in one place; services calls signoff for the versions",
     ("prongsai.web.editions.demo", "prongsai.web.oit.demo"):
         "the editions demo links its evidence to the OIT demo's synthetic site, which serves the editions "
         "demo's pages (demo data only)",

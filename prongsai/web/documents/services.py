@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from prongsai.web.agencies.models import Agency, Person, Unit
 from prongsai.web.audit.actions import AuditAction
 from prongsai.web.audit.services import record
-from prongsai.web.documents import pack
+from prongsai.web.documents import batches, pack, signoff, storage
 from prongsai.web.documents.models import (
     DocumentBatch,
     DocumentDetails,
@@ -40,11 +40,6 @@ def can_view_documents(user, agency: Agency) -> bool:
     return permissions.can_view_analysis(user, agency)
 
 
-def _require_manage(actor, agency: Agency) -> None:
-    if not permissions.can_manage(actor, agency):
-        raise PermissionDenied
-
-
 # ------------------------------------------------------------------------------------------------- details
 
 
@@ -57,7 +52,7 @@ def save_details(actor, round_: AssessmentRound, agency: Agency, *, memo_unit: U
                  memo_number: str = "", memo_date: date | None = None, announcement_date: date | None = None,
                  report_date: date | None = None, author: Person | None = None, signer: Person | None = None,
                  signer_position: str = "") -> DocumentDetails:
-    _require_manage(actor, agency)
+    storage.require_manage(actor, agency)
     if memo_unit is not None and memo_unit.agency_id != agency.pk:
         raise ValidationError(_("The memo's unit belongs to another agency."))
     values = {"memo_unit": memo_unit, "phone": phone.strip()[:100], "memo_number": memo_number.strip()[:64],
@@ -119,7 +114,7 @@ def check_template(kind: str, data: bytes) -> list[str]:
 
 
 def upload_template(actor, agency: Agency, kind: str, name: str, data: bytes) -> DocumentTemplate:
-    _require_manage(actor, agency)
+    storage.require_manage(actor, agency)
     if not name.lower().endswith(".docx"):
         raise ValidationError(_("Upload a .docx file (Word 2007 or later)"))
     check_template(kind, data)
@@ -143,7 +138,7 @@ def upload_template(actor, agency: Agency, kind: str, name: str, data: bytes) ->
 
 
 def delete_template(actor, agency: Agency, kind: str) -> None:
-    _require_manage(actor, agency)
+    storage.require_manage(actor, agency)
     template = template_for(agency, kind)
     if template is None:
         return
@@ -155,16 +150,6 @@ def delete_template(actor, agency: Agency, kind: str) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- generation
-
-
-def _store(actor, round_: AssessmentRound, agency: Agency, kind: str, fmt: str, name: str, data: bytes,
-           template: DocumentTemplate | None = None, batch: DocumentBatch | None = None) -> GeneratedDocument:
-    doc = GeneratedDocument(round=round_, agency=agency, kind=kind, fmt=fmt, name=name,
-                            sha256=hashlib.sha256(data).hexdigest(), size=len(data), template=template, batch=batch,
-                            created_by=actor if getattr(actor, "is_authenticated", False) else None)
-    doc.file.save(name, ContentFile(data), save=False)
-    doc.save()
-    return doc
 
 
 @dataclass
@@ -186,11 +171,10 @@ def generate_pack(actor, round_: AssessmentRound, agency: Agency, *, kinds: Sequ
     """
     import time
 
-    from prongsai.web.documents import signoff
     from prongsai.web.documents.emblems import emblem_bytes
 
     if check_rights:
-        _require_manage(actor, agency)
+        storage.require_manage(actor, agency)
     started = time.perf_counter()
     kinds = list(kinds or DocumentKind.values)
     unknown = set(kinds) - set(DocumentKind.values)
@@ -200,8 +184,8 @@ def generate_pack(actor, round_: AssessmentRound, agency: Agency, *, kinds: Sequ
     rendered = pack.render(round_, agency, kinds, {k: t.file for k, t in templates.items()}, with_zip=False,
                            emblem=emblem_bytes(agency))
     with transaction.atomic():
-        stored = [_store(actor, round_, agency, out.kind, out.fmt, out.name, out.data, templates.get(out.kind), batch)
-                  for out in rendered.outputs]
+        stored = [storage.store(actor, round_, agency, out.kind, out.fmt, out.name, out.data,
+                                templates.get(out.kind), batch) for out in rendered.outputs]
         versions = signoff.record_versions(actor, round_, agency, rendered.contexts, stored)
         record(actor, AuditAction.GENERATE_DOCUMENTS,
                f"{agency}: {len(stored)} draft document(s) for {round_.fiscal_year}",
@@ -250,13 +234,9 @@ def batch_agencies(round_: AssessmentRound, codes: Iterable[str] | None = None) 
 
 def start_batch(actor, round_: AssessmentRound, agencies: Sequence[Agency]) -> DocumentBatch:
     """Queue one pack per agency on the task queue (central admins only): ``prongsai.web.documents.batches``."""
-    from prongsai.web.documents.batches import start_batch as start
-
-    return start(actor, round_, agencies)
+    return batches.start_batch(actor, round_, agencies)
 
 
 def run_batch_item(batch_id: int, agency_id: int) -> str:
     """One agency of a batch (called by the task): ``prongsai.web.documents.batches``."""
-    from prongsai.web.documents.batches import run_batch_item as run
-
-    return run(batch_id, agency_id)
+    return batches.run_batch_item(batch_id, agency_id)

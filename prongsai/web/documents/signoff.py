@@ -38,7 +38,7 @@ from prongsai.web.agencies import access
 from prongsai.web.agencies.models import Agency, Role
 from prongsai.web.audit.actions import AuditAction
 from prongsai.web.audit.services import record
-from prongsai.web.documents import pack
+from prongsai.web.documents import pack, storage
 from prongsai.web.documents.models import (
     PACK_KIND,
     DocumentKind,
@@ -171,17 +171,21 @@ def approve(actor, version: DocumentVersion, *, on: date | None = None) -> Docum
 
     version = DocumentVersion.objects.select_related("agency", "round").get(pk=version.pk)
     _check(actor, version, "approve")  # before the slow render; again below on the locked row
+    # What the director saw and the PDF below prints.  If the officer regenerated the document (which withdraws it)
+    # and proposed it again while this renders, the state is "proposed" again but the content may not be this one.
+    rendered_from = version.context
     stamp = approver_stamp(actor, version.agency, on or timezone.localdate())
     with emblem_file(version.agency) as emblem:  # rendered outside the transaction: it takes about a second
         data = render_pdf(version.kind, version.context, emblem=emblem, signed=stamp.as_context())
     prefix = pack.file_prefix(version.agency, version.round)
     name = pack_file_name(version.kind, "pdf", prefix).replace(".pdf", f"-v{version.number}-signed.pdf")
-    from prongsai.web.documents.services import _store
-
     with transaction.atomic():
         version = _locked(version)
         _check(actor, version, "approve")
-        signed = _store(actor, version.round, version.agency, version.kind, OutputFormat.PDF, name, data)
+        if version.context != rendered_from:
+            raise ValidationError(_("The document changed while it was being signed (it was generated and proposed "
+                                    "again): open it again and approve what it says now."))
+        signed = storage.store(actor, version.round, version.agency, version.kind, OutputFormat.PDF, name, data)
         version.state, version.approved_by, version.approved_at = APPROVED, actor, timezone.now()
         version.approver_name, version.approver_position, version.signed_pdf = stamp.name, stamp.position, signed
         version.save()
@@ -258,10 +262,9 @@ def build_evidence_pack(actor, round_: AssessmentRound, agency: Agency, *, batch
     """The evidence pack (O42/O43 publication, the national batch) from **approved versions only**: each
     document's signed PDF and its DOCX, and the units' files.  Refused in Thai, naming the documents that are not
     approved yet.  ``check_rights=False`` is for the batch worker (a central admin started the batch)."""
-    from prongsai.web.documents.services import _require_manage, _store
 
     if check_rights:
-        _require_manage(actor, agency)
+        storage.require_manage(actor, agency)
     approved = approved_versions(round_, agency)
     missing = [str(label) for kind, label in DocumentKind.choices if kind not in approved]
     if missing:
@@ -277,7 +280,7 @@ def build_evidence_pack(actor, round_: AssessmentRound, agency: Agency, *, batch
     data = pack.evidence_zip(outputs, pack.evidence_measures(round_, agency))
     name = f"{pack.file_prefix(agency, round_)}evidence-pack.zip"
     with transaction.atomic():
-        archive = _store(actor, round_, agency, PACK_KIND, OutputFormat.ZIP, name, data, batch=batch)
+        archive = storage.store(actor, round_, agency, PACK_KIND, OutputFormat.ZIP, name, data, batch=batch)
         record(actor, AuditAction.BUILD_EVIDENCE_PACK,
                f"{agency}: evidence pack of approved versions for {round_.fiscal_year}",
                agency=agency, obj=archive,

@@ -66,6 +66,9 @@ def version_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
     except TransitionRefused as exc:  # someone else moved it meanwhile
         messages.error(request, signoff.refusal_text(exc))
         return _to_pack(version)
+    except ValidationError as exc:  # its content changed meanwhile
+        error_messages(request, exc)
+        return _to_pack(version)
     messages.success(request, _("%(doc)s: %(move)s — done.") % {"doc": version.get_kind_display(),
                                                                  "move": localized(found.label_th, found.label_en)})
     return _to_pack(version)
