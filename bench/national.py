@@ -21,7 +21,8 @@ Everything is set up on an empty database, so the command is self-contained and 
    and 100 rows, a deep page, each filter: region, province, parent office, kind, level, search, and a
    combination), its CSV and XLSX exports (the whole 30,020 rows, downloaded to the last byte), the API's
    ranking (``limit=100``, a region, a deep offset) and agency dashboards (a school and an ESA office, as
-   the central admin and as the office's ITA officer), and prints p50/p95/max against the targets:
+   the central admin and as the office's ITA officer, who also sees the checklist of what is due in the
+   offices' next round, open, in which the office has begun), and prints p50/p95/max against the targets:
    p95 ≤ 300 ms for national pages and the API, ≤ 100 ms for an agency page; exports are measured, not bound.
 
 The school edition in the repository is ``ita-2563-school``; the bench applies it to the three school years
@@ -219,12 +220,33 @@ def load(args) -> dict:
     t = time.perf_counter()
     count = standings.rebuild(rounds[("school", last)], force=True)
     timings["standings_rebuild_school"] = time.perf_counter() - t
+    open_checklist(central, officer, Agency.objects.get(pk=ids[esa_codes[0]]), last + 1)
     token = issue_api_token(central, central, "bench")
     school = Agency.objects.get(code=school_codes[0])
     return {"timings": timings, "token": token, "rounds": {f"{k}-{y}": r.pk for (k, y), r in rounds.items()},
             "esa": esa_codes[0], "school": school.code, "school_row_count": count,
             "parent": esa_codes[1], "province": rows[5]["province"], "schools": len(school_codes),
             "offices": len(esa_codes)}
+
+
+def open_checklist(central, officer, office, fiscal_year: int) -> None:
+    """The ESA offices' next round, open: the officer's dashboard then shows the checklist of what is due in it,
+    which reads the office's OIT entries, deadlines (the edition's calendar), headcounts and responses, measures
+    with their reports and approved documents (the office has begun: ten items in draft, four measures)."""
+    from prongsai.web.measures.models import Measure
+    from prongsai.web.oit.models import OITEntry
+    from prongsai.web.rounds.models import AssessmentRound, RoundStatus
+    from prongsai.web.rounds.services import create_round
+    from prongsai.web.surveys.services import set_headcounts
+
+    round_ = create_round(central, ESA_EDITIONS[YEARS[-1]], fiscal_year, name_th=f"ITA {fiscal_year} (ข้อมูลสมมติ)")
+    AssessmentRound.objects.filter(pk=round_.pk).update(status=RoundStatus.OPEN)
+    round_.refresh_from_db()
+    set_headcounts(officer, round_, office, {("IIT", "staff"): 120, ("EIT", "teachers"): 900})
+    OITEntry.objects.bulk_create(OITEntry(round=round_, agency=office, code=item.code)
+                                 for item in round_.framework.oit_items[:10])
+    Measure.objects.bulk_create(Measure(round=round_, agency=office, title=f"มาตรการที่ {n + 1} (ข้อมูลสมมติ)", order=n)
+                                for n in range(4))
 
 
 # ------------------------------------------------------------------------------------------------- serving

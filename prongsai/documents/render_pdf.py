@@ -53,9 +53,43 @@ def _environment(template_dir: str | None) -> jinja2.Environment:
                                          lstrip_blocks=True, undefined=jinja2.StrictUndefined)
 
 
+def load_weasyprint() -> Any:
+    """Import WeasyPrint without its library search: about 0.1 s of CPU and up to 0.3 s of a loaded machine.
+
+    WeasyPrint opens each C library (GObject, Pango, HarfBuzz, fontconfig …) by a list of names, the Windows
+    and macOS ones first; cffi hands every name it cannot open to ``ctypes.util.find_library``, which on Linux
+    runs ``ldconfig -p``, ``gcc`` and ``ld`` for each of them (24 names, none found: the lists end with the
+    Linux sonames, which the dynamic loader opens directly).  While the import runs, ``find_library`` answers
+    "not found" at once; if that leaves a library unopened (a system whose sonames WeasyPrint does not list),
+    the import is done again with the real search.  Only in a process without other threads, which could call
+    ``find_library`` meanwhile.
+    """
+    import sys
+
+    if "weasyprint" in sys.modules or not sys.platform.startswith("linux") or threading.active_count() > 1:
+        import weasyprint
+
+        return weasyprint
+    import ctypes.util
+
+    search = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        import weasyprint
+    except OSError:
+        for name in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
+            del sys.modules[name]
+        ctypes.util.find_library = search
+        import weasyprint
+    finally:
+        ctypes.util.find_library = search
+    return weasyprint
+
+
 @functools.lru_cache(maxsize=8)
 def _stylesheet(template_dir: str | None, mtime: float) -> tuple[Any, Any]:
     """The parsed stylesheet and its font configuration, shared by every document (parsing fonts is slow)."""
+    load_weasyprint()
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
@@ -74,6 +108,18 @@ def _css(template_dir: str | None) -> tuple[Any, Any]:
     css_file = Path(template_dir) / "base.css" if template_dir and (Path(template_dir) / "base.css").is_file() \
         else TEMPLATES / "base.css"
     return _stylesheet(template_dir, css_file.stat().st_mtime)
+
+
+def prepare(template_dir: str | os.PathLike | None = None) -> None:
+    """Import WeasyPrint, install the Thai wrappers, parse the stylesheet and load the Thai dictionary now
+    (before a fork: the PDF workers of ``render_pack`` then start with all of it done)."""
+    from prongsai.documents.thaibreak import lexicon_of
+
+    load_weasyprint()
+
+    pdf_thai.install()
+    _css(str(template_dir) if template_dir else None)
+    lexicon_of().tokens("ไทย")
 
 
 def render_html(kind: str, context: Mapping, *, emblem: str | os.PathLike | None = None,
@@ -95,8 +141,7 @@ def render_pdf(kind: str, context: Mapping, out: str | os.PathLike | None = None
                emblem: str | os.PathLike | None = None, template_dir: str | os.PathLike | None = None,
                signed: Mapping | None = None) -> bytes:
     """Render one document to PDF; writes ``out`` when given and returns the bytes either way."""
-    from weasyprint import HTML
-
+    HTML = load_weasyprint().HTML
     pdf_thai.install()
     html = render_html(kind, context, emblem=emblem, template_dir=template_dir, signed=signed)
     css, fonts = _css(str(template_dir) if template_dir else None)

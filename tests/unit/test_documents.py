@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -114,6 +115,30 @@ def test_pack_writes_docx_and_pdf_of_every_document(pack, tmp_path):
     with zipfile.ZipFile(archive) as z:
         assert z.namelist() == [p.name for p in paths]
         assert z.read("1-memo.pdf")[:5] == b"%PDF-"
+
+
+def test_pdfs_laid_out_in_worker_processes_are_the_same_files(pack, tmp_path):
+    """The command line's pack lays the PDFs out in forked processes: the same bytes as in one process."""
+    import os
+    import threading
+
+    from prongsai.documents import pdf_pool
+
+    out, paths = pack
+    single_threaded = threading.active_count() == 1
+    with pdf_pool(2) as pool:
+        assert (pool is not None) == single_threaded  # never a fork beside another thread
+        if pool is not None:
+            assert pool.submit(os.getpid).result() != os.getpid()
+        again = render_pack(pack_context(seed_pack()), tmp_path, pool=pool)
+    assert [p.name for p in again] == [p.name for p in paths]
+    for first, second in zip(paths, again, strict=True):
+        if first.suffix == ".pdf":
+            assert first.read_bytes() == second.read_bytes(), first.name
+        else:
+            assert docx_text(first) == docx_text(second)
+    with pdf_pool(1) as pool:
+        assert pool is None
 
 
 def test_zip_refuses_two_files_with_one_name(pack, tmp_path):
@@ -375,3 +400,21 @@ def test_pdf_font_has_one_glyph_per_sara_am():
 def test_render_pdf_rejects_unknown_document():
     with pytest.raises(ValueError):
         render_pdf("letter", {})
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the library search is skipped on Linux only")
+def test_weasyprint_loads_without_searching_for_its_libraries():
+    """WeasyPrint's import ran ldconfig, gcc and ld for each library name it tried (24 processes): in a fresh
+    process, ``load_weasyprint`` starts none and WeasyPrint still opens every library it needs."""
+    script = """
+import sys
+started = []
+sys.addaudithook(lambda event, args: started.append(args[0]) if event == "subprocess.Popen" else None)
+from prongsai.documents.render_pdf import load_weasyprint
+load_weasyprint()
+from weasyprint.text import ffi
+assert all((ffi.gobject, ffi.pango, ffi.harfbuzz, ffi.fontconfig, ffi.pangoft2))
+print(len(started))
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["0"], result.stderr

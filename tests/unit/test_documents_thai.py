@@ -118,6 +118,29 @@ def test_names_from_the_data_join_the_dictionary():
     assert "จันทร์ประเสริฐสุขสันต์" in lexicon.tokens(text)
 
 
+def test_the_word_index_answers_newmm_as_pythainlps_trie_does():
+    """The pack's dictionary is a set with lengths, not PyThaiNLP's Trie (built in a tenth of the time): for every
+    position of the documents' text it must give the same words, and newmm the same segmentation."""
+    from pythainlp.tokenize import word_tokenize
+    from pythainlp.util import Trie
+
+    from prongsai.documents.thaibreak import _base_words, official_terms, word_index
+
+    words = set(_base_words()) | official_terms() | {" padded ", ""}
+    trie, index = Trie(words), word_index(words)
+    assert set(index) == set(trie) - {""} and "padded" in index and "" not in index  # stripped as Trie.add does
+    contexts = pack_context(long_names_pack())
+    texts = [re.sub(r"<[^>]+>", " ", render_html(kind, contexts[kind])) for kind in DOCUMENTS]
+    text = " ".join(" ".join(texts).split())
+    assert len(text) > 5000
+    assert all(index.prefixes(text, i) == trie.prefixes(text, i) for i in range(len(text)))
+    for paragraph in text.split(" "):
+        assert (word_tokenize(paragraph, custom_dict=index, engine="newmm", keep_whitespace=True)
+                == word_tokenize(paragraph, custom_dict=trie, engine="newmm", keep_whitespace=True))
+    with pytest.raises(TypeError):
+        index.add("คำใหม่")
+
+
 def test_docx_text_carries_the_same_breaks_invisibly():
     lexicon = lexicon_of(pack_context(seed_pack())["memo"]["words"])
     text = "ตัวชี้วัดการป้องกันการทุจริต ของ สพป.สมุทรสาคร ได้ร้อยละ ๘๓.๐๔ น้ำ ทำ"

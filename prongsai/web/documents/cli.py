@@ -9,10 +9,15 @@ exit 2 with one clear message (``CommandError``).  Registered by ``prongsai.web.
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from prongsai.cli_base import CommandError
 from prongsai.web.setup import setup_django
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 
 def _find_agency(ident: str):
@@ -44,6 +49,14 @@ def _find_round(ident: str):
 
 
 def cmd_documents(args: argparse.Namespace) -> str:
+    from prongsai.documents import pdf_pool
+
+    # the PDF workers start before Django is set up: they import WeasyPrint while this process reads the data
+    with pdf_pool(args.jobs) as pool:
+        return _write_pack(args, pool)
+
+
+def _write_pack(args: argparse.Namespace, pool: Executor | None) -> str:
     setup_django()
     from prongsai.web.documents import pack
 
@@ -58,7 +71,7 @@ def cmd_documents(args: argparse.Namespace) -> str:
         # drafts for review, with the agency's emblem: the published evidence pack is built in the web UI from
         # the versions the director approved (documents/signoff.py), so this ZIP is named "draft-pack"
         rendered = pack.render(round_, agency, None, {}, with_zip=True, use_agency_templates=True,
-                               emblem=emblem_bytes(agency))
+                               emblem=emblem_bytes(agency), pdf_pool=pool)
         rendered.zip_name = rendered.zip_name.replace("evidence-pack", "draft-pack")
     except pack.PackError as exc:
         raise CommandError(str(exc)) from None
@@ -83,4 +96,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--round", required=True, metavar="ID",
                         help="the working round's id (or framework id when unique), e.g. the 2563 round")
     parser.add_argument("--out", required=True, metavar="DIR", help="folder to write into (created if missing)")
+    parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), metavar="N",
+                        help="lay the PDFs out in N processes (default: 2 when there are two cores; 1 = none)")
     parser.set_defaults(run=cmd_documents)

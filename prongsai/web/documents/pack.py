@@ -13,7 +13,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
@@ -22,6 +22,9 @@ from prongsai.web.agencies.models import Agency, Membership, Role
 from prongsai.web.documents.models import DocumentKind
 from prongsai.web.messages import localized
 from prongsai.web.rounds.models import AssessmentRound
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 
 class PackError(Exception):
@@ -334,13 +337,15 @@ def file_prefix(agency: Agency, round_: AssessmentRound) -> str:
 
 
 def render(round_: AssessmentRound, agency: Agency, kinds: Sequence[str] | None, templates: dict,
-           with_zip: bool = True, use_agency_templates: bool = False, emblem: bytes | None = None) -> RenderedPack:
+           with_zip: bool = True, use_agency_templates: bool = False, emblem: bytes | None = None,
+           pdf_pool: Executor | None = None) -> RenderedPack:
     """Render the pack's documents (DOCX and PDF) and, with ``with_zip``, the evidence-pack ZIP (the documents
     plus the files the units attached to their progress reports).
 
     ``templates`` maps a kind to an agency template (a stored ``FieldFile``, a path, or bytes);
     ``use_agency_templates`` looks them up in the database instead (the CLI).  ``emblem`` is the PNG of the
-    Garuda to print (``emblem_services.emblem_for``); None prints the stand-in.
+    Garuda to print (``emblem_services.emblem_for``); None prints the stand-in.  ``pdf_pool``
+    (``documents.pdf_pool``, the command line's) lays the PDFs out in its processes.
     """
     import tempfile
 
@@ -377,7 +382,7 @@ def render(round_: AssessmentRound, agency: Agency, kinds: Sequence[str] | None,
             docx_templates[kind] = path
         try:
             paths = render_pack(contexts, folder / "out", documents=wanted, docx_templates=docx_templates,
-                                prefix=prefix, emblem=emblem_file)
+                                prefix=prefix, emblem=emblem_file, pool=pdf_pool)
         except Exception as exc:  # a broken agency template fails here: name it
             if docx_templates:
                 from prongsai.documents.sandbox import UnsafeTemplate

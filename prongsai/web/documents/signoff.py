@@ -249,8 +249,10 @@ def approved_versions(round_: AssessmentRound, agency: Agency) -> dict[str, Docu
 
 def missing_approvals(round_: AssessmentRound, agency: Agency) -> list[str]:
     """The names of the documents without an approved version, in the active language (empty: the pack can be
-    built)."""
-    approved = approved_versions(round_, agency)
+    built).  Reads the kinds only (the officer's checklist asks on every dashboard; a version carries its whole
+    context)."""
+    approved = set(DocumentVersion.objects.filter(round=round_, agency=agency, state=APPROVED).order_by()
+                   .values_list("kind", flat=True).distinct())
     return [str(label) for kind, label in DocumentKind.choices if kind not in approved]
 
 

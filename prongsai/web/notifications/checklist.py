@@ -26,6 +26,9 @@ SOON_DAYS = 7
 
 @dataclass
 class Context:
+    """One page's view of one agency in one round: each table the rules need is read once, on first use, and
+    kept (``cached_property``), so that the rules that share a table share its query."""
+
     round: Any  # an AssessmentRound (the rules import models lazily: this module loads with the app registry)
     agency: Any  # an Agency
     today: date
@@ -33,6 +36,26 @@ class Context:
     @cached_property
     def deadlines(self) -> dict[str, RoundDeadline]:
         return {d.key: d for d in RoundDeadline.objects.filter(round=self.round)}
+
+    @cached_property
+    def oit_statuses(self) -> list[tuple[str, str]]:
+        """(code, status) of the agency's OIT entries in the round: one query for the two OIT lines."""
+        from prongsai.web.oit.models import OITEntry
+
+        # no ordering: the model's (round, agency) would join both tables for nothing
+        return list(OITEntry.objects.filter(round=self.round, agency=self.agency).order_by()
+                    .values_list("code", "status"))
+
+    @cached_property
+    def report_periods(self) -> list[set[int]]:
+        """The periods reported of each of the agency's measures in the round: one query for both report lines."""
+        from prongsai.web.measures.models import Measure
+
+        periods: dict[int, set[int]] = {}
+        for measure, period in Measure.objects.filter(round=self.round, agency=self.agency).order_by().values_list(
+                "pk", "reports__period"):
+            periods.setdefault(measure, set()).add(period)
+        return list(periods.values())
 
     def due_of(self, key: str) -> date | None:
         deadline = self.deadlines.get(key)
@@ -103,12 +126,9 @@ class OITItemsNotSubmitted(Rule):
 
     def count(self, ctx: Context) -> int:
         from prongsai.web.oit.lifecycle import SUBMITTED_STATES
-        from prongsai.web.oit.models import OITEntry
 
         codes = {item.code for item in ctx.round.framework.oit_items}
-        submitted = set(OITEntry.objects.filter(round=ctx.round, agency=ctx.agency, code__in=codes,
-                                                status__in=SUBMITTED_STATES).values_list("code", flat=True))
-        return len(codes - submitted)
+        return len(codes - {code for code, status in ctx.oit_statuses if status in SUBMITTED_STATES})
 
     def text(self, n: int) -> str:
         return ngettext("%(n)d OIT item not submitted", "%(n)d OIT items not submitted", n) % {"n": n}
@@ -127,7 +147,7 @@ class SampleNotReached(Rule):
     def count(self, ctx: Context) -> int:
         from prongsai.web.surveys.queries import progress
 
-        return sum((tool.missing for tool in progress(ctx.round, ctx.agency)), 0)
+        return sum((tool.missing for tool in progress(ctx.round, ctx.agency, only_missing=True)), 0)
 
     def text(self, n: int) -> str:
         return ngettext("%(n)d survey response missing to reach the minimum sample",
@@ -145,9 +165,9 @@ class ClarificationsUnanswered(Rule):
     deadline_key = "clarification"
 
     def count(self, ctx: Context) -> int:
-        from prongsai.web.oit.models import EntryStatus, OITEntry
+        from prongsai.web.oit.models import EntryStatus
 
-        return OITEntry.objects.filter(round=ctx.round, agency=ctx.agency, status=EntryStatus.CLARIFYING).count()
+        return sum(1 for _code, status in ctx.oit_statuses if status == EntryStatus.CLARIFYING)
 
     def due(self, ctx: Context) -> date | None:
         from prongsai.web.oit.models import ClarificationWindow
@@ -175,10 +195,7 @@ class ReportsMissing(Rule):
         self.deadline_key = f"report_{period}m"
 
     def count(self, ctx: Context) -> int:
-        from prongsai.web.measures.models import Measure
-
-        return Measure.objects.filter(round=ctx.round, agency=ctx.agency).exclude(
-            reports__period=self.period).count()
+        return sum(1 for periods in ctx.report_periods if self.period not in periods)
 
     def text(self, n: int) -> str:
         return ngettext("%(n)d measure without its %(period)d-month report",

@@ -73,9 +73,9 @@ def effective_result(round_: AssessmentRound, agency: Agency) -> AgencyResult | 
 
 
 def rounds_with_results(agency: Agency) -> list[AssessmentRound]:
-    """Rounds in which the agency has a result, latest fiscal year first."""
-    ids = AgencyResult.objects.filter(agency=agency).order_by().values_list("round_id", flat=True).distinct()
-    return list(AssessmentRound.objects.filter(pk__in=list(ids)).order_by("-fiscal_year", "-pk"))
+    """Rounds in which the agency has a result, latest fiscal year first (one query)."""
+    ids = AgencyResult.objects.filter(agency=agency).order_by().values("round_id")
+    return list(AssessmentRound.objects.filter(pk__in=ids).order_by("-fiscal_year", "-pk"))
 
 
 def importable_rounds(user) -> list[AssessmentRound]:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from prongsai.core.framework import FrameworkError
@@ -282,6 +282,13 @@ def iter_rows(query: QuerySet, chunk_size: int = 2000) -> Iterator[StandingRow]:
 
 
 def agency_standing(round_: AssessmentRound, agency) -> Standing | None:
+    """The agency's row of the round's current standings: one query when they are current (the row and whether
+    its state is built, without the state's facets, which only the national page reads), else a rebuild."""
+    built = StandingState.objects.filter(round=round_, version=F("built_version"))
+    row = (Standing.objects.filter(round=round_, agency=agency).only("rank", "peers", "percentile")
+           .annotate(current=Exists(built)).first())
+    if row is not None and row.current:
+        return row
     ensure(round_)
     return Standing.objects.filter(round=round_, agency=agency).only("rank", "peers", "percentile").first()
 

@@ -64,7 +64,8 @@ def _round_from(request: HttpRequest, choices: list[AssessmentRound]) -> Assessm
             pk = int(raw)
         except ValueError:
             raise Http404 from None
-        return get_object_or_404(AssessmentRound, pk=pk)
+        # one of the choices (already read) in the common case, else any round by its id
+        return next((r for r in choices if r.pk == pk), None) or get_object_or_404(AssessmentRound, pk=pk)
     return choices[0] if choices else None
 
 

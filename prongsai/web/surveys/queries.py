@@ -103,19 +103,28 @@ def _share(minimum: int | None, headcount: int | None, population: int | None) -
     return min(headcount, math.ceil(minimum * headcount / population))
 
 
-def progress(round_: AssessmentRound, agency: Agency) -> list[ToolProgress]:
+def progress(round_: AssessmentRound, agency: Agency, *, only_missing: bool = False) -> list[ToolProgress]:
     """Per survey tool and group: headcount, minimum sample, responses so far (released and held in the ballot
-    box: both count towards the sample), codes by status (4 queries)."""
+    box: both count towards the sample), codes by status (3 queries).
+
+    ``only_missing`` is for a caller that reads only ``missing`` (the officer's checklist): no code counts, and
+    while no headcount is entered (so no tool has a minimum yet) no response counts either (1 or 2 queries)."""
     framework = round_.framework
     heads = {(p.tool, p.group): p.headcount for p in SurveyPopulation.objects.filter(round=round_, agency=agency)}
-    answered = {(r["tool"], r["group"]): r["n"] for r in SurveyResponse.objects.filter(
-        round=round_, agency=agency).values("tool", "group").annotate(n=Count("id"))}
-    for (_agency, tool, group), n in held_counts(round_, agency).items():
-        answered[(tool, group)] = answered.get((tool, group), 0) + n
+    answered: dict[tuple[str, str], int] = {}
+    if heads or not only_missing:
+        # released and held responses in one query (the ballot box holds some back until it may release them)
+        released = SurveyResponse.objects.filter(round=round_, agency=agency).order_by().values(
+            "tool", "group").annotate(n=Count("id"))
+        held = HeldResponse.objects.filter(round=round_, agency=agency).order_by().values(
+            "tool", "group").annotate(n=Count("id"))
+        for row in released.union(held, all=True):
+            answered[(row["tool"], row["group"])] = answered.get((row["tool"], row["group"]), 0) + row["n"]
     code_counts: dict[str, dict[str, int]] = {}
-    for row in RespondentCode.objects.filter(round=round_, agency=agency).values("tool", "status").annotate(
-            n=Count("id")):
-        code_counts.setdefault(row["tool"], {})[row["status"]] = row["n"]
+    if not only_missing:
+        for row in RespondentCode.objects.filter(round=round_, agency=agency).values("tool", "status").annotate(
+                n=Count("id")):
+            code_counts.setdefault(row["tool"], {})[row["status"]] = row["n"]
     tools = []
     for tool in framework.tools:
         if tool.kind != "survey":
