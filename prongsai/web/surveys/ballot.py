@@ -27,11 +27,15 @@ import logging
 import os
 import uuid
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import connection, transaction
 
 from prongsai.web.surveys.models import HeldResponse, SurveyResponse
+
+if TYPE_CHECKING:
+    import psycopg
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +147,7 @@ def hold_sealed(scope: dict, sealed: bytes) -> int:
 _NEVER = 2**31 - 1
 
 
-def _hot_cursor():
+def _hot_cursor() -> psycopg.Cursor:
     """A psycopg cursor on Django's connection whose ``prepare=True`` statements are really prepared.
 
     Django opens psycopg connections with ``prepare_threshold=None``, which turns preparation off, so

@@ -96,7 +96,9 @@ class LeanHandler(BaseHandler):
 
     def load_middleware(self, is_async: bool = False) -> None:
         """``BaseHandler.load_middleware`` for a given list of synchronous middleware."""
-        self._view_middleware, self._template_response_middleware, self._exception_middleware = [], [], []
+        self._view_middleware: list = []
+        self._template_response_middleware: list = []
+        self._exception_middleware: list = []
         handler = convert_exception_to_response(self._get_response)
         for path in reversed(self.middleware):
             instance = import_string(path)(handler)

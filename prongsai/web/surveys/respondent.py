@@ -452,7 +452,7 @@ def submit_lean(request: HttpRequest, fid: str) -> HttpResponse:
     # the full stack says so too (its session middleware, which the lean path skips): the answer depends on the
     # form's cookie
     patch_vary_headers(response, ("Cookie",))
-    response.lean_answer = True  # type: ignore[attr-defined]  # read by lean.LeanApplication
+    response.lean_answer = True  # read by lean.LeanApplication
     return response
 
 
