@@ -162,6 +162,12 @@ def _hot_cursor() -> psycopg.Cursor:
     raw = connection.connection
     if raw.prepare_threshold is None:
         raw.prepare_threshold = _NEVER
+        # and plan them once: PostgreSQL re-plans a prepared statement whenever it guesses that a plan for the
+        # actual values would be cheaper, which for the release's arrays is always (planning cost more than
+        # running it).  Only prepared statements are affected, i.e. only these: Django binds every other
+        # query's values on the client side, and the threshold above keeps psycopg from preparing them.
+        with psycopg.Cursor(raw) as cursor:
+            cursor.execute("SET plan_cache_mode = force_generic_plan")
     return psycopg.Cursor(raw)
 
 
