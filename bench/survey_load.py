@@ -143,7 +143,22 @@ def prepare(args, env: dict, count: int) -> list[tuple[str, str]]:
             fid = secrets.token_urlsafe(12)
             states.append((f"/surveys/form/{fid}/", State(ticket=ticket, answers=answers).dumps()))
         made += len(batch.codes)
+    vacuum()
     return states
+
+
+def vacuum() -> None:
+    """VACUUM ANALYZE the survey tables after the reset: each run deletes the last run's rows, and a server whose
+    autovacuum is off (this one's, to speed up test suites) would otherwise keep every dead row of every earlier
+    run in the tables and indexes the submissions touch, so that runs would not be comparable."""
+    import psycopg
+    from django.db import connection
+
+    tables = ["surveys_respondentcode", "surveys_heldresponse", "surveys_surveyresponse", "surveys_codebatch",
+              "rounds_assessmentround", "agencies_agency"]
+    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
+        for table in tables:
+            conn.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(table)}")
 
 
 def counts(env: dict) -> dict:
@@ -514,7 +529,7 @@ def main() -> int:
           f"Python {platform.python_version()}; server: gunicorn -w {args.workers} -k {args.worker_class}"
           f"{f' --threads {args.threads}' if args.worker_class == 'gthread' else ''}; "
           f"{args.clients} clients in {CLIENT_PROCESSES} processes; {args.duration:g}s per phase")
-    print(f"load average before the run: {load_before}")
+    print(f"load average before the run: {load_before}; after: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     print(f"{'phase':<22} {'ok/s':>8} {'ok':>7} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}  "
           f"{'CPU cores: server':>17} {'postgres':>8} {'clients':>7} {'machine':>7}  "
           f"{'CPU ms each: server':>19} {'postgres':>8}"
@@ -525,6 +540,15 @@ def main() -> int:
               f"{r['max_ms']:>8.1f}  {c['server_cores']:>17.2f} {c['postgres_cores']:>8.2f} {c['client_cores']:>7.2f} "
               f"{c['machine_cores']:>7.2f}  {c['server_ms_each']:>19.2f} {c['postgres_ms_each']:>8.2f}  "
               f"{r['statuses']}")
+    by_phase = {r["phase"]: r for r in results}
+    if "hello" in by_phase and "submit" in by_phase:
+        hello, submit = by_phase["hello"], by_phase["submit"]
+        cpu_hello = hello["cpu"]["server_ms_each"] + hello["cpu"]["postgres_ms_each"]
+        cpu_submit = submit["cpu"]["server_ms_each"] + submit["cpu"]["postgres_ms_each"]
+        ratio = 100 * submit["per_second"] / max(hello["per_second"], 1e-9)
+        print(f"in-run ratios: submit/hello throughput {ratio:.1f} % (target >= 50 %); server + PostgreSQL CPU per "
+              f"request: submit {cpu_submit:.2f} ms = {cpu_submit / max(cpu_hello, 1e-9):.2f} x hello's "
+              f"{cpu_hello:.2f} ms")
     print(f"stored responses: {stored['responses']:,} ({stored['released']:,} released in batches, "
           f"{stored['held']:,} held in the ballot box)  codes used: {stored['codes_used']:,}  "
           f"thank-you answers: {thanked:,}  other answers: {failures or 'none'}")

@@ -28,4 +28,6 @@ def hello(request):
 
 urlpatterns = [path("bench/hello", hello), path("", include(settings.ROOT_URLCONF))]
 settings.ROOT_URLCONF = __name__
-application = get_wsgi_application()
+from prongsai.web.surveys.lean import wrap  # noqa: E402 - as prongsai/web/wsgi.py: the submit's lean path
+
+application = wrap(get_wsgi_application())

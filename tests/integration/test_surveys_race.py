@@ -70,6 +70,42 @@ def run_race(cast, n: int = N) -> dict:
             "vendor": connections["default"].vendor, "database": str(connections["default"].settings_dict["NAME"])}
 
 
+def race_through_wsgi(cast, n: int = N) -> dict:
+    """The same race through the WSGI application as a server calls it, where a submit takes the lean path
+    (``surveys/lean.py``); returns what happened."""
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.test import Client
+
+    from prongsai.web.surveys import codes as codemod
+    from prongsai.web.surveys import lean
+    from prongsai.web.surveys.models import HeldResponse, RespondentCode
+    from tests.integration.test_surveys import action_of, answer_through_pages, choose, make_codes, short_url
+    from tests.integration.test_surveys_lean import race_submit
+
+    (code,) = make_codes(cast, count=1)
+    phone = Client()
+    review = answer_through_pages(phone, phone.get(short_url(code)), choose("IIT"))
+    app = lean.wrap(WSGIHandler())
+    assert isinstance(app, lean.LeanApplication)
+    barrier = threading.Barrier(n)
+    results: list = [None] * n
+    path, cookie = action_of(review), f"pss={phone.cookies['pss'].value}"
+
+    def submit(i: int) -> None:
+        results[i] = race_submit(app, path, cookie, barrier)
+
+    threads = [threading.Thread(target=submit, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    from django.db import connections
+
+    return {"results": results, "responses": HeldResponse.objects.count(),
+            "status": RespondentCode.objects.get(digest=codemod.digest(code)).status,
+            "vendor": connections["default"].vendor, "database": str(connections["default"].settings_dict["NAME"])}
+
+
 def check(outcome: dict, n: int = N) -> None:
     counts = Counter((r[0], r[1]) for r in outcome["results"])
     assert counts == {(303, "thanks"): 1, (409, "used"): n - 1}, counts
@@ -99,6 +135,7 @@ def test_fifty_concurrent_submits_on_a_sqlite_file():
         outcome = json.loads(done.stdout.strip().splitlines()[-1])
     assert outcome["vendor"] == "sqlite" and outcome["database"].endswith(".sqlite3")
     check(outcome)
+    check(outcome["lean"])  # through the lean path (surveys/lean.py) as well
 
 
 def main() -> None:  # the child process of the SQLite test
@@ -110,7 +147,11 @@ def main() -> None:  # the child process of the SQLite test
     from tests.cast import build_cast
 
     call_command("migrate", verbosity=0)
-    outcome = run_race(build_cast())
+    cast = build_cast()
+    outcome = run_race(cast)
+    # then the same race through the WSGI application, where the submit takes the lean path
+    outcome["lean"] = race_through_wsgi(cast)
+    outcome["lean"]["responses"] -= outcome["responses"]
     print(json.dumps(outcome))
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import secrets
+import time
 
 from django.conf import settings
 from django.core import signing
@@ -31,6 +32,7 @@ from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
@@ -410,12 +412,66 @@ def _submit(request: HttpRequest, fid: str, t: Ticket, state: State, flow) -> Ht
         response = _unavailable(request, "busy", retry=_form_url(fid))
         response["Retry-After"] = "5"
         return response
+    return _submitted(request, fid, t)
+
+
+def _submitted(request: HttpRequest, fid: str, t: Ticket) -> HttpResponse:
+    """The answer to a stored submission: 303 to the thank-you page, the form's cookie now the "done" marker."""
     response = _redirect(_form_url(fid, DONE))
     labels = {**t.as_dict(), "i": 0, "o": ""}  # the thank-you page's labels: no code id, no nonce, no answer
-    _set_state(response, request, fid, DONE_PREFIX + signing.dumps(labels, salt=DONE_SALT))
+    _set_state(response, request, fid, _done_marker(tuple(labels.items()), int(time.time())))
     if t.kind == "open":
         response.set_signed_cookie(f"pso{t.id}", services.today().isoformat(), salt=DEVICE_SALT,
                                    max_age=2 * 86400, httponly=True, samesite="Lax", secure=request.is_secure())
+    return response
+
+
+@functools.lru_cache(maxsize=256)
+def _done_marker(labels: tuple, second: int) -> str:
+    """The signed "done" marker of these labels, signed at most once a second: every respondent of one agency,
+    tool and group gets the same labels, and a signature covers only them and the second it was made in, so a
+    cached marker is exactly what signing it again would give (issue 14: signing was a tenth of a submit)."""
+    return DONE_PREFIX + signing.dumps(dict(labels), salt=DONE_SALT)
+
+
+class HandOver(HttpResponse):
+    """What the lean view answers when the full application must answer instead (never sent): ``lean.py``."""
+
+
+def submit_lean(request: HttpRequest, fid: str) -> HttpResponse:
+    """The respondent's submit on the lean path (``lean.py``): the plain success only, with the same checks and
+    the same service as ``form_post`` and ``_submit``; every other case is handed over to them (``HandOver``),
+    before anything is stored or after a refused submit that stored nothing."""
+    if _cross_site(request):
+        return HandOver()
+    try:
+        state = _load(request)
+    except StateError:
+        return HandOver()
+    if isinstance(state, dict) or state.ticket.kind != "code":  # submitted already, or an open-link form
+        return HandOver()
+    post = request.POST
+    if post.get("action") != "submit":
+        return HandOver()
+    t = state.ticket
+    flow = flow_for(t.framework, t.tool)
+    try:
+        page = flow.clamp(int(post.get("page", "0")))
+    except ValueError:
+        page = 0
+    if 1 <= page <= len(flow.pages):
+        state.answers.update(flow.take(page, post))
+    if flow.first_incomplete(state.answers) is not None:
+        return HandOver()
+    try:
+        services.submit_response(t, state.answers)
+    except (CodeUnavailable, ValidationError, OperationalError):  # nothing stored: the full view says why
+        return HandOver()
+    response = _submitted(request, fid, t)
+    # the full stack says so too (its session middleware, which the lean path skips): the answer depends on the
+    # form's cookie
+    patch_vary_headers(response, ("Cookie",))
+    response.lean_answer = True  # read by lean.LeanApplication
     return response
 
 
