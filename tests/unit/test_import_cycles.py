@@ -28,9 +28,6 @@ ALLOWED = {
     ("prongsai.web.agencies.services", "prongsai.web.agencies.imports"):
         "services.import_agencies/import_people delegate to imports.py, which builds on services' writers, so "
         "that every state change is still found in services.py",
-    ("prongsai.web.editions.demo", "prongsai.web.oit.demo"):
-        "the editions demo links its evidence to the OIT demo's synthetic site, which serves the editions "
-        "demo's pages (demo data only)",
 }
 
 

@@ -32,6 +32,7 @@ THAI_DATA_FILES = {
     "measures/demo.py": "the demo's measures and reports, written as an officer would",
     "editions/demo.py": "the demo's edition notes",
     "oit/demo.py": "the demo's OIT evidence descriptions",
+    "oit/demo_site.py": "the demo's synthetic evidence pages (an office's own Thai web site)",
     "oit/testing.py": "evidence fixtures used by tests and the demo",
     "templates/500.html": "standalone error page: Thai first with one English line (no context to translate with)",
 }

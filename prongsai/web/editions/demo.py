@@ -23,27 +23,6 @@ DEMO_ACTION = AuditAction.LOAD_EDITIONS_DEMO
 AGENCY_CODE = "ESA-SKN"
 _NOTE = "ข้อมูลสมมติสำหรับการสาธิต"
 
-#: synthetic 2567 evidence pages: slug → (title, body); served by the OIT demo site
-PAGES = {
-    "y2567-o1": ("โครงสร้างการแบ่งส่วนราชการ ปี 2567", "<h1>โครงสร้างการแบ่งส่วนราชการ สพป.สมุทรสาคร</h1>"
-                 "<p>แผนผังโครงสร้าง กลุ่ม/หน่วย และ ก.ต.ป.น. ปีงบประมาณ พ.ศ. 2567</p>"),
-    "y2567-o2": ("ข้อมูลผู้บริหาร ปี 2567", "<h1>ผู้บริหาร</h1><p>ชื่อ-นามสกุล ตำแหน่ง รูปถ่าย โทรศัพท์ 0-0000-0000 "
-                 "อีเมล director@example.invalid (ข้อมูลปี 2567)</p>"),
-    "y2567-o3": ("หน้าที่และอำนาจ", "<h1>หน้าที่และอำนาจของสำนักงานเขตพื้นที่การศึกษา</h1><p>สรุปหน้าที่และอำนาจ "
-                 "ตามกฎหมาย (ไม่ใช่กฎหมายทั้งฉบับ) ปี 2567</p>"),
-    "y2567-o5": ("ข้อมูลการติดต่อ", "<h1>ติดต่อเรา</h1><p>ที่อยู่ โทรศัพท์ โทรสาร อีเมล แผนที่ตั้ง (2567)</p>"),
-    "y2567-o6": ("กฎหมายที่เกี่ยวข้อง", "<h1>กฎหมายที่เกี่ยวข้อง</h1><p>พระราชบัญญัติ ระเบียบ ข้อบังคับ (2567)</p>"),
-    "y2567-o7": ("ข่าวประชาสัมพันธ์ ปี 2567", "<h1>ข่าวประชาสัมพันธ์ ปีงบประมาณ พ.ศ. 2567</h1><p>กิจกรรมของสำนักงาน</p>"),
-    "y2567-o30": ("การเปิดโอกาสให้มีส่วนร่วม ปี 2567", "<h1>ผลการเปิดโอกาสให้ผู้มีส่วนได้ส่วนเสียมีส่วนร่วม</h1>"
-                  "<p>ประเด็น ผู้มีส่วนร่วม ผลและการนำไปปรับปรุง ปี 2567</p>"),
-    "y2567-o31": ("ประกาศเจตนารมณ์ No Gift Policy ปี 2567", "<h1>ประกาศเจตนารมณ์ No Gift Policy</h1>"
-                  "<p>ลงนามโดยผู้อำนวยการ ปี 2567</p>"),
-    "y2567-o39": ("ประมวลจริยธรรม", "<h1>ประมวลจริยธรรมสำหรับเจ้าหน้าที่ของรัฐ</h1><p>ข้อกำหนดจริยธรรม (2567)</p>"),
-    "y2567-o40": ("การขับเคลื่อนจริยธรรม ปี 2567", "<h1>การขับเคลื่อนจริยธรรม</h1><p>คณะทำงาน Dos &amp; Don’ts "
-                  "การอบรม ปี 2567</p>"),
-    "y2567-o42": ("มาตรการส่งเสริมคุณธรรม ปี 2567", "<h1>มาตรการส่งเสริมคุณธรรมและความโปร่งใส</h1>"
-                  "<p>วิเคราะห์ผลการประเมิน ITA 2566 และมาตรการ ปี 2567</p>"),
-}
 #: (item code of ita-2566, page slug, link label)
 PLAN_2567 = [("O1", "y2567-o1", "แผนผังโครงสร้าง ปี 2567"), ("O2", "y2567-o2", "ข้อมูลผู้บริหาร ปี 2567"),
              ("O3", "y2567-o3", "หน้าที่และอำนาจ"), ("O5", "y2567-o5", "ข้อมูลการติดต่อ"),
@@ -61,10 +40,6 @@ PHASES = {  # illustrative calendars (NACC ran ITA 2567 from 1 January to 30 Jun
 }
 
 
-def page(slug: str) -> tuple[str, str] | None:
-    return PAGES.get(slug)
-
-
 def load_editions_demo(stdout: TextIO | None = None) -> bool:
     """The 2567 and 2569 rounds of สพป.สมุทรสาคร with the carried-over evidence; ``False`` when already loaded."""
     from django.contrib.auth import get_user_model
@@ -74,7 +49,7 @@ def load_editions_demo(stdout: TextIO | None = None) -> bool:
     from prongsai.web.audit.models import AuditEntry
     from prongsai.web.audit.services import record
     from prongsai.web.oit import services
-    from prongsai.web.oit.demo import demo_url
+    from prongsai.web.oit.demo_site import demo_url
     from prongsai.web.rounds.models import AssessmentRound, RoundStatus
     from prongsai.web.rounds.services import create_round, set_round_status
 

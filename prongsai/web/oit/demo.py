@@ -19,44 +19,12 @@ import sys
 from typing import TextIO
 
 from prongsai.web.audit.actions import AuditAction
+from prongsai.web.oit.demo_site import demo_url
 
 DEMO_ACTION = AuditAction.LOAD_OIT_DEMO
 AGENCY_CODE = "ESA-SKN"
 FISCAL_YEAR = 2563
 FRAMEWORK = "ita-2563-esa"
-
-_NOTE = "<p><small>ข้อมูลสมมติสำหรับการสาธิตระบบโปร่งใส (Prongsai) ไม่ใช่ข้อมูลจริงของหน่วยงาน</small></p>"
-#: synthetic evidence pages: slug → (title, body HTML)
-PAGES = {
-    "o1": ("โครงสร้างหน่วยงาน", ("<h1>โครงสร้างการแบ่งส่วนราชการ สพป.สมุทรสาคร</h1><p>แผนผังโครงสร้าง กลุ่ม/หน่วย "
-                               "และ ก.ต.ป.น. ปีงบประมาณ พ.ศ. ๒๕๖๓</p>")),
-    "o2": ("ข้อมูลผู้บริหาร", ("<h1>ผู้บริหาร</h1><p>ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา ตำแหน่ง "
-                              "โทรศัพท์ 0-0000-0000 อีเมล director@example.invalid (ข้อมูลปี 2563)</p>")),
-    "o3": ("อำนาจหน้าที่", "<h1>อำนาจหน้าที่</h1><p>อำนาจหน้าที่ตามกฎหมาย ภารกิจของสำนักงานเขตพื้นที่การศึกษา</p>"),
-    "o4": ("แผนยุทธศาสตร์", "<h1>แผนพัฒนาการศึกษา พ.ศ. 2561–2565</h1><p>แผนยุทธศาสตร์ ครอบคลุมปี 2562 และ 2563</p>"),
-    "o5": ("ข้อมูลการติดต่อ", "<h1>ติดต่อเรา</h1><p>ที่อยู่ โทรศัพท์ โทรสาร อีเมล ของสำนักงาน</p>"),
-    "o7-2563": ("ข่าวประชาสัมพันธ์", "<h1>ข่าวประชาสัมพันธ์ ปี ๒๕๖๓</h1><p>กิจกรรมของสำนักงาน มิถุนายน ๒๕๖๓</p>"),
-    "o10": ("แผนดำเนินงานประจำปี", ("<h1>แผนปฏิบัติการประจำปีงบประมาณ พ.ศ. 2563</h1><p>แผนดำเนินงานประจำปี "
-                                    "โครงการ งบประมาณ ระยะเวลา</p>")),
-}
-
-
-def page_html(slug: str) -> str | None:
-    from prongsai.web.editions.demo import page  # the 2567 pages of the editions demo (carried into 2569)
-
-    found = PAGES.get(slug) or page(slug)
-    if found is None:
-        return None
-    title, body = found
-    return (f'<!DOCTYPE html><html lang="th"><head><meta charset="utf-8"><title>{title} (ข้อมูลสมมติ)</title>'
-            f"</head><body>{body}{_NOTE}</body></html>")
-
-
-def demo_url(slug: str) -> str:
-    from django.conf import settings
-
-    return f"{settings.BASE_URL}/oit/demo-site/{slug}/"
-
 
 def load_oit_demo(stdout: TextIO | None = None,
                   checks: str = "link checks queued: a task worker runs them (prongsai manage db_worker)") -> bool:

@@ -97,7 +97,7 @@ def oit_public_file(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def oit_demo_site(request: HttpRequest, page: str) -> HttpResponse:
     """Synthetic evidence pages for the demo (``prongsai.web.oit.demo``); never served in production."""
-    from prongsai.web.oit.demo import page_html
+    from prongsai.web.oit.demo_site import page_html
 
     html = None if getattr(settings, "PRODUCTION", False) else page_html(page)
     if html is None:
