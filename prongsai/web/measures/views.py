@@ -338,11 +338,11 @@ def _weak_choices(round_: AssessmentRound, agency: Agency) -> list[tuple[str, st
     data = analysis_view.build(analysed, agency)
     if data is None:  # no result to analyse: the free-text field still works
         return []
-    rows = {r.number: r for r in data.weak + data.lowest}
-    # (mypy) weak and lowest indicators have a score
+    # weak and lowest indicators are the scored ones
+    scored = {r.number: (r, r.score) for r in data.weak + data.lowest if r.score is not None}
     return [(str(r.number), _("Indicator %(number)s %(name)s (%(score)s)")
-             % {"number": r.number, "name": r.name, "score": format_score(r.score)})  # type: ignore[arg-type]
-            for r in sorted(rows.values(), key=lambda r: r.score or 0)]
+             % {"number": r.number, "name": r.name, "score": format_score(score)})
+            for r, score in sorted(scored.values(), key=lambda pair: pair[1])]
 
 
 def _measure_form_page(request, agency, round_, measure: Measure | None) -> HttpResponse:
