@@ -339,8 +339,8 @@ def _weak_choices(round_: AssessmentRound, agency: Agency) -> list[tuple[str, st
     if data is None:  # no result to analyse: the free-text field still works
         return []
     rows = {r.number: r for r in data.weak + data.lowest}
-    # (mypy) weak and lowest indicators have a score
     return [(str(r.number), _("Indicator %(number)s %(name)s (%(score)s)")
+             # (mypy) weak and lowest indicators have a score
              % {"number": r.number, "name": r.name, "score": format_score(r.score)})  # type: ignore[arg-type]
             for r in sorted(rows.values(), key=lambda r: r.score or 0)]
 
