@@ -27,9 +27,11 @@ import yaml
 from prongsai import config  # the one reader of the environment (docs/configuration.md)
 from prongsai.core.framework_model import (
     AGENCY_TYPES,
+    AGENCY_TYPES_EN,
     AGENCY_TYPES_TH,
     AGGREGATIONS,
     CONFIDENCE,
+    CONFIDENCE_EN,
     CONFIDENCE_TH,
     DATA_WINDOWS,
     LEGACY_CONFIDENCE,
@@ -61,6 +63,7 @@ from prongsai.core.variants import variant_data
 #: the model's names are re-exported: the rest of the code imports an edition's parts from here
 __all__ = [
     "AGENCY_TYPES",
+    "AGENCY_TYPES_EN",
     "AGENCY_TYPES_TH",
     "AGGREGATIONS",
     "AgencyGroupMinimum",
@@ -68,6 +71,7 @@ __all__ = [
     "BUNDLED_DIR",
     "Band",
     "CONFIDENCE",
+    "CONFIDENCE_EN",
     "CONFIDENCE_TH",
     "DATA_WINDOWS",
     "EditionProvider",

@@ -21,11 +21,16 @@ CONFIDENCE = ("confirmed", "corroborated", "provisional")
 LEGACY_CONFIDENCE = {"verified": "confirmed", "recollection": "provisional"}
 CONFIDENCE_TH = {"confirmed": "ยืนยันแล้ว", "corroborated": "มีแหล่งสนับสนุน",
                  "provisional": "ชั่วคราว ยังไม่ยืนยัน"}
+#: the same words in English (the core has no gettext: the web picks one with ``localized``)
+CONFIDENCE_EN = {"confirmed": "confirmed", "corroborated": "corroborated by a source",
+                 "provisional": "provisional, not yet confirmed"}
 SCORING_METHODS = ("pass_fail", "elements", "percent")
 AGGREGATIONS = ("item_mean", "flat")
 AGENCY_TYPES = ("esa", "school", "local", "university", "general")
 AGENCY_TYPES_TH = {"esa": "สำนักงานเขตพื้นที่การศึกษา", "school": "สถานศึกษา", "local": "องค์กรปกครองส่วนท้องถิ่น",
                    "university": "สถาบันอุดมศึกษา", "general": "หน่วยงานภาครัฐทั่วไป"}
+AGENCY_TYPES_EN = {"esa": "Educational service area office", "school": "School", "local": "Local government",
+                   "university": "University", "general": "Government agency"}
 DATA_WINDOWS = ("current", "previous")
 #: how the evenly spaced options of a scale score: 0/33.33/66.67/100 or 0/33/67/100
 OPTION_SCORES = ("two_decimals", "integers")
@@ -197,6 +202,16 @@ class OITItem:
         if fiscal_year is None:
             return f"ข้อมูล{which}"
         return f"ข้อมูลปีงบประมาณ พ.ศ. {self.window_year(fiscal_year)} ({which})"
+
+    def window_en(self, fiscal_year: int | None) -> str:
+        """:meth:`window_th` in English; an item without a data window keeps its edition's own (Thai) wording."""
+        if self.data_window is None:
+            return self.time_window
+        which = ("the assessed fiscal year" if self.data_window == "current"
+                 else "the fiscal year before the assessed one")
+        if fiscal_year is None:
+            return f"Data of {which}"
+        return f"Data of fiscal year B.E. {self.window_year(fiscal_year)} ({which})"
 
 
 @dataclass(frozen=True)

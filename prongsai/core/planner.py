@@ -60,6 +60,13 @@ class Target:
             return f"คะแนนรวม {rounded(self.value)}"
         return f"ตัวชี้วัดที่ {self.indicator} ได้ {rounded(self.value)}"
 
+    def describe_en(self) -> str:
+        if self.kind == "level":
+            return f"level {self.level}"
+        if self.kind == "total":
+            return f"total score {rounded(self.value)}"
+        return f"indicator {self.indicator} at {rounded(self.value)}"
+
 
 @dataclass(frozen=True)
 class Fix:

@@ -10,7 +10,12 @@ import yaml
 
 from prongsai.core.diff import diff_frameworks, lineage_map
 from prongsai.core.framework import (
+    AGENCY_TYPES,
+    AGENCY_TYPES_EN,
+    AGENCY_TYPES_TH,
     CONFIDENCE,
+    CONFIDENCE_EN,
+    CONFIDENCE_TH,
     FrameworkError,
     available_frameworks,
     framework_for_year,
@@ -56,6 +61,12 @@ def test_every_item_of_every_edition_names_a_source_and_a_confidence():
                 assert thing.caveat.strip(), (fid, thing.code)  # a provisional fill says what is uncertain
 
 
+def test_every_agency_type_and_confidence_has_its_thai_and_english_words():
+    # a type or confidence without English would show its code on an English page
+    assert set(AGENCY_TYPES_TH) == set(AGENCY_TYPES_EN) == set(AGENCY_TYPES)
+    assert set(CONFIDENCE_TH) == set(CONFIDENCE_EN) == set(CONFIDENCE)
+
+
 def test_data_windows_follow_the_items_as_published():
     fw68 = load_framework("ita-2568")
     windows = {o.shown_code: o.data_window for o in fw68.oit_items}
@@ -64,6 +75,10 @@ def test_data_windows_follow_the_items_as_published():
     assert windows["o8"] is None  # a manual is not tied to a year
     item = fw68.oit_item("O7")
     assert item.window_year(2568) == 2567 and "2567" in item.window_th(2568)
+    # the same window in English, for the English pages (the core keeps both languages as data)
+    assert item.window_en(2568) == "Data of fiscal year B.E. 2567 (the fiscal year before the assessed one)"
+    assert fw68.oit_item("O6").window_en(None) == "Data of the assessed fiscal year"
+    assert fw68.oit_item("O8").window_en(2568) == fw68.oit_item("O8").window_th(2568)  # the edition's own words
     fw69 = load_framework("ita-2569")
     assert fw69.oit_item("O12").window_year(2569) == 2568 and fw69.oit_item("O11").window_year(2569) == 2569
 

@@ -102,6 +102,13 @@ def test_unusable_fixes_are_listed_with_a_thai_reason():
     assert reasons["8"] == "ต้นทุนต้องมากกว่า 0"
 
 
+def test_a_target_is_described_in_thai_and_in_english():
+    targets = (Target("level", level="AA"), Target("total", value=Fraction(95)),
+               Target("indicator", value=Fraction(90), indicator=3))
+    assert [t.describe_th() for t in targets] == ["ระดับ AA", "คะแนนรวม 95.00", "ตัวชี้วัดที่ 3 ได้ 90.00"]
+    assert [t.describe_en() for t in targets] == ["level AA", "total score 95.00", "indicator 3 at 90.00"]
+
+
 def test_a_question_raises_its_indicator_by_its_share():
     questions = [q for q in ESA.questions if q.indicator == 1]
     items = {q.code: Fraction(80) for q in questions}

@@ -5,21 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from django import forms
-from django.utils.functional import lazy
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from prongsai.web.agencies.models import AgencyKind, Region, Role
-from prongsai.web.agencies.services import REGION_TH
 
 MAX_UPLOAD = 5 * 1024 * 1024
-ESA_SUBKINDS = ("สพป.", "สพม.")  # thai-data: the sub-types of an ESA office, typed in Thai in either language
-TITLE_EXAMPLES = "นาย, นาง, นางสาว, ดร. …"  # thai-data: the Thai titles typed before a name, as examples
-
-
-def _esa_help() -> str:
-    return gettext("For ESA offices: %(primary)s or %(secondary)s") % {"primary": ESA_SUBKINDS[0],
-                                                                      "secondary": ESA_SUBKINDS[1]}
 
 
 class AgencyFilterForm(forms.Form):
@@ -36,7 +26,8 @@ class AgencyForm(forms.Form):
     name_en = forms.CharField(label=_("Name (English)"), max_length=255, required=False)
     kind = forms.ChoiceField(label=_("Type"), choices=AgencyKind.choices)
     subkind = forms.CharField(label=_("Sub-type"), max_length=32, required=False,
-                              help_text=lazy(_esa_help, str)())
+                              help_text=_("For ESA offices: the Thai abbreviation for a primary or a secondary "
+                                          "educational service area"))
     parent_code = forms.CharField(label=_("Parent agency code"), max_length=32, required=False,
                                   help_text=_("Empty for a top-level agency."))
     province = forms.CharField(label=_("Province"), max_length=64, required=False)
@@ -79,7 +70,7 @@ class _RoleFields(forms.Form):
 class PersonForm(_RoleFields):
     username = forms.CharField(label=_("Username"), max_length=150)
     title_th = forms.CharField(label=_("Title"), max_length=32, required=False,
-                               help_text=TITLE_EXAMPLES)
+                               help_text=_("The title before the name, as written in Thai (Mr, Mrs, Miss, Dr …)"))
     full_name_th = forms.CharField(label=_("Full name (Thai)"), max_length=255)
     position_th = forms.CharField(label=_("Position"), max_length=255, required=False)
     email = forms.CharField(label=_("E-mail"), max_length=254, required=False)
@@ -100,8 +91,6 @@ class ImportForm(forms.Form):
     what = forms.ChoiceField(label=_("What the file holds"),
                              choices=[("agencies", _("Agencies")), ("people", _("People and roles"))])
     file = forms.FileField(label=_("File (CSV or XLSX)"), help_text=_("At most 5 MB; the first row names the columns."))
-    #: the example of a region's Thai name on the import page (the import accepts the English values and these)
-    region_example = REGION_TH[Region.NORTH]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -48,8 +48,6 @@ class BatchForm(forms.Form):
 
 
 class EmblemForm(forms.Form):
-    #: the words under the stand-in emblem, named on the emblem page
-    standin_label = "ตราแทน"  # thai-data: printed on the Thai documents under the stand-in emblem
     # a FileField, not an ImageField: documents.emblem_image checks the image and says why in Thai
     file = forms.FileField(label=_("Garuda emblem image (PNG or JPEG)"),
                             widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}))

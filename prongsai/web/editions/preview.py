@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from prongsai.core.framework import Framework, OITItem
+from prongsai.core.framework import AGENCY_TYPES_EN, AGENCY_TYPES_TH, Framework, OITItem
+from prongsai.web.messages import localized
 
 
 @dataclass
@@ -33,7 +34,13 @@ def oit_rows(framework: Framework, fiscal_year: int | None) -> list[dict]:
     blocks = []
     for tool in framework.evidence_tools:
         for indicator in framework.indicators_of(tool):
-            rows = [OITRow(item=o, indicator_name=indicator.name_th, window=o.window_th(fiscal_year))
+            rows = [OITRow(item=o, indicator_name=localized(indicator.name_th, indicator.name_en),
+                           window=localized(o.window_th(fiscal_year), o.window_en(fiscal_year)))
                     for o in framework.oit_items if o.indicator == indicator.number]
             blocks.append({"indicator": indicator, "rows": rows})
     return blocks
+
+
+def agency_types_text(types) -> str:
+    """A variant's agency types ("esa", "school" …) in words, in the active language."""
+    return ", ".join(localized(AGENCY_TYPES_TH.get(t, t), AGENCY_TYPES_EN.get(t, t)) for t in types)

@@ -15,7 +15,6 @@ from prongsai.core.diff import diff_frameworks
 from prongsai.core.edition_io import export_edition
 from prongsai.core.edition_xlsx import HELP_SHEET, EditionImportError
 from prongsai.core.framework import (
-    AGENCY_TYPES_TH,
     Framework,
     FrameworkError,
     file_frameworks,
@@ -26,7 +25,7 @@ from prongsai.web.agencies import access
 from prongsai.web.editions import services
 from prongsai.web.editions.forms import ReplaceForm, UploadForm
 from prongsai.web.editions.models import EditionLocked, EditionStatus, StoredEdition
-from prongsai.web.editions.preview import oit_rows, survey_sections
+from prongsai.web.editions.preview import agency_types_text, oit_rows, survey_sections
 
 PARTS = {"iit": "IIT", "eit": "EIT", "oit": "OIT"}
 
@@ -110,7 +109,7 @@ def edition_detail(request: HttpRequest, key: str) -> HttpResponse:
         except FrameworkError:
             diff = None
     rounds = list(services.rounds_using(key).order_by("-fiscal_year"))
-    variants = [{"v": v, "types": ", ".join(AGENCY_TYPES_TH.get(t, t) for t in v.agency_types)}
+    variants = [{"v": v, "types": agency_types_text(v.agency_types)}
                 for v in fw.variants.values()]
     central = access.is_central_admin(request.user)
     context = {

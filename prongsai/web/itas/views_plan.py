@@ -28,6 +28,7 @@ from prongsai.core.thai import to_arabic_digits
 from prongsai.web.measures import analysis as analysis_view
 from prongsai.web.measures import permissions
 from prongsai.web.measures.views import agency_round
+from prongsai.web.messages import localized
 from prongsai.web.results import queries
 
 MAX_COST = Fraction(1000)
@@ -147,6 +148,7 @@ def plan(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
     has_items = any(r.fix.kind != "indicator" for r in rows)
     return render(request, "itas/plan.html", {
         **context, "score": score, "target": target, "rows": rows, "answer": answer, "errors": errors,
+        "target_label": localized(answer.target.describe_th(), answer.target.describe_en()) if answer else "",
         "levels": [lv.label for lv in framework.levels], "indicators": framework.indicators,
         "has_items": has_items, "total": rounded(score.total), "level": score.level,
         "next_level": getattr(next_level(framework, score.level), "label", None),

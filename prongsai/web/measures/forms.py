@@ -3,24 +3,11 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.functional import lazy
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from prongsai.web.agencies.models import Agency, Person, Unit
 from prongsai.web.measures.models import CommitteeRole, MeasureStatus, ReportPeriod
 from prongsai.web.thaidate import ThaiDateField
-
-ORDER_NUMBER_EXAMPLE = "ที่ ๑๖๙/๒๕๖๓"  # thai-data: document wording, how the order prints its number
-TITLE_EXAMPLE = "ด้านการเปิดเผยข้อมูล"  # thai-data: a measure's area as officers write it (printed in Thai)
-
-
-def _order_number_help() -> str:
-    return gettext("The number before the year, e.g. 169 (printed %(example)s)") % {"example": ORDER_NUMBER_EXAMPLE}
-
-
-def _title_help() -> str:
-    return gettext("e.g. %(example)s") % {"example": TITLE_EXAMPLE}
 
 
 def _lines(text: str) -> list[str]:
@@ -34,7 +21,8 @@ class NoteForm(forms.Form):
 
 class CommitteeForm(forms.Form):
     order_number = forms.CharField(label=_("Order number"), required=False, max_length=64,
-                                   help_text=lazy(_order_number_help, str)())
+                                   help_text=_("The number before the year, e.g. 169 (the order prints it in Thai "
+                                               "digits)"))
     order_date = ThaiDateField(label=_("Order date"), required=False)
     duties = forms.CharField(label=_("Duties (one per line)"), required=False,
                              widget=forms.Textarea(attrs={"rows": 4}))
@@ -66,7 +54,7 @@ class MemberForm(forms.Form):
 
 class MeasureForm(forms.Form):
     title = forms.CharField(label=_("Area / title"), max_length=255,
-                            help_text=lazy(_title_help, str)())
+                            help_text=_("e.g. the information disclosure area, written in Thai"))
     purpose = forms.CharField(label=_("Purpose"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     targets = forms.MultipleChoiceField(label=_("Answers the weak indicators / items"), required=False,
                                         widget=forms.CheckboxSelectMultiple)

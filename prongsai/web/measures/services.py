@@ -38,6 +38,7 @@ from prongsai.web.measures.models import (
     ProgressReport,
     ReportPeriod,
 )
+from prongsai.web.messages import localized
 from prongsai.web.rounds.models import AssessmentRound
 
 MAX_NOTE = 10_000
@@ -207,6 +208,9 @@ def ita_officer(agency: Agency) -> Membership | None:
 #: Thai wording of the suggested committee (positions printed in the order) and of what officers type
 DIRECTOR_OF_TH = "ผู้อำนวยการ%s"  # thai-data: document wording, "the director of <agency or unit>"
 DEPUTY_DIRECTOR_OF_TH = "รองผู้อำนวยการ%s"  # thai-data: document wording, "the deputy director of <agency>"
+#: the same positions described in English, for the English pages only (the committee keeps the Thai)
+DIRECTOR_OF_EN = "Director of %s"
+DEPUTY_DIRECTOR_OF_EN = "Deputy director of %s"
 ITA_UNIT_NAME_TH = "ส่งเสริมการจัดการศึกษา"  # thai-data: part of the name of the unit usually in charge of ITA
 INDICATOR_WORD_TH = "ตัวชี้วัด"  # thai-data: input, "indicator" typed before a number in a measure's targets
 
@@ -226,6 +230,11 @@ class SuggestedMember:
     role: str
     unit: Unit | None = None
     person: Person | None = None
+    position_en: str = ""  # how an English page describes the Thai position (empty: a person's own, shown as is)
+
+    @property
+    def position(self) -> str:
+        return localized(self.position_th, self.position_en)
 
 
 def suggested_members(agency: Agency) -> list[SuggestedMember]:
@@ -233,16 +242,18 @@ def suggested_members(agency: Agency) -> list[SuggestedMember]:
     the director chairs, the deputy is vice-chair, each unit head is a member, the head of the unit in charge of
     ITA is member and secretary, the ITA officer is member and assistant secretary."""
     name = agency.name_th
-    suggestion = [SuggestedMember(DIRECTOR_OF_TH % name, CommitteeRole.CHAIR),
-                  SuggestedMember(DEPUTY_DIRECTOR_OF_TH % name, CommitteeRole.VICE_CHAIR)]
+    suggestion = [SuggestedMember(DIRECTOR_OF_TH % name, CommitteeRole.CHAIR, position_en=DIRECTOR_OF_EN % name),
+                  SuggestedMember(DEPUTY_DIRECTOR_OF_TH % name, CommitteeRole.VICE_CHAIR,
+                                  position_en=DEPUTY_DIRECTOR_OF_EN % name)]
     secretary_unit = ita_unit(agency)
     for unit in agency.units.order_by("order", "name_th"):
         if secretary_unit is not None and unit.pk == secretary_unit.pk:
             continue
-        suggestion.append(SuggestedMember(DIRECTOR_OF_TH % unit.name_th, CommitteeRole.MEMBER, unit=unit))
+        suggestion.append(SuggestedMember(DIRECTOR_OF_TH % unit.name_th, CommitteeRole.MEMBER, unit=unit,
+                                          position_en=DIRECTOR_OF_EN % unit.name_th))
     if secretary_unit is not None:
         suggestion.append(SuggestedMember(DIRECTOR_OF_TH % secretary_unit.name_th, CommitteeRole.SECRETARY,
-                                          unit=secretary_unit))
+                                          unit=secretary_unit, position_en=DIRECTOR_OF_EN % secretary_unit.name_th))
     officer = ita_officer(agency)
     person = getattr(officer.user, "person", None) if officer is not None else None
     if officer is not None and person is not None:

@@ -211,7 +211,7 @@ def _suggest_confirmation(agency: Agency, round_: AssessmentRound, members: list
         warnings=[_("%(n)s of the current members are not in the suggestion and will be gone: %(names)s")
                   % {"n": len(dropped), "names": ", ".join(m.display_th for m in dropped)}] if dropped else [],
         names_title=_("Current members (removed)"), names=[f"{m.display_th} — {m.get_role_display()}" for m in members],
-        effects=[_("Suggested: %(names)s") % {"names": ", ".join(f"{s.position_th} ({CommitteeRole(s.role).label})"
+        effects=[_("Suggested: %(names)s") % {"names": ", ".join(f"{s.position} ({CommitteeRole(s.role).label})"
                                                                 for s in suggestion)}] if suggestion else [],
         undo=_("No: the replaced list cannot be brought back automatically. Note the names above if you want to "
                "add someone again by hand."),

@@ -108,14 +108,17 @@ def act(request: HttpRequest, back: HttpResponse, call, success) -> HttpResponse
     return back
 
 
+#: the words of the embed snippet's title: the snippet goes onto the agency's own Thai web site, so its title names
+#: the Thai page it frames, whatever the language of the officer copying it
+EMBED_TITLE_WORDS = ("การเปิดเผยข้อมูลสาธารณะ (OIT)", "ปีงบประมาณ พ.ศ.")  # thai-data: the Thai site's snippet
+
+
 def _embed_code(request: HttpRequest, round_: AssessmentRound, agency: Agency) -> str:
     base = getattr(settings, "BASE_URL", "") or request.build_absolute_uri("/").rstrip("/")
     src = base + reverse("oit_embed", args=[agency.code, round_.pk])
-    # the snippet goes onto the agency's own Thai web site: its title names the Thai page it frames, whatever
-    # the language of the officer copying it
-    return (f'<iframe src="{src}" title="การเปิดเผยข้อมูลสาธารณะ (OIT) {agency.display_name} '  # thai-data: embed
-            f'ปีงบประมาณ พ.ศ. {round_.fiscal_year}" width="100%" height="900" '
-            f'style="border:0;max-width:100%" loading="lazy"></iframe>')
+    what, year = EMBED_TITLE_WORDS
+    return (f'<iframe src="{src}" title="{what} {agency.display_name} {year} {round_.fiscal_year}" '
+            f'width="100%" height="900" style="border:0;max-width:100%" loading="lazy"></iframe>')
 
 
 def file_response(evidence: EvidenceFile) -> FileResponse:

@@ -7,7 +7,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from prongsai.core.framework import AGENCY_TYPES_TH, FrameworkError, load_framework
+from prongsai.core.framework import FrameworkError, load_framework
 from prongsai.core.thai import fiscal_year_be
 from prongsai.web.rounds.models import AssessmentRound, Phase
 from prongsai.web.thaidate import ThaiDateField
@@ -22,13 +22,13 @@ def framework_choices() -> list[tuple[str, str]]:
 
 def variant_choices() -> list[tuple[str, str]]:
     """Every variant an edition in force declares (the form checks the chosen edition has it)."""
+    from prongsai.web.editions.preview import agency_types_text
     from prongsai.web.editions.services import usable_editions
 
     seen: dict[str, str] = {}
     for choice in usable_editions():
         for code, variant in choice.framework.variants.items():
-            types = ", ".join(AGENCY_TYPES_TH.get(t, t) for t in variant.agency_types)
-            seen.setdefault(code, f"{code} · {variant.name_th} ({types})")
+            seen.setdefault(code, f"{code} · {variant.name_th} ({agency_types_text(variant.agency_types)})")
     return [("", _("None: the edition as written (every agency type it lists)"))] + sorted(seen.items())
 
 

@@ -30,16 +30,22 @@ def provisional_mark(obj, text: str = "") -> str:
 
 @register.filter
 def confidence_th(value: str) -> str:
-    from prongsai.core.framework import CONFIDENCE_TH
+    """A confidence word ("confirmed" …) in the active language (the name stays: templates already use it)."""
+    from prongsai.core.framework import CONFIDENCE_EN, CONFIDENCE_TH
+    from prongsai.web.messages import localized
 
-    return CONFIDENCE_TH.get(value, value)
+    return localized(CONFIDENCE_TH.get(value, value), CONFIDENCE_EN.get(value, value))
 
 
 @register.filter
 def data_window(item, fiscal_year) -> str:
-    """The data window of an OIT item in words, for a round's fiscal year (the item's time window otherwise)."""
+    """The data window of an OIT item in words, in the active language, for a round's fiscal year (the item's
+    time window otherwise)."""
+    from prongsai.web.messages import localized
+
     try:
-        return item.window_th(int(fiscal_year))
+        year = int(fiscal_year)
+        return localized(item.window_th(year), item.window_en(year))
     except (AttributeError, TypeError, ValueError):
         return getattr(item, "time_window", "")
 

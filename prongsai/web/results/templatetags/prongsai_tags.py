@@ -81,10 +81,13 @@ def score(value, places: int = 2) -> str:
 
 @register.filter
 def thai_digits(value) -> str:
-    """Arabic digits → Thai digits (๐–๙); used in official-looking places only."""
+    """Arabic digits → Thai digits (๐–๙) in official-looking places of a page; in English the digits stay Arabic.
+
+    Pages only: the documents (DOCX/PDF) print Thai digits through their own context, in every language."""
     if value is None:
         return MISSING
-    return to_thai_digits(value if isinstance(value, Decimal) else str(value))
+    text = str(value)
+    return text if english() else to_thai_digits(value if isinstance(value, Decimal) else text)
 
 
 @register.filter
