@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from prongsai.cli import main
 from prongsai.core.tabular import InputError, read_table
-from prongsai.web.agencies import services
+from prongsai.web.agencies import imports, services
 from prongsai.web.agencies.models import Agency, AgencyKind, Membership, Role, Unit
 from prongsai.web.audit.models import AuditEntry
 
@@ -140,7 +140,7 @@ GOOD_AGENCIES = (AGENCIES_HEADER
 
 
 def test_import_agencies_with_parents_earlier_in_the_file(cast, tmp_path):
-    created = services.import_agencies(cast.central, table(tmp_path, "agencies.csv", GOOD_AGENCIES))
+    created = imports.import_agencies(cast.central, table(tmp_path, "agencies.csv", GOOD_AGENCIES))
     assert [a.code for a in created] == ["ESA-KBI", "SCH-KBI-001", "SCH-KBI-002"]
     esa = Agency.objects.get(code="ESA-KBI")
     assert esa.region == "south" and esa.parent == cast.central_office
@@ -159,7 +159,7 @@ def test_import_agencies_lists_every_bad_row_and_writes_nothing(cast, tmp_path):
            + "SCH-X-9,โรงเรียนเก้า,,school,,ESA-KBI,,,\n")
     before = Agency.objects.count()
     with pytest.raises(InputError) as exc:
-        services.import_agencies(cast.central, table(tmp_path, "bad.csv", bad))
+        imports.import_agencies(cast.central, table(tmp_path, "bad.csv", bad))
     found = {(p.row, p.column) for p in exc.value.problems}
     assert {(3, "parent_code"), (4, "kind"), (5, "code"), (6, "code"), (7, "parent_code"), (7, "region")} <= found
     assert not any(row == 2 or row == 8 for row, _ in found)
@@ -169,7 +169,7 @@ def test_import_agencies_lists_every_bad_row_and_writes_nothing(cast, tmp_path):
     assert "also on row 2" in exc.value.render()
     assert Agency.objects.count() == before
     with pytest.raises(PermissionDenied):
-        services.import_agencies(cast.officer, table(tmp_path, "agencies.csv", GOOD_AGENCIES))
+        imports.import_agencies(cast.officer, table(tmp_path, "agencies.csv", GOOD_AGENCIES))
 
 
 PEOPLE_HEADER = "username,title_th,full_name_th,position_th,email,agency_code,role,unit\n"
@@ -181,7 +181,7 @@ def test_import_people(cast, tmp_path):
               "กลุ่มส่งเสริมการจัดการศึกษา\n"
             + "wanna.s,นาง,วรรณา สุขใจ,,,SCH-SKN-001,viewer,\n"
             + "director,,,,,SCH-SKN-001,ผู้อำนวยการ,\n")  # an existing user: only the role is added
-    result = services.import_people(cast.officer, table(tmp_path, "people.csv", text))
+    result = imports.import_people(cast.officer, table(tmp_path, "people.csv", text))
     assert (result.users_created, result.roles_granted) == (1, 3)
     wanna = get_user_model().objects.get(username="wanna.s")
     assert wanna.person.full_name_th == "วรรณา สุขใจ" and not wanna.has_usable_password()
@@ -201,7 +201,7 @@ def test_import_people_lists_every_bad_row_and_writes_nothing(cast, tmp_path):
             + "ok.person,,คนดี,,,ESA-SKN,viewer,\n")               # the same as row 2
     users = get_user_model().objects.count()
     with pytest.raises(InputError) as exc:
-        services.import_people(cast.officer, table(tmp_path, "people.csv", text))
+        imports.import_people(cast.officer, table(tmp_path, "people.csv", text))
     found = {(p.row, p.column) for p in exc.value.problems}
     assert {(3, "role"), (4, "agency_code"), (5, "agency_code"), (6, "email"), (6, "role"), (7, "unit"),
             (8, "unit"), (9, "role")} <= found

@@ -20,7 +20,7 @@ from django.urls import reverse
 from prongsai.core.edition_xlsx import HELP_SHEET
 from prongsai.core.framework import load_framework
 from prongsai.core.tabular import InputError
-from prongsai.web.agencies import services as agency_services
+from prongsai.web.agencies import imports as agency_imports
 from prongsai.web.agencies.models import Agency, Person, Unit
 from prongsai.web.editions.models import StoredEdition
 from prongsai.web.editions.preview import oit_rows, survey_sections
@@ -177,7 +177,7 @@ def test_an_import_problem_keeps_both_languages_for_the_command_line_and_the_web
     path = tmp_path / "people.csv"
     path.write_text("username,full_name_th,agency_code,role\nnew.one,คนใหม่,ESA-SKN,assessor\n", encoding="utf-8")
     with pytest.raises(InputError) as refused:
-        agency_services.import_people(cast.officer, read_table(path))
+        agency_imports.import_people(cast.officer, read_table(path))
     (problem,) = refused.value.problems
     assert problem.en == "only a central admin may grant the role 'assessor'"
     assert problem.th == "เฉพาะผู้ดูแลระบบส่วนกลางเท่านั้นที่กำหนดบทบาท 'ผู้ตรวจประเมิน' ได้"

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from prongsai.core.tabular import Collector, InputError, Table
-from prongsai.web.agencies import access, imports, services
+from prongsai.web.agencies import access, imports
 from prongsai.web.agencies.models import Agency, Membership, Role, Unit
 from prongsai.web.audit.models import AuditEntry
 from prongsai.web.results import standings
@@ -37,7 +37,7 @@ def test_agencies_get_their_materialised_paths_level_by_level(cast):
             ["MOE-ESA", "สพท.ใต้กระทรวง", "", "esa", "", "MOE", "", "", ""],       # under a new parent
             ["MOE-SCH", "โรงเรียนใต้ สพท.", "", "school", "", "MOE-ESA", "", "", ""],
             ["SKN-SCH-NEW", "โรงเรียนใหม่ใน สพป.สมุทรสาคร", "", "school", "", "ESA-SKN", "", "", ""]]
-    created = services.import_agencies(cast.central, Table("a.csv", AGENCY_HEADER, rows))
+    created = imports.import_agencies(cast.central, Table("a.csv", AGENCY_HEADER, rows))
     assert [a.code for a in created] == ["MOE", "MOE-ESA", "MOE-SCH", "SKN-SCH-NEW"]
     stored = {a.code: a for a in Agency.objects.filter(code__in=[r[0] for r in rows])}
     moe, esa, school = stored["MOE"], stored["MOE-ESA"], stored["MOE-SCH"]
@@ -68,7 +68,7 @@ def test_a_code_registered_between_the_checks_and_the_writes_stops_the_whole_imp
     monkeypatch.setattr(imports, "Collector", Racing)
     before = Agency.objects.count()
     with pytest.raises(InputError, match="registered meanwhile"):
-        services.import_agencies(cast.central, Table("a.csv", AGENCY_HEADER, agency_rows("RACE", 2, 6)))
+        imports.import_agencies(cast.central, Table("a.csv", AGENCY_HEADER, agency_rows("RACE", 2, 6)))
     assert Agency.objects.count() == before + 1  # only the other admin's agency
 
 
@@ -79,7 +79,7 @@ def test_people_import_grants_moves_and_skips_like_grant_role(cast):
             ["new.one", "", "", "", "", "ESA-SKN", "unit_staff", "กลุ่มแผน"],
             ["staff", "", "", "", "", "ESA-SKN", "unit_staff", "กลุ่มนโยบายและแผน"],  # a new unit for a held role
             ["director", "", "", "", "", "SCH-SKN-001", "viewer", ""]]                 # held as it is: nothing
-    result = services.import_people(cast.officer, Table("p.csv", PEOPLE_HEADER, rows))
+    result = imports.import_people(cast.officer, Table("p.csv", PEOPLE_HEADER, rows))
     assert (result.users_created, result.roles_granted) == (1, 3)
     user = get_user_model().objects.get(username="new.one")
     assert not user.has_usable_password() and user.email == "one@example.go.th"
@@ -125,10 +125,10 @@ def test_imports_take_a_fixed_number_of_queries_whatever_their_size(cast):
     counts = {}
     for size, prefix in ((8, "S"), (120, "L")):
         table = Table("a.csv", AGENCY_HEADER, agency_rows(prefix, 4, size))
-        agencies = _queries(lambda t=table: services.import_agencies(central, t))
+        agencies = _queries(lambda t=table: imports.import_agencies(central, t))
         people = Table("p.csv", PEOPLE_HEADER, [[f"{prefix.lower()}.user{i}", "", f"ครู {i}", "", "",
                                                  f"{prefix}-SCH-{i}", "director", ""] for i in range(size)])
-        people_queries = _queries(lambda t=people: services.import_people(central, t))
+        people_queries = _queries(lambda t=people: imports.import_people(central, t))
         results = Table("r.csv", RESULT_HEADER, [[f"{prefix}-SCH-{i}", "2563"] + [f"{80 + i % 20}.00"] * 10
                                                  for i in range(size)])
         results_queries = _queries(lambda t=results: import_official_results(central, school_round, t))

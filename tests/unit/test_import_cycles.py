@@ -25,9 +25,6 @@ ROOT = Path(__file__).resolve().parents[2]
 
 #: (importer, imported) edges inside functions that may close a circle, with the reason each stays
 ALLOWED = {
-    ("prongsai.web.agencies.services", "prongsai.web.agencies.imports"):
-        "services.import_agencies/import_people delegate to imports.py, which builds on services' writers, so "
-        "that every state change is still found in services.py",
 }
 
 

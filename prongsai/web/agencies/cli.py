@@ -32,7 +32,7 @@ def _run(args: argparse.Namespace, what: str):
     setup_django()
     from django.core.exceptions import PermissionDenied
 
-    from prongsai.web.agencies import services
+    from prongsai.web.agencies import imports
 
     actor = _actor(args.as_user)
     path = Path(args.file)
@@ -45,8 +45,8 @@ def _run(args: argparse.Namespace, what: str):
     try:
         table = read_table(path, data=data)
         if what == "agencies":
-            return actor, path, services.import_agencies(actor, table)
-        return actor, path, services.import_people(actor, table)
+            return actor, path, imports.import_agencies(actor, table)
+        return actor, path, imports.import_people(actor, table)
     except InputError as exc:
         lines = [p.message() for p in exc.problems]
         raise CommandError(f"{len(lines)} problem(s); nothing was imported\n" + "\n".join(lines)) from None

@@ -11,14 +11,14 @@ Thai: the command line prints English, the web page the active language).  They 
    crash or ``kill -9`` leaves all rows or none, and other writers wait a fraction of a second, not the length
    of the import.
 
-The checks are the ones of the single-change services (``services._field_issues``, ``_role_issues`` …), so a row
+The checks are the ones of the single-change services (``rules.field_issues``, ``_role_issues`` …), so a row
 is accepted exactly when the matching form would accept it.  Audit entries are those the services write:
 one per imported file for agencies; one per person added and one per role granted, plus one per file, for people.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -29,12 +29,35 @@ from django.utils.translation import gettext_lazy as _
 
 from prongsai.core.tabular import Collector, Table
 from prongsai.web import bulk
-from prongsai.web.agencies import services
+from prongsai.web.agencies import rules, services
 from prongsai.web.agencies.models import Agency, Membership, Person, Unit
 from prongsai.web.audit.actions import AuditAction
 from prongsai.web.audit.services import audit_entry, record
 
 CHUNK = 5000  # ids or names per IN (...) list: far below SQLite's limit on bound parameters
+
+
+
+@dataclass
+class ImportedPeople:
+    users_created: int
+    roles_granted: int
+
+
+def template_rows(kind: str) -> tuple[list[str], list[list[str]]]:
+    """Header and example rows of the import templates (``agencies`` or ``people``)."""
+    if kind == "agencies":
+        return rules.AGENCY_COLUMNS, [  # thai-data: example rows (agencies as officers type them)
+            ["ESA-EXAMPLE", "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาตัวอย่าง เขต 1", "สพป.ตัวอย่าง 1", "esa", "สพป.",
+             "OBEC", "นครปฐม", "ภาคกลาง", "https://www.example.go.th"],
+            ["SCH-EXAMPLE-001", "โรงเรียนบ้านตัวอย่าง", "", "school", "", "ESA-EXAMPLE", "นครปฐม", "central", ""],
+        ]
+    return rules.PEOPLE_COLUMNS, [  # thai-data: example rows (people and units as officers type them)
+        ["somchai.j", "นาย", "สมชาย ใจดี", "นักวิชาการศึกษาชำนาญการ", "somchai@example.go.th", "ESA-EXAMPLE",
+         "agency_admin", ""],
+        ["suda.r", "นางสาว", "สุดา รักงาน", "นักจัดการงานทั่วไป", "", "ESA-EXAMPLE", "บุคลากรกลุ่ม/หน่วย",
+         "กลุ่มอำนวยการ"],
+    ]
 
 
 def _cells(table: Table, columns: list[str], required: list[str]):
@@ -58,22 +81,22 @@ def _chunks(values: list, size: int = CHUNK):
 def import_agencies(actor, table: Table) -> list[Agency]:
     """Register the agencies of a file (central admin): all rows or none.  A parent may be an agency already
     registered or one on an earlier row of the same file."""
-    services._require_central(actor)
+    rules.require_central(actor)
     problems = Collector(table.file)
     existing = {a.code.casefold(): a for a in Agency.objects.only("pk", "code", "kind", "path")}
     planned: dict[str, tuple[int, dict]] = {}  # code (casefolded) → (row, values)
     later = {cells.get("code", "").strip().casefold(): n
-             for n, cells in _cells(table, services.AGENCY_COLUMNS, services.AGENCY_REQUIRED)}
-    for n, cells in _cells(table, services.AGENCY_COLUMNS, services.AGENCY_REQUIRED):
+             for n, cells in _cells(table, rules.AGENCY_COLUMNS, rules.AGENCY_REQUIRED)}
+    for n, cells in _cells(table, rules.AGENCY_COLUMNS, rules.AGENCY_REQUIRED):
         code = cells["code"].strip()
         key = code.casefold()
-        issues: list[services.Issue] = []
+        issues: list[rules.Issue] = []
         if key in planned:
-            issues.append(services.Issue("code", _("the code '%(code)s' is also on row %(row)s"),
+            issues.append(rules.Issue("code", _("the code '%(code)s' is also on row %(row)s"),
                                          {"code": code, "row": planned[key][0]}))
         else:
-            issues += services._code_issues(code, key in existing)
-        clean, field_issues = services._field_issues(cells)
+            issues += rules.code_issues(code, key in existing)
+        clean, field_issues = rules.field_issues(cells)
         issues += field_issues
         parent_code = cells.get("parent_code", "").strip()
         parent_kind = None
@@ -84,17 +107,17 @@ def import_agencies(actor, table: Table) -> list[Agency]:
             elif pkey in planned:
                 parent_kind = planned[pkey][1]["kind"]
             elif pkey in later and later[pkey] > n:
-                issues.append(services.Issue(
+                issues.append(rules.Issue(
                     "parent_code", _("the parent '%(parent)s' comes later in the file (row %(row)s); "
                                      "put parents before their children"),
                     {"parent": parent_code, "row": later[pkey]}))
                 parent_code = None
             else:
-                issues.append(services.Issue("parent_code", _("unknown parent agency '%(parent)s'"),
+                issues.append(rules.Issue("parent_code", _("unknown parent agency '%(parent)s'"),
                                              {"parent": parent_code}))
                 parent_code = None
         if clean["kind"] and parent_code is not None:
-            issues += services._parent_issues(clean["kind"], parent_kind)
+            issues += rules.parent_issues(clean["kind"], parent_kind)
         for issue in issues:
             problems.add(n, issue.field, issue.en, issue.th)
         if key not in planned and code:
@@ -105,7 +128,7 @@ def import_agencies(actor, table: Table) -> list[Agency]:
         taken = {c.casefold() for c in Agency.objects.values_list("code", flat=True)}
         for key, (n, values) in planned.items():  # registered by someone else since the checks
             if key in taken and key not in existing:
-                late = services.Issue("code", _("the code '%(code)s' was registered meanwhile"),
+                late = rules.Issue("code", _("the code '%(code)s' was registered meanwhile"),
                                       {"code": values["code"]})
                 problems.add(n, late.field, late.en, late.th)
         problems.check()
@@ -158,15 +181,15 @@ def _fill_paths() -> None:
 # ----------------------------------------------------------------------------------------------------- people
 
 
-def import_people(actor, table: Table) -> services.ImportedPeople:
+def import_people(actor, table: Table) -> ImportedPeople:
     """Add people and their roles from a file: all rows or none.  A username seen for the first time (in the
     database and the file) creates the user (unusable password) and their Person; every row grants one role.
     Rows of a username already registered only grant the role (their name is not changed)."""
-    if not services._may_add_people(actor):
+    if not rules.may_add_people(actor):
         raise PermissionDenied
     problems = Collector(table.file)
     User = get_user_model()
-    rows = list(_cells(table, services.PEOPLE_COLUMNS, services.PEOPLE_REQUIRED))
+    rows = list(_cells(table, rules.PEOPLE_COLUMNS, rules.PEOPLE_REQUIRED))
     agencies = {a.code.casefold(): a for a in Agency.objects.only("pk", "code", "kind", "path")}
     users = {u.casefold(): pk for pk, u in User.objects.values_list("pk", "username")}
     wanted = sorted({agencies[c["agency_code"].strip().casefold()].pk for _n, c in rows
@@ -184,30 +207,30 @@ def import_people(actor, table: Table) -> services.ImportedPeople:
         username = cells["username"].strip()
         ukey = username.casefold()
         person = {k: cells.get(k, "").strip() for k in ("full_name_th", "title_th", "position_th", "email")}
-        issues: list[services.Issue] = []
+        issues: list[rules.Issue] = []
         exists = bool(username) and ukey in users
         if not exists and ukey not in new_users:
-            issues += services._person_issues(username, **person)
+            issues += rules.person_issues(username, **person)
         code = cells["agency_code"].strip()
         agency = agencies.get(code.casefold())
         role_text = cells["role"].strip()
-        role = services.parse_role(role_text)
+        role = rules.parse_role(role_text)
         unit = None
         if agency is None:
-            issues.append(services.Issue("agency_code", _("unknown agency '%(code)s'"), {"code": code}))
+            issues.append(rules.Issue("agency_code", _("unknown agency '%(code)s'"), {"code": code}))
         else:
             unit_name = cells.get("unit", "").strip()
             if unit_name:
                 unit = units.get((agency.pk, unit_name))
                 if unit is None:
-                    issues.append(services.Issue("unit", _("%(code)s has no unit '%(unit)s'"),
+                    issues.append(rules.Issue("unit", _("%(code)s has no unit '%(unit)s'"),
                                                  {"code": agency.code, "unit": unit_name}))
             if not any(i.field == "unit" for i in issues):
                 issues += [replace(i, field="agency_code") if i.field == "agency" else i
-                           for i in services._role_issues(actor, agency, role, unit, role_text)]
+                           for i in rules.role_issues(actor, agency, role, unit, role_text)]
             key = (ukey, agency.pk, role)
             if key in seen:
-                issues.append(services.Issue("role", _("the same person, agency and role as row %(row)s"),
+                issues.append(rules.Issue("role", _("the same person, agency and role as row %(row)s"),
                                              {"row": seen[key]}))
             seen.setdefault(key, n)
         for issue in issues:
@@ -223,7 +246,7 @@ def import_people(actor, table: Table) -> services.ImportedPeople:
         taken = {u.casefold(): pk for pk, u in User.objects.values_list("pk", "username")}
         for ukey, values in new_users.items():  # registered by someone else since the checks
             if ukey in taken:
-                late = services.Issue("username", _("the username '%(username)s' was taken meanwhile"),
+                late = rules.Issue("username", _("the username '%(username)s' was taken meanwhile"),
                                       {"username": values["username"]})
                 problems.add(values["row"], late.field, late.en, late.th)
         problems.check()
@@ -235,7 +258,7 @@ def import_people(actor, table: Table) -> services.ImportedPeople:
                changes={"file": table.file, "users": [u.username for u in created.values()], "roles": granted})
     if any(g[1] == getattr(actor, "username", "").casefold() for g in grants):
         services._forget(actor)  # the actor's own roles changed: drop the copy cached for this request
-    return services.ImportedPeople(users_created=len(created), roles_granted=granted)
+    return ImportedPeople(users_created=len(created), roles_granted=granted)
 
 
 def _create_users(actor, new_users: dict[str, dict]) -> dict:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from prongsai.core.tabular import InputError, read_table
 from prongsai.web import exports
-from prongsai.web.agencies import access, services
+from prongsai.web.agencies import access, imports, rules, services
 from prongsai.web.agencies.forms import (
     AgencyEditForm,
     AgencyFilterForm,
@@ -113,7 +113,7 @@ def _detail(request: HttpRequest, agency: Agency, status: int = 200, **forms) ->
     return render(request, "agencies/detail.html", {
         "agency": agency, "ancestors": ancestors, "children": children[:200], "child_count": children.count(),
         "memberships": memberships, "units": units, "central": central,
-        "revocable": {m.pk for m in memberships if central or m.role not in services.CENTRAL_ONLY_ROLES},
+        "revocable": {m.pk for m in memberships if central or m.role not in rules.CENTRAL_ONLY_ROLES},
         "password_form": PasswordForm() if central else None, **forms,
     }, status=status)
 
@@ -332,10 +332,10 @@ def import_page(request: HttpRequest) -> HttpResponse:
             try:
                 table = read_table(upload.name, name=upload.name, data=data)
                 if form.cleaned_data["what"] == "agencies":
-                    created = services.import_agencies(request.user, table)
+                    created = imports.import_agencies(request.user, table)
                     messages.success(request, _("Registered %(count)d agencies.") % {"count": len(created)})
                 else:
-                    result = services.import_people(request.user, table)
+                    result = imports.import_people(request.user, table)
                     messages.success(request, _("Added %(people)d people and %(roles)d roles.") % {
                         "people": result.users_created, "roles": result.roles_granted})
             except InputError as exc:
@@ -356,7 +356,7 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
         raise Http404
     if not _may_open(request.user) or (kind == "agencies" and not access.is_central_admin(request.user)):
         raise PermissionDenied
-    header, rows = services.template_rows(kind)
+    header, rows = imports.template_rows(kind)
     response = HttpResponse(exports.csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="prongsai-{kind}.csv"'
     return response
