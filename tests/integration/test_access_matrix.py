@@ -168,7 +168,7 @@ def officer_token(c: Cast):
 
 
 def member(c: Cast):
-    from prongsai.web.measures.services import add_member
+    from prongsai.web.measures.committees import add_member
 
     return _once(c, "_member", lambda: add_member(c.officer, c.round_2563, c.samutsakhon, position_th="ผู้อำนวยการ"))
 

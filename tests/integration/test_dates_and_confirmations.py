@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from prongsai.web.documents.forms import DetailsForm
-from prongsai.web.measures import services as measures
+from prongsai.web.measures import committees
 from prongsai.web.measures.forms import CommitteeForm, MeasureForm
 from prongsai.web.measures.models import Committee
 from prongsai.web.oit.forms import OpenClarificationForm
@@ -173,7 +173,7 @@ def test_suggesting_over_an_edited_committee_names_who_would_be_lost(cast):
     code, rid = cast.samutsakhon.code, cast.round_2563.pk
     url = reverse("measures_committee_suggest", args=[code, rid])
     assert officer.post(url).status_code == 302  # an empty committee: nothing to lose, no question
-    measures.add_member(cast.officer, cast.round_2563, cast.samutsakhon, person=None,
+    committees.add_member(cast.officer, cast.round_2563, cast.samutsakhon, person=None,
                         position_th="ผู้แทนครู", unit=None, role="member", order=None)
     before = Committee.objects.get(agency=cast.samutsakhon, round=cast.round_2563).members.count()
     page = officer.post(url).content.decode()

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from prongsai.web.agencies.models import Membership, Person, Unit
 from prongsai.web.audit.models import AuditEntry
-from prongsai.web.measures import services
+from prongsai.web.measures import committees, services
 from prongsai.web.measures.models import AnalysisNote, CommitteeRole, MeasureStatus, ProgressFile
 
 
@@ -62,7 +62,7 @@ def test_analysis_note_saved_audited_and_only_by_managers(cast):
 def test_suggest_committee_reproduces_the_seed_structure(cast, units):
     Person.objects.filter(user=cast.officer).update(title_th="นาง", full_name_th="อลินดา กิตติทรงภพ")
     Membership.objects.filter(user=cast.officer).update(unit=cast.unit, position_th="นักวิชาการศึกษาชำนาญการ")
-    committee = services.suggest_committee(cast.officer, cast.round_2563, cast.samutsakhon)
+    committee = committees.suggest_committee(cast.officer, cast.round_2563, cast.samutsakhon)
     members = list(committee.members.order_by("order"))
     roles = [m.role for m in members]
     assert roles[:2] == [CommitteeRole.CHAIR, CommitteeRole.VICE_CHAIR]
@@ -74,32 +74,32 @@ def test_suggest_committee_reproduces_the_seed_structure(cast, units):
     assert members[-1].display_th == "นางอลินดา กิตติทรงภพ นักวิชาการศึกษาชำนาญการ"
     assert {m.unit for m in members if m.role == CommitteeRole.MEMBER} == set(units[1:])
     # again: replaced, not doubled
-    services.suggest_committee(cast.officer, cast.round_2563, cast.samutsakhon)
+    committees.suggest_committee(cast.officer, cast.round_2563, cast.samutsakhon)
     assert committee.members.count() == len(members)
 
 
 def test_committee_edits_and_rights(cast, units):
-    member = services.add_member(cast.officer, cast.round_2563, cast.samutsakhon, position_th="ผู้อำนวยการกลุ่มอำนวยการ",
+    member = committees.add_member(cast.officer, cast.round_2563, cast.samutsakhon, position_th="ผู้อำนวยการกลุ่มอำนวยการ",
                                  unit=units[1], role=CommitteeRole.MEMBER)
-    second = services.add_member(cast.officer, cast.round_2563, cast.samutsakhon, position_th="ประธาน",
+    second = committees.add_member(cast.officer, cast.round_2563, cast.samutsakhon, position_th="ประธาน",
                                  role=CommitteeRole.CHAIR)
-    services.move_member(cast.officer, second, -1)
+    committees.move_member(cast.officer, second, -1)
     assert [m.pk for m in member.committee.members.order_by("order")] == [second.pk, member.pk]
-    committee = services.update_committee(cast.officer, cast.round_2563, cast.samutsakhon, order_number="169/2563",
+    committee = committees.update_committee(cast.officer, cast.round_2563, cast.samutsakhon, order_number="169/2563",
                                           order_date=date(2020, 6, 25), duties=["วิเคราะห์ผล", "", "จัดทำรายงาน"])
     assert committee.duties == ["วิเคราะห์ผล", "จัดทำรายงาน"]
     with pytest.raises(ValidationError):
-        services.add_member(cast.officer, cast.round_2563, cast.samutsakhon, position_th="",
+        committees.add_member(cast.officer, cast.round_2563, cast.samutsakhon, position_th="",
                             role=CommitteeRole.MEMBER)
     other_unit = Unit.objects.create(agency=cast.other_office, name_th="กลุ่มอื่น")
     with pytest.raises(ValidationError):
-        services.add_member(cast.officer, cast.round_2563, cast.samutsakhon, position_th="x", unit=other_unit)
+        committees.add_member(cast.officer, cast.round_2563, cast.samutsakhon, position_th="x", unit=other_unit)
     for user in (cast.director, cast.staff, cast.other_officer):
         with pytest.raises(PermissionDenied):
-            services.suggest_committee(user, cast.round_2563, cast.samutsakhon)
+            committees.suggest_committee(user, cast.round_2563, cast.samutsakhon)
         with pytest.raises(PermissionDenied):
-            services.remove_member(user, member)
-    services.remove_member(cast.officer, member)
+            committees.remove_member(user, member)
+    committees.remove_member(cast.officer, member)
     assert committee.members.count() == 1
 
 
@@ -240,7 +240,7 @@ def test_committee_page_suggest_and_member_forms(cast, units):
     r = officer.post(reverse("measures_committee", args=[code, rid]),
                      {"order_number": "169/2563", "order_date": "2020-06-25", "duties": "หน้าที่หนึ่ง\nหน้าที่สอง"})
     assert r.status_code == 302
-    assert services.committee_for(cast.round_2563, cast.samutsakhon).duties == ["หน้าที่หนึ่ง", "หน้าที่สอง"]
+    assert committees.committee_for(cast.round_2563, cast.samutsakhon).duties == ["หน้าที่หนึ่ง", "หน้าที่สอง"]
 
 
 # ----------------------------------------------------------------------------------------- analysis

@@ -73,6 +73,7 @@ def gather(round_: AssessmentRound, agency: Agency) -> PackData:
 
     from prongsai.web.documents.models import DocumentDetails
     from prongsai.web.measures import analysis as analysis_view
+    from prongsai.web.measures import committees
     from prongsai.web.measures import services as measure_services
     from prongsai.web.measures.models import Committee, Measure, MeasureAction, ProgressReport
 
@@ -95,7 +96,7 @@ def gather(round_: AssessmentRound, agency: Agency) -> PackData:
     phases = {p.phase: (p.starts_on, p.ends_on) for p in round_.phases.all()}
     return PackData(round=round_, agency=agency, analysed_round=analysed, analysis=analysis, committee=committee,
                     members=members, measures=measures, responsible=responsible, details=details,
-                    ita_unit=measure_services.ita_unit(agency), director=director, officer=officer,
+                    ita_unit=committees.ita_unit(agency), director=director, officer=officer,
                     notes={r.number: r.note for r in analysis.indicators} if analysis else {},
                     units=all_units, phases=phases, staff=[m for m in memberships if m.role == Role.UNIT_STAFF])
 
@@ -105,8 +106,8 @@ def readiness(round_: AssessmentRound, agency: Agency, analysed: AssessmentRound
 
     ``analysed`` is ``analysis.analysed_round(round_)`` and ``details`` the round's ``DocumentDetails`` (or None),
     both already loaded by the page."""
+    from prongsai.web.measures.committees import committee_for
     from prongsai.web.measures.models import Measure
-    from prongsai.web.measures.services import committee_for
 
     problems = []
     if analysed is None:

@@ -203,7 +203,7 @@ def load_measures_demo(stdout: TextIO | None = None) -> bool:
 
 def _actor(agency):
     from prongsai.web.agencies.models import Membership, Role
-    from prongsai.web.measures.services import ita_officer
+    from prongsai.web.measures.committees import ita_officer
 
     officer = ita_officer(agency)
     if officer is not None:
@@ -215,7 +215,8 @@ def _actor(agency):
 def _load(out: TextIO) -> bool:
     from prongsai.web.agencies.models import Agency, Membership, Role, Unit
     from prongsai.web.audit.services import record
-    from prongsai.web.measures import services
+    from prongsai.web.measures import committees, services
+    from prongsai.web.measures.models import DEFAULT_DUTIES
     from prongsai.web.rounds.models import AssessmentRound
 
     agency = Agency.objects.filter(code=SKN_CODE).first()
@@ -238,7 +239,7 @@ def _load(out: TextIO) -> bool:
             units[name] = Unit.objects.create(agency=agency, name_th=name, order=next_order)
 
     # the committee of คำสั่ง ที่ ๑๖๙/๒๕๖๓
-    officer = services.ita_officer(agency)
+    officer = committees.ita_officer(agency)
     officer_person = getattr(officer.user, "person", None) if officer else None
     members = []
     for position, role, unit in COMMITTEE:
@@ -248,10 +249,10 @@ def _load(out: TextIO) -> bool:
                 person = officer_person
             else:
                 position = f"{OFFICER_NAME[0]}{OFFICER_NAME[1]} {position}"
-        members.append(services.SuggestedMember(position, role, unit=units[unit] if unit else None, person=person))
-    services.set_committee_members(actor, round_2563, agency, members)
-    services.update_committee(actor, round_2563, agency, order_number=ORDER_NUMBER, order_date=ORDER_DATE,
-                              duties=list(services.DEFAULT_DUTIES))
+        members.append(committees.SuggestedMember(position, role, unit=units[unit] if unit else None, person=person))
+    committees.set_committee_members(actor, round_2563, agency, members)
+    committees.update_committee(actor, round_2563, agency, order_number=ORDER_NUMBER, order_date=ORDER_DATE,
+                              duties=list(DEFAULT_DUTIES))
     print(f"  {agency.short_name}: committee of {len(members)} (คำสั่ง ที่ 169/2563)", file=out, flush=True)
 
     # the measures of the announcement and the units' reports

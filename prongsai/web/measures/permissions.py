@@ -9,6 +9,8 @@ Built on ``agencies.access`` (the one place that knows roles and scopes):
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+
 from prongsai.web.agencies import access
 from prongsai.web.agencies.models import Agency, Role, Unit
 
@@ -43,3 +45,9 @@ def reportable_units(user, measure, responsible: list[Unit]) -> list[Unit]:
 
 def can_report(user, measure, unit: Unit, responsible: list[Unit]) -> bool:
     return any(u.pk == unit.pk for u in reportable_units(user, measure, responsible))
+
+
+def require_manage(actor, agency) -> None:
+    """``PermissionDenied`` unless ``actor`` may change the agency's analysis, committee, measures and documents."""
+    if not can_manage(actor, agency):
+        raise PermissionDenied

@@ -23,7 +23,7 @@ from prongsai.core.thai import fiscal_year_bounds, format_score
 from prongsai.web.agencies.models import Agency
 from prongsai.web.confirm import Confirmation, confirmation_page, confirmed
 from prongsai.web.measures import analysis as analysis_view
-from prongsai.web.measures import permissions, services
+from prongsai.web.measures import committees, permissions, services
 from prongsai.web.measures.forms import (
     PERIODS,
     ActionFormSet,
@@ -35,6 +35,7 @@ from prongsai.web.measures.forms import (
     StatusForm,
 )
 from prongsai.web.measures.models import (
+    DEFAULT_DUTIES,
     CommitteeMember,
     CommitteeRole,
     Measure,
@@ -156,9 +157,9 @@ def _committee_context(request, agency, round_, committee, member_form=None, com
         "committee_form": committee_form or CommitteeForm(initial={
             "order_number": committee.order_number if committee else "",
             "order_date": committee.order_date if committee else None,
-            "duties": "\n".join(committee.duties) if committee else "\n".join(services.DEFAULT_DUTIES)}),
+            "duties": "\n".join(committee.duties) if committee else "\n".join(DEFAULT_DUTIES)}),
         "member_form": member_form or MemberForm(agency),
-        "suggestion": services.suggested_members(agency) if not members else [],
+        "suggestion": committees.suggested_members(agency) if not members else [],
     })
     return context
 
@@ -167,14 +168,14 @@ def _committee_context(request, agency, round_, committee, member_form=None, com
 @require_http_methods(["GET", "POST"])
 def committee(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
     agency, round_ = agency_round(request.user, code, round_id, permissions.can_view_analysis)
-    current = services.committee_for(round_, agency)
+    current = committees.committee_for(round_, agency)
     if request.method == "POST":
         if not permissions.can_manage(request.user, agency):
             raise PermissionDenied
         form = CommitteeForm(request.POST)
         if form.is_valid():
             try:
-                services.update_committee(request.user, round_, agency, **form.cleaned_data)
+                committees.update_committee(request.user, round_, agency, **form.cleaned_data)
                 messages.success(request, _("Committee saved."))
                 return redirect("measures_committee", code=agency.code, round_id=round_.pk)
             except ValidationError as exc:
@@ -189,18 +190,18 @@ def committee(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
 def committee_suggest(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
     """Replacing a list that has members (maybe edited by hand) first shows who goes and who comes."""
     agency, round_ = agency_round(request.user, code, round_id, permissions.can_manage)
-    current = services.committee_for(round_, agency)
+    current = committees.committee_for(round_, agency)
     members = list(current.members.select_related("person", "unit").order_by("order")) if current else []
     if request.method == "GET" or (members and not confirmed(request)):
         return confirmation_page(request, _suggest_confirmation(agency, round_, members))
-    committee = services.suggest_committee(request.user, round_, agency)
+    committee = committees.suggest_committee(request.user, round_, agency)
     messages.success(request, _("%(n)d members suggested from the agency's units and people.")
                      % {"n": committee.members.count()})
     return redirect("measures_committee", code=agency.code, round_id=round_.pk)
 
 
 def _suggest_confirmation(agency: Agency, round_: AssessmentRound, members: list) -> Confirmation:
-    suggestion = services.suggested_members(agency)
+    suggestion = committees.suggested_members(agency)
     kept = {(getattr(s.person, "pk", None), s.position_th, str(s.role)) for s in suggestion}
     dropped = [m for m in members if (m.person_id, m.position_th, str(m.role)) not in kept]
     return Confirmation(
@@ -231,12 +232,12 @@ def member_new(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
     form = MemberForm(agency, request.POST)
     if form.is_valid():
         try:
-            services.add_member(request.user, round_, agency, **form.cleaned_data)
+            committees.add_member(request.user, round_, agency, **form.cleaned_data)
             messages.success(request, _("Member added."))
             return redirect("measures_committee", code=agency.code, round_id=round_.pk)
         except ValidationError as exc:
             error_messages(request, exc)
-    current = services.committee_for(round_, agency)
+    current = committees.committee_for(round_, agency)
     return render(request, "measures/committee.html",
                   _committee_context(request, agency, round_, current, member_form=form), status=400)
 
@@ -251,7 +252,7 @@ def member_edit(request: HttpRequest, code: str, round_id: int, pk: int) -> Http
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.update_member(request.user, member, person=data["person"], position_th=data["position_th"],
+                committees.update_member(request.user, member, person=data["person"], position_th=data["position_th"],
                                        unit=data["unit"], role=data["role"], order=data["order"] or member.order)
                 messages.success(request, _("Member saved."))
                 return redirect("measures_committee", code=agency.code, round_id=round_.pk)
@@ -269,7 +270,7 @@ def member_edit(request: HttpRequest, code: str, round_id: int, pk: int) -> Http
 @require_POST
 def member_delete(request: HttpRequest, code: str, round_id: int, pk: int) -> HttpResponse:
     agency, round_ = agency_round(request.user, code, round_id, permissions.can_manage)
-    services.remove_member(request.user, _member(agency, round_, pk))
+    committees.remove_member(request.user, _member(agency, round_, pk))
     messages.success(request, _("Member removed."))
     return redirect("measures_committee", code=agency.code, round_id=round_.pk)
 
@@ -278,7 +279,7 @@ def member_delete(request: HttpRequest, code: str, round_id: int, pk: int) -> Ht
 @require_POST
 def member_move(request: HttpRequest, code: str, round_id: int, pk: int) -> HttpResponse:
     agency, round_ = agency_round(request.user, code, round_id, permissions.can_manage)
-    services.move_member(request.user, _member(agency, round_, pk), -1 if request.POST.get("dir") == "up" else 1)
+    committees.move_member(request.user, _member(agency, round_, pk), -1 if request.POST.get("dir") == "up" else 1)
     return redirect("measures_committee", code=agency.code, round_id=round_.pk)
 
 
@@ -321,7 +322,7 @@ def measure_list(request: HttpRequest, code: str, round_id: int) -> HttpResponse
     if mine_only:
         rows = [r for r in rows if r["mine"]]
     context = nav(agency, round_, request.user, "measures")
-    committee = services.committee_for(round_, agency)
+    committee = committees.committee_for(round_, agency)
     context.update({"rows": rows, "labels": services.valid_target_codes(round_, context["analysed_round"]),
                     "today": _today(), "overdue_count": sum(1 for r in rows if r["overdue"]),
                     "committee_size": committee.members.count() if committee else 0,
