@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from prongsai.core.framework import Framework, load_framework_file
+from tests.shared import shared
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED_CSV = Path(__file__).parent.parent / "prongsai" / "examples" / "seed-samutsakhon-2562.csv"
@@ -18,9 +19,35 @@ def mini() -> Framework:
     return load_framework_file(FIXTURES / "mini.yaml")
 
 
+@pytest.fixture(scope="session")
+def _shared_keeper(django_db_setup, django_db_blocker):
+    """The outer transaction of tests/shared.py, per worker; rolled back before the test database goes."""
+    from tests.shared import SharedState
+
+    state = SharedState(django_db_blocker)
+    yield state
+    state.leave()
+
+
 @pytest.fixture
-def cast(db):
-    """The fixed cast (tests/cast.py) in a fresh database."""
+def _shared_before_test(request, _shared_keeper):
+    _shared_keeper.before_test(request)
+
+
+@pytest.fixture
+def _django_db_helper(_shared_before_test, _django_db_helper):
+    """pytest-django's per-test transaction, opened after tests/shared.py has set up the module's shared one."""
+    yield
+
+
+@pytest.fixture
+def _shared_state(_shared_keeper, db):
+    return _shared_keeper
+
+
+@shared
+def cast():
+    """The fixed cast (tests/cast.py), built once per module and shared (tests/shared.py)."""
     from tests.cast import build_cast
 
     return build_cast()
