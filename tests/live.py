@@ -12,12 +12,15 @@ import http.client
 import json
 import os
 import re
+import atexit
 import secrets
+import shutil
 import signal
 import socket
 import ssl
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 from html import unescape
@@ -56,6 +59,24 @@ def drop_postgres_database(name: str) -> None:
     parts = urllib.parse.urlparse(postgres_url())
     with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+#: the migrated template of this test process (tests/live.py, ``LiveSite.migrate``): a data folder or a database name
+_TEMPLATE: dict[str, str] = {}
+
+
+def _migrated_template() -> str:
+    """A database migrated by a real ``prongsai migrate``, once per test process (per xdist worker): the SQLite data
+    folder it made, or, on PostgreSQL, a database to copy with CREATE DATABASE … TEMPLATE (dropped at exit)."""
+    kind = "postgres" if postgres_url() else "sqlite"
+    if kind not in _TEMPLATE:
+        name = f"prongsai_template_{os.getpid()}" if kind == "postgres" else ""
+        site = LiveSite(Path(tempfile.mkdtemp(prefix="prongsai-migrated-")), database=name)
+        site.run("migrate")
+        if name:
+            atexit.register(drop_postgres_database, name)
+        _TEMPLATE[kind] = name or str(site.data)
+    return _TEMPLATE[kind]
 
 
 class LiveSite:
@@ -122,9 +143,27 @@ class LiveSite:
         if self.database_name:
             drop_postgres_database(self.database_name)
 
+    def migrate(self) -> None:
+        """The site's database, migrated: a copy of the one ``prongsai migrate`` made once for this test process
+        (see ``_migrated_template``), instead of running the 20-odd migrations again for every site (3 s of CPU
+        each).  Tests of migrating itself (test_commands, test_demo, the deploy topology) run the command."""
+        template = _migrated_template()
+        if self.database_name:
+            import psycopg
+
+            admin = urllib.parse.urlparse(postgres_url())._replace(path="/postgres").geturl()
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{self.database_name}" WITH (FORCE)')
+                conn.execute(f'CREATE DATABASE "{self.database_name}" TEMPLATE "{template}"')
+        elif not self.data.exists():
+            shutil.copytree(template, self.data)  # the folder as the command made it (its mode too)
+        else:
+            for path in Path(template).glob("prongsai.sqlite3*"):
+                shutil.copy2(path, self.data / path.name)
+
     def setup_cast(self, codes: int = 0) -> dict:
         """Migrate, then the fixed cast (tests/cast.py) and ``codes`` IIT codes of ESA-SKN; returns ids and codes."""
-        self.run("migrate")
+        self.migrate()
         out = self.python(f"""
 import json, django
 django.setup()
