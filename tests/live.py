@@ -8,11 +8,11 @@ CSRF, able to connect from a chosen loopback source address.
 
 from __future__ import annotations
 
+import atexit
 import http.client
 import json
 import os
 import re
-import atexit
 import secrets
 import shutil
 import signal
