@@ -86,3 +86,23 @@ def _stored_editions_need_the_database(request):
     yield
     for provider in saved:
         core.register_provider(provider)
+
+
+#: the files that take longest (child processes and their waits, rendered document packs, hypothesis, the matrix),
+#: longest first.  pytest-xdist's ``--dist loadfile`` hands whole files to whichever worker is free, in this order
+#: (``--no-loadscope-reorder`` in pyproject.toml: xdist's own order, most tests first, left files of four slow tests
+#: such as test_ops_crash.py for the end, when one worker ran them alone); started first, the slow ones overlap and
+#: the many short files fill in behind, so both workers end together.  Figures: docs/benchmarks.md.
+SLOW_FILES_FIRST = (
+    "tests/integration/test_ops_crash.py", "tests/integration/test_access_matrix.py",
+    "tests/integration/test_documents.py", "tests/integration/test_ops_web.py", "tests/unit/test_bulk_agrees.py",
+    "tests/integration/test_backup_drill.py", "tests/integration/test_surveys_race.py",
+    "tests/integration/test_demo.py", "tests/integration/test_sqlite_writers.py",
+    "tests/integration/test_messages_thai.py", "tests/integration/test_security_anonymity.py",
+    "tests/integration/test_demo_restart.py", "tests/unit/test_documents_thai.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    rank = {path: index for index, path in enumerate(SLOW_FILES_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))  # stable: files stay whole
