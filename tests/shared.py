@@ -60,6 +60,7 @@ class SharedState:
     def __init__(self, blocker):
         self.blocker = blocker
         self.atomic = None
+        self.connection = None  # the connection object the transaction was opened on
         self.owner = ""
         self.built: dict[str, Any] = {}
         self.copies: dict[str, Any] | None = None  # this test's deep copy of ``built`` (one memo: shared identity)
@@ -77,12 +78,16 @@ class SharedState:
         if not names or is_transactional(request):
             self.leave()
             return
-        if self.atomic is not None and self.owner != module:
-            self.leave()
+        if self.atomic is not None:
+            from django.db import DEFAULT_DB_ALIAS, connections
+
+            if self.owner != module or connections[DEFAULT_DB_ALIAS] is not self.connection:
+                self.leave()
         if self.atomic is None:
-            from django.db import transaction
+            from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
             with self.blocker.unblock():
+                self.connection = connections[DEFAULT_DB_ALIAS]
                 self.atomic = transaction.atomic()
                 self.atomic._from_testcase = True  # what Django's TestCase marks its own blocks with (durable=)
                 self.atomic.__enter__()
@@ -110,9 +115,16 @@ class SharedState:
     def leave(self) -> None:
         if self.atomic is None:
             return
-        from django.db import transaction
+        from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-        with self.blocker.unblock():
-            transaction.set_rollback(True)
-            self.atomic.__exit__(None, None, None)
-        self.atomic, self.owner, self.built = None, "", {}
+        # Django keeps connections per thread *and* per asyncio context: while Playwright's event loop runs (the
+        # browser tests), ``connections["default"]`` is another object than the one holding this transaction
+        current = connections[DEFAULT_DB_ALIAS]
+        connections[DEFAULT_DB_ALIAS] = self.connection
+        try:
+            with self.blocker.unblock():
+                transaction.set_rollback(True)
+                self.atomic.__exit__(None, None, None)
+        finally:
+            connections[DEFAULT_DB_ALIAS] = current
+        self.atomic, self.owner, self.built, self.connection = None, "", {}, None
