@@ -65,10 +65,11 @@ def drop_postgres_database(name: str) -> None:
 _TEMPLATE: dict[str, str] = {}
 
 
-def _migrated_template() -> str:
+def _migrated_template(kind: str) -> str:
     """A database migrated by a real ``prongsai migrate``, once per test process (per xdist worker): the SQLite data
-    folder it made, or, on PostgreSQL, a database to copy with CREATE DATABASE … TEMPLATE (dropped at exit)."""
-    kind = "postgres" if postgres_url() else "sqlite"
+    folder it made (``kind`` "sqlite"), or a PostgreSQL database to copy with CREATE DATABASE … TEMPLATE ("postgres",
+    on the server of DATABASE_URL; dropped at exit).  A site without a database of its own is SQLite even when the
+    suite runs on PostgreSQL."""
     if kind not in _TEMPLATE:
         name = f"prongsai_template_{os.getpid()}" if kind == "postgres" else ""
         site = LiveSite(Path(tempfile.mkdtemp(prefix="prongsai-migrated-")), database=name)
@@ -147,7 +148,7 @@ class LiveSite:
         """The site's database, migrated: a copy of the one ``prongsai migrate`` made once for this test process
         (see ``_migrated_template``), instead of running the 20-odd migrations again for every site (3 s of CPU
         each).  Tests of migrating itself (test_commands, test_demo, the deploy topology) run the command."""
-        template = _migrated_template()
+        template = _migrated_template("postgres" if self.database_name else "sqlite")
         if self.database_name:
             import psycopg
 
