@@ -80,6 +80,16 @@ def _migrated_template(kind: str) -> str:
     return _TEMPLATE[kind]
 
 
+def copy_migrated_sqlite(data: str | Path) -> None:
+    """Put a copy of this process's migrated SQLite database (``_migrated_template``) in the data folder ``data``,
+    for child processes that call ``migrate`` themselves: their migrate then finds nothing left to apply, instead
+    of running the 22 migrations (3 s of CPU) again."""
+    template = Path(_migrated_template("sqlite"))
+    Path(data).mkdir(parents=True, exist_ok=True)
+    for path in template.glob("prongsai.sqlite3*"):
+        shutil.copy2(path, Path(data) / path.name)
+
+
 class LiveSite:
     def __init__(self, root: Path, *, database: str = "", production: bool = False, **env: str):
         self.root = root
