@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from prongsai.core.framework import Framework, load_framework_file
+from tests.shared import shared
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED_CSV = Path(__file__).parent.parent / "prongsai" / "examples" / "seed-samutsakhon-2562.csv"
@@ -18,9 +19,35 @@ def mini() -> Framework:
     return load_framework_file(FIXTURES / "mini.yaml")
 
 
+@pytest.fixture(scope="session")
+def _shared_keeper(django_db_setup, django_db_blocker):
+    """The outer transaction of tests/shared.py, per worker; rolled back before the test database goes."""
+    from tests.shared import SharedState
+
+    state = SharedState(django_db_blocker)
+    yield state
+    state.leave()
+
+
 @pytest.fixture
-def cast(db):
-    """The fixed cast (tests/cast.py) in a fresh database."""
+def _shared_before_test(request, _shared_keeper):
+    _shared_keeper.before_test(request)
+
+
+@pytest.fixture
+def _django_db_helper(_shared_before_test, _django_db_helper):
+    """pytest-django's per-test transaction, opened after tests/shared.py has set up the module's shared one."""
+    yield
+
+
+@pytest.fixture
+def _shared_state(_shared_keeper, db):
+    return _shared_keeper
+
+
+@shared
+def cast():
+    """The fixed cast (tests/cast.py), built once per module and shared (tests/shared.py)."""
     from tests.cast import build_cast
 
     return build_cast()
@@ -73,3 +100,23 @@ def _stored_editions_need_the_database(request):
     yield
     for provider in saved:
         core.register_provider(provider)
+
+
+#: the files that take longest (child processes and their waits, rendered document packs, hypothesis, the matrix),
+#: longest first.  pytest-xdist's ``--dist loadfile`` hands whole files to whichever worker is free, in this order
+#: (``--no-loadscope-reorder`` in pyproject.toml: xdist's own order, most tests first, left files of four slow tests
+#: such as test_ops_crash.py for the end, when one worker ran them alone); started first, the slow ones overlap and
+#: the many short files fill in behind, so both workers end together.  Figures: docs/benchmarks.md.
+SLOW_FILES_FIRST = (
+    "tests/integration/test_ops_crash.py", "tests/integration/test_access_matrix.py",
+    "tests/integration/test_documents.py", "tests/integration/test_ops_web.py", "tests/unit/test_bulk_agrees.py",
+    "tests/integration/test_backup_drill.py", "tests/integration/test_surveys_race.py",
+    "tests/integration/test_demo.py", "tests/integration/test_sqlite_writers.py",
+    "tests/integration/test_messages_thai.py", "tests/integration/test_security_anonymity.py",
+    "tests/integration/test_demo_restart.py", "tests/unit/test_documents_thai.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    rank = {path: index for index, path in enumerate(SLOW_FILES_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))  # stable: files stay whole

@@ -25,13 +25,15 @@ def _missing(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def chromium_browser():
-    """One Chromium per test module, closed afterwards.
+    """One Chromium for the browser tests of this folder that a worker runs one after the other, closed when the
+    worker leaves tests/functional (pytest-xdist hands out whole files, in collection order, so that is once or
+    twice per worker instead of once per module; each test still gets its own context: cookies, storage).
 
     Playwright's sync API runs an event loop in this thread while it is started, and Django refuses ORM calls
     from a thread with a running loop; the test's own ORM calls are synchronous and safe, so they are allowed
-    while the browser lives, and only then (the next module's tests run with the loop and the permission gone).
+    while the browser lives, and only then (tests outside this folder run with the loop and the permission gone).
     """
     try:
         from playwright.sync_api import sync_playwright

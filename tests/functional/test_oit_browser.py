@@ -6,7 +6,7 @@ answers; the assessor confirms; the public page shows the result.  Link checks r
 executed between steps by django-tasks-db's worker (``run_pending_checks``) against a loopback evidence site.
 
 Screenshots go to ``$PRONGSAI_SCREENSHOTS`` (default: a ``oit-screens`` directory under pytest's tmp path).
-Skipped when Playwright or /usr/bin/chromium is missing, unless ``PRONGSAI_CI=1`` (then it fails).
+Skipped when Playwright or Chromium is missing, unless ``PRONGSAI_CI=1`` (then it fails; tests/functional/conftest.py).
 """
 
 from __future__ import annotations
@@ -18,33 +18,12 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]
-
 try:
-    from playwright.sync_api import expect, sync_playwright
-except ImportError:  # pragma: no cover - depends on the machine
-    sync_playwright = None
+    from playwright.sync_api import expect
+except ImportError:  # pragma: no cover - the browser fixture (tests/functional/conftest.py) skips, or fails in CI
+    expect = None
 
-_missing = sync_playwright is None or not Path(CHROMIUM).exists()
-if _missing and os.environ.get("PRONGSAI_CI") == "1":
-    raise RuntimeError("PRONGSAI_CI=1: Playwright and /usr/bin/chromium are required for the browser tests")
-pytestmark = pytest.mark.skipif(_missing, reason="Playwright or /usr/bin/chromium is not installed")
-
-
-@pytest.fixture
-def browser_page(monkeypatch):
-    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls run beside it
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="th-TH")
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        yield page
-        context.close()
-        browser.close()
+# the page comes from tests/functional/conftest.py's ``browser_page``: the worker's one Chromium, a fresh context
 
 
 @pytest.mark.django_db(transaction=True)

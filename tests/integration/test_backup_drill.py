@@ -170,7 +170,7 @@ def _answers(browser: Browser) -> bool:
 
 def test_secret_key_only_when_asked_and_restore_refuses_a_damaged_archive(sites, tmp_path):
     source, target = sites
-    source.run("migrate")
+    source.migrate()
     archive = tmp_path / "with-key.tar.gz"
     made = source.run("backup", str(archive), "--include-secret-key")
     assert "the SECRET_KEY is not in the backup" not in made.stdout

@@ -12,8 +12,10 @@ import io
 import os
 import shutil
 import subprocess
+import tempfile
 import zipfile
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,6 +25,7 @@ from django.urls import reverse
 from prongsai.web.documents import pack, services, signoff
 from prongsai.web.documents.models import DocumentBatch, DocumentKind, GeneratedDocument
 from prongsai.web.tasks import run_pending_tasks
+from tests.shared import shared
 
 KINDS = DocumentKind.values
 SKN = "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาสมุทรสาคร"
@@ -72,16 +75,22 @@ def minimal_template(kind: str) -> bytes:
     return out.getvalue()
 
 
-@pytest.fixture
-def storage(settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "files")}}}
-    return tmp_path / "files"
+#: where this module's files go: one folder for the module, because the pack generated once (``generated``) is
+#: read by many tests, each of which must find its files where they were written
+FILES = Path(tempfile.mkdtemp(prefix="prongsai-test-documents-"))
+STORAGES_HERE = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(FILES)}}
 
 
-@pytest.fixture
-def seed(cast, storage):
-    """The cast with the issue-6 demo data, and 30 offices above 91.25 in 2562 (so the seed office is 31st)."""
+@pytest.fixture(autouse=True)
+def storage(settings):
+    settings.STORAGES = {**settings.STORAGES, "default": STORAGES_HERE}
+    return FILES
+
+
+@shared
+def seed(cast):
+    """The cast with the issue-6 demo data, and 30 offices above 91.25 in 2562 (so the seed office is 31st); built
+    once for the module (tests/shared.py), each test in its own rolled-back savepoint."""
     from prongsai.web.agencies.models import Agency, AgencyKind
     from prongsai.web.measures.demo import load_measures_demo
     from prongsai.web.results.models import AgencyResult
@@ -96,9 +105,15 @@ def seed(cast, storage):
     return cast
 
 
-@pytest.fixture
+@shared
 def generated(seed):
-    result = services.generate_pack(seed.officer, seed.round_2563, seed.samutsakhon)
+    """The seed's pack (5 DOCX + 5 PDF drafts), rendered once for the module: the tests that change it (a new
+    version, an agency template) do so in their own savepoint."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    with override_settings(STORAGES={**settings.STORAGES, "default": STORAGES_HERE}):
+        result = services.generate_pack(seed.officer, seed.round_2563, seed.samutsakhon)
     return seed, result
 
 

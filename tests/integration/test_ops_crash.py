@@ -24,7 +24,7 @@ pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="uses process gr
 def site(tmp_path, request):
     name = f"prongsai_ops_crash_{os.getpid()}" if postgres_url() else ""
     live = LiveSite(tmp_path, database=name, PRONGSAI_TASK_LEASE="2")
-    live.run("migrate")
+    live.migrate()  # a copy of a database migrated once per worker (tests/live.py)
     yield live
     live.close()
 

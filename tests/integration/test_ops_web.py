@@ -178,7 +178,7 @@ def test_sqlite_writer_waits_for_the_lock_instead_of_failing(tmp_path):
 
     site = LiveSite(tmp_path)
     try:
-        site.run("migrate")
+        site.migrate()
         held = threading.Event()
 
         def hold() -> None:
@@ -214,6 +214,9 @@ def test_serve_behind_a_tls_proxy_no_redirect_loop_and_real_client_addresses(tmp
     port = free_port()
     site = LiveSite(tmp_path, production=True, ALLOWED_HOSTS="127.0.0.1", PRONGSAI_CACHE="database")
     try:
+        # serve migrates at start: here a database migrated once per worker (tests/live.py), as after an upgrade;
+        # serving a fresh folder is test_commands.py's test_serve_migrates_and_answers
+        site.migrate()
         site.start("serve", [str(BIN / "prongsai"), "serve", "--port", str(port), "--trusted-proxy", "127.0.0.1"])
         proxy = Browser("127.0.0.1", port, server_name="127.0.0.1")  # connects from 127.0.0.1: the "proxy"
         https = {"X-Forwarded-Proto": "https"}

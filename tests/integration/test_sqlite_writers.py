@@ -28,6 +28,8 @@ import threading
 import time
 from pathlib import Path
 
+from tests.live import copy_migrated_sqlite
+
 ROOT = Path(__file__).resolve().parents[2]
 AGENCIES = 6000
 SUBMITTERS = 4
@@ -35,6 +37,7 @@ PER_SUBMITTER = 5
 
 
 def _child_env(data: str) -> dict:
+    copy_migrated_sqlite(data)  # the children's migrate has nothing left to do (tests/live.py)
     env = {**os.environ, "PRONGSAI_DATA": data, "DJANGO_SETTINGS_MODULE": "prongsai.web.test_settings",
            "PYTHONPATH": str(ROOT)}
     env.pop("DATABASE_URL", None)

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.live import copy_migrated_sqlite
+
 N = 50
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -126,6 +128,7 @@ def test_fifty_concurrent_submits_store_one_response(cast, request):
 
 def test_fifty_concurrent_submits_on_a_sqlite_file():
     with tempfile.TemporaryDirectory(prefix="prongsai-race-") as data:
+        copy_migrated_sqlite(data)  # the child's migrate has nothing left to do (tests/live.py)
         env = {**os.environ, "PRONGSAI_DATA": data, "DJANGO_SETTINGS_MODULE": "prongsai.web.test_settings",
                "PYTHONPATH": str(ROOT)}
         env.pop("DATABASE_URL", None)
@@ -159,6 +162,7 @@ def test_a_locked_sqlite_database_asks_to_press_send_again():
     """M8: a long write elsewhere holds SQLite's lock past the timeout; the respondent gets a Thai "please press
     send again" page (503), nothing is stored, the code stays unused, and pressing send again works."""
     with tempfile.TemporaryDirectory(prefix="prongsai-locked-") as data:
+        copy_migrated_sqlite(data)  # the child's migrate has nothing left to do (tests/live.py)
         env = {**os.environ, "PRONGSAI_DATA": data, "DJANGO_SETTINGS_MODULE": "prongsai.web.test_settings",
                "PYTHONPATH": str(ROOT)}
         env.pop("DATABASE_URL", None)

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.live import copy_migrated_sqlite
+
 N = 40
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -81,6 +83,7 @@ def test_parallel_guesses_cannot_pass_the_limit(cast):
 
 def test_parallel_guesses_on_a_sqlite_file():
     with tempfile.TemporaryDirectory(prefix="prongsai-limit-") as data:
+        copy_migrated_sqlite(data)  # the child's migrate has nothing left to do (tests/live.py)
         env = {**os.environ, "PRONGSAI_DATA": data, "DJANGO_SETTINGS_MODULE": "prongsai.web.test_settings",
                "PYTHONPATH": str(ROOT)}
         env.pop("DATABASE_URL", None)
