@@ -127,7 +127,7 @@ def run_tasks(urls: list[str], args) -> dict:
         os.environ["DATABASE_URL"] = args.database_url
     from prongsai.web.commands import _migrate, setup_django
 
-    setup_django()
+    setup_django(require_database=False)  # the bench migrates its own new database below
     _migrate()
     from django.contrib.auth import get_user_model
     from django.db import transaction

@@ -35,12 +35,11 @@ import time
 from dataclasses import asdict, dataclass, field
 from urllib.parse import urljoin, urlsplit
 
-from django.utils.translation import gettext_noop
-
 from prongsai.core import extract as _extract
 from prongsai.core import safefiles
 from prongsai.core.extract import decode, html_text, sniff_kind  # noqa: F401 - part of this module's API
 from prongsai.core.thai import to_thai_digits
+from prongsai.web.bilingual import gettext_noop  # needs no settings: the checker runs without Django set up
 from prongsai.web.oit.checktext import describe
 from prongsai.web.oit.ssrf import Refused, address_allowed, resolve  # noqa: F401 - part of this module's API
 

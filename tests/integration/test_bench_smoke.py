@@ -1,0 +1,32 @@
+"""The benchmarks still run: a tiny run of each one that needs no server of its own (a broken bench is found here,
+not on the day its figures are wanted).  They measure nothing here; their figures are in docs/benchmarks.md."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_the_link_check_bench_runs_and_both_paths_agree(tmp_path):
+    # The checker's modules are imported before Django is set up (the concurrent path needs no database), and the
+    # database path sets up a new SQLite installation of its own.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PRONGSAI_", "DJANGO_")) and k != "DATABASE_URL"}
+    env["TMPDIR"] = str(tmp_path)
+    result = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "linkcheck.py"), "--urls", "40", "--hosts", "4", "--latency", "5",
+         "--sequential", "10", "--tasks", "40", "--batch", "20", "--port", str(free_port())],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=240)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "outcomes of the 10 URLs checked both ways: identical" in result.stdout
+    assert "40 checks recorded, 0 links left pending" in result.stdout
