@@ -33,10 +33,17 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def measure(database_url: str, requests: int) -> dict:
     """In a child process whose PYTHONPATH picks the checkout: every page's figures."""
-    os.environ.update({"DATABASE_URL": database_url, "PRONGSAI_DATA": tempfile.mkdtemp(prefix="prongsai-bench-"),
-                       "SECRET_KEY": secrets.token_urlsafe(50), "PRONGSAI_ENV": "production",
-                       "PRONGSAI_SSL_REDIRECT": "0", "ALLOWED_HOSTS": "testserver",
-                       "DJANGO_SETTINGS_MODULE": "prongsai.web.settings"})
+    os.environ.update(
+        {
+            "DATABASE_URL": database_url,
+            "PRONGSAI_DATA": tempfile.mkdtemp(prefix="prongsai-bench-"),
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "PRONGSAI_ENV": "production",
+            "PRONGSAI_SSL_REDIRECT": "0",
+            "ALLOWED_HOSTS": "testserver",
+            "DJANGO_SETTINGS_MODULE": "prongsai.web.settings",
+        }
+    )
     import warnings
 
     warnings.filterwarnings("ignore", message="No directory at")  # no collected static files: not served here
@@ -57,12 +64,15 @@ def measure(database_url: str, requests: int) -> dict:
     office = Membership.objects.filter(user__username="bench-officer").select_related("agency").first().agency
     school = Agency.objects.filter(kind="school").order_by("code").first()
     closed = AssessmentRound.objects.filter(results_published=True).order_by("-fiscal_year")
-    esa_round = closed.filter(framework_id__contains="2564").exclude(framework_id__contains="school").first() \
-        or closed.first()
+    esa_round = (
+        closed.filter(framework_id__contains="2564").exclude(framework_id__contains="school").first() or closed.first()
+    )
     school_round = closed.filter(framework_id__contains="school").first()
-    pages = {"its office (officer)": (officer, f"/agencies/{office.code}/?round={esa_round.pk}"),
-             "an ESA office (central)": (central, f"/agencies/{office.code}/?round={esa_round.pk}"),
-             "a school (central)": (central, f"/agencies/{school.code}/?round={school_round.pk}")}
+    pages = {
+        "its office (officer)": (officer, f"/agencies/{office.code}/?round={esa_round.pk}"),
+        "an ESA office (central)": (central, f"/agencies/{office.code}/?round={esa_round.pk}"),
+        "a school (central)": (central, f"/agencies/{school.code}/?round={school_round.pk}"),
+    }
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         backend = cursor.fetchone()[0]
@@ -85,17 +95,22 @@ def measure(database_url: str, requests: int) -> dict:
         cpu, db, wall = time.process_time(), backend_cpu(), time.perf_counter()
         for _ in range(requests):
             client.get(url)
-        results[name] = {"queries": len(queries), "cpu_ms": 1000 * (time.process_time() - cpu) / requests,
-                         "db_cpu_ms": 1000 * (backend_cpu() - db) / requests,
-                         "wall_ms": 1000 * (time.perf_counter() - wall) / requests}
+        results[name] = {
+            "queries": len(queries),
+            "cpu_ms": 1000 * (time.process_time() - cpu) / requests,
+            "db_cpu_ms": 1000 * (backend_cpu() - db) / requests,
+            "wall_ms": 1000 * (time.perf_counter() - wall) / requests,
+        }
     shutil.rmtree(os.environ["PRONGSAI_DATA"], ignore_errors=True)
     return results
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", default=os.environ.get(
-        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/prongsai_bench_national"))
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/prongsai_bench_national"),
+    )
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--compare", metavar="REF")
@@ -111,36 +126,59 @@ def main() -> int:
     try:
         sources = {"this": ROOT}
         if args.compare:
-            archive = subprocess.run(["git", "-C", str(ROOT), "archive", args.compare], check=True,
-                                     capture_output=True).stdout
+            archive = subprocess.run(
+                ["git", "-C", str(ROOT), "archive", args.compare], check=True, capture_output=True
+            ).stdout
             subprocess.run(["tar", "-x", "-C", str(work)], input=archive, check=True)
             sources[args.compare] = work
         runs: dict[str, list[dict]] = {label: [] for label in sources}
         for n in range(args.rounds):
-            for label in (list(sources) if n % 2 == 0 else list(sources)[::-1]):
+            for label in list(sources) if n % 2 == 0 else list(sources)[::-1]:
                 env = {**os.environ, "PYTHONPATH": str(sources[label])}
-                out = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", "--database-url",
-                                      args.database_url, "--requests", str(args.requests)], env=env, cwd=work,
-                                     check=True, capture_output=True, text=True).stdout
+                out = subprocess.run(
+                    [
+                        sys.executable,
+                        str(Path(__file__).resolve()),
+                        "--child",
+                        "--database-url",
+                        args.database_url,
+                        "--requests",
+                        str(args.requests),
+                    ],
+                    env=env,
+                    cwd=work,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout
                 runs[label].append(json.loads(out.strip().splitlines()[-1]))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     load_after = os.getloadavg()
 
-    print(f"load average before {' '.join(f'{v:.2f}' for v in load_before)}, after "
-          f"{' '.join(f'{v:.2f}' for v in load_after)}; nproc {os.cpu_count()}; {args.rounds} rounds of "
-          f"{args.requests} pages, medians of the rounds")
-    medians = {label: {page: {k: statistics.median(r[page][k] for r in rounds) for k in rounds[0][page]}
-                       for page in rounds[0]} for label, rounds in runs.items()}
+    print(
+        f"load average before {' '.join(f'{v:.2f}' for v in load_before)}, after "
+        f"{' '.join(f'{v:.2f}' for v in load_after)}; nproc {os.cpu_count()}; {args.rounds} rounds of "
+        f"{args.requests} pages, medians of the rounds"
+    )
+    medians = {
+        label: {page: {k: statistics.median(r[page][k] for r in rounds) for k in rounds[0][page]} for page in rounds[0]}
+        for label, rounds in runs.items()
+    }
     for label, pages in medians.items():
         print(f"\n{label}")
         print(f"  {'page':<26} {'queries':>7} {'app CPU':>9} {'PG CPU':>8} {'wall':>8}")
         for page, m in pages.items():
-            print(f"  {page:<26} {m['queries']:7.0f} {m['cpu_ms']:6.1f} ms {m['db_cpu_ms']:5.1f} ms "
-                  f"{m['wall_ms']:5.1f} ms")
+            print(
+                f"  {page:<26} {m['queries']:7.0f} {m['cpu_ms']:6.1f} ms {m['db_cpu_ms']:5.1f} ms "
+                f"{m['wall_ms']:5.1f} ms"
+            )
     if args.json:
-        Path(args.json).write_text(json.dumps({"runs": runs, "medians": medians, "load_before": load_before,
-                                               "load_after": load_after}, indent=2))
+        Path(args.json).write_text(
+            json.dumps(
+                {"runs": runs, "medians": medians, "load_before": load_before, "load_after": load_after}, indent=2
+            )
+        )
     return 0
 
 

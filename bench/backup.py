@@ -31,8 +31,14 @@ BIN = Path(sys.executable).parent
 
 def environment(data: Path, database_url: str | None) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PRONGSAI_", "DJANGO_")) and k != "DATABASE_URL"}
-    env.update({"PRONGSAI_DATA": str(data), "SECRET_KEY": "bench-" + "x" * 60, "PYTHONPATH": str(ROOT),
-                "DJANGO_SETTINGS_MODULE": "prongsai.web.settings"})
+    env.update(
+        {
+            "PRONGSAI_DATA": str(data),
+            "SECRET_KEY": "bench-" + "x" * 60,
+            "PYTHONPATH": str(ROOT),
+            "DJANGO_SETTINGS_MODULE": "prongsai.web.settings",
+        }
+    )
     if database_url:
         env["DATABASE_URL"] = database_url
     return env
@@ -110,11 +116,18 @@ def main() -> int:
         verified = "verified" in out
         with open("/proc/loadavg") as handle:
             load = handle.read().split()[:3]
-        figures = {"engine": "postgresql" if source_url else "sqlite", "responses": args.responses,
-                   "files": args.files, "file_kb": args.file_kb, "fill_s": round(filled, 1),
-                   "backup_s": round(backup_s, 2), "restore_s": round(restore_s, 2),
-                   "archive_mb": round(archive.stat().st_size / 1024 / 1024, 1), "verified": verified,
-                   "loadavg": " ".join(load)}
+        figures = {
+            "engine": "postgresql" if source_url else "sqlite",
+            "responses": args.responses,
+            "files": args.files,
+            "file_kb": args.file_kb,
+            "fill_s": round(filled, 1),
+            "backup_s": round(backup_s, 2),
+            "restore_s": round(restore_s, 2),
+            "archive_mb": round(archive.stat().st_size / 1024 / 1024, 1),
+            "verified": verified,
+            "loadavg": " ".join(load),
+        }
         print(json.dumps(figures, ensure_ascii=False))
         if args.database_url:
             import psycopg

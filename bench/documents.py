@@ -78,12 +78,25 @@ def _clone_offices(offices: int) -> None:
     central = Agency.objects.get(code="OBEC")
     seed_result = AgencyResult.objects.get(round=r62, agency=skn)
     for i in range(len(esa) + 1, offices):  # more offices than the demo's 225
-        a = Agency.objects.create(code=f"BENCH-{i:03d}", name_th=f"สำนักงานเขตพื้นที่การศึกษาทดสอบ {i:03d}",
-                                  short_name=f"สพท.ทดสอบ {i:03d}", kind=AgencyKind.ESA, parent=central,
-                                  is_synthetic=True)
-        AgencyResult.objects.create(round=r62, agency=a, source=seed_result.source, indicators=seed_result.indicators,
-                                    iit=seed_result.iit, eit=seed_result.eit, oit=seed_result.oit,
-                                    total=seed_result.total, level=seed_result.level)
+        a = Agency.objects.create(
+            code=f"BENCH-{i:03d}",
+            name_th=f"สำนักงานเขตพื้นที่การศึกษาทดสอบ {i:03d}",
+            short_name=f"สพท.ทดสอบ {i:03d}",
+            kind=AgencyKind.ESA,
+            parent=central,
+            is_synthetic=True,
+        )
+        AgencyResult.objects.create(
+            round=r62,
+            agency=a,
+            source=seed_result.source,
+            indicators=seed_result.indicators,
+            iit=seed_result.iit,
+            eit=seed_result.eit,
+            oit=seed_result.oit,
+            total=seed_result.total,
+            level=seed_result.level,
+        )
         esa.append(a)
     seed_units = list(skn.units.order_by("order"))
     committee = Committee.objects.get(round=r63, agency=skn)
@@ -91,21 +104,58 @@ def _clone_offices(offices: int) -> None:
     measures = list(Measure.objects.filter(round=r63, agency=skn).prefetch_related("units", "actions", "reports"))
     for a in esa:
         units = {u.pk: Unit.objects.create(agency=a, name_th=u.name_th, order=u.order) for u in seed_units}
-        c = Committee.objects.create(round=r63, agency=a, order_number=committee.order_number,
-                                     order_date=committee.order_date, duties=committee.duties)
-        CommitteeMember.objects.bulk_create([CommitteeMember(
-            committee=c, position_th=m.position_th.replace(skn.name_th, a.name_th) or "กรรมการ",
-            unit=units.get(m.unit_id), role=m.role, order=m.order) for m in members])
+        c = Committee.objects.create(
+            round=r63,
+            agency=a,
+            order_number=committee.order_number,
+            order_date=committee.order_date,
+            duties=committee.duties,
+        )
+        CommitteeMember.objects.bulk_create(
+            [
+                CommitteeMember(
+                    committee=c,
+                    position_th=m.position_th.replace(skn.name_th, a.name_th) or "กรรมการ",
+                    unit=units.get(m.unit_id),
+                    role=m.role,
+                    order=m.order,
+                )
+                for m in members
+            ]
+        )
         for m in measures:
-            copy = Measure.objects.create(round=r63, agency=a, order=m.order, title=m.title, purpose=m.purpose,
-                                          targets=m.targets, all_units=m.all_units, starts_on=m.starts_on,
-                                          ends_on=m.ends_on, status=m.status)
+            copy = Measure.objects.create(
+                round=r63,
+                agency=a,
+                order=m.order,
+                title=m.title,
+                purpose=m.purpose,
+                targets=m.targets,
+                all_units=m.all_units,
+                starts_on=m.starts_on,
+                ends_on=m.ends_on,
+                status=m.status,
+            )
             copy.units.set([units[u.pk] for u in m.units.all()])
-            MeasureAction.objects.bulk_create([MeasureAction(measure=copy, order=x.order, text=x.text,
-                                                             unit=units.get(x.unit_id)) for x in m.actions.all()])
-            ProgressReport.objects.bulk_create([ProgressReport(
-                measure=copy, unit=units[r.unit_id], period=r.period, text=r.text, links=r.links, status=r.status)
-                for r in m.reports.all()])
+            MeasureAction.objects.bulk_create(
+                [
+                    MeasureAction(measure=copy, order=x.order, text=x.text, unit=units.get(x.unit_id))
+                    for x in m.actions.all()
+                ]
+            )
+            ProgressReport.objects.bulk_create(
+                [
+                    ProgressReport(
+                        measure=copy,
+                        unit=units[r.unit_id],
+                        period=r.period,
+                        text=r.text,
+                        links=r.links,
+                        status=r.status,
+                    )
+                    for r in m.reports.all()
+                ]
+            )
 
 
 def time_one_pack(repeat: int) -> tuple[float, list[float], int]:
@@ -146,9 +196,25 @@ def run_batch(offices: int, workers: int, data_dir: Path) -> tuple[float, int, i
     connections.close_all()
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     env = {**os.environ, "PRONGSAI_DATA": str(data_dir), "PYTHONPATH": str(ROOT)}
-    procs = [subprocess.Popen([sys.executable, "-m", "prongsai.web.manage", "db_worker", "--batch", "--no-reload",
-                               "--no-startup-delay", "--worker-id", f"bench-{i}"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for i in range(workers)]
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "prongsai.web.manage",
+                "db_worker",
+                "--batch",
+                "--no-reload",
+                "--no-startup-delay",
+                "--worker-id",
+                f"bench-{i}",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for i in range(workers)
+    ]
     errors = [p.communicate()[1] for p in procs]
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -178,24 +244,32 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     setup_django(data_dir)
     load = os.getloadavg() if hasattr(os, "getloadavg") else (0, 0, 0)
-    print(f"machine: {platform.machine()} {os.cpu_count()} CPU(s), Python {platform.python_version()}, "
-          f"load average {load[0]:.2f}")
+    print(
+        f"machine: {platform.machine()} {os.cpu_count()} CPU(s), Python {platform.python_version()}, "
+        f"load average {load[0]:.2f}"
+    )
     started = time.perf_counter()
     build(max(args.offices, 225), quiet=True)
     print(f"setup: {time.perf_counter() - started:.1f} s (database in {data_dir})")
 
     median, times, size, cpu = time_one_pack(args.repeat)
-    print(f"one agency's pack (5 documents × DOCX + PDF + ZIP, stored): median {median:.3f} s wall, {cpu:.3f} s CPU "
-          f"(runs: {', '.join(f'{t:.3f}' for t in times)}; {size / 1024:.0f} KB) — target ≤ {TARGET_PACK_S:.0f} s "
-          f"{'met' if median <= TARGET_PACK_S else 'MISSED'}")
+    print(
+        f"one agency's pack (5 documents × DOCX + PDF + ZIP, stored): median {median:.3f} s wall, {cpu:.3f} s CPU "
+        f"(runs: {', '.join(f'{t:.3f}' for t in times)}; {size / 1024:.0f} KB) — target ≤ {TARGET_PACK_S:.0f} s "
+        f"{'met' if median <= TARGET_PACK_S else 'MISSED'}"
+    )
 
     wall, total, done, failed, worker_cpu = run_batch(args.offices, args.workers, data_dir)
-    print(f"batch of {total} packs with {args.workers} DB worker(s): {wall:.1f} s wall "
-          f"({wall / max(total, 1):.3f} s per pack; {done} done, {failed} failed) — target ≤ {TARGET_BATCH_S:.0f} s "
-          f"{'met' if wall <= TARGET_BATCH_S else 'MISSED'}")
+    print(
+        f"batch of {total} packs with {args.workers} DB worker(s): {wall:.1f} s wall "
+        f"({wall / max(total, 1):.3f} s per pack; {done} done, {failed} failed) — target ≤ {TARGET_BATCH_S:.0f} s "
+        f"{'met' if wall <= TARGET_BATCH_S else 'MISSED'}"
+    )
     cores = min(args.workers, os.cpu_count() or 1)
-    print(f"  workers' CPU: {worker_cpu:.1f} s ({worker_cpu / max(total, 1):.3f} s per pack, startup included); "
-          f"on {cores} otherwise idle core(s) the batch needs about {worker_cpu / cores:.0f} s")
+    print(
+        f"  workers' CPU: {worker_cpu:.1f} s ({worker_cpu / max(total, 1):.3f} s per pack, startup included); "
+        f"on {cores} otherwise idle core(s) the batch needs about {worker_cpu / cores:.0f} s"
+    )
     load = os.getloadavg() if hasattr(os, "getloadavg") else (0, 0, 0)
     print(f"load average after: {load[0]:.2f}")
     return 1 if failed else 0

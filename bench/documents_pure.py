@@ -32,8 +32,9 @@ TARGET_S = 1.0
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
-    parser.add_argument("--costs", action="store_true", help="also time without the Thai line breaking / "
-                                                              "distributed justification")
+    parser.add_argument(
+        "--costs", action="store_true", help="also time without the Thai line breaking / distributed justification"
+    )
     args = parser.parse_args(argv)
 
     from prongsai.documents import DOCUMENTS, evidence_pack_zip, render_pack
@@ -74,16 +75,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  target ≤ {TARGET_S:.1f} s per pack (CPU): {verdict}")
         if args.costs:
             full = statistics.median(cpus)
-            for label, switch in (("without Thai line breaking", _no_line_breaking),
-                                  ("without Thai distributed justification", _plain_justification)):
+            for label, switch in (
+                ("without Thai line breaking", _no_line_breaking),
+                ("without Thai distributed justification", _plain_justification),
+            ):
                 with switch():
                     runs = []
                     for i in range(args.repeat):
                         t = time.process_time()
                         render_pack(pack_context(seed_pack()), out / f"{label[:12]}{i}")
                         runs.append(time.process_time() - t)
-                print(f"  {label}: CPU median {statistics.median(runs):.3f} s "
-                      f"(it costs {full - statistics.median(runs):+.3f} s per pack)")
+                print(
+                    f"  {label}: CPU median {statistics.median(runs):.3f} s "
+                    f"(it costs {full - statistics.median(runs):+.3f} s per pack)"
+                )
     return 0
 
 

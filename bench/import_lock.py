@@ -9,6 +9,7 @@ each import's whole time and the time spent inside its write transaction, which 
 respondents, officers) wait for.  Before this change each import was one transaction from the first row written
 to the last (security-reliability.md M8: 17.7 s for 20,000 agencies).
 """
+
 import contextlib
 import os
 import random
@@ -39,12 +40,16 @@ from prongsai.web.rounds.models import AssessmentRound
 
 held = []
 real = transaction.atomic
+
+
 @contextlib.contextmanager
 def timed(*a, **k):
     t = time.perf_counter()
     with real(*a, **k):
         yield
     held.append(time.perf_counter() - t)
+
+
 imports.transaction.atomic = timed
 services.transaction.atomic = timed
 office = ensure_central_office()

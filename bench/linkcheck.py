@@ -40,9 +40,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PAGE = ("<!DOCTYPE html><html lang=\"th\"><head><meta charset=\"utf-8\"><title>โครงสร้างหน่วยงาน</title></head>"
-        "<body><h1>โครงสร้างการแบ่งส่วนราชการ</h1><p>แผนผังโครงสร้าง กลุ่ม/หน่วย ประจำปีงบประมาณ พ.ศ. ๒๕๖๓</p>"
-        + "<p>ข้อมูลของหน่วยงาน</p>" * 40 + "</body></html>").encode()
+PAGE = (
+    '<!DOCTYPE html><html lang="th"><head><meta charset="utf-8"><title>โครงสร้างหน่วยงาน</title></head>'
+    "<body><h1>โครงสร้างการแบ่งส่วนราชการ</h1><p>แผนผังโครงสร้าง กลุ่ม/หน่วย ประจำปีงบประมาณ พ.ศ. ๒๕๖๓</p>"
+    + "<p>ข้อมูลของหน่วยงาน</p>" * 40
+    + "</body></html>"
+).encode()
 
 
 def host_addresses(count: int) -> list[str]:
@@ -53,8 +56,10 @@ def host_addresses(count: int) -> list[str]:
 
 
 async def _serve(addresses: list[str], port: int, latency: float, ready) -> None:
-    response = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nConnection: close\r\n"
-                b"Content-Length: %d\r\n\r\n" % len(PAGE)) + PAGE
+    response = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nConnection: close\r\n"
+        b"Content-Length: %d\r\n\r\n" % len(PAGE)
+    ) + PAGE
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -94,7 +99,7 @@ def run_checker(urls: list[str], args) -> tuple[list[dict], bool]:
     reference = {}
     if args.sequential:
         started, cpu = time.perf_counter(), cpu_seconds()
-        for job, result in linkbatch.check_sequentially(jobs[:args.sequential], options):
+        for job, result in linkbatch.check_sequentially(jobs[: args.sequential], options):
             reference[job.key] = result.outcome()
         rows.append(row("sequential", args.sequential, time.perf_counter() - started, cpu_seconds() - cpu))
     started, cpu = time.perf_counter(), cpu_seconds()
@@ -110,8 +115,14 @@ def run_checker(urls: list[str], args) -> tuple[list[dict], bool]:
 
 
 def row(path: str, count: int, seconds: float, cpu: float) -> dict:
-    return {"path": path, "urls": count, "seconds": round(seconds, 2), "urls_per_s": round(count / seconds, 1),
-            "cpu_s": round(cpu, 2), "cpu_ms_per_url": round(1000 * cpu / count, 2)}
+    return {
+        "path": path,
+        "urls": count,
+        "seconds": round(seconds, 2),
+        "urls_per_s": round(count / seconds, 1),
+        "cpu_s": round(cpu, 2),
+        "cpu_ms_per_url": round(1000 * cpu / count, 2),
+    }
 
 
 def run_tasks(urls: list[str], args) -> dict:
@@ -141,15 +152,17 @@ def run_tasks(urls: list[str], args) -> dict:
     LinkCheck.objects.all().delete()
     EvidenceLink.objects.all().delete()
     user, _ = get_user_model().objects.get_or_create(username="bench")
-    round_, _ = AssessmentRound.objects.get_or_create(framework_id="ita-2563-esa", fiscal_year=2563,
-                                                      defaults={"name_th": "bench", "status": RoundStatus.OPEN})
+    round_, _ = AssessmentRound.objects.get_or_create(
+        framework_id="ita-2563-esa", fiscal_year=2563, defaults={"name_th": "bench", "status": RoundStatus.OPEN}
+    )
     framework = round_.framework
     codes = [item.code for item in framework.oit_items]
     links = []
     schools = max(1, len(urls) // len(codes) + 1)
     for s in range(schools):
-        school, _ = Agency.objects.get_or_create(code=f"BENCH-{s:04d}", defaults={"name_th": f"โรงเรียน {s}",
-                                                                                    "kind": AgencyKind.SCHOOL})
+        school, _ = Agency.objects.get_or_create(
+            code=f"BENCH-{s:04d}", defaults={"name_th": f"โรงเรียน {s}", "kind": AgencyKind.SCHOOL}
+        )
         for code in codes:
             if len(links) == len(urls):
                 break
@@ -197,12 +210,13 @@ def main(argv: list[str] | None = None) -> int:
         if not ready.wait(30):
             print("the loopback server did not start", file=sys.stderr)
             return 1
-        urls = [f"http://{addresses[i % len(addresses)]}:{args.port}/ita/o{i % 43 + 1}?school={i}"
-                for i in range(args.urls)]
+        urls = [
+            f"http://{addresses[i % len(addresses)]}:{args.port}/ita/o{i % 43 + 1}?school={i}" for i in range(args.urls)
+        ]
         load_before = os.getloadavg()
         rows, same = run_checker(urls, args)
         if args.tasks:
-            rows.append(run_tasks(urls[:args.tasks], args))
+            rows.append(run_tasks(urls[: args.tasks], args))
         load_after = os.getloadavg()
     finally:
         server.terminate()
@@ -210,31 +224,48 @@ def main(argv: list[str] | None = None) -> int:
     base = next((r["urls_per_s"] for r in rows if r["path"] == "sequential"), None)
     for r in rows:
         r["ratio_vs_sequential"] = round(r["urls_per_s"] / base, 1) if base else None
-    report = {"urls": args.urls, "hosts": args.hosts, "latency_ms": args.latency, "workers": args.workers,
-              "per_host": args.per_host, "rows": rows, "outcomes_identical": same,
-              "load_average_before": [round(x, 2) for x in load_before],
-              "load_average_after": [round(x, 2) for x in load_after], "cpus": os.cpu_count()}
+    report = {
+        "urls": args.urls,
+        "hosts": args.hosts,
+        "latency_ms": args.latency,
+        "workers": args.workers,
+        "per_host": args.per_host,
+        "rows": rows,
+        "outcomes_identical": same,
+        "load_average_before": [round(x, 2) for x in load_before],
+        "load_average_after": [round(x, 2) for x in load_after],
+        "cpus": os.cpu_count(),
+    }
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
-        print(f"link checks: {args.urls} URLs over {args.hosts} loopback hosts, server latency {args.latency:g} ms, "
-              f"{args.workers} workers, {args.per_host} per host")
+        print(
+            f"link checks: {args.urls} URLs over {args.hosts} loopback hosts, server latency {args.latency:g} ms, "
+            f"{args.workers} workers, {args.per_host} per host"
+        )
         print(f"{'path':<18}{'URLs':>7}{'seconds':>9}{'URLs/s':>9}{'ratio':>7}{'CPU s':>8}{'CPU ms/URL':>12}")
         for r in rows:
             ratio = f"{r['ratio_vs_sequential']:.1f}" if r["ratio_vs_sequential"] else "-"
-            print(f"{r['path']:<18}{r['urls']:>7}{r['seconds']:>9.2f}{r['urls_per_s']:>9.1f}{ratio:>7}"
-                  f"{r['cpu_s']:>8.2f}{r['cpu_ms_per_url']:>12.2f}")
+            print(
+                f"{r['path']:<18}{r['urls']:>7}{r['seconds']:>9.2f}{r['urls_per_s']:>9.1f}{ratio:>7}"
+                f"{r['cpu_s']:>8.2f}{r['cpu_ms_per_url']:>12.2f}"
+            )
         for r in rows:
             if "recorded" in r:
-                print(f"database ({r['database']}): {r['tasks']} tasks, {r['recorded']} checks recorded, "
-                      f"{r['pending_left']} links left pending")
-        print(f"outcomes of the {args.sequential} URLs checked both ways: "
-              f"{'identical' if same else 'DIFFERENT'}")
-        print(f"load average before {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}, after "
-              f"{load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f} ({os.cpu_count()} CPUs, shared machine)")
+                print(
+                    f"database ({r['database']}): {r['tasks']} tasks, {r['recorded']} checks recorded, "
+                    f"{r['pending_left']} links left pending"
+                )
+        print(f"outcomes of the {args.sequential} URLs checked both ways: {'identical' if same else 'DIFFERENT'}")
+        print(
+            f"load average before {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}, after "
+            f"{load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f} ({os.cpu_count()} CPUs, shared machine)"
+        )
         concurrent = next(r for r in rows if r["path"] == "concurrent")
-        print(f"target ≥ 200 URLs/s on one worker: {'met' if concurrent['urls_per_s'] >= 200 else 'not met'} "
-              f"({concurrent['urls_per_s']:.1f})")
+        print(
+            f"target ≥ 200 URLs/s on one worker: {'met' if concurrent['urls_per_s'] >= 200 else 'not met'} "
+            f"({concurrent['urls_per_s']:.1f})"
+        )
     return 0 if same else 1
 
 

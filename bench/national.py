@@ -58,8 +58,28 @@ ESA_EDITIONS = {2562: "ita-2562-esa", 2563: "ita-2563-esa", 2564: "ita-2564"}
 SCHOOL_EDITION = "ita-2563-school"
 PASSWORD = "bench-national-2564"
 WORDS = ("บ้าน", "วัด", "หนอง", "โคก", "ดอน", "นา", "ห้วย", "ท่า", "บึง", "ทุ่ง", "ป่า", "เขา", "คลอง", "บาง", "สระ")
-PLACES = ("แก้ว", "ใหญ่", "น้อย", "ใต้", "เหนือ", "กลาง", "ทอง", "งาม", "สามัคคี", "พัฒนา", "ศรี", "ไทร", "โพธิ์",
-          "มะขาม", "ยาง", "ตาล", "จันทร์", "สวรรค์", "เจริญ", "ราษฎร์")
+PLACES = (
+    "แก้ว",
+    "ใหญ่",
+    "น้อย",
+    "ใต้",
+    "เหนือ",
+    "กลาง",
+    "ทอง",
+    "งาม",
+    "สามัคคี",
+    "พัฒนา",
+    "ศรี",
+    "ไทร",
+    "โพธิ์",
+    "มะขาม",
+    "ยาง",
+    "ตาล",
+    "จันทร์",
+    "สวรรค์",
+    "เจริญ",
+    "ราษฎร์",
+)
 
 
 # ------------------------------------------------------------------------------------------------ database
@@ -81,11 +101,18 @@ def reset_database(url: str) -> None:
 
 
 def server_env(database_url: str, data_dir: str, port: int) -> dict:
-    env = {**os.environ, "DATABASE_URL": database_url, "PRONGSAI_DATA": data_dir,
-           "SECRET_KEY": secrets.token_urlsafe(50), "PRONGSAI_ENV": "production", "PRONGSAI_SSL_REDIRECT": "0",
-           "ALLOWED_HOSTS": HOST, "PRONGSAI_BASE_URL": f"http://{HOST}:{port}",
-           "DJANGO_SETTINGS_MODULE": "prongsai.web.settings",
-           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "PRONGSAI_DATA": data_dir,
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "PRONGSAI_ENV": "production",
+        "PRONGSAI_SSL_REDIRECT": "0",
+        "ALLOWED_HOSTS": HOST,
+        "PRONGSAI_BASE_URL": f"http://{HOST}:{port}",
+        "DJANGO_SETTINGS_MODULE": "prongsai.web.settings",
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
     env.pop("PRONGSAI_DEBUG", None)
     return env
 
@@ -104,15 +131,33 @@ def agencies_csv(offices: int, schools: int, rng: random.Random) -> tuple[str, l
         subkind, number = ("สพป.", i + 1) if i < primary else ("สพม.", i - primary + 1)
         province = provinces[i % len(provinces)]
         long = "ประถมศึกษา" if subkind == "สพป." else "มัธยมศึกษา"
-        rows.append({"code": f"ESA-{i + 1:03d}", "name_th": f"สำนักงานเขตพื้นที่การศึกษา{long}{province} เขต {number}",
-                     "short_name": f"{subkind}{province} เขต {number}", "kind": "esa", "subkind": subkind,
-                     "parent_code": "OBEC", "province": province, "region": PROVINCE_REGION[province]})
+        rows.append(
+            {
+                "code": f"ESA-{i + 1:03d}",
+                "name_th": f"สำนักงานเขตพื้นที่การศึกษา{long}{province} เขต {number}",
+                "short_name": f"{subkind}{province} เขต {number}",
+                "kind": "esa",
+                "subkind": subkind,
+                "parent_code": "OBEC",
+                "province": province,
+                "region": PROVINCE_REGION[province],
+            }
+        )
     for i in range(schools):
         office = rows[i % offices]
         name = f"โรงเรียน{rng.choice(WORDS)}{rng.choice(PLACES)}{rng.choice(PLACES)} {i + 1}"
-        rows.append({"code": f"SCH-{i + 1:05d}", "name_th": name, "short_name": "", "kind": "school",
-                     "subkind": "", "parent_code": office["code"], "province": office["province"],
-                     "region": office["region"]})
+        rows.append(
+            {
+                "code": f"SCH-{i + 1:05d}",
+                "name_th": name,
+                "short_name": "",
+                "kind": "school",
+                "subkind": "",
+                "parent_code": office["code"],
+                "province": office["province"],
+                "region": office["region"],
+            }
+        )
     header = ["code", "name_th", "short_name", "kind", "subkind", "parent_code", "province", "region", "website"]
     lines = [",".join(header)] + [",".join([r[k] for k in header[:-1]] + [""]) for r in rows]
     return "\n".join(lines) + "\n", rows
@@ -148,12 +193,28 @@ def copy_results(round_, codes: list[str], ids: dict[str, int], csv_text: str) -
     now = timezone.now()
     with connection.cursor() as cursor:
         raw = cursor.cursor  # psycopg 3
-        with raw.copy("COPY results_agencyresult (round_id, agency_id, source, indicators, iit, eit, oit, total, "
-                      "level, respondents, items, updated_at) FROM STDIN") as copy:
+        with raw.copy(
+            "COPY results_agencyresult (round_id, agency_id, source, indicators, iit, eit, oit, total, "
+            "level, respondents, items, updated_at) FROM STDIN"
+        ) as copy:
             for row in rows:
                 v = _values(row)
-                copy.write_row((round_.pk, ids[row.agency], "official", json.dumps(v["indicators"]), v["iit"],
-                                v["eit"], v["oit"], v["total"], v["level"], "{}", "{}", now))
+                copy.write_row(
+                    (
+                        round_.pk,
+                        ids[row.agency],
+                        "official",
+                        json.dumps(v["indicators"]),
+                        v["iit"],
+                        v["eit"],
+                        v["oit"],
+                        v["total"],
+                        v["level"],
+                        "{}",
+                        "{}",
+                        now,
+                    )
+                )
     return len(rows)
 
 
@@ -196,8 +257,11 @@ def load(args) -> dict:
     for year in YEARS:
         for kind, edition in (("esa", ESA_EDITIONS[year]), ("school", SCHOOL_EDITION)):
             rounds[(kind, year)] = AssessmentRound.objects.create(
-                framework_id=edition, fiscal_year=year, status=RoundStatus.CLOSED,
-                name_th=f"ITA {'สำนักงานเขตพื้นที่การศึกษา' if kind == 'esa' else 'สถานศึกษา'} {year} (ข้อมูลสมมติ)")
+                framework_id=edition,
+                fiscal_year=year,
+                status=RoundStatus.CLOSED,
+                name_th=f"ITA {'สำนักงานเขตพื้นที่การศึกษา' if kind == 'esa' else 'สถานศึกษา'} {year} (ข้อมูลสมมติ)",
+            )
     for year in YEARS[:-1]:
         for kind, codes in (("esa", esa_codes), ("school", school_codes)):
             t = time.perf_counter()
@@ -223,10 +287,18 @@ def load(args) -> dict:
     open_checklist(central, officer, Agency.objects.get(pk=ids[esa_codes[0]]), last + 1)
     token = issue_api_token(central, central, "bench")
     school = Agency.objects.get(code=school_codes[0])
-    return {"timings": timings, "token": token, "rounds": {f"{k}-{y}": r.pk for (k, y), r in rounds.items()},
-            "esa": esa_codes[0], "school": school.code, "school_row_count": count,
-            "parent": esa_codes[1], "province": rows[5]["province"], "schools": len(school_codes),
-            "offices": len(esa_codes)}
+    return {
+        "timings": timings,
+        "token": token,
+        "rounds": {f"{k}-{y}": r.pk for (k, y), r in rounds.items()},
+        "esa": esa_codes[0],
+        "school": school.code,
+        "school_row_count": count,
+        "parent": esa_codes[1],
+        "province": rows[5]["province"],
+        "schools": len(school_codes),
+        "offices": len(esa_codes),
+    }
 
 
 def open_checklist(central, officer, office, fiscal_year: int) -> None:
@@ -243,10 +315,12 @@ def open_checklist(central, officer, office, fiscal_year: int) -> None:
     AssessmentRound.objects.filter(pk=round_.pk).update(status=RoundStatus.OPEN)
     round_.refresh_from_db()
     set_headcounts(officer, round_, office, {("IIT", "staff"): 120, ("EIT", "teachers"): 900})
-    OITEntry.objects.bulk_create(OITEntry(round=round_, agency=office, code=item.code)
-                                 for item in round_.framework.oit_items[:10])
-    Measure.objects.bulk_create(Measure(round=round_, agency=office, title=f"มาตรการที่ {n + 1} (ข้อมูลสมมติ)", order=n)
-                                for n in range(4))
+    OITEntry.objects.bulk_create(
+        OITEntry(round=round_, agency=office, code=item.code) for item in round_.framework.oit_items[:10]
+    )
+    Measure.objects.bulk_create(
+        Measure(round=round_, agency=office, title=f"มาตรการที่ {n + 1} (ข้อมูลสมมติ)", order=n) for n in range(4)
+    )
 
 
 # ------------------------------------------------------------------------------------------------- serving
@@ -254,8 +328,22 @@ def open_checklist(central, officer, office, fiscal_year: int) -> None:
 
 def start_server(args, env: dict) -> subprocess.Popen:
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-    command = [gunicorn, "-b", f"{HOST}:{args.port}", "-w", str(args.workers), "-k", "sync", "--log-level",
-               "warning", "--keep-alive", "5", "--timeout", "120", "prongsai.web.wsgi:application"]
+    command = [
+        gunicorn,
+        "-b",
+        f"{HOST}:{args.port}",
+        "-w",
+        str(args.workers),
+        "-k",
+        "sync",
+        "--log-level",
+        "warning",
+        "--keep-alive",
+        "5",
+        "--timeout",
+        "120",
+        "prongsai.web.wsgi:application",
+    ]
     server = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -306,8 +394,11 @@ class Client:
 
     def login(self, username: str) -> None:
         self.request("GET", "/login/")
-        status, _body, _ = self.request("POST", "/login/", {"username": username, "password": PASSWORD,
-                                                           "csrfmiddlewaretoken": self.cookies["csrftoken"]})
+        status, _body, _ = self.request(
+            "POST",
+            "/login/",
+            {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": self.cookies["csrftoken"]},
+        )
         if status != 302:
             raise SystemExit(f"login as {username} failed ({status})")
 
@@ -333,8 +424,15 @@ def measure(client: Client, path: str, n: int) -> dict:
         times.append(time.perf_counter() - t)
         if status != 200:
             return {"path": path, "error": f"HTTP {status}"}
-    return {"path": path, "n": n, "bytes": len(body), "p50": 1000 * _percentile(times, 50),
-            "p95": 1000 * _percentile(times, 95), "max": 1000 * max(times), "body": body}
+    return {
+        "path": path,
+        "n": n,
+        "bytes": len(body),
+        "p50": 1000 * _percentile(times, 50),
+        "p95": 1000 * _percentile(times, 95),
+        "max": 1000 * max(times),
+        "body": body,
+    }
 
 
 def scenarios(info: dict) -> list[tuple[str, str, str, float | None]]:
@@ -356,10 +454,18 @@ def scenarios(info: dict) -> list[tuple[str, str, str, float | None]]:
         ("central", "national: region + level + search", f"{n}&region=north&level=A&q={q('บ้าน')}", 300),
         ("central", "national: ESA offices (kind)", f"/national/?round={esa}&kind=esa", 300),
         ("api", "API ranking, limit=100", f"/api/rounds/{school}/rankings?kind=school&limit=100", 300),
-        ("api", "API ranking, region, limit=100", f"/api/rounds/{school}/rankings?kind=school&region=south&limit=100",
-         300),
-        ("api", "API ranking, offset 29,900", f"/api/rounds/{school}/rankings?kind=school&limit=100&offset="
-                                              f"{max(0, info['schools'] - 120)}", 300),
+        (
+            "api",
+            "API ranking, region, limit=100",
+            f"/api/rounds/{school}/rankings?kind=school&region=south&limit=100",
+            300,
+        ),
+        (
+            "api",
+            "API ranking, offset 29,900",
+            f"/api/rounds/{school}/rankings?kind=school&limit=100&offset={max(0, info['schools'] - 120)}",
+            300,
+        ),
         ("api", "API results, limit=100", f"/api/rounds/{school}/results?limit=100", 300),
         ("central", "agency page: a school (central)", f"/agencies/{info['school']}/?round={school}", 100),
         ("central", "agency page: an ESA office (central)", f"/agencies/{info['esa']}/?round={esa}", 100),
@@ -387,8 +493,10 @@ def check_export(result: dict, schools: int) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", default=os.environ.get(
-        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/prongsai_bench_national"))
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/prongsai_bench_national"),
+    )
     parser.add_argument("--schools", type=int, default=30020)
     parser.add_argument("--offices", type=int, default=225)
     parser.add_argument("--requests", type=int, default=40, help="timed requests per page (after one warm-up)")
@@ -408,15 +516,19 @@ def main() -> int:
     data_dir = tempfile.mkdtemp(prefix="prongsai-bench-national-")
     env = server_env(args.database_url, data_dir, args.port)
     subprocess.run([sys.executable, "-m", "prongsai.web.manage", "migrate", "-v0"], env=env, check=True, cwd=ROOT)
-    subprocess.run([sys.executable, "-m", "prongsai.web.manage", "createcachetable", "-v0"], env=env, check=True,
-                   cwd=ROOT)
+    subprocess.run(
+        [sys.executable, "-m", "prongsai.web.manage", "createcachetable", "-v0"], env=env, check=True, cwd=ROOT
+    )
     os.environ.update(env)
     info = load(args)
     from django.db import connections
 
     connections.close_all()
-    print(f"loaded {info['offices']} ESA offices and {info['schools']:,} schools, three years of results, "
-          f"in {time.perf_counter() - started:.1f}s", flush=True)
+    print(
+        f"loaded {info['offices']} ESA offices and {info['schools']:,} schools, three years of results, "
+        f"in {time.perf_counter() - started:.1f}s",
+        flush=True,
+    )
     for name, seconds in info["timings"].items():
         print(f"  {name:<34} {seconds:7.2f} s")
 
@@ -441,9 +553,15 @@ def main() -> int:
                     failures.append(f"{label}: {problem}")
             result.pop("body", None)
             results.append(result)
-            print(f"  {label:<42} " + (result.get("error") or
-                  f"p50 {result['p50']:7.1f} ms  p95 {result['p95']:7.1f} ms  max {result['max']:7.1f} ms  "
-                  f"{result['bytes'] / 1024:8.0f} KB"), flush=True)
+            print(
+                f"  {label:<42} "
+                + (
+                    result.get("error")
+                    or f"p50 {result['p50']:7.1f} ms  p95 {result['p95']:7.1f} ms  max {result['max']:7.1f} ms  "
+                    f"{result['bytes'] / 1024:8.0f} KB"
+                ),
+                flush=True,
+            )
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -451,8 +569,10 @@ def main() -> int:
     load_after = os.getloadavg()
 
     print()
-    print(f"load average before {' '.join(f'{v:.2f}' for v in load_before)}, "
-          f"after {' '.join(f'{v:.2f}' for v in load_after)}; nproc {os.cpu_count()}")
+    print(
+        f"load average before {' '.join(f'{v:.2f}' for v in load_before)}, "
+        f"after {' '.join(f'{v:.2f}' for v in load_after)}; nproc {os.cpu_count()}"
+    )
     print(f"{'what':<44} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'target':>8}  ")
     for r in results:
         if "error" in r:
@@ -462,9 +582,18 @@ def main() -> int:
         verdict = "" if r["target"] is None else ("met" if r["p95"] <= r["target"] else "NOT met")
         print(f"{r['label']:<44} {r['p50']:8.1f} {r['p95']:8.1f} {r['max']:8.1f} {target:>8}  {verdict}")
     if args.json:
-        Path(args.json).write_text(json.dumps({"info": {k: v for k, v in info.items() if k != "token"},
-                                               "results": results, "load_before": load_before,
-                                               "load_after": load_after}, ensure_ascii=False, indent=2))
+        Path(args.json).write_text(
+            json.dumps(
+                {
+                    "info": {k: v for k, v in info.items() if k != "token"},
+                    "results": results,
+                    "load_before": load_before,
+                    "load_after": load_after,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     for failure in failures:
         print("FAILED:", failure)
     return 1 if failures else 0

@@ -37,17 +37,24 @@ def main() -> None:
         rnd = random.Random(args.seed)
         for trial in range(args.trials):
             items = {o.code: Fraction(rnd.choice([0, 100, 100])) for o in framework.oit_items}
-            indicators = {i.number: Fraction(rnd.randint(7000, 9900), 100) for i in framework.indicators
-                          if framework.tool(i.tool).kind != "evidence"}
+            indicators = {
+                i.number: Fraction(rnd.randint(7000, 9900), 100)
+                for i in framework.indicators
+                if framework.tool(i.tool).kind != "evidence"
+            }
             indicators.update({n: v for n, v in score_oit(framework, items).items() if v is not None})
             score = combine(framework, indicators, items=items)
-            fixes = [planner.Fix(f.kind, f.code, f.to, Fraction(rnd.randint(1, 5)))
-                     for f in planner.default_fixes(framework, score)]
+            fixes = [
+                planner.Fix(f.kind, f.code, f.to, Fraction(rnd.randint(1, 5)))
+                for f in planner.default_fixes(framework, score)
+            ]
             for label in [lv.label for lv in framework.levels][:2]:
                 start = time.perf_counter()
                 plan = planner.plan(framework, score, planner.Target("level", level=label), fixes)
-                print(f"{key} trial {trial} {label}: {len(fixes)} fixes, {len(plan.steps)} steps, "
-                      f"reachable={plan.reachable} proven={plan.proven} {time.perf_counter() - start:.3f} s")
+                print(
+                    f"{key} trial {trial} {label}: {len(fixes)} fixes, {len(plan.steps)} steps, "
+                    f"reachable={plan.reachable} proven={plan.proven} {time.perf_counter() - start:.3f} s"
+                )
     print("load average:", " ".join(f"{v:.2f}" for v in os.getloadavg()))
 
 

@@ -127,22 +127,29 @@ def agency_table(n_agencies: int, seed: int) -> dict[str, list]:
         # q = chance that an answer is the best option; most agencies do well, about one in seven is weaker.
         quality.append(rng.uniform(0.35, 0.65) if rng.random() < 0.15 else rng.uniform(0.65, 0.95))
         tier = rng.random()
-        pass_rate.append(rng.uniform(0.92, 1.0) if tier < 0.6 else
-                         rng.uniform(0.65, 0.9) if tier < 0.9 else rng.uniform(0.3, 0.6))
+        pass_rate.append(
+            rng.uniform(0.92, 1.0) if tier < 0.6 else rng.uniform(0.65, 0.9) if tier < 0.9 else rng.uniform(0.3, 0.6)
+        )
         # ESA offices have many more staff and service users than a school; sizes vary a lot (log-normal).
         size = 6.0 if kind == "esa" else 1.0
         iit_weight.append(size * rng.lognormvariate(0.0, 0.6))
         eit_weight.append(size * 1.3 * rng.lognormvariate(0.0, 0.7))
-    return {"agency": names, GROUP: types, "quality": quality, "pass_rate": pass_rate,
-            "iit_weight": iit_weight, "eit_weight": eit_weight}
+    return {
+        "agency": names,
+        GROUP: types,
+        "quality": quality,
+        "pass_rate": pass_rate,
+        "iit_weight": iit_weight,
+        "eit_weight": eit_weight,
+    }
 
 
-def survey_frame(framework: Framework, tool: str, counts: list[int], names: pl.Series, quality: pl.Series,
-                 seed: int) -> pl.DataFrame:
+def survey_frame(
+    framework: Framework, tool: str, counts: list[int], names: pl.Series, quality: pl.Series, seed: int
+) -> pl.DataFrame:
     """One row per response, rows in random order (as a national export interleaves agencies)."""
     stream = 1_000 if tool == "IIT" else 2_000
-    index = pl.DataFrame({"a": pl.Series(range(len(counts)), dtype=pl.UInt32),
-                          "n": pl.Series(counts, dtype=pl.UInt32)})
+    index = pl.DataFrame({"a": pl.Series(range(len(counts)), dtype=pl.UInt32), "n": pl.Series(counts, dtype=pl.UInt32)})
     rows = index.select(pl.col("a").repeat_by("n").explode())
     rows = rows.sort(uniform(pl.int_range(pl.len()), seed, stream)).with_row_index("r")
     rows = rows.with_columns(names.gather(rows["a"]).alias(AGENCY), quality.gather(rows["a"]).alias("q"))
@@ -172,9 +179,14 @@ def oit_frame(framework: Framework, names: pl.Series, pass_rate: pl.Series, seed
             value = pl.when(uniform(pl.col("r"), seed, stream) < pl.col("pr")).then(10_000).otherwise(0)
         elif item.method == "elements":
             total = sum(e.weight for e in item.elements)
-            passed = pl.sum_horizontal([
-                pl.when(uniform(pl.col("r"), seed, stream + 1 + i) < pl.col("pr")).then(float(e.weight / total))
-                .otherwise(0.0) for i, e in enumerate(item.elements)])
+            passed = pl.sum_horizontal(
+                [
+                    pl.when(uniform(pl.col("r"), seed, stream + 1 + i) < pl.col("pr"))
+                    .then(float(e.weight / total))
+                    .otherwise(0.0)
+                    for i, e in enumerate(item.elements)
+                ]
+            )
             value = (passed * 10_000).round(0)
         else:  # percent: whole points around the agency's pass rate
             noisy = (pl.col("pr") + (uniform(pl.col("r"), seed, stream) - 0.5) * 0.3).clip(0.0, 1.0)
@@ -184,10 +196,15 @@ def oit_frame(framework: Framework, names: pl.Series, pass_rate: pl.Series, seed
 
 
 def dataset_params(framework: Framework, agencies: int, responses: int, seed: int) -> dict[str, Any]:
-    return {"generator": GENERATOR_VERSION, "framework": framework.id, "agencies": agencies,
-            "responses": responses, "seed": seed,
-            "fields": {t: [f.code for f in framework.answer_fields(t)] for t in framework.survey_tools},
-            "oit": [f"{o.code}:{o.method}" for o in framework.oit_items]}
+    return {
+        "generator": GENERATOR_VERSION,
+        "framework": framework.id,
+        "agencies": agencies,
+        "responses": responses,
+        "seed": seed,
+        "fields": {t: [f.code for f in framework.answer_fields(t)] for t in framework.survey_tools},
+        "oit": [f"{o.code}:{o.method}" for o in framework.oit_items],
+    }
 
 
 def ensure_dataset(framework: Framework, data_dir: Path, agencies: int, responses: int, seed: int) -> dict:
@@ -209,16 +226,22 @@ def ensure_dataset(framework: Framework, data_dir: Path, agencies: int, response
     names = pl.Series(AGENCY, table["agency"], dtype=pl.String)
     quality = pl.Series("q", table["quality"], dtype=pl.Float64)
     n_iit = round(responses * IIT_SHARE)
-    counts = {"IIT": allocate(n_iit, table["iit_weight"], MIN_IIT),
-              "EIT": allocate(responses - n_iit, table["eit_weight"], MIN_EIT)}
+    counts = {
+        "IIT": allocate(n_iit, table["iit_weight"], MIN_IIT),
+        "EIT": allocate(responses - n_iit, table["eit_weight"], MIN_EIT),
+    }
     for tool in ("IIT", "EIT"):
         frame = survey_frame(framework, tool, counts[tool], names, quality, seed)
         frame.write_parquet(data_dir / f"{tool.lower()}.parquet")
         del frame
     oit_frame(framework, names, pl.Series(table["pass_rate"]), seed).write_parquet(data_dir / "oit.parquet")
     pl.DataFrame({AGENCY: names, GROUP: table[GROUP]}).write_parquet(data_dir / "agencies.parquet")
-    meta = {"params": params, "counts": {t: sum(c) for t, c in counts.items()},
-            "esa_offices": table[GROUP].count("esa"), "schools": table[GROUP].count("school")}
+    meta = {
+        "params": params,
+        "counts": {t: sum(c) for t, c in counts.items()},
+        "esa_offices": table[GROUP].count("esa"),
+        "schools": table[GROUP].count("school"),
+    }
     meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=1))
     print(f"data: generated in {time.perf_counter() - started:.1f} s")
     return meta
@@ -281,13 +304,22 @@ def child_read_and_score(framework_spec: str, data_dir: str) -> None:
     started = time.perf_counter()
     frame = read_and_score(framework, Path(data_dir))
     seconds = time.perf_counter() - started
-    print(json.dumps({"vmhwm_kib": _vm_kib("VmHWM"), "baseline_kib": baseline, "seconds": seconds,
-                      "agencies": frame.height}))
+    print(
+        json.dumps(
+            {"vmhwm_kib": _vm_kib("VmHWM"), "baseline_kib": baseline, "seconds": seconds, "agencies": frame.height}
+        )
+    )
 
 
 def measure_peak_memory(framework_spec: str, data_dir: Path) -> dict[str, Any]:
-    command = [sys.executable, str(Path(__file__).resolve()), "--child-read-score", str(data_dir),
-               "--framework", framework_spec]
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--child-read-score",
+        str(data_dir),
+        "--framework",
+        framework_spec,
+    ]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     report = json.loads(done.stdout.strip().splitlines()[-1])
     # The child's own high-water mark.  getrusage(RUSAGE_CHILDREN).ru_maxrss is not used: on Linux it also
@@ -299,8 +331,9 @@ def measure_peak_memory(framework_spec: str, data_dir: Path) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------- the plain scorer
 
 
-def pick_sample(frames: dict[str, pl.DataFrame], oit: pl.DataFrame, size: int, seed: int
-                ) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
+def pick_sample(
+    frames: dict[str, pl.DataFrame], oit: pl.DataFrame, size: int, seed: int
+) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
     """Whole agencies in a seeded random order until ``size`` responses (the last agency is cut to fit)."""
     counts: dict[str, dict[str, int]] = {}
     for tool, frame in frames.items():
@@ -329,20 +362,25 @@ def pick_sample(frames: dict[str, pl.DataFrame], oit: pl.DataFrame, size: int, s
     sample = {}
     for tool, frame in frames.items():
         limit_frame = pl.DataFrame({AGENCY: chosen, "__limit": [limits[n].get(tool, 0) for n in chosen]})
-        sample[tool] = (frame.join(limit_frame, on=AGENCY, how="inner", maintain_order="left")
-                        .filter(pl.int_range(pl.len()).over(AGENCY) < pl.col("__limit")).drop("__limit"))
+        sample[tool] = (
+            frame.join(limit_frame, on=AGENCY, how="inner", maintain_order="left")
+            .filter(pl.int_range(pl.len()).over(AGENCY) < pl.col("__limit"))
+            .drop("__limit")
+        )
     return sample, oit.filter(pl.col(AGENCY).is_in(chosen))
 
 
-def plain_inputs(framework: Framework, sample: dict[str, pl.DataFrame], oit: pl.DataFrame
-                 ) -> tuple[dict[str, dict[str, list[dict[str, int]]]], dict[str, dict[str, Fraction | None]]]:
+def plain_inputs(
+    framework: Framework, sample: dict[str, pl.DataFrame], oit: pl.DataFrame
+) -> tuple[dict[str, dict[str, list[dict[str, int]]]], dict[str, dict[str, Fraction | None]]]:
     """Python dicts for the plain path: per agency and tool, responses as {field: 0-based option index}."""
     surveys: dict[str, dict[str, list[dict[str, int]]]] = {}
     for tool, frame in sample.items():
         fields = [f.code for f in framework.answer_fields(tool)]
         for row in frame.select(AGENCY, *fields).iter_rows():
             surveys.setdefault(row[0], {t: [] for t in sample})[tool].append(
-                {code: value - 1 for code, value in zip(fields, row[1:])})
+                {code: value - 1 for code, value in zip(fields, row[1:])}
+            )
     items = {}
     for row in oit.iter_rows(named=True):
         name = row.pop(AGENCY)
@@ -385,19 +423,21 @@ def duckdb_sql(framework: Framework, data_dir: Path) -> str:
             # (Measured about twice as fast as the equivalent CASE answer WHEN 1 THEN 0 … END.)
             scores = ", ".join(str(int(f.scale.score(i, f.reverse) * 100)) for i in range(len(f.scale.options)))
             sums.append(f"sum([{scores}][{_q(f.code)}]) AS {_q('s_' + f.code)}")
-        ctes.append(f"{tool.lower()} AS (SELECT agency, count(*) AS n_{tool}, {', '.join(sums)}\n"
-                    f"  FROM read_parquet({_sql_path(data_dir / (tool.lower() + '.parquet'))}) GROUP BY agency)")
+        ctes.append(
+            f"{tool.lower()} AS (SELECT agency, count(*) AS n_{tool}, {', '.join(sums)}\n"
+            f"  FROM read_parquet({_sql_path(data_dir / (tool.lower() + '.parquet'))}) GROUP BY agency)"
+        )
         joins.append(tool.lower())
     evidence = []
     for tool in framework.evidence_tools:
         for indicator in framework.indicators_of(tool):
             codes = [o.code for o in framework.oit_items if o.indicator == indicator.number]
             evidence.append(" + ".join(f"coalesce({_q(c)}, 0)" for c in codes) + f" AS os_{indicator.number}")
-            evidence.append(" + ".join(f"({_q(c)} IS NOT NULL)::INTEGER" for c in codes)
-                            + f" AS oc_{indicator.number}")
+            evidence.append(" + ".join(f"({_q(c)} IS NOT NULL)::INTEGER" for c in codes) + f" AS oc_{indicator.number}")
     if evidence:
-        ctes.append(f"oit AS (SELECT agency, {', '.join(evidence)}\n"
-                    f"  FROM read_parquet({_sql_path(data_dir / 'oit.parquet')}))")
+        ctes.append(
+            f"oit AS (SELECT agency, {', '.join(evidence)}\n  FROM read_parquet({_sql_path(data_dir / 'oit.parquet')}))"
+        )
         joins.append("oit")
 
     def weighted(pairs: list[tuple[str, Fraction]]) -> str:
@@ -414,8 +454,9 @@ def duckdb_sql(framework: Framework, data_dir: Path) -> str:
         n = f"coalesce(n_{indicator.tool}, 0)"
         body = " + ".join(f"{float(coefficients[f.code])!r}::DOUBLE * {_q('s_' + f.code)}" for f in fields)
         indicator_sql[number] = f"CASE WHEN {n} > 0 THEN ({body}) / {n} / 100 END"
-    tool_sql = {t.code: weighted([(f"i{i.number}", i.weight) for i in framework.indicators_of(t.code)])
-                for t in framework.tools}
+    tool_sql = {
+        t.code: weighted([(f"i{i.number}", i.weight) for i in framework.indicators_of(t.code)]) for t in framework.tools
+    }
     total_sql = weighted([(_q("t_" + t.code), t.weight) for t in framework.tools])
 
     def half_up(expr: str) -> str:
@@ -474,14 +515,21 @@ def machine() -> dict[str, str]:
         pass
     try:
         import duckdb
+
         duckdb_version = duckdb.__version__
     except ImportError:
         duckdb_version = "not installed"
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    return {"cpus": str(os.cpu_count()), "cpu": cpu, "ram": ram, "load": load,
-            "python": platform.python_version(),
-            "polars": pl.__version__, "duckdb": duckdb_version,
-            "polars_threads": str(pl.thread_pool_size())}
+    return {
+        "cpus": str(os.cpu_count()),
+        "cpu": cpu,
+        "ram": ram,
+        "load": load,
+        "python": platform.python_version(),
+        "polars": pl.__version__,
+        "duckdb": duckdb_version,
+        "polars_threads": str(pl.thread_pool_size()),
+    }
 
 
 def verdict(ok: bool) -> str:
@@ -497,8 +545,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, help="where the Parquet files go (default under /tmp/prongsai-bench)")
     parser.add_argument("--framework", default="ita-2563-esa", help="edition id or framework YAML file")
     parser.add_argument("--runs", type=int, default=3, help="timed runs after the warm-up; the best counts")
-    parser.add_argument("--quick", action="store_true",
-                        help=f"small smoke run: {QUICK_AGENCIES:,} agencies, {QUICK_RESPONSES:,} responses")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"small smoke run: {QUICK_AGENCIES:,} agencies, {QUICK_RESPONSES:,} responses",
+    )
     parser.add_argument("--no-duckdb", action="store_true", help="skip the DuckDB comparison")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     parser.add_argument("--child-read-score", metavar="DIR", help=argparse.SUPPRESS)
@@ -513,18 +564,25 @@ def main(argv: list[str] | None = None) -> int:
     sample_size = min(args.sample or (QUICK_SAMPLE if args.quick else 100_000), responses)
     framework = resolve_framework(args.framework)
     data_dir = args.data_dir or Path("/tmp/prongsai-bench") / (
-        f"scoring-{framework.id}-a{agencies}-r{responses}-s{args.seed}")
+        f"scoring-{framework.id}-a{agencies}-r{responses}-s{args.seed}"
+    )
     info = machine()
-    print(f"machine: {info['cpus']} CPUs ({info['cpu']}), {info['ram']} RAM; python {info['python']}, "
-          f"polars {info['polars']} ({info['polars_threads']} threads), duckdb {info['duckdb']}; "
-          f"load average {info['load']}")
-    print(f"framework: {framework.id}: {len(framework.answer_fields('IIT'))} IIT + "
-          f"{len(framework.answer_fields('EIT'))} EIT answer fields, {len(framework.oit_items)} OIT items")
+    print(
+        f"machine: {info['cpus']} CPUs ({info['cpu']}), {info['ram']} RAM; python {info['python']}, "
+        f"polars {info['polars']} ({info['polars_threads']} threads), duckdb {info['duckdb']}; "
+        f"load average {info['load']}"
+    )
+    print(
+        f"framework: {framework.id}: {len(framework.answer_fields('IIT'))} IIT + "
+        f"{len(framework.answer_fields('EIT'))} EIT answer fields, {len(framework.oit_items)} OIT items"
+    )
     meta = ensure_dataset(framework, data_dir, agencies, responses, args.seed)
-    print(f"data: {meta['esa_offices']:,} ESA offices + {meta['schools']:,} schools; "
-          f"{meta['counts']['IIT']:,} IIT + {meta['counts']['EIT']:,} EIT responses; "
-          f"{sum((data_dir / f).stat().st_size for f in os.listdir(data_dir) if f.endswith('.parquet')) / 1e6:.0f}"
-          f" MB of Parquet")
+    print(
+        f"data: {meta['esa_offices']:,} ESA offices + {meta['schools']:,} schools; "
+        f"{meta['counts']['IIT']:,} IIT + {meta['counts']['EIT']:,} EIT responses; "
+        f"{sum((data_dir / f).stat().st_size for f in os.listdir(data_dir) if f.endswith('.parquet')) / 1e6:.0f}"
+        f" MB of Parquet"
+    )
     results: dict[str, Any] = {"machine": info, "dataset": meta, "command": " ".join(sys.argv)}
     disagree = False
 
@@ -540,16 +598,23 @@ def main(argv: list[str] | None = None) -> int:
         connection = duckdb.connect()
         sql = duckdb_sql(framework, data_dir)
         contenders["duckdb"] = lambda: duckdb_run(connection, sql)
-    print("\n[1] bulk path: read Parquet → score_bulk → totals, levels, ranks"
-          + (" (timed in turns with DuckDB, see [3])" if duckdb is not None else ""), flush=True)
+    print(
+        "\n[1] bulk path: read Parquet → score_bulk → totals, levels, ranks"
+        + (" (timed in turns with DuckDB, see [3])" if duckdb is not None else ""),
+        flush=True,
+    )
     timings = alternating_best(contenders, args.runs)
     bulk_seconds, bulk_times, bulk = timings["bulk"]
-    print(f"    runs: {', '.join(f'{t:.3f}' for t in bulk_times)} s → best {bulk_seconds:.3f} s; "
-          f"{bulk.height:,} agencies scored")
+    print(
+        f"    runs: {', '.join(f'{t:.3f}' for t in bulk_times)} s → best {bulk_seconds:.3f} s; "
+        f"{bulk.height:,} agencies scored"
+    )
     memory = measure_peak_memory(args.framework, data_dir)
     peak = memory["peak_bytes"]
-    print(f"    fresh process (read + score once, {memory['seconds']:.2f} s): peak RSS {peak / 1e9:.2f} GB "
-          f"(after imports {memory['baseline_kib'] * 1024 / 1e9:.2f} GB)")
+    print(
+        f"    fresh process (read + score once, {memory['seconds']:.2f} s): peak RSS {peak / 1e9:.2f} GB "
+        f"(after imports {memory['baseline_kib'] * 1024 / 1e9:.2f} GB)"
+    )
     results["bulk"] = {"seconds": bulk_seconds, "runs": bulk_times, "peak_bytes": peak, "memory": memory}
 
     # 2. row by row vs bulk on a sample -------------------------------------------------------------------
@@ -566,10 +631,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"    {n_sample:,} responses from {sample_oit.height:,} agencies", flush=True)
     plain_runs = 1
     # noqa F821: ruff counts the `del` further down; best_of calls these lambdas before it.
-    plain_seconds, _, plain = best_of(lambda: plain_score(framework, surveys, items, types), plain_runs,  # noqa: F821
-                                      warmup=False)
+    plain_seconds, _, plain = best_of(
+        lambda: plain_score(framework, surveys, items, types),  # noqa: F821
+        plain_runs,
+        warmup=False,
+    )
     sample_seconds, sample_times, sample_bulk = best_of(
-        lambda: score_bulk(framework, sample, sample_oit, group_by=GROUP, groups=sample_groups), args.runs)  # noqa: F821
+        lambda: score_bulk(framework, sample, sample_oit, group_by=GROUP, groups=sample_groups),  # noqa: F821
+        args.runs,
+    )
     speedup = plain_seconds / sample_seconds
     print(f"    plain (score_agency per agency, exact Fractions): {plain_seconds:.2f} s (one run)")
     print(f"    bulk (score_bulk on the same in-memory frames): {sample_seconds:.4f} s (best of {args.runs})")
@@ -577,12 +647,20 @@ def main(argv: list[str] | None = None) -> int:
     mismatched = [n for n in plain if plain[n] != bulk_rows.get(n)]
     if mismatched or len(bulk_rows) != len(plain):
         disagree = True
-        print(f"    DISAGREE on {len(mismatched)} of {len(plain)} agencies, e.g. "
-              + "; ".join(f"{n}: plain {plain[n]} bulk {bulk_rows.get(n)}" for n in mismatched[:3]))
+        print(
+            f"    DISAGREE on {len(mismatched)} of {len(plain)} agencies, e.g. "
+            + "; ".join(f"{n}: plain {plain[n]} bulk {bulk_rows.get(n)}" for n in mismatched[:3])
+        )
     else:
         print(f"    agree: totals, levels and ranks identical for all {len(plain):,} agencies")
-    results["sample"] = {"responses": n_sample, "agencies": len(plain), "plain_seconds": plain_seconds,
-                         "bulk_seconds": sample_seconds, "speedup": speedup, "agree": not mismatched}
+    results["sample"] = {
+        "responses": n_sample,
+        "agencies": len(plain),
+        "plain_seconds": plain_seconds,
+        "bulk_seconds": sample_seconds,
+        "speedup": speedup,
+        "agree": not mismatched,
+    }
     del surveys, items, sample, plain
 
     # 3. DuckDB -----------------------------------------------------------------------------------------
@@ -592,10 +670,12 @@ def main(argv: list[str] | None = None) -> int:
         duck_seconds, duck_times, duck = timings["duckdb"]
         ratio = bulk_seconds / duck_seconds
         threads = connection.execute("SELECT current_setting('threads')").fetchone()[0]
-        print(f"    runs: {', '.join(f'{t:.3f}' for t in duck_times)} s → best {duck_seconds:.3f} s "
-              f"({threads} threads)")
+        print(
+            f"    runs: {', '.join(f'{t:.3f}' for t in duck_times)} s → best {duck_seconds:.3f} s ({threads} threads)"
+        )
         both = bulk.select(AGENCY, pl.col("total").alias("bulk_total")).join(
-            duck.select(AGENCY, "total", "total_f"), on=AGENCY, how="full", coalesce=True)
+            duck.select(AGENCY, "total", "total_f"), on=AGENCY, how="full", coalesce=True
+        )
         gap = both.select((pl.col("bulk_total") / 100 - pl.col("total_f")).abs().max()).item()
         missing = both.filter(pl.col("bulk_total").is_null() | pl.col("total_f").is_null()).height
         rounded_diff = both.filter(pl.col("bulk_total") != pl.col("total")).height
@@ -603,10 +683,17 @@ def main(argv: list[str] | None = None) -> int:
             disagree = True
             print(f"    DISAGREE: largest total difference {gap}, {missing} agencies missing on one side")
         else:
-            print(f"    agree: totals within {gap:.4f} (≤ 0.01) for all {both.height:,} agencies; "
-                  f"{rounded_diff} rounded totals differ (DuckDB has no exact fallback)")
-        results["duckdb"] = {"seconds": duck_seconds, "runs": duck_times, "ratio": ratio,
-                             "max_total_gap": gap, "rounded_totals_differing": rounded_diff}
+            print(
+                f"    agree: totals within {gap:.4f} (≤ 0.01) for all {both.height:,} agencies; "
+                f"{rounded_diff} rounded totals differ (DuckDB has no exact fallback)"
+            )
+        results["duckdb"] = {
+            "seconds": duck_seconds,
+            "runs": duck_times,
+            "ratio": ratio,
+            "max_total_gap": gap,
+            "rounded_totals_differing": rounded_diff,
+        }
 
     # summary --------------------------------------------------------------------------------------------
     counts = meta["counts"]
@@ -619,10 +706,13 @@ def main(argv: list[str] | None = None) -> int:
         f"(target ≥ {TARGET_SPEEDUP:g}×)  {verdict(speedup >= TARGET_SPEEDUP)}",
     ]
     if ratio is not None:
-        lines.append(f"bulk vs DuckDB SQL: {ratio:.2f}×  (target ≤ {TARGET_RATIO:g}×)  "
-                     f"{verdict(ratio <= TARGET_RATIO)}")
-    print(f"\nload average at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())} "
-          f"(other work on the machine slows every figure)")
+        lines.append(
+            f"bulk vs DuckDB SQL: {ratio:.2f}×  (target ≤ {TARGET_RATIO:g}×)  {verdict(ratio <= TARGET_RATIO)}"
+        )
+    print(
+        f"\nload average at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())} "
+        f"(other work on the machine slows every figure)"
+    )
     print("\n" + "\n".join(lines))
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str))

@@ -50,21 +50,33 @@ def commands(out: Path) -> list[tuple[str, list[str], bool]]:
 
 def timed_loop(argv: list[str], env: dict, runs: int, warmup: int, failing_ok: bool, cwd: Path) -> list[float]:
     for _ in range(warmup):
-        subprocess.run(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       check=not failing_ok)
+        subprocess.run(
+            argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=not failing_ok
+        )
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        subprocess.run(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       check=not failing_ok)
+        subprocess.run(
+            argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=not failing_ok
+        )
         times.append(time.perf_counter() - started)
     return times
 
 
 def hyperfine(argv: list[str], env: dict, runs: int, warmup: int, failing_ok: bool, cwd: Path) -> list[float]:
     with tempfile.NamedTemporaryFile(suffix=".json") as export:
-        command = ["hyperfine", "--shell=none", "--style", "none", "--warmup", str(warmup), "--runs", str(runs),
-                   "--export-json", export.name]
+        command = [
+            "hyperfine",
+            "--shell=none",
+            "--style",
+            "none",
+            "--warmup",
+            str(warmup),
+            "--runs",
+            str(runs),
+            "--export-json",
+            export.name,
+        ]
         if failing_ok:
             command.append("--ignore-failure")
         subprocess.run(command + [" ".join(argv)], env=env, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
@@ -72,15 +84,24 @@ def hyperfine(argv: list[str], env: dict, runs: int, warmup: int, failing_ok: bo
 
 
 def _env(source: Path, data: Path) -> dict:
-    env = {**os.environ, "PRONGSAI_DATA": str(data), "PRONGSAI_ENV": "development",
-           "PYTHONPATH": os.pathsep.join([str(source), os.environ.get("PYTHONPATH", "")])}
+    env = {
+        **os.environ,
+        "PRONGSAI_DATA": str(data),
+        "PRONGSAI_ENV": "development",
+        "PYTHONPATH": os.pathsep.join([str(source), os.environ.get("PYTHONPATH", "")]),
+    }
     env.pop("DATABASE_URL", None)
     return env
 
 
 def _stats(times: list[float]) -> dict:
-    return {"median": statistics.median(times), "mean": statistics.fmean(times), "min": min(times),
-            "max": max(times), "runs": len(times)}
+    return {
+        "median": statistics.median(times),
+        "mean": statistics.fmean(times),
+        "min": min(times),
+        "max": max(times),
+        "runs": len(times),
+    }
 
 
 def measure(sources: dict[str, Path], data: Path, out: Path, args) -> dict:
@@ -95,9 +116,8 @@ def measure(sources: dict[str, Path], data: Path, out: Path, args) -> dict:
     for name, arguments, failing_ok in commands(out):
         argv = [sys.executable, "-m", "prongsai.cli", *arguments]
         if use_hyperfine:
-            (label, source), = sources.items()
-            results[label][name] = _stats(hyperfine(argv, _env(source, data), args.runs, args.warmup, failing_ok,
-                                                    cwd))
+            ((label, source),) = sources.items()
+            results[label][name] = _stats(hyperfine(argv, _env(source, data), args.runs, args.warmup, failing_ok, cwd))
         else:
             times: dict[str, list[float]] = {label: [] for label in sources}
             order = list(sources)
@@ -105,16 +125,22 @@ def measure(sources: dict[str, Path], data: Path, out: Path, args) -> dict:
                 for label in order:
                     timed_loop(argv, _env(sources[label], data), 1, 0, failing_ok, cwd)
             for run in range(args.runs):
-                for label in (order if run % 2 == 0 else order[::-1]):
+                for label in order if run % 2 == 0 else order[::-1]:
                     times[label] += timed_loop(argv, _env(sources[label], data), 1, 0, failing_ok, cwd)
             for label in sources:
                 results[label][name] = _stats(times[label])
         for label in sources:
             r = results[label][name]
-            print(f"  {label[:8]:<8} {name:<11} median {r['median']:6.3f} s   min {r['min']:6.3f} s"
-                  f"   max {r['max']:6.3f} s", flush=True)
-    tool = "hyperfine" if use_hyperfine else "timing loop" + (" (sources alternated run by run)"
-                                                               if len(sources) > 1 else "")
+            print(
+                f"  {label[:8]:<8} {name:<11} median {r['median']:6.3f} s   min {r['min']:6.3f} s"
+                f"   max {r['max']:6.3f} s",
+                flush=True,
+            )
+    tool = (
+        "hyperfine"
+        if use_hyperfine
+        else "timing loop" + (" (sources alternated run by run)" if len(sources) > 1 else "")
+    )
     return {label: {"tool": tool, "results": results[label]} for label in sources}
 
 
@@ -133,14 +159,19 @@ def main() -> int:
         data, out = work / "data", work / "pack"
         demo_env = {**os.environ, "PYTHONPATH": str(ROOT)}
         demo_env.pop("DATABASE_URL", None)
-        subprocess.run([sys.executable, "-m", "prongsai.cli", "demo", "--no-serve", "--data", str(data)],
-                       env=demo_env, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "prongsai.cli", "demo", "--no-serve", "--data", str(data)],
+            env=demo_env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         sources = {"this": ROOT}
         if args.compare:
             base = work / "base"
             base.mkdir()
-            archive = subprocess.run(["git", "-C", str(ROOT), "archive", args.compare], check=True,
-                                     capture_output=True).stdout
+            archive = subprocess.run(
+                ["git", "-C", str(ROOT), "archive", args.compare], check=True, capture_output=True
+            ).stdout
             subprocess.run(["tar", "-x", "-C", str(base)], input=archive, check=True)
             sources[args.compare] = base
         runs = measure(sources, data, out, args)
@@ -149,9 +180,11 @@ def main() -> int:
     load_after = os.getloadavg()
 
     print()
-    print(f"load average before {' '.join(f'{v:.2f}' for v in load_before)}, after "
-          f"{' '.join(f'{v:.2f}' for v in load_after)}; nproc {os.cpu_count()}; {runs['this']['tool']}, "
-          f"{args.runs} runs after {args.warmup} warm-up")
+    print(
+        f"load average before {' '.join(f'{v:.2f}' for v in load_before)}, after "
+        f"{' '.join(f'{v:.2f}' for v in load_after)}; nproc {os.cpu_count()}; {runs['this']['tool']}, "
+        f"{args.runs} runs after {args.warmup} warm-up"
+    )
     header = f"{'command':<12} {'median':>8} {'min':>8} {'max':>8} {'target':>8}"
     if args.compare:
         header += f" {args.compare[:8] + ' median':>16} {'ratio':>6}"
@@ -159,8 +192,10 @@ def main() -> int:
     for name, _argv, _ok in commands(Path("DIR")):
         r = runs["this"]["results"][name]
         target = TARGETS.get(name)
-        line = (f"{name:<12} {r['median']:8.3f} {r['min']:8.3f} {r['max']:8.3f} "
-                f"{('≤ ' + str(target)) if target else '–':>8}")
+        line = (
+            f"{name:<12} {r['median']:8.3f} {r['min']:8.3f} {r['max']:8.3f} "
+            f"{('≤ ' + str(target)) if target else '–':>8}"
+        )
         if args.compare:
             b = runs[args.compare]["results"][name]
             line += f" {b['median']:16.3f} {r['median'] / b['median']:6.2f}"
@@ -168,8 +203,9 @@ def main() -> int:
             line += "  met" if r["median"] <= target else "  NOT met"
         print(line)
     if args.json:
-        Path(args.json).write_text(json.dumps({"runs": runs, "load_before": load_before, "load_after": load_after},
-                                              indent=2))
+        Path(args.json).write_text(
+            json.dumps({"runs": runs, "load_before": load_before, "load_after": load_after}, indent=2)
+        )
     return 0
 
 

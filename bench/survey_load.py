@@ -83,10 +83,18 @@ def ensure_database(url: str) -> None:
 
 
 def server_env(args, data_dir: str, secret: str) -> dict:
-    env = {**os.environ, "DATABASE_URL": args.database_url, "PRONGSAI_DATA": data_dir, "SECRET_KEY": secret,
-           "PRONGSAI_ENV": "production", "PRONGSAI_SSL_REDIRECT": "0", "ALLOWED_HOSTS": HOST,
-           "PRONGSAI_BASE_URL": f"http://{HOST}:{args.port}", "DJANGO_SETTINGS_MODULE": "prongsai.web.settings",
-           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    env = {
+        **os.environ,
+        "DATABASE_URL": args.database_url,
+        "PRONGSAI_DATA": data_dir,
+        "SECRET_KEY": secret,
+        "PRONGSAI_ENV": "production",
+        "PRONGSAI_SSL_REDIRECT": "0",
+        "ALLOWED_HOSTS": HOST,
+        "PRONGSAI_BASE_URL": f"http://{HOST}:{args.port}",
+        "DJANGO_SETTINGS_MODULE": "prongsai.web.settings",
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
     env.pop("PRONGSAI_DEBUG", None)
     return env
 
@@ -116,11 +124,18 @@ def prepare(args, env: dict, count: int) -> list[tuple[str, str]]:
     )
     from prongsai.web.surveys.services import MAX_BATCH, generate_codes, make_ticket
 
-    agency, _ = Agency.objects.get_or_create(code=BENCH_AGENCY, defaults={
-        "name_th": "สำนักงานเขตพื้นที่การศึกษาทดสอบภาระงาน (ข้อมูลสมมติ)", "short_name": "สพป.ทดสอบภาระงาน",
-        "kind": AgencyKind.ESA, "is_synthetic": True})
-    round_, _ = AssessmentRound.objects.get_or_create(framework_id="ita-2563-esa", fiscal_year=2563,
-                                                      defaults={"name_th": "ITA 2563 (bench)"})
+    agency, _ = Agency.objects.get_or_create(
+        code=BENCH_AGENCY,
+        defaults={
+            "name_th": "สำนักงานเขตพื้นที่การศึกษาทดสอบภาระงาน (ข้อมูลสมมติ)",
+            "short_name": "สพป.ทดสอบภาระงาน",
+            "kind": AgencyKind.ESA,
+            "is_synthetic": True,
+        },
+    )
+    round_, _ = AssessmentRound.objects.get_or_create(
+        framework_id="ita-2563-esa", fiscal_year=2563, defaults={"name_th": "ITA 2563 (bench)"}
+    )
     if round_.status != RoundStatus.OPEN:
         round_.status = RoundStatus.OPEN
         round_.save()
@@ -154,8 +169,14 @@ def vacuum() -> None:
     import psycopg
     from django.db import connection
 
-    tables = ["surveys_respondentcode", "surveys_heldresponse", "surveys_surveyresponse", "surveys_codebatch",
-              "rounds_assessmentround", "agencies_agency"]
+    tables = [
+        "surveys_respondentcode",
+        "surveys_heldresponse",
+        "surveys_surveyresponse",
+        "surveys_codebatch",
+        "rounds_assessmentround",
+        "agencies_agency",
+    ]
     with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
         for table in tables:
             conn.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(table)}")
@@ -167,9 +188,13 @@ def counts(env: dict) -> dict:
 
     released = SurveyResponse.objects.filter(agency__code=BENCH_AGENCY)
     held = HeldResponse.objects.filter(agency__code=BENCH_AGENCY).count()
-    return {"responses": released.count() + held, "released": released.count(), "held": held,
-            "distinct_ids": released.values("id").distinct().count(),
-            "codes_used": RespondentCode.objects.filter(agency__code=BENCH_AGENCY, status="used").count()}
+    return {
+        "responses": released.count() + held,
+        "released": released.count(),
+        "held": held,
+        "distinct_ids": released.values("id").distinct().count(),
+        "codes_used": RespondentCode.objects.filter(agency__code=BENCH_AGENCY, status="used").count(),
+    }
 
 
 def free_port() -> int:
@@ -180,8 +205,23 @@ def free_port() -> int:
 
 def start_server(args, env: dict) -> subprocess.Popen:
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-    command = [gunicorn, "--pythonpath", str(ROOT / "bench"), "-b", f"{HOST}:{args.port}", "-w", str(args.workers),
-               "-k", args.worker_class, "--backlog", "2048", "--log-level", "warning", "--keep-alive", "5"]
+    command = [
+        gunicorn,
+        "--pythonpath",
+        str(ROOT / "bench"),
+        "-b",
+        f"{HOST}:{args.port}",
+        "-w",
+        str(args.workers),
+        "-k",
+        args.worker_class,
+        "--backlog",
+        "2048",
+        "--log-level",
+        "warning",
+        "--keep-alive",
+        "5",
+    ]
     if args.worker_class == "gthread":
         command += ["--threads", str(args.threads)]
     command.append("survey_wsgi:application")
@@ -212,7 +252,7 @@ def _stat(pid: str) -> list[str] | None:
         text = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
-    return text[text.rindex(")") + 2:].split()  # fields after "(comm)": state is [0], pgrp [2], utime [11]
+    return text[text.rindex(")") + 2 :].split()  # fields after "(comm)": state is [0], pgrp [2], utime [11]
 
 
 def _postgres_pids(database_url: str) -> set[str]:
@@ -221,8 +261,9 @@ def _postgres_pids(database_url: str) -> set[str]:
     import psycopg
 
     with psycopg.connect(database_url, autocommit=True) as conn:
-        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                            "OR backend_type <> 'client backend'").fetchall()
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() OR backend_type <> 'client backend'"
+        ).fetchall()
     return {str(pid) for (pid,) in rows}
 
 
@@ -253,9 +294,14 @@ def cpu_delta(before: dict, after: dict, clients: float, done: int) -> dict:
     d = {k: sum(v - before[k].get(pid, 0.0) for pid, v in after[k].items()) for k in ("server", "postgres")}
     d["busy"] = after["busy"] - before["busy"]
     per = 1000 / max(1, done)
-    return {"server_cores": d["server"] / wall, "postgres_cores": d["postgres"] / wall,
-            "client_cores": clients / wall, "machine_cores": d["busy"] / wall, "server_ms_each": d["server"] * per,
-            "postgres_ms_each": d["postgres"] * per}
+    return {
+        "server_cores": d["server"] / wall,
+        "postgres_cores": d["postgres"] / wall,
+        "client_cores": clients / wall,
+        "machine_cores": d["busy"] / wall,
+        "server_ms_each": d["server"] * per,
+        "postgres_ms_each": d["postgres"] * per,
+    }
 
 
 # ---------------------------------------------------------------------------------------------------- clients
@@ -310,8 +356,9 @@ def _percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def _client_process(port: int, phase: str, threads: int, duration: float, work: list, interval: float,
-                    start_at: float, out: mp.Queue) -> None:
+def _client_process(
+    port: int, phase: str, threads: int, duration: float, work: list, interval: float, start_at: float, out: mp.Queue
+) -> None:
     """One client process running ``threads`` clients; puts (latencies, statuses, completed) on ``out``."""
     latencies: list[float] = []
     statuses: dict[str, int] = {}
@@ -326,6 +373,7 @@ def _client_process(port: int, phase: str, threads: int, duration: float, work: 
                 return pool_of_work.popleft()
             except IndexError:
                 return None
+
         local_lat, local_status = [], {}
         while time.time() < start_at:
             time.sleep(0.001)
@@ -407,7 +455,8 @@ def _journey(client: Client, code: str) -> str:
             action = "submit"
         form = unescape(FORM.search(body).group(1).decode())
         status, body, location = client.request(
-            "POST", form, {"page": PAGE.search(body).group(1).decode(), "action": action, **fields})
+            "POST", form, {"page": PAGE.search(body).group(1).decode(), "action": action, **fields}
+        )
         if status != 303:
             return f"{action} {status}"
         status, body, _ = client.request("GET", location)
@@ -422,8 +471,12 @@ def run_phase(args, phase: str, duration: float, work: list | None = None, rate:
     queue: mp.Queue = mp.Queue()
     start_at = time.time() + 1.5
     chunks = [(work or [])[i::CLIENT_PROCESSES] for i in range(CLIENT_PROCESSES)]
-    procs = [mp.Process(target=_client_process, args=(args.port, phase, threads, duration, chunks[i], interval,
-                                                      start_at, queue)) for i in range(CLIENT_PROCESSES)]
+    procs = [
+        mp.Process(
+            target=_client_process, args=(args.port, phase, threads, duration, chunks[i], interval, start_at, queue)
+        )
+        for i in range(CLIENT_PROCESSES)
+    ]
     for p in procs:
         p.start()
     latencies, statuses, client_cpu = [], {}, 0.0
@@ -443,10 +496,17 @@ def run_phase(args, phase: str, duration: float, work: list | None = None, rate:
     done = len(latencies)
     ok = statuses.get("thanks", 0) if phase != "hello" else statuses.get("200", 0)
     wall = duration if phase != "flow" else min(duration, elapsed)  # journeys: until the last one ends
-    return {"phase": phase, "requests": done, "ok": ok, "per_second": ok / wall, "statuses": statuses,
-            "cpu": cpu_delta(before, after, client_cpu, ok),
-            "p50_ms": 1000 * _percentile(latencies, 50), "p99_ms": 1000 * _percentile(latencies, 99),
-            "max_ms": 1000 * max(latencies) if latencies else float("nan")}
+    return {
+        "phase": phase,
+        "requests": done,
+        "ok": ok,
+        "per_second": ok / wall,
+        "statuses": statuses,
+        "cpu": cpu_delta(before, after, client_cpu, ok),
+        "p50_ms": 1000 * _percentile(latencies, 50),
+        "p99_ms": 1000 * _percentile(latencies, 99),
+        "max_ms": 1000 * max(latencies) if latencies else float("nan"),
+    }
 
 
 # ------------------------------------------------------------------------------------------------------- main
@@ -454,8 +514,10 @@ def run_phase(args, phase: str, duration: float, work: list | None = None, rate:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", default=os.environ.get(
-        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/prongsai_bench"))
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/prongsai_bench"),
+    )
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--worker-class", choices=("sync", "gthread"), default="sync")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker with --worker-class gthread")
@@ -483,8 +545,7 @@ def main() -> int:
     need = min(args.max_codes, closed + int(args.duration * args.rate * 1.2) + 100)
     t0 = time.perf_counter()
     states = prepare(args, env, need)
-    print(f"prepared {len(states):,} codes and their review-page states in {time.perf_counter() - t0:.1f}s",
-          flush=True)
+    print(f"prepared {len(states):,} codes and their review-page states in {time.perf_counter() - t0:.1f}s", flush=True)
     flow_codes: list[str] = []
     if args.flows:
         from prongsai.web.agencies.models import Agency
@@ -497,8 +558,15 @@ def main() -> int:
 
         user = get_user_model().objects.get(username="bench-officer")
         while len(flow_codes) < args.flows:
-            flow_codes += generate_codes(user, round_, agency, "IIT", "staff",
-                                         min(MAX_BATCH, args.flows - len(flow_codes)), note="bench journeys").codes
+            flow_codes += generate_codes(
+                user,
+                round_,
+                agency,
+                "IIT",
+                "staff",
+                min(MAX_BATCH, args.flows - len(flow_codes)),
+                note="bench journeys",
+            ).codes
     from django.db import connections
 
     connections.close_all()
@@ -510,8 +578,12 @@ def main() -> int:
         results.append(run_phase(args, "hello", args.duration))
         closed_states, paced_states = states[:closed], states[closed:]
         results.append(run_phase(args, "submit", args.duration, closed_states))
-        results.append({**run_phase(args, "submit", args.duration, paced_states, rate=args.rate),
-                        "phase": f"submit @ {args.rate:g}/s"})
+        results.append(
+            {
+                **run_phase(args, "submit", args.duration, paced_states, rate=args.rate),
+                "phase": f"submit @ {args.rate:g}/s",
+            }
+        )
         if args.flows:
             results.append({**run_phase(args, "flow", args.duration * 3, flow_codes), "phase": "journey (16 requests)"})
     finally:
@@ -521,39 +593,51 @@ def main() -> int:
 
     stored = counts(env)
     thanked = sum(r["ok"] for r in results if r["phase"] != "hello")
-    failures = {k: v for r in results for k, v in r["statuses"].items()
-                if k not in ("thanks", "200", "out of codes")}
+    failures = {k: v for r in results for k, v in r["statuses"].items() if k not in ("thanks", "200", "out of codes")}
 
     print()
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
-          f"Python {platform.python_version()}; server: gunicorn -w {args.workers} -k {args.worker_class}"
-          f"{f' --threads {args.threads}' if args.worker_class == 'gthread' else ''}; "
-          f"{args.clients} clients in {CLIENT_PROCESSES} processes; {args.duration:g}s per phase")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}; server: gunicorn -w {args.workers} -k {args.worker_class}"
+        f"{f' --threads {args.threads}' if args.worker_class == 'gthread' else ''}; "
+        f"{args.clients} clients in {CLIENT_PROCESSES} processes; {args.duration:g}s per phase"
+    )
     print(f"load average before the run: {load_before}; after: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
-    print(f"{'phase':<22} {'ok/s':>8} {'ok':>7} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}  "
-          f"{'CPU cores: server':>17} {'postgres':>8} {'clients':>7} {'machine':>7}  "
-          f"{'CPU ms each: server':>19} {'postgres':>8}"
-          f"  statuses")
+    print(
+        f"{'phase':<22} {'ok/s':>8} {'ok':>7} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}  "
+        f"{'CPU cores: server':>17} {'postgres':>8} {'clients':>7} {'machine':>7}  "
+        f"{'CPU ms each: server':>19} {'postgres':>8}"
+        f"  statuses"
+    )
     for r in results:
         c = r["cpu"]
-        print(f"{r['phase']:<22} {r['per_second']:>8.1f} {r['ok']:>7} {r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} "
-              f"{r['max_ms']:>8.1f}  {c['server_cores']:>17.2f} {c['postgres_cores']:>8.2f} {c['client_cores']:>7.2f} "
-              f"{c['machine_cores']:>7.2f}  {c['server_ms_each']:>19.2f} {c['postgres_ms_each']:>8.2f}  "
-              f"{r['statuses']}")
+        print(
+            f"{r['phase']:<22} {r['per_second']:>8.1f} {r['ok']:>7} {r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} "
+            f"{r['max_ms']:>8.1f}  {c['server_cores']:>17.2f} {c['postgres_cores']:>8.2f} {c['client_cores']:>7.2f} "
+            f"{c['machine_cores']:>7.2f}  {c['server_ms_each']:>19.2f} {c['postgres_ms_each']:>8.2f}  "
+            f"{r['statuses']}"
+        )
     by_phase = {r["phase"]: r for r in results}
     if "hello" in by_phase and "submit" in by_phase:
         hello, submit = by_phase["hello"], by_phase["submit"]
         cpu_hello = hello["cpu"]["server_ms_each"] + hello["cpu"]["postgres_ms_each"]
         cpu_submit = submit["cpu"]["server_ms_each"] + submit["cpu"]["postgres_ms_each"]
         ratio = 100 * submit["per_second"] / max(hello["per_second"], 1e-9)
-        print(f"in-run ratios: submit/hello throughput {ratio:.1f} % (target >= 50 %); server + PostgreSQL CPU per "
-              f"request: submit {cpu_submit:.2f} ms = {cpu_submit / max(cpu_hello, 1e-9):.2f} x hello's "
-              f"{cpu_hello:.2f} ms")
-    print(f"stored responses: {stored['responses']:,} ({stored['released']:,} released in batches, "
-          f"{stored['held']:,} held in the ballot box)  codes used: {stored['codes_used']:,}  "
-          f"thank-you answers: {thanked:,}  other answers: {failures or 'none'}")
-    consistent = (stored["responses"] == stored["codes_used"] == thanked and not failures
-                  and stored["distinct_ids"] == stored["released"])
+        print(
+            f"in-run ratios: submit/hello throughput {ratio:.1f} % (target >= 50 %); server + PostgreSQL CPU per "
+            f"request: submit {cpu_submit:.2f} ms = {cpu_submit / max(cpu_hello, 1e-9):.2f} x hello's "
+            f"{cpu_hello:.2f} ms"
+        )
+    print(
+        f"stored responses: {stored['responses']:,} ({stored['released']:,} released in batches, "
+        f"{stored['held']:,} held in the ballot box)  codes used: {stored['codes_used']:,}  "
+        f"thank-you answers: {thanked:,}  other answers: {failures or 'none'}"
+    )
+    consistent = (
+        stored["responses"] == stored["codes_used"] == thanked
+        and not failures
+        and stored["distinct_ids"] == stored["released"]
+    )
     print("no response lost or duplicated" if consistent else "MISMATCH: responses lost, duplicated or failed")
     if args.json:
         print(json.dumps({"results": results, "stored": stored, "thanked": thanked, "consistent": consistent}))

@@ -30,11 +30,24 @@ import survey_load
 
 
 def environ(method: str, path: str, body: bytes = b"", cookie: str = "") -> dict:
-    env = {"REQUEST_METHOD": method, "PATH_INFO": path, "SCRIPT_NAME": "", "QUERY_STRING": "",
-           "SERVER_NAME": survey_load.HOST, "SERVER_PORT": "8000", "SERVER_PROTOCOL": "HTTP/1.1",
-           "HTTP_HOST": survey_load.HOST, "REMOTE_ADDR": "127.0.0.1", "wsgi.url_scheme": "http",
-           "wsgi.input": io.BytesIO(body), "wsgi.errors": sys.stderr, "wsgi.version": (1, 0),
-           "wsgi.multithread": False, "wsgi.multiprocess": True, "wsgi.run_once": False}
+    env = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "SCRIPT_NAME": "",
+        "QUERY_STRING": "",
+        "SERVER_NAME": survey_load.HOST,
+        "SERVER_PORT": "8000",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": survey_load.HOST,
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.version": (1, 0),
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+    }
     if body:
         env.update({"CONTENT_TYPE": "application/x-www-form-urlencoded", "CONTENT_LENGTH": str(len(body))})
     if cookie:
@@ -44,8 +57,10 @@ def environ(method: str, path: str, body: bytes = b"", cookie: str = "") -> dict
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", default=os.environ.get(
-        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/prongsai_bench"))
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/prongsai_bench"),
+    )
     parser.add_argument("-n", type=int, default=2000, help="requests of each kind")
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--sort", choices=("tottime", "cumtime"), default="tottime")
@@ -82,19 +97,20 @@ def main() -> int:
         hello()
     figures["hello"] = ((time.perf_counter() - t0) * 1000 / args.n, (time.process_time() - c0) * 1000 / args.n)
     statuses.clear()
-    plain, profiled = states[: len(states) // 2], states[len(states) // 2:]
+    plain, profiled = states[: len(states) // 2], states[len(states) // 2 :]
     t0, c0 = time.perf_counter(), time.process_time()
     for path, state in plain:
         submit(path, state)
-    figures["submit"] = ((time.perf_counter() - t0) * 1000 / len(plain),
-                         (time.process_time() - c0) * 1000 / len(plain))
+    figures["submit"] = ((time.perf_counter() - t0) * 1000 / len(plain), (time.process_time() - c0) * 1000 / len(plain))
     profiler = cProfile.Profile(time.process_time)  # CPU time: waiting for PostgreSQL is not the app's cost
     profiler.enable()
     for path, state in profiled:
         submit(path, state)
     profiler.disable()
-    print(f"{'request':<8} {'wall ms':>8} {'CPU ms':>8}   (in-process, no profiler; the profile below is of "
-          f"{len(profiled):,} further submissions)")
+    print(
+        f"{'request':<8} {'wall ms':>8} {'CPU ms':>8}   (in-process, no profiler; the profile below is of "
+        f"{len(profiled):,} further submissions)"
+    )
     for name, (wall, cpu) in figures.items():
         print(f"{name:<8} {wall:>8.3f} {cpu:>8.3f}")
     print(f"submit answers: {statuses}")

@@ -32,8 +32,13 @@ def emit(records: list[dict], fmt: str, keys: Sequence[str]) -> str:
     if fmt == "csv":
         from prongsai.web.exports import csv_text  # no cell may start a formula (pure Python, no Django)
 
-        return csv_text(flat_keys, ([f"{record[k]:.2f}" if isinstance(record.get(k), float) else record.get(k)
-                                     for k in flat_keys] for record in records)).rstrip("\n")
+        return csv_text(
+            flat_keys,
+            (
+                [f"{record[k]:.2f}" if isinstance(record.get(k), float) else record.get(k) for k in flat_keys]
+                for record in records
+            ),
+        ).rstrip("\n")
     return format_table(flat_keys, [[r.get(k) for k in flat_keys] for r in records])
 
 
@@ -66,13 +71,25 @@ def cmd_frameworks_list(args: argparse.Namespace) -> str:
     rows = []
     for fid, status in statuses.items():
         fw = load_framework(fid)
-        rows.append([fw.id, status, ",".join(map(str, fw.fiscal_years)), ",".join(fw.agency_types),
-                     sum(len(fw.questions_of(t)) for t in fw.survey_tools),
-                     sum(len(fw.answer_fields(t)) for t in fw.survey_tools), len(fw.oit_items),
-                     fw.provisional_count, ",".join(fw.variants) or "-",
-                     "/".join(lv.label for lv in fw.levels), fw.name_th])
-    return format_table(["id", "status", "years", "types", "questions", "fields", "oit", "provisional", "variants",
-                         "levels", "name"], rows)
+        rows.append(
+            [
+                fw.id,
+                status,
+                ",".join(map(str, fw.fiscal_years)),
+                ",".join(fw.agency_types),
+                sum(len(fw.questions_of(t)) for t in fw.survey_tools),
+                sum(len(fw.answer_fields(t)) for t in fw.survey_tools),
+                len(fw.oit_items),
+                fw.provisional_count,
+                ",".join(fw.variants) or "-",
+                "/".join(lv.label for lv in fw.levels),
+                fw.name_th,
+            ]
+        )
+    return format_table(
+        ["id", "status", "years", "types", "questions", "fields", "oit", "provisional", "variants", "levels", "name"],
+        rows,
+    )
 
 
 def cmd_frameworks_show(args: argparse.Namespace) -> str:
@@ -91,13 +108,23 @@ def cmd_frameworks_diff(args: argparse.Namespace) -> str:
     _needs_database(args.old, args.new)
     diff = diff_frameworks(load_framework(args.old), load_framework(args.new))
     if args.format == "json":
-        return json.dumps({"old": diff.old_id, "new": diff.new_id, "unchanged": diff.unchanged,
-                           "settings": diff.settings, "changes": [c.as_dict() for c in diff.changes]},
-                          ensure_ascii=False, indent=2)
+        return json.dumps(
+            {
+                "old": diff.old_id,
+                "new": diff.new_id,
+                "unchanged": diff.unchanged,
+                "settings": diff.settings,
+                "changes": [c.as_dict() for c in diff.changes],
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
     counts = diff.counts()
     summary = ", ".join(f"{n} {kind}" for kind, n in counts.items() if kind != "unchanged")
-    lines = [f"{diff.old_id} → {diff.new_id}: {diff.unchanged} items unchanged, {len(diff.changes)} changes"
-             + (f" ({summary})" if summary else "")]
+    lines = [
+        f"{diff.old_id} → {diff.new_id}: {diff.unchanged} items unchanged, {len(diff.changes)} changes"
+        + (f" ({summary})" if summary else "")
+    ]
     lines += [f"  * {note}" for note in diff.settings]
     for change in diff.changes:
         old = ", ".join(f"{e.label} {e.title} [{e.place}]" for e in change.old)
@@ -113,8 +140,10 @@ def cmd_frameworks_diff(args: argparse.Namespace) -> str:
 
 def _edition_problems(exc) -> CommandError:
     count = len(exc.problems)
-    return CommandError(f"{count} problem(s); nothing was imported / พบปัญหา {count} รายการ ไม่ได้นำเข้า\n"
-                        + "\n".join(f"{exc.name}: {p.message()}\n    {p.message(thai=True)}" for p in exc.problems))
+    return CommandError(
+        f"{count} problem(s); nothing was imported / พบปัญหา {count} รายการ ไม่ได้นำเข้า\n"
+        + "\n".join(f"{exc.name}: {p.message()}\n    {p.message(thai=True)}" for p in exc.problems)
+    )
 
 
 def cmd_frameworks_check(args: argparse.Namespace) -> str:
@@ -134,8 +163,10 @@ def cmd_frameworks_check(args: argparse.Namespace) -> str:
         except EditionImportError as exc:
             raise _edition_problems(exc) from None
         fw = edition.framework
-        lines.append(f"{path.name}: ok ({fw.id}: {len(fw.questions)} questions, {len(fw.oit_items)} OIT items, "
-                     f"{fw.provisional_count} provisional)")
+        lines.append(
+            f"{path.name}: ok ({fw.id}: {len(fw.questions)} questions, {len(fw.oit_items)} OIT items, "
+            f"{fw.provisional_count} provisional)"
+        )
     return "\n".join(lines)
 
 
@@ -180,8 +211,9 @@ def cmd_frameworks_import(args: argparse.Namespace) -> str:
     from prongsai.web.editions.cli import import_edition_file
 
     try:
-        return import_edition_file(path.name, data, as_user=args.as_user, activate=args.activate,
-                                   derived_from=args.derived_from)
+        return import_edition_file(
+            path.name, data, as_user=args.as_user, activate=args.activate, derived_from=args.derived_from
+        )
     except EditionImportError as exc:
         raise _edition_problems(exc) from None
 
@@ -216,8 +248,9 @@ def build_parser() -> argparse.ArgumentParser:
     frameworks = sub.add_parser("frameworks", help="list, show, compare, check, export and import framework editions")
     fsub = frameworks.add_subparsers(dest="action", required=True, metavar="ACTION")
     listing = fsub.add_parser("list", help="the editions available")
-    listing.add_argument("--stored", action="store_true",
-                         help="also the editions stored in the platform's database (uploaded versions)")
+    listing.add_argument(
+        "--stored", action="store_true", help="also the editions stored in the platform's database (uploaded versions)"
+    )
     listing.set_defaults(run=cmd_frameworks_list)
     show = fsub.add_parser("show", help="one edition in full ([?] marks a provisional item)")
     show.add_argument("id", help="edition id, or id@version for a stored version")

@@ -18,8 +18,14 @@ class CommandError(Exception):
 
 def display_width(text: str) -> int:
     """Terminal columns of a string: Thai vowel and tone marks (combining) take no column."""
-    return sum(0 if unicodedata.combining(ch) or unicodedata.category(ch) == "Mn" else
-               2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return sum(
+        0
+        if unicodedata.combining(ch) or unicodedata.category(ch) == "Mn"
+        else 2
+        if unicodedata.east_asian_width(ch) in "WF"
+        else 1
+        for ch in text
+    )
 
 
 def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:

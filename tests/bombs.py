@@ -51,12 +51,34 @@ def raw_zip(members: list[Member]) -> bytes:
         offset = out.tell()
         name = m.name.encode()
         method = 0 if m.stored else 8
-        out.write(struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, method, 0, 0x21, m.crc, len(m.raw), m.size,
-                              len(name), 0))
+        out.write(
+            struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, method, 0, 0x21, m.crc, len(m.raw), m.size, len(name), 0)
+        )
         out.write(name)
         out.write(m.raw)
-        central.append(struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0, method, 0, 0x21, m.crc,
-                                   len(m.raw), m.size, len(name), 0, 0, 0, 0, 0, offset) + name)
+        central.append(
+            struct.pack(
+                "<4sHHHHHHIIIHHHHHII",
+                b"PK\x01\x02",
+                20,
+                20,
+                0,
+                method,
+                0,
+                0x21,
+                m.crc,
+                len(m.raw),
+                m.size,
+                len(name),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+            + name
+        )
     start = out.tell()
     for record in central:
         out.write(record)
@@ -65,16 +87,20 @@ def raw_zip(members: list[Member]) -> bytes:
     return out.getvalue()
 
 
-CONTENT_TYPES = (b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/'
-                 b'2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>')
+CONTENT_TYPES = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/'
+    b'2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>'
+)
 W = b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
 def docx_many_members(count: int = 40, each: int = 40 * MiB) -> bytes:
     """The review's DOCX: ``count`` members of ``each`` bytes of "A" (40 x 40 MB in 1.6 MB)."""
     block = member("word/part.xml", b"A" * MiB, each // MiB)
-    members = [Member("[Content_Types].xml", *deflated(CONTENT_TYPES, 1)),
-               member("word/document.xml", b"<w:document " + W + b"><w:body/></w:document>")]
+    members = [
+        Member("[Content_Types].xml", *deflated(CONTENT_TYPES, 1)),
+        member("word/document.xml", b"<w:document " + W + b"><w:body/></w:document>"),
+    ]
     members += [Member(f"word/part{i}.xml", block.raw, block.crc, block.size) for i in range(count)]
     return raw_zip(members)
 
@@ -83,15 +109,17 @@ def docx_huge_document(size: int = 1024 * MiB) -> bytes:
     """A DOCX whose document.xml inflates to ``size`` bytes of one repeated paragraph."""
     paragraph = b"<w:p><w:r><w:t>A</w:t></w:r></w:p>" * 29_000  # ~1 MB
     raw, crc, total = deflated(paragraph, max(1, size // len(paragraph)))
-    return raw_zip([Member("[Content_Types].xml", *deflated(CONTENT_TYPES, 1)),
-                    Member("word/document.xml", raw, crc, total)])
+    return raw_zip(
+        [Member("[Content_Types].xml", *deflated(CONTENT_TYPES, 1)), Member("word/document.xml", raw, crc, total)]
+    )
 
 
 def docx_lying_header(actual: int = 64 * MiB, declared: int = 1000) -> bytes:
     """A DOCX whose document.xml declares ``declared`` bytes and inflates to ``actual``."""
     raw, crc, _ = deflated(b"<w:t>B</w:t>" * 87_381, actual // (12 * 87_381))
-    return raw_zip([Member("[Content_Types].xml", *deflated(CONTENT_TYPES, 1)),
-                    Member("word/document.xml", raw, crc, declared)])
+    return raw_zip(
+        [Member("[Content_Types].xml", *deflated(CONTENT_TYPES, 1)), Member("word/document.xml", raw, crc, declared)]
+    )
 
 
 def nested_zip(depth: int = 3) -> bytes:
@@ -99,9 +127,13 @@ def nested_zip(depth: int = 3) -> bytes:
     inner = raw_zip([member("payload.txt", b"\0" * MiB, 100)])
     for level in range(depth):
         inner = raw_zip([Member(f"level{level}.zip", inner, zlib.crc32(inner), len(inner), stored=True)])
-    return raw_zip([Member("[Content_Types].xml", *deflated(CONTENT_TYPES, 1)),
-                    member("word/document.xml", b"<w:document " + W + b"><w:body/></w:document>"),
-                    Member("word/attachment.bin", inner, zlib.crc32(inner), len(inner), stored=True)])
+    return raw_zip(
+        [
+            Member("[Content_Types].xml", *deflated(CONTENT_TYPES, 1)),
+            member("word/document.xml", b"<w:document " + W + b"><w:body/></w:document>"),
+            Member("word/attachment.bin", inner, zlib.crc32(inner), len(inner), stored=True),
+        ]
+    )
 
 
 def many_entries(count: int = 70_000) -> bytes:
@@ -126,8 +158,10 @@ def _xlsx_with_sheet(sheet_xml_chunks) -> bytes:
     base = io.BytesIO()
     workbook.save(base)
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(base.getvalue())) as source, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with (
+        zipfile.ZipFile(io.BytesIO(base.getvalue())) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
         for info in source.infolist():
             if info.filename == "xl/worksheets/sheet1.xml":
                 with target.open("xl/worksheets/sheet1.xml", "w") as sheet:
@@ -138,22 +172,38 @@ def _xlsx_with_sheet(sheet_xml_chunks) -> bytes:
     return out.getvalue()
 
 
-SHEET_HEAD = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-              b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+SHEET_HEAD = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+)
 
 
 def xlsx_dimension_bomb() -> bytes:
     """1.5 KB that tells openpyxl the sheet is A1:XFD1048576 (it pads every row to 16,384 cells)."""
-    return _xlsx_with_sheet([SHEET_HEAD, (b'<dimension ref="A1:XFD1048576"/><sheetData><row r="1">'
-                                          b'<c r="A1" t="inlineStr"><is><t>code</t></is></c></row></sheetData>'
-                                          b"</worksheet>")])
+    return _xlsx_with_sheet(
+        [
+            SHEET_HEAD,
+            (
+                b'<dimension ref="A1:XFD1048576"/><sheetData><row r="1">'
+                b'<c r="A1" t="inlineStr"><is><t>code</t></is></c></row></sheetData>'
+                b"</worksheet>"
+            ),
+        ]
+    )
 
 
 def xlsx_far_cell() -> bytes:
     """One cell at XFD1048576 and no dimension (openpyxl makes a million empty rows)."""
-    return _xlsx_with_sheet([SHEET_HEAD, (b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>code</t></is>'
-                                          b'</c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
-                                          b"</sheetData></worksheet>")])
+    return _xlsx_with_sheet(
+        [
+            SHEET_HEAD,
+            (
+                b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>code</t></is>'
+                b'</c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+                b"</sheetData></worksheet>"
+            ),
+        ]
+    )
 
 
 def _xlsx_with_raw_sheet(sheet: Member) -> bytes:
@@ -200,11 +250,12 @@ def xlsx_many_rows(rows: int = 2_000_000, compressible: bool = False) -> bytes:
 
 def xlsx_wide_and_tall(rows: int = 20_000, column: str = "IV") -> bytes:
     """Within the row and column limits, but rows x columns over the cell limit (padding would explode)."""
+
     def chunks():
         yield SHEET_HEAD + b"<sheetData>"
         yield b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (i, i) for i in range(1, rows))
-        yield (b'<row r="%d"><c r="%s%d"><v>1</v></c></row></sheetData></worksheet>'
-               % (rows, column.encode(), rows))
+        yield (b'<row r="%d"><c r="%s%d"><v>1</v></c></row></sheetData></worksheet>' % (rows, column.encode(), rows))
+
     return _xlsx_with_sheet(chunks())
 
 
@@ -215,11 +266,16 @@ def pdf_flate_streams(count: int = 300, each: int = 20 * MiB) -> bytes:
     """A one-page PDF whose content is ``count`` Flate streams of ``each`` bytes of zeros (hundreds of MB)."""
     block = zlib.compressobj(9)
     raw = block.compress(b"\0" * each) + block.flush()
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents ["
-               + b" ".join(b"%d 0 R" % (4 + i) for i in range(count)) + b"] >>"]
-    objects += [b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(raw) + raw + b"\nendstream"
-                for _ in range(count)]
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents ["
+        + b" ".join(b"%d 0 R" % (4 + i) for i in range(count))
+        + b"] >>",
+    ]
+    objects += [
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(raw) + raw + b"\nendstream" for _ in range(count)
+    ]
     return _pdf(objects)
 
 

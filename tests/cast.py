@@ -14,8 +14,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 PASSWORD = "prongsai-test-pass"
-SEED_2562 = {"1": "99.08", "2": "96.94", "3": "99.30", "4": "98.55", "5": "98.72",
-             "6": "95.75", "7": "91.75", "8": "89.72", "9": "86.81", "10": "83.04"}
+SEED_2562 = {
+    "1": "99.08",
+    "2": "96.94",
+    "3": "99.30",
+    "4": "98.55",
+    "5": "98.72",
+    "6": "95.75",
+    "7": "91.75",
+    "8": "89.72",
+    "9": "86.81",
+    "10": "83.04",
+}
 
 
 @dataclass
@@ -44,16 +54,37 @@ def build_cast() -> Cast:
     from prongsai.web.rounds.models import AssessmentRound, RoundStatus
 
     User = get_user_model()
-    central_office = Agency.objects.create(code="OBEC", name_th="สำนักงานคณะกรรมการการศึกษาขั้นพื้นฐาน",
-                                           short_name="สพฐ.", kind=AgencyKind.CENTRAL)
+    central_office = Agency.objects.create(
+        code="OBEC", name_th="สำนักงานคณะกรรมการการศึกษาขั้นพื้นฐาน", short_name="สพฐ.", kind=AgencyKind.CENTRAL
+    )
     samutsakhon = Agency.objects.create(
-        code="ESA-SKN", name_th="สำนักงานเขตพื้นที่การศึกษาประถมศึกษาสมุทรสาคร", short_name="สพป.สมุทรสาคร",
-        kind=AgencyKind.ESA, subkind="สพป.", parent=central_office, province="สมุทรสาคร", region="central")
-    school = Agency.objects.create(code="SCH-SKN-001", name_th="โรงเรียนวัดตัวอย่าง", kind=AgencyKind.SCHOOL,
-                                   parent=samutsakhon, province="สมุทรสาคร", region="central")
+        code="ESA-SKN",
+        name_th="สำนักงานเขตพื้นที่การศึกษาประถมศึกษาสมุทรสาคร",
+        short_name="สพป.สมุทรสาคร",
+        kind=AgencyKind.ESA,
+        subkind="สพป.",
+        parent=central_office,
+        province="สมุทรสาคร",
+        region="central",
+    )
+    school = Agency.objects.create(
+        code="SCH-SKN-001",
+        name_th="โรงเรียนวัดตัวอย่าง",
+        kind=AgencyKind.SCHOOL,
+        parent=samutsakhon,
+        province="สมุทรสาคร",
+        region="central",
+    )
     other_office = Agency.objects.create(
-        code="ESA-OTHER", name_th="สำนักงานเขตพื้นที่การศึกษาประถมศึกษาตัวอย่าง เขต 2", short_name="สพป.ตัวอย่าง 2",
-        kind=AgencyKind.ESA, subkind="สพป.", parent=central_office, province="นครปฐม", region="central")
+        code="ESA-OTHER",
+        name_th="สำนักงานเขตพื้นที่การศึกษาประถมศึกษาตัวอย่าง เขต 2",
+        short_name="สพป.ตัวอย่าง 2",
+        kind=AgencyKind.ESA,
+        subkind="สพป.",
+        parent=central_office,
+        province="นครปฐม",
+        region="central",
+    )
     unit = Unit.objects.create(agency=samutsakhon, name_th="กลุ่มส่งเสริมการจัดการศึกษา", order=1)
 
     def person(username: str, name: str, agency, role: str, unit=None):
@@ -70,16 +101,51 @@ def build_cast() -> Cast:
     viewer = person("viewer", "ผู้ดูข้อมูล", samutsakhon, Role.VIEWER)
     other_officer = person("other_officer", "เจ้าหน้าที่เขตอื่น", other_office, Role.AGENCY_ADMIN)
 
-    round_2562 = AssessmentRound.objects.create(framework_id="ita-2562-esa", fiscal_year=2562,
-                                                name_th="ITA สพท. 2562", status=RoundStatus.CLOSED,
-                                                results_published=True)
-    round_2563 = AssessmentRound.objects.create(framework_id="ita-2563-esa", fiscal_year=2563,
-                                                name_th="ITA สพท. 2563", status=RoundStatus.OPEN)
-    AgencyResult.objects.create(round=round_2562, agency=samutsakhon, source=ResultSource.OFFICIAL,
-                                indicators=SEED_2562, iit=Decimal("98.52"), eit=Decimal("92.41"),
-                                oit=Decimal("84.93"), total=Decimal("91.25"), level="A")
-    AgencyResult.objects.create(round=round_2562, agency=other_office, source=ResultSource.OFFICIAL,
-                                indicators={str(n): "80.00" for n in range(1, 11)}, iit=Decimal("80.00"),
-                                eit=Decimal("80.00"), oit=Decimal("80.00"), total=Decimal("80.00"), level="B")
-    return Cast(central_office, samutsakhon, school, other_office, unit, central, director, officer, staff,
-                assessor, viewer, other_officer, round_2562, round_2563)
+    round_2562 = AssessmentRound.objects.create(
+        framework_id="ita-2562-esa",
+        fiscal_year=2562,
+        name_th="ITA สพท. 2562",
+        status=RoundStatus.CLOSED,
+        results_published=True,
+    )
+    round_2563 = AssessmentRound.objects.create(
+        framework_id="ita-2563-esa", fiscal_year=2563, name_th="ITA สพท. 2563", status=RoundStatus.OPEN
+    )
+    AgencyResult.objects.create(
+        round=round_2562,
+        agency=samutsakhon,
+        source=ResultSource.OFFICIAL,
+        indicators=SEED_2562,
+        iit=Decimal("98.52"),
+        eit=Decimal("92.41"),
+        oit=Decimal("84.93"),
+        total=Decimal("91.25"),
+        level="A",
+    )
+    AgencyResult.objects.create(
+        round=round_2562,
+        agency=other_office,
+        source=ResultSource.OFFICIAL,
+        indicators={str(n): "80.00" for n in range(1, 11)},
+        iit=Decimal("80.00"),
+        eit=Decimal("80.00"),
+        oit=Decimal("80.00"),
+        total=Decimal("80.00"),
+        level="B",
+    )
+    return Cast(
+        central_office,
+        samutsakhon,
+        school,
+        other_office,
+        unit,
+        central,
+        director,
+        officer,
+        staff,
+        assessor,
+        viewer,
+        other_officer,
+        round_2562,
+        round_2563,
+    )

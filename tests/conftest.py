@@ -88,7 +88,8 @@ def _stored_editions_need_the_database(request):
     """Uploaded editions live in the database: a test without database access sees the built-in ones only (the
     platform registers its database as an edition provider when Django starts)."""
     uses_db = request.node.get_closest_marker("django_db") is not None or any(
-        name in request.fixturenames for name in ("db", "transactional_db", "live_server", "cast"))
+        name in request.fixturenames for name in ("db", "transactional_db", "live_server", "cast")
+    )
     if uses_db:
         yield
         return
@@ -108,12 +109,19 @@ def _stored_editions_need_the_database(request):
 #: such as test_ops_crash.py for the end, when one worker ran them alone); started first, the slow ones overlap and
 #: the many short files fill in behind, so both workers end together.  Figures: docs/benchmarks.md.
 SLOW_FILES_FIRST = (
-    "tests/integration/test_ops_crash.py", "tests/integration/test_access_matrix.py",
-    "tests/integration/test_documents.py", "tests/integration/test_ops_web.py", "tests/unit/test_bulk_agrees.py",
-    "tests/integration/test_backup_drill.py", "tests/integration/test_surveys_race.py",
-    "tests/integration/test_demo.py", "tests/integration/test_sqlite_writers.py",
-    "tests/integration/test_messages_thai.py", "tests/integration/test_security_anonymity.py",
-    "tests/integration/test_demo_restart.py", "tests/unit/test_documents_thai.py",
+    "tests/integration/test_ops_crash.py",
+    "tests/integration/test_access_matrix.py",
+    "tests/integration/test_documents.py",
+    "tests/integration/test_ops_web.py",
+    "tests/unit/test_bulk_agrees.py",
+    "tests/integration/test_backup_drill.py",
+    "tests/integration/test_surveys_race.py",
+    "tests/integration/test_demo.py",
+    "tests/integration/test_sqlite_writers.py",
+    "tests/integration/test_messages_thai.py",
+    "tests/integration/test_security_anonymity.py",
+    "tests/integration/test_demo_restart.py",
+    "tests/unit/test_documents_thai.py",
 )
 
 

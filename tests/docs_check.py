@@ -44,8 +44,7 @@ def squash(text: str) -> str:
 
 def read_poppler(path: Path) -> str:
     tool = require("pdftotext", "poppler-utils")
-    return subprocess.run([tool, "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    return subprocess.run([tool, "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True).stdout
 
 
 def read_mupdf(path: Path) -> str:
@@ -191,8 +190,21 @@ def docx_to_pdfs(docx: list[Path], out_dir: Path) -> list[Path]:
     """Convert with LibreOffice, headless, all files in one start, with this process's own profile (so that
     parallel runs do not collide); returns the PDFs in the order given."""
     soffice = require("soffice", "libreoffice-writer-nogui")
-    subprocess.run([soffice, f"-env:UserInstallation={_lo_profile().as_uri()}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(out_dir), *map(str, docx)], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={_lo_profile().as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out_dir),
+            *map(str, docx),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     return [out_dir / (path.stem + ".pdf") for path in docx]
 
 

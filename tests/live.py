@@ -97,13 +97,24 @@ class LiveSite:
         self.processes: list[subprocess.Popen] = []
         self.secret = secrets.token_urlsafe(64)
         self.database_name = database
-        clean = {k: v for k, v in os.environ.items()
-                 if not k.startswith(("PRONGSAI_", "DJANGO_", "PROMETHEUS_")) and k not in (
-                     "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CSRF_TRUSTED_ORIGINS")}
-        clean.update({"PRONGSAI_DATA": str(self.data), "SECRET_KEY": self.secret, "PYTHONPATH": str(REPO),
-                      "DJANGO_SETTINGS_MODULE": "prongsai.web.settings", "PRONGSAI_LINKCHECK_ALLOW_LOOPBACK": "1",
-                      "PRONGSAI_ENV": "production" if production else "development", "PYTHONUNBUFFERED": "1",
-                      "PRONGSAI_BASE_URL": "https://ita.example.go.th"})
+        clean = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("PRONGSAI_", "DJANGO_", "PROMETHEUS_"))
+            and k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CSRF_TRUSTED_ORIGINS")
+        }
+        clean.update(
+            {
+                "PRONGSAI_DATA": str(self.data),
+                "SECRET_KEY": self.secret,
+                "PYTHONPATH": str(REPO),
+                "DJANGO_SETTINGS_MODULE": "prongsai.web.settings",
+                "PRONGSAI_LINKCHECK_ALLOW_LOOPBACK": "1",
+                "PRONGSAI_ENV": "production" if production else "development",
+                "PYTHONUNBUFFERED": "1",
+                "PRONGSAI_BASE_URL": "https://ita.example.go.th",
+            }
+        )
         if database:
             clean["DATABASE_URL"] = create_postgres_database(database)
         clean.update(env)
@@ -113,29 +124,40 @@ class LiveSite:
         return self.root / f"{name}.log"
 
     def run(self, *args: str, check: bool = True, timeout: float = 300, **env: str) -> subprocess.CompletedProcess:
-        result = subprocess.run([str(BIN / "prongsai"), *args], cwd=REPO, env={**self.env, **env},
-                                capture_output=True, text=True, timeout=timeout)
+        result = subprocess.run(
+            [str(BIN / "prongsai"), *args],
+            cwd=REPO,
+            env={**self.env, **env},
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
         if check:
             assert result.returncode == 0, f"prongsai {' '.join(args)}: {result.stdout}\n{result.stderr}"
         return result
 
     def python(self, code: str, timeout: float = 300) -> str:
-        result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=self.env, capture_output=True,
-                                text=True, timeout=timeout)
+        result = subprocess.run(
+            [sys.executable, "-c", code], cwd=REPO, env=self.env, capture_output=True, text=True, timeout=timeout
+        )
         assert result.returncode == 0, result.stdout + result.stderr
         return result.stdout
 
     def start(self, name: str, command: list[str], **env: str) -> subprocess.Popen:
         handle = open(self.log(name), "ab")  # noqa: SIM115 - the process owns it until it ends
-        process = subprocess.Popen(command, cwd=REPO, env={**self.env, **env}, stdout=handle, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            command, cwd=REPO, env={**self.env, **env}, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+        )
         process.log_name = name  # type: ignore[attr-defined]
         self.processes.append(process)
         return process
 
     def worker(self, name: str, *extra: str, **env: str) -> subprocess.Popen:
-        return self.start(name, [str(BIN / "prongsai"), "manage", "db_worker", "--interval", "0.3",
-                                 "--no-startup-delay", *extra], **env)
+        return self.start(
+            name,
+            [str(BIN / "prongsai"), "manage", "db_worker", "--interval", "0.3", "--no-startup-delay", *extra],
+            **env,
+        )
 
     def stop(self, process: subprocess.Popen, sig: int = signal.SIGTERM, timeout: float = 20) -> None:
         if process.poll() is None:
@@ -210,18 +232,31 @@ CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 class Browser:
     """Cookies, CSRF and redirects not followed; ``source`` binds the client to a loopback address (127.0.0.x)."""
 
-    def __init__(self, host: str, port: int, *, tls: ssl.SSLContext | None = None, source: str = "",
-                 server_name: str = "localhost"):
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        *,
+        tls: ssl.SSLContext | None = None,
+        source: str = "",
+        server_name: str = "localhost",
+    ):
         self.host, self.port, self.tls, self.source, self.server_name = host, port, tls, source, server_name
         self.cookies: dict[str, str] = {}
         self.last_headers: list[tuple[str, str]] = []
 
-    def request(self, method: str, path: str, data: dict | None = None, headers: dict | None = None,
-                ) -> tuple[int, str]:
+    def request(
+        self,
+        method: str,
+        path: str,
+        data: dict | None = None,
+        headers: dict | None = None,
+    ) -> tuple[int, str]:
         source = (self.source, 0) if self.source else None
         if self.tls is not None:
-            conn = http.client.HTTPSConnection(self.host, self.port, context=self.tls, timeout=60,
-                                               source_address=source)
+            conn = http.client.HTTPSConnection(
+                self.host, self.port, context=self.tls, timeout=60, source_address=source
+            )
         else:
             conn = http.client.HTTPConnection(self.host, self.port, timeout=60, source_address=source)
         sent = {"Host": f"{self.server_name}:{self.port}", **(headers or {})}
@@ -280,8 +315,9 @@ class Browser:
             for name, value in RADIO.findall(body):
                 fields.setdefault(name, value)
             step = "submit" if 'value="submit"' in body else "next"
-            status, body = self.request("POST", unescape(action.group(1)),
-                                        {"page": page.group(1), "action": step, **fields})
+            status, body = self.request(
+                "POST", unescape(action.group(1)), {"page": page.group(1), "action": step, **fields}
+            )
             if status != 303:
                 return f"{step} {status}"
             status, body = self.request("GET", urllib.parse.urlsplit(self.header("Location")).path)

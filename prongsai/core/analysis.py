@@ -273,8 +273,14 @@ def peer_position(total: Decimal | Fraction | None, peers: Sequence[Decimal | No
     return PeerPosition(rank=ranks[0], count=count, percentile=percentile)  # type: ignore[arg-type]
 
 
-def analyse(framework: Framework, score: AgencyScore, *, previous: AgencyScore | None = None,
-            peers: Sequence[Decimal | None] | None = None, lowest_n: int = 4) -> Analysis:
+def analyse(
+    framework: Framework,
+    score: AgencyScore,
+    *,
+    previous: AgencyScore | None = None,
+    peers: Sequence[Decimal | None] | None = None,
+    lowest_n: int = 4,
+) -> Analysis:
     """Analyse one agency's result (see the module docstring).
 
     ``previous`` is last year's result (matched by indicator number; the edition may differ); ``peers`` are the
@@ -286,50 +292,90 @@ def analyse(framework: Framework, score: AgencyScore, *, previous: AgencyScore |
     for indicator in framework.indicators:
         value = score.indicators.get(indicator.number)
         before = previous.indicators.get(indicator.number) if previous is not None else None
-        results.append(IndicatorResult(
-            number=indicator.number, name_th=indicator.name_th, name_en=indicator.name_en, tool=indicator.tool,
-            score=value, weight=indicator_weight(framework, indicator.number), position=0,
-            weak=value is not None and rounded(value) < target, previous=before))
+        results.append(
+            IndicatorResult(
+                number=indicator.number,
+                name_th=indicator.name_th,
+                name_en=indicator.name_en,
+                tool=indicator.tool,
+                score=value,
+                weight=indicator_weight(framework, indicator.number),
+                position=0,
+                weak=value is not None and rounded(value) < target,
+                previous=before,
+            )
+        )
     ordered = sorted(results, key=_high_first)
     ordered = [replace(r, position=i) for i, r in enumerate(ordered, start=1)]
     low_first = sorted((r for r in ordered if r.score is not None), key=_low_first)
     weak = tuple(r for r in low_first if r.weak)
-    lowest = tuple(low_first[:max(lowest_n, 0)])
+    lowest = tuple(low_first[: max(lowest_n, 0)])
     breakdowns = {r.number: _breakdown(framework, score, r) for r in (*lowest, *weak)}
     return Analysis(
-        framework_id=framework.id, total=score.total, level=score.level, indicators=tuple(ordered), weak=weak,
-        lowest=lowest, breakdowns=breakdowns, pass_target=target,
+        framework_id=framework.id,
+        total=score.total,
+        level=score.level,
+        indicators=tuple(ordered),
+        weak=weak,
+        lowest=lowest,
+        breakdowns=breakdowns,
+        pass_target=target,
         previous_total=previous.total if previous is not None else None,
         previous_level=previous.level if previous is not None else None,
         peer=peer_position(score.total, peers) if peers is not None else None,
-        tools=dict(score.tools))
+        tools=dict(score.tools),
+    )
 
 
 def _breakdown(framework: Framework, score: AgencyScore, result: IndicatorResult) -> Breakdown:
     indicator: Indicator = framework.indicator(result.number)
     if framework.tool(indicator.tool).kind == "evidence":
-        items = tuple(ItemResult(code=o.code, kind="oit", text=o.title, score=score.items.get(o.code),
-                                 provisional=o.provisional, caveat=o.caveat, shown_code=o.shown_code)
-                      for o in framework.oit_items if o.indicator == indicator.number)
+        items = tuple(
+            ItemResult(
+                code=o.code,
+                kind="oit",
+                text=o.title,
+                score=score.items.get(o.code),
+                provisional=o.provisional,
+                caveat=o.caveat,
+                shown_code=o.shown_code,
+            )
+            for o in framework.oit_items
+            if o.indicator == indicator.number
+        )
         by_code = {o.code: o for o in framework.oit_items}
         subs = tuple(
-            SubIndicatorResult(code=s.code, name_th=s.name_th,
-                               items=tuple(i for i in items if by_code[i.code].sub_indicator == s.code))
-            for s in indicator.sub_indicators)
+            SubIndicatorResult(
+                code=s.code, name_th=s.name_th, items=tuple(i for i in items if by_code[i.code].sub_indicator == s.code)
+            )
+            for s in indicator.sub_indicators
+        )
         has_data = any(i.score is not None for i in items)
-        return Breakdown(indicator=result, kind="evidence", sub_indicators=subs, items=items,
-                         has_item_data=has_data)
+        return Breakdown(indicator=result, kind="evidence", sub_indicators=subs, items=items, has_item_data=has_data)
     questions = []
     for q in framework.questions:
         if q.indicator != indicator.number:
             continue
-        subs_items = tuple(ItemResult(code=f.code, kind="sub_item", text=f.text, score=score.items.get(f.code))
-                           for f in q.fields) if q.has_sub_items else ()
-        questions.append(ItemResult(code=q.code, kind="question", text=q.text, score=score.items.get(q.code),
-                                    sub_items=subs_items, provisional=q.provisional, caveat=q.caveat))
+        subs_items = (
+            tuple(
+                ItemResult(code=f.code, kind="sub_item", text=f.text, score=score.items.get(f.code)) for f in q.fields
+            )
+            if q.has_sub_items
+            else ()
+        )
+        questions.append(
+            ItemResult(
+                code=q.code,
+                kind="question",
+                text=q.text,
+                score=score.items.get(q.code),
+                sub_items=subs_items,
+                provisional=q.provisional,
+                caveat=q.caveat,
+            )
+        )
     has_data = any(q.score is not None for q in questions)
-    return Breakdown(indicator=result, kind="survey", sub_indicators=(), items=tuple(questions),
-                     has_item_data=has_data)
+    return Breakdown(indicator=result, kind="survey", sub_indicators=(), items=tuple(questions), has_item_data=has_data)
 
 
 # ------------------------------------------------------------------------------------------------ what-if
@@ -366,8 +412,7 @@ def _target_score(framework: Framework, target_level: str | None, target: Decima
     if target is not None:
         return Fraction(target)
     if target_level is not None:
-        level = next((lv for lv in framework.levels if lv.label == target_level or lv.label_en == target_level),
-                     None)
+        level = next((lv for lv in framework.levels if lv.label == target_level or lv.label_en == target_level), None)
         if level is None:
             known = ", ".join(lv.label for lv in framework.levels)
             raise ValueError(f"{framework.id}: unknown level '{target_level}' (known: {known})")
@@ -375,8 +420,13 @@ def _target_score(framework: Framework, target_level: str | None, target: Decima
     return HUNDRED
 
 
-def what_if(framework: Framework, score: AgencyScore, *, target_level: str | None = None,
-            target: Decimal | Fraction | None = None) -> list[Gain]:
+def what_if(
+    framework: Framework,
+    score: AgencyScore,
+    *,
+    target_level: str | None = None,
+    target: Decimal | Fraction | None = None,
+) -> list[Gain]:
     """Every single change that raises the total, largest gain first (ties: OIT items first, then by code).
 
     Indicators are raised to 100, or to ``target``, or to the minimum of ``target_level`` (e.g. "AA" → 95);
@@ -390,21 +440,44 @@ def what_if(framework: Framework, score: AgencyScore, *, target_level: str | Non
         if value is None or value >= goal:
             continue
         weight = indicator_weight(framework, indicator.number)
-        gains.append(Gain(kind="indicator", code=str(indicator.number), indicator=indicator.number,
-                          tool=indicator.tool, title=indicator.name_th, current=value, target=goal,
-                          gain=weight * (goal - value), weight=weight))
+        gains.append(
+            Gain(
+                kind="indicator",
+                code=str(indicator.number),
+                indicator=indicator.number,
+                tool=indicator.tool,
+                title=indicator.name_th,
+                current=value,
+                target=goal,
+                gain=weight * (goal - value),
+                weight=weight,
+            )
+        )
     for item in framework.oit_items:
         value = score.items.get(item.code)
         if value is None or value >= HUNDRED:
             continue
         weight = item_weight(framework, score, item.code)
-        gains.append(Gain(kind="oit_item", code=item.code, indicator=item.indicator,
-                          tool=framework.indicator(item.indicator).tool, title=item.title, current=value,
-                          target=HUNDRED, gain=weight * (HUNDRED - value), weight=weight,
-                          provisional=item.provisional, caveat=item.caveat, shown_code=item.shown_code))
+        gains.append(
+            Gain(
+                kind="oit_item",
+                code=item.code,
+                indicator=item.indicator,
+                tool=framework.indicator(item.indicator).tool,
+                title=item.title,
+                current=value,
+                target=HUNDRED,
+                gain=weight * (HUNDRED - value),
+                weight=weight,
+                provisional=item.provisional,
+                caveat=item.caveat,
+                shown_code=item.shown_code,
+            )
+        )
     order = {o.code: i for i, o in enumerate(framework.oit_items)}
-    gains.sort(key=lambda g: (-g.gain, g.kind != "oit_item",
-                              order.get(g.code, -1) if g.kind == "oit_item" else g.indicator))
+    gains.sort(
+        key=lambda g: (-g.gain, g.kind != "oit_item", order.get(g.code, -1) if g.kind == "oit_item" else g.indicator)
+    )
     return gains
 
 
@@ -465,19 +538,23 @@ def next_level(framework: Framework, level_label: str | None) -> Level | None:
     return framework.levels[index - 1] if index > 0 else None
 
 
-def _reaches(framework: Framework, total: Fraction | None, tools: Mapping[str, Fraction | None],
-             level: Level) -> bool:
+def _reaches(framework: Framework, total: Fraction | None, tools: Mapping[str, Fraction | None], level: Level) -> bool:
     if total is None or rounded(total) < level.min:
         return False
     # (mypy) get(...) is not None, checked first
-    return all(tools.get(code) is not None and rounded(tools[code]) >= minimum  # type: ignore[operator]
-               for code, minimum in level.tool_min.items())
+    return all(
+        tools.get(code) is not None and rounded(tools[code]) >= minimum  # type: ignore[operator]  # checked first
+        for code, minimum in level.tool_min.items()
+    )
 
 
 def _short_tools(tools: Mapping[str, Fraction | None], level: Level) -> set[str]:
-    return {code for code, minimum in level.tool_min.items()
-            # (mypy) get(...) is None, checked first
-            if tools.get(code) is None or rounded(tools[code]) < minimum}  # type: ignore[operator]
+    return {
+        code
+        for code, minimum in level.tool_min.items()
+        # (mypy) get(...) is None, checked first
+        if tools.get(code) is None or rounded(tools[code]) < minimum  # type: ignore[operator]
+    }
 
 
 def cheapest_path(framework: Framework, score: AgencyScore) -> Plan:
@@ -491,11 +568,19 @@ def cheapest_path(framework: Framework, score: AgencyScore) -> Plan:
     current_level = score.level
     target = next_level(framework, current_level)
     if target is None or score.total is None:
-        return Plan(current_total=score.total, current_level=current_level, target=target, steps=(),
-                    reached=target is None and score.total is not None)
+        return Plan(
+            current_total=score.total,
+            current_level=current_level,
+            target=target,
+            steps=(),
+            reached=target is None and score.total is not None,
+        )
     indicators = dict(score.indicators)
-    items = {code: value for code, value in score.items.items()
-             if value is not None and code in {o.code for o in framework.oit_items}}
+    items = {
+        code: value
+        for code, value in score.items.items()
+        if value is not None and code in {o.code for o in framework.oit_items}
+    }
     with_items = {framework.oit_item(code).indicator for code in items}
     state = combine(framework, indicators)
     steps: list[Step] = []
@@ -506,8 +591,11 @@ def cheapest_path(framework: Framework, score: AgencyScore) -> Plan:
 
     while not _reaches(framework, state.total, state.tools, target):
         short = _short_tools(state.tools, target)
-        candidates = [g for g in what_if(framework, combine(framework, indicators, items=dict(items)))
-                      if not (g.kind == "indicator" and g.indicator in with_items)]
+        candidates = [
+            g
+            for g in what_if(framework, combine(framework, indicators, items=dict(items)))
+            if not (g.kind == "indicator" and g.indicator in with_items)
+        ]
         if short:
             candidates = [g for g in candidates if g.tool in short]
         if not candidates:
@@ -525,16 +613,34 @@ def cheapest_path(framework: Framework, score: AgencyScore) -> Plan:
             partial = to_score < HUNDRED
             indicators[best.indicator] = to_score
         state = combine(framework, indicators)
-        steps.append(Step(order=len(steps) + 1, kind=best.kind, code=best.code, indicator=best.indicator,
-                          tool=best.tool, title=best.title, from_score=best.current, to_score=to_score,
-                          gain=state.total - before, total_after=state.total,  # type: ignore[operator,arg-type]  # a plan starts from a total
-                          level_after=state.level or "", partial=partial))
-    return Plan(current_total=score.total, current_level=current_level, target=target, steps=tuple(steps),
-                reached=_reaches(framework, state.total, state.tools, target))
+        steps.append(
+            Step(
+                order=len(steps) + 1,
+                kind=best.kind,
+                code=best.code,
+                indicator=best.indicator,
+                tool=best.tool,
+                title=best.title,
+                from_score=best.current,
+                to_score=to_score,
+                gain=state.total - before,  # type: ignore[operator]  # a plan starts from a total
+                total_after=state.total,  # type: ignore[arg-type]  # a plan starts from a total
+                level_after=state.level or "",
+                partial=partial,
+            )
+        )
+    return Plan(
+        current_total=score.total,
+        current_level=current_level,
+        target=target,
+        steps=tuple(steps),
+        reached=_reaches(framework, state.total, state.tools, target),
+    )
 
 
 def _enough(framework: Framework, indicators: dict[int, Fraction | None], number: int, level: Level) -> Fraction:
     """The lowest score in hundredths (up to 100) for one indicator that reaches ``level``, else 100."""
+
     def reaches(value: Fraction) -> bool:
         trial = combine(framework, {**indicators, number: value})
         return _reaches(framework, trial.total, trial.tools, level)

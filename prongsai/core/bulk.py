@@ -64,8 +64,12 @@ def survey_sums(framework: Framework, tool: str, responses: pl.DataFrame | pl.La
     # Map every answer to its score first (element-wise, vectorised), then take plain column sums per agency:
     # the group-by's fast path for simple sums is several times quicker than evaluating gather-then-sum
     # expressions inside the aggregation (measured in bench/scoring.py).
-    return (responses.lazy().select(pl.col(AGENCY), *scored)
-            .group_by(AGENCY).agg(pl.len().alias(_n(tool)), pl.all().sum().cast(pl.Int64)))
+    return (
+        responses.lazy()
+        .select(pl.col(AGENCY), *scored)
+        .group_by(AGENCY)
+        .agg(pl.len().alias(_n(tool)), pl.all().sum().cast(pl.Int64))
+    )
 
 
 def oit_sums(framework: Framework, oit: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
@@ -75,8 +79,11 @@ def oit_sums(framework: Framework, oit: pl.DataFrame | pl.LazyFrame) -> pl.LazyF
         for indicator in framework.indicators_of(tool):
             codes = [o.code for o in framework.oit_items if o.indicator == indicator.number]
             columns.append(pl.sum_horizontal(codes).cast(pl.Int64).alias(f"os_{indicator.number}"))
-            columns.append(pl.sum_horizontal([pl.col(c).is_not_null() for c in codes]).cast(pl.Int64)
-                           .alias(f"oc_{indicator.number}"))
+            columns.append(
+                pl.sum_horizontal([pl.col(c).is_not_null() for c in codes])
+                .cast(pl.Int64)
+                .alias(f"oc_{indicator.number}")
+            )
     return oit.lazy().select(pl.col(AGENCY), *columns, *[pl.col(o.code) for o in framework.oit_items])
 
 
@@ -109,13 +116,13 @@ def _exact_row(framework: Framework, row: Mapping[str, Any], items: bool) -> dic
     for indicator in framework.indicators:
         if framework.tool(indicator.tool).kind == "evidence":
             count = row.get(f"oc_{indicator.number}")
-            indicators[indicator.number] = (Fraction(row[f"os_{indicator.number}"], count * 100)
-                                            if count else None)
+            indicators[indicator.number] = Fraction(row[f"os_{indicator.number}"], count * 100) if count else None
             continue
         n = row.get(_n(indicator.tool)) or 0
         fields = [f for q in framework.questions if q.indicator == indicator.number for f in q.fields]
         indicators[indicator.number] = (
-            sum((coefficients[f.code] * row[_s(f.code)] for f in fields), Fraction(0)) / (n * 100) if n else None)
+            sum((coefficients[f.code] * row[_s(f.code)] for f in fields), Fraction(0)) / (n * 100) if n else None
+        )
     score = combine(framework, indicators)
     values.update({f"i{k}": v for k, v in indicators.items()})
     values.update(score.tools)
@@ -131,9 +138,15 @@ def _exact_row(framework: Framework, row: Mapping[str, Any], items: bool) -> dic
     return values
 
 
-def score_bulk(framework: Framework, surveys: Mapping[str, pl.DataFrame | pl.LazyFrame],
-               oit: pl.DataFrame | pl.LazyFrame | None = None, *, items: bool = False,
-               group_by: str | None = None, groups: pl.DataFrame | None = None) -> pl.DataFrame:
+def score_bulk(
+    framework: Framework,
+    surveys: Mapping[str, pl.DataFrame | pl.LazyFrame],
+    oit: pl.DataFrame | pl.LazyFrame | None = None,
+    *,
+    items: bool = False,
+    group_by: str | None = None,
+    groups: pl.DataFrame | None = None,
+) -> pl.DataFrame:
     """Score every agency in the data.
 
     Returns one row per agency with respondent counts, and every score as an Int64 number of hundredths
@@ -154,18 +167,22 @@ def score_bulk(framework: Framework, surveys: Mapping[str, pl.DataFrame | pl.Laz
         if tool not in surveys:
             joined = joined.with_columns(pl.lit(0, dtype=pl.Int64).alias(_n(tool)))
             joined = joined.with_columns(
-                [pl.lit(0, dtype=pl.Int64).alias(_s(f.code)) for f in framework.answer_fields(tool)])
+                [pl.lit(0, dtype=pl.Int64).alias(_s(f.code)) for f in framework.answer_fields(tool)]
+            )
     if oit is None:
         for indicator in framework.indicators:
             if framework.tool(indicator.tool).kind == "evidence":
-                joined = joined.with_columns(pl.lit(None, dtype=pl.Int64).alias(f"os_{indicator.number}"),
-                                             pl.lit(0, dtype=pl.Int64).alias(f"oc_{indicator.number}"))
+                joined = joined.with_columns(
+                    pl.lit(None, dtype=pl.Int64).alias(f"os_{indicator.number}"),
+                    pl.lit(0, dtype=pl.Int64).alias(f"oc_{indicator.number}"),
+                )
     joined = joined.with_columns([pl.col(_n(t)).fill_null(0) for t in framework.survey_tools])
 
-    floats: dict[str, pl.Expr] = {f"i{i.number}": _float_indicator(framework, i.number)
-                                  for i in framework.indicators}
-    tool_exprs = {t.code: _float_weighted([(floats[f"i{i.number}"], i.weight)
-                                          for i in framework.indicators_of(t.code)]) for t in framework.tools}
+    floats: dict[str, pl.Expr] = {f"i{i.number}": _float_indicator(framework, i.number) for i in framework.indicators}
+    tool_exprs = {
+        t.code: _float_weighted([(floats[f"i{i.number}"], i.weight) for i in framework.indicators_of(t.code)])
+        for t in framework.tools
+    }
     floats.update(tool_exprs)
     floats["total"] = _float_weighted([(tool_exprs[t.code], t.weight) for t in framework.tools])
     if items:
@@ -180,13 +197,16 @@ def score_bulk(framework: Framework, surveys: Mapping[str, pl.DataFrame | pl.Laz
     # The edition's rounding rule: half-up puts the boundary at .5 of a hundredth, truncation at every whole
     # hundredth (scores are never negative, so floor is truncation).
     shift, boundary = (0.0, 0.0) if framework.rounding == "truncate" else (0.5, 0.5)
-    hundredths = {name: (pl.col(f"__f_{name}") * 100 + shift).floor().cast(pl.Int64).alias(name)
-                  for name in floats}
+    hundredths = {name: (pl.col(f"__f_{name}") * 100 + shift).floor().cast(pl.Int64).alias(name) for name in floats}
     if boundary:
         near = pl.any_horizontal([((pl.col(f"__f_{n}") * 100) % 1 - boundary).abs() < _GUARD for n in floats])
     else:
-        near = pl.any_horizontal([(((pl.col(f"__f_{n}") * 100) % 1) < _GUARD)
-                                  | (((pl.col(f"__f_{n}") * 100) % 1) > 1 - _GUARD) for n in floats])
+        near = pl.any_horizontal(
+            [
+                (((pl.col(f"__f_{n}") * 100) % 1) < _GUARD) | (((pl.col(f"__f_{n}") * 100) % 1) > 1 - _GUARD)
+                for n in floats
+            ]
+        )
     frame = frame.with_columns(*hundredths.values(), near.fill_null(False).alias("__near"))
 
     flagged = frame.filter(pl.col("__near"))
@@ -199,8 +219,7 @@ def score_bulk(framework: Framework, surveys: Mapping[str, pl.DataFrame | pl.Laz
                 value = rounded(exact.get(name), framework.rounding)
                 patch[name] = None if value is None else int(value * 100)
             patches.append(patch)
-        patch_frame = pl.DataFrame(patches, schema={AGENCY: frame.schema[AGENCY],
-                                                    **{n: pl.Int64 for n in floats}})
+        patch_frame = pl.DataFrame(patches, schema={AGENCY: frame.schema[AGENCY], **{n: pl.Int64 for n in floats}})
         frame = frame.update(patch_frame, on=AGENCY, include_nulls=True)
 
     if items and oit is not None:

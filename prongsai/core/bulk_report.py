@@ -14,8 +14,13 @@ def _num(value: int | None) -> float | None:
     return None if decimal is None else float(decimal)
 
 
-def score_files(framework: Framework, iit: str | Path | None = None, eit: str | Path | None = None,
-                oit: str | Path | None = None, year: int | None = None) -> list[dict]:
+def score_files(
+    framework: Framework,
+    iit: str | Path | None = None,
+    eit: str | Path | None = None,
+    oit: str | Path | None = None,
+    year: int | None = None,
+) -> list[dict]:
     """Validate the given files, score every agency in them, and return the JSON records of the contract."""
     surveys = {}
     for tool, path in (("IIT", iit), ("EIT", eit)):
@@ -28,14 +33,21 @@ def score_files(framework: Framework, iit: str | Path | None = None, eit: str | 
         item_codes += [o.code for o in framework.oit_items]
     records = []
     for row in frame.iter_rows(named=True):
-        records.append({
-            "agency": row[AGENCY],
-            "year": year or framework.fiscal_years[0],
-            "framework": framework.id,
-            "iit": _num(row.get("IIT")), "eit": _num(row.get("EIT")), "oit": _num(row.get("OIT")),
-            "total": _num(row["total"]), "level": row["level"], "rank": row["rank"],
-            "respondents_iit": row.get("n_IIT", 0), "respondents_eit": row.get("n_EIT", 0),
-            "indicators": {str(i.number): _num(row[f"i{i.number}"]) for i in framework.indicators},
-            "items": {code: _num(row.get(code)) for code in item_codes if code in row},
-        })
+        records.append(
+            {
+                "agency": row[AGENCY],
+                "year": year or framework.fiscal_years[0],
+                "framework": framework.id,
+                "iit": _num(row.get("IIT")),
+                "eit": _num(row.get("EIT")),
+                "oit": _num(row.get("OIT")),
+                "total": _num(row["total"]),
+                "level": row["level"],
+                "rank": row["rank"],
+                "respondents_iit": row.get("n_IIT", 0),
+                "respondents_eit": row.get("n_EIT", 0),
+                "indicators": {str(i.number): _num(row[f"i{i.number}"]) for i in framework.indicators},
+                "items": {code: _num(row.get(code)) for code in item_codes if code in row},
+            }
+        )
     return records

@@ -34,8 +34,7 @@ def sampling_as_dict(rule: SamplingRule) -> dict[str, Any]:
 def sampling_text(rule: SamplingRule) -> str:
     share = f"{rule.percent}% (floor {rule.floor}, cap {rule.cap if rule.cap is not None else 'none'})"
     if rule.method == "bands":
-        return "bands " + ", ".join(f"≤{b.up_to}: {b.minimum}" if b.up_to else f"more: {b.minimum}"
-                                    for b in rule.bands)
+        return "bands " + ", ".join(f"≤{b.up_to}: {b.minimum}" if b.up_to else f"more: {b.minimum}" for b in rule.bands)
     if rule.method == "by_agency_group":
         chosen = rule.group_minimum()
         head = f"by agency group ({len(rule.groups)} groups"
@@ -48,43 +47,107 @@ def framework_as_dict(fw: Framework) -> dict[str, Any]:
     """The whole edition as plain JSON-able data (scores as numbers, weights as percent of the total)."""
     total_weight = sum(t.weight for t in fw.tools)
     return {
-        "id": fw.id, "edition_id": fw.family, "version": fw.version, "name_th": fw.name_th, "name_en": fw.name_en,
-        "fiscal_years": list(fw.fiscal_years), "default_for_years": list(fw.default_for_years),
-        "agency_types": list(fw.agency_types), "previous": fw.previous, "aggregation": fw.aggregation,
-        "pass_target": _num(fw.pass_target), "option_scores": fw.option_scores, "rounding": fw.rounding,
-        "confidence": fw.confidence, "provisional": fw.provisional, "caveat": fw.caveat, "variant": fw.variant,
-        "variants": [{"code": v.code, "name_th": v.name_th, "agency_types": list(v.agency_types),
-                      "confidence": v.confidence} for v in fw.variants.values()],
-        "tools": [{"code": t.code, "kind": t.kind, "name_th": t.name_th, "weight": _num(t.weight),
-                   "confidence": t.confidence, "groups": [{"code": g.code, "name_th": g.name_th} for g in t.groups]}
-                  for t in fw.tools],
-        "indicators": [{
-            "number": i.number, "name_th": i.name_th, "name_en": i.name_en, "tool": i.tool,
-            "weight_in_total": _num(fw.tool(i.tool).weight * i.weight * 100 / total_weight),
-            "sub_indicators": [{"code": s.code, "name_th": s.name_th, "confidence": s.confidence}
-                               for s in i.sub_indicators],
-        } for i in fw.indicators],
-        "scales": {name: [{"label": o.label, "score": _num(o.score)} for o in s.options]
-                   for name, s in fw.scales.items()},
-        "questions": [{
-            "code": q.code, "indicator": q.indicator, "text": q.text, "scale": q.scale, "reverse": q.reverse,
-            "note": q.note, "confidence": q.confidence, "provisional": q.provisional, "source": q.source,
-            "caveat": q.caveat,
-            "fields": [{"code": f.code, "text": f.text, "scale": f.scale.name, "reverse": f.reverse}
-                       for f in q.fields] if q.has_sub_items else [],
-        } for q in fw.questions],
-        "oit_items": [{
-            "code": o.code, "display_code": o.shown_code, "key": o.key, "indicator": o.indicator,
-            "sub_indicator": o.sub_indicator, "group": o.group, "title": o.title, "title_known": o.title_known,
-            "requirement": o.requirement, "time_window": o.time_window, "data_window": o.data_window,
-            "method": o.method, "confidence": o.confidence, "provisional": o.provisional, "source": o.source,
-            "caveat": o.caveat,
-            "elements": [{"code": e.code, "text": e.text, "weight": _num(e.weight)} for e in o.elements],
-            "previous_codes": {k: list(v) for k, v in o.previous_codes.items()},
-        } for o in fw.oit_items],
-        "levels": [{"label": lv.label, "label_en": lv.label_en, "min": _num(lv.min),
-                    "tool_min": {k: _num(v) for k, v in lv.tool_min.items()}, "confidence": lv.confidence}
-                   for lv in fw.levels],
+        "id": fw.id,
+        "edition_id": fw.family,
+        "version": fw.version,
+        "name_th": fw.name_th,
+        "name_en": fw.name_en,
+        "fiscal_years": list(fw.fiscal_years),
+        "default_for_years": list(fw.default_for_years),
+        "agency_types": list(fw.agency_types),
+        "previous": fw.previous,
+        "aggregation": fw.aggregation,
+        "pass_target": _num(fw.pass_target),
+        "option_scores": fw.option_scores,
+        "rounding": fw.rounding,
+        "confidence": fw.confidence,
+        "provisional": fw.provisional,
+        "caveat": fw.caveat,
+        "variant": fw.variant,
+        "variants": [
+            {"code": v.code, "name_th": v.name_th, "agency_types": list(v.agency_types), "confidence": v.confidence}
+            for v in fw.variants.values()
+        ],
+        "tools": [
+            {
+                "code": t.code,
+                "kind": t.kind,
+                "name_th": t.name_th,
+                "weight": _num(t.weight),
+                "confidence": t.confidence,
+                "groups": [{"code": g.code, "name_th": g.name_th} for g in t.groups],
+            }
+            for t in fw.tools
+        ],
+        "indicators": [
+            {
+                "number": i.number,
+                "name_th": i.name_th,
+                "name_en": i.name_en,
+                "tool": i.tool,
+                "weight_in_total": _num(fw.tool(i.tool).weight * i.weight * 100 / total_weight),
+                "sub_indicators": [
+                    {"code": s.code, "name_th": s.name_th, "confidence": s.confidence} for s in i.sub_indicators
+                ],
+            }
+            for i in fw.indicators
+        ],
+        "scales": {
+            name: [{"label": o.label, "score": _num(o.score)} for o in s.options] for name, s in fw.scales.items()
+        },
+        "questions": [
+            {
+                "code": q.code,
+                "indicator": q.indicator,
+                "text": q.text,
+                "scale": q.scale,
+                "reverse": q.reverse,
+                "note": q.note,
+                "confidence": q.confidence,
+                "provisional": q.provisional,
+                "source": q.source,
+                "caveat": q.caveat,
+                "fields": [
+                    {"code": f.code, "text": f.text, "scale": f.scale.name, "reverse": f.reverse} for f in q.fields
+                ]
+                if q.has_sub_items
+                else [],
+            }
+            for q in fw.questions
+        ],
+        "oit_items": [
+            {
+                "code": o.code,
+                "display_code": o.shown_code,
+                "key": o.key,
+                "indicator": o.indicator,
+                "sub_indicator": o.sub_indicator,
+                "group": o.group,
+                "title": o.title,
+                "title_known": o.title_known,
+                "requirement": o.requirement,
+                "time_window": o.time_window,
+                "data_window": o.data_window,
+                "method": o.method,
+                "confidence": o.confidence,
+                "provisional": o.provisional,
+                "source": o.source,
+                "caveat": o.caveat,
+                "elements": [{"code": e.code, "text": e.text, "weight": _num(e.weight)} for e in o.elements],
+                "previous_codes": {k: list(v) for k, v in o.previous_codes.items()},
+            }
+            for o in fw.oit_items
+        ],
+        "levels": [
+            {
+                "label": lv.label,
+                "label_en": lv.label_en,
+                "min": _num(lv.min),
+                "tool_min": {k: _num(v) for k, v in lv.tool_min.items()},
+                "confidence": lv.confidence,
+            }
+            for lv in fw.levels
+        ],
         "sampling": {code: sampling_as_dict(r) for code, r in fw.sampling.items()},
     }
 
@@ -95,17 +158,24 @@ def describe_framework(fw: Framework) -> str:
     ``[?]`` marks a provisional fact (no source found; filled from the closest edition)."""
     total_weight = sum(t.weight for t in fw.tools)
     title = f"{fw.id}  {fw.name_th}" + (f"  (variant {fw.variant})" if fw.variant else "")
-    out = [title, f"  years {', '.join(map(str, fw.fiscal_years))}; agency types "
-           f"{', '.join(fw.agency_types)}; aggregation {fw.aggregation}; pass target {fw.pass_target}; "
-           f"option scores {fw.option_scores}; rounding {fw.rounding}; confidence {fw.confidence}"]
+    out = [
+        title,
+        f"  years {', '.join(map(str, fw.fiscal_years))}; agency types "
+        f"{', '.join(fw.agency_types)}; aggregation {fw.aggregation}; pass target {fw.pass_target}; "
+        f"option scores {fw.option_scores}; rounding {fw.rounding}; confidence {fw.confidence}",
+    ]
     if fw.provisional or fw.caveat:
         out.append(f"  {PROVISIONAL_MARK if fw.provisional else '!'} {fw.caveat or CONFIDENCE_TH[fw.confidence]}")
     if fw.variants:
-        out.append("  variants: " + "; ".join(f"{v.code} ({', '.join(v.agency_types)}: {v.name_th})"
-                                            for v in fw.variants.values()))
+        out.append(
+            "  variants: "
+            + "; ".join(f"{v.code} ({', '.join(v.agency_types)}: {v.name_th})" for v in fw.variants.values())
+        )
     marked = fw.provisional_count
-    out.append(f"  {PROVISIONAL_MARK} = provisional (ชั่วคราว ยังไม่ยืนยัน): {marked} of "
-               f"{len(fw.questions) + len(fw.oit_items)} questions and OIT items")
+    out.append(
+        f"  {PROVISIONAL_MARK} = provisional (ชั่วคราว ยังไม่ยืนยัน): {marked} of "
+        f"{len(fw.questions) + len(fw.oit_items)} questions and OIT items"
+    )
     for tool in fw.tools:
         mark = f" {PROVISIONAL_MARK}" if tool.confidence == "provisional" else ""
         out.append(f"\n{tool.code} ({tool.name_th}) weight {_num(tool.weight * 100 / total_weight)}%{mark}")
@@ -134,12 +204,21 @@ def describe_framework(fw: Framework) -> str:
                 mark = f" {PROVISIONAL_MARK}" if o.provisional else ""
                 shown = o.shown_code if o.shown_code == o.code else f"{o.shown_code} ({o.code})"
                 out.append(f"     {shown:<4} {o.title}{unknown} [{o.method}{elements}{window}; {o.confidence}]{mark}")
-    out.append("\nLevels: " + ", ".join(
-        f"{lv.label} ≥ {lv.min}" + (" with " + ", ".join(f"{k} ≥ {v}" for k, v in lv.tool_min.items())
-                                    if lv.tool_min else "")
-        + (f" {PROVISIONAL_MARK}" if lv.confidence == "provisional" else "") for lv in fw.levels))
+    out.append(
+        "\nLevels: "
+        + ", ".join(
+            f"{lv.label} ≥ {lv.min}"
+            + (" with " + ", ".join(f"{k} ≥ {v}" for k, v in lv.tool_min.items()) if lv.tool_min else "")
+            + (f" {PROVISIONAL_MARK}" if lv.confidence == "provisional" else "")
+            for lv in fw.levels
+        )
+    )
     if fw.sampling:
-        out.append("Sampling: " + "; ".join(
-            f"{code}: {sampling_text(r)}" + (f" {PROVISIONAL_MARK}" if r.confidence == "provisional" else "")
-            for code, r in fw.sampling.items()))
+        out.append(
+            "Sampling: "
+            + "; ".join(
+                f"{code}: {sampling_text(r)}" + (f" {PROVISIONAL_MARK}" if r.confidence == "provisional" else "")
+                for code, r in fw.sampling.items()
+            )
+        )
     return "\n".join(out)

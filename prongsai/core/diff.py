@@ -46,11 +46,11 @@ class Change:
     new: list[Entry] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {"kind": self.kind,
-                "old": [{"code": e.code, "display_code": e.label, "title": e.title, "place": e.place}
-                        for e in self.old],
-                "new": [{"code": e.code, "display_code": e.label, "title": e.title, "place": e.place}
-                        for e in self.new]}
+        return {
+            "kind": self.kind,
+            "old": [{"code": e.code, "display_code": e.label, "title": e.title, "place": e.place} for e in self.old],
+            "new": [{"code": e.code, "display_code": e.label, "title": e.title, "place": e.place} for e in self.new],
+        }
 
 
 @dataclass
@@ -138,8 +138,9 @@ def diff_frameworks(old: Framework, new: Framework) -> FrameworkDiff:
         if new_code in unmatched_new and available:
             pair(available, new_code)
     # An item declaring an empty lineage is new by definition: never pair it by key, title or code.
-    declared_new = {code: unmatched_new.pop(code) for code, olds in lineage.items()
-                    if not olds and code in unmatched_new}
+    declared_new = {
+        code: unmatched_new.pop(code) for code, olds in lineage.items() if not olds and code in unmatched_new
+    }
     by_key = {e.key: code for code, e in unmatched_old.items() if e.key}
     for code, entry in list(unmatched_new.items()):
         if entry.key and by_key.get(entry.key) in unmatched_old:
@@ -177,14 +178,20 @@ def _settings(old: Framework, new: Framework) -> list[str]:
         if prior and prior.name_th != indicator.name_th:
             notes.append(f"indicator {indicator.number} renamed: {prior.name_th} → {indicator.name_th}")
         if prior and [s.code for s in prior.sub_indicators] != [s.code for s in indicator.sub_indicators]:
-            notes.append(f"indicator {indicator.number} sub-indicators: "
-                         f"{', '.join(s.code for s in prior.sub_indicators) or '-'} → "
-                         f"{', '.join(s.code for s in indicator.sub_indicators) or '-'}")
+            notes.append(
+                f"indicator {indicator.number} sub-indicators: "
+                f"{', '.join(s.code for s in prior.sub_indicators) or '-'} → "
+                f"{', '.join(s.code for s in indicator.sub_indicators) or '-'}"
+            )
     old_levels = [(lv.label, lv.min) for lv in old.levels]
     new_levels = [(lv.label, lv.min) for lv in new.levels]
     if old_levels != new_levels:
-        notes.append("levels: " + ", ".join(f"{lb} ≥{m}" for lb, m in old_levels) + "  →  "
-                     + ", ".join(f"{lb} ≥{m}" for lb, m in new_levels))
+        notes.append(
+            "levels: "
+            + ", ".join(f"{lb} ≥{m}" for lb, m in old_levels)
+            + "  →  "
+            + ", ".join(f"{lb} ≥{m}" for lb, m in new_levels)
+        )
     for name in ("aggregation", "option_scores", "rounding"):
         if getattr(old, name) != getattr(new, name):
             notes.append(f"{name} {getattr(old, name)} → {getattr(new, name)}")
@@ -195,8 +202,9 @@ def _settings(old: Framework, new: Framework) -> list[str]:
     return notes
 
 
-def chain(old: Framework, new: Framework,
-          loader: Callable[[str], Framework] = load_framework, limit: int = 12) -> list[Framework] | None:
+def chain(
+    old: Framework, new: Framework, loader: Callable[[str], Framework] = load_framework, limit: int = 12
+) -> list[Framework] | None:
     """The editions from ``old`` to ``new`` following ``previous`` back from ``new`` (both ends included), or
     ``None`` when ``old`` is not among ``new``'s ancestors."""
     path = [new]
@@ -215,8 +223,9 @@ def chain(old: Framework, new: Framework,
     return None
 
 
-def lineage_map(old: Framework, new: Framework,
-                loader: Callable[[str], Framework] = load_framework) -> dict[str, list[str]]:
+def lineage_map(
+    old: Framework, new: Framework, loader: Callable[[str], Framework] = load_framework
+) -> dict[str, list[str]]:
     """New item code → the old item codes it continues, across any number of editions in between.
 
     Compares ``old`` and ``new`` directly when ``new`` does not descend from ``old``; otherwise composes the
@@ -230,7 +239,8 @@ def lineage_map(old: Framework, new: Framework,
     carried.update({q.code: [q.code] for q in old.questions})
     for before, after in zip(editions, editions[1:]):
         step = diff_frameworks(before, after).survivors()
-        carried = {code: [origin for prior in priors for origin in carried.get(prior, [])]
-                   for code, priors in step.items()}
+        carried = {
+            code: [origin for prior in priors for origin in carried.get(prior, [])] for code, priors in step.items()
+        }
         carried = {code: sorted(set(origins), key=origins.index) for code, origins in carried.items() if origins}
     return carried

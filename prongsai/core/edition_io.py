@@ -82,25 +82,34 @@ def parse_edition(name: str, data: bytes) -> tuple[dict, Callable[[str], Located
         raw, locate, problems = read_workbook_lenient(name, data)
         return raw, locate, "xlsx", problems
     if suffix not in (".yaml", ".yml", ""):
-        raise EditionImportError(name, [EditionProblem(Located(), "", "expected a .yaml or .xlsx file",
-                                                       "ต้องเป็นไฟล์ .yaml หรือ .xlsx")])
+        raise EditionImportError(
+            name, [EditionProblem(Located(), "", "expected a .yaml or .xlsx file", "ต้องเป็นไฟล์ .yaml หรือ .xlsx")]
+        )
     if len(data) > MAX_YAML_BYTES:
         raise EditionImportError(name, [EditionProblem(Located(), "", "larger than 2 MB", "ไฟล์ใหญ่เกิน 2 MB")])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise EditionImportError(name, [EditionProblem(Located(), "", "not UTF-8 text", "ไฟล์ไม่ได้เข้ารหัสแบบ UTF-8")]) \
-            from None
+        raise EditionImportError(
+            name, [EditionProblem(Located(), "", "not UTF-8 text", "ไฟล์ไม่ได้เข้ารหัสแบบ UTF-8")]
+        ) from None
     try:
         raw = parse_yaml(text, name)
     except FrameworkError as exc:
-        raise EditionImportError(name, [EditionProblem(Located(), p, m, t) for (p, m), (_p, t)
-                                        in zip(exc.problems, exc.problems_th)]) from None
+        raise EditionImportError(
+            name, [EditionProblem(Located(), p, m, t) for (p, m), (_p, t) in zip(exc.problems, exc.problems_th)]
+        ) from None
     return raw, _yaml_locator(text), "yaml", []
 
 
-def validate(raw: Any, name: str, locate: Callable[[str], Located], expected_id: str | None = None,
-             key: str | None = None, found: list[EditionProblem] | None = None) -> Framework:
+def validate(
+    raw: Any,
+    name: str,
+    locate: Callable[[str], Located],
+    expected_id: str | None = None,
+    key: str | None = None,
+    found: list[EditionProblem] | None = None,
+) -> Framework:
     """The edition built from raw data, or ``EditionImportError`` with every problem located: those ``found``
     while reading it, then the validator's (less the echoes of a cell already reported: a weight typed in words
     is one problem, not also a missing weight)."""
@@ -126,6 +135,7 @@ _PATH = re.compile(r"\b(?:[a-z_]+(?:\[\d+\])?)(?:\.[a-z_]+(?:\[\d+\])?)*\[\d+\](
 
 def _places(message: str, locate: Callable[[str], Located], thai: bool) -> str:
     """A data path quoted inside a message ("first at oit_items[0].code") said where the person can find it."""
+
     def replace(match: re.Match) -> str:
         where = locate(match.group(0))
         if not (where.sheet and where.row) and not where.line:

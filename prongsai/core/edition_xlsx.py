@@ -25,46 +25,137 @@ from typing import Any
 Column = tuple[str, str]
 
 EDITION_KEYS: list[Column] = [
-    ("id", "text"), ("name_th", "text"), ("name_en", "text"), ("fiscal_years", "ints"),
-    ("default_for_years", "ints"), ("agency_types", "csv"), ("previous", "text"), ("aggregation", "text"),
-    ("pass_target", "num"), ("option_scores", "text"), ("rounding", "text"), ("confidence", "text"),
-    ("caveat", "text"), ("notes", "text")]
+    ("id", "text"),
+    ("name_th", "text"),
+    ("name_en", "text"),
+    ("fiscal_years", "ints"),
+    ("default_for_years", "ints"),
+    ("agency_types", "csv"),
+    ("previous", "text"),
+    ("aggregation", "text"),
+    ("pass_target", "num"),
+    ("option_scores", "text"),
+    ("rounding", "text"),
+    ("confidence", "text"),
+    ("caveat", "text"),
+    ("notes", "text"),
+]
 SHEETS: dict[str, list[Column]] = {
     "edition": [("key", "text"), ("value", "text")],
     "sources": [("source", "text")],
-    "tools": [("code", "text"), ("kind", "text"), ("name_th", "text"), ("name_en", "text"), ("weight", "num"),
-              ("respondents_th", "text"), ("confidence", "text"), ("source", "text"), ("caveat", "text")],
+    "tools": [
+        ("code", "text"),
+        ("kind", "text"),
+        ("name_th", "text"),
+        ("name_en", "text"),
+        ("weight", "num"),
+        ("respondents_th", "text"),
+        ("confidence", "text"),
+        ("source", "text"),
+        ("caveat", "text"),
+    ],
     "tool_groups": [("tool", "text"), ("code", "text"), ("name_th", "text")],
     "indicators": [("number", "int"), ("name_th", "text"), ("name_en", "text"), ("tool", "text"), ("weight", "num")],
-    "sub_indicators": [("indicator", "int"), ("code", "text"), ("name_th", "text"), ("groups", "lines"),
-                       ("confidence", "text"), ("source", "text"), ("caveat", "text")],
+    "sub_indicators": [
+        ("indicator", "int"),
+        ("code", "text"),
+        ("name_th", "text"),
+        ("groups", "lines"),
+        ("confidence", "text"),
+        ("source", "text"),
+        ("caveat", "text"),
+    ],
     "scales": [("scale", "text"), ("name_th", "text"), ("label", "text"), ("score", "num")],
-    "questions": [("code", "text"), ("indicator", "int"), ("text", "text"), ("scale", "text"), ("reverse", "bool"),
-                  ("note", "text"), ("confidence", "text"), ("source", "text"), ("caveat", "text")],
-    "sub_items": [("question", "text"), ("code", "text"), ("text", "text"), ("reverse", "bool"), ("scale", "text"),
-                  ("note", "text")],
-    "oit_items": [("code", "text"), ("display_code", "text"), ("key", "text"), ("indicator", "int"),
-                  ("sub_indicator", "text"), ("group", "text"), ("title", "text"), ("title_known", "bool"),
-                  ("requirement", "text"), ("time_window", "text"), ("data_window", "text"), ("keywords", "lines"),
-                  ("method", "text"), ("confidence", "text"), ("source", "text"), ("caveat", "text"),
-                  ("previous_codes", "lineage")],
+    "questions": [
+        ("code", "text"),
+        ("indicator", "int"),
+        ("text", "text"),
+        ("scale", "text"),
+        ("reverse", "bool"),
+        ("note", "text"),
+        ("confidence", "text"),
+        ("source", "text"),
+        ("caveat", "text"),
+    ],
+    "sub_items": [
+        ("question", "text"),
+        ("code", "text"),
+        ("text", "text"),
+        ("reverse", "bool"),
+        ("scale", "text"),
+        ("note", "text"),
+    ],
+    "oit_items": [
+        ("code", "text"),
+        ("display_code", "text"),
+        ("key", "text"),
+        ("indicator", "int"),
+        ("sub_indicator", "text"),
+        ("group", "text"),
+        ("title", "text"),
+        ("title_known", "bool"),
+        ("requirement", "text"),
+        ("time_window", "text"),
+        ("data_window", "text"),
+        ("keywords", "lines"),
+        ("method", "text"),
+        ("confidence", "text"),
+        ("source", "text"),
+        ("caveat", "text"),
+        ("previous_codes", "lineage"),
+    ],
     "oit_elements": [("item", "text"), ("code", "text"), ("text", "text"), ("weight", "num")],
-    "levels": [("label", "text"), ("label_en", "text"), ("min", "num"), ("tool_min", "toolmin"),
-               ("confidence", "text"), ("source", "text"), ("caveat", "text")],
-    "sampling": [("tool", "text"), ("method", "text"), ("percent", "num"), ("floor", "int"), ("cap", "int"),
-                 ("group", "text"), ("note", "text"), ("confidence", "text"), ("source", "text"), ("caveat", "text")],
-    "sampling_rows": [("tool", "text"), ("kind", "text"), ("code", "text"), ("name_th", "text"), ("up_to", "int"),
-                      ("minimum", "int")],
-    "variants": [("code", "text"), ("name_th", "text"), ("agency_types", "csv"), ("confidence", "text"),
-                 ("source", "text"), ("caveat", "text")],
-    "variant_overrides": [("variant", "text"), ("part", "text"), ("target", "text"), ("field", "text"),
-                          ("value", "text"), ("value_kind", "text")],
+    "levels": [
+        ("label", "text"),
+        ("label_en", "text"),
+        ("min", "num"),
+        ("tool_min", "toolmin"),
+        ("confidence", "text"),
+        ("source", "text"),
+        ("caveat", "text"),
+    ],
+    "sampling": [
+        ("tool", "text"),
+        ("method", "text"),
+        ("percent", "num"),
+        ("floor", "int"),
+        ("cap", "int"),
+        ("group", "text"),
+        ("note", "text"),
+        ("confidence", "text"),
+        ("source", "text"),
+        ("caveat", "text"),
+    ],
+    "sampling_rows": [
+        ("tool", "text"),
+        ("kind", "text"),
+        ("code", "text"),
+        ("name_th", "text"),
+        ("up_to", "int"),
+        ("minimum", "int"),
+    ],
+    "variants": [
+        ("code", "text"),
+        ("name_th", "text"),
+        ("agency_types", "csv"),
+        ("confidence", "text"),
+        ("source", "text"),
+        ("caveat", "text"),
+    ],
+    "variant_overrides": [
+        ("variant", "text"),
+        ("part", "text"),
+        ("target", "text"),
+        ("field", "text"),
+        ("value", "text"),
+        ("value_kind", "text"),
+    ],
 }
 HELP_SHEET = "คำอธิบาย"
 #: Thai help for each sheet (shown on the help sheet and as the header cells' comments)
 SHEET_HELP = {
     "edition": "ข้อมูลทั่วไปของกรอบ: คอลัมน์ key/value (id, ชื่อ, ปีงบประมาณ, ประเภทหน่วยงาน, กรอบก่อนหน้า, "
-               "option_scores, rounding …)",
+    "option_scores, rounding …)",
     "sources": "แหล่งอ้างอิงของกรอบ หนึ่งแหล่งต่อแถว",
     "tools": "เครื่องมือ IIT/EIT/OIT และน้ำหนัก (weight) ชนิด (kind: survey/evidence)",
     "tool_groups": "กลุ่มผู้ตอบของเครื่องมือแบบวัด (tool, code, name_th)",
@@ -74,19 +165,18 @@ SHEET_HELP = {
     "questions": "ข้อคำถาม IIT/EIT (reverse: true = กลับด้าน) confidence: confirmed/corroborated/provisional",
     "sub_items": "ข้อย่อยของข้อคำถาม (question = รหัสข้อหลัก)",
     "oit_items": "ข้อ OIT: code ภายใน display_code ที่แสดง (o1) data_window current/previous "
-                 "method pass_fail/elements/percent "
-                 "previous_codes หนึ่งบรรทัดต่อกรอบ เช่น “ita-2566: O1, O3”",
+    "method pass_fail/elements/percent "
+    "previous_codes หนึ่งบรรทัดต่อกรอบ เช่น “ita-2566: O1, O3”",
     "oit_elements": "องค์ประกอบ/รายการตรวจของข้อ OIT (item = รหัสข้อ)",
     "levels": "ระดับผลการประเมิน เรียงจากดีที่สุด tool_min เช่น “IIT=85; EIT=85; OIT=85”",
     "sampling": "เกณฑ์จำนวนผู้ตอบขั้นต่ำต่อเครื่องมือ method: share (percent/floor/cap) bands หรือ by_agency_group",
     "sampling_rows": "แถวของเกณฑ์: kind band (up_to, minimum) หรือ group (code, name_th, minimum)",
     "variants": "รูปแบบย่อยตามประเภทหน่วยงาน (esa, school, local, university, general)",
     "variant_overrides": "ค่าที่รูปแบบย่อยเปลี่ยน: part = tool/sampling/question/oit_item, target = รหัส, field = ชื่อคีย์, "
-                         "value_kind = text หรือ json",
+    "value_kind = text หรือ json",
 }
 MAX_BYTES = 10 * 1024 * 1024
-WHAT_TH = {"tool": "เครื่องมือ", "indicator": "ตัวชี้วัด", "question": "ข้อคำถาม", "item": "ข้อ OIT",
-           "variant": "รูปแบบย่อย"}
+WHAT_TH = {"tool": "เครื่องมือ", "indicator": "ตัวชี้วัด", "question": "ข้อคำถาม", "item": "ข้อ OIT", "variant": "รูปแบบย่อย"}
 
 
 # ------------------------------------------------------------------------------------------------ problems
@@ -158,14 +248,72 @@ class EditionImportError(ValueError):
 
 #: the order of the keys of every schema mapping (an edition's parts, a tool, an item …) in canonical data
 KEY_ORDER = [
-    "id", "name_th", "name_en", "fiscal_years", "default_for_years", "agency_types", "previous", "aggregation",
-    "pass_target", "option_scores", "rounding", "sources", "notes", "tools", "indicators", "scales", "questions",
-    "oit_items", "levels", "sampling", "variants",
-    "code", "display_code", "key", "number", "kind", "label", "label_en", "indicator", "sub_indicator", "group",
-    "tool", "text", "title", "title_known", "scale", "reverse", "note", "requirement", "time_window", "data_window",
-    "keywords", "weight", "respondents_th", "min", "tool_min", "method", "percent", "floor", "cap", "up_to",
-    "minimum", "bands", "groups", "sub_indicators", "options", "score", "sub_items", "scoring", "elements",
-    "applicable", "previous_codes", "confidence", "source", "caveat"]
+    "id",
+    "name_th",
+    "name_en",
+    "fiscal_years",
+    "default_for_years",
+    "agency_types",
+    "previous",
+    "aggregation",
+    "pass_target",
+    "option_scores",
+    "rounding",
+    "sources",
+    "notes",
+    "tools",
+    "indicators",
+    "scales",
+    "questions",
+    "oit_items",
+    "levels",
+    "sampling",
+    "variants",
+    "code",
+    "display_code",
+    "key",
+    "number",
+    "kind",
+    "label",
+    "label_en",
+    "indicator",
+    "sub_indicator",
+    "group",
+    "tool",
+    "text",
+    "title",
+    "title_known",
+    "scale",
+    "reverse",
+    "note",
+    "requirement",
+    "time_window",
+    "data_window",
+    "keywords",
+    "weight",
+    "respondents_th",
+    "min",
+    "tool_min",
+    "method",
+    "percent",
+    "floor",
+    "cap",
+    "up_to",
+    "minimum",
+    "bands",
+    "groups",
+    "sub_indicators",
+    "options",
+    "score",
+    "sub_items",
+    "scoring",
+    "elements",
+    "applicable",
+    "previous_codes",
+    "confidence",
+    "source",
+    "caveat",
+]
 _RANK = {key: i for i, key in enumerate(KEY_ORDER)}
 
 
@@ -217,8 +365,17 @@ def _plain(number: Any) -> str:
 
 def workbook_rows(raw: dict) -> dict[str, list[dict[str, Any]]]:
     """The edition's data as rows per sheet (column name → value); refuses data the workbook cannot hold."""
-    known = {k for k, _ in EDITION_KEYS} | {"sources", "tools", "indicators", "scales", "questions", "oit_items",
-                                            "levels", "sampling", "variants"}
+    known = {k for k, _ in EDITION_KEYS} | {
+        "sources",
+        "tools",
+        "indicators",
+        "scales",
+        "questions",
+        "oit_items",
+        "levels",
+        "sampling",
+        "variants",
+    }
     extra = set(raw) - known
     if extra:
         raise ValueError(f"the workbook has no place for {', '.join(sorted(extra))}")
@@ -253,15 +410,25 @@ def workbook_rows(raw: dict) -> dict[str, list[dict[str, Any]]]:
         rows["sampling_rows"] += [{"tool": tool, "kind": "group", **g} for g in rule.get("groups") or []]
     for variant in raw.get("variants") or []:
         rows["variants"].append({k: variant.get(k) for k, _ in SHEETS["variants"]})
-        for part, key in (("tool", "tools"), ("sampling", "sampling"), ("question", "questions"),
-                          ("oit_item", "oit_items")):
+        for part, key in (
+            ("tool", "tools"),
+            ("sampling", "sampling"),
+            ("question", "questions"),
+            ("oit_item", "oit_items"),
+        ):
             for target, override in (variant.get(key) or {}).items():
                 for field_name, value in (override or {}).items():
                     plain = isinstance(value, str)
-                    rows["variant_overrides"].append({
-                        "variant": variant.get("code"), "part": part, "target": target, "field": field_name,
-                        "value": value if plain else json.dumps(value, ensure_ascii=False),
-                        "value_kind": "text" if plain else "json"})
+                    rows["variant_overrides"].append(
+                        {
+                            "variant": variant.get("code"),
+                            "part": part,
+                            "target": target,
+                            "field": field_name,
+                            "value": value if plain else json.dumps(value, ensure_ascii=False),
+                            "value_kind": "text" if plain else "json",
+                        }
+                    )
     return rows
 
 
@@ -278,8 +445,13 @@ def export_workbook(raw: dict) -> bytes:
     assert help_sheet is not None  # a new workbook has its one sheet
     help_sheet.title = HELP_SHEET
     help_sheet.append(["แผ่นงาน (sheet)", "คำอธิบาย"])
-    help_sheet.append(["", "ไฟล์นี้คือกรอบการประเมินหนึ่งฉบับ แก้ไขแล้วนำเข้าที่หน้า “กรอบการประเมิน” หรือด้วยคำสั่ง "
-                           "prongsai frameworks import ไฟล์.xlsx ระบบจะตรวจทุกแผ่นงานและแจ้งปัญหาทุกจุดพร้อมแถวและคอลัมน์"])
+    help_sheet.append(
+        [
+            "",
+            "ไฟล์นี้คือกรอบการประเมินหนึ่งฉบับ แก้ไขแล้วนำเข้าที่หน้า “กรอบการประเมิน” หรือด้วยคำสั่ง "
+            "prongsai frameworks import ไฟล์.xlsx ระบบจะตรวจทุกแผ่นงานและแจ้งปัญหาทุกจุดพร้อมแถวและคอลัมน์",
+        ]
+    )
     for name, text in SHEET_HELP.items():
         help_sheet.append([name, text])
     help_sheet.column_dimensions["A"].width = 22
@@ -309,8 +481,20 @@ def export_workbook(raw: dict) -> bytes:
                     if "\n" in value or len(value) > 60:
                         cell.alignment = Alignment(wrap_text=True, vertical="top")
         for index, (column, _kind) in enumerate(columns, start=1):
-            wide = column in ("text", "requirement", "source", "caveat", "note", "notes", "value", "title",
-                              "name_th", "respondents_th", "keywords", "previous_codes")
+            wide = column in (
+                "text",
+                "requirement",
+                "source",
+                "caveat",
+                "note",
+                "notes",
+                "value",
+                "title",
+                "name_th",
+                "respondents_th",
+                "keywords",
+                "previous_codes",
+            )
             sheet.column_dimensions[get_column_letter(index)].width = 60 if wide else 16
         sheet.freeze_panes = "A2"
     buffer = io.BytesIO()

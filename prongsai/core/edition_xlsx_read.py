@@ -70,8 +70,11 @@ def _parse(kind: str, text: str) -> Any:
             raise ValueError("a number|ตัวเลข") from None
         if not number.is_finite():
             raise ValueError("a number|ตัวเลข")
-        return int(number) if number == number.to_integral_value() and "." not in text and "e" not in text.lower() \
+        return (
+            int(number)
+            if number == number.to_integral_value() and "." not in text and "e" not in text.lower()
             else float(text)
+        )
     if kind == "bool":
         lowered = text.strip().lower()
         if lowered in ("true", "yes", "1", "ใช่", "จริง"):
@@ -86,8 +89,9 @@ def _parse(kind: str, text: str) -> Any:
                 continue
             edition, sep, codes = line.partition(":")
             if not sep or not edition.strip():
-                raise ValueError("one line per edition such as 'ita-2566: O1, O3'"
-                                 "|หนึ่งบรรทัดต่อกรอบ เช่น “ita-2566: O1, O3”")
+                raise ValueError(
+                    "one line per edition such as 'ita-2566: O1, O3'|หนึ่งบรรทัดต่อกรอบ เช่น “ita-2566: O1, O3”"
+                )
             result[edition.strip()] = [c.strip() for c in codes.split(",") if c.strip()]
         return result
     if kind == "toolmin":
@@ -116,8 +120,11 @@ def _records(reading: _Reading, sheets: dict[str, list[list[str]]], name: str) -
         if not title:
             continue
         if title not in kinds:
-            reading.fail(Located(name, 1, title, _letter(i)), f"unknown column (known: {', '.join(kinds)})",
-                         f"ไม่รู้จักคอลัมน์นี้ (ที่ใช้ได้: {', '.join(kinds)})")
+            reading.fail(
+                Located(name, 1, title, _letter(i)),
+                f"unknown column (known: {', '.join(kinds)})",
+                f"ไม่รู้จักคอลัมน์นี้ (ที่ใช้ได้: {', '.join(kinds)})",
+            )
         elif title in index:
             reading.fail(Located(name, 1, title, _letter(i)), "this column appears twice", "คอลัมน์นี้ซ้ำกัน")
         else:
@@ -183,8 +190,17 @@ def read_workbook_lenient(name: str, data: bytes) -> tuple[dict, Callable[[str],
     stopping, so that the caller can validate the rest and list every problem at once.  A workbook that cannot
     be read at all still raises."""
     if len(data) > MAX_BYTES:
-        raise EditionImportError(name, [EditionProblem(Located(), "", f"larger than {MAX_BYTES // 1024 // 1024} MB",
-                                                       f"ไฟล์ใหญ่เกิน {MAX_BYTES // 1024 // 1024} MB")])
+        raise EditionImportError(
+            name,
+            [
+                EditionProblem(
+                    Located(),
+                    "",
+                    f"larger than {MAX_BYTES // 1024 // 1024} MB",
+                    f"ไฟล์ใหญ่เกิน {MAX_BYTES // 1024 // 1024} MB",
+                )
+            ],
+        )
     try:
         sheets = read_xlsx_sheets(name, name=name, data=data)
     except InputError as exc:
@@ -195,8 +211,11 @@ def read_workbook_lenient(name: str, data: bytes) -> tuple[dict, Callable[[str],
         reading.fail(Located(sheet), "the sheet is missing", "ไม่พบแผ่นงานนี้")
     for sheet in sheets:
         if sheet not in SHEETS and sheet != HELP_SHEET:
-            reading.fail(Located(sheet), f"unknown sheet (known: {', '.join(SHEETS)})",
-                         f"ไม่รู้จักแผ่นงานนี้ (ที่ใช้ได้: {', '.join(SHEETS)})")
+            reading.fail(
+                Located(sheet),
+                f"unknown sheet (known: {', '.join(SHEETS)})",
+                f"ไม่รู้จักแผ่นงานนี้ (ที่ใช้ได้: {', '.join(SHEETS)})",
+            )
     records = {name_: _records(reading, sheets, name_) for name_ in SHEETS}
     raw = _assemble(reading, records)
     return raw, _locator(reading.locations), reading.problems
@@ -208,8 +227,11 @@ def _assemble(reading: _Reading, records: dict[str, list[tuple[int, dict]]]) -> 
     for row, record in records["edition"]:
         key = record.get("key", "")
         if key not in kinds:
-            reading.fail(Located("edition", row, "key", "A"), f"unknown key '{key}' (known: {', '.join(kinds)})",
-                         f"ไม่รู้จักคีย์ '{key}' (ที่ใช้ได้: {', '.join(kinds)})")
+            reading.fail(
+                Located("edition", row, "key", "A"),
+                f"unknown key '{key}' (known: {', '.join(kinds)})",
+                f"ไม่รู้จักคีย์ '{key}' (ที่ใช้ได้: {', '.join(kinds)})",
+            )
             continue
         if "value" not in record:
             continue
@@ -245,8 +267,10 @@ def _assemble(reading: _Reading, records: dict[str, list[tuple[int, dict]]]) -> 
         ind = _fields(reading, r, f"indicators[{i}]", "indicators")
         own = subs.pop(r.get("number"), [])
         if own:
-            ind["sub_indicators"] = [_fields(reading, s, f"indicators[{i}].sub_indicators[{j}]", "sub_indicators",
-                                             skip=("indicator",)) for j, s in enumerate(own)]
+            ind["sub_indicators"] = [
+                _fields(reading, s, f"indicators[{i}].sub_indicators[{j}]", "sub_indicators", skip=("indicator",))
+                for j, s in enumerate(own)
+            ]
         raw["indicators"].append(ind)
     _orphans(reading, "sub_indicators", "indicator", subs, "indicator")
     if records["scales"]:
@@ -271,8 +295,10 @@ def _assemble(reading: _Reading, records: dict[str, list[tuple[int, dict]]]) -> 
             question = _fields(reading, r, f"questions[{i}]", "questions")
             own = subs_by_q.pop(r.get("code", ""), [])
             if own:
-                question["sub_items"] = [_fields(reading, s, f"questions[{i}].sub_items[{j}]", "sub_items",
-                                                 skip=("question",)) for j, s in enumerate(own)]
+                question["sub_items"] = [
+                    _fields(reading, s, f"questions[{i}].sub_items[{j}]", "sub_items", skip=("question",))
+                    for j, s in enumerate(own)
+                ]
             raw["questions"].append(question)
     _orphans(reading, "sub_items", "question", subs_by_q, "question")
     elements: dict[str, list] = {}
@@ -288,13 +314,16 @@ def _assemble(reading: _Reading, records: dict[str, list[tuple[int, dict]]]) -> 
                 _put(reading, f"oit_items[{i}].scoring.method", "oit_items", r["__row"], "method")
             own = elements.pop(r.get("code", ""), [])
             if own:
-                scoring["elements"] = [_fields(reading, e, f"oit_items[{i}].scoring.elements[{j}]", "oit_elements",
-                                               skip=("item",)) for j, e in enumerate(own)]
+                scoring["elements"] = [
+                    _fields(reading, e, f"oit_items[{i}].scoring.elements[{j}]", "oit_elements", skip=("item",))
+                    for j, e in enumerate(own)
+                ]
             _put(reading, f"oit_items[{i}].scoring", "oit_items", r["__row"], "method")
             item["scoring"] = scoring
             order = [c for c, _k in SHEETS["oit_items"]]
-            item = {k: item[k] for k in sorted(item, key=lambda k: order.index(k) if k in order else
-                                               order.index("method"))}
+            item = {
+                k: item[k] for k in sorted(item, key=lambda k: order.index(k) if k in order else order.index("method"))
+            }
             raw["oit_items"].append(item)
     _orphans(reading, "oit_elements", "item", elements, "item")
     raw["levels"] = [_fields(reading, r, f"levels[{i}]", "levels") for i, (_row, r) in enumerate(records["levels"])]
@@ -310,8 +339,11 @@ def _orphans(reading: _Reading, sheet: str, column: str, left: dict, what: str) 
         for entry in rows:
             record = entry[0] if isinstance(entry, tuple) else entry
             letter = next((_letter(i) for i, (c, _k) in enumerate(SHEETS[sheet]) if c == column), "")
-            reading.fail(Located(sheet, record["__row"], column, letter), f"no {what} '{key}' in this edition",
-                         f"ไม่มี{WHAT_TH[what]} '{key}' ในกรอบนี้")
+            reading.fail(
+                Located(sheet, record["__row"], column, letter),
+                f"no {what} '{key}' in this edition",
+                f"ไม่มี{WHAT_TH[what]} '{key}' ในกรอบนี้",
+            )
 
 
 def _sampling(reading: _Reading, raw: dict, records: dict) -> None:
@@ -329,8 +361,11 @@ def _sampling(reading: _Reading, raw: dict, records: dict) -> None:
         for entry in rows_by_tool.pop(tool, []):
             kind = entry.get("kind")
             if kind not in ("band", "group"):
-                reading.fail(Located("sampling_rows", entry["__row"], "kind", "B"), "kind must be band or group",
-                             "kind ต้องเป็น band หรือ group")
+                reading.fail(
+                    Located("sampling_rows", entry["__row"], "kind", "B"),
+                    "kind must be band or group",
+                    "kind ต้องเป็น band หรือ group",
+                )
                 continue
             key = "bands" if kind == "band" else "groups"
             target = rule.setdefault(key, [])
@@ -341,8 +376,19 @@ def _sampling(reading: _Reading, raw: dict, records: dict) -> None:
                     _put(reading, f"{path}.{key}[{len(target)}].{k}", "sampling_rows", entry["__row"], k)
             _put(reading, f"{path}.{key}[{len(target)}]", "sampling_rows", entry["__row"])
             target.append(value)
-        order = ["method", "percent", "floor", "cap", "note", "bands", "groups", "group", "confidence", "source",
-                 "caveat"]
+        order = [
+            "method",
+            "percent",
+            "floor",
+            "cap",
+            "note",
+            "bands",
+            "groups",
+            "group",
+            "confidence",
+            "source",
+            "caveat",
+        ]
         raw["sampling"][tool] = {k: rule[k] for k in order if k in rule}
     _orphans(reading, "sampling_rows", "tool", rows_by_tool, "tool")
 
@@ -361,17 +407,20 @@ def _variants(reading: _Reading, raw: dict, records: dict) -> None:
         for o in overrides.pop(r.get("code", ""), []):
             part = parts.get(o.get("part", ""))
             if part is None or "target" not in o or "field" not in o:
-                reading.fail(Located("variant_overrides", o["__row"], "part", "B"),
-                             "part must be tool, sampling, question or oit_item, with a target and a field",
-                             "part ต้องเป็น tool, sampling, question หรือ oit_item และต้องมี target และ field")
+                reading.fail(
+                    Located("variant_overrides", o["__row"], "part", "B"),
+                    "part must be tool, sampling, question or oit_item, with a target and a field",
+                    "part ต้องเป็น tool, sampling, question หรือ oit_item และต้องมี target และ field",
+                )
                 continue
             value: Any = o.get("value", "")
             if o.get("value_kind", "text") == "json":
                 try:
                     value = json.loads(value)
                 except (TypeError, ValueError):
-                    reading.fail(Located("variant_overrides", o["__row"], "value", "E"), "not valid JSON",
-                                 "ไม่ใช่ JSON ที่ถูกต้อง")
+                    reading.fail(
+                        Located("variant_overrides", o["__row"], "value", "E"), "not valid JSON", "ไม่ใช่ JSON ที่ถูกต้อง"
+                    )
                     continue
             variant.setdefault(part, {}).setdefault(o["target"], {})[o["field"]] = value
             _put(reading, f"variants[{i}].{part}.{o['target']}.{o['field']}", "variant_overrides", o["__row"], "value")
@@ -392,8 +441,16 @@ def _locator(locations: dict[str, Located]) -> Callable[[str], Located]:
             probe = probe[:cut] if cut > 0 else ""
         sheet = re.match(r"[a-z_]+", path)
         first = sheet.group(0) if sheet else ""
-        guess = {"oit_items": "oit_items", "questions": "questions", "tools": "tools", "indicators": "indicators",
-                 "levels": "levels", "sampling": "sampling", "scales": "scales", "variants": "variants"}
+        guess = {
+            "oit_items": "oit_items",
+            "questions": "questions",
+            "tools": "tools",
+            "indicators": "indicators",
+            "levels": "levels",
+            "sampling": "sampling",
+            "scales": "scales",
+            "variants": "variants",
+        }
         return Located(guess.get(first, "edition"))
 
     return locate

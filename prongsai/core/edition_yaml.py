@@ -13,9 +13,31 @@ from typing import Any
 import yaml
 
 #: the order in which the parts of an edition are written
-TOP_ORDER = ["id", "name_th", "name_en", "fiscal_years", "default_for_years", "agency_types", "previous",
-             "aggregation", "pass_target", "option_scores", "rounding", "confidence", "caveat", "sources", "notes",
-             "tools", "indicators", "scales", "questions", "oit_items", "levels", "sampling", "variants"]
+TOP_ORDER = [
+    "id",
+    "name_th",
+    "name_en",
+    "fiscal_years",
+    "default_for_years",
+    "agency_types",
+    "previous",
+    "aggregation",
+    "pass_target",
+    "option_scores",
+    "rounding",
+    "confidence",
+    "caveat",
+    "sources",
+    "notes",
+    "tools",
+    "indicators",
+    "scales",
+    "questions",
+    "oit_items",
+    "levels",
+    "sampling",
+    "variants",
+]
 
 
 def _needs_quotes(value: str) -> bool:
@@ -49,8 +71,17 @@ def dump_edition(raw: dict[str, Any], header: str = "") -> str:
     """The edition's data as YAML text; ``header`` (comment lines, without '#') is written on top."""
     parts = []
     for key, value in _ordered(raw).items():
-        parts.append(yaml.dump({key: value}, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
-                               width=10**9, indent=2, default_flow_style=False).rstrip("\n"))
+        parts.append(
+            yaml.dump(
+                {key: value},
+                Dumper=_Dumper,
+                allow_unicode=True,
+                sort_keys=False,
+                width=10**9,
+                indent=2,
+                default_flow_style=False,
+            ).rstrip("\n")
+        )
     text = "\n\n".join(parts) + "\n"
     if header:
         comment = "\n".join(f"# {line}".rstrip() for line in header.strip("\n").splitlines())

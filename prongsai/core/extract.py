@@ -77,8 +77,9 @@ def sniff_kind(body: bytes, content_type: str = "") -> str:
             return "zip" if exc.code != "not_zip" else "binary"
     if body.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")) or ct.startswith("image/"):
         return "image"
-    if ct in ("text/html", "application/xhtml+xml") or body.lstrip()[:15].lower().startswith((b"<!doctype html",
-                                                                                              b"<html")):
+    if ct in ("text/html", "application/xhtml+xml") or body.lstrip()[:15].lower().startswith(
+        (b"<!doctype html", b"<html")
+    ):
         return "html"
     if ct.startswith("text/") or ct in ("application/json", "application/xml"):
         return "text"
@@ -145,7 +146,7 @@ def html_text(html: str) -> str:
         if gt < 0:  # no tag can close after this point: the rest is text
             out.append(html[lt:])
             break
-        tag = html[lt:gt + 1]
+        tag = html[lt : gt + 1]
         if "=" in tag:
             attributes.extend(_ALT_TITLE.findall(tag))
         out.append(" ")
@@ -177,8 +178,7 @@ def office_text(body: bytes, limits: safefiles.Limits = safefiles.DEFAULT) -> tu
     with safefiles.SafeZip(body, limits) as package:
         for info in package.infos:
             name = info.filename
-            if not (name.endswith(".xml") and name.startswith(("word/", "xl/"))) or "theme" in name \
-                    or "styles" in name:
+            if not (name.endswith(".xml") and name.startswith(("word/", "xl/"))) or "theme" in name or "styles" in name:
                 continue
             if info.file_size > budget:
                 complete = False
@@ -200,8 +200,11 @@ def pdf_text(body: bytes, limits: safefiles.Limits = safefiles.DEFAULT) -> tuple
         try:
             reader = pypdf.PdfReader(BytesIO(body))
             if len(reader.pages) > limits.max_pdf_pages:
-                raise safefiles.too_complex("pdf_pages", f"the PDF has {len(reader.pages):,} pages",
-                                            f"PDF มี {len(reader.pages):,} หน้า (ไม่เกิน {limits.max_pdf_pages:,} หน้า)")
+                raise safefiles.too_complex(
+                    "pdf_pages",
+                    f"the PDF has {len(reader.pages):,} pages",
+                    f"PDF มี {len(reader.pages):,} หน้า (ไม่เกิน {limits.max_pdf_pages:,} หน้า)",
+                )
             text = "\n".join((page.extract_text() or "") for page in reader.pages[:MAX_PDF_TEXT_PAGES])
             if text.strip():
                 return text, len(reader.pages) <= MAX_PDF_TEXT_PAGES
@@ -230,7 +233,7 @@ def _pdf_strings(body: bytes, limits: safefiles.Limits) -> str:
     strings(body)
     for match in re.finditer(rb"stream\r?\n", body):
         end = body.find(b"endstream", match.end())
-        data = body[match.end():end if end >= 0 else len(body)]
+        data = body[match.end() : end if end >= 0 else len(body)]
         decompressor = zlib.decompressobj()
         try:
             out = decompressor.decompress(data, min(budget, 8 * safefiles.MiB))
@@ -277,8 +280,14 @@ def _child_failure(code: str, en: str, th: str, kind: str) -> Extracted:
     return Extracted(problem=safefiles.too_complex(code, en, th), kind=kind)
 
 
-def extract(body: bytes, content_type: str = "", *, isolate: bool = True, memory: int | None = None,
-            timeout: float | None = None) -> Extracted:
+def extract(
+    body: bytes,
+    content_type: str = "",
+    *,
+    isolate: bool = True,
+    memory: int | None = None,
+    timeout: float | None = None,
+) -> Extracted:
     """The text of ``body``.  Archives and PDFs are read in a child process with ``memory`` bytes of address
     space and ``timeout`` seconds (defaults: ``settings_from_env()``); ``isolate=False`` reads them here (only
     for callers that are themselves such a child)."""
@@ -296,16 +305,31 @@ def extract(body: bytes, content_type: str = "", *, isolate: bool = True, memory
     # the child gets this process's module path and skips ``site`` (-S): it starts faster, and imports the
     # same pypdf and prongsai as the parent
     package_root = str(Path(__file__).resolve().parent.parent.parent)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(dict.fromkeys([package_root, *(p for p in sys.path if p)])),
-           "PYTHONDONTWRITEBYTECODE": "1"}
-    command = [sys.executable, "-S", "-m", "prongsai.core.extract", "--child", content_type[:200], str(memory),
-               str(int(timeout) + 1)]
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(dict.fromkeys([package_root, *(p for p in sys.path if p)])),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    command = [
+        sys.executable,
+        "-S",
+        "-m",
+        "prongsai.core.extract",
+        "--child",
+        content_type[:200],
+        str(memory),
+        str(int(timeout) + 1),
+    ]
     try:
         done = subprocess.run(command, input=body, capture_output=True, timeout=timeout, env=env, check=False)
     except subprocess.TimeoutExpired:
         # subprocess.run has killed the child (SIGKILL) and reaped it
-        return _child_failure("timeout", f"reading the file took longer than {timeout:g} s",
-                              f"อ่านเนื้อหาไฟล์ไม่เสร็จภายใน {timeout:g} วินาที", kind)
+        return _child_failure(
+            "timeout",
+            f"reading the file took longer than {timeout:g} s",
+            f"อ่านเนื้อหาไฟล์ไม่เสร็จภายใน {timeout:g} วินาที",
+            kind,
+        )
     if done.returncode == 0:
         try:
             answer = json.loads(done.stdout.decode("utf-8"))
@@ -314,13 +338,20 @@ def extract(body: bytes, content_type: str = "", *, isolate: bool = True, memory
         if isinstance(answer, dict):
             if answer.get("ok"):
                 return Extracted(text=answer.get("text", ""), extracted=bool(answer.get("extracted")), kind=kind)
-            return Extracted(problem=FileTooComplex(answer.get("code", "refused"), answer.get("en", ""),
-                                                    answer.get("th", "")), kind=kind)
-    logger.warning("text extraction child failed (exit %s): %s", done.returncode,
-                   done.stderr.decode("utf-8", "replace")[-2000:])
+            return Extracted(
+                problem=FileTooComplex(answer.get("code", "refused"), answer.get("en", ""), answer.get("th", "")),
+                kind=kind,
+            )
+    logger.warning(
+        "text extraction child failed (exit %s): %s", done.returncode, done.stderr.decode("utf-8", "replace")[-2000:]
+    )
     mb = memory // safefiles.MiB
-    return _child_failure("memory", f"reading the file needed more than {mb} MB or crashed (exit {done.returncode})",
-                          f"การอ่านเนื้อหาไฟล์ต้องใช้หน่วยความจำเกิน {mb} MB", kind)
+    return _child_failure(
+        "memory",
+        f"reading the file needed more than {mb} MB or crashed (exit {done.returncode})",
+        f"การอ่านเนื้อหาไฟล์ต้องใช้หน่วยความจำเกิน {mb} MB",
+        kind,
+    )
 
 
 def _limit_self(memory: int, cpu_seconds: int) -> None:
@@ -329,10 +360,12 @@ def _limit_self(memory: int, cpu_seconds: int) -> None:
         import resource
     except ImportError:  # pragma: no cover - not POSIX: the parent's wall clock is the only limit
         return
-    for limit, value in ((getattr(resource, "RLIMIT_AS", None), memory),
-                         (getattr(resource, "RLIMIT_CPU", None), cpu_seconds),
-                         (getattr(resource, "RLIMIT_NPROC", None), 0),  # never starts a process
-                         (getattr(resource, "RLIMIT_FSIZE", None), 0)):  # never writes a file
+    for limit, value in (
+        (getattr(resource, "RLIMIT_AS", None), memory),
+        (getattr(resource, "RLIMIT_CPU", None), cpu_seconds),
+        (getattr(resource, "RLIMIT_NPROC", None), 0),  # never starts a process
+        (getattr(resource, "RLIMIT_FSIZE", None), 0),
+    ):  # never writes a file
         if limit is None:
             continue
         try:
@@ -350,8 +383,11 @@ def _child_main(argv: list[str]) -> int:
         try:
             result = text_of(body, content_type)
         except RecursionError:
-            result = Extracted(problem=safefiles.too_complex("recursion", "the file's structure nests too deeply",
-                                                             "โครงสร้างภายในไฟล์ซ้อนกันลึกเกินไป"))
+            result = Extracted(
+                problem=safefiles.too_complex(
+                    "recursion", "the file's structure nests too deeply", "โครงสร้างภายในไฟล์ซ้อนกันลึกเกินไป"
+                )
+            )
         except MemoryError:
             raise  # the limit doing its work: answered below
         except Exception as exc:  # noqa: BLE001 - a reader's bug: the file is kept, its text is just not read
@@ -365,10 +401,12 @@ def _child_main(argv: list[str]) -> int:
         payload = json.dumps(answer, ensure_ascii=False).encode("utf-8")
     except MemoryError:
         mb = memory // safefiles.MiB
-        problem = safefiles.too_complex("memory", f"reading the file needed more than {mb} MB",
-                                        f"การอ่านเนื้อหาไฟล์ต้องใช้หน่วยความจำเกิน {mb} MB")
-        payload = json.dumps({"ok": False, "code": problem.code, "en": problem.en, "th": problem.th},
-                             ensure_ascii=False).encode("utf-8")
+        problem = safefiles.too_complex(
+            "memory", f"reading the file needed more than {mb} MB", f"การอ่านเนื้อหาไฟล์ต้องใช้หน่วยความจำเกิน {mb} MB"
+        )
+        payload = json.dumps(
+            {"ok": False, "code": problem.code, "en": problem.en, "th": problem.th}, ensure_ascii=False
+        ).encode("utf-8")
     sys.stdout.buffer.write(payload)
     sys.stdout.buffer.flush()
     return 0

@@ -180,8 +180,11 @@ def framework_path(framework_id: str) -> Path:
         if candidate.is_file():
             return candidate
     known = ", ".join(available_frameworks())
-    raise FrameworkError(f"{framework_id}.yaml", [("", f"unknown framework '{framework_id}' (known: {known})")],
-                         [("", f"ไม่รู้จักกรอบการประเมิน '{framework_id}' (ที่มี: {known})")])
+    raise FrameworkError(
+        f"{framework_id}.yaml",
+        [("", f"unknown framework '{framework_id}' (known: {known})")],
+        [("", f"ไม่รู้จักกรอบการประเมิน '{framework_id}' (ที่มี: {known})")],
+    )
 
 
 def load_framework(framework_id: str) -> Framework:
@@ -216,8 +219,11 @@ def _load_stored(key: str) -> Framework:
             _stored_cache[(key, stored.sha256)] = framework
         return framework
     known = ", ".join(available_frameworks())
-    raise FrameworkError(f"{key}", [("", f"unknown framework '{key}' (known: {known})")],
-                         [("", f"ไม่รู้จักกรอบการประเมิน '{key}' (ที่มี: {known})")])
+    raise FrameworkError(
+        f"{key}",
+        [("", f"unknown framework '{key}' (known: {known})")],
+        [("", f"ไม่รู้จักกรอบการประเมิน '{key}' (ที่มี: {known})")],
+    )
 
 
 def clear_cache() -> None:
@@ -262,17 +268,20 @@ def parse_yaml(text: str, name: str) -> Any:
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         where_th = f"บรรทัดที่ {mark.line + 1} คอลัมน์ที่ {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", exc)
-        raise FrameworkError(name, [(where, f"not valid YAML: {problem}")],
-                             [(where_th, f"รูปแบบ YAML ไม่ถูกต้อง: {problem}")]) from None
+        raise FrameworkError(
+            name, [(where, f"not valid YAML: {problem}")], [(where_th, f"รูปแบบ YAML ไม่ถูกต้อง: {problem}")]
+        ) from None
 
 
-def load_framework_text(text: str, name: str = "edition.yaml", expected_id: str | None = None, path: str = "",
-                        key: str | None = None) -> Framework:
+def load_framework_text(
+    text: str, name: str = "edition.yaml", expected_id: str | None = None, path: str = "", key: str | None = None
+) -> Framework:
     return load_framework_data(parse_yaml(text, name), name=name, expected_id=expected_id, path=path, key=key)
 
 
-def load_framework_data(raw: Any, name: str = "edition.yaml", expected_id: str | None = None, path: str = "",
-                        key: str | None = None) -> Framework:
+def load_framework_data(
+    raw: Any, name: str = "edition.yaml", expected_id: str | None = None, path: str = "", key: str | None = None
+) -> Framework:
     """Validate raw edition data (as parsed from YAML or read from a workbook) and build the edition."""
     from prongsai.core.framework_schema import Reader  # the validator lives beside, to keep this file readable
 
@@ -289,10 +298,16 @@ def text_sha256(text: str) -> str:
 
 # ------------------------------------------------------------------------------------------------- variants
 
+
 def apply_variant(framework: Framework, code: str) -> Framework:
     data = variant_data(framework.raw, code)
-    applied = load_framework_data(data, name=f"{framework.id} ({code})", expected_id=None, path=framework.path,
-                                  key=framework.id if framework.version is not None else None)
+    applied = load_framework_data(
+        data,
+        name=f"{framework.id} ({code})",
+        expected_id=None,
+        path=framework.path,
+        key=framework.id if framework.version is not None else None,
+    )
     # the applied edition keeps the variant list (so a page can name the variant) and says which one it is
     object.__setattr__(applied, "variants", framework.variants)
     object.__setattr__(applied, "variant", code)
@@ -308,12 +323,18 @@ def with_variant(framework: Framework, code: str | None) -> Framework:
     if not code or code == framework.variant:
         return framework
     if framework.variant:
-        raise FrameworkError(framework.id, [("", f"variant '{framework.variant}' is already applied")],
-                             [("", f"กรอบนี้ใช้รูปแบบย่อย '{framework.variant}' อยู่แล้ว")])
+        raise FrameworkError(
+            framework.id,
+            [("", f"variant '{framework.variant}' is already applied")],
+            [("", f"กรอบนี้ใช้รูปแบบย่อย '{framework.variant}' อยู่แล้ว")],
+        )
     if code not in framework.variants:
         known = ", ".join(framework.variants) or "none"
-        raise FrameworkError(framework.id, [("", f"unknown variant '{code}' (known: {known})")],
-                             [("", f"ไม่มีรูปแบบย่อย '{code}' ในกรอบนี้ (ที่มี: {known})")])
+        raise FrameworkError(
+            framework.id,
+            [("", f"unknown variant '{code}' (known: {known})")],
+            [("", f"ไม่มีรูปแบบย่อย '{code}' ในกรอบนี้ (ที่มี: {known})")],
+        )
     with _LOCK:
         cached = framework._variant_cache.get(code)
         if cached is None:

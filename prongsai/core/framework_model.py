@@ -19,18 +19,30 @@ from prongsai.core.thai import rounded
 CONFIDENCE = ("confirmed", "corroborated", "provisional")
 #: words of the first editions' files, still accepted (and shown with the new names)
 LEGACY_CONFIDENCE = {"verified": "confirmed", "recollection": "provisional"}
-CONFIDENCE_TH = {"confirmed": "ยืนยันแล้ว", "corroborated": "มีแหล่งสนับสนุน",
-                 "provisional": "ชั่วคราว ยังไม่ยืนยัน"}
+CONFIDENCE_TH = {"confirmed": "ยืนยันแล้ว", "corroborated": "มีแหล่งสนับสนุน", "provisional": "ชั่วคราว ยังไม่ยืนยัน"}
 #: the same words in English (the core has no gettext: the web picks one with ``localized``)
-CONFIDENCE_EN = {"confirmed": "confirmed", "corroborated": "corroborated by a source",
-                 "provisional": "provisional, not yet confirmed"}
+CONFIDENCE_EN = {
+    "confirmed": "confirmed",
+    "corroborated": "corroborated by a source",
+    "provisional": "provisional, not yet confirmed",
+}
 SCORING_METHODS = ("pass_fail", "elements", "percent")
 AGGREGATIONS = ("item_mean", "flat")
 AGENCY_TYPES = ("esa", "school", "local", "university", "general")
-AGENCY_TYPES_TH = {"esa": "สำนักงานเขตพื้นที่การศึกษา", "school": "สถานศึกษา", "local": "องค์กรปกครองส่วนท้องถิ่น",
-                   "university": "สถาบันอุดมศึกษา", "general": "หน่วยงานภาครัฐทั่วไป"}
-AGENCY_TYPES_EN = {"esa": "Educational service area office", "school": "School", "local": "Local government",
-                   "university": "University", "general": "Government agency"}
+AGENCY_TYPES_TH = {
+    "esa": "สำนักงานเขตพื้นที่การศึกษา",
+    "school": "สถานศึกษา",
+    "local": "องค์กรปกครองส่วนท้องถิ่น",
+    "university": "สถาบันอุดมศึกษา",
+    "general": "หน่วยงานภาครัฐทั่วไป",
+}
+AGENCY_TYPES_EN = {
+    "esa": "Educational service area office",
+    "school": "School",
+    "local": "Local government",
+    "university": "University",
+    "general": "Government agency",
+}
 DATA_WINDOWS = ("current", "previous")
 #: how the evenly spaced options of a scale score: 0/33.33/66.67/100 or 0/33/67/100
 OPTION_SCORES = ("two_decimals", "integers")
@@ -207,8 +219,9 @@ class OITItem:
         """:meth:`window_th` in English; an item without a data window keeps its edition's own (Thai) wording."""
         if self.data_window is None:
             return self.time_window
-        which = ("the assessed fiscal year" if self.data_window == "current"
-                 else "the fiscal year before the assessed one")
+        which = (
+            "the assessed fiscal year" if self.data_window == "current" else "the fiscal year before the assessed one"
+        )
         if fiscal_year is None:
             return f"Data of {which}"
         return f"Data of fiscal year B.E. {self.window_year(fiscal_year)} ({which})"
@@ -408,8 +421,10 @@ class Framework:
             if level.tool_min:
                 if tool_scores is None:
                     continue
-                if any(tool_scores.get(code) is None or tool_scores[code] < minimum
-                       for code, minimum in level.tool_min.items()):
+                if any(
+                    tool_scores.get(code) is None or tool_scores[code] < minimum
+                    for code, minimum in level.tool_min.items()
+                ):
                     continue
             return level
         return self.levels[-1]

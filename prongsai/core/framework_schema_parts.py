@@ -22,17 +22,50 @@ from prongsai.core.framework_model import (
 )
 from prongsai.core.thai import round_half_up
 
-SAMPLING_KEYS = {"method", "percent", "floor", "cap", "note", "bands", "groups", "group", "confidence", "source",
-                 "caveat"}
+SAMPLING_KEYS = {
+    "method",
+    "percent",
+    "floor",
+    "cap",
+    "note",
+    "bands",
+    "groups",
+    "group",
+    "confidence",
+    "source",
+    "caveat",
+}
 BAND_KEYS = {"up_to", "minimum"}
 AGENCY_GROUP_KEYS = {"code", "name_th", "minimum"}
-VARIANT_KEYS = {"code", "name_th", "agency_types", "confidence", "source", "caveat", "tools", "sampling",
-                "questions", "oit_items"}
+VARIANT_KEYS = {
+    "code",
+    "name_th",
+    "agency_types",
+    "confidence",
+    "source",
+    "caveat",
+    "tools",
+    "sampling",
+    "questions",
+    "oit_items",
+}
 #: what a variant may change: presentation, requirements and who answers; never weights, indicators or scales
 VARIANT_TOOL_KEYS = {"respondents_th", "groups"}
 VARIANT_QUESTION_KEYS = {"text", "note", "caveat", "source", "confidence"}
-VARIANT_OIT_KEYS = {"title", "display_code", "requirement", "time_window", "data_window", "keywords", "elements",
-                    "caveat", "source", "confidence", "applicable", "group"}
+VARIANT_OIT_KEYS = {
+    "title",
+    "display_code",
+    "requirement",
+    "time_window",
+    "data_window",
+    "keywords",
+    "elements",
+    "caveat",
+    "source",
+    "confidence",
+    "applicable",
+    "group",
+}
 
 
 def even_scores(n: int, rule: str) -> list[Decimal]:
@@ -58,8 +91,11 @@ def scales(reader, raw: Any, rule: str) -> dict[str, Scale]:
             reader.known(option, opath, "option")
             label = reader.get(option, "label", opath, str, default="?")
             if any(given) and not all(given):
-                reader.fail(f"{opath}.score", "give a score to every option of the scale or to none",
-                            "กำหนดคะแนนให้ทุกตัวเลือกของมาตรวัด หรือไม่กำหนดเลย")
+                reader.fail(
+                    f"{opath}.score",
+                    "give a score to every option of the scale or to none",
+                    "กำหนดคะแนนให้ทุกตัวเลือกของมาตรวัด หรือไม่กำหนดเลย",
+                )
             score = reader.number(option, "score", opath, required=False, default=None, places=2)
             if score is None:
                 score = ascending[i] if ascending else Decimal(0)
@@ -82,9 +118,11 @@ def _check_rule(reader, path: str, options: list[Option], rule: str) -> None:
             expected = [Fraction(round_half_up(e, 0 if rule == "integers" else 2)) for e in candidate]
             for i, (score, want) in enumerate(zip(scores, expected)):
                 if score != want:
-                    reader.fail(f"{path}.options[{i}].score",
-                                f"{float(score):g} does not follow option_scores '{rule}' (expected {float(want):g})",
-                                f"{float(score):g} ไม่เป็นไปตาม option_scores '{rule}' (ควรเป็น {float(want):g})")
+                    reader.fail(
+                        f"{path}.options[{i}].score",
+                        f"{float(score):g} does not follow option_scores '{rule}' (expected {float(want):g})",
+                        f"{float(score):g} ไม่เป็นไปตาม option_scores '{rule}' (ควรเป็น {float(want):g})",
+                    )
             return
 
 
@@ -104,19 +142,30 @@ def sampling_rule(reader, spec: Any, path: str) -> SamplingRule:
     bands = []
     for bpath, band in reader.items(spec, "bands", path, required=method == "bands"):
         reader.known(band, bpath, "band", BAND_KEYS)
-        bands.append(Band(up_to=reader.integer(band, "up_to", bpath, required=False, lo=1),
-                          minimum=reader.integer(band, "minimum", bpath, default=0) or 0))
+        bands.append(
+            Band(
+                up_to=reader.integer(band, "up_to", bpath, required=False, lo=1),
+                minimum=reader.integer(band, "minimum", bpath, default=0) or 0,
+            )
+        )
     for i in range(1, len(bands)):
         previous, current = bands[i - 1].up_to, bands[i].up_to
         if previous is None or (current is not None and current <= previous):
-            reader.fail(f"{path}.bands[{i}].up_to", "bands must grow (the open-ended band comes last)",
-                        "ช่วงจำนวนประชากรต้องเรียงจากน้อยไปมาก (ช่วงที่ไม่มีเพดานอยู่ท้ายสุด)")
+            reader.fail(
+                f"{path}.bands[{i}].up_to",
+                "bands must grow (the open-ended band comes last)",
+                "ช่วงจำนวนประชากรต้องเรียงจากน้อยไปมาก (ช่วงที่ไม่มีเพดานอยู่ท้ายสุด)",
+            )
     groups = []
     for gpath, group in reader.items(spec, "groups", path, required=method == "by_agency_group"):
         reader.known(group, gpath, "agency group", AGENCY_GROUP_KEYS)
-        groups.append(AgencyGroupMinimum(code=reader.get(group, "code", gpath, str, default="?"),
-                                         name_th=reader.text(group, "name_th", gpath, required=True),
-                                         minimum=reader.integer(group, "minimum", gpath, default=0) or 0))
+        groups.append(
+            AgencyGroupMinimum(
+                code=reader.get(group, "code", gpath, str, default="?"),
+                name_th=reader.text(group, "name_th", gpath, required=True),
+                minimum=reader.integer(group, "minimum", gpath, default=0) or 0,
+            )
+        )
     reader.unique([(f"{path}.groups[{i}].code", g.code) for i, g in enumerate(groups)], "agency group")
     group = reader.get(spec, "group", path, str, required=False)
     if group is not None and group not in {g.code for g in groups}:
@@ -125,10 +174,16 @@ def sampling_rule(reader, spec: Any, path: str) -> SamplingRule:
     return SamplingRule(
         percent=reader.number(spec, "percent", path, required=share, default=Decimal(0)),
         floor=reader.integer(spec, "floor", path, required=share, default=0) or 0,
-        cap=reader.integer(spec, "cap", path, required=False, lo=1), note=reader.text(spec, "note", path),
-        method=method, bands=tuple(bands), groups=tuple(groups), group=group,
+        cap=reader.integer(spec, "cap", path, required=False, lo=1),
+        note=reader.text(spec, "note", path),
+        method=method,
+        bands=tuple(bands),
+        groups=tuple(groups),
+        group=group,
         confidence=reader.confidence(spec, path, required=False, default="confirmed"),
-        source=reader.source(spec, path, required=False), caveat=reader.text(spec, "caveat", path))
+        source=reader.source(spec, path, required=False),
+        caveat=reader.text(spec, "caveat", path),
+    )
 
 
 def variants(reader, raw: Any) -> dict[str, Variant]:
@@ -150,8 +205,11 @@ def variants(reader, raw: Any) -> dict[str, Variant]:
         types = tuple(reader.get(spec, "agency_types", path, list, default=[]) or [])
         for t in types:
             if t not in AGENCY_TYPES:
-                reader.fail(f"{path}.agency_types", f"'{t}' is not one of {', '.join(AGENCY_TYPES)}",
-                            f"'{t}' ไม่ใช่ประเภทหน่วยงานที่ใช้ได้ ({', '.join(AGENCY_TYPES)})")
+                reader.fail(
+                    f"{path}.agency_types",
+                    f"'{t}' is not one of {', '.join(AGENCY_TYPES)}",
+                    f"'{t}' ไม่ใช่ประเภทหน่วยงานที่ใช้ได้ ({', '.join(AGENCY_TYPES)})",
+                )
         if code in result:
             reader.fail(f"{path}.code", f"duplicate variant '{code}'", f"รูปแบบย่อย '{code}' ซ้ำ")
         for tool, override in (reader.get(spec, "tools", path, dict, required=False, default={}) or {}).items():
@@ -165,8 +223,11 @@ def variants(reader, raw: Any) -> dict[str, Variant]:
             reader.known(override, f"{path}.sampling.{tool}", "sampling", SAMPLING_KEYS)
         for qcode, override in (reader.get(spec, "questions", path, dict, required=False, default={}) or {}).items():
             if qcode not in question_codes:
-                reader.fail(f"{path}.questions.{qcode}", f"no question or sub-item '{qcode}' in the edition",
-                            f"ไม่มีข้อคำถามหรือข้อย่อย '{qcode}' ในกรอบนี้")
+                reader.fail(
+                    f"{path}.questions.{qcode}",
+                    f"no question or sub-item '{qcode}' in the edition",
+                    f"ไม่มีข้อคำถามหรือข้อย่อย '{qcode}' ในกรอบนี้",
+                )
             reader.known(override, f"{path}.questions.{qcode}", "variant question", VARIANT_QUESTION_KEYS)
         for ocode, override in (reader.get(spec, "oit_items", path, dict, required=False, default={}) or {}).items():
             opath = f"{path}.oit_items.{ocode}"
@@ -175,14 +236,21 @@ def variants(reader, raw: Any) -> dict[str, Variant]:
             reader.known(override, opath, "variant OIT item", VARIANT_OIT_KEYS)
             if isinstance(override, dict):
                 if override.get("data_window") not in (None, *DATA_WINDOWS):
-                    reader.fail(f"{opath}.data_window", f"'{override['data_window']}' is not one of current, previous",
-                                f"'{override['data_window']}' ไม่ใช่ current หรือ previous")
+                    reader.fail(
+                        f"{opath}.data_window",
+                        f"'{override['data_window']}' is not one of current, previous",
+                        f"'{override['data_window']}' ไม่ใช่ current หรือ previous",
+                    )
                 if "applicable" in override and not isinstance(override["applicable"], bool):
                     reader.fail(f"{opath}.applicable", "expected true or false", "ต้องเป็น true หรือ false")
-        result[code] = Variant(code=code, name_th=reader.text(spec, "name_th", path, required=True),
-                               agency_types=types, confidence=reader.confidence(spec, path),
-                               source=reader.source(spec, path, required=True),
-                               caveat=reader.text(spec, "caveat", path))
+        result[code] = Variant(
+            code=code,
+            name_th=reader.text(spec, "name_th", path, required=True),
+            agency_types=types,
+            confidence=reader.confidence(spec, path),
+            source=reader.source(spec, path, required=True),
+            caveat=reader.text(spec, "caveat", path),
+        )
         if len(reader.problems) == before:
             sound.append(code)
     if base_ok:

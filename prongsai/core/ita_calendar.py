@@ -31,8 +31,17 @@ CALENDAR_DIR = Path(__file__).resolve().parent.parent / "frameworks" / "calendar
 DEFAULT = "default"
 KINDS = ("window", "deadline")
 #: the keys the rest of Prongsai looks for (the checklist and the daily notifications); others are shown as-is
-KNOWN_KEYS = ("registration", "oit_publish", "surveys", "oit_review", "clarification", "confirmation", "results",
-              "report_6m", "report_12m")
+KNOWN_KEYS = (
+    "registration",
+    "oit_publish",
+    "surveys",
+    "oit_review",
+    "clarification",
+    "confirmation",
+    "results",
+    "report_6m",
+    "report_12m",
+)
 _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})(\+(\d))?$")
 
 
@@ -43,8 +52,8 @@ class CalendarError(ValueError):
 @dataclass(frozen=True)
 class CalendarEvent:
     key: str
-    kind: str            # "window" (starts … due) or "deadline" (due only)
-    due: str             # "MM-DD" or "MM-DD+1"
+    kind: str  # "window" (starts … due) or "deadline" (due only)
+    due: str  # "MM-DD" or "MM-DD+1"
     title_th: str
     title_en: str
     starts: str = ""
@@ -67,16 +76,25 @@ class CalendarDate:
 
 @dataclass(frozen=True)
 class EditionCalendar:
-    name: str            # the file's stem: the edition id, or "default"
+    name: str  # the file's stem: the edition id, or "default"
     source: str
     events: tuple[CalendarEvent, ...]
 
     def dates_for(self, fiscal_year_be: int) -> list[CalendarDate]:
         """Every event of the calendar as dates of fiscal year ``fiscal_year_be``, in date order."""
-        placed = [CalendarDate(key=e.key, kind=e.kind, title_th=e.title_th, title_en=e.title_en,
-                               starts_on=place(e.starts, fiscal_year_be) if e.starts else None,
-                               due_on=place(e.due, fiscal_year_be), provisional=e.provisional, source=self.source)
-                  for e in self.events]
+        placed = [
+            CalendarDate(
+                key=e.key,
+                kind=e.kind,
+                title_th=e.title_th,
+                title_en=e.title_en,
+                starts_on=place(e.starts, fiscal_year_be) if e.starts else None,
+                due_on=place(e.due, fiscal_year_be),
+                provisional=e.provisional,
+                source=self.source,
+            )
+            for e in self.events
+        ]
         return sorted(placed, key=lambda d: (d.starts_on or d.due_on, d.due_on, d.key))
 
 
@@ -105,9 +123,15 @@ def _event(raw: object, where: str, default_provisional: bool) -> CalendarEvent:
     starts = str(raw.get("starts") or "")
     if kind == "window" and not starts:
         raise CalendarError(f"{where}: a window needs 'starts'")
-    event = CalendarEvent(key=str(raw["key"]), kind=kind, due=str(raw["due"]), title_th=str(raw["title_th"]),
-                          title_en=str(raw["title_en"]), starts=starts,
-                          provisional=bool(raw.get("provisional", default_provisional)))
+    event = CalendarEvent(
+        key=str(raw["key"]),
+        kind=kind,
+        due=str(raw["due"]),
+        title_th=str(raw["title_th"]),
+        title_en=str(raw["title_en"]),
+        starts=starts,
+        provisional=bool(raw.get("provisional", default_provisional)),
+    )
     for field in ("starts", "due"):
         value = getattr(event, field)
         if value:

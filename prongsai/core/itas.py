@@ -69,16 +69,26 @@ class SheetRow:
     warnings_en: tuple[str, ...] = ()  # the same warnings in English, for the page (the exports stay Thai)
 
     def cells(self) -> list:
-        return [self.shown_code, self.title, self.window, self.url, self.explanation, self.status,
-                " / ".join(self.warnings_th)]
+        return [
+            self.shown_code,
+            self.title,
+            self.window,
+            self.url,
+            self.explanation,
+            self.status,
+            " / ".join(self.warnings_th),
+        ]
 
 
-SHEET_HEADER = ("ข้อ", "ชื่อข้อมูล", "ช่วงเวลาของข้อมูล", "URL ที่กรอกใน ITAS", "คำอธิบายเพิ่มเติม", "สถานะใน Prongsai",
-                "สิ่งที่ต้องทำ")
+SHEET_HEADER = ("ข้อ", "ชื่อข้อมูล", "ช่วงเวลาของข้อมูล", "URL ที่กรอกใน ITAS", "คำอธิบายเพิ่มเติม", "สถานะใน Prongsai", "สิ่งที่ต้องทำ")
 
 
-def sheet_rows(framework: Framework, fiscal_year: int, evidence: Mapping[str, Evidence],
-               status_labels: Mapping[str, str] | None = None) -> list[SheetRow]:
+def sheet_rows(
+    framework: Framework,
+    fiscal_year: int,
+    evidence: Mapping[str, Evidence],
+    status_labels: Mapping[str, str] | None = None,
+) -> list[SheetRow]:
     """One row per OIT item of the edition, in its order, with the first public URL (ITAS takes one)."""
     status_labels = status_labels or {}
     rows = []
@@ -88,15 +98,28 @@ def sheet_rows(framework: Framework, fiscal_year: int, evidence: Mapping[str, Ev
         if not found.urls:
             warnings.append(("ยังไม่มี URL สาธารณะ", "No public URL yet"))
         elif len(found.urls) > 1:
-            warnings.append((f"มี URL สาธารณะ {len(found.urls)} รายการ ITAS รับได้ 1 รายการ (ใช้รายการแรก)",
-                             f"{len(found.urls)} public URLs: ITAS takes 1 (the first is used)"))
+            warnings.append(
+                (
+                    f"มี URL สาธารณะ {len(found.urls)} รายการ ITAS รับได้ 1 รายการ (ใช้รายการแรก)",
+                    f"{len(found.urls)} public URLs: ITAS takes 1 (the first is used)",
+                )
+            )
         if not found.explanation:
             warnings.append(("ยังไม่มีคำอธิบาย", "No explanation yet"))
-        rows.append(SheetRow(
-            code=item.code, shown_code=item.shown_code, indicator=item.indicator, title=item.title,
-            window=item.window_th(fiscal_year), url=found.urls[0] if found.urls else "",
-            explanation=found.explanation, status=status_labels.get(found.status, found.status),
-            warnings_th=tuple(th for th, _en in warnings), warnings_en=tuple(en for _th, en in warnings)))
+        rows.append(
+            SheetRow(
+                code=item.code,
+                shown_code=item.shown_code,
+                indicator=item.indicator,
+                title=item.title,
+                window=item.window_th(fiscal_year),
+                url=found.urls[0] if found.urls else "",
+                explanation=found.explanation,
+                status=status_labels.get(found.status, found.status),
+                warnings_th=tuple(th for th, _en in warnings),
+                warnings_en=tuple(en for _th, en in warnings),
+            )
+        )
     return rows
 
 
@@ -133,8 +156,10 @@ class ItemResults:
             if questions and all(self.items.get(q.code) is not None for q in questions):
                 weights = [len(q.fields) if framework.aggregation == "flat" else 1 for q in questions]
                 # (mypy) all() above checked that every question of the indicator has a score
-                total = sum((self.items[q.code] * w for q, w in zip(questions, weights)),  # type: ignore[operator]
-                            Fraction(0))
+                total = sum(
+                    (self.items[q.code] * w for q, w in zip(questions, weights)),  # type: ignore[operator]  # all() checked
+                    Fraction(0),
+                )
                 result[indicator.number] = Fraction(total) / sum(weights)
         return result
 
@@ -142,8 +167,14 @@ class ItemResults:
 def template_rows(framework: Framework) -> list[list[str]]:
     """The import template's rows: one example row, then every indicator, question and OIT item with an empty
     result (rows left empty are skipped, so an officer fills only what ITAS shows them)."""
-    rows = [["ตัวอย่าง o1", "ตัวอย่าง: ลบแถวนี้ได้ แถวที่รหัสขึ้นต้นด้วย 'ตัวอย่าง' จะไม่ถูกนำเข้า", "ผ่าน",
-             "ผล: ผ่าน/ไม่ผ่าน หรือคะแนน 0–100; ไม่เกี่ยวข้อง = ไม่นำมาคิด"]]
+    rows = [
+        [
+            "ตัวอย่าง o1",
+            "ตัวอย่าง: ลบแถวนี้ได้ แถวที่รหัสขึ้นต้นด้วย 'ตัวอย่าง' จะไม่ถูกนำเข้า",
+            "ผ่าน",
+            "ผล: ผ่าน/ไม่ผ่าน หรือคะแนน 0–100; ไม่เกี่ยวข้อง = ไม่นำมาคิด",
+        ]
+    ]
     for indicator in framework.indicators:
         rows.append([f"ตัวชี้วัดที่ {indicator.number}", indicator.name_th, "", ""])
     for question in framework.questions:
@@ -164,8 +195,17 @@ def read_item_results(table: Table, framework: Framework) -> ItemResults:
     if code_at is None or result_at is None:
         missing = CODE_COLUMNS[0] if code_at is None else RESULT_COLUMNS[0]
         found = ", ".join(table.header)
-        raise InputError([Problem(table.file, 1, missing, f"missing column '{missing}' (found: {found})",
-                                  f"ไม่พบคอลัมน์ '{missing}' (คอลัมน์ที่มี: {found})")])
+        raise InputError(
+            [
+                Problem(
+                    table.file,
+                    1,
+                    missing,
+                    f"missing column '{missing}' (found: {found})",
+                    f"ไม่พบคอลัมน์ '{missing}' (คอลัมน์ที่มี: {found})",
+                )
+            ]
+        )
     code_name, result_name = table.header[code_at], table.header[result_at]
     problems = Collector(table.file)
     oit = {o.code.casefold(): o for o in framework.oit_items}
@@ -195,12 +235,20 @@ def read_item_results(table: Table, framework: Framework) -> ItemResults:
         elif number_match and int(number_match.group(1)) in indicators:
             key = number_match.group(1)
         else:
-            problems.add(line, code_name, f"'{raw_code}' is not an OIT item, question or indicator of {framework.id}",
-                         f"'{raw_code}' ไม่ใช่ข้อ OIT ข้อคำถาม หรือตัวชี้วัดของกรอบการประเมิน {framework.id}")
+            problems.add(
+                line,
+                code_name,
+                f"'{raw_code}' is not an OIT item, question or indicator of {framework.id}",
+                f"'{raw_code}' ไม่ใช่ข้อ OIT ข้อคำถาม หรือตัวชี้วัดของกรอบการประเมิน {framework.id}",
+            )
             continue
         if key in out.rows:
-            problems.add(line, code_name, f"'{raw_code}' already appears in row {out.rows[key]}",
-                         f"'{raw_code}' ซ้ำกับแถวที่ {out.rows[key]}")
+            problems.add(
+                line,
+                code_name,
+                f"'{raw_code}' already appears in row {out.rows[key]}",
+                f"'{raw_code}' ซ้ำกับแถวที่ {out.rows[key]}",
+            )
             continue
         out.rows[key] = line
         word = raw_result.strip().casefold()
@@ -219,15 +267,23 @@ def read_item_results(table: Table, framework: Framework) -> ItemResults:
             except ValueError:
                 allowed = "ผ่าน/ไม่ผ่าน (100/0)" if item.method == "pass_fail" else "ผ่าน/ไม่ผ่าน หรือคะแนน 0–100"
                 allowed_en = "pass/fail" if item.method == "pass_fail" else "pass/fail or 0–100"
-                problems.add(line, result_name, f"'{raw_result}' is not a result of {item.shown_code} ({allowed_en})",
-                             f"'{raw_result}' ไม่ใช่ผลของข้อ {item.shown_code} (ใช้ {allowed})")
+                problems.add(
+                    line,
+                    result_name,
+                    f"'{raw_result}' is not a result of {item.shown_code} ({allowed_en})",
+                    f"'{raw_result}' ไม่ใช่ผลของข้อ {item.shown_code} (ใช้ {allowed})",
+                )
                 continue
             out.items[key] = value
             continue
         score = parse_score(raw_result)
         if score is None:
-            problems.add(line, result_name, f"'{raw_result}' is not a score between 0 and 100",
-                         f"'{raw_result}' ไม่ใช่คะแนนระหว่าง 0 ถึง 100")
+            problems.add(
+                line,
+                result_name,
+                f"'{raw_result}' is not a score between 0 and 100",
+                f"'{raw_result}' ไม่ใช่คะแนนระหว่าง 0 ถึง 100",
+            )
             continue
         if question is not None:
             out.items[key] = Fraction(score)
@@ -253,10 +309,14 @@ def merge(framework: Framework, results: ItemResults, published: Mapping[int, De
         if stated is None or abs(rounded(value) - stated) <= TOLERANCE:
             continue
         row = results.rows.get(str(number)) or min(
-            (results.rows[c] for c in results.rows if _indicator_of(framework, c) == number), default=None)
-        problems.add(row, f"ตัวชี้วัดที่ {number}",
-                     f"indicator {number} comes to {rounded(value)} but the published result says {stated}",
-                     f"ตัวชี้วัดที่ {number} คำนวณได้ {rounded(value)} แต่ผลที่ประกาศคือ {stated}")
+            (results.rows[c] for c in results.rows if _indicator_of(framework, c) == number), default=None
+        )
+        problems.add(
+            row,
+            f"ตัวชี้วัดที่ {number}",
+            f"indicator {number} comes to {rounded(value)} but the published result says {stated}",
+            f"ตัวชี้วัดที่ {number} คำนวณได้ {rounded(value)} แต่ผลที่ประกาศคือ {stated}",
+        )
     problems.check()
     scores: dict[int, Fraction] = {n: Fraction(v) for n, v in published.items()}
     for number, value in derived.items():
@@ -264,10 +324,17 @@ def merge(framework: Framework, results: ItemResults, published: Mapping[int, De
     missing = [i.number for i in framework.indicators if i.number not in scores]
     if missing:
         listed = ", ".join(str(n) for n in missing)
-        raise InputError([Problem(
-            results.file, None, None,
-            f"no score for indicator(s) {listed}: import the published results first, or give every indicator",
-            f"ไม่มีคะแนนตัวชี้วัดที่ {listed} กรุณานำเข้าผลการประเมินที่ประกาศก่อน หรือกรอกคะแนนทุกตัวชี้วัด")])
+        raise InputError(
+            [
+                Problem(
+                    results.file,
+                    None,
+                    None,
+                    f"no score for indicator(s) {listed}: import the published results first, or give every indicator",
+                    f"ไม่มีคะแนนตัวชี้วัดที่ {listed} กรุณานำเข้าผลการประเมินที่ประกาศก่อน หรือกรอกคะแนนทุกตัวชี้วัด",
+                )
+            ]
+        )
     return scores
 
 

@@ -182,6 +182,7 @@ def moves(framework: Framework, score: AgencyScore, fixes: Iterable[Fix]) -> tup
     skipped: list[Skipped] = []
     seen: set[tuple[str, str]] = set()
     for fix in fixes:
+
         def skip(en: str, th: str, code: str = fix.code) -> None:
             skipped.append(Skipped(code, en, th))
 
@@ -205,8 +206,10 @@ def moves(framework: Framework, score: AgencyScore, fixes: Iterable[Fix]) -> tup
                 continue
             if any(o.code not in score.items for o in framework.oit_items if o.indicator == number):
                 # the indicator is the mean of *all* its items: with some unknown, a rise cannot be placed
-                skip(f"import every item of indicator {number} first (passed, failed or not applicable)",
-                     f"นำเข้าผลทุกข้อของตัวชี้วัดที่ {number} ก่อน (ผ่าน ไม่ผ่าน หรือไม่เกี่ยวข้อง)")
+                skip(
+                    f"import every item of indicator {number} first (passed, failed or not applicable)",
+                    f"นำเข้าผลทุกข้อของตัวชี้วัดที่ {number} ก่อน (ผ่าน ไม่ผ่าน หรือไม่เกี่ยวข้อง)",
+                )
                 continue
             scored = sum(1 for o in framework.oit_items if o.indicator == number and o.code in items)
             delta = (fix.to - current) / scored
@@ -218,8 +221,7 @@ def moves(framework: Framework, score: AgencyScore, fixes: Iterable[Fix]) -> tup
                 continue
             number, current = question.indicator, items.get(question.code)
             if current is None:
-                skip("no question score (import the ITAS results first)",
-                     "ไม่มีผลคะแนนรายข้อคำถาม (นำเข้าผลจาก ITAS ก่อน)")
+                skip("no question score (import the ITAS results first)", "ไม่มีผลคะแนนรายข้อคำถาม (นำเข้าผลจาก ITAS ก่อน)")
                 continue
             delta = (fix.to - current) * _question_share(framework, number, question.code)
             title, shown, key = question.text, question.code, question.code
@@ -231,8 +233,7 @@ def moves(framework: Framework, score: AgencyScore, fixes: Iterable[Fix]) -> tup
                 skip("not an indicator of this edition", "ไม่ใช่ตัวชี้วัดของกรอบการประเมินนี้")
                 continue
             if number in item_indicators:
-                skip("raise its items instead: the indicator has item data",
-                     "ตัวชี้วัดนี้มีผลรายข้อ ให้เลือกปรับรายข้อแทน")
+                skip("raise its items instead: the indicator has item data", "ตัวชี้วัดนี้มีผลรายข้อ ให้เลือกปรับรายข้อแทน")
                 continue
             current = indicators.get(number)
             if current is None:
@@ -249,20 +250,30 @@ def moves(framework: Framework, score: AgencyScore, fixes: Iterable[Fix]) -> tup
             continue
         tool = framework.indicator(number).tool
         changed = combine(framework, {**indicators, number: indicators[number] + delta})
-        usable.append(Move(fix=Fix(fix.kind, key, fix.to, fix.cost), indicator=number, tool=tool, title=title,
-                           shown_code=shown, from_score=current, indicator_gain=delta,
-                           # (mypy) every indicator and tool is known when a move is built, so totals are never None
-                           tool_gain=changed.tools[tool] - base.tools[tool],  # type: ignore[operator]
-                           # (mypy) every indicator and tool is known when a move is built, so totals are never None
-                           total_gain=changed.total - base.total))  # type: ignore[operator]
+        usable.append(
+            Move(
+                fix=Fix(fix.kind, key, fix.to, fix.cost),
+                indicator=number,
+                tool=tool,
+                title=title,
+                shown_code=shown,
+                from_score=current,
+                indicator_gain=delta,
+                # (mypy) every indicator and tool is known when a move is built, so totals are never None
+                tool_gain=changed.tools[tool] - base.tools[tool],  # type: ignore[operator]
+                # (mypy) every indicator and tool is known when a move is built, so totals are never None
+                total_gain=changed.total - base.total,  # type: ignore[operator]
+            )
+        )
     return usable, skipped
 
 
 # ------------------------------------------------------------------------------------------------ the search
 
 
-def _constraints(framework: Framework, score: AgencyScore, target: Target,
-                 usable: list[Move]) -> list[tuple[Fraction, list[Fraction]]]:
+def _constraints(
+    framework: Framework, score: AgencyScore, target: Target, usable: list[Move]
+) -> list[tuple[Fraction, list[Fraction]]]:
     """(need, gain of each move) for every condition of the target; met when Σ gains of the chosen ≥ need."""
     indicators = {n: v for n, v in score.indicators.items() if v is not None}
     base = combine(framework, indicators)
@@ -285,8 +296,7 @@ def _constraints(framework: Framework, score: AgencyScore, target: Target,
         current = base.tools.get(tool)
         if current is None:
             raise ValueError(f"the result has no {tool} score")
-        result.append((_threshold(minimum) - current, [m.tool_gain if m.tool == tool else Fraction(0)
-                                                       for m in usable]))
+        result.append((_threshold(minimum) - current, [m.tool_gain if m.tool == tool else Fraction(0) for m in usable]))
     return result
 
 
@@ -306,7 +316,9 @@ def reaches(framework: Framework, score: AgencyScore, target: Target, chosen: It
     # (mypy) a total or indicator target always carries its value (Target's constructor checks it)
     return rounded(after.total) >= level.min and all(  # type: ignore[operator]
         # (mypy) a total or indicator target always carries its value (Target's constructor checks it)
-        rounded(after.tools[t]) >= m for t, m in level.tool_min.items())  # type: ignore[operator]
+        rounded(after.tools[t]) >= m  # type: ignore[operator]
+        for t, m in level.tool_min.items()
+    )
 
 
 class _Search:
@@ -323,8 +335,10 @@ class _Search:
         self.integral = all(c.denominator == 1 for c in costs)
         # suffix sums and the best gain per cost from each position on, per constraint
         self.left = [[sum(g[j:], Fraction(0)) for j in range(n + 1)] for g in self.gains]
-        self.ratio = [[max((g[j] / self.costs[j] for j in range(i, n)), default=Fraction(0)) for i in range(n + 1)]
-                      for g in self.gains]
+        self.ratio = [
+            [max((g[j] / self.costs[j] for j in range(i, n)), default=Fraction(0)) for i in range(n + 1)]
+            for g in self.gains
+        ]
         # the next position whose fix differs from this one: identical fixes (same cost, same gains) are
         # interchangeable, so a set that skips one of them never needs to take a later twin
         self.next_other = list(range(1, n + 1))
@@ -368,8 +382,7 @@ class _Search:
             least = (cost + bound, len(chosen) + 1)
             if least >= self.best:
                 return
-        self._visit(i + 1, cost + self.costs[i], [*chosen, i],
-                    [g + self.gains[k][i] for k, g in enumerate(got)])
+        self._visit(i + 1, cost + self.costs[i], [*chosen, i], [g + self.gains[k][i] for k, g in enumerate(got)])
         self._visit(self.next_other[i], cost, chosen, got)
 
     def _fill(self, i: int, missing: Fraction) -> Fraction:
@@ -401,27 +414,56 @@ def plan(framework: Framework, score: AgencyScore, target: Target, fixes: Iterab
     for i, m in enumerate(picked, start=1):
         indicators[m.indicator] += m.indicator_gain
         after = combine(framework, indicators)
-        steps.append(PlanStep(order=i, move=m, total_after=after.total,  # type: ignore[arg-type]  # every indicator is known
-                              indicator_after=indicators[m.indicator],
-                              level_after=after.level or ""))
-    return Plan(target=target, current_total=score.total, current_level=score.level, already=already,
-                reachable=reachable, steps=tuple(steps), cost=sum((m.cost for m in picked), Fraction(0)),
-                proven=search.complete, moves=tuple(usable), skipped=tuple(skipped), indicators_after=indicators)
+        steps.append(
+            PlanStep(
+                order=i,
+                move=m,
+                total_after=after.total,  # type: ignore[arg-type]  # every indicator is known
+                indicator_after=indicators[m.indicator],
+                level_after=after.level or "",
+            )
+        )
+    return Plan(
+        target=target,
+        current_total=score.total,
+        current_level=score.level,
+        already=already,
+        reachable=reachable,
+        steps=tuple(steps),
+        cost=sum((m.cost for m in picked), Fraction(0)),
+        proven=search.complete,
+        moves=tuple(usable),
+        skipped=tuple(skipped),
+        indicators_after=indicators,
+    )
 
 
-def default_fixes(framework: Framework, score: AgencyScore, *, costs: Mapping[str, Fraction] | None = None,
-                  question_gain: Fraction = Fraction(10)) -> list[Fix]:
+def default_fixes(
+    framework: Framework,
+    score: AgencyScore,
+    *,
+    costs: Mapping[str, Fraction] | None = None,
+    question_gain: Fraction = Fraction(10),
+) -> list[Fix]:
     """The fixes worth offering: every OIT item below 100 (to 100), every question with a score below 100 (up
     by ``question_gain`` points, at most to 100), every indicator without item data below 100 (to 100)."""
     costs = costs or {}
     items = {c: v for c, v in score.items.items() if v is not None}
-    fixes = [Fix("oit_item", o.code, HUNDRED, costs.get(o.code, Fraction(1)))
-             for o in framework.oit_items if o.code in items and items[o.code] < HUNDRED]
-    fixes += [Fix("question", q.code, min(HUNDRED, items[q.code] + question_gain), costs.get(q.code, Fraction(1)))
-              for q in framework.questions if q.code in items and items[q.code] < HUNDRED]
+    fixes = [
+        Fix("oit_item", o.code, HUNDRED, costs.get(o.code, Fraction(1)))
+        for o in framework.oit_items
+        if o.code in items and items[o.code] < HUNDRED
+    ]
+    fixes += [
+        Fix("question", q.code, min(HUNDRED, items[q.code] + question_gain), costs.get(q.code, Fraction(1)))
+        for q in framework.questions
+        if q.code in items and items[q.code] < HUNDRED
+    ]
     with_items = {o.indicator for o in framework.oit_items if o.code in items}
     with_items |= {q.indicator for q in framework.questions if q.code in items}
-    fixes += [Fix("indicator", str(i.number), HUNDRED, costs.get(str(i.number), Fraction(1)))
-              for i in framework.indicators if i.number not in with_items
-              and (known := score.indicators.get(i.number)) is not None and known < HUNDRED]
+    fixes += [
+        Fix("indicator", str(i.number), HUNDRED, costs.get(str(i.number), Fraction(1)))
+        for i in framework.indicators
+        if i.number not in with_items and (known := score.indicators.get(i.number)) is not None and known < HUNDRED
+    ]
     return fixes

@@ -57,8 +57,9 @@ def _num(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def read_results(table: Table, framework_id: str | None = None, group_by: str | None = None,
-                 problems: Collector | None = None) -> list[ResultRow]:
+def read_results(
+    table: Table, framework_id: str | None = None, group_by: str | None = None, problems: Collector | None = None
+) -> list[ResultRow]:
     """Validate every row of an official results table and score it; raises ``InputError`` listing all problems.
 
     With ``problems`` given, row problems are added to it instead of raised, and the valid rows are returned, so
@@ -87,25 +88,36 @@ def read_results(table: Table, framework_id: str | None = None, group_by: str | 
         year = parse_int(cells[columns["year"]])
         if year is None or not 2500 <= year <= 2700:
             hint = " (write the Buddhist-Era year, e.g. 2562)" if year and 1900 < year < 2200 else ""
-            problems.add(line, "year", f"'{cells[columns['year']]}' is not a B.E. fiscal year{hint}",
-                         f"'{cells[columns['year']]}' ไม่ใช่ปีงบประมาณ พ.ศ. (เช่น 2562)")
+            problems.add(
+                line,
+                "year",
+                f"'{cells[columns['year']]}' is not a B.E. fiscal year{hint}",
+                f"'{cells[columns['year']]}' ไม่ใช่ปีงบประมาณ พ.ศ. (เช่น 2562)",
+            )
             continue
         framework = forced or framework_for_year(year)
         if framework is None:
-            problems.add(line, "year", f"no framework edition for {year}; name one with --framework",
-                         f"ไม่มีกรอบการประเมินสำหรับปี {year} กรุณาระบุกรอบการประเมิน")
+            problems.add(
+                line,
+                "year",
+                f"no framework edition for {year}; name one with --framework",
+                f"ไม่มีกรอบการประเมินสำหรับปี {year} กรุณาระบุกรอบการประเมิน",
+            )
             continue
         key = (agency, year)
         if key in seen:
-            problems.add(line, "agency", f"'{agency}' {year} already appears in row {seen[key]}",
-                         f"'{agency}' ปี {year} ซ้ำกับแถวที่ {seen[key]}")
+            problems.add(
+                line,
+                "agency",
+                f"'{agency}' {year} already appears in row {seen[key]}",
+                f"'{agency}' ปี {year} ซ้ำกับแถวที่ {seen[key]}",
+            )
             continue
         seen[key] = line
         score = _score_row(framework, cells, index, line, problems)
         if score is None:
             continue
-        extra = {name: cells[i] for i, name in enumerate(table.header)
-                 if name.casefold() not in {"agency", "year"}}
+        extra = {name: cells[i] for i, name in enumerate(table.header) if name.casefold() not in {"agency", "year"}}
         rows.append(ResultRow(row=line, agency=agency, year=year, score=score, extra=extra))
     if not deferred:
         problems.check()
@@ -113,23 +125,31 @@ def read_results(table: Table, framework_id: str | None = None, group_by: str | 
     return rows
 
 
-def _score_row(framework: Framework, cells: list[str], index: dict[str, int], line: int,
-               problems: Collector) -> AgencyScore | None:
+def _score_row(
+    framework: Framework, cells: list[str], index: dict[str, int], line: int, problems: Collector
+) -> AgencyScore | None:
     indicator_columns = [f"i{i.number}" for i in framework.indicators]
     tool_columns = [t.code.lower() for t in framework.tools]
     has_indicators = any(c in index for c in indicator_columns)
     has_tools = all(c in index for c in tool_columns)
     if not has_indicators and not has_tools:
-        problems.add(1, None, f"needs indicator columns {indicator_columns[0]}…{indicator_columns[-1]} "
-                              f"or tool columns {', '.join(tool_columns)} for {framework.id}",
-                     f"ต้องมีคอลัมน์ตัวชี้วัด {indicator_columns[0]}…{indicator_columns[-1]} "
-                     f"หรือคอลัมน์ {', '.join(tool_columns)}")
+        problems.add(
+            1,
+            None,
+            f"needs indicator columns {indicator_columns[0]}…{indicator_columns[-1]} "
+            f"or tool columns {', '.join(tool_columns)} for {framework.id}",
+            f"ต้องมีคอลัมน์ตัวชี้วัด {indicator_columns[0]}…{indicator_columns[-1]} หรือคอลัมน์ {', '.join(tool_columns)}",
+        )
         problems.check()
     if has_indicators:
         missing = [c for c in indicator_columns if c not in index]
         if missing:
-            problems.add(1, missing[0], f"missing indicator column(s) {', '.join(missing)} for {framework.id}",
-                         f"ไม่พบคอลัมน์ตัวชี้วัด {', '.join(missing)}")
+            problems.add(
+                1,
+                missing[0],
+                f"missing indicator column(s) {', '.join(missing)} for {framework.id}",
+                f"ไม่พบคอลัมน์ตัวชี้วัด {', '.join(missing)}",
+            )
             problems.check()
     values = _read_scores(indicator_columns if has_indicators else tool_columns, cells, index, line, problems)
     if values is None:
@@ -145,15 +165,19 @@ def _score_row(framework: Framework, cells: list[str], index: dict[str, int], li
             computed = rounded(score.tools[tool.code])
             stated = given[tool.code.lower()]
             if computed is not None and abs(computed - stated) > TOOL_TOLERANCE:
-                problems.add(line, tool.code.lower(),
-                             f"{tool.code} {stated} does not match the mean of its indicators ({computed})",
-                             f"คะแนน {tool.code} {stated} ไม่ตรงกับค่าเฉลี่ยของตัวชี้วัด ({computed})")
+                problems.add(
+                    line,
+                    tool.code.lower(),
+                    f"{tool.code} {stated} does not match the mean of its indicators ({computed})",
+                    f"คะแนน {tool.code} {stated} ไม่ตรงกับค่าเฉลี่ยของตัวชี้วัด ({computed})",
+                )
                 return None
     return score
 
 
-def _read_scores(columns: Sequence[str], cells: list[str], index: dict[str, int], line: int,
-                 problems: Collector) -> dict[str, Decimal] | None:
+def _read_scores(
+    columns: Sequence[str], cells: list[str], index: dict[str, int], line: int, problems: Collector
+) -> dict[str, Decimal] | None:
     values: dict[str, Decimal] = {}
     ok = True
     for column in columns:

@@ -76,8 +76,23 @@ MAX_TEMPLATE_PART_BYTES = 16 * MiB
 
 CHUNK = 1 * MiB
 ARCHIVE_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"\x1f\x8b", b"7z\xbc\xaf\x27\x1c", b"Rar!\x1a\x07", b"BZh")
-ARCHIVE_SUFFIXES = (".zip", ".docx", ".xlsx", ".xlsm", ".pptx", ".odt", ".ods", ".jar", ".gz", ".tgz", ".7z",
-                    ".rar", ".bz2", ".xz", ".tar")
+ARCHIVE_SUFFIXES = (
+    ".zip",
+    ".docx",
+    ".xlsx",
+    ".xlsm",
+    ".pptx",
+    ".odt",
+    ".ods",
+    ".jar",
+    ".gz",
+    ".tgz",
+    ".7z",
+    ".rar",
+    ".bz2",
+    ".xz",
+    ".tar",
+)
 #: where Office packages keep embedded objects (counted, never opened)
 EMBEDDING_DIRS = ("word/embeddings/", "xl/embeddings/", "ppt/embeddings/")
 
@@ -168,9 +183,9 @@ def zip_directory(handle: IO[bytes], size: int) -> tuple[int, int]:
     at = tail.rfind(_EOCD)
     if at < 0 or len(tail) - at < 22:
         raise zipfile.BadZipFile("no end of central directory")
-    (_, _, _, _, entries, directory_bytes, _, _) = struct.unpack("<4sHHHHIIH", tail[at:at + 22])
+    (_, _, _, _, entries, directory_bytes, _, _) = struct.unpack("<4sHHHHIIH", tail[at : at + 22])
     if entries == 0xFFFF or directory_bytes == 0xFFFFFFFF:
-        locator = tail[at - 20:at] if at >= 20 else b""
+        locator = tail[at - 20 : at] if at >= 20 else b""
         if locator[:4] != _ZIP64_LOCATOR:
             raise zipfile.BadZipFile("ZIP64 end record missing")
         (_, _, offset, _) = struct.unpack("<4sIQI", locator)
@@ -217,67 +232,96 @@ class SafeZip:
         size = _size_of(self._handle)
         self.size = size
         if size > limits.max_file_bytes:
-            raise too_complex("file_size", f"the file is larger than {_mb(limits.max_file_bytes)}",
-                              f"ไฟล์ใหญ่เกิน {_mb(limits.max_file_bytes)}")
+            raise too_complex(
+                "file_size",
+                f"the file is larger than {_mb(limits.max_file_bytes)}",
+                f"ไฟล์ใหญ่เกิน {_mb(limits.max_file_bytes)}",
+            )
         try:
             entries, directory_bytes = zip_directory(self._handle, size)
         except (zipfile.BadZipFile, struct.error, OSError):
-            raise FileTooComplex("not_zip", "not a ZIP package (the file is damaged or of another type)",
-                                 "ไฟล์เสียหายหรือไม่ใช่ไฟล์ชนิดที่ระบุ (อ่านโครงสร้างไฟล์ไม่ได้)") from None
+            raise FileTooComplex(
+                "not_zip",
+                "not a ZIP package (the file is damaged or of another type)",
+                "ไฟล์เสียหายหรือไม่ใช่ไฟล์ชนิดที่ระบุ (อ่านโครงสร้างไฟล์ไม่ได้)",
+            ) from None
         if entries > limits.max_zip_entries:
-            raise too_complex("zip_entries",
-                              f"the package holds {entries:,} files (at most {limits.max_zip_entries:,})",
-                              f"ในไฟล์มีไฟล์ย่อย {entries:,} ไฟล์ (ไม่เกิน {limits.max_zip_entries:,} ไฟล์)")
+            raise too_complex(
+                "zip_entries",
+                f"the package holds {entries:,} files (at most {limits.max_zip_entries:,})",
+                f"ในไฟล์มีไฟล์ย่อย {entries:,} ไฟล์ (ไม่เกิน {limits.max_zip_entries:,} ไฟล์)",
+            )
         if directory_bytes > limits.max_zip_directory_bytes:
-            raise too_complex("zip_directory", "the package's directory is too large",
-                              "สารบัญของไฟล์ใหญ่ผิดปกติ")
+            raise too_complex("zip_directory", "the package's directory is too large", "สารบัญของไฟล์ใหญ่ผิดปกติ")
         try:
             self._zip = zipfile.ZipFile(self._handle)
         except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
-            raise FileTooComplex("not_zip", "not a ZIP package (the file is damaged or of another type)",
-                                 "ไฟล์เสียหายหรือไม่ใช่ไฟล์ชนิดที่ระบุ (อ่านโครงสร้างไฟล์ไม่ได้)") from None
+            raise FileTooComplex(
+                "not_zip",
+                "not a ZIP package (the file is damaged or of another type)",
+                "ไฟล์เสียหายหรือไม่ใช่ไฟล์ชนิดที่ระบุ (อ่านโครงสร้างไฟล์ไม่ได้)",
+            ) from None
         infos = self._zip.infolist()
         if len(infos) > limits.max_zip_entries:  # the end record under-declared the count
-            raise too_complex("zip_entries", f"the package holds {len(infos):,} files",
-                              f"ในไฟล์มีไฟล์ย่อย {len(infos):,} ไฟล์")
+            raise too_complex(
+                "zip_entries", f"the package holds {len(infos):,} files", f"ในไฟล์มีไฟล์ย่อย {len(infos):,} ไฟล์"
+            )
         total = 0
         nested = 0
         for info in infos:
             name = info.filename
             if info.flag_bits & 0x1:
-                raise FileTooComplex("zip_encrypted", f"'{name}' in the package is encrypted",
-                                     "ไฟล์ถูกเข้ารหัสหรือใส่รหัสผ่าน จึงอ่านไม่ได้ กรุณาบันทึกใหม่โดยไม่ใส่รหัสผ่าน")
+                raise FileTooComplex(
+                    "zip_encrypted",
+                    f"'{name}' in the package is encrypted",
+                    "ไฟล์ถูกเข้ารหัสหรือใส่รหัสผ่าน จึงอ่านไม่ได้ กรุณาบันทึกใหม่โดยไม่ใส่รหัสผ่าน",
+                )
             if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-                raise FileTooComplex("zip_method", f"'{name}' uses an unusual compression method",
-                                     "ไฟล์ใช้วิธีบีบอัดที่ไม่รองรับ กรุณาบันทึกใหม่จากโปรแกรมสำนักงาน")
+                raise FileTooComplex(
+                    "zip_method",
+                    f"'{name}' uses an unusual compression method",
+                    "ไฟล์ใช้วิธีบีบอัดที่ไม่รองรับ กรุณาบันทึกใหม่จากโปรแกรมสำนักงาน",
+                )
             if info.file_size > limits.max_zip_entry_bytes:
-                raise too_complex("zip_entry_size",
-                                  f"'{name}' inflates to {_mb(info.file_size)} "
-                                  f"(at most {_mb(limits.max_zip_entry_bytes)})",
-                                  f"ส่วน '{name}' ขยายได้ {_mb(info.file_size)} "
-                                  f"(ไม่เกิน {_mb(limits.max_zip_entry_bytes)})")
-            if info.file_size >= limits.ratio_floor_bytes \
-                    and info.file_size > limits.max_zip_ratio * max(info.compress_size, 1):
+                raise too_complex(
+                    "zip_entry_size",
+                    f"'{name}' inflates to {_mb(info.file_size)} (at most {_mb(limits.max_zip_entry_bytes)})",
+                    f"ส่วน '{name}' ขยายได้ {_mb(info.file_size)} (ไม่เกิน {_mb(limits.max_zip_entry_bytes)})",
+                )
+            if info.file_size >= limits.ratio_floor_bytes and info.file_size > limits.max_zip_ratio * max(
+                info.compress_size, 1
+            ):
                 ratio = info.file_size // max(info.compress_size, 1)
-                raise too_complex("zip_ratio",
-                                  f"'{name}' is compressed {ratio:,} times (at most {limits.max_zip_ratio})",
-                                  f"ส่วน '{name}' ถูกบีบอัด {ratio:,} เท่า ผิดปกติ (ไม่เกิน {limits.max_zip_ratio} เท่า)")
+                raise too_complex(
+                    "zip_ratio",
+                    f"'{name}' is compressed {ratio:,} times (at most {limits.max_zip_ratio})",
+                    f"ส่วน '{name}' ถูกบีบอัด {ratio:,} เท่า ผิดปกติ (ไม่เกิน {limits.max_zip_ratio} เท่า)",
+                )
             total += info.file_size
             if is_archive_name(name):
                 nested += 1
                 if not name.startswith(EMBEDDING_DIRS):
-                    raise too_complex("nested_archive", f"the package holds another archive ('{name}')",
-                                      f"มีไฟล์บีบอัดซ้อนอยู่ข้างใน ('{name}')")
+                    raise too_complex(
+                        "nested_archive",
+                        f"the package holds another archive ('{name}')",
+                        f"มีไฟล์บีบอัดซ้อนอยู่ข้างใน ('{name}')",
+                    )
         if total > limits.max_zip_total_bytes:
-            raise too_complex("zip_total",
-                              f"the package inflates to {_mb(total)} (at most {_mb(limits.max_zip_total_bytes)})",
-                              f"ขยายแล้วมีขนาด {_mb(total)} (ไม่เกิน {_mb(limits.max_zip_total_bytes)})")
+            raise too_complex(
+                "zip_total",
+                f"the package inflates to {_mb(total)} (at most {_mb(limits.max_zip_total_bytes)})",
+                f"ขยายแล้วมีขนาด {_mb(total)} (ไม่เกิน {_mb(limits.max_zip_total_bytes)})",
+            )
         if total >= limits.ratio_floor_bytes and total > limits.max_zip_ratio * max(size, 1):
-            raise too_complex("zip_ratio", f"the package is compressed {total // max(size, 1):,} times",
-                              f"ถูกบีบอัด {total // max(size, 1):,} เท่า ผิดปกติ")
+            raise too_complex(
+                "zip_ratio",
+                f"the package is compressed {total // max(size, 1):,} times",
+                f"ถูกบีบอัด {total // max(size, 1):,} เท่า ผิดปกติ",
+            )
         if nested > limits.max_nested_archives:
-            raise too_complex("nested_archive", f"the package holds {nested} embedded archives",
-                              f"มีไฟล์บีบอัดซ้อนอยู่ข้างใน {nested} ไฟล์")
+            raise too_complex(
+                "nested_archive", f"the package holds {nested} embedded archives", f"มีไฟล์บีบอัดซ้อนอยู่ข้างใน {nested} ไฟล์"
+            )
         self.infos = infos
         self.names = [i.filename for i in infos]
         self.declared_total = total
@@ -293,12 +337,16 @@ class SafeZip:
                 with self._zip.open(info) as member:
                     head = member.read(8)
             except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
-                raise FileTooComplex("zip_damaged", f"'{info.filename}' is damaged ({exc})",
-                                     f"ไฟล์เสียหาย อ่านส่วน '{info.filename}' ไม่ได้") from None
+                raise FileTooComplex(
+                    "zip_damaged", f"'{info.filename}' is damaged ({exc})", f"ไฟล์เสียหาย อ่านส่วน '{info.filename}' ไม่ได้"
+                ) from None
             self._inflated += len(head)
             if head.startswith(ARCHIVE_MAGIC):
-                raise too_complex("nested_archive", f"the package holds another archive ('{info.filename}')",
-                                  f"มีไฟล์บีบอัดซ้อนอยู่ข้างใน ('{info.filename}')")
+                raise too_complex(
+                    "nested_archive",
+                    f"the package holds another archive ('{info.filename}')",
+                    f"มีไฟล์บีบอัดซ้อนอยู่ข้างใน ('{info.filename}')",
+                )
 
     # -- reading
     def info(self, name: str) -> zipfile.ZipInfo:
@@ -321,18 +369,28 @@ class SafeZip:
                     produced += len(chunk)
                     self._inflated += len(chunk)
                     if produced > declared:  # zipfile stops at the declared size; this does not rely on it
-                        raise too_complex("zip_lied", f"'{name}' inflates past its declared size",
-                                          f"ส่วน '{name}' ขยายเกินขนาดที่ระบุไว้ (ไฟล์อาจถูกดัดแปลง)")
+                        raise too_complex(
+                            "zip_lied",
+                            f"'{name}' inflates past its declared size",
+                            f"ส่วน '{name}' ขยายเกินขนาดที่ระบุไว้ (ไฟล์อาจถูกดัดแปลง)",
+                        )
                     if max_bytes is not None and produced > max_bytes:
-                        raise too_complex("zip_entry_size", f"'{name}' is larger than {_mb(max_bytes)}",
-                                          f"ส่วน '{name}' ใหญ่เกิน {_mb(max_bytes)}")
+                        raise too_complex(
+                            "zip_entry_size",
+                            f"'{name}' is larger than {_mb(max_bytes)}",
+                            f"ส่วน '{name}' ใหญ่เกิน {_mb(max_bytes)}",
+                        )
                     if self._inflated > self.limits.max_zip_total_bytes:
-                        raise too_complex("zip_total", "the package inflates past its budget",
-                                          f"ขยายแล้วเกิน {_mb(self.limits.max_zip_total_bytes)}")
+                        raise too_complex(
+                            "zip_total",
+                            "the package inflates past its budget",
+                            f"ขยายแล้วเกิน {_mb(self.limits.max_zip_total_bytes)}",
+                        )
                     yield chunk
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-            raise FileTooComplex("zip_damaged", f"'{name}' is damaged ({exc})",
-                                 f"ไฟล์เสียหาย อ่านส่วน '{name}' ไม่ได้") from None
+            raise FileTooComplex(
+                "zip_damaged", f"'{name}' is damaged ({exc})", f"ไฟล์เสียหาย อ่านส่วน '{name}' ไม่ได้"
+            ) from None
 
     def read(self, name: str, *, max_bytes: int | None = None) -> bytes:
         return b"".join(self.chunks(name, max_bytes=max_bytes))
@@ -468,7 +526,8 @@ def _scan_sheet(package: SafeZip, name: str, limits: Limits) -> SheetScan | None
                             f"columns; at most {limits.max_sheet_rows:,} rows and {limits.max_sheet_columns} columns)",
                             f"แผ่นงานประกาศขอบเขต {scan.dimension} ({size[0]:,} แถว x {size[1]:,} คอลัมน์) "
                             f"เกินที่รับได้ ({limits.max_sheet_rows:,} แถว {limits.max_sheet_columns} คอลัมน์) "
-                            "กรุณาคัดลอกเฉพาะข้อมูลไปวางในไฟล์ใหม่แล้วบันทึกอีกครั้ง")
+                            "กรุณาคัดลอกเฉพาะข้อมูลไปวางในไฟล์ใหม่แล้วบันทึกอีกครั้ง",
+                        )
         rows = len(_ROW.findall(piece))
         if rows:
             is_sheet = True
@@ -487,17 +546,21 @@ def _scan_sheet(package: SafeZip, name: str, limits: Limits) -> SheetScan | None
                 "sheet_rows",
                 f"worksheet {where} reaches row {scan.max_row:,} (at most {limits.max_sheet_rows:,} rows)",
                 f"แผ่นงานมีข้อมูลถึงแถวที่ {scan.max_row:,} (ไม่เกิน {limits.max_sheet_rows:,} แถว) "
-                "กรุณาลบแถวว่างท้ายตาราง หรือคัดลอกเฉพาะข้อมูลไปวางในไฟล์ใหม่")
+                "กรุณาลบแถวว่างท้ายตาราง หรือคัดลอกเฉพาะข้อมูลไปวางในไฟล์ใหม่",
+            )
         if scan.max_column > limits.max_sheet_columns:
             raise too_complex(
                 "sheet_columns",
                 f"worksheet {where} reaches column {scan.max_column:,} (at most {limits.max_sheet_columns})",
                 f"แผ่นงานมีข้อมูลถึงคอลัมน์ที่ {scan.max_column:,} (ไม่เกิน {limits.max_sheet_columns} คอลัมน์) "
-                "กรุณาคัดลอกเฉพาะข้อมูลไปวางในไฟล์ใหม่")
+                "กรุณาคัดลอกเฉพาะข้อมูลไปวางในไฟล์ใหม่",
+            )
         if scan.cells > limits.max_sheet_cells or scan.max_row * max(scan.max_column, 1) > limits.max_sheet_cells:
             raise too_complex(
-                "sheet_cells", f"worksheet {where} spans more than {limits.max_sheet_cells:,} cells",
-                f"แผ่นงานมีเซลล์เกิน {limits.max_sheet_cells:,} เซลล์ กรุณาแบ่งไฟล์หรือคัดลอกเฉพาะข้อมูลไปวางในไฟล์ใหม่")
+                "sheet_cells",
+                f"worksheet {where} spans more than {limits.max_sheet_cells:,} cells",
+                f"แผ่นงานมีเซลล์เกิน {limits.max_sheet_cells:,} เซลล์ กรุณาแบ่งไฟล์หรือคัดลอกเฉพาะข้อมูลไปวางในไฟล์ใหม่",
+            )
     return scan if is_sheet else None
 
 
@@ -510,20 +573,25 @@ def scan_xlsx(source: Any, limits: Limits = DEFAULT) -> WorkbookScan:
     result = WorkbookScan()
     with SafeZip(source, limits) as package:
         if "xl/workbook.xml" not in package.names:
-            raise FileTooComplex("not_xlsx", "not an Excel workbook (xl/workbook.xml is missing)",
-                                 "ไม่ใช่ไฟล์ Excel (.xlsx) ที่อ่านได้")
+            raise FileTooComplex(
+                "not_xlsx", "not an Excel workbook (xl/workbook.xml is missing)", "ไม่ใช่ไฟล์ Excel (.xlsx) ที่อ่านได้"
+            )
         for info in package.infos:
             if info.is_dir() or info.filename.startswith(EMBEDDING_DIRS) or info.file_size == 0:
                 continue
-            if info.filename.lower().endswith((".png", ".jpg", ".jpeg", ".gif", ".emf", ".wmf", ".bin", ".tif",
-                                               ".tiff", ".bmp")):
+            if info.filename.lower().endswith(
+                (".png", ".jpg", ".jpeg", ".gif", ".emf", ".wmf", ".bin", ".tif", ".tiff", ".bmp")
+            ):
                 continue
             sheet = _scan_sheet(package, info.filename, limits)
             if sheet is not None:
                 result.sheets.append(sheet)
             elif info.file_size > limits.max_xlsx_loaded_part_bytes:
-                raise too_complex("xlsx_part", f"'{info.filename}' inflates to {_mb(info.file_size)}",
-                                  f"ส่วน '{info.filename}' ของไฟล์ใหญ่ผิดปกติ ({_mb(info.file_size)})")
+                raise too_complex(
+                    "xlsx_part",
+                    f"'{info.filename}' inflates to {_mb(info.file_size)}",
+                    f"ส่วน '{info.filename}' ของไฟล์ใหญ่ผิดปกติ ({_mb(info.file_size)})",
+                )
     return result
 
 
@@ -558,7 +626,7 @@ def _inflate_count(data: bytes, budget: int) -> tuple[int, bytes]:
             pending = decompressor.unconsumed_tail
             produced += len(out)
             if len(head) < 65_536:
-                head += out[:65_536 - len(head)]
+                head += out[: 65_536 - len(head)]
             if decompressor.eof or not out:
                 break
     except zlib.error:
@@ -569,13 +637,19 @@ def _inflate_count(data: bytes, budget: int) -> tuple[int, bytes]:
 def scan_pdf(data: bytes, limits: Limits = DEFAULT) -> PdfScan:
     """Count a PDF's objects, streams and pages and inflate its non-image Flate streams into a counter."""
     if len(data) > limits.max_file_bytes:
-        raise too_complex("file_size", f"the file is larger than {_mb(limits.max_file_bytes)}",
-                          f"ไฟล์ใหญ่เกิน {_mb(limits.max_file_bytes)}")
+        raise too_complex(
+            "file_size",
+            f"the file is larger than {_mb(limits.max_file_bytes)}",
+            f"ไฟล์ใหญ่เกิน {_mb(limits.max_file_bytes)}",
+        )
     scan = PdfScan()
     scan.objects = sum(1 for _ in _OBJ.finditer(data))
     if scan.objects > limits.max_pdf_objects:
-        raise too_complex("pdf_objects", f"the PDF holds {scan.objects:,} objects (at most {limits.max_pdf_objects:,})",
-                          f"PDF มีวัตถุ {scan.objects:,} รายการ (ไม่เกิน {limits.max_pdf_objects:,})")
+        raise too_complex(
+            "pdf_objects",
+            f"the PDF holds {scan.objects:,} objects (at most {limits.max_pdf_objects:,})",
+            f"PDF มีวัตถุ {scan.objects:,} รายการ (ไม่เกิน {limits.max_pdf_objects:,})",
+        )
     scan.pages = len(_PAGE.findall(data))
     position = 0
     while True:
@@ -584,14 +658,17 @@ def scan_pdf(data: bytes, limits: Limits = DEFAULT) -> PdfScan:
             break
         scan.streams += 1
         if scan.streams > limits.max_pdf_streams:
-            raise too_complex("pdf_streams", f"the PDF holds more than {limits.max_pdf_streams:,} streams",
-                              f"PDF มีสตรีมเกิน {limits.max_pdf_streams:,} รายการ")
+            raise too_complex(
+                "pdf_streams",
+                f"the PDF holds more than {limits.max_pdf_streams:,} streams",
+                f"PDF มีสตรีมเกิน {limits.max_pdf_streams:,} รายการ",
+            )
         start = m.end()
         end = data.find(_ENDSTREAM, start)
         if end < 0:
             end = len(data)
         position = end + len(_ENDSTREAM)
-        dictionary = data[max(0, m.start() - 4096):m.start()]
+        dictionary = data[max(0, m.start() - 4096) : m.start()]
         obj_at = dictionary.rfind(b"obj")
         if obj_at >= 0:
             dictionary = dictionary[obj_at:]
@@ -602,12 +679,17 @@ def scan_pdf(data: bytes, limits: Limits = DEFAULT) -> PdfScan:
         scan.inflated += produced
         scan.pages += len(_PAGE.findall(head))  # pages kept in compressed object streams
         if scan.inflated > limits.max_pdf_inflated_bytes:
-            raise too_complex("pdf_inflated",
-                              f"the PDF's streams inflate past {_mb(limits.max_pdf_inflated_bytes)}",
-                              f"เนื้อหาของ PDF ขยายแล้วเกิน {_mb(limits.max_pdf_inflated_bytes)}")
+            raise too_complex(
+                "pdf_inflated",
+                f"the PDF's streams inflate past {_mb(limits.max_pdf_inflated_bytes)}",
+                f"เนื้อหาของ PDF ขยายแล้วเกิน {_mb(limits.max_pdf_inflated_bytes)}",
+            )
     if scan.pages > limits.max_pdf_pages:
-        raise too_complex("pdf_pages", f"the PDF has {scan.pages:,} pages (at most {limits.max_pdf_pages:,})",
-                          f"PDF มี {scan.pages:,} หน้า (ไม่เกิน {limits.max_pdf_pages:,} หน้า)")
+        raise too_complex(
+            "pdf_pages",
+            f"the PDF has {scan.pages:,} pages (at most {limits.max_pdf_pages:,})",
+            f"PDF มี {scan.pages:,} หน้า (ไม่เกิน {limits.max_pdf_pages:,} หน้า)",
+        )
     return scan
 
 
@@ -619,8 +701,11 @@ def check_docx(source: Any, limits: Limits = TEMPLATE) -> list[str]:
     with SafeZip(source, limits) as package:
         names = list(package.names)
         if "word/document.xml" not in names or "[Content_Types].xml" not in names:
-            raise FileTooComplex("not_docx", "not a Word document (.docx): word/document.xml is missing",
-                                 "ไม่ใช่ไฟล์ Word (.docx): ไม่พบส่วน word/document.xml")
+            raise FileTooComplex(
+                "not_docx",
+                "not a Word document (.docx): word/document.xml is missing",
+                "ไม่ใช่ไฟล์ Word (.docx): ไม่พบส่วน word/document.xml",
+            )
         # every XML part is read once as a stream: a part that lies about its size is caught here, before
         # python-docx holds it in memory
         for info in package.infos:

@@ -80,8 +80,12 @@ def combine(framework: Framework, indicators: Mapping[int, Fraction | None], **e
     return combine_tools(framework, tools, indicators=indicators, **extra)
 
 
-def combine_tools(framework: Framework, tools: Mapping[str, Fraction | None],
-                  indicators: Mapping[int, Fraction | None] | None = None, **extra: Any) -> AgencyScore:
+def combine_tools(
+    framework: Framework,
+    tools: Mapping[str, Fraction | None],
+    indicators: Mapping[int, Fraction | None] | None = None,
+    **extra: Any,
+) -> AgencyScore:
     """Tool scores → total, for results published only per tool (IIT, EIT, OIT)."""
     tools = {t.code: tools.get(t.code) for t in framework.tools}
     total = weighted_mean((tools[t.code], t.weight) for t in framework.tools)
@@ -106,8 +110,9 @@ def respondent_indicator_scores(framework: Framework, response: Response, tool: 
     return scores
 
 
-def score_survey(framework: Framework, tool: str, responses: Sequence[Response]) -> tuple[
-        dict[int, Fraction | None], dict[str, Fraction | None]]:
+def score_survey(
+    framework: Framework, tool: str, responses: Sequence[Response]
+) -> tuple[dict[int, Fraction | None], dict[str, Fraction | None]]:
     """Agency indicator scores (mean over respondents) and question/sub-item scores for one survey tool."""
     indicators = framework.indicators_of(tool)
     if not responses:
@@ -131,8 +136,13 @@ def score_survey(framework: Framework, tool: str, responses: Sequence[Response])
 # ------------------------------------------------------------------------------------------------------ OIT
 
 
-def oit_item_score(item: OITItem, *, score: Fraction | Decimal | int | None = None, passed: bool | None = None,
-                   elements: Iterable[str] | None = None) -> Fraction:
+def oit_item_score(
+    item: OITItem,
+    *,
+    score: Fraction | Decimal | int | None = None,
+    passed: bool | None = None,
+    elements: Iterable[str] | None = None,
+) -> Fraction:
     """An OIT item's score 0–100 from an assessor's judgement, as the item's scoring method says.
 
     ``passed`` judges a pass/fail item (and, with a checklist, means every element is present); ``elements``
@@ -165,8 +175,11 @@ def score_oit(framework: Framework, item_scores: Mapping[str, Fraction | None]) 
     result: dict[int, Fraction | None] = {}
     for tool in framework.evidence_tools:
         for indicator in framework.indicators_of(tool):
-            values = [item_scores[o.code] for o in framework.oit_items
-                      if o.indicator == indicator.number and item_scores.get(o.code) is not None]
+            values = [
+                item_scores[o.code]
+                for o in framework.oit_items
+                if o.indicator == indicator.number and item_scores.get(o.code) is not None
+            ]
             result[indicator.number] = mean(values)  # type: ignore[arg-type]  # mean of present values only
     return result
 
@@ -174,8 +187,11 @@ def score_oit(framework: Framework, item_scores: Mapping[str, Fraction | None]) 
 # ------------------------------------------------------------------------------------------------ one agency
 
 
-def score_agency(framework: Framework, surveys: Mapping[str, Sequence[Response]],
-                 oit_items: Mapping[str, Fraction | None] | None = None) -> AgencyScore:
+def score_agency(
+    framework: Framework,
+    surveys: Mapping[str, Sequence[Response]],
+    oit_items: Mapping[str, Fraction | None] | None = None,
+) -> AgencyScore:
     """Score one agency from raw data: survey responses per tool and OIT item scores."""
     indicators: dict[int, Fraction | None] = {}
     items: dict[str, Fraction | None] = {}

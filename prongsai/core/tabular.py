@@ -87,10 +87,17 @@ class Table:
         missing = [c for c in columns if c.casefold() not in index]
         if missing:
             found = ", ".join(self.header) or "(none)"
-            raise InputError([Problem(
-                self.file, 1, missing[0],
-                f"missing column(s) {', '.join(missing)} (found: {found})",
-                f"ไม่พบคอลัมน์ {', '.join(missing)} (คอลัมน์ที่มี: {found})")])
+            raise InputError(
+                [
+                    Problem(
+                        self.file,
+                        1,
+                        missing[0],
+                        f"missing column(s) {', '.join(missing)} (found: {found})",
+                        f"ไม่พบคอลัมน์ {', '.join(missing)} (คอลัมน์ที่มี: {found})",
+                    )
+                ]
+            )
         return {c: index[c.casefold()] for c in columns}
 
 
@@ -104,14 +111,22 @@ def read_table(path: str | Path, name: str | None = None, data: bytes | None = N
         except FileNotFoundError:
             raise InputError([Problem(label, None, None, "file not found", "ไม่พบไฟล์")]) from None
         except IsADirectoryError:
-            raise InputError([Problem(label, None, None, "is a directory, not a file", "เป็นโฟลเดอร์ ไม่ใช่ไฟล์")]) \
-                from None
+            raise InputError([Problem(label, None, None, "is a directory, not a file", "เป็นโฟลเดอร์ ไม่ใช่ไฟล์")]) from None
     if not data.strip():
         raise InputError([Problem(label, None, None, "the file is empty", "ไฟล์ว่างเปล่า")])
     if len(data) > safefiles.MAX_FILE_BYTES:
         mb = safefiles.MAX_FILE_BYTES // safefiles.MiB
-        raise InputError([Problem(label, None, None, f"the file is larger than {mb} MB: split it",
-                                  f"ไฟล์ใหญ่เกิน {mb} MB กรุณาแบ่งเป็นหลายไฟล์")])
+        raise InputError(
+            [
+                Problem(
+                    label,
+                    None,
+                    None,
+                    f"the file is larger than {mb} MB: split it",
+                    f"ไฟล์ใหญ่เกิน {mb} MB กรุณาแบ่งเป็นหลายไฟล์",
+                )
+            ]
+        )
     suffix = Path(label).suffix.lower()
     if suffix in (".xlsx", ".xlsm") or data[:2] == b"PK":
         header, rows = _read_xlsx(label, data)
@@ -133,8 +148,9 @@ def read_table(path: str | Path, name: str | None = None, data: bytes | None = N
     while cleaned and not any(cleaned[-1]):
         cleaned.pop()  # spreadsheets often carry trailing blank rows
     if not cleaned:
-        raise InputError([Problem(label, None, None, "the file has a header but no data rows",
-                                  "ไฟล์มีแต่หัวตาราง ไม่มีข้อมูล")])
+        raise InputError(
+            [Problem(label, None, None, "the file has a header but no data rows", "ไฟล์มีแต่หัวตาราง ไม่มีข้อมูล")]
+        )
     return Table(file=label, header=header, rows=cleaned)
 
 
@@ -149,12 +165,19 @@ def _read_csv(label: str, data: bytes) -> tuple[list[str], list[list[str]]]:
                 hint_th = " ดูเหมือนเป็นรหัส TIS-620/Windows-874: กรุณาบันทึกใหม่เป็น 'CSV UTF-8'"
         except UnicodeDecodeError:
             pass
-        raise InputError([Problem(label, None, None,
-                                  f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}).{hint_en}",
-                                  f"ไฟล์ไม่ได้เข้ารหัสแบบ UTF-8{hint_th}")]) from None
+        raise InputError(
+            [
+                Problem(
+                    label,
+                    None,
+                    None,
+                    f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}).{hint_en}",
+                    f"ไฟล์ไม่ได้เข้ารหัสแบบ UTF-8{hint_th}",
+                )
+            ]
+        ) from None
     if "\x00" in text:
-        raise InputError([Problem(label, None, None, "binary data, not a CSV text file",
-                                  "ไฟล์เป็นข้อมูลไบนารี ไม่ใช่ CSV")])
+        raise InputError([Problem(label, None, None, "binary data, not a CSV text file", "ไฟล์เป็นข้อมูลไบนารี ไม่ใช่ CSV")])
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -166,22 +189,33 @@ def _read_csv(label: str, data: bytes) -> tuple[list[str], list[list[str]]]:
         for row in csv.reader(io.StringIO(text), dialect):
             rows.append(row)
             cells += len(row)
-            if len(rows) > limits.max_sheet_rows + 1 or cells > limits.max_sheet_cells \
-                    or len(row) > limits.max_sheet_columns:
+            if (
+                len(rows) > limits.max_sheet_rows + 1
+                or cells > limits.max_sheet_cells
+                or len(row) > limits.max_sheet_columns
+            ):
                 raise _too_big(label, len(rows), len(row), limits)
     except csv.Error as exc:
-        raise InputError([Problem(label, len(rows) + 1, None, f"not a readable CSV row ({exc})",
-                                  "อ่านแถวนี้ของไฟล์ CSV ไม่ได้")]) from None
+        raise InputError(
+            [Problem(label, len(rows) + 1, None, f"not a readable CSV row ({exc})", "อ่านแถวนี้ของไฟล์ CSV ไม่ได้")]
+        ) from None
     return (rows[0] if rows else []), rows[1:]
 
 
 def _too_big(label: str, row: int, width: int, limits: safefiles.Limits) -> InputError:
-    return InputError([Problem(
-        label, row, None,
-        f"too large: at most {limits.max_sheet_rows:,} rows, {limits.max_sheet_columns} columns and "
-        f"{limits.max_sheet_cells:,} cells (split the file)",
-        f"ไฟล์ใหญ่เกินไป รับได้ไม่เกิน {limits.max_sheet_rows:,} แถว {limits.max_sheet_columns} คอลัมน์ "
-        f"และ {limits.max_sheet_cells:,} เซลล์ กรุณาแบ่งเป็นหลายไฟล์")])
+    return InputError(
+        [
+            Problem(
+                label,
+                row,
+                None,
+                f"too large: at most {limits.max_sheet_rows:,} rows, {limits.max_sheet_columns} columns and "
+                f"{limits.max_sheet_cells:,} cells (split the file)",
+                f"ไฟล์ใหญ่เกินไป รับได้ไม่เกิน {limits.max_sheet_rows:,} แถว {limits.max_sheet_columns} คอลัมน์ "
+                f"และ {limits.max_sheet_cells:,} เซลล์ กรุณาแบ่งเป็นหลายไฟล์",
+            )
+        ]
+    )
 
 
 def _read_xlsx(label: str, data: bytes) -> tuple[list[str], list[list[str]]]:
@@ -203,8 +237,9 @@ def _read_xlsx(label: str, data: bytes) -> tuple[list[str], list[list[str]]]:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
     except Exception:  # openpyxl raises many kinds for a damaged or foreign file
-        raise InputError([Problem(label, None, None, "not a readable .xlsx workbook",
-                                  "ไม่ใช่ไฟล์ .xlsx ที่อ่านได้")]) from None
+        raise InputError(
+            [Problem(label, None, None, "not a readable .xlsx workbook", "ไม่ใช่ไฟล์ .xlsx ที่อ่านได้")]
+        ) from None
     sheet.reset_dimensions()
     part = str(getattr(sheet, "_worksheet_path", "")).lstrip("/")
     own = next((s for s in scan.sheets if s.part == part), None)
@@ -220,8 +255,9 @@ def _read_xlsx(label: str, data: bytes) -> tuple[list[str], list[list[str]]]:
             blank_run = 0
             rows.append([_cell_text(v) for v in row])
     except Exception:  # a damaged sheet part
-        raise InputError([Problem(label, None, None, "not a readable .xlsx workbook",
-                                  "ไม่ใช่ไฟล์ .xlsx ที่อ่านได้")]) from None
+        raise InputError(
+            [Problem(label, None, None, "not a readable .xlsx workbook", "ไม่ใช่ไฟล์ .xlsx ที่อ่านได้")]
+        ) from None
     finally:
         workbook.close()
     if not rows:
@@ -229,9 +265,9 @@ def _read_xlsx(label: str, data: bytes) -> tuple[list[str], list[list[str]]]:
     return rows[0], rows[1:]
 
 
-
-def read_xlsx_sheets(path: str | Path, name: str | None = None, data: bytes | None = None,
-                     max_rows: int = 20_000) -> dict[str, list[list[str]]]:
+def read_xlsx_sheets(
+    path: str | Path, name: str | None = None, data: bytes | None = None, max_rows: int = 20_000
+) -> dict[str, list[list[str]]]:
     """Every sheet of an .xlsx workbook as rows of text cells (row 1 first), for multi-sheet inputs such as an
     edition workbook; opened as ``read_table`` opens an XLSX file (read-only, values not formulas).  A sheet
     longer than ``max_rows`` is refused rather than read.  Where ``prongsai.core.safefiles`` is present its
@@ -249,8 +285,9 @@ def read_xlsx_sheets(path: str | Path, name: str | None = None, data: bytes | No
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged or foreign file
-        raise InputError([Problem(label, None, None, "not a readable .xlsx workbook",
-                                  "ไม่ใช่ไฟล์ .xlsx ที่อ่านได้")]) from None
+        raise InputError(
+            [Problem(label, None, None, "not a readable .xlsx workbook", "ไม่ใช่ไฟล์ .xlsx ที่อ่านได้")]
+        ) from None
     sheets: dict[str, list[list[str]]] = {}
     try:
         for sheet in workbook.worksheets:
@@ -265,16 +302,26 @@ def read_xlsx_sheets(path: str | Path, name: str | None = None, data: bytes | No
             for row in sheet.iter_rows(values_only=True, **limit):
                 rows.append([_cell_text(v) for v in row])
                 if len(rows) > max_rows:
-                    raise InputError([Problem(label, None, None, f"sheet '{sheet.title}' has more than {max_rows} rows",
-                                              f"แผ่นงาน '{sheet.title}' มีเกิน {max_rows} แถว")])
+                    raise InputError(
+                        [
+                            Problem(
+                                label,
+                                None,
+                                None,
+                                f"sheet '{sheet.title}' has more than {max_rows} rows",
+                                f"แผ่นงาน '{sheet.title}' มีเกิน {max_rows} แถว",
+                            )
+                        ]
+                    )
             while rows and not any(c.strip() for c in rows[-1]):
                 rows.pop()
             sheets[sheet.title] = rows
     except InputError:
         raise
     except Exception:  # a damaged sheet part
-        raise InputError([Problem(label, None, None, "not a readable .xlsx workbook",
-                                  "ไม่ใช่ไฟล์ .xlsx ที่อ่านได้")]) from None
+        raise InputError(
+            [Problem(label, None, None, "not a readable .xlsx workbook", "ไม่ใช่ไฟล์ .xlsx ที่อ่านได้")]
+        ) from None
     finally:
         workbook.close()
     return sheets

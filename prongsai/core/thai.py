@@ -18,10 +18,26 @@ from typing import overload
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = [
-    "THAI_MONTHS", "THAI_MONTHS_ABBR", "DateWindow", "ImpossibleDate", "baht_text", "be_year", "ce_year",
-    "check_document_date", "fiscal_year_be", "fiscal_year_bounds", "format_date_input", "format_score",
-    "format_thai_date", "format_thai_datetime", "ordinal_thai", "parse_thai_date", "round_half_up",
-    "thai_number_words", "to_arabic_digits", "to_thai_digits",
+    "THAI_MONTHS",
+    "THAI_MONTHS_ABBR",
+    "DateWindow",
+    "ImpossibleDate",
+    "baht_text",
+    "be_year",
+    "ce_year",
+    "check_document_date",
+    "fiscal_year_be",
+    "fiscal_year_bounds",
+    "format_date_input",
+    "format_score",
+    "format_thai_date",
+    "format_thai_datetime",
+    "ordinal_thai",
+    "parse_thai_date",
+    "round_half_up",
+    "thai_number_words",
+    "to_arabic_digits",
+    "to_thai_digits",
 ]
 
 Number = int | float | Decimal | Fraction | str
@@ -34,12 +50,32 @@ _TO_THAI = str.maketrans(_ARABIC, _THAI)
 _TO_ARABIC = str.maketrans(_THAI, _ARABIC)
 
 THAI_MONTHS: tuple[str, ...] = (
-    "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
-    "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
+    "มกราคม",
+    "กุมภาพันธ์",
+    "มีนาคม",
+    "เมษายน",
+    "พฤษภาคม",
+    "มิถุนายน",
+    "กรกฎาคม",
+    "สิงหาคม",
+    "กันยายน",
+    "ตุลาคม",
+    "พฤศจิกายน",
+    "ธันวาคม",
 )
 THAI_MONTHS_ABBR: tuple[str, ...] = (
-    "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
-    "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
+    "ม.ค.",
+    "ก.พ.",
+    "มี.ค.",
+    "เม.ย.",
+    "พ.ค.",
+    "มิ.ย.",
+    "ก.ค.",
+    "ส.ค.",
+    "ก.ย.",
+    "ต.ค.",
+    "พ.ย.",
+    "ธ.ค.",
 )
 DATE_STYLES: tuple[str, ...] = ("full", "short", "short2", "official")
 
@@ -58,6 +94,7 @@ BANGKOK: tzinfo = _bangkok()
 
 # --- digits -------------------------------------------------------------------------------------------
 
+
 def to_thai_digits(text: str | int | Decimal) -> str:
     """Replace 0-9 with ๐-๙; every other character is kept as is."""
     # format(..., "f") stops a Decimal such as Decimal("1E+2") from leaking exponent notation.
@@ -75,6 +112,7 @@ def _digits(text: str, thai_digits: bool) -> str:
 
 
 # --- years and dates ----------------------------------------------------------------------------------
+
 
 def be_year(year_ce: int) -> int:
     """Convert a Christian-era year to the Buddhist era (2020 → 2563)."""
@@ -150,7 +188,8 @@ _RUN = re.compile(r"^(\d{2})(\d{2})(\d{4})$")  # 25062563: a phone's number pad 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _WITH_MONTH_NAME = re.compile(r"^(\d{1,2})\s*([\u0e00-\u0e7f.]+?)\s*(?:พ\.\s*ศ\.|ค\.\s*ศ\.)?\s*(\d{2}|\d{4})$")
 _MONTH_NAMES = {name.replace(".", ""): i + 1 for i, name in enumerate(THAI_MONTHS)} | {
-    name.replace(".", ""): i + 1 for i, name in enumerate(THAI_MONTHS_ABBR)}
+    name.replace(".", ""): i + 1 for i, name in enumerate(THAI_MONTHS_ABBR)
+}
 
 
 class ImpossibleDate(ValueError):
@@ -191,8 +230,13 @@ def _build(year_ce: int, month: int, day: int) -> date:
     try:
         return date(year_ce, month, day)
     except ValueError:
-        raise ImpossibleDate("day", f"ไม่มีวันที่ {day} เดือน {month} ปี พ.ศ. {be_year(year_ce)}",
-                             day=day, month=month, year_be=be_year(year_ce)) from None
+        raise ImpossibleDate(
+            "day",
+            f"ไม่มีวันที่ {day} เดือน {month} ปี พ.ศ. {be_year(year_ce)}",
+            day=day,
+            month=month,
+            year_be=be_year(year_ce),
+        ) from None
 
 
 def parse_thai_date(text: str, today: date, window: DateWindow = DateWindow()) -> date:
@@ -214,8 +258,13 @@ def parse_thai_date(text: str, today: date, window: DateWindow = DateWindow()) -
     year_ce = _year_ce(year_text)
     first, last = window.bounds_be(today)
     if not first <= be_year(year_ce) <= last:
-        raise ImpossibleDate("window", f"ปี พ.ศ. {be_year(year_ce)} อยู่นอกช่วงที่รับได้ (พ.ศ. {first}–{last})",
-                             year_be=be_year(year_ce), first_be=first, last_be=last)
+        raise ImpossibleDate(
+            "window",
+            f"ปี พ.ศ. {be_year(year_ce)} อยู่นอกช่วงที่รับได้ (พ.ศ. {first}–{last})",
+            year_be=be_year(year_ce),
+            first_be=first,
+            last_be=last,
+        )
     return _build(year_ce, month, day)
 
 
@@ -231,12 +280,18 @@ def check_document_date(d: date | None, what: str) -> None:
         return
     first, last = DOCUMENT_YEARS_BE
     if not first <= be_year(d.year) <= last:
-        raise ImpossibleDate("document", f"{what}: ปี พ.ศ. {be_year(d.year)} เป็นไปไม่ได้ในเอกสารราชการ "
-                             f"(รับได้ พ.ศ. {first}–{last}) แก้วันที่แล้วจัดทำเอกสารอีกครั้ง",
-                             year_be=be_year(d.year), first_be=first, last_be=last)
+        raise ImpossibleDate(
+            "document",
+            f"{what}: ปี พ.ศ. {be_year(d.year)} เป็นไปไม่ได้ในเอกสารราชการ "
+            f"(รับได้ พ.ศ. {first}–{last}) แก้วันที่แล้วจัดทำเอกสารอีกครั้ง",
+            year_be=be_year(d.year),
+            first_be=first,
+            last_be=last,
+        )
 
 
 # --- exact rounding and scores ------------------------------------------------------------------------
+
 
 def _exact(value: Number) -> Fraction:
     """Turn any accepted number into an exact Fraction, so rounding never sees binary or context error."""

@@ -35,12 +35,18 @@ def pack_file_name(kind: str, ext: str, prefix: str = "") -> str:
     return f"{prefix}{DOCUMENTS.index(kind) + 1}-{kind}.{ext}"
 
 
-def render_pack(pack_context: Mapping[str, Mapping], out_dir: str | os.PathLike, *,
-                formats: Sequence[str] = ("docx", "pdf"), documents: Iterable[str] | None = None,
-                emblem: str | os.PathLike | None = None,
-                docx_templates: Mapping[str, str | os.PathLike] | None = None,
-                html_template_dir: str | os.PathLike | None = None, prefix: str = "",
-                pool: Executor | None = None) -> list[Path]:
+def render_pack(
+    pack_context: Mapping[str, Mapping],
+    out_dir: str | os.PathLike,
+    *,
+    formats: Sequence[str] = ("docx", "pdf"),
+    documents: Iterable[str] | None = None,
+    emblem: str | os.PathLike | None = None,
+    docx_templates: Mapping[str, str | os.PathLike] | None = None,
+    html_template_dir: str | os.PathLike | None = None,
+    prefix: str = "",
+    pool: Executor | None = None,
+) -> list[Path]:
     """Write every document of a pack (``context.pack_context(...)``) as DOCX and PDF into ``out_dir``.
 
     ``docx_templates`` maps a document kind to an agency's own DOCX template; ``html_template_dir`` is a
@@ -74,8 +80,13 @@ def render_pack(pack_context: Mapping[str, Mapping], out_dir: str | os.PathLike,
             pending[kind] = pool.submit(_write_pdf, kind, pack_context[kind], path, emblem, html_template_dir)
     for kind in wanted:
         if "docx" in formats:
-            render_docx(kind, pack_context[kind], out / pack_file_name(kind, "docx", prefix),
-                        template=(docx_templates or {}).get(kind), emblem=emblem)
+            render_docx(
+                kind,
+                pack_context[kind],
+                out / pack_file_name(kind, "docx", prefix),
+                template=(docx_templates or {}).get(kind),
+                emblem=emblem,
+            )
     for kind, path in pdfs:
         future = pending.get(kind)
         try:
@@ -133,8 +144,9 @@ def _prepare() -> None:
     prepare()
 
 
-def _write_pdf(kind: str, context: Mapping, path: Path, emblem: str | os.PathLike | None,
-               template_dir: str | os.PathLike | None) -> None:
+def _write_pdf(
+    kind: str, context: Mapping, path: Path, emblem: str | os.PathLike | None, template_dir: str | os.PathLike | None
+) -> None:
     from prongsai.documents.render_pdf import render_pdf
 
     render_pdf(kind, context, path, emblem=emblem, template_dir=template_dir)  # the bytes stay in the file

@@ -128,8 +128,19 @@ class Builder:
                 for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
                     fonts.set(qn(attr), FONT)
 
-        def para(name, *, indent_first=None, left=None, hanging=None, align=None, bold=None, size=None,
-                 before=0, after=0, keep_next=False):
+        def para(
+            name,
+            *,
+            indent_first=None,
+            left=None,
+            hanging=None,
+            align=None,
+            bold=None,
+            size=None,
+            before=0,
+            after=0,
+            keep_next=False,
+        ):
             style = styles.add_style(name, 1)
             style.base_style = normal
             style.quick_style = True
@@ -276,8 +287,16 @@ class Builder:
             self._run(paragraph, text, bold=bold, size=size)
         return paragraph
 
-    def table(self, widths_cm, borders: bool = True, header=None, row_cells=None, loop=None, total=None,
-              indent_cm: float = 0.0):
+    def table(
+        self,
+        widths_cm,
+        borders: bool = True,
+        header=None,
+        row_cells=None,
+        loop=None,
+        total=None,
+        indent_cm: float = 0.0,
+    ):
         """A table: optional header row, a docxtpl row loop over ``loop`` with ``row_cells``, optional total."""
         rows = (1 if header else 0) + (3 if loop else 0) + (1 if total else 0)
         table = self.doc.add_table(rows=rows, cols=len(widths_cm))
@@ -312,12 +331,18 @@ class Builder:
             mark_header(table.rows[0])
             index = 1
         if loop:
-            fill(table.rows[index], [f"{{%tr for r in {loop} %}}"] + [""] * (len(widths_cm) - 1),
-                 ["Prongsai Cell"] * len(widths_cm))
+            fill(
+                table.rows[index],
+                [f"{{%tr for r in {loop} %}}"] + [""] * (len(widths_cm) - 1),
+                ["Prongsai Cell"] * len(widths_cm),
+            )
             texts, styles = zip(*row_cells)
             fill(table.rows[index + 1], texts, styles)
-            fill(table.rows[index + 2], ["{%tr endfor %}"] + [""] * (len(widths_cm) - 1),
-                 ["Prongsai Cell"] * len(widths_cm))
+            fill(
+                table.rows[index + 2],
+                ["{%tr endfor %}"] + [""] * (len(widths_cm) - 1),
+                ["Prongsai Cell"] * len(widths_cm),
+            )
             index += 3
         if total:
             texts, styles = zip(*total)
@@ -363,17 +388,31 @@ MEMBER_COLUMNS_CM = (1.25, 9.0, 5.0)  # after a 0.75 cm indent: 16 cm
 
 def memo() -> Builder:
     b = Builder(garuda=True)
-    head = b.tab_line([("{{ emblem }}", None, BODY_PT), ("\t", None, BODY_PT), ("{{ c.title }}", True, 29)],
-                      [(TEXT_WIDTH_CM / 2, WD_TAB_ALIGNMENT.CENTER, WD_TAB_LEADER.SPACES)])
+    head = b.tab_line(
+        [("{{ emblem }}", None, BODY_PT), ("\t", None, BODY_PT), ("{{ c.title }}", True, 29)],
+        [(TEXT_WIDTH_CM / 2, WD_TAB_ALIGNMENT.CENTER, WD_TAB_LEADER.SPACES)],
+    )
     head.paragraph_format.space_after = Pt(2)
-    b.tab_line([("ส่วนราชการ", True, 20), ("  {{ c.department }}", None, BODY_PT), ("\t", None, BODY_PT)],
-               [(END, WD_TAB_ALIGNMENT.RIGHT, DOT)])
+    b.tab_line(
+        [("ส่วนราชการ", True, 20), ("  {{ c.department }}", None, BODY_PT), ("\t", None, BODY_PT)],
+        [(END, WD_TAB_ALIGNMENT.RIGHT, DOT)],
+    )
     # "วันที่" starts at 8 cm whatever the length of the number: a LEFT tab whose dot leader fills the gap
-    b.tab_line([("ที่", True, 20), ("  {{ c.number }}", None, BODY_PT), ("\t", None, BODY_PT),
-                ("วันที่", True, 20), ("  {{ c.date }}", None, BODY_PT), ("\t", None, BODY_PT)],
-               [(MEMO_DATE_TAB_CM, WD_TAB_ALIGNMENT.LEFT, DOT), (END, WD_TAB_ALIGNMENT.RIGHT, DOT)])
-    subject = b.tab_line([("เรื่อง", True, 20), ("  {{ c.subject }}", None, BODY_PT), ("\t", None, BODY_PT)],
-                         [(END, WD_TAB_ALIGNMENT.RIGHT, DOT)])
+    b.tab_line(
+        [
+            ("ที่", True, 20),
+            ("  {{ c.number }}", None, BODY_PT),
+            ("\t", None, BODY_PT),
+            ("วันที่", True, 20),
+            ("  {{ c.date }}", None, BODY_PT),
+            ("\t", None, BODY_PT),
+        ],
+        [(MEMO_DATE_TAB_CM, WD_TAB_ALIGNMENT.LEFT, DOT), (END, WD_TAB_ALIGNMENT.RIGHT, DOT)],
+    )
+    subject = b.tab_line(
+        [("เรื่อง", True, 20), ("  {{ c.subject }}", None, BODY_PT), ("\t", None, BODY_PT)],
+        [(END, WD_TAB_ALIGNMENT.RIGHT, DOT)],
+    )
     subject.paragraph_format.left_indent = Cm(1.25)
     subject.paragraph_format.first_line_indent = Cm(-1.25)
     # no solid rule under the header [S1]
@@ -419,9 +458,17 @@ def order() -> Builder:
     b.paragraphs("c.paragraphs")
     # the number column holds "๑๐." … "๙๙." (0.6 cm) with the cell's margins; the role column
     # "กรรมการและผู้ช่วยเลขานุการ" (4.4 cm) on one line
-    table = b.table(MEMBER_COLUMNS_CM, borders=False, loop="c.members", indent_cm=0.75,
-                    row_cells=[("{{ r.no }}", "Prongsai Cell"), ("{{ r.name }}", "Prongsai Cell"),
-                               ("{{ r.role }}", "Prongsai Cell")])
+    table = b.table(
+        MEMBER_COLUMNS_CM,
+        borders=False,
+        loop="c.members",
+        indent_cm=0.75,
+        row_cells=[
+            ("{{ r.no }}", "Prongsai Cell"),
+            ("{{ r.name }}", "Prongsai Cell"),
+            ("{{ r.role }}", "Prongsai Cell"),
+        ],
+    )
     table.rows[0].cells[0].paragraphs[0].paragraph_format.space_before = Pt(6)
     b.p("{{ c.duties_heading }}", "Prongsai Body").paragraph_format.keep_with_next = True  # never alone at a foot
     b.loop("{%p for d in c.duties %}", lambda: b.p("{{ d }}", "Prongsai Item"))
@@ -455,18 +502,39 @@ def analysis() -> Builder:
     b.loop("{%p for para in c.intro %}", lambda: b.p("{{ para }}", "Prongsai Body"))
     b.p("{{ c.table_caption }}", "Prongsai Caption")
     b.tag("{%p if c.total_change %}")
-    b.table([1.6, 7.0, 3.5, 3.9], header=["ลำดับที่", "ตัวชี้วัด", "ค่าคะแนน (ร้อยละ)", "เปลี่ยนแปลงจากปีก่อน"],
-            loop="c.rows", row_cells=[("{{ r.no }}", "Prongsai Cell Centre"), ("{{ r.name }}", "Prongsai Cell"),
-                                      ("{{ r.score }}", "Prongsai Cell Centre"),
-                                      ("{{ r.change }}", "Prongsai Cell Centre")],
-            total=[("", "Prongsai Cell"), ("{{ c.total_label }} ({{ c.level_line }})", "Prongsai Cell"),
-                   ("{{ c.total }}", "Prongsai Cell Centre"), ("{{ c.total_change }}", "Prongsai Cell Centre")])
+    b.table(
+        [1.6, 7.0, 3.5, 3.9],
+        header=["ลำดับที่", "ตัวชี้วัด", "ค่าคะแนน (ร้อยละ)", "เปลี่ยนแปลงจากปีก่อน"],
+        loop="c.rows",
+        row_cells=[
+            ("{{ r.no }}", "Prongsai Cell Centre"),
+            ("{{ r.name }}", "Prongsai Cell"),
+            ("{{ r.score }}", "Prongsai Cell Centre"),
+            ("{{ r.change }}", "Prongsai Cell Centre"),
+        ],
+        total=[
+            ("", "Prongsai Cell"),
+            ("{{ c.total_label }} ({{ c.level_line }})", "Prongsai Cell"),
+            ("{{ c.total }}", "Prongsai Cell Centre"),
+            ("{{ c.total_change }}", "Prongsai Cell Centre"),
+        ],
+    )
     b.tag("{%p else %}")
-    b.table([2.0, 10.0, 4.0], header=["ลำดับที่", "ตัวชี้วัด", "ค่าคะแนน (ร้อยละ)"],
-            loop="c.rows", row_cells=[("{{ r.no }}", "Prongsai Cell Centre"), ("{{ r.name }}", "Prongsai Cell"),
-                                      ("{{ r.score }}", "Prongsai Cell Centre")],
-            total=[("", "Prongsai Cell"), ("{{ c.total_label }} ({{ c.level_line }})", "Prongsai Cell"),
-                   ("{{ c.total }}", "Prongsai Cell Centre")])
+    b.table(
+        [2.0, 10.0, 4.0],
+        header=["ลำดับที่", "ตัวชี้วัด", "ค่าคะแนน (ร้อยละ)"],
+        loop="c.rows",
+        row_cells=[
+            ("{{ r.no }}", "Prongsai Cell Centre"),
+            ("{{ r.name }}", "Prongsai Cell"),
+            ("{{ r.score }}", "Prongsai Cell Centre"),
+        ],
+        total=[
+            ("", "Prongsai Cell"),
+            ("{{ c.total_label }} ({{ c.level_line }})", "Prongsai Cell"),
+            ("{{ c.total }}", "Prongsai Cell Centre"),
+        ],
+    )
     b.tag("{%p endif %}")
     b.p("{{ c.chart_caption }}", "Prongsai Caption")
     b.p("{{ chart }}", "Prongsai Centre")
@@ -489,18 +557,31 @@ def analysis() -> Builder:
     b.tag("{%p endfor %}")
     b.tag("{%p if c.gains %}")
     b.p("{{ c.gains_heading }}", "Prongsai Caption")
-    b.table([1.3, 8.4, 2.9, 3.4], header=["ลำดับ", "ประเด็น", "คะแนนปัจจุบัน", "คะแนนรวมเพิ่มขึ้น"],
-            loop="c.gains", row_cells=[("{{ r.no }}", "Prongsai Cell Centre"), ("{{ r.what }}", "Prongsai Cell"),
-                                       ("{{ r.now }}", "Prongsai Cell Centre"),
-                                       ("{{ r.gain }}", "Prongsai Cell Centre")])
+    b.table(
+        [1.3, 8.4, 2.9, 3.4],
+        header=["ลำดับ", "ประเด็น", "คะแนนปัจจุบัน", "คะแนนรวมเพิ่มขึ้น"],
+        loop="c.gains",
+        row_cells=[
+            ("{{ r.no }}", "Prongsai Cell Centre"),
+            ("{{ r.what }}", "Prongsai Cell"),
+            ("{{ r.now }}", "Prongsai Cell Centre"),
+            ("{{ r.gain }}", "Prongsai Cell Centre"),
+        ],
+    )
     b.tag("{%p endif %}")
     b.tag("{%p if c.path %}")
     b.p("{{ c.path.heading }}", "Prongsai Caption")
-    b.table([1.6, 9.6, 2.6, 2.2], header=["ขั้นที่", "การดำเนินการ", "คะแนนรวม", "ระดับ"],
-            loop="c.path.steps", row_cells=[("{{ r.no }}", "Prongsai Cell Centre"),
-                                            ("{{ r.what }}", "Prongsai Cell"),
-                                            ("{{ r.total }}", "Prongsai Cell Centre"),
-                                            ("{{ r.level }}", "Prongsai Cell Centre")])
+    b.table(
+        [1.6, 9.6, 2.6, 2.2],
+        header=["ขั้นที่", "การดำเนินการ", "คะแนนรวม", "ระดับ"],
+        loop="c.path.steps",
+        row_cells=[
+            ("{{ r.no }}", "Prongsai Cell Centre"),
+            ("{{ r.what }}", "Prongsai Cell"),
+            ("{{ r.total }}", "Prongsai Cell Centre"),
+            ("{{ r.level }}", "Prongsai Cell Centre"),
+        ],
+    )
     b.tag("{%p endif %}")
     b.p("{{ c.closing }}", "Prongsai Body").paragraph_format.keep_with_next = True
     b.signature("c.signature", "c.date")
@@ -535,8 +616,13 @@ def implementation() -> Builder:
     return b
 
 
-BUILDERS = {"memo": memo, "order": order, "announcement": announcement, "analysis": analysis,
-            "implementation": implementation}
+BUILDERS = {
+    "memo": memo,
+    "order": order,
+    "announcement": announcement,
+    "analysis": analysis,
+    "implementation": implementation,
+}
 
 
 def build_docx_templates(out_dir: Path = DOCX_DIR) -> list[Path]:
@@ -548,8 +634,7 @@ def build_all() -> list[Path]:
     from prongsai.documents.fontbuild import FONTS_DIR, build_pdf_fonts
 
     paths = build_pdf_fonts()
-    paths.append(draw_png(HERE / "emblem" / "garuda-standin.png", FONTS_DIR / "Sarabun-Bold.ttf",
-                          height_px=354))
+    paths.append(draw_png(HERE / "emblem" / "garuda-standin.png", FONTS_DIR / "Sarabun-Bold.ttf", height_px=354))
     paths += build_docx_templates()
     return paths
 

@@ -32,37 +32,53 @@ def _layout(chart: dict) -> dict:
     plot_x = LABEL_W + 6
     plot_w = WIDTH - plot_x - VALUE_W
     height = TOP + ROW_H * len(bars) + AXIS_H
-    return {"plot_x": plot_x, "plot_w": plot_w, "height": height,
-            "x": lambda v: plot_x + plot_w * max(0.0, min(float(v), 100.0)) / 100.0}
+    return {
+        "plot_x": plot_x,
+        "plot_w": plot_w,
+        "height": height,
+        "x": lambda v: plot_x + plot_w * max(0.0, min(float(v), 100.0)) / 100.0,
+    }
 
 
 def svg(chart: dict, font_family: str = "Prongsai Sarabun") -> str:
     """An inline <svg> sized in points (for WeasyPrint)."""
     lay = _layout(chart)
     x, h = lay["x"], lay["height"]
-    parts = [(f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}pt" height="{h:.1f}pt" '
-             f'viewBox="0 0 {WIDTH} {h:.1f}" font-family="{escape(font_family)}" font-size="{FONT_PT}" '
-             f'role="img">')]
+    parts = [
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}pt" height="{h:.1f}pt" '
+            f'viewBox="0 0 {WIDTH} {h:.1f}" font-family="{escape(font_family)}" font-size="{FONT_PT}" '
+            f'role="img">'
+        )
+    ]
     bottom = TOP + ROW_H * len(chart["bars"])
     for tick in range(0, 101, 20):
-        parts.append(f'<line x1="{x(tick):.1f}" y1="{TOP - 2}" x2="{x(tick):.1f}" y2="{bottom:.1f}" '
-                     f'stroke="{GRID}" stroke-width="0.4"/>')
-        parts.append(f'<text x="{x(tick):.1f}" y="{bottom + 12:.1f}" text-anchor="middle">'
-                     f'{_thai_digits(tick)}</text>')
+        parts.append(
+            f'<line x1="{x(tick):.1f}" y1="{TOP - 2}" x2="{x(tick):.1f}" y2="{bottom:.1f}" '
+            f'stroke="{GRID}" stroke-width="0.4"/>'
+        )
+        parts.append(f'<text x="{x(tick):.1f}" y="{bottom + 12:.1f}" text-anchor="middle">{_thai_digits(tick)}</text>')
     for i, bar in enumerate(chart["bars"]):
         y = TOP + ROW_H * i
         colour = WEAK if bar["weak"] else BAR
-        parts.append(f'<text x="{LABEL_W:.1f}" y="{y + ROW_H * 0.68:.1f}" text-anchor="end">'
-                     f'{escape(bar["label"])}</text>')
-        parts.append(f'<rect x="{lay["plot_x"]:.1f}" y="{y + 3:.1f}" width="{x(bar["value"]) - lay["plot_x"]:.1f}" '
-                     f'height="{ROW_H - 6:.1f}" fill="{colour}"/>')
+        parts.append(
+            f'<text x="{LABEL_W:.1f}" y="{y + ROW_H * 0.68:.1f}" text-anchor="end">{escape(bar["label"])}</text>'
+        )
+        parts.append(
+            f'<rect x="{lay["plot_x"]:.1f}" y="{y + 3:.1f}" width="{x(bar["value"]) - lay["plot_x"]:.1f}" '
+            f'height="{ROW_H - 6:.1f}" fill="{colour}"/>'
+        )
         parts.append(f'<text x="{x(bar["value"]) + 3:.1f}" y="{y + ROW_H * 0.68:.1f}">{escape(bar["text"])}</text>')
     target = chart.get("target")
     if target is not None:
-        parts.append(f'<line x1="{x(target):.1f}" y1="{TOP - 4}" x2="{x(target):.1f}" y2="{bottom + 2:.1f}" '
-                     f'stroke="{WEAK}" stroke-width="1" stroke-dasharray="3,2"/>')
-        parts.append(f'<text x="{x(target):.1f}" y="{bottom + 25:.1f}" text-anchor="middle" fill="{WEAK}">'
-                     f'{escape(chart.get("target_text", ""))}</text>')
+        parts.append(
+            f'<line x1="{x(target):.1f}" y1="{TOP - 4}" x2="{x(target):.1f}" y2="{bottom + 2:.1f}" '
+            f'stroke="{WEAK}" stroke-width="1" stroke-dasharray="3,2"/>'
+        )
+        parts.append(
+            f'<text x="{x(target):.1f}" y="{bottom + 25:.1f}" text-anchor="middle" fill="{WEAK}">'
+            f"{escape(chart.get('target_text', ''))}</text>"
+        )
     parts.append("</svg>")
     return "".join(parts)
 

@@ -216,12 +216,15 @@ def position_lines(lines: Sequence[str], keep: Sequence[str] = (), width_cm: flo
         while width(line) > width_cm:
             inside = [(m.start(), m.end()) for name in keep if name for m in re.finditer(re.escape(name), line)]
             spaces = {i for i, ch in enumerate(line) if ch == " "} | {start for start, _ in inside}
-            cuts = sorted(c for c in spaces if c > 0 and not any(a < c < b for a, b in inside)
-                          and width(line[:c].strip()) <= width_cm)
+            cuts = sorted(
+                c
+                for c in spaces
+                if c > 0 and not any(a < c < b for a, b in inside) and width(line[:c].strip()) <= width_cm
+            )
             if not cuts:
                 break
-            out.append(line[:cuts[-1]].strip())
-            line = line[cuts[-1]:].strip()
+            out.append(line[: cuts[-1]].strip())
+            line = line[cuts[-1] :].strip()
         out.append(line)
     return out
 
@@ -297,25 +300,42 @@ def result_sentence(agency: AgencyInfo, analysis: Analysis, analysed_year: int, 
     parent = agency.parent_name or "หน่วยงานผู้ประเมิน"
     rank = _rank(analysis, rank)
     rank_text = f"เป็นลำดับที่ {th(rank)} {agency.rank_scope_th} " if rank is not None else ""
-    text = (f"ตามที่{parent} ได้ประกาศผลการประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของ{agency.kind_th} "
-            f"ประจำปีงบประมาณ พ.ศ. {th(analysed_year)} โดย{agency.name_th} มีผลการประเมินคุณธรรมและความโปร่งใส"
-            f"{rank_text}ได้คะแนนร้อยละเฉลี่ย {score_th(analysis.total)} ซึ่งถือว่ามีคุณธรรมและความโปร่งใส"
-            f"ในการดำเนินงานอยู่ในระดับ {analysis.level}")
+    text = (
+        f"ตามที่{parent} ได้ประกาศผลการประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของ{agency.kind_th} "
+        f"ประจำปีงบประมาณ พ.ศ. {th(analysed_year)} โดย{agency.name_th} มีผลการประเมินคุณธรรมและความโปร่งใส"
+        f"{rank_text}ได้คะแนนร้อยละเฉลี่ย {score_th(analysis.total)} ซึ่งถือว่ามีคุณธรรมและความโปร่งใส"
+        f"ในการดำเนินงานอยู่ในระดับ {analysis.level}"
+    )
     high, low = analysis.highest, analysis.lowest_one
     if high is not None and low is not None:
-        text += (f" โดยตัวชี้วัด{high.name_th} ได้คะแนนสูงสุด ร้อยละเฉลี่ย {score_th(high.score)} "
-                 f"ส่วนตัวชี้วัดที่ได้คะแนนต่ำสุด คือ ตัวชี้วัด{low.name_th} ได้คะแนนร้อยละเฉลี่ย {score_th(low.score)}")
+        text += (
+            f" โดยตัวชี้วัด{high.name_th} ได้คะแนนสูงสุด ร้อยละเฉลี่ย {score_th(high.score)} "
+            f"ส่วนตัวชี้วัดที่ได้คะแนนต่ำสุด คือ ตัวชี้วัด{low.name_th} ได้คะแนนร้อยละเฉลี่ย {score_th(low.score)}"
+        )
     return th(text)
 
 
 # ------------------------------------------------------------------------------------------------- memo
 
 
-def memo_context(agency: AgencyInfo, *, framework: Framework, year: int, analysis: Analysis, analysed_year: int,
-                 author: Person | None, approver: Person, reviewers: Sequence[Person] = (),
-                 memo_date: date | None = None, number: str = "", assessment_period: str = "",
-                 oit_codes: Sequence[str] = ("O42", "O43"), rank: int | None = None,
-                 references: Sequence[str] = (), system: str = "ITA Online") -> dict:
+def memo_context(
+    agency: AgencyInfo,
+    *,
+    framework: Framework,
+    year: int,
+    analysis: Analysis,
+    analysed_year: int,
+    author: Person | None,
+    approver: Person,
+    reviewers: Sequence[Person] = (),
+    memo_date: date | None = None,
+    number: str = "",
+    assessment_period: str = "",
+    oit_codes: Sequence[str] = ("O42", "O43"),
+    rank: int | None = None,
+    references: Sequence[str] = (),
+    system: str = "ITA Online",
+) -> dict:
     """บันทึกข้อความ asking the head to approve the committee order, the analysis and the measures."""
     assessment = f"การประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของ{agency.kind_th}"
     items = [framework.oit_item(code) for code in oit_codes if any(o.code == code for o in framework.oit_items)]
@@ -332,23 +352,29 @@ def memo_context(agency: AgencyInfo, *, framework: Framework, year: int, analysi
         facts.append(th(heading + " กำหนดให้หน่วยงานเปิดเผยข้อมูล ดังนี้"))
     item_lines = [th(f"{o.code} {o.title}: {o.requirement}") for o in items]
     rank_value = _rank(analysis, rank)
-    result = (f"ผลการประเมินของ{agency.name_th} ประจำปีงบประมาณ พ.ศ. {analysed_year} ได้คะแนนร้อยละ "
-              f"{score_th(analysis.total)} อยู่ในระดับ {analysis.level}")
+    result = (
+        f"ผลการประเมินของ{agency.name_th} ประจำปีงบประมาณ พ.ศ. {analysed_year} ได้คะแนนร้อยละ "
+        f"{score_th(analysis.total)} อยู่ในระดับ {analysis.level}"
+    )
     if rank_value is not None:
         result += f" เป็นลำดับที่ {rank_value} {agency.rank_scope_th}"
     if analysis.lowest:
-        result += " ตัวชี้วัดที่มีค่าคะแนนต่ำ " + th(len(analysis.lowest)) + " ลำดับ ได้แก่ " + " ".join(
-            f"{i.name_th} ({score_th(i.score)})" for i in analysis.lowest)
+        result += (
+            " ตัวชี้วัดที่มีค่าคะแนนต่ำ "
+            + th(len(analysis.lowest))
+            + " ลำดับ ได้แก่ "
+            + " ".join(f"{i.name_th} ({score_th(i.score)})" for i in analysis.lowest)
+        )
     when = f" {clean(assessment_period)}" if assessment_period else ""
     label = f" ({system})" if system else ""
-    long_label = f"Integrity and Transparency Assessment : {system}" if system else \
-        "Integrity and Transparency Assessment : ITA"
+    long_label = (
+        f"Integrity and Transparency Assessment : {system}" if system else "Integrity and Transparency Assessment : ITA"
+    )
     parent = agency.parent_short or agency.parent_name or "หน่วยงานผู้ประเมิน"
     codes = " และ ".join(o.code for o in items) or "ที่เกี่ยวข้อง"
     steps = [
         "จัดทำคำสั่งแต่งตั้งคณะกรรมการวิเคราะห์ผลการประเมินคุณธรรมและความโปร่งใส ฯ",
-        ("ดำเนินการวิเคราะห์ผลการประเมินคุณธรรมและความโปร่งใส ฯ "
-        f"ของ {agency.short} ในปีงบประมาณ พ.ศ. {analysed_year}"),
+        (f"ดำเนินการวิเคราะห์ผลการประเมินคุณธรรมและความโปร่งใส ฯ ของ {agency.short} ในปีงบประมาณ พ.ศ. {analysed_year}"),
         f"จัดทำรายงานผลการวิเคราะห์ผลการประเมินคุณธรรมและความโปร่งใสของ {agency.short}",
         "จัดทำประกาศมาตรการส่งเสริมคุณธรรมและความโปร่งใสของหน่วยงาน",
     ]
@@ -357,21 +383,32 @@ def memo_context(agency: AgencyInfo, *, framework: Framework, year: int, analysi
         "ประกาศมาตรการส่งเสริมคุณธรรมและความโปร่งใสของหน่วยงาน",
         "ขออนุญาตใช้บันทึกฉบับนี้แจ้งผู้เกี่ยวข้องทราบ",
     ]
-    refs = list(references) or [(f"คู่มือการประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของ{agency.kind_th} "
-                                 f"ประจำปีงบประมาณ พ.ศ. {year}")]
+    refs = list(references) or [
+        (f"คู่มือการประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของ{agency.kind_th} ประจำปีงบประมาณ พ.ศ. {year}")
+    ]
     sections = [
-        {"heading": "๑. เรื่องเดิม", "paragraphs": [th(
-            f"ตามที่ {parent} ได้กำหนด{assessment} ({long_label}) "
-            f"ประจำปีงบประมาณ พ.ศ. {year}{when} นั้น")], "items": []},
+        {
+            "heading": "๑. เรื่องเดิม",
+            "paragraphs": [th(f"ตามที่ {parent} ได้กำหนด{assessment} ({long_label}) ประจำปีงบประมาณ พ.ศ. {year}{when} นั้น")],
+            "items": [],
+        },
         {"heading": "๒. ข้อเท็จจริง", "paragraphs": facts, "items": item_lines + [th(result)]},
-        {"heading": "๓. ข้อกฎหมาย ระเบียบ และเอกสารที่เกี่ยวข้อง", "paragraphs": [],
-         "items": [th(r) for r in refs]},
-        {"heading": "๔. ข้อพิจารณา", "paragraphs": [th(
-            f"{agency.unit or agency.short} พิจารณาแล้ว เพื่อให้การจัดทำเอกสาร/หลักฐานสอดคล้องตามประเด็นข้อคำถาม "
-            f"{codes} จึงเห็นควรดำเนินการ ดังนี้")],
-         "items": [th(f"{i}) {s}") for i, s in enumerate(steps, start=1)]},
-        {"heading": "๕. ข้อเสนอ", "paragraphs": ["จึงเรียนมาเพื่อโปรดพิจารณา หากเห็นชอบโปรดลงนาม"],
-         "items": [th(f"{i}) {p}") for i, p in enumerate(proposals, start=1)]},
+        {"heading": "๓. ข้อกฎหมาย ระเบียบ และเอกสารที่เกี่ยวข้อง", "paragraphs": [], "items": [th(r) for r in refs]},
+        {
+            "heading": "๔. ข้อพิจารณา",
+            "paragraphs": [
+                th(
+                    f"{agency.unit or agency.short} พิจารณาแล้ว เพื่อให้การจัดทำเอกสาร/หลักฐานสอดคล้องตามประเด็นข้อคำถาม "
+                    f"{codes} จึงเห็นควรดำเนินการ ดังนี้"
+                )
+            ],
+            "items": [th(f"{i}) {s}") for i, s in enumerate(steps, start=1)],
+        },
+        {
+            "heading": "๕. ข้อเสนอ",
+            "paragraphs": ["จึงเรียนมาเพื่อโปรดพิจารณา หากเห็นชอบโปรดลงนาม"],
+            "items": [th(f"{i}) {p}") for i, p in enumerate(proposals, start=1)],
+        },
     ]
     department = " ".join(p for p in (agency.short, agency.unit) if p)
     if agency.phone:
@@ -382,24 +419,37 @@ def memo_context(agency: AgencyInfo, *, framework: Framework, year: int, analysi
         "department": th(department),
         "number": th(f"{agency.doc_prefix}{number or BLANK_NUMBER}"),
         "date": date_th(memo_date),
-        "subject": th(f"การจัดทำเอกสาร/หลักฐาน ประกอบการตอบแบบสำรวจ OIT เพื่อรับ{assessment}{label} "
-                      f"ประจำปีงบประมาณ พ.ศ. {year}"),
+        "subject": th(
+            f"การจัดทำเอกสาร/หลักฐาน ประกอบการตอบแบบสำรวจ OIT เพื่อรับ{assessment}{label} ประจำปีงบประมาณ พ.ศ. {year}"
+        ),
         "to": th(agency.head),
         "sections": sections,
         "signature": signature(author, _names(agency)),
         "reviewers": [signature(p, _names(agency)) for p in reviewers],
-        "approval": {"lines": ["- ทราบ", "- เห็นชอบ", "- ลงนามแล้ว"], "signature": signature(approver, _names(agency)),
-                     "date": f"วันที่ {BLANK_DATE}"},
+        "approval": {
+            "lines": ["- ทราบ", "- เห็นชอบ", "- ลงนามแล้ว"],
+            "signature": signature(approver, _names(agency)),
+            "date": f"วันที่ {BLANK_DATE}",
+        },
     }
 
 
 # ------------------------------------------------------------------------------------------------ order
 
 
-def committee_order_context(agency: AgencyInfo, *, year: int, analysis: Analysis, analysed_year: int,
-                            members: Sequence[CommitteeMember], signer: Person, number: str = "",
-                            order_date: date | None = None, duties: Sequence[str] = DEFAULT_DUTIES,
-                            rank: int | None = None) -> dict:
+def committee_order_context(
+    agency: AgencyInfo,
+    *,
+    year: int,
+    analysis: Analysis,
+    analysed_year: int,
+    members: Sequence[CommitteeMember],
+    signer: Person,
+    number: str = "",
+    order_date: date | None = None,
+    duties: Sequence[str] = DEFAULT_DUTIES,
+    rank: int | None = None,
+) -> dict:
     """คำสั่ง แต่งตั้งคณะกรรมการวิเคราะห์ผลการประเมินคุณธรรมและความโปร่งใส."""
     ordered = sorted(members, key=lambda m: ROLES.index(m.role))  # stable: the given order inside a role
     assessment = f"การประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของ{agency.name_th}"
@@ -410,12 +460,13 @@ def committee_order_context(agency: AgencyInfo, *, year: int, analysis: Analysis
         "subject": th(f"เรื่อง แต่งตั้งคณะกรรมการวิเคราะห์ผล{assessment} ประจำปีงบประมาณ พ.ศ. {year}"),
         "paragraphs": [
             result_sentence(agency, analysis, analysed_year, rank),
-            th(f"ดังนั้น เพื่อให้ทราบถึงประเด็นที่เป็นข้อบกพร่องหรือจุดอ่อนที่จะต้องปรับปรุงแก้ไข "
-               f"และประเด็นที่ต้องพัฒนาให้ดีขึ้น {agency.name_th} จึงแต่งตั้งคณะกรรมการวิเคราะห์ผล{assessment} "
-               f"ประจำปีงบประมาณ พ.ศ. {year} ดังนี้"),
+            th(
+                f"ดังนั้น เพื่อให้ทราบถึงประเด็นที่เป็นข้อบกพร่องหรือจุดอ่อนที่จะต้องปรับปรุงแก้ไข "
+                f"และประเด็นที่ต้องพัฒนาให้ดีขึ้น {agency.name_th} จึงแต่งตั้งคณะกรรมการวิเคราะห์ผล{assessment} "
+                f"ประจำปีงบประมาณ พ.ศ. {year} ดังนี้"
+            ),
         ],
-        "members": [{"no": th(f"{i}."), "name": th(m.text), "role": m.role}
-                    for i, m in enumerate(ordered, start=1)],
+        "members": [{"no": th(f"{i}."), "name": th(m.text), "role": m.role} for i, m in enumerate(ordered, start=1)],
         "duties_heading": "มีหน้าที่",
         "duties": [th(f"{i}. {d}") for i, d in enumerate(duties, start=1)],
         "effective": "ทั้งนี้ ตั้งแต่บัดนี้เป็นต้นไป",
@@ -427,9 +478,17 @@ def committee_order_context(agency: AgencyInfo, *, year: int, analysis: Analysis
 # ----------------------------------------------------------------------------------------- announcement
 
 
-def announcement_context(agency: AgencyInfo, *, year: int, analysed_year: int, measures: Sequence[Measure],
-                         signer: Person, announcement_date: date | None = None,
-                         periods: Sequence[int] = (6, 12), intro: str = "") -> dict:
+def announcement_context(
+    agency: AgencyInfo,
+    *,
+    year: int,
+    analysed_year: int,
+    measures: Sequence[Measure],
+    signer: Person,
+    announcement_date: date | None = None,
+    periods: Sequence[int] = (6, 12),
+    intro: str = "",
+) -> dict:
     """ประกาศ เรื่อง มาตรการส่งเสริมคุณธรรมและความโปร่งใส: measures by area, with their responsible units."""
     areas = []
     for n, measure in enumerate(measures, start=1):
@@ -452,16 +511,19 @@ def announcement_context(agency: AgencyInfo, *, year: int, analysed_year: int, m
             assign = "จึงมอบหมายให้ผู้รับผิดชอบดำเนินการ ดังนี้"
         # one paragraph, as the seed: the purpose, then who is assigned ("… จึงมอบหมายให้ … ดังนี้"); the linked
         # indicators and the timeframe stay in the data (the analysis report names them), not in the ประกาศ
-        areas.append({
-            "heading": th(f"{n}. {measure.area}"),
-            "purpose": th(" ".join(p for p in (clean(measure.purpose), assign) if p)),
-            "actions": lines,
-        })
+        areas.append(
+            {
+                "heading": th(f"{n}. {measure.area}"),
+                "purpose": th(" ".join(p for p in (clean(measure.purpose), assign) if p)),
+                "actions": lines,
+            }
+        )
     intro = intro or (
         "เพื่อให้ประชาชนผู้ขอรับบริการได้รับคุณภาพการบริการที่ดี ข้อมูลที่ถูกต้อง ชัดเจน สามารถเข้าถึงข้อมูลและสื่อสารได้"
         "หลายช่องทาง ตามนโยบายเสริมสร้างคุณธรรมและความโปร่งใสในการดำเนินงานของหน่วยงาน และสอดคล้องกับการวิเคราะห์"
         f"ผลการประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของ{agency.name_th} ประจำปีงบประมาณ พ.ศ. {analysed_year} "
-        f"จึงกำหนดมาตรการส่งเสริมคุณธรรมและความโปร่งใส ของ{agency.name_th} เพื่อให้บุคลากรในสังกัดถือปฏิบัติ ดังนี้")
+        f"จึงกำหนดมาตรการส่งเสริมคุณธรรมและความโปร่งใส ของ{agency.name_th} เพื่อให้บุคลากรในสังกัดถือปฏิบัติ ดังนี้"
+    )
     collector = " ".join(p for p in (agency.unit, agency.name_th) if p)
     return {
         "kind": "announcement",
@@ -470,11 +532,13 @@ def announcement_context(agency: AgencyInfo, *, year: int, analysed_year: int, m
         "subject2": th(f"ของ{agency.name_th}"),
         "intro": th(intro),
         "areas": areas,
-        "closing": th(f"ทั้งนี้ ขอให้กลุ่ม/หน่วยที่รับผิดชอบรายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใส "
-                      f"ให้{collector} {periods_th(periods)} เพื่อรวบรวมและรายงานผลการดำเนินการต่อ{agency.head} ต่อไป"),
+        "closing": th(
+            f"ทั้งนี้ ขอให้กลุ่ม/หน่วยที่รับผิดชอบรายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใส "
+            f"ให้{collector} {periods_th(periods)} เพื่อรวบรวมและรายงานผลการดำเนินการต่อ{agency.head} ต่อไป"
+        ),
         "proclaim": "จึงประกาศให้ทราบ และถือปฏิบัติโดยทั่วกัน",
-        "date_line": "ประกาศ ณ " + (date_th(announcement_date, "official") if announcement_date
-                                      else f"วันที่ {BLANK_DATE}"),
+        "date_line": "ประกาศ ณ "
+        + (date_th(announcement_date, "official") if announcement_date else f"วันที่ {BLANK_DATE}"),
         "signature": signature(signer, _names(agency)),
         "year": th(year),
     }
@@ -489,8 +553,11 @@ def _breakdown_lines(breakdown: Breakdown) -> tuple[str, list[dict]]:
     lines: list[tuple[str, int]] = []
     if breakdown.kind == "evidence":
         subs = breakdown.sub_indicators
-        head = (f"{result.name_th} ประกอบด้วย {len(subs)} ตัวชี้วัดย่อย ({breakdown.item_count} ข้อ) ได้แก่"
-                if subs else f"{result.name_th} ประกอบด้วย {breakdown.item_count} ข้อ ได้แก่")
+        head = (
+            f"{result.name_th} ประกอบด้วย {len(subs)} ตัวชี้วัดย่อย ({breakdown.item_count} ข้อ) ได้แก่"
+            if subs
+            else f"{result.name_th} ประกอบด้วย {breakdown.item_count} ข้อ ได้แก่"
+        )
         for sub in subs:
             line = f"- {sub.code} {sub.name_th} ({len(sub.items)} ข้อ)"
             if sub.score is not None:
@@ -524,8 +591,7 @@ def _finding(result: IndicatorResult, target: Decimal, breakdown: Breakdown) -> 
         word = "เพิ่มขึ้น" if change > 0 else "ลดลง" if change < 0 else "เท่าเดิม"
         text += f" {word}จากปีก่อน" + (f" {score_th(abs(change))}" if change else "")
     if result.score is not None and result.score < 100:
-        text += (f" หากพัฒนาได้ร้อยละ ๑๐๐ จะทำให้คะแนนรวมเพิ่มขึ้น "
-                 f"{score_th(result.weight * (100 - result.score))} คะแนน")
+        text += f" หากพัฒนาได้ร้อยละ ๑๐๐ จะทำให้คะแนนรวมเพิ่มขึ้น {score_th(result.weight * (100 - result.score))} คะแนน"
     if not breakdown.has_item_data:
         text += " (ไม่ทราบผลคะแนนรายข้อ)"
     return th(text)
@@ -533,17 +599,36 @@ def _finding(result: IndicatorResult, target: Decimal, breakdown: Breakdown) -> 
 
 def chart_data(analysis: Analysis, target: Decimal | None = None) -> dict:
     """The bar chart of the sorted indicators (renderers draw it: SVG for PDF, PNG for DOCX)."""
-    bars = [{"label": th(f"{i.number}. {i.name_th}"), "value": float(i.rounded or 0),
-             "text": score_th(i.score), "weak": i.weak}
-            for i in analysis.indicators if i.score is not None]
-    return {"bars": bars, "target": float(target if target is not None else analysis.pass_target),
-            "target_text": th(f"ค่าเป้าหมาย {score_th(target if target is not None else analysis.pass_target)}")}
+    bars = [
+        {
+            "label": th(f"{i.number}. {i.name_th}"),
+            "value": float(i.rounded or 0),
+            "text": score_th(i.score),
+            "weak": i.weak,
+        }
+        for i in analysis.indicators
+        if i.score is not None
+    ]
+    return {
+        "bars": bars,
+        "target": float(target if target is not None else analysis.pass_target),
+        "target_text": th(f"ค่าเป้าหมาย {score_th(target if target is not None else analysis.pass_target)}"),
+    }
 
 
-def analysis_report_context(agency: AgencyInfo, *, analysis: Analysis, analysed_year: int,
-                            narratives: Mapping[int, str] | None = None, gains: Sequence[Gain] = (),
-                            plan: Plan | None = None, rank: int | None = None, reporter: Person | None = None,
-                            report_date: date | None = None, max_gains: int = 10) -> dict:
+def analysis_report_context(
+    agency: AgencyInfo,
+    *,
+    analysis: Analysis,
+    analysed_year: int,
+    narratives: Mapping[int, str] | None = None,
+    gains: Sequence[Gain] = (),
+    plan: Plan | None = None,
+    rank: int | None = None,
+    reporter: Person | None = None,
+    report_date: date | None = None,
+    max_gains: int = 10,
+) -> dict:
     """รายงานการวิเคราะห์ผล: the truly sorted table, the chart, the weak indicators in depth, the what-if."""
     narratives = narratives or {}
     has_previous = analysis.previous_total is not None
@@ -559,21 +644,26 @@ def analysis_report_context(agency: AgencyInfo, *, analysis: Analysis, analysed_
     for n, result in enumerate(focus, start=1):
         breakdown = analysis.breakdowns[result.number]
         head, lines = _breakdown_lines(breakdown)
-        details.append({
-            "heading": th(f"{n}.") + " " + head,
-            "lines": lines,
-            "finding": _finding(result, analysis.pass_target, breakdown),
-            "narrative": th(narratives.get(result.number, "")).strip(),
-        })
-    gain_rows = [{"no": th(n), "what": th(_gain_text(g)), "now": score_th(g.current),
-                  "gain": score_th(g.gain)} for n, g in enumerate(list(gains)[:max_gains], start=1)]
+        details.append(
+            {
+                "heading": th(f"{n}.") + " " + head,
+                "lines": lines,
+                "finding": _finding(result, analysis.pass_target, breakdown),
+                "narrative": th(narratives.get(result.number, "")).strip(),
+            }
+        )
+    gain_rows = [
+        {"no": th(n), "what": th(_gain_text(g)), "now": score_th(g.current), "gain": score_th(g.gain)}
+        for n, g in enumerate(list(gains)[:max_gains], start=1)
+    ]
     path = None
     if plan is not None and plan.target is not None:
         path = {
-            "heading": th(f"แนวทางที่สั้นที่สุดสู่ระดับ {plan.target.label} (คะแนนรวมร้อยละ "
-                          f"{score_th(plan.target.min)} ขึ้นไป)"),
-            "steps": [{"no": th(s.order), "what": th(_step_text(s)), "total": score_th(s.total_after),
-                       "level": s.level_after} for s in plan.steps],
+            "heading": th(f"แนวทางที่สั้นที่สุดสู่ระดับ {plan.target.label} (คะแนนรวมร้อยละ {score_th(plan.target.min)} ขึ้นไป)"),
+            "steps": [
+                {"no": th(s.order), "what": th(_step_text(s)), "total": score_th(s.total_after), "level": s.level_after}
+                for s in plan.steps
+            ],
             "reached": plan.reached,
         }
     low_count = len(analysis.lowest)
@@ -583,10 +673,12 @@ def analysis_report_context(agency: AgencyInfo, *, analysis: Analysis, analysed_
         "title2": th(f"ของ{agency.name_th}"),
         "intro": [
             result_sentence(agency, analysis, analysed_year, rank),
-            th(f"ดังนั้น เพื่อให้ทราบถึงประเด็นที่เป็นข้อบกพร่องหรือจุดอ่อนที่จะต้องปรับปรุงแก้ไขและประเด็นที่จะต้องพัฒนา"
-               f"ให้ดีขึ้น {agency.name_th} จึงได้ดำเนินการวิเคราะห์ผลการประเมินคุณธรรมและความโปร่งใสในการดำเนินงาน"
-               f"ของหน่วยงาน ในปีงบประมาณ พ.ศ. {analysed_year} ตามประเด็นตัวชี้วัด {len(analysis.indicators)} "
-               f"ตัวชี้วัด มีผลการดำเนินงานตามลำดับ ดังนี้"),
+            th(
+                f"ดังนั้น เพื่อให้ทราบถึงประเด็นที่เป็นข้อบกพร่องหรือจุดอ่อนที่จะต้องปรับปรุงแก้ไขและประเด็นที่จะต้องพัฒนา"
+                f"ให้ดีขึ้น {agency.name_th} จึงได้ดำเนินการวิเคราะห์ผลการประเมินคุณธรรมและความโปร่งใสในการดำเนินงาน"
+                f"ของหน่วยงาน ในปีงบประมาณ พ.ศ. {analysed_year} ตามประเด็นตัวชี้วัด {len(analysis.indicators)} "
+                f"ตัวชี้วัด มีผลการดำเนินงานตามลำดับ ดังนี้"
+            ),
         ],
         "table_caption": "ตารางที่ ๑ แสดงข้อมูลผลการดำเนินงานตามตัวชี้วัด เรียงลำดับค่าคะแนนจากมากไปน้อย",
         "table_header": ["ลำดับที่", "ตัวชี้วัด", "ค่าคะแนน (ร้อยละ)"] + (["เปลี่ยนแปลงจากปีก่อน"] if has_previous else []),
@@ -594,25 +686,37 @@ def analysis_report_context(agency: AgencyInfo, *, analysis: Analysis, analysed_
         "total_label": "คะแนนรวม",
         "total": score_th(analysis.total),
         # (mypy) with a previous result there is a change
-        "total_change": (th(("+" if analysis.total_change_rounded > 0 else "")  # type: ignore[operator]
-                            + format(analysis.total_change_rounded, "f")) if has_previous else ""),
+        "total_change": (
+            th(
+                ("+" if analysis.total_change_rounded > 0 else "")  # type: ignore[operator]  # a previous result
+                + format(analysis.total_change_rounded, "f")
+            )
+            if has_previous
+            else ""
+        ),
         "level_line": th(f"ระดับผลการประเมิน {analysis.level}"),
         "chart": chart_data(analysis),
         "chart_caption": "แผนภูมิที่ ๑ ค่าคะแนนรายตัวชี้วัด เรียงจากมากไปน้อย",
-        "low_intro": th(f"จากตารางที่ ๑ การดำเนินงานของ{agency.name_th} ในประเด็นตัวชี้วัดที่มีค่าคะแนนต่ำ "
-                        f"{low_count} ลำดับ ได้แก่"),
+        "low_intro": th(f"จากตารางที่ ๑ การดำเนินงานของ{agency.name_th} ในประเด็นตัวชี้วัดที่มีค่าคะแนนต่ำ {low_count} ลำดับ ได้แก่"),
         "low_list": [th(f"{n}. {i.name_th} ร้อยละ {score_th(i.score)}") for n, i in enumerate(analysis.lowest, 1)],
-        "weak_line": (th(f"ตัวชี้วัดที่ได้คะแนนต่ำกว่าค่าเป้าหมาย (ร้อยละ {score_th(analysis.pass_target)}) ได้แก่ "
-                         + " ".join(i.name_th for i in analysis.weak)) if analysis.weak else
-                      th(f"ทุกตัวชี้วัดได้คะแนนไม่ต่ำกว่าค่าเป้าหมาย (ร้อยละ {score_th(analysis.pass_target)})")),
+        "weak_line": (
+            th(
+                f"ตัวชี้วัดที่ได้คะแนนต่ำกว่าค่าเป้าหมาย (ร้อยละ {score_th(analysis.pass_target)}) ได้แก่ "
+                + " ".join(i.name_th for i in analysis.weak)
+            )
+            if analysis.weak
+            else th(f"ทุกตัวชี้วัดได้คะแนนไม่ต่ำกว่าค่าเป้าหมาย (ร้อยละ {score_th(analysis.pass_target)})")
+        ),
         "details": details,
         "gains_heading": "ประเด็นที่ควรพัฒนาเป็นลำดับแรก (คะแนนรวมที่จะเพิ่มขึ้น คำนวณจากน้ำหนักของกรอบการประเมิน)",
         "gains_header": ["ลำดับ", "ประเด็น", "คะแนนปัจจุบัน", "คะแนนรวมเพิ่มขึ้น"],
         "gains": gain_rows,
         "path": path,
-        "closing": th(f"เพื่อเป็นการปรับปรุงและพัฒนา{agency.name_th} ใน {len(focus)} ประเด็นดังกล่าวข้างต้น "
-                      f"จึงได้มีการจัดทำมาตรการส่งเสริมคุณธรรมและความโปร่งใสและการป้องกันการทุจริตภายในหน่วยงาน "
-                      f"ตามประกาศ{agency.name_th} เรื่อง มาตรการส่งเสริมคุณธรรมและความโปร่งใส"),
+        "closing": th(
+            f"เพื่อเป็นการปรับปรุงและพัฒนา{agency.name_th} ใน {len(focus)} ประเด็นดังกล่าวข้างต้น "
+            f"จึงได้มีการจัดทำมาตรการส่งเสริมคุณธรรมและความโปร่งใสและการป้องกันการทุจริตภายในหน่วยงาน "
+            f"ตามประกาศ{agency.name_th} เรื่อง มาตรการส่งเสริมคุณธรรมและความโปร่งใส"
+        ),
         "signature": signature(reporter, _names(agency)),
         "date": date_th(report_date) if report_date else "",
     }
@@ -629,17 +733,26 @@ def _step_text(step: Step) -> str:
     if step.kind == "oit_item":
         return f"ผ่านข้อ {step.code} {step.title}"
     goal = "อย่างน้อย " if step.partial else ""
-    return (f"ยกระดับตัวชี้วัดที่ {step.code} {step.title} จากร้อยละ {score_th(step.from_score)} "
-            f"เป็น{goal}ร้อยละ {score_th(step.to_score)}")
+    return (
+        f"ยกระดับตัวชี้วัดที่ {step.code} {step.title} จากร้อยละ {score_th(step.from_score)} "
+        f"เป็น{goal}ร้อยละ {score_th(step.to_score)}"
+    )
 
 
 # ------------------------------------------------------------------------------------ implementation (O43)
 
 
-def implementation_report_context(agency: AgencyInfo, *, year: int, measures: Sequence[Measure],
-                                  progress: Iterable[ProgressReport], periods: Sequence[int] = (6, 12),
-                                  reporter: Person | None = None, report_date: date | None = None,
-                                  units: Sequence[str] = ()) -> dict:
+def implementation_report_context(
+    agency: AgencyInfo,
+    *,
+    year: int,
+    measures: Sequence[Measure],
+    progress: Iterable[ProgressReport],
+    periods: Sequence[int] = (6, 12),
+    reporter: Person | None = None,
+    report_date: date | None = None,
+    units: Sequence[str] = (),
+) -> dict:
     """รายงานผลการดำเนินการตามมาตรการ (O43): per measure, one numbered list of what the units did in each period,
     written as the seed's (``report_o43``); ``units`` are all the agency's units (to say "ทุกกลุ่ม/หน่วย")."""
     from prongsai.documents import report_o43
@@ -656,25 +769,33 @@ def implementation_report_context(agency: AgencyInfo, *, year: int, measures: Se
             reporting: list[str] = []
             for report in found:
                 unit = clean(report.unit) if report.unit else ""
-                lines = "\n".join([clean(report.text)] + [f"- {clean(d)}" if report.text else clean(d)
-                                                             for d in report.done])
+                lines = "\n".join(
+                    [clean(report.text)] + [f"- {clean(d)}" if report.text else clean(d) for d in report.done]
+                )
                 parsed = report_o43.parse(lines, unit)
                 if parsed and unit and unit not in reporting:
                     reporting.append(unit)
                 items += parsed
                 links += [link for link in report.links if link]
-            blocks.append(report_o43.PeriodReport(period_label(year, months), reporting or
-                                                  [u for u in measure.all_units], report_o43.merge(items),
-                                                  missing=not found))
+            blocks.append(
+                report_o43.PeriodReport(
+                    period_label(year, months),
+                    reporting or [u for u in measure.all_units],
+                    report_o43.merge(items),
+                    missing=not found,
+                )
+            )
         body = report_o43.outline(n, blocks, links, th=th, join_units=join_th, all_units=[clean(u) for u in units])
         areas.append({"heading": th(f"{n}. {measure.area}"), "lines": body["lines"], "evidence": body["evidence"]})
     return {
         "kind": "implementation",
         "title": "รายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน",
         "title2": th(f"ของ{agency.name_th}"),
-        "intro": th(f"ในปีงบประมาณ พ.ศ. {year} {agency.name_th} ได้ดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใส"
-                    f"ภายในหน่วยงาน ตามประกาศ{agency.name_th} เรื่อง มาตรการส่งเสริมคุณธรรมและความโปร่งใส "
-                    f"โดยกลุ่ม/หน่วยที่รับผิดชอบรายงานผลการดำเนินการ{periods_th(periods)} ดังนี้"),
+        "intro": th(
+            f"ในปีงบประมาณ พ.ศ. {year} {agency.name_th} ได้ดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใส"
+            f"ภายในหน่วยงาน ตามประกาศ{agency.name_th} เรื่อง มาตรการส่งเสริมคุณธรรมและความโปร่งใส "
+            f"โดยกลุ่ม/หน่วยที่รับผิดชอบรายงานผลการดำเนินการ{periods_th(periods)} ดังนี้"
+        ),
         "areas": areas,
         "signature": signature(reporter, _names(agency)),
         "date": date_th(report_date) if report_date else "",
@@ -694,16 +815,23 @@ def pack_words(pack: PackInput) -> tuple[str, ...]:
     people += [m.person.name for m in pack.committee if m.person is not None]
     units = list(pack.units) + [agency.unit] + [u for m in pack.measures for u in m.all_units]
     units += [r.unit for r in pack.progress if r.unit]
-    lexicon = Lexicon.from_names(agency=th(agency.name_th), short_name=th(agency.short_name),
-                                 units=[th(u) for u in dict.fromkeys(units) if u],
-                                 people=[clean(p) for p in dict.fromkeys(people)],
-                                 other=[th(agency.parent_name)] if agency.parent_name else [])
+    lexicon = Lexicon.from_names(
+        agency=th(agency.name_th),
+        short_name=th(agency.short_name),
+        units=[th(u) for u in dict.fromkeys(units) if u],
+        people=[clean(p) for p in dict.fromkeys(people)],
+        other=[th(agency.parent_name)] if agency.parent_name else [],
+    )
     return tuple(sorted(lexicon.words))
 
 
-PACK_DATES = (("memo_date", "วันที่บันทึกข้อความ"), ("order_date", "วันที่คำสั่งแต่งตั้งคณะกรรมการ"),
-              ("announcement_date", "วันที่ประกาศ"), ("report_date", "วันที่รายงานผลการวิเคราะห์"),
-              ("implementation_date", "วันที่รายงานผลการดำเนินการ"))
+PACK_DATES = (
+    ("memo_date", "วันที่บันทึกข้อความ"),
+    ("order_date", "วันที่คำสั่งแต่งตั้งคณะกรรมการ"),
+    ("announcement_date", "วันที่ประกาศ"),
+    ("report_date", "วันที่รายงานผลการวิเคราะห์"),
+    ("implementation_date", "วันที่รายงานผลการดำเนินการ"),
+)
 
 
 def check_pack_dates(pack: PackInput) -> None:
@@ -721,25 +849,63 @@ def pack_context(pack: PackInput) -> dict[str, dict]:
     check_pack_dates(pack)
     agency = pack.agency
     contexts = {
-        "memo": memo_context(agency, framework=pack.framework, year=pack.year, analysis=pack.analysis,
-                             analysed_year=pack.analysed_year, author=pack.memo_author, approver=pack.signer,
-                             reviewers=pack.memo_reviewers, memo_date=pack.memo_date, number=pack.memo_number,
-                             assessment_period=pack.assessment_period, rank=pack.rank, system=pack.system),
-        "order": committee_order_context(agency, year=pack.year, analysis=pack.analysis,
-                                         analysed_year=pack.analysed_year, members=pack.committee,
-                                         signer=pack.signer, number=pack.order_number, order_date=pack.order_date,
-                                         duties=pack.duties, rank=pack.rank),
-        "announcement": announcement_context(agency, year=pack.year, analysed_year=pack.analysed_year,
-                                             measures=pack.measures, signer=pack.signer,
-                                             announcement_date=pack.announcement_date,
-                                             periods=pack.report_periods),
-        "analysis": analysis_report_context(agency, analysis=pack.analysis, analysed_year=pack.analysed_year,
-                                            narratives=pack.narratives, gains=pack.gains, plan=pack.plan,
-                                            rank=pack.rank, reporter=pack.reporter, report_date=pack.report_date),
-        "implementation": implementation_report_context(agency, year=pack.year, measures=pack.measures,
-                                                        progress=pack.progress, periods=pack.report_periods,
-                                                        reporter=pack.reporter,
-                                                        report_date=pack.implementation_date, units=pack.units),
+        "memo": memo_context(
+            agency,
+            framework=pack.framework,
+            year=pack.year,
+            analysis=pack.analysis,
+            analysed_year=pack.analysed_year,
+            author=pack.memo_author,
+            approver=pack.signer,
+            reviewers=pack.memo_reviewers,
+            memo_date=pack.memo_date,
+            number=pack.memo_number,
+            assessment_period=pack.assessment_period,
+            rank=pack.rank,
+            system=pack.system,
+        ),
+        "order": committee_order_context(
+            agency,
+            year=pack.year,
+            analysis=pack.analysis,
+            analysed_year=pack.analysed_year,
+            members=pack.committee,
+            signer=pack.signer,
+            number=pack.order_number,
+            order_date=pack.order_date,
+            duties=pack.duties,
+            rank=pack.rank,
+        ),
+        "announcement": announcement_context(
+            agency,
+            year=pack.year,
+            analysed_year=pack.analysed_year,
+            measures=pack.measures,
+            signer=pack.signer,
+            announcement_date=pack.announcement_date,
+            periods=pack.report_periods,
+        ),
+        "analysis": analysis_report_context(
+            agency,
+            analysis=pack.analysis,
+            analysed_year=pack.analysed_year,
+            narratives=pack.narratives,
+            gains=pack.gains,
+            plan=pack.plan,
+            rank=pack.rank,
+            reporter=pack.reporter,
+            report_date=pack.report_date,
+        ),
+        "implementation": implementation_report_context(
+            agency,
+            year=pack.year,
+            measures=pack.measures,
+            progress=pack.progress,
+            periods=pack.report_periods,
+            reporter=pack.reporter,
+            report_date=pack.implementation_date,
+            units=pack.units,
+        ),
     }
     words = pack_words(pack)
     for context in contexts.values():

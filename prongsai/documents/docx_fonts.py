@@ -37,16 +37,29 @@ FONT_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/
 OBFUSCATED = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 #: fixed keys: the templates are rebuilt byte-for-byte the same (the key only hides the font from casual copying)
-KEYS = {"regular": "{6C0D3C1E-5A5B-4E83-9E55-1B0B6F0A7C01}", "bold": "{6C0D3C1E-5A5B-4E83-9E55-1B0B6F0A7C02}",
-        "digits": "{6C0D3C1E-5A5B-4E83-9E55-1B0B6F0A7C03}"}
+KEYS = {
+    "regular": "{6C0D3C1E-5A5B-4E83-9E55-1B0B6F0A7C01}",
+    "bold": "{6C0D3C1E-5A5B-4E83-9E55-1B0B6F0A7C02}",
+    "digits": "{6C0D3C1E-5A5B-4E83-9E55-1B0B6F0A7C03}",
+}
 #: OS/2 code-page and Unicode ranges of a Thai + Latin font, as Word writes them for TH Sarabun New
-SIGNATURE = ('<w:sig w:usb0="A100006F" w:usb1="5000205A" w:usb2="00000000" w:usb3="00000000" '
-             'w:csb0="00010183" w:csb1="00000000"/>')
+SIGNATURE = (
+    '<w:sig w:usb0="A100006F" w:usb1="5000205A" w:usb2="00000000" w:usb3="00000000" '
+    'w:csb0="00010183" w:csb1="00000000"/>'
+)
 
 
 #: what an officer types in a Thai document: Latin, Latin-1, Thai, general punctuation, currency and math signs
-SUBSET_UNICODES = [*range(0x20, 0x7F), *range(0xA0, 0x100), *range(0x0E00, 0x0E80), *range(0x2000, 0x2070),
-                   0x20AC, 0x2122, 0x2212, 0x25CC]
+SUBSET_UNICODES = [
+    *range(0x20, 0x7F),
+    *range(0xA0, 0x100),
+    *range(0x0E00, 0x0E80),
+    *range(0x2000, 0x2070),
+    0x20AC,
+    0x2122,
+    0x2212,
+    0x25CC,
+]
 
 
 @functools.lru_cache(maxsize=4)
@@ -81,8 +94,10 @@ def obfuscate(data: bytes, key: str) -> bytes:
 def _entry(name: str, alternates: str, embeds: list[tuple[str, str, str]]) -> str:
     alt = f'<w:altName w:val="{alternates}"/>' if alternates else ""
     embedded = "".join(f'<w:{kind} r:id="{rid}" w:fontKey="{key}"/>' for kind, rid, key in embeds)
-    return (f'<w:font w:name="{name}">{alt}<w:panose1 w:val="020B0500040200020003"/><w:charset w:val="DE"/>'
-            f'<w:family w:val="swiss"/><w:pitch w:val="variable"/>{SIGNATURE}{embedded}</w:font>')
+    return (
+        f'<w:font w:name="{name}">{alt}<w:panose1 w:val="020B0500040200020003"/><w:charset w:val="DE"/>'
+        f'<w:family w:val="swiss"/><w:pitch w:val="variable"/>{SIGNATURE}{embedded}</w:font>'
+    )
 
 
 def embed_fonts(path: Path) -> Path:
@@ -101,36 +116,57 @@ def embed_fonts(path: Path) -> Path:
         by_name[name] = info
         parts[info] = data
 
-    fonts = [("regular", "font1.odttf", pdf_font_path("Regular")), ("bold", "font2.odttf", pdf_font_path("Bold")),
-             ("digits", "font3.odttf", digits_font_path())]
-    rels = "".join(f'<Relationship Id="rIdFont{n}" Type="{FONT_REL}" Target="fonts/{file}"/>'
-                   for n, (_, file, _) in enumerate(fonts, start=1))
-    put("word/_rels/fontTable.xml.rels", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}</Relationships>')
+    fonts = [
+        ("regular", "font1.odttf", pdf_font_path("Regular")),
+        ("bold", "font2.odttf", pdf_font_path("Bold")),
+        ("digits", "font3.odttf", digits_font_path()),
+    ]
+    rels = "".join(
+        f'<Relationship Id="rIdFont{n}" Type="{FONT_REL}" Target="fonts/{file}"/>'
+        for n, (_, file, _) in enumerate(fonts, start=1)
+    )
+    put(
+        "word/_rels/fontTable.xml.rels",
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}</Relationships>',
+    )
     for kind, file, source in fonts:
         data = source.read_bytes() if kind == "digits" else subset(source)
         put(f"word/fonts/{file}", obfuscate(data, KEYS[kind]))
 
     table = text("word/fontTable.xml")
-    table = re.sub(r'<w:font w:name="(?:TH Sarabun New|Prongsai Thai Digits)">.*?</w:font>', "", table,
-                   flags=re.DOTALL)
+    table = re.sub(r'<w:font w:name="(?:TH Sarabun New|Prongsai Thai Digits)">.*?</w:font>', "", table, flags=re.DOTALL)
     if f'xmlns:r="{R_NS}"' not in table:
         table = table.replace("<w:fonts ", f'<w:fonts xmlns:r="{R_NS}" ', 1)
-    entries = (_entry(FONT, ALTERNATES, [("embedRegular", "rIdFont1", KEYS["regular"]),
-                                         ("embedBold", "rIdFont2", KEYS["bold"])])
-               + _entry(DIGITS_FONT, "", [("embedRegular", "rIdFont3", KEYS["digits"])]))
+    entries = _entry(
+        FONT, ALTERNATES, [("embedRegular", "rIdFont1", KEYS["regular"]), ("embedBold", "rIdFont2", KEYS["bold"])]
+    ) + _entry(DIGITS_FONT, "", [("embedRegular", "rIdFont3", KEYS["digits"])])
     put("word/fontTable.xml", table.replace("</w:fonts>", entries + "</w:fonts>"))
 
     settings = text("word/settings.xml")
     if "<w:embedTrueTypeFonts" not in settings:
         # in its place in the schema's sequence (Word refuses elements out of order): after w:zoom and the few
         # elements that precede it, before everything else
-        before = ("writeProtection", "view", "zoom", "removePersonalInformation", "removeDateAndTime",
-                  "doNotDisplayPageBoundaries", "displayBackgroundShape", "printPostScriptOverText",
-                  "printFractionalCharacterWidth", "printFormsData")
-        last = max((m.end() for name in before
-                    for m in re.finditer(rf"<w:{name}\b[^>]*/>|<w:{name}\b.*?</w:{name}>", settings, re.DOTALL)),
-                   default=None)
+        before = (
+            "writeProtection",
+            "view",
+            "zoom",
+            "removePersonalInformation",
+            "removeDateAndTime",
+            "doNotDisplayPageBoundaries",
+            "displayBackgroundShape",
+            "printPostScriptOverText",
+            "printFractionalCharacterWidth",
+            "printFormsData",
+        )
+        last = max(
+            (
+                m.end()
+                for name in before
+                for m in re.finditer(rf"<w:{name}\b[^>]*/>|<w:{name}\b.*?</w:{name}>", settings, re.DOTALL)
+            ),
+            default=None,
+        )
         if last is None:
             opening = re.search(r"<w:settings\b[^>]*>", settings)
             assert opening is not None, "word/settings.xml without its <w:settings> element"

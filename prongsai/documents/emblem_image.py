@@ -48,29 +48,48 @@ def check_and_reencode(data: bytes, name: str = "") -> CheckedEmblem:
     from PIL import Image, UnidentifiedImageError
 
     if len(data) > MAX_BYTES:
-        raise _refuse("image_too_large", f"the image is larger than {MAX_BYTES // (1024 * 1024)} MB",
-                      f"ไฟล์ภาพใหญ่เกิน {MAX_BYTES // (1024 * 1024)} MB")
+        raise _refuse(
+            "image_too_large",
+            f"the image is larger than {MAX_BYTES // (1024 * 1024)} MB",
+            f"ไฟล์ภาพใหญ่เกิน {MAX_BYTES // (1024 * 1024)} MB",
+        )
     if name and name.lower().rsplit(".", 1)[-1] == "svg" or data.lstrip()[:5] in (b"<?xml", b"<svg "):
-        raise _refuse("svg", "SVG is not accepted: upload the emblem as PNG or JPEG",
-                      "ไม่รับไฟล์ SVG กรุณาอัปโหลดตราครุฑเป็นไฟล์ภาพ PNG หรือ JPEG")
+        raise _refuse(
+            "svg",
+            "SVG is not accepted: upload the emblem as PNG or JPEG",
+            "ไม่รับไฟล์ SVG กรุณาอัปโหลดตราครุฑเป็นไฟล์ภาพ PNG หรือ JPEG",
+        )
     try:
         with Image.open(io.BytesIO(data)) as probe:  # reads the header only
             kind, (width, height) = probe.format, probe.size
     except Image.DecompressionBombError:  # Pillow's own guard, met before ours for the largest declarations
-        raise _refuse("image_dimensions", "the image declares more pixels than Pillow's decompression-bomb limit",
-                      f"ภาพประกาศขนาดใหญ่เกินกำหนด (ไม่เกิน {MAX_SIDE} พิกเซลต่อด้าน)") from None
+        raise _refuse(
+            "image_dimensions",
+            "the image declares more pixels than Pillow's decompression-bomb limit",
+            f"ภาพประกาศขนาดใหญ่เกินกำหนด (ไม่เกิน {MAX_SIDE} พิกเซลต่อด้าน)",
+        ) from None
     except (UnidentifiedImageError, OSError, ValueError):
-        raise _refuse("not_image", "not a PNG or JPEG image",
-                      "ไฟล์นี้ไม่ใช่ภาพ PNG หรือ JPEG (นามสกุลไฟล์ไม่ตรงกับเนื้อไฟล์ หรือไฟล์เสียหาย)") from None
+        raise _refuse(
+            "not_image", "not a PNG or JPEG image", "ไฟล์นี้ไม่ใช่ภาพ PNG หรือ JPEG (นามสกุลไฟล์ไม่ตรงกับเนื้อไฟล์ หรือไฟล์เสียหาย)"
+        ) from None
     if kind not in FORMATS:
-        raise _refuse("image_format", f"{kind} images are not accepted (PNG or JPEG only)",
-                      f"ไม่รับภาพชนิด {kind} กรุณาใช้ไฟล์ PNG หรือ JPEG")
+        raise _refuse(
+            "image_format",
+            f"{kind} images are not accepted (PNG or JPEG only)",
+            f"ไม่รับภาพชนิด {kind} กรุณาใช้ไฟล์ PNG หรือ JPEG",
+        )
     if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
-        raise _refuse("image_dimensions", f"the image declares {width} × {height} pixels (at most {MAX_SIDE})",
-                      f"ภาพมีขนาด {width} × {height} พิกเซล ใหญ่เกินกำหนด (ไม่เกิน {MAX_SIDE} พิกเซลต่อด้าน)")
+        raise _refuse(
+            "image_dimensions",
+            f"the image declares {width} × {height} pixels (at most {MAX_SIDE})",
+            f"ภาพมีขนาด {width} × {height} พิกเซล ใหญ่เกินกำหนด (ไม่เกิน {MAX_SIDE} พิกเซลต่อด้าน)",
+        )
     if height < MIN_HEIGHT:
-        raise _refuse("image_small", f"the image is only {height} pixels high (at least {MIN_HEIGHT})",
-                      f"ภาพสูงเพียง {height} พิกเซล เล็กเกินไปสำหรับพิมพ์ขนาด ๓ ซม. (ต้องสูงอย่างน้อย {MIN_HEIGHT} พิกเซล)")
+        raise _refuse(
+            "image_small",
+            f"the image is only {height} pixels high (at least {MIN_HEIGHT})",
+            f"ภาพสูงเพียง {height} พิกเซล เล็กเกินไปสำหรับพิมพ์ขนาด ๓ ซม. (ต้องสูงอย่างน้อย {MIN_HEIGHT} พิกเซล)",
+        )
     try:
         with Image.open(io.BytesIO(data)) as check:
             check.verify()  # structure and checksums; the object cannot be used afterwards
@@ -78,8 +97,11 @@ def check_and_reencode(data: bytes, name: str = "") -> CheckedEmblem:
             image.load()
             pixels = image.convert("RGBA")
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
-        raise _refuse("image_broken", f"the image cannot be decoded ({type(exc).__name__})",
-                      "อ่านภาพไม่ได้ ไฟล์อาจเสียหาย กรุณาบันทึกภาพใหม่เป็น PNG แล้วอัปโหลดอีกครั้ง") from None
+        raise _refuse(
+            "image_broken",
+            f"the image cannot be decoded ({type(exc).__name__})",
+            "อ่านภาพไม่ได้ ไฟล์อาจเสียหาย กรุณาบันทึกภาพใหม่เป็น PNG แล้วอัปโหลดอีกครั้ง",
+        ) from None
     if pixels.height > STORED_HEIGHT:
         width = max(1, round(pixels.width * STORED_HEIGHT / pixels.height))  # a 1×6000 strip stays 1 px wide
         pixels = pixels.resize((width, STORED_HEIGHT), Image.Resampling.LANCZOS)

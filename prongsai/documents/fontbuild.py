@@ -65,8 +65,9 @@ def build_pdf_fonts(out_dir: Path = FONTS_DIR) -> list[Path]:
         target = Path(out_dir) / f"ProngsaiSarabun-{style}.ttf"
         derive(FONTS_DIR / source, target, style)
         written.append(target)
-    written.append(build_digits_font(Path(out_dir) / "ProngsaiSarabun-Regular.ttf",
-                                     Path(out_dir) / "ProngsaiThaiDigits.ttf"))
+    written.append(
+        build_digits_font(Path(out_dir) / "ProngsaiSarabun-Regular.ttf", Path(out_dir) / "ProngsaiThaiDigits.ttf")
+    )
     return written
 
 
@@ -106,12 +107,17 @@ def derive(source: Path, target: Path, style: str) -> None:
             joined = f"uni0E4D{tone}{narrow}"  # Sarabun's NIKHAHIT+tone ligature
             if joined in glyf.glyphs:
                 ligatures.setdefault(joined, []).append(
-                    ([SARA_AA], composite(f"uni0E33.am{tone[2:]}{narrow}", [joined, SARA_AA])))
+                    ([SARA_AA], composite(f"uni0E33.am{tone[2:]}{narrow}", [joined, SARA_AA]))
+                )
             for variant in (f"uni{tone}", f"uni{tone}.small", f"uni{tone}.narrow"):
                 if variant in glyf.glyphs:  # the tone left apart from the NIKHAHIT
-                    suffix = variant[len("uni0E48"):].replace(".", "-")
-                    ligatures[nikhahit].append(([variant, SARA_AA], composite(
-                        f"uni0E33.am{tone[2:]}-apart{suffix}{narrow}", [nikhahit, variant, SARA_AA])))
+                    suffix = variant[len("uni0E48") :].replace(".", "-")
+                    ligatures[nikhahit].append(
+                        (
+                            [variant, SARA_AA],
+                            composite(f"uni0E33.am{tone[2:]}-apart{suffix}{narrow}", [nikhahit, variant, SARA_AA]),
+                        )
+                    )
     font.setGlyphOrder(order)
     glyf.glyphOrder = order
 
@@ -138,8 +144,12 @@ def derive(source: Path, target: Path, style: str) -> None:
 
     # TH Sarabun New size: scale every glyph by declaring a larger em.
     font["head"].unitsPerEm = UNITS_PER_EM
-    _rename(font, PDF_FAMILY, style, "Derived from Sarabun for Prongsai: one glyph per SARA AM, "
-                                     "TH Sarabun New size (unitsPerEm 1520).")
+    _rename(
+        font,
+        PDF_FAMILY,
+        style,
+        "Derived from Sarabun for Prongsai: one glyph per SARA AM, TH Sarabun New size (unitsPerEm 1520).",
+    )
     target.parent.mkdir(parents=True, exist_ok=True)
     font.save(str(target))
 
@@ -161,8 +171,12 @@ def build_digits_font(source: Path, target: Path) -> Path:
         if table.isUnicode():
             for d in range(10):
                 table.cmap[0x30 + d] = THAI_DIGITS[d]
-    _rename(font, DIGITS_FAMILY, "Regular", "Derived from Sarabun for Prongsai: ASCII digits drawn as Thai "
-                                            "digits, for page numbers in word processors.")
+    _rename(
+        font,
+        DIGITS_FAMILY,
+        "Regular",
+        "Derived from Sarabun for Prongsai: ASCII digits drawn as Thai digits, for page numbers in word processors.",
+    )
     font.save(str(target))
     return target
 
@@ -178,6 +192,5 @@ def _rename(font: Any, family: str, style: str, description: str) -> None:
         elif record.nameID == 6:
             name.setName(postscript, 6, record.platformID, record.platEncID, record.langID)
         elif record.nameID == 3:
-            name.setName(f"{postscript};derived from Sarabun", 3, record.platformID, record.platEncID,
-                         record.langID)
+            name.setName(f"{postscript};derived from Sarabun", 3, record.platformID, record.platEncID, record.langID)
     name.setName(description, 10, 3, 1, 0x409)

@@ -64,8 +64,10 @@ def _has_thai(text: str) -> bool:
 
 def _byte_offsets(text: str) -> list[int]:
     """UTF-8 byte offset of every character position (Pango indexes attributes in bytes)."""
-    return [0, *itertools.accumulate(1 if o < 0x80 else 2 if o < 0x800 else 3 if o < 0x10000 else 4
-                                     for o in map(ord, text))]
+    return [
+        0,
+        *itertools.accumulate(1 if o < 0x80 else 2 if o < 0x800 else 3 if o < 0x10000 else 4 for o in map(ord, text)),
+    ]
 
 
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9@._:/\-]*")
@@ -80,7 +82,7 @@ def spacing_runs(text: str) -> list[tuple[int, int]]:
         position = match.end()
     if position < len(text):
         runs.append((position, len(text)))
-    return [r for r in runs if text[r[0]:r[1]].strip()]
+    return [r for r in runs if text[r[0] : r[1]].strip()]
 
 
 def install() -> None:
@@ -96,10 +98,15 @@ def install() -> None:
         from weasyprint.text.ffi import ffi, pango
     except ImportError as exc:  # pragma: no cover - a WeasyPrint without these modules
         raise WeasyPrintChanged(f"WeasyPrint's text modules moved: {exc}") from exc
-    for owner, name in ((line_break.Layout, "set_text"), (draw_text, "draw_first_line"),
-                        (inline, "justify_line"), (inline, "split_first_line"),
-                        (layout_module, "make_all_pages"),
-                        (layout_module, "make_margin_boxes"), (line_break, "create_layout")):
+    for owner, name in (
+        (line_break.Layout, "set_text"),
+        (draw_text, "draw_first_line"),
+        (inline, "justify_line"),
+        (inline, "split_first_line"),
+        (layout_module, "make_all_pages"),
+        (layout_module, "make_margin_boxes"),
+        (line_break, "create_layout"),
+    ):
         if not callable(getattr(owner, name, None)):
             raise WeasyPrintChanged(f"WeasyPrint has no {getattr(owner, '__name__', owner)}.{name}")
     try:
@@ -151,8 +158,7 @@ def _wrap_set_text(line_break, ffi, pango) -> None:
         offsets = _byte_offsets(current)
         base = pango.pango_layout_get_attributes(self.layout)
         if base != ffi.NULL:
-            self._prongsai_saved = (self.layout, ffi.gc(pango.pango_attr_list_ref(base),
-                                                         pango.pango_attr_list_unref))
+            self._prongsai_saved = (self.layout, ffi.gc(pango.pango_attr_list_ref(base), pango.pango_attr_list_unref))
             attrs = pango.pango_attr_list_copy(base)
         else:
             self._prongsai_saved = (self.layout, ffi.NULL)
@@ -213,8 +219,7 @@ def _wrap_justify_line(inline, line_break) -> None:
         layouts, gaps = {}, {}
         for box in texts:
             if spacing_runs(box.text):
-                layout = line_break.create_layout(box.text, box.style, context, max_width=None,
-                                                  justification_spacing=0)
+                layout = line_break.create_layout(box.text, box.style, context, max_width=None, justification_spacing=0)
                 natural = width(layout, box.text, box.style, 0)
                 gaps[id(box)] = max(0.0, width(layout, box.text, box.style, 1) - natural)
                 layouts[id(box)] = layout
@@ -269,7 +274,7 @@ def _wrap_draw_first_line(draw_text, ffi, pango) -> None:
             pango_font = item.item.analysis.font
             font, _ = stream.add_font(pango_font)
             glyphs = item.glyphs
-            for info in glyphs.glyphs[0:glyphs.num_glyphs]:
+            for info in glyphs.glyphs[0 : glyphs.num_glyphs]:
                 glyph = info.glyph
                 if glyph in font.widths or glyph == pango.PANGO_GLYPH_EMPTY or glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG:
                     continue
@@ -358,7 +363,7 @@ def continuation(text: str, lexicon: Lexicon | None = None, minimum: int = 8) ->
     letters = 0
     for part in parts:
         taken = ""
-        for word in ((lexicon or lexicon_of()).tokens(part) if _has_thai(part) else (part,)):
+        for word in (lexicon or lexicon_of()).tokens(part) if _has_thai(part) else (part,):
             taken += word
             letters += sum(1 for ch in word if "\u0e01" <= ch <= "\u0e4e" or ch.isalpha())
             if letters >= minimum:

@@ -36,8 +36,14 @@ def template_path(kind: str, template: str | os.PathLike | None = None) -> Path:
     return path
 
 
-def render_docx(kind: str, context: Mapping, out: str | os.PathLike | None = None, *,
-                template: str | os.PathLike | None = None, emblem: str | os.PathLike | None = None) -> bytes:
+def render_docx(
+    kind: str,
+    context: Mapping,
+    out: str | os.PathLike | None = None,
+    *,
+    template: str | os.PathLike | None = None,
+    emblem: str | os.PathLike | None = None,
+) -> bytes:
     """Render one document to DOCX; writes ``out`` when given and returns the bytes either way."""
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage

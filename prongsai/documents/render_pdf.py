@@ -49,8 +49,13 @@ def _environment(template_dir: str | None) -> jinja2.Environment:
     if template_dir:
         loaders.insert(0, jinja2.FileSystemLoader(template_dir))
     # sandboxed like every template the platform renders (these are ours or the operator's, not uploads)
-    return ImmutableSandboxedEnvironment(loader=jinja2.ChoiceLoader(loaders), autoescape=True, trim_blocks=True,
-                                         lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    return ImmutableSandboxedEnvironment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
 
 
 def load_weasyprint() -> Any:
@@ -93,8 +98,11 @@ def _stylesheet(template_dir: str | None, mtime: float) -> tuple[Any, Any]:
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
-    css_file = Path(template_dir) / "base.css" if template_dir and (Path(template_dir) / "base.css").is_file() \
+    css_file = (
+        Path(template_dir) / "base.css"
+        if template_dir and (Path(template_dir) / "base.css").is_file()
         else TEMPLATES / "base.css"
+    )
     text = css_file.read_text(encoding="utf-8").replace("{{ fonts }}", FONTS.as_uri())
     fonts = FontConfiguration()
     return CSS(string=text, font_config=fonts, base_url=str(css_file.parent)), fonts
@@ -105,8 +113,11 @@ atexit.register(_stylesheet.cache_clear)
 
 
 def _css(template_dir: str | None) -> tuple[Any, Any]:
-    css_file = Path(template_dir) / "base.css" if template_dir and (Path(template_dir) / "base.css").is_file() \
+    css_file = (
+        Path(template_dir) / "base.css"
+        if template_dir and (Path(template_dir) / "base.css").is_file()
         else TEMPLATES / "base.css"
+    )
     return _stylesheet(template_dir, css_file.stat().st_mtime)
 
 
@@ -122,8 +133,14 @@ def prepare(template_dir: str | os.PathLike | None = None) -> None:
     lexicon_of().tokens("ไทย")
 
 
-def render_html(kind: str, context: Mapping, *, emblem: str | os.PathLike | None = None,
-                template_dir: str | os.PathLike | None = None, signed: Mapping | None = None) -> str:
+def render_html(
+    kind: str,
+    context: Mapping,
+    *,
+    emblem: str | os.PathLike | None = None,
+    template_dir: str | os.PathLike | None = None,
+    signed: Mapping | None = None,
+) -> str:
     """The HTML of one document (``kind`` in DOCUMENTS); the stylesheet is applied by :func:`render_pdf`.
 
     ``signed`` (``signoff.Stamp.as_context()``) prints the director's approval in the signature block."""
@@ -133,13 +150,20 @@ def render_html(kind: str, context: Mapping, *, emblem: str | os.PathLike | None
     extra = {}
     if kind == "analysis":
         extra["chart_svg"] = charts.svg(context["chart"])
-    return env.get_template(f"{kind}.html").render(c=context, emblem=emblem_path(emblem).as_uri(), signed=signed,
-                                                     **extra)
+    return env.get_template(f"{kind}.html").render(
+        c=context, emblem=emblem_path(emblem).as_uri(), signed=signed, **extra
+    )
 
 
-def render_pdf(kind: str, context: Mapping, out: str | os.PathLike | None = None, *,
-               emblem: str | os.PathLike | None = None, template_dir: str | os.PathLike | None = None,
-               signed: Mapping | None = None) -> bytes:
+def render_pdf(
+    kind: str,
+    context: Mapping,
+    out: str | os.PathLike | None = None,
+    *,
+    emblem: str | os.PathLike | None = None,
+    template_dir: str | os.PathLike | None = None,
+    signed: Mapping | None = None,
+) -> bytes:
     """Render one document to PDF; writes ``out`` when given and returns the bytes either way."""
     HTML = load_weasyprint().HTML
     pdf_thai.install()

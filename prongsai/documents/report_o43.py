@@ -101,7 +101,7 @@ def _merge_middles(items: list[Item]) -> list[Item]:
         prefix, suffix = frame
         subs = []
         for item in group:
-            middle = item.text[len(prefix):len(item.text) - len(suffix) if suffix else None].strip(" :")
+            middle = item.text[len(prefix) : len(item.text) - len(suffix) if suffix else None].strip(" :")
             subs.append(Sub(_SUB_NUMBER.sub("", middle), _number(middle), list(item.units)))
         subs.sort(key=lambda s: s.order)
         lead = " ".join(p for p in (prefix.strip(" :"), suffix.strip()) if p)
@@ -118,15 +118,15 @@ def _frame(group: list[Item]) -> tuple[str, str] | None:
     texts = [item.text for item in group]
     prefix = _common_prefix(texts)
     cut = max(prefix.rfind(" "), prefix.rfind(":"))
-    prefix = prefix[:cut + 1] if cut >= 0 else ""
-    rests = [t[len(prefix):] for t in texts]
+    prefix = prefix[: cut + 1] if cut >= 0 else ""
+    rests = [t[len(prefix) :] for t in texts]
     suffix = _common_prefix([r[::-1] for r in rests])[::-1]
     cut = suffix.find(" ")
     suffix = suffix[cut:] if cut >= 0 else ""
     shared = len(prefix) + len(suffix)
     if len(prefix.strip()) < 6 or any(shared < len(t) * 0.4 for t in texts):
         return None
-    middles = [t[len(prefix):len(t) - len(suffix)] for t in texts]
+    middles = [t[len(prefix) : len(t) - len(suffix)] for t in texts]
     if any(not m.strip() for m in middles) or len({_key(m) for m in middles}) < len(middles):
         return None
     return prefix, suffix
@@ -148,9 +148,16 @@ class PeriodReport:
     missing: bool = False
 
 
-def outline(measure_number: int, periods: Sequence[PeriodReport], links: Sequence[str], *,
-            th: Callable[[str], str], join_units: Callable[[Sequence[str]], str],
-            all_units: Sequence[str] = (), all_units_th: str = "ทุกกลุ่ม/หน่วย") -> dict:
+def outline(
+    measure_number: int,
+    periods: Sequence[PeriodReport],
+    links: Sequence[str],
+    *,
+    th: Callable[[str], str],
+    join_units: Callable[[Sequence[str]], str],
+    all_units: Sequence[str] = (),
+    all_units_th: str = "ทุกกลุ่ม/หน่วย",
+) -> dict:
     """The printed outline of one measure: period sentences, numbered lines, one evidence line."""
     lines: list[dict] = []
     seen: set[str] = set()
@@ -194,6 +201,7 @@ def outline(measure_number: int, periods: Sequence[PeriodReport], links: Sequenc
     shown = list(dict.fromkeys(re.sub(r"^https?://", "", link.strip()).rstrip("/") for link in links if link.strip()))
     evidence = ""
     if shown:
-        evidence = "หลักฐานการดำเนินการ: " + (" และ ".join(shown) if len(shown) <= 2 else
-                                                ", ".join(shown[:-1]) + " และ " + shown[-1])
+        evidence = "หลักฐานการดำเนินการ: " + (
+            " และ ".join(shown) if len(shown) <= 2 else ", ".join(shown[:-1]) + " และ " + shown[-1]
+        )
     return {"lines": lines, "evidence": evidence}

@@ -41,33 +41,161 @@ ALLOWED_NAMES = frozenset({"c", "emblem", "chart"})
 #: images: printed as they are, never looked into
 OPAQUE_NAMES = frozenset({"emblem", "chart"})
 #: filters a template may use (all pure, none reaches an attribute by a dynamic name or builds a huge string)
-ALLOWED_FILTERS = frozenset({
-    "abs", "capitalize", "count", "d", "default", "e", "escape", "first", "float", "int", "join", "last", "length",
-    "list", "lower", "reverse", "round", "sort", "string", "striptags", "title", "trim", "truncate", "upper",
-    "wordcount",
-})
+ALLOWED_FILTERS = frozenset(
+    {
+        "abs",
+        "capitalize",
+        "count",
+        "d",
+        "default",
+        "e",
+        "escape",
+        "first",
+        "float",
+        "int",
+        "join",
+        "last",
+        "length",
+        "list",
+        "lower",
+        "reverse",
+        "round",
+        "sort",
+        "string",
+        "striptags",
+        "title",
+        "trim",
+        "truncate",
+        "upper",
+        "wordcount",
+    }
+)
 #: filters whose arguments may be any allowed expression (the others take constants only)
 FILTERS_WITH_EXPRESSION_ARGUMENTS = frozenset({"d", "default"})
-ALLOWED_TESTS = frozenset({
-    "boolean", "defined", "divisibleby", "eq", "equalto", "even", "false", "float", "ge", "greaterthan", "gt",
-    "in", "integer", "iterable", "le", "lessthan", "lower", "lt", "mapping", "ne", "none", "number", "odd",
-    "sameas", "sequence", "string", "true", "undefined", "upper", "==", "!=", "<", "<=", ">", ">=",
-})
-LOOP_ATTRIBUTES = frozenset({"index", "index0", "revindex", "revindex0", "first", "last", "length", "depth",
-                             "depth0", "previtem", "nextitem", "cycle", "changed"})
+ALLOWED_TESTS = frozenset(
+    {
+        "boolean",
+        "defined",
+        "divisibleby",
+        "eq",
+        "equalto",
+        "even",
+        "false",
+        "float",
+        "ge",
+        "greaterthan",
+        "gt",
+        "in",
+        "integer",
+        "iterable",
+        "le",
+        "lessthan",
+        "lower",
+        "lt",
+        "mapping",
+        "ne",
+        "none",
+        "number",
+        "odd",
+        "sameas",
+        "sequence",
+        "string",
+        "true",
+        "undefined",
+        "upper",
+        "==",
+        "!=",
+        "<",
+        "<=",
+        ">",
+        ">=",
+    }
+)
+LOOP_ATTRIBUTES = frozenset(
+    {
+        "index",
+        "index0",
+        "revindex",
+        "revindex0",
+        "first",
+        "last",
+        "length",
+        "depth",
+        "depth0",
+        "previtem",
+        "nextitem",
+        "cycle",
+        "changed",
+    }
+)
 LOOP_CALLS = frozenset({"cycle", "changed"})
 #: attribute names refused even without a leading underscore (Python internals, string formatting, docxtpl's
 #: back-references to the document being rendered)
-DENIED_ATTRIBUTES = frozenset({
-    "mro", "format", "format_map", "gi_frame", "gi_code", "gi_yieldfrom", "cr_frame", "cr_code", "cr_await",
-    "ag_frame", "ag_code", "ag_await", "f_globals", "f_locals", "f_builtins", "f_back", "f_code", "tb_frame",
-    "tb_next", "func_globals", "func_code", "func_closure", "im_func", "im_self", "im_class", "tpl", "docx",
-    "environment", "globals", "builtins", "subclasses", "func", "obj", "self",
-})
+DENIED_ATTRIBUTES = frozenset(
+    {
+        "mro",
+        "format",
+        "format_map",
+        "gi_frame",
+        "gi_code",
+        "gi_yieldfrom",
+        "cr_frame",
+        "cr_code",
+        "cr_await",
+        "ag_frame",
+        "ag_code",
+        "ag_await",
+        "f_globals",
+        "f_locals",
+        "f_builtins",
+        "f_back",
+        "f_code",
+        "tb_frame",
+        "tb_next",
+        "func_globals",
+        "func_code",
+        "func_closure",
+        "im_func",
+        "im_self",
+        "im_class",
+        "tpl",
+        "docx",
+        "environment",
+        "globals",
+        "builtins",
+        "subclasses",
+        "func",
+        "obj",
+        "self",
+    }
+)
 #: names a template may not bind (they would shadow something special to Jinja or to us)
-RESERVED_NAMES = frozenset({"c", "emblem", "chart", "loop", "self", "caller", "varargs", "kwargs", "super",
-                            "true", "false", "none", "True", "False", "None", "range", "dict", "lipsum", "cycler",
-                            "joiner", "namespace", "prongsai_budget"})
+RESERVED_NAMES = frozenset(
+    {
+        "c",
+        "emblem",
+        "chart",
+        "loop",
+        "self",
+        "caller",
+        "varargs",
+        "kwargs",
+        "super",
+        "true",
+        "false",
+        "none",
+        "True",
+        "False",
+        "None",
+        "range",
+        "dict",
+        "lipsum",
+        "cycler",
+        "joiner",
+        "namespace",
+        "prongsai_budget",
+    }
+)
 MAX_LOOP_DEPTH = 4
 MAX_NODES = 50_000
 MAX_OPERATIONS = 1_000_000
@@ -75,15 +203,45 @@ MAX_OUTPUT_CHARS = 16_000_000
 BUDGET_FILTER = "prongsai_budget"
 
 _STATEMENTS = {
-    nodes.Macro: "macro", nodes.CallBlock: "call", nodes.Extends: "extends", nodes.Include: "include",
-    nodes.Import: "import", nodes.FromImport: "from … import", nodes.Block: "block",
-    nodes.ScopedEvalContextModifier: "autoescape", nodes.EvalContextModifier: "autoescape", nodes.ExprStmt: "do",
-    nodes.Continue: "continue", nodes.Break: "break",
+    nodes.Macro: "macro",
+    nodes.CallBlock: "call",
+    nodes.Extends: "extends",
+    nodes.Include: "include",
+    nodes.Import: "import",
+    nodes.FromImport: "from … import",
+    nodes.Block: "block",
+    nodes.ScopedEvalContextModifier: "autoescape",
+    nodes.EvalContextModifier: "autoescape",
+    nodes.ExprStmt: "do",
+    nodes.Continue: "continue",
+    nodes.Break: "break",
 }
 _OPERATORS = {nodes.Mul: "*", nodes.Pow: "**", nodes.Mod: "%"}
-_SIMPLE = (nodes.Output, nodes.TemplateData, nodes.Const, nodes.List, nodes.Tuple, nodes.Dict, nodes.Pair,
-           nodes.Keyword, nodes.CondExpr, nodes.Concat, nodes.Compare, nodes.Operand, nodes.And, nodes.Or,
-           nodes.Not, nodes.Neg, nodes.Pos, nodes.Add, nodes.Sub, nodes.Div, nodes.FloorDiv, nodes.If, nodes.Scope)
+_SIMPLE = (
+    nodes.Output,
+    nodes.TemplateData,
+    nodes.Const,
+    nodes.List,
+    nodes.Tuple,
+    nodes.Dict,
+    nodes.Pair,
+    nodes.Keyword,
+    nodes.CondExpr,
+    nodes.Concat,
+    nodes.Compare,
+    nodes.Operand,
+    nodes.And,
+    nodes.Or,
+    nodes.Not,
+    nodes.Neg,
+    nodes.Pos,
+    nodes.Add,
+    nodes.Sub,
+    nodes.Div,
+    nodes.FloorDiv,
+    nodes.If,
+    nodes.Scope,
+)
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 
 
@@ -125,8 +283,9 @@ def attribute_allowed(name: object) -> bool:
 
 
 def _dotted_allowed(name: object) -> bool:
-    return isinstance(name, (str, int)) and all(attribute_allowed(part if not part.isdigit() else int(part))
-                                                for part in str(name).split("."))
+    return isinstance(name, (str, int)) and all(
+        attribute_allowed(part if not part.isdigit() else int(part)) for part in str(name).split(".")
+    )
 
 
 # ------------------------------------------------------------------------------------------- the validator
@@ -137,7 +296,7 @@ def _bound_names(tree: nodes.Node) -> set[str]:
     for node in tree.find_all((nodes.For, nodes.Assign, nodes.AssignBlock, nodes.With)):
         targets = node.targets if isinstance(node, nodes.With) else [node.target]  # type: ignore[attr-defined]  # For, Assign, AssignBlock
         for target in targets:
-            for name in ([target] if isinstance(target, nodes.Name) else target.find_all(nodes.Name)):
+            for name in [target] if isinstance(target, nodes.Name) else target.find_all(nodes.Name):
                 if name.ctx in ("store", "param"):
                     names.add(name.name)
     return names
@@ -151,7 +310,7 @@ class _Checker:
 
     def tag_at(self, node: nodes.Node, token: str) -> str:
         lineno = getattr(node, "lineno", None) or 1
-        rest = "\n".join(self.lines[lineno - 1:lineno + 20]) if 0 < lineno <= len(self.lines) else ""
+        rest = "\n".join(self.lines[lineno - 1 : lineno + 20]) if 0 < lineno <= len(self.lines) else ""
         tags = _TAG.findall(rest) or [token]
         chosen = next((t for t in tags if token and token in t), tags[0])
         text = html.unescape(re.sub(r"<[^>]*>", "", chosen))
@@ -168,13 +327,21 @@ class _Checker:
         kind = type(node)
         if kind in _STATEMENTS:
             keyword = _STATEMENTS[kind]
-            self.refuse(node, keyword, f"the {{% {keyword} %}} statement is not allowed",
-                        f"ห้ามใช้คำสั่ง {{% {keyword} %}} ในแม่แบบเอกสาร")
+            self.refuse(
+                node,
+                keyword,
+                f"the {{% {keyword} %}} statement is not allowed",
+                f"ห้ามใช้คำสั่ง {{% {keyword} %}} ในแม่แบบเอกสาร",
+            )
             return
         if kind in _OPERATORS:
             op = _OPERATORS[kind]
-            self.refuse(node, op, f"the operator {op} is not allowed (it can build huge values)",
-                        f"ห้ามใช้ตัวดำเนินการ {op} ในแม่แบบ (อาจสร้างข้อมูลขนาดมหาศาลจนระบบล่ม)")
+            self.refuse(
+                node,
+                op,
+                f"the operator {op} is not allowed (it can build huge values)",
+                f"ห้ามใช้ตัวดำเนินการ {op} ในแม่แบบ (อาจสร้างข้อมูลขนาดมหาศาลจนระบบล่ม)",
+            )
             return
         handler = getattr(self, f"_{kind.__name__}", None)
         if handler is not None:
@@ -183,30 +350,38 @@ class _Checker:
             for child in node.iter_child_nodes():
                 self.walk(child, loops)
         else:
-            self.refuse(node, "", f"{kind.__name__} is not allowed in a document template",
-                        f"ห้ามใช้โครงสร้าง {kind.__name__} ในแม่แบบเอกสาร")
+            self.refuse(
+                node,
+                "",
+                f"{kind.__name__} is not allowed in a document template",
+                f"ห้ามใช้โครงสร้าง {kind.__name__} ในแม่แบบเอกสาร",
+            )
 
     def _Name(self, node: nodes.Name, loops: int) -> None:
         name = node.name
         if node.ctx in ("store", "param"):
             if name in RESERVED_NAMES or name.startswith("_"):
-                self.refuse(node, name, f"the name '{name}' may not be assigned",
-                            f"ห้ามตั้งชื่อตัวแปรว่า “{name}”")
+                self.refuse(node, name, f"the name '{name}' may not be assigned", f"ห้ามตั้งชื่อตัวแปรว่า “{name}”")
             return
         if name in ALLOWED_NAMES or name in self.bound or (name == "loop" and loops > 0):
             return
-        self.refuse(node, name, f"the name '{name}' is not one a template may use (c, emblem, chart and the names "
-                                "bound by for/set)",
-                    f"ชื่อ “{name}” ไม่อยู่ในรายการที่แม่แบบใช้ได้ (c, emblem, chart และตัวแปรที่ตั้งด้วย "
-                    "{% for %} หรือ {% set %})")
+        self.refuse(
+            node,
+            name,
+            f"the name '{name}' is not one a template may use (c, emblem, chart and the names bound by for/set)",
+            f"ชื่อ “{name}” ไม่อยู่ในรายการที่แม่แบบใช้ได้ (c, emblem, chart และตัวแปรที่ตั้งด้วย {{% for %}} หรือ {{% set %}})",
+        )
 
     def _For(self, node: nodes.For, loops: int) -> None:
         if node.recursive:
-            self.refuse(node, "recursive", "recursive loops are not allowed",
-                        "ห้ามใช้ {% for … recursive %}")
+            self.refuse(node, "recursive", "recursive loops are not allowed", "ห้ามใช้ {% for … recursive %}")
         if loops + 1 > MAX_LOOP_DEPTH:
-            self.refuse(node, "for", f"loops may be nested {MAX_LOOP_DEPTH} deep at most",
-                        f"ซ้อน {{% for %}} ได้ไม่เกิน {MAX_LOOP_DEPTH} ชั้น")
+            self.refuse(
+                node,
+                "for",
+                f"loops may be nested {MAX_LOOP_DEPTH} deep at most",
+                f"ซ้อน {{% for %}} ได้ไม่เกิน {MAX_LOOP_DEPTH} ชั้น",
+            )
         self.walk(node.target, loops)
         self.walk(node.iter, loops)
         if node.test is not None:
@@ -218,8 +393,7 @@ class _Checker:
 
     def _Assign(self, node: nodes.Assign, loops: int) -> None:
         if isinstance(node.target, nodes.NSRef):
-            self.refuse(node, node.target.name, "namespace assignments are not allowed",
-                        "ห้ามใช้ namespace ในแม่แบบ")
+            self.refuse(node, node.target.name, "namespace assignments are not allowed", "ห้ามใช้ namespace ในแม่แบบ")
             return
         self.walk(node.target, loops)
         self.walk(node.node, loops)
@@ -252,50 +426,83 @@ class _Checker:
             self._access(node, -arg.node.value, loops)
             return
         if isinstance(arg, nodes.Slice) and all(
-                part is None or (isinstance(part, nodes.Const) and type(part.value) is int)
-                or (isinstance(part, nodes.Neg) and isinstance(part.node, nodes.Const)
-                    and type(part.node.value) is int) for part in (arg.start, arg.stop, arg.step)):
+            part is None
+            or (isinstance(part, nodes.Const) and type(part.value) is int)
+            or (isinstance(part, nodes.Neg) and isinstance(part.node, nodes.Const) and type(part.node.value) is int)
+            for part in (arg.start, arg.stop, arg.step)
+        ):
             self._access(node, 0, loops)
             return
-        if isinstance(arg, nodes.Getattr) and isinstance(arg.node, nodes.Name) and arg.node.name == "loop" \
-                and loops > 0 and arg.attr in ("index", "index0", "revindex", "revindex0"):
+        if (
+            isinstance(arg, nodes.Getattr)
+            and isinstance(arg.node, nodes.Name)
+            and arg.node.name == "loop"
+            and loops > 0
+            and arg.attr in ("index", "index0", "revindex", "revindex0")
+        ):
             self._access(node, 0, loops)
             return
-        self.refuse(node, "[", "a key in [...] must be a constant such as [0] or ['items']",
-                    "ใช้ [...] ได้เฉพาะค่าคงที่ เช่น [0] หรือ ['items']")
+        self.refuse(
+            node,
+            "[",
+            "a key in [...] must be a constant such as [0] or ['items']",
+            "ใช้ [...] ได้เฉพาะค่าคงที่ เช่น [0] หรือ ['items']",
+        )
 
     def _access(self, node: nodes.Getattr | nodes.Getitem, key: str | int, loops: int) -> None:
         target = node.node
         if isinstance(target, nodes.Name) and target.name in OPAQUE_NAMES:
-            self.refuse(node, target.name, f"'{target.name}' is an image: print it as {{{{ {target.name} }}}}",
-                        f"“{target.name}” เป็นรูปภาพ ใช้ได้เฉพาะ {{{{ {target.name} }}}}")
+            self.refuse(
+                node,
+                target.name,
+                f"'{target.name}' is an image: print it as {{{{ {target.name} }}}}",
+                f"“{target.name}” เป็นรูปภาพ ใช้ได้เฉพาะ {{{{ {target.name} }}}}",
+            )
             return
         if isinstance(target, nodes.Name) and target.name == "loop" and loops > 0 and target.name not in self.bound:
             if key not in LOOP_ATTRIBUTES:
                 self.refuse(node, str(key), f"loop.{key} is not allowed", f"ห้ามใช้ loop.{key}")
             return
         if not attribute_allowed(key):
-            self.refuse(node, str(key), f"'{key}' names an internal part of the data",
-                        f"ห้ามเข้าถึงส่วน “{key}” ของข้อมูล (ชื่อที่ขึ้นต้นด้วย _ หรือส่วนภายในของ Python)")
+            self.refuse(
+                node,
+                str(key),
+                f"'{key}' names an internal part of the data",
+                f"ห้ามเข้าถึงส่วน “{key}” ของข้อมูล (ชื่อที่ขึ้นต้นด้วย _ หรือส่วนภายในของ Python)",
+            )
             return
         self.walk(target, loops)
 
     def _Call(self, node: nodes.Call, loops: int) -> None:
         callee = node.node
-        if isinstance(callee, nodes.Getattr) and isinstance(callee.node, nodes.Name) and callee.node.name == "loop" \
-                and loops > 0 and callee.attr in LOOP_CALLS and node.dyn_args is None and node.dyn_kwargs is None:
+        if (
+            isinstance(callee, nodes.Getattr)
+            and isinstance(callee.node, nodes.Name)
+            and callee.node.name == "loop"
+            and loops > 0
+            and callee.attr in LOOP_CALLS
+            and node.dyn_args is None
+            and node.dyn_kwargs is None
+        ):
             for child in (*node.args, *node.kwargs):
                 self.walk(child, loops)
             return
         token = callee.attr if isinstance(callee, nodes.Getattr) else getattr(callee, "name", "(")
-        self.refuse(node, str(token), "calling functions or methods is not allowed (except loop.cycle)",
-                    "ห้ามเรียกฟังก์ชันหรือเมธอดในแม่แบบ (ยกเว้น loop.cycle)")
+        self.refuse(
+            node,
+            str(token),
+            "calling functions or methods is not allowed (except loop.cycle)",
+            "ห้ามเรียกฟังก์ชันหรือเมธอดในแม่แบบ (ยกเว้น loop.cycle)",
+        )
 
     def _Filter(self, node: nodes.Filter, loops: int) -> None:
         if node.name not in ALLOWED_FILTERS:
-            self.refuse(node, node.name, f"the filter |{node.name} is not allowed",
-                        f"ตัวกรอง “|{node.name}” ไม่อยู่ในรายการที่อนุญาต (ใช้ได้: "
-                        + ", ".join(sorted(ALLOWED_FILTERS)) + ")")
+            self.refuse(
+                node,
+                node.name,
+                f"the filter |{node.name} is not allowed",
+                f"ตัวกรอง “|{node.name}” ไม่อยู่ในรายการที่อนุญาต (ใช้ได้: " + ", ".join(sorted(ALLOWED_FILTERS)) + ")",
+            )
             return
         self._arguments(node, loops, free=node.name in FILTERS_WITH_EXPRESSION_ARGUMENTS)
         if node.node is not None:
@@ -303,8 +510,12 @@ class _Checker:
 
     def _Test(self, node: nodes.Test, loops: int) -> None:
         if node.name not in ALLOWED_TESTS:
-            self.refuse(node, node.name, f"the test 'is {node.name}' is not allowed",
-                        f"การทดสอบ “is {node.name}” ไม่อยู่ในรายการที่อนุญาต")
+            self.refuse(
+                node,
+                node.name,
+                f"the test 'is {node.name}' is not allowed",
+                f"การทดสอบ “is {node.name}” ไม่อยู่ในรายการที่อนุญาต",
+            )
             return
         self._arguments(node, loops, free=True)
         self.walk(node.node, loops)
@@ -320,19 +531,37 @@ class _Checker:
             if free:
                 self.walk(value, loops)
             else:
-                self.refuse(node, node.name, f"the arguments of |{node.name} must be constants",
-                            f"ค่าที่ส่งให้ตัวกรอง “|{node.name}” ต้องเป็นค่าคงที่")
+                self.refuse(
+                    node,
+                    node.name,
+                    f"the arguments of |{node.name} must be constants",
+                    f"ค่าที่ส่งให้ตัวกรอง “|{node.name}” ต้องเป็นค่าคงที่",
+                )
         for keyword in node.kwargs:
-            if keyword.key == "attribute" and isinstance(keyword.value, nodes.Const) \
-                    and not _dotted_allowed(keyword.value.value):
-                self.refuse(node, str(keyword.value.value), f"'{keyword.value.value}' names an internal part",
-                            f"ห้ามเข้าถึงส่วน “{keyword.value.value}” ของข้อมูล")
+            if (
+                keyword.key == "attribute"
+                and isinstance(keyword.value, nodes.Const)
+                and not _dotted_allowed(keyword.value.value)
+            ):
+                self.refuse(
+                    node,
+                    str(keyword.value.value),
+                    f"'{keyword.value.value}' names an internal part",
+                    f"ห้ามเข้าถึงส่วน “{keyword.value.value}” ของข้อมูล",
+                )
         if node.name in ("sort", "join") and len(node.args) >= (3 if node.name == "sort" else 2):
             attribute = node.args[2 if node.name == "sort" else 1]
-            if isinstance(attribute, nodes.Const) and attribute.value is not None \
-                    and not _dotted_allowed(attribute.value):
-                self.refuse(node, str(attribute.value), f"'{attribute.value}' names an internal part",
-                            f"ห้ามเข้าถึงส่วน “{attribute.value}” ของข้อมูล")
+            if (
+                isinstance(attribute, nodes.Const)
+                and attribute.value is not None
+                and not _dotted_allowed(attribute.value)
+            ):
+                self.refuse(
+                    node,
+                    str(attribute.value),
+                    f"'{attribute.value}' names an internal part",
+                    f"ห้ามเข้าถึงส่วน “{attribute.value}” ของข้อมูล",
+                )
 
 
 def check_tree(tree: nodes.Template, source: str) -> list[TemplateProblem]:
@@ -340,8 +569,12 @@ def check_tree(tree: nodes.Template, source: str) -> list[TemplateProblem]:
     checker = _Checker(source)
     count = sum(1 for _ in tree.find_all(nodes.Node))
     if count > MAX_NODES:
-        checker.refuse(tree, "", f"the template has {count:,} parts (at most {MAX_NODES:,})",
-                       f"แม่แบบมีส่วนประกอบ {count:,} ส่วน มากเกินไป (ไม่เกิน {MAX_NODES:,})")
+        checker.refuse(
+            tree,
+            "",
+            f"the template has {count:,} parts (at most {MAX_NODES:,})",
+            f"แม่แบบมีส่วนประกอบ {count:,} ส่วน มากเกินไป (ไม่เกิน {MAX_NODES:,})",
+        )
         return checker.problems
     checker.bound = {n for n in _bound_names(tree) if n not in RESERVED_NAMES and not n.startswith("_")}
     checker.walk(tree, 0)
@@ -353,8 +586,11 @@ def validate(source: str) -> list[TemplateProblem]:
     try:
         tree = SandboxEnvironment().parse_unchecked(source)
     except jinja2.TemplateSyntaxError as exc:
-        return [TemplateProblem(f"(บรรทัด {exc.lineno})", f"broken tag: {exc.message}",
-                                f"แท็กของแม่แบบผิดรูปแบบ ({exc.message})")]
+        return [
+            TemplateProblem(
+                f"(บรรทัด {exc.lineno})", f"broken tag: {exc.message}", f"แท็กของแม่แบบผิดรูปแบบ ({exc.message})"
+            )
+        ]
     return check_tree(tree, source)
 
 
@@ -475,9 +711,15 @@ def docx_sources(document) -> list[tuple[str, str]]:
             blob = part.blob.decode("utf-8") if isinstance(part.blob, bytes) else part.blob
             sources.append(("footnotes", document.patch_xml(blob)))
     # docxtpl puts every <w:p on its own line before compiling (line numbers then point at paragraphs)
-    return [(label, re.sub(r"<w:p([ >])", r"\n<w:p\1", source) if label in ("document", "header", "footer",
-                                                                                 "footnotes") else source)
-            for label, source in sources]
+    return [
+        (
+            label,
+            re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
+            if label in ("document", "header", "footer", "footnotes")
+            else source,
+        )
+        for label, source in sources
+    ]
 
 
 #: Jinja tags in one part of a DOCX, and the characters docxtpl's clean-up may scan for them (its regular
@@ -512,8 +754,9 @@ def raw_parts(document) -> list[tuple[str, str]]:
     footnotes = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
     for part in document.docx.part.package.parts:
         if part.content_type == footnotes:
-            parts.append(("footnotes", part.blob.decode("utf-8", "replace") if isinstance(part.blob, bytes)
-                          else part.blob))
+            parts.append(
+                ("footnotes", part.blob.decode("utf-8", "replace") if isinstance(part.blob, bytes) else part.blob)
+            )
     return parts
 
 
@@ -522,10 +765,16 @@ def check_raw(document) -> None:
     for label, xml in raw_parts(document):
         tags, cost = tag_scan_cost(xml)
         if tags > MAX_TAGS or cost > MAX_TAG_SCAN:
-            raise UnsafeTemplate([TemplateProblem(
-                f"({label})", f"{tags:,} tags, many of them not closed: too much work to read",
-                f"มีแท็ก {tags:,} แท็ก และหลายแท็กเปิดแล้วไม่ปิด ({{{{ … }}}} หรือ {{% … %}}) จนอ่านแม่แบบไม่ได้ "
-                "กรุณาตรวจแท็กในแม่แบบ")])
+            raise UnsafeTemplate(
+                [
+                    TemplateProblem(
+                        f"({label})",
+                        f"{tags:,} tags, many of them not closed: too much work to read",
+                        f"มีแท็ก {tags:,} แท็ก และหลายแท็กเปิดแล้วไม่ปิด ({{{{ … }}}} หรือ {{% … %}}) จนอ่านแม่แบบไม่ได้ "
+                        "กรุณาตรวจแท็กในแม่แบบ",
+                    )
+                ]
+            )
 
 
 def render(document, context: dict) -> None:

@@ -25,13 +25,17 @@ OFFICER, DIRECTOR, CENTRAL = "agency_admin", "director", "central_admin"
 #: who prepares the documents (and may send them to the director or take them back)
 PREPARERS = frozenset({OFFICER, CENTRAL})
 
-SIGNOFF = Lifecycle("document_version", STATES, [
-    Move("propose", DRAFT, PROPOSED, "เสนอผู้อำนวยการพิจารณา", "Propose to the director", PREPARERS),
-    Move("withdraw", PROPOSED, DRAFT, "ถอนกลับมาแก้ไข", "Withdraw to edit", PREPARERS),
-    Move("send_back", PROPOSED, DRAFT, "ส่งกลับให้แก้ไข", "Send back for changes", frozenset({DIRECTOR})),
-    # approving prints the director's name on the signed PDF and freezes the version: the UI confirms first
-    Move("approve", PROPOSED, APPROVED, "อนุมัติและลงนาม", "Approve and sign", frozenset({DIRECTOR}), confirm=True),
-])
+SIGNOFF = Lifecycle(
+    "document_version",
+    STATES,
+    [
+        Move("propose", DRAFT, PROPOSED, "เสนอผู้อำนวยการพิจารณา", "Propose to the director", PREPARERS),
+        Move("withdraw", PROPOSED, DRAFT, "ถอนกลับมาแก้ไข", "Withdraw to edit", PREPARERS),
+        Move("send_back", PROPOSED, DRAFT, "ส่งกลับให้แก้ไข", "Send back for changes", frozenset({DIRECTOR})),
+        # approving prints the director's name on the signed PDF and freezes the version: the UI confirms first
+        Move("approve", PROPOSED, APPROVED, "อนุมัติและลงนาม", "Approve and sign", frozenset({DIRECTOR}), confirm=True),
+    ],
+)
 
 STATE_TH = {DRAFT: "ฉบับร่าง", PROPOSED: "เสนอผู้อำนวยการแล้ว", APPROVED: "อนุมัติแล้ว"}
 STATE_EN = {DRAFT: "Draft", PROPOSED: "Proposed", APPROVED: "Approved"}
@@ -59,5 +63,4 @@ class Stamp:
 
 def missing_th(labels: list[str]) -> str:
     """The Thai message of an evidence pack asked for while some documents have no approved version."""
-    return ("ยังสร้างชุดหลักฐานไม่ได้: เอกสารต่อไปนี้ยังไม่ได้รับอนุมัติจากผู้อำนวยการ — " + ", ".join(labels)
-            + " (ใช้เฉพาะฉบับที่อนุมัติแล้ว)")
+    return "ยังสร้างชุดหลักฐานไม่ได้: เอกสารต่อไปนี้ยังไม่ได้รับอนุมัติจากผู้อำนวยการ — " + ", ".join(labels) + " (ใช้เฉพาะฉบับที่อนุมัติแล้ว)"

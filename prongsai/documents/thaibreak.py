@@ -36,23 +36,28 @@ WORD_JOINER = "\u2060"
 ZWSP = "\u200b"
 INVISIBLE = (WORD_JOINER, ZWSP)
 #: Thai characters that never start a grapheme cluster (combining marks and SARA AM)
-THAI_MARKS = frozenset("\u0e31\u0e33\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\u0e48\u0e49\u0e4a\u0e4b"
-                       "\u0e4c\u0e4d\u0e4e")
+THAI_MARKS = frozenset(
+    "\u0e31\u0e33\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e"
+)
 #: the common titles of a person's name (kept with the given name: "นายพิศุทธิ์")
 TITLES = ("นาย", "นางสาว", "นาง", "ว่าที่ร้อยตรี", "ว่าที่ร้อยตรีหญิง", "ดร.", "ผศ.", "รศ.", "ศ.")
 
 _THAI = "\u0e01-\u0e4e"
 _ABBREVIATION = rf"(?<![{_THAI}])(?:[\u0e01-\u0e2e][{_THAI}]{{0,3}}\.)+"
-PATTERNS = re.compile("|".join((
-    # an abbreviation and the number it qualifies: "พ.ศ. ๒๕๖๓", "ค.ศ. 2020", "มาตรา ๑๐.๒" is not one
-    rf"{_ABBREVIATION}[ \u00a0]?[๐-๙0-9][๐-๙0-9.,/]*",
-    # an abbreviation glued to a name or another abbreviation: "สพป.สมุทรสาคร", "ป.ป.ช.สพฐ.น้อย", "มิ.ย."
-    rf"{_ABBREVIATION}[{_THAI}]*",
-    # a district number: "เขต ๑", "เขต 2"
-    r"เขต[ \u00a0][๐-๙0-9]+",
-    # hyphenated Latin words: "Anti-Corruption", "e-Service"
-    r"[A-Za-z]+(?:-[A-Za-z]+)+",
-)))
+PATTERNS = re.compile(
+    "|".join(
+        (
+            # an abbreviation and the number it qualifies: "พ.ศ. ๒๕๖๓", "ค.ศ. 2020", "มาตรา ๑๐.๒" is not one
+            rf"{_ABBREVIATION}[ \u00a0]?[๐-๙0-9][๐-๙0-9.,/]*",
+            # an abbreviation glued to a name or another abbreviation: "สพป.สมุทรสาคร", "ป.ป.ช.สพฐ.น้อย", "มิ.ย."
+            rf"{_ABBREVIATION}[{_THAI}]*",
+            # a district number: "เขต ๑", "เขต 2"
+            r"เขต[ \u00a0][๐-๙0-9]+",
+            # hyphenated Latin words: "Anti-Corruption", "e-Service"
+            r"[A-Za-z]+(?:-[A-Za-z]+)+",
+        )
+    )
+)
 
 
 def is_thai(ch: str) -> bool:
@@ -124,8 +129,8 @@ def word_index(words: Iterable[str]) -> Any:
 
         def prefixes(self, text: str, start: int = 0) -> list[str]:
             words = self.words
-            found = [text[start]] if text[start:start + 1] in words else []
-            end = min(len(text), start + self.reach.get(text[start:start + 2], 0))
+            found = [text[start]] if text[start : start + 1] in words else []
+            end = min(len(text), start + self.reach.get(text[start : start + 2], 0))
             for stop in range(start + 2, end + 1):
                 if text[start:stop] in words:
                     found.append(text[start:stop])
@@ -168,8 +173,15 @@ class Lexicon:
     # ------------------------------------------------------------------ building one from the data
 
     @classmethod
-    def from_names(cls, *, agency: str = "", short_name: str = "", units: Iterable[str] = (),
-                   people: Iterable[str] = (), other: Iterable[str] = ()) -> Lexicon:
+    def from_names(
+        cls,
+        *,
+        agency: str = "",
+        short_name: str = "",
+        units: Iterable[str] = (),
+        people: Iterable[str] = (),
+        other: Iterable[str] = (),
+    ) -> Lexicon:
         """Words that must stay whole, from the names of the data.
 
         - a person: the title with the given name ("นายพิศุทธิ์") and the surname ("พงศ์ศรีนิธิศ"), each whole;

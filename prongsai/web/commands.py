@@ -73,11 +73,15 @@ def _mode_line(command: str) -> str:
     from prongsai.web.bilingual import gettext_noop, thai
 
     if settings.PRODUCTION:
-        return (f"prongsai {command}: PRODUCTION mode (DEBUG off, HTTPS expected from the proxy, "
-                f"hosts: {', '.join(settings.ALLOWED_HOSTS) or 'none set!'})")
-    return (f"prongsai {command}: {settings.ENV.upper()} mode (DEBUG {'on' if settings.DEBUG else 'off'}, any host "
-            f"name, no HTTPS): not for real data; set PRONGSAI_ENV=production for that "
-            f"/ {thai(gettext_noop('Trial mode: never with real data.'))}")
+        return (
+            f"prongsai {command}: PRODUCTION mode (DEBUG off, HTTPS expected from the proxy, "
+            f"hosts: {', '.join(settings.ALLOWED_HOSTS) or 'none set!'})"
+        )
+    return (
+        f"prongsai {command}: {settings.ENV.upper()} mode (DEBUG {'on' if settings.DEBUG else 'off'}, any host "
+        f"name, no HTTPS): not for real data; set PRONGSAI_ENV=production for that "
+        f"/ {thai(gettext_noop('Trial mode: never with real data.'))}"
+    )
 
 
 def _refuse_development_on_network(host: str, allowed: bool) -> None:
@@ -92,11 +96,19 @@ def _refuse_development_on_network(host: str, allowed: bool) -> None:
             f"refusing to serve development mode on {host}: other machines would reach debug pages that list every "
             f"URL and accept any host name.  Set PRONGSAI_ENV=production (with SECRET_KEY and ALLOWED_HOSTS) "
             f"behind HTTPS, or pass --allow-development-on-network for a closed test network.\n"
-            + thai(gettext_noop("Trial mode is not served on %(host)s: other machines would see the debug pages.  "
-                                "Set PRONGSAI_ENV=production."), host=host))
+            + thai(
+                gettext_noop(
+                    "Trial mode is not served on %(host)s: other machines would see the debug pages.  "
+                    "Set PRONGSAI_ENV=production."
+                ),
+                host=host,
+            )
+        )
     _say("!" * 100)
-    _say(f"!! WARNING: development mode served on {host}: reachable from other machines, debug pages on. "
-         f"Never with real data.")
+    _say(
+        f"!! WARNING: development mode served on {host}: reachable from other machines, debug pages on. "
+        f"Never with real data."
+    )
     _say("!! " + thai(gettext_noop("WARNING: trial mode open to other machines.  Never with real data.")))
     _say("!" * 100)
 
@@ -169,9 +181,14 @@ def cmd_demo(args: argparse.Namespace) -> None:
     from prongsai.web.surveys.demo import load_survey_demo
 
     step("OIT evidence, committee and measures of สพป.สมุทรสาคร")  # thai-data: the demo office's name
-    load_oit_demo(sys.stdout, checks=(
-        "link checks queued: they run at the next `prongsai demo` (its worker starts once the server listens)"
-        if args.no_serve else "link checks queued: the demo's task worker runs them once the server listens"))
+    load_oit_demo(
+        sys.stdout,
+        checks=(
+            "link checks queued: they run at the next `prongsai demo` (its worker starts once the server listens)"
+            if args.no_serve
+            else "link checks queued: the demo's task worker runs them once the server listens"
+        ),
+    )
     load_measures_demo(sys.stdout)
     from prongsai.web.editions.demo import load_editions_demo
 
@@ -199,8 +216,9 @@ def cmd_demo(args: argparse.Namespace) -> None:
     from django.conf import settings
 
     if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
-        _say(f"  e-mails (notifications, password resets) are written to {settings.EMAIL_FILE_PATH} "
-             "(no mail server set)")
+        _say(
+            f"  e-mails (notifications, password resets) are written to {settings.EMAIL_FILE_PATH} (no mail server set)"
+        )
     _say("")
     if args.no_serve:
         return None
@@ -216,8 +234,10 @@ def cmd_demo(args: argparse.Namespace) -> None:
         if tasks_log.getEffectiveLevel() > logging.DEBUG:
             tasks_log.setLevel(logging.WARNING)
         start_worker_thread()  # only now: the link checks of the demo's own pages need the server up
-        _say(f"  serving on {url} with waitress (8 threads) and a background task worker (started now that the "
-             f"server listens); press Ctrl+C to stop")
+        _say(
+            f"  serving on {url} with waitress (8 threads) and a background task worker (started now that the "
+            f"server listens); press Ctrl+C to stop"
+        )
 
     _serve(args.host, args.port, threads=8, when_listening=listening)
     return None
@@ -228,8 +248,9 @@ def _prepare_demo_dir(data: Path, reset: bool) -> None:
     database = data / DB_FILE
     ours = (data / DEMO_MARKER).exists()
     if database.exists() and not ours:
-        raise CommandError(f"{data} holds a database that 'prongsai demo' did not create; "
-                           "choose another folder with --data")
+        raise CommandError(
+            f"{data} holds a database that 'prongsai demo' did not create; choose another folder with --data"
+        )
     if reset and database.exists():
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{database}{suffix}").unlink(missing_ok=True)
@@ -261,17 +282,21 @@ def cmd_serve(args: argparse.Namespace) -> None:
     try:
         _migrate()
     except DatabaseError as exc:
-        raise CommandError(f"cannot set up the database {settings.DATABASES['default']['NAME']}: "
-                           f"{str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__} "
-                           f"(is the data folder writable, the PostgreSQL server running?) "
-                           f"/ {thai(gettext_noop('The database could not be set up.'))}") from None
+        raise CommandError(
+            f"cannot set up the database {settings.DATABASES['default']['NAME']}: "
+            f"{str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__} "
+            f"(is the data folder writable, the PostgreSQL server running?) "
+            f"/ {thai(gettext_noop('The database could not be set up.'))}"
+        ) from None
     if getattr(settings, "PRODUCTION", False):
         from django.core.management import call_command
 
         call_command("collectstatic", interactive=False, verbosity=0)
     proxies = ", ".join(settings.PRONGSAI_TRUSTED_PROXIES) or "none (X-Forwarded-* ignored)"
-    _say(f"prongsai serve: {_url(args.host, args.port)} with waitress ({args.workers} threads, request bodies up to "
-         f"{settings.PRONGSAI_MAX_REQUEST_BYTES // (1024 * 1024)} MB, trusted proxies: {proxies}); Ctrl+C stops")
+    _say(
+        f"prongsai serve: {_url(args.host, args.port)} with waitress ({args.workers} threads, request bodies up to "
+        f"{settings.PRONGSAI_MAX_REQUEST_BYTES // (1024 * 1024)} MB, trusted proxies: {proxies}); Ctrl+C stops"
+    )
     _serve(args.host, args.port, threads=args.workers)
     return None
 
@@ -366,8 +391,10 @@ def cmd_import_results(args: argparse.Namespace) -> str:
         raise CommandError(f"{len(lines)} problem(s); nothing was imported\n" + "\n".join(lines)) from None
     except PermissionDenied:
         raise CommandError(f"user '{actor.username}' may not import results") from None
-    return (f"imported {batch.row_count} row(s) from {path.name} into round {round_.pk} "
-            f"({round_.framework_id}, {round_.fiscal_year}) as {actor.username} (batch {batch.pk})")
+    return (
+        f"imported {batch.row_count} row(s) from {path.name} into round {round_.pk} "
+        f"({round_.framework_id}, {round_.fiscal_year}) as {actor.username} (batch {batch.pk})"
+    )
 
 
 def _find_round(ident: str):
@@ -401,20 +428,31 @@ def register(sub: argparse._SubParsersAction) -> None:
     demo.add_argument("--data", metavar="DIR", help="demo data folder (default: demo/ under the data folder)")
     demo.add_argument("--reset", action="store_true", help="delete the demo database and load it again")
     demo.add_argument("--no-serve", action="store_true", help="prepare the database and exit")
-    demo.add_argument("--allow-development-on-network", action="store_true",
-                      help="serve on a non-loopback --host although the demo runs in development mode")
+    demo.add_argument(
+        "--allow-development-on-network",
+        action="store_true",
+        help="serve on a non-loopback --host although the demo runs in development mode",
+    )
     demo.set_defaults(run=cmd_demo)
 
     serve = sub.add_parser("serve", help="serve the platform (no demo data); migrates first")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--workers", type=int, default=8, metavar="N",
-                       help="worker threads of the waitress server (default 8)")
-    serve.add_argument("--trusted-proxy", action="append", metavar="ADDR",
-                       help="address or CIDR range of the reverse proxy whose X-Forwarded-For/-Proto are believed "
-                            "(repeatable; default: PRONGSAI_TRUSTED_PROXIES)")
-    serve.add_argument("--allow-development-on-network", action="store_true",
-                       help="serve development mode on a non-loopback --host (refused otherwise)")
+    serve.add_argument(
+        "--workers", type=int, default=8, metavar="N", help="worker threads of the waitress server (default 8)"
+    )
+    serve.add_argument(
+        "--trusted-proxy",
+        action="append",
+        metavar="ADDR",
+        help="address or CIDR range of the reverse proxy whose X-Forwarded-For/-Proto are believed "
+        "(repeatable; default: PRONGSAI_TRUSTED_PROXIES)",
+    )
+    serve.add_argument(
+        "--allow-development-on-network",
+        action="store_true",
+        help="serve development mode on a non-loopback --host (refused otherwise)",
+    )
     serve.set_defaults(run=cmd_serve)
 
     admin = sub.add_parser("createadmin", help="create a central admin (OBEC), or make a user one")
@@ -433,12 +471,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     manage.add_argument("args", nargs=argparse.REMAINDER)
     manage.set_defaults(run=cmd_manage)
 
-    token = sub.add_parser("token", help="API bearer tokens: issue one (printed once; only a hash is kept), "
-                                          "list a user's tokens or revoke one")
+    token = sub.add_parser(
+        "token",
+        help="API bearer tokens: issue one (printed once; only a hash is kept), list a user's tokens or revoke one",
+    )
     token.add_argument("username", metavar="USERNAME")
     token.add_argument("--name", default="cli", help="a label to recognise the token by")
-    token.add_argument("--days", type=int, metavar="N",
-                       help="lifetime in days (default PRONGSAI_API_TOKEN_DAYS, 90)")
+    token.add_argument("--days", type=int, metavar="N", help="lifetime in days (default PRONGSAI_API_TOKEN_DAYS, 90)")
     what = token.add_mutually_exclusive_group()
     what.add_argument("--list", action="store_true", help="list USERNAME's tokens instead of issuing one")
     what.add_argument("--revoke", metavar="ID|NAME", help="revoke USERNAME's token with this id or name")
@@ -470,9 +509,17 @@ def cmd_token(args: argparse.Namespace) -> str:
     tokens = user.api_tokens.order_by("created_at", "id")
     if args.list:
         now = timezone.now()
-        rows = [[t.pk, t.name, t.created_at.date(), t.expires_at.date(),
-                 t.last_used_at.date() if t.last_used_at else "-",
-                 "revoked" if t.revoked else "expired" if t.expires_at <= now else "active"] for t in tokens]
+        rows = [
+            [
+                t.pk,
+                t.name,
+                t.created_at.date(),
+                t.expires_at.date(),
+                t.last_used_at.date() if t.last_used_at else "-",
+                "revoked" if t.revoked else "expired" if t.expires_at <= now else "active",
+            ]
+            for t in tokens
+        ]
         from prongsai.cli_base import format_table
 
         return format_table(["id", "name", "created", "expires", "last used", "status"], rows)
@@ -490,5 +537,7 @@ def cmd_token(args: argparse.Namespace) -> str:
     except ValidationError as exc:
         raise CommandError(" ".join(exc.messages)) from None
     expires = user.api_tokens.order_by("-id").first().expires_at
-    return (f"{token}\n(use it as 'Authorization: Bearer {token[:6]}…'; it is not shown again; "
-            f"it expires on {expires:%Y-%m-%d})")
+    return (
+        f"{token}\n(use it as 'Authorization: Bearer {token[:6]}…'; it is not shown again; "
+        f"it expires on {expires:%Y-%m-%d})"
+    )

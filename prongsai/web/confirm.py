@@ -56,5 +56,9 @@ class Confirmation:
 
 
 def confirmation_page(request: HttpRequest, confirmation: Confirmation, status: int = 200) -> HttpResponse:
-    return render(request, "confirm.html", {"c": confirmation, "confirm_field": CONFIRM_FIELD,
-                                            "confirm_value": CONFIRM_VALUE}, status=status)
+    return render(
+        request,
+        "confirm.html",
+        {"c": confirmation, "confirm_field": CONFIRM_FIELD, "confirm_value": CONFIRM_VALUE},
+        status=status,
+    )

@@ -78,8 +78,14 @@ class _Line:
         return text
 
 
-def csv_chunks(header: Sequence, rows: Iterable[Sequence], *, bom: bool = True, lineterminator: str = "\r\n",
-               rows_per_chunk: int = 500) -> Iterator[bytes]:
+def csv_chunks(
+    header: Sequence,
+    rows: Iterable[Sequence],
+    *,
+    bom: bool = True,
+    lineterminator: str = "\r\n",
+    rows_per_chunk: int = 500,
+) -> Iterator[bytes]:
     """The CSV file as UTF-8 chunks: the byte-order mark and header first, then ``rows_per_chunk`` rows a chunk."""
     sink = _Line()
     writer = csv.writer(sink, lineterminator=lineterminator)

@@ -63,8 +63,13 @@ def _by_field(exc: Exception) -> Iterable[tuple[str | None, list[str]]]:
         yield None, error_texts(exc)
 
 
-def report_error(target: HttpRequest | forms.BaseForm, exc: Exception, *, aliases: dict[str, str] | None = None,
-                 first_only: bool = False) -> None:
+def report_error(
+    target: HttpRequest | forms.BaseForm,
+    exc: Exception,
+    *,
+    aliases: dict[str, str] | None = None,
+    first_only: bool = False,
+) -> None:
     """Show a service's refusal: on a form, each message goes to its field (``aliases`` maps a service's field
     name to the form's; unknown fields go to the form as a whole); on a request, each becomes an error flash
     message.  ``first_only`` keeps only the first message (a one-button action needs one sentence)."""

@@ -31,14 +31,20 @@ _PATH_CONTROL = re.compile(rb"[\x00-\x1f\x7f]")
 _QUERY_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 #: the HTML pages use no script at all; inline style attributes carry computed widths (bars, indentation)
-DEFAULT_CSP = ("default-src 'none'; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; "
-               "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+DEFAULT_CSP = (
+    "default-src 'none'; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
 #: the interactive API docs (Swagger UI, served from the app's static files, no CDN) need scripts and fetches
-API_DOCS_CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-                "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-PERMISSIONS_POLICY = ("accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), "
-                      "fullscreen=(self), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), "
-                      "payment=(), publickey-credentials-get=(), usb=(), xr-spatial-tracking=()")
+API_DOCS_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), "
+    "fullscreen=(self), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), "
+    "payment=(), publickey-credentials-get=(), usb=(), xr-spatial-tracking=()"
+)
 API_DOCS_PATH = "/api/docs"
 
 
@@ -63,8 +69,11 @@ class RequestGuardMiddleware:
         path = request.path_info.encode("utf-8", "surrogateescape")
         query = unquote_to_bytes(meta.get("QUERY_STRING", "").replace("+", " "))
         if _PATH_CONTROL.search(path) or _QUERY_CONTROL.search(query):
-            return _refuse(request, 400, _("The address contains a control character (such as NUL) that no page "
-                                           "uses. Check the link."))
+            return _refuse(
+                request,
+                400,
+                _("The address contains a control character (such as NUL) that no page uses. Check the link."),
+            )
         length = meta.get("CONTENT_LENGTH") or ""
         if length:
             try:
@@ -75,8 +84,9 @@ class RequestGuardMiddleware:
                 return _refuse(request, 400, _("The request's Content-Length is not a number."))
             if size > settings.PRONGSAI_MAX_REQUEST_BYTES:
                 mb = settings.PRONGSAI_MAX_REQUEST_BYTES // (1024 * 1024)
-                return _refuse(request, 413, _("The request is too large: at most %(mb)d MB can be sent at once.")
-                               % {"mb": mb})
+                return _refuse(
+                    request, 413, _("The request is too large: at most %(mb)d MB can be sent at once.") % {"mb": mb}
+                )
         elif "chunked" in meta.get("HTTP_TRANSFER_ENCODING", "").lower():
             return _refuse(request, 411, _("Send the request with a Content-Length header."))
         return None

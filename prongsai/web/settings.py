@@ -45,8 +45,10 @@ def _secret_key() -> str:
         raise ConfigError("SECRET_KEY must be set when PRONGSAI_ENV=production (or SECRET_KEY_FILE)")
     if key := config.development_secret_key(DATA_DIR):
         return key
-    raise ConfigError(f"SECRET_KEY is not set and {DATA_DIR / config.SECRET_KEY_FILE} does not exist: run a "
-                      "prongsai command once (it creates the key in development) or set SECRET_KEY")
+    raise ConfigError(
+        f"SECRET_KEY is not set and {DATA_DIR / config.SECRET_KEY_FILE} does not exist: run a "
+        "prongsai command once (it creates the key in development) or set SECRET_KEY"
+    )
 
 
 def _database(url: str | None) -> dict:
@@ -54,16 +56,28 @@ def _database(url: str | None) -> dict:
         # writers wait PRONGSAI_SQLITE_BUSY_TIMEOUT seconds for the write lock instead of failing at once with
         # "database is locked" (a long import beside survey submissions; docs/operations.md)
         busy = env_float("PRONGSAI_SQLITE_BUSY_TIMEOUT", 20.0, minimum=0.1, maximum=600)
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "prongsai.sqlite3"),
-                "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                            "transaction_mode": "IMMEDIATE", "timeout": busy}}
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(DATA_DIR / "prongsai.sqlite3"),
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": busy,
+            },
+        }
     parts = urlparse(url)
     if parts.scheme not in ("postgres", "postgresql"):
         raise ConfigError(f"DATABASE_URL: unsupported scheme '{parts.scheme}' (use postgres://)")
-    return {"ENGINE": "django.db.backends.postgresql", "NAME": unquote(parts.path.lstrip("/")) or "prongsai",
-            "USER": unquote(parts.username or ""), "PASSWORD": unquote(parts.password or ""),
-            "HOST": parts.hostname or "", "PORT": str(parts.port or ""), "CONN_MAX_AGE": 60,
-            "CONN_HEALTH_CHECKS": True}
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": unquote(parts.path.lstrip("/")) or "prongsai",
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": parts.hostname or "",
+        "PORT": str(parts.port or ""),
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+    }
 
 
 def _cache() -> dict:
@@ -82,20 +96,26 @@ SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 CACHES = {"default": _cache()}
 DEBUG = env_bool("PRONGSAI_DEBUG", not PRODUCTION)
 if PRODUCTION and DEBUG:
-    raise ConfigError("PRONGSAI_DEBUG=1 is refused when PRONGSAI_ENV=production: the debug pages show settings and "
-                      f"every URL.  Unset PRONGSAI_DEBUG "
-                      f"({thai(gettext_noop('Debug mode is refused in production.'))})")
+    raise ConfigError(
+        "PRONGSAI_DEBUG=1 is refused when PRONGSAI_ENV=production: the debug pages show settings and "
+        f"every URL.  Unset PRONGSAI_DEBUG "
+        f"({thai(gettext_noop('Debug mode is refused in production.'))})"
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["*"])
 #: The public address in every link the app sends away from a page (e-mails, slips, QR codes, the OIT embed):
 #: production must name it, or reset links would point at 127.0.0.1.
 BASE_URL = env_str("PRONGSAI_BASE_URL", "" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
 if PRODUCTION and not BASE_URL:
-    raise ConfigError("PRONGSAI_BASE_URL must be set when PRONGSAI_ENV=production: e-mailed links, survey slips and "
-                      "QR codes are built from it (e.g. https://ita.example.go.th) "
-                      f"({thai(gettext_noop('Set PRONGSAI_BASE_URL to the public address of this installation.'))})")
+    raise ConfigError(
+        "PRONGSAI_BASE_URL must be set when PRONGSAI_ENV=production: e-mailed links, survey slips and "
+        "QR codes are built from it (e.g. https://ita.example.go.th) "
+        f"({thai(gettext_noop('Set PRONGSAI_BASE_URL to the public address of this installation.'))})"
+    )
 if not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", BASE_URL):
-    raise ConfigError(f"PRONGSAI_BASE_URL={BASE_URL!r}: not a web address such as https://ita.example.go.th "
-                      f"({thai(gettext_noop('The address must start with http:// or https://.'))})")
+    raise ConfigError(
+        f"PRONGSAI_BASE_URL={BASE_URL!r}: not a web address such as https://ita.example.go.th "
+        f"({thai(gettext_noop('The address must start with http:// or https://.'))})"
+    )
 DATABASES = {"default": _database(env_secret("DATABASE_URL"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -161,19 +181,23 @@ NINJA_DIR = Path(_NINJA.origin).parent if _NINJA is not None and _NINJA.origin e
 
 ROOT_URLCONF = "prongsai.web.urls"
 WSGI_APPLICATION = "prongsai.web.wsgi.application"
-TEMPLATES = [{
-    "BACKEND": "django.template.backends.django.DjangoTemplates",
-    "DIRS": [BASE_DIR / "templates"] + ([NINJA_DIR / "templates"] if NINJA_DIR else []),
-    "APP_DIRS": True,
-    "OPTIONS": {"context_processors": [
-        "django.template.context_processors.request",
-        "django.template.context_processors.i18n",
-        "django.contrib.auth.context_processors.auth",
-        "django.contrib.messages.context_processors.messages",
-        "prongsai.web.agencies.context.navigation",
-        "prongsai.web.notifications.context.unread",
-    ]},
-}]
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"] + ([NINJA_DIR / "templates"] if NINJA_DIR else []),
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "prongsai.web.agencies.context.navigation",
+                "prongsai.web.notifications.context.unread",
+            ]
+        },
+    }
+]
 
 # --- Accounts: passwords, login throttle, sessions, API tokens (docs/security.md) ---------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -196,8 +220,10 @@ LOGIN_COOLOFF_MINUTES = env_int("PRONGSAI_LOGIN_COOLOFF_MINUTES", 15, minimum=1,
 SESSION_IDLE_MINUTES = env_int("PRONGSAI_SESSION_IDLE_MINUTES", 30, minimum=1, maximum=7 * 24 * 60)
 SESSION_MAX_HOURS = env_int("PRONGSAI_SESSION_MAX_HOURS", 12, minimum=1, maximum=30 * 24)
 if SESSION_IDLE_MINUTES > SESSION_MAX_HOURS * 60:
-    raise ConfigError(f"PRONGSAI_SESSION_IDLE_MINUTES={SESSION_IDLE_MINUTES} is longer than "
-                      f"PRONGSAI_SESSION_MAX_HOURS={SESSION_MAX_HOURS} hours")
+    raise ConfigError(
+        f"PRONGSAI_SESSION_IDLE_MINUTES={SESSION_IDLE_MINUTES} is longer than "
+        f"PRONGSAI_SESSION_MAX_HOURS={SESSION_MAX_HOURS} hours"
+    )
 SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600  # the cookie never outlives the absolute maximum
 #: API tokens expire after this many days unless issued with another lifetime (at most the maximum).
 API_TOKEN_DAYS = env_int("PRONGSAI_API_TOKEN_DAYS", 90, minimum=1, maximum=3650)
@@ -216,10 +242,15 @@ STATIC_ROOT = DATA_DIR / "static"  # made by `prongsai serve`/`demo` (collectsta
 STATICFILES_DIRS = [BASE_DIR / "static"] + ([NINJA_DIR / "static"] if NINJA_DIR else [])
 STORAGES = {
     # files are written under a temporary name and renamed when complete (no truncated document after a crash)
-    "default": {"BACKEND": "prongsai.web.ops.storage.AtomicFileSystemStorage",
-                "OPTIONS": {"location": str(DATA_DIR / "files")}},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage" if PRODUCTION
-                    else "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "default": {
+        "BACKEND": "prongsai.web.ops.storage.AtomicFileSystemStorage",
+        "OPTIONS": {"location": str(DATA_DIR / "files")},
+    },
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
@@ -230,8 +261,10 @@ PRONGSAI_OIT_MAX_UPLOAD = env_int("PRONGSAI_OIT_MAX_UPLOAD_MB", 20, minimum=1, m
 #: leave room for the largest upload plus the form around it.
 PRONGSAI_MAX_REQUEST_BYTES = env_int("PRONGSAI_MAX_REQUEST_MB", 25, minimum=1, maximum=2048) * 1024 * 1024
 if PRONGSAI_MAX_REQUEST_BYTES < PRONGSAI_OIT_MAX_UPLOAD + 1024 * 1024:
-    raise ConfigError("PRONGSAI_MAX_REQUEST_MB must be at least PRONGSAI_OIT_MAX_UPLOAD_MB + 1 "
-                      f"({PRONGSAI_OIT_MAX_UPLOAD // (1024 * 1024) + 1})")
+    raise ConfigError(
+        "PRONGSAI_MAX_REQUEST_MB must be at least PRONGSAI_OIT_MAX_UPLOAD_MB + 1 "
+        f"({PRONGSAI_OIT_MAX_UPLOAD // (1024 * 1024) + 1})"
+    )
 #: Uploaded files above this size are streamed to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 #: Form fields other than files (a survey page, a long measure text): 10 MB in all, 2,000 fields at most.
@@ -286,9 +319,13 @@ EMAIL_USE_TLS = EMAIL_SECURITY == "starttls"
 EMAIL_USE_SSL = EMAIL_SECURITY == "tls"
 EMAIL_TIMEOUT = env_int("PRONGSAI_EMAIL_TIMEOUT", 20, minimum=1, maximum=300)
 DEFAULT_FROM_EMAIL = env_str("PRONGSAI_EMAIL_FROM", "Prongsai <noreply@localhost>")
-EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
-                 else "django.core.mail.backends.locmem.EmailBackend" if ENV == "test"
-                 else "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.locmem.EmailBackend"
+    if ENV == "test"
+    else "django.core.mail.backends.filebased.EmailBackend"
+)
 EMAIL_FILE_PATH = str(DATA_DIR / "mail")  # created by the backend at the first mail, never at import
 #: `prongsai notify` warns of a deadline this many days ahead (and again nowhere: one notification per deadline).
 PRONGSAI_NOTIFY_DAYS = env_int("PRONGSAI_NOTIFY_DAYS", 7, minimum=0, maximum=90)
@@ -329,11 +366,14 @@ _LOG_LEVEL = env_choice("PRONGSAI_LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERRO
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-                   "json": {"()": "prongsai.web.ops.logs.JsonFormatter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "prongsai.web.ops.logs.JsonFormatter"},
+    },
     "filters": {"redact": {"()": "prongsai.web.ops.logs.RedactFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": PRONGSAI_LOG_FORMAT,
-                             "filters": ["redact"]}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": PRONGSAI_LOG_FORMAT, "filters": ["redact"]}
+    },
     "root": {"handlers": ["console"], "level": _LOG_LEVEL},
     "loggers": {
         # 403/404 are answers, not incidents: keep them out of the console; 5xx are still logged.

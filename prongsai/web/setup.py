@@ -34,11 +34,15 @@ def setup_django(require_database: bool = True) -> None:
         except ConfigError as exc:
             raise CommandError(str(exc)) from None
         except (RuntimeError, ImproperlyConfigured, ValueError) as exc:
-            raise CommandError(f"configuration: {exc} (docs/configuration.md) "
-                               f"/ {thai(gettext_noop('The configuration is not valid.'))}") from None
+            raise CommandError(
+                f"configuration: {exc} (docs/configuration.md) "
+                f"/ {thai(gettext_noop('The configuration is not valid.'))}"
+            ) from None
         except OSError as exc:
-            raise CommandError(f"cannot use the data folder {default_data_dir()}: {exc.strerror or exc} "
-                               f"/ {thai(gettext_noop('The data folder cannot be used.'))}") from None
+            raise CommandError(
+                f"cannot use the data folder {default_data_dir()}: {exc.strerror or exc} "
+                f"/ {thai(gettext_noop('The data folder cannot be used.'))}"
+            ) from None
         if require_database:
             check_database()
     except ConfigError as exc:

@@ -25,10 +25,18 @@ def run_pending_tasks(max_tasks: int | None = None) -> int:
     from prongsai.web.ops.worker import RecoveringWorker, new_worker_id
 
     ready_before = DBTaskResult.objects.ready().count()
-    worker = RecoveringWorker(queue_names=["default"], interval=0, batch=True, backend_name="default",
-                              startup_delay=False, max_tasks=max_tasks, worker_id=new_worker_id("inproc-"),
-                              excluded_queue_names=[], threaded_lease=not connection.in_atomic_block,
-                              hard_exit=False)
+    worker = RecoveringWorker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=max_tasks,
+        worker_id=new_worker_id("inproc-"),
+        excluded_queue_names=[],
+        threaded_lease=not connection.in_atomic_block,
+        hard_exit=False,
+    )
     worker.run()
     return ready_before - DBTaskResult.objects.ready().count()
 
@@ -39,9 +47,17 @@ def start_worker_thread(interval: float = 2.0) -> threading.Thread:
     from prongsai.web.ops.worker import RecoveringWorker, new_worker_id
 
     def run() -> None:
-        worker = RecoveringWorker(queue_names=["default"], interval=interval, batch=False, backend_name="default",
-                                  startup_delay=False, max_tasks=None, worker_id=new_worker_id("demo-"),
-                                  excluded_queue_names=[], hard_exit=False)
+        worker = RecoveringWorker(
+            queue_names=["default"],
+            interval=interval,
+            batch=False,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=new_worker_id("demo-"),
+            excluded_queue_names=[],
+            hard_exit=False,
+        )
         worker.run()
 
     thread = threading.Thread(target=run, name="prongsai-task-worker", daemon=True)

@@ -28,8 +28,15 @@ class ThaiDateInput(forms.TextInput):
     """A text input showing a stored date as "25/06/2563", with the hint read out by screen readers."""
 
     def __init__(self, attrs: dict | None = None) -> None:
-        base = {"inputmode": "numeric", "autocomplete": "off", "placeholder": _("dd/mm/yyyy"), "size": "12",
-                "maxlength": "32", "class": "thai-date", "spellcheck": "false"}
+        base = {
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "placeholder": _("dd/mm/yyyy"),
+            "size": "12",
+            "maxlength": "32",
+            "class": "thai-date",
+            "spellcheck": "false",
+        }
         super().__init__({**base, **(attrs or {})})
 
     def format_value(self, value) -> str | None:
@@ -80,8 +87,13 @@ class ThaiDateField(forms.Field):
         field = str(self.label or gettext("Date"))
         params = {"field": field, "value": value[:40], **exc.params}
         if exc.code == "window":
-            return gettext("%(field)s: the year B.E. %(year_be)s cannot be right; give a year between B.E. "
-                           "%(first_be)s and %(last_be)s (e.g. 25/06/2563).") % params
+            return (
+                gettext(
+                    "%(field)s: the year B.E. %(year_be)s cannot be right; give a year between B.E. "
+                    "%(first_be)s and %(last_be)s (e.g. 25/06/2563)."
+                )
+                % params
+            )
         if exc.code == "day":
             return gettext("%(field)s: there is no day %(day)s in month %(month)s of B.E. %(year_be)s.") % params
         return gettext("%(field)s: “%(value)s” is not a date; type day/month/B.E. year, e.g. 25/06/2563.") % params

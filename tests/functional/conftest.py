@@ -15,8 +15,14 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = os.environ.get("PRONGSAI_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 
 def _missing(reason: str) -> None:
@@ -60,8 +66,9 @@ def chromium_browser():
 @pytest.fixture
 def browser_page(chromium_browser):
     """A fresh page (own cookies) at a laptop-sized viewport, Thai first."""
-    context = chromium_browser.new_context(viewport={"width": 1280, "height": 900}, locale="th-TH",
-                                           timezone_id="Asia/Bangkok")
+    context = chromium_browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="th-TH", timezone_id="Asia/Bangkok"
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     try:

@@ -33,8 +33,11 @@ def _expected_2563():
     from prongsai.web.results.models import AgencyResult
 
     score = combine(load_framework("ita-2563-esa"), {n: Fraction(v) for n, v in enumerate(demo.SKN_2563, start=1)})
-    others = list(AgencyResult.objects.filter(round__fiscal_year=2563, agency__kind="esa")
-                  .exclude(agency__code=demo.SKN_CODE).values_list("total", flat=True))
+    others = list(
+        AgencyResult.objects.filter(round__fiscal_year=2563, agency__kind="esa")
+        .exclude(agency__code=demo.SKN_CODE)
+        .values_list("total", flat=True)
+    )
     rank = 1 + sum(1 for t in others if t > score.total_rounded)
     return score.total_rounded, score.level, rank, len(others) + 1
 
@@ -55,8 +58,14 @@ def test_officer_imports_2563_results_with_one_bad_row_then_fixed(live_server, b
     page = browser_page
     shots = []
     failed: list[str] = []  # every page, stylesheet, font and script must load (no CDN, static files served)
-    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 and
-            r.url.startswith(live_server.url) and "/results/import/" not in r.url else None)
+    page.on(
+        "response",
+        lambda r: (
+            failed.append(f"{r.status} {r.url}")
+            if r.status >= 400 and r.url.startswith(live_server.url) and "/results/import/" not in r.url
+            else None
+        ),
+    )
     page.on("requestfailed", lambda r: failed.append(f"failed {r.url}"))
 
     def shot(name: str) -> None:

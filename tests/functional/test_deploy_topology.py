@@ -36,8 +36,20 @@ pytestmark = pytest.mark.deploy
 DEPLOY = REPO / "deploy"
 NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
 WRONG_PASSWORD = "wrong-password-for-the-log-check"
-UNKNOWN_CODES = ["ACDEFGHJKM", "CDEFGHJKMN", "DEFGHJKMNP", "EFGHJKMNPR", "FGHJKMNPRT", "GHJKMNPRTU",
-                 "HJKMNPRTUV", "JKMNPRTUVW", "KMNPRTUVWX", "MNPRTUVWXY", "NPRTUVWXY3", "PRTUVWXY34"]
+UNKNOWN_CODES = [
+    "ACDEFGHJKM",
+    "CDEFGHJKMN",
+    "DEFGHJKMNP",
+    "EFGHJKMNPR",
+    "FGHJKMNPRT",
+    "GHJKMNPRTU",
+    "HJKMNPRTUV",
+    "JKMNPRTUVW",
+    "KMNPRTUVWX",
+    "MNPRTUVWXY",
+    "NPRTUVWXY3",
+    "PRTUVWXY34",
+]
 
 
 @pytest.fixture(scope="module")
@@ -48,13 +60,14 @@ def requirements():
             pytest.fail(f"{missing} is not installed: .ci/run installs it (apt-get install nginx openssl)")
         pytest.skip(f"{missing} is not installed (Debian: apt-get install nginx openssl)")
     if postgres_url() is None:
-        pytest.skip("the production topology runs in the PostgreSQL pass: set DATABASE_URL=postgres://… "
-                    "(.ci/run does when a server answers on 127.0.0.1:5432)")
+        pytest.skip(
+            "the production topology runs in the PostgreSQL pass: set DATABASE_URL=postgres://… "
+            "(.ci/run does when a server answers on 127.0.0.1:5432)"
+        )
 
 
 def unit_command(unit: str, config: Path) -> list[str]:
-    line = next(line for line in (DEPLOY / "systemd" / unit).read_text().splitlines()
-                if line.startswith("ExecStart="))
+    line = next(line for line in (DEPLOY / "systemd" / unit).read_text().splitlines() if line.startswith("ExecStart="))
     command = shlex.split(line.removeprefix("ExecStart="))
     command[0] = str(BIN / Path(command[0]).name)  # /opt/prongsai/venv/bin/X → this virtualenv's X
     return [str(config) if part == "/etc/prongsai/gunicorn.conf.py" else part for part in command]
@@ -68,8 +81,11 @@ def substitute(text: str, replacements: dict[str, str]) -> str:
 
 
 def env_example() -> dict[str, str]:
-    pairs = [line.split("=", 1) for line in (DEPLOY / "prongsai.env.example").read_text().splitlines()
-             if line and not line.startswith("#")]
+    pairs = [
+        line.split("=", 1)
+        for line in (DEPLOY / "prongsai.env.example").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
     return dict(pairs)
 
 
@@ -78,10 +94,19 @@ def topology(requirements, tmp_path_factory):
     root = tmp_path_factory.mktemp("topology")
     https, http, app = free_port(), free_port(), free_port()
     origin = f"https://localhost:{https}"
-    env = {**env_example(), "ALLOWED_HOSTS": "localhost", "CSRF_TRUSTED_ORIGINS": origin,
-           "PRONGSAI_BASE_URL": origin, "PRONGSAI_BIND": f"127.0.0.1:{app}", "PRONGSAI_WEB_WORKERS": "3",
-           "RUNTIME_DIRECTORY": str(root / "run"), "PRONGSAI_METRICS_TOKEN": "topology-metrics-token",
-           "PRONGSAI_TASK_LEASE": "5", "PRONGSAI_GUNICORN_LOG_LEVEL": "info", "PRONGSAI_LOG_LEVEL": "INFO"}
+    env = {
+        **env_example(),
+        "ALLOWED_HOSTS": "localhost",
+        "CSRF_TRUSTED_ORIGINS": origin,
+        "PRONGSAI_BASE_URL": origin,
+        "PRONGSAI_BIND": f"127.0.0.1:{app}",
+        "PRONGSAI_WEB_WORKERS": "3",
+        "RUNTIME_DIRECTORY": str(root / "run"),
+        "PRONGSAI_METRICS_TOKEN": "topology-metrics-token",
+        "PRONGSAI_TASK_LEASE": "5",
+        "PRONGSAI_GUNICORN_LOG_LEVEL": "info",
+        "PRONGSAI_LOG_LEVEL": "INFO",
+    }
     for key in ("SECRET_KEY", "DATABASE_URL", "PRONGSAI_DATA"):
         env.pop(key)  # LiveSite sets its own: a random key, a fresh database, a temporary folder
     site = LiveSite(root, database=f"prongsai_ops_deploy_{os.getpid()}", production=True, **env)
@@ -90,7 +115,8 @@ def topology(requirements, tmp_path_factory):
         migrate = unit_command("prongsai-migrate.service", DEPLOY / "gunicorn.conf.py")
         done = subprocess.run(migrate, cwd=REPO, env=site.env, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stdout + done.stderr
-        data = json.loads(site.python("""
+        data = json.loads(
+            site.python("""
 import json, django
 django.setup()
 from tests.cast import build_cast
@@ -102,41 +128,80 @@ from tests.integration.test_documents_signoff import approve_all, director_of
 approve_all(cast)
 approve_all(cast, cast.other_office, cast.other_officer, director_of(cast.other_office, "other_director"))
 print(json.dumps({"round": cast.round_2563.pk, "codes": codes}))
-""").strip().splitlines()[-1])
+""")
+            .strip()
+            .splitlines()[-1]
+        )
         site.start("gunicorn", unit_command("prongsai-web.service", DEPLOY / "gunicorn.conf.py"))
         for n in (1, 2):
             site.start(f"worker-{n}", unit_command("prongsai-worker@.service", DEPLOY / "gunicorn.conf.py"))
 
         # a self-signed certificate for "localhost"
         cert, key = root / "fullchain.pem", root / "privkey.pem"
-        made = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                               "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-                               "-keyout", str(key), "-out", str(cert)], capture_output=True, text=True, timeout=60)
+        made = subprocess.run(
+            [
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=localhost",
+                "-addext",
+                "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                "-keyout",
+                str(key),
+                "-out",
+                str(cert),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert made.returncode == 0, made.stderr
 
         nginx_dir = root / "nginx"
         (nginx_dir / "logs").mkdir(parents=True)
-        snippets = {"prongsai-upstream.conf": {"server 127.0.0.1:8000;": f"server 127.0.0.1:{app};"},
-                    "prongsai-proxy.conf": {}}
+        snippets = {
+            "prongsai-upstream.conf": {"server 127.0.0.1:8000;": f"server 127.0.0.1:{app};"},
+            "prongsai-proxy.conf": {},
+        }
         for name, changes in snippets.items():
             (nginx_dir / name).write_text(substitute((DEPLOY / "nginx" / name).read_text(), changes))
-        site_conf = substitute((DEPLOY / "nginx" / "prongsai.conf").read_text(), {
-            "listen 80;": f"listen 127.0.0.1:{http};",
-            "listen 443 ssl http2;": f"listen 127.0.0.1:{https} ssl http2;",
-            "server_name ita.example.go.th;": "server_name localhost;",
-            "/etc/ssl/prongsai/fullchain.pem": str(cert), "/etc/ssl/prongsai/privkey.pem": str(key),
-            "/etc/nginx/snippets/": f"{nginx_dir}/", "/var/log/nginx/": f"{nginx_dir}/logs/"})
+        site_conf = substitute(
+            (DEPLOY / "nginx" / "prongsai.conf").read_text(),
+            {
+                "listen 80;": f"listen 127.0.0.1:{http};",
+                "listen 443 ssl http2;": f"listen 127.0.0.1:{https} ssl http2;",
+                "server_name ita.example.go.th;": "server_name localhost;",
+                "/etc/ssl/prongsai/fullchain.pem": str(cert),
+                "/etc/ssl/prongsai/privkey.pem": str(key),
+                "/etc/nginx/snippets/": f"{nginx_dir}/",
+                "/var/log/nginx/": f"{nginx_dir}/logs/",
+            },
+        )
         (nginx_dir / "site.conf").write_text(site_conf)
         temp = {name: nginx_dir / name for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")}
         (nginx_dir / "nginx.conf").write_text(
-            ("user root;\n" if os.geteuid() == 0 else "") +
-            f"worker_processes 1;\ndaemon off;\npid {nginx_dir}/nginx.pid;\nerror_log {nginx_dir}/logs/error.log;\n"
+            ("user root;\n" if os.geteuid() == 0 else "")
+            + f"worker_processes 1;\ndaemon off;\npid {nginx_dir}/nginx.pid;\nerror_log {nginx_dir}/logs/error.log;\n"
             "events { worker_connections 256; }\nhttp {\n"
-            f"  access_log {nginx_dir}/logs/access.log;\n" +
-            "".join(f"  {name}_temp_path {path};\n" for name, path in temp.items()) +
-            f"  include {nginx_dir}/site.conf;\n}}\n")
-        nginx_cmd = [NGINX, "-p", str(nginx_dir), "-c", str(nginx_dir / "nginx.conf"), "-e",
-                     str(nginx_dir / "logs" / "error.log")]
+            f"  access_log {nginx_dir}/logs/access.log;\n"
+            + "".join(f"  {name}_temp_path {path};\n" for name, path in temp.items())
+            + f"  include {nginx_dir}/site.conf;\n}}\n"
+        )
+        nginx_cmd = [
+            NGINX,
+            "-p",
+            str(nginx_dir),
+            "-c",
+            str(nginx_dir / "nginx.conf"),
+            "-e",
+            str(nginx_dir / "logs" / "error.log"),
+        ]
         check = subprocess.run([*nginx_cmd, "-t"], capture_output=True, text=True, timeout=60)
         assert check.returncode == 0, check.stderr
         site.start("nginx", nginx_cmd)
@@ -144,8 +209,16 @@ print(json.dumps({"round": cast.round_2563.pk, "codes": codes}))
         tls = ssl.create_default_context(cafile=str(cert))
         browser = Browser("127.0.0.1", https, tls=tls)
         wait_for(lambda: _ok(browser, "/healthz"), 90, "nginx → gunicorn → PostgreSQL to answer /healthz")
-        yield {"site": site, "https": https, "http": http, "app": app, "tls": tls, "round": data["round"],
-               "codes": data["codes"], "nginx_logs": nginx_dir / "logs"}
+        yield {
+            "site": site,
+            "https": https,
+            "http": http,
+            "app": app,
+            "tls": tls,
+            "round": data["round"],
+            "codes": data["codes"],
+            "nginx_logs": nginx_dir / "logs",
+        }
     finally:
         site.close()
 
@@ -204,8 +277,7 @@ def test_survey_batch_and_link_check_end_to_end(topology):
     assert central.login("central", WRONG_PASSWORD) == 200  # a failed login, for the log check below
     assert central.login("central", "prongsai-test-pass") == 302
     central.request("GET", "/documents/batch/")
-    status, _ = central.request("POST", "/documents/batch/", {"round": topology["round"],
-                                                               "codes": "ESA-SKN ESA-OTHER"})
+    status, _ = central.request("POST", "/documents/batch/", {"round": topology["round"], "codes": "ESA-SKN ESA-OTHER"})
     assert status == 302
     batch_url = central.header("Location")
 
@@ -249,8 +321,7 @@ print(json.dumps({"done": b.done, "failed": b.failed, "finished": b.finished_at 
     assert "prongsai_workers_alive 2.0" in text
     assert "prongsai_survey_responses 1.0" in text  # the one submission, sealed in the ballot box
     assert "prongsai_survey_responses_held 1.0" in text
-    served = sum(float(v) for v in re.findall(r'prongsai_http_requests_total\{method="GET",status="2xx"\} (\S+)',
-                                              text))
+    served = sum(float(v) for v in re.findall(r'prongsai_http_requests_total\{method="GET",status="2xx"\} (\S+)', text))
     assert served >= 5  # summed over the three gunicorn processes (multiprocess mode)
 
     # --- no log of the whole session holds a survey code or a password

@@ -28,8 +28,9 @@ def _workbook(tmp_path, name: str, edit) -> str:
     return str(path)
 
 
-def test_central_admin_uploads_fixes_previews_and_activates_an_edition(cast, live_server, browser_page, artifacts,
-                                                                        tmp_path):
+def test_central_admin_uploads_fixes_previews_and_activates_an_edition(
+    cast, live_server, browser_page, artifacts, tmp_path
+):
     from prongsai.web.editions.models import EditionStatus, StoredEdition
 
     def mistakes(wb):

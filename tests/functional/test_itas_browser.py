@@ -23,8 +23,9 @@ def _csv(tmp_path, name: str, rows: list[tuple[str, str]]) -> str:
 
 
 @pytest.mark.parametrize("size", sorted(SIZES))
-def test_officer_imports_itas_results_and_plans_the_cheapest_path(cast, live_server, chromium_browser, artifacts,
-                                                                   tmp_path, size):
+def test_officer_imports_itas_results_and_plans_the_cheapest_path(
+    cast, live_server, chromium_browser, artifacts, tmp_path, size
+):
     framework = cast.round_2562.framework
     items9 = [o.code for o in framework.oit_items if o.indicator == 9]
     # ITAS's own figures: 28 items passed, 4 failed and one at 64.73 give the published 86.81 of indicator 9
@@ -41,8 +42,9 @@ def test_officer_imports_itas_results_and_plans_the_cheapest_path(cast, live_ser
         base = f"{live_server.url}/itas/{cast.samutsakhon.code}/{cast.round_2562.pk}"
 
         page.goto(f"{base}/import/")
-        page.set_input_files("input[name=file]", _csv(tmp_path, "itas-2562.csv", [*rows, (items9[32], "๖๔.๗๓%"),
-                                                                                   ("I1", "ดีมาก")]))
+        page.set_input_files(
+            "input[name=file]", _csv(tmp_path, "itas-2562.csv", [*rows, (items9[32], "๖๔.๗๓%"), ("I1", "ดีมาก")])
+        )
         page.click("#import-form button[type=submit]")
         page.wait_for_load_state()
         errors = page.locator("#import-errors").inner_text()

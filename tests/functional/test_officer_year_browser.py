@@ -15,8 +15,12 @@ import pytest
 from tests.cast import PASSWORD
 
 SIZES = {
-    "phone": {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True,
-              "has_touch": True},
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+    },
     "desktop": {"viewport": {"width": 1366, "height": 768}},
 }
 
@@ -32,8 +36,7 @@ def _the_year_so_far(cast):
     today = timezone.localdate()
     round_, agency = cast.round_2563, cast.samutsakhon
     seed_round_calendar(cast.central, round_)
-    offsets = {"oit_publish": 5, "surveys": 12, "clarification": 20, "report_6m": -2, "report_12m": 60,
-               "results": 90}
+    offsets = {"oit_publish": 5, "surveys": 12, "clarification": 20, "report_6m": -2, "report_12m": 60, "results": 90}
     for deadline in RoundDeadline.objects.filter(round=round_, key__in=offsets):
         due = today + timedelta(days=offsets[deadline.key])
         starts = due - timedelta(days=30) if deadline.starts_on else None
@@ -43,8 +46,9 @@ def _the_year_so_far(cast):
         oit.add_link(cast.officer, round_, agency, code, f"https://www.example.go.th/{code}")
         oit.set_ready(cast.officer, round_, agency, code)
     oit.submit_items(cast.officer, round_, agency)
-    oit.record_oit_review(cast.assessor, OITEntry.objects.get(agency=agency, code="O5"), elements=["a"],
-                          comment="ไม่ครบ")
+    oit.record_oit_review(
+        cast.assessor, OITEntry.objects.get(agency=agency, code="O5"), elements=["a"], comment="ไม่ครบ"
+    )
     oit.open_clarification(cast.assessor, round_, agency, today + timedelta(days=3))
     from prongsai.web.measures.models import Measure
 
@@ -54,8 +58,7 @@ def _the_year_so_far(cast):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("size", list(SIZES))
-def test_the_officer_sees_what_is_due_and_reads_the_notifications(size, cast, live_server, chromium_browser,
-                                                                  artifacts):
+def test_the_officer_sees_what_is_due_and_reads_the_notifications(size, cast, live_server, chromium_browser, artifacts):
     from prongsai.web.notifications.models import Notification
 
     _the_year_so_far(cast)

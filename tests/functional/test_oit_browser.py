@@ -38,8 +38,13 @@ def test_oit_story_in_the_browser(cast, live_server, settings, tmp_path, browser
 
     settings.PRONGSAI_LINKCHECK_ALLOW_LOOPBACK = True
     settings.BASE_URL = live_server.url
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "files")}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "files")},
+        },
+    }
     shots = Path(os.environ.get("PRONGSAI_SCREENSHOTS") or tmp_path / "oit-screens")
     shots.mkdir(parents=True, exist_ok=True)
     page = browser_page
@@ -89,7 +94,7 @@ def test_oit_story_in_the_browser(cast, live_server, settings, tmp_path, browser
         page.click("[data-testid=link] form button:has-text('ลบลิงก์นี้')")
         add_link("O7", site.url("/o7"), "ข่าวประชาสัมพันธ์ ปี 2563")
         run_pending_checks()
-        page.click("button:has-text('ตรวจลิงก์ของข้อนี้อีกครั้ง')")   # the re-check button
+        page.click("button:has-text('ตรวจลิงก์ของข้อนี้อีกครั้ง')")  # the re-check button
         run_pending_checks()
         page.reload()
         expect(page.locator("[data-testid=item-verdict]")).to_have_text("น่าจะผ่าน")

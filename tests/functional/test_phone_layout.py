@@ -43,11 +43,15 @@ def _long_names(cast) -> None:
     from prongsai.web.agencies.models import Membership, Person, Role, Unit
 
     user = get_user_model().objects.create_user("long-names")
-    Person.objects.create(user=user, title_th="ว่าที่ร้อยตรีหญิง",
-                          full_name_th="ปริญญาภรณ์ศิริวัฒนา เจริญรุ่งเรืองวงศ์ตระกูลไทยสมบูรณ์",
-                          position_th="รองผู้อำนวยการสำนักงานเขตพื้นที่การศึกษาประถมศึกษาสมุทรสาครรักษาราชการแทน")
-    unit = Unit.objects.create(agency=cast.samutsakhon,
-                               name_th="กลุ่มส่งเสริมการศึกษาทางไกล เทคโนโลยีสารสนเทศและการสื่อสารเพื่อการศึกษา")
+    Person.objects.create(
+        user=user,
+        title_th="ว่าที่ร้อยตรีหญิง",
+        full_name_th="ปริญญาภรณ์ศิริวัฒนา เจริญรุ่งเรืองวงศ์ตระกูลไทยสมบูรณ์",
+        position_th="รองผู้อำนวยการสำนักงานเขตพื้นที่การศึกษาประถมศึกษาสมุทรสาครรักษาราชการแทน",
+    )
+    unit = Unit.objects.create(
+        agency=cast.samutsakhon, name_th="กลุ่มส่งเสริมการศึกษาทางไกล เทคโนโลยีสารสนเทศและการสื่อสารเพื่อการศึกษา"
+    )
     Membership.objects.create(user=user, agency=cast.samutsakhon, role=Role.UNIT_STAFF, unit=unit)
 
 

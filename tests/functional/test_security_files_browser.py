@@ -41,8 +41,13 @@ def test_the_officer_sees_refusals_in_thai(cast, live_server, settings, tmp_path
     from tests.unit.test_security_templates import with_paragraph
 
     settings.PRONGSAI_LINKCHECK_ALLOW_LOOPBACK = True
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "files")}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "files")},
+        },
+    }
     page = browser_page
     base = live_server.url
     item_url = f"{base}/oit/{cast.round_2563.pk}/{cast.samutsakhon.code}/items/O1/"
@@ -73,8 +78,14 @@ def test_the_officer_sees_refusals_in_thai(cast, live_server, settings, tmp_path
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        services.add_link(cast.officer, cast.round_2563, cast.samutsakhon, "O1",
-                          f"http://127.0.0.1:{server.server_address[1]}/annual-report.pdf", "รายงานประจำปี")
+        services.add_link(
+            cast.officer,
+            cast.round_2563,
+            cast.samutsakhon,
+            "O1",
+            f"http://127.0.0.1:{server.server_address[1]}/annual-report.pdf",
+            "รายงานประจำปี",
+        )
         assert run_pending_checks() == 1
     finally:
         server.shutdown()

@@ -17,8 +17,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _watch(page) -> list[str]:
     problems: list[str] = []
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
-            if "Content Security Policy" in m.text or "Refused to" in m.text else None)
+    page.on(
+        "console",
+        lambda m: (
+            problems.append(f"console {m.type}: {m.text}")
+            if "Content Security Policy" in m.text or "Refused to" in m.text
+            else None
+        ),
+    )
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     return problems
 
@@ -34,9 +40,14 @@ def test_pages_work_under_the_policy_and_the_account_pages_are_thai(live_server,
     page.fill("input[name=password]", PASSWORD)
     page.click("form[action='/login/'] button[type=submit]")
     page.wait_for_url(f"{live_server.url}/agencies/**")
-    pages = [f"/agencies/{cast.samutsakhon.code}/", "/rounds/", f"/oit/{cast.round_2563.pk}/{cast.samutsakhon.code}/",
-             f"/oit/public/{cast.samutsakhon.code}/{cast.round_2563.pk}/",
-             f"/surveys/{cast.round_2563.pk}/{cast.samutsakhon.code}/", "/manage/agencies/"]
+    pages = [
+        f"/agencies/{cast.samutsakhon.code}/",
+        "/rounds/",
+        f"/oit/{cast.round_2563.pk}/{cast.samutsakhon.code}/",
+        f"/oit/public/{cast.samutsakhon.code}/{cast.round_2563.pk}/",
+        f"/surveys/{cast.round_2563.pk}/{cast.samutsakhon.code}/",
+        "/manage/agencies/",
+    ]
     for path in pages:
         response = page.goto(f"{live_server.url}{path}")
         assert response is not None and response.status < 400, (path, response and response.status)

@@ -21,13 +21,24 @@ SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "hei
 
 @pytest.fixture
 def storage(settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "files")}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "files")},
+        },
+    }
 
 
 def _login(browser, live_server, username: str, size: dict):
-    context = browser.new_context(viewport=size, locale="th-TH", timezone_id="Asia/Bangkok", accept_downloads=True,
-                                  is_mobile=size["width"] < 500, has_touch=size["width"] < 500)
+    context = browser.new_context(
+        viewport=size,
+        locale="th-TH",
+        timezone_id="Asia/Bangkok",
+        accept_downloads=True,
+        is_mobile=size["width"] < 500,
+        has_touch=size["width"] < 500,
+    )
     page = context.new_page()
     page.set_default_timeout(30_000)
     page.goto(f"{live_server.url}/login/")
@@ -39,8 +50,9 @@ def _login(browser, live_server, username: str, size: dict):
 
 
 @pytest.mark.parametrize("size", sorted(SIZES))
-def test_officer_proposes_director_approves_and_downloads_the_signed_pdf(size, cast, storage, live_server,
-                                                                         chromium_browser, artifacts, tmp_path):
+def test_officer_proposes_director_approves_and_downloads_the_signed_pdf(
+    size, cast, storage, live_server, chromium_browser, artifacts, tmp_path
+):
     from prongsai.web.documents import services
     from prongsai.web.documents.models import DocumentVersion
 
@@ -93,20 +105,40 @@ def test_officer_proposes_director_approves_and_downloads_the_signed_pdf(size, c
     version = DocumentVersion.objects.get(kind="memo")
     assert saved.read_bytes() == version.signed_pdf.file.open("rb").read()
     context.close()
-    text = "".join(subprocess.run(["pdftotext", str(saved), "-"], capture_output=True, check=True,
-                                  text=True).stdout.split())
+    text = "".join(
+        subprocess.run(["pdftotext", str(saved), "-"], capture_output=True, check=True, text=True).stdout.split()
+    )
     assert "อนุมัติโดยนายพิศุทธิ์พงศ์ศรีนิธิศ" in text and "อนุมัติเมื่อ" in text
-    pages = int(next(line.split()[-1] for line in subprocess.run(
-        ["pdfinfo", str(saved)], capture_output=True, check=True, text=True).stdout.splitlines()
-        if line.startswith("Pages:")))
-    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", str(pages), "-l", str(pages), str(saved),
-                    str(artifacts / f"signoff-{size}-4-signed-pdf")], check=True)
+    pages = int(
+        next(
+            line.split()[-1]
+            for line in subprocess.run(
+                ["pdfinfo", str(saved)], capture_output=True, check=True, text=True
+            ).stdout.splitlines()
+            if line.startswith("Pages:")
+        )
+    )
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "80",
+            "-f",
+            str(pages),
+            "-l",
+            str(pages),
+            str(saved),
+            str(artifacts / f"signoff-{size}-4-signed-pdf"),
+        ],
+        check=True,
+    )
 
 
 @pytest.mark.parametrize("size", sorted(SIZES))
-def test_central_admin_uploads_the_emblem_and_a_disguised_file_is_refused_in_thai(size, cast, storage, live_server,
-                                                                                 chromium_browser, artifacts,
-                                                                                 tmp_path):
+def test_central_admin_uploads_the_emblem_and_a_disguised_file_is_refused_in_thai(
+    size, cast, storage, live_server, chromium_browser, artifacts, tmp_path
+):
     import io
 
     from PIL import Image

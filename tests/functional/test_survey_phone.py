@@ -13,8 +13,12 @@ from prongsai.core.framework import load_framework
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SIZES = {
-    "phone": {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True,
-              "has_touch": True},
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+    },
     "desktop": {"viewport": {"width": 1280, "height": 900}},
 }
 
@@ -22,8 +26,9 @@ SIZES = {
 @pytest.fixture(params=sorted(SIZES))
 def respondent(request, chromium_browser):
     """A fresh browser (own cookies) at a phone or desktop size, Thai, JavaScript off (the form needs none)."""
-    context = chromium_browser.new_context(**SIZES[request.param], locale="th-TH", timezone_id="Asia/Bangkok",
-                                           java_script_enabled=False)
+    context = chromium_browser.new_context(
+        **SIZES[request.param], locale="th-TH", timezone_id="Asia/Bangkok", java_script_enabled=False
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     sent = []
@@ -58,7 +63,7 @@ def test_respondent_answers_with_back_and_forward(cast, live_server, settings, r
 
     page.goto(f"{live_server.url}/s/{code}")
     assert "เริ่มทำแบบวัด" in page.content()
-    assert code not in page.url and "/surveys/form/" in page.url          # the code left the address bar
+    assert code not in page.url and "/surveys/form/" in page.url  # the code left the address bar
     shot("1-intro")
     page.click("button[value=next]")
     # first indicator: the first option everywhere, then next
@@ -96,7 +101,7 @@ def test_respondent_answers_with_back_and_forward(cast, live_server, settings, r
     shot("7-back-after-submit")
     page.reload()
     assert "ขอบคุณที่ร่วมตอบแบบวัด" in page.content()
-    assert HeldResponse.objects.count() == 1                            # nothing was posted twice
+    assert HeldResponse.objects.count() == 1  # nothing was posted twice
     # the answers stored (released once the round closes) are the last ones chosen
     from prongsai.web.surveys.ballot import release_round
     from prongsai.web.surveys.models import SurveyResponse
@@ -130,16 +135,22 @@ def test_a_cross_site_form_post_is_refused(cast, live_server, chromium_browser):
     context = chromium_browser.new_context(java_script_enabled=True)
     page = context.new_page()
     try:
-        page.goto(f"{live_server.url}/s/{code}")                        # the victim has a form open
+        page.goto(f"{live_server.url}/s/{code}")  # the victim has a form open
         form_url = page.url
-        other_site = live_server.url.replace("localhost", "127.0.0.1") if "localhost" in live_server.url else \
-            live_server.url.replace("127.0.0.1", "localhost")
+        other_site = (
+            live_server.url.replace("localhost", "127.0.0.1")
+            if "localhost" in live_server.url
+            else live_server.url.replace("127.0.0.1", "localhost")
+        )
         # the attacker's page lives on another site (another host name) and is not served by Prongsai, so none
         # of Prongsai's own headers (CSP form-action 'self') protect it: only the checks on the receiving side do
-        attack = (f'<html><body><form method="post" action="{form_url}"><input name="page" value="6">'
-                  '<input name="action" value="submit"></form></body></html>')
-        context.route(f"{other_site}/attack", lambda route: route.fulfill(status=200, content_type="text/html",
-                                                                         body=attack))
+        attack = (
+            f'<html><body><form method="post" action="{form_url}"><input name="page" value="6">'
+            '<input name="action" value="submit"></form></body></html>'
+        )
+        context.route(
+            f"{other_site}/attack", lambda route: route.fulfill(status=200, content_type="text/html", body=attack)
+        )
         page.goto(f"{other_site}/attack")
         with page.expect_navigation():
             page.evaluate("document.forms[0].submit()")
@@ -164,11 +175,11 @@ def test_officer_sees_why_scores_are_hidden(cast, live_server, chromium_browser,
     client = Client()
     client.force_login(cast.officer)
     context = chromium_browser.new_context(viewport={"width": 1280, "height": 900}, locale="th-TH")
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                          "url": live_server.url}])
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
     page = context.new_page()
-    url = live_server.url + reverse("survey_scores", kwargs={"round_id": cast.round_2563.pk,
-                                                             "code": cast.samutsakhon.code})
+    url = live_server.url + reverse(
+        "survey_scores", kwargs={"round_id": cast.round_2563.pk, "code": cast.samutsakhon.code}
+    )
     try:
         page.goto(url)
         note = page.locator('[data-floor="IIT"]')
@@ -179,7 +190,7 @@ def test_officer_sees_why_scores_are_hidden(cast, live_server, chromium_browser,
         assert page.locator("[data-item]").count() == 0
         note.scroll_into_view_if_needed()
         page.screenshot(path=str(artifacts / "survey-scores-below-floor.png"))
-        services.submit_response(services.check_code(codes[4]), choose("IIT"))   # the fifth: a batch of five
+        services.submit_response(services.check_code(codes[4]), choose("IIT"))  # the fifth: a batch of five
         page.goto(url)
         assert page.locator('[data-floor="IIT"]').count() == 0
         assert page.locator('[data-indicator="1"]').inner_text() == "100.00"

@@ -63,6 +63,7 @@ class Case:
 
 # --- shorthands for the common shapes of a row ---------------------------------------------------------------
 
+
 def signed_in(default: Expected = 200, **roles: Expected) -> dict[str, Expected]:
     """An HTML page for anyone signed in (anonymous → login)."""
     return {"anonymous": LOGIN, **{r: default for r in ROLES[1:]}, **roles}
@@ -96,6 +97,7 @@ def open_round(c: Cast) -> dict:
 
 # --- objects some pages need, made on first use through the features' own services --------------------------
 
+
 def _once(c: Cast, key: str, make: Callable[[], object]):
     if key not in c.__dict__:
         c.__dict__[key] = make()
@@ -106,8 +108,13 @@ def officer_notification(c: Cast) -> dict:
     """A notification of the officer (no link: opening it leads back to the list)."""
     from prongsai.web.notifications.services import notify
 
-    return {"pk": _once(c, "_notification", lambda: notify(
-        [c.officer], kind="deadline", event="matrix", subject="ทดสอบ", body="ทดสอบ")[0]).pk}
+    return {
+        "pk": _once(
+            c,
+            "_notification",
+            lambda: notify([c.officer], kind="deadline", event="matrix", subject="ทดสอบ", body="ทดสอบ")[0],
+        ).pk
+    }
 
 
 def round_deadline(c: Cast) -> dict:
@@ -116,8 +123,7 @@ def round_deadline(c: Cast) -> dict:
     from prongsai.web.notifications.services import seed_round_calendar
 
     _once(c, "_calendar", lambda: seed_round_calendar(c.central, c.round_2563))
-    return {"pk": c.round_2563.pk,
-            "deadline_id": RoundDeadline.objects.get(round=c.round_2563, key="results").pk}
+    return {"pk": c.round_2563.pk, "deadline_id": RoundDeadline.objects.get(round=c.round_2563, key="results").pk}
 
 
 def draft_edition(c: Cast) -> dict:
@@ -127,8 +133,11 @@ def draft_edition(c: Cast) -> dict:
     from prongsai.core.framework import BUNDLED_DIR
     from prongsai.web.editions.services import upload_edition
 
-    stored = _once(c, "_draft_edition", lambda: upload_edition(
-        c.central, "ita-2569.yaml", (_Path(BUNDLED_DIR) / "ita-2569.yaml").read_bytes()))
+    stored = _once(
+        c,
+        "_draft_edition",
+        lambda: upload_edition(c.central, "ita-2569.yaml", (_Path(BUNDLED_DIR) / "ita-2569.yaml").read_bytes()),
+    )
     return {"key": stored.key}
 
 
@@ -139,8 +148,13 @@ def active_edition(c: Cast) -> dict:
     from prongsai.core.framework import BUNDLED_DIR
     from prongsai.web.editions.services import upload_edition
 
-    stored = _once(c, "_active_edition", lambda: upload_edition(
-        c.central, "ita-2570.yaml", (_Path(BUNDLED_DIR) / "ita-2570.yaml").read_bytes(), activate=True))
+    stored = _once(
+        c,
+        "_active_edition",
+        lambda: upload_edition(
+            c.central, "ita-2570.yaml", (_Path(BUNDLED_DIR) / "ita-2570.yaml").read_bytes(), activate=True
+        ),
+    )
     return {"key": stored.key}
 
 
@@ -148,8 +162,13 @@ def measure(c: Cast):
     """A measure of สพป.สมุทรสาคร in the working round 2563, assigned to the staff member's unit."""
     from prongsai.web.measures.services import MeasureInput, create_measure
 
-    return _once(c, "_measure", lambda: create_measure(c.officer, c.round_2563, c.samutsakhon,
-                                                       MeasureInput(title="ด้านการเปิดเผยข้อมูล", units=[c.unit])))
+    return _once(
+        c,
+        "_measure",
+        lambda: create_measure(
+            c.officer, c.round_2563, c.samutsakhon, MeasureInput(title="ด้านการเปิดเผยข้อมูล", units=[c.unit])
+        ),
+    )
 
 
 def spare_unit(c: Cast):
@@ -163,8 +182,11 @@ def officer_token(c: Cast):
     from prongsai.web.api.models import APIToken
     from prongsai.web.api.services import issue_api_token, token_hash
 
-    return _once(c, "_token", lambda: APIToken.objects.get(
-        token_hash=token_hash(issue_api_token(c.officer, c.officer, "รายงานประจำเดือน"))))
+    return _once(
+        c,
+        "_token",
+        lambda: APIToken.objects.get(token_hash=token_hash(issue_api_token(c.officer, c.officer, "รายงานประจำเดือน"))),
+    )
 
 
 def member(c: Cast):
@@ -180,8 +202,14 @@ def progress_file(c: Cast):
     from prongsai.web.measures.services import submit_progress
 
     def make():
-        report = submit_progress(c.staff, measure(c), c.unit, 6, "เผยแพร่ข้อมูลบนเว็บไซต์แล้ว",
-                                 files=[SimpleUploadedFile("evidence.pdf", b"%PDF-1.4 evidence")])
+        report = submit_progress(
+            c.staff,
+            measure(c),
+            c.unit,
+            6,
+            "เผยแพร่ข้อมูลบนเว็บไซต์แล้ว",
+            files=[SimpleUploadedFile("evidence.pdf", b"%PDF-1.4 evidence")],
+        )
         return report.files.get()
 
     return _once(c, "_progress_file", make)
@@ -224,12 +252,18 @@ def oit(c: Cast) -> SimpleNamespace:
         r, a = c.round_2563, c.samutsakhon
         services.assign_unit(c.officer, r, a, "O1", c.unit)
         link = services.add_link(c.officer, r, a, "O1", "https://www.example.go.th/ita/o1")
-        file = services.upload_file(c.officer, r, a, "O1", SimpleUploadedFile("o1.pdf", pdf_bytes("O1"),
-                                                                              content_type="application/pdf"))
+        file = services.upload_file(
+            c.officer, r, a, "O1", SimpleUploadedFile("o1.pdf", pdf_bytes("O1"), content_type="application/pdf")
+        )
         services.add_link(c.officer, r, a, "O2", "https://www.example.go.th/ita/o2")
-        public = services.upload_file(c.officer, r, a, "O2", SimpleUploadedFile("o2.pdf", pdf_bytes("O2"),
-                                                                                content_type="application/pdf"),
-                                      is_public=True)
+        public = services.upload_file(
+            c.officer,
+            r,
+            a,
+            "O2",
+            SimpleUploadedFile("o2.pdf", pdf_bytes("O2"), content_type="application/pdf"),
+            is_public=True,
+        )
         services.set_ready(c.officer, r, a, "O2", True)
         services.submit_items(c.officer, r, a, ["O2"])
         assignment = services.assign_assessor(c.central, r, a, c.assessor)
@@ -242,6 +276,7 @@ def oit_item(code: str) -> Callable[[Cast], dict]:
     def kwargs(c: Cast) -> dict:
         oit(c)
         return {**survey(c), "item": code}
+
     return kwargs
 
 
@@ -254,8 +289,13 @@ def document(c: Cast):
     """A generated memo (DOCX) of สพป.สมุทรสาคร for 2563."""
     from prongsai.web.documents import services
 
-    return _once(c, "_document", lambda: services.generate_pack(
-        c.officer, c.round_2563, c.samutsakhon, kinds=["memo"], with_zip=False).documents[0])
+    return _once(
+        c,
+        "_document",
+        lambda: services.generate_pack(
+            c.officer, c.round_2563, c.samutsakhon, kinds=["memo"], with_zip=False
+        ).documents[0],
+    )
 
 
 def memo_version(c: Cast):
@@ -308,50 +348,72 @@ OIT_EDIT = ("central", "officer", "staff")
 
 MATRIX: dict[str, Case | tuple[Case, ...]] = {
     # --- project pages ---------------------------------------------------------------------------------
-    "home": Case({"anonymous": LOGIN, "central": To("national"),
-                  **{r: dashboard("samutsakhon") for r in SKN}, "other_officer": dashboard("other_office"),
-                  # an assessor holds no viewing role: where they land is checked by test_landing_pages_open
-                  "assessor": REDIRECT}),
+    "home": Case(
+        {
+            "anonymous": LOGIN,
+            "central": To("national"),
+            **{r: dashboard("samutsakhon") for r in SKN},
+            "other_officer": dashboard("other_office"),
+            # an assessor holds no viewing role: where they land is checked by test_landing_pages_open
+            "assessor": REDIRECT,
+        }
+    ),
     "healthz": Case(everyone(200)),
     # outside production, loopback reads /metrics without a token (test_ops_web.py covers tokens and allow-lists)
     "metrics": Case(everyone(200)),
     "login": Case(everyone(200)),
     "logout": Case(everyone(To("login")), method="post"),
-    "set_language": Case(everyone(To("rounds")), method="post", data=lambda c: {"language": "en",
-                                                                                 "next": reverse("rounds")}),
+    "set_language": Case(
+        everyone(To("rounds")), method="post", data=lambda c: {"language": "en", "next": reverse("rounds")}
+    ),
     # --- the signed-in person's own account ------------------------------------------------------------------
     "password_change": Case(signed_in(200)),
     "account_tokens": Case(signed_in(200)),
     # the officer's own token: only its owner revokes it on this page; to anyone else it does not exist (404)
-    "account_token_revoke": Case({"anonymous": LOGIN, **{r: 404 for r in ROLES[1:]}, "officer": To("account_tokens")},
-                                 kwargs=lambda c: {"pk": officer_token(c).pk}, method="post"),
+    "account_token_revoke": Case(
+        {"anonymous": LOGIN, **{r: 404 for r in ROLES[1:]}, "officer": To("account_tokens")},
+        kwargs=lambda c: {"pk": officer_token(c).pk},
+        method="post",
+    ),
     # password reset by e-mail: open to anyone (the same answers whether or not an account exists)
     "password_reset": Case(everyone(200)),
     "password_reset_done": Case(everyone(200)),
-    "password_reset_confirm": Case(everyone(200), kwargs=lambda c: {"uidb64": "MQ", "token": "no-such-token"},
-                                   label="an invalid link: the page says so"),
+    "password_reset_confirm": Case(
+        everyone(200),
+        kwargs=lambda c: {"uidb64": "MQ", "token": "no-such-token"},
+        label="an invalid link: the page says so",
+    ),
     "password_reset_complete": Case(everyone(200)),
     # --- notifications and the round's deadlines (prongsai/web/notifications) -----------------------------------
     "notifications": Case(signed_in(200)),
     "notifications_read_all": Case(signed_in(To("notifications")), method="post"),
     # the officer's own notification: to anyone else it does not exist
-    "notification_open": Case({"anonymous": LOGIN, **{r: 404 for r in ROLES[1:]}, "officer": To("notifications")},
-                              kwargs=officer_notification, method="post"),
+    "notification_open": Case(
+        {"anonymous": LOGIN, **{r: 404 for r in ROLES[1:]}, "officer": To("notifications")},
+        kwargs=officer_notification,
+        method="post",
+    ),
     "round_calendar": (
         Case(signed_in(200), kwargs=open_round),
         Case(signed_in(404), kwargs=lambda c: {"pk": 999999}, label="unknown round"),
     ),
     "round_deadline_edit": (
         Case(only("central"), kwargs=round_deadline),
-        Case(only("central", ok=To("round_calendar", open_round)), kwargs=round_deadline, method="post",
-             data=lambda c: {"title_th": "ประกาศผลการประเมิน", "due_on": "30/09/2563"}, label="saved"),
+        Case(
+            only("central", ok=To("round_calendar", open_round)),
+            kwargs=round_deadline,
+            method="post",
+            data=lambda c: {"title_th": "ประกาศผลการประเมิน", "due_on": "30/09/2563"},
+            label="saved",
+        ),
     ),
     # --- results -----------------------------------------------------------------------------------------
     "agency_dashboard": (
         Case(only("central", *SKN), kwargs=skn_code, label="own office"),
         Case(only("central", *SKN), kwargs=lambda c: {"code": c.school.code}, label="school in the subtree"),
-        Case(only("central", "other_officer"), kwargs=lambda c: {"code": c.other_office.code},
-             label="the other office"),
+        Case(
+            only("central", "other_officer"), kwargs=lambda c: {"code": c.other_office.code}, label="the other office"
+        ),
         Case(only("central"), kwargs=lambda c: {"code": c.central_office.code}, label="central office"),
         Case(signed_in(404), kwargs=lambda c: {"code": "NO-SUCH"}, label="unknown code"),
     ),
@@ -361,8 +423,7 @@ MATRIX: dict[str, Case | tuple[Case, ...]] = {
         Case(only("central"), kwargs=lambda c: {"fmt": "xlsx"}, label="xlsx"),
     ),
     "results_import": Case(only("central", "officer", "other_officer")),
-    "results_import_template": Case(only("central", "officer", "other_officer"),
-                                    query={"round": "{round_2563}"}),
+    "results_import_template": Case(only("central", "officer", "other_officer"), query={"round": "{round_2563}"}),
     "no_agency": Case(signed_in(200)),
     # --- agency management (prongsai/web/agencies, /manage/) ------------------------------------------------
     "agencies_manage": Case(only("central", "officer", "other_officer")),
@@ -375,34 +436,57 @@ MATRIX: dict[str, Case | tuple[Case, ...]] = {
     "agencies_manage_detail": (
         Case(only("central", "officer"), kwargs=skn_code, label="own office"),
         Case(only("central", "officer"), kwargs=lambda c: {"code": c.school.code}, label="school in the subtree"),
-        Case(only("central", "other_officer"), kwargs=lambda c: {"code": c.other_office.code},
-             label="the other office"),
+        Case(
+            only("central", "other_officer"), kwargs=lambda c: {"code": c.other_office.code}, label="the other office"
+        ),
         Case(signed_in(404), kwargs=lambda c: {"code": "NO-SUCH"}, label="unknown code"),
     ),
-    "agencies_manage_edit": Case(only("central", ok=To("agencies_manage_detail", skn_code)), kwargs=skn_code,
-                                 method="post", data=lambda c: {"name_th": "สพป.สมุทรสาคร", "kind": "esa",
-                                                                "parent_code": c.central_office.code}),
-    "agencies_manage_unit_new": Case(only("central", "officer", ok=To("agencies_manage_detail", skn_code)),
-                                     kwargs=skn_code, method="post", data=lambda c: {"name_th": "กลุ่มนิเทศ"}),
-    "agencies_manage_unit_rename": Case(only("central", "officer", ok=To("agencies_manage_detail", skn_code)),
-                                        kwargs=lambda c: {**skn_code(c), "pk": c.unit.pk}, method="post",
-                                        data=lambda c: {"name_th": "กลุ่มส่งเสริมการศึกษา"}),
+    "agencies_manage_edit": Case(
+        only("central", ok=To("agencies_manage_detail", skn_code)),
+        kwargs=skn_code,
+        method="post",
+        data=lambda c: {"name_th": "สพป.สมุทรสาคร", "kind": "esa", "parent_code": c.central_office.code},
+    ),
+    "agencies_manage_unit_new": Case(
+        only("central", "officer", ok=To("agencies_manage_detail", skn_code)),
+        kwargs=skn_code,
+        method="post",
+        data=lambda c: {"name_th": "กลุ่มนิเทศ"},
+    ),
+    "agencies_manage_unit_rename": Case(
+        only("central", "officer", ok=To("agencies_manage_detail", skn_code)),
+        kwargs=lambda c: {**skn_code(c), "pk": c.unit.pk},
+        method="post",
+        data=lambda c: {"name_th": "กลุ่มส่งเสริมการศึกษา"},
+    ),
     "agencies_manage_unit_delete": (
         # the cast's unit has a member: deleting it is refused (400), and only those who manage the office get there
         Case(only("central", "officer", ok=400), kwargs=lambda c: {**skn_code(c), "pk": c.unit.pk}, method="post"),
-        Case(only("central", "officer", ok=To("agencies_manage_detail", skn_code)), method="post",
-             kwargs=lambda c: {**skn_code(c), "pk": spare_unit(c).pk}, label="an empty unit"),
+        Case(
+            only("central", "officer", ok=To("agencies_manage_detail", skn_code)),
+            method="post",
+            kwargs=lambda c: {**skn_code(c), "pk": spare_unit(c).pk},
+            label="an empty unit",
+        ),
     ),
     "agencies_manage_person_new": Case(only("central", "officer"), kwargs=skn_code),
-    "agencies_manage_grant": Case(only("central", "officer", ok=To("agencies_manage_detail", skn_code)),
-                                  kwargs=skn_code, method="post",
-                                  data=lambda c: {"username": "viewer", "role": "director"}),
-    "agencies_manage_revoke": Case(only("central", "officer", ok=To("agencies_manage_detail", skn_code)),
-                                   kwargs=lambda c: {**skn_code(c), "pk": c.viewer.memberships.get().pk},
-                                   method="post"),
-    "agencies_manage_password": Case(only("central", ok=To("agencies_manage_detail", skn_code)), method="post",
-                                     kwargs=lambda c: {**skn_code(c), "user_id": c.viewer.pk},
-                                     data=lambda c: {"password": "Kh0ngTh0ngTh@ngKhem!"}),
+    "agencies_manage_grant": Case(
+        only("central", "officer", ok=To("agencies_manage_detail", skn_code)),
+        kwargs=skn_code,
+        method="post",
+        data=lambda c: {"username": "viewer", "role": "director"},
+    ),
+    "agencies_manage_revoke": Case(
+        only("central", "officer", ok=To("agencies_manage_detail", skn_code)),
+        kwargs=lambda c: {**skn_code(c), "pk": c.viewer.memberships.get().pk},
+        method="post",
+    ),
+    "agencies_manage_password": Case(
+        only("central", ok=To("agencies_manage_detail", skn_code)),
+        method="post",
+        kwargs=lambda c: {**skn_code(c), "user_id": c.viewer.pk},
+        data=lambda c: {"password": "Kh0ngTh0ngTh@ngKhem!"},
+    ),
     # --- rounds ------------------------------------------------------------------------------------------
     "rounds": Case(signed_in(200)),
     "round_create": Case(only("central")),
@@ -413,22 +497,45 @@ MATRIX: dict[str, Case | tuple[Case, ...]] = {
     # dangerous actions: GET and an unconfirmed POST show the confirmation page; only confirmed=yes acts
     "round_status": (
         Case(only("central"), kwargs=open_round, label="the confirmation page"),
-        Case(only("central"), kwargs=open_round, method="post", data=lambda c: {"status": "closed"},
-             label="unconfirmed: the confirmation page again"),
-        Case(only("central", ok=To("round_detail", open_round)), kwargs=open_round, method="post",
-             data=lambda c: {"status": "closed", "confirmed": "yes"}),
+        Case(
+            only("central"),
+            kwargs=open_round,
+            method="post",
+            data=lambda c: {"status": "closed"},
+            label="unconfirmed: the confirmation page again",
+        ),
+        Case(
+            only("central", ok=To("round_detail", open_round)),
+            kwargs=open_round,
+            method="post",
+            data=lambda c: {"status": "closed", "confirmed": "yes"},
+        ),
     ),
     "round_publish": (
         Case(only("central"), kwargs=open_round, label="the confirmation page"),
-        Case(only("central"), kwargs=open_round, method="post", data=lambda c: {"published": "1"},
-             label="unconfirmed: the confirmation page again"),
-        Case(only("central", ok=To("round_detail", open_round)), kwargs=open_round, method="post",
-             data=lambda c: {"published": "1", "confirmed": "yes"}),
+        Case(
+            only("central"),
+            kwargs=open_round,
+            method="post",
+            data=lambda c: {"published": "1"},
+            label="unconfirmed: the confirmation page again",
+        ),
+        Case(
+            only("central", ok=To("round_detail", open_round)),
+            kwargs=open_round,
+            method="post",
+            data=lambda c: {"published": "1", "confirmed": "yes"},
+        ),
     ),
     "round_move": (
         Case(only("central"), kwargs=open_round),
-        Case(only("central", ok=400), kwargs=open_round, method="post", data=lambda c: {"framework_id": "ita-9999"},
-             label="no such edition: the form says so"),
+        Case(
+            only("central", ok=400),
+            kwargs=open_round,
+            method="post",
+            data=lambda c: {"framework_id": "ita-9999"},
+            label="no such edition: the form says so",
+        ),
     ),
     # --- framework editions (prongsai/web/editions) ----------------------------------------------------------
     "editions": Case(signed_in(200)),
@@ -444,53 +551,80 @@ MATRIX: dict[str, Case | tuple[Case, ...]] = {
         Case(signed_in(404), kwargs=lambda c: {"key": "ita-2569", "part": "xyz"}, label="unknown part"),
     ),
     "edition_download": Case(signed_in(200), kwargs=lambda c: {"key": "ita-2569", "fmt": "xlsx"}),
-    "edition_replace": Case(only("central", ok=To("edition_detail", draft_edition)), kwargs=draft_edition,
-                            method="post"),
-    "edition_activate": Case(only("central", ok=To("edition_detail", draft_edition)), kwargs=draft_edition,
-                             method="post"),
-    "edition_discard": Case(only("central", ok=To("edition_detail", draft_edition)), kwargs=draft_edition,
-                            method="post"),
-    "edition_retire": Case(only("central", ok=To("edition_detail", active_edition)), kwargs=active_edition,
-                           method="post"),
+    "edition_replace": Case(
+        only("central", ok=To("edition_detail", draft_edition)), kwargs=draft_edition, method="post"
+    ),
+    "edition_activate": Case(
+        only("central", ok=To("edition_detail", draft_edition)), kwargs=draft_edition, method="post"
+    ),
+    "edition_discard": Case(
+        only("central", ok=To("edition_detail", draft_edition)), kwargs=draft_edition, method="post"
+    ),
+    "edition_retire": Case(
+        only("central", ok=To("edition_detail", active_edition)), kwargs=active_edition, method="post"
+    ),
     # --- analysis, committee, measures and progress reports (prongsai/web/measures) ------------------------
     "measures_index": (
         Case(only("central", *SKN, ok=To("measures_list", work)), kwargs=skn_code),
-        Case(only("central", "other_officer", ok=REDIRECT), kwargs=lambda c: {"code": c.other_office.code},
-             label="the other office"),
+        Case(
+            only("central", "other_officer", ok=REDIRECT),
+            kwargs=lambda c: {"code": c.other_office.code},
+            label="the other office",
+        ),
     ),
     "measures_analysis": Case(only(*ANALYSIS), kwargs=analysed),
-    "measures_analysis_note": Case(only(*MANAGE, ok=To("measures_analysis", analysed)), method="post",
-                                   kwargs=lambda c: {**analysed(c), "indicator": 10},
-                                   data=lambda c: {"text": "ตัวชี้วัดที่ 10 ต่ำกว่าเป้าหมาย"}),
+    "measures_analysis_note": Case(
+        only(*MANAGE, ok=To("measures_analysis", analysed)),
+        method="post",
+        kwargs=lambda c: {**analysed(c), "indicator": 10},
+        data=lambda c: {"text": "ตัวชี้วัดที่ 10 ต่ำกว่าเป้าหมาย"},
+    ),
     # the what-if planner (prongsai/web/itas/views_plan.py): as the analysis
     "measures_plan": (
         Case(only(*ANALYSIS), kwargs=analysed),
-        Case(only(*ANALYSIS), kwargs=analysed, query={"target": "total", "total": "95", "fix": "indicator:10"},
-             label="a shared plan"),
+        Case(
+            only(*ANALYSIS),
+            kwargs=analysed,
+            query={"target": "total", "total": "95", "fix": "indicator:10"},
+            label="a shared plan",
+        ),
     ),
     "measures_list": Case(only("central", *SKN), kwargs=work),
     "measures_committee": (
         Case(only(*ANALYSIS), kwargs=work),
-        Case({**only(*MANAGE, ok=To("measures_committee", work))}, kwargs=work, method="post",
-             data=lambda c: {"order_number": "169/2563", "duties": "วิเคราะห์ผลการประเมิน"}, label="save"),
+        Case(
+            {**only(*MANAGE, ok=To("measures_committee", work))},
+            kwargs=work,
+            method="post",
+            data=lambda c: {"order_number": "169/2563", "duties": "วิเคราะห์ผลการประเมิน"},
+            label="save",
+        ),
     ),
     "measures_committee_suggest": (
         Case(only(*MANAGE), kwargs=work, label="the confirmation page"),
         Case(only(*MANAGE, ok=To("measures_committee", work)), kwargs=work, method="post"),
     ),
-    "measures_member_new": Case(only(*MANAGE, ok=To("measures_committee", work)), kwargs=work, method="post",
-                                data=lambda c: {"position_th": "รองผู้อำนวยการ", "role": "member"}),
+    "measures_member_new": Case(
+        only(*MANAGE, ok=To("measures_committee", work)),
+        kwargs=work,
+        method="post",
+        data=lambda c: {"position_th": "รองผู้อำนวยการ", "role": "member"},
+    ),
     "measures_member_edit": Case(only(*MANAGE), kwargs=of_member),
-    "measures_member_delete": Case(only(*MANAGE, ok=To("measures_committee", work)), kwargs=of_member,
-                                   method="post"),
-    "measures_member_move": Case(only(*MANAGE, ok=To("measures_committee", work)), kwargs=of_member,
-                                 method="post", data=lambda c: {"dir": "up"}),
+    "measures_member_delete": Case(only(*MANAGE, ok=To("measures_committee", work)), kwargs=of_member, method="post"),
+    "measures_member_move": Case(
+        only(*MANAGE, ok=To("measures_committee", work)), kwargs=of_member, method="post", data=lambda c: {"dir": "up"}
+    ),
     "measures_new": Case(only(*MANAGE), kwargs=work),
     "measures_detail": Case(only("central", *SKN), kwargs=of_measure),
     "measures_edit": Case(only(*MANAGE), kwargs=of_measure),
     "measures_delete": Case(only(*MANAGE, ok=To("measures_list", work)), kwargs=of_measure, method="post"),
-    "measures_status": Case(only(*MANAGE, ok=To("measures_detail", of_measure)), kwargs=of_measure,
-                            method="post", data=lambda c: {"status": "in_progress"}),
+    "measures_status": Case(
+        only(*MANAGE, ok=To("measures_detail", of_measure)),
+        kwargs=of_measure,
+        method="post",
+        data=lambda c: {"status": "in_progress"},
+    ),
     # a progress report: those who manage the agency, and the staff of a responsible unit
     "measures_report": (
         Case(only(*MANAGE, "staff"), kwargs=lambda c: {**of_measure(c), "period": 6}),
@@ -518,14 +652,18 @@ MATRIX: dict[str, Case | tuple[Case, ...]] = {
     ),
     "survey_form": (
         Case(everyone(To("survey_enter"))),
-        Case(everyone(400), method="post", data=lambda c: {"state": "forged", "action": "next"},
-             label="forged state"),
+        Case(everyone(400), method="post", data=lambda c: {"state": "forged", "action": "next"}, label="forged state"),
     ),
     # a form's steps without the form's cookie: "this page has expired"
     "survey_form_start": (
         Case(everyone(400), kwargs=lambda c: {"fid": NO_FORM}),
-        Case(everyone(400), kwargs=lambda c: {"fid": NO_FORM}, method="post",
-             data=lambda c: {"page": "0", "action": "next"}, label="POST"),
+        Case(
+            everyone(400),
+            kwargs=lambda c: {"fid": NO_FORM},
+            method="post",
+            data=lambda c: {"page": "0", "action": "next"},
+            label="POST",
+        ),
     ),
     "survey_form_page": Case(everyone(400), kwargs=lambda c: {"fid": NO_FORM, "step": "1"}),
     "survey_form_review": Case(everyone(400), kwargs=lambda c: {"fid": NO_FORM}),
@@ -537,30 +675,54 @@ MATRIX: dict[str, Case | tuple[Case, ...]] = {
         Case(only("central", *SKN), kwargs=survey),
         Case(only("central", "other_officer"), kwargs=survey_of("other_office"), label="the other office"),
         Case(only("central", *SKN, ok=404), kwargs=survey_of("school"), label="school: not assessed by the round"),
-        Case(signed_in(404), kwargs=lambda c: {"round_id": c.round_2563.pk, "code": "NO-SUCH"},
-             label="unknown agency"),
+        Case(signed_in(404), kwargs=lambda c: {"round_id": c.round_2563.pk, "code": "NO-SUCH"}, label="unknown agency"),
     ),
-    "survey_headcounts": Case(only(*MANAGE, ok=To("survey_overview", survey)), kwargs=survey, method="post",
-                              data=lambda c: {"hc-IIT-staff": "40"}),
+    "survey_headcounts": Case(
+        only(*MANAGE, ok=To("survey_overview", survey)),
+        kwargs=survey,
+        method="post",
+        data=lambda c: {"hc-IIT-staff": "40"},
+    ),
     "survey_generate": (
         # without a group and a count the form is refused (back to the overview, which says why)
         Case(only(*MANAGE, ok=To("survey_overview", survey)), kwargs=survey, method="post"),
         # the new codes are shown once, on the answer to the POST itself
-        Case(only(*MANAGE, ok=200), kwargs=survey, method="post",
-             data=lambda c: {"tool_group": "IIT:staff", "count": "2"}, label="two codes"),
+        Case(
+            only(*MANAGE, ok=200),
+            kwargs=survey,
+            method="post",
+            data=lambda c: {"tool_group": "IIT:staff", "count": "2"},
+            label="two codes",
+        ),
     ),
-    "survey_revoke": Case(only(*MANAGE, ok=To("survey_overview", survey)), kwargs=survey, method="post",
-                          data=lambda c: {"code": surveys(c).code}),
+    "survey_revoke": Case(
+        only(*MANAGE, ok=To("survey_overview", survey)),
+        kwargs=survey,
+        method="post",
+        data=lambda c: {"code": surveys(c).code},
+    ),
     "survey_revoke_batch": (
-        Case(only(*MANAGE), kwargs=lambda c: {**survey(c), "batch_id": surveys(c).batch.pk},
-             label="the confirmation page"),
-        Case(only(*MANAGE), method="post", kwargs=lambda c: {**survey(c), "batch_id": surveys(c).batch.pk},
-             label="unconfirmed: the confirmation page again"),
-        Case(only(*MANAGE, ok=To("survey_overview", survey)), method="post",
-             kwargs=lambda c: {**survey(c), "batch_id": surveys(c).batch.pk}, data=lambda c: {"confirmed": "yes"}),
+        Case(
+            only(*MANAGE),
+            kwargs=lambda c: {**survey(c), "batch_id": surveys(c).batch.pk},
+            label="the confirmation page",
+        ),
+        Case(
+            only(*MANAGE),
+            method="post",
+            kwargs=lambda c: {**survey(c), "batch_id": surveys(c).batch.pk},
+            label="unconfirmed: the confirmation page again",
+        ),
+        Case(
+            only(*MANAGE, ok=To("survey_overview", survey)),
+            method="post",
+            kwargs=lambda c: {**survey(c), "batch_id": surveys(c).batch.pk},
+            data=lambda c: {"confirmed": "yes"},
+        ),
     ),
-    "survey_open_link": Case(only(*MANAGE, ok=To("survey_overview", survey)), kwargs=survey, method="post",
-                             data=lambda c: {"action": "off"}),
+    "survey_open_link": Case(
+        only(*MANAGE, ok=To("survey_overview", survey)), kwargs=survey, method="post", data=lambda c: {"action": "off"}
+    ),
     "survey_open_link_poster": Case(only(*MANAGE), kwargs=lambda c: surveys(c) and survey(c)),
     "survey_compute": Case(only(*MANAGE, ok=To("survey_scores", survey)), kwargs=survey, method="post"),
     "survey_scores": (
@@ -569,20 +731,31 @@ MATRIX: dict[str, Case | tuple[Case, ...]] = {
     ),
     "survey_export": (
         Case(only("central", *SKN), kwargs=lambda c: {**survey(c), "what": "scores", "fmt": "csv"}, label="scores"),
-        Case(only("central", *SKN), kwargs=lambda c: {**survey(c), "what": "scores", "fmt": "xlsx"},
-             label="scores xlsx"),
+        Case(
+            only("central", *SKN), kwargs=lambda c: {**survey(c), "what": "scores", "fmt": "xlsx"}, label="scores xlsx"
+        ),
         # individual answers only once the round is closed (the round here is open): back to the overview
-        Case(only(*MANAGE, ok=To("survey_overview", survey)),
-             kwargs=lambda c: {**survey(c), "what": "responses-iit", "fmt": "xlsx"}, label="responses"),
-        Case(only(*MANAGE), kwargs=lambda c: {"round_id": c.round_2562.pk, "code": c.samutsakhon.code,
-                                              "what": "responses-eit", "fmt": "csv"}, label="responses, closed round"),
+        Case(
+            only(*MANAGE, ok=To("survey_overview", survey)),
+            kwargs=lambda c: {**survey(c), "what": "responses-iit", "fmt": "xlsx"},
+            label="responses",
+        ),
+        Case(
+            only(*MANAGE),
+            kwargs=lambda c: {
+                "round_id": c.round_2562.pk,
+                "code": c.samutsakhon.code,
+                "what": "responses-eit",
+                "fmt": "csv",
+            },
+            label="responses, closed round",
+        ),
     ),
     # --- OIT evidence and review (prongsai/web/oit) -------------------------------------------------------
     # --- working beside ITAS (prongsai/web/itas): the sheet for the agency's own people, the import for managers
     "itas_sheet": (
         Case(only("central", *SKN), kwargs=work),
-        Case(signed_in(404), kwargs=lambda c: {"code": "NO-SUCH", "round_id": c.round_2563.pk},
-             label="unknown agency"),
+        Case(signed_in(404), kwargs=lambda c: {"code": "NO-SUCH", "round_id": c.round_2563.pk}, label="unknown agency"),
     ),
     "itas_sheet_export": (
         Case(only("central", *SKN), kwargs=lambda c: {**work(c), "fmt": "csv"}, label="csv"),
@@ -598,16 +771,24 @@ MATRIX: dict[str, Case | tuple[Case, ...]] = {
     ),
     "oit_home": Case(signed_in(200)),
     "oit_assignments": Case(only("central"), kwargs=lambda c: {"round_id": c.round_2563.pk}),
-    "oit_unassign": Case(only("central", ok=To("oit_assignments", lambda c: {"round_id": c.round_2563.pk})),
-                         method="post", kwargs=lambda c: {"round_id": c.round_2563.pk, "pk": oit(c).assignment.pk}),
+    "oit_unassign": Case(
+        only("central", ok=To("oit_assignments", lambda c: {"round_id": c.round_2563.pk})),
+        method="post",
+        kwargs=lambda c: {"round_id": c.round_2563.pk, "pk": oit(c).assignment.pk},
+    ),
     "oit_national": Case(only("central"), kwargs=lambda c: {"round_id": c.round_2563.pk}),
     "oit_agency": (
         Case(only(*OIT_VIEW), kwargs=oit_agency),
-        Case(only("central", "other_officer"), kwargs=lambda c: {"round_id": c.round_2563.pk,
-                                                                   "code": c.other_office.code},
-             label="the other office"),
-        Case(signed_in(404), kwargs=lambda c: {"round_id": c.round_2563.pk, "code": c.school.code},
-             label="not assessed by the round"),
+        Case(
+            only("central", "other_officer"),
+            kwargs=lambda c: {"round_id": c.round_2563.pk, "code": c.other_office.code},
+            label="the other office",
+        ),
+        Case(
+            signed_in(404),
+            kwargs=lambda c: {"round_id": c.round_2563.pk, "code": c.school.code},
+            label="not assessed by the round",
+        ),
     ),
     "oit_audit": Case(only(*OIT_VIEW), kwargs=oit_agency),
     "oit_item": (
@@ -615,25 +796,55 @@ MATRIX: dict[str, Case | tuple[Case, ...]] = {
         Case(signed_in(404, other_officer=403, assessor=404), kwargs=oit_item("O999"), label="unknown item"),
     ),
     "oit_file": Case(only(*OIT_VIEW), kwargs=lambda c: {"pk": oit(c).file.pk}),
-    "oit_link_add": Case(only(*OIT_EDIT, ok=To("oit_item", oit_item("O1"))), kwargs=oit_item("O1"), method="post",
-                         data=lambda c: {"url": "https://www.example.go.th/ita/o1-new", "label": "โครงสร้าง"}),
-    "oit_link_remove": Case(only(*OIT_EDIT, ok=To("oit_item", oit_item("O1"))), method="post",
-                            kwargs=lambda c: {**oit_item("O1")(c), "pk": oit(c).link.pk}),
-    "oit_upload": Case(only(*OIT_EDIT, ok=To("oit_item", oit_item("O1"))), kwargs=oit_item("O1"), method="post",
-                       data=lambda c: {"file": upload(), "label": "แผนผัง"}),
-    "oit_file_remove": Case(only(*OIT_EDIT, ok=To("oit_item", oit_item("O1"))), method="post",
-                            kwargs=lambda c: {**oit_item("O1")(c), "pk": oit(c).file.pk}),
-    "oit_note": Case(only(*OIT_EDIT, ok=To("oit_item", oit_item("O1"))), kwargs=oit_item("O1"), method="post",
-                     data=lambda c: {"note": "แผนผังโครงสร้างอยู่หน้าแรกของเว็บไซต์"}),
-    "oit_set_unit": Case(only(*MANAGE, ok=To("oit_item", oit_item("O1"))), kwargs=oit_item("O1"), method="post",
-                         data=lambda c: {"unit": c.unit.pk}),
-    "oit_set_status": Case(only(*OIT_EDIT, ok=To("oit_item", oit_item("O1"))), kwargs=oit_item("O1"),
-                           method="post", data=lambda c: {"action": "ready"}),
+    "oit_link_add": Case(
+        only(*OIT_EDIT, ok=To("oit_item", oit_item("O1"))),
+        kwargs=oit_item("O1"),
+        method="post",
+        data=lambda c: {"url": "https://www.example.go.th/ita/o1-new", "label": "โครงสร้าง"},
+    ),
+    "oit_link_remove": Case(
+        only(*OIT_EDIT, ok=To("oit_item", oit_item("O1"))),
+        method="post",
+        kwargs=lambda c: {**oit_item("O1")(c), "pk": oit(c).link.pk},
+    ),
+    "oit_upload": Case(
+        only(*OIT_EDIT, ok=To("oit_item", oit_item("O1"))),
+        kwargs=oit_item("O1"),
+        method="post",
+        data=lambda c: {"file": upload(), "label": "แผนผัง"},
+    ),
+    "oit_file_remove": Case(
+        only(*OIT_EDIT, ok=To("oit_item", oit_item("O1"))),
+        method="post",
+        kwargs=lambda c: {**oit_item("O1")(c), "pk": oit(c).file.pk},
+    ),
+    "oit_note": Case(
+        only(*OIT_EDIT, ok=To("oit_item", oit_item("O1"))),
+        kwargs=oit_item("O1"),
+        method="post",
+        data=lambda c: {"note": "แผนผังโครงสร้างอยู่หน้าแรกของเว็บไซต์"},
+    ),
+    "oit_set_unit": Case(
+        only(*MANAGE, ok=To("oit_item", oit_item("O1"))),
+        kwargs=oit_item("O1"),
+        method="post",
+        data=lambda c: {"unit": c.unit.pk},
+    ),
+    "oit_set_status": Case(
+        only(*OIT_EDIT, ok=To("oit_item", oit_item("O1"))),
+        kwargs=oit_item("O1"),
+        method="post",
+        data=lambda c: {"action": "ready"},
+    ),
     "oit_submit_ready": (
         Case(only(*MANAGE), kwargs=oit_agency, label="the confirmation page"),
         Case(only(*MANAGE), kwargs=oit_agency, method="post", label="unconfirmed: the confirmation page again"),
-        Case(only(*MANAGE, ok=To("oit_agency", oit_agency)), kwargs=oit_agency, method="post",
-             data=lambda c: {"confirmed": "yes", "items": "O1"}),
+        Case(
+            only(*MANAGE, ok=To("oit_agency", oit_agency)),
+            kwargs=oit_agency,
+            method="post",
+            data=lambda c: {"confirmed": "yes", "items": "O1"},
+        ),
     ),
     "oit_recheck": Case(only(*OIT_EDIT, ok=To("oit_item", oit_item("O1"))), kwargs=oit_item("O1"), method="post"),
     "oit_recheck_all": Case(only(*OIT_EDIT, ok=To("oit_agency", oit_agency)), kwargs=oit_agency, method="post"),
@@ -641,17 +852,21 @@ MATRIX: dict[str, Case | tuple[Case, ...]] = {
     # an empty clarification: the officer sees the form again (400), nobody else gets that far
     "oit_clarify": Case(only(*MANAGE, ok=400), kwargs=oit_item("O2"), method="post"),
     # judging is for the assigned assessor only, not even for the central admin
-    "oit_review": Case(only("assessor", ok=To("oit_item", oit_item("O2"))), kwargs=oit_item("O2"), method="post",
-                       data=lambda c: {"passed": "1", "comment": "ครบถ้วน"}),
-    "oit_confirm": Case(only("assessor", ok=To("oit_item", oit_item("O2"))), kwargs=oit_item("O2"),
-                        method="post"),
-    "oit_open_clarification": Case(only("central", "assessor", ok=To("oit_agency", oit_agency)),
-                                   kwargs=oit_agency, method="post"),
+    "oit_review": Case(
+        only("assessor", ok=To("oit_item", oit_item("O2"))),
+        kwargs=oit_item("O2"),
+        method="post",
+        data=lambda c: {"passed": "1", "comment": "ครบถ้วน"},
+    ),
+    "oit_confirm": Case(only("assessor", ok=To("oit_item", oit_item("O2"))), kwargs=oit_item("O2"), method="post"),
+    "oit_open_clarification": Case(
+        only("central", "assessor", ok=To("oit_agency", oit_agency)), kwargs=oit_agency, method="post"
+    ),
     # the public transparency page: no login, submitted items and public files only
-    "oit_public": Case(everyone(200), kwargs=lambda c: {"code": oit_agency(c)["code"],
-                                                        "round_id": c.round_2563.pk}),
-    "oit_public_json": Case(everyone(200), kwargs=lambda c: {"code": oit_agency(c)["code"],
-                                                             "round_id": c.round_2563.pk}),
+    "oit_public": Case(everyone(200), kwargs=lambda c: {"code": oit_agency(c)["code"], "round_id": c.round_2563.pk}),
+    "oit_public_json": Case(
+        everyone(200), kwargs=lambda c: {"code": oit_agency(c)["code"], "round_id": c.round_2563.pk}
+    ),
     "oit_embed": Case(everyone(200), kwargs=lambda c: {"code": oit_agency(c)["code"], "round_id": c.round_2563.pk}),
     "oit_public_file": (
         Case(everyone(200), kwargs=lambda c: {"pk": oit(c).public_file.pk}, label="submitted, public"),
@@ -661,30 +876,41 @@ MATRIX: dict[str, Case | tuple[Case, ...]] = {
     # --- the document pack (prongsai/web/documents) ------------------------------------------------------
     "documents_pack": Case(only(*ANALYSIS), kwargs=work),
     "documents_details": Case(only(*MANAGE, ok=To("documents_pack", work)), kwargs=work, method="post"),
-    "documents_generate": Case(only(*MANAGE, ok=To("documents_pack", work)), kwargs=work, method="post",
-                               data=lambda c: {"kind": "memo"}),
+    "documents_generate": Case(
+        only(*MANAGE, ok=To("documents_pack", work)), kwargs=work, method="post", data=lambda c: {"kind": "memo"}
+    ),
     "documents_download": Case(only(*ANALYSIS), kwargs=lambda c: {"pk": document(c).pk}),
     "documents_templates": Case(only(*ANALYSIS), kwargs=skn_code),
-    "documents_template_upload": Case(only(*MANAGE, ok=To("documents_templates", skn_code)), kwargs=skn_code,
-                                      method="post"),
-    "documents_template_delete": Case(only(*MANAGE, ok=To("documents_templates", skn_code)), method="post",
-                                      kwargs=lambda c: {**skn_code(c), "kind": "memo"}),
+    "documents_template_upload": Case(
+        only(*MANAGE, ok=To("documents_templates", skn_code)), kwargs=skn_code, method="post"
+    ),
+    "documents_template_delete": Case(
+        only(*MANAGE, ok=To("documents_templates", skn_code)),
+        method="post",
+        kwargs=lambda c: {**skn_code(c), "kind": "memo"},
+    ),
     "documents_template_download": Case(only(*ANALYSIS), kwargs=lambda c: {**skn_code(c), "kind": "memo"}),
     # sign-off: proposing a draft is the officer's (and the central admin's); the director only sees it
-    "documents_version_move": Case(only(*MANAGE, ok=To("documents_pack", work)), method="post",
-                                   kwargs=lambda c: {"pk": memo_version(c).pk, "move": "propose"}),
+    "documents_version_move": Case(
+        only(*MANAGE, ok=To("documents_pack", work)),
+        method="post",
+        kwargs=lambda c: {"pk": memo_version(c).pk, "move": "propose"},
+    ),
     # the evidence pack while nothing is approved: back to the pack page with the Thai list of what is missing
     "documents_evidence_pack": Case(only(*MANAGE, ok=To("documents_pack", work)), kwargs=work, method="post"),
     "documents_emblem": Case(only("central")),
     "documents_emblem_remove": Case(only("central", ok=To("documents_emblem")), method="post"),
     "documents_agency_emblem": Case(only(*MANAGE), kwargs=skn_code),
-    "documents_agency_emblem_remove": Case(only(*MANAGE, ok=To("documents_agency_emblem", skn_code)),
-                                           kwargs=skn_code, method="post"),
+    "documents_agency_emblem_remove": Case(
+        only(*MANAGE, ok=To("documents_agency_emblem", skn_code)), kwargs=skn_code, method="post"
+    ),
     "documents_batch": Case(only("central")),
     "documents_batch_detail": Case(only("central"), kwargs=lambda c: {"pk": document_batch(c).pk}),
-    "documents_batch_retry": Case(only("central", ok=To("documents_batch_detail",
-                                                          lambda c: {"pk": document_batch(c).pk})),
-                                  kwargs=lambda c: {"pk": document_batch(c).pk}, method="post"),
+    "documents_batch_retry": Case(
+        only("central", ok=To("documents_batch_detail", lambda c: {"pk": document_batch(c).pk})),
+        kwargs=lambda c: {"pk": document_batch(c).pk},
+        method="post",
+    ),
     # --- JSON API (session auth here; tokens in test_api.py) ---------------------------------------------
     "api:api-root": Case(everyone(404)),
     "api:openapi-json": Case(everyone(200)),
@@ -692,8 +918,11 @@ MATRIX: dict[str, Case | tuple[Case, ...]] = {
     "api:agencies": Case(api(200)),
     "api:agency": (
         Case(api(403, central=200, **{r: 200 for r in SKN}), kwargs=skn_code, label="own office"),
-        Case(api(403, central=200, other_officer=200), kwargs=lambda c: {"code": c.other_office.code},
-             label="the other office"),
+        Case(
+            api(403, central=200, other_officer=200),
+            kwargs=lambda c: {"code": c.other_office.code},
+            label="the other office",
+        ),
         Case(api(404), kwargs=lambda c: {"code": "NO-SUCH"}, label="unknown code"),
     ),
     "api:agency_results": (
@@ -712,6 +941,7 @@ MATRIX: dict[str, Case | tuple[Case, ...]] = {
 
 
 # --- discovery -----------------------------------------------------------------------------------------------
+
 
 def discover_urls() -> tuple[dict[str, str], list[str]]:
     """Every named URL of the project (``namespace:name`` → route) and the routes of unnamed ones."""
@@ -745,8 +975,11 @@ def cases() -> list:
 def test_every_url_has_an_entry():
     named, unnamed = discover_urls()
     missing = sorted(set(named) - set(MATRIX))
-    problems = [f"  {name!r} ({named[name]}): add it to MATRIX in tests/integration/test_access_matrix.py with "
-                f"the expected answer for each of {', '.join(ROLES)}" for name in missing]
+    problems = [
+        f"  {name!r} ({named[name]}): add it to MATRIX in tests/integration/test_access_matrix.py with "
+        f"the expected answer for each of {', '.join(ROLES)}"
+        for name in missing
+    ]
     problems += [f"  unnamed URL {route}: give it a name= and a MATRIX entry" for route in unnamed]
     assert not problems, "URLs without an access-matrix entry:\n" + "\n".join(problems)
 
@@ -758,6 +991,7 @@ def test_every_entry_names_every_role():
 
 
 # --- the walk ------------------------------------------------------------------------------------------------
+
 
 def client_for(cast: Cast, role: str) -> Client:
     client = Client()
@@ -822,10 +1056,17 @@ def _secret(cast: Cast) -> None:
     from prongsai.web.results.models import AgencyResult, ResultSource
 
     assert not cast.round_2563.results_published
-    AgencyResult.objects.create(round=cast.round_2563, agency=cast.samutsakhon, source=ResultSource.OFFICIAL,
-                                iit=Decimal("12.31"), eit=Decimal("12.32"), oit=Decimal("12.33"),
-                                total=SECRET_TOTAL, level="F", indicators={str(n): "12.3" + str(n % 10)
-                                                                           for n in range(1, 11)})
+    AgencyResult.objects.create(
+        round=cast.round_2563,
+        agency=cast.samutsakhon,
+        source=ResultSource.OFFICIAL,
+        iit=Decimal("12.31"),
+        eit=Decimal("12.32"),
+        oit=Decimal("12.33"),
+        total=SECRET_TOTAL,
+        level="F",
+        indicators={str(n): "12.3" + str(n % 10) for n in range(1, 11)},
+    )
 
 
 def _readable_pages(cast: Cast, role: str) -> list[tuple[str, bool]]:
@@ -872,8 +1113,9 @@ def test_the_office_itself_sees_its_unpublished_result(cast):
     client = client_for(cast, "officer")
     body = client.get(reverse("api:agency_results", kwargs={"code": cast.samutsakhon.code})).content.decode()
     assert "12.34" in body
-    page = client.get(reverse("agency_dashboard", kwargs={"code": cast.samutsakhon.code}),
-                      {"round": cast.round_2563.pk}).content.decode()
+    page = client.get(
+        reverse("agency_dashboard", kwargs={"code": cast.samutsakhon.code}), {"round": cast.round_2563.pk}
+    ).content.decode()
     assert '<p class="stat-value" id="total">12.34</p>' in page  # the dashboard shows scores in Arabic digits
 
 

@@ -25,12 +25,23 @@ def table(tmp_path, name: str, text: str):
 
 # --- services ------------------------------------------------------------------------------------------------
 
+
 def test_central_builds_an_esa_office_with_a_school_units_people_and_roles(cast):
-    esa = services.create_agency(cast.central, code="ESA-NPT1", name_th="สำนักงานเขตพื้นที่การศึกษาประถมศึกษานครปฐม เขต 1",
-                                 short_name="สพป.นครปฐม 1", kind="esa", subkind="สพป.", parent=cast.central_office,
-                                 province="นครปฐม", region="ภาคกลาง", website="www.nptpeo1.go.th")
-    school = services.create_agency(cast.central, code="SCH-NPT-001", name_th="โรงเรียนวัดพระปฐมเจดีย์",
-                                    kind=AgencyKind.SCHOOL, parent=esa)
+    esa = services.create_agency(
+        cast.central,
+        code="ESA-NPT1",
+        name_th="สำนักงานเขตพื้นที่การศึกษาประถมศึกษานครปฐม เขต 1",
+        short_name="สพป.นครปฐม 1",
+        kind="esa",
+        subkind="สพป.",
+        parent=cast.central_office,
+        province="นครปฐม",
+        region="ภาคกลาง",
+        website="www.nptpeo1.go.th",
+    )
+    school = services.create_agency(
+        cast.central, code="SCH-NPT-001", name_th="โรงเรียนวัดพระปฐมเจดีย์", kind=AgencyKind.SCHOOL, parent=esa
+    )
     assert esa.path == f"{cast.central_office.path}{esa.pk}/"
     assert school.path == f"{esa.path}{school.pk}/"
     assert esa.region == "central" and esa.website == "https://www.nptpeo1.go.th"
@@ -38,8 +49,17 @@ def test_central_builds_an_esa_office_with_a_school_units_people_and_roles(cast)
 
     unit = services.create_unit(cast.central, esa, "กลุ่มอำนวยการ")
     services.rename_unit(cast.central, unit, "กลุ่มอำนวยการ (ปรับปรุง)", "กอ.")
-    user = services.add_person(cast.central, "somchai", "สมชาย ใจดี", "นาย", "นักวิชาการศึกษา", "s@example.go.th",
-                               agency=esa, role=Role.UNIT_STAFF, unit=unit)
+    user = services.add_person(
+        cast.central,
+        "somchai",
+        "สมชาย ใจดี",
+        "นาย",
+        "นักวิชาการศึกษา",
+        "s@example.go.th",
+        agency=esa,
+        role=Role.UNIT_STAFF,
+        unit=unit,
+    )
     assert not user.has_usable_password() and str(user.person) == "นายสมชาย ใจดี"
     assert Membership.objects.get(user=user).unit == unit
     admin = services.add_person(cast.central, "npt.admin", "สุดา รักงาน", agency=esa, role=Role.AGENCY_ADMIN)
@@ -90,8 +110,9 @@ def test_a_unit_in_use_is_not_deleted(cast):
 def test_an_agency_admin_manages_only_its_subtree_and_never_grants_central_admin(cast):
     # inside: a unit at the school of its office, a person there, a role
     unit = services.create_unit(cast.officer, cast.school, "ฝ่ายบริหารทั่วไป")
-    teacher = services.add_person(cast.officer, "teacher1", "ครูตัวอย่าง", agency=cast.school, role=Role.UNIT_STAFF,
-                                  unit=unit)
+    teacher = services.add_person(
+        cast.officer, "teacher1", "ครูตัวอย่าง", agency=cast.school, role=Role.UNIT_STAFF, unit=unit
+    )
     services.grant_role(cast.officer, teacher, cast.school, Role.VIEWER)
     # outside its subtree: refused
     with pytest.raises(PermissionDenied):
@@ -133,10 +154,12 @@ def test_the_last_central_admin_stays(cast):
 # --- imports -------------------------------------------------------------------------------------------------
 
 AGENCIES_HEADER = "code,name_th,short_name,kind,subkind,parent_code,province,region,website\n"
-GOOD_AGENCIES = (AGENCIES_HEADER
-                 + "ESA-KBI,สำนักงานเขตพื้นที่การศึกษาประถมศึกษากระบี่,สพป.กระบี่,esa,สพป.,OBEC,กระบี่,ภาคใต้,\n"
-                 + "SCH-KBI-001,โรงเรียนบ้านอ่าวนาง,,school,,ESA-KBI,กระบี่,south,https://www.aonang.ac.th\n"
-                 + "SCH-KBI-002,โรงเรียนบ้านคลองม่วง,,สถานศึกษา,,ESA-KBI,กระบี่,south,\n")
+GOOD_AGENCIES = (
+    AGENCIES_HEADER
+    + "ESA-KBI,สำนักงานเขตพื้นที่การศึกษาประถมศึกษากระบี่,สพป.กระบี่,esa,สพป.,OBEC,กระบี่,ภาคใต้,\n"
+    + "SCH-KBI-001,โรงเรียนบ้านอ่าวนาง,,school,,ESA-KBI,กระบี่,south,https://www.aonang.ac.th\n"
+    + "SCH-KBI-002,โรงเรียนบ้านคลองม่วง,,สถานศึกษา,,ESA-KBI,กระบี่,south,\n"
+)
 
 
 def test_import_agencies_with_parents_earlier_in_the_file(cast, tmp_path):
@@ -149,14 +172,16 @@ def test_import_agencies_with_parents_earlier_in_the_file(cast, tmp_path):
 
 
 def test_import_agencies_lists_every_bad_row_and_writes_nothing(cast, tmp_path):
-    bad = (AGENCIES_HEADER
-           + "ESA-KBI,สพป.กระบี่,,esa,,OBEC,กระบี่,ภาคใต้,\n"                 # fine
-           + "SCH-X-1,โรงเรียนหนึ่ง,,school,,NO-SUCH,กระบี่,south,\n"         # unknown parent
-           + "SCH-X-2,โรงเรียนสอง,,ministry,,ESA-KBI,กระบี่,south,\n"         # bad kind
-           + "ESA-KBI,สพป.กระบี่ซ้ำ,,esa,,OBEC,,,\n"                          # duplicate in the file
-           + "ESA-SKN,ซ้ำกับในระบบ,,esa,,OBEC,,,\n"                           # already registered
-           + "SCH-X-3,โรงเรียนสาม,,school,,SCH-X-9,,อวกาศ,\n"                # parent later + bad region
-           + "SCH-X-9,โรงเรียนเก้า,,school,,ESA-KBI,,,\n")
+    bad = (
+        AGENCIES_HEADER
+        + "ESA-KBI,สพป.กระบี่,,esa,,OBEC,กระบี่,ภาคใต้,\n"  # fine
+        + "SCH-X-1,โรงเรียนหนึ่ง,,school,,NO-SUCH,กระบี่,south,\n"  # unknown parent
+        + "SCH-X-2,โรงเรียนสอง,,ministry,,ESA-KBI,กระบี่,south,\n"  # bad kind
+        + "ESA-KBI,สพป.กระบี่ซ้ำ,,esa,,OBEC,,,\n"  # duplicate in the file
+        + "ESA-SKN,ซ้ำกับในระบบ,,esa,,OBEC,,,\n"  # already registered
+        + "SCH-X-3,โรงเรียนสาม,,school,,SCH-X-9,,อวกาศ,\n"  # parent later + bad region
+        + "SCH-X-9,โรงเรียนเก้า,,school,,ESA-KBI,,,\n"
+    )
     before = Agency.objects.count()
     with pytest.raises(InputError) as exc:
         imports.import_agencies(cast.central, table(tmp_path, "bad.csv", bad))
@@ -176,11 +201,12 @@ PEOPLE_HEADER = "username,title_th,full_name_th,position_th,email,agency_code,ro
 
 
 def test_import_people(cast, tmp_path):
-    text = (PEOPLE_HEADER
-            + "wanna.s,นาง,วรรณา สุขใจ,นักวิชาการศึกษา,wanna@example.go.th,ESA-SKN,บุคลากรกลุ่ม/หน่วย,"
-              "กลุ่มส่งเสริมการจัดการศึกษา\n"
-            + "wanna.s,นาง,วรรณา สุขใจ,,,SCH-SKN-001,viewer,\n"
-            + "director,,,,,SCH-SKN-001,ผู้อำนวยการ,\n")  # an existing user: only the role is added
+    text = (
+        PEOPLE_HEADER + "wanna.s,นาง,วรรณา สุขใจ,นักวิชาการศึกษา,wanna@example.go.th,ESA-SKN,บุคลากรกลุ่ม/หน่วย,"
+        "กลุ่มส่งเสริมการจัดการศึกษา\n"
+        + "wanna.s,นาง,วรรณา สุขใจ,,,SCH-SKN-001,viewer,\n"
+        + "director,,,,,SCH-SKN-001,ผู้อำนวยการ,\n"
+    )  # an existing user: only the role is added
     result = imports.import_people(cast.officer, table(tmp_path, "people.csv", text))
     assert (result.users_created, result.roles_granted) == (1, 3)
     wanna = get_user_model().objects.get(username="wanna.s")
@@ -190,26 +216,37 @@ def test_import_people(cast, tmp_path):
 
 
 def test_import_people_lists_every_bad_row_and_writes_nothing(cast, tmp_path):
-    text = (PEOPLE_HEADER
-            + "ok.person,,คนดี,,,ESA-SKN,viewer,\n"
-            + "boss,,หัวหน้า,,,ESA-SKN,central_admin,\n"          # an agency admin never grants it
-            + "far,,คนไกล,,,ESA-OTHER,viewer,\n"                   # outside the subtree
-            + "ghost,,ผี,,,NO-SUCH,viewer,\n"                      # unknown agency
-            + "wrong,,ผิด,,not-an-email,ESA-SKN,พระราชา,\n"          # bad e-mail and unknown role
-            + "unitless,,ไม่มีกลุ่ม,,,ESA-SKN,unit_staff,\n"         # unit staff need a unit
-            + "badunit,,กลุ่มผิด,,,ESA-SKN,unit_staff,กลุ่มไม่มีจริง\n"
-            + "ok.person,,คนดี,,,ESA-SKN,viewer,\n")               # the same as row 2
+    text = (
+        PEOPLE_HEADER
+        + "ok.person,,คนดี,,,ESA-SKN,viewer,\n"
+        + "boss,,หัวหน้า,,,ESA-SKN,central_admin,\n"  # an agency admin never grants it
+        + "far,,คนไกล,,,ESA-OTHER,viewer,\n"  # outside the subtree
+        + "ghost,,ผี,,,NO-SUCH,viewer,\n"  # unknown agency
+        + "wrong,,ผิด,,not-an-email,ESA-SKN,พระราชา,\n"  # bad e-mail and unknown role
+        + "unitless,,ไม่มีกลุ่ม,,,ESA-SKN,unit_staff,\n"  # unit staff need a unit
+        + "badunit,,กลุ่มผิด,,,ESA-SKN,unit_staff,กลุ่มไม่มีจริง\n"
+        + "ok.person,,คนดี,,,ESA-SKN,viewer,\n"
+    )  # the same as row 2
     users = get_user_model().objects.count()
     with pytest.raises(InputError) as exc:
         imports.import_people(cast.officer, table(tmp_path, "people.csv", text))
     found = {(p.row, p.column) for p in exc.value.problems}
-    assert {(3, "role"), (4, "agency_code"), (5, "agency_code"), (6, "email"), (6, "role"), (7, "unit"),
-            (8, "unit"), (9, "role")} <= found
+    assert {
+        (3, "role"),
+        (4, "agency_code"),
+        (5, "agency_code"),
+        (6, "email"),
+        (6, "role"),
+        (7, "unit"),
+        (8, "unit"),
+        (9, "role"),
+    } <= found
     assert not any(row == 2 for row, _ in found)
     assert get_user_model().objects.count() == users
 
 
 # --- commands ------------------------------------------------------------------------------------------------
+
 
 def test_import_commands(cast, tmp_path, capsys):
     agencies = tmp_path / "agencies.csv"
@@ -242,6 +279,7 @@ def test_import_commands_print_every_problem_and_exit_2(cast, tmp_path, capsys):
 
 # --- pages (who may open each one: tests/integration/test_access_matrix.py) ----------------------------------
 
+
 def test_the_officer_sees_only_its_subtree_in_the_list(cast):
     client = Client()
     client.force_login(cast.officer)
@@ -260,17 +298,28 @@ def test_pages_central_story(cast):
     client.force_login(cast.central)
     listing = client.get(reverse("agencies_manage"), {"kind": "school", "q": "วัด"}).content.decode()
     assert "SCH-SKN-001" in listing and "ESA-OTHER" not in listing
-    response = client.post(reverse("agencies_manage_new"), {
-        "code": "ESA-CM1", "name_th": "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาเชียงใหม่ เขต 1", "kind": "esa",
-        "parent_code": "OBEC", "region": "north"})
-    assert response.status_code == 302 and response["Location"] == reverse("agencies_manage_detail",
-                                                                           kwargs={"code": "ESA-CM1"})
-    bad = client.post(reverse("agencies_manage_new"), {"code": "SCH-1", "name_th": "x", "kind": "school",
-                                                       "parent_code": "OBEC"})
+    response = client.post(
+        reverse("agencies_manage_new"),
+        {
+            "code": "ESA-CM1",
+            "name_th": "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาเชียงใหม่ เขต 1",
+            "kind": "esa",
+            "parent_code": "OBEC",
+            "region": "north",
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "agencies_manage_detail", kwargs={"code": "ESA-CM1"}
+    )
+    bad = client.post(
+        reverse("agencies_manage_new"), {"code": "SCH-1", "name_th": "x", "kind": "school", "parent_code": "OBEC"}
+    )
     assert bad.status_code == 400
     assert "หน่วยงานแม่ของสถานศึกษาต้องเป็น" in bad.content.decode() and not Agency.objects.filter(code="SCH-1").exists()
-    response = client.post(reverse("agencies_manage_person_new", kwargs={"code": "ESA-CM1"}), {
-        "username": "cm.admin", "full_name_th": "เชียงใหม่ ดีใจ", "role": "agency_admin"})
+    response = client.post(
+        reverse("agencies_manage_person_new", kwargs={"code": "ESA-CM1"}),
+        {"username": "cm.admin", "full_name_th": "เชียงใหม่ ดีใจ", "role": "agency_admin"},
+    )
     assert response.status_code == 302
     detail = client.get(reverse("agencies_manage_detail", kwargs={"code": "ESA-CM1"})).content.decode()
     assert "cm.admin" in detail and "เชียงใหม่ ดีใจ" in detail
@@ -282,8 +331,9 @@ def test_import_page_shows_every_problem_and_imports_nothing(cast):
     client = Client()
     client.force_login(cast.central)
     before = Agency.objects.count()
-    upload = SimpleUploadedFile("agencies.csv", (AGENCIES_HEADER + "A1,หนึ่ง,,esa,,NO-SUCH,,,\n"
-                                                 "A2,สอง,,planet,,OBEC,,,\n").encode())
+    upload = SimpleUploadedFile(
+        "agencies.csv", (AGENCIES_HEADER + "A1,หนึ่ง,,esa,,NO-SUCH,,,\nA2,สอง,,planet,,OBEC,,,\n").encode()
+    )
     response = client.post(reverse("agencies_manage_import"), {"what": "agencies", "file": upload})
     assert response.status_code == 400
     page = response.content.decode()

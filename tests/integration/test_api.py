@@ -54,13 +54,21 @@ def codes(rows: list[dict], key: str = "agency") -> set[str]:
 def unpublished(cast):
     """Results of the open (unpublished) 2563 round for both offices: each must stay inside its own scope."""
     for agency, total in ((cast.samutsakhon, "70.00"), (cast.other_office, "75.50")):
-        AgencyResult.objects.create(round=cast.round_2563, agency=agency, source=ResultSource.OFFICIAL,
-                                    iit=Decimal(total), eit=Decimal(total), oit=Decimal(total),
-                                    total=Decimal(total), level="C")
+        AgencyResult.objects.create(
+            round=cast.round_2563,
+            agency=agency,
+            source=ResultSource.OFFICIAL,
+            iit=Decimal(total),
+            eit=Decimal(total),
+            oit=Decimal(total),
+            total=Decimal(total),
+            level="C",
+        )
     return cast
 
 
 # --- health, schema, docs -----------------------------------------------------------------------------------
+
 
 @pytest.mark.django_db
 def test_healthz_answers_ok_without_login():
@@ -75,8 +83,15 @@ def test_healthz_answers_ok_without_login():
 def test_openapi_schema_is_served_and_documents_both_auth_methods():
     schema = get(Client(), "/api/openapi.json")
     assert schema["info"]["title"] == "Prongsai API"
-    for path in ("/api/agencies", "/api/agencies/{code}", "/api/agencies/{code}/results", "/api/rounds",
-                 "/api/rounds/{round_id}", "/api/rounds/{round_id}/results", "/api/rounds/{round_id}/rankings"):
+    for path in (
+        "/api/agencies",
+        "/api/agencies/{code}",
+        "/api/agencies/{code}/results",
+        "/api/rounds",
+        "/api/rounds/{round_id}",
+        "/api/rounds/{round_id}/results",
+        "/api/rounds/{round_id}/rankings",
+    ):
         assert set(schema["paths"][path]) == {"get"}, path  # read-only
     schemes = schema["components"]["securitySchemes"]
     assert {s["type"] for s in schemes.values()} == {"http", "apiKey"}
@@ -99,16 +114,27 @@ def test_docs_page_never_loads_anything_from_a_cdn():
 
 # --- authentication ----------------------------------------------------------------------------------------
 
-ENDPOINTS = ["/api/agencies", "/api/agencies/ESA-SKN", "/api/agencies/ESA-SKN/results", "/api/rounds",
-             "/api/rounds/{r}", "/api/rounds/{r}/results", "/api/rounds/{r}/rankings"]
+ENDPOINTS = [
+    "/api/agencies",
+    "/api/agencies/ESA-SKN",
+    "/api/agencies/ESA-SKN/results",
+    "/api/rounds",
+    "/api/rounds/{r}",
+    "/api/rounds/{r}/results",
+    "/api/rounds/{r}/rankings",
+]
 
 
 def test_every_endpoint_needs_a_caller(cast):
     token = issue_api_token(cast.officer, cast.officer, "revoked soon")
     revoke_api_token(cast.officer, APIToken.objects.get(token_hash=token_hash(token)))
-    callers = {"anonymous": Client(), "unknown token": bearer("prongsai_" + "x" * 43),
-               "not a prongsai token": bearer("abc"), "revoked token": bearer(token),
-               "basic auth": Client(headers={"Authorization": "Basic b2ZmaWNlcjpwYXNz"})}
+    callers = {
+        "anonymous": Client(),
+        "unknown token": bearer("prongsai_" + "x" * 43),
+        "not a prongsai token": bearer("abc"),
+        "revoked token": bearer(token),
+        "basic auth": Client(headers={"Authorization": "Basic b2ZmaWNlcjpwYXNz"}),
+    }
     for endpoint in ENDPOINTS:
         url = endpoint.format(r=cast.round_2562.pk)
         for name, client in callers.items():
@@ -156,6 +182,7 @@ def test_who_may_issue_and_revoke_tokens(cast):
     with pytest.raises(PermissionDenied):
         issue_api_token(cast.other_officer, cast.officer, "other office")
     from django.contrib.auth.models import AnonymousUser
+
     with pytest.raises(PermissionDenied):
         issue_api_token(AnonymousUser(), cast.officer, "anonymous")
     with pytest.raises(ValidationError):
@@ -172,12 +199,16 @@ def test_who_may_issue_and_revoke_tokens(cast):
 
 # --- agencies ----------------------------------------------------------------------------------------------
 
+
 def test_agencies_reach_the_membership_subtree(cast):
     expected = {
         "central": {"OBEC", "ESA-SKN", "SCH-SKN-001", "ESA-OTHER"},
-        "director": {"ESA-SKN", "SCH-SKN-001"}, "officer": {"ESA-SKN", "SCH-SKN-001"},
-        "staff": {"ESA-SKN", "SCH-SKN-001"}, "viewer": {"ESA-SKN", "SCH-SKN-001"},
-        "assessor": set(), "other_officer": {"ESA-OTHER"},
+        "director": {"ESA-SKN", "SCH-SKN-001"},
+        "officer": {"ESA-SKN", "SCH-SKN-001"},
+        "staff": {"ESA-SKN", "SCH-SKN-001"},
+        "viewer": {"ESA-SKN", "SCH-SKN-001"},
+        "assessor": set(),
+        "other_officer": {"ESA-OTHER"},
     }
     for role, visible in expected.items():
         client = as_(getattr(cast, role))
@@ -190,10 +221,21 @@ def test_agencies_reach_the_membership_subtree(cast):
 def test_agency_detail_and_filters(cast):
     client = as_(cast.central)
     school = get(client, "/api/agencies/SCH-SKN-001")
-    assert school == {"code": "SCH-SKN-001", "name_th": "โรงเรียนวัดตัวอย่าง", "name_en": "", "short_name": "",
-                      "display_name": "โรงเรียนวัดตัวอย่าง", "kind": "school", "subkind": "",
-                      "parent": "ESA-SKN", "province": "สมุทรสาคร", "region": "central", "website": "",
-                      "is_synthetic": False, "is_active": True}
+    assert school == {
+        "code": "SCH-SKN-001",
+        "name_th": "โรงเรียนวัดตัวอย่าง",
+        "name_en": "",
+        "short_name": "",
+        "display_name": "โรงเรียนวัดตัวอย่าง",
+        "kind": "school",
+        "subkind": "",
+        "parent": "ESA-SKN",
+        "province": "สมุทรสาคร",
+        "region": "central",
+        "website": "",
+        "is_synthetic": False,
+        "is_active": True,
+    }
     assert codes(items(client, "/api/agencies", kind="esa"), "code") == {"ESA-SKN", "ESA-OTHER"}
     assert codes(items(client, "/api/agencies", parent="ESA-SKN"), "code") == {"SCH-SKN-001"}
     assert codes(items(client, "/api/agencies", q="สมุทรสาคร"), "code") == {"ESA-SKN"}
@@ -204,9 +246,11 @@ def test_agency_detail_and_filters(cast):
 
 # --- rounds ------------------------------------------------------------------------------------------------
 
+
 def test_rounds_are_readable_by_everyone_signed_in(cast):
-    draft = AssessmentRound.objects.create(framework_id="ita-2564", fiscal_year=2564, name_th="ร่าง 2564",
-                                           status=RoundStatus.DRAFT)
+    draft = AssessmentRound.objects.create(
+        framework_id="ita-2564", fiscal_year=2564, name_th="ร่าง 2564", status=RoundStatus.DRAFT
+    )
     for role in ("central", "officer", "assessor", "other_officer"):
         client = as_(getattr(cast, role))
         assert [r["fiscal_year"] for r in items(client, "/api/rounds")] == [2564, 2563, 2562], role
@@ -222,6 +266,7 @@ def test_rounds_are_readable_by_everyone_signed_in(cast):
 
 # --- results -----------------------------------------------------------------------------------------------
 
+
 def test_scores_are_numbers_with_two_decimals(cast):
     response = as_(cast.officer).get("/api/agencies/ESA-SKN/results")
     assert b'"total": 91.25' in response.content and b'"9": 86.81' in response.content
@@ -235,8 +280,15 @@ def test_scores_are_numbers_with_two_decimals(cast):
 def test_unpublished_results_stay_inside_their_scope(unpublished):
     cast = unpublished
     r2562, r2563 = cast.round_2562.pk, cast.round_2563.pk
-    expected_2563 = {"central": {"ESA-SKN", "ESA-OTHER"}, "director": {"ESA-SKN"}, "officer": {"ESA-SKN"},
-                     "staff": {"ESA-SKN"}, "viewer": {"ESA-SKN"}, "assessor": set(), "other_officer": {"ESA-OTHER"}}
+    expected_2563 = {
+        "central": {"ESA-SKN", "ESA-OTHER"},
+        "director": {"ESA-SKN"},
+        "officer": {"ESA-SKN"},
+        "staff": {"ESA-SKN"},
+        "viewer": {"ESA-SKN"},
+        "assessor": set(),
+        "other_officer": {"ESA-OTHER"},
+    }
     for role, visible in expected_2563.items():
         client = as_(getattr(cast, role))
         assert codes(items(client, f"/api/rounds/{r2563}/results")) == visible, role
@@ -250,8 +302,12 @@ def test_unpublished_results_stay_inside_their_scope(unpublished):
         assert codes(ranked) == visible, role
     # nothing of the other office's 2563 result leaks anywhere in the officer's answers
     officer = as_(cast.officer)
-    for url in ("/api/agencies", f"/api/rounds/{r2563}/results", f"/api/rounds/{r2563}/rankings",
-                "/api/agencies/ESA-OTHER/results"):
+    for url in (
+        "/api/agencies",
+        f"/api/rounds/{r2563}/results",
+        f"/api/rounds/{r2563}/rankings",
+        "/api/agencies/ESA-OTHER/results",
+    ):
         assert b"75.5" not in officer.get(url).content, url
 
 
@@ -271,9 +327,11 @@ def test_round_results_order_and_filters(cast):
 
 # --- rankings ----------------------------------------------------------------------------------------------
 
+
 def _office(code: str, total: str, round_, region: str = "central", kind: str = AgencyKind.ESA):
-    agency = Agency.objects.create(code=code, name_th=f"หน่วยงาน {code}", kind=kind, region=region,
-                                   parent=Agency.objects.get(code="OBEC"))
+    agency = Agency.objects.create(
+        code=code, name_th=f"หน่วยงาน {code}", kind=kind, region=region, parent=Agency.objects.get(code="OBEC")
+    )
     AgencyResult.objects.create(round=round_, agency=agency, total=Decimal(total) if total else None, level="B")
     return agency
 
@@ -288,11 +346,21 @@ def test_rankings_are_competition_ranks_within_kind_and_region(cast):
     for role in ("central", "assessor", "other_officer"):  # published: everyone sees the whole ranking
         rows = items(as_(getattr(cast, role)), url)
         assert [(x["agency"], x["rank"]) for x in rows] == [
-            ("ESA-NORTH", 1), ("ESA-SKN", 2), ("ESA-OTHER", 3), ("ESA-TIE", 3), ("ESA-NONE", None), ("SCH-X", 1)]
+            ("ESA-NORTH", 1),
+            ("ESA-SKN", 2),
+            ("ESA-OTHER", 3),
+            ("ESA-TIE", 3),
+            ("ESA-NONE", None),
+            ("SCH-X", 1),
+        ]
     client = as_(cast.officer)
     rows = items(client, url, kind="esa", region="central")
     assert [(x["agency"], x["rank"], x["total"]) for x in rows] == [
-        ("ESA-SKN", 1, 91.25), ("ESA-OTHER", 2, 80.0), ("ESA-TIE", 2, 80.0), ("ESA-NONE", None, None)]
+        ("ESA-SKN", 1, 91.25),
+        ("ESA-OTHER", 2, 80.0),
+        ("ESA-TIE", 2, 80.0),
+        ("ESA-NONE", None, None),
+    ]
     assert rows[0]["level"] == "A" and rows[0]["iit"] == 98.52
     assert items(client, url, kind="school") == [{**items(client, url, kind="school")[0], "rank": 1}]
     assert items(client, url, source="computed") == []

@@ -26,8 +26,12 @@ def _is_member(node: ast.AST, typed: frozenset[str] = frozenset()) -> bool:
         node = node.value
     if isinstance(node, ast.Name):
         return node.id == "DEMO_ACTION" or node.id in typed
-    return (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "AuditAction"
-            and node.attr in AuditAction.__members__)
+    return (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "AuditAction"
+        and node.attr in AuditAction.__members__
+    )
 
 
 def _typed_parameters(tree: ast.AST) -> dict[int, frozenset[str]]:
@@ -36,8 +40,11 @@ def _typed_parameters(tree: ast.AST) -> dict[int, frozenset[str]]:
 
     def visit(node: ast.AST, names: frozenset[str]) -> None:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            names = names | {a.arg for a in node.args.args + node.args.kwonlyargs
-                             if isinstance(a.annotation, ast.Name) and a.annotation.id == "AuditAction"}
+            names = names | {
+                a.arg
+                for a in node.args.args + node.args.kwonlyargs
+                if isinstance(a.annotation, ast.Name) and a.annotation.id == "AuditAction"
+            }
         if isinstance(node, ast.Call):
             typed[id(node)] = names
         for child in ast.iter_child_nodes(node):
@@ -60,8 +67,12 @@ def test_every_service_names_its_action_with_a_member():
     bare = []
     for path in sorted((ROOT / "prongsai").rglob("*.py")):
         for name, call, typed in _calls(path):
-            if (name in ("record", "audit_entry") and len(call.args) >= 2 and path.parent.name != "audit"
-                    and not _is_member(call.args[1], typed)):
+            if (
+                name in ("record", "audit_entry")
+                and len(call.args) >= 2
+                and path.parent.name != "audit"
+                and not _is_member(call.args[1], typed)
+            ):
                 bare.append(f"{path.relative_to(ROOT)}:{call.lineno}")
             if name == "AuditEntry" and path.parent.name != "audit":
                 action = next((k.value for k in call.keywords if k.arg == "action"), None)

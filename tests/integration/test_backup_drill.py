@@ -21,8 +21,10 @@ import pytest
 
 from tests.live import BIN, Browser, LiveSite, free_port, postgres_url, wait_for
 
-pytestmark = pytest.mark.skipif(postgres_url() is not None and not shutil.which("pg_dump"),
-                                reason="the PostgreSQL drill needs pg_dump and pg_restore (postgresql-client)")
+pytestmark = pytest.mark.skipif(
+    postgres_url() is not None and not shutil.which("pg_dump"),
+    reason="the PostgreSQL drill needs pg_dump and pg_restore (postgresql-client)",
+)
 
 CODES = 80
 WRONG_PASSWORD = "not-the-password-2563"
@@ -37,8 +39,13 @@ def sites(tmp_path):
     from prongsai.core.framework import framework_path
 
     (editions / "ita-2563-esa.yaml").write_bytes(framework_path("ita-2563-esa").read_bytes())
-    source = LiveSite(tmp_path / "source", database=f"prongsai_ops_drill_{suffix}" if pg else "",
-                      PRONGSAI_LOG_FORMAT="json", PRONGSAI_LOG_LEVEL="INFO", PRONGSAI_FRAMEWORKS=str(editions))
+    source = LiveSite(
+        tmp_path / "source",
+        database=f"prongsai_ops_drill_{suffix}" if pg else "",
+        PRONGSAI_LOG_FORMAT="json",
+        PRONGSAI_LOG_LEVEL="INFO",
+        PRONGSAI_FRAMEWORKS=str(editions),
+    )
     target = LiveSite(tmp_path / "target", database=f"prongsai_ops_restored_{suffix}" if pg else "")
     yield source, target
     source.close()
@@ -119,7 +126,8 @@ generate_pack(officer, AssessmentRound.objects.get(fiscal_year=2563), Agency.obj
     restored = target.run("restore", str(archive))
     assert "verified: every table's row count and every file's SHA-256 match the manifest" in restored.stdout
     assert "SECRET_KEY differs" in restored.stdout  # the target has its own key: the operator is told
-    counts = json.loads(target.python(f"""
+    counts = json.loads(
+        target.python(f"""
 import json, django
 django.setup()
 from django.db import connection
@@ -132,7 +140,10 @@ from prongsai.web.documents.models import GeneratedDocument
 from django.core.files.storage import default_storage
 missing = [d.file.name for d in GeneratedDocument.objects.all() if not default_storage.exists(d.file.name)]
 print(json.dumps({{"counts": counts, "missing": missing, "documents": GeneratedDocument.objects.count()}}))
-""").strip().splitlines()[-1])
+""")
+        .strip()
+        .splitlines()[-1]
+    )
     assert counts["counts"] == tables
     assert counts["missing"] == [] and counts["documents"] == tables["documents_generateddocument"] > 0
     for entry in manifest["files"]:

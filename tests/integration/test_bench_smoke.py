@@ -24,9 +24,30 @@ def test_the_link_check_bench_runs_and_both_paths_agree(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PRONGSAI_", "DJANGO_")) and k != "DATABASE_URL"}
     env["TMPDIR"] = str(tmp_path)
     result = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "linkcheck.py"), "--urls", "40", "--hosts", "4", "--latency", "5",
-         "--sequential", "10", "--tasks", "40", "--batch", "20", "--port", str(free_port())],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=240)
+        [
+            sys.executable,
+            str(REPO / "bench" / "linkcheck.py"),
+            "--urls",
+            "40",
+            "--hosts",
+            "4",
+            "--latency",
+            "5",
+            "--sequential",
+            "10",
+            "--tasks",
+            "40",
+            "--batch",
+            "20",
+            "--port",
+            str(free_port()),
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "outcomes of the 10 URLs checked both ways: identical" in result.stdout
     assert "40 checks recorded, 0 links left pending" in result.stdout

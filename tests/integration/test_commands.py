@@ -9,8 +9,10 @@ import pytest
 from prongsai.cli import main
 
 HEADER = "agency,year,i1,i2,i3,i4,i5,i6,i7,i8,i9,i10\n"
-GOOD = (HEADER + "ESA-SKN,2563,98.95,97.60,99.12,98.70,98.90,96.35,93.80,92.64,94.55,92.31\n"
-        "สพป.ตัวอย่าง 2,2563,90,90,90,90,90,80,80,80,70,70\n")
+GOOD = (
+    HEADER + "ESA-SKN,2563,98.95,97.60,99.12,98.70,98.90,96.35,93.80,92.64,94.55,92.31\n"
+    "สพป.ตัวอย่าง 2,2563,90,90,90,90,90,80,80,80,70,70\n"
+)
 
 
 def _results(round_):
@@ -35,9 +37,12 @@ def test_import_results_good_file(cast, tmp_path, capsys):
 
 def test_import_results_bad_file_lists_every_problem_and_imports_nothing(cast, tmp_path, capsys):
     path = tmp_path / "bad.csv"
-    path.write_text(HEADER + "ESA-SKN,2563,98.95,97.60,99.12,98.70,98.90,96.35,93.80,92.64,105,92.31\n"
-                    "สพป.ตัวอย่าง 2,2563,90,90,ดีมาก,90,90,80,80,80,70,70\n"
-                    "สพป.ไม่มีจริง,2563,90,90,90,90,90,80,80,80,70,70\n", encoding="utf-8")
+    path.write_text(
+        HEADER + "ESA-SKN,2563,98.95,97.60,99.12,98.70,98.90,96.35,93.80,92.64,105,92.31\n"
+        "สพป.ตัวอย่าง 2,2563,90,90,ดีมาก,90,90,80,80,80,70,70\n"
+        "สพป.ไม่มีจริง,2563,90,90,90,90,90,80,80,80,70,70\n",
+        encoding="utf-8",
+    )
     assert main(["import-results", str(path), "--round", str(cast.round_2563.pk)]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
@@ -79,12 +84,17 @@ def test_createadmin_creates_the_central_office_and_a_central_admin(db, monkeypa
     from prongsai.web.agencies.models import Agency, Membership
 
     monkeypatch.setenv("ADMIN_PASSWORD", "a-long-enough-secret-2563")
-    assert main(["createadmin", "somchai", "--email", "somchai@example.test",
-                 "--password-from-env", "ADMIN_PASSWORD"]) == 0
+    assert (
+        main(["createadmin", "somchai", "--email", "somchai@example.test", "--password-from-env", "ADMIN_PASSWORD"])
+        == 0
+    )
     assert "created central admin 'somchai'" in capsys.readouterr().out
     office = Agency.objects.get(kind="central")
     assert (office.name_th, office.short_name, office.path) == (
-        "สำนักงานคณะกรรมการการศึกษาขั้นพื้นฐาน", "สพฐ.", f"/{office.pk}/")
+        "สำนักงานคณะกรรมการการศึกษาขั้นพื้นฐาน",
+        "สพฐ.",
+        f"/{office.pk}/",
+    )
     user = authenticate(username="somchai", password="a-long-enough-secret-2563")
     assert user is not None and access.is_central_admin(user)
     assert Membership.objects.get(user=user).agency == office
@@ -160,8 +170,21 @@ def test_serve_migrates_and_answers(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
     env["PRONGSAI_DATA"] = str(tmp_path)
     server = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from prongsai.cli import main; sys.exit(main())", "serve", "--port",
-         str(port), "--workers", "2"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import sys; from prongsai.cli import main; sys.exit(main())",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 60
         while True:

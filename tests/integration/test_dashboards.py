@@ -46,8 +46,8 @@ def test_officer_sees_seed_total_level_and_rank(client, cast):
     assert "98.52" in html and "92.41" in html and "84.93" in html
     assert '<svg class="chart chart-bars"' in html and 'class="chart-target"' in html
     # indicators 9 (86.81) passes, 10 (83.04) is below the 85 target and listed as weak
-    weak = html[html.index('id="weak-indicators"'):]
-    weak = weak[:weak.index("</ul>")]
+    weak = html[html.index('id="weak-indicators"') :]
+    weak = weak[: weak.index("</ul>")]
     assert "83.04" in weak and "การป้องกันการทุจริต" in weak and "86.81" not in weak
     assert "1.96" in weak  # the gap to the target
 
@@ -71,9 +71,17 @@ def test_anonymous_is_sent_to_login(client, cast):
 
 def test_other_agency_data_never_appears(client, cast):
     """The other office's result is unpublished in 2563 and its 2562 scores never leave its scope."""
-    AgencyResult.objects.create(round=cast.round_2563, agency=cast.other_office, source=ResultSource.OFFICIAL,
-                                indicators={str(n): "77.77" for n in range(1, 11)}, iit=Decimal("77.77"),
-                                eit=Decimal("77.77"), oit=Decimal("77.77"), total=Decimal("77.77"), level="B")
+    AgencyResult.objects.create(
+        round=cast.round_2563,
+        agency=cast.other_office,
+        source=ResultSource.OFFICIAL,
+        indicators={str(n): "77.77" for n in range(1, 11)},
+        iit=Decimal("77.77"),
+        eit=Decimal("77.77"),
+        oit=Decimal("77.77"),
+        total=Decimal("77.77"),
+        level="B",
+    )
     client.force_login(cast.officer)
     for round_ in (cast.round_2562, cast.round_2563):
         html = client.get(dashboard(cast, round_)).content.decode()
@@ -82,10 +90,17 @@ def test_other_agency_data_never_appears(client, cast):
 
 
 def test_change_against_last_year(client, cast):
-    AgencyResult.objects.create(round=cast.round_2563, agency=cast.samutsakhon, source=ResultSource.OFFICIAL,
-                                indicators={**{str(n): "95.00" for n in range(1, 10)}, "10": "80.00"},
-                                iit=Decimal("95.00"), eit=Decimal("95.00"), oit=Decimal("87.50"),
-                                total=Decimal("92.00"), level="A")
+    AgencyResult.objects.create(
+        round=cast.round_2563,
+        agency=cast.samutsakhon,
+        source=ResultSource.OFFICIAL,
+        indicators={**{str(n): "95.00" for n in range(1, 10)}, "10": "80.00"},
+        iit=Decimal("95.00"),
+        eit=Decimal("95.00"),
+        oit=Decimal("87.50"),
+        total=Decimal("92.00"),
+        level="A",
+    )
     client.force_login(cast.officer)
     response = client.get(dashboard(cast))
     html = response.content.decode()
@@ -101,12 +116,19 @@ def test_change_against_last_year(client, cast):
 
 
 def test_rank_uses_computed_result_where_no_official_one(client, cast):
-    AgencyResult.objects.create(round=cast.round_2562, agency=Agency.objects.create(
-        code="ESA-3", name_th="สพป.ทดสอบ 3", kind=AgencyKind.ESA, parent=cast.central_office),
-        source=ResultSource.COMPUTED, total=Decimal("95.00"), level="AA")
+    AgencyResult.objects.create(
+        round=cast.round_2562,
+        agency=Agency.objects.create(
+            code="ESA-3", name_th="สพป.ทดสอบ 3", kind=AgencyKind.ESA, parent=cast.central_office
+        ),
+        source=ResultSource.COMPUTED,
+        total=Decimal("95.00"),
+        level="AA",
+    )
     # a computed result next to an official one does not count twice
-    AgencyResult.objects.create(round=cast.round_2562, agency=cast.samutsakhon, source=ResultSource.COMPUTED,
-                                total=Decimal("10.00"), level="F")
+    AgencyResult.objects.create(
+        round=cast.round_2562, agency=cast.samutsakhon, source=ResultSource.COMPUTED, total=Decimal("10.00"), level="F"
+    )
     client.force_login(cast.officer)
     html = client.get(dashboard(cast)).content.decode()
     assert element(html, "rank") == "ลำดับที่ 2 จาก 3"
@@ -268,8 +290,9 @@ def test_percentile_and_histogram_helpers():
     assert percentile_rank(1, 1, 1) == Decimal("50.00")
     assert percentile_rank(2, 2, 4) == Decimal("50.00")  # ranks 1, 2, 2, 4: the tied pair sits in the middle
     assert percentile_rank(16, 1, 16) == Decimal("3.13")  # 3.125 exactly: half-up, as the core rounds
-    bins = summarise([(Decimal("91.25"), "A", 1, 0), (Decimal(100), "AA", 1, 0), (Decimal("62.10"), "D", 1, 0)],
-                     [], None).bins
+    bins = summarise(
+        [(Decimal("91.25"), "A", 1, 0), (Decimal(100), "AA", 1, 0), (Decimal("62.10"), "D", 1, 0)], [], None
+    ).bins
     assert bins[0] == (50, 55, 0)  # the axis always shows at least 50–100 (levels E to AA)
     assert (60, 65, 1) in bins and bins[-1] == (95, 100, 1) and sum(c for *_, c in bins) == 3
     assert summarise([(Decimal("31.5"), "F", 1, 0)], [], None).bins[0] == (30, 35, 1)
@@ -303,9 +326,14 @@ def test_a_partial_computed_result_is_shown_without_a_total(client, cast):
     does not fail on the change against last year (which needs a total)."""
     from prongsai.web.results.models import AgencyResult, ResultSource
 
-    AgencyResult.objects.create(round=cast.round_2563, agency=cast.samutsakhon, source=ResultSource.COMPUTED,
-                                indicators={str(n): "90.00" for n in range(1, 9)}, iit=Decimal("90.00"),
-                                eit=Decimal("90.00"))
+    AgencyResult.objects.create(
+        round=cast.round_2563,
+        agency=cast.samutsakhon,
+        source=ResultSource.COMPUTED,
+        indicators={str(n): "90.00" for n in range(1, 9)},
+        iit=Decimal("90.00"),
+        eit=Decimal("90.00"),
+    )
     client.force_login(cast.officer)
     page = client.get(reverse("agency_dashboard", args=[cast.samutsakhon.code]) + f"?round={cast.round_2563.pk}")
     assert page.status_code == 200

@@ -94,15 +94,23 @@ def test_a_refused_committee_save_says_so_at_the_top_and_focuses_the_date(cast):
 
 
 def test_the_committee_place_field_is_labelled_lamdap_not_khamsang(cast):
-    page = client_for(cast.officer).get(
-        reverse("measures_committee", args=[cast.samutsakhon.code, cast.round_2563.pk])).content.decode()
+    page = (
+        client_for(cast.officer)
+        .get(reverse("measures_committee", args=[cast.samutsakhon.code, cast.round_2563.pk]))
+        .content.decode()
+    )
     assert '<label for="id_order">ลำดับที่</label>' in page
 
 
 @pytest.fixture
 def storage(settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "files")}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "files")},
+        },
+    }
 
 
 def test_a_document_never_prints_an_impossible_year(cast, storage):
@@ -158,7 +166,8 @@ def test_publishing_an_open_round_warns_and_needs_the_confirmation(cast):
 def test_revoking_a_batch_says_how_many_unused_codes_die(cast):
     made = surveys.generate_codes(cast.officer, cast.round_2563, cast.samutsakhon, "IIT", "staff", 4)
     RespondentCode.objects.filter(batch=made.batch).filter(
-        pk=RespondentCode.objects.filter(batch=made.batch).first().pk).update(status=CodeStatus.USED)
+        pk=RespondentCode.objects.filter(batch=made.batch).first().pk
+    ).update(status=CodeStatus.USED)
     officer = client_for(cast.officer)
     url = reverse("survey_revoke_batch", args=[cast.round_2563.pk, cast.samutsakhon.code, made.batch.pk])
     page = officer.post(url).content.decode()
@@ -173,12 +182,23 @@ def test_suggesting_over_an_edited_committee_names_who_would_be_lost(cast):
     code, rid = cast.samutsakhon.code, cast.round_2563.pk
     url = reverse("measures_committee_suggest", args=[code, rid])
     assert officer.post(url).status_code == 302  # an empty committee: nothing to lose, no question
-    committees.add_member(cast.officer, cast.round_2563, cast.samutsakhon, person=None,
-                        position_th="ผู้แทนครู", unit=None, role="member", order=None)
+    committees.add_member(
+        cast.officer,
+        cast.round_2563,
+        cast.samutsakhon,
+        person=None,
+        position_th="ผู้แทนครู",
+        unit=None,
+        role="member",
+        order=None,
+    )
     before = Committee.objects.get(agency=cast.samutsakhon, round=cast.round_2563).members.count()
     page = officer.post(url).content.decode()
     assert "ผู้แทนครู" in page and "จะหายไป" in page
     assert Committee.objects.get(agency=cast.samutsakhon, round=cast.round_2563).members.count() == before
     assert officer.post(url, {"confirmed": "yes"}).status_code == 302
-    assert not Committee.objects.get(agency=cast.samutsakhon, round=cast.round_2563).members.filter(
-        position_th="ผู้แทนครู").exists()
+    assert (
+        not Committee.objects.get(agency=cast.samutsakhon, round=cast.round_2563)
+        .members.filter(position_th="ผู้แทนครู")
+        .exists()
+    )

@@ -44,13 +44,21 @@ def test_load_twice_is_idempotent(loaded):
     from prongsai.web.audit.models import AuditEntry
     from prongsai.web.results.models import AgencyResult
 
-    counts = (Agency.objects.count(), AgencyResult.objects.count(), Membership.objects.count(),
-              AuditEntry.objects.count())
+    counts = (
+        Agency.objects.count(),
+        AgencyResult.objects.count(),
+        Membership.objects.count(),
+        AuditEntry.objects.count(),
+    )
     out = io.StringIO()
     assert demo.load_demo(out) is False
     assert "already loaded" in out.getvalue()
-    assert counts == (Agency.objects.count(), AgencyResult.objects.count(), Membership.objects.count(),
-                      AuditEntry.objects.count())
+    assert counts == (
+        Agency.objects.count(),
+        AgencyResult.objects.count(),
+        Membership.objects.count(),
+        AuditEntry.objects.count(),
+    )
     assert AuditEntry.objects.filter(action=demo.DEMO_ACTION).count() == 1
 
 
@@ -64,8 +72,18 @@ def test_225_esa_offices_in_2562_and_the_seed_office_is_31st(loaded):
     assert len(results) == 225
     skn = next(r for r in results if r.agency.code == demo.SKN_CODE)
     assert (skn.total, skn.level) == (Decimal("91.25"), "A")
-    assert skn.indicators == {"1": "99.08", "2": "96.94", "3": "99.30", "4": "98.55", "5": "98.72",
-                              "6": "95.75", "7": "91.75", "8": "89.72", "9": "86.81", "10": "83.04"}
+    assert skn.indicators == {
+        "1": "99.08",
+        "2": "96.94",
+        "3": "99.30",
+        "4": "98.55",
+        "5": "98.72",
+        "6": "95.75",
+        "7": "91.75",
+        "8": "89.72",
+        "9": "86.81",
+        "10": "83.04",
+    }
     assert _rank_of(demo.SKN_CODE, results) == 31
     assert sum(r.total > Decimal("91.25") for r in results) == 30
     assert sum(r.total == Decimal("91.25") for r in results) == 1  # no tie with the seed office
@@ -110,7 +128,14 @@ def test_synthetic_data_is_flagged_and_the_real_is_not(loaded):
         expected = (agency.parent.path if agency.parent else "/") + f"{agency.pk}/"
         assert agency.path == expected, agency.code
     assert set(Agency.objects.filter(kind="esa").values_list("region", flat=True)) == {
-        "north", "northeast", "central", "east", "west", "south", "bangkok"}
+        "north",
+        "northeast",
+        "central",
+        "east",
+        "west",
+        "south",
+        "bangkok",
+    }
 
 
 def test_units_and_people_of_the_seed(loaded):
@@ -125,15 +150,19 @@ def test_units_and_people_of_the_seed(loaded):
     assert "นายนิสิต ธีระสิทธิ์" in people
 
 
-@pytest.mark.parametrize("username,role,agency_code,unit", [
-    ("central", "central_admin", "OBEC", None),
-    ("director", "director", demo.SKN_CODE, None),
-    ("officer", "agency_admin", demo.SKN_CODE, "กลุ่มส่งเสริมการจัดการศึกษา"),
-    ("staff", "unit_staff", demo.SKN_CODE, "กลุ่มส่งเสริมการจัดการศึกษา"),
-    ("assessor", "assessor", "OBEC", None),
-    ("viewer", "viewer", demo.SKN_CODE, None),
-    ("other_officer", "agency_admin", "DEMO-P001", None),
-], ids=[login.username for login in demo.LOGINS])
+@pytest.mark.parametrize(
+    "username,role,agency_code,unit",
+    [
+        ("central", "central_admin", "OBEC", None),
+        ("director", "director", demo.SKN_CODE, None),
+        ("officer", "agency_admin", demo.SKN_CODE, "กลุ่มส่งเสริมการจัดการศึกษา"),
+        ("staff", "unit_staff", demo.SKN_CODE, "กลุ่มส่งเสริมการจัดการศึกษา"),
+        ("assessor", "assessor", "OBEC", None),
+        ("viewer", "viewer", demo.SKN_CODE, None),
+        ("other_officer", "agency_admin", "DEMO-P001", None),
+    ],
+    ids=[login.username for login in demo.LOGINS],
+)
 def test_every_role_can_log_in(loaded, client, username, role, agency_code, unit):
     from prongsai.web.agencies.models import Membership
 
@@ -147,8 +176,13 @@ def test_audit_log_tells_what_was_loaded(loaded):
     from prongsai.web.audit.models import AuditEntry
 
     actions = set(AuditEntry.objects.values_list("action", flat=True))
-    assert {"create_round", "set_round_status", "import_official_results", "publish_results",
-            demo.DEMO_ACTION} <= actions
+    assert {
+        "create_round",
+        "set_round_status",
+        "import_official_results",
+        "publish_results",
+        demo.DEMO_ACTION,
+    } <= actions
     assert "224 synthetic ESA offices" in AuditEntry.objects.get(action=demo.DEMO_ACTION).summary
 
 
@@ -193,8 +227,13 @@ def test_demo_command_prints_every_login_and_serves_nothing_with_no_serve(tmp_pa
 def test_demo_refuses_a_folder_with_a_foreign_database(tmp_path):
     (tmp_path / "prongsai.sqlite3").write_bytes(b"")
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    done = subprocess.run([*PRONGSAI, "demo", "--no-serve", "--reset", "--data",
-                           str(tmp_path)], capture_output=True, text=True, env=env, timeout=60)
+    done = subprocess.run(
+        [*PRONGSAI, "demo", "--no-serve", "--reset", "--data", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert done.returncode == 2
     assert "did not create" in done.stderr
     assert Path(tmp_path / "prongsai.sqlite3").exists()

@@ -78,8 +78,13 @@ def test_the_demo_checks_its_own_pages_without_connection_refused_and_logs_one_w
         env.pop(name, None)
     data = tmp_path / "demo"
     log = (tmp_path / "demo.log").open("w+")
-    server = subprocess.Popen([*PRONGSAI, "demo", "--port", str(port), "--data", str(data)], stdout=log,
-                              stderr=subprocess.STDOUT, env=env, text=True)
+    server = subprocess.Popen(
+        [*PRONGSAI, "demo", "--port", str(port), "--data", str(data)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+        text=True,
+    )
     try:
         checks = []
         for _ in range(240):  # until the four demo links have a check (the load takes most of it)

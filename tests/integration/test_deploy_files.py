@@ -65,8 +65,9 @@ def test_compose_file_is_valid_yaml_with_the_production_topology():
 
 def test_containers_run_the_commands_of_the_systemd_units():
     services = compose()["services"]
-    web, worker, migrate = (exec_start(u) for u in ("prongsai-web.service", "prongsai-worker@.service",
-                                                    "prongsai-migrate.service"))
+    web, worker, migrate = (
+        exec_start(u) for u in ("prongsai-web.service", "prongsai-worker@.service", "prongsai-migrate.service")
+    )
     assert normalise(services["app"]["command"]) == normalise(web)
     assert normalise(services["worker"]["command"]) == normalise(worker)
     assert normalise(services["migrate"]["command"]) == normalise(migrate)
@@ -102,8 +103,11 @@ def test_site_includes_only_files_that_deploy_provides():
 
 def test_every_variable_of_the_environment_file_is_documented():
     documented = (REPO / "docs" / "configuration.md").read_text()
-    keys = [line.split("=", 1)[0] for line in (DEPLOY / "prongsai.env.example").read_text().splitlines()
-            if line and not line.startswith("#")]
+    keys = [
+        line.split("=", 1)[0]
+        for line in (DEPLOY / "prongsai.env.example").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
     assert keys
     for key in keys:
         assert f"`{key}`" in documented, key

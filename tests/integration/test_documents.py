@@ -55,8 +55,7 @@ def pdf_text(data: bytes, tmp_path) -> str | None:
         return None
     path = tmp_path / "doc.pdf"
     path.write_bytes(data)
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True,
-                          text=True).stdout
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True).stdout
 
 
 def squash(text: str) -> str:
@@ -96,10 +95,20 @@ def seed(cast):
     from prongsai.web.results.models import AgencyResult
 
     for i in range(30):
-        office = Agency.objects.create(code=f"ESA-T{i:02d}", name_th=f"สพป.ทดสอบ {i}", kind=AgencyKind.ESA,
-                                       parent=cast.central_office, is_synthetic=True)
-        AgencyResult.objects.create(round=cast.round_2562, agency=office, total=Decimal("95.00") - i // 10,
-                                    level="AA" if i < 10 else "A", indicators={})
+        office = Agency.objects.create(
+            code=f"ESA-T{i:02d}",
+            name_th=f"สพป.ทดสอบ {i}",
+            kind=AgencyKind.ESA,
+            parent=cast.central_office,
+            is_synthetic=True,
+        )
+        AgencyResult.objects.create(
+            round=cast.round_2562,
+            agency=office,
+            total=Decimal("95.00") - i // 10,
+            level="AA" if i < 10 else "A",
+            indicators={},
+        )
     out = io.StringIO()
     assert load_measures_demo(out), out.getvalue()
     return cast
@@ -129,22 +138,68 @@ def texts_of(result, tmp_path) -> dict[tuple[str, str], str | None]:
 
 #: what each document must say (whitespace-insensitive), from the seed pack
 SEED_FACTS = {
-    "memo": ["บันทึกข้อความ", "ส่วนราชการ", "กลุ่มส่งเสริมการจัดการศึกษา", "ที่ศธ๐๔๑๕๒/", "๒๔มิถุนายน๒๕๖๓",
-             "เรื่อง", "เรียน", "เรื่องเดิม", "ข้อเท็จจริง", "ข้อพิจารณา", "ข้อเสนอ", "O๔๒", "O๔๓", "๙๑.๒๕"],
-    "order": ["คำสั่งสำนักงานเขตพื้นที่การศึกษาประถมศึกษาสมุทรสาคร", "ที่๑๖๙/๒๕๖๓", "ลำดับที่๓๑", "๙๑.๒๕",
-              "ระดับA", "การป้องกันการทุจริต", "๘๓.๐๔", "ประธานกรรมการ", "รองประธานกรรมการ", "กรรมการและเลขานุการ",
-              "กรรมการและผู้ช่วยเลขานุการ", "ผู้อำนวยการกลุ่มนโยบายและแผน", "ผู้อำนวยการหน่วยตรวจสอบภายใน",
-              "นางอลินดากิตติทรงภพ", "๑๒.", "สั่งณวันที่๒๕มิถุนายนพ.ศ.๒๕๖๓", "(นายพิศุทธิ์พงศ์ศรีนิธิศ)"],
-    "announcement": ["ประกาศสำนักงานเขตพื้นที่การศึกษาประถมศึกษาสมุทรสาคร", "มาตรการส่งเสริมคุณธรรมและความโปร่งใส",
-                     "ด้านป้องกันการทุจริต", "ด้านการเปิดเผยข้อมูล", "ด้านการปรับปรุงระบบการทำงาน",
-                     "ด้านประสิทธิภาพการสื่อสาร", "กลุ่มอำนวยการรับผิดชอบข้อมูลพื้นฐาน",
-                     "กลุ่มบริหารงานการเงินและสินทรัพย์รับผิดชอบ", "กลุ่มส่งเสริมการศึกษาทางไกลเทคโนโลยีสารสนเทศและการสื่อสาร",
-                     "ทุกกลุ่ม/หน่วย", "๖เดือน", "๑๒เดือน", "ประกาศณวันที่๒๕มิถุนายนพ.ศ.๒๕๖๓"],
-    "analysis": ["รายงานการวิเคราะห์", "ลำดับที่๓๑", "๙๑.๒๕", "ระดับA", "๙๙.๓๐", "๘๓.๐๔", "๘๖.๘๑", "๘๙.๗๒",
-                 "๙๑.๗๕"],
-    "implementation": ["ด้านป้องกันการทุจริต", "๖เดือน", "๑๒เดือน", "การประกาศเจตจำนงสุจริต",
-                       "กิจกรรมค่ายเยาวชนไทยหัวใจSTRONG", "จัดทำคู่มือการปฏิบัติงานรายบุคคล",
-                       "SmartOBEC", "www.skn.go.th", "กลุ่มส่งเสริมการจัดการศึกษา"],
+    "memo": [
+        "บันทึกข้อความ",
+        "ส่วนราชการ",
+        "กลุ่มส่งเสริมการจัดการศึกษา",
+        "ที่ศธ๐๔๑๕๒/",
+        "๒๔มิถุนายน๒๕๖๓",
+        "เรื่อง",
+        "เรียน",
+        "เรื่องเดิม",
+        "ข้อเท็จจริง",
+        "ข้อพิจารณา",
+        "ข้อเสนอ",
+        "O๔๒",
+        "O๔๓",
+        "๙๑.๒๕",
+    ],
+    "order": [
+        "คำสั่งสำนักงานเขตพื้นที่การศึกษาประถมศึกษาสมุทรสาคร",
+        "ที่๑๖๙/๒๕๖๓",
+        "ลำดับที่๓๑",
+        "๙๑.๒๕",
+        "ระดับA",
+        "การป้องกันการทุจริต",
+        "๘๓.๐๔",
+        "ประธานกรรมการ",
+        "รองประธานกรรมการ",
+        "กรรมการและเลขานุการ",
+        "กรรมการและผู้ช่วยเลขานุการ",
+        "ผู้อำนวยการกลุ่มนโยบายและแผน",
+        "ผู้อำนวยการหน่วยตรวจสอบภายใน",
+        "นางอลินดากิตติทรงภพ",
+        "๑๒.",
+        "สั่งณวันที่๒๕มิถุนายนพ.ศ.๒๕๖๓",
+        "(นายพิศุทธิ์พงศ์ศรีนิธิศ)",
+    ],
+    "announcement": [
+        "ประกาศสำนักงานเขตพื้นที่การศึกษาประถมศึกษาสมุทรสาคร",
+        "มาตรการส่งเสริมคุณธรรมและความโปร่งใส",
+        "ด้านป้องกันการทุจริต",
+        "ด้านการเปิดเผยข้อมูล",
+        "ด้านการปรับปรุงระบบการทำงาน",
+        "ด้านประสิทธิภาพการสื่อสาร",
+        "กลุ่มอำนวยการรับผิดชอบข้อมูลพื้นฐาน",
+        "กลุ่มบริหารงานการเงินและสินทรัพย์รับผิดชอบ",
+        "กลุ่มส่งเสริมการศึกษาทางไกลเทคโนโลยีสารสนเทศและการสื่อสาร",
+        "ทุกกลุ่ม/หน่วย",
+        "๖เดือน",
+        "๑๒เดือน",
+        "ประกาศณวันที่๒๕มิถุนายนพ.ศ.๒๕๖๓",
+    ],
+    "analysis": ["รายงานการวิเคราะห์", "ลำดับที่๓๑", "๙๑.๒๕", "ระดับA", "๙๙.๓๐", "๘๓.๐๔", "๘๖.๘๑", "๘๙.๗๒", "๙๑.๗๕"],
+    "implementation": [
+        "ด้านป้องกันการทุจริต",
+        "๖เดือน",
+        "๑๒เดือน",
+        "การประกาศเจตจำนงสุจริต",
+        "กิจกรรมค่ายเยาวชนไทยหัวใจSTRONG",
+        "จัดทำคู่มือการปฏิบัติงานรายบุคคล",
+        "SmartOBEC",
+        "www.skn.go.th",
+        "กลุ่มส่งเสริมการจัดการศึกษา",
+    ],
 }
 
 
@@ -208,10 +263,12 @@ def test_demo_o43_report_is_written_not_dumped(generated, tmp_path):
     from prongsai.web.rounds.models import RoundPhase
 
     cast, _ = generated
-    RoundPhase.objects.create(round=cast.round_2563, phase="oit_entry", starts_on=date(2020, 6, 1),
-                              ends_on=date(2020, 7, 31))
-    RoundPhase.objects.create(round=cast.round_2563, phase="surveys", starts_on=date(2020, 6, 15),
-                              ends_on=date(2020, 7, 15))
+    RoundPhase.objects.create(
+        round=cast.round_2563, phase="oit_entry", starts_on=date(2020, 6, 1), ends_on=date(2020, 7, 31)
+    )
+    RoundPhase.objects.create(
+        round=cast.round_2563, phase="surveys", starts_on=date(2020, 6, 15), ends_on=date(2020, 7, 15)
+    )
     contexts = pack_context_of(cast)
     disclosure = next(a for a in contexts["implementation"]["areas"] if "เปิดเผยข้อมูล" in a["heading"])
     texts = [line["text"] for line in disclosure["lines"]]
@@ -230,10 +287,11 @@ def test_demo_o43_report_is_written_not_dumped(generated, tmp_path):
 
 def test_analysis_report_is_truly_sorted_with_the_four_weakest(generated, tmp_path):
     cast, result = generated
-    text = docx_text(next(d for d in result.documents if d.kind == "analysis" and d.fmt == "docx")
-                     .file.open("rb").read())
+    text = docx_text(
+        next(d for d in result.documents if d.kind == "analysis" and d.fmt == "docx").file.open("rb").read()
+    )
     flat = squash(text)
-    table = flat[flat.index(squash("ตารางที่ ๑")):]
+    table = flat[flat.index(squash("ตารางที่ ๑")) :]
     sorted_scores = ["๙๙.๓๐", "๙๙.๐๘", "๙๘.๗๒", "๙๘.๕๕", "๙๖.๙๔", "๙๕.๗๕", "๙๑.๗๕", "๘๙.๗๒", "๘๖.๘๑", "๘๓.๐๔"]
     positions = [table.find(s) for s in sorted_scores]
     assert all(p >= 0 for p in positions) and positions == sorted(positions), positions  # highest first
@@ -246,8 +304,9 @@ def test_analysis_report_is_truly_sorted_with_the_four_weakest(generated, tmp_pa
     # the chart is there (an image in the DOCX)
     import docx
 
-    document = docx.Document(io.BytesIO(next(d for d in result.documents if d.kind == "analysis" and d.fmt == "docx")
-                                        .file.open("rb").read()))
+    document = docx.Document(
+        io.BytesIO(next(d for d in result.documents if d.kind == "analysis" and d.fmt == "docx").file.open("rb").read())
+    )
     assert document.inline_shapes, "the analysis report has no chart"
 
 
@@ -257,12 +316,17 @@ def test_implementation_report_is_written_from_the_progress_reports(generated, t
 
     cast, _ = generated
     measure = Measure.objects.get(agency=cast.samutsakhon, round=cast.round_2563, title="ด้านป้องกันการทุจริต")
-    measure_services.submit_progress(cast.staff, measure, cast.unit, 12, "จัดอบรมคุณธรรมให้บุคลากรครบทุกกลุ่มแล้ว",
-                                     status="done")
-    result = services.generate_pack(cast.officer, cast.round_2563, cast.samutsakhon, kinds=["implementation"],
-                                    with_zip=False)
-    text = docx_text(result.documents[0].file.open("rb").read() if result.documents[0].fmt == "docx"
-                     else result.documents[1].file.open("rb").read())
+    measure_services.submit_progress(
+        cast.staff, measure, cast.unit, 12, "จัดอบรมคุณธรรมให้บุคลากรครบทุกกลุ่มแล้ว", status="done"
+    )
+    result = services.generate_pack(
+        cast.officer, cast.round_2563, cast.samutsakhon, kinds=["implementation"], with_zip=False
+    )
+    text = docx_text(
+        result.documents[0].file.open("rb").read()
+        if result.documents[0].fmt == "docx"
+        else result.documents[1].file.open("rb").read()
+    )
     assert squash("จัดอบรมคุณธรรมให้บุคลากรครบทุกกลุ่มแล้ว") in squash(text)
     assert squash("การประกาศเจตจำนงสุจริต") in squash(text)  # the 6-month report stays
     assert squash("กิจกรรมค่ายเยาวชนไทยหัวใจ STRONG") not in squash(text)  # the 12-month one was replaced
@@ -294,8 +358,9 @@ def test_zip_holds_every_document(generated):
 
 def test_agency_template_replaces_the_default(generated, tmp_path):
     cast, _ = generated
-    template = services.upload_template(cast.officer, cast.samutsakhon, "order", "คำสั่งของเรา.docx",
-                                        minimal_template("order"))
+    template = services.upload_template(
+        cast.officer, cast.samutsakhon, "order", "คำสั่งของเรา.docx", minimal_template("order")
+    )
     result = services.generate_pack(cast.officer, cast.round_2563, cast.samutsakhon, kinds=["order"], with_zip=False)
     docx_doc = next(d for d in result.documents if d.fmt == "docx")
     assert docx_doc.template == template
@@ -329,9 +394,11 @@ def test_template_upload_is_validated(seed):
     client.force_login(cast.officer)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = client.post(reverse("documents_template_upload", args=[cast.samutsakhon.code]),
-                           {"kind": "memo", "file": SimpleUploadedFile("memo.docx", minimal_template("memo"))},
-                           follow=True)
+    response = client.post(
+        reverse("documents_template_upload", args=[cast.samutsakhon.code]),
+        {"kind": "memo", "file": SimpleUploadedFile("memo.docx", minimal_template("memo"))},
+        follow=True,
+    )
     assert response.status_code == 200 and services.template_for(cast.samutsakhon, "memo") is not None
 
 
@@ -342,8 +409,15 @@ def test_downloads_stay_within_scope(generated):
     cast, result = generated
     doc = result.documents[-1]
     url = reverse("documents_download", args=[doc.pk])
-    for user, status in ((cast.officer, 200), (cast.director, 200), (cast.viewer, 200), (cast.central, 200),
-                         (cast.other_officer, 403), (cast.staff, 403), (cast.assessor, 403)):
+    for user, status in (
+        (cast.officer, 200),
+        (cast.director, 200),
+        (cast.viewer, 200),
+        (cast.central, 200),
+        (cast.other_officer, 403),
+        (cast.staff, 403),
+        (cast.assessor, 403),
+    ):
         client = Client()
         client.force_login(user)
         response = client.get(url)
@@ -354,8 +428,9 @@ def test_downloads_stay_within_scope(generated):
     client = Client()
     client.force_login(cast.other_officer)
     assert client.get(reverse("documents_pack", args=[cast.samutsakhon.code, cast.round_2563.pk])).status_code == 403
-    assert client.post(reverse("documents_generate", args=[cast.samutsakhon.code, cast.round_2563.pk])).status_code \
-        == 403
+    assert (
+        client.post(reverse("documents_generate", args=[cast.samutsakhon.code, cast.round_2563.pk])).status_code == 403
+    )
     with pytest.raises(PermissionDenied):
         services.generate_pack(cast.other_officer, cast.round_2563, cast.samutsakhon)
 
@@ -368,8 +443,11 @@ def test_pack_page_generates_drafts_and_answers_with_the_zip_once_approved(seed)
     client.force_login(cast.officer)
     page = client.get(reverse("documents_pack", args=[cast.samutsakhon.code, cast.round_2563.pk]))
     assert page.status_code == 200
-    response = client.post(reverse("documents_generate", args=[cast.samutsakhon.code, cast.round_2563.pk]),
-                           {"download": "zip"}, follow=True)
+    response = client.post(
+        reverse("documents_generate", args=[cast.samutsakhon.code, cast.round_2563.pk]),
+        {"download": "zip"},
+        follow=True,
+    )
     assert any("ยังไม่ได้รับอนุมัติ" in str(m) for m in response.context["messages"])
     approve_all(cast)
     response = client.post(reverse("documents_evidence_pack", args=[cast.samutsakhon.code, cast.round_2563.pk]))
@@ -392,8 +470,9 @@ def run_cli(argv: list[str], monkeypatch, capsys) -> tuple[int, str, str]:
 def test_cli_writes_the_pack(seed, tmp_path, monkeypatch, capsys):
     cast = seed
     out = tmp_path / "pack"
-    code, stdout, stderr = run_cli(["documents", "ESA-SKN", "--round", str(cast.round_2563.pk), "--out", str(out)],
-                                   monkeypatch, capsys)
+    code, stdout, stderr = run_cli(
+        ["documents", "ESA-SKN", "--round", str(cast.round_2563.pk), "--out", str(out)], monkeypatch, capsys
+    )
     assert code == 0, stderr
     names = sorted(p.name for p in out.iterdir())
     assert len([n for n in names if n.endswith(".docx")]) == 5 and len([n for n in names if n.endswith(".pdf")]) == 5
@@ -401,18 +480,23 @@ def test_cli_writes_the_pack(seed, tmp_path, monkeypatch, capsys):
     order = next(p for p in out.iterdir() if "order" in p.name and p.suffix == ".docx")
     assert squash("ที่ ๑๖๙/๒๕๖๓") in squash(docx_text(order.read_bytes()))
     # by exact name too
-    code, _, stderr = run_cli(["documents", "สพป.สมุทรสาคร", "--round", str(cast.round_2563.pk), "--out",
-                               str(tmp_path / "by-name")], monkeypatch, capsys)
+    code, _, stderr = run_cli(
+        ["documents", "สพป.สมุทรสาคร", "--round", str(cast.round_2563.pk), "--out", str(tmp_path / "by-name")],
+        monkeypatch,
+        capsys,
+    )
     assert code == 0, stderr
 
 
 def test_cli_refuses_unknown_agency_or_round(seed, tmp_path, monkeypatch, capsys):
     cast = seed
-    code, stdout, stderr = run_cli(["documents", "NOPE", "--round", str(cast.round_2563.pk), "--out",
-                                    str(tmp_path)], monkeypatch, capsys)
+    code, stdout, stderr = run_cli(
+        ["documents", "NOPE", "--round", str(cast.round_2563.pk), "--out", str(tmp_path)], monkeypatch, capsys
+    )
     assert code == 2 and "no agency 'NOPE'" in stderr and not stdout
-    code, stdout, stderr = run_cli(["documents", "ESA-SKN", "--round", "999", "--out", str(tmp_path)],
-                                   monkeypatch, capsys)
+    code, stdout, stderr = run_cli(
+        ["documents", "ESA-SKN", "--round", "999", "--out", str(tmp_path)], monkeypatch, capsys
+    )
     assert code == 2 and "no single round '999'" in stderr and "ita-2563-esa" in stderr
     assert not list(tmp_path.iterdir())
 
@@ -457,8 +541,9 @@ def test_batch_records_a_failing_agency_and_goes_on(seed, django_capture_on_comm
 
     cast = seed
     approve_all(cast)
-    empty = Agency.objects.create(code="ESA-EMPTY", name_th="สพป.ไม่มีผล", kind=AgencyKind.ESA,
-                                  parent=cast.central_office)
+    empty = Agency.objects.create(
+        code="ESA-EMPTY", name_th="สพป.ไม่มีผล", kind=AgencyKind.ESA, parent=cast.central_office
+    )
     with django_capture_on_commit_callbacks(execute=True):
         batch = services.start_batch(cast.central, cast.round_2563, [empty, cast.samutsakhon])
     run_pending_tasks()  # django-tasks-db's own worker, in this process

@@ -24,8 +24,13 @@ from tests.cast import PASSWORD
 
 @pytest.fixture
 def storage(settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "files")}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "files")},
+        },
+    }
     return tmp_path / "files"
 
 
@@ -73,8 +78,11 @@ def test_officer_proposes_director_approves_and_the_signed_pdf_prints_his_name_a
     assert "อนุมัติเมื่อ๒๕มิถุนายน๒๕๖๓" in text
     # the draft PDF carries no approval
     assert "อนุมัติโดย" not in squash(pdf_text(approved.pdf.file.open("rb").read(), tmp_path))
-    actions = list(AuditEntry.objects.filter(action__in=["propose_document", "approve_document"])
-                   .values_list("action", flat=True).order_by("pk"))
+    actions = list(
+        AuditEntry.objects.filter(action__in=["propose_document", "approve_document"])
+        .values_list("action", flat=True)
+        .order_by("pk")
+    )
     assert actions == ["propose_document", "approve_document"]
 
 
@@ -142,8 +150,7 @@ def test_an_approval_is_refused_when_the_document_changed_while_the_signed_pdf_r
         if not kwargs.get("signed"):
             return data  # the officer's own generation below
         services.save_details(cast.officer, cast.round_2563, cast.samutsakhon, phone="0 3441 1111 ต่อ 99")
-        again = services.generate_pack(cast.officer, cast.round_2563, cast.samutsakhon, kinds=["memo"],
-                                       with_zip=False)
+        again = services.generate_pack(cast.officer, cast.round_2563, cast.samutsakhon, kinds=["memo"], with_zip=False)
         signoff.propose(cast.officer, again.versions[0])
         return data
 
@@ -191,8 +198,9 @@ def test_the_pack_names_the_unapproved_documents_in_thai_and_then_takes_only_app
 
     approve_all(cast)
     # a newer draft of the memo exists now (version 3 after approve_all's version 2): the pack keeps the approved one
-    draft = services.generate_pack(cast.officer, cast.round_2563, cast.samutsakhon, kinds=["memo"],
-                                   with_zip=False).versions[0]
+    draft = services.generate_pack(
+        cast.officer, cast.round_2563, cast.samutsakhon, kinds=["memo"], with_zip=False
+    ).versions[0]
     archive = signoff.build_evidence_pack(cast.officer, cast.round_2563, cast.samutsakhon)
     approved = signoff.approved_versions(cast.round_2563, cast.samutsakhon)
     with zipfile.ZipFile(archive.file.open("rb")) as z:
@@ -204,8 +212,9 @@ def test_the_pack_names_the_unapproved_documents_in_thai_and_then_takes_only_app
     assert approved["memo"].number == 2 and draft.number == 3
 
 
-def test_the_national_batch_fails_an_office_whose_documents_are_not_approved(cast, storage,
-                                                                            django_capture_on_commit_callbacks):
+def test_the_national_batch_fails_an_office_whose_documents_are_not_approved(
+    cast, storage, django_capture_on_commit_callbacks
+):
     from prongsai.web.documents.models import DocumentBatch
     from prongsai.web.tasks import run_pending_tasks
 
@@ -238,8 +247,9 @@ def pdf_images(data: bytes) -> list[tuple[int, int, float, tuple]]:
 
 def test_the_uploaded_emblem_is_printed_in_the_pdf_and_the_docx_at_the_regulation_sizes(cast, storage):
     national = emblems.upload_emblem(cast.central, None, "garuda.png", red_emblem())
-    result = services.generate_pack(cast.officer, cast.round_2563, cast.samutsakhon, kinds=["memo", "order"],
-                                    with_zip=False)
+    result = services.generate_pack(
+        cast.officer, cast.round_2563, cast.samutsakhon, kinds=["memo", "order"], with_zip=False
+    )
     files = {(d.kind, d.fmt): d.file.open("rb").read() for d in result.documents}
     assert (300, 360, 1.5, (200, 30, 30)) in pdf_images(files[("memo", "pdf")])
     assert (300, 360, 3.0, (200, 30, 30)) in pdf_images(files[("order", "pdf")])
@@ -277,12 +287,15 @@ def test_only_the_central_admin_sets_the_national_emblem_and_an_office_only_its_
         emblems.upload_emblem(cast.director, cast.samutsakhon, "garuda.png", red_emblem())
 
 
-@pytest.mark.parametrize("name, data, words", [
-    ("bomb.png", None, "ใหญ่เกินกำหนด"),
-    ("garuda.png", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n", "ไม่ใช่ภาพ PNG หรือ JPEG"),
-    ("garuda.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>", "ไม่รับไฟล์ SVG"),
-    ("huge.png", "huge", "ใหญ่เกินกำหนด"),
-])
+@pytest.mark.parametrize(
+    "name, data, words",
+    [
+        ("bomb.png", None, "ใหญ่เกินกำหนด"),
+        ("garuda.png", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n", "ไม่ใช่ภาพ PNG หรือ JPEG"),
+        ("garuda.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>", "ไม่รับไฟล์ SVG"),
+        ("huge.png", "huge", "ใหญ่เกินกำหนด"),
+    ],
+)
 def test_a_hostile_image_is_refused_on_the_page_with_a_thai_message(cast, storage, name, data, words):
     from tests.unit.test_signoff_table import _png_header
 
@@ -331,7 +344,8 @@ def test_the_pages_offer_the_tables_moves_and_confirm_before_approving(cast, mem
 def test_the_pack_button_says_in_thai_what_is_not_approved(cast, memo):
     officer = Client()
     officer.login(username="officer", password=PASSWORD)
-    response = officer.post(reverse("documents_evidence_pack", args=[cast.samutsakhon.code, cast.round_2563.pk]),
-                            follow=True)
+    response = officer.post(
+        reverse("documents_evidence_pack", args=[cast.samutsakhon.code, cast.round_2563.pk]), follow=True
+    )
     html = response.content.decode()
     assert "ยังไม่ได้รับอนุมัติจากผู้อำนวยการ" in html and str(DocumentKind.ANNOUNCEMENT.label) in html

@@ -154,25 +154,49 @@ def test_moving_a_round_to_a_corrected_edition_recomputes_and_audits(cast, clien
     round_ = create_round(cast.central, "ita-2570", 2570, variant="esa")
     indicators = {str(n): "90.00" for n in range(1, 9)} | {"9": "80.00", "10": "70.00"}
     old = combine(round_.framework, {int(k): Fraction(v) for k, v in indicators.items()})
-    official = AgencyResult.objects.create(round=round_, agency=cast.other_office, source=ResultSource.OFFICIAL,
-                                           indicators=indicators, total=old.total_rounded, level=old.level)
+    official = AgencyResult.objects.create(
+        round=round_,
+        agency=cast.other_office,
+        source=ResultSource.OFFICIAL,
+        indicators=indicators,
+        total=old.total_rounded,
+        level=old.level,
+    )
     fw = round_.framework
-    best = {tool: {f.code: max(range(len(f.scale.options)), key=lambda i: f.scale.score(i, f.reverse))
-                   for f in fw.answer_fields(tool)} for tool in ("IIT", "EIT")}
+    best = {
+        tool: {
+            f.code: max(range(len(f.scale.options)), key=lambda i: f.scale.score(i, f.reverse))
+            for f in fw.answer_fields(tool)
+        }
+        for tool in ("IIT", "EIT")
+    }
     import datetime
 
     from prongsai.web.surveys.ballot import MIN_RESPONDENTS
 
     for tool, group in (("IIT", "staff"), ("EIT", "teachers")):
         for _ in range(MIN_RESPONDENTS):  # a tool below the respondent floor gets no score (docs/surveys.md)
-            SurveyResponse.objects.create(round=round_, agency=cast.samutsakhon, tool=tool, group=group,
-                                          week=datetime.date(2027, 1, 4), answers=best[tool])
+            SurveyResponse.objects.create(
+                round=round_,
+                agency=cast.samutsakhon,
+                tool=tool,
+                group=group,
+                week=datetime.date(2027, 1, 4),
+                answers=best[tool],
+            )
     for item in fw.oit_items:
         score = "0" if item.code == "O3" else "100"
-        OITEntry.objects.create(round=round_, agency=cast.samutsakhon, code=item.code, status=EntryStatus.CONFIRMED,
-                                score_exact=score, score=Decimal(score))
-    AgencyResult.objects.create(round=round_, agency=cast.samutsakhon, source=ResultSource.COMPUTED,
-                                indicators={}, total=None)
+        OITEntry.objects.create(
+            round=round_,
+            agency=cast.samutsakhon,
+            code=item.code,
+            status=EntryStatus.CONFIRMED,
+            score_exact=score,
+            score=Decimal(score),
+        )
+    AgencyResult.objects.create(
+        round=round_, agency=cast.samutsakhon, source=ResultSource.COMPUTED, indicators={}, total=None
+    )
     stored = services.upload_edition(cast.central, "ita-2570.yaml", corrected_2570(), activate=True)
 
     login(client, cast.central)
@@ -180,8 +204,10 @@ def test_moving_a_round_to_a_corrected_edition_recomputes_and_audits(cast, clien
     assert "tool OIT weight 40 → 50" in page and "เปลี่ยนชื่อ" in page
     response = client.post(reverse("round_move", args=[round_.pk]), {"framework_id": stored.key, "reason": ""})
     assert response.status_code == 400 and "กรุณาระบุเหตุผล" in response.content.decode()
-    response = client.post(reverse("round_move", args=[round_.pk]),
-                           {"framework_id": stored.key, "reason": "ป.ป.ช. ประกาศคู่มือ ITA 2570 ฉบับจริง"})
+    response = client.post(
+        reverse("round_move", args=[round_.pk]),
+        {"framework_id": stored.key, "reason": "ป.ป.ช. ประกาศคู่มือ ITA 2570 ฉบับจริง"},
+    )
     assert response.status_code == 302
     round_.refresh_from_db()
     assert (round_.framework_id, round_.variant) == (stored.key, "esa")

@@ -82,8 +82,9 @@ def test_the_demo_carries_2567_evidence_into_the_2569_round(cast):
     r2569 = next(r for r in type(cast.round_2563).objects.filter(fiscal_year=2569))
     assert (r2569.framework_id, r2569.variant, r2569.status) == ("ita-2569", "esa", RoundStatus.OPEN)
     assert oit.previous_round(r2569).fiscal_year == 2567  # no 2568 round: the lineage reaches 2567 (ita-2566)
-    carried = {e.code: e for e in OITEntry.objects.filter(round=r2569, agency=cast.samutsakhon)
-               .prefetch_related("links")}
+    carried = {
+        e.code: e for e in OITEntry.objects.filter(round=r2569, agency=cast.samutsakhon).prefetch_related("links")
+    }
     assert set(carried) == {"O1", "O2", "O3", "O4", "O15", "O19", "O20", "O25"}
     assert all(e.needs_recheck and e.status == EntryStatus.DRAFT for e in carried.values())
     urls = sorted(link.url.rstrip("/").rsplit("/", 1)[1] for link in carried["O1"].links.all())

@@ -159,10 +159,14 @@ def test_the_import_page_and_its_problems_in_english(cast):
     assert "One row per agency." in page and "or the region's name in Thai." in html.unescape(page)
     assert thai_left(page, set()) == []
 
-    bad = ("code,name_th,short_name,kind,subkind,parent_code,province,region,website\n"
-           "A1,หนึ่ง,,esa,,NO-SUCH,,,\nA2,สอง,,planet,,OBEC,,moon,\n")
-    response = client.post(reverse("agencies_manage_import"),
-                           {"what": "agencies", "file": SimpleUploadedFile("agencies.csv", bad.encode())})
+    bad = (
+        "code,name_th,short_name,kind,subkind,parent_code,province,region,website\n"
+        "A1,หนึ่ง,,esa,,NO-SUCH,,,\nA2,สอง,,planet,,OBEC,,moon,\n"
+    )
+    response = client.post(
+        reverse("agencies_manage_import"),
+        {"what": "agencies", "file": SimpleUploadedFile("agencies.csv", bad.encode())},
+    )
     text = html.unescape(response.content.decode())
     assert response.status_code == 400 and "Nothing was imported: 3 problems in the file" in text
     assert "agencies.csv, row 2, column 'parent_code': unknown parent agency 'NO-SUCH'" in text
@@ -196,8 +200,9 @@ def test_the_emblem_and_pack_pages_in_english(cast):
     pack = officer.get(pack_url).content.decode()
     assert "Memo requesting approval" in pack and "Order appointing the analysis committee" in pack
     assert thai_left(pack, database_strings()) == []
-    refused = officer.post(reverse("documents_evidence_pack", args=[cast.samutsakhon.code, cast.round_2563.pk]),
-                           follow=True).content.decode()
+    refused = officer.post(
+        reverse("documents_evidence_pack", args=[cast.samutsakhon.code, cast.round_2563.pk]), follow=True
+    ).content.decode()
     assert "The evidence pack cannot be built yet: these documents are not approved by the director" in refused
 
 
@@ -222,8 +227,9 @@ def memo(cast, storage):  # noqa: F811 - the storage fixture is imported above
     """The officer's draft memo (version 1), as in test_documents_signoff."""
     from prongsai.web.documents import services
 
-    return services.generate_pack(cast.officer, cast.round_2563, cast.samutsakhon, kinds=["memo"],
-                                  with_zip=False).versions[0]
+    return services.generate_pack(
+        cast.officer, cast.round_2563, cast.samutsakhon, kinds=["memo"], with_zip=False
+    ).versions[0]
 
 
 def test_the_sign_off_moves_and_their_refusal_in_english(cast, memo):
@@ -233,7 +239,7 @@ def test_the_sign_off_moves_and_their_refusal_in_english(cast, memo):
     done = officer.post(reverse("documents_version_move", args=[memo.pk, "propose"]), follow=True).content.decode()
     assert "Memo requesting approval: Propose to the director — done." in done
     confirm = director.post(reverse("documents_version_move", args=[memo.pk, "approve"])).content.decode()
-    assert "<h1 id=\"confirm-title\">Approve and sign: Memo requesting approval</h1>" in confirm
+    assert '<h1 id="confirm-title">Approve and sign: Memo requesting approval</h1>' in confirm
     director.post(reverse("documents_version_move", args=[memo.pk, "approve"]), {"confirmed": "1"})
     refused = officer.post(reverse("documents_version_move", args=[memo.pk, "propose"]), follow=True)
     assert "Cannot “Propose to the director”: the document is “Approved”" in refused.content.decode()

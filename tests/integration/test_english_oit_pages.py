@@ -22,8 +22,11 @@ from prongsai.web.oit.review import assign_assessor
 pytestmark = pytest.mark.django_db
 
 #: the elements whose text the OIT templates write themselves
-OWN = re.compile(r'<(h1|h2|caption|th scope="col"|p class="eyebrow"|p class="muted"|p class="small muted")[^>]*>'
-                 r"(.*?)</(?:h1|h2|caption|th|p)>", re.S)
+OWN = re.compile(
+    r'<(h1|h2|caption|th scope="col"|p class="eyebrow"|p class="muted"|p class="small muted")[^>]*>'
+    r"(.*?)</(?:h1|h2|caption|th|p)>",
+    re.S,
+)
 THAI_WORD = re.compile(r"\S*[\u0E00-\u0E7F]\S*")
 THAI_DATE = re.compile(r"\d{1,2} [\u0E00-\u0E7F.]+ \d{4}(?: \d{1,2}[:.]\d{2}(?: น\.)?)?")
 
@@ -31,8 +34,10 @@ THAI_DATE = re.compile(r"\d{1,2} [\u0E00-\u0E7F.]+ \d{4}(?: \d{1,2}[:.]\d{2}(?: 
 @pytest.fixture(autouse=True)
 def oit_settings(settings, tmp_path):
     settings.PRONGSAI_LINKCHECK_ALLOW_LOOPBACK = True
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
 
 
 def english(user=None) -> Client:
@@ -47,8 +52,12 @@ def data_of(cast) -> list[str]:
     """Thai-only data: the edition's item titles and groups, the cast's agency, round and people."""
     framework = load_framework(cast.round_2563.framework_id)
     values = {item.title for item in framework.oit_items} | {item.group for item in framework.oit_items}
-    values |= {cast.samutsakhon.display_name, cast.samutsakhon.name_th, cast.round_2563.name_th,
-               "https://www.example.go.th"}
+    values |= {
+        cast.samutsakhon.display_name,
+        cast.samutsakhon.name_th,
+        cast.round_2563.name_th,
+        "https://www.example.go.th",
+    }
     values |= {user.person.full_name_th for user in (cast.officer, cast.assessor, cast.central)}  # people
     return sorted(values, key=len, reverse=True)
 

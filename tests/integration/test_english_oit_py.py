@@ -46,9 +46,16 @@ def field_texts(form) -> list[str]:
 
 
 def test_every_oit_form_and_choice_reads_in_english_and_in_thai(cast):
-    made = [forms.LinkForm(), forms.UploadForm(), forms.NoteForm(), forms.UnitForm(agency=cast.samutsakhon),
-            forms.ClarificationForm(), forms.ReviewForm(), forms.OpenClarificationForm(),
-            forms.AssignForm(agencies=None, assessors=None)]
+    made = [
+        forms.LinkForm(),
+        forms.UploadForm(),
+        forms.NoteForm(),
+        forms.UnitForm(agency=cast.samutsakhon),
+        forms.ClarificationForm(),
+        forms.ReviewForm(),
+        forms.OpenClarificationForm(),
+        forms.AssignForm(agencies=None, assessors=None),
+    ]
     labels = [*EntryStatus.labels, *CheckVerdict.labels, *ReviewStage.labels, *queries.VERDICTS.values()]
     with translation.override("en"):
         texts = [t for form in made for t in field_texts(form)] + [str(x) for x in labels]
@@ -96,8 +103,12 @@ def test_link_check_problems_are_stored_with_their_msgid_and_shown_in_the_page_l
     result = linkcheck.CheckResult(url="https://www.skn.go.th/o1", years_expected=[2562, 2563])
     text, params = linkcheck._status_message(404)
     result.add("http_404", linkcheck.BROKEN, text, **params)
-    result.add("year_missing", linkcheck.WARNING, "The B.E. year %(years)s was not found in the content; the "
-               "evidence must be for the assessed year", years=[2562, 2563])
+    result.add(
+        "year_missing",
+        linkcheck.WARNING,
+        "The B.E. year %(years)s was not found in the content; the evidence must be for the assessed year",
+        years=[2562, 2563],
+    )
     link = _checked_link(cast, result)
     stored = LinkCheck.objects.filter(pk=link.last_check.pk).values_list("problems", flat=True).get()
     # the record keeps the Thai the officer saw, and what it takes to say it again in another language
@@ -113,14 +124,16 @@ def test_link_check_problems_are_stored_with_their_msgid_and_shown_in_the_page_l
     row = next(r for r in queries.item_rows(cast.round_2563, cast.samutsakhon) if r.code == "O1")
     with translation.override("en"):
         assert row.verdict == "fail" and row.reasons == [
-            "https://www.skn.go.th/o1: Page not found (HTTP 404); the link may be broken or moved"]
+            "https://www.skn.go.th/o1: Page not found (HTTP 404); the link may be broken or moved"
+        ]
         assert str(row.verdict_label) == "Has a broken link"
 
 
 def test_a_check_recorded_before_msgids_were_stored_shows_its_thai_record(client, cast):
     link = _checked_link(cast, linkcheck.CheckResult(url="https://www.skn.go.th/o1"))
-    LinkCheck.objects.filter(pk=link.last_check.pk).update(problems=[
-        {"code": "http_404", "level": "broken", "message": "ไม่พบหน้านี้ (HTTP 404) ลิงก์อาจเสียหรือถูกย้าย"}])
+    LinkCheck.objects.filter(pk=link.last_check.pk).update(
+        problems=[{"code": "http_404", "level": "broken", "message": "ไม่พบหน้านี้ (HTTP 404) ลิงก์อาจเสียหรือถูกย้าย"}]
+    )
     check = LinkCheck.objects.get(pk=link.last_check.pk)
     with translation.override("en"):
         assert check.problems[0]["message"] == "ไม่พบหน้านี้ (HTTP 404) ลิงก์อาจเสียหรือถูกย้าย"
@@ -128,9 +141,19 @@ def test_a_check_recorded_before_msgids_were_stored_shows_its_thai_record(client
 
 def test_checker_messages_have_no_thai_in_english():
     # every message the checker and its guard can give: one of each kind, filled with sample parameters
-    sample = {"seconds": "60", "error": "timed out", "scheme": "ftp", "host": "intranet.local", "ip": "10.0.0.7",
-              "status": 418, "mb": 25, "n": 5, "years": [2563], "keywords": "โครงสร้าง",
-              "reason": {"th": "ไฟล์เสีย", "en": "the file is damaged"}}
+    sample = {
+        "seconds": "60",
+        "error": "timed out",
+        "scheme": "ftp",
+        "host": "intranet.local",
+        "ip": "10.0.0.7",
+        "status": 418,
+        "mb": 25,
+        "n": 5,
+        "years": [2563],
+        "keywords": "โครงสร้าง",
+        "reason": {"th": "ไฟล์เสีย", "en": "the file is damaged"},
+    }
     source = "".join(Path(m.__file__).read_text(encoding="utf-8") for m in (linkcheck, ssrf, checks))
     msgids = re.findall(r'gettext_noop\(\s*((?:"[^"]*"\s*)+)\)', source)
     assert len(msgids) > 25
@@ -141,5 +164,4 @@ def test_checker_messages_have_no_thai_in_english():
             shown = checktext.describe(text, params)
             assert not THAI.search(shown.replace("โครงสร้าง", "")), shown
     with translation.override("th"):
-        assert checktext.describe("The link redirects more than %(n)s times", {"n": 5}) == \
-            "ลิงก์เปลี่ยนเส้นทางมากกว่า 5 ครั้ง"
+        assert checktext.describe("The link redirects more than %(n)s times", {"n": 5}) == "ลิงก์เปลี่ยนเส้นทางมากกว่า 5 ครั้ง"

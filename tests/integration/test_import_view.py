@@ -58,8 +58,7 @@ def test_only_officers_and_central_may_import(client, cast, who):
 def test_one_bad_row_lists_the_thai_error_and_imports_nothing(client, cast):
     client.force_login(cast.central)
     batches, audits = ImportBatch.objects.count(), AuditEntry.objects.count()
-    text = (HEADER + SEED_ROW.replace("99.08", "70.00")
-            + "ESA-OTHER,2562,90,90,abc,90,90,90,90,90,90,90\n")
+    text = HEADER + SEED_ROW.replace("99.08", "70.00") + "ESA-OTHER,2562,90,90,abc,90,90,90,90,90,90,90\n"
     response = upload(client, cast.round_2562, text)
     assert response.status_code == 400
     errors = errors_of(response)

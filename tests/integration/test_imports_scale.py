@@ -25,18 +25,34 @@ RESULT_HEADER = ["agency", "year"] + [f"i{n}" for n in range(1, 11)]
 
 
 def agency_rows(prefix: str, offices: int, schools: int) -> list[list[str]]:
-    rows = [[f"{prefix}-ESA-{i}", f"สพป.ทดสอบ {prefix} {i}", "", "esa", "สพป.", "OBEC", "ขอนแก่น", "northeast", ""]
-            for i in range(offices)]
-    rows += [[f"{prefix}-SCH-{i}", f"โรงเรียนทดสอบ {prefix} {i}", "", "school", "", f"{prefix}-ESA-{i % offices}",
-              "ขอนแก่น", "northeast", ""] for i in range(schools)]
+    rows = [
+        [f"{prefix}-ESA-{i}", f"สพป.ทดสอบ {prefix} {i}", "", "esa", "สพป.", "OBEC", "ขอนแก่น", "northeast", ""]
+        for i in range(offices)
+    ]
+    rows += [
+        [
+            f"{prefix}-SCH-{i}",
+            f"โรงเรียนทดสอบ {prefix} {i}",
+            "",
+            "school",
+            "",
+            f"{prefix}-ESA-{i % offices}",
+            "ขอนแก่น",
+            "northeast",
+            "",
+        ]
+        for i in range(schools)
+    ]
     return rows
 
 
 def test_agencies_get_their_materialised_paths_level_by_level(cast):
-    rows = [["MOE", "กระทรวงทดสอบ", "", "central", "", "", "", "", ""],          # a new top-level agency
-            ["MOE-ESA", "สพท.ใต้กระทรวง", "", "esa", "", "MOE", "", "", ""],       # under a new parent
-            ["MOE-SCH", "โรงเรียนใต้ สพท.", "", "school", "", "MOE-ESA", "", "", ""],
-            ["SKN-SCH-NEW", "โรงเรียนใหม่ใน สพป.สมุทรสาคร", "", "school", "", "ESA-SKN", "", "", ""]]
+    rows = [
+        ["MOE", "กระทรวงทดสอบ", "", "central", "", "", "", "", ""],  # a new top-level agency
+        ["MOE-ESA", "สพท.ใต้กระทรวง", "", "esa", "", "MOE", "", "", ""],  # under a new parent
+        ["MOE-SCH", "โรงเรียนใต้ สพท.", "", "school", "", "MOE-ESA", "", "", ""],
+        ["SKN-SCH-NEW", "โรงเรียนใหม่ใน สพป.สมุทรสาคร", "", "school", "", "ESA-SKN", "", "", ""],
+    ]
     created = imports.import_agencies(cast.central, Table("a.csv", AGENCY_HEADER, rows))
     assert [a.code for a in created] == ["MOE", "MOE-ESA", "MOE-SCH", "SKN-SCH-NEW"]
     stored = {a.code: a for a in Agency.objects.filter(code__in=[r[0] for r in rows])}
@@ -61,8 +77,7 @@ def test_a_code_registered_between_the_checks_and_the_writes_stops_the_whole_imp
         def check(self):
             Racing.calls += 1
             if Racing.calls == 1:  # the end of the checks: the other admin is faster
-                Agency.objects.create(code="RACE-SCH-3", name_th="ลงทะเบียนก่อน", kind="school",
-                                      parent=cast.samutsakhon)
+                Agency.objects.create(code="RACE-SCH-3", name_th="ลงทะเบียนก่อน", kind="school", parent=cast.samutsakhon)
             first_check(self)
 
     monkeypatch.setattr(imports, "Collector", Racing)
@@ -75,17 +90,21 @@ def test_a_code_registered_between_the_checks_and_the_writes_stops_the_whole_imp
 def test_people_import_grants_moves_and_skips_like_grant_role(cast):
     unit2 = Unit.objects.create(agency=cast.samutsakhon, name_th="กลุ่มนโยบายและแผน", short_name="กลุ่มแผน", order=2)
     Membership.objects.create(user=cast.director, agency=cast.school, role=Role.VIEWER)  # held already
-    rows = [["new.one", "นาย", "คนใหม่ หนึ่ง", "ครู", "one@example.go.th", "SCH-SKN-001", "viewer", ""],
-            ["new.one", "", "", "", "", "ESA-SKN", "unit_staff", "กลุ่มแผน"],
-            ["staff", "", "", "", "", "ESA-SKN", "unit_staff", "กลุ่มนโยบายและแผน"],  # a new unit for a held role
-            ["director", "", "", "", "", "SCH-SKN-001", "viewer", ""]]                 # held as it is: nothing
+    rows = [
+        ["new.one", "นาย", "คนใหม่ หนึ่ง", "ครู", "one@example.go.th", "SCH-SKN-001", "viewer", ""],
+        ["new.one", "", "", "", "", "ESA-SKN", "unit_staff", "กลุ่มแผน"],
+        ["staff", "", "", "", "", "ESA-SKN", "unit_staff", "กลุ่มนโยบายและแผน"],  # a new unit for a held role
+        ["director", "", "", "", "", "SCH-SKN-001", "viewer", ""],
+    ]  # held as it is: nothing
     result = imports.import_people(cast.officer, Table("p.csv", PEOPLE_HEADER, rows))
     assert (result.users_created, result.roles_granted) == (1, 3)
     user = get_user_model().objects.get(username="new.one")
     assert not user.has_usable_password() and user.email == "one@example.go.th"
     assert user.person.full_name_th == "คนใหม่ หนึ่ง" and user.person.title_th == "นาย"
     assert set(Membership.objects.filter(user=user).values_list("agency__code", "role", "unit__name_th")) == {
-        ("SCH-SKN-001", "viewer", None), ("ESA-SKN", "unit_staff", "กลุ่มนโยบายและแผน")}
+        ("SCH-SKN-001", "viewer", None),
+        ("ESA-SKN", "unit_staff", "กลุ่มนโยบายและแผน"),
+    }
     assert Membership.objects.get(user=cast.staff, role=Role.UNIT_STAFF).unit == unit2
     assert AuditEntry.objects.filter(action="add_person").count() == 1
     moved = AuditEntry.objects.get(action="grant_role", summary__startswith="staff:")
@@ -126,11 +145,18 @@ def test_imports_take_a_fixed_number_of_queries_whatever_their_size(cast):
     for size, prefix in ((8, "S"), (120, "L")):
         table = Table("a.csv", AGENCY_HEADER, agency_rows(prefix, 4, size))
         agencies = _queries(lambda t=table: imports.import_agencies(central, t))
-        people = Table("p.csv", PEOPLE_HEADER, [[f"{prefix.lower()}.user{i}", "", f"ครู {i}", "", "",
-                                                 f"{prefix}-SCH-{i}", "director", ""] for i in range(size)])
+        people = Table(
+            "p.csv",
+            PEOPLE_HEADER,
+            [
+                [f"{prefix.lower()}.user{i}", "", f"ครู {i}", "", "", f"{prefix}-SCH-{i}", "director", ""]
+                for i in range(size)
+            ],
+        )
         people_queries = _queries(lambda t=people: imports.import_people(central, t))
-        results = Table("r.csv", RESULT_HEADER, [[f"{prefix}-SCH-{i}", "2563"] + [f"{80 + i % 20}.00"] * 10
-                                                 for i in range(size)])
+        results = Table(
+            "r.csv", RESULT_HEADER, [[f"{prefix}-SCH-{i}", "2563"] + [f"{80 + i % 20}.00"] * 10 for i in range(size)]
+        )
         results_queries = _queries(lambda t=results: import_official_results(central, school_round, t))
         counts[size] = (agencies, people_queries, results_queries)
     assert counts[8] == counts[120], counts

@@ -66,8 +66,10 @@ def test_the_sheet_downloads_are_formula_safe(evidence):
     assert first[4] == "=1+1 โครงสร้างองค์กรตามประกาศ" and sheet.cell(2, 5).data_type == "s"
 
 
-@pytest.mark.parametrize("name,args", [("itas_sheet", []), ("itas_sheet_export", ["xlsx"]), ("itas_import", []),
-                                       ("itas_import_template", ["csv"])])
+@pytest.mark.parametrize(
+    "name,args",
+    [("itas_sheet", []), ("itas_sheet_export", ["xlsx"]), ("itas_import", []), ("itas_import_template", ["csv"])],
+)
 def test_the_second_office_is_refused(cast, name, args):
     url = reverse(name, args=[cast.samutsakhon.code, cast.round_2563.pk, *args])
     assert client(cast.other_officer).get(url).status_code == 403
@@ -84,8 +86,9 @@ def test_importing_item_results_feeds_the_analysis_and_is_audited(cast):
     items9 = [o for o in framework.oit_items if o.indicator == 9][:3]
     url = reverse("itas_import", args=[cast.samutsakhon.code, cast.round_2562.pk])
     officer = client(cast.officer)
-    response = officer.post(url, {"file": _upload([(items9[0].code, "ผ่าน"), (items9[1].code, "ไม่ผ่าน"),
-                                                   ("I1", "97.50")])})
+    response = officer.post(
+        url, {"file": _upload([(items9[0].code, "ผ่าน"), (items9[1].code, "ไม่ผ่าน"), ("I1", "97.50")])}
+    )
     assert response.status_code == 302
     result = AgencyResult.objects.get(round=cast.round_2562, agency=cast.samutsakhon, source=ResultSource.OFFICIAL)
     assert result.items == {items9[0].code: "100", items9[1].code: "0", "I1": "97.5"}
@@ -99,8 +102,7 @@ def test_importing_item_results_feeds_the_analysis_and_is_audited(cast):
 
 def test_a_bad_file_changes_nothing_and_names_row_column_and_reason(cast):
     url = reverse("itas_import", args=[cast.samutsakhon.code, cast.round_2562.pk])
-    response = client(cast.officer).post(url, {"file": _upload([("I1", "97.50"), ("O1", "บางส่วน"),
-                                                                ("X77", "ผ่าน")])})
+    response = client(cast.officer).post(url, {"file": _upload([("I1", "97.50"), ("O1", "บางส่วน"), ("X77", "ผ่าน")])})
     assert response.status_code == 400
     text = response.content.decode()
     assert "itas.csv, แถวที่ 3, คอลัมน์ &#x27;ผล&#x27;: &#x27;บางส่วน&#x27; ไม่ใช่ผลของข้อ O1" in text
@@ -119,8 +121,7 @@ def test_items_that_contradict_the_published_indicator_are_refused(cast):
 
 
 def test_a_new_result_needs_every_indicator_and_is_scored(cast):
-    table = Table(file="itas.csv", header=["รหัสข้อ", "ผล"],
-                  rows=[[f"ตัวชี้วัดที่ {n}", "90"] for n in range(1, 11)])
+    table = Table(file="itas.csv", header=["รหัสข้อ", "ผล"], rows=[[f"ตัวชี้วัดที่ {n}", "90"] for n in range(1, 11)])
     import_itas_results(cast.officer, cast.round_2563, cast.samutsakhon, table)
     result = AgencyResult.objects.get(round=cast.round_2563, agency=cast.samutsakhon)
     assert (result.total, result.level, result.oit) == (Decimal("90.00"), "A", Decimal("90.00"))
@@ -140,19 +141,35 @@ def test_the_planner_answers_from_the_form_and_the_link_can_be_shared(cast):
     for code in items9[28:]:  # the first visit ticks every OIT item below 100
         assert f'name="fix" value="oit_item:{code}" id="fix-{slugify("oit_item:" + code)}" checked' in first
     # each failed item adds 40 % × ½ × 100/33 = 0.61 to 91.25; indicator 10 to 100 adds 3.39 but costs 5
-    query = {"target": "total", "total": "92.40", "fix": [f"oit_item:{c}" for c in items9[28:32]] + ["indicator:10"],
-             "cost:indicator:10": "5"}
+    query = {
+        "target": "total",
+        "total": "92.40",
+        "fix": [f"oit_item:{c}" for c in items9[28:32]] + ["indicator:10"],
+        "cost:indicator:10": "5",
+    }
     page = client(cast.director).get(url, query).content.decode()
     assert "ถึงเป้าหมายได้ใน 2 ขั้นตอน (ต้นทุน 2)" in page
-    assert page.count("<tr><td class=\"step-no\">") == 2
+    assert page.count('<tr><td class="step-no">') == 2
     unreachable = client(cast.director).get(url, {**query, "total": "99.50"}).content.decode()
     assert "ไม่สามารถถึงเป้าหมายได้" in unreachable
 
 
 def test_a_bad_plan_form_says_what_is_wrong_in_thai(cast):
     url = reverse("measures_plan", args=[cast.samutsakhon.code, cast.round_2562.pk])
-    page = client(cast.officer).get(url, {"target": "indicator", "indicator": "99", "indicator_value": "สูง",
-                                          "fix": "indicator:10", "cost:indicator:10": "-1"}).content.decode()
+    page = (
+        client(cast.officer)
+        .get(
+            url,
+            {
+                "target": "indicator",
+                "indicator": "99",
+                "indicator_value": "สูง",
+                "fix": "indicator:10",
+                "cost:indicator:10": "-1",
+            },
+        )
+        .content.decode()
+    )
     assert "กรุณาเลือกตัวชี้วัดของกรอบการประเมินนี้" in page
     assert "คะแนนเป้าหมายของตัวชี้วัดต้องอยู่ระหว่าง 0 ถึง 100" in page
     assert "10: ต้นทุนต้องเป็นตัวเลขมากกว่า 0 (ไม่เกิน 1000)" in page

@@ -71,15 +71,36 @@ def site():
         yield server
 
 
-PATHS = ["/o1", "/o10", "/news", "/missing", "/to-login", "/to-other-host", "/to-ftp", "/loop", "/report.pdf",
-         "/report-2563.pdf", "/report.docx", "/tis620", "/big", "/bomb.docx"]
+PATHS = [
+    "/o1",
+    "/o10",
+    "/news",
+    "/missing",
+    "/to-login",
+    "/to-other-host",
+    "/to-ftp",
+    "/loop",
+    "/report.pdf",
+    "/report-2563.pdf",
+    "/report.docx",
+    "/tis620",
+    "/big",
+    "/bomb.docx",
+]
 
 
 def jobs_for(site, count: int) -> list[linkbatch.Job]:
     hosts = ["127.0.0.1", "localhost"]
-    return [linkbatch.Job(key=i, url=site.url(PATHS[i % len(PATHS)] + f"?n={i}", hosts[(i // len(PATHS)) % 2]),
-                          years=(2563,), keywords=("โครงสร้าง",), require_year=i % 3 != 0)
-            for i in range(count)]
+    return [
+        linkbatch.Job(
+            key=i,
+            url=site.url(PATHS[i % len(PATHS)] + f"?n={i}", hosts[(i // len(PATHS)) % 2]),
+            years=(2563,),
+            keywords=("โครงสร้าง",),
+            require_year=i % 3 != 0,
+        )
+        for i in range(count)
+    ]
 
 
 OPTIONS = linkbatch.Options(allow_loopback=True, timeout=5, deadline=20, max_bytes=250_000, max_redirects=3)
@@ -89,16 +110,25 @@ def test_concurrent_checks_give_the_same_outcomes_as_one_by_one(site):
     jobs = jobs_for(site, 2 * len(PATHS))
     one_by_one = {job.key: result.outcome() for job, result in linkbatch.check_sequentially(jobs, OPTIONS)}
     _Slow.peak.clear()
-    together = {job.key: result.outcome() for job, result in
-                linkbatch.check_many(jobs, OPTIONS, workers=16, per_host=4)}
+    together = {
+        job.key: result.outcome() for job, result in linkbatch.check_many(jobs, OPTIONS, workers=16, per_host=4)
+    }
     assert together.keys() == one_by_one.keys() == {job.key for job in jobs}
     for key in one_by_one:
         assert together[key] == one_by_one[key], jobs[key].url
     # the set covers every kind of outcome the checker gives
     assert len(FIXED["/bomb.docx"]) < OPTIONS.max_bytes < len(b"x" * 300_000)
-    codes = {p.code for _, r in linkbatch.check_sequentially(jobs[:len(PATHS)], OPTIONS) for p in r.problems}
-    assert {"http_404", "redirect_login", "redirect_other_domain", "redirect_scheme", "too_many_redirects",
-            "too_large", "too_complex", "year_missing"} <= codes
+    codes = {p.code for _, r in linkbatch.check_sequentially(jobs[: len(PATHS)], OPTIONS) for p in r.problems}
+    assert {
+        "http_404",
+        "redirect_login",
+        "redirect_other_domain",
+        "redirect_scheme",
+        "too_many_redirects",
+        "too_large",
+        "too_complex",
+        "year_missing",
+    } <= codes
 
 
 def test_no_host_gets_more_than_its_share_and_the_pool_is_used(site):
@@ -107,8 +137,7 @@ def test_no_host_gets_more_than_its_share_and_the_pool_is_used(site):
     _Slow.peak.clear()
     _Slow.hold_until = 4
     try:
-        jobs = [linkbatch.Job(key=i, url=site.url(f"/o1?n={i}", ["127.0.0.1", "localhost"][i % 2]))
-                for i in range(12)]
+        jobs = [linkbatch.Job(key=i, url=site.url(f"/o1?n={i}", ["127.0.0.1", "localhost"][i % 2])) for i in range(12)]
         results = list(linkbatch.check_many(jobs, OPTIONS, workers=16, per_host=3))
     finally:
         _Slow.hold_until = 0
@@ -133,8 +162,10 @@ def test_links_are_checked_in_batches_and_none_stays_pending(cast, site, setting
 
     settings.PRONGSAI_LINKCHECK_ALLOW_LOOPBACK = True
     settings.PRONGSAI_LINKCHECK_BATCH = 3
-    links = [services.add_link(cast.officer, cast.round_2563, cast.samutsakhon, "O1", site.url(f"/o1?n={i}"))
-             for i in range(7)]
+    links = [
+        services.add_link(cast.officer, cast.round_2563, cast.samutsakhon, "O1", site.url(f"/o1?n={i}"))
+        for i in range(7)
+    ]
     DBTaskResult.objects.all().delete()  # one task per link was queued as they were added
     EvidenceLink.objects.update(pending_task="")
     assert services.request_recheck(cast.officer, cast.round_2563, cast.samutsakhon, "O1") == 7
@@ -188,8 +219,11 @@ def test_an_office_rechecks_the_links_of_its_whole_subtree_in_batches(cast, site
     run_pending_checks()
     checked = set(LinkCheck.objects.values_list("link__entry__agency__code", flat=True))
     assert checked == {"ESA-SKN", "SCH-SKN-001"}
-    assert not EvidenceLink.objects.filter(entry__agency__in=[cast.samutsakhon, cast.school]) \
-        .exclude(pending_task="").exists()
+    assert (
+        not EvidenceLink.objects.filter(entry__agency__in=[cast.samutsakhon, cast.school])
+        .exclude(pending_task="")
+        .exists()
+    )
 
 
 def test_thousands_of_instant_refusals_do_not_recurse():
@@ -210,8 +244,10 @@ def test_a_check_that_raises_is_recorded_as_not_checked_and_logged_with_its_trac
     jobs = [linkbatch.Job(key=i, url=f"https://www.example.go.th/ita/{i}") for i in range(2)]
     results = dict(linkbatch.check_many(jobs, _BrokenChecker(), workers=2, per_host=1))
     assert {r.problems[0].code for r in results.values()} == {"check_failed"}
-    assert {job.key: r.error for job, r in results.items()} == {0: "RuntimeError: checker bug on 0",
-                                                                1: "RuntimeError: checker bug on 1"}
+    assert {job.key: r.error for job, r in results.items()} == {
+        0: "RuntimeError: checker bug on 0",
+        1: "RuntimeError: checker bug on 1",
+    }
     logged = {r.getMessage(): r for r in caplog.records if r.name == "prongsai.web.oit.linkbatch"}
     assert set(logged) == {f"link check of https://www.example.go.th/ita/{i} failed" for i in range(2)}
     assert {(r.levelname, r.exc_info[0]) for r in logged.values()} == {("ERROR", RuntimeError)}

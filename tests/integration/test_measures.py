@@ -26,17 +26,25 @@ def client_for(user) -> Client:
 @pytest.fixture
 def units(cast):
     """Three more units of สพป.สมุทรสาคร; the cast's unit (the ITA unit, where the staff member works) is first."""
-    extra = [Unit.objects.create(agency=cast.samutsakhon, name_th=name, order=i)
-             for i, name in enumerate(["กลุ่มอำนวยการ", "กลุ่มนโยบายและแผน", "หน่วยตรวจสอบภายใน"], start=2)]
+    extra = [
+        Unit.objects.create(agency=cast.samutsakhon, name_th=name, order=i)
+        for i, name in enumerate(["กลุ่มอำนวยการ", "กลุ่มนโยบายและแผน", "หน่วยตรวจสอบภายใน"], start=2)
+    ]
     return [cast.unit, *extra]
 
 
 def a_measure(cast, units_, **kw):
     units = units_
-    data = services.MeasureInput(title=kw.pop("title", "ด้านการเปิดเผยข้อมูล"), purpose="เพื่อเปิดเผยข้อมูล",
-                                 targets=kw.pop("targets", ["9", "O42"]), units=kw.pop("units", [units[1]]),
-                                 starts_on=date(2019, 10, 1), ends_on=date(2020, 9, 30),
-                                 actions=kw.pop("actions", [("เผยแพร่ข้อมูลพื้นฐาน", None)]), **kw)
+    data = services.MeasureInput(
+        title=kw.pop("title", "ด้านการเปิดเผยข้อมูล"),
+        purpose="เพื่อเปิดเผยข้อมูล",
+        targets=kw.pop("targets", ["9", "O42"]),
+        units=kw.pop("units", [units[1]]),
+        starts_on=date(2019, 10, 1),
+        ends_on=date(2020, 9, 30),
+        actions=kw.pop("actions", [("เผยแพร่ข้อมูลพื้นฐาน", None)]),
+        **kw,
+    )
     return services.create_measure(cast.officer, cast.round_2563, cast.samutsakhon, data)
 
 
@@ -79,18 +87,32 @@ def test_suggest_committee_reproduces_the_seed_structure(cast, units):
 
 
 def test_committee_edits_and_rights(cast, units):
-    member = committees.add_member(cast.officer, cast.round_2563, cast.samutsakhon, position_th="ผู้อำนวยการกลุ่มอำนวยการ",
-                                 unit=units[1], role=CommitteeRole.MEMBER)
-    second = committees.add_member(cast.officer, cast.round_2563, cast.samutsakhon, position_th="ประธาน",
-                                 role=CommitteeRole.CHAIR)
+    member = committees.add_member(
+        cast.officer,
+        cast.round_2563,
+        cast.samutsakhon,
+        position_th="ผู้อำนวยการกลุ่มอำนวยการ",
+        unit=units[1],
+        role=CommitteeRole.MEMBER,
+    )
+    second = committees.add_member(
+        cast.officer, cast.round_2563, cast.samutsakhon, position_th="ประธาน", role=CommitteeRole.CHAIR
+    )
     committees.move_member(cast.officer, second, -1)
     assert [m.pk for m in member.committee.members.order_by("order")] == [second.pk, member.pk]
-    committee = committees.update_committee(cast.officer, cast.round_2563, cast.samutsakhon, order_number="169/2563",
-                                          order_date=date(2020, 6, 25), duties=["วิเคราะห์ผล", "", "จัดทำรายงาน"])
+    committee = committees.update_committee(
+        cast.officer,
+        cast.round_2563,
+        cast.samutsakhon,
+        order_number="169/2563",
+        order_date=date(2020, 6, 25),
+        duties=["วิเคราะห์ผล", "", "จัดทำรายงาน"],
+    )
     assert committee.duties == ["วิเคราะห์ผล", "จัดทำรายงาน"]
     with pytest.raises(ValidationError):
-        committees.add_member(cast.officer, cast.round_2563, cast.samutsakhon, position_th="",
-                            role=CommitteeRole.MEMBER)
+        committees.add_member(
+            cast.officer, cast.round_2563, cast.samutsakhon, position_th="", role=CommitteeRole.MEMBER
+        )
     other_unit = Unit.objects.create(agency=cast.other_office, name_th="กลุ่มอื่น")
     with pytest.raises(ValidationError):
         committees.add_member(cast.officer, cast.round_2563, cast.samutsakhon, position_th="x", unit=other_unit)
@@ -115,8 +137,9 @@ def test_measure_validation(cast, units):
     with pytest.raises(ValidationError, match="ของหน่วยงานอื่น"):
         a_measure(cast, units, units=[other_unit])
     with pytest.raises(PermissionDenied):
-        services.create_measure(cast.other_officer, cast.round_2563, cast.samutsakhon,
-                                services.MeasureInput(title="x", units=[units[0]]))
+        services.create_measure(
+            cast.other_officer, cast.round_2563, cast.samutsakhon, services.MeasureInput(title="x", units=[units[0]])
+        )
     m = a_measure(cast, units, targets=["9", "o42", "9"])
     assert m.targets == ["9", "O42"] and m.order == 1 and m.status == MeasureStatus.NOT_STARTED
     assert a_measure(cast, units, title="ด้านที่สอง").order == 2
@@ -125,9 +148,15 @@ def test_measure_validation(cast, units):
 def test_unit_staff_report_only_for_their_unit(cast, units):
     theirs = a_measure(cast, units, units=[cast.unit], title="ด้านป้องกันการทุจริต")
     not_theirs = a_measure(cast, units, units=[units[1]])
-    report = services.submit_progress(cast.staff, theirs, cast.unit, 6, "ประกาศเจตจำนงสุจริตแล้ว",
-                                      links=["https://www.skn.go.th/ita"],
-                                      files=[SimpleUploadedFile("หลักฐาน.pdf", b"%PDF-1.4 test")])
+    report = services.submit_progress(
+        cast.staff,
+        theirs,
+        cast.unit,
+        6,
+        "ประกาศเจตจำนงสุจริตแล้ว",
+        links=["https://www.skn.go.th/ita"],
+        files=[SimpleUploadedFile("หลักฐาน.pdf", b"%PDF-1.4 test")],
+    )
     assert report.files.get().name == "หลักฐาน.pdf"
     with pytest.raises(PermissionDenied):
         services.submit_progress(cast.staff, not_theirs, units[1], 6, "x")
@@ -148,15 +177,24 @@ def test_unit_staff_report_only_for_their_unit(cast, units):
     code, rid = cast.samutsakhon.code, cast.round_2563.pk
     assert staff.get(reverse("measures_report", args=[code, rid, theirs.pk, 12])).status_code == 200
     assert staff.get(reverse("measures_report", args=[code, rid, not_theirs.pk, 12])).status_code == 403
-    response = staff.post(reverse("measures_report", args=[code, rid, theirs.pk, 12]),
-                          {"unit": cast.unit.pk, "text": "ดำเนินการครบ", "links": "", "status": "done",
-                           "files": [SimpleUploadedFile("รายงาน.docx", b"PK\x03\x04")]})
+    response = staff.post(
+        reverse("measures_report", args=[code, rid, theirs.pk, 12]),
+        {
+            "unit": cast.unit.pk,
+            "text": "ดำเนินการครบ",
+            "links": "",
+            "status": "done",
+            "files": [SimpleUploadedFile("รายงาน.docx", b"PK\x03\x04")],
+        },
+    )
     assert response.status_code == 302
     theirs.refresh_from_db()
     assert theirs.status == MeasureStatus.DONE
     assert ProgressFile.objects.filter(report__measure=theirs).count() == 2
-    response = staff.post(reverse("measures_report", args=[code, rid, not_theirs.pk, 12]),
-                          {"unit": units[1].pk, "text": "x", "status": "done"})
+    response = staff.post(
+        reverse("measures_report", args=[code, rid, not_theirs.pk, 12]),
+        {"unit": units[1].pk, "text": "x", "status": "done"},
+    )
     assert response.status_code == 403
 
 
@@ -199,11 +237,24 @@ def test_measure_pages_create_edit_delete(cast, units):
     page = officer.get(reverse("measures_new", args=[code, rid]))
     assert page.status_code == 200
     assert "ตัวชี้วัดที่ 10 การป้องกันการทุจริต (83.04)" in page.content.decode()  # weak 2562 indicators offered
-    form = {"title": "ด้านป้องกันการทุจริต", "purpose": "", "targets": ["10"], "other_targets": "O42",
-            "units": [cast.unit.pk], "starts_on": "2019-10-01", "ends_on": "2020-09-30", "outcome": "",
-            "actions-TOTAL_FORMS": "2", "actions-INITIAL_FORMS": "0", "actions-MIN_NUM_FORMS": "0",
-            "actions-MAX_NUM_FORMS": "60", "actions-0-text": "ทบทวนมาตรการ", "actions-0-unit": "",
-            "actions-1-text": "จัดทำแผน", "actions-1-unit": str(units[1].pk)}
+    form = {
+        "title": "ด้านป้องกันการทุจริต",
+        "purpose": "",
+        "targets": ["10"],
+        "other_targets": "O42",
+        "units": [cast.unit.pk],
+        "starts_on": "2019-10-01",
+        "ends_on": "2020-09-30",
+        "outcome": "",
+        "actions-TOTAL_FORMS": "2",
+        "actions-INITIAL_FORMS": "0",
+        "actions-MIN_NUM_FORMS": "0",
+        "actions-MAX_NUM_FORMS": "60",
+        "actions-0-text": "ทบทวนมาตรการ",
+        "actions-0-unit": "",
+        "actions-1-text": "จัดทำแผน",
+        "actions-1-unit": str(units[1].pk),
+    }
     response = officer.post(reverse("measures_new", args=[code, rid]), form)
     assert response.status_code == 302
     from prongsai.web.measures.models import Measure
@@ -222,8 +273,12 @@ def test_measure_pages_create_edit_delete(cast, units):
     assert m.status == "done"
     assert officer.post(reverse("measures_delete", args=[code, rid, m.pk])).status_code == 302
     assert not Measure.objects.exists()
-    assert AuditEntry.objects.filter(action__in=["create_measure", "update_measure", "set_measure_status",
-                                                 "delete_measure"]).count() == 4
+    assert (
+        AuditEntry.objects.filter(
+            action__in=["create_measure", "update_measure", "set_measure_status", "delete_measure"]
+        ).count()
+        == 4
+    )
 
 
 def test_committee_page_suggest_and_member_forms(cast, units):
@@ -234,11 +289,15 @@ def test_committee_page_suggest_and_member_forms(cast, units):
     assert officer.post(reverse("measures_committee_suggest", args=[code, rid])).status_code == 302
     page = officer.get(reverse("measures_committee", args=[code, rid])).content.decode()
     assert "ประธานกรรมการ" in page and "กรรมการและเลขานุการ" in page
-    r = officer.post(reverse("measures_member_new", args=[code, rid]),
-                     {"position_th": "ผู้อำนวยการกลุ่มใหม่", "role": "member", "unit": "", "person": "", "order": ""})
+    r = officer.post(
+        reverse("measures_member_new", args=[code, rid]),
+        {"position_th": "ผู้อำนวยการกลุ่มใหม่", "role": "member", "unit": "", "person": "", "order": ""},
+    )
     assert r.status_code == 302
-    r = officer.post(reverse("measures_committee", args=[code, rid]),
-                     {"order_number": "169/2563", "order_date": "2020-06-25", "duties": "หน้าที่หนึ่ง\nหน้าที่สอง"})
+    r = officer.post(
+        reverse("measures_committee", args=[code, rid]),
+        {"order_number": "169/2563", "order_date": "2020-06-25", "duties": "หน้าที่หนึ่ง\nหน้าที่สอง"},
+    )
     assert r.status_code == 302
     assert committees.committee_for(cast.round_2563, cast.samutsakhon).duties == ["หน้าที่หนึ่ง", "หน้าที่สอง"]
 
@@ -268,9 +327,15 @@ def test_analysis_page_with_item_data_and_last_year(cast):
     # a 2563 result with OIT item scores: O42 failed, the other items of indicator 10 passed
     items = {f"O{n}": "100.00" for n in range(34, 44)}
     items["O42"] = "0.00"
-    AgencyResult.objects.create(round=cast.round_2563, agency=cast.samutsakhon, source=ResultSource.COMPUTED,
-                                indicators={**{str(n): "95.00" for n in range(1, 10)}, "10": "90.00"},
-                                total=Decimal("94.00"), level="A", items=items)
+    AgencyResult.objects.create(
+        round=cast.round_2563,
+        agency=cast.samutsakhon,
+        source=ResultSource.COMPUTED,
+        indicators={**{str(n): "95.00" for n in range(1, 10)}, "10": "90.00"},
+        total=Decimal("94.00"),
+        level="A",
+        items=items,
+    )
     from prongsai.web.measures import analysis
 
     a = analysis.build(cast.round_2563, cast.samutsakhon)
@@ -280,17 +345,30 @@ def test_analysis_page_with_item_data_and_last_year(cast):
     o42 = next(g for g in a.item_gains if g.code == "O42")
     assert str(o42.gain_rounded) == "2.00"  # 20 % of the total ÷ 10 items of indicator 10 × 100 points
     assert a.plan.steps[0].kind == "oit_item" and a.plan.steps[0].code == "O42"
-    page = client_for(cast.officer).get(reverse("measures_analysis", args=[cast.samutsakhon.code,
-                                                                          cast.round_2563.pk]))
+    page = client_for(cast.officer).get(reverse("measures_analysis", args=[cast.samutsakhon.code, cast.round_2563.pk]))
     html = page.content.decode()
     assert page.status_code == 200
-    for marker in ('id="sorted"', 'id="gains"', 'id="item-gains"', 'id="cheapest"', 'id="indicator-10"',
-                   "O42", "83.04"):
+    for marker in (
+        'id="sorted"',
+        'id="gains"',
+        'id="item-gains"',
+        'id="cheapest"',
+        'id="indicator-10"',
+        "O42",
+        "83.04",
+    ):
         assert marker in html, marker
     # the director reads it without the note forms; the staff member and another office cannot open it
-    html = client_for(cast.director).get(reverse("measures_analysis", args=[cast.samutsakhon.code,
-                                                                           cast.round_2563.pk])).content.decode()
+    html = (
+        client_for(cast.director)
+        .get(reverse("measures_analysis", args=[cast.samutsakhon.code, cast.round_2563.pk]))
+        .content.decode()
+    )
     assert 'id="sorted"' in html and "note-10" not in html
     for user in (cast.staff, cast.other_officer):
-        assert client_for(user).get(reverse("measures_analysis", args=[cast.samutsakhon.code,
-                                                                      cast.round_2562.pk])).status_code == 403
+        assert (
+            client_for(user)
+            .get(reverse("measures_analysis", args=[cast.samutsakhon.code, cast.round_2562.pk]))
+            .status_code
+            == 403
+        )

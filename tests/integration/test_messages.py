@@ -50,13 +50,17 @@ def test_error_texts_of_each_kind_of_refusal():
 def test_report_error_puts_each_message_on_its_field():
     form = MemberForm({})
     assert form.is_valid()
-    report_error(form, ValidationError({"position_th": ["ต้องระบุตำแหน่ง"], "unit": ["หน่วยนี้เป็นของหน่วยงานอื่น"],
-                                        "elsewhere": ["ข้อมูลไม่ครบ"]}), aliases={"position_th": "position"})
+    report_error(
+        form,
+        ValidationError(
+            {"position_th": ["ต้องระบุตำแหน่ง"], "unit": ["หน่วยนี้เป็นของหน่วยงานอื่น"], "elsewhere": ["ข้อมูลไม่ครบ"]}
+        ),
+        aliases={"position_th": "position"},
+    )
     assert form.errors["position"] == ["ต้องระบุตำแหน่ง"]
     assert form.errors["unit"] == ["หน่วยนี้เป็นของหน่วยงานอื่น"]
     assert form.non_field_errors() == ["ข้อมูลไม่ครบ"]  # a field the form does not have: on the form as a whole
-    assert form_error_texts(form) == ["ตำแหน่ง: ต้องระบุตำแหน่ง", "กลุ่ม/หน่วย: หน่วยนี้เป็นของหน่วยงานอื่น",
-                                      "ข้อมูลไม่ครบ"]
+    assert form_error_texts(form) == ["ตำแหน่ง: ต้องระบุตำแหน่ง", "กลุ่ม/หน่วย: หน่วยนี้เป็นของหน่วยงานอื่น", "ข้อมูลไม่ครบ"]
 
 
 def _request(client):
@@ -78,6 +82,7 @@ def test_report_error_flashes_on_a_request_and_can_keep_only_the_first(client, c
 
 
 # --- error pages (DEBUG off, as in production and in the demo) -----------------------------------------------
+
 
 @override_settings(DEBUG=False)
 def test_the_404_page_is_thai_and_lists_no_routes(client, cast):
@@ -111,6 +116,7 @@ def test_the_500_page_is_thai_first_and_needs_no_database():
 
 # --- the language switch ---------------------------------------------------------------------------------------
 
+
 def test_switching_to_english_switches_pages_and_service_messages(client, cast):
     client.force_login(cast.officer)
     new_measure = reverse("measures_new", kwargs={"code": cast.samutsakhon.code, "round_id": cast.round_2563.pk})
@@ -127,8 +133,17 @@ def _inverted_measure(client, url: str) -> str:
     from prongsai.web.agencies.models import Unit
 
     unit = Unit.objects.filter(agency__code="ESA-SKN").order_by("pk").first()
-    page = client.post(url, {"title": "ด้านการเปิดเผยข้อมูล", "units": [unit.pk], "starts_on": "2020-09-30",
-                             "ends_on": "2020-01-01", "actions-TOTAL_FORMS": "0", "actions-INITIAL_FORMS": "0"})
+    page = client.post(
+        url,
+        {
+            "title": "ด้านการเปิดเผยข้อมูล",
+            "units": [unit.pk],
+            "starts_on": "2020-09-30",
+            "ends_on": "2020-01-01",
+            "actions-TOTAL_FORMS": "0",
+            "actions-INITIAL_FORMS": "0",
+        },
+    )
     assert page.status_code == 400, page.status_code  # the form again, with the service's refusal on it
     return page.content.decode()
 
@@ -136,7 +151,8 @@ def _inverted_measure(client, url: str) -> str:
 def test_the_survey_page_explains_a_provisional_minimum_without_developer_notes(client, cast):
     # ita-2563-esa borrows the school rule for the ESA minimum sample; its edition note is for maintainers
     client.force_login(cast.officer)
-    body = client.get(reverse("survey_overview", kwargs={"round_id": cast.round_2563.pk,
-                                                         "code": cast.samutsakhon.code})).content.decode()
+    body = client.get(
+        reverse("survey_overview", kwargs={"round_id": cast.round_2563.pk, "code": cast.samutsakhon.code})
+    ).content.decode()
     assert "จำนวนขั้นต่ำนี้เป็นค่าชั่วคราว" in body
     assert "stand-in" not in body and "ยืมมาจาก" not in body

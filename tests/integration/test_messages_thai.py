@@ -26,9 +26,36 @@ from tests.integration.test_access_matrix import MATRIX, build_url, client_for
 pytestmark = pytest.mark.django_db
 
 #: Latin words a Thai message may carry: file formats, protocols, product and code names, the cast's usernames
-ALLOWED = {"docx", "xlsx", "http", "https", "word", "excel", "email", "e-mail", "mailto", "uuid", "csrf", "null",
-           "prongsai", "itas", "json", "html", "utf-8", "officer", "central", "director", "staff", "assessor",
-           "viewer", "other_officer", "utf", "yaml", "jpeg", "png"}
+ALLOWED = {
+    "docx",
+    "xlsx",
+    "http",
+    "https",
+    "word",
+    "excel",
+    "email",
+    "e-mail",
+    "mailto",
+    "uuid",
+    "csrf",
+    "null",
+    "prongsai",
+    "itas",
+    "json",
+    "html",
+    "utf-8",
+    "officer",
+    "central",
+    "director",
+    "staff",
+    "assessor",
+    "viewer",
+    "other_officer",
+    "utf",
+    "yaml",
+    "jpeg",
+    "png",
+}
 #: the roles in the order they try each page: the first who reaches a form posts it
 ORDER = ("officer", "central", "staff", "assessor", "director", "viewer", "other_officer", "anonymous")
 #: malformed in every way a field can be: not a number, date, choice, e-mail or web address (and no Latin word)
@@ -132,8 +159,10 @@ def walk(cast: Cast, language: str, skip: tuple[str, ...] = ()) -> tuple[list[st
                         for text in visible_messages(response):
                             wrong = latin_words(text) if language == "th" else set(THAI.findall(text))
                             if wrong:
-                                problems.append(f"{name} as {role}: POST {target} ({'malformed' if bad else 'empty'})"
-                                                f" → {text[:200]!r} ({', '.join(sorted(wrong))})")
+                                problems.append(
+                                    f"{name} as {role}: POST {target} ({'malformed' if bad else 'empty'})"
+                                    f" → {text[:200]!r} ({', '.join(sorted(wrong))})"
+                                )
                     finally:
                         transaction.savepoint_rollback(savepoint)
     return problems, len(seen)

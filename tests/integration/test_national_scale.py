@@ -28,10 +28,20 @@ NAMES = ["บ้านหนองแก้ว", "วัดท่าทอง", 
 
 
 def school_rounds(cast):
-    previous = AssessmentRound.objects.create(framework_id="ita-2563-school", fiscal_year=2562, name_th="สถานศึกษา 2562",
-                                              status=RoundStatus.CLOSED, results_published=True)
-    current = AssessmentRound.objects.create(framework_id="ita-2563-school", fiscal_year=2563, name_th="สถานศึกษา 2563",
-                                             status=RoundStatus.CLOSED, results_published=True)
+    previous = AssessmentRound.objects.create(
+        framework_id="ita-2563-school",
+        fiscal_year=2562,
+        name_th="สถานศึกษา 2562",
+        status=RoundStatus.CLOSED,
+        results_published=True,
+    )
+    current = AssessmentRound.objects.create(
+        framework_id="ita-2563-school",
+        fiscal_year=2563,
+        name_th="สถานศึกษา 2563",
+        status=RoundStatus.CLOSED,
+        results_published=True,
+    )
     return previous, current
 
 
@@ -43,20 +53,38 @@ def add_schools(cast, current, previous, start: int, count: int, seed: int = 7) 
     schools = []
     for i in range(start, start + count):
         parent = parents[i % 2]
-        agency = Agency(code=f"SCH-{i:05d}", name_th=f"โรงเรียน{NAMES[i % 4]} {i}", kind=AgencyKind.SCHOOL,
-                        parent=parent, province=PROVINCES[i % 4], region=REGIONS[i % 4], path=f"{parent.path}x{i}/")
+        agency = Agency(
+            code=f"SCH-{i:05d}",
+            name_th=f"โรงเรียน{NAMES[i % 4]} {i}",
+            kind=AgencyKind.SCHOOL,
+            parent=parent,
+            province=PROVINCES[i % 4],
+            region=REGIONS[i % 4],
+            path=f"{parent.path}x{i}/",
+        )
         schools.append(agency)
     Agency.objects.bulk_create(schools)
     results = []
     for i, agency in enumerate(schools):
         total = None if i % 37 == 5 else Decimal(rng.choice(range(7000, 9900, 25))) / 100
         level = "" if total is None else ("A" if total >= 85 else "B")
-        results.append(AgencyResult(round=current, agency=agency, total=total, level=level, iit=total, eit=total,
-                                    oit=total, source=ResultSource.OFFICIAL))
+        results.append(
+            AgencyResult(
+                round=current,
+                agency=agency,
+                total=total,
+                level=level,
+                iit=total,
+                eit=total,
+                oit=total,
+                source=ResultSource.OFFICIAL,
+            )
+        )
         if i % 3:
             before = Decimal(rng.choice(range(7000, 9900, 50))) / 100
-            results.append(AgencyResult(round=previous, agency=agency, total=before, level="B",
-                                        source=ResultSource.OFFICIAL))
+            results.append(
+                AgencyResult(round=previous, agency=agency, total=before, level="B", source=ResultSource.OFFICIAL)
+            )
     AgencyResult.objects.bulk_create(results)
     standings.invalidate_round(current.pk)
     standings.invalidate_round(previous.pk)
@@ -75,8 +103,9 @@ def count_queries(client, url: str) -> int:
 
 def test_query_counts_do_not_grow_with_the_number_of_agencies(client, cast):
     previous, current = school_rounds(cast)
-    school = Agency.objects.create(code="SCH-OWN", name_th="โรงเรียนของเขต", kind=AgencyKind.SCHOOL,
-                                   parent=cast.samutsakhon, region="central")
+    school = Agency.objects.create(
+        code="SCH-OWN", name_th="โรงเรียนของเขต", kind=AgencyKind.SCHOOL, parent=cast.samutsakhon, region="central"
+    )
     AgencyResult.objects.create(round=current, agency=school, total=Decimal("88.00"), level="A")
     client.force_login(cast.central)
     officer = client.__class__()
@@ -84,12 +113,17 @@ def test_query_counts_do_not_grow_with_the_number_of_agencies(client, cast):
     api = client.__class__(headers={"Authorization": "Bearer " + _token(cast.central)})
     pages = {
         "national": (client, f"{reverse('national')}?round={current.pk}"),
-        "national, filtered": (client, f"{reverse('national')}?round={current.pk}&region=north&level=A&q=บ้าน"
-                                       f"&parent={cast.samutsakhon.code}&province=เชียงใหม่&page=2"),
+        "national, filtered": (
+            client,
+            f"{reverse('national')}?round={current.pk}&region=north&level=A&q=บ้าน"
+            f"&parent={cast.samutsakhon.code}&province=เชียงใหม่&page=2",
+        ),
         "national, ESA offices": (client, f"{reverse('national')}?round={cast.round_2562.pk}&kind=esa"),
         "CSV export": (client, f"{reverse('national_export', kwargs={'fmt': 'csv'})}?round={current.pk}"),
-        "XLSX export": (client,
-                        f"{reverse('national_export', kwargs={'fmt': 'xlsx'})}?round={current.pk}&region=south"),
+        "XLSX export": (
+            client,
+            f"{reverse('national_export', kwargs={'fmt': 'xlsx'})}?round={current.pk}&region=south",
+        ),
         "API ranking": (api, f"/api/rounds/{current.pk}/rankings?kind=school&limit=100"),
         "API ranking, region": (api, f"/api/rounds/{current.pk}/rankings?region=north&limit=50&offset=10"),
         "school dashboard": (client, f"/agencies/{school.code}/?round={current.pk}"),
@@ -121,12 +155,15 @@ def test_ranks_equal_the_core_competition_ranking_in_every_peer_group(client, ca
     previous, current = school_rounds(cast)
     schools = add_schools(cast, current, previous, 0, 120)
     # a computed result beside an official one does not count twice; a computed one alone counts
-    AgencyResult.objects.create(round=current, agency=schools[0], source=ResultSource.COMPUTED,
-                                total=Decimal("10.00"), level="F")
-    lone = Agency.objects.create(code="SCH-COMPUTED", name_th="โรงเรียนคำนวณ", kind=AgencyKind.SCHOOL,
-                                 parent=cast.samutsakhon, region="north")
-    AgencyResult.objects.create(round=current, agency=lone, source=ResultSource.COMPUTED, total=Decimal("90.00"),
-                                level="A")
+    AgencyResult.objects.create(
+        round=current, agency=schools[0], source=ResultSource.COMPUTED, total=Decimal("10.00"), level="F"
+    )
+    lone = Agency.objects.create(
+        code="SCH-COMPUTED", name_th="โรงเรียนคำนวณ", kind=AgencyKind.SCHOOL, parent=cast.samutsakhon, region="north"
+    )
+    AgencyResult.objects.create(
+        round=current, agency=lone, source=ResultSource.COMPUTED, total=Decimal("90.00"), level="A"
+    )
     standings.ensure(current)
     effective = {s.agency_id: s for s in Standing.objects.filter(round=current)}
     assert len(effective) == 121
@@ -148,8 +185,7 @@ def test_ranks_equal_the_core_competition_ranking_in_every_peer_group(client, ca
     # the page, the export and the API show these very ranks
     client.force_login(cast.central)
     shown = client.get(reverse("national"), {"round": current.pk, "per_page": 100}).context["rows"]
-    assert [(r.code, r.rank) for r in shown] == [(s.code, s.rank) for s in
-                                                 sorted(rows, key=lambda s: s.position)][:100]
+    assert [(r.code, r.rank) for r in shown] == [(s.code, s.rank) for s in sorted(rows, key=lambda s: s.position)][:100]
     api = client.get(f"/api/rounds/{current.pk}/rankings", {"region": "north", "limit": 500}).json()["items"]
     assert {(x["agency"], x["rank"]) for x in api} == {(s.code, s.region_rank) for s in rows if s.region == "north"}
     exported = _csv(client, {"round": current.pk})
@@ -177,24 +213,28 @@ def test_filters_search_and_pages(client, cast):
     first = shown()
     assert first.context["count"] == 130 and first.context["pages"] == 3 and len(first.context["rows"]) == 50
     assert [r.code for r in shown(page=2).context["rows"]] == list(
-        everything.order_by("position").values_list("code", flat=True)[50:100])
+        everything.order_by("position").values_list("code", flat=True)[50:100]
+    )
     assert len(shown(page=99).context["rows"]) == 30  # past the end: the last page
     assert len(shown(per_page=100).context["rows"]) == 100
     assert len(shown(per_page=7).context["rows"]) == 50  # only 50 or 100
     for params, expected in (
-            ({"region": "north"}, everything.filter(region="north")),
-            ({"province": "ขอนแก่น"}, everything.filter(province="ขอนแก่น")),
-            ({"parent": cast.other_office.code}, everything.filter(parent=cast.other_office.code)),
-            ({"level": "A"}, everything.filter(level="A")),
-            ({"q": "หนองแก้ว"}, everything.filter(name_th__contains="หนองแก้ว")),
-            ({"q": "sch-0001"}, everything.filter(code__startswith="SCH-0001")),
-            ({"region": "south", "level": "B", "q": "ดอน"}, everything.none())):
+        ({"region": "north"}, everything.filter(region="north")),
+        ({"province": "ขอนแก่น"}, everything.filter(province="ขอนแก่น")),
+        ({"parent": cast.other_office.code}, everything.filter(parent=cast.other_office.code)),
+        ({"level": "A"}, everything.filter(level="A")),
+        ({"q": "หนองแก้ว"}, everything.filter(name_th__contains="หนองแก้ว")),
+        ({"q": "sch-0001"}, everything.filter(code__startswith="SCH-0001")),
+        ({"region": "south", "level": "B", "q": "ดอน"}, everything.none()),
+    ):
         response = shown(**params, per_page=100)
         codes = [r.code for r in response.context["rows"]]
         assert codes == list(expected.order_by("position").values_list("code", flat=True)[:100]), params
         assert response.context["count"] == expected.count()
-        assert all(r.rank == s for r, s in zip(response.context["rows"],
-                                                expected.order_by("position").values_list("rank", flat=True)))
+        assert all(
+            r.rank == s
+            for r, s in zip(response.context["rows"], expected.order_by("position").values_list("rank", flat=True))
+        )
     # a filtered view keeps each school's national rank; the summary covers the filtered rows
     north = shown(region="north")
     assert north.context["summary"]["count"] == everything.filter(region="north").exclude(total=None).count()
@@ -259,8 +299,9 @@ def test_standings_follow_every_change(client, cast):
     from prongsai.web.results.services import import_official_results
 
     header = ["agency", "year"] + [f"i{n}" for n in range(1, 11)]
-    import_official_results(cast.central, cast.round_2563, Table("r.csv", header, [
-        [cast.other_office.code, "2563"] + ["97.00"] * 10]))
+    import_official_results(
+        cast.central, cast.round_2563, Table("r.csv", header, [[cast.other_office.code, "2563"] + ["97.00"] * 10])
+    )
     state = StandingState.objects.get(round=cast.round_2563)
     assert state.version == state.built_version
     assert Standing.objects.get(round=cast.round_2563, agency=cast.other_office).rank == 1
@@ -307,11 +348,15 @@ def test_api_pages_of_a_ranking_cover_it_exactly_once(client, cast):
     add_schools(cast, current, previous, 0, 123)
     client.force_login(cast.central)
     standings.ensure(current)
-    expected = list(Standing.objects.filter(round=current, kind="school").order_by("position")
-                    .values_list("code", "rank"))
+    expected = list(
+        Standing.objects.filter(round=current, kind="school").order_by("position").values_list("code", "rank")
+    )
     for params in ({"kind": "school"}, {"kind": "school", "region": "north"}, {"kind": "school", "source": "official"}):
-        whole = [x for x in expected if "region" not in params
-                 or Standing.objects.get(round=current, code=x[0]).region == "north"]
+        whole = [
+            x
+            for x in expected
+            if "region" not in params or Standing.objects.get(round=current, code=x[0]).region == "north"
+        ]
         got, count = [], None
         for offset in range(0, 200, 50):
             body = client.get(f"/api/rounds/{current.pk}/rankings", {**params, "limit": 50, "offset": offset}).json()

@@ -32,13 +32,15 @@ def _returned_for_clarification(cast, deadline):
         oit.set_ready(cast.officer, round_, agency, code)
     oit.submit_items(cast.officer, round_, agency)
     for code in ("O4", "O5"):
-        oit.record_oit_review(cast.assessor, OITEntry.objects.get(agency=agency, code=code), elements=["a"],
-                              comment="ไม่ครบ")
+        oit.record_oit_review(
+            cast.assessor, OITEntry.objects.get(agency=agency, code=code), elements=["a"], comment="ไม่ครบ"
+        )
     return oit.open_clarification(cast.assessor, round_, agency, deadline)
 
 
-def test_a_clarification_request_reaches_the_offices_officer_and_director_once(cast,
-                                                                              django_capture_on_commit_callbacks):
+def test_a_clarification_request_reaches_the_offices_officer_and_director_once(
+    cast, django_capture_on_commit_callbacks
+):
     deadline = timezone.localdate() + timedelta(days=7)
     with django_capture_on_commit_callbacks(execute=True):
         codes = _returned_for_clarification(cast, deadline)

@@ -52,16 +52,23 @@ def smtp():
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1",
-                               EMAIL_PORT=port, EMAIL_USE_TLS=False, EMAIL_USE_SSL=False, EMAIL_TIMEOUT=10,
-                               DEFAULT_FROM_EMAIL="Prongsai <noreply@prongsai.test>"):
+        with override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=port,
+            EMAIL_USE_TLS=False,
+            EMAIL_USE_SSL=False,
+            EMAIL_TIMEOUT=10,
+            DEFAULT_FROM_EMAIL="Prongsai <noreply@prongsai.test>",
+        ):
             yield inbox
     finally:
         controller.stop()
 
 
-def test_a_clarification_request_arrives_by_smtp_in_thai_to_the_right_office(cast, smtp,
-                                                                            django_capture_on_commit_callbacks):
+def test_a_clarification_request_arrives_by_smtp_in_thai_to_the_right_office(
+    cast, smtp, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         _returned_for_clarification(cast, timezone.localdate() + timedelta(days=7))
     assert sorted(r for rcpt, _ in smtp.messages for r in rcpt) == ["director@example.test", "officer@example.test"]
@@ -97,11 +104,12 @@ def test_a_password_reset_link_arrives_by_smtp_and_sets_a_new_password(cast, smt
     body = message.get_content()
     assert "มีผู้ขอตั้งรหัสผ่านใหม่ของบัญชี officer" in body
     link = next(line for line in body.splitlines() if line.startswith(settings.BASE_URL))
-    path = link[len(settings.BASE_URL):]
+    path = link[len(settings.BASE_URL) :]
     form = client.get(path, follow=True)
     assert "ตั้งรหัสผ่านใหม่" in form.content.decode()
-    done = client.post(form.redirect_chain[-1][0], {"new_password1": "ใหม่-รหัสผ่าน-2563!", "new_password2":
-                                                    "ใหม่-รหัสผ่าน-2563!"})
+    done = client.post(
+        form.redirect_chain[-1][0], {"new_password1": "ใหม่-รหัสผ่าน-2563!", "new_password2": "ใหม่-รหัสผ่าน-2563!"}
+    )
     assert done.status_code == 302 and done["Location"] == "/account/reset/done/"
     assert client.login(username="officer", password="ใหม่-รหัสผ่าน-2563!")
     assert not client.login(username="officer", password=PASSWORD)

@@ -21,10 +21,13 @@ def test_the_daily_command_is_idempotent(cast, capsys):
     assert Notification.objects.count() == 6
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--today", "24/07/2563"], "is not a date"),
-    (["--days", "365"], "between 0 and 90"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--today", "24/07/2563"], "is not a date"),
+        (["--days", "365"], "between 0 and 90"),
+    ],
+)
 def test_bad_input_is_refused_with_a_message(db, capsys, args, message):
     assert main(["notify", *args]) == 2
     assert message in capsys.readouterr().err

@@ -47,8 +47,9 @@ def test_oit_items_not_submitted_count_down_as_the_officer_submits(cast, year):
     assert rule.count(year) == total  # the page already shown
     assert rule.count(again(year)) == total - 2
     # the second office's submissions do not count for สพป.สมุทรสาคร
-    assert rules.OITItemsNotSubmitted().count(rules.Context(cast.round_2563, cast.other_office, WEEK_BEFORE_OIT)) \
-        == total
+    assert (
+        rules.OITItemsNotSubmitted().count(rules.Context(cast.round_2563, cast.other_office, WEEK_BEFORE_OIT)) == total
+    )
 
 
 def test_sample_not_reached_appears_once_headcounts_give_a_minimum(cast, year):
@@ -59,8 +60,9 @@ def test_sample_not_reached_appears_once_headcounts_give_a_minimum(cast, year):
     assert rule.line(year) is None  # no headcounts: no minimum to miss yet
     set_headcounts(cast.officer, cast.round_2563, cast.samutsakhon, {("IIT", "staff"): 68, ("EIT", "teachers"): 500})
     framework = cast.round_2563.framework
-    expected = minimum_for(framework, "IIT", 68, cast.samutsakhon) + minimum_for(framework, "EIT", 500,
-                                                                                  cast.samutsakhon)
+    expected = minimum_for(framework, "IIT", 68, cast.samutsakhon) + minimum_for(
+        framework, "EIT", 500, cast.samutsakhon
+    )
     line = rule.line(year)
     assert line.count == expected > 0
     assert line.due_on == date(2020, 7, 31)  # the end of the IIT/EIT window in the 2563 calendar
@@ -70,8 +72,9 @@ def test_clarifications_asked_by_the_assessor_are_due_by_the_assessors_deadline(
     round_, agency = cast.round_2563, cast.samutsakhon
     oit.assign_assessor(cast.central, round_, agency, cast.assessor)
     _submit(cast, "O4", "O5")
-    oit.record_oit_review(cast.assessor, OITEntry.objects.get(agency=agency, code="O5"), elements=["a"],
-                          comment="ไม่ครบ")
+    oit.record_oit_review(
+        cast.assessor, OITEntry.objects.get(agency=agency, code="O5"), elements=["a"], comment="ไม่ครบ"
+    )
     rule = rules.ClarificationsUnanswered()
     assert rule.line(year) is None
     deadline = timezone.localdate() + timedelta(days=5)
@@ -86,8 +89,10 @@ def test_clarifications_asked_by_the_assessor_are_due_by_the_assessors_deadline(
 def test_six_and_twelve_month_reports_missing_per_measure(cast, year):
     from prongsai.web.measures.models import Measure, ProgressReport
 
-    measures = [Measure.objects.create(round=cast.round_2563, agency=cast.samutsakhon, title=t, order=i)
-                for i, t in enumerate(["ด้านการเปิดเผยข้อมูล", "ด้านการป้องกันการทุจริต"])]
+    measures = [
+        Measure.objects.create(round=cast.round_2563, agency=cast.samutsakhon, title=t, order=i)
+        for i, t in enumerate(["ด้านการเปิดเผยข้อมูล", "ด้านการป้องกันการทุจริต"])
+    ]
     Measure.objects.create(round=cast.round_2563, agency=cast.other_office, title="ของเขตอื่น")
     six, twelve = rules.ReportsMissing(6), rules.ReportsMissing(12)
     assert (six.count(year), twelve.count(year)) == (2, 2)
@@ -102,12 +107,15 @@ def test_documents_not_final_until_the_director_approves_each_kind(cast, year, s
     from prongsai.web.documents import services, signoff
     from prongsai.web.documents.models import DocumentKind
 
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
     rule = rules.DocumentsNotFinal()
     assert rule.count(year) == len(DocumentKind.values) == 5
-    (memo,) = services.generate_pack(cast.officer, cast.round_2563, cast.samutsakhon, kinds=["memo"],
-                                     with_zip=False).versions
+    (memo,) = services.generate_pack(
+        cast.officer, cast.round_2563, cast.samutsakhon, kinds=["memo"], with_zip=False
+    ).versions
     assert rule.count(year) == 5  # a generated draft is not final
     proposed = signoff.propose(cast.officer, memo)
     assert rule.count(year) == 5  # nor a proposed one
@@ -121,8 +129,11 @@ def test_the_dashboard_lists_what_is_due_with_days_left_most_urgent_first(cast, 
     Measure.objects.create(round=cast.round_2563, agency=cast.samutsakhon, title="ด้านการเปิดเผยข้อมูล")
     lines = rules.checklist(cast.round_2563, cast.samutsakhon, WEEK_BEFORE_OIT)
     assert [(ln.key, ln.state, ln.days_left) for ln in lines] == [
-        ("report_6m", "overdue", -85), ("oit_not_submitted", "soon", 7), ("documents_not_final", "soon", 7),
-        ("report_12m", "later", 99)]
+        ("report_6m", "overdue", -85),
+        ("oit_not_submitted", "soon", 7),
+        ("documents_not_final", "soon", 7),
+        ("report_12m", "later", 99),
+    ]
 
     client.login(username="officer", password=PASSWORD)
     page = client.get(f"/agencies/{cast.samutsakhon.code}/").content.decode()

@@ -27,8 +27,7 @@ def _scenario(cast) -> dict:
     services.assign_unit(cast.officer, round_, agency, "O1", cast.unit)
     link = services.add_link(cast.officer, round_, agency, "O1", "https://www.example.go.th/o1")
     evidence = services.upload_file(cast.officer, round_, agency, "O1", SimpleUploadedFile("o1.pdf", pdf_bytes()))
-    services.upload_file(cast.officer, round_, agency, "O3", SimpleUploadedFile("o3.pdf", pdf_bytes()),
-                         is_public=True)
+    services.upload_file(cast.officer, round_, agency, "O3", SimpleUploadedFile("o3.pdf", pdf_bytes()), is_public=True)
     for code in ("O4", "O5"):
         services.add_link(cast.officer, round_, agency, code, f"https://www.example.go.th/{code}")
     for code in ("O3", "O4", "O5"):
@@ -37,14 +36,20 @@ def _scenario(cast) -> dict:
     services.record_oit_review(cast.assessor, OITEntry.objects.get(code="O4"), elements=["a", "b", "c", "d"])
     services.record_oit_review(cast.assessor, OITEntry.objects.get(code="O5"), elements=["a"], comment="ไม่ครบ")
     services.open_clarification(cast.assessor, round_, agency, timezone.localdate() + timedelta(days=7))
-    return {"link": link.pk, "file": evidence.pk, "assignment": extra.pk,
-            "public_file": EvidenceFile.objects.get(entry__code="O3").pk}
+    return {
+        "link": link.pk,
+        "file": evidence.pk,
+        "assignment": extra.pk,
+        "public_file": EvidenceFile.objects.get(entry__code="O3").pk,
+    }
 
 
 @pytest.fixture(autouse=True)
 def private_storage(settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
 
 
 @pytest.mark.django_db
@@ -65,7 +70,7 @@ def test_unknown_things_are_404(client, cast):
     client.force_login(cast.central)
     r = cast.round_2563.pk
     assert client.get(reverse("oit_agency", args=[r, "NOPE"])).status_code == 404
-    assert client.get(reverse("oit_agency", args=[r, cast.school.code])).status_code == 404   # not an ESA edition
+    assert client.get(reverse("oit_agency", args=[r, cast.school.code])).status_code == 404  # not an ESA edition
     assert client.get(reverse("oit_agency", args=[9999, cast.samutsakhon.code])).status_code == 404
     assert client.get(reverse("oit_public", args=["NOPE", r])).status_code == 404
     assert client.get(reverse("oit_file", args=[9999])).status_code == 404

@@ -21,12 +21,17 @@ def test_load_oit_demo(cast, live_server, settings):
     out = io.StringIO()
     assert load_oit_demo(out) is True
     assert "O7" in out.getvalue()
-    assert load_oit_demo(io.StringIO()) is False           # idempotent
-    assert AssessorAssignment.objects.filter(assessor=cast.assessor, agency=cast.samutsakhon,
-                                             round=cast.round_2563).exists()
+    assert load_oit_demo(io.StringIO()) is False  # idempotent
+    assert AssessorAssignment.objects.filter(
+        assessor=cast.assessor, agency=cast.samutsakhon, round=cast.round_2563
+    ).exists()
     statuses = dict(OITEntry.objects.filter(round=cast.round_2563).values_list("code", "status"))
-    assert statuses == {"O1": EntryStatus.READY, "O2": EntryStatus.READY, "O10": EntryStatus.READY,
-                        "O7": EntryStatus.DRAFT}
+    assert statuses == {
+        "O1": EntryStatus.READY,
+        "O2": EntryStatus.READY,
+        "O10": EntryStatus.READY,
+        "O7": EntryStatus.DRAFT,
+    }
     assert set(OITEntry.objects.filter(round=cast.round_2562).values_list("code", flat=True)) == {"O3", "O4", "O5"}
     assert run_pending_checks() == 4
     verdicts = {r.code: r.verdict for r in queries.item_rows(cast.round_2563, cast.samutsakhon) if r.entry}

@@ -21,7 +21,6 @@ from prongsai.web.oit.models import ClarificationWindow, OITEntry
 pytestmark = pytest.mark.django_db
 
 
-
 def _clarifying_item(cast) -> OITEntry:
     """O3 of สพป.สมุทรสาคร, failed in round 1 and sent back to the agency for three days."""
     round_, agency = cast.round_2563, cast.samutsakhon

@@ -19,8 +19,9 @@ def site():
 
 
 def check(site, path, years=(2563,), keywords=("โครงสร้าง",), host="127.0.0.1", **kw):
-    return linkcheck.check_url(site.url(path, host), years=list(years), keywords=list(keywords),
-                               allow_loopback=True, **kw)
+    return linkcheck.check_url(
+        site.url(path, host), years=list(years), keywords=list(keywords), allow_loopback=True, **kw
+    )
 
 
 def codes(result):
@@ -32,14 +33,14 @@ def test_good_page_with_thai_digit_year(site):
     assert result.verdict == "ok", result.problems
     assert result.http_status == 200
     assert result.content_type.startswith("text/html")
-    assert result.years_found == [2563]          # written ๒๕๖๓ on the page
+    assert result.years_found == [2563]  # written ๒๕๖๓ on the page
     assert result.keywords_found == ["โครงสร้าง"]
     assert result.size == len(GOOD_HTML.encode())
     assert result.sha256 == hashlib.sha256(GOOD_HTML.encode()).hexdigest()
 
 
 def test_year_inside_a_script_or_a_longer_number_does_not_count(site):
-    assert check(site, "/o1", years=[2499]).years_found == []   # "2499" only appears inside <script>
+    assert check(site, "/o1", years=[2499]).years_found == []  # "2499" only appears inside <script>
     assert linkcheck.years_in("เลขที่ 125630 ปี 2563", [2563]) == [2563]
     assert linkcheck.years_in("เลขที่ 125630", [2563]) == []
     assert linkcheck.years_in("พ.ศ. ๒๕๖๒", [2562, 2563]) == [2562]
@@ -100,7 +101,7 @@ def test_pdf_year_from_bytes_plain_and_flate(site):
     assert plain.years_found == [2562]
     assert plain.sha256 == hashlib.sha256(pdf_bytes("Annual report 2562")).hexdigest()
     compressed = check(site, "/report-2563.pdf", keywords=())
-    assert compressed.years_found == [2563]   # found inside the FlateDecode content stream
+    assert compressed.years_found == [2563]  # found inside the FlateDecode content stream
     missing = check(site, "/report.pdf", years=[2563], keywords=())
     assert missing.verdict == "warning"
     assert codes(missing) == ["year_missing"]  # the text was read (not "year_unknown"): 2562, not 2563
@@ -122,8 +123,14 @@ def test_size_limit_cuts_and_flags(site):
 def test_ssrf_guard(site):
     refused = linkcheck.check_url(site.url("/o1"), years=[2563], allow_loopback=False)
     assert refused.verdict == "broken" and codes(refused) == ["private_address"]
-    for url in ("http://10.1.2.3/", "http://192.168.1.1/", "http://169.254.169.254/latest/meta-data",
-                "http://[::1]/", "http://0.0.0.0/", "http://[::ffff:127.0.0.1]/"):
+    for url in (
+        "http://10.1.2.3/",
+        "http://192.168.1.1/",
+        "http://169.254.169.254/latest/meta-data",
+        "http://[::1]/",
+        "http://0.0.0.0/",
+        "http://[::ffff:127.0.0.1]/",
+    ):
         result = linkcheck.check_url(url, allow_loopback=False, timeout=1)
         assert codes(result) == ["private_address"], (url, result.problems)
     # loopback is allowed only when asked for, private ranges never

@@ -24,8 +24,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def oit_settings(settings, tmp_path):
     settings.PRONGSAI_LINKCHECK_ALLOW_LOOPBACK = True
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
 
 
 def pages(client, cast) -> tuple[str, str, dict]:
@@ -46,10 +48,12 @@ def test_nothing_unpublished_leaks(client, cast):
     # a submitted item with a public and a private link, a public and a private file, a note
     services.add_link(officer, round_, agency, "O3", "https://www.example.go.th/public-o3", "กฎหมายที่เกี่ยวข้อง")
     services.add_link(officer, round_, agency, "O3", "https://intranet.example.go.th/private-o3", is_public=False)
-    public_file = services.upload_file(officer, round_, agency, "O3", SimpleUploadedFile("public.pdf", pdf_bytes()),
-                                       "ประกาศ", is_public=True)
-    private_file = services.upload_file(officer, round_, agency, "O3",
-                                        SimpleUploadedFile("private.pdf", pdf_bytes("x")), "เอกสารลับ-xyz")
+    public_file = services.upload_file(
+        officer, round_, agency, "O3", SimpleUploadedFile("public.pdf", pdf_bytes()), "ประกาศ", is_public=True
+    )
+    private_file = services.upload_file(
+        officer, round_, agency, "O3", SimpleUploadedFile("private.pdf", pdf_bytes("x")), "เอกสารลับ-xyz"
+    )
     services.update_note(officer, round_, agency, "O3", "บันทึกภายในห้ามเผยแพร่")
     services.set_ready(officer, round_, agency, "O3")
     services.submit_items(officer, round_, agency, ["O3"])
@@ -70,8 +74,20 @@ def test_nothing_unpublished_leaks(client, cast):
     assert [link["url"] for link in o3["links"]] == ["https://www.example.go.th/public-o3"]
     assert o3["files"][0]["sha256"] == public_file.sha256
     assert {i["status"] for i in data["items"] if i["code"] in ("O1", "O2")} == {"not_submitted"}
-    assert set(o3) == {"code", "title", "indicator", "sub_indicator", "status", "status_th", "submitted_at",
-                       "last_checked", "last_checked_th", "links", "files", "score"}
+    assert set(o3) == {
+        "code",
+        "title",
+        "indicator",
+        "sub_indicator",
+        "status",
+        "status_th",
+        "submitted_at",
+        "last_checked",
+        "last_checked_th",
+        "links",
+        "files",
+        "score",
+    }
     assert client.get(reverse("oit_public_file", args=[public_file.pk])).status_code == 200
     assert client.get(reverse("oit_public_file", args=[private_file.pk])).status_code == 404
 
@@ -83,7 +99,7 @@ def test_nothing_unpublished_leaks(client, cast):
     services.remove_file(officer, public_file)
     html, _, data = pages(client, cast)
     assert "amended-o3" not in html and "อยู่ระหว่างชี้แจงเพิ่มเติม" in html
-    assert client.get(reverse("oit_public_file", args=[public_pk])).status_code == 404   # removed
+    assert client.get(reverse("oit_public_file", args=[public_pk])).status_code == 404  # removed
     services.submit_clarification(officer, OITEntry.objects.get(code="O3"), "เพิ่มลิงก์แล้ว")
     html, _, data = pages(client, cast)
     assert "amended-o3" in html and "public.pdf" not in html
@@ -105,11 +121,11 @@ def test_last_check_date_in_thai_be_and_scores_only_when_published(client, cast)
     o1 = next(i for i in data["items"] if i["code"] == "O1")
     assert str(year_be) in o1["last_checked_th"] and o1["last_checked"]
     assert str(year_be) in html and str(year_be) in embed
-    assert o1["score"] is None and "<th scope=\"col\">คะแนน</th>" not in html
+    assert o1["score"] is None and '<th scope="col">คะแนน</th>' not in html
     publish_results(cast.central, round_)
     html, embed, data = pages(client, cast)
     assert next(i for i in data["items"] if i["code"] == "O1")["score"] == "100.00"
-    assert "<th scope=\"col\">คะแนน</th>" in html
+    assert '<th scope="col">คะแนน</th>' in html
 
 
 def test_public_json_is_cors_open_and_thai(client, cast):

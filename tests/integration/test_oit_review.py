@@ -28,8 +28,13 @@ def submitted(cast, code, agency=None, round_=None, url=None):
     """An item with one link, submitted by the agency's officer (the services, not the ORM)."""
     agency = agency or cast.samutsakhon
     round_ = round_ or cast.round_2563
-    officer = cast.officer if agency == cast.samutsakhon else cast.other_officer if agency == cast.other_office \
+    officer = (
+        cast.officer
+        if agency == cast.samutsakhon
+        else cast.other_officer
+        if agency == cast.other_office
         else cast.central
+    )
     services.add_link(officer, round_, agency, code, url or f"https://www.example.go.th/{agency.code}/{code}")
     services.set_ready(officer, round_, agency, code)
     services.submit_items(officer, round_, agency, [code])
@@ -47,7 +52,7 @@ def test_only_the_central_admin_assigns_and_only_assessors_can_be_assigned(cast)
         services.assign_assessor(cast.officer, cast.round_2563, cast.samutsakhon, cast.assessor)
     with pytest.raises(ValidationError, match="ไม่ได้มีบทบาทผู้ตรวจประเมิน"):
         services.assign_assessor(cast.central, cast.round_2563, cast.samutsakhon, cast.viewer)
-    with pytest.raises(ValidationError):   # a school is not assessed by the ESA edition
+    with pytest.raises(ValidationError):  # a school is not assessed by the ESA edition
         services.assign_assessor(cast.central, cast.round_2563, cast.school, cast.assessor)
     assignment = services.assign_assessor(cast.central, cast.round_2563, cast.samutsakhon, cast.assessor)
     assert services.assign_assessor(cast.central, cast.round_2563, cast.samutsakhon, cast.assessor) == assignment
@@ -63,7 +68,7 @@ def test_only_an_assigned_assessor_reviews(assigned):
     for user in (cast.central, cast.officer, cast.director, cast.staff, cast.viewer, cast.other_officer):
         with pytest.raises(PermissionDenied):
             services.record_oit_review(user, entry, elements=["a", "b"])
-    with pytest.raises(PermissionDenied):       # assigned to สพป.สมุทรสาคร only
+    with pytest.raises(PermissionDenied):  # assigned to สพป.สมุทรสาคร only
         services.record_oit_review(cast.assessor, other, elements=["a", "b"])
     review = services.record_oit_review(cast.assessor, entry, elements=["a", "b"])
     assert review.stage == ReviewStage.ROUND1 and review.score == Decimal("100.00")
@@ -79,7 +84,7 @@ def test_draft_items_cannot_be_reviewed(assigned):
 
 def test_pass_fail_with_checklist_and_a_new_judgement_supersedes(assigned):
     cast = assigned
-    entry = submitted(cast, "O2")           # O2: pass/fail with 5 required elements
+    entry = submitted(cast, "O2")  # O2: pass/fail with 5 required elements
     with pytest.raises(ValidationError, match="ต้องมีความเห็น"):
         services.record_oit_review(cast.assessor, entry, elements=["a", "b", "c", "d"])
     first = services.record_oit_review(cast.assessor, entry, elements=["a", "b", "c", "d"], comment="ไม่มีอีเมล")
@@ -89,16 +94,18 @@ def test_pass_fail_with_checklist_and_a_new_judgement_supersedes(assigned):
     second = services.record_oit_review(cast.assessor, entry, elements=["a", "b", "c", "d", "e"])
     entry.refresh_from_db()
     assert entry.current_review == second and second.supersedes == first and entry.score == 100
-    assert OITReview.objects.filter(entry=entry).count() == 2   # the first judgement stays on record
+    assert OITReview.objects.filter(entry=entry).count() == 2  # the first judgement stays on record
 
 
 def test_partial_credit_and_percent_methods(cast, monkeypatch):
     """The mini edition (tests/fixtures/mini.yaml): O1 pass/fail, O2 elements a, b, c (weight 2), O3 percent."""
     monkeypatch.setenv("PRONGSAI_FRAMEWORKS", str(FIXTURES))
-    round_ = AssessmentRound.objects.create(framework_id="mini", fiscal_year=2599, name_th="mini",
-                                            status=RoundStatus.OPEN)
-    agency = Agency.objects.create(code="GEN-1", name_th="หน่วยงานทั่วไป", kind=AgencyKind.GENERAL,
-                                   parent=cast.central_office)
+    round_ = AssessmentRound.objects.create(
+        framework_id="mini", fiscal_year=2599, name_th="mini", status=RoundStatus.OPEN
+    )
+    agency = Agency.objects.create(
+        code="GEN-1", name_th="หน่วยงานทั่วไป", kind=AgencyKind.GENERAL, parent=cast.central_office
+    )
     services.assign_assessor(cast.central, round_, agency, cast.assessor)
     entries = {code: submitted(cast, code, agency=agency, round_=round_) for code in ("O1", "O2", "O3")}
     services.record_oit_review(cast.assessor, entries["O1"], passed=True)
@@ -120,7 +127,7 @@ def test_partial_credit_and_percent_methods(cast, monkeypatch):
     for code in ("O1", "O2", "O3"):
         services.confirm_review(cast.assessor, entries[code])
     result = AgencyResult.objects.get(round=round_, agency=agency, source=ResultSource.COMPUTED)
-    assert result.indicators == {"4": "87.50"}            # (100 + 75 + 87.5) / 3, by the core engine
+    assert result.indicators == {"4": "87.50"}  # (100 + 75 + 87.5) / 3, by the core engine
 
 
 def test_clarification_round_and_deadline(assigned):
@@ -130,12 +137,14 @@ def test_clarification_round_and_deadline(assigned):
     services.record_oit_review(cast.assessor, failed, passed=False, comment="ไม่อ้างอิงกฎหมาย")
     services.record_oit_review(cast.assessor, partial, elements=["a"], comment="ขาดโทรศัพท์")
     with pytest.raises(ValidationError, match="ไม่ก่อนวันนี้"):
-        services.open_clarification(cast.assessor, cast.round_2563, cast.samutsakhon,
-                                    timezone.localdate() - timedelta(days=1))
+        services.open_clarification(
+            cast.assessor, cast.round_2563, cast.samutsakhon, timezone.localdate() - timedelta(days=1)
+        )
     with pytest.raises(PermissionDenied):
         services.open_clarification(cast.officer, cast.round_2563, cast.samutsakhon, timezone.localdate())
-    codes = services.open_clarification(cast.assessor, cast.round_2563, cast.samutsakhon,
-                                        timezone.localdate() + timedelta(days=3), "ภายใน 3 วัน")
+    codes = services.open_clarification(
+        cast.assessor, cast.round_2563, cast.samutsakhon, timezone.localdate() + timedelta(days=3), "ภายใน 3 วัน"
+    )
     assert sorted(codes) == ["O3", "O5"]
     assert OITEntry.objects.get(pk=full.pk).status == EntryStatus.REVIEWED
     # the agency may amend the evidence of a returned item, not of the others
@@ -154,7 +163,7 @@ def test_clarification_round_and_deadline(assigned):
     ClarificationWindow.objects.update(deadline=timezone.localdate() - timedelta(days=1))
     with pytest.raises(ValidationError, match="พ้นกำหนด"):
         services.submit_clarification(cast.officer, partial, "สายไป")
-    services.confirm_review(cast.assessor, partial)              # round-1 judgement stands
+    services.confirm_review(cast.assessor, partial)  # round-1 judgement stands
     assert OITEntry.objects.get(pk=partial.pk).status == EntryStatus.CONFIRMED
     with pytest.raises(ValidationError, match="รอบที่ 2"):
         services.confirm_review(cast.assessor, failed)
@@ -167,7 +176,7 @@ def test_confirmed_reviews_are_immutable_and_corrections_need_a_reason(assigned)
     cast = assigned
     entry = submitted(cast, "O3")
     review = services.record_oit_review(cast.assessor, entry, passed=True)
-    with pytest.raises(ImmutableReview):      # an unconfirmed review cannot be edited in place either
+    with pytest.raises(ImmutableReview):  # an unconfirmed review cannot be edited in place either
         review.comment = "แก้เงียบ ๆ"
         review.save()
     review.refresh_from_db()
@@ -187,8 +196,9 @@ def test_confirmed_reviews_are_immutable_and_corrections_need_a_reason(assigned)
 
     with pytest.raises(ValidationError, match="ต้องระบุเหตุผล"):
         services.record_oit_review(cast.assessor, entry, passed=False, comment="ไม่ใช่ข้อมูลของหน่วยงาน")
-    correction = services.record_oit_review(cast.assessor, entry, passed=False, comment="ไม่ใช่ข้อมูลของหน่วยงาน",
-                                            reason="ตรวจพบภายหลังว่าลิงก์เป็นของหน่วยงานอื่น")
+    correction = services.record_oit_review(
+        cast.assessor, entry, passed=False, comment="ไม่ใช่ข้อมูลของหน่วยงาน", reason="ตรวจพบภายหลังว่าลิงก์เป็นของหน่วยงานอื่น"
+    )
     assert correction.stage == ReviewStage.CORRECTION and correction.confirmed_at is not None
     assert correction.supersedes == review
     entry.refresh_from_db()
@@ -204,9 +214,14 @@ def test_confirmed_reviews_are_immutable_and_corrections_need_a_reason(assigned)
 
 def test_computed_result_only_touches_oit_keys(assigned):
     cast = assigned
-    AgencyResult.objects.create(round=cast.round_2563, agency=cast.samutsakhon, source=ResultSource.COMPUTED,
-                                indicators={str(n): "90.00" for n in range(1, 9)} | {"9": "55.00"},
-                                items={"I1": "88.00", "O40": "100.00"}, respondents={"IIT": 30})
+    AgencyResult.objects.create(
+        round=cast.round_2563,
+        agency=cast.samutsakhon,
+        source=ResultSource.COMPUTED,
+        indicators={str(n): "90.00" for n in range(1, 9)} | {"9": "55.00"},
+        items={"I1": "88.00", "O40": "100.00"},
+        respondents={"IIT": 30},
+    )
     for code in ("O1", "O2", "O34"):
         entry = submitted(cast, code)
     services.record_oit_review(cast.assessor, OITEntry.objects.get(code="O1"), elements=["a", "b"])
@@ -215,15 +230,15 @@ def test_computed_result_only_touches_oit_keys(assigned):
     for code in ("O1", "O2"):
         services.confirm_review(cast.assessor, OITEntry.objects.get(code=code))
     result = AgencyResult.objects.get(round=cast.round_2563, agency=cast.samutsakhon, source=ResultSource.COMPUTED)
-    assert result.indicators["9"] == "50.00"           # mean of the confirmed items O1 (100) and O2 (0)
-    assert "10" not in result.indicators                # O34 is judged but not confirmed
-    assert result.items == {"I1": "88.00", "O1": "100.00", "O2": "0.00"}   # stale O40 gone, I1 kept
+    assert result.indicators["9"] == "50.00"  # mean of the confirmed items O1 (100) and O2 (0)
+    assert "10" not in result.indicators  # O34 is judged but not confirmed
+    assert result.items == {"I1": "88.00", "O1": "100.00", "O2": "0.00"}  # stale O40 gone, I1 kept
     assert result.respondents == {"IIT": 30}
     assert result.total is None and result.oit is None  # indicator 10 missing
     services.confirm_review(cast.assessor, entry)
     result.refresh_from_db()
-    assert result.oit == Decimal("75.00")                # (50 + 100) / 2
-    assert result.total == Decimal("84.00") and result.level == "B"   # 0.3·90 + 0.3·90 + 0.4·75
+    assert result.oit == Decimal("75.00")  # (50 + 100) / 2
+    assert result.total == Decimal("84.00") and result.level == "B"  # 0.3·90 + 0.3·90 + 0.4·75
     # the official result, when imported, stays apart (one row per source)
     assert not AgencyResult.objects.filter(round=cast.round_2563, source=ResultSource.OFFICIAL).exists()
 
@@ -239,10 +254,15 @@ def test_national_pass_rates(assigned):
         services.record_oit_review(cast.assessor, entry, elements=["a", "b", "c", "d"])
         services.confirm_review(cast.assessor, entry)
     rows = queries.national_pass_rates(cast.round_2563)
-    assert [r["code"] for r in rows[:2]] == ["O3", "O4"]     # the item that defeats offices comes first
+    assert [r["code"] for r in rows[:2]] == ["O3", "O4"]  # the item that defeats offices comes first
     o3 = rows[0]
     assert (o3["confirmed"], o3["passed"], o3["failed"], o3["pass_rate"], o3["mean"]) == (
-        2, 1, 1, Decimal("50.00"), Decimal("50.00"))
+        2,
+        1,
+        1,
+        Decimal("50.00"),
+        Decimal("50.00"),
+    )
     assert rows[1]["pass_rate"] == Decimal("100.00")
     assert rows[2]["pass_rate"] is None
     from django.test import Client

@@ -37,8 +37,10 @@ def site():
 @pytest.fixture(autouse=True)
 def oit_settings(settings, tmp_path):
     settings.PRONGSAI_LINKCHECK_ALLOW_LOOPBACK = True
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
 
 
 def url(name, cast, *extra):
@@ -53,7 +55,7 @@ def add_link(client, cast, item, link, label=""):
 def row_verdict(html: str, code: str) -> str:
     marker = f'id="row-{code}" data-code="{code}" data-verdict="'
     start = html.index(marker) + len(marker)
-    return html[start:html.index('"', start)]
+    return html[start : html.index('"', start)]
 
 
 def test_demo_story(client, cast, site):
@@ -61,8 +63,9 @@ def test_demo_story(client, cast, site):
     agency, round_ = cast.samutsakhon, cast.round_2563
 
     # --- survey indicators 1–8 already computed for 2563 (as the survey scoring would write them)
-    AgencyResult.objects.create(round=round_, agency=agency, source=ResultSource.COMPUTED,
-                                indicators={str(n): "90.00" for n in range(1, 9)})
+    AgencyResult.objects.create(
+        round=round_, agency=agency, source=ResultSource.COMPUTED, indicators={str(n): "90.00" for n in range(1, 9)}
+    )
 
     # --- the officer fills a few O-items; O7's link is broken
     client.force_login(officer)
@@ -75,8 +78,8 @@ def test_demo_story(client, cast, site):
     add_link(client, cast, "O10", site.url("/o10"), "แผนปฏิบัติการ 2563")
     add_link(client, cast, "O34", site.url("/o34"), "ประกาศเจตจำนงสุจริต")
     links = EvidenceLink.objects.filter(entry__agency=agency)
-    assert all(link.pending_task for link in links)              # queued on the database queue …
-    assert DBTaskResult.objects.ready().count() == 4             # … as real task rows
+    assert all(link.pending_task for link in links)  # queued on the database queue …
+    assert DBTaskResult.objects.ready().count() == 4  # … as real task rows
     html = client.get(url("oit_agency", cast)).content.decode()
     assert row_verdict(html, "O1") == "pending"
 
@@ -92,8 +95,8 @@ def test_demo_story(client, cast, site):
     assert row_verdict(html, "O34") == "pass"
     assert row_verdict(html, "O7") == "fail"
     assert "ไม่พบหน้านี้ (HTTP 404)" in html
-    assert 'data-testid="forecast-9">6.06<' in html      # O1, O10 of 33 items predicted to pass: 2/33
-    assert 'data-testid="forecast-10">10.00<' in html    # O34 of 10 items
+    assert 'data-testid="forecast-9">6.06<' in html  # O1, O10 of 33 items predicted to pass: 2/33
+    assert 'data-testid="forecast-10">10.00<' in html  # O34 of 10 items
     item_page = client.get(url("oit_item", cast, "O7")).content.decode()
     assert "พบลิงก์ที่ใช้งานไม่ได้ แก้ไขก่อนส่ง" in item_page
 
@@ -101,7 +104,7 @@ def test_demo_story(client, cast, site):
     broken = EvidenceLink.objects.get(entry__code="O7")
     assert client.post(url("oit_link_remove", cast, "O7", broken.pk)).status_code == 302
     add_link(client, cast, "O7", site.url("/o7"), "ข่าวประชาสัมพันธ์ 2563")
-    assert client.post(url("oit_recheck", cast, "O7")).status_code == 302   # the re-check button
+    assert client.post(url("oit_recheck", cast, "O7")).status_code == 302  # the re-check button
     run_pending_checks()
     html = client.get(url("oit_agency", cast)).content.decode()
     assert row_verdict(html, "O7") == "pass"
@@ -116,7 +119,11 @@ def test_demo_story(client, cast, site):
     response = client.post(url("oit_submit_ready", cast), {"confirmed": "yes", "items": "O1,O7,O10,O34"}, follow=True)
     assert "ส่งให้ผู้ตรวจประเมินแล้ว 4 ข้อ" in response.content.decode()
     assert set(OITEntry.objects.filter(status=EntryStatus.SUBMITTED).values_list("code", flat=True)) == {
-        "O1", "O7", "O10", "O34"}
+        "O1",
+        "O7",
+        "O10",
+        "O34",
+    }
     # once submitted, the agency cannot change the evidence
     response = client.post(url("oit_link_add", cast, "O1"), {"url": site.url("/news")})
     assert response.status_code == 400
@@ -126,8 +133,9 @@ def test_demo_story(client, cast, site):
     client.force_login(assessor)
     assert client.get(url("oit_agency", cast)).status_code == 403
     client.force_login(central)
-    response = client.post(reverse("oit_assignments", args=[round_.pk]),
-                           {"agency": agency.code, "assessor": assessor.pk})
+    response = client.post(
+        reverse("oit_assignments", args=[round_.pk]), {"agency": agency.code, "assessor": assessor.pk}
+    )
     assert response.status_code == 302
 
     # --- round 1: the assessor sees evidence and check results, judges, comments
@@ -137,20 +145,28 @@ def test_demo_story(client, cast, site):
     assert client.post(url("oit_review", cast, "O1"), {"elements": ["a", "b"], "comment": ""}).status_code == 302
     assert client.post(url("oit_review", cast, "O34"), {"passed": "1"}).status_code == 302
     response = client.post(url("oit_review", cast, "O7"), {"passed": "0", "comment": ""})
-    assert response.status_code == 400                     # a fail needs a comment
+    assert response.status_code == 400  # a fail needs a comment
     assert "ต้องมีความเห็นของผู้ตรวจ" in response.content.decode()
-    assert client.post(url("oit_review", cast, "O7"), {
-        "passed": "0", "comment": "ข่าวต้องเป็นกิจกรรมของปี 2563 อย่างน้อยเดือนละครั้ง"}).status_code == 302
-    assert client.post(url("oit_review", cast, "O10"), {
-        "elements": ["a", "b"], "comment": "ไม่พบรายละเอียดงบประมาณของแต่ละโครงการ"}).status_code == 302
-    assert OITEntry.objects.get(code="O10").score == Decimal("0.00")   # pass/fail checklist: all or nothing
+    assert (
+        client.post(
+            url("oit_review", cast, "O7"), {"passed": "0", "comment": "ข่าวต้องเป็นกิจกรรมของปี 2563 อย่างน้อยเดือนละครั้ง"}
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            url("oit_review", cast, "O10"), {"elements": ["a", "b"], "comment": "ไม่พบรายละเอียดงบประมาณของแต่ละโครงการ"}
+        ).status_code
+        == 302
+    )
+    assert OITEntry.objects.get(code="O10").score == Decimal("0.00")  # pass/fail checklist: all or nothing
     # clarification window (round 2) for the items below full marks
     deadline = (timezone.localdate() + timedelta(days=7)).isoformat()
-    response = client.post(url("oit_open_clarification", cast), {"deadline": deadline, "note": "ชี้แจงภายใน 7 วัน"},
-                           follow=True)
+    response = client.post(
+        url("oit_open_clarification", cast), {"deadline": deadline, "note": "ชี้แจงภายใน 7 วัน"}, follow=True
+    )
     assert "เปิดให้หน่วยงานชี้แจง 2 ข้อ" in response.content.decode()
-    assert set(OITEntry.objects.filter(status=EntryStatus.CLARIFYING).values_list("code", flat=True)) == {
-        "O7", "O10"}
+    assert set(OITEntry.objects.filter(status=EntryStatus.CLARIFYING).values_list("code", flat=True)) == {"O7", "O10"}
     # an item in clarification cannot be confirmed before the deadline
     response = client.post(url("oit_confirm", cast, "O7"), follow=True)
     assert "ยังอยู่ในช่วงชี้แจง" in response.content.decode()
@@ -173,13 +189,16 @@ def test_demo_story(client, cast, site):
     for code in ("O1", "O7", "O34"):
         assert client.post(url("oit_confirm", cast, code)).status_code == 302
     assert set(OITEntry.objects.filter(status=EntryStatus.CONFIRMED).values_list("code", flat=True)) == {
-        "O1", "O7", "O34"}
+        "O1",
+        "O7",
+        "O34",
+    }
 
     # --- the confirmed scores are in the computed result, merged with the survey indicators
     result = AgencyResult.objects.get(round=round_, agency=agency, source=ResultSource.COMPUTED)
     assert result.items == {"O1": "100.00", "O7": "100.00", "O34": "100.00"}
     assert result.indicators["9"] == "100.00" and result.indicators["10"] == "100.00"
-    assert result.indicators["1"] == "90.00"                       # survey indicators untouched
+    assert result.indicators["1"] == "90.00"  # survey indicators untouched
     assert result.oit == Decimal("100.00") and result.iit == Decimal("90.00")
     assert result.total == Decimal("94.00") and result.level == "A"  # 0.3·90 + 0.3·90 + 0.4·100
 
@@ -202,13 +221,24 @@ def test_demo_story(client, cast, site):
     publish_results(central, round_)
     data = client.get(reverse("oit_public_json", args=[agency.code, round_.pk])).json()
     assert next(i for i in data["items"] if i["code"] == "O1")["score"] == "100.00"
-    assert next(i for i in data["items"] if i["code"] == "O10")["score"] is None   # not confirmed
+    assert next(i for i in data["items"] if i["code"] == "O10")["score"] is None  # not confirmed
 
     # --- the whole story is in the audit trail, with who and why
     actions = list(AuditEntry.objects.filter(agency=agency).values_list("action", flat=True))
-    for action in ("add_oit_link", "remove_oit_link", "record_link_check", "request_oit_recheck", "set_oit_ready",
-                   "submit_oit_items", "assign_assessor", "record_oit_review", "open_oit_clarification",
-                   "submit_oit_clarification", "confirm_oit_review", "sync_oit_result"):
+    for action in (
+        "add_oit_link",
+        "remove_oit_link",
+        "record_link_check",
+        "request_oit_recheck",
+        "set_oit_ready",
+        "submit_oit_items",
+        "assign_assessor",
+        "record_oit_review",
+        "open_oit_clarification",
+        "submit_oit_clarification",
+        "confirm_oit_review",
+        "sync_oit_result",
+    ):
         assert action in actions, action
     fail = AuditEntry.objects.get(action="record_oit_review", changes__item="O7", changes__stage="round1")
     assert fail.actor == assessor and "ปี 2563" in fail.changes["comment"]

@@ -63,8 +63,11 @@ def test_killed_worker_task_is_recovered_by_another_worker(site, tmp_path):
     assert task_state(site, task_id)["status"] == "RUNNING"  # what django-tasks-db alone would leave for ever
 
     site.worker("worker-2")
-    state = wait_for(lambda: (s := task_state(site, task_id))["status"] == "SUCCESSFUL" and s, 60,
-                     "the second worker to recover and finish the task")
+    state = wait_for(
+        lambda: (s := task_state(site, task_id))["status"] == "SUCCESSFUL" and s,
+        60,
+        "the second worker to recover and finish the task",
+    )
     assert len(state["workers"]) == 2 and state["workers"][0] != state["workers"][1]
     assert state["value"].startswith("recovered by ")
     log = site.log("worker-2").read_text()
@@ -90,7 +93,8 @@ def test_document_batch_finishes_after_its_worker_is_killed(site, tmp_path):
     """A central admin's batch of 3 packs: the first worker is killed while zipping one; another worker recovers the
     task after the lease, and the batch ends with 3 done, 0 failed, each pack stored once."""
     ids = site.setup_cast()
-    batch = json.loads(site.python(f"""
+    batch = json.loads(
+        site.python(f"""
 import json, django
 django.setup()
 from decimal import Decimal
@@ -100,7 +104,7 @@ from prongsai.web.rounds.models import AssessmentRound
 from prongsai.web.documents.services import start_batch
 from django.contrib.auth import get_user_model
 from tests.cast import SEED_2562
-r2562 = AssessmentRound.objects.get(pk={ids['round_2562']})
+r2562 = AssessmentRound.objects.get(pk={ids["round_2562"]})
 for code in ("ESA-OTHER", "SCH-SKN-001"):
     AgencyResult.objects.get_or_create(round=r2562, agency=Agency.objects.get(code=code),
                                        source=ResultSource.OFFICIAL, defaults=dict(
@@ -111,26 +115,31 @@ central = get_user_model().objects.get(username="central")
 # the batch publishes approved versions only (documents/signoff.py): each agency's director approves its pack
 from prongsai.web.agencies.models import Membership, Person, Role
 from prongsai.web.documents import services, signoff
-working = AssessmentRound.objects.get(pk={ids['round']})
+working = AssessmentRound.objects.get(pk={ids["round"]})
 for agency in agencies:
     director = get_user_model().objects.create_user("director-" + agency.code)
     Person.objects.create(user=director, full_name_th="ผู้อำนวยการ " + agency.code)
     Membership.objects.create(user=director, agency=agency, role=Role.DIRECTOR)
     for version in services.generate_pack(central, working, agency, with_zip=False).versions:
         signoff.approve(director, signoff.propose(central, version))
-b = start_batch(central, AssessmentRound.objects.get(pk={ids['round']}), agencies)
+b = start_batch(central, AssessmentRound.objects.get(pk={ids["round"]}), agencies)
 print(json.dumps({{"batch": b.pk}}))
-""").strip().splitlines()[-1])["batch"]
+""")
+        .strip()
+        .splitlines()[-1]
+    )["batch"]
     marker = tmp_path / "render.pid"
-    slow = (f"import os, time, sys, django\n"
-            f"django.setup()\n"
-            f"from prongsai.web.documents import pack\n"  # the batch zips approved versions: slow that down
-            f"def slow(*args, **kwargs):\n"
-            f"    open({str(marker)!r}, 'w').write(str(os.getpid()))\n"
-            f"    time.sleep(120)\n"
-            f"pack.evidence_zip = slow\n"
-            f"from prongsai.cli import main\n"
-            f"sys.exit(main(['manage', 'db_worker', '--interval', '0.3', '--no-startup-delay']))\n")
+    slow = (
+        f"import os, time, sys, django\n"
+        f"django.setup()\n"
+        f"from prongsai.web.documents import pack\n"  # the batch zips approved versions: slow that down
+        f"def slow(*args, **kwargs):\n"
+        f"    open({str(marker)!r}, 'w').write(str(os.getpid()))\n"
+        f"    time.sleep(120)\n"
+        f"pack.evidence_zip = slow\n"
+        f"from prongsai.cli import main\n"
+        f"sys.exit(main(['manage', 'db_worker', '--interval', '0.3', '--no-startup-delay']))\n"
+    )
     first = site.start("slow-worker", [sys.executable, "-c", slow])
     wait_for(marker.exists, 60, "the first worker to start rendering a pack")
     os.kill(int(marker.read_text()), signal.SIGKILL)

@@ -50,8 +50,11 @@ def test_transient_failure_is_retried_after_a_back_off(tmp_path, caplog):
 
 def logged_tracebacks(caplog, logger: str, message: str) -> list[str]:
     """The tracebacks logged with ``message`` by ``logger`` (one per record; "" for a record without one)."""
-    return [logging.Formatter().formatException(r.exc_info) if r.exc_info else ""
-            for r in caplog.records if r.name == logger and r.getMessage() == message]
+    return [
+        logging.Formatter().formatException(r.exc_info) if r.exc_info else ""
+        for r in caplog.records
+        if r.name == logger and r.getMessage() == message
+    ]
 
 
 def test_a_task_that_raises_ends_failed_with_its_reason(caplog):
@@ -80,7 +83,8 @@ def test_a_task_that_raises_ends_failed_with_its_reason(caplog):
 
 def _orphan(result, worker: str, minutes: int = 5) -> DBTaskResult:
     DBTaskResult.objects.filter(pk=result.id).update(
-        status="RUNNING", started_at=timezone.now() - timedelta(minutes=minutes), worker_ids=[worker])
+        status="RUNNING", started_at=timezone.now() - timedelta(minutes=minutes), worker_ids=[worker]
+    )
     return row(result)
 
 
@@ -106,14 +110,20 @@ def test_reaper_requeues_or_fails_the_tasks_of_dead_workers(tmp_path):
     assert reap_stale(lease=60) == []  # settled once, never twice
 
 
-def test_batch_finishes_with_counts_and_retry_requeues_only_the_failed(cast, django_capture_on_commit_callbacks,
-                                                                       settings, tmp_path):
+def test_batch_finishes_with_counts_and_retry_requeues_only_the_failed(
+    cast, django_capture_on_commit_callbacks, settings, tmp_path
+):
     # the batch publishes approved versions only: สพป.สมุทรสาคร's director approved its pack, the other office's
     # documents are not approved yet, so its pack fails (with the Thai list of what is missing)
     from tests.integration.test_documents_signoff import approve_all, director_of
 
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "files")}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "files")},
+        },
+    }
     approve_all(cast)
     with django_capture_on_commit_callbacks(execute=True):
         batch = start_batch(cast.central, cast.round_2563, [cast.samutsakhon, cast.other_office])
@@ -142,14 +152,20 @@ def test_batch_finishes_with_counts_and_retry_requeues_only_the_failed(cast, dja
     assert retry_batch(cast.central, batch) == 0
 
 
-def test_an_unexpected_failure_in_a_batch_is_logged_with_its_traceback(cast, django_capture_on_commit_callbacks,
-                                                                      settings, tmp_path, monkeypatch, caplog):
+def test_an_unexpected_failure_in_a_batch_is_logged_with_its_traceback(
+    cast, django_capture_on_commit_callbacks, settings, tmp_path, monkeypatch, caplog
+):
     """Refusals (documents not approved) are stored as their Thai reason; anything unexpected is stored as one
     line on the batch and logged with the traceback, down to the line that raised."""
     from prongsai.web.documents import signoff
 
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "files")}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "files")},
+        },
+    }
 
     def broken(*args, **kwargs):
         raise RuntimeError("the disk went away")
@@ -161,8 +177,9 @@ def test_an_unexpected_failure_in_a_batch_is_logged_with_its_traceback(cast, dja
     batch.refresh_from_db()
     assert (batch.done, batch.failed) == (0, 1)
     assert batch.errors == {"ESA-SKN": "RuntimeError: the disk went away"}
-    [logged] = logged_tracebacks(caplog, "prongsai.web.documents.batches",
-                                 f"document pack of ESA-SKN failed in batch {batch.pk}")
+    [logged] = logged_tracebacks(
+        caplog, "prongsai.web.documents.batches", f"document pack of ESA-SKN failed in batch {batch.pk}"
+    )
     assert 'raise RuntimeError("the disk went away")' in logged
 
 
@@ -170,8 +187,9 @@ def test_a_given_up_pack_task_counts_as_failed_and_finishes_the_batch(cast, djan
     with django_capture_on_commit_callbacks(execute=True):
         batch = start_batch(cast.central, cast.round_2563, [cast.samutsakhon])
     task = DBTaskResult.objects.get(task_path="prongsai.web.documents.tasks.generate_agency_pack")
-    DBTaskResult.objects.filter(pk=task.pk).update(status="RUNNING", started_at=timezone.now() - timedelta(hours=1),
-                                                   worker_ids=["w1", "w2", "w3"])  # its last attempt
+    DBTaskResult.objects.filter(pk=task.pk).update(
+        status="RUNNING", started_at=timezone.now() - timedelta(hours=1), worker_ids=["w1", "w2", "w3"]
+    )  # its last attempt
     assert dict(reap_stale(lease=60)) == {str(task.pk): "failed"}
     batch.refresh_from_db()
     assert (batch.done, batch.failed) == (0, 1) and batch.finished_at is not None

@@ -54,10 +54,16 @@ def test_metrics_text_format_and_access_rules(settings):
     assert 'prongsai_http_requests_total{method="GET",status="2xx"}' in text
     assert 'prongsai_http_requests_total{method="GET",status="4xx"}' in text
     assert "prongsai_http_request_duration_seconds_bucket" in text
-    for name in ("prongsai_tasks{status=\"READY\"}", "prongsai_tasks_runnable", "prongsai_task_failures",
-                 "prongsai_task_oldest_running_seconds", "prongsai_workers_alive", "prongsai_survey_responses",
-                 "prongsai_survey_responses_held",
-                 "prongsai_data_free_bytes"):
+    for name in (
+        'prongsai_tasks{status="READY"}',
+        "prongsai_tasks_runnable",
+        "prongsai_task_failures",
+        "prongsai_task_oldest_running_seconds",
+        "prongsai_workers_alive",
+        "prongsai_survey_responses",
+        "prongsai_survey_responses_held",
+        "prongsai_data_free_bytes",
+    ):
         assert name in text, name
 
     remote = Client(REMOTE_ADDR="203.0.113.9")
@@ -78,7 +84,8 @@ def _seen(trusted: list[str], remote: str, **headers: str) -> tuple[str, str]:
 
     with override_settings(PRONGSAI_TRUSTED_PROXIES=trusted):
         middleware = TrustedProxyMiddleware(
-            lambda r: HttpResponse(f"{r.META['REMOTE_ADDR']}|{r.META.get('HTTP_X_FORWARDED_PROTO', '')}"))
+            lambda r: HttpResponse(f"{r.META['REMOTE_ADDR']}|{r.META.get('HTTP_X_FORWARDED_PROTO', '')}")
+        )
         request = RequestFactory().get("/", REMOTE_ADDR=remote, **headers)
         return tuple(middleware(request).content.decode().split("|"))
 
@@ -86,13 +93,17 @@ def _seen(trusted: list[str], remote: str, **headers: str) -> tuple[str, str]:
 def test_forwarded_headers_are_believed_only_from_the_proxy():
     proxy = ["127.0.0.1", "10.8.0.0/16"]
     # from our nginx: the client it saw
-    assert _seen(proxy, "127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7", HTTP_X_FORWARDED_PROTO="https") == \
-        ("198.51.100.7", "https")
+    assert _seen(proxy, "127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7", HTTP_X_FORWARDED_PROTO="https") == (
+        "198.51.100.7",
+        "https",
+    )
     # a chain through two of our proxies: the right-most address that is not ours; what the client wrote is ignored
     assert _seen(proxy, "127.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.7, 10.8.1.1")[0] == "198.51.100.7"
     # from anyone else: the headers are dropped, the connection's address stays
-    assert _seen(proxy, "198.51.100.50", HTTP_X_FORWARDED_FOR="127.0.0.1", HTTP_X_FORWARDED_PROTO="https") == \
-        ("198.51.100.50", "")
+    assert _seen(proxy, "198.51.100.50", HTTP_X_FORWARDED_FOR="127.0.0.1", HTTP_X_FORWARDED_PROTO="https") == (
+        "198.51.100.50",
+        "",
+    )
     # no proxy configured: nothing is believed, even from loopback
     assert _seen([], "127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7") == ("127.0.0.1", "")
     # garbage in the header is not an address
@@ -100,10 +111,19 @@ def test_forwarded_headers_are_believed_only_from_the_proxy():
 
 
 def _prongsai(data, *args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("PRONGSAI_", "DJANGO_"))
-             and k not in ("DATABASE_URL", "SECRET_KEY")}
-    return subprocess.run([str(BIN / "prongsai"), *args], env={**clean, "PRONGSAI_DATA": str(data), **env},
-                          cwd=REPO, capture_output=True, text=True, timeout=120)
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PRONGSAI_", "DJANGO_")) and k not in ("DATABASE_URL", "SECRET_KEY")
+    }
+    return subprocess.run(
+        [str(BIN / "prongsai"), *args],
+        env={**clean, "PRONGSAI_DATA": str(data), **env},
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_a_command_against_a_folder_without_database_explains_instead_of_a_traceback(tmp_path):
@@ -137,8 +157,9 @@ def _read_only_folder(tmp_path) -> tuple[list[str], object]:
     if os.geteuid() != 0:
         folder.chmod(0o500)
         return [], folder
-    probe = subprocess.run(["unshare", "-m", "sh", "-c", f"mount -t tmpfs -o ro,size=1m tmpfs {folder}"],
-                           capture_output=True, text=True)
+    probe = subprocess.run(
+        ["unshare", "-m", "sh", "-c", f"mount -t tmpfs -o ro,size=1m tmpfs {folder}"], capture_output=True, text=True
+    )
     if probe.returncode != 0:
         pytest.skip(f"cannot make a read-only folder as root here: {probe.stderr.strip()}")
     return ["unshare", "-m", "sh", "-c", f'mount -t tmpfs -o ro,size=1m tmpfs {folder} && exec "$@"', "sh"], folder
@@ -147,10 +168,19 @@ def _read_only_folder(tmp_path) -> tuple[list[str], object]:
 @pytest.mark.skipif(sys.platform != "linux", reason="read-only mount (Linux)")
 def test_serve_on_a_read_only_data_folder_says_so_in_english_and_thai(tmp_path):
     prefix, folder = _read_only_folder(tmp_path)
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("PRONGSAI_", "DJANGO_"))
-             and k not in ("DATABASE_URL", "SECRET_KEY")}
-    result = subprocess.run([*prefix, str(BIN / "prongsai"), "serve", "--port", "0"], cwd=REPO, capture_output=True,
-                            text=True, timeout=120, env={**clean, "PRONGSAI_DATA": str(folder)})
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PRONGSAI_", "DJANGO_")) and k not in ("DATABASE_URL", "SECRET_KEY")
+    }
+    result = subprocess.run(
+        [*prefix, str(BIN / "prongsai"), "serve", "--port", "0"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**clean, "PRONGSAI_DATA": str(folder)},
+    )
     assert result.returncode == 2, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     assert f"the data folder {folder} is not usable: cannot write into it" in result.stderr
@@ -165,8 +195,10 @@ def test_development_mode_is_announced_and_refused_on_the_network(tmp_path):
     assert "--allow-development-on-network" in result.stderr
 
 
-@pytest.mark.skipif(__import__("tests.live", fromlist=["postgres_url"]).postgres_url() is not None,
-                    reason="SQLite's write lock (the PostgreSQL pass has row locks instead)")
+@pytest.mark.skipif(
+    __import__("tests.live", fromlist=["postgres_url"]).postgres_url() is not None,
+    reason="SQLite's write lock (the PostgreSQL pass has row locks instead)",
+)
 def test_sqlite_writer_waits_for_the_lock_instead_of_failing(tmp_path):
     """Another writer holds SQLite's write lock for 7 s (longer than Django's default 5 s timeout): a command
     that writes waits for it (PRONGSAI_SQLITE_BUSY_TIMEOUT, 20 s) instead of failing with "database is locked"."""
@@ -193,8 +225,9 @@ def test_sqlite_writer_waits_for_the_lock_instead_of_failing(tmp_path):
         holder.start()
         held.wait(10)
         started = time.monotonic()
-        result = site.run("createadmin", "central", "--password-from-env", "PW", check=False,
-                          PW="a-long-enough-password-2563")
+        result = site.run(
+            "createadmin", "central", "--password-from-env", "PW", check=False, PW="a-long-enough-password-2563"
+        )
         waited = time.monotonic() - started
         holder.join()
         assert result.returncode == 0, result.stdout + result.stderr
@@ -235,8 +268,19 @@ def test_serve_behind_a_tls_proxy_no_redirect_loop_and_real_client_addresses(tmp
         def guess(client_address: str, code: str) -> int:
             return proxy.request("GET", f"/surveys/s/{code}", headers={**https, "X-Forwarded-For": client_address})[0]
 
-        codes = ["ACDEFGHJKM", "CDEFGHJKMN", "DEFGHJKMNP", "EFGHJKMNPR", "FGHJKMNPRT", "GHJKMNPRTU", "HJKMNPRTUV",
-                 "JKMNPRTUVW", "KMNPRTUVWX", "MNPRTUVWXY", "NPRTUVWXY3"]
+        codes = [
+            "ACDEFGHJKM",
+            "CDEFGHJKMN",
+            "DEFGHJKMNP",
+            "EFGHJKMNPR",
+            "FGHJKMNPRT",
+            "GHJKMNPRTU",
+            "HJKMNPRTUV",
+            "JKMNPRTUVW",
+            "KMNPRTUVWX",
+            "MNPRTUVWXY",
+            "NPRTUVWXY3",
+        ]
         assert [guess("198.51.100.20", c) for c in codes] == [404] * 10 + [429]
         assert guess("198.51.100.21", codes[0]) == 404  # another client behind the same proxy
         log = site.log("serve").read_text()

@@ -35,17 +35,30 @@ PROBES = ["50.00", "80.00", "90.00", "95.00", "99.00", "99.90", "99.95", "100.00
 def unpublished(cast):
     """Round 2563 (open, not published) holds ten other offices' results, hidden from สพป.สมุทรสาคร."""
     for i, total in enumerate(HIDDEN):
-        agency = Agency.objects.create(code=f"ESA-HIDDEN-{i}", name_th=f"สพป.ลับ {i}", kind=AgencyKind.ESA,
-                                       parent=cast.central_office, region="central" if i % 2 else "north")
-        AgencyResult.objects.create(round=cast.round_2563, agency=agency, source=ResultSource.OFFICIAL,
-                                    total=Decimal(total), iit=Decimal(total), eit=Decimal(total),
-                                    oit=Decimal(total), level="A")
+        agency = Agency.objects.create(
+            code=f"ESA-HIDDEN-{i}",
+            name_th=f"สพป.ลับ {i}",
+            kind=AgencyKind.ESA,
+            parent=cast.central_office,
+            region="central" if i % 2 else "north",
+        )
+        AgencyResult.objects.create(
+            round=cast.round_2563,
+            agency=agency,
+            source=ResultSource.OFFICIAL,
+            total=Decimal(total),
+            iit=Decimal(total),
+            eit=Decimal(total),
+            oit=Decimal(total),
+            level="A",
+        )
     return cast
 
 
 def own_import(cast, score: str) -> None:
-    import_official_results(cast.officer, cast.round_2563,
-                            Table("own.csv", HEADER, [[cast.samutsakhon.code, "2563"] + [score] * 10]))
+    import_official_results(
+        cast.officer, cast.round_2563, Table("own.csv", HEADER, [[cast.samutsakhon.code, "2563"] + [score] * 10])
+    )
 
 
 def element(html: str, element_id: str) -> str:
@@ -91,9 +104,17 @@ def test_the_bisection_attack_learns_nothing_before_publication(unpublished):
     differ = [{k: (o[k], seen[0][k]) for k in o if o[k] != seen[0][k]} for o in seen if o != seen[0]]
     assert not differ, differ[:2]
     assert seen[0] == {
-        "dashboard rank": "–", "analysis rank": "–", "API rank": None, "API regional rank": None,
-        "API rows": [cast.samutsakhon.code], "API results": [cast.samutsakhon.code], "documents rank": None,
-        "analysis (as viewer)": None, "analysis peers": 0, "hidden totals shown": []}
+        "dashboard rank": "–",
+        "analysis rank": "–",
+        "API rank": None,
+        "API regional rank": None,
+        "API rows": [cast.samutsakhon.code],
+        "API results": [cast.samutsakhon.code],
+        "documents rank": None,
+        "analysis (as viewer)": None,
+        "analysis peers": 0,
+        "hidden totals shown": [],
+    }
 
 
 def test_the_dashboard_says_why_there_is_no_rank(client, unpublished):

@@ -28,10 +28,18 @@ def test_list_is_readable_by_everyone_signed_in(client, cast):
 def test_central_creates_a_round_with_a_calendar(client, cast):
     client.force_login(cast.central)
     assert client.get(reverse("round_create")).status_code == 200
-    response = client.post(reverse("round_create"), {
-        "framework_id": "ita-2564", "fiscal_year": "2564", "name_th": "",
-        "registration_starts": "2021-01-04", "registration_ends": "2021-01-29",
-        "surveys_starts": "2021-03-01", "surveys_ends": "2021-05-31"})
+    response = client.post(
+        reverse("round_create"),
+        {
+            "framework_id": "ita-2564",
+            "fiscal_year": "2564",
+            "name_th": "",
+            "registration_starts": "2021-01-04",
+            "registration_ends": "2021-01-29",
+            "surveys_starts": "2021-03-01",
+            "surveys_ends": "2021-05-31",
+        },
+    )
     round_ = AssessmentRound.objects.get(framework_id="ita-2564", fiscal_year=2564)
     assert response.status_code == 302 and response["Location"] == reverse("round_detail", kwargs={"pk": round_.pk})
     assert round_.status == RoundStatus.DRAFT and round_.created_by == cast.central
@@ -46,8 +54,15 @@ def test_create_refuses_a_wrong_year_and_bad_dates(client, cast):
     client.force_login(cast.central)
     response = client.post(reverse("round_create"), {"framework_id": "ita-2564", "fiscal_year": "2570"})
     assert response.status_code == 400 and "ใช้ประเมินปีงบประมาณ 2564, 2565 เท่านั้น" in response.content.decode()
-    response = client.post(reverse("round_create"), {"framework_id": "ita-2564", "fiscal_year": "2565",
-                                                     "surveys_starts": "2022-05-01", "surveys_ends": "2022-04-01"})
+    response = client.post(
+        reverse("round_create"),
+        {
+            "framework_id": "ita-2564",
+            "fiscal_year": "2565",
+            "surveys_starts": "2022-05-01",
+            "surveys_ends": "2022-04-01",
+        },
+    )
     assert response.status_code == 400 and "มีวันสิ้นสุดก่อนวันเริ่ม" in response.content.decode()
     response = client.post(reverse("round_create"), {"framework_id": "ita-2562-esa", "fiscal_year": "2562"})
     assert response.status_code == 400 and "มีรอบการประเมินของ ita-2562-esa ปี 2562 อยู่แล้ว" in response.content.decode()
@@ -77,8 +92,9 @@ def test_central_opens_closes_and_publishes(client, cast):
     round_.refresh_from_db()
     assert round_.status == RoundStatus.OPEN
 
-    response = client.post(reverse("round_publish", kwargs={"pk": round_.pk}), {"published": "1", "confirmed": "yes"},
-                           follow=True)
+    response = client.post(
+        reverse("round_publish", kwargs={"pk": round_.pk}), {"published": "1", "confirmed": "yes"}, follow=True
+    )
     round_.refresh_from_db()
     assert round_.results_published and "เผยแพร่ผลการประเมินของ" in response.content.decode()
     client.post(reverse("round_publish", kwargs={"pk": round_.pk}), {"published": "0"})

@@ -66,8 +66,14 @@ def legacy_submit(ticket, answers) -> None:
     show that each attack below does find a link when there is one."""
     with transaction.atomic():
         assert services._use_code(ticket, services.today()) == 1
-        SurveyResponse.objects.create(round_id=ticket.round_id, agency_id=ticket.agency_id, tool=ticket.tool,
-                                      group=ticket.group, week=services.week_of(services.today()), answers=answers)
+        SurveyResponse.objects.create(
+            round_id=ticket.round_id,
+            agency_id=ticket.agency_id,
+            tool=ticket.tool,
+            group=ticket.group,
+            week=services.week_of(services.today()),
+            answers=answers,
+        )
 
 
 def pg_only():
@@ -80,8 +86,10 @@ def pg_only():
 
 def _xmin_pairs(table: str) -> list[tuple]:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT c.digest, t.id FROM surveys_respondentcode c JOIN {table} t ON t.xmin = c.xmin "
-                       "WHERE c.status = 'used'")
+        cursor.execute(
+            f"SELECT c.digest, t.id FROM surveys_respondentcode c JOIN {table} t ON t.xmin = c.xmin "
+            "WHERE c.status = 'used'"
+        )
         return cursor.fetchall()
 
 
@@ -97,7 +105,7 @@ def test_pg_xmin_join_pairs_nothing(cast):
     codes = make_codes(cast, count=12)
     sent = distinct_answers(12)
     for code, answers in zip(codes[:3], sent[:3]):
-        services.submit_response(services.check_code(code), answers)   # each commits; the scope is not full
+        services.submit_response(services.check_code(code), answers)  # each commits; the scope is not full
     # while held, the join finds the held rows: sealed bytes that say nothing without the key
     held_pairs = _xmin_pairs("surveys_heldresponse")
     assert len(held_pairs) == 3
@@ -105,10 +113,10 @@ def test_pg_xmin_join_pairs_nothing(cast):
         assert not any(readable_in(bytes(row.sealed), a) for a in sent[:3])
     for code, answers in zip(codes[3:], sent[3:]):
         services.submit_response(services.check_code(code), answers)
-    assert SurveyResponse.objects.count() == 10 and HeldResponse.objects.count() == 2   # two batches of five
+    assert SurveyResponse.objects.count() == 10 and HeldResponse.objects.count() == 2  # two batches of five
     from prongsai.web.rounds.services import set_round_status
 
-    set_round_status(cast.central, cast.round_2563, "closed")          # the rest is released at the close
+    set_round_status(cast.central, cast.round_2563, "closed")  # the rest is released at the close
     assert SurveyResponse.objects.count() == 12 and HeldResponse.objects.count() == 0
     assert _xmin_pairs("surveys_surveyresponse") == [] and _xmin_pairs("surveys_heldresponse") == []
     stored = sorted(canonical(a) for a in SurveyResponse.objects.values_list("answers", flat=True))
@@ -140,11 +148,11 @@ def test_pg_physical_and_key_order_say_nothing_within_a_batch(cast):
     kept_order = 0
     for batch in batches.values():
         keys = [key for key, _pos in batch]
-        assert keys == sorted(keys)                          # physical order = key order (uuid4 made at release)
+        assert keys == sorted(keys)  # physical order = key order (uuid4 made at release)
         submitted = [pos for _key, pos in batch]
         assert sorted(submitted) == list(range(min(submitted), min(submitted) + K))  # a batch: five in a row
         kept_order += submitted == sorted(submitted)
-    assert kept_order < len(batches)                        # all 8 in submission order: 1 in 120⁸ by chance
+    assert kept_order < len(batches)  # all 8 in submission order: 1 in 120⁸ by chance
     by_key = [position[canonical(a)] for a in SurveyResponse.objects.order_by("id").values_list("answers", flat=True)]
     assert by_key != list(range(40))
 
@@ -173,7 +181,7 @@ def wal_commit_prefixes(wal: bytes) -> list[bytes]:
     salts = wal[16:24]
     prefixes, offset = [], 32
     while offset + 24 + page_size <= len(wal):
-        header = wal[offset:offset + 24]
+        header = wal[offset : offset + 24]
         if header[8:16] != salts:  # a stale frame of an earlier generation of the WAL: the log ends here
             break
         offset += 24 + page_size
@@ -191,8 +199,9 @@ def read_state(folder: Path, db: bytes, wal: bytes) -> dict:
     conn = sqlite3.connect(folder / "x.sqlite3")
     try:
         used = {d for (d,) in conn.execute("SELECT digest FROM surveys_respondentcode WHERE status = 'used'")}
-        responses = {i: canonical(json.loads(a)) for i, a in conn.execute("SELECT id, answers FROM "
-                                                                           "surveys_surveyresponse")}
+        responses = {
+            i: canonical(json.loads(a)) for i, a in conn.execute("SELECT id, answers FROM surveys_surveyresponse")
+        }
         held = {i: bytes(s) for i, s in conn.execute("SELECT id, sealed FROM surveys_heldresponse")}
     finally:
         conn.close()
@@ -206,27 +215,52 @@ def replay(snapshots: list[tuple[bytes, bytes]], scratch: Path) -> list[dict]:
         before = read_state(scratch, db, b"")
         for prefix in wal_commit_prefixes(wal):
             after = read_state(scratch, db, prefix)
-            commits.append({"used": sorted(after["used"] - before["used"]),
-                            "responses": [after["responses"][i] for i in after["responses"].keys()
-                                          - before["responses"].keys()],
-                            "held": [after["held"][i] for i in after["held"].keys() - before["held"].keys()]})
+            commits.append(
+                {
+                    "used": sorted(after["used"] - before["used"]),
+                    "responses": [
+                        after["responses"][i] for i in after["responses"].keys() - before["responses"].keys()
+                    ],
+                    "held": [after["held"][i] for i in after["held"].keys() - before["held"].keys()],
+                }
+            )
             before = after
     return commits
 
 
 def pairs_found(commits: list[dict]) -> list[tuple[str, str]]:
     """What the attacker pairs: a commit that uses code(s) and adds readable answers."""
-    return [(code, answers) for c in commits if c["used"] and c["responses"]
-            for code in c["used"] for answers in c["responses"]]
+    return [
+        (code, answers)
+        for c in commits
+        if c["used"] and c["responses"]
+        for code in c["used"]
+        for answers in c["responses"]
+    ]
 
 
 def _child(mode: str, data: str) -> dict:
-    env = {**os.environ, "PRONGSAI_DATA": data, "DJANGO_SETTINGS_MODULE": "prongsai.web.test_settings",
-           "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "PRONGSAI_DATA": data,
+        "DJANGO_SETTINGS_MODULE": "prongsai.web.test_settings",
+        "PYTHONPATH": str(ROOT),
+    }
     env.pop("DATABASE_URL", None)
-    done = subprocess.run([sys.executable, "-c", "import django; django.setup(); from tests.integration."
-                                                 f"test_security_anonymity import main; main({mode!r})"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from tests.integration."
+            f"test_security_anonymity import main; main({mode!r})",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -273,7 +307,7 @@ def test_sqlite_wal_replay_does_pair_the_old_design():
         outcome = _child("legacy", data)
         snapshots = [(Path(d).read_bytes(), Path(w).read_bytes()) for d, w in outcome["snapshots"]]
         commits = replay(snapshots, Path(data) / "replay")
-    (code, answers), = outcome["sent"].items()
+    ((code, answers),) = outcome["sent"].items()
     assert pairs_found(commits) == [(outcome["digests"][code], canonical(answers))]
 
 
@@ -287,7 +321,7 @@ def main(mode: str) -> None:  # the child process of the SQLite tests: a real fi
     call_command("migrate", verbosity=0)
     cast = build_cast()
     db = Path(settings.DATABASES["default"]["NAME"])
-    conn.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")      # start with an empty WAL: setup is not the test
+    conn.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")  # start with an empty WAL: setup is not the test
     snapshots, sealed_seen = [], []
 
     def snapshot() -> None:
@@ -322,21 +356,31 @@ def main(mode: str) -> None:  # the child process of the SQLite tests: a real fi
         if mode == "legacy":
             legacy_submit(services.check_code(code), answers)
         else:
-            services.submit_response(services.check_code(code), answers)   # commits; a full scope releases
+            services.submit_response(services.check_code(code), answers)  # commits; a full scope releases
         snapshot()
     rowid_in_key_order = None
     if mode != "legacy":
         from prongsai.web.rounds.services import set_round_status
 
-        set_round_status(cast.central, cast.round_2563, "closed")   # the last two are released at the close
+        set_round_status(cast.central, cast.round_2563, "closed")  # the last two are released at the close
         snapshot()
         keys = [key for (key,) in conn.cursor().execute("SELECT id FROM surveys_surveyresponse ORDER BY rowid")]
-        batches = [keys[:K], keys[K:2 * K], keys[2 * K:]]           # released in this order: 5, 5, then 2
+        batches = [keys[:K], keys[K : 2 * K], keys[2 * K :]]  # released in this order: 5, 5, then 2
         rowid_in_key_order = all(batch == sorted(batch) for batch in batches) and keys != sorted(keys)
     wal = Path(f"{db}-wal")
-    print(json.dumps({"snapshots": snapshots, "sent": sent, "digests": {c: digest(c) for c in sent},
-                      "rowid_order_is_key_order": rowid_in_key_order, "sealed_seen": sealed_seen,
-                      "final_wal_size": wal.stat().st_size if wal.exists() else 0, "final_db": str(db)}))
+    print(
+        json.dumps(
+            {
+                "snapshots": snapshots,
+                "sent": sent,
+                "digests": {c: digest(c) for c in sent},
+                "rowid_order_is_key_order": rowid_in_key_order,
+                "sealed_seen": sealed_seen,
+                "final_wal_size": wal.stat().st_size if wal.exists() else 0,
+                "final_db": str(db),
+            }
+        )
+    )
 
 
 def test_sealed_answers_open_only_with_the_key(settings):
@@ -350,15 +394,16 @@ def test_sealed_answers_open_only_with_the_key(settings):
     assert not readable_in(sealed, answers) and len(sealed) == 12 + len(packed(answers)) + 11 + 16
     week, opened = ballot.unpack(ballot.unseal(sealed, **scope), ballot.answer_spec(framework, "IIT"))
     assert opened == answers and week == services.today()
-    with pytest.raises(ballot.Unreadable):                       # moved to another agency's scope
+    with pytest.raises(ballot.Unreadable):  # moved to another agency's scope
         ballot.unseal(sealed, **{**scope, "agency_id": 4})
     old = settings.SECRET_KEY
     settings.SECRET_KEY = "another key entirely, as after a rotation without fallback"
     with pytest.raises(ballot.Unreadable):
         ballot.unseal(sealed, **scope)
-    settings.SECRET_KEY_FALLBACKS = [old]                         # with the old key as a fallback it opens
-    assert ballot.unseal(sealed, **scope) == ballot.pack(services.today(), answers,
-                                                          ballot.answer_spec(framework, "IIT"))
+    settings.SECRET_KEY_FALLBACKS = [old]  # with the old key as a fallback it opens
+    assert ballot.unseal(sealed, **scope) == ballot.pack(
+        services.today(), answers, ballot.answer_spec(framework, "IIT")
+    )
 
 
 # --------------------------------------------------------------------------------- M2: the export difference
@@ -373,8 +418,10 @@ def test_export_difference_attack_is_impossible(cast, client):
 
     officer = client
     officer.force_login(cast.officer)
-    export = reverse("survey_export", kwargs={"round_id": cast.round_2563.pk, "code": cast.samutsakhon.code,
-                                              "what": "responses-iit", "fmt": "csv"})
+    export = reverse(
+        "survey_export",
+        kwargs={"round_id": cast.round_2563.pk, "code": cast.samutsakhon.code, "what": "responses-iit", "fmt": "csv"},
+    )
     codes = make_codes(cast, count=2 * K)
     sent = distinct_answers(2 * K)
 
@@ -388,10 +435,10 @@ def test_export_difference_attack_is_impossible(cast, client):
             services.submit_response(services.check_code(code), answers)
     first = snapshot()
     assert first[0] == K and first[1][0] is not None
-    assert officer.get(export).status_code == 302                  # refused while open
+    assert officer.get(export).status_code == 302  # refused while open
     steps = [first]
     for code, answers in zip(codes[K:], sent[K:]):
-        with TestCase.captureOnCommitCallbacks(execute=True):      # each submit commits on its own
+        with TestCase.captureOnCommitCallbacks(execute=True):  # each submit commits on its own
             services.submit_response(services.check_code(code), answers)
         steps.append(snapshot())
         assert officer.get(export).status_code == 302

@@ -29,16 +29,23 @@ from tests import bombs
 
 pytestmark = pytest.mark.django_db
 
-XLSX_BOMBS = ["xlsx_dimension_bomb", "xlsx_far_cell", "xlsx_many_rows", "xlsx_many_rows_compressible",
-              "xlsx_wide_and_tall"]
+XLSX_BOMBS = [
+    "xlsx_dimension_bomb",
+    "xlsx_far_cell",
+    "xlsx_many_rows",
+    "xlsx_many_rows_compressible",
+    "xlsx_wide_and_tall",
+]
 DOCX_BOMBS = ["docx_many_members", "docx_huge_document", "docx_lying_header", "nested_zip"]
 PDF_BOMBS = ["pdf_flate_streams", "pdf_many_pages"]
 
 
 @pytest.fixture(scope="module")
 def made():
-    files = {name: getattr(bombs, name)() for name in DOCX_BOMBS + PDF_BOMBS
-             + ["xlsx_dimension_bomb", "xlsx_far_cell", "xlsx_wide_and_tall"]}
+    files = {
+        name: getattr(bombs, name)()
+        for name in DOCX_BOMBS + PDF_BOMBS + ["xlsx_dimension_bomb", "xlsx_far_cell", "xlsx_wide_and_tall"]
+    }
     # imports take 5 MB at most: a million varied rows (3 MB) and two million alike (140 KB)
     files["xlsx_many_rows"] = bombs.xlsx_many_rows(1_000_000)
     files["xlsx_many_rows_compressible"] = bombs.xlsx_many_rows(2_000_000, compressible=True)
@@ -49,8 +56,10 @@ def made():
 @pytest.fixture(autouse=True)
 def storage(settings, tmp_path):
     settings.PRONGSAI_LINKCHECK_ALLOW_LOOPBACK = True
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
     return tmp_path
 
 
@@ -79,16 +88,22 @@ def test_agencies_and_people_imports_refuse_an_xlsx_bomb(client, cast, made, nam
     agencies, memberships = Agency.objects.count(), Membership.objects.count()
     for user, what in ((cast.central, "agencies"), (cast.officer, "people")):
         client.force_login(user)
-        response = client.post(reverse("agencies_manage_import"),
-                               {"what": what, "file": SimpleUploadedFile("list.xlsx", made[name])})
+        response = client.post(
+            reverse("agencies_manage_import"), {"what": what, "file": SimpleUploadedFile("list.xlsx", made[name])}
+        )
         assert response.status_code == 400, what
         assert "ไฟล์ซับซ้อนเกินไป" in response.content.decode()
     assert (Agency.objects.count(), Membership.objects.count()) == (agencies, memberships)
 
 
-@pytest.mark.parametrize(("name", "expected"), [("xlsx_dimension_bomb", "declares the range A1:XFD1048576"),
-                                              ("xlsx_many_rows", "reaches row"),
-                                              ("xlsx_many_rows_compressible", "is compressed")])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("xlsx_dimension_bomb", "declares the range A1:XFD1048576"),
+        ("xlsx_many_rows", "reaches row"),
+        ("xlsx_many_rows_compressible", "is compressed"),
+    ],
+)
 def test_cli_import_results_exits_2_with_the_reason(cast, made, name, expected, tmp_path, capsys):
     from prongsai.cli import main
 
@@ -107,14 +122,21 @@ def item_url(name, cast, item):
     return reverse(name, args=[cast.round_2563.pk, cast.samutsakhon.code, item])
 
 
-@pytest.mark.parametrize(("name", "filename"), [
-    *((n, "report.docx") for n in DOCX_BOMBS), *((n, "report.pdf") for n in PDF_BOMBS),
-    ("xlsx_dimension_bomb", "data.xlsx"), ("xlsx_many_rows", "data.xlsx"), ("xlsx_far_cell", "data.xlsx"),
-])
+@pytest.mark.parametrize(
+    ("name", "filename"),
+    [
+        *((n, "report.docx") for n in DOCX_BOMBS),
+        *((n, "report.pdf") for n in PDF_BOMBS),
+        ("xlsx_dimension_bomb", "data.xlsx"),
+        ("xlsx_many_rows", "data.xlsx"),
+        ("xlsx_far_cell", "data.xlsx"),
+    ],
+)
 def test_an_evidence_bomb_is_refused_in_the_form(client, cast, made, name, filename):
     client.force_login(cast.officer)
-    response = client.post(item_url("oit_upload", cast, "O1"),
-                           {"file": SimpleUploadedFile(filename, made[name]), "label": "รายงานประจำปี"})
+    response = client.post(
+        item_url("oit_upload", cast, "O1"), {"file": SimpleUploadedFile(filename, made[name]), "label": "รายงานประจำปี"}
+    )
     assert response.status_code == 400
     html = response.content.decode()
     # a header that lies is a damaged file; every other bomb is "too complex"
@@ -140,8 +162,13 @@ def test_the_analysis_of_an_upload_runs_outside_any_transaction(cast, monkeypatc
         return real(*args, **kwargs)
 
     monkeypatch.setattr(extract, "extract", watching)
-    evidence = services.upload_file(cast.officer, cast.round_2563, cast.samutsakhon, "O1",
-                                    SimpleUploadedFile("plan.docx", docx_bytes("แผนปฏิบัติการ ๒๕๖๓")))
+    evidence = services.upload_file(
+        cast.officer,
+        cast.round_2563,
+        cast.samutsakhon,
+        "O1",
+        SimpleUploadedFile("plan.docx", docx_bytes("แผนปฏิบัติการ ๒๕๖๓")),
+    )
     assert seen == [False]
     assert evidence.years_found == [2563] and evidence.text_extracted
 
@@ -152,8 +179,11 @@ def test_the_analysis_of_an_upload_runs_outside_any_transaction(cast, monkeypatc
 @pytest.mark.parametrize("name", ["docx_many_members", "docx_huge_document", "nested_zip", "docx_lying_header"])
 def test_a_template_bomb_is_refused(client, cast, made, name):
     client.force_login(cast.officer)
-    response = client.post(reverse("documents_template_upload", args=[cast.samutsakhon.code]),
-                           {"kind": "memo", "file": SimpleUploadedFile("memo.docx", made[name])}, follow=True)
+    response = client.post(
+        reverse("documents_template_upload", args=[cast.samutsakhon.code]),
+        {"kind": "memo", "file": SimpleUploadedFile("memo.docx", made[name])},
+        follow=True,
+    )
     assert response.status_code == 200
     shown = " ".join(str(m) for m in response.context["messages"])
     assert ("ไฟล์เสียหาย" if name == "docx_lying_header" else "ไฟล์ซับซ้อนเกินไป") in shown
@@ -183,8 +213,10 @@ def bomb_site(made):
     from tests.unit.test_security_linkcheck import bind
 
     _BombSite.files = {
-        "/report.docx": (made["docx_many_members"], ("application/vnd.openxmlformats-officedocument."
-                                                     "wordprocessingml.document")),
+        "/report.docx": (
+            made["docx_many_members"],
+            ("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ),
         "/report.pdf": (made["pdf_flate_streams"], "application/pdf"),
         "/ok.html": ("<html><body>โครงสร้าง ๒๕๖๓</body></html>".encode(), "text/html; charset=utf-8"),
     }
@@ -239,7 +271,7 @@ class FullDiskStorage(FileSystemStorage):
         path = Path(self.path(name))
         path.parent.mkdir(parents=True, exist_ok=True)
         data = content.read()
-        path.write_bytes(data[:len(data) // 2])
+        path.write_bytes(data[: len(data) // 2])
         raise OSError(errno.ENOSPC, "No space left on device")
 
 
@@ -247,13 +279,19 @@ def test_a_full_disk_leaves_no_partial_evidence_file(client, cast, settings, tmp
     from prongsai.web.oit.testing import pdf_bytes
 
     folder = tmp_path / "full"
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "tests.integration.test_security_files.FullDiskStorage", "OPTIONS": {"location": str(folder)}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "tests.integration.test_security_files.FullDiskStorage",
+            "OPTIONS": {"location": str(folder)},
+        },
+    }
     client.force_login(cast.officer)
-    response = client.post(item_url("oit_upload", cast, "O1"),
-                           {"file": SimpleUploadedFile("plan.pdf", pdf_bytes("Plan 2563")), "label": "แผน"})
+    response = client.post(
+        item_url("oit_upload", cast, "O1"),
+        {"file": SimpleUploadedFile("plan.pdf", pdf_bytes("Plan 2563")), "label": "แผน"},
+    )
     assert response.status_code == 400
     assert "บันทึกไฟล์ไม่สำเร็จ" in response.content.decode()
     assert not EvidenceFile.objects.exists()
     assert [p for p in folder.rglob("*") if p.is_file()] == []
-

@@ -45,8 +45,12 @@ def test_every_page_carries_the_security_headers(cast, role):
                 failures.append(f"{url}: no CSP")
             elif "'unsafe-eval'" in csp or ("script-src" in csp and url != reverse("api:openapi-view")):
                 failures.append(f"{url}: scripts allowed: {csp}")
-            for header, value in (("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", None),
-                                  ("Permissions-Policy", None), ("Cross-Origin-Opener-Policy", "same-origin")):
+            for header, value in (
+                ("X-Content-Type-Options", "nosniff"),
+                ("Referrer-Policy", None),
+                ("Permissions-Policy", None),
+                ("Cross-Origin-Opener-Policy", "same-origin"),
+            ):
                 if header not in response or (value and response[header] != value):
                     failures.append(f"{url}: {header}={response.get(header)!r}")
             if "camera=()" not in response.get("Permissions-Policy", ""):
@@ -72,8 +76,7 @@ def test_the_api_docs_page_has_its_own_policy_and_loads_only_local_scripts(clien
 
 
 def test_the_oit_embed_may_be_framed_by_any_site_but_runs_no_script(client, cast):
-    response = client.get(reverse("oit_embed", kwargs={"code": cast.samutsakhon.code,
-                                                       "round_id": cast.round_2563.pk}))
+    response = client.get(reverse("oit_embed", kwargs={"code": cast.samutsakhon.code, "round_id": cast.round_2563.pk}))
     assert "X-Frame-Options" not in response
     policy = _directives(response["Content-Security-Policy"])
     assert policy["frame-ancestors"] == "frame-ancestors *" and policy["default-src"] == "default-src 'none'"

@@ -85,8 +85,9 @@ def test_guessing_spread_over_many_addresses_locks_new_browsers_but_not_the_owne
             login(Client(), "officer", f"wrong-{n}-{i}", address=f"198.51.100.{n + 1}")
     new_browser = login(Client(), "officer", PASSWORD, address="198.51.100.99")
     assert new_browser.status_code == 429, "a browser that never signed in waits out the account's cool-off"
-    assert login(owner, "officer", PASSWORD, address="192.0.2.77").status_code == 302, \
+    assert login(owner, "officer", PASSWORD, address="192.0.2.77").status_code == 302, (
         "the owner's own browser (device cookie) is never locked out by someone else's guesses"
+    )
 
 
 def test_password_spraying_from_one_address_locks_that_address(cast):
@@ -114,17 +115,20 @@ def test_counters_store_no_username_and_no_address(client, cast):
 # ------------------------------------------------------------------------------------------------ passwords
 
 
-@pytest.mark.parametrize("password", [
-    "officer2567",  # the user name and a year
-    "officer@example.test",  # the e-mail address
-    "ita2563ita",  # the system's name and a year
-    "อลินดา2570",  # a word of the Thai name
-    "กิตติทรงภพ!!",  # the Thai surname
-    "Prongsai-2570!",  # the platform's name
-    "1234567890",  # digits only
-    "password123",  # a common password
-    "short",  # too short
-])
+@pytest.mark.parametrize(
+    "password",
+    [
+        "officer2567",  # the user name and a year
+        "officer@example.test",  # the e-mail address
+        "ita2563ita",  # the system's name and a year
+        "อลินดา2570",  # a word of the Thai name
+        "กิตติทรงภพ!!",  # the Thai surname
+        "Prongsai-2570!",  # the platform's name
+        "1234567890",  # digits only
+        "password123",  # a common password
+        "short",  # too short
+    ],
+)
 def test_guessable_passwords_are_refused_with_a_thai_reason(cast, password):
     with translation.override("th"), pytest.raises(ValidationError) as error:
         validate_password(password, user=cast.officer)
@@ -155,16 +159,20 @@ def test_every_signed_in_person_can_change_their_own_password(client, cast):
     page = client.get(reverse("password_change"))
     assert page.status_code == 200 and "เปลี่ยนรหัสผ่าน" in page.content.decode()
 
-    wrong_old = client.post(reverse("password_change"), {"old_password": "nope", "new_password1": "x",
-                                                         "new_password2": "x"})
+    wrong_old = client.post(
+        reverse("password_change"), {"old_password": "nope", "new_password1": "x", "new_password2": "x"}
+    )
     assert "ใส่รหัสผ่านเก่าผิด" in wrong_old.content.decode()
-    weak = client.post(reverse("password_change"), {"old_password": PASSWORD, "new_password1": "staff2570staff",
-                                                    "new_password2": "staff2570staff"})
+    weak = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "staff2570staff", "new_password2": "staff2570staff"},
+    )
     assert weak.status_code == 200
     assert "รหัสผ่านต้องไม่มีชื่อ ชื่อผู้ใช้ หรืออีเมลของคุณอยู่ในนั้น" in weak.content.decode()
     new = "ระฆังวัดดังไกล-สามโมงเช้า"
-    done = client.post(reverse("password_change"), {"old_password": PASSWORD, "new_password1": new,
-                                                    "new_password2": new})
+    done = client.post(
+        reverse("password_change"), {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+    )
     assert done.status_code == 302
     assert client.get(reverse("rounds")).status_code == 200, "this browser stays signed in"
     assert other_browser.get(reverse("rounds")).status_code == 302, "other sessions end"
@@ -177,14 +185,26 @@ def test_every_signed_in_person_can_change_their_own_password(client, cast):
 def test_the_old_password_cannot_be_guessed_through_the_change_form(client, cast):
     client.force_login(cast.staff)
     url = reverse("password_change")
-    tries = [client.post(url, {"old_password": f"guess-{i}", "new_password1": "ระฆังวัดดังไกล-สามโมงเช้า",
-                               "new_password2": "ระฆังวัดดังไกล-สามโมงเช้า"}, REMOTE_ADDR="192.0.2.44")
-             for i in range(6)]
+    tries = [
+        client.post(
+            url,
+            {
+                "old_password": f"guess-{i}",
+                "new_password1": "ระฆังวัดดังไกล-สามโมงเช้า",
+                "new_password2": "ระฆังวัดดังไกล-สามโมงเช้า",
+            },
+            REMOTE_ADDR="192.0.2.44",
+        )
+        for i in range(6)
+    ]
     assert all(t.status_code == 200 for t in tries)
     assert "ใส่รหัสผ่านเก่าผิด" in tries[4].content.decode()
     assert THROTTLED_TH in tries[5].content.decode(), "the sixth guess is not even checked"
-    right = client.post(url, {"old_password": PASSWORD, "new_password1": "ระฆังวัดดังไกล-สามโมงเช้า",
-                              "new_password2": "ระฆังวัดดังไกล-สามโมงเช้า"}, REMOTE_ADDR="192.0.2.44")
+    right = client.post(
+        url,
+        {"old_password": PASSWORD, "new_password1": "ระฆังวัดดังไกล-สามโมงเช้า", "new_password2": "ระฆังวัดดังไกล-สามโมงเช้า"},
+        REMOTE_ADDR="192.0.2.44",
+    )
     assert THROTTLED_TH in right.content.decode()
     cast.staff.refresh_from_db()
     assert cast.staff.check_password(PASSWORD), "nothing changed while throttled"
@@ -258,8 +278,10 @@ def test_parallel_wrong_passwords_cannot_slip_past_the_limit(cast):
     from prongsai.web.accounts import throttle
 
     if connection.vendor == "sqlite":
-        pytest.skip("SQLite takes its write lock at BEGIN (transaction_mode IMMEDIATE): attempts are serialised "
-                    "by the database itself; this race is run on PostgreSQL")
+        pytest.skip(
+            "SQLite takes its write lock at BEGIN (transaction_mode IMMEDIATE): attempts are serialised "
+            "by the database itself; this race is run on PostgreSQL"
+        )
     first = RequestFactory().post("/login/", REMOTE_ADDR="203.0.113.50")
     assert throttle.attempt(first, "officer").allowed  # the counters now exist: the race is on updating them
     barrier, allowed, errors = threading.Barrier(12), [], []

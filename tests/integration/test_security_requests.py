@@ -71,12 +71,24 @@ def test_control_characters_in_the_query_string_are_a_400_for_every_page(client,
     assert failures == []
 
 
-@pytest.mark.parametrize("url", [
-    # the review's URLs (L4), anonymous and signed in
-    "/surveys/open/A%00B/", "/oit/public/A%00/2/", "/oit/public/A%00/2.json", "/oit/embed/A%00/2/",
-    "/api/agencies?q=%00", "/api/agencies?parent=%00", "/agencies/%00/", "/oit/2/ESA-SKN/audit/?item=%00",
-    "/manage/agencies/%00/", "/s/%00ABC", "/static/%00.css", "/login/?next=%00",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        # the review's URLs (L4), anonymous and signed in
+        "/surveys/open/A%00B/",
+        "/oit/public/A%00/2/",
+        "/oit/public/A%00/2.json",
+        "/oit/embed/A%00/2/",
+        "/api/agencies?q=%00",
+        "/api/agencies?parent=%00",
+        "/agencies/%00/",
+        "/oit/2/ESA-SKN/audit/?item=%00",
+        "/manage/agencies/%00/",
+        "/s/%00ABC",
+        "/static/%00.css",
+        "/login/?next=%00",
+    ],
+)
 def test_the_reviews_urls_are_refused_in_thai(officer_client, url):
     response = officer_client.get(url)
     assert response.status_code == 400
@@ -133,8 +145,9 @@ def test_the_largest_legitimate_upload_fits_under_the_cap():
 
 
 def test_a_chunked_body_without_length_is_refused_with_411():
-    request = RequestFactory().generic("POST", "/surveys/form/", b"", HTTP_TRANSFER_ENCODING="chunked",
-                                       **{"wsgi.input": Untouchable()})
+    request = RequestFactory().generic(
+        "POST", "/surveys/form/", b"", HTTP_TRANSFER_ENCODING="chunked", **{"wsgi.input": Untouchable()}
+    )
     request.META.pop("CONTENT_LENGTH", None)
     assert _guard(request).status_code == 411
 

@@ -49,8 +49,13 @@ WEB_PAYLOADS = [
 
 @pytest.fixture
 def storage(settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "files")}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "files")},
+        },
+    }
     return tmp_path / "files"
 
 
@@ -76,7 +81,9 @@ def test_the_officer_uploads_a_hostile_template_and_is_refused_by_name(seed, pay
     cast = seed
     response = officer_client(cast).post(
         reverse("documents_template_upload", args=[cast.samutsakhon.code]),
-        {"kind": "memo", "file": SimpleUploadedFile("memo.docx", with_paragraph(payload))}, follow=True)
+        {"kind": "memo", "file": SimpleUploadedFile("memo.docx", with_paragraph(payload))},
+        follow=True,
+    )
     assert response.status_code == 200
     page = response.content.decode()
     shown = [str(m) for m in response.context["messages"]]
@@ -90,16 +97,19 @@ def test_a_hostile_header_or_title_is_refused_too(seed):
     cast = seed
     for where in ("header", "title"):
         with pytest.raises(Exception) as refused:
-            services.upload_template(cast.officer, cast.samutsakhon, "memo", "memo.docx",
-                                     with_part("{{ lipsum.__globals__ }}", where))
+            services.upload_template(
+                cast.officer, cast.samutsakhon, "memo", "memo.docx", with_part("{{ lipsum.__globals__ }}", where)
+            )
         assert "lipsum.__globals__" in " ".join(refused.value.messages)
     assert not DocumentTemplate.objects.filter(agency=cast.samutsakhon).exists()
 
 
 def test_a_template_with_allowed_jinja_is_accepted_and_used(seed):
     cast = seed
-    extra = ("{% for s in c.sections %}{{ loop.index }}. {{ s.heading|trim }}{% if not loop.last %}; {% endif %}"
-             "{% endfor %} — {{ c.subject|default('-') }}")
+    extra = (
+        "{% for s in c.sections %}{{ loop.index }}. {{ s.heading|trim }}{% if not loop.last %}; {% endif %}"
+        "{% endfor %} — {{ c.subject|default('-') }}"
+    )
     services.upload_template(cast.officer, cast.samutsakhon, "memo", "memo.docx", with_paragraph(extra))
     result = services.generate_pack(cast.officer, cast.round_2563, cast.samutsakhon, kinds=["memo"], with_zip=False)
     from prongsai.documents.render_docx import docx_text
@@ -129,13 +139,17 @@ def test_every_payload_planted_without_the_upload_check_is_refused_at_render(see
 
 def test_a_planted_template_is_refused_when_the_officer_generates(seed, tmp_path):
     cast = seed
-    plant(cast.samutsakhon, "order", with_paragraph("{{ lipsum.__globals__['os'].popen('touch " + MARKER + "') }}",
-                                                     kind="order"))
+    plant(
+        cast.samutsakhon,
+        "order",
+        with_paragraph("{{ lipsum.__globals__['os'].popen('touch " + MARKER + "') }}", kind="order"),
+    )
     with pytest.raises(pack.PackError, match="ถูกปฏิเสธ") as refused:
         services.generate_pack(cast.officer, cast.round_2563, cast.samutsakhon)
     assert "lipsum.__globals__" in str(refused.value)
     response = officer_client(cast).post(
-        reverse("documents_generate", args=[cast.samutsakhon.code, cast.round_2563.pk]), follow=True)
+        reverse("documents_generate", args=[cast.samutsakhon.code, cast.round_2563.pk]), follow=True
+    )
     assert response.status_code == 200
     assert any("ถูกปฏิเสธ" in str(m) and "lipsum.__globals__" in str(m) for m in response.context["messages"])
     assert not GeneratedDocument.objects.filter(agency=cast.samutsakhon).exists()
@@ -143,12 +157,14 @@ def test_a_planted_template_is_refused_when_the_officer_generates(seed, tmp_path
 
 
 def test_the_national_batch_renders_nothing_so_a_planted_template_never_runs_in_it(
-        seed, tmp_path, django_capture_on_commit_callbacks):
+    seed, tmp_path, django_capture_on_commit_callbacks
+):
     """The batch publishes the versions the directors approved (documents/signoff.py): it renders no template,
     and an office with nothing approved fails with the Thai list of what is missing."""
     cast = seed
-    plant(cast.samutsakhon, "memo", with_paragraph("{{ cycler.__init__.__globals__.os.popen('touch " + MARKER
-                                                   + "') }}"))
+    plant(
+        cast.samutsakhon, "memo", with_paragraph("{{ cycler.__init__.__globals__.os.popen('touch " + MARKER + "') }}")
+    )
     agencies = services.batch_agencies(cast.round_2563, ["ESA-SKN", "ESA-OTHER"])
     with django_capture_on_commit_callbacks(execute=True):
         batch = services.start_batch(cast.central, cast.round_2563, agencies)

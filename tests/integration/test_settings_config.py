@@ -10,9 +10,11 @@ import secrets
 
 from tests.integration.test_settings_deploy import PRODUCTION, run
 
-SHOW = ("from django.conf import settings as s; "
-        "print(s.DEBUG, s.SESSION_IDLE_MINUTES, s.PRONGSAI_MAX_REQUEST_BYTES, s.PRONGSAI_LINKCHECK_ALLOW_LOOPBACK, "
-        "s.CACHES['default']['BACKEND'].rsplit('.', 1)[1])")
+SHOW = (
+    "from django.conf import settings as s; "
+    "print(s.DEBUG, s.SESSION_IDLE_MINUTES, s.PRONGSAI_MAX_REQUEST_BYTES, s.PRONGSAI_LINKCHECK_ALLOW_LOOPBACK, "
+    "s.CACHES['default']['BACKEND'].rsplit('.', 1)[1])"
+)
 
 
 def show(tmp_path, **env):
@@ -69,11 +71,15 @@ def test_bad_values_of_every_kind_are_refused(tmp_path):
 
 
 def test_inconsistent_limits_are_refused(tmp_path):
-    short = run(["-m", "prongsai.cli", "manage", "check"], tmp_path, SECRET_KEY="k" * 60,
-                PRONGSAI_SESSION_IDLE_MINUTES="120", PRONGSAI_SESSION_MAX_HOURS="1")
+    short = run(
+        ["-m", "prongsai.cli", "manage", "check"],
+        tmp_path,
+        SECRET_KEY="k" * 60,
+        PRONGSAI_SESSION_IDLE_MINUTES="120",
+        PRONGSAI_SESSION_MAX_HOURS="1",
+    )
     assert short.returncode == 2 and "PRONGSAI_SESSION_IDLE_MINUTES=120 is longer than" in short.stderr
-    small = run(["-m", "prongsai.cli", "manage", "check"], tmp_path, SECRET_KEY="k" * 60,
-                PRONGSAI_MAX_REQUEST_MB="10")
+    small = run(["-m", "prongsai.cli", "manage", "check"], tmp_path, SECRET_KEY="k" * 60, PRONGSAI_MAX_REQUEST_MB="10")
     assert small.returncode == 2 and "PRONGSAI_MAX_REQUEST_MB must be at least" in small.stderr
 
 
@@ -85,8 +91,11 @@ def test_production_needs_its_public_address(tmp_path):
     for wrong in ("ita.example.go.th", "javascript:alert(1)", "https://ita.example.go.th/?next=x", "ftp://x"):
         bad = run(["-m", "prongsai.cli", "manage", "check"], tmp_path, **{**env, "PRONGSAI_BASE_URL": wrong})
         assert bad.returncode == 2 and "not a web address" in bad.stderr, (wrong, bad.stderr)
-    good = run(["-c", "from django.conf import settings as s; print(s.BASE_URL)"], tmp_path,
-               **{**env, "PRONGSAI_BASE_URL": "https://ita.example.go.th/prongsai/"})
+    good = run(
+        ["-c", "from django.conf import settings as s; print(s.BASE_URL)"],
+        tmp_path,
+        **{**env, "PRONGSAI_BASE_URL": "https://ita.example.go.th/prongsai/"},
+    )
     assert good.returncode == 0, good.stderr
     assert good.stdout.strip() == "https://ita.example.go.th/prongsai"
 
@@ -96,9 +105,17 @@ def test_production_takes_its_secrets_from_files(tmp_path):
     (tmp_path / "key").write_text(key + "\n")
     (tmp_path / "db").write_text("postgres://prongsai:pw@db.invalid:5432/ita\n")
     script = "from django.conf import settings as s; print(s.SECRET_KEY, s.DATABASES['default']['NAME'])"
-    result = run(["-c", script], tmp_path, **{**PRODUCTION, "SECRET_KEY": None, "DATABASE_URL": None,
-                                              "SECRET_KEY_FILE": str(tmp_path / "key"),
-                                              "DATABASE_URL_FILE": str(tmp_path / "db")})
+    result = run(
+        ["-c", script],
+        tmp_path,
+        **{
+            **PRODUCTION,
+            "SECRET_KEY": None,
+            "DATABASE_URL": None,
+            "SECRET_KEY_FILE": str(tmp_path / "key"),
+            "DATABASE_URL_FILE": str(tmp_path / "db"),
+        },
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [key, "ita"]
     assert not (tmp_path / "secret_key").exists()
@@ -109,4 +126,3 @@ def test_importing_the_settings_writes_nothing(tmp_path):
     result = run(["-c", SHOW], data, SECRET_KEY="k" * 60)
     assert result.returncode == 0, result.stderr
     assert not data.exists()
-

@@ -25,11 +25,15 @@ PRODUCTION = {
 
 
 def run(args: list[str], data: Path, **env: str | None) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items()
-             if not k.startswith(("PRONGSAI_", "DJANGO_")) and k not in ("SECRET_KEY", "ALLOWED_HOSTS",
-                                                                           "DATABASE_URL", "CSRF_TRUSTED_ORIGINS")}
-    clean.update({"PRONGSAI_DATA": str(data), "DJANGO_SETTINGS_MODULE": "prongsai.web.settings",
-                  "PYTHONPATH": str(REPO)})
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PRONGSAI_", "DJANGO_"))
+        and k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CSRF_TRUSTED_ORIGINS")
+    }
+    clean.update(
+        {"PRONGSAI_DATA": str(data), "DJANGO_SETTINGS_MODULE": "prongsai.web.settings", "PYTHONPATH": str(REPO)}
+    )
     clean.update({k: v for k, v in env.items() if v is not None})
     for key in [k for k, v in env.items() if v is None]:
         clean.pop(key, None)
@@ -53,10 +57,13 @@ def test_check_deploy_is_clean_on_sqlite_too(tmp_path):
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize(("env", "warning"), [
-    ({"SECRET_KEY": "too-short"}, "security.W009"),  # a weak secret key
-    ({"PRONGSAI_SSL_REDIRECT": "0"}, "security.W008"),  # plain HTTP allowed
-])
+@pytest.mark.parametrize(
+    ("env", "warning"),
+    [
+        ({"SECRET_KEY": "too-short"}, "security.W009"),  # a weak secret key
+        ({"PRONGSAI_SSL_REDIRECT": "0"}, "security.W008"),  # plain HTTP allowed
+    ],
+)
 def test_check_deploy_would_catch_an_unsafe_setting(tmp_path, env, warning):
     """The clean result above means something: the same command flags an unsafe variant."""
     result = check_deploy(tmp_path, **{**PRODUCTION, **env})
@@ -81,14 +88,25 @@ def test_production_refuses_to_start_without_secret_key(tmp_path):
 
 
 def test_production_settings_values(tmp_path):
-    script = ("from django.conf import settings as s; "
-              "print(s.DEBUG, s.ALLOWED_HOSTS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
-              "s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS > 0, s.DATABASES['default']['ENGINE'], "
-              "s.DATABASES['default']['HOST'])")
+    script = (
+        "from django.conf import settings as s; "
+        "print(s.DEBUG, s.ALLOWED_HOSTS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
+        "s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS > 0, s.DATABASES['default']['ENGINE'], "
+        "s.DATABASES['default']['HOST'])"
+    )
     result = run(["-c", script], tmp_path, **PRODUCTION)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["False", "['ita.example.go.th',", "'www.ita.example.go.th']", "True", "True",
-                                     "True", "True", "django.db.backends.postgresql", "db.invalid"]
+    assert result.stdout.split() == [
+        "False",
+        "['ita.example.go.th',",
+        "'www.ita.example.go.th']",
+        "True",
+        "True",
+        "True",
+        "True",
+        "django.db.backends.postgresql",
+        "db.invalid",
+    ]
 
 
 def test_development_key_is_made_once_by_the_commands_not_by_importing_settings(tmp_path):

@@ -38,17 +38,27 @@ PER_SUBMITTER = 5
 
 def _child_env(data: str) -> dict:
     copy_migrated_sqlite(data)  # the children's migrate has nothing left to do (tests/live.py)
-    env = {**os.environ, "PRONGSAI_DATA": data, "DJANGO_SETTINGS_MODULE": "prongsai.web.test_settings",
-           "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "PRONGSAI_DATA": data,
+        "DJANGO_SETTINGS_MODULE": "prongsai.web.test_settings",
+        "PYTHONPATH": str(ROOT),
+    }
     env.pop("DATABASE_URL", None)
     return env
 
 
 def test_survey_submissions_go_through_while_a_large_import_runs():
     with tempfile.TemporaryDirectory(prefix="prongsai-writers-") as data:
-        done = subprocess.run([sys.executable, "-c", "from tests.integration.test_sqlite_writers import side_by_side; "
-                               "side_by_side()"], cwd=ROOT, env=_child_env(data), capture_output=True, text=True,
-                              timeout=600, check=False)
+        done = subprocess.run(
+            [sys.executable, "-c", "from tests.integration.test_sqlite_writers import side_by_side; side_by_side()"],
+            cwd=ROOT,
+            env=_child_env(data),
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
         assert done.returncode == 0, done.stderr[-3000:]
         outcome = json.loads(done.stdout.strip().splitlines()[-1])
     assert outcome["vendor"] == "sqlite" and outcome["database"].endswith(".sqlite3")
@@ -71,9 +81,15 @@ def _wait_for(path: Path, process: subprocess.Popen, timeout: float = 300) -> No
 def test_a_kill_during_the_write_leaves_all_rows_or_none():
     with tempfile.TemporaryDirectory(prefix="prongsai-kill-") as data:
         env = _child_env(data)
-        prepared = subprocess.run([sys.executable, "-c", "from tests.integration.test_sqlite_writers import "
-                                   "prepare_kill; prepare_kill()"], cwd=ROOT, env=env, capture_output=True,
-                                  text=True, timeout=300, check=False)
+        prepared = subprocess.run(
+            [sys.executable, "-c", "from tests.integration.test_sqlite_writers import prepare_kill; prepare_kill()"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
         assert prepared.returncode == 0, prepared.stderr[-3000:]
         database = Path(data) / "prongsai.sqlite3"
         before = _counts(database)
@@ -85,9 +101,20 @@ def test_a_kill_during_the_write_leaves_all_rows_or_none():
         with sqlite3.connect(database) as conn:
             assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         # the same results import, not killed, writes every row
-        finished = subprocess.run([sys.executable, "-c", "from tests.integration.test_sqlite_writers import "
-                                   "import_then_hang; import_then_hang('finish', hang=False)"], cwd=ROOT, env=env,
-                                  capture_output=True, text=True, timeout=300, check=False)
+        finished = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from tests.integration.test_sqlite_writers import "
+                "import_then_hang; import_then_hang('finish', hang=False)",
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
         assert finished.returncode == 0, finished.stderr[-3000:]
         final = _counts(database)
         assert final[1] - before[1] == AGENCIES - 1 and final[2] > after[2]
@@ -95,9 +122,18 @@ def test_a_kill_during_the_write_leaves_all_rows_or_none():
 
 def _kill_inside(env: dict, data: str, what: str) -> None:
     marker = Path(data) / f"writing-{what}"
-    child = subprocess.Popen([sys.executable, "-c", "from tests.integration.test_sqlite_writers import "
-                              f"import_then_hang; import_then_hang({what!r})"], cwd=ROOT, env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"from tests.integration.test_sqlite_writers import import_then_hang; import_then_hang({what!r})",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         _wait_for(marker, child)  # inside the transaction, after every row was written
         os.kill(child.pid, signal.SIGKILL)
@@ -108,8 +144,10 @@ def _kill_inside(env: dict, data: str, what: str) -> None:
 
 def _counts(database: Path) -> tuple[int, int, int]:
     with sqlite3.connect(database) as conn:
-        return tuple(conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # type: ignore[return-value]
-                     for table in ("agencies_agency", "results_agencyresult", "audit_auditentry"))
+        return tuple(
+            conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # type: ignore[return-value]
+            for table in ("agencies_agency", "results_agencyresult", "audit_auditentry")
+        )
 
 
 # --------------------------------------------------------------------------------------------- child processes
@@ -129,19 +167,38 @@ def _tables(cast):
     from prongsai.core.tabular import Table
 
     header = ["code", "name_th", "short_name", "kind", "subkind", "parent_code", "province", "region", "website"]
-    agencies = Table("schools.csv", header, [
-        [f"SCH-BIG-{i:05d}", f"โรงเรียนบ้านทดสอบ {i}", "", "school", "", cast.samutsakhon.code, "สมุทรสาคร",
-         "central", ""] for i in range(AGENCIES)])
-    results = Table("results.csv", ["agency", "year"] + [f"i{n}" for n in range(1, 11)], [
-        [f"SCH-BIG-{i:05d}", "2563"] + [f"{70 + i % 30}.{i % 100:02d}"] * 10 for i in range(AGENCIES - 1)])
+    agencies = Table(
+        "schools.csv",
+        header,
+        [
+            [
+                f"SCH-BIG-{i:05d}",
+                f"โรงเรียนบ้านทดสอบ {i}",
+                "",
+                "school",
+                "",
+                cast.samutsakhon.code,
+                "สมุทรสาคร",
+                "central",
+                "",
+            ]
+            for i in range(AGENCIES)
+        ],
+    )
+    results = Table(
+        "results.csv",
+        ["agency", "year"] + [f"i{n}" for n in range(1, 11)],
+        [[f"SCH-BIG-{i:05d}", "2563"] + [f"{70 + i % 30}.{i % 100:02d}"] * 10 for i in range(AGENCIES - 1)],
+    )
     return agencies, results
 
 
 def _school_round():
     from prongsai.web.rounds.models import AssessmentRound
 
-    return AssessmentRound.objects.get_or_create(framework_id="ita-2563-school", fiscal_year=2563,
-                                                 defaults={"name_th": "ITA สถานศึกษา 2563"})[0]
+    return AssessmentRound.objects.get_or_create(
+        framework_id="ita-2563-school", fiscal_year=2563, defaults={"name_th": "ITA สถานศึกษา 2563"}
+    )[0]
 
 
 def side_by_side() -> None:
@@ -216,14 +273,21 @@ def side_by_side() -> None:
         thread.start()
     for thread in threads:
         thread.join(timeout=500)
-    print(json.dumps({
-        "errors": errors, "statuses": statuses,
-        # stored exactly once: released to the table, or still sealed in the ballot box below its batch size
-        "responses": SurveyResponse.objects.count() + HeldResponse.objects.count(),
-        "during_write": len(during),
-        "agencies_imported": Agency.objects.filter(code__startswith="SCH-BIG-").count(),
-        "results_imported": AgencyResult.objects.filter(round=school_round).count(),
-        "vendor": connections["default"].vendor, "database": str(connections["default"].settings_dict["NAME"])}))
+    print(
+        json.dumps(
+            {
+                "errors": errors,
+                "statuses": statuses,
+                # stored exactly once: released to the table, or still sealed in the ballot box below its batch size
+                "responses": SurveyResponse.objects.count() + HeldResponse.objects.count(),
+                "during_write": len(during),
+                "agencies_imported": Agency.objects.filter(code__startswith="SCH-BIG-").count(),
+                "results_imported": AgencyResult.objects.filter(round=school_round).count(),
+                "vendor": connections["default"].vendor,
+                "database": str(connections["default"].settings_dict["NAME"]),
+            }
+        )
+    )
 
 
 def prepare_kill() -> None:

@@ -73,8 +73,10 @@ def step(client: Client, page_response, action: str = "next", **answers):
 def choose(tool: str, pattern=None) -> dict[str, int]:
     """One answer per field of ``tool``: ``pattern(field_index, field)`` → option index (default: the last)."""
     framework = load_framework(FW)
-    return {f.code: (pattern(i, f) if pattern else len(f.scale.options) - 1)
-            for i, f in enumerate(framework.answer_fields(tool))}
+    return {
+        f.code: (pattern(i, f) if pattern else len(f.scale.options) - 1)
+        for i, f in enumerate(framework.answer_fields(tool))
+    }
 
 
 def answer_through_pages(client: Client, start_response, answers: dict[str, int]):
@@ -84,8 +86,7 @@ def answer_through_pages(client: Client, start_response, answers: dict[str, int]
     response = step(client, start_response)
     while 'value="submit"' not in response.content.decode():
         assert response.status_code == 200, response.content.decode()[:500]
-        page = {k: v for k, v in answers.items()
-                if f'name="{k}"' in response.content.decode()}
+        page = {k: v for k, v in answers.items() if f'name="{k}"' in response.content.decode()}
         response = step(client, response, **page)
     return response
 
@@ -112,27 +113,30 @@ def release_everything(cast, round_=None) -> int:
 
 
 def make_codes(cast, tool="IIT", group="staff", count=5, **kwargs) -> list[str]:
-    return services.generate_codes(cast.officer, cast.round_2563, cast.samutsakhon, tool, group, count,
-                                   **kwargs).codes
+    return services.generate_codes(cast.officer, cast.round_2563, cast.samutsakhon, tool, group, count, **kwargs).codes
 
 
 def headcounts(cast, **extra):
-    counts = {("IIT", "staff"): 40, ("EIT", "school_directors"): 90, ("EIT", "teachers"): 1200,
-              ("EIT", "other_service_users"): 300}
+    counts = {
+        ("IIT", "staff"): 40,
+        ("EIT", "school_directors"): 90,
+        ("EIT", "teachers"): 1200,
+        ("EIT", "other_service_users"): 300,
+    }
     counts.update(extra)
     return services.set_headcounts(cast.officer, cast.round_2563, cast.samutsakhon, counts)
 
 
 def overview_url(cast, round_=None) -> str:
-    return reverse("survey_overview", kwargs={"round_id": (round_ or cast.round_2563).pk,
-                                              "code": cast.samutsakhon.code})
+    return reverse(
+        "survey_overview", kwargs={"round_id": (round_ or cast.round_2563).pk, "code": cast.samutsakhon.code}
+    )
 
 
 def pdf_text(pdf: bytes, tmp_path) -> str:
     path = tmp_path / "out.pdf"
     path.write_bytes(pdf)
-    return subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
 # ------------------------------------------------------------------------------------------------- the story
@@ -143,20 +147,26 @@ def test_the_whole_story(client, cast, tmp_path):
     officer.force_login(cast.officer)
 
     # 1. headcounts → minimum sample per tool, from the edition's sampling rule
-    response = officer.post(reverse("survey_headcounts", kwargs={"round_id": cast.round_2563.pk,
-                                                                 "code": cast.samutsakhon.code}),
-                            {"hc-IIT-staff": "40", "hc-EIT-school_directors": "90", "hc-EIT-teachers": "1200",
-                             "hc-EIT-other_service_users": "300"})
+    response = officer.post(
+        reverse("survey_headcounts", kwargs={"round_id": cast.round_2563.pk, "code": cast.samutsakhon.code}),
+        {
+            "hc-IIT-staff": "40",
+            "hc-EIT-school_directors": "90",
+            "hc-EIT-teachers": "1200",
+            "hc-EIT-other_service_users": "300",
+        },
+    )
     assert response.status_code == 302
     page = officer.get(overview_url(cast)).content.decode()
     # IIT: 40 staff → 25 (floor)
     assert re.search(r'id="progress-IIT">.*?data-responses="0">0</span>\s*/ 25 ขั้นต่ำ', page, re.S)
-    assert "/ 159" in page                                                  # EIT: 10 % of 1,590 → 159
+    assert "/ 159" in page  # EIT: 10 % of 1,590 → 159
 
     # 2. a batch of codes: the answer is the PDF sheet of slips, with the short link and the QR code
-    response = officer.post(reverse("survey_generate", kwargs={"round_id": cast.round_2563.pk,
-                                                               "code": cast.samutsakhon.code}),
-                            {"tool_group": "IIT:staff", "count": "12", "note": "ห้องประชุม"})
+    response = officer.post(
+        reverse("survey_generate", kwargs={"round_id": cast.round_2563.pk, "code": cast.samutsakhon.code}),
+        {"tool_group": "IIT:staff", "count": "12", "note": "ห้องประชุม"},
+    )
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content, tmp_path)
     links = re.findall(r"http://127\.0\.0\.1:8000/s/([A-Z0-9]{10})", text)
@@ -172,7 +182,7 @@ def test_the_whole_story(client, cast, tmp_path):
     # 3. the respondent scans the slip: intro → 5 indicator pages → review → submit
     respondent = Client()
     redirect = respondent.get(short_url(code))
-    assert redirect.status_code == 303 and code not in redirect["Location"]    # the code leaves the address bar
+    assert redirect.status_code == 303 and code not in redirect["Location"]  # the code leaves the address bar
     start = follow(respondent, redirect)
     assert "เริ่มทำแบบวัด" in start.content.decode()
     assert "IIT" in start.content.decode() and "สพป.สมุทรสาคร" in start.content.decode()
@@ -185,7 +195,7 @@ def test_the_whole_story(client, cast, tmp_path):
     assert done.status_code == 200 and "ขอบคุณที่ร่วมตอบแบบวัด" in done.content.decode()
     # one answer is in the ballot box, sealed: nothing readable is stored until a batch of 5 is released
     assert SurveyResponse.objects.count() == 0 and HeldResponse.objects.count() == 1
-    assert b"I1.1" not in bytes(HeldResponse.objects.get().sealed)         # the field codes are not even visible
+    assert b"I1.1" not in bytes(HeldResponse.objects.get().sealed)  # the field codes are not even visible
 
     # 4. the answer counts towards progress
     page = officer.get(overview_url(cast)).content.decode()
@@ -197,7 +207,7 @@ def test_the_whole_story(client, cast, tmp_path):
     assert again.status_code == 409 and "รหัสนี้ถูกใช้ตอบแล้ว" in again.content.decode()
     typed = Client().post(reverse("survey_enter"), {"code": codemod.grouped(code).lower()})
     assert typed.status_code == 409
-    resubmitted = follow(respondent, submit(respondent, review))        # the same form: its thank-you page
+    resubmitted = follow(respondent, submit(respondent, review))  # the same form: its thank-you page
     assert resubmitted.status_code == 200 and "ขอบคุณที่ร่วมตอบแบบวัด" in resubmitted.content.decode()
     assert HeldResponse.objects.count() == 1
 
@@ -210,16 +220,17 @@ def test_the_whole_story(client, cast, tmp_path):
     assert SurveyResponse.objects.count() == 5 and HeldResponse.objects.count() == 1
     assert answers in list(SurveyResponse.objects.values_list("answers", flat=True))
     page = officer.get(overview_url(cast)).content.decode()
-    assert 'data-responses="6"' in page                                   # held answers count towards progress
-    response = officer.post(reverse("survey_compute", kwargs={"round_id": cast.round_2563.pk,
-                                                              "code": cast.samutsakhon.code}), follow=True)
+    assert 'data-responses="6"' in page  # held answers count towards progress
+    response = officer.post(
+        reverse("survey_compute", kwargs={"round_id": cast.round_2563.pk, "code": cast.samutsakhon.code}), follow=True
+    )
     assert response.status_code == 200
     html = response.content.decode()
     # 6 < 25, in Thai (held answers count towards the sample; the score is of the 5 released)
     assert "คำเตือน: ผู้ตอบ 6 ราย ต่ำกว่าขนาดตัวอย่างขั้นต่ำ 25 ราย" in html
     result = AgencyResult.objects.get(round=cast.round_2563, agency=cast.samutsakhon, source=ResultSource.COMPUTED)
-    assert result.respondents == {"IIT": 5, "EIT": 0}                    # the released ones
-    assert "รอรวมเป็นชุด" in html                                         # the sixth waits, and the page says so
+    assert result.respondents == {"IIT": 5, "EIT": 0}  # the released ones
+    assert "รอรวมเป็นชุด" in html  # the sixth waits, and the page says so
     assert set(result.indicators) == {"1", "2", "3", "4", "5"} and result.total is None and result.eit is None
     assert "I1.1" in result.items and "I1" in result.items
     assert 'data-item="I1.1"' in html and f'data-indicator="1">{result.indicators["1"]}' in html
@@ -260,13 +271,27 @@ def test_no_score_at_all_below_five_respondents(cast):
     url = reverse("survey_scores", kwargs={"round_id": cast.round_2563.pk, "code": cast.samutsakhon.code})
     html = client.get(url).content.decode()
     assert "data-item=" not in html and 'data-floor="IIT"' in html and "อย่างน้อย 5 คน" in html
-    assert "data-indicator=" not in html                                     # not even per indicator
+    assert "data-indicator=" not in html  # not even per indicator
     # the question-level export holds no score either
     officer = Client()
     officer.force_login(cast.officer)
-    rows = list(csv.reader(io.StringIO(officer.get(reverse("survey_export", kwargs={
-        "round_id": cast.round_2563.pk, "code": cast.samutsakhon.code, "what": "scores", "fmt": "csv"}))
-        .content.decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                officer.get(
+                    reverse(
+                        "survey_export",
+                        kwargs={
+                            "round_id": cast.round_2563.pk,
+                            "code": cast.samutsakhon.code,
+                            "what": "scores",
+                            "fmt": "csv",
+                        },
+                    )
+                ).content.decode("utf-8-sig")
+            )
+        )
+    )
     assert [r[6] for r in rows[1:] if r[0] == "IIT"] == [""] * len([r for r in rows[1:] if r[0] == "IIT"])
     # a fifth respondent: every level appears
     cast.round_2563.status = RoundStatus.OPEN
@@ -350,7 +375,7 @@ def test_closed_round_page(client, cast):
     response = client.get(short_url(code))
     assert response.status_code == 403 and "ปิดรับคำตอบแล้ว" in response.content.decode()
     assert submit(client, review).status_code == 403
-    assert client.get(review.request["PATH_INFO"]).status_code == 403   # the form's pages say so too
+    assert client.get(review.request["PATH_INFO"]).status_code == 403  # the form's pages say so too
     assert SurveyResponse.objects.count() == 0 and HeldResponse.objects.count() == 0
     with pytest.raises(ValidationError):
         make_codes(cast, count=1)
@@ -366,9 +391,9 @@ def test_tampered_or_missing_state(client, cast):
     response = client.post(url, {"page": "0", "action": "next"})
     assert response.status_code == 400 and "หมดเวลา" in response.content.decode()
     assert client.get(url).status_code == 400
-    assert Client().post(url, {"page": "0", "action": "next"}).status_code == 400    # no cookie at all
+    assert Client().post(url, {"page": "0", "action": "next"}).status_code == 400  # no cookie at all
     assert Client().get(url + "review/").status_code == 400
-    assert client.get(reverse("survey_form")).status_code == 302                      # the old single address
+    assert client.get(reverse("survey_form")).status_code == 302  # the old single address
     assert client.post(reverse("survey_form"), {"state": "x", "action": "submit"}).status_code == 400
 
 
@@ -402,7 +427,7 @@ def test_form_requires_every_answer_and_keeps_what_was_given(client, cast):
     html = again.content.decode()
     assert again.status_code == 200 and f"ยังตอบไม่ครบ {len(first_fields) - 1} ข้อ" in html
     assert again.request["PATH_INFO"].endswith("/1/") and again.request["QUERY_STRING"] == "missing=1"
-    assert f'name="{first_fields[0]}" value="2" required checked' in html       # the given answer stays
+    assert f'name="{first_fields[0]}" value="2" required checked' in html  # the given answer stays
     assert f'id="f-{first_fields[1]}"' in html and 'aria-invalid="true"' in html
     # submitting early sends the respondent back to the first incomplete page
     early = follow(client, client.post(action_of(again), {"page": "1", "action": "submit"}))
@@ -443,7 +468,7 @@ def test_back_and_edit_from_review(client, cast):
     answers = choose("IIT", lambda i, f: 0)
     review = answer_through_pages(client, client.get(short_url(code)), answers)
     edit = re.search(r'<a href="([^"]+/2/)" class="button secondary">แก้ไขส่วนที่ 2', review.content.decode())
-    page2 = client.get(edit.group(1))                                  # "edit this part" is a plain link
+    page2 = client.get(edit.group(1))  # "edit this part" is a plain link
     assert "ตัวชี้วัดที่ 2" in page2.content.decode()
     flow = flow_for(load_framework(FW), "IIT")
     changed = {flow.page(2).fields[0].code: "1"}
@@ -475,8 +500,10 @@ def test_back_and_forward_after_each_step_are_plain_gets(client, cast):
         if 'value="submit"' in page.content.decode():
             break
         number = int(page_of(page))
-        response = client.post(action_of(page), {"page": str(number), "action": "next",
-                                                 **{f.code: answers[f.code] for f in flow.page(number).fields}})
+        response = client.post(
+            action_of(page),
+            {"page": str(number), "action": "next", **{f.code: answers[f.code] for f in flow.page(number).fields}},
+        )
     assert [h.rstrip("/").rsplit("/", 1)[-1] for h in history[1:]] == ["1", "2", "3", "4", "5", "review"]
     # the back button: each earlier address again, with its answers checked
     for number in (3, 1):
@@ -486,7 +513,7 @@ def test_back_and_forward_after_each_step_are_plain_gets(client, cast):
         for f in flow.page(number).fields:
             assert f'name="{f.code}" value="1" required checked' in html
     assert submit(client, page).status_code == 303
-    for address in history:                         # back (or forward, or reload) after the submit
+    for address in history:  # back (or forward, or reload) after the submit
         after = client.get(address)
         assert after.status_code == 200 and "ขอบคุณที่ร่วมตอบแบบวัด" in after.content.decode(), address
     # the cookie now holds no answer and no code id, only the thank-you page's labels
@@ -494,8 +521,8 @@ def test_back_and_forward_after_each_step_are_plain_gets(client, cast):
 
     value = client.cookies["pss"].value
     assert value.startswith("done.")
-    done = signing.loads(value[len("done."):], salt="prongsai.surveys.form.done")
-    assert set(done) == {"k", "i", "r", "a", "t", "g", "f", "n", "rn", "e", "o"}    # a ticket's labels only
+    done = signing.loads(value[len("done.") :], salt="prongsai.surveys.form.done")
+    assert set(done) == {"k", "i", "r", "a", "t", "g", "f", "n", "rn", "e", "o"}  # a ticket's labels only
     assert done["i"] == 0 and done["o"] == "" and not any(f"'{f.code}'" in str(done) for f in flow.fields)
 
 
@@ -553,8 +580,9 @@ def test_rate_limit_on_unknown_codes_never_refuses_a_valid_code(cast):
 
 
 def test_open_link_one_response_per_device_per_day(cast):
-    link = services.set_open_link(cast.officer, cast.round_2563, cast.samutsakhon, active=True,
-                                  group="other_service_users")
+    link = services.set_open_link(
+        cast.officer, cast.round_2563, cast.samutsakhon, active=True, group="other_service_users"
+    )
     url = reverse("survey_open", kwargs={"token": link.token})
     device = Client()
     review = answer_through_pages(device, device.get(url), choose("EIT"))
@@ -565,8 +593,11 @@ def test_open_link_one_response_per_device_per_day(cast):
     assert submit(other, answer_through_pages(other, other.get(url), choose("EIT"))).status_code == 303
     release_everything(cast)
     rows = SurveyResponse.objects.all()
-    assert rows.count() == 2 and {r.channel for r in rows} == {"open"} and {r.group for r in rows} == {
-        "other_service_users"}
+    assert (
+        rows.count() == 2
+        and {r.channel for r in rows} == {"open"}
+        and {r.group for r in rows} == {"other_service_users"}
+    )
     cast.round_2563.status = RoundStatus.OPEN
     cast.round_2563.save()
     # switched off, or re-issued: the old link stops working
@@ -584,8 +615,9 @@ def test_open_link_form_cannot_be_replayed(cast):
 
     link = services.set_open_link(cast.officer, cast.round_2563, cast.samutsakhon, active=True)
     device = Client()
-    review = answer_through_pages(device, device.get(reverse("survey_open", kwargs={"token": link.token})),
-                                  choose("EIT"))
+    review = answer_through_pages(
+        device, device.get(reverse("survey_open", kwargs={"token": link.token})), choose("EIT")
+    )
     state = device.cookies["pss"].value
     path = action_of(review)
     assert submit(device, review).status_code == 303
@@ -626,8 +658,9 @@ def test_open_link_poster(cast, tmp_path):
     link = services.set_open_link(cast.officer, cast.round_2563, cast.samutsakhon, active=True)
     client = Client()
     client.force_login(cast.officer)
-    response = client.get(reverse("survey_open_link_poster", kwargs={"round_id": cast.round_2563.pk,
-                                                                      "code": cast.samutsakhon.code}))
+    response = client.get(
+        reverse("survey_open_link_poster", kwargs={"round_id": cast.round_2563.pk, "code": cast.samutsakhon.code})
+    )
     assert response.status_code == 200
     text = pdf_text(response.content, tmp_path)
     assert link.token in text.replace("\n", "").replace(" ", "")
@@ -638,16 +671,24 @@ def test_open_link_poster(cast, tmp_path):
 
 def test_minimum_sample_follows_the_edition(cast):
     headcounts(cast)
-    progress = {t.code: t for t in __import__("prongsai.web.surveys.queries", fromlist=["progress"]).progress(
-        cast.round_2563, cast.samutsakhon)}
+    progress = {
+        t.code: t
+        for t in __import__("prongsai.web.surveys.queries", fromlist=["progress"]).progress(
+            cast.round_2563, cast.samutsakhon
+        )
+    }
     assert progress["IIT"].population == 40 and progress["IIT"].minimum == 25
     assert progress["EIT"].population == 1590 and progress["EIT"].minimum == 159
     services.set_headcounts(cast.officer, cast.round_2563, cast.samutsakhon, {("IIT", "staff"): 12})
     services.set_headcounts(cast.officer, cast.round_2563, cast.samutsakhon, {("EIT", "teachers"): 9000})
-    progress = {t.code: t for t in __import__("prongsai.web.surveys.queries", fromlist=["progress"]).progress(
-        cast.round_2563, cast.samutsakhon)}
-    assert progress["IIT"].minimum == 12           # everyone when fewer than 25
-    assert progress["EIT"].minimum == 400          # capped
+    progress = {
+        t.code: t
+        for t in __import__("prongsai.web.surveys.queries", fromlist=["progress"]).progress(
+            cast.round_2563, cast.samutsakhon
+        )
+    }
+    assert progress["IIT"].minimum == 12  # everyone when fewer than 25
+    assert progress["EIT"].minimum == 400  # capped
     teachers = next(g for g in progress["EIT"].groups if g.code == "teachers")
     assert teachers.target is not None and teachers.target <= 400
     assert SurveyPopulation.objects.count() == 4
@@ -701,8 +742,12 @@ def test_exports(cast):
     client.force_login(cast.officer)
 
     def get(what, fmt):
-        return client.get(reverse("survey_export", kwargs={"round_id": cast.round_2563.pk,
-                                                           "code": cast.samutsakhon.code, "what": what, "fmt": fmt}))
+        return client.get(
+            reverse(
+                "survey_export",
+                kwargs={"round_id": cast.round_2563.pk, "code": cast.samutsakhon.code, "what": what, "fmt": fmt},
+            )
+        )
 
     # while the round is open: no individual answers (M2), only the scores
     refused = get("responses-iit", "csv")
@@ -715,7 +760,7 @@ def test_exports(cast):
     framework = load_framework(FW)
     assert rows[0] == ["ลำดับ", "กลุ่มผู้ตอบ"] + [f.code for f in framework.answer_fields("IIT")]
     assert len(rows) == 7 and {r[1] for r in rows[1:]} == {"บุคลากรที่ปฏิบัติงานในหน่วยงานไม่น้อยกว่า 1 ปี"}
-    assert {r[2] for r in rows[1:]} <= {"1", "2"}                     # option numbers, 1-based
+    assert {r[2] for r in rows[1:]} <= {"1", "2"}  # option numbers, 1-based
     # only 2 EIT respondents: no individual answers
     eit = list(csv.reader(io.StringIO(get("responses-eit", "csv").content.decode("utf-8-sig"))))
     assert len(eit) == 2 and "ต่ำกว่า 5" in eit[1][0]
@@ -729,8 +774,9 @@ def test_exports(cast):
 
 
 def test_small_groups_are_not_named_in_exports(cast):
-    codes = make_codes(cast, tool="EIT", group="teachers", count=5) + \
-        make_codes(cast, tool="EIT", group="school_directors", count=2)
+    codes = make_codes(cast, tool="EIT", group="teachers", count=5) + make_codes(
+        cast, tool="EIT", group="school_directors", count=2
+    )
     for code in codes:
         services.submit_response(services.check_code(code), choose("EIT"))
     release_everything(cast)
@@ -750,13 +796,12 @@ def test_national_progress_table(cast):
     url = reverse("survey_national", kwargs={"round_id": cast.round_2563.pk})
     html = client.get(url).content.decode()
     assert "สพป.สมุทรสาคร" in html and "สพป.ตัวอย่าง 2" in html
-    assert "โรงเรียนวัดตัวอย่าง" not in html                       # schools are not assessed by the ESA edition
+    assert "โรงเรียนวัดตัวอย่าง" not in html  # schools are not assessed by the ESA edition
     filtered = client.get(url, {"province": "นครปฐม"}).content.decode()
     assert "สพป.ตัวอย่าง 2" in filtered and "สพป.สมุทรสาคร" not in filtered
     below = client.get(url, {"status": "no_headcount"}).content.decode()
     assert "สพป.ตัวอย่าง 2" in below and "สพป.สมุทรสาคร" not in below
-    export = client.get(reverse("survey_national_export", kwargs={"round_id": cast.round_2563.pk}),
-                        {"q": "สมุทรสาคร"})
+    export = client.get(reverse("survey_national_export", kwargs={"round_id": cast.round_2563.pk}), {"q": "สมุทรสาคร"})
     rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
     assert rows[0][:4] == ["รหัสหน่วยงาน", "หน่วยงาน", "ประเภท", "จังหวัด"]
     assert len(rows) == 2 and rows[1][0] == "ESA-SKN"
@@ -779,7 +824,7 @@ def test_demo_hook(cast, tmp_path):
     text = pdf_text((tmp_path / "slips.pdf").read_bytes(), tmp_path)
     assert all(codemod.short_link(c) in text for c in codes)
     assert SurveyPopulation.objects.filter(agency=cast.samutsakhon).count() == 4
-    assert len(load_survey_demo(io.StringIO())) == 2                      # again: a fresh batch, same headcounts
+    assert len(load_survey_demo(io.StringIO())) == 2  # again: a fresh batch, same headcounts
     assert SurveyPopulation.objects.filter(agency=cast.samutsakhon).count() == 4
 
 

@@ -70,8 +70,18 @@ def test_code_schema_holds_no_link_and_no_time_of_use():
         if field.is_relation:
             assert field.related_model is not SurveyResponse
     # the batch knows when it was generated (that is not when any code was used) and nothing about use
-    assert set(_fields(CodeBatch)) == {"id", "round", "agency", "tool", "group", "size", "expires_on", "note",
-                                       "created_by", "created_at"}
+    assert set(_fields(CodeBatch)) == {
+        "id",
+        "round",
+        "agency",
+        "tool",
+        "group",
+        "size",
+        "expires_on",
+        "note",
+        "created_by",
+        "created_at",
+    }
 
 
 def test_no_model_links_codes_and_responses():
@@ -88,13 +98,24 @@ def test_no_model_links_codes_and_responses():
 def test_database_tables_match_the_models():
     """The schema checks above hold for the real table, not only for the model (no stray column)."""
     with connection.cursor() as cursor:
-        columns = {c.name for c in connection.introspection.get_table_description(
-            cursor, SurveyResponse._meta.db_table)}
-        code_columns = {c.name for c in connection.introspection.get_table_description(
-            cursor, RespondentCode._meta.db_table)}
+        columns = {
+            c.name for c in connection.introspection.get_table_description(cursor, SurveyResponse._meta.db_table)
+        }
+        code_columns = {
+            c.name for c in connection.introspection.get_table_description(cursor, RespondentCode._meta.db_table)
+        }
     assert columns == {"id", "round_id", "agency_id", "tool", "group", "channel", "week", "answers"}
-    assert code_columns == {"id", "digest", "round_id", "agency_id", "batch_id", "tool", "group", "status",
-                            "expires_on"}
+    assert code_columns == {
+        "id",
+        "digest",
+        "round_id",
+        "agency_id",
+        "batch_id",
+        "tool",
+        "group",
+        "status",
+        "expires_on",
+    }
 
 
 # ------------------------------------------------------------------------------------------------ stored rows
@@ -119,7 +140,7 @@ def test_stored_rows_after_a_real_submission(cast, caplog):
         assert code not in dump and codemod.digest(code) not in dump and codemod.grouped(code) not in dump
     assert "192.0.2.44" not in dump and cast.staff.email not in dump  # (its username "staff" is also a group code)
     for row in rows:
-        assert row["week"].weekday() == 0                      # a Monday: the week, not the day
+        assert row["week"].weekday() == 0  # a Monday: the week, not the day
         assert row["week"] <= services.today()
         assert isinstance(row["id"], uuid.UUID) and row["id"].version == 4
         assert set(row) == {"id", "round_id", "agency_id", "tool", "group", "channel", "week", "answers"}
@@ -186,7 +207,7 @@ def test_state_carries_answers_only_in_the_browser(client, cast):
     answers = choose("IIT")
     answer_through_pages(client, client.get(short_url(code)), answers)
     assert SurveyResponse.objects.count() == 0 and Session.objects.count() == 0
-    assert HeldResponse.objects.count() == 0                      # nothing is held before the submit either
+    assert HeldResponse.objects.count() == 0  # nothing is held before the submit either
     cache_keys = getattr(cache, "_cache", {})
     assert not any("surveys" in str(k) and "fail" not in str(k) for k in cache_keys)
 

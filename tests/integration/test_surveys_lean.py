@@ -63,16 +63,32 @@ def server_signals():
         signals.request_finished.connect(close_old_connections)
 
 
-def call(app, path: str, cookie: str = "", body: bytes = b"page=6&action=submit", host: str = "testserver",
-         **headers) -> tuple[int, dict, SimpleCookie, str]:
+def call(
+    app, path: str, cookie: str = "", body: bytes = b"page=6&action=submit", host: str = "testserver", **headers
+) -> tuple[int, dict, SimpleCookie, str]:
     """One request as a WSGI server sends it: status, headers (one value each), cookies set, body text."""
-    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": path, "SCRIPT_NAME": "", "QUERY_STRING": "",
-               "SERVER_NAME": "testserver", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1", "HTTP_HOST": host,
-               "REMOTE_ADDR": "127.0.0.1", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(body),
-               "wsgi.errors": io.StringIO(), "wsgi.version": (1, 0), "wsgi.multithread": True,
-               "wsgi.multiprocess": False, "wsgi.run_once": False,
-               "CONTENT_TYPE": "application/x-www-form-urlencoded", "CONTENT_LENGTH": str(len(body)),
-               **({"HTTP_COOKIE": cookie} if cookie else {}), **headers}
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": path,
+        "SCRIPT_NAME": "",
+        "QUERY_STRING": "",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": host,
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": io.StringIO(),
+        "wsgi.version": (1, 0),
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+        "CONTENT_TYPE": "application/x-www-form-urlencoded",
+        "CONTENT_LENGTH": str(len(body)),
+        **({"HTTP_COOKIE": cookie} if cookie else {}),
+        **headers,
+    }
     answer: dict = {}
 
     def start_response(status, response_headers, exc_info=None):
@@ -117,15 +133,22 @@ def test_a_plain_submit_is_answered_on_the_lean_path_as_the_full_stack_answers_i
     assert spy.calls == 0 and status == 303 and headers["Location"] == lean_path + "done/"
     full_status, full_headers, full_cookies, _ = call(WSGIHandler(), full_path, full_cookie)
     assert full_status == 303
-    assert {k: v for k, v in headers.items() if k not in ("Location", "Vary")} == \
-        {k: v for k, v in full_headers.items() if k not in ("Location", "Vary")}
+    assert {k: v for k, v in headers.items() if k not in ("Location", "Vary")} == {
+        k: v for k, v in full_headers.items() if k not in ("Location", "Vary")
+    }
     assert set(headers["Vary"].split(", ")) == set(full_headers["Vary"].split(", ")) == {"Accept-Language", "Cookie"}
-    for header, value in {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY",
-                          "X-Content-Type-Options": "nosniff", "Cross-Origin-Opener-Policy": "same-origin",
-                          "Content-Language": "th"}.items():
+    for header, value in {
+        "Cache-Control": "no-store",
+        "Referrer-Policy": "no-referrer",
+        "X-Frame-Options": "DENY",
+        "X-Content-Type-Options": "nosniff",
+        "Cross-Origin-Opener-Policy": "same-origin",
+        "Content-Language": "th",
+    }.items():
         assert headers[header] == value, header
-    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"] and "camera=()" in \
-        headers["Permissions-Policy"]
+    assert (
+        "frame-ancestors 'none'" in headers["Content-Security-Policy"] and "camera=()" in headers["Permissions-Policy"]
+    )
     assert list(cookies) == list(full_cookies) == ["pss"]
     assert cookies["pss"].value.startswith("done.")
     for attribute in ("path", "httponly", "samesite", "max-age", "secure"):
@@ -145,7 +168,7 @@ def test_a_used_form_is_refused_by_the_full_view(cast):
     app = lean.wrap(spy)
     path, cookie = review_form(cast)
     assert call(app, path, cookie)[0] == 303
-    status, _headers, _cookies, body = call(app, path, cookie)   # the same form again (another tab, a replay)
+    status, _headers, _cookies, body = call(app, path, cookie)  # the same form again (another tab, a replay)
     assert spy.calls == 1 and status == 409 and USED in body
     assert HeldResponse.objects.count() == 1
 
@@ -237,8 +260,10 @@ def race_submit(app, path: str, cookie: str, barrier: threading.Barrier) -> list
     try:
         barrier.wait()
         status, headers, _cookies, body = call(app, path, cookie)
-        return [status, "used" if USED in body else
-                "thanks" if headers.get("Location", "").endswith("/done/") else body[:200]]
+        return [
+            status,
+            "used" if USED in body else "thanks" if headers.get("Location", "").endswith("/done/") else body[:200],
+        ]
     except Exception as exc:  # noqa: BLE001 - an exception is a 500 in production: record it
         return [type(exc).__name__, str(exc)[:200]]
     finally:

@@ -55,8 +55,14 @@ def run_race(cast, n: int = N) -> dict:
             barrier.wait()
             response = client.post(url, {"page": "6", "action": "submit"})
             body = response.content.decode()
-            results[i] = [response.status_code, "used" if "รหัสนี้ถูกใช้ตอบแล้ว" in body else
-                          "thanks" if response.get("Location", "").endswith("/done/") else body[:200]]
+            results[i] = [
+                response.status_code,
+                "used"
+                if "รหัสนี้ถูกใช้ตอบแล้ว" in body
+                else "thanks"
+                if response.get("Location", "").endswith("/done/")
+                else body[:200],
+            ]
         except Exception as exc:  # noqa: BLE001 - an exception is a 500 in production: record it
             results[i] = [type(exc).__name__, str(exc)[:200]]
         finally:
@@ -67,9 +73,13 @@ def run_race(cast, n: int = N) -> dict:
         thread.start()
     for thread in threads:
         thread.join()
-    return {"results": results, "responses": HeldResponse.objects.count(),
-            "status": RespondentCode.objects.get().status,
-            "vendor": connections["default"].vendor, "database": str(connections["default"].settings_dict["NAME"])}
+    return {
+        "results": results,
+        "responses": HeldResponse.objects.count(),
+        "status": RespondentCode.objects.get().status,
+        "vendor": connections["default"].vendor,
+        "database": str(connections["default"].settings_dict["NAME"]),
+    }
 
 
 def race_through_wsgi(cast, n: int = N) -> dict:
@@ -103,9 +113,13 @@ def race_through_wsgi(cast, n: int = N) -> dict:
         thread.join()
     from django.db import connections
 
-    return {"results": results, "responses": HeldResponse.objects.count(),
-            "status": RespondentCode.objects.get(digest=codemod.digest(code)).status,
-            "vendor": connections["default"].vendor, "database": str(connections["default"].settings_dict["NAME"])}
+    return {
+        "results": results,
+        "responses": HeldResponse.objects.count(),
+        "status": RespondentCode.objects.get(digest=codemod.digest(code)).status,
+        "vendor": connections["default"].vendor,
+        "database": str(connections["default"].settings_dict["NAME"]),
+    }
 
 
 def check(outcome: dict, n: int = N) -> None:
@@ -129,11 +143,22 @@ def test_fifty_concurrent_submits_store_one_response(cast, request):
 def test_fifty_concurrent_submits_on_a_sqlite_file():
     with tempfile.TemporaryDirectory(prefix="prongsai-race-") as data:
         copy_migrated_sqlite(data)  # the child's migrate has nothing left to do (tests/live.py)
-        env = {**os.environ, "PRONGSAI_DATA": data, "DJANGO_SETTINGS_MODULE": "prongsai.web.test_settings",
-               "PYTHONPATH": str(ROOT)}
+        env = {
+            **os.environ,
+            "PRONGSAI_DATA": data,
+            "DJANGO_SETTINGS_MODULE": "prongsai.web.test_settings",
+            "PYTHONPATH": str(ROOT),
+        }
         env.pop("DATABASE_URL", None)
-        done = subprocess.run([sys.executable, "-c", "from tests.integration.test_surveys_race import main; main()"],
-                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+        done = subprocess.run(
+            [sys.executable, "-c", "from tests.integration.test_surveys_race import main; main()"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
         assert done.returncode == 0, done.stderr[-3000:]
         outcome = json.loads(done.stdout.strip().splitlines()[-1])
     assert outcome["vendor"] == "sqlite" and outcome["database"].endswith(".sqlite3")
@@ -163,16 +188,30 @@ def test_a_locked_sqlite_database_asks_to_press_send_again():
     send again" page (503), nothing is stored, the code stays unused, and pressing send again works."""
     with tempfile.TemporaryDirectory(prefix="prongsai-locked-") as data:
         copy_migrated_sqlite(data)  # the child's migrate has nothing left to do (tests/live.py)
-        env = {**os.environ, "PRONGSAI_DATA": data, "DJANGO_SETTINGS_MODULE": "prongsai.web.test_settings",
-               "PYTHONPATH": str(ROOT)}
+        env = {
+            **os.environ,
+            "PRONGSAI_DATA": data,
+            "DJANGO_SETTINGS_MODULE": "prongsai.web.test_settings",
+            "PYTHONPATH": str(ROOT),
+        }
         env.pop("DATABASE_URL", None)
-        done = subprocess.run([sys.executable, "-c", "import django; django.setup(); "
-                               "from tests.integration.test_surveys_race import locked; locked()"],
-                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import django; django.setup(); from tests.integration.test_surveys_race import locked; locked()",
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
         assert done.returncode == 0, done.stderr[-3000:]
         outcome = json.loads(done.stdout.strip().splitlines()[-1])
     assert outcome["locked"][0] == 503 and "กรุณากดส่งอีกครั้ง" in outcome["locked"][1]
-    assert outcome["locked"][2] == "5" and 'value="submit"' in outcome["locked"][1]   # Retry-After, the button
+    assert outcome["locked"][2] == "5" and 'value="submit"' in outcome["locked"][1]  # Retry-After, the button
     assert outcome["while_locked"] == {"status": "unused", "held": 0}
     assert outcome["again"] == 303 and outcome["after"] == {"status": "used", "held": 1}
 
@@ -198,7 +237,7 @@ def locked() -> None:  # the child process: a real SQLite file, its lock held by
     connections.close_all()
     settings.DATABASES["default"]["OPTIONS"]["timeout"] = 0.3  # production waits 5 s; the outcome is the same
     other = sqlite3.connect(settings.DATABASES["default"]["NAME"], isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")                            # e.g. a 20,000-agency import in progress
+    other.execute("BEGIN IMMEDIATE")  # e.g. a 20,000-agency import in progress
     response = browser.post(action_of(review), {"page": "6", "action": "submit"})
     body = response.content.decode()
     retry = re.search(r'<form method="post" action="([^"]+)"><input type="hidden" name="page" value="0">', body)
@@ -209,5 +248,13 @@ def locked() -> None:  # the child process: a real SQLite file, its lock held by
 
     while_locked = state()
     again = browser.post(retry.group(1), {"page": "0", "action": "submit"})
-    print(json.dumps({"locked": [response.status_code, body, response.get("Retry-After")],
-                      "while_locked": while_locked, "again": again.status_code, "after": state()}))
+    print(
+        json.dumps(
+            {
+                "locked": [response.status_code, body, response.get("Retry-After")],
+                "while_locked": while_locked,
+                "again": again.status_code,
+                "after": state(),
+            }
+        )
+    )

@@ -61,13 +61,17 @@ def burst(cast, n: int = N) -> dict:
         thread.start()
     for thread in threads:
         thread.join()
-    return {"guesses": results[:-1], "valid": results[-1], "limit": ratelimit.LIMIT,
-            "vendor": connections["default"].vendor}
+    return {
+        "guesses": results[:-1],
+        "valid": results[-1],
+        "limit": ratelimit.LIMIT,
+        "vendor": connections["default"].vendor,
+    }
 
 
 def check(outcome: dict, n: int = N) -> None:
     assert Counter(outcome["guesses"]) == {404: outcome["limit"], 429: n - outcome["limit"]}, outcome
-    assert outcome["valid"] == 303   # the valid code, sent in the middle of the burst: accepted
+    assert outcome["valid"] == 303  # the valid code, sent in the middle of the burst: accepted
 
 
 @pytest.mark.django_db(transaction=True)
@@ -84,12 +88,26 @@ def test_parallel_guesses_cannot_pass_the_limit(cast):
 def test_parallel_guesses_on_a_sqlite_file():
     with tempfile.TemporaryDirectory(prefix="prongsai-limit-") as data:
         copy_migrated_sqlite(data)  # the child's migrate has nothing left to do (tests/live.py)
-        env = {**os.environ, "PRONGSAI_DATA": data, "DJANGO_SETTINGS_MODULE": "prongsai.web.test_settings",
-               "PYTHONPATH": str(ROOT)}
+        env = {
+            **os.environ,
+            "PRONGSAI_DATA": data,
+            "DJANGO_SETTINGS_MODULE": "prongsai.web.test_settings",
+            "PYTHONPATH": str(ROOT),
+        }
         env.pop("DATABASE_URL", None)
-        done = subprocess.run([sys.executable, "-c", "import django; django.setup(); "
-                               "from tests.integration.test_surveys_ratelimit import main; main()"],
-                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import django; django.setup(); from tests.integration.test_surveys_ratelimit import main; main()",
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
         assert done.returncode == 0, done.stderr[-3000:]
         outcome = json.loads(done.stdout.strip().splitlines()[-1])
     assert outcome["vendor"] == "sqlite"
@@ -109,7 +127,7 @@ def test_counter_window_restarts_and_old_counters_are_pruned(cast, monkeypatch):
     assert [ratelimit.hit("t", request, 60) for _ in range(3)] == [1, 2, 3]
     now = real_time.time()
     monkeypatch.setattr(ratelimit.time, "time", lambda: now + 61)
-    assert ratelimit.hit("t", request, 60) == 1                     # a new window starts at 1
+    assert ratelimit.hit("t", request, 60) == 1  # a new window starts at 1
     monkeypatch.setattr(ratelimit.time, "time", lambda: now + 200)
     assert ratelimit.prune() == 1 and RateCounter.objects.count() == 0
     # the stored key is a keyed hash: no address in the table

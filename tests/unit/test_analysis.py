@@ -20,8 +20,18 @@ from prongsai.core.analysis import (
 from prongsai.core.framework import load_framework
 from prongsai.core.scoring import combine, score_oit
 
-SEED_2562 = {1: "99.08", 2: "96.94", 3: "99.30", 4: "98.55", 5: "98.72",
-             6: "95.75", 7: "91.75", 8: "89.72", 9: "86.81", 10: "83.04"}
+SEED_2562 = {
+    1: "99.08",
+    2: "96.94",
+    3: "99.30",
+    4: "98.55",
+    5: "98.72",
+    6: "95.75",
+    7: "91.75",
+    8: "89.72",
+    9: "86.81",
+    10: "83.04",
+}
 
 
 def official(framework_id: str, scores: dict[int, str], **extra):
@@ -82,9 +92,17 @@ def test_breakdown_without_item_data_says_so(seed):
 
 
 def test_breakdown_with_item_data_lists_weakest_items():
-    framework, score = official("ita-2562-esa", SEED_2562, items={"E11": Fraction(70), "E12": Fraction(95),
-                                                                  "E13": Fraction(100), "E14": Fraction(60),
-                                                                  "E15": Fraction(99)})
+    framework, score = official(
+        "ita-2562-esa",
+        SEED_2562,
+        items={
+            "E11": Fraction(70),
+            "E12": Fraction(95),
+            "E13": Fraction(100),
+            "E14": Fraction(60),
+            "E15": Fraction(99),
+        },
+    )
     breakdown = analyse(framework, score).breakdowns[8]
     assert breakdown.has_item_data and breakdown.note_th == ""
     assert [i.code for i in breakdown.weakest_items][:2] == ["E14", "E11"]
@@ -149,8 +167,9 @@ def test_path_from_a_to_aa_for_the_seed(seed):
     framework, score = seed
     plan = cheapest_path(framework, score)
     assert plan.current_level == "A" and plan.target.label == "AA" and plan.reached
-    assert [(s.code, str(s.to_score_rounded), str(s.total_after_rounded), s.level_after, s.partial)
-            for s in plan.steps] == [
+    assert [
+        (s.code, str(s.to_score_rounded), str(s.total_after_rounded), s.level_after, s.partial) for s in plan.steps
+    ] == [
         ("10", "100.00", "94.64", "A", False),
         ("9", "88.59", "95.00", "AA", True),  # only as far as needed: 88.58 would give 94.99
     ]
@@ -206,7 +225,11 @@ def test_path_passes_oit_items_first_on_2563():
     assert plan.target.label == "AA" and plan.reached
     # the three OIT items first (largest gain first), then one survey indicator, raised only as far as needed
     assert [(s.kind, s.code) for s in plan.steps] == [
-        ("oit_item", "O36"), ("oit_item", "O40"), ("oit_item", "O3"), ("indicator", "6")]
+        ("oit_item", "O36"),
+        ("oit_item", "O40"),
+        ("oit_item", "O3"),
+        ("indicator", "6"),
+    ]
     assert [str(s.gain_rounded) for s in plan.steps[:3]] == ["2.00", "2.00", "0.61"]
     last = plan.steps[-1]
     assert last.partial and last.total_after_rounded == Decimal("95.00")

@@ -15,6 +15,7 @@ from prongsai.core.scoring import competition_ranks, rounded, score_agency
 
 def agency_data(fw: Framework):
     """Strategy: one agency's IIT and EIT responses (0..n respondents) and OIT item scores."""
+
     def responses(tool):
         fields = fw.answer_fields(tool)
         one = st.fixed_dictionaries({f.code: st.integers(0, len(f.scale.options) - 1) for f in fields})
@@ -36,16 +37,21 @@ def compare(fw: Framework, agencies: list) -> None:
         iit_rows += [{"agency": name, **{k: v + 1 for k, v in r.items()}} for r in iit]
         eit_rows += [{"agency": name, **{k: v + 1 for k, v in r.items()}} for r in eit]
         oit_rows.append({"agency": name, **oit})
-        plain[name] = score_agency(fw, {"IIT": iit, "EIT": eit},
-                                   {k: None if v is None else Fraction(v, 100) for k, v in oit.items()})
+        plain[name] = score_agency(
+            fw, {"IIT": iit, "EIT": eit}, {k: None if v is None else Fraction(v, 100) for k, v in oit.items()}
+        )
 
     def frame(rows, tool):
         schema = {"agency": pl.String, **{f.code: pl.Int8 for f in fw.answer_fields(tool)}}
         return pl.DataFrame(rows, schema=schema)
 
     oit_schema = {"agency": pl.String, **{o.code: pl.Int64 for o in fw.oit_items}}
-    bulk = score_bulk(fw, {"IIT": frame(iit_rows, "IIT"), "EIT": frame(eit_rows, "EIT")},
-                      pl.DataFrame(oit_rows, schema=oit_schema), items=True)
+    bulk = score_bulk(
+        fw,
+        {"IIT": frame(iit_rows, "IIT"), "EIT": frame(eit_rows, "EIT")},
+        pl.DataFrame(oit_rows, schema=oit_schema),
+        items=True,
+    )
     names = sorted(plain)
     plain_ranks = dict(zip(names, competition_ranks([plain[n].total_rounded for n in names])))
     for row in bulk.iter_rows(named=True):
@@ -90,28 +96,72 @@ def test_bulk_equals_plain_with_2566_levels(data):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.tuples(
-    st.lists(st.fixed_dictionaries({"I1": st.integers(0, 3), "I2.1": st.integers(0, 3), "I2.2": st.integers(0, 3),
-                                    "I2.3": st.integers(0, 3), "I3": st.integers(0, 3),
-                                    "I4.1": st.integers(0, 1), "I4.2": st.integers(0, 1)}), max_size=8),
-    st.lists(st.fixed_dictionaries({"E1": st.integers(0, 3), "E2": st.integers(0, 1)}), max_size=8),
-    st.fixed_dictionaries({"O1": st.sampled_from([0, 10000]), "O2": st.integers(0, 10000),
-                           "O3": st.one_of(st.none(), st.integers(0, 10000))}),
-), min_size=1, max_size=8))
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(
+                st.fixed_dictionaries(
+                    {
+                        "I1": st.integers(0, 3),
+                        "I2.1": st.integers(0, 3),
+                        "I2.2": st.integers(0, 3),
+                        "I2.3": st.integers(0, 3),
+                        "I3": st.integers(0, 3),
+                        "I4.1": st.integers(0, 1),
+                        "I4.2": st.integers(0, 1),
+                    }
+                ),
+                max_size=8,
+            ),
+            st.lists(st.fixed_dictionaries({"E1": st.integers(0, 3), "E2": st.integers(0, 1)}), max_size=8),
+            st.fixed_dictionaries(
+                {
+                    "O1": st.sampled_from([0, 10000]),
+                    "O2": st.integers(0, 10000),
+                    "O3": st.one_of(st.none(), st.integers(0, 10000)),
+                }
+            ),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
 def test_bulk_equals_plain_on_small_edge_cases(mini, agencies):
     # Few respondents and few items make exact half-hundredths (…5) common: the exact fallback must catch them.
     compare(mini, agencies)
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.tuples(
-    st.lists(st.fixed_dictionaries({"I1": st.integers(0, 3), "I2.1": st.integers(0, 3), "I2.2": st.integers(0, 3),
-                                    "I2.3": st.integers(0, 3), "I3": st.integers(0, 3),
-                                    "I4.1": st.integers(0, 1), "I4.2": st.integers(0, 1)}), max_size=8),
-    st.lists(st.fixed_dictionaries({"E1": st.integers(0, 3), "E2": st.integers(0, 1)}), max_size=8),
-    st.fixed_dictionaries({"O1": st.sampled_from([0, 10000]), "O2": st.integers(0, 10000),
-                           "O3": st.one_of(st.none(), st.integers(0, 10000))}),
-), min_size=1, max_size=8))
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(
+                st.fixed_dictionaries(
+                    {
+                        "I1": st.integers(0, 3),
+                        "I2.1": st.integers(0, 3),
+                        "I2.2": st.integers(0, 3),
+                        "I2.3": st.integers(0, 3),
+                        "I3": st.integers(0, 3),
+                        "I4.1": st.integers(0, 1),
+                        "I4.2": st.integers(0, 1),
+                    }
+                ),
+                max_size=8,
+            ),
+            st.lists(st.fixed_dictionaries({"E1": st.integers(0, 3), "E2": st.integers(0, 1)}), max_size=8),
+            st.fixed_dictionaries(
+                {
+                    "O1": st.sampled_from([0, 10000]),
+                    "O2": st.integers(0, 10000),
+                    "O3": st.one_of(st.none(), st.integers(0, 10000)),
+                }
+            ),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
 def test_bulk_equals_plain_when_the_edition_truncates(mini, agencies):
     # The declared rounding rule reaches both paths: under truncation the boundary is every whole hundredth.
     compare(_truncating(mini), agencies)

@@ -87,18 +87,25 @@ def test_one_thai_for_one_english_string():
     for po in CATALOGS:
         for msgid, msgstr in read_po(po).items():
             translations[msgid][str(po.relative_to(WEB).parents[2])] = msgstr
-    clashes = [f"{msgid!r}: " + "; ".join(f"{where} → {thai}" for where, thai in sorted(by.items()))
-               for msgid, by in sorted(translations.items()) if len(set(by.values())) > 1]
-    assert not clashes, ("the same msgid has different Thai in two catalogs (only one wins everywhere); give the "
-                         "word a context or keep one entry:\n" + "\n".join(clashes))
+    clashes = [
+        f"{msgid!r}: " + "; ".join(f"{where} → {thai}" for where, thai in sorted(by.items()))
+        for msgid, by in sorted(translations.items())
+        if len(set(by.values())) > 1
+    ]
+    assert not clashes, (
+        "the same msgid has different Thai in two catalogs (only one wins everywhere); give the "
+        "word a context or keep one entry:\n" + "\n".join(clashes)
+    )
 
 
 def test_the_reader_reads_contexts_plurals_and_skips_fuzzy(tmp_path):
     po = tmp_path / "django.po"
-    po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
-                  'msgctxt "deadline"\nmsgid "Title"\nmsgstr "ชื่อ"\n\n'
-                  'msgid "Title"\nmsgstr "คำนำหน้า"\n"ชื่อ"\nmsgid "Next"\nmsgstr "ถัดไป"\n\n'
-                  '#, fuzzy\nmsgid "Old"\nmsgstr "เก่า"\n\n'
-                  'msgid "%(n)s item"\nmsgid_plural "%(n)s items"\nmsgstr[0] "%(n)s ข้อ"\n', encoding="utf-8")
-    assert read_po(po) == {"deadline\x04Title": "ชื่อ", "Title": "คำนำหน้าชื่อ", "Next": "ถัดไป",
-                           "%(n)s item": "%(n)s ข้อ"}
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgctxt "deadline"\nmsgid "Title"\nmsgstr "ชื่อ"\n\n'
+        'msgid "Title"\nmsgstr "คำนำหน้า"\n"ชื่อ"\nmsgid "Next"\nmsgstr "ถัดไป"\n\n'
+        '#, fuzzy\nmsgid "Old"\nmsgstr "เก่า"\n\n'
+        'msgid "%(n)s item"\nmsgid_plural "%(n)s items"\nmsgstr[0] "%(n)s ข้อ"\n',
+        encoding="utf-8",
+    )
+    assert read_po(po) == {"deadline\x04Title": "ชื่อ", "Title": "คำนำหน้าชื่อ", "Next": "ถัดไป", "%(n)s item": "%(n)s ข้อ"}

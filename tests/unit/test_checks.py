@@ -35,8 +35,10 @@ def test_every_type_ignore_names_its_code_and_its_reason():
 
 def test_the_rule_catches_a_bare_ignore_and_one_without_a_reason(tmp_path):
     sample = tmp_path / "sample.py"
-    sample.write_text("a = 1  # type: ignore\nb = 2  # type: ignore[misc]\n"
-                      "c = 3  # type: ignore[misc]  # the value is checked above\n"
-                      "# (mypy) the long line below has its reason here\nd = 4  # type: ignore[misc]\n",
-                      encoding="utf-8")
+    sample.write_text(
+        "a = 1  # type: ignore\nb = 2  # type: ignore[misc]\n"
+        "c = 3  # type: ignore[misc]  # the value is checked above\n"
+        "# (mypy) the long line below has its reason here\nd = 4  # type: ignore[misc]\n",
+        encoding="utf-8",
+    )
     assert [entry.split(":")[1] for entry in unexplained_ignores(sample, tmp_path)] == ["1", "2"]

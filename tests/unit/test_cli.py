@@ -38,8 +38,17 @@ def test_seed_scores_give_91_25_level_a(capsys):
     code, out, err = run(capsys, "score", str(SEED), "--format", "json")
     assert code == 0 and err == ""
     [record] = json.loads(out)
-    assert record == {"agency": "สพป.สมุทรสาคร", "year": 2562, "framework": "ita-2562-esa", "iit": 98.52,
-                      "eit": 92.41, "oit": 84.93, "total": 91.25, "level": "A", "rank": 1}
+    assert record == {
+        "agency": "สพป.สมุทรสาคร",
+        "year": 2562,
+        "framework": "ita-2562-esa",
+        "iit": 98.52,
+        "eit": 92.41,
+        "oit": 84.93,
+        "total": 91.25,
+        "level": "A",
+        "rank": 1,
+    }
 
 
 def test_table_and_csv_formats(capsys):
@@ -51,24 +60,45 @@ def test_table_and_csv_formats(capsys):
 
 
 def test_ranks_are_competition_ranks_within_groups(tmp_path, capsys):
-    path = write_csv(tmp_path / "r.csv", [
-        ["ก", 2563, "90", "90", "80"], ["ข", 2563, "95", "95", "95"], ["ค", 2563, "90", "90", "80"],
-        ["ง", 2563, "70", "70", "70"]], header=["agency", "year", "iit", "eit", "oit", "region"][:5])
+    path = write_csv(
+        tmp_path / "r.csv",
+        [
+            ["ก", 2563, "90", "90", "80"],
+            ["ข", 2563, "95", "95", "95"],
+            ["ค", 2563, "90", "90", "80"],
+            ["ง", 2563, "70", "70", "70"],
+        ],
+        header=["agency", "year", "iit", "eit", "oit", "region"][:5],
+    )
     code, out, _ = run(capsys, "score", str(path), "--format", "json")
     assert code == 0
     assert [(r["agency"], r["total"], r["rank"]) for r in json.loads(out)] == [
-        ("ก", 86.0, 2), ("ข", 95.0, 1), ("ค", 86.0, 2), ("ง", 70.0, 4)]
-    grouped = write_csv(tmp_path / "g.csv", [
-        ["ก", 2563, "90", "90", "80", "เหนือ"], ["ข", 2563, "95", "95", "95", "ใต้"],
-        ["ค", 2563, "91", "90", "80", "เหนือ"]], header=["agency", "year", "iit", "eit", "oit", "region"])
+        ("ก", 86.0, 2),
+        ("ข", 95.0, 1),
+        ("ค", 86.0, 2),
+        ("ง", 70.0, 4),
+    ]
+    grouped = write_csv(
+        tmp_path / "g.csv",
+        [
+            ["ก", 2563, "90", "90", "80", "เหนือ"],
+            ["ข", 2563, "95", "95", "95", "ใต้"],
+            ["ค", 2563, "91", "90", "80", "เหนือ"],
+        ],
+        header=["agency", "year", "iit", "eit", "oit", "region"],
+    )
     code, out, _ = run(capsys, "score", str(grouped), "--format", "json", "--group-by", "region")
     assert [(r["agency"], r["rank"], r["region"]) for r in json.loads(out)] == [
-        ("ก", 2, "เหนือ"), ("ข", 1, "ใต้"), ("ค", 1, "เหนือ")]
+        ("ก", 2, "เหนือ"),
+        ("ข", 1, "ใต้"),
+        ("ค", 1, "เหนือ"),
+    ]
 
 
 def test_thai_digits_are_accepted(tmp_path, capsys):
-    path = write_csv(tmp_path / "thai.csv", [["สพป.สมุทรสาคร", to_thai_digits("2562")]
-                                              + [to_thai_digits(s) for s in SEED_SCORES]])
+    path = write_csv(
+        tmp_path / "thai.csv", [["สพป.สมุทรสาคร", to_thai_digits("2562")] + [to_thai_digits(s) for s in SEED_SCORES]]
+    )
     code, out, _ = run(capsys, "score", str(path), "--format", "json")
     assert code == 0 and json.loads(out)[0]["total"] == 91.25
 
@@ -87,17 +117,24 @@ def test_explicit_framework_overrides_the_year(capsys):
     assert code == 0 and json.loads(out)[0]["level"] == "ผ่าน"  # 91.25 ≥ 85 but OIT 84.93 < 85
 
 
-@pytest.mark.parametrize("rows, header, expected", [
-    ([["สพป.ก", 2562, *SEED_SCORES[:9], "105"]], HEADER, "row 2, column 'i10': '105' is not a score between 0 and 100"),
-    ([["สพป.ก", 2562, *SEED_SCORES[:9], "ดี"]], HEADER, "row 2, column 'i10'"),
-    ([["สพป.ก", 2562, *SEED_SCORES]], HEADER[:-1], "missing indicator column(s) i10"),
-    ([["สพป.ก", 2019, *SEED_SCORES]], HEADER, "row 2, column 'year': '2019' is not a B.E. fiscal year"),
-    ([["สพป.ก", 2562, *SEED_SCORES], ["", 2562, *SEED_SCORES]], HEADER, "row 3, column 'agency': agency is empty"),
-    ([["สพป.ก", 2562, *SEED_SCORES], ["สพป.ก", 2562, *SEED_SCORES]], HEADER, "already appears in row 2"),
-    ([["สพป.ก", 2562]], ["agency", "year"], "needs indicator columns i1…i10 or tool columns"),
-    ([["สพป.ก", 2562, "90"]], ["agency", "yr", "i1"], "missing column(s) year"),
-    ([["สพป.ก", 2599, *SEED_SCORES]], HEADER, "no framework edition for 2599"),
-])
+@pytest.mark.parametrize(
+    "rows, header, expected",
+    [
+        (
+            [["สพป.ก", 2562, *SEED_SCORES[:9], "105"]],
+            HEADER,
+            "row 2, column 'i10': '105' is not a score between 0 and 100",
+        ),
+        ([["สพป.ก", 2562, *SEED_SCORES[:9], "ดี"]], HEADER, "row 2, column 'i10'"),
+        ([["สพป.ก", 2562, *SEED_SCORES]], HEADER[:-1], "missing indicator column(s) i10"),
+        ([["สพป.ก", 2019, *SEED_SCORES]], HEADER, "row 2, column 'year': '2019' is not a B.E. fiscal year"),
+        ([["สพป.ก", 2562, *SEED_SCORES], ["", 2562, *SEED_SCORES]], HEADER, "row 3, column 'agency': agency is empty"),
+        ([["สพป.ก", 2562, *SEED_SCORES], ["สพป.ก", 2562, *SEED_SCORES]], HEADER, "already appears in row 2"),
+        ([["สพป.ก", 2562]], ["agency", "year"], "needs indicator columns i1…i10 or tool columns"),
+        ([["สพป.ก", 2562, "90"]], ["agency", "yr", "i1"], "missing column(s) year"),
+        ([["สพป.ก", 2599, *SEED_SCORES]], HEADER, "no framework edition for 2599"),
+    ],
+)
 def test_bad_input_gives_one_clear_message_and_exit_2(tmp_path, capsys, rows, header, expected):
     code, out, err = run(capsys, "score", str(write_csv(tmp_path / "bad.csv", rows, header)), "--format", "json")
     assert code == 2
@@ -130,8 +167,7 @@ def test_indicators_and_tools_must_agree_when_both_are_given(tmp_path, capsys):
 
 def test_the_installed_command_prints_no_traceback(tmp_path):
     bad = write_csv(tmp_path / "bad.csv", [["สพป.ก", 2562, *SEED_SCORES[:9], "-3"]])
-    result = subprocess.run([sys.executable, "-m", "prongsai.cli", "score", str(bad)], capture_output=True,
-                            text=True)
+    result = subprocess.run([sys.executable, "-m", "prongsai.cli", "score", str(bad)], capture_output=True, text=True)
     assert result.returncode == 2 and "Traceback" not in result.stderr and "column 'i10'" in result.stderr
 
 
@@ -144,24 +180,43 @@ def responses_file(tmp_path: Path, tool: str, rows: list[dict], name: str) -> Pa
     fields = fw.answer_fields(tool)
     best = {f.code: max(range(len(f.scale.options)), key=lambda i: f.scale.score(i, f.reverse)) for f in fields}
     labels = {f.code: f.scale.options[best[f.code]].label for f in fields}
-    return write_csv(tmp_path / name, [[r.get("agency", "ก")] + [r.get(f.code, labels[f.code]) for f in fields]
-                                       for r in rows], header=["agency", *[f.code for f in fields]])
+    return write_csv(
+        tmp_path / name,
+        [[r.get("agency", "ก")] + [r.get(f.code, labels[f.code]) for f in fields] for r in rows],
+        header=["agency", *[f.code for f in fields]],
+    )
 
 
 def oit_file(tmp_path: Path, rows: dict[str, dict[str, str]]) -> Path:
     fw = load_framework("ita-2563-esa")
     codes = [o.code for o in fw.oit_items]
-    return write_csv(tmp_path / "oit.csv", [[agency] + [values.get(c, "100") for c in codes]
-                                            for agency, values in rows.items()], header=["agency", *codes])
+    return write_csv(
+        tmp_path / "oit.csv",
+        [[agency] + [values.get(c, "100") for c in codes] for agency, values in rows.items()],
+        header=["agency", *codes],
+    )
 
 
 def test_score_responses_from_labels_and_indexes(tmp_path, capsys):
-    iit = responses_file(tmp_path, "IIT", [{"agency": "ก", "I1.1": "3"}, {"agency": "ก", "I4.1": "มี"},
-                                           {"agency": "ข"}], "iit.csv")
+    iit = responses_file(
+        tmp_path, "IIT", [{"agency": "ก", "I1.1": "3"}, {"agency": "ก", "I4.1": "มี"}, {"agency": "ข"}], "iit.csv"
+    )
     eit = responses_file(tmp_path, "EIT", [{"agency": "ก"}, {"agency": "ข", "E8": "ไม่มี"}], "eit.csv")
     oit = oit_file(tmp_path, {"ก": {"O1": "0", "O42": "NA"}, "ข": {}})
-    code, out, err = run(capsys, "score-responses", "--framework", "ita-2563-esa", "--iit", str(iit),
-                         "--eit", str(eit), "--oit", str(oit), "--format", "json")
+    code, out, err = run(
+        capsys,
+        "score-responses",
+        "--framework",
+        "ita-2563-esa",
+        "--iit",
+        str(iit),
+        "--eit",
+        str(eit),
+        "--oit",
+        str(oit),
+        "--format",
+        "json",
+    )
     assert code == 0, err
     by_agency = {r["agency"]: r for r in json.loads(out)}
     a, b = by_agency["ก"], by_agency["ข"]

@@ -37,14 +37,34 @@ from prongsai.documents.render_pdf import EMBLEM_ENV, emblem_path, render_pdf
 from prongsai.documents.thaibreak import strip_invisible
 
 AGENCY_NAME = "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาสมุทรสาคร"
-SORTED_NAMES = ["การใช้อำนาจ", "การปฏิบัติหน้าที่", "การแก้ไขปัญหาการทุจริต", "การใช้ทรัพย์สินของราชการ",
-                "การใช้งบประมาณ", "คุณภาพการดำเนินงาน", "ประสิทธิภาพการสื่อสาร", "การปรับปรุงระบบการทำงาน",
-                "การเปิดเผยข้อมูล", "การป้องกันการทุจริต"]
-WEAKEST = ["๑. การป้องกันการทุจริต ร้อยละ ๘๓.๐๔", "๒. การเปิดเผยข้อมูล ร้อยละ ๘๖.๘๑",
-           "๓. การปรับปรุงระบบการทำงาน ร้อยละ ๘๙.๗๒", "๔. ประสิทธิภาพการสื่อสาร ร้อยละ ๙๑.๗๕"]
-UNITS = ["กลุ่มส่งเสริมการจัดการศึกษา", "กลุ่มอำนวยการ", "กลุ่มนโยบายและแผน", "กลุ่มบริหารงานการเงินและสินทรัพย์",
-         "กลุ่มบริหารงานบุคคล", "กลุ่มพัฒนาครูและบุคลากรทางการศึกษา",
-         "กลุ่มส่งเสริมการศึกษาทางไกล เทคโนโลยีสารสนเทศและการสื่อสาร", "ทุกกลุ่ม/หน่วย"]
+SORTED_NAMES = [
+    "การใช้อำนาจ",
+    "การปฏิบัติหน้าที่",
+    "การแก้ไขปัญหาการทุจริต",
+    "การใช้ทรัพย์สินของราชการ",
+    "การใช้งบประมาณ",
+    "คุณภาพการดำเนินงาน",
+    "ประสิทธิภาพการสื่อสาร",
+    "การปรับปรุงระบบการทำงาน",
+    "การเปิดเผยข้อมูล",
+    "การป้องกันการทุจริต",
+]
+WEAKEST = [
+    "๑. การป้องกันการทุจริต ร้อยละ ๘๓.๐๔",
+    "๒. การเปิดเผยข้อมูล ร้อยละ ๘๖.๘๑",
+    "๓. การปรับปรุงระบบการทำงาน ร้อยละ ๘๙.๗๒",
+    "๔. ประสิทธิภาพการสื่อสาร ร้อยละ ๙๑.๗๕",
+]
+UNITS = [
+    "กลุ่มส่งเสริมการจัดการศึกษา",
+    "กลุ่มอำนวยการ",
+    "กลุ่มนโยบายและแผน",
+    "กลุ่มบริหารงานการเงินและสินทรัพย์",
+    "กลุ่มบริหารงานบุคคล",
+    "กลุ่มพัฒนาครูและบุคลากรทางการศึกษา",
+    "กลุ่มส่งเสริมการศึกษาทางไกล เทคโนโลยีสารสนเทศและการสื่อสาร",
+    "ทุกกลุ่ม/หน่วย",
+]
 
 
 def squash(text: str) -> str:
@@ -76,8 +96,9 @@ def pdftotext_or_skip() -> str:
 
 def pdf_text(path: Path) -> str:
     tool = pdftotext_or_skip()
-    return subprocess.run([tool, "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True,
-                          text=True).stdout.replace("\u00a0", " ")
+    return subprocess.run(
+        [tool, "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout.replace("\u00a0", " ")
 
 
 @pytest.fixture(scope="module")
@@ -164,10 +185,11 @@ def test_the_result_facts(text):
 
 def test_analysis_table_is_truly_sorted(text):
     body = text["analysis"]
-    table = squash(body)[squash(body).find(squash("ตารางที่ ๑")):]
+    table = squash(body)[squash(body).find(squash("ตารางที่ ๑")) :]
     assert in_order(table, SORTED_NAMES)  # (pdftotext reads a table column by column)
-    assert in_order(table, ["๙๙.๓๐", "๙๙.๐๘", "๙๘.๗๒", "๙๘.๕๕", "๙๖.๙๔", "๙๕.๗๕", "๙๑.๗๕", "๘๙.๗๒", "๘๖.๘๑",
-                            "๘๓.๐๔", "๙๑.๒๕"])
+    assert in_order(
+        table, ["๙๙.๓๐", "๙๙.๐๘", "๙๘.๗๒", "๙๘.๕๕", "๙๖.๙๔", "๙๕.๗๕", "๙๑.๗๕", "๘๙.๗๒", "๘๖.๘๑", "๘๓.๐๔", "๙๑.๒๕"]
+    )
 
 
 def test_analysis_four_weakest_in_order_with_breakdown(text):
@@ -191,20 +213,37 @@ def test_committee_of_twelve_with_roles(text):
     names = body
     for role in ("กรรมการและผู้ช่วยเลขานุการ", "กรรมการและเลขานุการ", "รองประธานกรรมการ", "ประธานกรรมการ"):
         names = names.replace(role, "")
-    assert in_order(names, ["ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษาประถมศึกษาสมุทรสาคร",
-                           "รองผู้อำนวยการสำนักงานเขตพื้นที่การศึกษาประถมศึกษาสมุทรสาคร",
-                           "ผู้อำนวยการกลุ่มนโยบายและแผน", "ผู้อำนวยการหน่วยตรวจสอบภายใน",
-                           "ผู้อำนวยการกลุ่มส่งเสริมการจัดการศึกษา", "นางอลินดา กิตติทรงภพ นักวิชาการศึกษาชำนาญการ"])
-    assert in_order(body, ["ประธานกรรมการ", "รองประธานกรรมการ"] + ["กรรมการ"] * 8 + [
-        "กรรมการและเลขานุการ", "กรรมการและผู้ช่วยเลขานุการ"])
+    assert in_order(
+        names,
+        [
+            "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษาประถมศึกษาสมุทรสาคร",
+            "รองผู้อำนวยการสำนักงานเขตพื้นที่การศึกษาประถมศึกษาสมุทรสาคร",
+            "ผู้อำนวยการกลุ่มนโยบายและแผน",
+            "ผู้อำนวยการหน่วยตรวจสอบภายใน",
+            "ผู้อำนวยการกลุ่มส่งเสริมการจัดการศึกษา",
+            "นางอลินดา กิตติทรงภพ นักวิชาการศึกษาชำนาญการ",
+        ],
+    )
+    assert in_order(
+        body, ["ประธานกรรมการ", "รองประธานกรรมการ"] + ["กรรมการ"] * 8 + ["กรรมการและเลขานุการ", "กรรมการและผู้ช่วยเลขานุการ"]
+    )
     assert in_order(body, [f"{n}." for n in ("๑", "๒", "๓", "๔", "๕", "๖", "๗", "๘", "๙", "๑๐", "๑๑", "๑๒")])
     flat = squash(body)
     assert flat.count("ประธานกรรมการ") == 2  # ประธานกรรมการ and รองประธานกรรมการ
     assert flat.count("กรรมการและเลขานุการ") == 1 and flat.count("กรรมการและผู้ช่วยเลขานุการ") == 1
-    assert in_order(body, ["มีหน้าที่", "๑. วิเคราะห์ผลการประเมิน", "๒. จัดทำรายงานผลการวิเคราะห์",
-                           "ทั้งนี้ ตั้งแต่บัดนี้เป็นต้นไป", "สั่ง ณ วันที่ ๒๕ มิถุนายน พ.ศ. ๒๕๖๓",
-                           "(นายพิศุทธิ์ พงศ์ศรีนิธิศ)", "รองผู้อำนวยการสำนักงานเขตพื้นที่การศึกษาประถมศึกษา รักษาราชการแทน",
-                           "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษาประถมศึกษาสมุทรสาคร"])
+    assert in_order(
+        body,
+        [
+            "มีหน้าที่",
+            "๑. วิเคราะห์ผลการประเมิน",
+            "๒. จัดทำรายงานผลการวิเคราะห์",
+            "ทั้งนี้ ตั้งแต่บัดนี้เป็นต้นไป",
+            "สั่ง ณ วันที่ ๒๕ มิถุนายน พ.ศ. ๒๕๖๓",
+            "(นายพิศุทธิ์ พงศ์ศรีนิธิศ)",
+            "รองผู้อำนวยการสำนักงานเขตพื้นที่การศึกษาประถมศึกษา รักษาราชการแทน",
+            "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษาประถมศึกษาสมุทรสาคร",
+        ],
+    )
 
 
 def test_committee_table_in_docx_has_twelve_rows(pack):
@@ -215,32 +254,50 @@ def test_committee_table_in_docx_has_twelve_rows(pack):
     rows = [[strip_invisible(c.text) for c in row.cells] for row in document.tables[0].rows]
     assert len(rows) == 12
     assert [r[2] for r in rows] == ["ประธานกรรมการ", "รองประธานกรรมการ"] + ["กรรมการ"] * 8 + [
-        "กรรมการและเลขานุการ", "กรรมการและผู้ช่วยเลขานุการ"]
+        "กรรมการและเลขานุการ",
+        "กรรมการและผู้ช่วยเลขานุการ",
+    ]
 
 
 def test_announcement_measures_units_and_reporting(text):
     body = text["announcement"]
     assert has(body, f"ประกาศ{AGENCY_NAME}")
     assert has(body, "เรื่อง มาตรการส่งเสริมคุณธรรมและความโปร่งใส")
-    assert in_order(body, ["๑. ด้านการป้องกันการทุจริต", "๒. ด้านการเปิดเผยข้อมูล", "๓. ด้านการปรับปรุงระบบการทำงาน",
-                           "๔. ด้านประสิทธิภาพการสื่อสาร"])
+    assert in_order(
+        body, ["๑. ด้านการป้องกันการทุจริต", "๒. ด้านการเปิดเผยข้อมูล", "๓. ด้านการปรับปรุงระบบการทำงาน", "๔. ด้านประสิทธิภาพการสื่อสาร"]
+    )
     for unit in UNITS:
         assert has(body, unit), unit
     assert has(body, "จึงมอบหมายให้ กลุ่มส่งเสริมการจัดการศึกษา รับผิดชอบดำเนินการ ดังนี้")
     assert has(body, "(๑) กลุ่มอำนวยการ รับผิดชอบ ข้อมูลพื้นฐาน")
     assert has(body, "รอบ ๖ เดือน และ ๑๒ เดือน")
     assert has(body, "www.skn.go.th")
-    assert in_order(body, ["จึงประกาศให้ทราบ และถือปฏิบัติโดยทั่วกัน", "ประกาศ ณ วันที่ ๒๕ มิถุนายน พ.ศ. ๒๕๖๓",
-                           "(นายพิศุทธิ์ พงศ์ศรีนิธิศ)"])
+    assert in_order(body, ["จึงประกาศให้ทราบ และถือปฏิบัติโดยทั่วกัน", "ประกาศ ณ วันที่ ๒๕ มิถุนายน พ.ศ. ๒๕๖๓", "(นายพิศุทธิ์ พงศ์ศรีนิธิศ)"])
 
 
 def test_memo_structure(text):
     body = text["memo"]
-    assert in_order(body, ["บันทึกข้อความ", "ส่วนราชการ", "สพป.สมุทรสาคร กลุ่มส่งเสริมการจัดการศึกษา", "ที่",
-                           "ศธ ๐๔๑๕๒/", "วันที่", "๒๔ มิถุนายน ๒๕๖๓", "เรื่อง", "เรียน",
-                           "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษาประถมศึกษาสมุทรสาคร",
-                           "๑. เรื่องเดิม", "๒. ข้อเท็จจริง", "๓. ข้อกฎหมาย", "๔. ข้อพิจารณา", "๕. ข้อเสนอ",
-                           "(นายนิสิต ธีระสิทธิ์)"])
+    assert in_order(
+        body,
+        [
+            "บันทึกข้อความ",
+            "ส่วนราชการ",
+            "สพป.สมุทรสาคร กลุ่มส่งเสริมการจัดการศึกษา",
+            "ที่",
+            "ศธ ๐๔๑๕๒/",
+            "วันที่",
+            "๒๔ มิถุนายน ๒๕๖๓",
+            "เรื่อง",
+            "เรียน",
+            "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษาประถมศึกษาสมุทรสาคร",
+            "๑. เรื่องเดิม",
+            "๒. ข้อเท็จจริง",
+            "๓. ข้อกฎหมาย",
+            "๔. ข้อพิจารณา",
+            "๕. ข้อเสนอ",
+            "(นายนิสิต ธีระสิทธิ์)",
+        ],
+    )
     # the framework's O42/O43 requirement text (ita-2563-esa), in Thai digits
     assert has(body, "O๔๒ มาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน")
     assert has(body, "วิเคราะห์ผลการประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของหน่วยงาน ในปีงบประมาณ พ.ศ. ๒๕๖๒")
@@ -250,11 +307,17 @@ def test_memo_structure(text):
 
 def test_implementation_report_from_progress(text):
     body = text["implementation"]
-    assert in_order(body, ["๑. ด้านการป้องกันการทุจริต",
-                           "รอบ ๖ เดือน (๑ ตุลาคม ๒๕๖๒ - ๓๑ มีนาคม ๒๕๖๓) กลุ่มส่งเสริมการจัดการศึกษา ได้ดำเนินการ ดังนี้",
-                           "๑.๑ ประกาศเจตจำนงสุจริต",
-                           "รอบ ๑๒ เดือน (๑ ตุลาคม ๒๕๖๒ - ๓๐ กันยายน ๒๕๖๓)", "ค่ายเยาวชนไทยหัวใจ STRONG",
-                           "หลักฐานการดำเนินการ: www.skn.go.th/ita/o36 และ www.skn.go.th/ita/o43"])
+    assert in_order(
+        body,
+        [
+            "๑. ด้านการป้องกันการทุจริต",
+            "รอบ ๖ เดือน (๑ ตุลาคม ๒๕๖๒ - ๓๑ มีนาคม ๒๕๖๓) กลุ่มส่งเสริมการจัดการศึกษา ได้ดำเนินการ ดังนี้",
+            "๑.๑ ประกาศเจตจำนงสุจริต",
+            "รอบ ๑๒ เดือน (๑ ตุลาคม ๒๕๖๒ - ๓๐ กันยายน ๒๕๖๓)",
+            "ค่ายเยาวชนไทยหัวใจ STRONG",
+            "หลักฐานการดำเนินการ: www.skn.go.th/ita/o36 และ www.skn.go.th/ita/o43",
+        ],
+    )
     assert has(body, "Smart OBEC, My office, Facebook, Line, Web Board")
 
 
@@ -274,8 +337,7 @@ def test_pdf_is_a4_with_the_prongsai_font(pack):
     out, _ = pack
     info = subprocess.run(["pdfinfo", str(out / "1-memo.pdf")], capture_output=True, text=True, check=False).stdout
     assert "(A4)" in info
-    fonts = subprocess.run(["pdffonts", str(out / "1-memo.pdf")], capture_output=True, text=True,
-                           check=False).stdout
+    fonts = subprocess.run(["pdffonts", str(out / "1-memo.pdf")], capture_output=True, text=True, check=False).stdout
     # every font of the memo is the embedded subset ("ABCDEF+") of the bundled Prongsai Sarabun, regular and bold
     embedded = {(line.split()[0].partition("+")[2], line.split()[-5]) for line in fonts.splitlines()[2:]}
     assert embedded == {("Prongsai-Sarabun", "yes"), ("Prongsai-Sarabun-Bold", "yes")}
@@ -294,8 +356,7 @@ def test_docx_format_a4_margins_and_thai_font(pack):
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
     # an order starts 1.5 cm from the top edge (the Garuda's place); its other pages at 2.5 cm, below the
     # page-number header (checked in LibreOffice by test_documents_thai)
-    assert [round(m.cm, 2) for m in (section.top_margin, section.left_margin, section.right_margin)] == [
-        1.5, 3.0, 2.0]
+    assert [round(m.cm, 2) for m in (section.top_margin, section.left_margin, section.right_margin)] == [1.5, 3.0, 2.0]
     runs = [r for p in document.paragraphs for r in p.runs if r.text.strip()]
     assert runs
     for run in runs:
@@ -352,18 +413,28 @@ def test_committee_roles_are_validated_and_ordered():
         CommitteeMember("ที่ปรึกษา", title="x")
     with pytest.raises(ValueError):
         CommitteeMember("กรรมการ")
-    members = [CommitteeMember("กรรมการและเลขานุการ", title="ข"), CommitteeMember("กรรมการ", title="ก"),
-               CommitteeMember("ประธานกรรมการ", title="ผอ.")]
+    members = [
+        CommitteeMember("กรรมการและเลขานุการ", title="ข"),
+        CommitteeMember("กรรมการ", title="ก"),
+        CommitteeMember("ประธานกรรมการ", title="ผอ."),
+    ]
     pack = seed_pack()
-    context = committee_order_context(AGENCY, year=2563, analysis=pack.analysis, analysed_year=2562,
-                                      members=members, signer=Person("นาย ก", "ผู้อำนวยการ"))
+    context = committee_order_context(
+        AGENCY,
+        year=2563,
+        analysis=pack.analysis,
+        analysed_year=2562,
+        members=members,
+        signer=Person("นาย ก", "ผู้อำนวยการ"),
+    )
     assert [m["role"] for m in context["members"]] == ["ประธานกรรมการ", "กรรมการ", "กรรมการและเลขานุการ"]
     assert context["date_line"].startswith("สั่ง ณ วันที่ ....")  # to be dated when signed
 
 
 def test_missing_progress_report_is_said():
-    context = implementation_report_context(AGENCY, year=2563, measures=MEASURES,
-                                            progress=[r for r in PROGRESS if r.period == 6])
+    context = implementation_report_context(
+        AGENCY, year=2563, measures=MEASURES, progress=[r for r in PROGRESS if r.period == 6]
+    )
     leads = [line["text"] for line in context["areas"][0]["lines"] if line["kind"] == "lead"]
     assert leads[0].endswith("ได้ดำเนินการ ดังนี้")
     assert leads[1] == "รอบ ๑๒ เดือน (๑ ตุลาคม ๒๕๖๒ - ๓๐ กันยายน ๒๕๖๓) ยังไม่มีการรายงานผลการดำเนินการ"
@@ -391,10 +462,18 @@ def test_pdf_font_has_one_glyph_per_sara_am():
         assert font["head"].unitsPerEm == UNITS_PER_EM
         assert {"uni0E33.am", "uni0E33.am49", "uni0E33.am.narrow"} <= set(font.getGlyphOrder())
         assert font["name"].getDebugName(1) == "Prongsai Sarabun"
-        ligatures = [st for lookup in font["GSUB"].table.LookupList.Lookup if lookup.LookupType == 4
-                     for st in lookup.SubTable if "uni0E4D" in st.ligatures]
-        assert any(lig.LigGlyph == "uni0E33.am" and lig.Component == ["uni0E32"]
-                   for subtable in ligatures for lig in subtable.ligatures["uni0E4D"])
+        ligatures = [
+            st
+            for lookup in font["GSUB"].table.LookupList.Lookup
+            if lookup.LookupType == 4
+            for st in lookup.SubTable
+            if "uni0E4D" in st.ligatures
+        ]
+        assert any(
+            lig.LigGlyph == "uni0E33.am" and lig.Component == ["uni0E32"]
+            for subtable in ligatures
+            for lig in subtable.ligatures["uni0E4D"]
+        )
 
 
 def test_render_pdf_rejects_unknown_document():

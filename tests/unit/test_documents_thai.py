@@ -50,36 +50,71 @@ LONG_AGENCY = AgencyInfo(
     name_th="สำนักงานเขตพื้นที่การศึกษามัธยมศึกษาพระนครศรีอยุธยา อ่างทอง",
     short_name="สพม.พระนครศรีอยุธยา อ่างทอง",
     unit="กลุ่มส่งเสริมการจัดการศึกษาและพัฒนาระบบการประกันคุณภาพการศึกษา",
-    phone="๐ ๓๕๒๔ ๑๐๐๐", doc_prefix="ศธ ๐๔๒๔๓/", website="www.secondaryayutthaya.go.th",
-    parent_name="สำนักงานคณะกรรมการการศึกษาขั้นพื้นฐาน", parent_short="สพฐ.",
+    phone="๐ ๓๕๒๔ ๑๐๐๐",
+    doc_prefix="ศธ ๐๔๒๔๓/",
+    website="www.secondaryayutthaya.go.th",
+    parent_name="สำนักงานคณะกรรมการการศึกษาขั้นพื้นฐาน",
+    parent_short="สพฐ.",
     kind_th="สำนักงานเขตพื้นที่การศึกษา",
 )
-LONG_UNITS = ("กลุ่มส่งเสริมการจัดการศึกษาและพัฒนาระบบการประกันคุณภาพการศึกษา",
-              "กลุ่มนิเทศ ติดตามและประเมินผลการจัดการศึกษาขั้นพื้นฐานและการศึกษาพิเศษ",
-              "กลุ่มส่งเสริมการศึกษาทางไกล เทคโนโลยีสารสนเทศและการสื่อสาร")
-LONG_SIGNER = Person("ว่าที่ร้อยตรีประพันธ์ศักดิ์ เกียรติวงศ์ไพบูลย์",
-                     "รองผู้อำนวยการสำนักงานเขตพื้นที่การศึกษามัธยมศึกษาพระนครศรีอยุธยา อ่างทอง รักษาราชการแทน "
-                     "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษามัธยมศึกษาพระนครศรีอยุธยา อ่างทอง")
-LONG_PEOPLE = (Person("นางสาวกัลยาณีรัตน์ ศรีสุวรรณวิเชียรโชติ", "นักวิเคราะห์นโยบายและแผนชำนาญการพิเศษ"),
-               Person("นายธนพัฒน์ภูมินทร์ จันทร์ประเสริฐสุขสันต์", "ศึกษานิเทศก์ชำนาญการพิเศษ"))
+LONG_UNITS = (
+    "กลุ่มส่งเสริมการจัดการศึกษาและพัฒนาระบบการประกันคุณภาพการศึกษา",
+    "กลุ่มนิเทศ ติดตามและประเมินผลการจัดการศึกษาขั้นพื้นฐานและการศึกษาพิเศษ",
+    "กลุ่มส่งเสริมการศึกษาทางไกล เทคโนโลยีสารสนเทศและการสื่อสาร",
+)
+LONG_SIGNER = Person(
+    "ว่าที่ร้อยตรีประพันธ์ศักดิ์ เกียรติวงศ์ไพบูลย์",
+    "รองผู้อำนวยการสำนักงานเขตพื้นที่การศึกษามัธยมศึกษาพระนครศรีอยุธยา อ่างทอง รักษาราชการแทน "
+    "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษามัธยมศึกษาพระนครศรีอยุธยา อ่างทอง",
+)
+LONG_PEOPLE = (
+    Person("นางสาวกัลยาณีรัตน์ ศรีสุวรรณวิเชียรโชติ", "นักวิเคราะห์นโยบายและแผนชำนาญการพิเศษ"),
+    Person("นายธนพัฒน์ภูมินทร์ จันทร์ประเสริฐสุขสันต์", "ศึกษานิเทศก์ชำนาญการพิเศษ"),
+)
 
 
 def long_names_pack():
     """The seed's facts, told by an agency whose names fill whole lines."""
-    committee = [CommitteeMember(m.role, title=m.title.replace(AGENCY.name_th, LONG_AGENCY.name_th))
-                 if m.person is None else CommitteeMember(m.role, person=LONG_PEOPLE[0]) for m in COMMITTEE]
+    committee = [
+        CommitteeMember(m.role, title=m.title.replace(AGENCY.name_th, LONG_AGENCY.name_th))
+        if m.person is None
+        else CommitteeMember(m.role, person=LONG_PEOPLE[0])
+        for m in COMMITTEE
+    ]
     committee.insert(3, CommitteeMember("กรรมการ", person=LONG_PEOPLE[1]))
-    measures = [replace(m, units=tuple(LONG_UNITS[i % 3] for i, _ in enumerate(m.units)),
-                        actions=tuple(MeasureAction(a.text, (LONG_UNITS[k % 3],) if a.units else ())
-                                      for k, a in enumerate(m.action_list))) for m in MEASURES]
-    progress = [ProgressReport(m.id, months, unit=LONG_UNITS[n % 3],
-                               text=f"ดำเนินการตามมาตรการ{m.area}ร่วมกับสำนักงานเขตพื้นที่การศึกษามัธยมศึกษาพระนครศรีอยุธยา "
-                                    f"อ่างทอง และสถานศึกษาในสังกัด ครบทุกกิจกรรมตามแผน",
-                               links=("https://www.secondaryayutthaya.go.th/ita/o43",))
-                for n, m in enumerate(MEASURES) for months in (6, 12)]
-    return seed_pack(agency=LONG_AGENCY, signer=LONG_SIGNER, memo_author=LONG_PEOPLE[0],
-                     memo_reviewers=(LONG_PEOPLE[1],), reporter=LONG_PEOPLE[0], committee=committee,
-                     measures=measures, progress=progress, units=LONG_UNITS)
+    measures = [
+        replace(
+            m,
+            units=tuple(LONG_UNITS[i % 3] for i, _ in enumerate(m.units)),
+            actions=tuple(
+                MeasureAction(a.text, (LONG_UNITS[k % 3],) if a.units else ()) for k, a in enumerate(m.action_list)
+            ),
+        )
+        for m in MEASURES
+    ]
+    progress = [
+        ProgressReport(
+            m.id,
+            months,
+            unit=LONG_UNITS[n % 3],
+            text=f"ดำเนินการตามมาตรการ{m.area}ร่วมกับสำนักงานเขตพื้นที่การศึกษามัธยมศึกษาพระนครศรีอยุธยา "
+            f"อ่างทอง และสถานศึกษาในสังกัด ครบทุกกิจกรรมตามแผน",
+            links=("https://www.secondaryayutthaya.go.th/ita/o43",),
+        )
+        for n, m in enumerate(MEASURES)
+        for months in (6, 12)
+    ]
+    return seed_pack(
+        agency=LONG_AGENCY,
+        signer=LONG_SIGNER,
+        memo_author=LONG_PEOPLE[0],
+        memo_reviewers=(LONG_PEOPLE[1],),
+        reporter=LONG_PEOPLE[0],
+        committee=committee,
+        measures=measures,
+        progress=progress,
+        units=LONG_UNITS,
+    )
 
 
 @pytest.fixture(scope="module", params=["seed", "long-names"])
@@ -95,14 +130,24 @@ def rendered(request, tmp_path_factory):
 
 
 def test_the_segmenter_keeps_terms_names_and_abbreviations_whole():
-    lexicon = Lexicon.from_names(agency=AGENCY.name_th, short_name=AGENCY.short_name,
-                                 people=["นายพิศุทธิ์ พงศ์ศรีนิธิศ"])
-    text = ("ตัวชี้วัดของสำนักงานเขตพื้นที่การศึกษาประถมศึกษาสมุทรสาคร ประจำปีงบประมาณ พ.ศ. ๒๕๖๒ "
-            "ของ สพป.สมุทรสาคร ลงนามโดยนายพิศุทธิ์ พงศ์ศรีนิธิศ รักษาราชการแทน (Anti-Corruption Education)")
+    lexicon = Lexicon.from_names(agency=AGENCY.name_th, short_name=AGENCY.short_name, people=["นายพิศุทธิ์ พงศ์ศรีนิธิศ"])
+    text = (
+        "ตัวชี้วัดของสำนักงานเขตพื้นที่การศึกษาประถมศึกษาสมุทรสาคร ประจำปีงบประมาณ พ.ศ. ๒๕๖๒ "
+        "ของ สพป.สมุทรสาคร ลงนามโดยนายพิศุทธิ์ พงศ์ศรีนิธิศ รักษาราชการแทน (Anti-Corruption Education)"
+    )
     tokens = lexicon.tokens(text)
     assert "".join(tokens) == text
-    for word in ("ตัวชี้วัด", "ประถมศึกษา", "สมุทรสาคร", "พ.ศ. ๒๕๖๒", "สพป.สมุทรสาคร", "นายพิศุทธิ์", "พงศ์ศรีนิธิศ",
-                 "รักษาราชการแทน", "Anti-Corruption"):
+    for word in (
+        "ตัวชี้วัด",
+        "ประถมศึกษา",
+        "สมุทรสาคร",
+        "พ.ศ. ๒๕๖๒",
+        "สพป.สมุทรสาคร",
+        "นายพิศุทธิ์",
+        "พงศ์ศรีนิธิศ",
+        "รักษาราชการแทน",
+        "Anti-Corruption",
+    ):
         assert word in tokens, (word, tokens)
     # a line may end only between two words: never inside one
     for start, end in lexicon.word_spans(text):
@@ -110,8 +155,11 @@ def test_the_segmenter_keeps_terms_names_and_abbreviations_whole():
 
 
 def test_names_from_the_data_join_the_dictionary():
-    lexicon = Lexicon.from_names(agency=LONG_AGENCY.name_th, short_name=LONG_AGENCY.short_name,
-                                 people=[p.name for p in LONG_PEOPLE] + [LONG_SIGNER.name])
+    lexicon = Lexicon.from_names(
+        agency=LONG_AGENCY.name_th,
+        short_name=LONG_AGENCY.short_name,
+        people=[p.name for p in LONG_PEOPLE] + [LONG_SIGNER.name],
+    )
     assert {"นางสาวกัลยาณีรัตน์", "ศรีสุวรรณวิเชียรโชติ", "เกียรติวงศ์ไพบูลย์", "จันทร์ประเสริฐสุขสันต์"} <= lexicon.words
     assert "ว่าที่ร้อยตรีประพันธ์ศักดิ์" in lexicon.words  # the title stays with the given name
     text = "คำสั่งของนายธนพัฒน์ภูมินทร์ จันทร์ประเสริฐสุขสันต์"
@@ -135,8 +183,9 @@ def test_the_word_index_answers_newmm_as_pythainlps_trie_does():
     assert len(text) > 5000
     assert all(index.prefixes(text, i) == trie.prefixes(text, i) for i in range(len(text)))
     for paragraph in text.split(" "):
-        assert (word_tokenize(paragraph, custom_dict=index, engine="newmm", keep_whitespace=True)
-                == word_tokenize(paragraph, custom_dict=trie, engine="newmm", keep_whitespace=True))
+        assert word_tokenize(paragraph, custom_dict=index, engine="newmm", keep_whitespace=True) == word_tokenize(
+            paragraph, custom_dict=trie, engine="newmm", keep_whitespace=True
+        )
     with pytest.raises(TypeError):
         index.add("คำใหม่")
 
@@ -188,7 +237,7 @@ def thai_profile(text: str) -> tuple[Counter, Counter]:
     """The Thai characters of a text, and each mark with the character before it (order of marks)."""
     flat = squash(text)
     letters = Counter(ch for ch in flat if "\u0e01" <= ch <= "\u0e5b")
-    pairs = Counter(flat[i - 1:i + 1] for i, ch in enumerate(flat) if ch in MARKS and i)
+    pairs = Counter(flat[i - 1 : i + 1] for i, ch in enumerate(flat) if ch in MARKS and i)
     return letters, pairs
 
 
@@ -267,8 +316,14 @@ def test_announcement_is_one_size_without_label_lines(rendered):
     import pymupdf
 
     with pymupdf.open(str(out / pack_file_name("announcement", "pdf"))) as document:
-        sizes = {round(span["size"]) for page in document for block in page.get_text("dict")["blocks"]
-                 for line in block.get("lines", []) for span in line["spans"] if span["text"].strip()}
+        sizes = {
+            round(span["size"])
+            for page in document
+            for block in page.get_text("dict")["blocks"]
+            for line in block.get("lines", [])
+            for span in line["spans"]
+            if span["text"].strip()
+        }
         text = "".join(page.get_text() for page in document)
     assert sizes == {16}, sizes
     assert "สอดคล้องกับผลการวิเคราะห์:" not in text and "ระยะเวลาดำเนินการ" not in text
@@ -306,35 +361,62 @@ def test_o43_is_one_numbered_list_per_measure_written_in_sentences():
     pack = seed_pack()
     from prongsai.documents import example
 
-    reports = [
-        ProgressReport("disclosure", 6, unit=unit, links=("https://www.skn.go.th",),
-                       text=f"จัดทำข้อมูลพื้นฐานของหน่วยงานเผยแพร่บนเว็บไซต์ ให้สาธารณชนรับทราบ: ({n}) {topic}")
-        for unit, n, topic in ((example.UNITS["admin"], 1, "ข้อมูลพื้นฐาน"), (example.UNITS["policy"], 2, "การบริหารงาน"),
-                               (example.UNITS["personnel"], 5, "การส่งเสริมความโปร่งใส"),
-                               (example.UNITS["teacher_dev"], 4, "การบริหารและพัฒนาทรัพยากรบุคคล"))
-    ] + [
-        ProgressReport("disclosure", 12, unit=unit, links=("https://www.skn.go.th/",),
-                       text="ปรับปรุงข้อมูลบนเว็บไซต์ให้เป็นปัจจุบัน")
-        for unit in (example.UNITS["admin"], example.UNITS["policy"])
-    ] + [
-        ProgressReport("prevention", 6, unit=example.UNITS["promotion"], links=("https://www.skn.go.th/o36",),
-                       text="1.1 ประกาศเจตจำนงสุจริต\n1.2 จัดทำนโยบาย\n- จัดทำมาตรการ\n(1) กิจกรรม ก\n(2) กิจกรรม ข"),
-        ProgressReport("prevention", 12, unit=example.UNITS["promotion"], text="1.3 กิจกรรมโรงเรียนสุจริต"),
-    ]
+    reports = (
+        [
+            ProgressReport(
+                "disclosure",
+                6,
+                unit=unit,
+                links=("https://www.skn.go.th",),
+                text=f"จัดทำข้อมูลพื้นฐานของหน่วยงานเผยแพร่บนเว็บไซต์ ให้สาธารณชนรับทราบ: ({n}) {topic}",
+            )
+            for unit, n, topic in (
+                (example.UNITS["admin"], 1, "ข้อมูลพื้นฐาน"),
+                (example.UNITS["policy"], 2, "การบริหารงาน"),
+                (example.UNITS["personnel"], 5, "การส่งเสริมความโปร่งใส"),
+                (example.UNITS["teacher_dev"], 4, "การบริหารและพัฒนาทรัพยากรบุคคล"),
+            )
+        ]
+        + [
+            ProgressReport(
+                "disclosure", 12, unit=unit, links=("https://www.skn.go.th/",), text="ปรับปรุงข้อมูลบนเว็บไซต์ให้เป็นปัจจุบัน"
+            )
+            for unit in (example.UNITS["admin"], example.UNITS["policy"])
+        ]
+        + [
+            ProgressReport(
+                "prevention",
+                6,
+                unit=example.UNITS["promotion"],
+                links=("https://www.skn.go.th/o36",),
+                text="1.1 ประกาศเจตจำนงสุจริต\n1.2 จัดทำนโยบาย\n- จัดทำมาตรการ\n(1) กิจกรรม ก\n(2) กิจกรรม ข",
+            ),
+            ProgressReport("prevention", 12, unit=example.UNITS["promotion"], text="1.3 กิจกรรมโรงเรียนสุจริต"),
+        ]
+    )
     context = implementation_report_context(pack.agency, year=2563, measures=MEASURES[:2], progress=reports)
     prevention, disclosure = context["areas"]
     texts = [line["text"] for line in prevention["lines"]]
     assert [t for t in texts if re.match(r"^๑\.[๐-๙]+ ", t)] == [
-        "๑.๑ ประกาศเจตจำนงสุจริต", "๑.๒ จัดทำนโยบาย", "๑.๓ กิจกรรมโรงเรียนสุจริต"]  # numbered across periods
-    assert texts[texts.index("๑.๒ จัดทำนโยบาย") + 1:texts.index("๑.๒ จัดทำนโยบาย") + 4] == [
-        "(๑) กิจกรรม ก", "(๒) กิจกรรม ข", "- จัดทำมาตรการ"]
+        "๑.๑ ประกาศเจตจำนงสุจริต",
+        "๑.๒ จัดทำนโยบาย",
+        "๑.๓ กิจกรรมโรงเรียนสุจริต",
+    ]  # numbered across periods
+    assert texts[texts.index("๑.๒ จัดทำนโยบาย") + 1 : texts.index("๑.๒ จัดทำนโยบาย") + 4] == [
+        "(๑) กิจกรรม ก",
+        "(๒) กิจกรรม ข",
+        "- จัดทำมาตรการ",
+    ]
     assert texts[0] == "รอบ ๖ เดือน (๑ ตุลาคม ๒๕๖๒ - ๓๑ มีนาคม ๒๕๖๓) กลุ่มส่งเสริมการจัดการศึกษา ได้ดำเนินการ ดังนี้"
     lines = [line["text"] for line in disclosure["lines"]]
     # four units' near-identical lines: one item, its parts in number order, each with the unit that did it
     assert lines[1] == "๒.๑ จัดทำข้อมูลพื้นฐานของหน่วยงานเผยแพร่บนเว็บไซต์ ให้สาธารณชนรับทราบ ดังนี้"
-    assert lines[2:6] == ["(๑) ข้อมูลพื้นฐาน (กลุ่มอำนวยการ)", "(๒) การบริหารงาน (กลุ่มนโยบายและแผน)",
-                          "(๓) การบริหารและพัฒนาทรัพยากรบุคคล (กลุ่มพัฒนาครูและบุคลากรทางการศึกษา)",
-                          "(๔) การส่งเสริมความโปร่งใส (กลุ่มบริหารงานบุคคล)"]
+    assert lines[2:6] == [
+        "(๑) ข้อมูลพื้นฐาน (กลุ่มอำนวยการ)",
+        "(๒) การบริหารงาน (กลุ่มนโยบายและแผน)",
+        "(๓) การบริหารและพัฒนาทรัพยากรบุคคล (กลุ่มพัฒนาครูและบุคลากรทางการศึกษา)",
+        "(๔) การส่งเสริมความโปร่งใส (กลุ่มบริหารงานบุคคล)",
+    ]
     # the same sentence from two units: printed once, the units named once in the period's sentence
     assert sum("ปรับปรุงข้อมูลบนเว็บไซต์ให้เป็นปัจจุบัน" in t for t in lines) == 1
     assert "กลุ่มอำนวยการ และกลุ่มนโยบายและแผน ได้ดำเนินการ ดังนี้" in lines[-2]
@@ -350,12 +432,16 @@ def test_o43_headings_stay_with_what_follows(rendered):
     import pymupdf
 
     headings = [area["heading"] for area in contexts["implementation"]["areas"]]
-    leads = [line["text"] for area in contexts["implementation"]["areas"] for line in area["lines"]
-             if line["kind"] == "lead"]
+    leads = [
+        line["text"] for area in contexts["implementation"]["areas"] for line in area["lines"] if line["kind"] == "lead"
+    ]
     with pymupdf.open(str(out / pack_file_name("implementation", "pdf"))) as document:
         for page in document:
-            text = [line for line in page.get_text().splitlines()
-                    if line.strip() and not re.match(r"^\s*(?:-\s*[๐-๙]+\s*-|/.*\.\.\.)\s*$", line)]
+            text = [
+                line
+                for line in page.get_text().splitlines()
+                if line.strip() and not re.match(r"^\s*(?:-\s*[๐-๙]+\s*-|/.*\.\.\.)\s*$", line)
+            ]
             last = squash(text[-1]) if text else ""
             assert not any(last == squash(h) for h in headings), (name, page.number, last)
             assert not any(squash(lead).startswith(last) and last for lead in leads), (name, page.number, last)
@@ -443,4 +529,3 @@ def test_pdf_title_metadata_has_no_invisible_characters(rendered):
     for kind in DOCUMENTS:
         title = PdfReader(str(out / pack_file_name(kind, "pdf"))).metadata.title or ""
         assert WORD_JOINER not in title and "\u00a0" not in title, kind
-

@@ -50,15 +50,29 @@ def test_the_mini_fixture_round_trips_with_its_legacy_words():
 
 # Texts an admin may type: Thai with tone marks and digits, quotes, a leading '=' (no formula!), '#', ': ',
 # line breaks, emoji; and numbers with two decimals.
-TEXT = st.text(alphabet=st.sampled_from(list("กขคงจฉชซญฎฐดตถทนบปผฝพฟภมยรลวศษสหฬอฮะาิีึืุูเแโใไ่้๊๋็์ๆ๐๑๒๓")
-                                          + list("abcXYZ019 =#:'\"%@-\n…🙂")),
-               min_size=1, max_size=40).map(str.strip).filter(bool)
+TEXT = (
+    st.text(
+        alphabet=st.sampled_from(
+            list("กขคงจฉชซญฎฐดตถทนบปผฝพฟภมยรลวศษสหฬอฮะาิีึืุูเแโใไ่้๊๋็์ๆ๐๑๒๓") + list("abcXYZ019 =#:'\"%@-\n…🙂")
+        ),
+        min_size=1,
+        max_size=40,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
 SCORE = st.integers(min_value=0, max_value=10000).map(lambda n: n / 100)
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(fid=st.sampled_from(["ita-2563-school", "ita-2566", "ita-2568", "ita-2569", "ita-2570"]),
-       text=TEXT, caveat=TEXT, weight=st.integers(min_value=1, max_value=60), minimum=SCORE, seed=st.integers(0, 999))
+@given(
+    fid=st.sampled_from(["ita-2563-school", "ita-2566", "ita-2568", "ita-2569", "ita-2570"]),
+    text=TEXT,
+    caveat=TEXT,
+    weight=st.integers(min_value=1, max_value=60),
+    minimum=SCORE,
+    seed=st.integers(0, 999),
+)
 def test_any_edited_edition_round_trips(fid, text, caveat, weight, minimum, seed):
     """Property: whatever an admin writes into the texts and numbers, workbook → data gives it back unchanged."""
     raw = copy.deepcopy(canonical(load_framework(fid).raw))
@@ -101,12 +115,17 @@ def test_every_problem_is_reported_at_once_with_sheet_row_and_column_in_thai():
     found = _problems(_edited("ita-2569", edit))
     assert "แผ่นงาน 'levels' แถวที่ 2 คอลัมน์ 'min' (C): 'เก้าสิบห้า' ไม่ใช่ตัวเลข" in found
     assert "แผ่นงาน 'sub_items' แถวที่ 2 คอลัมน์ 'question' (A): ไม่มีข้อคำถาม 'I99' ในกรอบนี้" in found
-    assert "แผ่นงาน 'questions' แถวที่ 3 คอลัมน์ 'scale' (D): ไม่มีมาตรวัด 'four_levels' (ที่มี: four_level, yes_no, " \
-           "yes_no_ever)" in found
-    assert ("แผ่นงาน 'oit_items' แถวที่ 4 คอลัมน์ 'code' (A): ข้อ OIT 'O1' ซ้ำ (ครั้งแรกที่ แผ่นงาน 'oit_items' "
-            "แถวที่ 2 คอลัมน์ 'code' (A))") in found
-    assert any(p.startswith("แผ่นงาน 'oit_items' แถวที่ 5 คอลัมน์ 'confidence' (N): 'เดาเอา' ไม่ใช่ระดับความมั่นใจ")
-               for p in found)
+    assert (
+        "แผ่นงาน 'questions' แถวที่ 3 คอลัมน์ 'scale' (D): ไม่มีมาตรวัด 'four_levels' (ที่มี: four_level, yes_no, "
+        "yes_no_ever)" in found
+    )
+    assert (
+        "แผ่นงาน 'oit_items' แถวที่ 4 คอลัมน์ 'code' (A): ข้อ OIT 'O1' ซ้ำ (ครั้งแรกที่ แผ่นงาน 'oit_items' "
+        "แถวที่ 2 คอลัมน์ 'code' (A))"
+    ) in found
+    assert any(
+        p.startswith("แผ่นงาน 'oit_items' แถวที่ 5 คอลัมน์ 'confidence' (N): 'เดาเอา' ไม่ใช่ระดับความมั่นใจ") for p in found
+    )
     # a bad cell is one problem: the validator's echo ("levels[0].min: required", at the same cell) is left out
     assert sum("แผ่นงาน 'levels' แถวที่ 2 คอลัมน์ 'min'" in p for p in found) == 1
 
@@ -125,7 +144,7 @@ def test_missing_and_unknown_sheets_and_columns_are_named():
 
 def test_a_formula_looking_text_stays_text_and_no_formula_is_written():
     raw = canonical(load_framework("ita-2569").raw)
-    raw["oit_items"][0]["caveat"] = "=HYPERLINK(\"http://evil.example\", \"คลิก\")"
+    raw["oit_items"][0]["caveat"] = '=HYPERLINK("http://evil.example", "คลิก")'
     data = export_workbook(raw)
     workbook = openpyxl.load_workbook(io.BytesIO(data))
     cells = [c for row in workbook["oit_items"].iter_rows() for c in row]
@@ -146,11 +165,13 @@ def test_yaml_problems_name_the_line():
 
 
 def test_not_an_edition_file():
-    for name, data, expected in [("x.csv", b"a,b\n", "ต้องเป็นไฟล์ .yaml หรือ .xlsx"),
-                                 # openpyxl's message, or the safe-open scan's where prongsai.core.safefiles is present
-                                 ("x.xlsx", b"PK\x03\x04 broken", ("ไม่ใช่ไฟล์ .xlsx ที่อ่านได้", "ไฟล์เสียหาย")),
-                                 ("x.yaml", b"\xff\xfe", "ไฟล์ไม่ได้เข้ารหัสแบบ UTF-8"),
-                                 ("x.yaml", b"- 1\n- 2\n", "เนื้อหาต้องเป็นชุดข้อมูลแบบคีย์-ค่า")]:
+    for name, data, expected in [
+        ("x.csv", b"a,b\n", "ต้องเป็นไฟล์ .yaml หรือ .xlsx"),
+        # openpyxl's message, or the safe-open scan's where prongsai.core.safefiles is present
+        ("x.xlsx", b"PK\x03\x04 broken", ("ไม่ใช่ไฟล์ .xlsx ที่อ่านได้", "ไฟล์เสียหาย")),
+        ("x.yaml", b"\xff\xfe", "ไฟล์ไม่ได้เข้ารหัสแบบ UTF-8"),
+        ("x.yaml", b"- 1\n- 2\n", "เนื้อหาต้องเป็นชุดข้อมูลแบบคีย์-ค่า"),
+    ]:
         with pytest.raises(EditionImportError) as caught:
             read_edition(name, data)
         rendered = caught.value.render(thai=True)

@@ -29,15 +29,19 @@ from prongsai.core.thai import truncated
 NEW = ["ita-2568", "ita-2569", "ita-2570"]
 
 
-
 def edition_data(edition_id: str) -> dict:
     """The edition's YAML as plain data, to change before loading it again."""
     with open(load_framework(edition_id).path, encoding="utf-8") as handle:
         return yaml.safe_load(handle)
 
+
 def test_the_years_pick_the_new_editions():
-    assert [framework_for_year(y).id for y in (2567, 2568, 2569, 2570)] == ["ita-2566", "ita-2568", "ita-2569",
-                                                                           "ita-2570"]
+    assert [framework_for_year(y).id for y in (2567, 2568, 2569, 2570)] == [
+        "ita-2566",
+        "ita-2568",
+        "ita-2569",
+        "ita-2570",
+    ]
 
 
 @pytest.mark.parametrize("fid, count", [("ita-2568", 28), ("ita-2569", 26), ("ita-2570", 26)])
@@ -127,7 +131,9 @@ def test_variants_override_what_differs_only():
     school = with_variant(fw, "school")
     assert school.oit_item("O5").title == "แผนกลยุทธ์หรือแผนพัฒนาคุณภาพการศึกษาของสถานศึกษา"
     assert [e.text for e in with_variant(fw, "local").oit_item("O1").elements][:2] == [
-        "แผนผังโครงสร้างฝ่ายการเมือง", "แผนผังโครงสร้างฝ่ายข้าราชการประจำ"]
+        "แผนผังโครงสร้างฝ่ายการเมือง",
+        "แผนผังโครงสร้างฝ่ายข้าราชการประจำ",
+    ]
     # weights, indicators and levels are never overridden: every agency is scored the same way
     for v in fw.variants:
         applied = with_variant(fw, v)
@@ -140,8 +146,16 @@ def test_variants_override_what_differs_only():
 
 def test_a_variant_may_leave_an_item_out_of_the_list_and_the_score():
     raw = edition_data("ita-2569")
-    raw["variants"].append({"code": "tiny", "name_th": "ทดสอบ", "agency_types": ["general"],
-                            "confidence": "provisional", "source": "test", "oit_items": {"O22": {"applicable": False}}})
+    raw["variants"].append(
+        {
+            "code": "tiny",
+            "name_th": "ทดสอบ",
+            "agency_types": ["general"],
+            "confidence": "provisional",
+            "source": "test",
+            "oit_items": {"O22": {"applicable": False}},
+        }
+    )
     fw = with_variant(load_framework_data(raw, expected_id="ita-2569"), "tiny")
     assert "O22" not in {o.code for o in fw.oit_items} and len(fw.oit_items) == 25
 
@@ -159,6 +173,7 @@ def test_a_bad_variant_is_refused_with_its_path():
 
 # --- corrections to 2562–2567 (review §8) ----------------------------------------------------------------------
 
+
 def test_ita_2566_sub_indicator_tree_is_the_official_one():
     fw = load_framework("ita-2566")
     assert [s.code for s in fw.indicator(9).sub_indicators] == ["9.1", "9.2", "9.3", "9.4", "9.5"]
@@ -167,8 +182,14 @@ def test_ita_2566_sub_indicator_tree_is_the_official_one():
     for o in fw.oit_items:
         spans.setdefault(o.sub_indicator, []).append(int(o.code[1:]))
     assert {k: (min(v), max(v)) for k, v in spans.items()} == {
-        "9.1": (1, 10), "9.2": (11, 18), "9.3": (19, 22), "9.4": (23, 26), "9.5": (27, 30), "10.1": (31, 38),
-        "10.2": (39, 43)}
+        "9.1": (1, 10),
+        "9.2": (11, 18),
+        "9.3": (19, 22),
+        "9.4": (23, 26),
+        "9.5": (27, 30),
+        "10.1": (31, 38),
+        "10.2": (39, 43),
+    }
     assert fw.oit_item("O31").group == "การป้องกันการทุจริต (No Gift Policy)"  # the old groups are kept
 
 
@@ -217,8 +238,10 @@ def test_declared_parameters_have_defaults_and_are_checked():
     raw["option_scores"] = "integers"
     with pytest.raises(FrameworkError) as caught:  # 33.33 written, integers declared
         load_framework_data(raw, expected_id="ita-2564")
-    assert ("scales.four_level.options[1].score", "33.33 does not follow option_scores 'integers' (expected 33)") \
-        in caught.value.problems
+    assert (
+        "scales.four_level.options[1].score",
+        "33.33 does not follow option_scores 'integers' (expected 33)",
+    ) in caught.value.problems
     for option in raw["scales"]["four_level"]["options"]:
         option.pop("score")  # left out: computed from the declared rule
     fw = load_framework_data(raw, expected_id="ita-2564")
@@ -242,6 +265,7 @@ def test_truncation_is_a_declared_rule_and_half_up_the_default():
 
 
 # --- the diff knows merges and renumbering, across editions -------------------------------------------------
+
 
 def test_diff_2566_to_2568_shows_the_merges_and_the_renumbering():
     diff = diff_frameworks(load_framework("ita-2566"), load_framework("ita-2568"))

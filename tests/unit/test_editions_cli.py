@@ -80,13 +80,17 @@ def test_a_bad_workbook_exits_2_naming_sheet_row_and_column(tmp_path, capsys):
 
 def test_score_picks_the_edition_of_each_row_by_fiscal_year(tmp_path, capsys):
     path = tmp_path / "r.csv"
-    path.write_text("agency,year,iit,eit,oit\nก,2567,90,84.9,90\nข,2569,90,84.9,90\nค,2570,96,96,96\n",
-                    encoding="utf-8")
+    path.write_text(
+        "agency,year,iit,eit,oit\nก,2567,90,84.9,90\nข,2569,90,84.9,90\nค,2570,96,96,96\n", encoding="utf-8"
+    )
     code, out, _ = run(capsys, "score", str(path), "--format", "json")
     assert code == 0
     rows = {r["agency"]: r for r in json.loads(out)}
-    assert (rows["ก"]["framework"], rows["ข"]["framework"], rows["ค"]["framework"]) == ("ita-2566", "ita-2569",
-                                                                                          "ita-2570")
+    assert (rows["ก"]["framework"], rows["ข"]["framework"], rows["ค"]["framework"]) == (
+        "ita-2566",
+        "ita-2569",
+        "ita-2570",
+    )
     assert rows["ข"]["level"] == "ผ่าน"  # 88.47 but the EIT below 85: not ผ่านดี (NACC 2568)
     assert rows["ค"]["level"] == "ผ่านดีเยี่ยม"
 
@@ -115,11 +119,25 @@ def test_score_responses_for_a_2569_agency_from_raw_data(tmp_path, capsys):
         files[tool] = _write(tmp_path / f"{tool}.csv", ["agency", *[f.code for f in fields]], rows)
     failed = {"O7", "O12", "O22"}  # three items fail: 0; the others pass: 100
     oit = {o.code: Fraction(0 if o.code in failed else 100) for o in fw.oit_items}
-    files["OIT"] = _write(tmp_path / "oit.csv", ["agency", *oit],
-                          [["สพป.สมุทรสาคร", *[str(int(v)) for v in oit.values()]]])
-    code, out, err = run(capsys, "score-responses", "--framework", "ita-2569", "--iit", str(files["IIT"]),
-                         "--eit", str(files["EIT"]), "--oit", str(files["OIT"]), "--year", "2569",
-                         "--format", "json")
+    files["OIT"] = _write(
+        tmp_path / "oit.csv", ["agency", *oit], [["สพป.สมุทรสาคร", *[str(int(v)) for v in oit.values()]]]
+    )
+    code, out, err = run(
+        capsys,
+        "score-responses",
+        "--framework",
+        "ita-2569",
+        "--iit",
+        str(files["IIT"]),
+        "--eit",
+        str(files["EIT"]),
+        "--oit",
+        str(files["OIT"]),
+        "--year",
+        "2569",
+        "--format",
+        "json",
+    )
     assert code == 0, err
     [record] = json.loads(out)
     expected = score_agency(fw, responses, oit)

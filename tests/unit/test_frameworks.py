@@ -16,8 +16,16 @@ from prongsai.core.framework import (
     load_framework_file,
 )
 
-EDITIONS = ["ita-2562-esa", "ita-2563-esa", "ita-2563-school", "ita-2564", "ita-2566", "ita-2568", "ita-2569",
-            "ita-2570"]
+EDITIONS = [
+    "ita-2562-esa",
+    "ita-2563-esa",
+    "ita-2563-school",
+    "ita-2564",
+    "ita-2566",
+    "ita-2568",
+    "ita-2569",
+    "ita-2570",
+]
 MINI = Path(__file__).parent.parent / "fixtures" / "mini.yaml"
 
 
@@ -30,10 +38,16 @@ def test_every_edition_loads_and_is_listed():
         assert [float(t.weight) for t in fw.tools] == [30, 30, 40]
 
 
-@pytest.mark.parametrize("fid, oit_9, oit_10", [
-    ("ita-2562-esa", 33, 15), ("ita-2563-esa", 33, 10), ("ita-2563-school", 33, 10), ("ita-2564", 33, 10),
-    ("ita-2566", 30, 13),
-])
+@pytest.mark.parametrize(
+    "fid, oit_9, oit_10",
+    [
+        ("ita-2562-esa", 33, 15),
+        ("ita-2563-esa", 33, 10),
+        ("ita-2563-school", 33, 10),
+        ("ita-2564", 33, 10),
+        ("ita-2566", 30, 13),
+    ],
+)
 def test_oit_item_counts_per_indicator(fid, oit_9, oit_10):
     fw = load_framework(fid)
     assert len([o for o in fw.oit_items if o.indicator == 9]) == oit_9
@@ -48,9 +62,12 @@ def test_2563_instrument_has_30_iit_questions_with_51_answer_fields():
     assert fw.oit_item("O42").title == "มาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน"
     # coefficients of each indicator's fields add up to one
     for indicator in fw.indicators_of("IIT"):
-        total = sum(c for code, c in fw.field_coefficients.items()
-                    if next(f for f in fw.answer_fields("IIT") + fw.answer_fields("EIT")
-                            if f.code == code).indicator == indicator.number)
+        total = sum(
+            c
+            for code, c in fw.field_coefficients.items()
+            if next(f for f in fw.answer_fields("IIT") + fw.answer_fields("EIT") if f.code == code).indicator
+            == indicator.number
+        )
         assert total == 1
 
 
@@ -58,7 +75,12 @@ def test_2564_titles_add_misconduct_and_2566_has_new_labels():
     assert "ประพฤติมิชอบ" in load_framework("ita-2564").oit_item("O29").title
     assert "ประพฤติมิชอบ" not in load_framework("ita-2563-esa").oit_item("O29").title
     assert [lv.label for lv in load_framework("ita-2566").levels] == [
-        "ผ่านดีเยี่ยม", "ผ่านดี", "ผ่าน", "ต้องปรับปรุง", "ต้องปรับปรุงโดยด่วน"]
+        "ผ่านดีเยี่ยม",
+        "ผ่านดี",
+        "ผ่าน",
+        "ต้องปรับปรุง",
+        "ต้องปรับปรุงโดยด่วน",
+    ]
 
 
 def test_year_picks_the_default_edition():
@@ -89,20 +111,32 @@ def _broken(tmp_path, mutate) -> Path:
     return path
 
 
-@pytest.mark.parametrize("mutate, path, problem", [
-    (lambda d: d["questions"][1]["sub_items"][1].update(scale="four_levels"), "questions[1].sub_items[1].scale",
-     "unknown scale 'four_levels'"),
-    (lambda d: d["questions"][0].update(reverese=True), "questions[0].reverese", "unknown key"),
-    (lambda d: d["scales"]["four_level"]["options"][1].update(score=33.333), "scales.four_level.options[1].score",
-     "more than 2 decimal places"),
-    (lambda d: d["oit_items"][1]["scoring"].update(method="partial"), "oit_items[1].scoring.method",
-     "'partial' is not one of"),
-    (lambda d: d["oit_items"][0].update(indicator=1), "oit_items[0].indicator", "not an indicator of an evidence"),
-    (lambda d: d["levels"].pop(), "levels[2]", "last level must have min 0"),
-    (lambda d: d["questions"][4].update(code="I1"), "questions[4].code", "duplicate"),
-    (lambda d: d.update(id="other"), "id", "does not match the file name"),
-    (lambda d: d["tools"][0].pop("weight"), "tools[0].weight", "required"),
-])
+@pytest.mark.parametrize(
+    "mutate, path, problem",
+    [
+        (
+            lambda d: d["questions"][1]["sub_items"][1].update(scale="four_levels"),
+            "questions[1].sub_items[1].scale",
+            "unknown scale 'four_levels'",
+        ),
+        (lambda d: d["questions"][0].update(reverese=True), "questions[0].reverese", "unknown key"),
+        (
+            lambda d: d["scales"]["four_level"]["options"][1].update(score=33.333),
+            "scales.four_level.options[1].score",
+            "more than 2 decimal places",
+        ),
+        (
+            lambda d: d["oit_items"][1]["scoring"].update(method="partial"),
+            "oit_items[1].scoring.method",
+            "'partial' is not one of",
+        ),
+        (lambda d: d["oit_items"][0].update(indicator=1), "oit_items[0].indicator", "not an indicator of an evidence"),
+        (lambda d: d["levels"].pop(), "levels[2]", "last level must have min 0"),
+        (lambda d: d["questions"][4].update(code="I1"), "questions[4].code", "duplicate"),
+        (lambda d: d.update(id="other"), "id", "does not match the file name"),
+        (lambda d: d["tools"][0].pop("weight"), "tools[0].weight", "required"),
+    ],
+)
 def test_a_wrong_file_is_refused_naming_file_path_and_problem(tmp_path, mutate, path, problem):
     with pytest.raises(FrameworkError) as caught:
         load_framework_file(_broken(tmp_path, mutate))

@@ -24,8 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 #: (importer, imported) edges inside functions that may close a circle, with the reason each stays
-ALLOWED = {
-}
+ALLOWED = {}
 
 
 def module_name(path: Path) -> str:

@@ -43,15 +43,18 @@ def test_an_edition_without_its_own_file_and_a_stored_version_use_the_right_file
     assert load_calendar("../../etc/passwd").name == "default"
 
 
-@pytest.mark.parametrize("text, message", [
-    ("events: []", "non-empty 'events'"),
-    ("events: [{key: a, kind: window, due: '04-30', title_th: ก, title_en: a}]", "a window needs 'starts'"),
-    ("events: [{key: a, kind: deadline, due: '13-01', title_th: ก, title_en: a}]", "is not a day"),
-    ("events: [{key: a, kind: deadline, due: '4/30', title_th: ก, title_en: a}]", "is not a month-day"),
-    ("events: [{key: a, kind: window, starts: '05-01', due: '04-30', title_th: ก, title_en: a}]", "starts after"),
-    ("events: [{key: a, kind: deadline, due: '04-30', title_en: a}]", "missing title_th"),
-    ("events: [{key: a, kind: soon, due: '04-30', title_th: ก, title_en: a}]", "kind 'soon'"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("events: []", "non-empty 'events'"),
+        ("events: [{key: a, kind: window, due: '04-30', title_th: ก, title_en: a}]", "a window needs 'starts'"),
+        ("events: [{key: a, kind: deadline, due: '13-01', title_th: ก, title_en: a}]", "is not a day"),
+        ("events: [{key: a, kind: deadline, due: '4/30', title_th: ก, title_en: a}]", "is not a month-day"),
+        ("events: [{key: a, kind: window, starts: '05-01', due: '04-30', title_th: ก, title_en: a}]", "starts after"),
+        ("events: [{key: a, kind: deadline, due: '04-30', title_en: a}]", "missing title_th"),
+        ("events: [{key: a, kind: soon, due: '04-30', title_th: ก, title_en: a}]", "kind 'soon'"),
+    ],
+)
 def test_a_bad_calendar_file_is_refused_with_the_event_and_field(text, message):
     with pytest.raises(CalendarError, match=message):
         parse_calendar(text, "bad")

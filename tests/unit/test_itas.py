@@ -23,8 +23,17 @@ def table(*rows, header=("รหัสข้อ", "ผล")) -> Table:
 
 def test_oit_items_pass_fail_questions_and_indicators_are_read():
     o1, o2 = NEW.oit_items[0], NEW.oit_items[1]
-    got = itas.read_item_results(table((o1.shown_code, "ผ่าน"), (o2.code, "ไม่ผ่าน"), ("I1", "๙๒.๕๐"),
-                                       ("ตัวชี้วัดที่ 3", "88.10"), ("ตัวอย่าง o9", "ผ่าน"), ("I2", "")), NEW)
+    got = itas.read_item_results(
+        table(
+            (o1.shown_code, "ผ่าน"),
+            (o2.code, "ไม่ผ่าน"),
+            ("I1", "๙๒.๕๐"),
+            ("ตัวชี้วัดที่ 3", "88.10"),
+            ("ตัวอย่าง o9", "ผ่าน"),
+            ("I2", ""),
+        ),
+        NEW,
+    )
     assert got.items == {o1.code: Fraction(100), o2.code: Fraction(0), "I1": Fraction("92.5")}
     assert got.indicators == {3: Fraction("88.10")}
     assert got.rows[o2.code] == 3
@@ -33,8 +42,9 @@ def test_oit_items_pass_fail_questions_and_indicators_are_read():
 def test_every_bad_row_is_reported_at_once_with_row_column_and_thai_reason():
     o1 = NEW.oit_items[0]
     with pytest.raises(InputError) as caught:
-        itas.read_item_results(table((o1.shown_code, "50"), ("Z9", "ผ่าน"), ("I1", "120"), (o1.code, "ผ่าน"),
-                                     ("", "ผ่าน")), NEW)
+        itas.read_item_results(
+            table((o1.shown_code, "50"), ("Z9", "ผ่าน"), ("I1", "120"), (o1.code, "ผ่าน"), ("", "ผ่าน")), NEW
+        )
     thai = caught.value.render(thai=True).splitlines()
     assert thai == [
         f"itas.csv, แถวที่ 2, คอลัมน์ 'ผล': '50' ไม่ใช่ผลของข้อ {o1.shown_code} (ใช้ ผ่าน/ไม่ผ่าน (100/0))",
@@ -109,11 +119,24 @@ def test_the_template_reads_back_as_no_data_and_the_filled_template_imports(tmp_
 
 def test_the_sheet_lists_every_item_with_one_url_and_what_is_missing():
     first, second = NEW.oit_items[0], NEW.oit_items[1]
-    rows = itas.sheet_rows(NEW, 2568, {
-        first.code: itas.Evidence(urls=("https://a.go.th/1", "https://a.go.th/2"), explanation="โครงสร้าง",
-                                  status="submitted")}, {"submitted": "ส่งแล้ว"})
+    rows = itas.sheet_rows(
+        NEW,
+        2568,
+        {
+            first.code: itas.Evidence(
+                urls=("https://a.go.th/1", "https://a.go.th/2"), explanation="โครงสร้าง", status="submitted"
+            )
+        },
+        {"submitted": "ส่งแล้ว"},
+    )
     assert len(rows) == len(NEW.oit_items)
-    assert rows[0].cells()[:6] == [first.shown_code, first.title, first.window_th(2568), "https://a.go.th/1",
-                                   "โครงสร้าง", "ส่งแล้ว"]
+    assert rows[0].cells()[:6] == [
+        first.shown_code,
+        first.title,
+        first.window_th(2568),
+        "https://a.go.th/1",
+        "โครงสร้าง",
+        "ส่งแล้ว",
+    ]
     assert rows[0].warnings_th == ("มี URL สาธารณะ 2 รายการ ITAS รับได้ 1 รายการ (ใช้รายการแรก)",)
     assert rows[1].code == second.code and rows[1].warnings_th == ("ยังไม่มี URL สาธารณะ", "ยังไม่มีคำอธิบาย")

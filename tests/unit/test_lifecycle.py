@@ -4,11 +4,15 @@ import pytest
 
 from prongsai.core.lifecycle import Lifecycle, Move, TransitionRefused
 
-DOOR = Lifecycle("door", ["shut", "open", "locked"], [
-    Move("open", "shut", "open", "เปิด", "open"),
-    Move("shut", "open", "shut", "ปิด", "shut"),
-    Move("lock", "shut", "locked", "ล็อก", "lock", roles=frozenset({"director"}), confirm=True),
-])
+DOOR = Lifecycle(
+    "door",
+    ["shut", "open", "locked"],
+    [
+        Move("open", "shut", "open", "เปิด", "open"),
+        Move("shut", "open", "shut", "ปิด", "shut"),
+        Move("lock", "shut", "locked", "ล็อก", "lock", roles=frozenset({"director"}), confirm=True),
+    ],
+)
 
 
 def test_moves_from_a_state_are_what_the_page_offers():

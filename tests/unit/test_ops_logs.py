@@ -21,8 +21,9 @@ def test_redacts_codes_paths_queries_and_secrets():
 
 
 def test_filter_and_json_formatter_cover_arguments_extras_and_tracebacks():
-    record = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "Internal Server Error: %s",
-                               ("/s/XDJVPJNMWP",), None)
+    record = logging.LogRecord(
+        "django.request", logging.ERROR, __file__, 1, "Internal Server Error: %s", ("/s/XDJVPJNMWP",), None
+    )
     try:
         raise ValueError("unknown code XDJVPJNMWP")
     except ValueError:

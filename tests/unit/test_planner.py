@@ -34,8 +34,16 @@ def seed_like():
     items9 = [o.code for o in ESA.oit_items if o.indicator == 9]
     items = {c: Fraction(100) if k < 28 else Fraction(0) for k, c in enumerate(items9)}
     items.update({o.code: Fraction(100) for o in ESA.oit_items if o.indicator != 9})
-    indicators = {1: Fraction("99.08"), 2: Fraction("96.94"), 3: Fraction("99.30"), 4: Fraction("98.55"),
-                  5: Fraction("98.72"), 6: Fraction("95.75"), 7: Fraction("91.75"), 8: Fraction("89.72")}
+    indicators = {
+        1: Fraction("99.08"),
+        2: Fraction("96.94"),
+        3: Fraction("99.30"),
+        4: Fraction("98.55"),
+        5: Fraction("98.72"),
+        6: Fraction("95.75"),
+        7: Fraction("91.75"),
+        8: Fraction("89.72"),
+    }
     return result(ESA, indicators, items), items9
 
 
@@ -82,8 +90,7 @@ def test_a_target_already_met_needs_nothing():
 
 def test_costs_are_data_an_expensive_item_is_avoided_when_a_cheaper_pair_reaches_the_target():
     score, items9 = seed_like()
-    fixes = [Fix("oit_item", items9[28], cost=Fraction(5)), Fix("oit_item", items9[29]),
-             Fix("oit_item", items9[30])]
+    fixes = [Fix("oit_item", items9[28], cost=Fraction(5)), Fix("oit_item", items9[29]), Fix("oit_item", items9[30])]
     goal = rounded(score.total + Fraction(1))  # needs two items (0.61 points each)
     answer = plan(ESA, score, Target("total", value=Fraction(goal)), fixes)
     assert sorted(s.move.fix.code for s in answer.steps) == sorted(items9[29:31])
@@ -92,8 +99,17 @@ def test_costs_are_data_an_expensive_item_is_avoided_when_a_cheaper_pair_reaches
 
 def test_unusable_fixes_are_listed_with_a_thai_reason():
     score, items9 = seed_like()
-    _, skipped = moves(ESA, score, [Fix("oit_item", "O999"), Fix("indicator", "9"), Fix("oit_item", items9[0]),
-                                    Fix("question", "I1"), Fix("indicator", "8", cost=Fraction(0))])
+    _, skipped = moves(
+        ESA,
+        score,
+        [
+            Fix("oit_item", "O999"),
+            Fix("indicator", "9"),
+            Fix("oit_item", items9[0]),
+            Fix("question", "I1"),
+            Fix("indicator", "8", cost=Fraction(0)),
+        ],
+    )
     reasons = {s.code: s.th for s in skipped}
     assert reasons["O999"] == "ไม่ใช่ข้อ OIT ของกรอบการประเมินนี้"
     assert reasons["9"] == "ตัวชี้วัดนี้มีผลรายข้อ ให้เลือกปรับรายข้อแทน"
@@ -103,8 +119,11 @@ def test_unusable_fixes_are_listed_with_a_thai_reason():
 
 
 def test_a_target_is_described_in_thai_and_in_english():
-    targets = (Target("level", level="AA"), Target("total", value=Fraction(95)),
-               Target("indicator", value=Fraction(90), indicator=3))
+    targets = (
+        Target("level", level="AA"),
+        Target("total", value=Fraction(95)),
+        Target("indicator", value=Fraction(90), indicator=3),
+    )
     assert [t.describe_th() for t in targets] == ["ระดับ AA", "คะแนนรวม 95.00", "ตัวชี้วัดที่ 3 ได้ 90.00"]
     assert [t.describe_en() for t in targets] == ["level AA", "total score 95.00", "indicator 3 at 90.00"]
 
@@ -142,6 +161,7 @@ def test_default_fixes_offer_failed_items_and_indicators_without_item_data():
 
 # --- properties ---------------------------------------------------------------------------------------------
 
+
 def _brute_force(framework, score, target, usable):
     """The least (cost, count) of any subset that reaches the target, by trying them all."""
     best = None
@@ -167,16 +187,26 @@ def cases(draw):
     score = result(framework, indicators, items)
     fixes = [Fix("oit_item", c, cost=Fraction(draw(st.integers(1, 4)))) for c in failed]
     others = draw(st.lists(st.sampled_from(sorted(indicators)), max_size=3, unique=True))
-    fixes += [Fix("indicator", str(n), to=min(Fraction(100), indicators[n] + draw(scores) / 4),
-                  cost=Fraction(draw(st.integers(1, 4)))) for n in others]
+    fixes += [
+        Fix(
+            "indicator",
+            str(n),
+            to=min(Fraction(100), indicators[n] + draw(scores) / 4),
+            cost=Fraction(draw(st.integers(1, 4))),
+        )
+        for n in others
+    ]
     kind = draw(st.sampled_from(["total", "level", "indicator"]))
     if kind == "total":
         target = Target("total", value=Fraction(draw(st.integers(0, 10000)), 100))
     elif kind == "level":
         target = Target("level", level=draw(st.sampled_from([lv.label for lv in framework.levels])))
     else:
-        target = Target("indicator", indicator=draw(st.sampled_from(sorted(score.indicators))),
-                        value=Fraction(draw(st.integers(0, 10000)), 100))
+        target = Target(
+            "indicator",
+            indicator=draw(st.sampled_from(sorted(score.indicators))),
+            value=Fraction(draw(st.integers(0, 10000)), 100),
+        )
     return framework, score, target, fixes, items
 
 

@@ -7,8 +7,15 @@ import pytest
 from prongsai.core.tabular import MAX_SCORE_DECIMALS, parse_score
 
 
-@pytest.mark.parametrize("text, value", [("91.25", Decimal("91.25")), ("๙๑.๒๕", Decimal("91.25")),
-                                         ("100%", Decimal(100)), ("0.123456", Decimal("0.123456"))])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("91.25", Decimal("91.25")),
+        ("๙๑.๒๕", Decimal("91.25")),
+        ("100%", Decimal(100)),
+        ("0.123456", Decimal("0.123456")),
+    ],
+)
 def test_ordinary_scores_are_read(text, value):
     assert parse_score(text) == value
 

@@ -20,8 +20,18 @@ from prongsai.core.scoring import (
     score_oit,
 )
 
-SEED_2562 = {1: "99.08", 2: "96.94", 3: "99.30", 4: "98.55", 5: "98.72",
-             6: "95.75", 7: "91.75", 8: "89.72", 9: "86.81", 10: "83.04"}
+SEED_2562 = {
+    1: "99.08",
+    2: "96.94",
+    3: "99.30",
+    4: "98.55",
+    5: "98.72",
+    6: "95.75",
+    7: "91.75",
+    8: "89.72",
+    9: "86.81",
+    10: "83.04",
+}
 
 
 def answers(fw, tool, index):
@@ -43,8 +53,7 @@ def test_seed_indicator_scores_give_the_official_total_and_level():
 def test_reversed_four_level_item_mirrors_the_scale(mini):
     # I3 is reversed: "น้อยที่สุดหรือไม่มีเลย" (index 0) is the best answer.
     field = next(f for f in mini.answer_fields("IIT") if f.code == "I3")
-    assert [field.scale.score(i, field.reverse) for i in range(4)] == [100, Fraction("66.67"),
-                                                                      Fraction("33.33"), 0]
+    assert [field.scale.score(i, field.reverse) for i in range(4)] == [100, Fraction("66.67"), Fraction("33.33"), 0]
 
 
 def test_real_edition_reverses_the_items_the_instrument_reverses():
@@ -116,14 +125,28 @@ def test_partial_credit_can_reach_the_seed_2562_oit_scores_pass_fail_cannot():
     assert len([o for o in fw.oit_items if o.indicator == 10]) == 15
 
 
-@pytest.mark.parametrize("total, level", [
-    ("84.99", "B"), ("85.00", "A"), ("94.99", "A"), ("95.00", "AA"), ("100", "AA"), ("0", "F"),
-    ("49.99", "F"), ("50.00", "E"), ("74.99", "C"),
-])
+@pytest.mark.parametrize(
+    "total, level",
+    [
+        ("84.99", "B"),
+        ("85.00", "A"),
+        ("94.99", "A"),
+        ("95.00", "AA"),
+        ("100", "AA"),
+        ("0", "F"),
+        ("49.99", "F"),
+        ("50.00", "E"),
+        ("74.99", "C"),
+    ],
+)
 def test_level_boundaries_2562(total, level):
     fw = load_framework("ita-2562-esa")
-    assert combine_tools(fw, {"IIT": Fraction(Decimal(total)), "EIT": Fraction(Decimal(total)),
-                              "OIT": Fraction(Decimal(total))}).level == level
+    assert (
+        combine_tools(
+            fw, {"IIT": Fraction(Decimal(total)), "EIT": Fraction(Decimal(total)), "OIT": Fraction(Decimal(total))}
+        ).level
+        == level
+    )
 
 
 def test_level_is_decided_on_the_total_rounded_half_up():

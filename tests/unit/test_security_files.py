@@ -119,12 +119,19 @@ def test_the_reading_budget_is_counted_across_members():
 
 def test_office_embeddings_are_counted_not_opened():
     inner = bombs.raw_zip([bombs.member("payload.txt", b"x" * 1000)])
-    base = [bombs.Member("[Content_Types].xml", *bombs.deflated(bombs.CONTENT_TYPES, 1)),
-            bombs.member("word/document.xml", b"<w:document/>")]
+    base = [
+        bombs.Member("[Content_Types].xml", *bombs.deflated(bombs.CONTENT_TYPES, 1)),
+        bombs.member("word/document.xml", b"<w:document/>"),
+    ]
     ok = bombs.raw_zip(base + [bombs.Member("word/embeddings/chart1.xlsx", inner, 0, len(inner), stored=True)])
     assert "word/embeddings/chart1.xlsx" in safefiles.check_zip(ok)
-    too_many = bombs.raw_zip(base + [bombs.Member(f"word/embeddings/o{i}.xlsx", inner, 0, len(inner), stored=True)
-                                     for i in range(safefiles.MAX_NESTED_ARCHIVES + 1)])
+    too_many = bombs.raw_zip(
+        base
+        + [
+            bombs.Member(f"word/embeddings/o{i}.xlsx", inner, 0, len(inner), stored=True)
+            for i in range(safefiles.MAX_NESTED_ARCHIVES + 1)
+        ]
+    )
     with pytest.raises(safefiles.FileTooComplex) as refused:
         safefiles.check_zip(too_many)
     assert refused.value.code == "nested_archive"
@@ -178,8 +185,9 @@ def test_evidence_text_of_real_files_still_reads():
 # ------------------------------------------------------------------------------------------ child process
 
 
-@pytest.mark.parametrize("name", ["docx_many_members", "docx_huge_document", "nested_zip", "pdf_flate_streams",
-                                  "pdf_many_pages"])
+@pytest.mark.parametrize(
+    "name", ["docx_many_members", "docx_huge_document", "nested_zip", "pdf_flate_streams", "pdf_many_pages"]
+)
 def test_evidence_extraction_of_a_bomb_ends_with_a_refusal(made, name):
     result = extract.extract(made[name])
     assert result.problem is not None and result.text == ""
@@ -211,8 +219,14 @@ def test_html_reading_is_linear_on_hostile_markup():
     hostile = "<p>ปี ๒๕๖๓</p>" + "<script" * 200_000 + "<!--" * 200_000 + "<" * 2_000_000
     text = extract.html_text(hostile)
     assert "ปี ๒๕๖๓" in text
-    assert extract.html_text("a<script>x</script>b<!-- c -->d<img alt='ภาพ 2563'>e").split() == \
-        ["a", "b", "d", "e", "ภาพ", "2563"]
+    assert extract.html_text("a<script>x</script>b<!-- c -->d<img alt='ภาพ 2563'>e").split() == [
+        "a",
+        "b",
+        "d",
+        "e",
+        "ภาพ",
+        "2563",
+    ]
 
 
 CHILD = """
@@ -248,8 +262,13 @@ def test_memory_stays_bounded_whatever_the_bombs_declare(made, tmp_path):
         path = tmp_path / name
         path.write_bytes(data)
         paths.append(str(path))
-    done = subprocess.run([sys.executable, "-c", CHILD, str(256 * 1024 * 1024), *paths], capture_output=True,
-                          text=True, cwd=Path(__file__).resolve().parents[2], check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(256 * 1024 * 1024), *paths],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     outcome = json.loads(done.stdout)
     for name, code in {**ZIP_BOMBS, **PDF_BOMBS}.items():

@@ -57,31 +57,90 @@ def trap():
 def loopback_forms(port: int) -> list[str]:
     """The review's forms of "this machine" and of internal networks (the loopback ones aim at the trap)."""
     forms = [
-        "127.0.0.1", "localhost", "LOCALHOST", "localhost.", "[::1]", "2130706433", "0x7f.0.0.1", "0x7f000001",
-        "0177.0.0.1", "127.1", "127.000.000.001", "0", "0.0.0.0", "[::]", "[::ffff:127.0.0.1]", "[::ffff:7f00:1]",
-        "[::127.0.0.1]", "[64:ff9b::7f00:1]", "①②⑦.0.0.1", "127.0.0.2",
+        "127.0.0.1",
+        "localhost",
+        "LOCALHOST",
+        "localhost.",
+        "[::1]",
+        "2130706433",
+        "0x7f.0.0.1",
+        "0x7f000001",
+        "0177.0.0.1",
+        "127.1",
+        "127.000.000.001",
+        "0",
+        "0.0.0.0",
+        "[::]",
+        "[::ffff:127.0.0.1]",
+        "[::ffff:7f00:1]",
+        "[::127.0.0.1]",
+        "[64:ff9b::7f00:1]",
+        "①②⑦.0.0.1",
+        "127.0.0.2",
     ]
-    if any(ipaddress.ip_address(info[4][0]).is_loopback
-           for info in socket.getaddrinfo(socket.gethostname(), port, type=socket.SOCK_STREAM)):
+    if any(
+        ipaddress.ip_address(info[4][0]).is_loopback
+        for info in socket.getaddrinfo(socket.gethostname(), port, type=socket.SOCK_STREAM)
+    ):
         forms.append(socket.gethostname())  # this machine's own name
     return [f"http://{host}:{port}/o1" for host in forms] + [f"https://127.0.0.1:{port}/o1"]
 
 
-INTERNAL = ["169.254.169.254", "[fd00:ec2::254]", "10.0.0.1", "10.255.255.254", "192.168.1.1", "172.16.0.1",
-            "172.31.255.254", "100.64.0.1", "224.0.0.1", "255.255.255.255", "198.18.0.1", "192.0.0.1", "240.0.0.1",
-            "[fe80::1]", "[ff02::1]", "[fc00::1]", "[fec0::1]", "[100::1]", "[2001:db8::1]"]
+INTERNAL = [
+    "169.254.169.254",
+    "[fd00:ec2::254]",
+    "10.0.0.1",
+    "10.255.255.254",
+    "192.168.1.1",
+    "172.16.0.1",
+    "172.31.255.254",
+    "100.64.0.1",
+    "224.0.0.1",
+    "255.255.255.255",
+    "198.18.0.1",
+    "192.0.0.1",
+    "240.0.0.1",
+    "[fe80::1]",
+    "[ff02::1]",
+    "[fc00::1]",
+    "[fec0::1]",
+    "[100::1]",
+    "[2001:db8::1]",
+]
 #: IPv6 forms that carry an IPv4 address (L11): loopback, private, link-local and public IPv4 inside
 TRANSITION = [
-    "[2002:7f00:1::]", "[2002:a00:1::1]", "[2002:a9fe:a9fe::1]", "[2002:c000:221::1]",  # 6to4
-    "[2001:0:4136:e378:8000:63bf:80ff:fffe]", "[2001:0:53aa:64c:0:0:f5ff:fffe]",  # Teredo (client 127.0.0.1 etc.)
-    "[64:ff9b::a00:1]", "[64:ff9b::c000:221]", "[64:ff9b:1::7f00:1]", "[64:ff9b:1::c000:221]",  # NAT64
-    "[::ffff:a9fe:a9fe]", "[::ffff:10.0.0.1]", "[::ffff:192.0.2.33]", "[::a00:1]", "[::ffff:0:7f00:1]",
+    "[2002:7f00:1::]",
+    "[2002:a00:1::1]",
+    "[2002:a9fe:a9fe::1]",
+    "[2002:c000:221::1]",  # 6to4
+    "[2001:0:4136:e378:8000:63bf:80ff:fffe]",
+    "[2001:0:53aa:64c:0:0:f5ff:fffe]",  # Teredo (client 127.0.0.1 etc.)
+    "[64:ff9b::a00:1]",
+    "[64:ff9b::c000:221]",
+    "[64:ff9b:1::7f00:1]",
+    "[64:ff9b:1::c000:221]",  # NAT64
+    "[::ffff:a9fe:a9fe]",
+    "[::ffff:10.0.0.1]",
+    "[::ffff:192.0.2.33]",
+    "[::a00:1]",
+    "[::ffff:0:7f00:1]",
     "[::ffff:0:c000:221]",
 ]
-SCHEMES = ["ftp://example.test/x", "file:///etc/passwd", "gopher://example.test/", "javascript:alert(1)",
-           "dict://127.0.0.1:11211/"]
-CREDENTIALS = ["http://user:pw@example.test/", "http://user@example.test/", "http://:pw@example.test/",
-               "http://example.test@127.0.0.1/", "https://a:b@127.0.0.1:443/", "http://x%40y:z@example.test/"]
+SCHEMES = [
+    "ftp://example.test/x",
+    "file:///etc/passwd",
+    "gopher://example.test/",
+    "javascript:alert(1)",
+    "dict://127.0.0.1:11211/",
+]
+CREDENTIALS = [
+    "http://user:pw@example.test/",
+    "http://user@example.test/",
+    "http://:pw@example.test/",
+    "http://example.test@127.0.0.1/",
+    "https://a:b@127.0.0.1:443/",
+    "http://x%40y:z@example.test/",
+]
 
 
 def test_the_table_holds_the_reviews_forms_and_more(trap):
@@ -111,8 +170,9 @@ def test_loopback_forms_are_refused_before_connecting(trap, index):
 @pytest.mark.parametrize("host", INTERNAL + TRANSITION)
 def test_internal_and_transition_addresses_are_refused_before_connecting(host):
     for allow_loopback in (False, True):
-        result = linkcheck.check_url(f"http://{host}/latest/meta-data", allow_loopback=allow_loopback, timeout=1,
-                                     deadline=2)
+        result = linkcheck.check_url(
+            f"http://{host}/latest/meta-data", allow_loopback=allow_loopback, timeout=1, deadline=2
+        )
         assert [p.code for p in result.problems] == ["private_address"], (host, result.problems)
 
 
@@ -128,11 +188,18 @@ def test_urls_with_credentials_are_refused(url, trap):
     assert len(Trap.hits) == before
 
 
-@pytest.mark.parametrize(("address", "inner"), [
-    ("2002:7f00:1::", "127.0.0.1"), ("2002:c000:221::1", "192.0.2.33"), ("64:ff9b::a00:1", "10.0.0.1"),
-    ("::ffff:a9fe:a9fe", "169.254.169.254"), ("::127.0.0.1", "127.0.0.1"), ("::ffff:0:7f00:1", "127.0.0.1"),
-    ("2001:0:4136:e378:8000:63bf:80ff:fffe", "127.0.0.1"),
-])
+@pytest.mark.parametrize(
+    ("address", "inner"),
+    [
+        ("2002:7f00:1::", "127.0.0.1"),
+        ("2002:c000:221::1", "192.0.2.33"),
+        ("64:ff9b::a00:1", "10.0.0.1"),
+        ("::ffff:a9fe:a9fe", "169.254.169.254"),
+        ("::127.0.0.1", "127.0.0.1"),
+        ("::ffff:0:7f00:1", "127.0.0.1"),
+        ("2001:0:4136:e378:8000:63bf:80ff:fffe", "127.0.0.1"),
+    ],
+)
 def test_the_ipv4_inside_a_transition_address_is_found(address, inner):
     assert str(ssrf.embedded_ipv4(ipaddress.IPv6Address(address))) == inner
     assert not ssrf.address_allowed(ipaddress.ip_address(address), allow_loopback=True)
@@ -148,15 +215,19 @@ def test_nat64_is_allowed_only_when_asked_for_and_only_to_a_public_ipv4():
     assert not ssrf.address_allowed(local_use, False, allow_nat64=True)
 
 
-@pytest.mark.parametrize("address", ["8.8.8.8", "1.1.1.1", "164.115.3.16", "2001:4860:4860::8888",
-                                     "2606:4700:4700::1111", "2403:6200:8000::1"])
+@pytest.mark.parametrize(
+    "address",
+    ["8.8.8.8", "1.1.1.1", "164.115.3.16", "2001:4860:4860::8888", "2606:4700:4700::1111", "2403:6200:8000::1"],
+)
 def test_public_addresses_are_allowed(address):
     assert ssrf.address_allowed(ipaddress.ip_address(address), allow_loopback=False)
 
 
 def test_a_mixed_dns_answer_is_refused(monkeypatch):
-    answers = [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("8.8.8.8", 80)),
-               (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.7", 80))]
+    answers = [
+        (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("8.8.8.8", 80)),
+        (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.7", 80)),
+    ]
     monkeypatch.setattr(socket, "getaddrinfo", lambda *args, **kwargs: answers)
     with pytest.raises(ssrf.Refused) as refused:
         ssrf.resolve("rebind.example.test", 80, allow_loopback=False)
@@ -177,8 +248,9 @@ def test_the_checked_address_is_the_one_connected_to(trap, monkeypatch):
 
     monkeypatch.setattr(socket, "getaddrinfo", rebinding)
     before = len(Trap.hits)
-    result = linkcheck.check_url(f"http://evidence.example.test:{trap}/o1", allow_loopback=True, timeout=2,
-                                 deadline=5, require_year=False)
+    result = linkcheck.check_url(
+        f"http://evidence.example.test:{trap}/o1", allow_loopback=True, timeout=2, deadline=5, require_year=False
+    )
     assert result.http_status == 200
     assert [c for c in calls if not c[0].isdigit()] == ["evidence.example.test"]  # the name was asked once
     assert len(Trap.hits) == before + 1
@@ -210,28 +282,44 @@ def redirector():
     server.server_close()
 
 
-@pytest.mark.parametrize("target", [
-    "http://10.0.0.1/", "http://169.254.169.254/latest/meta-data/", "http://[::ffff:a9fe:a9fe]/",
-    "http://[2002:a9fe:a9fe::]/", "http://[64:ff9b::a00:1]/", "http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/",
-    "http://[fd00:ec2::254]/", "http://0x0a000001/", "http://192.168.0.1:8080/admin",
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "http://10.0.0.1/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::ffff:a9fe:a9fe]/",
+        "http://[2002:a9fe:a9fe::]/",
+        "http://[64:ff9b::a00:1]/",
+        "http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/",
+        "http://[fd00:ec2::254]/",
+        "http://0x0a000001/",
+        "http://192.168.0.1:8080/admin",
+    ],
+)
 def test_a_redirect_inward_is_refused_before_the_second_connection(redirector, target):
     from urllib.parse import quote
 
-    result = linkcheck.check_url(f"http://127.0.0.1:{redirector}/to?u={quote(target, safe='')}", allow_loopback=True,
-                                 timeout=2, deadline=5)
+    result = linkcheck.check_url(
+        f"http://127.0.0.1:{redirector}/to?u={quote(target, safe='')}", allow_loopback=True, timeout=2, deadline=5
+    )
     assert result.redirects and result.redirects[0][0] == 302
     assert "private_address" in [p.code for p in result.problems] and result.verdict == "broken"
 
 
-@pytest.mark.parametrize(("target", "code"), [("file:///etc/passwd", "redirect_scheme"),
-                                              ("gopher://127.0.0.1/", "redirect_scheme"),
-                                              ("http://user:pw@127.0.0.1/", "url")])
+@pytest.mark.parametrize(
+    ("target", "code"),
+    [
+        ("file:///etc/passwd", "redirect_scheme"),
+        ("gopher://127.0.0.1/", "redirect_scheme"),
+        ("http://user:pw@127.0.0.1/", "url"),
+    ],
+)
 def test_a_redirect_to_another_scheme_or_with_credentials_is_refused(redirector, target, code):
     from urllib.parse import quote
 
-    result = linkcheck.check_url(f"http://127.0.0.1:{redirector}/to?u={quote(target, safe='')}", allow_loopback=True,
-                                 timeout=2, deadline=5)
+    result = linkcheck.check_url(
+        f"http://127.0.0.1:{redirector}/to?u={quote(target, safe='')}", allow_loopback=True, timeout=2, deadline=5
+    )
     assert code in [p.code for p in result.problems] and result.verdict == "broken"
 
 

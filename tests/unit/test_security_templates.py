@@ -83,9 +83,14 @@ PAYLOADS = [
     ("{{ c.subject is callable }}", "is callable", "“is callable”"),
     ("{% set lipsum = c %}{{ lipsum }}", "{% set lipsum = c %}", "ห้ามตั้งชื่อตัวแปรว่า “lipsum”"),
     ("{% for s in c.sections recursive %}{{ loop(s.paragraphs) }}{% endfor %}", "recursive", "recursive"),
-    (("{% for a in c.sections %}{% for b in c.sections %}{% for d in c.sections %}{% for e in c.sections %}"
-      "{% for f in c.sections %}x{% endfor %}{% endfor %}{% endfor %}{% endfor %}{% endfor %}"), "{% for",
-     "ไม่เกิน 4 ชั้น"),
+    (
+        (
+            "{% for a in c.sections %}{% for b in c.sections %}{% for d in c.sections %}{% for e in c.sections %}"
+            "{% for f in c.sections %}x{% endfor %}{% endfor %}{% endfor %}{% endfor %}{% endfor %}"
+        ),
+        "{% for",
+        "ไม่เกิน 4 ชั้น",
+    ),
 ]
 
 
@@ -121,9 +126,11 @@ def with_paragraph(payload: str, kind: str = "memo", split: bool = False) -> byt
         xml = package.read("word/document.xml").decode("utf-8")
     if split:
         third = max(1, len(payload) // 3)
-        pieces = [payload[:third], payload[third:2 * third], payload[2 * third:]]
-        runs = "".join(f'<w:r><w:rPr>{"<w:b/>" if i == 1 else ""}</w:rPr><w:t xml:space="preserve">{_escape(p)}</w:t>'
-                       f"</w:r>" for i, p in enumerate(pieces))
+        pieces = [payload[:third], payload[third : 2 * third], payload[2 * third :]]
+        runs = "".join(
+            f'<w:r><w:rPr>{"<w:b/>" if i == 1 else ""}</w:rPr><w:t xml:space="preserve">{_escape(p)}</w:t></w:r>'
+            for i, p in enumerate(pieces)
+        )
     else:
         runs = f'<w:r><w:t xml:space="preserve">{_escape(payload)}</w:t></w:r>'
     at = xml.rindex("<w:sectPr")
@@ -148,19 +155,30 @@ def with_part(payload: str, where: str) -> bytes:
     if where != "footnotes":
         return data
     w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-    footnotes = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes xmlns:w="{w}">'
-                 f'<w:footnote w:id="1"><w:p><w:r><w:t>{_escape(payload)}</w:t></w:r></w:p></w:footnote>'
-                 "</w:footnotes>").encode()
+    footnotes = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes xmlns:w="{w}">'
+        f'<w:footnote w:id="1"><w:p><w:r><w:t>{_escape(payload)}</w:t></w:r></w:p></w:footnote>'
+        "</w:footnotes>"
+    ).encode()
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         types = package.read("[Content_Types].xml").decode()
         rels = package.read("word/_rels/document.xml.rels").decode()
-    types = types.replace("</Types>", '<Override PartName="/word/footnotes.xml" ContentType="application/vnd.'
-                                      'openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>')
-    rels = rels.replace("</Relationships>", '<Relationship Id="rIdFoot1" Type="http://schemas.openxmlformats.org/'
-                                            'officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/>'
-                                            "</Relationships>")
-    return _rewrite(data, {"[Content_Types].xml": types.encode(), "word/_rels/document.xml.rels": rels.encode()},
-                    {"word/footnotes.xml": footnotes})
+    types = types.replace(
+        "</Types>",
+        '<Override PartName="/word/footnotes.xml" ContentType="application/vnd.'
+        'openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>',
+    )
+    rels = rels.replace(
+        "</Relationships>",
+        '<Relationship Id="rIdFoot1" Type="http://schemas.openxmlformats.org/'
+        'officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/>'
+        "</Relationships>",
+    )
+    return _rewrite(
+        data,
+        {"[Content_Types].xml": types.encode(), "word/_rels/document.xml.rels": rels.encode()},
+        {"word/footnotes.xml": footnotes},
+    )
 
 
 # ------------------------------------------------------------------------------------------- the validator
@@ -179,8 +197,9 @@ def test_validator_refuses_and_names_the_placeholder(payload, names, reason):
 
 
 @pytest.mark.parametrize(("payload", "names", "reason"), PAYLOADS, ids=[p[:40] for p, _, _ in PAYLOADS])
-def test_a_docx_carrying_the_payload_is_refused_at_upload_and_at_render(payload, names, reason, contexts, tmp_path,
-                                                                        monkeypatch):
+def test_a_docx_carrying_the_payload_is_refused_at_upload_and_at_render(
+    payload, names, reason, contexts, tmp_path, monkeypatch
+):
     monkeypatch.chdir(tmp_path)  # a payload that ran would leave MARKER here
     payload = payload.replace("MARKER", MARKER)
     data = with_paragraph(payload)
@@ -195,8 +214,9 @@ def test_a_docx_carrying_the_payload_is_refused_at_upload_and_at_render(payload,
     assert not (tmp_path / MARKER).exists()
 
 
-@pytest.mark.parametrize("payload", ["{{ lipsum.__globals__ }}", "{{ c.__class__ }}", "{{ c|attr('__dict__') }}",
-                                     "{% import 'os' as os %}"])
+@pytest.mark.parametrize(
+    "payload", ["{{ lipsum.__globals__ }}", "{{ c.__class__ }}", "{{ c|attr('__dict__') }}", "{% import 'os' as os %}"]
+)
 def test_a_payload_split_across_xml_runs_is_still_refused(payload):
     data = with_paragraph(payload, split=True)
     with zipfile.ZipFile(io.BytesIO(data)) as package:
@@ -254,8 +274,9 @@ def test_unclosed_tags_are_refused_before_docxtpl_scans_them():
         sandbox.check_docx_template(_rewrite(data, {"word/document.xml": bomb.encode()}))
 
 
-@pytest.mark.parametrize(("inflated", "code"),
-                         [(40 * safefiles.MiB, "zip_entry_size"), (10 * safefiles.MiB, "zip_ratio")])
+@pytest.mark.parametrize(
+    ("inflated", "code"), [(40 * safefiles.MiB, "zip_entry_size"), (10 * safefiles.MiB, "zip_ratio")]
+)
 def test_a_template_package_beyond_the_limits_is_refused_before_python_docx_reads_it(inflated, code):
     data = _rewrite(_template("memo"), {}, {"word/media/huge.xml": b"<a/>" + b" " * inflated})
     with pytest.raises(safefiles.FileTooComplex) as refused:
@@ -273,13 +294,26 @@ class _Unvalidated(sandbox.SandboxEnvironment):
         return jinja2.Environment._parse(self, source, name, filename)
 
 
-@pytest.mark.parametrize("payload", [
-    "{{ lipsum.__globals__ }}", "{{ range(3)|list }}", "{{ lipsum() }}", "{{ c.__class__ }}",
-    "{{ c.subject.__class__.__mro__ }}", "{{ '{0.__class__}'.format(c) }}", "{{ c.items() }}",
-    "{{ c.subject.upper() }}", "{{ c['__class__'] }}", "{{ 'a' * 10 }}", "{{ 2 ** 8 }}", "{{ '%s' % 1 }}",
-    "{{ c.subject.mro }}", "{{ self._TemplateReference__context }}",
-    "{% for x in c.rows %}{{ loop.__class__ }}{% endfor %}",
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "{{ lipsum.__globals__ }}",
+        "{{ range(3)|list }}",
+        "{{ lipsum() }}",
+        "{{ c.__class__ }}",
+        "{{ c.subject.__class__.__mro__ }}",
+        "{{ '{0.__class__}'.format(c) }}",
+        "{{ c.items() }}",
+        "{{ c.subject.upper() }}",
+        "{{ c['__class__'] }}",
+        "{{ 'a' * 10 }}",
+        "{{ 2 ** 8 }}",
+        "{{ '%s' % 1 }}",
+        "{{ c.subject.mro }}",
+        "{{ self._TemplateReference__context }}",
+        "{% for x in c.rows %}{{ loop.__class__ }}{% endfor %}",
+    ],
+)
 def test_the_sandbox_alone_refuses_what_the_validator_refuses(payload):
     template = _Unvalidated().from_string(payload)
     with pytest.raises(SecurityError, match="not allowed|may not be called"):
@@ -304,8 +338,9 @@ def test_the_sandbox_has_no_globals_and_only_the_allowed_filters_and_tests():
 
 def test_a_template_that_loops_too_much_stops():
     env = sandbox.environment()
-    template = env.from_string("{% for a in c.rows %}{% for b in c.rows %}{% for d in c.rows %}"
-                               "{% endfor %}{% endfor %}{% endfor %}")
+    template = env.from_string(
+        "{% for a in c.rows %}{% for b in c.rows %}{% for d in c.rows %}{% endfor %}{% endfor %}{% endfor %}"
+    )
     with pytest.raises(sandbox.TemplateBudgetExceeded, match="operations"):
         template.render(c={"rows": list(range(200))})  # 8 million iterations
 
@@ -323,9 +358,11 @@ def test_allowed_constructs_render():
         "{% for r in c.rows %}{{ loop.index }}.{{ r.name|upper }}{{ loop.cycle('a', 'b') }}"
         "{% if not loop.last %}, {% endif %}{% endfor %}|{{ c.rows|length }}|{{ c.missing|default('-') }}"
         "|{% set t = c.total %}{{ t|round(1) }}|{{ c.rows[0]['name'] }}|{{ c.names[1:]|join('/') }}"
-        "|{{ c.total is number }}|{{ c.text|e }}")
-    out = template.render(c={"rows": [{"name": "x"}, {"name": "y"}], "total": 91.249, "names": ["a", "b", "c"],
-                             "text": "<w:t>"})
+        "|{{ c.total is number }}|{{ c.text|e }}"
+    )
+    out = template.render(
+        c={"rows": [{"name": "x"}, {"name": "y"}], "total": 91.249, "names": ["a", "b", "c"], "text": "<w:t>"}
+    )
     assert out == "1.Xa, 2.Yb|2|-|91.2|x|b/c|True|&lt;w:t&gt;"
 
 

@@ -74,13 +74,16 @@ def _gif() -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.parametrize("data, name, code", [
-    (_png_header(40_000, 40_000), "garuda.png", "image_dimensions"),
-    (_png_header(5_000, 5_000), "garuda.png", "image_dimensions"),  # 25 M pixels: each side fits, the area not
-    (b"%PDF-1.4\n1 0 obj<<>>endobj\n", "garuda.png", "not_image"),
-    (b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>", "garuda.svg", "svg"),
-    (_gif(), "garuda.jpg", "image_format"),  # a GIF named .jpg
-])
+@pytest.mark.parametrize(
+    "data, name, code",
+    [
+        (_png_header(40_000, 40_000), "garuda.png", "image_dimensions"),
+        (_png_header(5_000, 5_000), "garuda.png", "image_dimensions"),  # 25 M pixels: each side fits, the area not
+        (b"%PDF-1.4\n1 0 obj<<>>endobj\n", "garuda.png", "not_image"),
+        (b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>", "garuda.svg", "svg"),
+        (_gif(), "garuda.jpg", "image_format"),  # a GIF named .jpg
+    ],
+)
 def test_hostile_images_are_refused_before_decoding_with_a_thai_reason(data, name, code):
     from prongsai.core.safefiles import FileTooComplex
 

@@ -31,6 +31,7 @@ SEED_DAY = date(2020, 6, 24)
 
 # --- digits -------------------------------------------------------------------------------------------
 
+
 def test_to_thai_digits_replaces_only_digits() -> None:
     assert to_thai_digits("24 มิถุนายน 2563") == "๒๔ มิถุนายน ๒๕๖๓"
     assert to_thai_digits("O1-O43, 85.00%") == "O๑-O๔๓, ๘๕.๐๐%"
@@ -51,6 +52,7 @@ def test_to_arabic_digits_is_the_reverse() -> None:
 
 
 # --- years and fiscal years ---------------------------------------------------------------------------
+
 
 def test_be_and_ce_year() -> None:
     assert be_year(2020) == 2563
@@ -96,13 +98,25 @@ def test_fiscal_year_be_refuses_datetime() -> None:
 
 # --- dates --------------------------------------------------------------------------------------------
 
+
 def test_month_names() -> None:
     assert len(THAI_MONTHS) == len(THAI_MONTHS_ABBR) == 12
     assert THAI_MONTHS[0] == "มกราคม"
     assert THAI_MONTHS[5] == "มิถุนายน"
     assert THAI_MONTHS[11] == "ธันวาคม"
     assert THAI_MONTHS_ABBR == (
-        "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
+        "ม.ค.",
+        "ก.พ.",
+        "มี.ค.",
+        "เม.ย.",
+        "พ.ค.",
+        "มิ.ย.",
+        "ก.ค.",
+        "ส.ค.",
+        "ก.ย.",
+        "ต.ค.",
+        "พ.ย.",
+        "ธ.ค.",
     )
 
 
@@ -170,6 +184,7 @@ def test_format_thai_datetime_thai_digits() -> None:
 
 
 # --- rounding and scores ------------------------------------------------------------------------------
+
 
 def test_half_up_differs_from_bankers_rounding() -> None:
     assert round_half_up(Decimal("84.995")) == Decimal("85.00")
@@ -242,6 +257,7 @@ def test_format_score() -> None:
 
 
 # --- number words -------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("n", "words"),

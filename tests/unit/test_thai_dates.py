@@ -22,9 +22,25 @@ TODAY = date(2026, 12, 3)  # B.E. 2569: the default window is B.E. 2559–2579
 IN_WINDOW = st.dates(min_value=date(2016, 1, 1), max_value=date(2036, 12, 31))
 
 
-@pytest.mark.parametrize("typed", ["25/06/2563", "25/6/2563", "25-06-2563", "25.06.2563", "25062563", "25/06/63",
-                                   "2020-06-25", "2563-06-25", "25/06/2020", "๒๕/๐๖/๒๕๖๓", "25 มิ.ย. 2563",
-                                   "25 มิถุนายน 2563", "25 มิถุนายน พ.ศ. 2563", " 25 / 06 / 2563 "])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "25/06/2563",
+        "25/6/2563",
+        "25-06-2563",
+        "25.06.2563",
+        "25062563",
+        "25/06/63",
+        "2020-06-25",
+        "2563-06-25",
+        "25/06/2020",
+        "๒๕/๐๖/๒๕๖๓",
+        "25 มิ.ย. 2563",
+        "25 มิถุนายน 2563",
+        "25 มิถุนายน พ.ศ. 2563",
+        " 25 / 06 / 2563 ",
+    ],
+)
 def test_every_way_an_officer_writes_the_day_reads_the_same(typed):
     assert parse_thai_date(typed, TODAY) == date(2020, 6, 25)
 
@@ -55,9 +71,18 @@ def test_the_window_edges_are_inside():
     assert parse_thai_date("31/12/2579", TODAY) == date(2036, 12, 31)
 
 
-@pytest.mark.parametrize(("typed", "code"), [("31/02/2563", "day"), ("1/13/2563", "day"), ("hello", "format"),
-                                             ("", "format"), ("25/06", "format"), ("2563", "format"),
-                                             ("25 ธันว 2563", "format")])
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("31/02/2563", "day"),
+        ("1/13/2563", "day"),
+        ("hello", "format"),
+        ("", "format"),
+        ("25/06", "format"),
+        ("2563", "format"),
+        ("25 ธันว 2563", "format"),
+    ],
+)
 def test_what_is_not_a_date_says_why(typed, code):
     with pytest.raises(ImpossibleDate) as caught:
         parse_thai_date(typed, TODAY)

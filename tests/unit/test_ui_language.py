@@ -7,7 +7,7 @@ text) and counts the Thai literals that are not one of the kinds that may stay T
 - docstrings and comments (``#``, ``{# #}``, ``{% comment %}``);
 - audit summaries (``record``/``audit_entry``): a stored record written once, like a paper log, in Thai;
 - Thai *data*: input synonyms, official document wording, demo people and places — a line marked
-  ``# thai-data: <reason>`` (the mark covers the statement that starts on that line), or a file in
+  ``# thai-data: <reason>`` (the mark covers the statement it stands in), or a file in
   ``THAI_DATA_FILES`` with its reason;
 - migrations (history; they follow the models).
 
@@ -50,17 +50,18 @@ def _thai_data_lines(source: str) -> set[int]:
     return marked
 
 
-def _statement_lines(tree: ast.AST) -> dict[int, int]:
-    """Each line → the first line of the outermost statement that covers it (a mark on that line covers it)."""
-    starts: dict[int, int] = {}
+def _covered_lines(tree: ast.AST, marked: set[int]) -> set[int]:
+    """Every line of a simple statement that carries a ``# thai-data:`` mark on any of its lines (the formatter
+    may move the mark from the first line to the bracket it opens)."""
+    covered = set(marked)
     for node in ast.walk(tree):
-        if isinstance(node, ast.stmt) and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef,
-                                                                 ast.ClassDef, ast.If, ast.For, ast.While,
-                                                                 ast.With, ast.Try)):
-            for line in range(node.lineno, (node.end_lineno or node.lineno) + 1):
-                starts.setdefault(line, node.lineno)
-                starts[line] = min(starts[line], node.lineno)
-    return starts
+        if isinstance(node, ast.stmt) and not isinstance(
+            node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For, ast.While, ast.With, ast.Try)
+        ):
+            lines = range(node.lineno, (node.end_lineno or node.lineno) + 1)
+            if marked.intersection(lines):
+                covered.update(lines)
+    return covered
 
 
 def python_thai_literals(path: Path) -> list[int]:
@@ -68,8 +69,7 @@ def python_thai_literals(path: Path) -> list[int]:
     source = path.read_text(encoding="utf-8")
     tree = ast.parse(source)
     parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
-    marked = _thai_data_lines(source)
-    starts = _statement_lines(tree)
+    covered = _covered_lines(tree, _thai_data_lines(source))
     found = []
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Constant) and isinstance(node.value, str) and THAI.search(node.value)):
@@ -81,7 +81,7 @@ def python_thai_literals(path: Path) -> list[int]:
             continue  # a docstring
         if _inside_audit_call(node, parents):
             continue
-        if node.lineno in marked or starts.get(node.lineno) in marked:
+        if node.lineno in covered:
             continue
         found.append(node.lineno)
     return found
@@ -132,9 +132,11 @@ def test_no_thai_literal_outside_the_catalogs():
     problems = []
     for rel, lines in current_counts().items():
         if lines:
-            problems.append(f"{rel}: {len(lines)} Thai literal(s) on lines "
-                            f"{', '.join(map(str, lines[:12]))}: use _() / {{% translate %}} with an English msgid "
-                            f"and the Thai in the app's catalog, or mark real data '# thai-data: <reason>'")
+            problems.append(
+                f"{rel}: {len(lines)} Thai literal(s) on lines "
+                f"{', '.join(map(str, lines[:12]))}: use _() / {{% translate %}} with an English msgid "
+                f"and the Thai in the app's catalog, or mark real data '# thai-data: <reason>'"
+            )
     assert not problems, "\n".join(problems)
 
 
@@ -149,15 +151,19 @@ def test_the_scanner_sees_what_it_must(tmp_path):
     sample = tmp_path / "sample.py"
     sample.write_text(
         '"""เอกสาร"""\n'
-        'def f():\n'
+        "def f():\n"
         '    """คำอธิบาย"""\n'
         '    x = "ข้อความ"\n'
         '    record(None, "a", "สรุป %s" % x)\n'
         '    y = {"ก": 1,  # thai-data: input synonym\n'
         '         "ข": 2}\n'
-        '    return f"ค่า {x}", y\n', encoding="utf-8")
+        '    return f"ค่า {x}", y\n',
+        encoding="utf-8",
+    )
     assert python_thai_literals(sample) == [4, 8]
     page = tmp_path / "page.html"
-    page.write_text("{# ความเห็น #}\n<p>{% translate 'Hello' %}</p>\n<p>สวัสดี</p>\n{% comment %}\nไทย\n"
-                    "{% endcomment %}\n", encoding="utf-8")
+    page.write_text(
+        "{# ความเห็น #}\n<p>{% translate 'Hello' %}</p>\n<p>สวัสดี</p>\n{% comment %}\nไทย\n{% endcomment %}\n",
+        encoding="utf-8",
+    )
     assert template_thai_lines(page) == [3]

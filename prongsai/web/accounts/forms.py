@@ -33,10 +33,14 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
 def _throttled(minutes: int) -> ValidationError:
     return ValidationError(
-        ngettext("Too many wrong passwords. Please wait %(minutes)d minute and try again.",
-                 "Too many wrong passwords. Please wait %(minutes)d minutes and try again.",
-                 minutes) % {"minutes": minutes},
-        code="throttled")
+        ngettext(
+            "Too many wrong passwords. Please wait %(minutes)d minute and try again.",
+            "Too many wrong passwords. Please wait %(minutes)d minutes and try again.",
+            minutes,
+        )
+        % {"minutes": minutes},
+        code="throttled",
+    )
 
 
 class ThrottledPasswordChangeForm(PasswordChangeForm):
@@ -58,8 +62,9 @@ class ThrottledPasswordChangeForm(PasswordChangeForm):
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label=_("What the token is for"), max_length=100,
-                           help_text=_("For example: monthly report, Power BI"))
+    name = forms.CharField(
+        label=_("What the token is for"), max_length=100, help_text=_("For example: monthly report, Power BI")
+    )
     days = forms.IntegerField(label=_("Valid for (days)"), min_value=1)
 
     def __init__(self, *args, **kwargs):

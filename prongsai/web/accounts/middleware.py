@@ -46,10 +46,14 @@ class SessionTimeoutMiddleware:
         if now - seen > idle or now - signed_in > maximum:
             expired_idle = now - seen > idle
             logout(request)  # flushes the session and makes request.user anonymous
-            messages.info(request, _("You were signed out after %(minutes)d minutes without activity.")
-                          % {"minutes": settings.SESSION_IDLE_MINUTES} if expired_idle else
-                          _("You were signed out: a session lasts at most %(hours)d hours.")
-                          % {"hours": settings.SESSION_MAX_HOURS})
+            messages.info(
+                request,
+                _("You were signed out after %(minutes)d minutes without activity.")
+                % {"minutes": settings.SESSION_IDLE_MINUTES}
+                if expired_idle
+                else _("You were signed out: a session lasts at most %(hours)d hours.")
+                % {"hours": settings.SESSION_MAX_HOURS},
+            )
             return
         if now - seen >= RESOLUTION:
             session[SEEN_AT] = now

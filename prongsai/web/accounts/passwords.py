@@ -23,10 +23,30 @@ from django.utils.translation import gettext as _
 
 #: words anyone can guess for this system
 SYSTEM_WORDS = (  # thai-data: words looked for inside a password, never shown
-    "prongsai", "โปร่งใส", "ita", "oit", "iit", "eit", "obec", "สพฐ", "password", "admin")
+    "prongsai",
+    "โปร่งใส",
+    "ita",
+    "oit",
+    "iit",
+    "eit",
+    "obec",
+    "สพฐ",
+    "password",
+    "admin",
+)
 #: titles written before a Thai name, often without a space ("นางอลินดา"): the name without them counts too
 THAI_TITLES = (  # thai-data: name titles taken off a user's name before matching, never shown
-    "ว่าที่ร้อยตรี", "นางสาว", "ว่าที่", "นาง", "นาย", "ดร.", "ผศ.", "รศ.", "ศ.", "น.ส.")
+    "ว่าที่ร้อยตรี",
+    "นางสาว",
+    "ว่าที่",
+    "นาง",
+    "นาย",
+    "ดร.",
+    "ผศ.",
+    "รศ.",
+    "ศ.",
+    "น.ส.",
+)
 #: at least this many characters must remain once guessable words, digits and punctuation are taken out
 MIN_OWN_CHARACTERS = 4
 
@@ -39,8 +59,12 @@ def personal_words(user) -> list[str]:
     """Values and words of the user's identity that a password must not be built from (3 characters or more)."""
     if user is None:
         return []
-    values = [getattr(user, "username", ""), getattr(user, "first_name", ""), getattr(user, "last_name", ""),
-              getattr(user, "email", "")]
+    values = [
+        getattr(user, "username", ""),
+        getattr(user, "first_name", ""),
+        getattr(user, "last_name", ""),
+        getattr(user, "email", ""),
+    ]
     email = getattr(user, "email", "") or ""
     if "@" in email:
         values.append(email.split("@", 1)[0])
@@ -56,7 +80,7 @@ def personal_words(user) -> list[str]:
         words.append(folded)
         for word in re.split(r"[\s@._\-+]+", folded):
             words.append(word)
-            words.extend(word[len(title):] for title in THAI_TITLES if word.startswith(title))
+            words.extend(word[len(title) :] for title in THAI_TITLES if word.startswith(title))
     return sorted({w for w in words if len(w) >= 3}, key=len, reverse=True)
 
 
@@ -69,17 +93,23 @@ class PersonAttributeSimilarityValidator(UserAttributeSimilarityValidator):
             if (len(word) >= 4 and word in folded) or SequenceMatcher(a=folded, b=word).ratio() >= 0.8:
                 raise ValidationError(
                     _("The password must not contain your name, user name or e-mail address."),
-                    code="password_too_similar")
+                    code="password_too_similar",
+                )
         rest = folded
         for word in [*words, *SYSTEM_WORDS]:
             rest = rest.replace(word, "")
         own = [ch for ch in rest if unicodedata.category(ch)[0] not in "NPZS"]
         if len(own) < MIN_OWN_CHARACTERS:
             raise ValidationError(
-                _("The password is made only of easy-to-guess parts (names, the system's name, years or digits). "
-                  "Add words of your own."),
-                code="password_guessable")
+                _(
+                    "The password is made only of easy-to-guess parts (names, the system's name, years or digits). "
+                    "Add words of your own."
+                ),
+                code="password_guessable",
+            )
 
     def get_help_text(self):
-        return _("Your password must not contain your name, user name or e-mail address, or be made only of "
-                 "names, years and digits.")
+        return _(
+            "Your password must not contain your name, user name or e-mail address, or be made only of "
+            "names, years and digits."
+        )

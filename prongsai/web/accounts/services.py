@@ -19,5 +19,10 @@ def change_own_password(actor, new_password: str) -> None:
     with transaction.atomic():
         actor.set_password(new_password)
         actor.save(update_fields=["password"])
-        record(actor, AuditAction.CHANGE_OWN_PASSWORD, f"{actor.get_username()} changed their password", obj=actor,
-               changes={"user": actor.get_username()})
+        record(
+            actor,
+            AuditAction.CHANGE_OWN_PASSWORD,
+            f"{actor.get_username()} changed their password",
+            obj=actor,
+            changes={"user": actor.get_username()},
+        )

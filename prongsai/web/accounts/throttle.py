@@ -95,10 +95,15 @@ def remember_device(request: HttpRequest, response: HttpResponse, username: str)
     """After a successful sign-in: mark this browser as one the account's owner uses."""
     device = _device(request) or {"id": secrets.token_urlsafe(16), "a": []}
     account = _mac("account", _account(username))
-    accounts = [a for a in device["a"] if a != account][-(DEVICE_ACCOUNTS - 1):] + [account]
-    response.set_cookie(DEVICE_COOKIE, signing.dumps({"id": device["id"], "a": accounts}, salt=DEVICE_SALT),
-                        max_age=DEVICE_DAYS * 86400, httponly=True, samesite="Lax",
-                        secure=settings.SESSION_COOKIE_SECURE)
+    accounts = [a for a in device["a"] if a != account][-(DEVICE_ACCOUNTS - 1) :] + [account]
+    response.set_cookie(
+        DEVICE_COOKIE,
+        signing.dumps({"id": device["id"], "a": accounts}, salt=DEVICE_SALT),
+        max_age=DEVICE_DAYS * 86400,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
 
 
 # ---------------------------------------------------------------------------------------------- counters
@@ -113,9 +118,11 @@ def _keys(request: HttpRequest, username: str, scope: str = "") -> list[tuple[st
             return [(device, settings.LOGIN_FAILURES_PER_ACCOUNT_ADDRESS)]
     account, address = _account(username), client_address(request)
     p = f"{scope}-" if scope else ""
-    return [(f"{p}pair:" + _mac(f"{p}pair", account, address), settings.LOGIN_FAILURES_PER_ACCOUNT_ADDRESS),
-            (f"{p}address:" + _mac(f"{p}address", address), settings.LOGIN_FAILURES_PER_ADDRESS),
-            (f"{p}account:" + _mac(f"{p}account", account), settings.LOGIN_FAILURES_PER_ACCOUNT)]
+    return [
+        (f"{p}pair:" + _mac(f"{p}pair", account, address), settings.LOGIN_FAILURES_PER_ACCOUNT_ADDRESS),
+        (f"{p}address:" + _mac(f"{p}address", address), settings.LOGIN_FAILURES_PER_ADDRESS),
+        (f"{p}account:" + _mac(f"{p}account", account), settings.LOGIN_FAILURES_PER_ACCOUNT),
+    ]
 
 
 def attempt(request: HttpRequest, username: str, scope: str = "") -> Verdict:
@@ -140,7 +147,8 @@ def attempt(request: HttpRequest, username: str, scope: str = "") -> Verdict:
             row.save()
         # keep the table small: windows that ended long ago and locks that expired are forgotten
         LoginFailureCounter.objects.filter(window_started_at__lt=now - 2 * _cooloff()).exclude(
-            locked_until__gt=now).delete()
+            locked_until__gt=now
+        ).delete()
     return Verdict(True)
 
 

@@ -65,8 +65,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                issued = issue_api_token(request.user, request.user, form.cleaned_data["name"],
-                                         days=form.cleaned_data["days"])
+                issued = issue_api_token(
+                    request.user, request.user, form.cleaned_data["name"], days=form.cleaned_data["days"]
+                )
             except ValidationError as exc:
                 for message in exc.messages:
                     form.add_error(None, message)
@@ -75,8 +76,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
         if issued is None:
             status = 400
     mine = APIToken.objects.filter(user=request.user).order_by("-created_at", "-id")
-    response = render(request, "accounts/tokens.html", {"form": form, "tokens": mine, "issued": issued},
-                      status=status)
+    response = render(request, "accounts/tokens.html", {"form": form, "tokens": mine, "issued": issued}, status=status)
     if issued:
         response["Cache-Control"] = "no-store"  # the plaintext token is on this page once
     return response

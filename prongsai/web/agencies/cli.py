@@ -61,21 +61,27 @@ def cmd_import_agencies(args: argparse.Namespace) -> str:
 
 def cmd_import_people(args: argparse.Namespace) -> str:
     actor, path, result = _run(args, "people")
-    return (f"imported {result.users_created} people and {result.roles_granted} role(s) from {path.name} "
-            f"as {actor.username}")
+    return (
+        f"imported {result.users_created} people and {result.roles_granted} role(s) from {path.name} "
+        f"as {actor.username}"
+    )
 
 
 def register(sub) -> None:
     agencies = sub.add_parser("import-agencies", help="register agencies from a CSV/XLSX file: all or nothing")
-    agencies.add_argument("file", metavar="FILE",
-                          help="columns: code, name_th, short_name, kind, subkind, parent_code, province, region, "
-                               "website")
-    agencies.add_argument("--as", dest="as_user", metavar="USERNAME",
-                          help="acting user (default: first central admin)")
+    agencies.add_argument(
+        "file",
+        metavar="FILE",
+        help="columns: code, name_th, short_name, kind, subkind, parent_code, province, region, website",
+    )
+    agencies.add_argument("--as", dest="as_user", metavar="USERNAME", help="acting user (default: first central admin)")
     agencies.set_defaults(run=cmd_import_agencies)
 
     people = sub.add_parser("import-people", help="add people and their roles from a CSV/XLSX file: all or nothing")
-    people.add_argument("file", metavar="FILE",
-                        help="columns: username, title_th, full_name_th, position_th, email, agency_code, role, unit")
+    people.add_argument(
+        "file",
+        metavar="FILE",
+        help="columns: username, title_th, full_name_th, position_th, email, agency_code, role, unit",
+    )
     people.add_argument("--as", dest="as_user", metavar="USERNAME", help="acting user (default: first central admin)")
     people.set_defaults(run=cmd_import_people)

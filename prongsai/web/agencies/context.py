@@ -29,7 +29,8 @@ def navigation(request) -> dict:
         _link(request, _("IIT and EIT surveys"), "survey_home") if member else None,
         _link(request, _("OIT"), "oit_home") if member else None,
         _link(request, _("Measures"), "measures_index", code=home.code)
-        if home is not None and home.kind != AgencyKind.CENTRAL else None,
+        if home is not None and home.kind != AgencyKind.CENTRAL
+        else None,
         _link(request, _("Framework editions"), "editions") if central else None,
     ]
     return {

@@ -13,8 +13,11 @@ MAX_UPLOAD = 5 * 1024 * 1024
 
 
 class AgencyFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False,
-                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("code or name")}))
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("code or name")}),
+    )
     kind = forms.ChoiceField(label=_("Type"), required=False, choices=[("", _("All types"))] + AgencyKind.choices)
     region = forms.ChoiceField(label=_("Region"), required=False, choices=[("", _("All regions"))] + Region.choices)
 
@@ -25,11 +28,15 @@ class AgencyForm(forms.Form):
     short_name = forms.CharField(label=_("Short name"), max_length=100, required=False)
     name_en = forms.CharField(label=_("Name (English)"), max_length=255, required=False)
     kind = forms.ChoiceField(label=_("Type"), choices=AgencyKind.choices)
-    subkind = forms.CharField(label=_("Sub-type"), max_length=32, required=False,
-                              help_text=_("For ESA offices: the Thai abbreviation for a primary or a secondary "
-                                          "educational service area"))
-    parent_code = forms.CharField(label=_("Parent agency code"), max_length=32, required=False,
-                                  help_text=_("Empty for a top-level agency."))
+    subkind = forms.CharField(
+        label=_("Sub-type"),
+        max_length=32,
+        required=False,
+        help_text=_("For ESA offices: the Thai abbreviation for a primary or a secondary educational service area"),
+    )
+    parent_code = forms.CharField(
+        label=_("Parent agency code"), max_length=32, required=False, help_text=_("Empty for a top-level agency.")
+    )
     province = forms.CharField(label=_("Province"), max_length=64, required=False)
     region = forms.ChoiceField(label=_("Region"), choices=[("", "—")] + Region.choices, required=False)
     website = forms.CharField(label=_("Website"), max_length=200, required=False)
@@ -58,8 +65,9 @@ class RoleChoices:
 
 class _RoleFields(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False, empty_label="—",
-                                  help_text=_("Required for unit staff."))
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), queryset=None, required=False, empty_label="—", help_text=_("Required for unit staff.")
+    )
 
     def __init__(self, *args, agency=None, central=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,8 +77,12 @@ class _RoleFields(forms.Form):
 
 class PersonForm(_RoleFields):
     username = forms.CharField(label=_("Username"), max_length=150)
-    title_th = forms.CharField(label=_("Title"), max_length=32, required=False,
-                               help_text=_("The title before the name, as written in Thai (Mr, Mrs, Miss, Dr …)"))
+    title_th = forms.CharField(
+        label=_("Title"),
+        max_length=32,
+        required=False,
+        help_text=_("The title before the name, as written in Thai (Mr, Mrs, Miss, Dr …)"),
+    )
     full_name_th = forms.CharField(label=_("Full name (Thai)"), max_length=255)
     position_th = forms.CharField(label=_("Position"), max_length=255, required=False)
     email = forms.CharField(label=_("E-mail"), max_length=254, required=False)
@@ -88,8 +100,9 @@ class PasswordForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    what = forms.ChoiceField(label=_("What the file holds"),
-                             choices=[("agencies", _("Agencies")), ("people", _("People and roles"))])
+    what = forms.ChoiceField(
+        label=_("What the file holds"), choices=[("agencies", _("Agencies")), ("people", _("People and roles"))]
+    )
     file = forms.FileField(label=_("File (CSV or XLSX)"), help_text=_("At most 5 MB; the first row names the columns."))
 
     def clean_file(self):

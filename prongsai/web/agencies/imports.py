@@ -37,7 +37,6 @@ from prongsai.web.audit.services import audit_entry, record
 CHUNK = 5000  # ids or names per IN (...) list: far below SQLite's limit on bound parameters
 
 
-
 @dataclass
 class ImportedPeople:
     users_created: int
@@ -48,15 +47,31 @@ def template_rows(kind: str) -> tuple[list[str], list[list[str]]]:
     """Header and example rows of the import templates (``agencies`` or ``people``)."""
     if kind == "agencies":
         return rules.AGENCY_COLUMNS, [  # thai-data: example rows (agencies as officers type them)
-            ["ESA-EXAMPLE", "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาตัวอย่าง เขต 1", "สพป.ตัวอย่าง 1", "esa", "สพป.",
-             "OBEC", "นครปฐม", "ภาคกลาง", "https://www.example.go.th"],
+            [
+                "ESA-EXAMPLE",
+                "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาตัวอย่าง เขต 1",
+                "สพป.ตัวอย่าง 1",
+                "esa",
+                "สพป.",
+                "OBEC",
+                "นครปฐม",
+                "ภาคกลาง",
+                "https://www.example.go.th",
+            ],
             ["SCH-EXAMPLE-001", "โรงเรียนบ้านตัวอย่าง", "", "school", "", "ESA-EXAMPLE", "นครปฐม", "central", ""],
         ]
     return rules.PEOPLE_COLUMNS, [  # thai-data: example rows (people and units as officers type them)
-        ["somchai.j", "นาย", "สมชาย ใจดี", "นักวิชาการศึกษาชำนาญการ", "somchai@example.go.th", "ESA-EXAMPLE",
-         "agency_admin", ""],
-        ["suda.r", "นางสาว", "สุดา รักงาน", "นักจัดการงานทั่วไป", "", "ESA-EXAMPLE", "บุคลากรกลุ่ม/หน่วย",
-         "กลุ่มอำนวยการ"],
+        [
+            "somchai.j",
+            "นาย",
+            "สมชาย ใจดี",
+            "นักวิชาการศึกษาชำนาญการ",
+            "somchai@example.go.th",
+            "ESA-EXAMPLE",
+            "agency_admin",
+            "",
+        ],
+        ["suda.r", "นางสาว", "สุดา รักงาน", "นักจัดการงานทั่วไป", "", "ESA-EXAMPLE", "บุคลากรกลุ่ม/หน่วย", "กลุ่มอำนวยการ"],
     ]
 
 
@@ -72,7 +87,7 @@ def _cells(table: Table, columns: list[str], required: list[str]):
 
 def _chunks(values: list, size: int = CHUNK):
     for start in range(0, len(values), size):
-        yield values[start:start + size]
+        yield values[start : start + size]
 
 
 # --------------------------------------------------------------------------------------------------- agencies
@@ -85,15 +100,20 @@ def import_agencies(actor, table: Table) -> list[Agency]:
     problems = Collector(table.file)
     existing = {a.code.casefold(): a for a in Agency.objects.only("pk", "code", "kind", "path")}
     planned: dict[str, tuple[int, dict]] = {}  # code (casefolded) → (row, values)
-    later = {cells.get("code", "").strip().casefold(): n
-             for n, cells in _cells(table, rules.AGENCY_COLUMNS, rules.AGENCY_REQUIRED)}
+    later = {
+        cells.get("code", "").strip().casefold(): n
+        for n, cells in _cells(table, rules.AGENCY_COLUMNS, rules.AGENCY_REQUIRED)
+    }
     for n, cells in _cells(table, rules.AGENCY_COLUMNS, rules.AGENCY_REQUIRED):
         code = cells["code"].strip()
         key = code.casefold()
         issues: list[rules.Issue] = []
         if key in planned:
-            issues.append(rules.Issue("code", _("the code '%(code)s' is also on row %(row)s"),
-                                         {"code": code, "row": planned[key][0]}))
+            issues.append(
+                rules.Issue(
+                    "code", _("the code '%(code)s' is also on row %(row)s"), {"code": code, "row": planned[key][0]}
+                )
+            )
         else:
             issues += rules.code_issues(code, key in existing)
         clean, field_issues = rules.field_issues(cells)
@@ -107,14 +127,21 @@ def import_agencies(actor, table: Table) -> list[Agency]:
             elif pkey in planned:
                 parent_kind = planned[pkey][1]["kind"]
             elif pkey in later and later[pkey] > n:
-                issues.append(rules.Issue(
-                    "parent_code", _("the parent '%(parent)s' comes later in the file (row %(row)s); "
-                                     "put parents before their children"),
-                    {"parent": parent_code, "row": later[pkey]}))
+                issues.append(
+                    rules.Issue(
+                        "parent_code",
+                        _(
+                            "the parent '%(parent)s' comes later in the file (row %(row)s); "
+                            "put parents before their children"
+                        ),
+                        {"parent": parent_code, "row": later[pkey]},
+                    )
+                )
                 parent_code = None
             else:
-                issues.append(rules.Issue("parent_code", _("unknown parent agency '%(parent)s'"),
-                                             {"parent": parent_code}))
+                issues.append(
+                    rules.Issue("parent_code", _("unknown parent agency '%(parent)s'"), {"parent": parent_code})
+                )
                 parent_code = None
         if clean["kind"] and parent_code is not None:
             issues += rules.parent_issues(clean["kind"], parent_kind)
@@ -128,13 +155,16 @@ def import_agencies(actor, table: Table) -> list[Agency]:
         taken = {c.casefold() for c in Agency.objects.values_list("code", flat=True)}
         for key, (n, values) in planned.items():  # registered by someone else since the checks
             if key in taken and key not in existing:
-                late = rules.Issue("code", _("the code '%(code)s' was registered meanwhile"),
-                                      {"code": values["code"]})
+                late = rules.Issue("code", _("the code '%(code)s' was registered meanwhile"), {"code": values["code"]})
                 problems.add(n, late.field, late.en, late.th)
         problems.check()
         created = _create_tree(planned, existing)
-        record(actor, AuditAction.IMPORT_AGENCIES, f"imported {len(created)} agencies from {table.file}",
-               changes={"file": table.file, "codes": [a.code for a in created]})
+        record(
+            actor,
+            AuditAction.IMPORT_AGENCIES,
+            f"imported {len(created)} agencies from {table.file}",
+            changes={"file": table.file, "codes": [a.code for a in created]},
+        )
     return created
 
 
@@ -173,8 +203,11 @@ def _fill_paths() -> None:
     Agency.objects.filter(path="", parent__isnull=True).update(path=Concat(Value("/"), own_id, Value("/")))
     parent_path = Subquery(Agency.objects.filter(pk=OuterRef("parent_id")).values("path")[:1])
     for _level in range(64):  # each pass fills one level; trees are a few levels deep
-        if not Agency.objects.filter(path="", parent__isnull=False).exclude(parent__path="").update(
-                path=Concat(parent_path, own_id, Value("/"), output_field=CharField())):
+        if (
+            not Agency.objects.filter(path="", parent__isnull=False)
+            .exclude(parent__path="")
+            .update(path=Concat(parent_path, own_id, Value("/"), output_field=CharField()))
+        ):
             break
 
 
@@ -192,8 +225,13 @@ def import_people(actor, table: Table) -> ImportedPeople:
     rows = list(_cells(table, rules.PEOPLE_COLUMNS, rules.PEOPLE_REQUIRED))
     agencies = {a.code.casefold(): a for a in Agency.objects.only("pk", "code", "kind", "path")}
     users = {u.casefold(): pk for pk, u in User.objects.values_list("pk", "username")}
-    wanted = sorted({agencies[c["agency_code"].strip().casefold()].pk for _n, c in rows
-                     if c.get("unit", "").strip() and c["agency_code"].strip().casefold() in agencies})
+    wanted = sorted(
+        {
+            agencies[c["agency_code"].strip().casefold()].pk
+            for _n, c in rows
+            if c.get("unit", "").strip() and c["agency_code"].strip().casefold() in agencies
+        }
+    )
     units: dict[tuple[int, str], Unit] = {}
     for ids in _chunks(wanted):
         for unit in Unit.objects.filter(agency_id__in=ids).order_by("pk"):
@@ -223,15 +261,21 @@ def import_people(actor, table: Table) -> ImportedPeople:
             if unit_name:
                 unit = units.get((agency.pk, unit_name))
                 if unit is None:
-                    issues.append(rules.Issue("unit", _("%(code)s has no unit '%(unit)s'"),
-                                                 {"code": agency.code, "unit": unit_name}))
+                    issues.append(
+                        rules.Issue(
+                            "unit", _("%(code)s has no unit '%(unit)s'"), {"code": agency.code, "unit": unit_name}
+                        )
+                    )
             if not any(i.field == "unit" for i in issues):
-                issues += [replace(i, field="agency_code") if i.field == "agency" else i
-                           for i in rules.role_issues(actor, agency, role, unit, role_text)]
+                issues += [
+                    replace(i, field="agency_code") if i.field == "agency" else i
+                    for i in rules.role_issues(actor, agency, role, unit, role_text)
+                ]
             key = (ukey, agency.pk, role)
             if key in seen:
-                issues.append(rules.Issue("role", _("the same person, agency and role as row %(row)s"),
-                                             {"row": seen[key]}))
+                issues.append(
+                    rules.Issue("role", _("the same person, agency and role as row %(row)s"), {"row": seen[key]})
+                )
             seen.setdefault(key, n)
         for issue in issues:
             problems.add(n, issue.field, issue.en, issue.th)
@@ -246,16 +290,20 @@ def import_people(actor, table: Table) -> ImportedPeople:
         taken = {u.casefold(): pk for pk, u in User.objects.values_list("pk", "username")}
         for ukey, values in new_users.items():  # registered by someone else since the checks
             if ukey in taken:
-                late = rules.Issue("username", _("the username '%(username)s' was taken meanwhile"),
-                                      {"username": values["username"]})
+                late = rules.Issue(
+                    "username", _("the username '%(username)s' was taken meanwhile"), {"username": values["username"]}
+                )
                 problems.add(values["row"], late.field, late.en, late.th)
         problems.check()
         created = _create_users(actor, new_users)
         ids = {**taken, **{ukey: user.pk for ukey, user in created.items()}}
         granted = _grant_roles(actor, grants, ids, created)
-        record(actor, AuditAction.IMPORT_PEOPLE,
-               f"imported {len(created)} people and {granted} roles from {table.file}",
-               changes={"file": table.file, "users": [u.username for u in created.values()], "roles": granted})
+        record(
+            actor,
+            AuditAction.IMPORT_PEOPLE,
+            f"imported {len(created)} people and {granted} roles from {table.file}",
+            changes={"file": table.file, "users": [u.username for u in created.values()], "roles": granted},
+        )
     if any(g[1] == getattr(actor, "username", "").casefold() for g in grants):
         services._forget(actor)  # the actor's own roles changed: drop the copy cached for this request
     return ImportedPeople(users_created=len(created), roles_granted=granted)
@@ -266,8 +314,9 @@ def _create_users(actor, new_users: dict[str, dict]) -> dict:
     User = get_user_model()
     users = []
     for values in new_users.values():
-        user = User(username=User.normalize_username(values["username"]),
-                    email=User.objects.normalize_email(values["email"]))
+        user = User(
+            username=User.normalize_username(values["username"]), email=User.objects.normalize_email(values["email"])
+        )
         user.set_unusable_password()
         users.append(user)
     bulk.insert_objects(users)
@@ -276,15 +325,30 @@ def _create_users(actor, new_users: dict[str, dict]) -> dict:
         for user in users:
             user.pk = by_name[user.username.casefold()]
             user._state.adding, user._state.db = False, "default"
-    bulk.insert_objects([
-        Person(user=user, title_th=v["title_th"], full_name_th=v["full_name_th"], position_th=v["position_th"])
-        for user, v in zip(users, new_users.values())])
-    bulk.insert_objects([
-        audit_entry(actor, AuditAction.ADD_PERSON,
-                    f"added {v['username']} ({v['title_th']}{v['full_name_th']})", obj=user,
-                    changes={"username": v["username"], "full_name_th": v["full_name_th"], "title_th": v["title_th"],
-                             "position_th": v["position_th"], "email": v["email"]})
-        for user, v in zip(users, new_users.values())])
+    bulk.insert_objects(
+        [
+            Person(user=user, title_th=v["title_th"], full_name_th=v["full_name_th"], position_th=v["position_th"])
+            for user, v in zip(users, new_users.values())
+        ]
+    )
+    bulk.insert_objects(
+        [
+            audit_entry(
+                actor,
+                AuditAction.ADD_PERSON,
+                f"added {v['username']} ({v['title_th']}{v['full_name_th']})",
+                obj=user,
+                changes={
+                    "username": v["username"],
+                    "full_name_th": v["full_name_th"],
+                    "title_th": v["title_th"],
+                    "position_th": v["position_th"],
+                    "email": v["email"],
+                },
+            )
+            for user, v in zip(users, new_users.values())
+        ]
+    )
     return dict(zip(new_users, users))
 
 
@@ -323,14 +387,23 @@ def _grant_roles(actor, grants, ids: dict[str, int], created: dict) -> int:
         new_ids = {(m.user_id, m.agency_id, m.role): m.pk for m in new}
         for chunk in _chunks(sorted({m.user_id for m in new})):
             for pk, user_id, agency_id, role in Membership.objects.filter(user_id__in=chunk).values_list(
-                    "pk", "user_id", "agency_id", "role"):
+                "pk", "user_id", "agency_id", "role"
+            ):
                 if (user_id, agency_id, role) in new_ids:
                     new_ids[(user_id, agency_id, role)] = pk
         for m in new:
             m.pk = new_ids[(m.user_id, m.agency_id, m.role)]
-    bulk.insert_objects([
-        audit_entry(actor, AuditAction.GRANT_ROLE, f"{user.username}: {role} at {agency.code}"
-                    f"{' (' + unit.name_th + ')' if unit else ''}", agency=agency, obj=membership,
-                    changes={"user": user.username, "role": role, "unit": [before, unit.name_th if unit else None]})
-        for membership, user, agency, role, unit, before in audits])
+    bulk.insert_objects(
+        [
+            audit_entry(
+                actor,
+                AuditAction.GRANT_ROLE,
+                f"{user.username}: {role} at {agency.code}{' (' + unit.name_th + ')' if unit else ''}",
+                agency=agency,
+                obj=membership,
+                changes={"user": user.username, "role": role, "unit": [before, unit.name_th if unit else None]},
+            )
+            for membership, user, agency, role, unit, before in audits
+        ]
+    )
     return len(audits)

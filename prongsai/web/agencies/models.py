@@ -69,7 +69,7 @@ class Agency(models.Model):
             self.path = path
             if old:  # re-parented: move the subtree with it
                 for child in Agency.objects.filter(path__startswith=old).exclude(pk=self.pk):
-                    Agency.objects.filter(pk=child.pk).update(path=path + child.path[len(old):])
+                    Agency.objects.filter(pk=child.pk).update(path=path + child.path[len(old) :])
 
     def subtree(self) -> models.QuerySet[Agency]:
         return Agency.objects.filter(path__startswith=self.path)

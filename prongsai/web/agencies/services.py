@@ -26,23 +26,50 @@ from prongsai.web.audit.services import record
 
 # --- agencies ------------------------------------------------------------------------------------------------
 
-def create_agency(actor, *, code: str, name_th: str, kind: str, parent: Agency | None = None, short_name: str = "",
-                  subkind: str = "", province: str = "", region: str = "", website: str = "",
-                  name_en: str = "") -> Agency:
+
+def create_agency(
+    actor,
+    *,
+    code: str,
+    name_th: str,
+    kind: str,
+    parent: Agency | None = None,
+    short_name: str = "",
+    subkind: str = "",
+    province: str = "",
+    region: str = "",
+    website: str = "",
+    name_en: str = "",
+) -> Agency:
     """Register an agency (central admin)."""
     rules.require_central(actor)
     code = (code or "").strip()
-    clean, issues = rules.field_issues({"name_th": name_th, "name_en": name_en, "short_name": short_name, "kind": kind,
-                                   "subkind": subkind, "province": province, "region": region, "website": website})
+    clean, issues = rules.field_issues(
+        {
+            "name_th": name_th,
+            "name_en": name_en,
+            "short_name": short_name,
+            "kind": kind,
+            "subkind": subkind,
+            "province": province,
+            "region": region,
+            "website": website,
+        }
+    )
     issues = rules.code_issues(code, Agency.objects.filter(code__iexact=code).exists()) + issues
     if clean["kind"]:
         issues += rules.parent_issues(clean["kind"], parent.kind if parent else None)
     rules.raise_issues(issues)
     with transaction.atomic():
         agency = Agency.objects.create(code=code, parent=parent, **clean)
-        record(actor, AuditAction.CREATE_AGENCY, f"registered {agency.code} {agency.name_th}"
-               f"{' under ' + parent.code if parent else ''}", agency=agency, obj=agency,
-               changes={"code": code, "parent": parent.code if parent else None, **clean})
+        record(
+            actor,
+            AuditAction.CREATE_AGENCY,
+            f"registered {agency.code} {agency.name_th}{' under ' + parent.code if parent else ''}",
+            agency=agency,
+            obj=agency,
+            changes={"code": code, "parent": parent.code if parent else None, **clean},
+        )
     return agency
 
 
@@ -63,8 +90,13 @@ def update_agency(actor, agency: Agency, **values) -> Agency:
         if clean["kind"] != agency.kind:
             for child in agency.children.all():
                 if rules.parent_issues(child.kind, clean["kind"]):
-                    issues.append(rules.Issue("kind", _("its child %(child)s could not stay under an agency of "
-                                                        "this kind"), {"child": child.code}))
+                    issues.append(
+                        rules.Issue(
+                            "kind",
+                            _("its child %(child)s could not stay under an agency of this kind"),
+                            {"child": child.code},
+                        )
+                    )
                     break
     rules.raise_issues(issues)
     clean["is_active"] = bool(merged["is_active"])
@@ -75,9 +107,14 @@ def update_agency(actor, agency: Agency, **values) -> Agency:
         for key, value in clean.items():
             setattr(agency, key, value)
         agency.save()
-        record(actor, AuditAction.UPDATE_AGENCY,
-               f"edited {agency.code}: {', '.join(changes)}", agency=agency, obj=agency,
-               changes=changes)
+        record(
+            actor,
+            AuditAction.UPDATE_AGENCY,
+            f"edited {agency.code}: {', '.join(changes)}",
+            agency=agency,
+            obj=agency,
+            changes=changes,
+        )
     return agency
 
 
@@ -89,8 +126,9 @@ def move_agency(actor, agency: Agency, new_parent: Agency | None) -> Agency:
     if new_parent is not None:
         new_parent.refresh_from_db()
         if new_parent.pk == agency.pk or new_parent.path.startswith(agency.path):
-            issues.append(rules.Issue("parent_code",
-                                _("an agency cannot move under itself or one of its own sub-agencies")))
+            issues.append(
+                rules.Issue("parent_code", _("an agency cannot move under itself or one of its own sub-agencies"))
+            )
     issues = issues or rules.parent_issues(agency.kind, new_parent.kind if new_parent else None)
     rules.raise_issues(issues)
     old = agency.parent
@@ -99,9 +137,14 @@ def move_agency(actor, agency: Agency, new_parent: Agency | None) -> Agency:
     with transaction.atomic():
         agency.parent = new_parent
         agency.save()
-        record(actor, AuditAction.MOVE_AGENCY, f"moved {agency.code} from {old.code if old else '(top)'} to "
-               f"{new_parent.code if new_parent else '(top)'}", agency=agency, obj=agency,
-               changes={"parent": [old.code if old else None, new_parent.code if new_parent else None]})
+        record(
+            actor,
+            AuditAction.MOVE_AGENCY,
+            f"moved {agency.code} from {old.code if old else '(top)'} to {new_parent.code if new_parent else '(top)'}",
+            agency=agency,
+            obj=agency,
+            changes={"parent": [old.code if old else None, new_parent.code if new_parent else None]},
+        )
     return agency
 
 
@@ -116,8 +159,14 @@ def create_unit(actor, agency: Agency, name_th: str, short_name: str = "", order
         if order is None:
             order = (agency.units.order_by("-order").values_list("order", flat=True).first() or 0) + 1
         unit = Unit.objects.create(agency=agency, name_th=name_th, short_name=short_name, order=order)
-        record(actor, AuditAction.CREATE_UNIT, f"{agency.code}: added unit {name_th}", agency=agency, obj=unit,
-               changes={"name_th": name_th, "short_name": short_name, "order": order})
+        record(
+            actor,
+            AuditAction.CREATE_UNIT,
+            f"{agency.code}: added unit {name_th}",
+            agency=agency,
+            obj=unit,
+            changes={"name_th": name_th, "short_name": short_name, "order": order},
+        )
     return unit
 
 
@@ -126,16 +175,22 @@ def rename_unit(actor, unit: Unit, name_th: str, short_name: str | None = None) 
     name_th = (name_th or "").strip()
     short_name = unit.short_name if short_name is None else short_name.strip()
     rules.raise_issues(rules.unit_name_issues(unit.agency, name_th, short_name, exclude=unit.pk))
-    changes = {k: [getattr(unit, k), v] for k, v in (("name_th", name_th), ("short_name", short_name))
-               if getattr(unit, k) != v}
+    changes = {
+        k: [getattr(unit, k), v] for k, v in (("name_th", name_th), ("short_name", short_name)) if getattr(unit, k) != v
+    }
     if not changes:
         return unit
     with transaction.atomic():
         unit.name_th, unit.short_name = name_th, short_name
         unit.save(update_fields=["name_th", "short_name"])
-        record(actor, AuditAction.RENAME_UNIT,
-               f"{unit.agency.code}: renamed unit to {name_th}", agency=unit.agency, obj=unit,
-               changes=changes)
+        record(
+            actor,
+            AuditAction.RENAME_UNIT,
+            f"{unit.agency.code}: renamed unit to {name_th}",
+            agency=unit.agency,
+            obj=unit,
+            changes=changes,
+        )
     return unit
 
 
@@ -162,21 +217,41 @@ def delete_unit(actor, unit: Unit) -> None:
     references = unit_references(unit)
     if references:
         listing = ", ".join(f"{what}: {count}" for what, count in references)
-        rules.raise_issues([rules.Issue("__all__", _("the unit is still in use (%(listing)s); reassign those first"),
-                      {"listing": listing})])
+        rules.raise_issues(
+            [
+                rules.Issue(
+                    "__all__", _("the unit is still in use (%(listing)s); reassign those first"), {"listing": listing}
+                )
+            ]
+        )
     with transaction.atomic():
         agency, name = unit.agency, unit.name_th
-        record(actor, AuditAction.DELETE_UNIT, f"{agency.code}: deleted unit {name}", agency=agency, obj=unit,
-               changes={"name_th": name})
+        record(
+            actor,
+            AuditAction.DELETE_UNIT,
+            f"{agency.code}: deleted unit {name}",
+            agency=agency,
+            obj=unit,
+            changes={"name_th": name},
+        )
         unit.delete()
 
 
 # --- people and roles ----------------------------------------------------------------------------------------
 
 
-def add_person(actor, username: str, full_name_th: str, title_th: str = "", position_th: str = "",
-               email: str = "", *, agency: Agency | None = None, role: str | None = None,
-               unit: Unit | None = None):
+def add_person(
+    actor,
+    username: str,
+    full_name_th: str,
+    title_th: str = "",
+    position_th: str = "",
+    email: str = "",
+    *,
+    agency: Agency | None = None,
+    role: str | None = None,
+    unit: Unit | None = None,
+):
     """Create a user with an unusable password and their Person record; with ``agency`` and ``role`` also grant
     that role in the same transaction.  An agency admin must give an agency (people join its subtree)."""
     if not rules.may_add_people(actor):
@@ -205,28 +280,43 @@ def add_person(actor, username: str, full_name_th: str, title_th: str = "", posi
 def _create_user(actor, username, full_name_th, title_th, position_th, email):
     user = get_user_model().objects.create_user(username=username, email=email, password=None)  # unusable
     person = Person.objects.create(user=user, title_th=title_th, full_name_th=full_name_th, position_th=position_th)
-    record(actor, AuditAction.ADD_PERSON, f"added {username} ({person})", obj=user,
-           changes={"username": username, "full_name_th": full_name_th, "title_th": title_th,
-                    "position_th": position_th, "email": email})
+    record(
+        actor,
+        AuditAction.ADD_PERSON,
+        f"added {username} ({person})",
+        obj=user,
+        changes={
+            "username": username,
+            "full_name_th": full_name_th,
+            "title_th": title_th,
+            "position_th": position_th,
+            "email": email,
+        },
+    )
     return user
 
 
-def grant_role(actor, user, agency: Agency, role: str, unit: Unit | None = None,
-               position_th: str = "") -> Membership:
+def grant_role(actor, user, agency: Agency, role: str, unit: Unit | None = None, position_th: str = "") -> Membership:
     """Give ``user`` a role in ``agency`` (reaching its subtree).  Granting a role already held updates its unit."""
     rules.raise_issues(rules.role_issues(actor, agency, role, unit))
     with transaction.atomic():
         membership, created = Membership.objects.get_or_create(
-            user=user, agency=agency, role=role, defaults={"unit": unit, "position_th": position_th})
+            user=user, agency=agency, role=role, defaults={"unit": unit, "position_th": position_th}
+        )
         if not created and membership.unit_id == (unit.pk if unit else None):
             return membership
         before = membership.unit.name_th if (not created and membership.unit_id) else None
         if not created:
             membership.unit = unit
             membership.save(update_fields=["unit"])
-        record(actor, AuditAction.GRANT_ROLE, f"{user.username}: {role} at {agency.code}"
-               f"{' (' + unit.name_th + ')' if unit else ''}", agency=agency, obj=membership,
-               changes={"user": user.username, "role": role, "unit": [before, unit.name_th if unit else None]})
+        record(
+            actor,
+            AuditAction.GRANT_ROLE,
+            f"{user.username}: {role} at {agency.code}{' (' + unit.name_th + ')' if unit else ''}",
+            agency=agency,
+            obj=membership,
+            changes={"user": user.username, "role": role, "unit": [before, unit.name_th if unit else None]},
+        )
     _forget(user)
     return membership
 
@@ -237,14 +327,23 @@ def revoke_role(actor, membership: Membership) -> None:
         raise PermissionDenied
     if role in rules.CENTRAL_ONLY_ROLES and not access.is_central_admin(actor):
         raise PermissionDenied
-    if role == Role.CENTRAL_ADMIN and not Membership.objects.filter(role=Role.CENTRAL_ADMIN) \
-            .exclude(pk=membership.pk).exists():
-        rules.raise_issues([rules.Issue("__all__", _("this is the last central admin: grant the role to someone "
-                                                     "else first"))])
+    if (
+        role == Role.CENTRAL_ADMIN
+        and not Membership.objects.filter(role=Role.CENTRAL_ADMIN).exclude(pk=membership.pk).exists()
+    ):
+        rules.raise_issues(
+            [rules.Issue("__all__", _("this is the last central admin: grant the role to someone else first"))]
+        )
     with transaction.atomic():
         user = membership.user
-        record(actor, AuditAction.REVOKE_ROLE, f"{user.username}: {role} at {agency.code} revoked", agency=agency,
-               obj=membership, changes={"user": user.username, "role": role})
+        record(
+            actor,
+            AuditAction.REVOKE_ROLE,
+            f"{user.username}: {role} at {agency.code} revoked",
+            agency=agency,
+            obj=membership,
+            changes={"user": user.username, "role": role},
+        )
         membership.delete()
     _forget(user)
 
@@ -264,8 +363,13 @@ def set_password(actor, user, password: str) -> None:
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])
-        record(actor, AuditAction.SET_PASSWORD, f"set the password of {user.username}", obj=user,
-               changes={"user": user.username})
+        record(
+            actor,
+            AuditAction.SET_PASSWORD,
+            f"set the password of {user.username}",
+            obj=user,
+            changes={"user": user.username},
+        )
 
 
 def ensure_central_admin(username: str, *, email: str = "", password: str | None = None):
@@ -289,8 +393,12 @@ def ensure_central_admin(username: str, *, email: str = "", password: str | None
             user.set_unusable_password()
         user.save()
         _, role_created = Membership.objects.get_or_create(user=user, agency=office, role=Role.CENTRAL_ADMIN)
-        record(None, AuditAction.CREATEADMIN,
-               f"{'created' if existing is None else 'updated'} central admin '{username}' at {office}",
-               agency=office, obj=user,
-               changes={"username": username, "role": Role.CENTRAL_ADMIN, "password_set": password is not None})
+        record(
+            None,
+            AuditAction.CREATEADMIN,
+            f"{'created' if existing is None else 'updated'} central admin '{username}' at {office}",
+            agency=office,
+            obj=user,
+            changes={"username": username, "role": Role.CENTRAL_ADMIN, "password_set": password is not None},
+        )
     return user, existing is None, office, role_created

@@ -57,6 +57,7 @@ def _depth(agency: Agency) -> int:
 
 # --- list ----------------------------------------------------------------------------------------------------
 
+
 @login_required
 @require_GET
 def agency_list(request: HttpRequest) -> HttpResponse:
@@ -70,28 +71,44 @@ def agency_list(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         if data["q"]:
             q = data["q"].strip()
-            agencies = agencies.filter(Q(code__icontains=q) | Q(name_th__icontains=q) | Q(short_name__icontains=q)
-                                       | Q(name_en__icontains=q) | Q(province__icontains=q))
+            agencies = agencies.filter(
+                Q(code__icontains=q)
+                | Q(name_th__icontains=q)
+                | Q(short_name__icontains=q)
+                | Q(name_en__icontains=q)
+                | Q(province__icontains=q)
+            )
         if data["kind"]:
             agencies = agencies.filter(kind=data["kind"])
         if data["region"]:
             agencies = agencies.filter(region=data["region"])
         filtered = any(data.values())
-    agencies = agencies.annotate(child_count=Count("children", distinct=True),
-                                 unit_count=Count("units", distinct=True),
-                                 member_count=Count("memberships", distinct=True)).order_by("path")
+    agencies = agencies.annotate(
+        child_count=Count("children", distinct=True),
+        unit_count=Count("units", distinct=True),
+        member_count=Count("memberships", distinct=True),
+    ).order_by("path")
     page = Paginator(agencies, PAGE_SIZE).get_page(request.GET.get("page"))
     top = min((_depth(a) for a in page.object_list), default=0)
     for agency in page.object_list:
         agency.indent = _depth(agency) - top
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "agencies/list.html", {
-        "form": form, "page": page, "filtered": filtered, "central": central, "query": query.urlencode(),
-    })
+    return render(
+        request,
+        "agencies/list.html",
+        {
+            "form": form,
+            "page": page,
+            "filtered": filtered,
+            "central": central,
+            "query": query.urlencode(),
+        },
+    )
 
 
 # --- detail and edits ----------------------------------------------------------------------------------------
+
 
 def _detail(request: HttpRequest, agency: Agency, status: int = 200, **forms) -> HttpResponse:
     central = access.is_central_admin(request.user)
@@ -101,21 +118,42 @@ def _detail(request: HttpRequest, agency: Agency, status: int = 200, **forms) ->
         ancestors.insert(0, parent)
         parent = parent.parent
     children = agency.children.annotate(child_count=Count("children")).order_by("kind", "name_th")
-    memberships = (Membership.objects.filter(agency=agency).select_related("user", "user__person", "unit")
-                   .order_by("role", "user__username"))
+    memberships = (
+        Membership.objects.filter(agency=agency)
+        .select_related("user", "user__person", "unit")
+        .order_by("role", "user__username")
+    )
     units = agency.units.annotate(member_count=Count("members"))
     if central:
-        forms.setdefault("edit_form", AgencyEditForm(initial={
-            **{k: getattr(agency, k) for k in services.EDITABLE}, "code": agency.code,
-            "parent_code": agency.parent.code if agency.parent_id else ""}))
+        forms.setdefault(
+            "edit_form",
+            AgencyEditForm(
+                initial={
+                    **{k: getattr(agency, k) for k in services.EDITABLE},
+                    "code": agency.code,
+                    "parent_code": agency.parent.code if agency.parent_id else "",
+                }
+            ),
+        )
     forms.setdefault("unit_form", UnitForm())
     forms.setdefault("grant_form", GrantForm(agency=agency, central=central))
-    return render(request, "agencies/detail.html", {
-        "agency": agency, "ancestors": ancestors, "children": children[:200], "child_count": children.count(),
-        "memberships": memberships, "units": units, "central": central,
-        "revocable": {m.pk for m in memberships if central or m.role not in rules.CENTRAL_ONLY_ROLES},
-        "password_form": PasswordForm() if central else None, **forms,
-    }, status=status)
+    return render(
+        request,
+        "agencies/detail.html",
+        {
+            "agency": agency,
+            "ancestors": ancestors,
+            "children": children[:200],
+            "child_count": children.count(),
+            "memberships": memberships,
+            "units": units,
+            "central": central,
+            "revocable": {m.pk for m in memberships if central or m.role not in rules.CENTRAL_ONLY_ROLES},
+            "password_form": PasswordForm() if central else None,
+            **forms,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -177,6 +215,7 @@ def agency_new(request: HttpRequest) -> HttpResponse:
 
 # --- units ---------------------------------------------------------------------------------------------------
 
+
 @login_required
 @require_POST
 def unit_new(request: HttpRequest, code: str) -> HttpResponse:
@@ -184,8 +223,9 @@ def unit_new(request: HttpRequest, code: str) -> HttpResponse:
     form = UnitForm(request.POST)
     if form.is_valid():
         try:
-            unit = services.create_unit(request.user, agency, form.cleaned_data["name_th"],
-                                        form.cleaned_data["short_name"])
+            unit = services.create_unit(
+                request.user, agency, form.cleaned_data["name_th"], form.cleaned_data["short_name"]
+            )
         except ValidationError as exc:
             _apply(form, exc)
         else:
@@ -231,6 +271,7 @@ def unit_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 # --- people and roles ----------------------------------------------------------------------------------------
 
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_new(request: HttpRequest, code: str) -> HttpResponse:
@@ -240,17 +281,32 @@ def person_new(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = services.add_person(request.user, data["username"], data["full_name_th"], data["title_th"],
-                                       data["position_th"], data["email"], agency=agency, role=data["role"],
-                                       unit=data["unit"])
+            user = services.add_person(
+                request.user,
+                data["username"],
+                data["full_name_th"],
+                data["title_th"],
+                data["position_th"],
+                data["email"],
+                agency=agency,
+                role=data["role"],
+                unit=data["unit"],
+            )
         except ValidationError as exc:
             _apply(form, exc)
         else:
-            messages.success(request, _("Added %(name)s. Their password is not set yet: the central administrator "
-                                        "sets it, or they sign in another way.") % {"name": user.person})
+            messages.success(
+                request,
+                _(
+                    "Added %(name)s. Their password is not set yet: the central administrator "
+                    "sets it, or they sign in another way."
+                )
+                % {"name": user.person},
+            )
             return redirect("agencies_manage_detail", code=agency.code)
-    return render(request, "agencies/person_form.html", {"form": form, "agency": agency},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "agencies/person_form.html", {"form": form, "agency": agency}, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -313,6 +369,7 @@ def password(request: HttpRequest, code: str, user_id: int) -> HttpResponse:
 
 # --- imports -------------------------------------------------------------------------------------------------
 
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_page(request: HttpRequest) -> HttpResponse:
@@ -321,8 +378,9 @@ def import_page(request: HttpRequest) -> HttpResponse:
     central = access.is_central_admin(request.user)
     errors: list[str] = []
     status = 200
-    form = ImportForm(request.POST or None, request.FILES or None,
-                      initial={"what": "agencies" if central else "people"})
+    form = ImportForm(
+        request.POST or None, request.FILES or None, initial={"what": "agencies" if central else "people"}
+    )
     if not central:
         form.fields["what"].choices = [c for c in form.fields["what"].choices if c[0] == "people"]
     if request.method == "POST":
@@ -336,8 +394,11 @@ def import_page(request: HttpRequest) -> HttpResponse:
                     messages.success(request, _("Registered %(count)d agencies.") % {"count": len(created)})
                 else:
                     result = imports.import_people(request.user, table)
-                    messages.success(request, _("Added %(people)d people and %(roles)d roles.") % {
-                        "people": result.users_created, "roles": result.roles_granted})
+                    messages.success(
+                        request,
+                        _("Added %(people)d people and %(roles)d roles.")
+                        % {"people": result.users_created, "roles": result.roles_granted},
+                    )
             except InputError as exc:
                 errors = error_texts(exc)
                 status = 400
@@ -345,8 +406,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
                 return redirect("agencies_manage")
         else:
             status = 400
-    return render(request, "agencies/import.html", {"form": form, "errors": errors, "central": central},
-                  status=status)
+    return render(request, "agencies/import.html", {"form": form, "errors": errors, "central": central}, status=status)
 
 
 @login_required

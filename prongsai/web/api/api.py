@@ -38,6 +38,7 @@ every agency.  Scores are JSON numbers with 2 decimals.  Lists are paginated: `?
 `{"items": [...], "count": N}`.  See docs/api.md.
 """
 
+
 class LocalSwagger(Swagger):
     """Swagger UI rendered from django-ninja's template and static files, which settings add to the template
     and static folders.  django-ninja itself does so only when it is an installed app, and otherwise falls back
@@ -61,15 +62,18 @@ class API(NinjaAPI):
         that fail validation.  Documented so that clients, and the Schemathesis run in the tests, expect them."""
         schema = super().get_openapi_schema(*args, **kwargs)
         problem = {"type": "object", "properties": {"detail": {"title": "Detail"}}, "required": ["detail"]}
-        extra = {400: "Malformed request (e.g. a control character in the URL)",
-                 422: "A parameter failed validation; `detail` lists each problem"}
+        extra = {
+            400: "Malformed request (e.g. a control character in the URL)",
+            422: "A parameter failed validation; `detail` lists each problem",
+        }
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
                 for parameter in operation.get("parameters", []):
                     _no_control_characters(parameter)
                 for status, description in extra.items():
                     operation.setdefault("responses", {}).setdefault(
-                        status, {"description": description, "content": {"application/json": {"schema": problem}}})
+                        status, {"description": description, "content": {"application/json": {"schema": problem}}}
+                    )
         return schema
 
 
@@ -133,8 +137,7 @@ class KeyedPages(Mapped):
 
     def __getitem__(self, index: slice) -> list:
         ids = list(self.queryset.values_list("pk", flat=True)[index])
-        rows = {row.pk: row for row in self.queryset.model.objects.select_related("agency", "round")
-                .filter(pk__in=ids)}
+        rows = {row.pk: row for row in self.queryset.model.objects.select_related("agency", "round").filter(pk__in=ids)}
         return [self.convert(rows[pk]) for pk in ids]
 
 
@@ -167,19 +170,33 @@ def _scores(mapping: dict) -> dict[str, Any]:
 
 def agency_out(agency: Agency) -> dict:
     return {
-        "code": agency.code, "name_th": agency.name_th, "name_en": agency.name_en,
-        "short_name": agency.short_name, "display_name": agency.display_name, "kind": agency.kind,
-        "subkind": agency.subkind, "parent": agency.parent.code if agency.parent_id else None,
-        "province": agency.province, "region": agency.region, "website": agency.website,
-        "is_synthetic": agency.is_synthetic, "is_active": agency.is_active,
+        "code": agency.code,
+        "name_th": agency.name_th,
+        "name_en": agency.name_en,
+        "short_name": agency.short_name,
+        "display_name": agency.display_name,
+        "kind": agency.kind,
+        "subkind": agency.subkind,
+        "parent": agency.parent.code if agency.parent_id else None,
+        "province": agency.province,
+        "region": agency.region,
+        "website": agency.website,
+        "is_synthetic": agency.is_synthetic,
+        "is_active": agency.is_active,
     }
 
 
 def round_out(round_: AssessmentRound) -> dict:
     return {
-        "id": round_.pk, "framework_id": round_.framework_id, "fiscal_year": round_.fiscal_year,
-        "name_th": round_.name_th, "status": round_.status, "results_published": round_.results_published,
-        "agency_kinds": list(round_.agency_kinds), "opened_at": round_.opened_at, "closed_at": round_.closed_at,
+        "id": round_.pk,
+        "framework_id": round_.framework_id,
+        "fiscal_year": round_.fiscal_year,
+        "name_th": round_.name_th,
+        "status": round_.status,
+        "results_published": round_.results_published,
+        "agency_kinds": list(round_.agency_kinds),
+        "opened_at": round_.opened_at,
+        "closed_at": round_.closed_at,
         "phases": [{"phase": p.phase, "starts_on": p.starts_on, "ends_on": p.ends_on} for p in round_.phases.all()],
     }
 
@@ -187,17 +204,29 @@ def round_out(round_: AssessmentRound) -> dict:
 def result_out(result: AgencyResult) -> dict:
     agency, round_ = result.agency, result.round
     return {
-        "round": round_.pk, "fiscal_year": round_.fiscal_year, "framework_id": round_.framework_id,
-        "agency": agency.code, "agency_name": agency.display_name, "kind": agency.kind, "region": agency.region,
-        "source": result.source, "published": round_.results_published,
-        "total": score(result.total), "level": result.level,
-        "iit": score(result.iit), "eit": score(result.eit), "oit": score(result.oit),
-        "indicators": _scores(result.indicators), "items": _scores(result.items),
-        "respondents": result.respondents or {}, "updated_at": result.updated_at,
+        "round": round_.pk,
+        "fiscal_year": round_.fiscal_year,
+        "framework_id": round_.framework_id,
+        "agency": agency.code,
+        "agency_name": agency.display_name,
+        "kind": agency.kind,
+        "region": agency.region,
+        "source": result.source,
+        "published": round_.results_published,
+        "total": score(result.total),
+        "level": result.level,
+        "iit": score(result.iit),
+        "eit": score(result.eit),
+        "oit": score(result.oit),
+        "indicators": _scores(result.indicators),
+        "items": _scores(result.items),
+        "respondents": result.respondents or {},
+        "updated_at": result.updated_at,
     }
 
 
 # --- what the caller may see ---------------------------------------------------------------------------------
+
 
 def _user(request: HttpRequest):
     return request.auth
@@ -234,9 +263,13 @@ ERRORS = {401: ErrorOut, 404: ErrorOut}
 
 @api.get("/agencies", response={200: list[AgencyOut], 401: ErrorOut}, url_name="agencies", tags=["agencies"])
 @paginate(Pages)
-def list_agencies(request, kind: AgencyKind | None = None, region: Region | None = None,
-                  parent: str | None = Query(None, description="only the direct children of this agency code"),
-                  q: str | None = Query(None, description="part of the code or name")):
+def list_agencies(
+    request,
+    kind: AgencyKind | None = None,
+    region: Region | None = None,
+    parent: str | None = Query(None, description="only the direct children of this agency code"),
+    q: str | None = Query(None, description="part of the code or name"),
+):
     """Agencies the caller may see: the subtrees of their memberships (all of them for a central admin)."""
     agencies = access.agencies_for(_user(request)).select_related("parent").order_by("kind", "code")
     if kind:
@@ -246,13 +279,13 @@ def list_agencies(request, kind: AgencyKind | None = None, region: Region | None
     if parent:
         agencies = agencies.filter(parent__code=parent)
     if q:
-        agencies = agencies.filter(Q(code__icontains=q) | Q(name_th__icontains=q) | Q(short_name__icontains=q)
-                                   | Q(name_en__icontains=q))
+        agencies = agencies.filter(
+            Q(code__icontains=q) | Q(name_th__icontains=q) | Q(short_name__icontains=q) | Q(name_en__icontains=q)
+        )
     return Mapped(agencies, agency_out)
 
 
-@api.get("/agencies/{code}", response={200: AgencyOut, 403: ErrorOut, **ERRORS}, url_name="agency",
-         tags=["agencies"])
+@api.get("/agencies/{code}", response={200: AgencyOut, 403: ErrorOut, **ERRORS}, url_name="agency", tags=["agencies"])
 def get_agency(request, code: str):
     """One agency; 403 when it is outside the caller's scope."""
     agency = _agency(code)
@@ -261,15 +294,19 @@ def get_agency(request, code: str):
     return agency_out(agency)
 
 
-@api.get("/agencies/{code}/results", response={200: list[ResultOut], **ERRORS}, url_name="agency_results",
-         tags=["results"])
+@api.get(
+    "/agencies/{code}/results", response={200: list[ResultOut], **ERRORS}, url_name="agency_results", tags=["results"]
+)
 @paginate(Pages)
 def agency_results(request, code: str):
     """An agency's results, newest year first: all of them within the caller's scope; otherwise only the
     results of rounds whose results are published."""
     agency = _agency(code)
-    results = (visible_results(_user(request)).filter(agency=agency)
-               .order_by("-round__fiscal_year", "round__framework_id", "source"))
+    results = (
+        visible_results(_user(request))
+        .filter(agency=agency)
+        .order_by("-round__fiscal_year", "round__framework_id", "source")
+    )
     return Mapped(results, result_out)
 
 
@@ -285,11 +322,17 @@ def get_round(request, round_id: int):
     return round_out(_round(_user(request), round_id))
 
 
-@api.get("/rounds/{round_id}/results", response={200: list[ResultOut], **ERRORS}, url_name="round_results",
-         tags=["results"])
+@api.get(
+    "/rounds/{round_id}/results", response={200: list[ResultOut], **ERRORS}, url_name="round_results", tags=["results"]
+)
 @paginate(Pages)
-def round_results(request, round_id: int, kind: AgencyKind | None = None, region: Region | None = None,
-                  source: ResultSource | None = None):
+def round_results(
+    request,
+    round_id: int,
+    kind: AgencyKind | None = None,
+    region: Region | None = None,
+    source: ResultSource | None = None,
+):
     """The round's results the caller may see, highest total first: their own scope's, plus every agency's
     when the round's results are published (all of them for a central admin)."""
     user = _user(request)
@@ -306,12 +349,20 @@ def round_results(request, round_id: int, kind: AgencyKind | None = None, region
     return KeyedPages(results, result_out)
 
 
-@api.get("/rounds/{round_id}/rankings", response={200: list[RankingOut], **ERRORS}, url_name="round_rankings",
-         tags=["results"])
+@api.get(
+    "/rounds/{round_id}/rankings",
+    response={200: list[RankingOut], **ERRORS},
+    url_name="round_rankings",
+    tags=["results"],
+)
 @paginate(Pages)
-def round_rankings(request, round_id: int, kind: AgencyKind | None = None, region: Region | None = None,
-                   source: ResultSource | None = Query(None, description="only agencies whose effective "
-                                                                             "result has this source")):
+def round_rankings(
+    request,
+    round_id: int,
+    kind: AgencyKind | None = None,
+    region: Region | None = None,
+    source: ResultSource | None = Query(None, description="only agencies whose effective result has this source"),
+):
     """Competition ranks (1, 2, 2, 4) by total within a peer group: agencies of the same kind, and of the same
     region when ``region`` is given.  Each agency is ranked on its effective result (the official one, else the
     one Prongsai computed), as on every page.
@@ -337,15 +388,35 @@ def round_rankings(request, round_id: int, kind: AgencyKind | None = None, regio
     def convert(row: dict) -> dict:
         return {
             "rank": (row["region_rank"] if region else row["rank"]) if show_ranks else None,
-            "agency": row["code"], "agency_name": row["short_name"] or row["name_th"], "kind": row["kind"],
-            "subkind": row["subkind"], "region": row["region"], "province": row["province"],
-            "total": score(row["total"]), "level": row["level"],
-            "iit": score(row["iit"]), "eit": score(row["eit"]), "oit": score(row["oit"]),
+            "agency": row["code"],
+            "agency_name": row["short_name"] or row["name_th"],
+            "kind": row["kind"],
+            "subkind": row["subkind"],
+            "region": row["region"],
+            "province": row["province"],
+            "total": score(row["total"]),
+            "level": row["level"],
+            "iit": score(row["iit"]),
+            "eit": score(row["eit"]),
+            "oit": score(row["oit"]),
         }
 
     rows = rows.order_by("kind", "position").values(
-        "rank", "region_rank", "code", "short_name", "name_th", "kind", "subkind", "region", "province", "total",
-        "level", "iit", "eit", "oit")
+        "rank",
+        "region_rank",
+        "code",
+        "short_name",
+        "name_th",
+        "kind",
+        "subkind",
+        "region",
+        "province",
+        "total",
+        "level",
+        "iit",
+        "eit",
+        "oit",
+    )
     if kind and not region and not source and (round_.results_published or access.is_central_admin(user)):
         return Positions(rows, convert, (state.facets.get(kind) or {}).get("rows", 0))
     return Mapped(rows, convert)

@@ -21,9 +21,11 @@ def user_for_token(plaintext: str):
     if not plaintext.startswith(PREFIX) or len(plaintext) > 200:
         return None
     now = timezone.now()
-    token = (APIToken.objects.select_related("user")
-             .filter(token_hash=token_hash(plaintext), revoked=False, expires_at__gt=now, user__is_active=True)
-             .first())
+    token = (
+        APIToken.objects.select_related("user")
+        .filter(token_hash=token_hash(plaintext), revoked=False, expires_at__gt=now, user__is_active=True)
+        .first()
+    )
     if token is None:
         return None
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:

@@ -69,9 +69,11 @@ class ResultOut(Schema):
 
 
 class RankingOut(Schema):
-    rank: int | None = Field(description="competition rank (1, 2, 2, 4) within the peer group; None when the "
-                                            "agency has no total, and for a non-central caller before the round's "
-                                            "results are published")
+    rank: int | None = Field(
+        description="competition rank (1, 2, 2, 4) within the peer group; None when the "
+        "agency has no total, and for a non-central caller before the round's "
+        "results are published"
+    )
     agency: str
     agency_name: str
     kind: str

@@ -60,8 +60,13 @@ def issue_api_token(actor, user, name: str, *, days: int | None = None) -> str:
     expires_at = timezone.now() + timedelta(days=days)
     with transaction.atomic():
         token = APIToken.objects.create(user=user, name=name, token_hash=token_hash(plaintext), expires_at=expires_at)
-        record(actor, AuditAction.ISSUE_API_TOKEN, f"API token '{name}' for {user.get_username()}", obj=token,
-               changes={"user": user.get_username(), "name": name, "expires_at": expires_at.isoformat()})
+        record(
+            actor,
+            AuditAction.ISSUE_API_TOKEN,
+            f"API token '{name}' for {user.get_username()}",
+            obj=token,
+            changes={"user": user.get_username(), "name": name, "expires_at": expires_at.isoformat()},
+        )
     return plaintext
 
 
@@ -73,7 +78,11 @@ def revoke_api_token(actor, token: APIToken) -> APIToken:
         if not token.revoked:
             token.revoked = True
             token.save(update_fields=["revoked"])
-            record(actor, AuditAction.REVOKE_API_TOKEN,
-                   f"API token '{token.name}' of {token.user.get_username()} revoked",
-                   obj=token, changes={"revoked": [False, True]})
+            record(
+                actor,
+                AuditAction.REVOKE_API_TOKEN,
+                f"API token '{token.name}' of {token.user.get_username()} revoked",
+                obj=token,
+                changes={"revoked": [False, True]},
+            )
     return token

@@ -111,11 +111,26 @@ class AuditAction(StrEnum):
 
 
 #: the actions the OIT audit page lists (evidence, checks and review of one agency's items)
-OIT_ACTIONS = frozenset({
-    AuditAction.ADD_OIT_LINK, AuditAction.REMOVE_OIT_LINK, AuditAction.UPLOAD_OIT_FILE, AuditAction.REMOVE_OIT_FILE,
-    AuditAction.UPDATE_OIT_NOTE, AuditAction.ASSIGN_OIT_UNIT, AuditAction.SET_OIT_READY, AuditAction.SET_OIT_DRAFT,
-    AuditAction.SUBMIT_OIT_ITEMS, AuditAction.REQUEST_OIT_RECHECK, AuditAction.RECORD_LINK_CHECK,
-    AuditAction.CARRY_OVER_OIT_EVIDENCE, AuditAction.ASSIGN_ASSESSOR, AuditAction.UNASSIGN_ASSESSOR,
-    AuditAction.RECORD_OIT_REVIEW, AuditAction.OPEN_OIT_CLARIFICATION, AuditAction.SUBMIT_OIT_CLARIFICATION,
-    AuditAction.CONFIRM_OIT_REVIEW, AuditAction.SYNC_OIT_RESULT,
-})
+OIT_ACTIONS = frozenset(
+    {
+        AuditAction.ADD_OIT_LINK,
+        AuditAction.REMOVE_OIT_LINK,
+        AuditAction.UPLOAD_OIT_FILE,
+        AuditAction.REMOVE_OIT_FILE,
+        AuditAction.UPDATE_OIT_NOTE,
+        AuditAction.ASSIGN_OIT_UNIT,
+        AuditAction.SET_OIT_READY,
+        AuditAction.SET_OIT_DRAFT,
+        AuditAction.SUBMIT_OIT_ITEMS,
+        AuditAction.REQUEST_OIT_RECHECK,
+        AuditAction.RECORD_LINK_CHECK,
+        AuditAction.CARRY_OVER_OIT_EVIDENCE,
+        AuditAction.ASSIGN_ASSESSOR,
+        AuditAction.UNASSIGN_ASSESSOR,
+        AuditAction.RECORD_OIT_REVIEW,
+        AuditAction.OPEN_OIT_CLARIFICATION,
+        AuditAction.SUBMIT_OIT_CLARIFICATION,
+        AuditAction.CONFIRM_OIT_REVIEW,
+        AuditAction.SYNC_OIT_RESULT,
+    }
+)

@@ -46,11 +46,19 @@ def start_batch(actor, round_: AssessmentRound, agencies: Sequence[Agency]) -> D
     generate_agency_pack = import_string(TASK_PATH)  # the task module imports this one
 
     with transaction.atomic():
-        batch = DocumentBatch.objects.create(round=round_, created_by=actor if actor.is_authenticated else None,
-                                             total=len(agencies), agency_ids=[a.pk for a in agencies])
-        record(actor, AuditAction.START_DOCUMENT_BATCH,
-               f"document batch of {len(agencies)} agencies for {round_.name_th}",
-               obj=batch, changes={"round": round_.pk, "agencies": len(agencies)})
+        batch = DocumentBatch.objects.create(
+            round=round_,
+            created_by=actor if actor.is_authenticated else None,
+            total=len(agencies),
+            agency_ids=[a.pk for a in agencies],
+        )
+        record(
+            actor,
+            AuditAction.START_DOCUMENT_BATCH,
+            f"document batch of {len(agencies)} agencies for {round_.name_th}",
+            obj=batch,
+            changes={"round": round_.pk, "agencies": len(agencies)},
+        )
         pairs = [(batch.pk, a.pk) for a in agencies]
         transaction.on_commit(lambda: [generate_agency_pack.enqueue(b, a) for b, a in pairs])
     return batch
@@ -74,8 +82,12 @@ def run_batch_item(batch_id: int, agency_id: int) -> str:
         return f"failed: {agency.code}: not approved"
     except Exception as exc:  # noqa: BLE001 - one agency's failure must not stop the batch
         # the batch page shows the one-line reason; the log keeps the traceback for whoever fixes the cause
-        logger.exception("document pack of %s failed in batch %s", agency.code, batch_id,
-                         extra={"batch": batch_id, "agency": agency.code})
+        logger.exception(
+            "document pack of %s failed in batch %s",
+            agency.code,
+            batch_id,
+            extra={"batch": batch_id, "agency": agency.code},
+        )
         record_failure(batch_id, agency, f"{type(exc).__name__}: {exc}")
         return f"failed: {agency.code}: {exc}"
     recount(batch_id)
@@ -117,8 +129,11 @@ def recount(batch_id: int) -> DocumentBatch:
     with transaction.atomic():
         batch = DocumentBatch.objects.select_for_update().get(pk=batch_id)
         ids = agency_ids(batch)
-        done_ids = set(GeneratedDocument.objects.filter(batch=batch, agency_id__in=ids)
-                       .values_list("agency_id", flat=True).distinct())
+        done_ids = set(
+            GeneratedDocument.objects.filter(batch=batch, agency_id__in=ids)
+            .values_list("agency_id", flat=True)
+            .distinct()
+        )
         done_codes = set(Agency.objects.filter(pk__in=done_ids).values_list("code", flat=True))
         errors = {code: message for code, message in batch.errors.items() if code not in done_codes}
         batch.done, batch.failed, batch.errors = len(done_ids), len(errors), errors
@@ -135,8 +150,11 @@ def item_tasks(batch: DocumentBatch) -> dict[int, str]:
     from django_tasks_db.models import DBTaskResult
 
     newest: dict[int, str] = {}
-    rows = (DBTaskResult.objects.filter(task_path=TASK_PATH, args_kwargs__args__0=batch.pk)
-            .order_by("enqueued_at").values_list("args_kwargs", "status"))
+    rows = (
+        DBTaskResult.objects.filter(task_path=TASK_PATH, args_kwargs__args__0=batch.pk)
+        .order_by("enqueued_at")
+        .values_list("args_kwargs", "status")
+    )
     for args_kwargs, status in rows:
         newest[args_kwargs["args"][1]] = status
     return newest
@@ -162,9 +180,13 @@ def retry_batch(actor, batch: DocumentBatch) -> int:
         locked.errors = {code: message for code, message in locked.errors.items() if code not in codes}
         locked.finished_at = None
         locked.save(update_fields=["errors", "finished_at"])
-        record(actor, AuditAction.RETRY_DOCUMENT_BATCH,
-               f"document batch {batch.pk}: {len(again)} agencies queued again",
-               obj=locked, changes={"agencies": sorted(codes)})
+        record(
+            actor,
+            AuditAction.RETRY_DOCUMENT_BATCH,
+            f"document batch {batch.pk}: {len(again)} agencies queued again",
+            obj=locked,
+            changes={"agencies": sorted(codes)},
+        )
         transaction.on_commit(lambda: [generate_agency_pack.enqueue(batch.pk, pk) for pk in again])
     recount(batch.pk)
     return len(again)

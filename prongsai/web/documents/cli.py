@@ -27,13 +27,15 @@ def _find_agency(ident: str):
 
     ident = ident.strip()
     match = list(Agency.objects.filter(code=ident)) or list(
-        Agency.objects.filter(Q(name_th=ident) | Q(short_name=ident) | Q(name_en=ident)))
+        Agency.objects.filter(Q(name_th=ident) | Q(short_name=ident) | Q(name_en=ident))
+    )
     if len(match) == 1:
         return match[0]
     if not match:
         raise CommandError(f"no agency '{ident}' (give its code, e.g. ESA-SKN, or its exact name)")
-    raise CommandError(f"'{ident}' names {len(match)} agencies ({', '.join(a.code for a in match[:10])}); "
-                       "give the code")
+    raise CommandError(
+        f"'{ident}' names {len(match)} agencies ({', '.join(a.code for a in match[:10])}); give the code"
+    )
 
 
 def _find_round(ident: str):
@@ -70,8 +72,16 @@ def _write_pack(args: argparse.Namespace, pool: Executor | None) -> str:
 
         # drafts for review, with the agency's emblem: the published evidence pack is built in the web UI from
         # the versions the director approved (documents/signoff.py), so this ZIP is named "draft-pack"
-        rendered = pack.render(round_, agency, None, {}, with_zip=True, use_agency_templates=True,
-                               emblem=emblem_bytes(agency), pdf_pool=pool)
+        rendered = pack.render(
+            round_,
+            agency,
+            None,
+            {},
+            with_zip=True,
+            use_agency_templates=True,
+            emblem=emblem_bytes(agency),
+            pdf_pool=pool,
+        )
         rendered.zip_name = rendered.zip_name.replace("evidence-pack", "draft-pack")
     except pack.PackError as exc:
         raise CommandError(str(exc)) from None
@@ -84,8 +94,12 @@ def _write_pack(args: argparse.Namespace, pool: Executor | None) -> str:
         written.append(output.name)
     atomic_write(out / rendered.zip_name, rendered.zip)  # type: ignore[arg-type]  # rendered outputs carry their bytes
     written.append(rendered.zip_name)
-    lines = [(f"{agency.short_name or agency.name_th} ({agency.code}), round {round_.pk} "
-              f"({round_.framework_id} {round_.fiscal_year}): {len(written)} files in {out}")]
+    lines = [
+        (
+            f"{agency.short_name or agency.name_th} ({agency.code}), round {round_.pk} "
+            f"({round_.framework_id} {round_.fiscal_year}): {len(written)} files in {out}"
+        )
+    ]
     lines += [f"  {name}" for name in written]
     return "\n".join(lines)
 
@@ -93,9 +107,18 @@ def _write_pack(args: argparse.Namespace, pool: Executor | None) -> str:
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("documents", help="write an agency's ITA document pack (DOCX, PDF, ZIP) to a folder")
     parser.add_argument("agency", metavar="AGENCY", help="agency code (e.g. ESA-SKN) or exact name")
-    parser.add_argument("--round", required=True, metavar="ID",
-                        help="the working round's id (or framework id when unique), e.g. the 2563 round")
+    parser.add_argument(
+        "--round",
+        required=True,
+        metavar="ID",
+        help="the working round's id (or framework id when unique), e.g. the 2563 round",
+    )
     parser.add_argument("--out", required=True, metavar="DIR", help="folder to write into (created if missing)")
-    parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), metavar="N",
-                        help="lay the PDFs out in N processes (default: 2 when there are two cores; 1 = none)")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=min(2, os.cpu_count() or 1),
+        metavar="N",
+        help="lay the PDFs out in N processes (default: 2 when there are two cores; 1 = none)",
+    )
     parser.set_defaults(run=cmd_documents)

@@ -75,8 +75,11 @@ def upload_emblem(actor, agency: Agency | None, name: str, data: bytes) -> Emble
         raise ValidationError(exc.th, code=exc.code) from None
     digest = hashlib.sha256(checked.png).hexdigest()
     with transaction.atomic():
-        emblem = (Emblem.objects.select_for_update().filter(agency=agency).first() if agency
-                  else Emblem.objects.select_for_update().filter(agency=None).first())
+        emblem = (
+            Emblem.objects.select_for_update().filter(agency=agency).first()
+            if agency
+            else Emblem.objects.select_for_update().filter(agency=None).first()
+        )
         before, old_file = (emblem.sha256, emblem.file.name) if emblem else ("", "")
         emblem = emblem or Emblem(agency=agency)
         emblem.original_name = name.rsplit("/", 1)[-1][:255]
@@ -87,10 +90,18 @@ def upload_emblem(actor, agency: Agency | None, name: str, data: bytes) -> Emble
         if old_file and old_file != emblem.file.name:
             emblem.file.storage.delete(old_file)
         scope = str(agency) if agency else "national"
-        record(actor, AuditAction.UPLOAD_EMBLEM, f"Garuda emblem ({scope}): {emblem.original_name}",
-               agency=agency, obj=emblem,
-               changes={"sha256": [before, digest], "size": [checked.width, checked.height],
-                        "format": checked.source_format})
+        record(
+            actor,
+            AuditAction.UPLOAD_EMBLEM,
+            f"Garuda emblem ({scope}): {emblem.original_name}",
+            agency=agency,
+            obj=emblem,
+            changes={
+                "sha256": [before, digest],
+                "size": [checked.width, checked.height],
+                "format": checked.source_format,
+            },
+        )
     return emblem
 
 
@@ -102,8 +113,13 @@ def remove_emblem(actor, agency: Agency | None) -> None:
         emblem = own_emblem(agency)
         if emblem is None:
             return
-        record(actor, AuditAction.REMOVE_EMBLEM, f"Garuda emblem ({agency or 'national'}) removed",
-               agency=agency, obj=emblem,
-               changes={"sha256": emblem.sha256})
+        record(
+            actor,
+            AuditAction.REMOVE_EMBLEM,
+            f"Garuda emblem ({agency or 'national'}) removed",
+            agency=agency,
+            obj=emblem,
+            changes={"sha256": emblem.sha256},
+        )
         emblem.file.delete(save=False)
         emblem.delete()

@@ -12,8 +12,7 @@ from prongsai.web.thaidate import ThaiDateField
 
 
 class DetailsForm(forms.Form):
-    memo_unit = forms.ModelChoiceField(label=_("Unit writing the memo"), queryset=Unit.objects.none(),
-                                       required=False)
+    memo_unit = forms.ModelChoiceField(label=_("Unit writing the memo"), queryset=Unit.objects.none(), required=False)
     phone = forms.CharField(label=_("Phone (printed on the memo)"), max_length=100, required=False)
     memo_number = forms.CharField(label=_("Memo number"), max_length=64, required=False)
     memo_date = ThaiDateField(label=_("Memo date"), required=False)
@@ -21,8 +20,12 @@ class DetailsForm(forms.Form):
     report_date = ThaiDateField(label=_("Implementation report date"), required=False)
     author = forms.ModelChoiceField(label=_("Memo written by"), queryset=Person.objects.none(), required=False)
     signer = forms.ModelChoiceField(label=_("Signed by"), queryset=Person.objects.none(), required=False)
-    signer_position = forms.CharField(label=_("Signer's position as printed"), max_length=255, required=False,
-                                      widget=forms.Textarea(attrs={"rows": 2}))
+    signer_position = forms.CharField(
+        label=_("Signer's position as printed"),
+        max_length=255,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, agency: Agency, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -39,8 +42,11 @@ class TemplateForm(forms.Form):
 
 class BatchForm(forms.Form):
     round = forms.ModelChoiceField(label=_("Round"), queryset=AssessmentRound.objects.order_by("-fiscal_year", "pk"))
-    codes = forms.CharField(label=_("Agency codes (empty: every agency with a result to analyse)"), required=False,
-                            widget=forms.Textarea(attrs={"rows": 3}))
+    codes = forms.CharField(
+        label=_("Agency codes (empty: every agency with a result to analyse)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def agency_codes(self) -> list[str]:
         raw = (self.cleaned_data.get("codes") or "").replace(",", " ").split()
@@ -49,5 +55,7 @@ class BatchForm(forms.Form):
 
 class EmblemForm(forms.Form):
     # a FileField, not an ImageField: documents.emblem_image checks the image and says why in Thai
-    file = forms.FileField(label=_("Garuda emblem image (PNG or JPEG)"),
-                            widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}))
+    file = forms.FileField(
+        label=_("Garuda emblem image (PNG or JPEG)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )

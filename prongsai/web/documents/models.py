@@ -51,8 +51,9 @@ class DocumentDetails(models.Model):
     author = models.ForeignKey("agencies.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     signer = models.ForeignKey("agencies.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     signer_position = models.CharField(_("signer's position"), max_length=255, blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -69,8 +70,9 @@ class DocumentTemplate(models.Model):
     file = models.FileField(upload_to=_template_path, max_length=500)
     original_name = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -87,8 +89,9 @@ class BatchStatus(models.TextChoices):
 
 class DocumentBatch(models.Model):
     round = models.ForeignKey("rounds.AssessmentRound", on_delete=models.CASCADE, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     total = models.PositiveIntegerField(default=0)
@@ -125,8 +128,9 @@ class GeneratedDocument(models.Model):
     #: the agency template used (None: the default template)
     template = models.ForeignKey(DocumentTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     batch = models.ForeignKey(DocumentBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="outputs")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -164,14 +168,17 @@ class DocumentVersion(models.Model):
     context = models.JSONField(default=dict)
     docx = models.ForeignKey(GeneratedDocument, null=True, on_delete=models.RESTRICT, related_name="+")
     pdf = models.ForeignKey(GeneratedDocument, null=True, on_delete=models.RESTRICT, related_name="+")
-    signed_pdf = models.ForeignKey(GeneratedDocument, null=True, blank=True, on_delete=models.RESTRICT,
-                                   related_name="+")
+    signed_pdf = models.ForeignKey(
+        GeneratedDocument, null=True, blank=True, on_delete=models.RESTRICT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     proposed_at = models.DateTimeField(null=True, blank=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     approved_at = models.DateTimeField(null=True, blank=True)
     #: the approver's name and position as printed (kept even if the user is renamed or removed later)
     approver_name = models.CharField(max_length=255, blank=True)
@@ -181,8 +188,7 @@ class DocumentVersion(models.Model):
 
     class Meta:
         ordering = ["round", "agency", "kind", "-number"]
-        constraints = [models.UniqueConstraint(fields=["round", "agency", "kind", "number"],
-                                               name="one_version_number")]
+        constraints = [models.UniqueConstraint(fields=["round", "agency", "kind", "number"], name="one_version_number")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} v{self.number} ({self.state})"
@@ -202,13 +208,15 @@ class Emblem(models.Model):
     """The Garuda emblem printed on the memo, the order and the announcement: the central admin's for everyone
     (``agency`` empty), or an agency's own for its documents.  Stored re-encoded as PNG (``emblem_image``)."""
 
-    agency = models.OneToOneField("agencies.Agency", null=True, blank=True, on_delete=models.CASCADE,
-                                  related_name="emblem")
+    agency = models.OneToOneField(
+        "agencies.Agency", null=True, blank=True, on_delete=models.CASCADE, related_name="emblem"
+    )
     file = models.FileField(upload_to=_emblem_path, max_length=500)
     original_name = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now=True)

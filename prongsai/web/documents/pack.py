@@ -81,24 +81,46 @@ def gather(round_: AssessmentRound, agency: Agency) -> PackData:
     analysis = analysis_view.build(analysed, agency) if analysed is not None else None
     committee = Committee.objects.filter(round=round_, agency=agency).first()
     members = list(committee.members.select_related("person", "unit")) if committee else []
-    measures = list(Measure.objects.filter(round=round_, agency=agency).prefetch_related(
-        "units", Prefetch("actions", MeasureAction.objects.select_related("unit")),
-        Prefetch("reports", ProgressReport.objects.select_related("unit").prefetch_related("files"))))
+    measures = list(
+        Measure.objects.filter(round=round_, agency=agency).prefetch_related(
+            "units",
+            Prefetch("actions", MeasureAction.objects.select_related("unit")),
+            Prefetch("reports", ProgressReport.objects.select_related("unit").prefetch_related("files")),
+        )
+    )
     all_units = list(agency.units.order_by("order", "name_th"))
     responsible = {m.pk: (all_units if m.all_units else measure_services.responsible_units(m)) for m in measures}
-    details = (DocumentDetails.objects.filter(round=round_, agency=agency)
-               .select_related("memo_unit", "author", "signer").first())
-    memberships = list(Membership.objects.filter(agency=agency, role__in=[Role.DIRECTOR, Role.AGENCY_ADMIN,
-                                                                          Role.UNIT_STAFF])
-                       .select_related("user__person", "unit").order_by("pk"))
+    details = (
+        DocumentDetails.objects.filter(round=round_, agency=agency)
+        .select_related("memo_unit", "author", "signer")
+        .first()
+    )
+    memberships = list(
+        Membership.objects.filter(agency=agency, role__in=[Role.DIRECTOR, Role.AGENCY_ADMIN, Role.UNIT_STAFF])
+        .select_related("user__person", "unit")
+        .order_by("pk")
+    )
     director = next((m for m in memberships if m.role == Role.DIRECTOR), None)
     officer = next((m for m in memberships if m.role == Role.AGENCY_ADMIN), None)
     phases = {p.phase: (p.starts_on, p.ends_on) for p in round_.phases.all()}
-    return PackData(round=round_, agency=agency, analysed_round=analysed, analysis=analysis, committee=committee,
-                    members=members, measures=measures, responsible=responsible, details=details,
-                    ita_unit=committees.ita_unit(agency), director=director, officer=officer,
-                    notes={r.number: r.note for r in analysis.indicators} if analysis else {},
-                    units=all_units, phases=phases, staff=[m for m in memberships if m.role == Role.UNIT_STAFF])
+    return PackData(
+        round=round_,
+        agency=agency,
+        analysed_round=analysed,
+        analysis=analysis,
+        committee=committee,
+        members=members,
+        measures=measures,
+        responsible=responsible,
+        details=details,
+        ita_unit=committees.ita_unit(agency),
+        director=director,
+        officer=officer,
+        notes={r.number: r.note for r in analysis.indicators} if analysis else {},
+        units=all_units,
+        phases=phases,
+        staff=[m for m in memberships if m.role == Role.UNIT_STAFF],
+    )
 
 
 def readiness(round_: AssessmentRound, agency: Agency, analysed: AssessmentRound | None, details) -> list[str]:
@@ -111,8 +133,9 @@ def readiness(round_: AssessmentRound, agency: Agency, analysed: AssessmentRound
 
     problems = []
     if analysed is None:
-        problems.append(_("There is no assessment round of fiscal year %(year)s to analyse")
-                        % {"year": round_.fiscal_year - 1})
+        problems.append(
+            _("There is no assessment round of fiscal year %(year)s to analyse") % {"year": round_.fiscal_year - 1}
+        )
     else:
         from prongsai.web.results import queries
 
@@ -135,7 +158,11 @@ def readiness(round_: AssessmentRound, agency: Agency, analysed: AssessmentRound
 
 # The wording the Thai documents print (the kind of agency, "all units", the signer's default position).
 KIND_TH = {  # thai-data: document wording, the agency's kind as the documents print it
-    "esa": "สำนักงานเขตพื้นที่การศึกษา", "school": "สถานศึกษา", "central": "หน่วยงาน", "general": "หน่วยงานภาครัฐ"}
+    "esa": "สำนักงานเขตพื้นที่การศึกษา",
+    "school": "สถานศึกษา",
+    "central": "หน่วยงาน",
+    "general": "หน่วยงานภาครัฐ",
+}
 ALL_UNITS_TH = "ทุกกลุ่ม/หน่วย"  # thai-data: document wording (the measures' responsible unit)
 RANK_SCOPE_TH = {True: "ของประเทศ", False: "ในกลุ่มเดียวกัน"}  # thai-data: document wording (ESA offices: national)
 
@@ -166,8 +193,7 @@ def to_pack_input(data: PackData):
 
     if data.analysis is None:
         year = data.round.fiscal_year - 1
-        raise PackError(f"{data.agency.display_name}: no result of fiscal year {year} to analyse "
-                        f"(import it first)")
+        raise PackError(f"{data.agency.display_name}: no result of fiscal year {year} to analyse (import it first)")
     agency, details = data.agency, data.details
     parent = agency.parent if agency.parent_id else None
     unit = (details.memo_unit if details and details.memo_unit_id else None) or data.ita_unit
@@ -179,25 +205,35 @@ def to_pack_input(data: PackData):
         memo_prefix, memo_no = "", memo_ref
     website = (agency.website or "").removeprefix("https://").removeprefix("http://").rstrip("/")
     info = ctx.AgencyInfo(
-        name_th=agency.name_th, short_name=agency.short_name, unit=unit.name_th if unit else "",
+        name_th=agency.name_th,
+        short_name=agency.short_name,
+        unit=unit.name_th if unit else "",
         phone=ctx.th(details.phone) if details and details.phone else "",
         doc_prefix=memo_prefix,
-        website=website, parent_name=parent.name_th if parent else "", parent_short=parent.short_name if parent else "",
+        website=website,
+        parent_name=parent.name_th if parent else "",
+        parent_short=parent.short_name if parent else "",
         kind_th=KIND_TH.get(agency.kind, KIND_TH["general"]),
-        rank_scope_th=RANK_SCOPE_TH[agency.kind == "esa"])
+        rank_scope_th=RANK_SCOPE_TH[agency.kind == "esa"],
+    )
 
     signer = None
     if details and details.signer_id:
         signer = _person(ctx, details.signer, details.signer_position)
-    signer = (signer or _membership_person(ctx, data.director)
-              or ctx.Person(name="", position=director_position(agency)))
+    signer = signer or _membership_person(ctx, data.director) or ctx.Person(name="", position=director_position(agency))
     author = _person(ctx, details.author) if details and details.author_id else _membership_person(ctx, data.officer)
     # the memo is signed first by the staff member of its unit who prepared it (when the unit has one other than
     # the author), then by the author, as the seed's (นายนิสิต ธีระสิทธิ์, then นางอลินดา กิตติทรงภพ)
-    preparer = next((p for m in data.staff if unit is not None and m.unit_id == unit.pk
-                     for p in [_membership_person(ctx, m)]
-                     if p is not None and (author is None or p.name != author.name)),
-                    None)
+    preparer = next(
+        (
+            p
+            for m in data.staff
+            if unit is not None and m.unit_id == unit.pk
+            for p in [_membership_person(ctx, m)]
+            if p is not None and (author is None or p.name != author.name)
+        ),
+        None,
+    )
 
     from prongsai.web.measures.models import COMMITTEE_ROLE_TH
 
@@ -205,9 +241,15 @@ def to_pack_input(data: PackData):
     for m in data.members:
         role = COMMITTEE_ROLE_TH.get(m.role, m.role)  # the Thai term, whatever language the user reads
         if m.person_id:
-            committee.append(ctx.CommitteeMember(role=role, person=ctx.Person(
-                name=f"{m.person.title_th}{m.person.full_name_th}".strip(),
-                position=m.position_th or m.person.position_th)))
+            committee.append(
+                ctx.CommitteeMember(
+                    role=role,
+                    person=ctx.Person(
+                        name=f"{m.person.title_th}{m.person.full_name_th}".strip(),
+                        position=m.position_th or m.person.position_th,
+                    ),
+                )
+            )
         else:
             committee.append(ctx.CommitteeMember(role=role, title=m.position_th))
 
@@ -221,36 +263,67 @@ def to_pack_input(data: PackData):
         indicators = tuple(int(t) for t in m.targets if str(t).isdigit())
         items = tuple(t for t in m.targets if not str(t).isdigit())
         key = str(m.pk)
-        measures.append(ctx.Measure(
-            area=m.title, purpose=m.purpose, units=units, indicators=indicators, items=items,
-            start=m.starts_on, end=m.ends_on, key=key,
-            actions=tuple(ctx.MeasureAction(a.text, (a.unit.name_th,) if a.unit_id else ()) for a in m.actions.all())))
+        measures.append(
+            ctx.Measure(
+                area=m.title,
+                purpose=m.purpose,
+                units=units,
+                indicators=indicators,
+                items=items,
+                start=m.starts_on,
+                end=m.ends_on,
+                key=key,
+                actions=tuple(
+                    ctx.MeasureAction(a.text, (a.unit.name_th,) if a.unit_id else ()) for a in m.actions.all()
+                ),
+            )
+        )
         # the O43 report reads each unit's text as an outline and merges what units reported alike (report_o43)
         for r in sorted(m.reports.all(), key=lambda r: (r.period, r.unit.order, r.unit.name_th)):
-            progress.append(ctx.ProgressReport(
-                measure=key, period=r.period, text=r.text.strip(), links=tuple(r.links), unit=r.unit.name_th,
-                reported_on=r.submitted_at.date()))
+            progress.append(
+                ctx.ProgressReport(
+                    measure=key,
+                    period=r.period,
+                    text=r.text.strip(),
+                    links=tuple(r.links),
+                    unit=r.unit.name_th,
+                    reported_on=r.submitted_at.date(),
+                )
+            )
         if m.outcome:
             progress.append(ctx.ProgressReport(measure=key, period=12, text=m.outcome))
 
     a = data.analysis
     committee_obj = data.committee
     return ctx.PackInput(
-        agency=info, framework=data.round.framework, year=data.round.fiscal_year, analysis=a.core,
+        agency=info,
+        framework=data.round.framework,
+        year=data.round.fiscal_year,
+        analysis=a.core,
         # (mypy) data.analysis exists (checked above), and only for an analysed round
-        analysed_year=data.analysed_round.fiscal_year, signer=signer, committee=committee, measures=measures,  # type: ignore[union-attr]
-        progress=progress, memo_author=preparer or author, memo_reviewers=(author,) if preparer and author else (),
+        analysed_year=data.analysed_round.fiscal_year,  # type: ignore[union-attr]  # checked above
+        signer=signer,
+        committee=committee,
+        measures=measures,
+        progress=progress,
+        memo_author=preparer or author,
+        memo_reviewers=(author,) if preparer and author else (),
         duties=tuple(committee_obj.duties) if committee_obj and committee_obj.duties else ctx.DEFAULT_DUTIES,
-        narratives={n: t for n, t in data.notes.items() if t}, gains=tuple(a.indicator_gains_core),
-        plan=a.plan, memo_date=details.memo_date if details else None,
+        narratives={n: t for n, t in data.notes.items() if t},
+        gains=tuple(a.indicator_gains_core),
+        plan=a.plan,
+        memo_date=details.memo_date if details else None,
         memo_number=memo_no,
         order_date=committee_obj.order_date if committee_obj else None,
         order_number=committee_obj.order_number if committee_obj else "",
         announcement_date=details.announcement_date if details else None,
         report_date=(details.announcement_date or details.memo_date) if details else None,
         implementation_date=details.report_date if details else None,
-        reporter=author, rank=a.rank, units=tuple(u.name_th for u in data.units),
-        assessment_period=ctx.assessment_period_th(*_assessment_span(data.phases)))
+        reporter=author,
+        rank=a.rank,
+        units=tuple(u.name_th for u in data.units),
+        assessment_period=ctx.assessment_period_th(*_assessment_span(data.phases)),
+    )
 
 
 def _assessment_span(phases: dict[str, tuple]) -> tuple:
@@ -337,9 +410,16 @@ def file_prefix(agency: Agency, round_: AssessmentRound) -> str:
     return f"{code}-{round_.fiscal_year}-"
 
 
-def render(round_: AssessmentRound, agency: Agency, kinds: Sequence[str] | None, templates: dict,
-           with_zip: bool = True, use_agency_templates: bool = False, emblem: bytes | None = None,
-           pdf_pool: Executor | None = None) -> RenderedPack:
+def render(
+    round_: AssessmentRound,
+    agency: Agency,
+    kinds: Sequence[str] | None,
+    templates: dict,
+    with_zip: bool = True,
+    use_agency_templates: bool = False,
+    emblem: bytes | None = None,
+    pdf_pool: Executor | None = None,
+) -> RenderedPack:
     """Render the pack's documents (DOCX and PDF) and, with ``with_zip``, the evidence-pack ZIP (the documents
     plus the files the units attached to their progress reports).
 
@@ -382,15 +462,23 @@ def render(round_: AssessmentRound, agency: Agency, kinds: Sequence[str] | None,
                     path.write_bytes(handle.read())
             docx_templates[kind] = path
         try:
-            paths = render_pack(contexts, folder / "out", documents=wanted, docx_templates=docx_templates,
-                                prefix=prefix, emblem=emblem_file, pool=pdf_pool)
+            paths = render_pack(
+                contexts,
+                folder / "out",
+                documents=wanted,
+                docx_templates=docx_templates,
+                prefix=prefix,
+                emblem=emblem_file,
+                pool=pdf_pool,
+            )
         except Exception as exc:  # a broken agency template fails here: name it
             if docx_templates:
                 from prongsai.documents.sandbox import UnsafeTemplate
 
                 if isinstance(exc, UnsafeTemplate):  # refused by the sandbox's validator at render time
-                    raise PackError(_("The agency's template was refused: %(reason)s")
-                                    % {"reason": localized(exc.thai(), str(exc))}) from exc
+                    raise PackError(
+                        _("The agency's template was refused: %(reason)s") % {"reason": localized(exc.thai(), str(exc))}
+                    ) from exc
                 raise PackError(f"cannot render with the agency's template: {type(exc).__name__}: {exc}") from exc
             raise
         outputs = []
@@ -419,8 +507,11 @@ def evidence_measures(round_: AssessmentRound, agency: Agency) -> list:
 
     from prongsai.web.measures.models import Measure, ProgressReport
 
-    return list(Measure.objects.filter(round=round_, agency=agency).prefetch_related(
-        Prefetch("reports", ProgressReport.objects.select_related("unit").prefetch_related("files"))))
+    return list(
+        Measure.objects.filter(round=round_, agency=agency).prefetch_related(
+            Prefetch("reports", ProgressReport.objects.select_related("unit").prefetch_related("files"))
+        )
+    )
 
 
 def evidence_zip(outputs: list[Output], measures: list) -> bytes:
@@ -435,8 +526,9 @@ def _zip(outputs: list[Output], measures: list) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for out in outputs:  # PDF and DOCX are compressed already
-            archive.writestr(zipfile.ZipInfo(out.name, date_time=_zip_time()), out.data,
-                             compress_type=zipfile.ZIP_STORED)
+            archive.writestr(
+                zipfile.ZipInfo(out.name, date_time=_zip_time()), out.data, compress_type=zipfile.ZIP_STORED
+            )
         seen: set[str] = set()
         for measure in measures:
             for report in measure.reports.all():
@@ -450,8 +542,9 @@ def _zip(outputs: list[Output], measures: list) -> bytes:
                             content = handle.read()
                     except FileNotFoundError:
                         continue
-                    archive.writestr(zipfile.ZipInfo(name, date_time=_zip_time()), content,
-                                     compress_type=zipfile.ZIP_DEFLATED)
+                    archive.writestr(
+                        zipfile.ZipInfo(name, date_time=_zip_time()), content, compress_type=zipfile.ZIP_DEFLATED
+                    )
     return buffer.getvalue()
 
 

@@ -44,20 +44,42 @@ def can_view_documents(user, agency: Agency) -> bool:
 
 
 def details_for(round_: AssessmentRound, agency: Agency) -> DocumentDetails | None:
-    return (DocumentDetails.objects.filter(round=round_, agency=agency)
-            .select_related("memo_unit", "author", "signer").first())
+    return (
+        DocumentDetails.objects.filter(round=round_, agency=agency)
+        .select_related("memo_unit", "author", "signer")
+        .first()
+    )
 
 
-def save_details(actor, round_: AssessmentRound, agency: Agency, *, memo_unit: Unit | None = None, phone: str = "",
-                 memo_number: str = "", memo_date: date | None = None, announcement_date: date | None = None,
-                 report_date: date | None = None, author: Person | None = None, signer: Person | None = None,
-                 signer_position: str = "") -> DocumentDetails:
+def save_details(
+    actor,
+    round_: AssessmentRound,
+    agency: Agency,
+    *,
+    memo_unit: Unit | None = None,
+    phone: str = "",
+    memo_number: str = "",
+    memo_date: date | None = None,
+    announcement_date: date | None = None,
+    report_date: date | None = None,
+    author: Person | None = None,
+    signer: Person | None = None,
+    signer_position: str = "",
+) -> DocumentDetails:
     storage.require_manage(actor, agency)
     if memo_unit is not None and memo_unit.agency_id != agency.pk:
         raise ValidationError(_("The memo's unit belongs to another agency."))
-    values = {"memo_unit": memo_unit, "phone": phone.strip()[:100], "memo_number": memo_number.strip()[:64],
-              "memo_date": memo_date, "announcement_date": announcement_date, "report_date": report_date,
-              "author": author, "signer": signer, "signer_position": signer_position.strip()[:255]}
+    values = {
+        "memo_unit": memo_unit,
+        "phone": phone.strip()[:100],
+        "memo_number": memo_number.strip()[:64],
+        "memo_date": memo_date,
+        "announcement_date": announcement_date,
+        "report_date": report_date,
+        "author": author,
+        "signer": signer,
+        "signer_position": signer_position.strip()[:255],
+    }
     with transaction.atomic():
         details, _created = DocumentDetails.objects.select_for_update().get_or_create(round=round_, agency=agency)
         before = {k: str(getattr(details, k) or "") for k in values}
@@ -66,8 +88,14 @@ def save_details(actor, round_: AssessmentRound, agency: Agency, *, memo_unit: U
         details.updated_by = actor if actor.is_authenticated else None
         details.save()
         after = {k: str(v or "") for k, v in values.items()}
-        record(actor, AuditAction.SAVE_DOCUMENT_DETAILS, f"{agency}: document details for {round_.fiscal_year}",
-               agency=agency, obj=details, changes={k: [before[k], after[k]] for k in after if before[k] != after[k]})
+        record(
+            actor,
+            AuditAction.SAVE_DOCUMENT_DETAILS,
+            f"{agency}: document details for {round_.fiscal_year}",
+            agency=agency,
+            obj=details,
+            changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
+        )
     return details
 
 
@@ -96,16 +124,18 @@ def check_template(kind: str, data: bytes) -> list[str]:
         safefiles.check_docx(data)
     except safefiles.FileTooComplex as exc:
         if exc.code in ("not_zip", "not_docx"):
-            raise ValidationError(_("This is not a Word file (.docx): save the template from Word as .docx and "
-                                    "upload it again")) from None
+            raise ValidationError(
+                _("This is not a Word file (.docx): save the template from Word as .docx and upload it again")
+            ) from None
         raise ValidationError(localized(exc.th, exc.en)) from None
     try:
         sandbox.check_docx_template(data)
     except sandbox.UnsafeTemplate as exc:
         raise ValidationError([localized(p.thai(), p.english()) for p in exc.problems[:20]]) from None
     except Exception as exc:  # noqa: BLE001 - any package python-docx cannot read
-        raise ValidationError(_("The template cannot be read (%(error)s): save it again from Word")
-                              % {"error": type(exc).__name__}) from None
+        raise ValidationError(
+            _("The template cannot be read (%(error)s): save it again from Word") % {"error": type(exc).__name__}
+        ) from None
     found, missing = pack.template_placeholders(kind, data)
     if missing:
         names = ", ".join(f"{{{{ {m} }}}}" for m in missing)
@@ -132,8 +162,14 @@ def upload_template(actor, agency: Agency, kind: str, name: str, data: bytes) ->
         template.save()
         if old_file and old_file != template.file.name:
             template.file.storage.delete(old_file)
-        record(actor, AuditAction.UPLOAD_DOCUMENT_TEMPLATE, f"{agency}: template for {kind} ({template.original_name})",
-               agency=agency, obj=template, changes={"kind": kind, "sha256": [before, digest]})
+        record(
+            actor,
+            AuditAction.UPLOAD_DOCUMENT_TEMPLATE,
+            f"{agency}: template for {kind} ({template.original_name})",
+            agency=agency,
+            obj=template,
+            changes={"kind": kind, "sha256": [before, digest]},
+        )
     return template
 
 
@@ -143,8 +179,14 @@ def delete_template(actor, agency: Agency, kind: str) -> None:
     if template is None:
         return
     with transaction.atomic():
-        record(actor, AuditAction.DELETE_DOCUMENT_TEMPLATE, f"{agency}: back to the default template for {kind}",
-               agency=agency, obj=template, changes={"kind": kind, "sha256": template.sha256})
+        record(
+            actor,
+            AuditAction.DELETE_DOCUMENT_TEMPLATE,
+            f"{agency}: back to the default template for {kind}",
+            agency=agency,
+            obj=template,
+            changes={"kind": kind, "sha256": template.sha256},
+        )
         template.file.delete(save=False)
         template.delete()
 
@@ -161,8 +203,16 @@ class PackResult:
     missing: list[str] = field(default_factory=list)  # documents not approved yet (no ZIP then)
 
 
-def generate_pack(actor, round_: AssessmentRound, agency: Agency, *, kinds: Sequence[str] | None = None,
-                  with_zip: bool = True, batch: DocumentBatch | None = None, check_rights: bool = True) -> PackResult:
+def generate_pack(
+    actor,
+    round_: AssessmentRound,
+    agency: Agency,
+    *,
+    kinds: Sequence[str] | None = None,
+    with_zip: bool = True,
+    batch: DocumentBatch | None = None,
+    check_rights: bool = True,
+) -> PackResult:
     """Render every document (DOCX and PDF) of the pack as draft versions (``signoff.record_versions``) and, with
     ``with_zip``, the evidence-pack ZIP of the **approved** versions (``signoff.build_evidence_pack``): while some
     document is not approved there is no ZIP and ``missing`` names them.
@@ -181,17 +231,28 @@ def generate_pack(actor, round_: AssessmentRound, agency: Agency, *, kinds: Sequ
     if unknown:
         raise ValidationError(_("Unknown document(s): %(kinds)s.") % {"kinds": ", ".join(sorted(unknown))})
     templates = {t.kind: t for t in DocumentTemplate.objects.filter(agency=agency, kind__in=kinds)}
-    rendered = pack.render(round_, agency, kinds, {k: t.file for k, t in templates.items()}, with_zip=False,
-                           emblem=emblem_bytes(agency))
+    rendered = pack.render(
+        round_, agency, kinds, {k: t.file for k, t in templates.items()}, with_zip=False, emblem=emblem_bytes(agency)
+    )
     with transaction.atomic():
-        stored = [storage.store(actor, round_, agency, out.kind, out.fmt, out.name, out.data,
-                                templates.get(out.kind), batch) for out in rendered.outputs]
+        stored = [
+            storage.store(actor, round_, agency, out.kind, out.fmt, out.name, out.data, templates.get(out.kind), batch)
+            for out in rendered.outputs
+        ]
         versions = signoff.record_versions(actor, round_, agency, rendered.contexts, stored)
-        record(actor, AuditAction.GENERATE_DOCUMENTS,
-               f"{agency}: {len(stored)} draft document(s) for {round_.fiscal_year}",
-               agency=agency, obj=stored[0] if stored else None,
-               changes={"kinds": kinds, "files": {d.name: d.sha256 for d in stored},
-                        "versions": {v.kind: v.number for v in versions}, "batch": batch.pk if batch else None})
+        record(
+            actor,
+            AuditAction.GENERATE_DOCUMENTS,
+            f"{agency}: {len(stored)} draft document(s) for {round_.fiscal_year}",
+            agency=agency,
+            obj=stored[0] if stored else None,
+            changes={
+                "kinds": kinds,
+                "files": {d.name: d.sha256 for d in stored},
+                "versions": {v.kind: v.number for v in versions},
+                "batch": batch.pk if batch else None,
+            },
+        )
     archive, missing = None, []
     if with_zip:
         missing = signoff.missing_approvals(round_, agency)

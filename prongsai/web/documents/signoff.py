@@ -86,8 +86,10 @@ def refusal_text(exc: TransitionRefused) -> str:
 
 def missing_text(labels: list[str]) -> str:
     """Why the evidence pack cannot be built yet: the documents without an approved version."""
-    return (_("The evidence pack cannot be built yet: these documents are not approved by the director — "
-              "%(documents)s (only approved versions are used)") % {"documents": ", ".join(labels)})
+    return _(
+        "The evidence pack cannot be built yet: these documents are not approved by the director — "
+        "%(documents)s (only approved versions are used)"
+    ) % {"documents": ", ".join(labels)}
 
 
 def _check(actor, version: DocumentVersion, move: str) -> Move:
@@ -113,8 +115,14 @@ def _locked(version: DocumentVersion) -> DocumentVersion:
 def _audit(actor, action: AuditAction, version: DocumentVersion, before: str, **extra) -> None:
     with override("th"):  # the audit log is written in Thai, whatever language the actor reads
         summary = f"{version.agency}: {version.get_kind_display()} v{version.number} {before}→{version.state}"
-    record(actor, action, summary, agency=version.agency, obj=version,
-           changes={"kind": version.kind, "number": version.number, "state": [before, version.state], **extra})
+    record(
+        actor,
+        action,
+        summary,
+        agency=version.agency,
+        obj=version,
+        changes={"kind": version.kind, "number": version.number, "state": [before, version.state], **extra},
+    )
 
 
 # ------------------------------------------------------------------------------------------------ the moves
@@ -156,10 +164,14 @@ def send_back(actor, version: DocumentVersion, note: str = "") -> DocumentVersio
 def approver_stamp(actor, agency: Agency, on: date) -> Stamp:
     person = getattr(actor, "person", None)
     name = f"{person.title_th}{person.full_name_th}".strip() if person else (actor.get_full_name() or actor.username)
-    membership = next((m for m in access.memberships(actor) if m.role == Role.DIRECTOR and m.agency_id == agency.pk),
-                      None)
-    position = ((membership.position_th if membership else "") or (person.position_th if person else "")
-                or pack.director_position(agency))
+    membership = next(
+        (m for m in access.memberships(actor) if m.role == Role.DIRECTOR and m.agency_id == agency.pk), None
+    )
+    position = (
+        (membership.position_th if membership else "")
+        or (person.position_th if person else "")
+        or pack.director_position(agency)
+    )
     return Stamp(name=name, position=position, approved_on=on)
 
 
@@ -183,14 +195,25 @@ def approve(actor, version: DocumentVersion, *, on: date | None = None) -> Docum
         version = _locked(version)
         _check(actor, version, "approve")
         if version.context != rendered_from:
-            raise ValidationError(_("The document changed while it was being signed (it was generated and proposed "
-                                    "again): open it again and approve what it says now."))
+            raise ValidationError(
+                _(
+                    "The document changed while it was being signed (it was generated and proposed "
+                    "again): open it again and approve what it says now."
+                )
+            )
         signed = storage.store(actor, version.round, version.agency, version.kind, OutputFormat.PDF, name, data)
         version.state, version.approved_by, version.approved_at = APPROVED, actor, timezone.now()
         version.approver_name, version.approver_position, version.signed_pdf = stamp.name, stamp.position, signed
         version.save()
-        _audit(actor, AuditAction.APPROVE_DOCUMENT, version, PROPOSED, approver=stamp.name,
-               approved_on=stamp.approved_on.isoformat(), signed_pdf=signed.sha256)
+        _audit(
+            actor,
+            AuditAction.APPROVE_DOCUMENT,
+            version,
+            PROPOSED,
+            approver=stamp.name,
+            approved_on=stamp.approved_on.isoformat(),
+            signed_pdf=signed.sha256,
+        )
     return version
 
 
@@ -200,8 +223,9 @@ MOVES = {"propose": propose, "withdraw": withdraw, "send_back": send_back, "appr
 # ------------------------------------------------------------------------------- versions from generation
 
 
-def record_versions(actor, round_: AssessmentRound, agency: Agency, contexts: dict,
-                    stored: list[GeneratedDocument]) -> list[DocumentVersion]:
+def record_versions(
+    actor, round_: AssessmentRound, agency: Agency, contexts: dict, stored: list[GeneratedDocument]
+) -> list[DocumentVersion]:
     """Called inside ``generate_pack``'s transaction: each generated document becomes (or refreshes) a draft.
 
     The latest version of the document is a draft: its files and context are replaced.  It is proposed: it
@@ -210,11 +234,16 @@ def record_versions(actor, round_: AssessmentRound, agency: Agency, contexts: di
     files = {(d.kind, d.fmt): d for d in stored}
     versions = []
     for kind, context in contexts.items():
-        latest = (DocumentVersion.objects.select_for_update()
-                  .filter(round=round_, agency=agency, kind=kind).order_by("-number").first())
+        latest = (
+            DocumentVersion.objects.select_for_update()
+            .filter(round=round_, agency=agency, kind=kind)
+            .order_by("-number")
+            .first()
+        )
         if latest is None or latest.state == APPROVED:
-            version = DocumentVersion(round=round_, agency=agency, kind=kind,
-                                      number=(latest.number + 1) if latest else 1)
+            version = DocumentVersion(
+                round=round_, agency=agency, kind=kind, number=(latest.number + 1) if latest else 1
+            )
             before = ""
         else:
             version, before = latest, latest.state
@@ -232,8 +261,11 @@ def record_versions(actor, round_: AssessmentRound, agency: Agency, contexts: di
 def versions_of(round_: AssessmentRound, agency: Agency) -> dict[str, list[DocumentVersion]]:
     """Every version per document kind, newest first."""
     out: dict[str, list[DocumentVersion]] = {k: [] for k in DocumentKind.values}
-    for v in (DocumentVersion.objects.filter(round=round_, agency=agency)
-              .select_related("docx", "pdf", "signed_pdf", "approved_by", "proposed_by").order_by("kind", "-number")):
+    for v in (
+        DocumentVersion.objects.filter(round=round_, agency=agency)
+        .select_related("docx", "pdf", "signed_pdf", "approved_by", "proposed_by")
+        .order_by("kind", "-number")
+    ):
         out.setdefault(v.kind, []).append(v)
     return out
 
@@ -241,8 +273,11 @@ def versions_of(round_: AssessmentRound, agency: Agency) -> dict[str, list[Docum
 def approved_versions(round_: AssessmentRound, agency: Agency) -> dict[str, DocumentVersion]:
     """The newest approved version of each document that has one."""
     approved: dict[str, DocumentVersion] = {}
-    for v in (DocumentVersion.objects.filter(round=round_, agency=agency, state=APPROVED)
-              .select_related("docx", "signed_pdf").order_by("-number")):
+    for v in (
+        DocumentVersion.objects.filter(round=round_, agency=agency, state=APPROVED)
+        .select_related("docx", "signed_pdf")
+        .order_by("-number")
+    ):
         approved.setdefault(v.kind, v)
     return approved
 
@@ -251,16 +286,21 @@ def missing_approvals(round_: AssessmentRound, agency: Agency) -> list[str]:
     """The names of the documents without an approved version, in the active language (empty: the pack can be
     built).  Reads the kinds only (the officer's checklist asks on every dashboard; a version carries its whole
     context)."""
-    approved = set(DocumentVersion.objects.filter(round=round_, agency=agency, state=APPROVED).order_by()
-                   .values_list("kind", flat=True).distinct())
+    approved = set(
+        DocumentVersion.objects.filter(round=round_, agency=agency, state=APPROVED)
+        .order_by()
+        .values_list("kind", flat=True)
+        .distinct()
+    )
     return [str(label) for kind, label in DocumentKind.choices if kind not in approved]
 
 
 # --------------------------------------------------------------------------------------------- the pack
 
 
-def build_evidence_pack(actor, round_: AssessmentRound, agency: Agency, *, batch=None,
-                        check_rights: bool = True) -> GeneratedDocument:
+def build_evidence_pack(
+    actor, round_: AssessmentRound, agency: Agency, *, batch=None, check_rights: bool = True
+) -> GeneratedDocument:
     """The evidence pack (O42/O43 publication, the national batch) from **approved versions only**: each
     document's signed PDF and its DOCX, and the units' files.  Refused in Thai, naming the documents that are not
     approved yet.  ``check_rights=False`` is for the batch worker (a central admin started the batch)."""
@@ -283,9 +323,16 @@ def build_evidence_pack(actor, round_: AssessmentRound, agency: Agency, *, batch
     name = f"{pack.file_prefix(agency, round_)}evidence-pack.zip"
     with transaction.atomic():
         archive = storage.store(actor, round_, agency, PACK_KIND, OutputFormat.ZIP, name, data, batch=batch)
-        record(actor, AuditAction.BUILD_EVIDENCE_PACK,
-               f"{agency}: evidence pack of approved versions for {round_.fiscal_year}",
-               agency=agency, obj=archive,
-               changes={"versions": {k: v.number for k, v in approved.items()}, "sha256": archive.sha256,
-                        "batch": batch.pk if batch else None})
+        record(
+            actor,
+            AuditAction.BUILD_EVIDENCE_PACK,
+            f"{agency}: evidence pack of approved versions for {round_.fiscal_year}",
+            agency=agency,
+            obj=archive,
+            changes={
+                "versions": {k: v.number for k, v in approved.items()},
+                "sha256": archive.sha256,
+                "batch": batch.pk if batch else None,
+            },
+        )
     return archive

@@ -23,12 +23,30 @@ def require_manage(actor, agency: Agency) -> None:
         raise PermissionDenied
 
 
-def store(actor, round_: AssessmentRound, agency: Agency, kind: str, fmt: str, name: str, data: bytes,
-           template: DocumentTemplate | None = None, batch: DocumentBatch | None = None) -> GeneratedDocument:
+def store(
+    actor,
+    round_: AssessmentRound,
+    agency: Agency,
+    kind: str,
+    fmt: str,
+    name: str,
+    data: bytes,
+    template: DocumentTemplate | None = None,
+    batch: DocumentBatch | None = None,
+) -> GeneratedDocument:
     """Store one generated file (its hash and size recorded); the caller holds the transaction."""
-    doc = GeneratedDocument(round=round_, agency=agency, kind=kind, fmt=fmt, name=name,
-                            sha256=hashlib.sha256(data).hexdigest(), size=len(data), template=template, batch=batch,
-                            created_by=actor if getattr(actor, "is_authenticated", False) else None)
+    doc = GeneratedDocument(
+        round=round_,
+        agency=agency,
+        kind=kind,
+        fmt=fmt,
+        name=name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        template=template,
+        batch=batch,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
     doc.file.save(name, ContentFile(data), save=False)
     doc.save()
     return doc

@@ -26,10 +26,17 @@ from prongsai.web.messages import form_error_texts
 def _details_initial(details) -> dict:
     if details is None:
         return {}
-    return {"memo_unit": details.memo_unit_id, "phone": details.phone, "memo_number": details.memo_number,
-            "memo_date": details.memo_date, "announcement_date": details.announcement_date,
-            "report_date": details.report_date, "author": details.author_id, "signer": details.signer_id,
-            "signer_position": details.signer_position}
+    return {
+        "memo_unit": details.memo_unit_id,
+        "phone": details.phone,
+        "memo_number": details.memo_number,
+        "memo_date": details.memo_date,
+        "announcement_date": details.announcement_date,
+        "report_date": details.report_date,
+        "author": details.author_id,
+        "signer": details.signer_id,
+        "signer_position": details.signer_position,
+    }
 
 
 @login_required
@@ -48,20 +55,33 @@ def pack_page(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
         for v in mine:
             v.agency = agency  # already loaded: the moves ask who the user is for this agency
         approved = next((v for v in mine if v.state == VersionState.APPROVED), None)
-        docs.append({"kind": kind, "label": label, "template": templates.get(kind), "current": current,
-                     "approved": approved if approved is not current else None,
-                     # the buttons: the moves the table allows this user from the version's state
-                     "moves": signoff.available_moves(request.user, current) if current else []})
+        docs.append(
+            {
+                "kind": kind,
+                "label": label,
+                "template": templates.get(kind),
+                "current": current,
+                "approved": approved if approved is not current else None,
+                # the buttons: the moves the table allows this user from the version's state
+                "moves": signoff.available_moves(request.user, current) if current else [],
+            }
+        )
     details = services.details_for(round_, agency)
     emblem = emblems.emblem_for(agency)
-    context.update({"docs": docs, "zip": latest.get((PACK_KIND, "zip")), "details": details,
-                    "missing": signoff.missing_approvals(round_, agency), "emblem": emblem,
-                    "can_set_emblem": emblems.can_set_emblem(request.user, agency),
-                    "details_form": DetailsForm(agency, initial=_details_initial(details)) if can_manage else None,
-                    "template_form": TemplateForm() if can_manage else None,
-                    "history": GeneratedDocument.objects.filter(round=round_, agency=agency)
-                    .select_related("created_by")[:30],
-                    "problems": pack.readiness(round_, agency, context["analysed_round"], details)})
+    context.update(
+        {
+            "docs": docs,
+            "zip": latest.get((PACK_KIND, "zip")),
+            "details": details,
+            "missing": signoff.missing_approvals(round_, agency),
+            "emblem": emblem,
+            "can_set_emblem": emblems.can_set_emblem(request.user, agency),
+            "details_form": DetailsForm(agency, initial=_details_initial(details)) if can_manage else None,
+            "template_form": TemplateForm() if can_manage else None,
+            "history": GeneratedDocument.objects.filter(round=round_, agency=agency).select_related("created_by")[:30],
+            "problems": pack.readiness(round_, agency, context["analysed_round"], details),
+        }
+    )
     return render(request, "documents/pack.html", context)
 
 
@@ -95,8 +115,11 @@ def generate(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
     except pack.PackError as exc:  # e.g. an agency template the sandbox refuses at render time
         messages.error(request, str(exc))
         return redirect("documents_pack", code=agency.code, round_id=round_.pk)
-    messages.success(request, _("%(n)d file(s) generated in %(s).1f s.") % {
-        "n": len(result.documents) + (1 if result.zip else 0), "s": result.seconds})
+    messages.success(
+        request,
+        _("%(n)d file(s) generated in %(s).1f s.")
+        % {"n": len(result.documents) + (1 if result.zip else 0), "s": result.seconds},
+    )
     if request.POST.get("download") == "zip":
         if result.zip is not None:
             return redirect("documents_download", pk=result.zip.pk)
@@ -114,8 +137,11 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
         handle = doc.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    types = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-             "pdf": "application/pdf", "zip": "application/zip"}
+    types = {
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "pdf": "application/pdf",
+        "zip": "application/zip",
+    }
     response = FileResponse(handle, as_attachment=True, filename=doc.name, content_type=types.get(doc.fmt))
     response["X-Content-SHA256"] = doc.sha256
     return response
@@ -164,8 +190,9 @@ def template_download(request: HttpRequest, code: str, kind: str) -> HttpRespons
         raise Http404
     own = services.template_for(agency, kind)
     data = own.file.read() if own else pack.default_template(kind)
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml"
-                                                 ".document")
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
     response["Content-Disposition"] = f'attachment; filename="{kind}{"" if own else "-default"}.docx"'
     return response
 
@@ -175,11 +202,20 @@ def template_download(request: HttpRequest, code: str, kind: str) -> HttpRespons
 def templates_page(request: HttpRequest, code: str) -> HttpResponse:
     agency = agency_for(request.user, code, services.can_view_documents)
     own = {t.kind: t for t in agency.document_templates.select_related("uploaded_by")}
-    rows = [{"kind": k, "label": label, "template": own.get(k), "placeholders": pack.placeholders(k)}
-            for k, label in DocumentKind.choices]
-    return render(request, "documents/templates.html", {
-        "agency": agency, "rows": rows, "can_manage": permissions.can_manage(request.user, agency),
-        "form": TemplateForm()})
+    rows = [
+        {"kind": k, "label": label, "template": own.get(k), "placeholders": pack.placeholders(k)}
+        for k, label in DocumentKind.choices
+    ]
+    return render(
+        request,
+        "documents/templates.html",
+        {
+            "agency": agency,
+            "rows": rows,
+            "can_manage": permissions.can_manage(request.user, agency),
+            "form": TemplateForm(),
+        },
+    )
 
 
 @login_required
@@ -193,14 +229,18 @@ def batch(request: HttpRequest) -> HttpResponse:
         agencies = services.batch_agencies(round_, form.agency_codes() or None)
         try:
             b = services.start_batch(request.user, round_, agencies)
-            messages.success(request, _("%(n)d packs queued; a worker (prongsai manage db_worker) generates them.")
-                             % {"n": b.total})
+            messages.success(
+                request, _("%(n)d packs queued; a worker (prongsai manage db_worker) generates them.") % {"n": b.total}
+            )
             return redirect("documents_batch_detail", pk=b.pk)
         except ValidationError as exc:
             form.add_error(None, exc)
-    return render(request, "documents/batch.html", {
-        "form": form, "batches": DocumentBatch.objects.select_related("round", "created_by")[:20]},
-        status=400 if form.errors else 200)
+    return render(
+        request,
+        "documents/batch.html",
+        {"form": form, "batches": DocumentBatch.objects.select_related("round", "created_by")[:20]},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -209,8 +249,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not access.is_central_admin(request.user):
         raise PermissionDenied
     b = get_object_or_404(DocumentBatch.objects.select_related("round", "created_by"), pk=pk)
-    zips = (GeneratedDocument.objects.filter(batch=b, kind=PACK_KIND).select_related("agency")
-            .order_by("agency__code"))
+    zips = GeneratedDocument.objects.filter(batch=b, kind=PACK_KIND).select_related("agency").order_by("agency__code")
     from prongsai.web.documents.batches import item_tasks
 
     tasks = list(item_tasks(b).values())

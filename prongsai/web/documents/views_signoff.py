@@ -44,7 +44,8 @@ def version_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
     if move not in signoff.MOVES:
         raise Http404
     if not services.can_view_documents(request.user, version.agency) and not signoff.agency_roles(
-            request.user, version.agency):
+        request.user, version.agency
+    ):
         raise PermissionDenied
     names = {m.name for m in signoff.available_moves(request.user, version)}
     if move not in names:
@@ -56,8 +57,11 @@ def version_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
     found = SIGNOFF.check(version.state, move)
     if found.confirm and request.POST.get("confirmed") != "1":
         stamp = signoff.approver_stamp(request.user, version.agency, signoff.timezone.localdate())
-        return render(request, "documents/confirm_move.html", {
-            "version": version, "move": found, "stamp": stamp, "agency": version.agency})
+        return render(
+            request,
+            "documents/confirm_move.html",
+            {"version": version, "move": found, "stamp": stamp, "agency": version.agency},
+        )
     try:
         if move == "send_back":
             signoff.send_back(request.user, version, request.POST.get("note", ""))
@@ -69,8 +73,11 @@ def version_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
     except ValidationError as exc:  # its content changed meanwhile
         error_messages(request, exc)
         return _to_pack(version)
-    messages.success(request, _("%(doc)s: %(move)s — done.") % {"doc": version.get_kind_display(),
-                                                                 "move": localized(found.label_th, found.label_en)})
+    messages.success(
+        request,
+        _("%(doc)s: %(move)s — done.")
+        % {"doc": version.get_kind_display(), "move": localized(found.label_th, found.label_en)},
+    )
     return _to_pack(version)
 
 
@@ -122,11 +129,22 @@ def emblem_page(request: HttpRequest, code: str | None = None) -> HttpResponse:
     if used is not None:
         with used.file.open("rb") as handle:
             preview = "data:image/png;base64," + base64.b64encode(handle.read()).decode("ascii")
-    return render(request, "documents/emblem.html", {
-        "agency": agency, "form": form, "own": own, "used": used, "preview": preview,
-        "inherited": used is not None and own is None, "max_mb": emblem_image.MAX_BYTES // (1024 * 1024),
-        "min_height": emblem_image.MIN_HEIGHT, "max_side": emblem_image.MAX_SIDE},
-        status=400 if form.errors else 200)
+    return render(
+        request,
+        "documents/emblem.html",
+        {
+            "agency": agency,
+            "form": form,
+            "own": own,
+            "used": used,
+            "preview": preview,
+            "inherited": used is not None and own is None,
+            "max_mb": emblem_image.MAX_BYTES // (1024 * 1024),
+            "min_height": emblem_image.MIN_HEIGHT,
+            "max_side": emblem_image.MAX_SIDE,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

@@ -10,8 +10,9 @@ from prongsai.web.agencies.models import Membership, Role
 from prongsai.web.editions.services import upload_edition
 
 
-def import_edition_file(name: str, data: bytes, *, as_user: str | None, activate: bool,
-                        derived_from: str | None) -> str:
+def import_edition_file(
+    name: str, data: bytes, *, as_user: str | None, activate: bool, derived_from: str | None
+) -> str:
     if as_user:
         actor = get_user_model().objects.filter(username=as_user).first()
         if actor is None:

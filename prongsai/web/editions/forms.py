@@ -11,15 +11,24 @@ MAX_UPLOAD = 10 * 1024 * 1024
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("Framework file (.xlsx or .yaml)"),
-                           help_text=_("Export an existing edition as XLSX to start from, edit it, then import it "
-                                       "here"))
-    derived_from = forms.ChoiceField(label=_("Compare with edition"), required=False,
-                                     help_text=_("The edition this one was adapted from; empty = the latest "
-                                                 "version of the same id, or the previous edition (previous)"))
-    note = forms.CharField(label=_("Change note"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text=_("e.g. updated to the NACC manual of … (kept with this version and in the "
-                                       "audit log)"))
+    file = forms.FileField(
+        label=_("Framework file (.xlsx or .yaml)"),
+        help_text=_("Export an existing edition as XLSX to start from, edit it, then import it here"),
+    )
+    derived_from = forms.ChoiceField(
+        label=_("Compare with edition"),
+        required=False,
+        help_text=_(
+            "The edition this one was adapted from; empty = the latest "
+            "version of the same id, or the previous edition (previous)"
+        ),
+    )
+    note = forms.CharField(
+        label=_("Change note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("e.g. updated to the NACC manual of … (kept with this version and in the audit log)"),
+    )
 
     def __init__(self, *args, choices: Sequence[tuple[str, str]] = (), **kwargs):
         super().__init__(*args, **kwargs)

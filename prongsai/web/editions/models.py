@@ -42,8 +42,9 @@ class StoredEdition(models.Model):
     edition_id = models.CharField(_("Edition id"), max_length=64, db_index=True)
     version = models.PositiveIntegerField(_("Version"))
     key = models.CharField(_("Version key"), max_length=80, unique=True)
-    status = models.CharField(_("Status"), max_length=12, choices=EditionStatus.choices, default=EditionStatus.DRAFT,
-                              db_index=True)
+    status = models.CharField(
+        _("Status"), max_length=12, choices=EditionStatus.choices, default=EditionStatus.DRAFT, db_index=True
+    )
     name_th = models.CharField(_("Name"), max_length=255)
     fiscal_years = models.JSONField(_("Fiscal years"), default=list)
     default_years = models.JSONField(_("Default edition of the years"), default=list)
@@ -56,8 +57,9 @@ class StoredEdition(models.Model):
     note = models.TextField(_("Change note"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    activated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    activated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     activated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -73,6 +75,7 @@ class StoredEdition(models.Model):
         if self.pk:
             before = StoredEdition.objects.filter(pk=self.pk).values("source_text", "status").first()
             if before and before["source_text"] != self.source_text and before["status"] != EditionStatus.DRAFT:
-                raise EditionLocked(f"{self.key} is {before['status']}: its content cannot change; "
-                                    "upload a new version")
+                raise EditionLocked(
+                    f"{self.key} is {before['status']}: its content cannot change; upload a new version"
+                )
         super().save(*args, **kwargs)

@@ -34,9 +34,15 @@ def oit_rows(framework: Framework, fiscal_year: int | None) -> list[dict]:
     blocks = []
     for tool in framework.evidence_tools:
         for indicator in framework.indicators_of(tool):
-            rows = [OITRow(item=o, indicator_name=localized(indicator.name_th, indicator.name_en),
-                           window=localized(o.window_th(fiscal_year), o.window_en(fiscal_year)))
-                    for o in framework.oit_items if o.indicator == indicator.number]
+            rows = [
+                OITRow(
+                    item=o,
+                    indicator_name=localized(indicator.name_th, indicator.name_en),
+                    window=localized(o.window_th(fiscal_year), o.window_en(fiscal_year)),
+                )
+                for o in framework.oit_items
+                if o.indicator == indicator.number
+            ]
             blocks.append({"indicator": indicator, "rows": rows})
     return blocks
 

@@ -41,7 +41,10 @@ class EditionChoice:
         years = ", ".join(str(y) for y in self.framework.fiscal_years)
         if self.framework.provisional:
             return _("%(key)s · %(years)s · %(name)s · provisional") % {
-                "key": self.key, "years": years, "name": self.framework.name_th}
+                "key": self.key,
+                "years": years,
+                "name": self.framework.name_th,
+            }
         return f"{self.key} · {years} · {self.framework.name_th}"
 
 
@@ -79,8 +82,13 @@ def _next_version(edition_id: str) -> int:
 
 def _default_parent(framework: Framework) -> str:
     """What a new version is compared with: the newest usable version of the same id, else its ``previous``."""
-    same = StoredEdition.objects.filter(edition_id=framework.family, status__in=(
-        EditionStatus.ACTIVE, EditionStatus.SUPERSEDED)).order_by("-version").first()
+    same = (
+        StoredEdition.objects.filter(
+            edition_id=framework.family, status__in=(EditionStatus.ACTIVE, EditionStatus.SUPERSEDED)
+        )
+        .order_by("-version")
+        .first()
+    )
     if same is not None:
         return same.key
     if framework.family in file_frameworks():
@@ -98,8 +106,9 @@ def _check_parent(key: str) -> str:
     return key
 
 
-def upload_edition(actor, name: str, data: bytes, *, derived_from: str = "", note: str = "",
-                   activate: bool = False) -> StoredEdition:
+def upload_edition(
+    actor, name: str, data: bytes, *, derived_from: str = "", note: str = "", activate: bool = False
+) -> StoredEdition:
     """Validate an edition file (YAML or XLSX) and store it as the next version of its id, a draft unless
     ``activate``.  Raises ``EditionImportError`` (every problem, located) and stores nothing when it is invalid."""
     _require_central(actor)
@@ -109,16 +118,36 @@ def upload_edition(actor, name: str, data: bytes, *, derived_from: str = "", not
     with transaction.atomic():
         version = _next_version(framework.family)
         stored = StoredEdition.objects.create(
-            edition_id=framework.family, version=version, key=f"{framework.family}@{version}",
-            name_th=framework.name_th[:255], fiscal_years=list(framework.fiscal_years),
-            default_years=list(framework.default_for_years), source_text=edition.yaml_text,
-            sha256=text_sha256(edition.yaml_text), upload_name=name[:255], upload_kind=edition.kind,
-            derived_from=parent, note=note, created_by=actor if actor.is_authenticated else None)
-        record(actor, AuditAction.UPLOAD_EDITION,
-               f"นำเข้ากรอบการประเมิน {stored.key} จากไฟล์ {name} (ฉบับร่าง)", obj=stored,
-               changes={"key": stored.key, "file": name, "kind": edition.kind, "sha256": stored.sha256,
-                        "derived_from": parent, "oit_items": len(framework.oit_items),
-                        "questions": len(framework.questions), "provisional": framework.provisional_count})
+            edition_id=framework.family,
+            version=version,
+            key=f"{framework.family}@{version}",
+            name_th=framework.name_th[:255],
+            fiscal_years=list(framework.fiscal_years),
+            default_years=list(framework.default_for_years),
+            source_text=edition.yaml_text,
+            sha256=text_sha256(edition.yaml_text),
+            upload_name=name[:255],
+            upload_kind=edition.kind,
+            derived_from=parent,
+            note=note,
+            created_by=actor if actor.is_authenticated else None,
+        )
+        record(
+            actor,
+            AuditAction.UPLOAD_EDITION,
+            f"นำเข้ากรอบการประเมิน {stored.key} จากไฟล์ {name} (ฉบับร่าง)",
+            obj=stored,
+            changes={
+                "key": stored.key,
+                "file": name,
+                "kind": edition.kind,
+                "sha256": stored.sha256,
+                "derived_from": parent,
+                "oit_items": len(framework.oit_items),
+                "questions": len(framework.questions),
+                "provisional": framework.provisional_count,
+            },
+        )
         if activate:
             activate_edition(actor, stored)
     return stored
@@ -128,8 +157,9 @@ def replace_draft(actor, stored: StoredEdition, name: str, data: bytes, note: st
     """A corrected file for a draft, same version; only drafts can change (a used edition is superseded)."""
     _require_central(actor)
     if stored.status != EditionStatus.DRAFT:
-        raise EditionLocked(_("%(key)s is not a draft, so it cannot be changed; import a new version instead.")
-                            % {"key": stored.key})
+        raise EditionLocked(
+            _("%(key)s is not a draft, so it cannot be changed; import a new version instead.") % {"key": stored.key}
+        )
     edition = read_edition(name, data, expected_id=stored.edition_id)
     framework = edition.framework
     with transaction.atomic():
@@ -146,8 +176,13 @@ def replace_draft(actor, stored: StoredEdition, name: str, data: bytes, note: st
         if note is not None:
             locked.note = note
         locked.save()
-        record(actor, AuditAction.REPLACE_EDITION_DRAFT, f"แก้ไขฉบับร่าง {locked.key} จากไฟล์ {name}", obj=locked,
-               changes={"sha256": [before, locked.sha256], "file": name})
+        record(
+            actor,
+            AuditAction.REPLACE_EDITION_DRAFT,
+            f"แก้ไขฉบับร่าง {locked.key} จากไฟล์ {name}",
+            obj=locked,
+            changes={"sha256": [before, locked.sha256], "file": name},
+        )
     return locked
 
 
@@ -158,10 +193,15 @@ def activate_edition(actor, stored: StoredEdition) -> StoredEdition:
     with transaction.atomic():
         locked = StoredEdition.objects.select_for_update().get(pk=stored.pk)
         if locked.status != EditionStatus.DRAFT:
-            raise ValidationError(_("%(key)s is “%(status)s”, so it cannot be activated.")
-                                  % {"key": locked.key, "status": locked.get_status_display()})
-        superseded = list(StoredEdition.objects.select_for_update().filter(
-            edition_id=locked.edition_id, status=EditionStatus.ACTIVE).exclude(pk=locked.pk))
+            raise ValidationError(
+                _("%(key)s is “%(status)s”, so it cannot be activated.")
+                % {"key": locked.key, "status": locked.get_status_display()}
+            )
+        superseded = list(
+            StoredEdition.objects.select_for_update()
+            .filter(edition_id=locked.edition_id, status=EditionStatus.ACTIVE)
+            .exclude(pk=locked.pk)
+        )
         for old in superseded:
             old.status = EditionStatus.SUPERSEDED
             old.save(update_fields=["status"])
@@ -172,8 +212,13 @@ def activate_edition(actor, stored: StoredEdition) -> StoredEdition:
         replaced = [o.key for o in superseded]
         if locked.edition_id in file_frameworks():
             replaced.append(f"{locked.edition_id} (built-in)")
-        record(actor, AuditAction.ACTIVATE_EDITION, f"เปิดใช้กรอบการประเมิน {locked.key}", obj=locked,
-               changes={"key": locked.key, "supersedes": replaced})
+        record(
+            actor,
+            AuditAction.ACTIVATE_EDITION,
+            f"เปิดใช้กรอบการประเมิน {locked.key}",
+            obj=locked,
+            changes={"key": locked.key, "supersedes": replaced},
+        )
     stored.refresh_from_db()
     return locked
 
@@ -186,8 +231,13 @@ def discard_draft(actor, stored: StoredEdition) -> None:
             raise ValidationError(_("%(key)s is not a draft, so it cannot be discarded.") % {"key": locked.key})
         locked.status = EditionStatus.DISCARDED
         locked.save(update_fields=["status"])
-        record(actor, AuditAction.DISCARD_EDITION_DRAFT,
-               f"ยกเลิกฉบับร่าง {locked.key}", obj=locked, changes={"key": locked.key})
+        record(
+            actor,
+            AuditAction.DISCARD_EDITION_DRAFT,
+            f"ยกเลิกฉบับร่าง {locked.key}",
+            obj=locked,
+            changes={"key": locked.key},
+        )
     stored.refresh_from_db()
 
 
@@ -200,6 +250,11 @@ def retire_edition(actor, stored: StoredEdition) -> None:
             raise ValidationError(_("%(key)s is not in use, so it cannot be retired.") % {"key": locked.key})
         locked.status = EditionStatus.RETIRED
         locked.save(update_fields=["status"])
-        record(actor, AuditAction.RETIRE_EDITION, f"เลิกใช้กรอบการประเมิน {locked.key} สำหรับรอบใหม่", obj=locked,
-               changes={"key": locked.key, "rounds_using": rounds_using(locked.key).count()})
+        record(
+            actor,
+            AuditAction.RETIRE_EDITION,
+            f"เลิกใช้กรอบการประเมิน {locked.key} สำหรับรอบใหม่",
+            obj=locked,
+            changes={"key": locked.key, "rounds_using": rounds_using(locked.key).count()},
+        )
     stored.refresh_from_db()

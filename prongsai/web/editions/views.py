@@ -66,8 +66,11 @@ def edition_list(request: HttpRequest) -> HttpResponse:
     stored = list(StoredEdition.objects.exclude(status=EditionStatus.DISCARDED).select_related("created_by"))
     for s in stored:
         s.rounds = usage.get(s.key, 0)
-    return render(request, "editions/list.html", {"built_in": built_in, "stored": stored,
-                                                  "can_manage": access.is_central_admin(request.user)})
+    return render(
+        request,
+        "editions/list.html",
+        {"built_in": built_in, "stored": stored, "can_manage": access.is_central_admin(request.user)},
+    )
 
 
 @login_required
@@ -80,20 +83,28 @@ def edition_upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            stored = services.upload_edition(request.user, upload.name, upload.read(),
-                                             derived_from=form.cleaned_data["derived_from"],
-                                             note=form.cleaned_data["note"])
+            stored = services.upload_edition(
+                request.user,
+                upload.name,
+                upload.read(),
+                derived_from=form.cleaned_data["derived_from"],
+                note=form.cleaned_data["note"],
+            )
         except EditionImportError as exc:
             problems = exc
         except ValidationError as exc:
             form.add_error(None, " ".join(exc.messages))
         else:
-            messages.success(request, _("%(key)s was imported as a draft; check the differences and the previews "
-                                        "before activating it.") % {"key": stored.key})
+            messages.success(
+                request,
+                _("%(key)s was imported as a draft; check the differences and the previews before activating it.")
+                % {"key": stored.key},
+            )
             return redirect("edition_detail", key=stored.key)
     status = 400 if (problems or form.errors) else 200
-    return render(request, "editions/upload.html", {"form": form, "problems": problems, "help_sheet": HELP_SHEET},
-                  status=status)
+    return render(
+        request, "editions/upload.html", {"form": form, "problems": problems, "help_sheet": HELP_SHEET}, status=status
+    )
 
 
 @login_required
@@ -109,14 +120,21 @@ def edition_detail(request: HttpRequest, key: str) -> HttpResponse:
         except FrameworkError:
             diff = None
     rounds = list(services.rounds_using(key).order_by("-fiscal_year"))
-    variants = [{"v": v, "types": agency_types_text(v.agency_types)}
-                for v in fw.variants.values()]
+    variants = [{"v": v, "types": agency_types_text(v.agency_types)} for v in fw.variants.values()]
     central = access.is_central_admin(request.user)
     context = {
-        "fw": fw, "key": key, "stored": stored, "parent_key": parent_key, "diff": diff, "rounds": rounds,
-        "variants": variants, "can_manage": central, "built_in": stored is None,
+        "fw": fw,
+        "key": key,
+        "stored": stored,
+        "parent_key": parent_key,
+        "diff": diff,
+        "rounds": rounds,
+        "variants": variants,
+        "can_manage": central,
+        "built_in": stored is None,
         "superseded_by": StoredEdition.objects.filter(edition_id=fw.family, status=EditionStatus.ACTIVE)
-        .exclude(key=key).first(),
+        .exclude(key=key)
+        .first(),
         "replace_form": ReplaceForm() if central and stored and stored.status == EditionStatus.DRAFT else None,
         "counts": {"questions": len(fw.questions), "oit": len(fw.oit_items), "provisional": fw.provisional_count},
     }
@@ -139,9 +157,17 @@ def edition_preview(request: HttpRequest, key: str, part: str) -> HttpResponse:
     except ValueError:
         year = fw.fiscal_years[0]
     tool = fw.tool(PARTS[part])
-    context = {"fw": fw, "base": base, "key": key, "part": part, "tool": tool, "variant": variant, "year": year,
-               "variant_obj": base.variants.get(variant),
-               "parts": [(p, code) for p, code in PARTS.items() if code in {t.code for t in base.tools}]}
+    context = {
+        "fw": fw,
+        "base": base,
+        "key": key,
+        "part": part,
+        "tool": tool,
+        "variant": variant,
+        "year": year,
+        "variant_obj": base.variants.get(variant),
+        "parts": [(p, code) for p, code in PARTS.items() if code in {t.code for t in base.tools}],
+    }
     if tool.kind == "survey":
         context["sections"] = survey_sections(fw, tool.code)
         context["sampling"] = fw.sampling.get(tool.code)
@@ -157,8 +183,11 @@ def edition_download(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
         raise Http404
     fw = _load(key)
     data = export_edition(fw, fmt)
-    content_type = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if fmt == "xlsx"
-                    else "application/yaml; charset=utf-8")
+    content_type = (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        if fmt == "xlsx"
+        else "application/yaml; charset=utf-8"
+    )
     response = HttpResponse(data, content_type=content_type)
     filename = key.replace("@", "-v")
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
@@ -182,9 +211,12 @@ def _act(request: HttpRequest, key: str, action, done: str) -> HttpResponse:
 @login_required
 @require_POST
 def edition_activate(request: HttpRequest, key: str) -> HttpResponse:
-    return _act(request, key, services.activate_edition,
-                _("%(key)s is active: new rounds use this version; existing rounds keep theirs until they are "
-                  "moved."))
+    return _act(
+        request,
+        key,
+        services.activate_edition,
+        _("%(key)s is active: new rounds use this version; existing rounds keep theirs until they are moved."),
+    )
 
 
 @login_required
@@ -214,8 +246,7 @@ def edition_replace(request: HttpRequest, key: str) -> HttpResponse:
     try:
         services.replace_draft(request.user, stored, upload.name, upload.read())
     except EditionImportError as exc:
-        return render(request, "editions/upload.html", {"form": None, "problems": exc, "replacing": stored},
-                      status=400)
+        return render(request, "editions/upload.html", {"form": None, "problems": exc, "replacing": stored}, status=400)
     except (ValidationError, EditionLocked) as exc:
         messages.error(request, " ".join(exc.messages))
     else:

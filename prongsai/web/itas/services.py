@@ -57,41 +57,81 @@ def import_itas_results(actor, round_: AssessmentRound, agency: Agency, table: T
         raise PermissionDenied
     framework = round_.framework
     if agency.kind not in framework.agency_types:
-        raise InputError([Problem(table.file, None, None, *pair(gettext_noop(
-            "%(agency)s is not assessed by %(edition)s"), agency=agency.code, edition=framework.id))])
+        raise InputError(
+            [
+                Problem(
+                    table.file,
+                    None,
+                    None,
+                    *pair(
+                        gettext_noop("%(agency)s is not assessed by %(edition)s"),
+                        agency=agency.code,
+                        edition=framework.id,
+                    ),
+                )
+            ]
+        )
     parsed = itas.read_item_results(table, framework)
     with transaction.atomic():
-        result = (AgencyResult.objects.select_for_update()
-                  .filter(round=round_, agency=agency, source=ResultSource.OFFICIAL).first())
+        result = (
+            AgencyResult.objects.select_for_update()
+            .filter(round=round_, agency=agency, source=ResultSource.OFFICIAL)
+            .first()
+        )
         published = result.indicator_scores() if result is not None else {}
         scores = itas.merge(framework, parsed, published)
         if result is not None and not result.indicators:
             _check_tools(framework, table.file, scores, result)
-        batch = ImportBatch.objects.create(round=round_, kind=ImportKind.ITAS_ITEMS, agency=agency,
-                                           file_name=table.file, row_count=len(parsed.rows),
-                                           sha256=hashlib.sha256(data).hexdigest(), created_by=actor)
+        batch = ImportBatch.objects.create(
+            round=round_,
+            kind=ImportKind.ITAS_ITEMS,
+            agency=agency,
+            file_name=table.file,
+            row_count=len(parsed.rows),
+            sha256=hashlib.sha256(data).hexdigest(),
+            created_by=actor,
+        )
         before_items = dict(result.items or {}) if result is not None else {}
         items = {**before_items, **{code: score_text(v) for code, v in parsed.items.items()}}
         indicators = {str(n): str(rounded(v)) for n, v in sorted(scores.items())}
-        changes: dict = {"items": {c: [before_items.get(c), items[c]] for c in sorted(parsed.items)
-                                   if before_items.get(c) != items[c]}}
+        changes: dict = {
+            "items": {
+                c: [before_items.get(c), items[c]] for c in sorted(parsed.items) if before_items.get(c) != items[c]
+            }
+        }
         if result is None:
             score = combine(framework, scores)
             tools = score.tools_rounded
-            result = AgencyResult(round=round_, agency=agency, source=ResultSource.OFFICIAL,
-                                  iit=tools.get("IIT"), eit=tools.get("EIT"), oit=tools.get("OIT"),
-                                  total=score.total_rounded, level=score.level or "")
+            result = AgencyResult(
+                round=round_,
+                agency=agency,
+                source=ResultSource.OFFICIAL,
+                iit=tools.get("IIT"),
+                eit=tools.get("EIT"),
+                oit=tools.get("OIT"),
+                total=score.total_rounded,
+                level=score.level or "",
+            )
             changes["created"] = {"total": str(result.total), "level": result.level}
         added = {k: v for k, v in indicators.items() if (result.indicators or {}).get(k) != v}
         if added:
             changes["indicators"] = added
-        result.items, result.indicators, result.items_batch, result.batch = items, indicators, batch, \
-            result.batch or batch
+        result.items, result.indicators, result.items_batch, result.batch = (
+            items,
+            indicators,
+            batch,
+            result.batch or batch,
+        )
         result.save()
-        record(actor, AuditAction.IMPORT_ITAS_RESULTS,
-               f"{agency.short_name or agency.name_th} {round_.fiscal_year}: ITAS item results "
-               f"({len(parsed.items)} items, {len(parsed.indicators)} indicators)",
-               agency=agency, obj=result, changes=changes)
+        record(
+            actor,
+            AuditAction.IMPORT_ITAS_RESULTS,
+            f"{agency.short_name or agency.name_th} {round_.fiscal_year}: ITAS item results "
+            f"({len(parsed.items)} items, {len(parsed.indicators)} indicators)",
+            agency=agency,
+            obj=result,
+            changes=changes,
+        )
     return batch
 
 
@@ -103,8 +143,18 @@ def _check_tools(framework, file: str, scores: dict[int, Fraction], result: Agen
         stated = getattr(result, tool.code.lower(), None)
         computed = rounded(score.tools.get(tool.code))
         if stated is not None and computed is not None and abs(computed - stated) > itas.TOLERANCE:
-            problems.append(Problem(file, None, tool.code, *pair(gettext_noop(
-                "%(tool)s comes to %(computed)s but the published result says %(stated)s"),
-                tool=tool.code, computed=computed, stated=stated)))
+            problems.append(
+                Problem(
+                    file,
+                    None,
+                    tool.code,
+                    *pair(
+                        gettext_noop("%(tool)s comes to %(computed)s but the published result says %(stated)s"),
+                        tool=tool.code,
+                        computed=computed,
+                        stated=stated,
+                    ),
+                )
+            )
     if problems:
         raise InputError(problems)

@@ -32,10 +32,20 @@ from prongsai.web.rounds.models import AssessmentRound
 #: The import file as the page shows it: its headers and words are the Thai the reader accepts
 #: (prongsai.core.itas), so they stay Thai whatever the page's language.
 FILE_WORDS = {  # thai-data: words of the import file, read by prongsai.core.itas
-    "example": itas.EXAMPLE_MARKS[0], "result": itas.RESULT_COLUMNS[0], "pass": "ผ่าน", "fail": "ไม่ผ่าน",
-    "na": "ไม่เกี่ยวข้อง"}
-FILE_SAMPLE = "\n".join([  # thai-data: sample rows of the import file (an OIT item, a question, an indicator)
-    ",".join(itas.TEMPLATE_HEADER), "o1,โครงสร้าง,ผ่าน,", "I1,,92.50,", "ตัวชี้วัดที่ 9,,86.81,"])
+    "example": itas.EXAMPLE_MARKS[0],
+    "result": itas.RESULT_COLUMNS[0],
+    "pass": "ผ่าน",
+    "fail": "ไม่ผ่าน",
+    "na": "ไม่เกี่ยวข้อง",
+}
+FILE_SAMPLE = "\n".join(
+    [  # thai-data: sample rows of the import file (an OIT item, a question, an indicator)
+        ",".join(itas.TEMPLATE_HEADER),
+        "o1,โครงสร้าง,ผ่าน,",
+        "I1,,92.50,",
+        "ตัวชี้วัดที่ 9,,86.81,",
+    ]
+)
 
 
 def _agency_round(user, code: str, round_id: int, allowed) -> tuple[Agency, AssessmentRound]:
@@ -54,8 +64,9 @@ def _rows(request: HttpRequest, agency: Agency, round_: AssessmentRound) -> list
         urls[link.entry_id].append(link.url)
     for file in EvidenceFile.objects.filter(entry_id__in=list(entries), is_public=True).order_by("id"):
         urls[file.entry_id].append(request.build_absolute_uri(reverse("oit_public_file", args=[file.pk])))
-    evidence = {e.code: itas.Evidence(urls=tuple(urls[pk]), explanation=e.note, status=e.status)
-                for pk, e in entries.items()}
+    evidence = {
+        e.code: itas.Evidence(urls=tuple(urls[pk]), explanation=e.note, status=e.status) for pk, e in entries.items()
+    }
     labels = {s.value: str(s.label) for s in EntryStatus}
     return itas.sheet_rows(round_.framework, round_.fiscal_year, evidence, labels)
 
@@ -68,9 +79,17 @@ def sheet(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
     rows = _rows(request, agency, round_)
     missing = sum(1 for r in rows if not r.url)
     shown = [(r, [localized(th, en) for th, en in zip(r.warnings_th, r.warnings_en)]) for r in rows]
-    return render(request, "itas/sheet.html", {
-        "agency": agency, "round": round_, "rows": shown, "missing": missing,
-        "can_import": services.can_import(request.user, agency)})
+    return render(
+        request,
+        "itas/sheet.html",
+        {
+            "agency": agency,
+            "round": round_,
+            "rows": shown,
+            "missing": missing,
+            "can_import": services.can_import(request.user, agency),
+        },
+    )
 
 
 @login_required
@@ -81,8 +100,17 @@ def sheet_export(request: HttpRequest, code: str, round_id: int, fmt: str) -> Ht
     name = f"itas-{agency.code}-{round_.fiscal_year}.{fmt}"
     if fmt == "csv":
         return csv_response(name, itas.SHEET_HEADER, rows)
-    return xlsx_response(name, [Sheet(title=f"ITAS {round_.fiscal_year}", header=itas.SHEET_HEADER, rows=rows,
-                                      widths=(8, 60, 30, 50, 60, 20, 40))])
+    return xlsx_response(
+        name,
+        [
+            Sheet(
+                title=f"ITAS {round_.fiscal_year}",
+                header=itas.SHEET_HEADER,
+                rows=rows,
+                widths=(8, 60, 30, 50, 60, 20, 40),
+            )
+        ],
+    )
 
 
 @login_required
@@ -94,8 +122,9 @@ def import_template(request: HttpRequest, code: str, round_id: int, fmt: str) ->
     name = f"itas-results-{agency.code}-{round_.fiscal_year}.{fmt}"
     if fmt == "csv":
         return csv_response(name, itas.TEMPLATE_HEADER, rows)
-    return xlsx_response(name, [Sheet(title=_("ITAS results"), header=itas.TEMPLATE_HEADER, rows=rows,
-                                      widths=(14, 70, 12, 40))])
+    return xlsx_response(
+        name, [Sheet(title=_("ITAS results"), header=itas.TEMPLATE_HEADER, rows=rows, widths=(14, 70, 12, 40))]
+    )
 
 
 @login_required
@@ -125,7 +154,19 @@ def import_results(request: HttpRequest, code: str, round_id: int) -> HttpRespon
         form = ItasImportForm()
     result = AgencyResult.objects.filter(round=round_, agency=agency, source=ResultSource.OFFICIAL).first()
     stored = {k: v for k, v in (result.items or {}).items()} if result is not None else {}
-    return render(request, "itas/import.html", {
-        "agency": agency, "round": round_, "form": form, "errors": errors, "result": result,
-        "stored_count": len(stored), "batch": result.items_batch if result is not None else None,
-        "file_words": FILE_WORDS, "file_sample": FILE_SAMPLE}, status=status)
+    return render(
+        request,
+        "itas/import.html",
+        {
+            "agency": agency,
+            "round": round_,
+            "form": form,
+            "errors": errors,
+            "result": result,
+            "stored_count": len(stored),
+            "batch": result.items_batch if result is not None else None,
+            "file_words": FILE_WORDS,
+            "file_sample": FILE_SAMPLE,
+        },
+        status=status,
+    )

@@ -95,13 +95,13 @@ def _rows(request: HttpRequest, framework, score, errors: list[str]) -> list[Row
     for fix in planner.default_fixes(framework, score):
         key = f"{fix.kind}:{fix.code}"
         to, cost = fix.to, fix.cost
-        if (text := request.GET.get(f"to:{key}", "").strip()):
+        if text := request.GET.get(f"to:{key}", "").strip():
             value = parse_score(text)
             if value is None:
                 errors.append(_("%(code)s: the score to reach must be between 0 and 100.") % {"code": fix.code})
             else:
                 to = Fraction(value)
-        if (text := request.GET.get(f"cost:{key}", "").strip()):
+        if text := request.GET.get(f"cost:{key}", "").strip():
             number = _number(text)
             if number is None or not 0 < number <= MAX_COST:
                 errors.append(_("%(code)s: the cost must be a number above 0 (at most 1000).") % {"code": fix.code})
@@ -118,9 +118,17 @@ def _rows(request: HttpRequest, framework, score, errors: list[str]) -> list[Row
             label = _("Indicator %(n)d") % {"n": indicator.number}
             title, number = indicator.name_th, indicator.number
         current = score.items.get(fix.code) if fix.kind != "indicator" else score.indicators.get(int(fix.code))
-        rows.append(Row(key=key, fix=planner.Fix(fix.kind, fix.code, to, cost), label=label, title=title,
-                        indicator=number, current=rounded(current),
-                        ticked=(fix.kind == "oit_item") if first_visit else key in ticked))
+        rows.append(
+            Row(
+                key=key,
+                fix=planner.Fix(fix.kind, fix.code, to, cost),
+                label=label,
+                title=title,
+                indicator=number,
+                current=rounded(current),
+                ticked=(fix.kind == "oit_item") if first_visit else key in ticked,
+            )
+        )
     return rows
 
 
@@ -146,12 +154,27 @@ def plan(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
     for row in rows:
         row.move = moves.get(row.key)
     has_items = any(r.fix.kind != "indicator" for r in rows)
-    return render(request, "itas/plan.html", {
-        **context, "score": score, "target": target, "rows": rows, "answer": answer, "errors": errors,
-        "target_label": localized(answer.target.describe_th(), answer.target.describe_en()) if answer else "",
-        "levels": [lv.label for lv in framework.levels], "indicators": framework.indicators,
-        "has_items": has_items, "total": rounded(score.total), "level": score.level,
-        "next_level": getattr(next_level(framework, score.level), "label", None),
-        "groups": [(_("OIT items"), [r for r in rows if r.fix.kind == "oit_item"]),
-                   (_("Survey questions"), [r for r in rows if r.fix.kind == "question"]),
-                   (_("Indicators without item data"), [r for r in rows if r.fix.kind == "indicator"])]})
+    return render(
+        request,
+        "itas/plan.html",
+        {
+            **context,
+            "score": score,
+            "target": target,
+            "rows": rows,
+            "answer": answer,
+            "errors": errors,
+            "target_label": localized(answer.target.describe_th(), answer.target.describe_en()) if answer else "",
+            "levels": [lv.label for lv in framework.levels],
+            "indicators": framework.indicators,
+            "has_items": has_items,
+            "total": rounded(score.total),
+            "level": score.level,
+            "next_level": getattr(next_level(framework, score.level), "label", None),
+            "groups": [
+                (_("OIT items"), [r for r in rows if r.fix.kind == "oit_item"]),
+                (_("Survey questions"), [r for r in rows if r.fix.kind == "question"]),
+                (_("Indicators without item data"), [r for r in rows if r.fix.kind == "indicator"]),
+            ],
+        },
+    )

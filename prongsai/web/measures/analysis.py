@@ -96,18 +96,18 @@ class AgencyAnalysis:
     agency: Agency
     framework: Framework
     result: AgencyResult
-    core: Any                        # core.analysis.Analysis
-    score: Any                       # core.scoring.AgencyScore (with item data when the result has it)
+    core: Any  # core.analysis.Analysis
+    score: Any  # core.scoring.AgencyScore (with item data when the result has it)
     rank: int | None
     peers: int
-    indicators: list[IndicatorRow]   # truly sorted, highest first
-    weak: list[IndicatorRow]         # below the target, lowest first
-    lowest: list[IndicatorRow]       # the lowest N, lowest first
-    focus: list[IndicatorRow]        # lowest N and any other weak one, lowest first
+    indicators: list[IndicatorRow]  # truly sorted, highest first
+    weak: list[IndicatorRow]  # below the target, lowest first
+    lowest: list[IndicatorRow]  # the lowest N, lowest first
+    focus: list[IndicatorRow]  # lowest N and any other weak one, lowest first
     indicator_gains: list[IndicatorRow]  # by gain, largest first
-    item_gains: list[Any]            # core.analysis.Gain of OIT items, largest first
+    item_gains: list[Any]  # core.analysis.Gain of OIT items, largest first
     indicator_gains_core: list[Any]  # core.analysis.Gain of every change, largest first (for the report)
-    plan: Any                        # core.analysis.Plan: the cheapest path to the next level
+    plan: Any  # core.analysis.Plan: the cheapest path to the next level
 
     @property
     def total(self) -> Decimal | None:
@@ -168,16 +168,20 @@ def item_score(result: AgencyResult):
 def peer_totals(round_: AssessmentRound, agency: Agency) -> list[Decimal | None]:
     """The effective totals of the *other* agencies of the same kind in the round (official beats computed)."""
     chosen: dict[int, dict] = {}
-    for row in AgencyResult.objects.filter(round=round_, agency__kind=agency.kind).exclude(agency=agency).values(
-            "agency_id", "source", "total"):
+    for row in (
+        AgencyResult.objects.filter(round=round_, agency__kind=agency.kind)
+        .exclude(agency=agency)
+        .values("agency_id", "source", "total")
+    ):
         current = chosen.get(row["agency_id"])
         if current is None or (row["source"] == "official" and current["source"] != "official"):
             chosen[row["agency_id"]] = row
     return [r["total"] for r in chosen.values() if r["total"] is not None]
 
 
-def build(round_: AssessmentRound, agency: Agency, lowest_n: int = DEFAULT_LOWEST,
-          viewer=None) -> AgencyAnalysis | None:
+def build(
+    round_: AssessmentRound, agency: Agency, lowest_n: int = DEFAULT_LOWEST, viewer=None
+) -> AgencyAnalysis | None:
     """The analysis of ``agency``'s effective result in ``round_``; ``None`` when there is no usable result.
 
     The rank among peers is computed only when ``viewer`` may see ranks of the round (``access.can_see_ranks``:
@@ -209,11 +213,18 @@ def build(round_: AssessmentRound, agency: Agency, lowest_n: int = DEFAULT_LOWES
     for ind in a.indicators:
         g = indicator_gain.get(ind.number)
         row = IndicatorRow(
-            number=ind.number, name=ind.name_th, tool=ind.tool, score=ind.rounded,
-            previous=rounded(ind.previous) if ind.previous is not None else None, weak=ind.weak,
-            rank=ind.position, gain=g.gain_rounded if g else None,
+            number=ind.number,
+            name=ind.name_th,
+            tool=ind.tool,
+            score=ind.rounded,
+            previous=rounded(ind.previous) if ind.previous is not None else None,
+            weak=ind.weak,
+            rank=ind.position,
+            gain=g.gain_rounded if g else None,
             per_point=round_half_up(ind.weight, 4) if ind.weight is not None else None,
-            note=notes.get(ind.number, ""), breakdown=a.breakdowns.get(ind.number))
+            note=notes.get(ind.number, ""),
+            breakdown=a.breakdowns.get(ind.number),
+        )
         rows[ind.number] = row
         ordered.append(row)
     for ind in a.lowest:
@@ -223,8 +234,20 @@ def build(round_: AssessmentRound, agency: Agency, lowest_n: int = DEFAULT_LOWES
     rank = a.peer.rank if a.peer else None
     peer_count = a.peer.count if a.peer else 0
     return AgencyAnalysis(
-        round=round_, agency=agency, framework=framework, result=result, core=a, score=score, rank=rank,
-        peers=peer_count, indicators=ordered, weak=[rows[i.number] for i in a.weak],
-        lowest=[rows[i.number] for i in a.lowest], focus=[rows[i.number] for i in a.focus],
-        indicator_gains=by_gain, item_gains=[g for g in gains if g.kind == "oit_item"], indicator_gains_core=gains,
-        plan=core.cheapest_path(framework, score))
+        round=round_,
+        agency=agency,
+        framework=framework,
+        result=result,
+        core=a,
+        score=score,
+        rank=rank,
+        peers=peer_count,
+        indicators=ordered,
+        weak=[rows[i.number] for i in a.weak],
+        lowest=[rows[i.number] for i in a.lowest],
+        focus=[rows[i.number] for i in a.focus],
+        indicator_gains=by_gain,
+        item_gains=[g for g in gains if g.kind == "oit_item"],
+        indicator_gains_core=gains,
+        plan=core.cheapest_path(framework, score),
+    )

@@ -15,25 +15,32 @@ def _lines(text: str) -> list[str]:
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(label=_("Analysis"), required=False, max_length=10_000,
-                           widget=forms.Textarea(attrs={"rows": 5}))
+    text = forms.CharField(
+        label=_("Analysis"), required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 5})
+    )
 
 
 class CommitteeForm(forms.Form):
-    order_number = forms.CharField(label=_("Order number"), required=False, max_length=64,
-                                   help_text=_("The number before the year, e.g. 169 (the order prints it in Thai "
-                                               "digits)"))
+    order_number = forms.CharField(
+        label=_("Order number"),
+        required=False,
+        max_length=64,
+        help_text=_("The number before the year, e.g. 169 (the order prints it in Thai digits)"),
+    )
     order_date = ThaiDateField(label=_("Order date"), required=False)
-    duties = forms.CharField(label=_("Duties (one per line)"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 4}))
+    duties = forms.CharField(label=_("Duties (one per line)"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
     def clean_duties(self) -> list[str]:
         return _lines(self.cleaned_data["duties"])
 
 
 class MemberForm(forms.Form):
-    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.none(), required=False,
-                                    help_text=_("A named person, or leave empty and give a position"))
+    person = forms.ModelChoiceField(
+        label=_("Person"),
+        queryset=Person.objects.none(),
+        required=False,
+        help_text=_("A named person, or leave empty and give a position"),
+    )
     position_th = forms.CharField(label=_("Position"), required=False, max_length=255)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
     role = forms.ChoiceField(label=_("Role"), choices=CommitteeRole.choices, initial=CommitteeRole.MEMBER)
@@ -41,8 +48,11 @@ class MemberForm(forms.Form):
 
     def __init__(self, agency: Agency, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.filter(
-            user__memberships__agency__path__startswith=agency.path).distinct().order_by("full_name_th")
+        self.fields["person"].queryset = (
+            Person.objects.filter(user__memberships__agency__path__startswith=agency.path)
+            .distinct()
+            .order_by("full_name_th")
+        )
         self.fields["unit"].queryset = agency.units.order_by("order", "name_th")
 
     def clean(self):
@@ -53,21 +63,30 @@ class MemberForm(forms.Form):
 
 
 class MeasureForm(forms.Form):
-    title = forms.CharField(label=_("Area / title"), max_length=255,
-                            help_text=_("e.g. the information disclosure area, written in Thai"))
+    title = forms.CharField(
+        label=_("Area / title"), max_length=255, help_text=_("e.g. the information disclosure area, written in Thai")
+    )
     purpose = forms.CharField(label=_("Purpose"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    targets = forms.MultipleChoiceField(label=_("Answers the weak indicators / items"), required=False,
-                                        widget=forms.CheckboxSelectMultiple)
-    other_targets = forms.CharField(label=_("Other indicator numbers or item codes"), required=False,
-                                    help_text=_("Separated by commas, e.g. O42, E11"))
-    units = forms.ModelMultipleChoiceField(label=_("Responsible units"), queryset=Unit.objects.none(), required=False,
-                                           widget=forms.CheckboxSelectMultiple)
+    targets = forms.MultipleChoiceField(
+        label=_("Answers the weak indicators / items"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    other_targets = forms.CharField(
+        label=_("Other indicator numbers or item codes"),
+        required=False,
+        help_text=_("Separated by commas, e.g. O42, E11"),
+    )
+    units = forms.ModelMultipleChoiceField(
+        label=_("Responsible units"), queryset=Unit.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
     all_units = forms.BooleanField(label=_("All units"), required=False)
     starts_on = ThaiDateField(label=_("Starts"), required=False)
     ends_on = ThaiDateField(label=_("Ends"), required=False)
-    outcome = forms.CharField(label=_("Implementation summary for the O43 report (optional)"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 3}),
-                              help_text=_("Left empty, the report is written from the units' progress reports."))
+    outcome = forms.CharField(
+        label=_("Implementation summary for the O43 report (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Left empty, the report is written from the units' progress reports."),
+    )
 
     def __init__(self, agency: Agency, target_choices: list[tuple[str, str]], *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,8 +100,9 @@ class MeasureForm(forms.Form):
 
 class ActionForm(forms.Form):
     text = forms.CharField(label=_("Action"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    unit = forms.ModelChoiceField(label=_("Unit in charge"), queryset=Unit.objects.none(), required=False,
-                                  empty_label=_("(the measure's units)"))
+    unit = forms.ModelChoiceField(
+        label=_("Unit in charge"), queryset=Unit.objects.none(), required=False, empty_label=_("(the measure's units)")
+    )
 
     def __init__(self, *args, agency: Agency, **kwargs):
         super().__init__(*args, **kwargs)
@@ -115,10 +135,16 @@ class MultipleFileField(forms.FileField):
 class ProgressForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
     text = forms.CharField(label=_("What was done"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 6}))
-    links = forms.CharField(label=_("Links to the evidence (one per line)"), required=False,
-                            widget=forms.Textarea(attrs={"rows": 3}))
-    status = forms.ChoiceField(label=_("Status"), choices=[(MeasureStatus.IN_PROGRESS, MeasureStatus.IN_PROGRESS.label),
-                                                           (MeasureStatus.DONE, MeasureStatus.DONE.label)])
+    links = forms.CharField(
+        label=_("Links to the evidence (one per line)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[
+            (MeasureStatus.IN_PROGRESS, MeasureStatus.IN_PROGRESS.label),
+            (MeasureStatus.DONE, MeasureStatus.DONE.label),
+        ],
+    )
     files = MultipleFileField(label=_("Files"), required=False)
 
     def __init__(self, units: list[Unit], *args, **kwargs):

@@ -28,8 +28,9 @@ class AnalysisNote(models.Model):
     agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="analysis_notes")
     indicator = models.PositiveSmallIntegerField(_("indicator"))
     text = models.TextField(_("analysis"), blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -52,12 +53,21 @@ class CommitteeRole(models.TextChoices):
 
 
 COMMITTEE_ROLE_TH = {  # thai-data: document wording, the official terms the order prints
-    CommitteeRole.CHAIR: "ประธานกรรมการ", CommitteeRole.VICE_CHAIR: "รองประธานกรรมการ", CommitteeRole.MEMBER: "กรรมการ",
-    CommitteeRole.SECRETARY: "กรรมการและเลขานุการ", CommitteeRole.ASSISTANT_SECRETARY: "กรรมการและผู้ช่วยเลขานุการ"}
+    CommitteeRole.CHAIR: "ประธานกรรมการ",
+    CommitteeRole.VICE_CHAIR: "รองประธานกรรมการ",
+    CommitteeRole.MEMBER: "กรรมการ",
+    CommitteeRole.SECRETARY: "กรรมการและเลขานุการ",
+    CommitteeRole.ASSISTANT_SECRETARY: "กรรมการและผู้ช่วยเลขานุการ",
+}
 
 
-ROLE_ORDER = {CommitteeRole.CHAIR: 0, CommitteeRole.VICE_CHAIR: 1, CommitteeRole.MEMBER: 2,
-              CommitteeRole.SECRETARY: 3, CommitteeRole.ASSISTANT_SECRETARY: 4}
+ROLE_ORDER = {
+    CommitteeRole.CHAIR: 0,
+    CommitteeRole.VICE_CHAIR: 1,
+    CommitteeRole.MEMBER: 2,
+    CommitteeRole.SECRETARY: 3,
+    CommitteeRole.ASSISTANT_SECRETARY: 4,
+}
 
 DEFAULT_DUTIES = [  # thai-data: document wording, the committee's duties as the order prints them
     "วิเคราะห์ผลการประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของหน่วยงานในปีที่ผ่านมา",
@@ -75,8 +85,9 @@ class Committee(models.Model):
     order_date = models.DateField(_("order date"), null=True, blank=True)
     #: the duties (มีหน้าที่), one per line in the order
     duties = models.JSONField(_("duties"), default=list, blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -131,18 +142,21 @@ class Measure(models.Model):
     purpose = models.TextField(_("purpose"), blank=True)  # "เพื่อให้มีการเปิดเผยข้อมูลข่าวสาร…"
     #: what the measure answers: indicator numbers ("9") and item codes ("O42", "E11") of the analysed result
     targets = models.JSONField(_("linked indicators and items"), default=list, blank=True)
-    units = models.ManyToManyField("agencies.Unit", blank=True, related_name="measures",
-                                   verbose_name=_("responsible units"))
+    units = models.ManyToManyField(
+        "agencies.Unit", blank=True, related_name="measures", verbose_name=_("responsible units")
+    )
     #: "ทุกกลุ่ม/หน่วย": every unit of the agency is responsible (and reports)
     all_units = models.BooleanField(_("all units"), default=False)
     starts_on = models.DateField(_("starts"), null=True, blank=True)
     ends_on = models.DateField(_("ends"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=MeasureStatus.choices,
-                              default=MeasureStatus.NOT_STARTED)
+    status = models.CharField(
+        _("status"), max_length=16, choices=MeasureStatus.choices, default=MeasureStatus.NOT_STARTED
+    )
     #: what was done, as the implementation report (O43) lists it; written from the progress reports when empty
     outcome = models.TextField(_("implementation summary"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -185,10 +199,12 @@ class ProgressReport(models.Model):
     period = models.PositiveSmallIntegerField(_("period"), choices=ReportPeriod.choices)
     text = models.TextField(_("progress"))
     links = models.JSONField(_("links"), default=list, blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=MeasureStatus.choices,
-                              default=MeasureStatus.IN_PROGRESS)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    status = models.CharField(
+        _("status"), max_length=16, choices=MeasureStatus.choices, default=MeasureStatus.IN_PROGRESS
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     submitted_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -208,8 +224,9 @@ class ProgressFile(models.Model):
     name = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveIntegerField(default=0)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -31,8 +31,11 @@ def can_manage(user, agency: Agency) -> bool:
 
 def staff_units(user, agency: Agency) -> set[int]:
     """Ids of the units of ``agency`` the user works in as unit staff."""
-    return {m.unit_id for m in access.memberships(user)
-            if m.role == Role.UNIT_STAFF and m.unit_id and m.agency_id == agency.pk}
+    return {
+        m.unit_id
+        for m in access.memberships(user)
+        if m.role == Role.UNIT_STAFF and m.unit_id and m.agency_id == agency.pk
+    }
 
 
 def reportable_units(user, measure, responsible: list[Unit]) -> list[Unit]:

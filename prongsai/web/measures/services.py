@@ -39,8 +39,22 @@ from prongsai.web.rounds.models import AssessmentRound
 MAX_NOTE = 10_000
 MAX_FILE = 10 * 1024 * 1024
 MAX_FILES = 10
-ALLOWED_FILE_SUFFIXES = (".pdf", ".docx", ".doc", ".xlsx", ".xls", ".pptx", ".jpg", ".jpeg", ".png", ".txt", ".csv",
-                         ".odt", ".ods", ".zip")
+ALLOWED_FILE_SUFFIXES = (
+    ".pdf",
+    ".docx",
+    ".doc",
+    ".xlsx",
+    ".xls",
+    ".pptx",
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".txt",
+    ".csv",
+    ".odt",
+    ".ods",
+    ".zip",
+)
 INDICATOR_WORD_TH = "ตัวชี้วัด"  # thai-data: input, "indicator" typed before a number in a measure's targets
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
@@ -60,22 +74,30 @@ def save_analysis_note(actor, round_: AssessmentRound, agency: Agency, indicator
     permissions.require_manage(actor, agency)
     framework = _framework(round_)
     if framework is None or indicator not in {i.number for i in framework.indicators}:
-        raise ValidationError(_("Indicator %(indicator)s is not part of %(edition)s.") % {
-            "indicator": indicator, "edition": round_.framework_id})
+        raise ValidationError(
+            _("Indicator %(indicator)s is not part of %(edition)s.")
+            % {"indicator": indicator, "edition": round_.framework_id}
+        )
     text = (text or "").strip().replace("\r\n", "\n")
     if len(text) > MAX_NOTE:
         raise ValidationError(_("The analysis is longer than %(max)d characters.") % {"max": MAX_NOTE})
     with transaction.atomic():
         note, created = AnalysisNote.objects.select_for_update().get_or_create(
-            round=round_, agency=agency, indicator=indicator, defaults={"text": text, "updated_by": actor})
+            round=round_, agency=agency, indicator=indicator, defaults={"text": text, "updated_by": actor}
+        )
         before = "" if created else note.text
         if not created:
             note.text = text
             note.updated_by = actor
             note.save()
-        record(actor, AuditAction.SAVE_ANALYSIS_NOTE,
-               f"{agency}: analysis of indicator {indicator} ({round_.fiscal_year})",
-               agency=agency, obj=note, changes={"indicator": indicator, "text": [before, text]})
+        record(
+            actor,
+            AuditAction.SAVE_ANALYSIS_NOTE,
+            f"{agency}: analysis of indicator {indicator} ({round_.fiscal_year})",
+            agency=agency,
+            obj=note,
+            changes={"indicator": indicator, "text": [before, text]},
+        )
     return note
 
 
@@ -90,8 +112,9 @@ def valid_target_codes(round_: AssessmentRound, analysed: AssessmentRound | None
         if fw is None:
             continue
         for i in fw.indicators:
-            codes.setdefault(str(i.number),
-                             _("Indicator %(number)s %(name)s") % {"number": i.number, "name": i.name_th})
+            codes.setdefault(
+                str(i.number), _("Indicator %(number)s %(name)s") % {"number": i.number, "name": i.name_th}
+            )
         for q in fw.questions:
             codes.setdefault(q.code, f"{q.code} {q.text}")
         for o in fw.oit_items:
@@ -109,8 +132,9 @@ def _clean_targets(round_: AssessmentRound, targets: Iterable[str]) -> list[str]
         if not code:
             continue
         if code not in valid:
-            raise ValidationError(_("'%(value)s' is neither an indicator number nor an item code of this round.") % {
-                "value": raw})
+            raise ValidationError(
+                _("'%(value)s' is neither an indicator number nor an item code of this round.") % {"value": raw}
+            )
         if code not in cleaned:
             cleaned.append(code)
     return cleaned
@@ -145,17 +169,32 @@ def _check_measure(round_: AssessmentRound, agency: Agency, data: MeasureInput) 
     actions = [(t.strip(), u) for t, u in data.actions if t and t.strip()]
     if not data.units and not data.all_units and not any(u for _, u in actions):
         raise ValidationError(_("Choose at least one responsible unit (or all units)."))
-    return MeasureInput(title=title, purpose=data.purpose.strip(), targets=_clean_targets(round_, data.targets),
-                        units=list(dict.fromkeys(data.units)), all_units=data.all_units, starts_on=data.starts_on,
-                        ends_on=data.ends_on, actions=actions, order=data.order, outcome=data.outcome.strip())
+    return MeasureInput(
+        title=title,
+        purpose=data.purpose.strip(),
+        targets=_clean_targets(round_, data.targets),
+        units=list(dict.fromkeys(data.units)),
+        all_units=data.all_units,
+        starts_on=data.starts_on,
+        ends_on=data.ends_on,
+        actions=actions,
+        order=data.order,
+        outcome=data.outcome.strip(),
+    )
 
 
 def _snapshot(measure: Measure) -> dict:
-    return {"title": measure.title, "purpose": measure.purpose, "targets": measure.targets,
-            "units": sorted(u.name_th for u in measure.units.all()), "all_units": measure.all_units,
-            "starts_on": str(measure.starts_on or ""), "ends_on": str(measure.ends_on or ""),
-            "actions": [[a.text, a.unit.name_th if a.unit else ""] for a in measure.actions.all()],
-            "outcome": measure.outcome}
+    return {
+        "title": measure.title,
+        "purpose": measure.purpose,
+        "targets": measure.targets,
+        "units": sorted(u.name_th for u in measure.units.all()),
+        "all_units": measure.all_units,
+        "starts_on": str(measure.starts_on or ""),
+        "ends_on": str(measure.ends_on or ""),
+        "actions": [[a.text, a.unit.name_th if a.unit else ""] for a in measure.actions.all()],
+        "outcome": measure.outcome,
+    }
 
 
 def _write_measure(measure: Measure, data: MeasureInput) -> None:
@@ -167,8 +206,9 @@ def _write_measure(measure: Measure, data: MeasureInput) -> None:
     measure.save()
     measure.units.set(data.units)
     measure.actions.all().delete()
-    MeasureAction.objects.bulk_create([MeasureAction(measure=measure, order=i, text=t, unit=u)
-                                       for i, (t, u) in enumerate(data.actions, start=1)])
+    MeasureAction.objects.bulk_create(
+        [MeasureAction(measure=measure, order=i, text=t, unit=u) for i, (t, u) in enumerate(data.actions, start=1)]
+    )
 
 
 def create_measure(actor, round_: AssessmentRound, agency: Agency, data: MeasureInput) -> Measure:
@@ -179,8 +219,14 @@ def create_measure(actor, round_: AssessmentRound, agency: Agency, data: Measure
             data.order = (Measure.objects.filter(round=round_, agency=agency).aggregate(m=Max("order"))["m"] or 0) + 1
         measure = Measure(round=round_, agency=agency, created_by=actor if actor.is_authenticated else None)
         _write_measure(measure, data)
-        record(actor, AuditAction.CREATE_MEASURE, f"{agency}: measure '{measure.title}'", agency=agency, obj=measure,
-               changes=_snapshot(measure))
+        record(
+            actor,
+            AuditAction.CREATE_MEASURE,
+            f"{agency}: measure '{measure.title}'",
+            agency=agency,
+            obj=measure,
+            changes=_snapshot(measure),
+        )
     return measure
 
 
@@ -191,17 +237,28 @@ def update_measure(actor, measure: Measure, data: MeasureInput) -> Measure:
         before = _snapshot(measure)
         _write_measure(measure, data)
         after = _snapshot(measure)
-        record(actor, AuditAction.UPDATE_MEASURE, f"{measure.agency}: measure '{measure.title}'", agency=measure.agency,
-               obj=measure, changes={k: [before[k], after[k]] for k in after if before[k] != after[k]})
+        record(
+            actor,
+            AuditAction.UPDATE_MEASURE,
+            f"{measure.agency}: measure '{measure.title}'",
+            agency=measure.agency,
+            obj=measure,
+            changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
+        )
     return measure
 
 
 def delete_measure(actor, measure: Measure) -> None:
     permissions.require_manage(actor, measure.agency)
     with transaction.atomic():
-        record(actor, AuditAction.DELETE_MEASURE,
-               f"{measure.agency}: measure '{measure.title}' deleted", agency=measure.agency,
-               obj=measure, changes=_snapshot(measure))
+        record(
+            actor,
+            AuditAction.DELETE_MEASURE,
+            f"{measure.agency}: measure '{measure.title}' deleted",
+            agency=measure.agency,
+            obj=measure,
+            changes=_snapshot(measure),
+        )
         for report in measure.reports.all():
             for f in report.files.all():
                 f.file.delete(save=False)
@@ -216,8 +273,14 @@ def set_measure_status(actor, measure: Measure, status: str) -> Measure:
         before = measure.status
         measure.status = status
         measure.save(update_fields=["status", "updated_at"])
-        record(actor, AuditAction.SET_MEASURE_STATUS, f"{measure.agency}: '{measure.title}' {before} → {status}",
-               agency=measure.agency, obj=measure, changes={"status": [before, status]})
+        record(
+            actor,
+            AuditAction.SET_MEASURE_STATUS,
+            f"{measure.agency}: '{measure.title}' {before} → {status}",
+            agency=measure.agency,
+            obj=measure,
+            changes={"status": [before, status]},
+        )
     return measure
 
 
@@ -242,8 +305,9 @@ def _clean_links(links: Iterable[str]) -> list[str]:
         if not link:
             continue
         if not _URL.match(link) or len(link) > 1000:
-            raise ValidationError(_("'%(link)s' is not a web address: it must start with http:// or https://.") % {
-                "link": link[:80]})
+            raise ValidationError(
+                _("'%(link)s' is not a web address: it must start with http:// or https://.") % {"link": link[:80]}
+            )
         if link not in cleaned:
             cleaned.append(link)
     return cleaned
@@ -264,8 +328,17 @@ def _status_after_reports(measure: Measure) -> str:
     return measure.status
 
 
-def submit_progress(actor, measure: Measure, unit: Unit, period: int, text: str, *, links: Iterable[str] = (),
-                    status: str = MeasureStatus.IN_PROGRESS, files: Sequence = ()) -> ProgressReport:
+def submit_progress(
+    actor,
+    measure: Measure,
+    unit: Unit,
+    period: int,
+    text: str,
+    *,
+    links: Iterable[str] = (),
+    status: str = MeasureStatus.IN_PROGRESS,
+    files: Sequence = (),
+) -> ProgressReport:
     """A unit's 6- or 12-month report (creates it, or replaces its text, links and status; files are added)."""
     responsible = responsible_units(measure)
     if unit.pk not in {u.pk for u in responsible}:
@@ -288,11 +361,14 @@ def submit_progress(actor, measure: Measure, unit: Unit, period: int, text: str,
     for upload in files:
         name = upload.name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
         if not name.lower().endswith(ALLOWED_FILE_SUFFIXES):
-            raise ValidationError(_("%(name)s: this file type is not accepted (%(types)s).") % {
-                "name": name, "types": ", ".join(ALLOWED_FILE_SUFFIXES)})
+            raise ValidationError(
+                _("%(name)s: this file type is not accepted (%(types)s).")
+                % {"name": name, "types": ", ".join(ALLOWED_FILE_SUFFIXES)}
+            )
         if upload.size > MAX_FILE:
-            raise ValidationError(_("%(name)s: larger than %(mb)d MB.") % {
-                "name": name, "mb": MAX_FILE // (1024 * 1024)})
+            raise ValidationError(
+                _("%(name)s: larger than %(mb)d MB.") % {"name": name, "mb": MAX_FILE // (1024 * 1024)}
+            )
         blobs.append((name, upload.read()))
     with transaction.atomic():
         report = ProgressReport.objects.select_for_update().filter(measure=measure, unit=unit, period=period).first()
@@ -313,11 +389,19 @@ def submit_progress(actor, measure: Measure, unit: Unit, period: int, text: str,
         if new_status != measure.status:
             measure.status = new_status
             measure.save(update_fields=["status", "updated_at"])
-        record(actor, AuditAction.SUBMIT_PROGRESS,
-               f"{measure.agency}: {unit} reported {period} months on '{measure.title}'",
-               agency=measure.agency, obj=report,
-               changes={"before": before, "after": {"text": text, "links": links, "status": status},
-                        "files": [n for n, _ in blobs], "measure_status": measure.status})
+        record(
+            actor,
+            AuditAction.SUBMIT_PROGRESS,
+            f"{measure.agency}: {unit} reported {period} months on '{measure.title}'",
+            agency=measure.agency,
+            obj=report,
+            changes={
+                "before": before,
+                "after": {"text": text, "links": links, "status": status},
+                "files": [n for n, _ in blobs],
+                "measure_status": measure.status,
+            },
+        )
     return report
 
 
@@ -332,9 +416,14 @@ def delete_progress_file(actor, pf: ProgressFile) -> None:
     if not permissions.can_report(actor, report.measure, report.unit, responsible):
         raise PermissionDenied
     with transaction.atomic():
-        record(actor, AuditAction.DELETE_PROGRESS_FILE,
-               f"{report.measure.agency}: {pf.name}", agency=report.measure.agency,
-               obj=pf, changes={"name": pf.name, "sha256": pf.sha256})
+        record(
+            actor,
+            AuditAction.DELETE_PROGRESS_FILE,
+            f"{report.measure.agency}: {pf.name}",
+            agency=report.measure.agency,
+            obj=pf,
+            changes={"name": pf.name, "sha256": pf.sha256},
+        )
         pf.file.delete(save=False)
         pf.delete()
 

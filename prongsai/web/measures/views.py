@@ -58,8 +58,9 @@ def agency_for(user, code: str, allowed: Callable[[object, Agency], bool]) -> Ag
     return agency
 
 
-def agency_round(user, code: str, round_id: int,
-                 allowed: Callable[[object, Agency], bool]) -> tuple[Agency, AssessmentRound]:
+def agency_round(
+    user, code: str, round_id: int, allowed: Callable[[object, Agency], bool]
+) -> tuple[Agency, AssessmentRound]:
     """The agency ``code`` and the round ``round_id`` (404 if either is unknown), if ``allowed(user, agency)``."""
     agency = get_object_or_404(Agency, code=code)
     round_ = get_object_or_404(AssessmentRound, pk=round_id)
@@ -79,9 +80,14 @@ def _today() -> date:
 def nav(agency: Agency, round_: AssessmentRound, user, current: str) -> dict:
     """The workspace tabs shared by the pages of one agency × working round."""
     analysed = analysis_view.analysed_round(round_)
-    return {"agency": agency, "round": round_, "analysed_round": analysed, "tab": current,
-            "can_manage": permissions.can_manage(user, agency),
-            "can_view_analysis": permissions.can_view_analysis(user, agency)}
+    return {
+        "agency": agency,
+        "round": round_,
+        "analysed_round": analysed,
+        "tab": current,
+        "can_manage": permissions.can_manage(user, agency),
+        "can_view_analysis": permissions.can_view_analysis(user, agency),
+    }
 
 
 # ----------------------------------------------------------------------------------------------- index
@@ -92,8 +98,11 @@ def nav(agency: Agency, round_: AssessmentRound, user, current: str) -> dict:
 def index(request: HttpRequest, code: str) -> HttpResponse:
     """The agency's measures workspace of the latest round (open first)."""
     agency = agency_for(request.user, code, permissions.can_view_measures)
-    rounds = [r for r in AssessmentRound.objects.order_by("-fiscal_year", "-pk")
-              if (fw := analysis_view.framework_of(r)) is not None and agency.kind in fw.agency_types]
+    rounds = [
+        r
+        for r in AssessmentRound.objects.order_by("-fiscal_year", "-pk")
+        if (fw := analysis_view.framework_of(r)) is not None and agency.kind in fw.agency_types
+    ]
     if not rounds:
         return render(request, "measures/no_round.html", {"agency": agency})
     current = next((r for r in rounds if r.is_open), rounds[0])
@@ -115,19 +124,31 @@ def analysis(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
     data = analysis_view.build(round_, agency, lowest_n=lowest_n, viewer=request.user)
     working = analysis_view.working_round(round_)
     can_manage = permissions.can_manage(request.user, agency)
-    context = {"agency": agency, "round": round_, "a": data, "lowest_n": lowest_n, "working_round": working,
-               "can_manage": can_manage, "chart": _chart(data) if data else None}
+    context = {
+        "agency": agency,
+        "round": round_,
+        "a": data,
+        "lowest_n": lowest_n,
+        "working_round": working,
+        "can_manage": can_manage,
+        "chart": _chart(data) if data else None,
+    }
     return render(request, "measures/analysis.html", context)
 
 
 def _chart(data) -> str:
-    bars = [charts.Bar(label=f"{r.number}. {r.name}", value=r.score, weak=r.weak, note="▼" if r.weak else "")
-            for r in data.indicators]
+    bars = [
+        charts.Bar(label=f"{r.number}. {r.name}", value=r.score, weak=r.weak, note="▼" if r.weak else "")
+        for r in data.indicators
+    ]
     return charts.indicator_bars(
-        bars, target=data.target, target_label=_("Target %(t)s") % {"t": format_score(data.target, 0)},
+        bars,
+        target=data.target,
+        target_label=_("Target %(t)s") % {"t": format_score(data.target, 0)},
         title=_("Indicator scores, highest first"),
-        desc=_("%(n)d indicators sorted by score; %(w)d below the target of %(t)s.") % {
-            "n": len(data.indicators), "w": len(data.weak), "t": format_score(data.target, 0)})
+        desc=_("%(n)d indicators sorted by score; %(w)d below the target of %(t)s.")
+        % {"n": len(data.indicators), "w": len(data.weak), "t": format_score(data.target, 0)},
+    )
 
 
 @login_required
@@ -152,15 +173,22 @@ def analysis_note(request: HttpRequest, code: str, round_id: int, indicator: int
 def _committee_context(request, agency, round_, committee, member_form=None, committee_form=None) -> dict:
     members = list(committee.members.select_related("person", "unit")) if committee else []
     context = nav(agency, round_, request.user, "committee")
-    context.update({
-        "committee": committee, "members": members,
-        "committee_form": committee_form or CommitteeForm(initial={
-            "order_number": committee.order_number if committee else "",
-            "order_date": committee.order_date if committee else None,
-            "duties": "\n".join(committee.duties) if committee else "\n".join(DEFAULT_DUTIES)}),
-        "member_form": member_form or MemberForm(agency),
-        "suggestion": committees.suggested_members(agency) if not members else [],
-    })
+    context.update(
+        {
+            "committee": committee,
+            "members": members,
+            "committee_form": committee_form
+            or CommitteeForm(
+                initial={
+                    "order_number": committee.order_number if committee else "",
+                    "order_date": committee.order_date if committee else None,
+                    "duties": "\n".join(committee.duties) if committee else "\n".join(DEFAULT_DUTIES),
+                }
+            ),
+            "member_form": member_form or MemberForm(agency),
+            "suggestion": committees.suggested_members(agency) if not members else [],
+        }
+    )
     return context
 
 
@@ -180,8 +208,12 @@ def committee(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
                 return redirect("measures_committee", code=agency.code, round_id=round_.pk)
             except ValidationError as exc:
                 error_messages(request, exc)
-        return render(request, "measures/committee.html",
-                      _committee_context(request, agency, round_, current, committee_form=form), status=400)
+        return render(
+            request,
+            "measures/committee.html",
+            _committee_context(request, agency, round_, current, committee_form=form),
+            status=400,
+        )
     return render(request, "measures/committee.html", _committee_context(request, agency, round_, current))
 
 
@@ -195,8 +227,9 @@ def committee_suggest(request: HttpRequest, code: str, round_id: int) -> HttpRes
     if request.method == "GET" or (members and not confirmed(request)):
         return confirmation_page(request, _suggest_confirmation(agency, round_, members))
     committee = committees.suggest_committee(request.user, round_, agency)
-    messages.success(request, _("%(n)d members suggested from the agency's units and people.")
-                     % {"n": committee.members.count()})
+    messages.success(
+        request, _("%(n)d members suggested from the agency's units and people.") % {"n": committee.members.count()}
+    )
     return redirect("measures_committee", code=agency.code, round_id=round_.pk)
 
 
@@ -206,23 +239,42 @@ def _suggest_confirmation(agency: Agency, round_: AssessmentRound, members: list
     dropped = [m for m in members if (m.person_id, m.position_th, str(m.role)) not in kept]
     return Confirmation(
         title=_("Replace the committee with the suggestion?"),
-        lead=_("The %(n)s member(s) below are removed and %(m)s member(s) suggested from the agency's units and "
-               "people take their place; the order's number, date and duties are kept.")
+        lead=_(
+            "The %(n)s member(s) below are removed and %(m)s member(s) suggested from the agency's units and "
+            "people take their place; the order's number, date and duties are kept."
+        )
         % {"n": len(members), "m": len(suggestion)},
-        warnings=[_("%(n)s of the current members are not in the suggestion and will be gone: %(names)s")
-                  % {"n": len(dropped), "names": ", ".join(m.display_th for m in dropped)}] if dropped else [],
-        names_title=_("Current members (removed)"), names=[f"{m.display_th} — {m.get_role_display()}" for m in members],
-        effects=[_("Suggested: %(names)s") % {"names": ", ".join(f"{s.position} ({CommitteeRole(s.role).label})"
-                                                                for s in suggestion)}] if suggestion else [],
-        undo=_("No: the replaced list cannot be brought back automatically. Note the names above if you want to "
-               "add someone again by hand."),
+        warnings=[
+            _("%(n)s of the current members are not in the suggestion and will be gone: %(names)s")
+            % {"n": len(dropped), "names": ", ".join(m.display_th for m in dropped)}
+        ]
+        if dropped
+        else [],
+        names_title=_("Current members (removed)"),
+        names=[f"{m.display_th} — {m.get_role_display()}" for m in members],
+        effects=[
+            _("Suggested: %(names)s")
+            % {"names": ", ".join(f"{s.position} ({CommitteeRole(s.role).label})" for s in suggestion)}
+        ]
+        if suggestion
+        else [],
+        undo=_(
+            "No: the replaced list cannot be brought back automatically. Note the names above if you want to "
+            "add someone again by hand."
+        ),
         action=reverse("measures_committee_suggest", args=[agency.code, round_.pk]),
-        button=_("Replace the list"), cancel_url=reverse("measures_committee", args=[agency.code, round_.pk]))
+        button=_("Replace the list"),
+        cancel_url=reverse("measures_committee", args=[agency.code, round_.pk]),
+    )
 
 
 def _member(agency: Agency, round_: AssessmentRound, pk: int) -> CommitteeMember:
-    return get_object_or_404(CommitteeMember.objects.select_related("committee", "person", "unit"), pk=pk,
-                             committee__agency=agency, committee__round=round_)
+    return get_object_or_404(
+        CommitteeMember.objects.select_related("committee", "person", "unit"),
+        pk=pk,
+        committee__agency=agency,
+        committee__round=round_,
+    )
 
 
 @login_required
@@ -238,8 +290,12 @@ def member_new(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
         except ValidationError as exc:
             error_messages(request, exc)
     current = committees.committee_for(round_, agency)
-    return render(request, "measures/committee.html",
-                  _committee_context(request, agency, round_, current, member_form=form), status=400)
+    return render(
+        request,
+        "measures/committee.html",
+        _committee_context(request, agency, round_, current, member_form=form),
+        status=400,
+    )
 
 
 @login_required
@@ -252,15 +308,30 @@ def member_edit(request: HttpRequest, code: str, round_id: int, pk: int) -> Http
         if form.is_valid():
             data = form.cleaned_data
             try:
-                committees.update_member(request.user, member, person=data["person"], position_th=data["position_th"],
-                                       unit=data["unit"], role=data["role"], order=data["order"] or member.order)
+                committees.update_member(
+                    request.user,
+                    member,
+                    person=data["person"],
+                    position_th=data["position_th"],
+                    unit=data["unit"],
+                    role=data["role"],
+                    order=data["order"] or member.order,
+                )
                 messages.success(request, _("Member saved."))
                 return redirect("measures_committee", code=agency.code, round_id=round_.pk)
             except ValidationError as exc:
                 error_messages(request, exc)
     else:
-        form = MemberForm(agency, initial={"person": member.person_id, "position_th": member.position_th,
-                                           "unit": member.unit_id, "role": member.role, "order": member.order})
+        form = MemberForm(
+            agency,
+            initial={
+                "person": member.person_id,
+                "position_th": member.position_th,
+                "unit": member.unit_id,
+                "role": member.role,
+                "order": member.order,
+            },
+        )
     context = nav(agency, round_, request.user, "committee")
     context.update({"form": form, "member": member})
     return render(request, "measures/member_form.html", context, status=400 if form.errors else 200)
@@ -291,10 +362,15 @@ def _measures(agency: Agency, round_: AssessmentRound, pk: int | None = None) ->
     measures = Measure.objects.filter(agency=agency, round=round_)
     if pk is not None:
         measures = measures.filter(pk=pk)
-    return list(measures.select_related("agency", "round")
-                .prefetch_related("units", Prefetch("actions", MeasureAction.objects.select_related("unit")),
-                                  Prefetch("reports", ProgressReport.objects.select_related("unit", "submitted_by")
-                                           .prefetch_related("files"))))
+    return list(
+        measures.select_related("agency", "round").prefetch_related(
+            "units",
+            Prefetch("actions", MeasureAction.objects.select_related("unit")),
+            Prefetch(
+                "reports", ProgressReport.objects.select_related("unit", "submitted_by").prefetch_related("files")
+            ),
+        )
+    )
 
 
 def _measure_rows(request, agency: Agency, measures: list[Measure]) -> list[dict]:
@@ -307,9 +383,16 @@ def _measure_rows(request, agency: Agency, measures: list[Measure]) -> list[dict
         responsible = all_units if m.all_units else services.responsible_units(m)
         states = services.period_states(m, today, responsible)
         is_mine = any(u.pk in mine for u in responsible)
-        rows.append({"measure": m, "responsible": responsible, "states": states,
-                     "overdue": [s for s in states if s.overdue],
-                     "can_report": manage or is_mine, "mine": is_mine})
+        rows.append(
+            {
+                "measure": m,
+                "responsible": responsible,
+                "states": states,
+                "overdue": [s for s in states if s.overdue],
+                "can_report": manage or is_mine,
+                "mine": is_mine,
+            }
+        )
     return rows
 
 
@@ -323,11 +406,17 @@ def measure_list(request: HttpRequest, code: str, round_id: int) -> HttpResponse
         rows = [r for r in rows if r["mine"]]
     context = nav(agency, round_, request.user, "measures")
     committee = committees.committee_for(round_, agency)
-    context.update({"rows": rows, "labels": services.valid_target_codes(round_, context["analysed_round"]),
-                    "today": _today(), "overdue_count": sum(1 for r in rows if r["overdue"]),
-                    "committee_size": committee.members.count() if committee else 0,
-                    "mine_only": mine_only,
-                    "is_staff_member": bool(permissions.staff_units(request.user, agency))})
+    context.update(
+        {
+            "rows": rows,
+            "labels": services.valid_target_codes(round_, context["analysed_round"]),
+            "today": _today(),
+            "overdue_count": sum(1 for r in rows if r["overdue"]),
+            "committee_size": committee.members.count() if committee else 0,
+            "mine_only": mine_only,
+            "is_staff_member": bool(permissions.staff_units(request.user, agency)),
+        }
+    )
     return render(request, "measures/list.html", context)
 
 
@@ -341,9 +430,14 @@ def _weak_choices(round_: AssessmentRound, agency: Agency) -> list[tuple[str, st
         return []
     # weak and lowest indicators are the scored ones
     scored = {r.number: (r, r.score) for r in data.weak + data.lowest if r.score is not None}
-    return [(str(r.number), _("Indicator %(number)s %(name)s (%(score)s)")
-             % {"number": r.number, "name": r.name, "score": format_score(score)})
-            for r, score in sorted(scored.values(), key=lambda pair: pair[1])]
+    return [
+        (
+            str(r.number),
+            _("Indicator %(number)s %(name)s (%(score)s)")
+            % {"number": r.number, "name": r.name, "score": format_score(score)},
+        )
+        for r, score in sorted(scored.values(), key=lambda pair: pair[1])
+    ]
 
 
 def _measure_form_page(request, agency, round_, measure: Measure | None) -> HttpResponse:
@@ -354,12 +448,20 @@ def _measure_form_page(request, agency, round_, measure: Measure | None) -> Http
         actions = ActionFormSet(request.POST, prefix="actions", form_kwargs={"agency": agency})
         if form.is_valid() and actions.is_valid():
             data = services.MeasureInput(
-                title=form.cleaned_data["title"], purpose=form.cleaned_data["purpose"],
-                targets=form.all_targets(), units=list(form.cleaned_data["units"]),
-                all_units=form.cleaned_data["all_units"], starts_on=form.cleaned_data["starts_on"],
-                ends_on=form.cleaned_data["ends_on"], outcome=form.cleaned_data["outcome"],
-                actions=[(f.cleaned_data.get("text", ""), f.cleaned_data.get("unit")) for f in actions.forms
-                         if f.cleaned_data.get("text")])
+                title=form.cleaned_data["title"],
+                purpose=form.cleaned_data["purpose"],
+                targets=form.all_targets(),
+                units=list(form.cleaned_data["units"]),
+                all_units=form.cleaned_data["all_units"],
+                starts_on=form.cleaned_data["starts_on"],
+                ends_on=form.cleaned_data["ends_on"],
+                outcome=form.cleaned_data["outcome"],
+                actions=[
+                    (f.cleaned_data.get("text", ""), f.cleaned_data.get("unit"))
+                    for f in actions.forms
+                    if f.cleaned_data.get("text")
+                ],
+            )
             try:
                 if measure is None:
                     measure = services.create_measure(request.user, round_, agency, data)
@@ -376,14 +478,26 @@ def _measure_form_page(request, agency, round_, measure: Measure | None) -> Http
             form = MeasureForm(agency, choices, initial={"starts_on": starts, "ends_on": ends})
             actions = ActionFormSet(prefix="actions", form_kwargs={"agency": agency})
         else:
-            form = MeasureForm(agency, choices, initial={
-                "title": measure.title, "purpose": measure.purpose,
-                "targets": [t for t in measure.targets if t in choice_codes],
-                "other_targets": ", ".join(t for t in measure.targets if t not in choice_codes),
-                "units": [u.pk for u in measure.units.all()], "all_units": measure.all_units,
-                "starts_on": measure.starts_on, "ends_on": measure.ends_on, "outcome": measure.outcome})
-            actions = ActionFormSet(prefix="actions", form_kwargs={"agency": agency},
-                                    initial=[{"text": a.text, "unit": a.unit_id} for a in measure.actions.all()])
+            form = MeasureForm(
+                agency,
+                choices,
+                initial={
+                    "title": measure.title,
+                    "purpose": measure.purpose,
+                    "targets": [t for t in measure.targets if t in choice_codes],
+                    "other_targets": ", ".join(t for t in measure.targets if t not in choice_codes),
+                    "units": [u.pk for u in measure.units.all()],
+                    "all_units": measure.all_units,
+                    "starts_on": measure.starts_on,
+                    "ends_on": measure.ends_on,
+                    "outcome": measure.outcome,
+                },
+            )
+            actions = ActionFormSet(
+                prefix="actions",
+                form_kwargs={"agency": agency},
+                initial=[{"text": a.text, "unit": a.unit_id} for a in measure.actions.all()],
+            )
     context = nav(agency, round_, request.user, "measures")
     context.update({"form": form, "actions": actions, "measure": measure})
     return render(request, "measures/measure_form.html", context, status=400 if form.errors else 200)
@@ -417,10 +531,15 @@ def measure_detail(request: HttpRequest, code: str, round_id: int, pk: int) -> H
     row = _measure_rows(request, agency, found)[0]
     measure = row["measure"]
     context = nav(agency, round_, request.user, "measures")
-    context.update({"row": row, "measure": measure,
-                    "labels": services.valid_target_codes(round_, context["analysed_round"]),
-                    "status_form": StatusForm(initial={"status": measure.status}),
-                    "reportable": permissions.reportable_units(request.user, measure, row["responsible"])})
+    context.update(
+        {
+            "row": row,
+            "measure": measure,
+            "labels": services.valid_target_codes(round_, context["analysed_round"]),
+            "status_form": StatusForm(initial={"status": measure.status}),
+            "reportable": permissions.reportable_units(request.user, measure, row["responsible"]),
+        }
+    )
     return render(request, "measures/detail.html", context)
 
 
@@ -462,8 +581,16 @@ def measure_report(request: HttpRequest, code: str, round_id: int, pk: int, peri
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.submit_progress(request.user, measure, data["unit"], period, data["text"],
-                                         links=data["links"], status=data["status"], files=data["files"])
+                services.submit_progress(
+                    request.user,
+                    measure,
+                    data["unit"],
+                    period,
+                    data["text"],
+                    links=data["links"],
+                    status=data["status"],
+                    files=data["files"],
+                )
                 messages.success(request, _("Report saved."))
                 return redirect("measures_detail", code=agency.code, round_id=round_.pk, pk=measure.pk)
             except ValidationError as exc:
@@ -475,13 +602,27 @@ def measure_report(request: HttpRequest, code: str, round_id: int, pk: int, peri
             unit_id = units[0].pk
         unit = next((u for u in units if u.pk == unit_id), units[0])
         report = existing.get(unit.pk)
-        form = ProgressForm(units, initial={
-            "unit": unit.pk, "text": report.text if report else "",
-            "links": "\n".join(report.links) if report else "",
-            "status": report.status if report else MeasureStatus.IN_PROGRESS})
+        form = ProgressForm(
+            units,
+            initial={
+                "unit": unit.pk,
+                "text": report.text if report else "",
+                "links": "\n".join(report.links) if report else "",
+                "status": report.status if report else MeasureStatus.IN_PROGRESS,
+            },
+        )
     context = nav(agency, round_, request.user, "measures")
-    context.update({"measure": measure, "form": form, "period": period, "period_label": PERIODS[period],
-                    "due": measure.due_date(period), "existing": existing, "units": units})
+    context.update(
+        {
+            "measure": measure,
+            "form": form,
+            "period": period,
+            "period_label": PERIODS[period],
+            "due": measure.due_date(period),
+            "existing": existing,
+            "units": units,
+        }
+    )
     return render(request, "measures/report_form.html", context, status=400 if form.errors else 200)
 
 

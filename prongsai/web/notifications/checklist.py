@@ -43,8 +43,9 @@ class Context:
         from prongsai.web.oit.models import OITEntry
 
         # no ordering: the model's (round, agency) would join both tables for nothing
-        return list(OITEntry.objects.filter(round=self.round, agency=self.agency).order_by()
-                    .values_list("code", "status"))
+        return list(
+            OITEntry.objects.filter(round=self.round, agency=self.agency).order_by().values_list("code", "status")
+        )
 
     @cached_property
     def report_periods(self) -> list[set[int]]:
@@ -52,8 +53,9 @@ class Context:
         from prongsai.web.measures.models import Measure
 
         periods: dict[int, set[int]] = {}
-        for measure, period in Measure.objects.filter(round=self.round, agency=self.agency).order_by().values_list(
-                "pk", "reports__period"):
+        for measure, period in (
+            Measure.objects.filter(round=self.round, agency=self.agency).order_by().values_list("pk", "reports__period")
+        ):
             periods.setdefault(measure, set()).add(period)
         return list(periods.values())
 
@@ -113,8 +115,14 @@ class Rule:
         if n <= 0:
             return None
         due = self.due(ctx)
-        return Line(key=self.key, text=self.text(n), count=n, due_on=due,
-                    days_left=days_left(ctx.today, due) if due else None, url=self.url(ctx))
+        return Line(
+            key=self.key,
+            text=self.text(n),
+            count=n,
+            due_on=due,
+            days_left=days_left(ctx.today, due) if due else None,
+            url=self.url(ctx),
+        )
 
 
 class OITItemsNotSubmitted(Rule):
@@ -150,8 +158,11 @@ class SampleNotReached(Rule):
         return sum((tool.missing for tool in progress(ctx.round, ctx.agency, only_missing=True)), 0)
 
     def text(self, n: int) -> str:
-        return ngettext("%(n)d survey response missing to reach the minimum sample",
-                        "%(n)d survey responses missing to reach the minimum sample", n) % {"n": n}
+        return ngettext(
+            "%(n)d survey response missing to reach the minimum sample",
+            "%(n)d survey responses missing to reach the minimum sample",
+            n,
+        ) % {"n": n}
 
     def url(self, ctx: Context) -> str:
         return _url("survey_overview", round_id=ctx.round.pk, code=ctx.agency.code)
@@ -176,8 +187,11 @@ class ClarificationsUnanswered(Rule):
         return window.deadline if window else super().due(ctx)
 
     def text(self, n: int) -> str:
-        return ngettext("%(n)d clarification asked by the assessor not answered",
-                        "%(n)d clarifications asked by the assessor not answered", n) % {"n": n}
+        return ngettext(
+            "%(n)d clarification asked by the assessor not answered",
+            "%(n)d clarifications asked by the assessor not answered",
+            n,
+        ) % {"n": n}
 
     def url(self, ctx: Context) -> str:
         return _url("oit_agency", round_id=ctx.round.pk, code=ctx.agency.code)
@@ -198,8 +212,11 @@ class ReportsMissing(Rule):
         return sum(1 for periods in ctx.report_periods if self.period not in periods)
 
     def text(self, n: int) -> str:
-        return ngettext("%(n)d measure without its %(period)d-month report",
-                        "%(n)d measures without their %(period)d-month report", n) % {"n": n, "period": self.period}
+        return ngettext(
+            "%(n)d measure without its %(period)d-month report",
+            "%(n)d measures without their %(period)d-month report",
+            n,
+        ) % {"n": n, "period": self.period}
 
     def url(self, ctx: Context) -> str:
         return _url("measures_list", code=ctx.agency.code, round_id=ctx.round.pk)
@@ -218,15 +235,22 @@ class DocumentsNotFinal(Rule):
         return len(missing_approvals(ctx.round, ctx.agency))
 
     def text(self, n: int) -> str:
-        return ngettext("%(n)d document not approved by the director", "%(n)d documents not approved by the director",
-                        n) % {"n": n}
+        return ngettext(
+            "%(n)d document not approved by the director", "%(n)d documents not approved by the director", n
+        ) % {"n": n}
 
     def url(self, ctx: Context) -> str:
         return _url("documents_pack", code=ctx.agency.code, round_id=ctx.round.pk)
 
 
-RULES: tuple[Rule, ...] = (OITItemsNotSubmitted(), SampleNotReached(), ClarificationsUnanswered(),
-                           ReportsMissing(6), ReportsMissing(12), DocumentsNotFinal())
+RULES: tuple[Rule, ...] = (
+    OITItemsNotSubmitted(),
+    SampleNotReached(),
+    ClarificationsUnanswered(),
+    ReportsMissing(6),
+    ReportsMissing(12),
+    DocumentsNotFinal(),
+)
 ORDER = {"overdue": 0, "soon": 1, "later": 2, "undated": 3}
 TITLE = _("What is due")
 

@@ -24,8 +24,9 @@ class RoundDeadline(models.Model):
     #: a best guess (the edition's calendar did not know the date); the page says so
     provisional = models.BooleanField(_("provisional"), default=False)
     source = models.TextField(_("source"), blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -50,8 +51,9 @@ class Notification(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     agency = models.ForeignKey("agencies.Agency", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    round = models.ForeignKey("rounds.AssessmentRound", null=True, blank=True, on_delete=models.CASCADE,
-                              related_name="+")
+    round = models.ForeignKey(
+        "rounds.AssessmentRound", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     kind = models.CharField(max_length=16, choices=NotificationKind.choices)
     event = models.CharField(max_length=120)
     subject = models.CharField(max_length=255)

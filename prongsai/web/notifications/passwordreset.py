@@ -45,10 +45,15 @@ class ThrottledPasswordResetForm(PasswordResetForm):
     def throttled(minutes: int):
         from django.core.exceptions import ValidationError
 
-        return ValidationError(ngettext(
-            "Too many requests. Please wait %(minutes)d minute and try again.",
-            "Too many requests. Please wait %(minutes)d minutes and try again.", minutes) % {"minutes": minutes},
-            code="throttled")
+        return ValidationError(
+            ngettext(
+                "Too many requests. Please wait %(minutes)d minute and try again.",
+                "Too many requests. Please wait %(minutes)d minutes and try again.",
+                minutes,
+            )
+            % {"minutes": minutes},
+            code="throttled",
+        )
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -84,8 +89,13 @@ class AuditedSetPasswordForm(SetPasswordForm):
     def save(self, commit=True):
         with transaction.atomic():
             user = super().save(commit=commit)
-            record(user, AuditAction.RESET_PASSWORD, f"{user.get_username()} set a new password from a reset link",
-                   obj=user, changes={"user": user.get_username()})
+            record(
+                user,
+                AuditAction.RESET_PASSWORD,
+                f"{user.get_username()} set a new password from a reset link",
+                obj=user,
+                changes={"user": user.get_username()},
+            )
         return user
 
 

@@ -47,18 +47,41 @@ def seed_round_calendar(actor, round_) -> list[RoundDeadline]:
     except CalendarError as exc:  # a broken data file must not stop a round from being created
         log.error("calendar of %s not copied: %s", round_.framework_id, exc)
         return []
-    rows = RoundDeadline.objects.bulk_create([
-        RoundDeadline(round=round_, key=d.key, title_th=d.title_th, title_en=d.title_en, starts_on=d.starts_on,
-                      due_on=d.due_on, provisional=d.provisional, source=d.source,
-                      updated_by=actor if getattr(actor, "is_authenticated", False) else None) for d in dates])
-    record(actor, AuditAction.SEED_ROUND_CALENDAR,
-           f"{round_.name_th}: {len(rows)} deadlines from the edition's calendar",
-           obj=round_, changes={"deadlines": {d.key: d.due_on.isoformat() for d in dates}})
+    rows = RoundDeadline.objects.bulk_create(
+        [
+            RoundDeadline(
+                round=round_,
+                key=d.key,
+                title_th=d.title_th,
+                title_en=d.title_en,
+                starts_on=d.starts_on,
+                due_on=d.due_on,
+                provisional=d.provisional,
+                source=d.source,
+                updated_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+            for d in dates
+        ]
+    )
+    record(
+        actor,
+        AuditAction.SEED_ROUND_CALENDAR,
+        f"{round_.name_th}: {len(rows)} deadlines from the edition's calendar",
+        obj=round_,
+        changes={"deadlines": {d.key: d.due_on.isoformat() for d in dates}},
+    )
     return rows
 
 
-def update_deadline(actor, deadline: RoundDeadline, *, starts_on: date | None, due_on: date,
-                    title_th: str | None = None, provisional: bool = False) -> RoundDeadline:
+def update_deadline(
+    actor,
+    deadline: RoundDeadline,
+    *,
+    starts_on: date | None,
+    due_on: date,
+    title_th: str | None = None,
+    provisional: bool = False,
+) -> RoundDeadline:
     """The central admin corrects one date of a round's calendar."""
     if not access.is_central_admin(actor):
         raise PermissionDenied
@@ -66,19 +89,30 @@ def update_deadline(actor, deadline: RoundDeadline, *, starts_on: date | None, d
         raise ValidationError(_("The start date is after the due date."))
     with transaction.atomic():
         deadline = RoundDeadline.objects.select_for_update().get(pk=deadline.pk)
-        before = {"starts_on": deadline.starts_on.isoformat() if deadline.starts_on else None,
-                  "due_on": deadline.due_on.isoformat(), "title_th": deadline.title_th,
-                  "provisional": deadline.provisional}
+        before = {
+            "starts_on": deadline.starts_on.isoformat() if deadline.starts_on else None,
+            "due_on": deadline.due_on.isoformat(),
+            "title_th": deadline.title_th,
+            "provisional": deadline.provisional,
+        }
         deadline.starts_on, deadline.due_on, deadline.provisional = starts_on, due_on, provisional
         if title_th:
             deadline.title_th = title_th.strip()[:255]
         deadline.updated_by = actor
         deadline.save()
-        after = {"starts_on": starts_on.isoformat() if starts_on else None, "due_on": due_on.isoformat(),
-                 "title_th": deadline.title_th, "provisional": provisional}
-        record(actor, AuditAction.UPDATE_ROUND_DEADLINE,
-               f"{deadline.round.name_th}: {deadline.title_th} → {due_on}",
-               obj=deadline.round, changes={k: [before[k], after[k]] for k in after if before[k] != after[k]})
+        after = {
+            "starts_on": starts_on.isoformat() if starts_on else None,
+            "due_on": due_on.isoformat(),
+            "title_th": deadline.title_th,
+            "provisional": provisional,
+        }
+        record(
+            actor,
+            AuditAction.UPDATE_ROUND_DEADLINE,
+            f"{deadline.round.name_th}: {deadline.title_th} → {due_on}",
+            obj=deadline.round,
+            changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
+        )
     return deadline
 
 
@@ -88,13 +122,18 @@ def update_deadline(actor, deadline: RoundDeadline, *, starts_on: date | None, d
 def recipients(agency: Agency) -> list:
     """The people of ``agency`` itself (not of its parents: the central office is not notified of every office's
     deadlines) who act on them, active accounts only."""
-    users = {m.user_id: m.user for m in Membership.objects.filter(agency=agency, role__in=RECIPIENT_ROLES,
-                                                                  user__is_active=True).select_related("user")}
+    users = {
+        m.user_id: m.user
+        for m in Membership.objects.filter(
+            agency=agency, role__in=RECIPIENT_ROLES, user__is_active=True
+        ).select_related("user")
+    }
     return list(users.values())
 
 
-def notify(users, *, kind: str, event: str, subject: str, body: str, url: str = "", agency=None,
-           round_=None) -> list[Notification]:
+def notify(
+    users, *, kind: str, event: str, subject: str, body: str, url: str = "", agency=None, round_=None
+) -> list[Notification]:
     """One notification per person for ``event`` (a second call for the same event adds nothing); the e-mails
     leave after the surrounding transaction commits, so a rolled-back change sends nothing."""
     created = []
@@ -104,9 +143,18 @@ def notify(users, *, kind: str, event: str, subject: str, body: str, url: str = 
                 continue
             try:
                 with transaction.atomic():
-                    created.append(Notification.objects.create(
-                        user=user, agency=agency, round=round_, kind=kind, event=event[:120], subject=subject[:255],
-                        body=body, url=url[:500]))
+                    created.append(
+                        Notification.objects.create(
+                            user=user,
+                            agency=agency,
+                            round=round_,
+                            kind=kind,
+                            event=event[:120],
+                            subject=subject[:255],
+                            body=body,
+                            url=url[:500],
+                        )
+                    )
             except IntegrityError:  # a parallel run created it first
                 continue
         ids = [n.pk for n in created]
@@ -147,14 +195,26 @@ def _thai(day: date) -> str:
 def notify_clarification_requested(round_, agency: Agency, deadline: date, codes: list[str], window_pk: int):
     """The assessor returned items to the agency to clarify (``oit.review.open_clarification``)."""
     with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Clarification requested: %(n)d OIT items, due %(date)s") % {"n": len(codes),
-                                                                                  "date": _thai(deadline)}
+        subject = _("Clarification requested: %(n)d OIT items, due %(date)s") % {
+            "n": len(codes),
+            "date": _thai(deadline),
+        }
         body = _("The assessor asks %(agency)s to clarify OIT items %(items)s of %(round)s by %(date)s.") % {
-            "agency": agency.display_name, "items": ", ".join(codes) or "-", "round": round_.name_th,
-            "date": _thai(deadline)}
-    return notify(recipients(agency), kind=NotificationKind.CLARIFICATION,
-                  event=f"clarification:{window_pk}:{deadline.isoformat()}:{len(codes)}", subject=subject,
-                  body=body, url=_oit_url(round_, agency), agency=agency, round_=round_)
+            "agency": agency.display_name,
+            "items": ", ".join(codes) or "-",
+            "round": round_.name_th,
+            "date": _thai(deadline),
+        }
+    return notify(
+        recipients(agency),
+        kind=NotificationKind.CLARIFICATION,
+        event=f"clarification:{window_pk}:{deadline.isoformat()}:{len(codes)}",
+        subject=subject,
+        body=body,
+        url=_oit_url(round_, agency),
+        agency=agency,
+        round_=round_,
+    )
 
 
 def notify_results_published(round_) -> int:
@@ -172,10 +232,22 @@ def notify_results_published(round_) -> int:
         subject = _("Results published: %(round)s") % {"round": round_.name_th}
         for agency, *users in by_agency.values():
             body = _("The results of %(round)s are published. See the result of %(agency)s on its dashboard.") % {
-                "round": round_.name_th, "agency": agency.display_name}
+                "round": round_.name_th,
+                "agency": agency.display_name,
+            }
             url = reverse("agency_dashboard", kwargs={"code": agency.code}) + f"?round={round_.pk}"
-            count += len(notify(users, kind=NotificationKind.RESULTS, event=f"results:{round_.pk}",
-                                subject=subject, body=body, url=url, agency=agency, round_=round_))
+            count += len(
+                notify(
+                    users,
+                    kind=NotificationKind.RESULTS,
+                    event=f"results:{round_.pk}",
+                    subject=subject,
+                    body=body,
+                    url=url,
+                    agency=agency,
+                    round_=round_,
+                )
+            )
     return count
 
 
@@ -247,16 +319,30 @@ def _left(deadline_day: date, today: date) -> str:
 def _deadline(round_, deadline: RoundDeadline, today: date) -> int:
     count = 0
     with translation.override(settings.LANGUAGE_CODE):
-        subject = _("%(title)s: due %(date)s (%(left)s)") % {"title": deadline.title_th,
-                                                             "date": _thai(deadline.due_on),
-                                                             "left": _left(deadline.due_on, today)}
-        body = _("%(round)s: %(title)s is due on %(date)s.") % {"round": round_.name_th, "title": deadline.title_th,
-                                                                "date": _thai(deadline.due_on)}
+        subject = _("%(title)s: due %(date)s (%(left)s)") % {
+            "title": deadline.title_th,
+            "date": _thai(deadline.due_on),
+            "left": _left(deadline.due_on, today),
+        }
+        body = _("%(round)s: %(title)s is due on %(date)s.") % {
+            "round": round_.name_th,
+            "title": deadline.title_th,
+            "date": _thai(deadline.due_on),
+        }
         for agency in _round_agencies(round_).filter(memberships__role__in=RECIPIENT_ROLES).distinct():
             url = reverse("agency_dashboard", kwargs={"code": agency.code})
-            count += len(notify(recipients(agency), kind=NotificationKind.DEADLINE,
-                                event=f"deadline:{deadline.pk}:{deadline.due_on.isoformat()}", subject=subject,
-                                body=body, url=url, agency=agency, round_=round_))
+            count += len(
+                notify(
+                    recipients(agency),
+                    kind=NotificationKind.DEADLINE,
+                    event=f"deadline:{deadline.pk}:{deadline.due_on.isoformat()}",
+                    subject=subject,
+                    body=body,
+                    url=url,
+                    agency=agency,
+                    round_=round_,
+                )
+            )
     return count
 
 
@@ -266,22 +352,37 @@ def _report_due(round_, deadline: RoundDeadline, today: date) -> int:
 
     period = REPORT_DEADLINES[deadline.key]
     missing: dict[int, int] = {}
-    for agency_id in Measure.objects.filter(round=round_).exclude(reports__period=period).values_list(
-            "agency_id", flat=True):
+    for agency_id in (
+        Measure.objects.filter(round=round_).exclude(reports__period=period).values_list("agency_id", flat=True)
+    ):
         missing[agency_id] = missing.get(agency_id, 0) + 1
     count = 0
     with translation.override(settings.LANGUAGE_CODE):
         for agency in Agency.objects.filter(pk__in=missing):
-            subject = _("%(title)s: due %(date)s (%(left)s)") % {"title": deadline.title_th,
-                                                                 "date": _thai(deadline.due_on),
-                                                                 "left": _left(deadline.due_on, today)}
+            subject = _("%(title)s: due %(date)s (%(left)s)") % {
+                "title": deadline.title_th,
+                "date": _thai(deadline.due_on),
+                "left": _left(deadline.due_on, today),
+            }
             body = _("%(agency)s has %(n)d measures without a %(period)d-month progress report; due %(date)s.") % {
-                "agency": agency.display_name, "n": missing[agency.pk], "period": period,
-                "date": _thai(deadline.due_on)}
+                "agency": agency.display_name,
+                "n": missing[agency.pk],
+                "period": period,
+                "date": _thai(deadline.due_on),
+            }
             url = reverse("measures_list", kwargs={"code": agency.code, "round_id": round_.pk})
-            count += len(notify(recipients(agency), kind=NotificationKind.REPORT_DUE,
-                                event=f"report:{deadline.pk}:{deadline.due_on.isoformat()}", subject=subject,
-                                body=body, url=url, agency=agency, round_=round_))
+            count += len(
+                notify(
+                    recipients(agency),
+                    kind=NotificationKind.REPORT_DUE,
+                    event=f"report:{deadline.pk}:{deadline.due_on.isoformat()}",
+                    subject=subject,
+                    body=body,
+                    url=url,
+                    agency=agency,
+                    round_=round_,
+                )
+            )
     return count
 
 
@@ -291,24 +392,44 @@ def _clarification_due(round_, today: date, horizon: date) -> int:
 
     count = 0
     with translation.override(settings.LANGUAGE_CODE):
-        for window in ClarificationWindow.objects.filter(round=round_, deadline__gte=today,
-                                                         deadline__lte=horizon).select_related("agency"):
-            codes = sorted(OITEntry.objects.filter(round=round_, agency=window.agency,
-                                                   status=EntryStatus.CLARIFYING).values_list("code", flat=True))
+        for window in ClarificationWindow.objects.filter(
+            round=round_, deadline__gte=today, deadline__lte=horizon
+        ).select_related("agency"):
+            codes = sorted(
+                OITEntry.objects.filter(round=round_, agency=window.agency, status=EntryStatus.CLARIFYING).values_list(
+                    "code", flat=True
+                )
+            )
             if not codes:
                 continue
             subject = _("Clarification due %(date)s (%(left)s): %(n)d OIT items unanswered") % {
-                "date": _thai(window.deadline), "left": _left(window.deadline, today), "n": len(codes)}
+                "date": _thai(window.deadline),
+                "left": _left(window.deadline, today),
+                "n": len(codes),
+            }
             body = _("%(agency)s has not answered the assessor on OIT items %(items)s of %(round)s.") % {
-                "agency": window.agency.display_name, "items": ", ".join(codes), "round": round_.name_th}
+                "agency": window.agency.display_name,
+                "items": ", ".join(codes),
+                "round": round_.name_th,
+            }
             # who received the request itself within the warning period already knows the deadline
-            told = set(Notification.objects.filter(
-                event__startswith=f"clarification:{window.pk}:{window.deadline.isoformat()}:",
-                created_at__gte=timezone.now() - timedelta(days=max(1, (horizon - today).days)))
-                .values_list("user_id", flat=True))
+            told = set(
+                Notification.objects.filter(
+                    event__startswith=f"clarification:{window.pk}:{window.deadline.isoformat()}:",
+                    created_at__gte=timezone.now() - timedelta(days=max(1, (horizon - today).days)),
+                ).values_list("user_id", flat=True)
+            )
             people = [u for u in recipients(window.agency) if u.pk not in told]
-            count += len(notify(people, kind=NotificationKind.CLARIFICATION,
-                                event=f"clarify-due:{window.pk}:{window.deadline.isoformat()}", subject=subject,
-                                body=body, url=_oit_url(round_, window.agency), agency=window.agency,
-                                round_=round_))
+            count += len(
+                notify(
+                    people,
+                    kind=NotificationKind.CLARIFICATION,
+                    event=f"clarify-due:{window.pk}:{window.deadline.isoformat()}",
+                    subject=subject,
+                    body=body,
+                    url=_oit_url(round_, window.agency),
+                    agency=window.agency,
+                    round_=round_,
+                )
+            )
     return count

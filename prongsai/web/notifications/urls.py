@@ -13,7 +13,10 @@ urlpatterns = [
     # password reset by e-mail (Django's views; docs/security.md)
     path("account/password/reset/", passwordreset.PasswordResetView.as_view(), name="password_reset"),
     path("account/password/reset/sent/", passwordreset.PasswordResetDoneView.as_view(), name="password_reset_done"),
-    path("account/reset/<uidb64>/<token>/", passwordreset.PasswordResetConfirmView.as_view(),
-         name="password_reset_confirm"),
+    path(
+        "account/reset/<uidb64>/<token>/",
+        passwordreset.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("account/reset/done/", passwordreset.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
 ]

@@ -53,10 +53,15 @@ def notifications_read_all(request: HttpRequest) -> HttpResponse:
 def round_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_object_or_404(AssessmentRound, pk=pk)
     today = timezone.localdate()
-    rows = [{"deadline": d, "days_left": days_left(today, d.due_on)}
-            for d in RoundDeadline.objects.filter(round=round_).order_by("due_on", "key")]
-    return render(request, "notifications/calendar.html", {
-        "round": round_, "rows": rows, "today": today, "can_manage": access.is_central_admin(request.user)})
+    rows = [
+        {"deadline": d, "days_left": days_left(today, d.due_on)}
+        for d in RoundDeadline.objects.filter(round=round_).order_by("due_on", "key")
+    ]
+    return render(
+        request,
+        "notifications/calendar.html",
+        {"round": round_, "rows": rows, "today": today, "can_manage": access.is_central_admin(request.user)},
+    )
 
 
 @login_required
@@ -65,19 +70,34 @@ def deadline_edit(request: HttpRequest, pk: int, deadline_id: int) -> HttpRespon
     if not access.is_central_admin(request.user):
         raise PermissionDenied
     deadline = get_object_or_404(RoundDeadline, pk=deadline_id, round_id=pk)
-    form = DeadlineForm(request.POST or None, initial={
-        "title_th": deadline.title_th, "starts_on": deadline.starts_on, "due_on": deadline.due_on,
-        "provisional": deadline.provisional})
+    form = DeadlineForm(
+        request.POST or None,
+        initial={
+            "title_th": deadline.title_th,
+            "starts_on": deadline.starts_on,
+            "due_on": deadline.due_on,
+            "provisional": deadline.provisional,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.update_deadline(request.user, deadline, starts_on=data["starts_on"], due_on=data["due_on"],
-                                     title_th=data["title_th"], provisional=data["provisional"])
+            services.update_deadline(
+                request.user,
+                deadline,
+                starts_on=data["starts_on"],
+                due_on=data["due_on"],
+                title_th=data["title_th"],
+                provisional=data["provisional"],
+            )
         except ValidationError as exc:
             form.add_error(None, " ".join(exc.messages))
         else:
             messages.success(request, _("The deadline “%(title)s” was saved.") % {"title": data["title_th"]})
             return redirect("round_calendar", pk=pk)
-    return render(request, "notifications/deadline_form.html", {"form": form, "deadline": deadline,
-                                                                "round": deadline.round},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "notifications/deadline_form.html",
+        {"form": form, "deadline": deadline, "round": deadline.round},
+        status=400 if form.errors else 200,
+    )

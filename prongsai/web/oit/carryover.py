@@ -54,8 +54,11 @@ def carry_map(old: Framework, new: Framework) -> dict[str, list[str]]:
     new_codes = {o.code for o in new.oit_items}
     old_codes = {o.code for o in old.oit_items}
     mapping = lineage_map(old, new)
-    return {code: [c for c in olds if c in old_codes] for code, olds in mapping.items()
-            if code in new_codes and any(c in old_codes for c in olds)}
+    return {
+        code: [c for c in olds if c in old_codes]
+        for code, olds in mapping.items()
+        if code in new_codes and any(c in old_codes for c in olds)
+    }
 
 
 def _stored_texts(entries) -> dict[str, extract.Extracted]:
@@ -93,8 +96,9 @@ def carry_over_evidence(actor, round_: AssessmentRound, agency: Agency) -> list[
     if before is None:
         raise ValidationError(_("The previous year's assessment round was not found"))
     mapping = carry_map(before.framework, round_.framework)
-    old_entries = {e.code: e for e in OITEntry.objects.filter(round=before, agency=agency)
-                   .prefetch_related("links", "files")}
+    old_entries = {
+        e.code: e for e in OITEntry.objects.filter(round=before, agency=agency).prefetch_related("links", "files")
+    }
     wanted = {c for olds in mapping.values() for c in olds}
     texts = _stored_texts(e for code, e in old_entries.items() if code in wanted)
     carried: list[str] = []
@@ -114,17 +118,37 @@ def carry_over_evidence(actor, round_: AssessmentRound, agency: Agency) -> list[
                     if link.url in urls:
                         continue
                     urls.add(link.url)
-                    new_links.append(EvidenceLink.objects.create(
-                        entry=entry, url=link.url, label=link.label, is_public=link.is_public, needs_recheck=True,
-                        carried_from=link, created_by=actor))
+                    new_links.append(
+                        EvidenceLink.objects.create(
+                            entry=entry,
+                            url=link.url,
+                            label=link.label,
+                            is_public=link.is_public,
+                            needs_recheck=True,
+                            carried_from=link,
+                            created_by=actor,
+                        )
+                    )
                 for f in source.files.all():
                     extracted, years_found, keywords_found = _findings(
-                        texts.get(f.file.name, extract.Extracted()), item_of(round_, code), round_.fiscal_year)
+                        texts.get(f.file.name, extract.Extracted()), item_of(round_, code), round_.fiscal_year
+                    )
                     EvidenceFile.objects.create(
-                        entry=entry, file=f.file.name, original_name=f.original_name, extension=f.extension,
-                        content_type=f.content_type, size=f.size, sha256=f.sha256, label=f.label,
-                        is_public=f.is_public, text_extracted=extracted, years_found=years_found,
-                        keywords_found=keywords_found, carried_from=f, uploaded_by=actor)
+                        entry=entry,
+                        file=f.file.name,
+                        original_name=f.original_name,
+                        extension=f.extension,
+                        content_type=f.content_type,
+                        size=f.size,
+                        sha256=f.sha256,
+                        label=f.label,
+                        is_public=f.is_public,
+                        text_extracted=extracted,
+                        years_found=years_found,
+                        keywords_found=keywords_found,
+                        carried_from=f,
+                        uploaded_by=actor,
+                    )
             entry.carried_from = sources[0]
             entry.needs_recheck = True
             if entry.unit_id is None and sources[0].unit_id:
@@ -132,9 +156,16 @@ def carry_over_evidence(actor, round_: AssessmentRound, agency: Agency) -> list[
             entry.save(update_fields=["carried_from", "needs_recheck", "unit", "updated_at"])
             carried.append(code)
         enqueue_checks(new_links)  # in batches: a few tasks, not one per link
-        record(actor, AuditAction.CARRY_OVER_OIT_EVIDENCE,
-               f"{agency.display_name}: นำหลักฐาน {before.fiscal_year} มาใช้ใน {round_.fiscal_year} {len(carried)} ข้อ",
-               agency=agency, changes={"from_round": before.pk, "to_round": round_.pk, "items": carried,
-                                       "mapping": {c: mapping[c] for c in carried}})
+        record(
+            actor,
+            AuditAction.CARRY_OVER_OIT_EVIDENCE,
+            f"{agency.display_name}: นำหลักฐาน {before.fiscal_year} มาใช้ใน {round_.fiscal_year} {len(carried)} ข้อ",
+            agency=agency,
+            changes={
+                "from_round": before.pk,
+                "to_round": round_.pk,
+                "items": carried,
+                "mapping": {c: mapping[c] for c in carried},
+            },
+        )
     return carried
-

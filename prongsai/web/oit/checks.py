@@ -34,8 +34,9 @@ RECORD_GROUP = 50
 RECORD_SECONDS = 1.0
 
 
-def request_recheck(actor, round_: AssessmentRound, agency: Agency, code: str | None = None,
-                    subtree: bool = False) -> int:
+def request_recheck(
+    actor, round_: AssessmentRound, agency: Agency, code: str | None = None, subtree: bool = False
+) -> int:
     """Queue a fresh check of the links of one item, or of every item the actor may edit (the officer: all;
     unit staff: their unit's items).  ``subtree``: every link of the agency and of the agencies under it (an ESA
     office re-checking its schools; the officer of the office only), queued in batches like the rest."""
@@ -47,8 +48,9 @@ def request_recheck(actor, round_: AssessmentRound, agency: Agency, code: str | 
         links = EvidenceLink.objects.filter(entry__round=round_, entry__agency__in=agency.subtree())
     elif code is not None:
         item_of(round_, code)
-        unit_id = OITEntry.objects.filter(round=round_, agency=agency, code=code).values_list("unit_id", flat=True) \
-            .first()
+        unit_id = (
+            OITEntry.objects.filter(round=round_, agency=agency, code=code).values_list("unit_id", flat=True).first()
+        )
         if not permissions.can_edit_item(actor, agency, unit_id):
             raise PermissionDenied
         links = links.filter(entry__code=code)
@@ -60,11 +62,20 @@ def request_recheck(actor, round_: AssessmentRound, agency: Agency, code: str | 
     links = list(links.order_by("pk"))
     with transaction.atomic():
         enqueue_checks(links)
-        record(actor, AuditAction.REQUEST_OIT_RECHECK, f"{agency.display_name} {round_.fiscal_year} "
-                                             f"{code or ('ทุกหน่วยงานในสังกัด' if subtree else 'ทุกข้อ')}: "
-                                             f"ตรวจลิงก์ใหม่ {len(links)} ลิงก์", agency=agency,
-               changes={"item": code, "subtree": subtree, "links": [link.pk for link in links][:1000],
-                        "count": len(links)})
+        record(
+            actor,
+            AuditAction.REQUEST_OIT_RECHECK,
+            f"{agency.display_name} {round_.fiscal_year} "
+            f"{code or ('ทุกหน่วยงานในสังกัด' if subtree else 'ทุกข้อ')}: "
+            f"ตรวจลิงก์ใหม่ {len(links)} ลิงก์",
+            agency=agency,
+            changes={
+                "item": code,
+                "subtree": subtree,
+                "links": [link.pk for link in links][:1000],
+                "count": len(links),
+            },
+        )
     return len(links)
 
 
@@ -75,7 +86,8 @@ def options() -> linkbatch.Options:
         allow_nat64=setting("PRONGSAI_LINKCHECK_ALLOW_NAT64", False),
         timeout=float(setting("PRONGSAI_LINKCHECK_TIMEOUT", 15.0)),
         deadline=float(setting("PRONGSAI_LINKCHECK_DEADLINE", linkcheck.DEFAULT_DEADLINE)),
-        max_bytes=int(setting("PRONGSAI_LINKCHECK_MAX_BYTES", 25 * 1024 * 1024)))
+        max_bytes=int(setting("PRONGSAI_LINKCHECK_MAX_BYTES", 25 * 1024 * 1024)),
+    )
 
 
 def job_for(link: EvidenceLink) -> linkbatch.Job:
@@ -86,8 +98,7 @@ def job_for(link: EvidenceLink) -> linkbatch.Job:
         keywords, (years, required) = item.keywords, expected_years(item, entry.round.fiscal_year)
     except (StopIteration, FrameworkError):
         keywords, years, required = (), [entry.round.fiscal_year], False
-    return linkbatch.Job(key=link.pk, url=link.url, years=tuple(years), keywords=tuple(keywords),
-                         require_year=required)
+    return linkbatch.Job(key=link.pk, url=link.url, years=tuple(years), keywords=tuple(keywords), require_year=required)
 
 
 def run_link_check(link_id: int, task_id: str = "") -> dict:
@@ -112,9 +123,12 @@ def run_link_checks(link_ids: list[int], task_id: str = "") -> dict:
     try:
         jobs = [job_for(link) for link in links]
         batch = linkbatch.check_many(
-            jobs, options(), workers=int(setting("PRONGSAI_LINKCHECK_WORKERS", linkbatch.DEFAULT_WORKERS)),
+            jobs,
+            options(),
+            workers=int(setting("PRONGSAI_LINKCHECK_WORKERS", linkbatch.DEFAULT_WORKERS)),
             per_host=int(setting("PRONGSAI_LINKCHECK_PER_HOST", linkbatch.DEFAULT_PER_HOST)),
-            batch_deadline=float(setting("PRONGSAI_LINKCHECK_BATCH_DEADLINE", 300.0)))
+            batch_deadline=float(setting("PRONGSAI_LINKCHECK_BATCH_DEADLINE", 300.0)),
+        )
         flushed = time.monotonic()
         for job, result in batch:
             if result is None:
@@ -143,8 +157,15 @@ def run_link_checks(link_ids: list[int], task_id: str = "") -> dict:
                 continue
             url = next((link.url for link in links if link.pk == link_id), "")
             try:
-                record_link_check(link_id, linkcheck.not_checked(url, "check_failed", gettext_noop(
-                    "Could not check — the check stopped part-way; please check again")), task_id)
+                record_link_check(
+                    link_id,
+                    linkcheck.not_checked(
+                        url,
+                        "check_failed",
+                        gettext_noop("Could not check — the check stopped part-way; please check again"),
+                    ),
+                    task_id,
+                )
             except Exception:  # noqa: BLE001 - the original error is the one to report
                 logger.exception("could not record the failed check of link %s", link_id)
     return {"links": summaries, "requeued": requeued}
@@ -165,8 +186,12 @@ def record_link_checks(results: list[tuple[int, linkcheck.CheckResult]], task_id
     task = str(task_id)[:64]
     summaries: list[dict] = []
     with transaction.atomic():
-        links = {link.pk: link for link in EvidenceLink.objects.select_for_update(of=("self",))
-                 .select_related("entry__agency", "entry__round").filter(pk__in=[i for i, _ in results])}
+        links = {
+            link.pk: link
+            for link in EvidenceLink.objects.select_for_update(of=("self",))
+            .select_related("entry__agency", "entry__round")
+            .filter(pk__in=[i for i, _ in results])
+        }
         now = timezone.now()
         pairs = []
         for link_id, result in results:
@@ -174,16 +199,36 @@ def record_link_checks(results: list[tuple[int, linkcheck.CheckResult]], task_id
             if link is None:
                 summaries.append({"link": link_id, "skipped": "link removed"})
                 continue
-            pairs.append((link, result, LinkCheck(
-                link=link, checked_at=now, verdict=result.verdict, url=result.url[:2000],
-                final_url=result.final_url[:2000], http_status=result.http_status, redirects=result.redirects,
-                redirect_to_login=result.redirect_to_login, redirect_other_domain=result.redirect_other_domain,
-                content_type=result.content_type, size=result.size, truncated=result.truncated,
-                sha256=result.sha256, text_extracted=result.text_extracted, years_expected=result.years_expected,
-                years_found=result.years_found, keywords_found=result.keywords_found,
-                keywords_missing=result.keywords_missing,
-                problems=checktext.stored(result.problems),
-                error=result.error[:500], elapsed_ms=result.elapsed_ms, task_id=task)))
+            pairs.append(
+                (
+                    link,
+                    result,
+                    LinkCheck(
+                        link=link,
+                        checked_at=now,
+                        verdict=result.verdict,
+                        url=result.url[:2000],
+                        final_url=result.final_url[:2000],
+                        http_status=result.http_status,
+                        redirects=result.redirects,
+                        redirect_to_login=result.redirect_to_login,
+                        redirect_other_domain=result.redirect_other_domain,
+                        content_type=result.content_type,
+                        size=result.size,
+                        truncated=result.truncated,
+                        sha256=result.sha256,
+                        text_extracted=result.text_extracted,
+                        years_expected=result.years_expected,
+                        years_found=result.years_found,
+                        keywords_found=result.keywords_found,
+                        keywords_missing=result.keywords_missing,
+                        problems=checktext.stored(result.problems),
+                        error=result.error[:500],
+                        elapsed_ms=result.elapsed_ms,
+                        task_id=task,
+                    ),
+                )
+            )
         checks = [check for _, _, check in pairs]
         LinkCheck.objects.bulk_create(checks)
         for check in checks:
@@ -193,16 +238,34 @@ def record_link_checks(results: list[tuple[int, linkcheck.CheckResult]], task_id
         for link, result, check in pairs:
             entry = link.entry
             # the audit entry ``audit.services.record`` writes (actor: the system), written in bulk with the rest
-            entries.append(AuditEntry(
-                actor=None, agency=entry.agency, action=AuditAction.RECORD_LINK_CHECK.value,
-                object_type=check._meta.label_lower,
-                object_id=str(check.pk), summary=f"{entry.agency.display_name} {entry.round.fiscal_year} "
-                                                 f"{entry.code}: {result.verdict} {link.url}"[:500],
-                changes={"item": entry.code, "url": link.url, "verdict": result.verdict,
-                         "http_status": result.http_status, "sha256": result.sha256,
-                         "problems": [p.code for p in result.problems]}))
-            summaries.append({"link": link.pk, "check": check.pk, "verdict": result.verdict,
-                              "http_status": result.http_status, "problems": [p.code for p in result.problems]})
+            entries.append(
+                AuditEntry(
+                    actor=None,
+                    agency=entry.agency,
+                    action=AuditAction.RECORD_LINK_CHECK.value,
+                    object_type=check._meta.label_lower,
+                    object_id=str(check.pk),
+                    summary=f"{entry.agency.display_name} {entry.round.fiscal_year} "
+                    f"{entry.code}: {result.verdict} {link.url}"[:500],
+                    changes={
+                        "item": entry.code,
+                        "url": link.url,
+                        "verdict": result.verdict,
+                        "http_status": result.http_status,
+                        "sha256": result.sha256,
+                        "problems": [p.code for p in result.problems],
+                    },
+                )
+            )
+            summaries.append(
+                {
+                    "link": link.pk,
+                    "check": check.pk,
+                    "verdict": result.verdict,
+                    "http_status": result.http_status,
+                    "problems": [p.code for p in result.problems],
+                }
+            )
         AuditEntry.objects.bulk_create(entries)
         # two UPDATE statements for the whole group (``bulk_update`` would build one CASE per row and field)
         ids = [link.pk for link, _, _ in pairs]

@@ -40,8 +40,16 @@ def describe(text: str, params: dict | None = None) -> str:
 def stored(problems) -> list[dict]:
     """Problems as a ``LinkCheck`` stores them: code, level, msgid and parameters, and the Thai message."""
     with translation.override(settings.LANGUAGE_CODE):  # the record reads as the officer saw it by default
-        return [{"code": p.code, "level": p.level, "message": describe(p.text, p.params), "text": p.text,
-                 "params": p.params} for p in problems]
+        return [
+            {
+                "code": p.code,
+                "level": p.level,
+                "message": describe(p.text, p.params),
+                "text": p.text,
+                "params": p.params,
+            }
+            for p in problems
+        ]
 
 
 class ShownProblem(dict):

@@ -58,10 +58,14 @@ def snapshot(entry: OITEntry) -> dict:
     """What the public page may show for an entry: its public links and files, as submitted now."""
     return {
         "at": timezone.now().isoformat(),
-        "links": [{"id": link.pk, "url": link.url, "label": link.label}
-                  for link in entry.links.filter(is_public=True).order_by("id")],
-        "files": [{"id": f.pk, "name": f.original_name, "label": f.label, "sha256": f.sha256, "size": f.size}
-                  for f in entry.files.filter(is_public=True).order_by("id")],
+        "links": [
+            {"id": link.pk, "url": link.url, "label": link.label}
+            for link in entry.links.filter(is_public=True).order_by("id")
+        ],
+        "files": [
+            {"id": f.pk, "name": f.original_name, "label": f.label, "sha256": f.sha256, "size": f.size}
+            for f in entry.files.filter(is_public=True).order_by("id")
+        ],
     }
 
 
@@ -84,8 +88,10 @@ def check_edit(actor, entry: OITEntry) -> None:
         raise PermissionDenied
     require_open(entry.round)
     if entry.status not in AGENCY_EDITABLE:
-        raise ValidationError(_("Item %(code)s is “%(status)s”; its evidence cannot be changed")
-                              % {"code": entry.code, "status": entry.get_status_display()})
+        raise ValidationError(
+            _("Item %(code)s is “%(status)s”; its evidence cannot be changed")
+            % {"code": entry.code, "status": entry.get_status_display()}
+        )
 
 
 #: the batch link-check task (``tasks.check_evidence_links``), the path the queue stores and ``ops.policies`` keys on
@@ -109,7 +115,7 @@ def enqueue_checks(links: list[EvidenceLink]) -> None:
     size = max(1, int(setting("PRONGSAI_LINKCHECK_BATCH", 200)))
     on_database = isinstance(check_evidence_links.get_backend(), DatabaseBackend)
     for start in range(0, len(links), size):
-        chunk = links[start:start + size]
+        chunk = links[start : start + size]
         ids = [link.pk for link in chunk]
         if on_database:
             pending = str(check_evidence_links.enqueue(ids).id)[:64]
@@ -131,14 +137,15 @@ def clean_url(url: str) -> str:
     if len(url) > 2000:
         raise ValidationError(_("The link is longer than 2,000 characters"), code="too_long")
     if not re.match(r"(?i)^https?://", url):
-        raise ValidationError(_("The link must start with http:// or https://, e.g. https://www.example.go.th/ita/o1"),
-                              code="scheme")
+        raise ValidationError(
+            _("The link must start with http:// or https://, e.g. https://www.example.go.th/ita/o1"), code="scheme"
+        )
     try:
         _url_validator(url)
     except ValidationError:
-        raise ValidationError(_("The link is not well formed; check the spelling and the site name again"),
-                              code="invalid") from None
+        raise ValidationError(
+            _("The link is not well formed; check the spelling and the site name again"), code="invalid"
+        ) from None
     if "@" in url.split("/")[2]:
         raise ValidationError(_("The link must not contain a user name or password"), code="credentials")
     return url
-

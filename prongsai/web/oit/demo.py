@@ -26,8 +26,11 @@ AGENCY_CODE = "ESA-SKN"
 FISCAL_YEAR = 2563
 FRAMEWORK = "ita-2563-esa"
 
-def load_oit_demo(stdout: TextIO | None = None,
-                  checks: str = "link checks queued: a task worker runs them (prongsai manage db_worker)") -> bool:
+
+def load_oit_demo(
+    stdout: TextIO | None = None,
+    checks: str = "link checks queued: a task worker runs them (prongsai manage db_worker)",
+) -> bool:
     """Fill a few O-items for the demo story; ``False`` (nothing written) when already loaded or not possible."""
     from django.contrib.auth import get_user_model
     from django.db import transaction
@@ -62,8 +65,13 @@ def load_oit_demo(stdout: TextIO | None = None,
             ("O1", "o1", "แผนผังโครงสร้างการแบ่งส่วนราชการ ปี 2563", "กลุ่มอำนวยการ", True),
             ("O2", "o2", "ข้อมูลผู้บริหาร พร้อมตำแหน่ง รูปถ่าย โทรศัพท์ และอีเมล", "กลุ่มอำนวยการ", True),
             ("O10", "o10", "แผนปฏิบัติการประจำปีงบประมาณ พ.ศ. 2563", "กลุ่มนโยบายและแผน", True),
-            ("O7", "o7-2562-old", "ข่าวประชาสัมพันธ์ (ลิงก์เดิม)",
-             "กลุ่มส่งเสริมการศึกษาทางไกล เทคโนโลยีสารสนเทศและการสื่อสาร", False),
+            (
+                "O7",
+                "o7-2562-old",
+                "ข่าวประชาสัมพันธ์ (ลิงก์เดิม)",
+                "กลุ่มส่งเสริมการศึกษาทางไกล เทคโนโลยีสารสนเทศและการสื่อสาร",
+                False,
+            ),
         ]
         for code, slug, label, unit_name, ready in plan:
             if unit(unit_name):
@@ -76,17 +84,28 @@ def load_oit_demo(stdout: TextIO | None = None,
         carried = []
         if previous is not None:
             for code in ("O3", "O4", "O5"):
-                entry, _ = OITEntry.objects.get_or_create(round=previous, agency=agency, code=code,
-                                                          defaults={"status": EntryStatus.SUBMITTED})
+                entry, _ = OITEntry.objects.get_or_create(
+                    round=previous, agency=agency, code=code, defaults={"status": EntryStatus.SUBMITTED}
+                )
                 if not entry.links.exists():
-                    EvidenceLink.objects.create(entry=entry, url=demo_url(code.lower()),
-                                                label=f"หลักฐาน {code} ปี {previous.fiscal_year} (ข้อมูลสมมติ)",
-                                                created_by=officer)
+                    EvidenceLink.objects.create(
+                        entry=entry,
+                        url=demo_url(code.lower()),
+                        label=f"หลักฐาน {code} ปี {previous.fiscal_year} (ข้อมูลสมมติ)",
+                        created_by=officer,
+                    )
                     carried.append(code)
-        record(central, DEMO_ACTION,
-               f"OIT demo: {agency.display_name} {FISCAL_YEAR}: O1, O2, O10 ready, O7 with a broken link; "
-               f"assessor assigned; {len(carried)} items of {previous.fiscal_year if previous else '-'} evidence",
-               agency=agency, changes={"items": [p[0] for p in plan], "previous_year_items": carried})
-    print(f"  OIT: {agency.display_name} {FISCAL_YEAR}: O1, O2, O10 พร้อมส่ง, O7 มีลิงก์เสีย; "
-          f"มอบหมายผู้ตรวจประเมินแล้ว; {checks}", file=out, flush=True)
+        record(
+            central,
+            DEMO_ACTION,
+            f"OIT demo: {agency.display_name} {FISCAL_YEAR}: O1, O2, O10 ready, O7 with a broken link; "
+            f"assessor assigned; {len(carried)} items of {previous.fiscal_year if previous else '-'} evidence",
+            agency=agency,
+            changes={"items": [p[0] for p in plan], "previous_year_items": carried},
+        )
+    print(
+        f"  OIT: {agency.display_name} {FISCAL_YEAR}: O1, O2, O10 พร้อมส่ง, O7 มีลิงก์เสีย; มอบหมายผู้ตรวจประเมินแล้ว; {checks}",
+        file=out,
+        flush=True,
+    )
     return True

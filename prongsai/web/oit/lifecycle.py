@@ -31,22 +31,31 @@ def _move(name: str, source: str, target: str, label_en: str, roles: frozenset[s
     return Move(name, source, target, gettext_lazy(label_en), label_en, roles, **kwargs)
 
 
-ENTRY = Lifecycle("oit_entry", S.values, [
-    _move("ready", S.DRAFT, S.READY, gettext_noop("Mark as ready"), _EDITORS),
-    _move("draft", S.READY, S.DRAFT, gettext_noop("Back to draft"), _EDITORS),
-    _move("submit", S.READY, S.SUBMITTED, gettext_noop("Send to the assessor"), _OFFICER),
-    _move("review", S.SUBMITTED, S.REVIEWED, gettext_noop("Record round 1"), _ASSESSOR),
-    _move("review", S.REVIEWED, S.REVIEWED, gettext_noop("Record round 1"), _ASSESSOR),
-    _move("ask_clarification", S.REVIEWED, S.CLARIFYING, gettext_noop("Ask for clarification"),
-          frozenset({Role.ASSESSOR.value, Role.CENTRAL_ADMIN.value})),
-    _move("clarify", S.CLARIFYING, S.CLARIFIED, gettext_noop("Send the clarification"), _OFFICER),
-    _move("review_again", S.CLARIFYING, S.CLARIFYING, gettext_noop("Record round 2"), _ASSESSOR),
-    _move("review_again", S.CLARIFIED, S.CLARIFIED, gettext_noop("Record round 2"), _ASSESSOR),
-    _move("confirm", S.REVIEWED, S.CONFIRMED, gettext_noop("Confirm the score"), _ASSESSOR, confirm=True),
-    _move("confirm", S.CLARIFYING, S.CONFIRMED, gettext_noop("Confirm the score"), _ASSESSOR, confirm=True),
-    _move("confirm", S.CLARIFIED, S.CONFIRMED, gettext_noop("Confirm the score"), _ASSESSOR, confirm=True),
-    _move("correct", S.CONFIRMED, S.CONFIRMED, gettext_noop("Correct the confirmed score"), _ASSESSOR),
-])
+ENTRY = Lifecycle(
+    "oit_entry",
+    S.values,
+    [
+        _move("ready", S.DRAFT, S.READY, gettext_noop("Mark as ready"), _EDITORS),
+        _move("draft", S.READY, S.DRAFT, gettext_noop("Back to draft"), _EDITORS),
+        _move("submit", S.READY, S.SUBMITTED, gettext_noop("Send to the assessor"), _OFFICER),
+        _move("review", S.SUBMITTED, S.REVIEWED, gettext_noop("Record round 1"), _ASSESSOR),
+        _move("review", S.REVIEWED, S.REVIEWED, gettext_noop("Record round 1"), _ASSESSOR),
+        _move(
+            "ask_clarification",
+            S.REVIEWED,
+            S.CLARIFYING,
+            gettext_noop("Ask for clarification"),
+            frozenset({Role.ASSESSOR.value, Role.CENTRAL_ADMIN.value}),
+        ),
+        _move("clarify", S.CLARIFYING, S.CLARIFIED, gettext_noop("Send the clarification"), _OFFICER),
+        _move("review_again", S.CLARIFYING, S.CLARIFYING, gettext_noop("Record round 2"), _ASSESSOR),
+        _move("review_again", S.CLARIFIED, S.CLARIFIED, gettext_noop("Record round 2"), _ASSESSOR),
+        _move("confirm", S.REVIEWED, S.CONFIRMED, gettext_noop("Confirm the score"), _ASSESSOR, confirm=True),
+        _move("confirm", S.CLARIFYING, S.CONFIRMED, gettext_noop("Confirm the score"), _ASSESSOR, confirm=True),
+        _move("confirm", S.CLARIFIED, S.CONFIRMED, gettext_noop("Confirm the score"), _ASSESSOR, confirm=True),
+        _move("correct", S.CONFIRMED, S.CONFIRMED, gettext_noop("Correct the confirmed score"), _ASSESSOR),
+    ],
+)
 
 #: the review moves, by the review stage each records
 REVIEW_MOVES = ("review", "review_again", "correct")

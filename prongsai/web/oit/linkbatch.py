@@ -58,10 +58,18 @@ class Options:
     max_redirects: int = 5
 
     def check(self, job: Job) -> linkcheck.CheckResult:
-        return linkcheck.check_url(job.url, years=list(job.years), keywords=list(job.keywords),
-                                   require_year=job.require_year, allow_loopback=self.allow_loopback,
-                                   allow_nat64=self.allow_nat64, timeout=self.timeout, deadline=self.deadline,
-                                   max_bytes=self.max_bytes, max_redirects=self.max_redirects)
+        return linkcheck.check_url(
+            job.url,
+            years=list(job.years),
+            keywords=list(job.keywords),
+            require_year=job.require_year,
+            allow_loopback=self.allow_loopback,
+            allow_nat64=self.allow_nat64,
+            timeout=self.timeout,
+            deadline=self.deadline,
+            max_bytes=self.max_bytes,
+            max_redirects=self.max_redirects,
+        )
 
 
 def host_of(url: str) -> str:
@@ -77,9 +85,14 @@ def check_sequentially(jobs: Sequence[Job], options: Options) -> Iterator[tuple[
         yield job, options.check(job)
 
 
-def check_many(jobs: Sequence[Job], options: Options, *, workers: int = DEFAULT_WORKERS,
-               per_host: int = DEFAULT_PER_HOST,
-               batch_deadline: float | None = None) -> Iterator[tuple[Job, linkcheck.CheckResult | None]]:
+def check_many(
+    jobs: Sequence[Job],
+    options: Options,
+    *,
+    workers: int = DEFAULT_WORKERS,
+    per_host: int = DEFAULT_PER_HOST,
+    batch_deadline: float | None = None,
+) -> Iterator[tuple[Job, linkcheck.CheckResult | None]]:
     """Check ``jobs`` concurrently; yields ``(job, result)`` as each completes, then ``(job, None)`` for every job
     that was not started before ``batch_deadline`` seconds had passed.
 
@@ -106,8 +119,9 @@ def check_many(jobs: Sequence[Job], options: Options, *, workers: int = DEFAULT_
             except Exception as exc:  # noqa: BLE001 - check_url never raises; this is the last guard
                 # the link's record says "not checked"; the log keeps the traceback of what went wrong
                 logger.error("link check of %s failed", job.url, exc_info=exc)
-                result = linkcheck.not_checked(job.url, "check_failed", linkcheck.CHECK_FAILED,
-                                               f"{type(exc).__name__}: {exc}")
+                result = linkcheck.not_checked(
+                    job.url, "check_failed", linkcheck.CHECK_FAILED, f"{type(exc).__name__}: {exc}"
+                )
             with lock:
                 done.put((job, result))  # before "running" drops: running == 0 means every result is queued
                 state["running"] -= 1

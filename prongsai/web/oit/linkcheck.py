@@ -52,7 +52,8 @@ LOGIN_PATTERNS = re.compile(
     r"servicelogin|accounts/login|user/login|member/login)([/_.?&=-]|$)|accounts\.google\.com|"
     r"login\.microsoftonline\.com|"
     r"%E0%B9%80%E0%B8%82%E0%B9%89%E0%B8%B2%E0%B8%AA%E0%B8%B9%E0%B9%88%E0%B8%A3%E0%B8%B0%E0%B8%9A%E0%B8%9A",  # เข้าสู่ระบบ
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 BROKEN = "broken"
 WARNING = "warning"
@@ -64,8 +65,9 @@ LARGE_BODY_BYTES = 1024 * 1024
 LARGE_BODY_SLOTS = 4
 _large_bodies = threading.BoundedSemaphore(LARGE_BODY_SLOTS)
 #: what a check that raised says (the result is recorded all the same: no link stays pending)
-CHECK_FAILED = gettext_noop("Could not check — an error occurred during the check; please check again or check it "
-                            "yourself")
+CHECK_FAILED = gettext_noop(
+    "Could not check — an error occurred during the check; please check again or check it yourself"
+)
 
 
 @dataclass
@@ -251,10 +253,19 @@ def looks_like_login(url: str) -> bool:
     return bool(LOGIN_PATTERNS.search(parts.netloc + parts.path + ("?" + parts.query if parts.query else "")))
 
 
-def check_url(url: str, *, years: list[int] | tuple[int, ...] = (), keywords: tuple[str, ...] | list[str] = (),
-              require_year: bool = True, allow_loopback: bool = False, timeout: float = 15.0,
-              max_bytes: int = 25 * 1024 * 1024, max_redirects: int = 5, deadline: float = DEFAULT_DEADLINE,
-              allow_nat64: bool = False) -> CheckResult:
+def check_url(
+    url: str,
+    *,
+    years: list[int] | tuple[int, ...] = (),
+    keywords: tuple[str, ...] | list[str] = (),
+    require_year: bool = True,
+    allow_loopback: bool = False,
+    timeout: float = 15.0,
+    max_bytes: int = 25 * 1024 * 1024,
+    max_redirects: int = 5,
+    deadline: float = DEFAULT_DEADLINE,
+    allow_nat64: bool = False,
+) -> CheckResult:
     """Fetch ``url`` (GET), following redirects safely, and analyse what was served.  Never raises: whatever goes
     wrong becomes a problem of the result.
 
@@ -265,16 +276,21 @@ def check_url(url: str, *, years: list[int] | tuple[int, ...] = (), keywords: tu
     slot = _BodySlot()
     try:
         try:
-            body = _fetch(url, result, allow_loopback, allow_nat64, timeout, max_bytes, max_redirects,
-                          started + deadline, slot)
+            body = _fetch(
+                url, result, allow_loopback, allow_nat64, timeout, max_bytes, max_redirects, started + deadline, slot
+            )
         except Refused as exc:
             result.error = str(exc)
             result.add(exc.code, BROKEN, exc.text, **exc.params)
             body = None
         except DeadlineExceeded as exc:
             result.error = f"{type(exc).__name__}: {exc}"
-            result.add("deadline", BROKEN, gettext_noop("The site sent its data too slowly; the check did not finish "
-                                                        "within %(seconds)s seconds"), seconds=f"{deadline:g}")
+            result.add(
+                "deadline",
+                BROKEN,
+                gettext_noop("The site sent its data too slowly; the check did not finish within %(seconds)s seconds"),
+                seconds=f"{deadline:g}",
+            )
             body = None
         except (OSError, http.client.HTTPException, ValueError) as exc:
             text, params = _network_message(exc)
@@ -339,15 +355,27 @@ def _read_body(response, max_bytes: int, deadline: float, slot: _BodySlot) -> tu
     return body, False
 
 
-def _fetch(url: str, result: CheckResult, allow_loopback: bool, allow_nat64: bool, timeout: float, max_bytes: int,
-           max_redirects: int, deadline: float, slot: _BodySlot) -> bytes | None:
+def _fetch(
+    url: str,
+    result: CheckResult,
+    allow_loopback: bool,
+    allow_nat64: bool,
+    timeout: float,
+    max_bytes: int,
+    max_redirects: int,
+    deadline: float,
+    slot: _BodySlot,
+) -> bytes | None:
     original_host = urlsplit(url).hostname or ""
     current = url
     for _hop in range(max_redirects + 1):
         parts = urlsplit(current)
         if parts.scheme not in ("http", "https"):
-            raise Refused("scheme", gettext_noop("Only http or https links can be checked (found '%(scheme)s:')"),
-                          scheme=parts.scheme or "-")
+            raise Refused(
+                "scheme",
+                gettext_noop("Only http or https links can be checked (found '%(scheme)s:')"),
+                scheme=parts.scheme or "-",
+            )
         if not parts.hostname:
             raise Refused("url", gettext_noop("The link has no site name"))
         if parts.username or parts.password:
@@ -358,9 +386,18 @@ def _fetch(url: str, result: CheckResult, allow_loopback: bool, allow_nat64: boo
         conn = cls(parts.hostname, port, ip, timeout, deadline)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         try:
-            conn.request("GET", target, headers={
-                "Host": parts.netloc.rsplit("@", 1)[-1], "User-Agent": USER_AGENT, "Accept": "*/*",
-                "Accept-Encoding": "identity", "Accept-Language": "th,en;q=0.8", "Connection": "close"})
+            conn.request(
+                "GET",
+                target,
+                headers={
+                    "Host": parts.netloc.rsplit("@", 1)[-1],
+                    "User-Agent": USER_AGENT,
+                    "Accept": "*/*",
+                    "Accept-Encoding": "identity",
+                    "Accept-Language": "th,en;q=0.8",
+                    "Connection": "close",
+                },
+            )
             response = conn.getresponse()
             result.http_status = response.status
             result.final_url = current
@@ -369,20 +406,31 @@ def _fetch(url: str, result: CheckResult, allow_loopback: bool, allow_nat64: boo
                 result.redirects.append([response.status, location])
                 response.close()
                 if urlsplit(location).scheme not in ("http", "https"):
-                    raise Refused("redirect_scheme",
-                                  gettext_noop("The link redirects to an address that is not http/https (%(scheme)s:)"),
-                                  scheme=urlsplit(location).scheme)
+                    raise Refused(
+                        "redirect_scheme",
+                        gettext_noop("The link redirects to an address that is not http/https (%(scheme)s:)"),
+                        scheme=urlsplit(location).scheme,
+                    )
                 if looks_like_login(location):
                     result.redirect_to_login = True
-                    result.add("redirect_login", BROKEN,
-                               gettext_noop("The link leads to a login page: the assessor will not see the "
-                                            "evidence; make it open to everyone"))
-                if not same_site(original_host, urlsplit(location).hostname or "") \
-                        and not result.redirect_other_domain:
+                    result.add(
+                        "redirect_login",
+                        BROKEN,
+                        gettext_noop(
+                            "The link leads to a login page: the assessor will not see the "
+                            "evidence; make it open to everyone"
+                        ),
+                    )
+                if not same_site(original_host, urlsplit(location).hostname or "") and not result.redirect_other_domain:
                     result.redirect_other_domain = True
-                    result.add("redirect_other_domain", WARNING,
-                               gettext_noop("The link redirects to another site (%(host)s); use a link on the "
-                                            "agency's own site"), host=urlsplit(location).hostname or location)
+                    result.add(
+                        "redirect_other_domain",
+                        WARNING,
+                        gettext_noop(
+                            "The link redirects to another site (%(host)s); use a link on the agency's own site"
+                        ),
+                        host=urlsplit(location).hostname or location,
+                    )
                 if result.redirect_to_login:
                     return None
                 current = location
@@ -401,12 +449,19 @@ def _fetch(url: str, result: CheckResult, allow_loopback: bool, allow_nat64: boo
                 text, params = _status_message(response.status)
                 result.add(f"http_{response.status}", BROKEN, text, **params)
             elif response.status >= 300:
-                result.add(f"http_{response.status}", WARNING,
-                           gettext_noop("The site answered with code %(status)s"), status=response.status)
+                result.add(
+                    f"http_{response.status}",
+                    WARNING,
+                    gettext_noop("The site answered with code %(status)s"),
+                    status=response.status,
+                )
             if result.truncated:
-                result.add("too_large", WARNING,
-                           gettext_noop("The file is larger than %(mb)s MB; only its beginning was checked"),
-                           mb=max_bytes // (1024 * 1024))
+                result.add(
+                    "too_large",
+                    WARNING,
+                    gettext_noop("The file is larger than %(mb)s MB; only its beginning was checked"),
+                    mb=max_bytes // (1024 * 1024),
+                )
             return body
         finally:
             conn.close()
@@ -434,8 +489,14 @@ def _status_message(status: int) -> tuple[str, dict]:
 # ------------------------------------------------------------------------------------------ content analysis
 
 
-def analyse_body(result: CheckResult, body: bytes, content_type: str, keywords, require_year: bool = True,
-                 extracted: _extract.Extracted | None = None) -> None:
+def analyse_body(
+    result: CheckResult,
+    body: bytes,
+    content_type: str,
+    keywords,
+    require_year: bool = True,
+    extracted: _extract.Extracted | None = None,
+) -> None:
     """Fill the year and keyword findings of ``result`` from a body (a fetched page or an uploaded file);
     ``extracted`` is the body's text when the caller already has it."""
     if extracted is None:
@@ -447,13 +508,19 @@ def analyse_body(result: CheckResult, body: bytes, content_type: str, keywords, 
             th, en = extracted.problem.th, extracted.problem.en
             if th.startswith(safefiles.TOO_COMPLEX_PREFIX):
                 reason = {"th": th.removeprefix(safefiles.TOO_COMPLEX_PREFIX), "en": en}
-                result.add("too_complex", WARNING, gettext_noop("Could not check — the file is too complex "
-                                                                "(%(reason)s); please check it yourself"),
-                           reason=reason)
+                result.add(
+                    "too_complex",
+                    WARNING,
+                    gettext_noop("Could not check — the file is too complex (%(reason)s); please check it yourself"),
+                    reason=reason,
+                )
             else:  # a damaged file, not a complex one
-                result.add("unreadable_file", WARNING,
-                           gettext_noop("Could not check — %(reason)s; please check it yourself"),
-                           reason={"th": th, "en": en})
+                result.add(
+                    "unreadable_file",
+                    WARNING,
+                    gettext_noop("Could not check — %(reason)s; please check it yourself"),
+                    reason={"th": th, "en": en},
+                )
         result.keywords_missing = list(keywords)
         return
     text = extracted.text
@@ -466,17 +533,31 @@ def analyse_body(result: CheckResult, body: bytes, content_type: str, keywords, 
     if require_year and result.years_expected and not result.years_found:
         years = list(result.years_expected)  # alternatives, joined with "or" where shown
         if extracted.extracted:
-            result.add("year_missing", WARNING, gettext_noop("The B.E. year %(years)s was not found in the content; "
-                                                             "the evidence must be for the assessed year"),
-                       years=years)
+            result.add(
+                "year_missing",
+                WARNING,
+                gettext_noop(
+                    "The B.E. year %(years)s was not found in the content; the evidence must be for the assessed year"
+                ),
+                years=years,
+            )
         else:
-            result.add("year_unknown", WARNING,
-                       gettext_noop("Not all the text of the file could be read, so the B.E. year %(years)s was "
-                                    "not found; please check it yourself"), years=years)
+            result.add(
+                "year_unknown",
+                WARNING,
+                gettext_noop(
+                    "Not all the text of the file could be read, so the B.E. year %(years)s was "
+                    "not found; please check it yourself"
+                ),
+                years=years,
+            )
     if keywords and not found:
-        result.add("keywords_missing", WARNING,
-                   gettext_noop("None of this item's keywords was found in the content (%(keywords)s)"),
-                   keywords=", ".join(keywords[:5]))
+        result.add(
+            "keywords_missing",
+            WARNING,
+            gettext_noop("None of this item's keywords was found in the content (%(keywords)s)"),
+            keywords=", ".join(keywords[:5]),
+        )
     if not body:
         result.add("empty", BROKEN, gettext_noop("The page or file is empty"))
 

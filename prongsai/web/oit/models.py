@@ -40,10 +40,17 @@ class OITEntry(models.Model):
     round = models.ForeignKey("rounds.AssessmentRound", on_delete=models.CASCADE, related_name="oit_entries")
     agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="oit_entries")
     code = models.CharField(_("item code"), max_length=16)
-    unit = models.ForeignKey("agencies.Unit", null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="oit_entries", verbose_name=_("responsible unit"))
-    status = models.CharField(_("status"), max_length=12, choices=EntryStatus.choices, default=EntryStatus.DRAFT,
-                              db_index=True)
+    unit = models.ForeignKey(
+        "agencies.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="oit_entries",
+        verbose_name=_("responsible unit"),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=EntryStatus.choices, default=EntryStatus.DRAFT, db_index=True
+    )
     note = models.TextField(_("agency's description"), blank=True)
     #: the agency's answer to the assessor's round-1 comment (ชี้แจงเพิ่มเติม)
     clarification = models.TextField(_("clarification"), blank=True)
@@ -51,13 +58,13 @@ class OITEntry(models.Model):
     carried_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     needs_recheck = models.BooleanField(_("needs checking again"), default=False)
     submitted_at = models.DateTimeField(null=True, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     #: what the public page shows: the public links and files as they were when last submitted (never drafts)
     published = models.JSONField(default=dict, blank=True)
     #: the current (latest) review, and the score it gives, exact ("200/3") and rounded for display and queries
-    current_review = models.ForeignKey("OITReview", null=True, blank=True, on_delete=models.SET_NULL,
-                                       related_name="+")
+    current_review = models.ForeignKey("OITReview", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     score_exact = models.CharField(max_length=40, blank=True)
     score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
@@ -83,8 +90,9 @@ class EvidenceLink(models.Model):
     is_public = models.BooleanField(_("shown on the public disclosure page"), default=True)
     needs_recheck = models.BooleanField(default=False)
     carried_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     #: the id of the queued check task (cleared when a check is recorded) and the latest check
     pending_task = models.CharField(max_length=64, blank=True)
@@ -118,8 +126,9 @@ class EvidenceFile(models.Model):
     years_found = models.JSONField(default=list, blank=True)
     keywords_found = models.JSONField(default=list, blank=True)
     carried_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -182,8 +191,7 @@ class LinkCheck(models.Model):
 
     @property
     def year_ok(self) -> bool:
-        return bool(set(self.years_found) & set(self.years_expected)) if self.years_expected else bool(
-            self.years_found)
+        return bool(set(self.years_found) & set(self.years_expected)) if self.years_expected else bool(self.years_found)
 
 
 class ReviewStage(models.TextChoices):
@@ -215,8 +223,9 @@ class OITReview(models.Model):
     reason = models.TextField(_("reason for the correction"), blank=True)
     supersedes = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     confirmed_at = models.DateTimeField(null=True, blank=True)
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["entry", "created_at", "id"]
@@ -231,15 +240,24 @@ class OITReview(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            stored = OITReview.objects.filter(pk=self.pk).values("confirmed_at", "score_exact", "comment",
-                                                                 "elements", "passed", "given_score").first()
+            stored = (
+                OITReview.objects.filter(pk=self.pk)
+                .values("confirmed_at", "score_exact", "comment", "elements", "passed", "given_score")
+                .first()
+            )
             if stored and stored["confirmed_at"] is not None:
                 raise ImmutableReview(f"review {self.pk} is confirmed and cannot change; record a correction")
             if stored and self.confirmed_at is None:
                 raise ImmutableReview(f"review {self.pk} cannot be edited; record a new review")
-            if stored and any(stored[k] != v for k, v in (
-                    ("score_exact", self.score_exact), ("comment", self.comment), ("elements", self.elements),
-                    ("passed", self.passed))):
+            if stored and any(
+                stored[k] != v
+                for k, v in (
+                    ("score_exact", self.score_exact),
+                    ("comment", self.comment),
+                    ("elements", self.elements),
+                    ("passed", self.passed),
+                )
+            ):
                 raise ImmutableReview(f"review {self.pk}: only the confirmation may be added")
         super().save(*args, **kwargs)
 
@@ -253,8 +271,9 @@ class AssessorAssignment(models.Model):
     round = models.ForeignKey("rounds.AssessmentRound", on_delete=models.CASCADE, related_name="assessor_assignments")
     agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="assessor_assignments")
     assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="oit_assignments")
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     assigned_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

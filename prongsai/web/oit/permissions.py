@@ -37,8 +37,11 @@ def can_manage(user, agency: Agency) -> bool:
 
 
 def unit_ids(user, agency: Agency) -> set[int]:
-    return {m.unit_id for m in access.memberships(user)
-            if m.role == Role.UNIT_STAFF and m.unit_id and m.agency_id == agency.pk}
+    return {
+        m.unit_id
+        for m in access.memberships(user)
+        if m.role == Role.UNIT_STAFF and m.unit_id and m.agency_id == agency.pk
+    }
 
 
 def can_edit_item(user, agency: Agency, unit_id: int | None) -> bool:
@@ -53,8 +56,11 @@ def can_edit_evidence(user, round_, agency: Agency, entry) -> bool:
     (``entry`` is None for an item not yet written)."""
     from prongsai.web.oit.lifecycle import AGENCY_EDITABLE
 
-    return can_edit_item(user, agency, entry.unit_id if entry else None) and round_.is_open \
+    return (
+        can_edit_item(user, agency, entry.unit_id if entry else None)
+        and round_.is_open
         and (entry is None or entry.status in AGENCY_EDITABLE)
+    )
 
 
 def can_review(user, round_, agency: Agency) -> bool:
@@ -80,5 +86,8 @@ def is_published_file(evidence) -> bool:
     from prongsai.web.oit.lifecycle import SUBMITTED_STATES
 
     entry = evidence.entry
-    return evidence.is_public and entry.status in SUBMITTED_STATES and any(
-        f.get("id") == evidence.pk for f in (entry.published or {}).get("files", []))
+    return (
+        evidence.is_public
+        and entry.status in SUBMITTED_STATES
+        and any(f.get("id") == evidence.pk for f in (entry.published or {}).get("files", []))
+    )

@@ -45,11 +45,17 @@ def assign_assessor(actor, round_: AssessmentRound, agency: Agency, assessor) ->
         raise ValidationError(_("This agency is not assessed with this round's framework"))
     with transaction.atomic():
         assignment, created = AssessorAssignment.objects.get_or_create(
-            round=round_, agency=agency, assessor=assessor, defaults={"assigned_by": actor})
+            round=round_, agency=agency, assessor=assessor, defaults={"assigned_by": actor}
+        )
         if created:
-            record(actor, AuditAction.ASSIGN_ASSESSOR, f"มอบหมาย {assessor.get_username()} ตรวจ {agency.display_name} "
-                                             f"{round_.fiscal_year}", agency=agency, obj=assignment,
-                   changes={"assessor": assessor.get_username(), "round": round_.pk})
+            record(
+                actor,
+                AuditAction.ASSIGN_ASSESSOR,
+                f"มอบหมาย {assessor.get_username()} ตรวจ {agency.display_name} {round_.fiscal_year}",
+                agency=agency,
+                obj=assignment,
+                changes={"assessor": assessor.get_username(), "round": round_.pk},
+            )
     return assignment
 
 
@@ -57,10 +63,15 @@ def unassign_assessor(actor, assignment: AssessorAssignment, reason: str = "") -
     if not permissions.can_assign(actor):
         raise PermissionDenied
     with transaction.atomic():
-        record(actor, AuditAction.UNASSIGN_ASSESSOR, f"ยกเลิกการมอบหมาย {assignment.assessor.get_username()} ตรวจ "
-                                           f"{assignment.agency.display_name} {assignment.round.fiscal_year}",
-               agency=assignment.agency, obj=assignment,
-               changes={"assessor": assignment.assessor.get_username(), "reason": reason})
+        record(
+            actor,
+            AuditAction.UNASSIGN_ASSESSOR,
+            f"ยกเลิกการมอบหมาย {assignment.assessor.get_username()} ตรวจ "
+            f"{assignment.agency.display_name} {assignment.round.fiscal_year}",
+            agency=assignment.agency,
+            obj=assignment,
+            changes={"assessor": assignment.assessor.get_username(), "reason": reason},
+        )
         assignment.delete()
 
 
@@ -90,16 +101,27 @@ def _judge(item: OITItem, passed, elements, score) -> tuple[Fraction, dict]:
         raise ValidationError(_("The judgement is not valid: %(error)s") % {"error": exc}) from None
 
 
-def record_oit_review(actor, entry: OITEntry, *, passed: bool | None = None, elements: list[str] | None = None,
-                      score=None, comment: str = "", reason: str = "") -> OITReview:
+def record_oit_review(
+    actor,
+    entry: OITEntry,
+    *,
+    passed: bool | None = None,
+    elements: list[str] | None = None,
+    score=None,
+    comment: str = "",
+    reason: str = "",
+) -> OITReview:
     """Record an assessor's judgement of one item.
 
     Before confirmation a new judgement supersedes the previous one (both stay on record).  After confirmation
     the judgement can only be corrected: a reason is required and the correction is itself confirmed at once.
     """
     with transaction.atomic():
-        entry = OITEntry.objects.select_for_update(of=("self",)).select_related("round", "agency", "current_review") \
+        entry = (
+            OITEntry.objects.select_for_update(of=("self",))
+            .select_related("round", "agency", "current_review")
             .get(pk=entry.pk)
+        )
         if not permissions.can_review(actor, entry.round, entry.agency):
             raise PermissionDenied
         item = item_of(entry.round, entry.code)
@@ -111,37 +133,57 @@ def record_oit_review(actor, entry: OITEntry, *, passed: bool | None = None, ele
         if stage == ReviewStage.CORRECTION and not reason:
             raise ValidationError(_("This item's score is confirmed; a correction needs a reason"))
         if not open_now(entry.status, move.name, deadline_passed=_deadline_passed(entry)):
-            raise ValidationError(_("The agency is still in its clarification period; wait for the clarification or "
-                                    "the deadline"))
+            raise ValidationError(
+                _("The agency is still in its clarification period; wait for the clarification or the deadline")
+            )
         value, judgement = _judge(item, passed, elements, score)
         if value < 100 and not comment:
-            raise ValidationError(_("An item without full marks needs the assessor's comment, so the agency can "
-                                    "clarify or improve"))
+            raise ValidationError(
+                _("An item without full marks needs the assessor's comment, so the agency can clarify or improve")
+            )
         previous = entry.current_review
         now = timezone.now()
         review = OITReview.objects.create(
-            entry=entry, stage=stage, assessor=actor, method=item.method, passed=judgement.get("passed"),
-            elements=judgement.get("elements"), given_score=judgement.get("given_score"),
-            score_exact=str(value), score=rounded(value), comment=comment, reason=reason, supersedes=previous,
+            entry=entry,
+            stage=stage,
+            assessor=actor,
+            method=item.method,
+            passed=judgement.get("passed"),
+            elements=judgement.get("elements"),
+            given_score=judgement.get("given_score"),
+            score_exact=str(value),
+            score=rounded(value),
+            comment=comment,
+            reason=reason,
+            supersedes=previous,
             confirmed_at=now if stage == ReviewStage.CORRECTION else None,
-            confirmed_by=actor if stage == ReviewStage.CORRECTION else None)
+            confirmed_by=actor if stage == ReviewStage.CORRECTION else None,
+        )
         entry.current_review = review
         entry.score_exact, entry.score = str(value), rounded(value)
         entry.status = move.target
         if stage == ReviewStage.CORRECTION:
             entry.confirmed_at = now
         entry.save(update_fields=["current_review", "score_exact", "score", "status", "confirmed_at", "updated_at"])
-        changes = {"item": entry.code, "stage": stage, "score": [str(previous.score) if previous else None,
-                                                                 str(review.score)],
-                   "judgement": {k: str(v) if isinstance(v, Decimal) else v for k, v in judgement.items()},
-                   "comment": comment}
+        changes = {
+            "item": entry.code,
+            "stage": stage,
+            "score": [str(previous.score) if previous else None, str(review.score)],
+            "judgement": {k: str(v) if isinstance(v, Decimal) else v for k, v in judgement.items()},
+            "comment": comment,
+        }
         if reason:
             changes["reason"] = reason
         with translation.override(settings.LANGUAGE_CODE):  # the audit record is written in Thai, as all are
             stage_label = str(ReviewStage(stage).label)
-        record(actor, AuditAction.RECORD_OIT_REVIEW,
-               f"{entry.agency.display_name} {entry.round.fiscal_year} {entry.code}: "
-               f"{stage_label} {review.score}", agency=entry.agency, obj=review, changes=changes)
+        record(
+            actor,
+            AuditAction.RECORD_OIT_REVIEW,
+            f"{entry.agency.display_name} {entry.round.fiscal_year} {entry.code}: {stage_label} {review.score}",
+            agency=entry.agency,
+            obj=review,
+            changes=changes,
+        )
         if stage == ReviewStage.CORRECTION:
             sync_computed_result(entry.round, entry.agency, actor)
     return review
@@ -168,27 +210,36 @@ def open_clarification(actor, round_: AssessmentRound, agency: Agency, deadline:
         raise ValidationError(_("The last day for clarification must not be before today"))
     with transaction.atomic():
         window, created = ClarificationWindow.objects.select_for_update().get_or_create(
-            round=round_, agency=agency,
-            defaults={"opened_by": actor, "opened_at": timezone.now(), "deadline": deadline, "note": note})
+            round=round_,
+            agency=agency,
+            defaults={"opened_by": actor, "opened_at": timezone.now(), "deadline": deadline, "note": note},
+        )
         before = None
         if not created:
             before = window.deadline.isoformat()
             window.deadline, window.note = deadline, note or window.note
             window.save(update_fields=["deadline", "note"])
-        entries = list(OITEntry.objects.select_for_update().filter(round=round_, agency=agency,
-                                                                   status__in=ENTRY.sources("ask_clarification"),
-                                                                   score__lt=100))
+        entries = list(
+            OITEntry.objects.select_for_update().filter(
+                round=round_, agency=agency, status__in=ENTRY.sources("ask_clarification"), score__lt=100
+            )
+        )
         for entry in entries:
             entry.status = ENTRY.check(entry.status, "ask_clarification").target
             entry.save(update_fields=["status", "updated_at"])
         codes = [e.code for e in entries]
         if created and not codes:
-            raise ValidationError(_("No item needs clarification (every reviewed item has full marks, or none has "
-                                    "been reviewed yet)"))
-        record(actor, AuditAction.OPEN_OIT_CLARIFICATION,
-               f"{agency.display_name} {round_.fiscal_year}: เปิดให้ชี้แจงถึง {deadline.isoformat()} "
-               f"({len(codes)} ข้อ)", agency=agency, obj=window,
-               changes={"deadline": [before, deadline.isoformat()], "items": codes, "note": note})
+            raise ValidationError(
+                _("No item needs clarification (every reviewed item has full marks, or none has been reviewed yet)")
+            )
+        record(
+            actor,
+            AuditAction.OPEN_OIT_CLARIFICATION,
+            f"{agency.display_name} {round_.fiscal_year}: เปิดให้ชี้แจงถึง {deadline.isoformat()} ({len(codes)} ข้อ)",
+            agency=agency,
+            obj=window,
+            changes={"deadline": [before, deadline.isoformat()], "items": codes, "note": note},
+        )
         if codes or before != deadline.isoformat():  # the agency's people hear of it (mailed after commit)
             _notify_clarification(round_, agency, deadline, codes, window.pk)
     return codes
@@ -200,8 +251,11 @@ def _notify_clarification(round_, agency, deadline, codes, window_pk) -> None:
     if apps.is_installed("prongsai.web.notifications"):
         from prongsai.web.notifications.services import notify_clarification_requested
 
-        all_codes = list(OITEntry.objects.filter(round=round_, agency=agency, status=EntryStatus.CLARIFYING)
-                         .values_list("code", flat=True))
+        all_codes = list(
+            OITEntry.objects.filter(round=round_, agency=agency, status=EntryStatus.CLARIFYING).values_list(
+                "code", flat=True
+            )
+        )
         notify_clarification_requested(round_, agency, deadline, sorted(set(codes) | set(all_codes)), window_pk)
 
 
@@ -219,26 +273,38 @@ def submit_clarification(actor, entry: OITEntry, text: str) -> OITEntry:
         if not text:
             raise ValidationError(_("Please write a clarification that answers the assessor's comment"))
         if not (entry.links.exists() or entry.files.exists()):
-            raise ValidationError(_("Item %(code)s has no evidence left; attach a link or file before sending the "
-                                    "clarification") % {"code": entry.code})
+            raise ValidationError(
+                _("Item %(code)s has no evidence left; attach a link or file before sending the clarification")
+                % {"code": entry.code}
+            )
         entry.clarification = text[:5000]
         entry.status = ENTRY.check(entry.status, "clarify").target
         entry.published = snapshot(entry)
         entry.save(update_fields=["clarification", "status", "published", "updated_at"])
-        record(actor, AuditAction.SUBMIT_OIT_CLARIFICATION,
-               f"{entry.agency.display_name} {entry.round.fiscal_year} {entry.code}: ส่งคำชี้แจง",
-               agency=entry.agency, obj=entry,
-               changes={"item": entry.code, "clarification": entry.clarification,
-                        "status": ["clarifying", "clarified"],
-                        "links": [link["url"] for link in entry.published["links"]]})
+        record(
+            actor,
+            AuditAction.SUBMIT_OIT_CLARIFICATION,
+            f"{entry.agency.display_name} {entry.round.fiscal_year} {entry.code}: ส่งคำชี้แจง",
+            agency=entry.agency,
+            obj=entry,
+            changes={
+                "item": entry.code,
+                "clarification": entry.clarification,
+                "status": ["clarifying", "clarified"],
+                "links": [link["url"] for link in entry.published["links"]],
+            },
+        )
     return entry
 
 
 def confirm_review(actor, entry: OITEntry) -> OITReview:
     """The assessor confirms the current judgement: it becomes final and flows into the computed result."""
     with transaction.atomic():
-        entry = OITEntry.objects.select_for_update(of=("self",)).select_related("round", "agency", "current_review") \
+        entry = (
+            OITEntry.objects.select_for_update(of=("self",))
+            .select_related("round", "agency", "current_review")
             .get(pk=entry.pk)
+        )
         if not permissions.can_review(actor, entry.round, entry.agency):
             raise PermissionDenied
         review = entry.current_review
@@ -248,10 +314,12 @@ def confirm_review(actor, entry: OITEntry) -> OITReview:
             raise ValidationError(_("There is no review to confirm yet"))
         if entry.status == EntryStatus.CLARIFIED and review.stage != ReviewStage.ROUND2:
             raise ValidationError(_("The agency has clarified; record the round 2 review before confirming"))
-        if ENTRY.allows(entry.status, "confirm") and not open_now(entry.status, "confirm",
-                                                                   deadline_passed=_deadline_passed(entry)):
-            raise ValidationError(_("The agency is still in its clarification period; the score can be confirmed "
-                                    "after the deadline"))
+        if ENTRY.allows(entry.status, "confirm") and not open_now(
+            entry.status, "confirm", deadline_passed=_deadline_passed(entry)
+        ):
+            raise ValidationError(
+                _("The agency is still in its clarification period; the score can be confirmed after the deadline")
+            )
         if not ENTRY.allows(entry.status, "confirm"):
             raise ValidationError(_("The score cannot be confirmed in this status"))
         now = timezone.now()
@@ -261,11 +329,19 @@ def confirm_review(actor, entry: OITEntry) -> OITReview:
         entry.status = ENTRY.check(entry.status, "confirm").target
         entry.confirmed_at = now
         entry.save(update_fields=["status", "confirmed_at", "updated_at"])
-        record(actor, AuditAction.CONFIRM_OIT_REVIEW,
-               f"{entry.agency.display_name} {entry.round.fiscal_year} {entry.code}: ยืนยันผล {review.score}",
-               agency=entry.agency, obj=review,
-               changes={"item": entry.code, "status": [before, entry.status], "score": str(review.score),
-                        "review": review.pk})
+        record(
+            actor,
+            AuditAction.CONFIRM_OIT_REVIEW,
+            f"{entry.agency.display_name} {entry.round.fiscal_year} {entry.code}: ยืนยันผล {review.score}",
+            agency=entry.agency,
+            obj=review,
+            changes={
+                "item": entry.code,
+                "status": [before, entry.status],
+                "score": str(review.score),
+                "review": review.pk,
+            },
+        )
         sync_computed_result(entry.round, entry.agency, actor)
     return review
 
@@ -284,18 +360,25 @@ def sync_computed_result(round_: AssessmentRound, agency: Agency, actor=None) ->
     framework = round_.framework
     oit_numbers = {i.number for t in framework.evidence_tools for i in framework.indicators_of(t)}
     oit_codes = {o.code for o in framework.oit_items}
-    confirmed = {e.code: e.score_fraction for e in OITEntry.objects.filter(
-        round=round_, agency=agency, status=EntryStatus.CONFIRMED) if e.score_exact}
+    confirmed = {
+        e.code: e.score_fraction
+        for e in OITEntry.objects.filter(round=round_, agency=agency, status=EntryStatus.CONFIRMED)
+        if e.score_exact
+    }
     with transaction.atomic():
-        result = AgencyResult.objects.select_for_update().filter(round=round_, agency=agency,
-                                                                 source=ResultSource.COMPUTED).first()
+        result = (
+            AgencyResult.objects.select_for_update()
+            .filter(round=round_, agency=agency, source=ResultSource.COMPUTED)
+            .first()
+        )
         if result is None and not confirmed:
             return None
         if result is None:
             result = AgencyResult(round=round_, agency=agency, source=ResultSource.COMPUTED)
         indicators = {k: v for k, v in (result.indicators or {}).items() if int(k) not in oit_numbers}
-        exact: dict[int, Fraction | None] = {int(k): Fraction(Decimal(str(v))) for k, v in indicators.items()
-                                             if v not in (None, "")}
+        exact: dict[int, Fraction | None] = {
+            int(k): Fraction(Decimal(str(v))) for k, v in indicators.items() if v not in (None, "")
+        }
         oit_scores = score_oit(framework, confirmed)
         for number, value in oit_scores.items():
             if value is not None:
@@ -305,18 +388,26 @@ def sync_computed_result(round_: AssessmentRound, agency: Agency, actor=None) ->
         items.update({code: str(rounded(value)) for code, value in confirmed.items()})
         score = combine(framework, exact)
         tools = score.tools_rounded
-        before = {"indicators": {k: (result.indicators or {}).get(k) for k in map(str, oit_numbers)},
-                  "total": str(result.total) if result.total is not None else None}
+        before = {
+            "indicators": {k: (result.indicators or {}).get(k) for k in map(str, oit_numbers)},
+            "total": str(result.total) if result.total is not None else None,
+        }
         result.indicators = dict(sorted(indicators.items(), key=lambda kv: int(kv[0])))
         result.items = items
         result.iit, result.eit, result.oit = tools.get("IIT"), tools.get("EIT"), tools.get("OIT")
         result.total = score.total_rounded
         result.level = score.level or ""
         result.save()
-        after = {"indicators": {k: result.indicators.get(k) for k in map(str, oit_numbers)},
-                 "total": str(result.total) if result.total is not None else None}
-        record(actor, AuditAction.SYNC_OIT_RESULT,
-               f"{agency.display_name} {round_.fiscal_year}: คะแนน OIT จากผลที่ยืนยันแล้ว "
-                                         f"{len(confirmed)} ข้อ", agency=agency, obj=result,
-               changes={"before": before, "after": after, "confirmed_items": sorted(confirmed)})
+        after = {
+            "indicators": {k: result.indicators.get(k) for k in map(str, oit_numbers)},
+            "total": str(result.total) if result.total is not None else None,
+        }
+        record(
+            actor,
+            AuditAction.SYNC_OIT_RESULT,
+            f"{agency.display_name} {round_.fiscal_year}: คะแนน OIT จากผลที่ยืนยันแล้ว {len(confirmed)} ข้อ",
+            agency=agency,
+            obj=result,
+            changes={"before": before, "after": after, "confirmed_items": sorted(confirmed)},
+        )
     return result

@@ -59,8 +59,9 @@ from prongsai.web.rounds.models import AssessmentRound
 # ------------------------------------------------------------------------------------------------- evidence
 
 
-def add_link(actor, round_: AssessmentRound, agency: Agency, code: str, url: str, label: str = "",
-             is_public: bool = True) -> EvidenceLink:
+def add_link(
+    actor, round_: AssessmentRound, agency: Agency, code: str, url: str, label: str = "", is_public: bool = True
+) -> EvidenceLink:
     url = clean_url(url)
     label = (label or "").strip()[:500]
     with transaction.atomic():
@@ -71,26 +72,36 @@ def add_link(actor, round_: AssessmentRound, agency: Agency, code: str, url: str
         if entry.links.filter(url=url).exists():
             raise ValidationError(_("This link is already attached to this item"), code="duplicate")
         link = EvidenceLink.objects.create(entry=entry, url=url, label=label, is_public=is_public, created_by=actor)
-        record(actor, AuditAction.ADD_OIT_LINK, f"{agency.display_name} {round_.fiscal_year} {code}: เพิ่มลิงก์ {url}",
-               agency=agency, obj=link, changes={"item": code, "url": url, "label": label, "is_public": is_public})
+        record(
+            actor,
+            AuditAction.ADD_OIT_LINK,
+            f"{agency.display_name} {round_.fiscal_year} {code}: เพิ่มลิงก์ {url}",
+            agency=agency,
+            obj=link,
+            changes={"item": code, "url": url, "label": label, "is_public": is_public},
+        )
         enqueue_check(link)
     return link
 
 
 def remove_link(actor, link: EvidenceLink, reason: str = "") -> None:
     with transaction.atomic():
-        entry = OITEntry.objects.select_for_update(of=("self",)).select_related("round", "agency") \
-            .get(pk=link.entry_id)
+        entry = OITEntry.objects.select_for_update(of=("self",)).select_related("round", "agency").get(pk=link.entry_id)
         check_edit(actor, entry)
-        record(actor, AuditAction.REMOVE_OIT_LINK,
-               f"{entry.agency.display_name} {entry.round.fiscal_year} {entry.code}: "
-                                         f"ลบลิงก์ {link.url}", agency=entry.agency, obj=link,
-               changes={"item": entry.code, "url": link.url, "reason": reason})
+        record(
+            actor,
+            AuditAction.REMOVE_OIT_LINK,
+            f"{entry.agency.display_name} {entry.round.fiscal_year} {entry.code}: ลบลิงก์ {link.url}",
+            agency=entry.agency,
+            obj=link,
+            changes={"item": entry.code, "url": link.url, "reason": reason},
+        )
         link.delete()
 
 
-def upload_file(actor, round_: AssessmentRound, agency: Agency, code: str, uploaded, label: str = "",
-                is_public: bool = False) -> EvidenceFile:
+def upload_file(
+    actor, round_: AssessmentRound, agency: Agency, code: str, uploaded, label: str = "", is_public: bool = False
+) -> EvidenceFile:
     """Validate (type by extension and content, size, limits), analyse, hash and store an evidence file: all or
     nothing.
 
@@ -109,9 +120,14 @@ def upload_file(actor, round_: AssessmentRound, agency: Agency, code: str, uploa
     years, _required = expected_years(item, round_.fiscal_year)
     analysed = extract.extract(checked.data, checked.content_type)
     if analysed.problem is not None:
-        raise ValidationError(_("The system does not accept this file: %(reason)s. Please save it again (e.g. "
-                                "print it to PDF) or split it into smaller files, then upload it again.")
-                              % {"reason": localized(analysed.problem.th, analysed.problem.en)}, code="file_complex")
+        raise ValidationError(
+            _(
+                "The system does not accept this file: %(reason)s. Please save it again (e.g. "
+                "print it to PDF) or split it into smaller files, then upload it again."
+            )
+            % {"reason": localized(analysed.problem.th, analysed.problem.en)},
+            code="file_complex",
+        )
     stored_name = None
     try:
         with transaction.atomic():
@@ -120,25 +136,46 @@ def upload_file(actor, round_: AssessmentRound, agency: Agency, code: str, uploa
             if entry.files.count() >= MAX_FILES_PER_ITEM:
                 raise ValidationError(_("An item can have at most %(n)s files") % {"n": MAX_FILES_PER_ITEM})
             evidence = EvidenceFile(
-                entry=entry, original_name=checked.original_name, extension=checked.extension,
-                content_type=checked.content_type, size=checked.size, sha256=checked.sha256, label=label,
-                is_public=is_public, uploaded_by=actor, text_extracted=analysed.extracted,
+                entry=entry,
+                original_name=checked.original_name,
+                extension=checked.extension,
+                content_type=checked.content_type,
+                size=checked.size,
+                sha256=checked.sha256,
+                label=label,
+                is_public=is_public,
+                uploaded_by=actor,
+                text_extracted=analysed.extracted,
                 years_found=linkcheck.years_in(analysed.text, years),
-                keywords_found=linkcheck.keywords_in(analysed.text, item.keywords)[0])
+                keywords_found=linkcheck.keywords_in(analysed.text, item.keywords)[0],
+            )
             try:
                 evidence.file.save("upload", ContentFile(checked.data), save=False)
             except OSError as exc:  # disk full, read-only storage: no half-written file may stay behind
                 _discard_partial(evidence, checked.sha256)
-                raise ValidationError(_("The file could not be saved (storage full or not writable); nothing was "
-                                        "saved. Please try again later or tell the system administrator."),
-                                      code="storage") from exc
+                raise ValidationError(
+                    _(
+                        "The file could not be saved (storage full or not writable); nothing was "
+                        "saved. Please try again later or tell the system administrator."
+                    ),
+                    code="storage",
+                ) from exc
             stored_name = evidence.file.name
             evidence.save()
-            record(actor, AuditAction.UPLOAD_OIT_FILE,
-                   f"{agency.display_name} {round_.fiscal_year} {code}: อัปโหลด {checked.original_name}",
-                   agency=agency, obj=evidence,
-                   changes={"item": code, "file": checked.original_name, "size": checked.size,
-                            "sha256": checked.sha256, "is_public": is_public})
+            record(
+                actor,
+                AuditAction.UPLOAD_OIT_FILE,
+                f"{agency.display_name} {round_.fiscal_year} {code}: อัปโหลด {checked.original_name}",
+                agency=agency,
+                obj=evidence,
+                changes={
+                    "item": code,
+                    "file": checked.original_name,
+                    "size": checked.size,
+                    "sha256": checked.sha256,
+                    "is_public": is_public,
+                },
+            )
     except BaseException:
         # the row was rolled back: do not leave the stored bytes behind
         if stored_name and not EvidenceFile.objects.filter(file=stored_name).exists():
@@ -157,8 +194,9 @@ def _discard_partial(evidence: EvidenceFile, sha256: str) -> None:
     folder, base = posixpath.split(intended)
     stem = posixpath.splitext(base)[0]
     try:
-        candidates = [posixpath.join(folder, name) for name in default_storage.listdir(folder)[1]
-                      if name.startswith(stem)]
+        candidates = [
+            posixpath.join(folder, name) for name in default_storage.listdir(folder)[1] if name.startswith(stem)
+        ]
     except (NotImplementedError, OSError):
         candidates = [intended]
     for name in candidates:
@@ -175,15 +213,19 @@ def _discard_partial(evidence: EvidenceFile, sha256: str) -> None:
 
 def remove_file(actor, evidence: EvidenceFile, reason: str = "") -> None:
     with transaction.atomic():
-        entry = OITEntry.objects.select_for_update(of=("self",)).select_related("round", "agency") \
-            .get(pk=evidence.entry_id)
+        entry = (
+            OITEntry.objects.select_for_update(of=("self",)).select_related("round", "agency").get(pk=evidence.entry_id)
+        )
         check_edit(actor, entry)
         name = evidence.file.name
-        record(actor, AuditAction.REMOVE_OIT_FILE,
-               f"{entry.agency.display_name} {entry.round.fiscal_year} {entry.code}: "
-                                         f"ลบไฟล์ {evidence.original_name}", agency=entry.agency, obj=evidence,
-               changes={"item": entry.code, "file": evidence.original_name, "sha256": evidence.sha256,
-                        "reason": reason})
+        record(
+            actor,
+            AuditAction.REMOVE_OIT_FILE,
+            f"{entry.agency.display_name} {entry.round.fiscal_year} {entry.code}: ลบไฟล์ {evidence.original_name}",
+            agency=entry.agency,
+            obj=evidence,
+            changes={"item": entry.code, "file": evidence.original_name, "sha256": evidence.sha256, "reason": reason},
+        )
         evidence.delete()
         still_used = EvidenceFile.objects.filter(file=name).exists()
         if not still_used:
@@ -198,9 +240,14 @@ def update_note(actor, round_: AssessmentRound, agency: Agency, code: str, note:
         entry.note = (note or "").strip()[:5000]
         if entry.note != before:
             entry.save(update_fields=["note", "updated_at"])
-            record(actor, AuditAction.UPDATE_OIT_NOTE,
-                   f"{agency.display_name} {round_.fiscal_year} {code}: แก้คำอธิบาย",
-                   agency=agency, obj=entry, changes={"item": code, "note": [before, entry.note]})
+            record(
+                actor,
+                AuditAction.UPDATE_OIT_NOTE,
+                f"{agency.display_name} {round_.fiscal_year} {code}: แก้คำอธิบาย",
+                agency=agency,
+                obj=entry,
+                changes={"item": code, "note": [before, entry.note]},
+            )
     return entry
 
 
@@ -216,9 +263,14 @@ def assign_unit(actor, round_: AssessmentRound, agency: Agency, code: str, unit:
         if before != unit:
             entry.unit = unit
             entry.save(update_fields=["unit", "updated_at"])
-            record(actor, AuditAction.ASSIGN_OIT_UNIT, f"{agency.display_name} {round_.fiscal_year} {code}: มอบหมายให้ "
-                                             f"{unit or '-'}", agency=agency, obj=entry,
-                   changes={"item": code, "unit": [str(before) if before else None, str(unit) if unit else None]})
+            record(
+                actor,
+                AuditAction.ASSIGN_OIT_UNIT,
+                f"{agency.display_name} {round_.fiscal_year} {code}: มอบหมายให้ {unit or '-'}",
+                agency=agency,
+                obj=entry,
+                changes={"item": code, "unit": [str(before) if before else None, str(unit) if unit else None]},
+            )
     return entry
 
 
@@ -232,17 +284,23 @@ def set_ready(actor, round_: AssessmentRound, agency: Agency, code: str, ready: 
             # the one editable state left
             raise ValidationError(_("This item is being clarified; send the clarification instead"))
         if ready and not (entry.links.exists() or entry.files.exists()):
-            raise ValidationError(_("Item %(code)s has no evidence yet; attach at least one link or file first")
-                                  % {"code": code})
+            raise ValidationError(
+                _("Item %(code)s has no evidence yet; attach at least one link or file first") % {"code": code}
+            )
         if entry.status != target:
             before = entry.status
             entry.status = target
             if ready:
                 entry.needs_recheck = False  # the officer has looked at the carried-over evidence
             entry.save(update_fields=["status", "needs_recheck", "updated_at"])
-            record(actor, AuditAction.SET_OIT_READY if ready else AuditAction.SET_OIT_DRAFT,
-                   f"{agency.display_name} {round_.fiscal_year} {code}: {before} → {target}", agency=agency,
-                   obj=entry, changes={"item": code, "status": [before, target]})
+            record(
+                actor,
+                AuditAction.SET_OIT_READY if ready else AuditAction.SET_OIT_DRAFT,
+                f"{agency.display_name} {round_.fiscal_year} {code}: {before} → {target}",
+                agency=agency,
+                obj=entry,
+                changes={"item": code, "status": [before, target]},
+            )
     return entry
 
 
@@ -260,8 +318,10 @@ def submit_items(actor, round_: AssessmentRound, agency: Agency, codes: Iterable
             not_ready = [e.code for e in entries if not ENTRY.allows(e.status, "submit")]
             missing = set(codes) - {e.code for e in entries}
             if not_ready or missing:
-                raise ValidationError(_("Only items that are “Ready to submit” can be submitted: %(codes)s")
-                                      % {"codes": ", ".join(sorted(set(not_ready) | missing))})
+                raise ValidationError(
+                    _("Only items that are “Ready to submit” can be submitted: %(codes)s")
+                    % {"codes": ", ".join(sorted(set(not_ready) | missing))}
+                )
         else:
             entries = entries.filter(status__in=ENTRY.sources("submit"))
         now = timezone.now()
@@ -275,9 +335,11 @@ def submit_items(actor, round_: AssessmentRound, agency: Agency, codes: Iterable
             submitted.append(entry.code)
         if not submitted:
             raise ValidationError(_("No item is ready to submit"))
-        record(actor, AuditAction.SUBMIT_OIT_ITEMS,
-               f"{agency.display_name} {round_.fiscal_year}: ส่ง {len(submitted)} ข้อ "
-                                          f"({', '.join(submitted)})", agency=agency,
-               changes={"items": submitted, "status": ["ready", "submitted"]})
+        record(
+            actor,
+            AuditAction.SUBMIT_OIT_ITEMS,
+            f"{agency.display_name} {round_.fiscal_year}: ส่ง {len(submitted)} ข้อ ({', '.join(submitted)})",
+            agency=agency,
+            changes={"items": submitted, "status": ["ready", "submitted"]},
+        )
     return submitted
-

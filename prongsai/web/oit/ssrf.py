@@ -81,8 +81,7 @@ class Refused(Exception):
 def embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
     """The IPv4 address an IPv6 transition form carries (mapped, compatible, translated, 6to4, Teredo, NAT64)."""
     value = int(ip)
-    if ip in TRANSITION_RANGES[0][0] or ip in TRANSITION_RANGES[1][0] or ip in TRANSITION_RANGES[2][0] \
-            or ip in NAT64:
+    if ip in TRANSITION_RANGES[0][0] or ip in TRANSITION_RANGES[1][0] or ip in TRANSITION_RANGES[2][0] or ip in NAT64:
         return ipaddress.IPv4Address(value & 0xFFFFFFFF)
     if ip.sixtofour is not None:
         return ip.sixtofour
@@ -96,8 +95,9 @@ def _ipv4_allowed(ip: ipaddress.IPv4Address, allow_loopback: bool) -> bool:
         return allow_loopback
     if any(ip in net for net in NOT_GLOBAL_V4):
         return False
-    return ip.is_global and not (ip.is_private or ip.is_link_local or ip.is_multicast or ip.is_reserved
-                                 or ip.is_unspecified)
+    return ip.is_global and not (
+        ip.is_private or ip.is_link_local or ip.is_multicast or ip.is_reserved or ip.is_unspecified
+    )
 
 
 def address_allowed(ip: IPAddress, allow_loopback: bool, allow_nat64: bool = False) -> bool:
@@ -115,8 +115,15 @@ def address_allowed(ip: IPAddress, allow_loopback: bool, allow_nat64: bool = Fal
         return False
     if any(ip in net for net in NOT_GLOBAL_V6):
         return False
-    return ip.is_global and not (ip.is_private or ip.is_link_local or ip.is_multicast or ip.is_reserved
-                                 or ip.is_unspecified or ip.is_site_local or ip.is_loopback)
+    return ip.is_global and not (
+        ip.is_private
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+        or ip.is_site_local
+        or ip.is_loopback
+    )
 
 
 def why_refused(ip: IPAddress) -> str:
@@ -134,8 +141,9 @@ def resolve(host: str, port: int, allow_loopback: bool, allow_nat64: bool = Fals
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise Refused("dns", gettext_noop("Domain name %(host)s not found (%(error)s)"), host=host,
-                      error=str(exc)) from None
+        raise Refused(
+            "dns", gettext_noop("Domain name %(host)s not found (%(error)s)"), host=host, error=str(exc)
+        ) from None
     addresses: list[IPAddress] = []
     for family, _type, _proto, _name, sockaddr in infos:
         if family in (socket.AF_INET, socket.AF_INET6):
@@ -145,8 +153,12 @@ def resolve(host: str, port: int, allow_loopback: bool, allow_nat64: bool = Fals
         raise Refused("dns", gettext_noop("No address found for %(host)s"), host=host)
     for ip in addresses:
         if not address_allowed(ip, allow_loopback, allow_nat64):
-            raise Refused("private_address", gettext_noop("Checking internal or private network addresses is not "
-                                                          "allowed (%(host)s → %(ip)s)"), host=host, ip=str(ip))
+            raise Refused(
+                "private_address",
+                gettext_noop("Checking internal or private network addresses is not allowed (%(host)s → %(ip)s)"),
+                host=host,
+                ip=str(ip),
+            )
     # Prefer IPv4 (many government sites publish AAAA records that do not answer).
     addresses.sort(key=lambda a: a.version)
     return str(addresses[0])

@@ -45,8 +45,10 @@ def pdf_bytes(text: str = "ITA report 2562", compress: bool = False) -> bytes:
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-         b"/Resources << /Font << /F1 5 0 R >> >> >>"),
+        (
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>"
+        ),
         b"<< /Length " + str(len(content)).encode() + stream_dict + b" >>\nstream\n" + content + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
@@ -68,17 +70,24 @@ def docx_bytes(text: str = "รายงานผลการดำเนิน�
     """A minimal Word package (enough for the type check and the text extraction)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.'
-                                                'org/package/2006/content-types"/>')
-        archive.writestr("word/document.xml", '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://'
-                                              'schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p>'
-                                              f'<w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>')
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+        )
+        archive.writestr(
+            "word/document.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://'
+            'schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p>'
+            f"<w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>",
+        )
     return buffer.getvalue()
 
 
-PNG_BYTES = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4"
-             b"\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND"
-             b"\xaeB`\x82")
+PNG_BYTES = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4"
+    b"\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND"
+    b"\xaeB`\x82"
+)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -87,8 +96,13 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):
         self.server.requests.append(self.path)  # type: ignore[attr-defined]  # the test server's own request log
 
-    def _send(self, status: int, body: bytes = b"", content_type: str = "text/html; charset=utf-8",
-              headers: dict | None = None):
+    def _send(
+        self,
+        status: int,
+        body: bytes = b"",
+        content_type: str = "text/html; charset=utf-8",
+        headers: dict | None = None,
+    ):
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -114,10 +128,12 @@ class _Handler(BaseHTTPRequestHandler):
             "/loop": lambda: self._send(302, headers={"Location": "/loop"}),
             "/report.pdf": lambda: self._send(200, pdf_bytes("Annual report 2562"), "application/pdf"),
             "/report-2563.pdf": lambda: self._send(200, pdf_bytes("Plan 2563", compress=True), "application/pdf"),
-            "/report.docx": lambda: self._send(200, docx_bytes(), "application/vnd.openxmlformats-officedocument."
-                                                                  "wordprocessingml.document"),
-            "/tis620": lambda: self._send(200, "<html><body>โครงสร้าง ปี ๒๕๖๓</body></html>".encode("cp874"),
-                                          "text/html; charset=tis-620"),
+            "/report.docx": lambda: self._send(
+                200, docx_bytes(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            ),
+            "/tis620": lambda: self._send(
+                200, "<html><body>โครงสร้าง ปี ๒๕๖๓</body></html>".encode("cp874"), "text/html; charset=tis-620"
+            ),
             "/big": lambda: self._send(200, b"<html>" + b"x" * 300_000 + b" 2563</html>"),
         }
         handler = routes.get(path)

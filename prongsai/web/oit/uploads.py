@@ -66,8 +66,10 @@ def _kind_of(head: bytes, data_file) -> str:
         except safefiles.FileTooComplex as exc:
             if exc.code == "not_zip":
                 return "zip?"
-            raise ValidationError(_("The system does not accept this file: %(reason)s")
-                                  % {"reason": localized(exc.th, exc.en)}, code="file_complex") from None
+            raise ValidationError(
+                _("The system does not accept this file: %(reason)s") % {"reason": localized(exc.th, exc.en)},
+                code="file_complex",
+            ) from None
         finally:
             data_file.seek(0)
     return "unknown"
@@ -81,14 +83,18 @@ def check_upload(uploaded) -> CheckedUpload:
     name = os.path.basename(str(uploaded.name or "")).strip()
     extension = os.path.splitext(name)[1].lower()
     if extension not in TYPES:
-        raise ValidationError(_("Files of type %(extension)s are not accepted; only %(types)s")
-                              % {"extension": extension or _("(no extension)"), "types": ALLOWED_TEXT},
-                              code="file_type")
+        raise ValidationError(
+            _("Files of type %(extension)s are not accepted; only %(types)s")
+            % {"extension": extension or _("(no extension)"), "types": ALLOWED_TEXT},
+            code="file_type",
+        )
     size = uploaded.size or 0
     if size > max_upload_bytes():
-        raise ValidationError(_("The file is too large (%(size)s MB); at most %(limit)s")
-                              % {"size": f"{size / (1024 * 1024):.1f}", "limit": max_upload_text()},
-                              code="file_size")
+        raise ValidationError(
+            _("The file is too large (%(size)s MB); at most %(limit)s")
+            % {"size": f"{size / (1024 * 1024):.1f}", "limit": max_upload_text()},
+            code="file_size",
+        )
     if size == 0:
         raise ValidationError(_("The file is empty; please choose another file"), code="empty")
     uploaded.seek(0)
@@ -97,9 +103,11 @@ def check_upload(uploaded) -> CheckedUpload:
     content_type, expected, label = TYPES[extension]
     kind = _kind_of(head, uploaded)
     if kind != expected:
-        raise ValidationError(_("The content is not %(kind)s as the extension %(extension)s says (the file may be "
-                                "damaged or renamed)") % {"kind": label, "extension": extension},
-                              code="file_content")
+        raise ValidationError(
+            _("The content is not %(kind)s as the extension %(extension)s says (the file may be damaged or renamed)")
+            % {"kind": label, "extension": extension},
+            code="file_content",
+        )
     digest = hashlib.sha256()
     chunks = []
     for chunk in uploaded.chunks():
@@ -107,8 +115,15 @@ def check_upload(uploaded) -> CheckedUpload:
         chunks.append(chunk)
     data = b"".join(chunks)
     if len(data) > max_upload_bytes():  # the declared size lied
-        raise ValidationError(_("The file is too large; at most %(limit)s") % {"limit": max_upload_text()},
-                              code="file_size")
+        raise ValidationError(
+            _("The file is too large; at most %(limit)s") % {"limit": max_upload_text()}, code="file_size"
+        )
     uploaded.seek(0)
-    return CheckedUpload(original_name=name[:255], extension=extension, content_type=content_type, size=len(data),
-                         sha256=digest.hexdigest(), data=data)
+    return CheckedUpload(
+        original_name=name[:255],
+        extension=extension,
+        content_type=content_type,
+        size=len(data),
+        sha256=digest.hexdigest(),
+        data=data,
+    )

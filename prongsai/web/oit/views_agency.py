@@ -22,8 +22,11 @@ from prongsai.web.oit.views import act, back_to, post_guard, render_item
 
 
 def recheck_queued(n: int) -> str:
-    return ngettext("Sent %(n)s link to be checked again; the result shows when the check is done",
-                    "Sent %(n)s links to be checked again; the results show when the check is done", n) % {"n": n}
+    return ngettext(
+        "Sent %(n)s link to be checked again; the result shows when the check is done",
+        "Sent %(n)s links to be checked again; the results show when the check is done",
+        n,
+    ) % {"n": n}
 
 
 @login_required
@@ -33,8 +36,15 @@ def oit_link_add(request: HttpRequest, round_id: int, code: str, item: str) -> H
     form = LinkForm(request.POST)
     if form.is_valid():
         try:
-            services.add_link(request.user, round_, agency, item, form.cleaned_data["url"],
-                              form.cleaned_data["label"], form.cleaned_data["is_public"])
+            services.add_link(
+                request.user,
+                round_,
+                agency,
+                item,
+                form.cleaned_data["url"],
+                form.cleaned_data["label"],
+                form.cleaned_data["is_public"],
+            )
         except ValidationError as exc:
             form.add_error("url", first_error(exc))
         else:
@@ -48,8 +58,12 @@ def oit_link_add(request: HttpRequest, round_id: int, code: str, item: str) -> H
 def oit_link_remove(request: HttpRequest, round_id: int, code: str, item: str, pk: int) -> HttpResponse:
     round_, agency = post_guard(request, round_id, code, item)
     link = get_object_or_404(EvidenceLink, pk=pk, entry__round=round_, entry__agency=agency, entry__code=item)
-    return act(request, back_to(round_, agency, item, "links"),
-               lambda: services.remove_link(request.user, link, request.POST.get("reason", "")), _("Link removed"))
+    return act(
+        request,
+        back_to(round_, agency, item, "links"),
+        lambda: services.remove_link(request.user, link, request.POST.get("reason", "")),
+        _("Link removed"),
+    )
 
 
 @login_required
@@ -62,8 +76,15 @@ def oit_upload(request: HttpRequest, round_id: int, code: str, item: str) -> Htt
     form = UploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.upload_file(request.user, round_, agency, item, form.cleaned_data["file"],
-                                 form.cleaned_data["label"], form.cleaned_data["is_public"])
+            services.upload_file(
+                request.user,
+                round_,
+                agency,
+                item,
+                form.cleaned_data["file"],
+                form.cleaned_data["label"],
+                form.cleaned_data["is_public"],
+            )
         except ValidationError as exc:
             form.add_error("file", first_error(exc))
         else:
@@ -77,9 +98,12 @@ def oit_upload(request: HttpRequest, round_id: int, code: str, item: str) -> Htt
 def oit_file_remove(request: HttpRequest, round_id: int, code: str, item: str, pk: int) -> HttpResponse:
     round_, agency = post_guard(request, round_id, code, item)
     evidence = get_object_or_404(EvidenceFile, pk=pk, entry__round=round_, entry__agency=agency, entry__code=item)
-    return act(request, back_to(round_, agency, item, "files"),
-               lambda: services.remove_file(request.user, evidence, request.POST.get("reason", "")),
-               _("File removed"))
+    return act(
+        request,
+        back_to(round_, agency, item, "files"),
+        lambda: services.remove_file(request.user, evidence, request.POST.get("reason", "")),
+        _("File removed"),
+    )
 
 
 @login_required
@@ -108,9 +132,12 @@ def oit_set_unit(request: HttpRequest, round_id: int, code: str, item: str) -> H
     if not form.is_valid():
         messages.error(request, _("Choose a unit from the list"))
         return back_to(round_, agency, item)
-    return act(request, back_to(round_, agency, item),
-               lambda: services.assign_unit(request.user, round_, agency, item, form.cleaned_data["unit"]),
-               _("Unit assigned"))
+    return act(
+        request,
+        back_to(round_, agency, item),
+        lambda: services.assign_unit(request.user, round_, agency, item, form.cleaned_data["unit"]),
+        _("Unit assigned"),
+    )
 
 
 @login_required
@@ -121,14 +148,26 @@ def oit_set_status(request: HttpRequest, round_id: int, code: str, item: str) ->
     action = request.POST.get("action", "")
     back = back_to(round_, agency, item)
     if action == "ready":
-        return act(request, back, lambda: services.set_ready(request.user, round_, agency, item, True),
-                   _("Item %(item)s is ready to submit") % {"item": item})
+        return act(
+            request,
+            back,
+            lambda: services.set_ready(request.user, round_, agency, item, True),
+            _("Item %(item)s is ready to submit") % {"item": item},
+        )
     if action == "draft":
-        return act(request, back, lambda: services.set_ready(request.user, round_, agency, item, False),
-                   _("Item %(item)s is back to draft") % {"item": item})
+        return act(
+            request,
+            back,
+            lambda: services.set_ready(request.user, round_, agency, item, False),
+            _("Item %(item)s is back to draft") % {"item": item},
+        )
     if action == "submit":
-        return act(request, back, lambda: services.submit_items(request.user, round_, agency, [item]),
-                   _("Item %(item)s sent to the assessor") % {"item": item})
+        return act(
+            request,
+            back,
+            lambda: services.submit_items(request.user, round_, agency, [item]),
+            _("Item %(item)s sent to the assessor") % {"item": item},
+        )
     messages.error(request, _("Unknown command"))
     return back
 
@@ -144,63 +183,94 @@ def oit_submit_ready(request: HttpRequest, round_id: int, code: str) -> HttpResp
     if not confirmed(request):
         return confirmation_page(request, submit_confirmation(round_, agency))
     codes = [c for c in request.POST.get("items", "").split(",") if c]
-    return act(request, back_to(round_, agency), lambda: services.submit_items(request.user, round_, agency, codes),
-               lambda codes: ngettext("Sent %(n)s item to the assessor: %(items)s",
-                                      "Sent %(n)s items to the assessor: %(items)s", len(codes))
-               % {"n": len(codes), "items": ", ".join(codes)})
+    return act(
+        request,
+        back_to(round_, agency),
+        lambda: services.submit_items(request.user, round_, agency, codes),
+        lambda codes: (
+            ngettext(
+                "Sent %(n)s item to the assessor: %(items)s", "Sent %(n)s items to the assessor: %(items)s", len(codes)
+            )
+            % {"n": len(codes), "items": ", ".join(codes)}
+        ),
+    )
 
 
 def submit_confirmation(round_, agency) -> Confirmation:
     rows = [r for r in queries.item_rows(round_, agency) if r.status == EntryStatus.READY]
     troubled = [r for r in rows if r.verdict in ("fail", "missing", "pending") or r.reasons]
-    warnings = [_("%(n)s of these items still have problems; the assessor will judge them as they are:")
-                % {"n": len(troubled)}] + [f"{r.code} · {r.verdict_label}: {'; '.join(r.reasons)}" for r in troubled] \
-        if troubled else []
+    warnings = (
+        [
+            _("%(n)s of these items still have problems; the assessor will judge them as they are:")
+            % {"n": len(troubled)}
+        ]
+        + [f"{r.code} · {r.verdict_label}: {'; '.join(r.reasons)}" for r in troubled]
+        if troubled
+        else []
+    )
     return Confirmation(
         title=_("Submit %(n)s item(s) to the assessor?") % {"n": len(rows)},
-        lead=_("%(agency)s sends these OIT items of %(round)s to the assessor.") % {
-            "agency": agency.display_name, "round": round_.name_th},
+        lead=_("%(agency)s sends these OIT items of %(round)s to the assessor.")
+        % {"agency": agency.display_name, "round": round_.name_th},
         warnings=warnings,
-        effects=[_("The items become read-only for the agency and visible to the assessor."),
-                 _("The evidence as it is now is what the public page shows for these items.")],
-        names_title=_("Items to submit"), names=[f"{r.code} · {r.item.title}" for r in rows],
-        undo=_("No: a submitted item cannot be taken back. The agency can change it again only if the assessor "
-               "asks for a clarification."),
+        effects=[
+            _("The items become read-only for the agency and visible to the assessor."),
+            _("The evidence as it is now is what the public page shows for these items."),
+        ],
+        names_title=_("Items to submit"),
+        names=[f"{r.code} · {r.item.title}" for r in rows],
+        undo=_(
+            "No: a submitted item cannot be taken back. The agency can change it again only if the assessor "
+            "asks for a clarification."
+        ),
         action=reverse("oit_submit_ready", args=[round_.pk, agency.code]),
-        hidden={"items": ",".join(r.code for r in rows)}, button=_("Submit to the assessor"),
-        cancel_url=reverse("oit_agency", args=[round_.pk, agency.code]))
+        hidden={"items": ",".join(r.code for r in rows)},
+        button=_("Submit to the assessor"),
+        cancel_url=reverse("oit_agency", args=[round_.pk, agency.code]),
+    )
 
 
 @login_required
 @require_POST
 def oit_recheck(request: HttpRequest, round_id: int, code: str, item: str) -> HttpResponse:
     round_, agency = post_guard(request, round_id, code, item)
-    return act(request, back_to(round_, agency, item, "links"),
-               lambda: services.request_recheck(request.user, round_, agency, item), recheck_queued)
+    return act(
+        request,
+        back_to(round_, agency, item, "links"),
+        lambda: services.request_recheck(request.user, round_, agency, item),
+        recheck_queued,
+    )
 
 
 @login_required
 @require_POST
 def oit_recheck_all(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
     round_, agency = post_guard(request, round_id, code)
-    return act(request, back_to(round_, agency), lambda: services.request_recheck(request.user, round_, agency),
-               recheck_queued)
+    return act(
+        request, back_to(round_, agency), lambda: services.request_recheck(request.user, round_, agency), recheck_queued
+    )
 
 
 @login_required
 @require_POST
 def oit_carry_over(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
     round_, agency = post_guard(request, round_id, code)
-    return act(request, back_to(round_, agency), lambda: services.carry_over_evidence(request.user, round_, agency),
-               _carried_over)
+    return act(
+        request,
+        back_to(round_, agency),
+        lambda: services.carry_over_evidence(request.user, round_, agency),
+        _carried_over,
+    )
 
 
 def _carried_over(codes: list[str]) -> str:
     if not codes:
         return _("There is no evidence from last year that can be used")
-    return ngettext("Took last year's evidence for %(n)s item (as a draft: check it before submitting)",
-                    "Took last year's evidence for %(n)s items (as drafts: check them before submitting)",
-                    len(codes)) % {"n": len(codes)}
+    return ngettext(
+        "Took last year's evidence for %(n)s item (as a draft: check it before submitting)",
+        "Took last year's evidence for %(n)s items (as drafts: check them before submitting)",
+        len(codes),
+    ) % {"n": len(codes)}
 
 
 @login_required

@@ -29,14 +29,23 @@ def _public_data(code: str, round_id: int) -> tuple[AssessmentRound, Agency, lis
 def _public_context(request, code, round_id) -> dict:
     round_, agency, rows = _public_data(code, round_id)
     framework = round_.framework
-    indicators = [{"indicator": ind, "rows": [r for r in rows if r["indicator"] == ind.number]}
-                  for t in framework.evidence_tools for ind in framework.indicators_of(t)]
+    indicators = [
+        {"indicator": ind, "rows": [r for r in rows if r["indicator"] == ind.number]}
+        for t in framework.evidence_tools
+        for ind in framework.indicators_of(t)
+    ]
     dates = [r["last_checked"] for r in rows if r["last_checked"]]
-    return {"round": round_, "agency": agency, "indicators": indicators,
-            "published_count": sum(1 for r in rows if r["status"] != "not_submitted"), "total": len(rows),
-            "last_checked": max(dates) if dates else None, "scores_public": round_.results_published,
-            "json_url": reverse("oit_public_json", args=[agency.code, round_.pk]),
-            "page_url": reverse("oit_public", args=[agency.code, round_.pk])}
+    return {
+        "round": round_,
+        "agency": agency,
+        "indicators": indicators,
+        "published_count": sum(1 for r in rows if r["status"] != "not_submitted"),
+        "total": len(rows),
+        "last_checked": max(dates) if dates else None,
+        "scores_public": round_.results_published,
+        "json_url": reverse("oit_public_json", args=[agency.code, round_.pk]),
+        "page_url": reverse("oit_public", args=[agency.code, round_.pk]),
+    }
 
 
 @require_GET
@@ -62,23 +71,46 @@ def oit_public_json(request: HttpRequest, code: str, round_id: int) -> JsonRespo
     round_, agency, rows = _public_data(code, round_id)
     data = {
         "agency": {"code": agency.code, "name_th": agency.name_th, "short_name": agency.short_name},
-        "round": {"id": round_.pk, "fiscal_year": round_.fiscal_year, "framework": round_.framework_id,
-                  "name_th": round_.name_th},
+        "round": {
+            "id": round_.pk,
+            "fiscal_year": round_.fiscal_year,
+            "framework": round_.framework_id,
+            "name_th": round_.name_th,
+        },
         "generated_at": timezone.now().isoformat(),
-        "items": [{
-            "code": r["code"], "title": r["title"], "indicator": r["indicator"], "sub_indicator": r["sub_indicator"],
-            "status": r["status"], "status_th": r["status_label"],
-            "submitted_at": r["submitted_at"].isoformat() if r["submitted_at"] else None,
-            "last_checked": r["last_checked"].isoformat() if r["last_checked"] else None,
-            "last_checked_th": format_thai_datetime(r["last_checked"]) if r["last_checked"] else None,
-            "links": [{"url": link["url"], "label": link["label"],
-                       "last_checked": link["last_checked"].isoformat() if link["last_checked"] else None}
-                      for link in r["links"]],
-            "files": [{"name": f["name"], "label": f["label"], "sha256": f["sha256"], "size": f["size"],
-                       "url": request.build_absolute_uri(reverse("oit_public_file", args=[f["id"]]))}
-                      for f in r["files"]],
-            "score": _score_json(r["score"]),
-        } for r in rows],
+        "items": [
+            {
+                "code": r["code"],
+                "title": r["title"],
+                "indicator": r["indicator"],
+                "sub_indicator": r["sub_indicator"],
+                "status": r["status"],
+                "status_th": r["status_label"],
+                "submitted_at": r["submitted_at"].isoformat() if r["submitted_at"] else None,
+                "last_checked": r["last_checked"].isoformat() if r["last_checked"] else None,
+                "last_checked_th": format_thai_datetime(r["last_checked"]) if r["last_checked"] else None,
+                "links": [
+                    {
+                        "url": link["url"],
+                        "label": link["label"],
+                        "last_checked": link["last_checked"].isoformat() if link["last_checked"] else None,
+                    }
+                    for link in r["links"]
+                ],
+                "files": [
+                    {
+                        "name": f["name"],
+                        "label": f["label"],
+                        "sha256": f["sha256"],
+                        "size": f["size"],
+                        "url": request.build_absolute_uri(reverse("oit_public_file", args=[f["id"]])),
+                    }
+                    for f in r["files"]
+                ],
+                "score": _score_json(r["score"]),
+            }
+            for r in rows
+        ],
     }
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
     response["Access-Control-Allow-Origin"] = "*"

@@ -50,8 +50,12 @@ def oit_confirm(request: HttpRequest, round_id: int, code: str, item: str) -> Ht
     if not permissions.can_review(request.user, round_, agency):
         raise PermissionDenied
     entry = get_object_or_404(OITEntry, round=round_, agency=agency, code=item)
-    return act(request, back_to(round_, agency, item, "review"), lambda: services.confirm_review(request.user, entry),
-               _("Score of item %(item)s confirmed") % {"item": item})
+    return act(
+        request,
+        back_to(round_, agency, item, "review"),
+        lambda: services.confirm_review(request.user, entry),
+        _("Score of item %(item)s confirmed") % {"item": item},
+    )
 
 
 @login_required
@@ -65,11 +69,19 @@ def oit_open_clarification(request: HttpRequest, round_id: int, code: str) -> Ht
         messages.error(request, next(iter(form.errors.values()))[0])
         return back_to(round_, agency)
     deadline = form.cleaned_data["deadline"]
-    return act(request, back_to(round_, agency),
-               lambda: services.open_clarification(request.user, round_, agency, deadline, form.cleaned_data["note"]),
-               lambda codes: ngettext("Asked the agency to clarify %(n)s item, until %(date)s",
-                                      "Asked the agency to clarify %(n)s items, until %(date)s", len(codes))
-               % {"n": len(codes), "date": thai_date(deadline)})
+    return act(
+        request,
+        back_to(round_, agency),
+        lambda: services.open_clarification(request.user, round_, agency, deadline, form.cleaned_data["note"]),
+        lambda codes: (
+            ngettext(
+                "Asked the agency to clarify %(n)s item, until %(date)s",
+                "Asked the agency to clarify %(n)s items, until %(date)s",
+                len(codes),
+            )
+            % {"n": len(codes), "date": thai_date(deadline)}
+        ),
+    )
 
 
 # ----------------------------------------------------------------------------------------------------------- central
@@ -83,15 +95,17 @@ def oit_assignments(request: HttpRequest, round_id: int) -> HttpResponse:
         raise PermissionDenied
     User = get_user_model()
     agencies = Agency.objects.filter(kind__in=round_.framework.agency_types, is_active=True).order_by("name_th")
-    assessors = User.objects.filter(memberships__role=Role.ASSESSOR).distinct().select_related("person") \
-        .order_by("username")
+    assessors = (
+        User.objects.filter(memberships__role=Role.ASSESSOR).distinct().select_related("person").order_by("username")
+    )
     form = AssignForm(request.POST or None, agencies=agencies, assessors=assessors)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.assign_assessor(request.user, round_, form.cleaned_data["agency"],
-                                         form.cleaned_data["assessor"])
+                services.assign_assessor(
+                    request.user, round_, form.cleaned_data["agency"], form.cleaned_data["assessor"]
+                )
             except ValidationError as exc:
                 form.add_error(None, first_error(exc))
             else:
@@ -99,19 +113,20 @@ def oit_assignments(request: HttpRequest, round_id: int) -> HttpResponse:
                 return redirect("oit_assignments", round_id=round_.pk)
         status = 400
     query = request.GET.get("q", "").strip()
-    listed = agencies.annotate(n_assessors=Count("assessor_assignments", filter=Q(
-        assessor_assignments__round=round_)))
+    listed = agencies.annotate(n_assessors=Count("assessor_assignments", filter=Q(assessor_assignments__round=round_)))
     if query:
         listed = listed.filter(Q(name_th__icontains=query) | Q(short_name__icontains=query) | Q(code__icontains=query))
     page = Paginator(listed, 50).get_page(request.GET.get("page"))
     assignments: dict = {}
-    for a in AssessorAssignment.objects.filter(round=round_, agency__in=list(page.object_list)) \
-            .select_related("assessor__person"):
+    for a in AssessorAssignment.objects.filter(round=round_, agency__in=list(page.object_list)).select_related(
+        "assessor__person"
+    ):
         assignments.setdefault(a.agency_id, []).append(a)
     for agency in page.object_list:
         agency.oit_assignments = assignments.get(agency.pk, [])
-    return render(request, "oit/assignments.html", {"round": round_, "form": form, "page": page, "q": query},
-                  status=status)
+    return render(
+        request, "oit/assignments.html", {"round": round_, "form": form, "page": page, "q": query}, status=status
+    )
 
 
 @login_required
@@ -133,5 +148,13 @@ def oit_national(request: HttpRequest, round_id: int) -> HttpResponse:
         raise PermissionDenied
     rows = queries.national_pass_rates(round_)
     agencies = OITEntry.objects.filter(round=round_, status=EntryStatus.CONFIRMED).values("agency").distinct().count()
-    return render(request, "oit/national.html", {"round": round_, "rows": rows, "agencies": agencies,
-                                                 "worst": [r for r in rows if r["pass_rate"] is not None][:5]})
+    return render(
+        request,
+        "oit/national.html",
+        {
+            "round": round_,
+            "rows": rows,
+            "agencies": agencies,
+            "worst": [r for r in rows if r["pass_rate"] is not None][:5],
+        },
+    )

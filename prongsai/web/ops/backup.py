@@ -98,9 +98,15 @@ def _pg_tool(name: str) -> str:
         raise BackupError(
             f"{name} is not installed (not on PATH): install the PostgreSQL client tools of the same major version "
             f"as the server (Debian: apt-get install postgresql-client-15) or point PRONGSAI_PG_BIN at their folder. "
-            f"/ " + thai(gettext_noop("%(name)s is not installed: install the PostgreSQL client tools of the same "
-                                      "major version as the server, or point PRONGSAI_PG_BIN at their folder."),
-                         name=name))
+            f"/ "
+            + thai(
+                gettext_noop(
+                    "%(name)s is not installed: install the PostgreSQL client tools of the same "
+                    "major version as the server, or point PRONGSAI_PG_BIN at their folder."
+                ),
+                name=name,
+            )
+        )
     return found
 
 
@@ -150,8 +156,10 @@ def _referenced(cursor, tables: set[str]) -> set[str]:
         if table not in tables:
             continue
         quoted = _quote_identifier(column)
-        cursor.execute(f"SELECT DISTINCT {quoted} FROM {_quote_identifier(table)} "  # noqa: S608
-                       f"WHERE {quoted} IS NOT NULL AND {quoted} <> ''")
+        cursor.execute(
+            f"SELECT DISTINCT {quoted} FROM {_quote_identifier(table)} "  # noqa: S608
+            f"WHERE {quoted} IS NOT NULL AND {quoted} <> ''"
+        )
         names.update(row[0] for row in cursor.fetchall())
     return names
 
@@ -173,8 +181,12 @@ def _sqlite_snapshot(work: Path) -> dict:
     try:
         cursor = dst.cursor()
         check = cursor.execute("PRAGMA integrity_check").fetchone()[0]
-        tables = [r[0] for r in cursor.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        tables = [
+            r[0]
+            for r in cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            )
+        ]
         counts = _count_tables(cursor, tables)
         referenced = _referenced(cursor, set(tables))
         applied = _applied_migrations(cursor) if "django_migrations" in tables else {}
@@ -182,11 +194,22 @@ def _sqlite_snapshot(work: Path) -> dict:
     finally:
         dst.close()
     if check != "ok":
-        raise BackupError(f"the copied database fails SQLite's integrity check: {check} "
-                          f"/ {thai(gettext_noop('The copy of the database fails the integrity check.'))}")
+        raise BackupError(
+            f"the copied database fails SQLite's integrity check: {check} "
+            f"/ {thai(gettext_noop('The copy of the database fails the integrity check.'))}"
+        )
     size, digest = _sha256_file(target)
-    return {"engine": "sqlite", "file": target.name, "size": size, "sha256": digest, "server_version": version,
-            "integrity_check": check, "tables": counts, "migrations": applied, "referenced_files": referenced}
+    return {
+        "engine": "sqlite",
+        "file": target.name,
+        "size": size,
+        "sha256": digest,
+        "server_version": version,
+        "integrity_check": check,
+        "tables": counts,
+        "migrations": applied,
+        "referenced_files": referenced,
+    }
 
 
 def _postgres_snapshot(work: Path) -> dict:
@@ -201,12 +224,25 @@ def _postgres_snapshot(work: Path) -> dict:
         snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]  # type: ignore[index]
         server = conn.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]  # one row
         # the dump runs while this transaction holds the snapshot open
-        dump = subprocess.Popen([pg_dump, "--format=custom", "--no-owner", "--no-privileges",
-                                 f"--snapshot={snapshot}", f"--file={target}", f"--dbname={url}"],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        dump = subprocess.Popen(
+            [
+                pg_dump,
+                "--format=custom",
+                "--no-owner",
+                "--no-privileges",
+                f"--snapshot={snapshot}",
+                f"--file={target}",
+                f"--dbname={url}",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         with conn.cursor() as cursor:
-            cursor.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
-                           "AND table_type = 'BASE TABLE' ORDER BY table_name")
+            cursor.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
+                "AND table_type = 'BASE TABLE' ORDER BY table_name"
+            )
             tables = [r[0] for r in cursor.fetchall()]
             counts = _count_tables(cursor, tables)
             referenced = _referenced(cursor, set(tables))
@@ -216,13 +252,22 @@ def _postgres_snapshot(work: Path) -> dict:
     if dump.returncode != 0:
         hint = ""
         if "version mismatch" in errors:
-            hint = " " + both(gettext_noop("pg_dump must be the same major version as the server (or newer)"),
-                              sep=" / ")
+            hint = " " + both(
+                gettext_noop("pg_dump must be the same major version as the server (or newer)"), sep=" / "
+            )
         raise BackupError(f"pg_dump failed: {errors.strip()[:800]}{hint}")
     size, digest = _sha256_file(target)
-    return {"engine": "postgresql", "file": target.name, "size": size, "sha256": digest, "server_version": server,
-            "pg_dump": _tool_version(pg_dump), "tables": counts, "migrations": applied,
-            "referenced_files": referenced}
+    return {
+        "engine": "postgresql",
+        "file": target.name,
+        "size": size,
+        "sha256": digest,
+        "server_version": server,
+        "pg_dump": _tool_version(pg_dump),
+        "tables": counts,
+        "migrations": applied,
+        "referenced_files": referenced,
+    }
 
 
 # --------------------------------------------------------------------------------------------------- backup
@@ -256,7 +301,7 @@ class _HashingReader(io.RawIOBase):
         data = self.handle.read(min(len(buffer), self.left))
         if not data:
             raise BackupError("a file shrank while it was being backed up")
-        buffer[:len(data)] = data
+        buffer[: len(data)] = data
         self.left -= len(data)
         self.digest.update(data)
         return len(data)
@@ -276,8 +321,7 @@ def _add_file(archive: tarfile.TarFile, name: str, path: Path) -> dict | None:
         return {"path": name, "size": size, "sha256": reader.digest.hexdigest()}
 
 
-def create_backup(target: Path, *, include_secret_key: bool = False,
-                  say: Callable[[str], None] = _say_nothing) -> dict:
+def create_backup(target: Path, *, include_secret_key: bool = False, say: Callable[[str], None] = _say_nothing) -> dict:
     """Write the backup archive ``target`` (refusing to overwrite); returns the manifest."""
     import django
     from django.conf import settings
@@ -287,11 +331,14 @@ def create_backup(target: Path, *, include_secret_key: bool = False,
 
     target = Path(target).expanduser().resolve()
     if target.exists():
-        raise BackupError(f"{target} exists already: choose a new file name "
-                          f"/ {thai(gettext_noop('A file of this name exists already.'))}")
+        raise BackupError(
+            f"{target} exists already: choose a new file name "
+            f"/ {thai(gettext_noop('A file of this name exists already.'))}"
+        )
     if not target.parent.is_dir():
-        raise BackupError(f"{target.parent} is not a folder "
-                          f"/ {thai(gettext_noop('The destination folder was not found.'))}")
+        raise BackupError(
+            f"{target.parent} is not a folder / {thai(gettext_noop('The destination folder was not found.'))}"
+        )
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix=".prongsai-backup-", dir=target.parent) as scratch:
         work = Path(scratch)
@@ -322,13 +369,16 @@ def create_backup(target: Path, *, include_secret_key: bool = False,
                     info = tarfile.TarInfo("secret/secret_key")
                     info.size, info.mode = len(secret), 0o600
                     archive.addfile(info, io.BytesIO(secret))
-                stored = {entry["path"][len("files/"):] for entry in files}
+                stored = {entry["path"][len("files/") :] for entry in files}
                 manifest = {
                     "format": FORMAT,
                     "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
                     "host": socket.gethostname(),
-                    "versions": {"prongsai": getattr(prongsai, "__version__", ""), "django": django.get_version(),
-                                 "python": platform.python_version()},
+                    "versions": {
+                        "prongsai": getattr(prongsai, "__version__", ""),
+                        "django": django.get_version(),
+                        "python": platform.python_version(),
+                    },
                     "database": database,
                     "files": files,
                     "extra": extra,
@@ -358,8 +408,10 @@ def _member_file(archive: tarfile.TarFile, member: tarfile.TarInfo, source: Path
     ``extractfile`` has no file) means the archive is damaged or not one of ours: refused with a clear message."""
     handle = archive.extractfile(member) if member.isfile() else None
     if handle is None:
-        raise BackupError(f"{source}: not a Prongsai backup archive (or damaged): {member.name} is not a file "
-                          f"/ {thai(NOT_AN_ARCHIVE)}")
+        raise BackupError(
+            f"{source}: not a Prongsai backup archive (or damaged): {member.name} is not a file "
+            f"/ {thai(NOT_AN_ARCHIVE)}"
+        )
     return handle
 
 
@@ -385,8 +437,9 @@ def _database_is_empty() -> tuple[bool, str]:
         if not path.exists() or path.stat().st_size == 0:
             return True, str(path)
         with sqlite3.connect(path) as db:
-            count = db.execute("SELECT COUNT(*) FROM sqlite_master WHERE type='table' "
-                               "AND name NOT LIKE 'sqlite_%'").fetchone()[0]
+            count = db.execute(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+            ).fetchone()[0]
         return count == 0, str(path)
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'")
@@ -397,9 +450,10 @@ def _database_is_empty() -> tuple[bool, str]:
 def _safe_member(member: tarfile.TarInfo, prefix: str) -> str:
     name = member.name
     if not member.isfile() or name.startswith("/") or ".." in Path(name).parts or not name.startswith(prefix):
-        raise BackupError(f"unsafe entry in the archive: {name!r} "
-                          f"/ {thai(gettext_noop('The backup file holds an unsafe entry.'))}")
-    return name[len(prefix):]
+        raise BackupError(
+            f"unsafe entry in the archive: {name!r} / {thai(gettext_noop('The backup file holds an unsafe entry.'))}"
+        )
+    return name[len(prefix) :]
 
 
 def restore_backup(source: Path, *, force: bool = False, say: Callable[[str], None] = _say_nothing) -> dict:
@@ -412,33 +466,53 @@ def restore_backup(source: Path, *, force: bool = False, say: Callable[[str], No
     engine = manifest["database"]["engine"]
     here = "sqlite" if connection.vendor == "sqlite" else "postgresql"
     if engine != here:
-        raise BackupError(f"the backup holds a {engine} database but this installation uses {here}: set or unset "
-                          f"DATABASE_URL to match / " + thai(gettext_noop(
-                              "The database in the backup is %(engine)s but this installation uses %(here)s."),
-                              engine=engine, here=here))
+        raise BackupError(
+            f"the backup holds a {engine} database but this installation uses {here}: set or unset "
+            f"DATABASE_URL to match / "
+            + thai(
+                gettext_noop("The database in the backup is %(engine)s but this installation uses %(here)s."),
+                engine=engine,
+                here=here,
+            )
+        )
     empty, where = _database_is_empty()
     root = _files_root()
     files_present = root.is_dir() and any(p.is_file() for p in root.rglob("*"))
     if not force and (not empty or files_present):
         what = where if not empty else str(root)
-        raise BackupError(both(gettext_noop(
-            "%(what)s is not empty: restore only into an empty database and data folder, or give --force to "
-            "replace what is there"), sep=" / ", what=what))
+        raise BackupError(
+            both(
+                gettext_noop(
+                    "%(what)s is not empty: restore only into an empty database and data folder, or give --force to "
+                    "replace what is there"
+                ),
+                sep=" / ",
+                what=what,
+            )
+        )
     problems: list[str] = []
-    with tarfile.open(source, "r:gz") as archive, tempfile.TemporaryDirectory(
-            prefix=".prongsai-restore-", dir=root.parent if root.parent.is_dir() else None) as scratch:
+    with (
+        tarfile.open(source, "r:gz") as archive,
+        tempfile.TemporaryDirectory(
+            prefix=".prongsai-restore-", dir=root.parent if root.parent.is_dir() else None
+        ) as scratch,
+    ):
         work = Path(scratch)
         members = {m.name: m for m in archive.getmembers()}
         db_name = f"database/{manifest['database']['file']}"
         if db_name not in members:
-            raise BackupError(f"{source}: the database is missing from the archive "
-                              f"/ {thai(gettext_noop('The database is missing from the backup file.'))}")
+            raise BackupError(
+                f"{source}: the database is missing from the archive "
+                f"/ {thai(gettext_noop('The database is missing from the backup file.'))}"
+            )
         database_file = work / manifest["database"]["file"]
         with _member_file(archive, members[db_name], source) as src, open(database_file, "wb") as dst:
             shutil.copyfileobj(src, dst, 1024 * 1024)
         if _sha256_file(database_file)[1] != manifest["database"]["sha256"]:
-            raise BackupError(f"{source}: the database in the archive does not match its checksum (damaged file) "
-                              f"/ {thai(gettext_noop('The database in the backup file does not match its checksum.'))}")
+            raise BackupError(
+                f"{source}: the database in the archive does not match its checksum (damaged file) "
+                f"/ {thai(gettext_noop('The database in the backup file does not match its checksum.'))}"
+            )
         say(f"database ({engine}): restoring")
         if engine == "sqlite":
             _restore_sqlite(database_file)
@@ -483,9 +557,14 @@ def restore_backup(source: Path, *, force: bool = False, say: Callable[[str], No
     for table, count in manifest["database"]["tables"].items():
         if counts.get(table) != count:
             problems.append(f"table {table}: {counts.get(table)} rows restored, {count} in the manifest")
-    return {"manifest": manifest, "problems": problems, "tables": len(counts), "rows": sum(counts.values()),
-            "files": len(expected),
-            "extra_folder": str(extra_root) if manifest.get("extra") or manifest.get("secret_key_included") else ""}
+    return {
+        "manifest": manifest,
+        "problems": problems,
+        "tables": len(counts),
+        "rows": sum(counts.values()),
+        "files": len(expected),
+        "extra_folder": str(extra_root) if manifest.get("extra") or manifest.get("secret_key_included") else "",
+    }
 
 
 def _restore_sqlite(database_file: Path) -> None:
@@ -507,14 +586,22 @@ def _restore_postgres(dump: Path, *, clean: bool) -> None:
 
     pg_restore = _pg_tool("pg_restore")
     connection.close()
-    command = [pg_restore, "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
-               f"--dbname={_database_url()}"]
+    command = [
+        pg_restore,
+        "--no-owner",
+        "--no-privileges",
+        "--exit-on-error",
+        "--single-transaction",
+        f"--dbname={_database_url()}",
+    ]
     if clean:
         command += ["--clean", "--if-exists"]
     result = subprocess.run([*command, str(dump)], capture_output=True, text=True)
     if result.returncode != 0:
-        raise BackupError(f"pg_restore failed: {result.stderr.strip()[:800]} (pg_restore must be the same major "
-                          f"version as the dump's pg_dump, or newer) / {thai(gettext_noop('pg_restore failed.'))}")
+        raise BackupError(
+            f"pg_restore failed: {result.stderr.strip()[:800]} (pg_restore must be the same major "
+            f"version as the dump's pg_dump, or newer) / {thai(gettext_noop('pg_restore failed.'))}"
+        )
 
 
 def _restored_counts() -> dict[str, int]:
@@ -525,7 +612,9 @@ def _restored_counts() -> dict[str, int]:
         if connection.vendor == "sqlite":
             cursor.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")
         else:
-            cursor.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
-                           "AND table_type = 'BASE TABLE'")
+            cursor.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
+                "AND table_type = 'BASE TABLE'"
+            )
         tables = [r[0] for r in cursor.fetchall()]
         return _count_tables(cursor, tables)

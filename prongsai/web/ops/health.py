@@ -36,8 +36,11 @@ def check_disk() -> tuple[bool, dict]:
         return False, {"reason": f"data folder unreadable: {exc.strerror or exc}"}
     details = {"free_mb": free // (1024 * 1024), "min_free_mb": minimum // (1024 * 1024)}
     if free < minimum:
-        return False, {**details, "reason": f"only {free // (1024 * 1024)} MB free in the data folder "
-                                            f"(minimum {minimum // (1024 * 1024)} MB)"}
+        return False, {
+            **details,
+            "reason": f"only {free // (1024 * 1024)} MB free in the data folder "
+            f"(minimum {minimum // (1024 * 1024)} MB)",
+        }
     return True, details
 
 
@@ -60,8 +63,13 @@ def check_tasks() -> tuple[bool, dict]:
         return False, {"reason": f"task queue unreadable: {type(exc).__name__}"}
     wait = (now - oldest_ready).total_seconds() if oldest_ready else 0.0
     run = (now - oldest_running).total_seconds() if oldest_running else 0.0
-    details = {"backlog": backlog, "oldest_wait_s": round(wait), "running": running.count(),
-               "oldest_running_s": round(run), "workers": workers}
+    details = {
+        "backlog": backlog,
+        "oldest_wait_s": round(wait),
+        "running": running.count(),
+        "oldest_running_s": round(run),
+        "workers": workers,
+    }
     reasons = []
     if backlog > int(getattr(settings, "PRONGSAI_HEALTH_MAX_BACKLOG", 5000)):
         reasons.append(f"{backlog} tasks waiting")

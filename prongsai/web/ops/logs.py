@@ -22,12 +22,19 @@ _PATTERNS = [
     # query strings of anything that looks like a path or URL
     (re.compile(r"((?:https?://[^\s/\"']+)?/[^\s?\"']*)\?[^\s\"']*"), r"\1?[redacted]"),
     # secrets written as key=value or "key": "value"
-    (re.compile(r"(?i)\b(code|codes|password|passwd|state|token|csrfmiddlewaretoken|sessionid|secret_key)"
-                r"(\s*[=:]\s*[\"']?)[^\s\"'&,;}]+"), r"\1\2[redacted]"),
+    (
+        re.compile(
+            r"(?i)\b(code|codes|password|passwd|state|token|csrfmiddlewaretoken|sessionid|secret_key)"
+            r"(\s*[=:]\s*[\"']?)[^\s\"'&,;}]+"
+        ),
+        r"\1\2[redacted]",
+    ),
     (re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/=-]+"), r"\1 [redacted]"),
     # anything shaped like a survey code, grouped (ABCD-EFGH-JK) or not
-    (re.compile(rf"(?<![A-Za-z0-9])[{_CODE_CHARS}]{{4}}-?[{_CODE_CHARS}]{{4}}-?[{_CODE_CHARS}]{{2}}(?![A-Za-z0-9])"),
-     "[code]"),
+    (
+        re.compile(rf"(?<![A-Za-z0-9])[{_CODE_CHARS}]{{4}}-?[{_CODE_CHARS}]{{4}}-?[{_CODE_CHARS}]{{2}}(?![A-Za-z0-9])"),
+        "[code]",
+    ),
 ]
 
 
@@ -69,9 +76,12 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, object] = {
-                 "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-                 "level": record.levelname, "logger": record.name, "message": record.getMessage(),
-                 "process": record.process}
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "process": record.process,
+        }
         for key, value in vars(record).items():
             if key not in _STANDARD and not key.startswith("_") and isinstance(value, (str, int, float, bool)):
                 entry[key] = redact(value) if isinstance(value, str) else value

@@ -22,10 +22,12 @@ import shutil
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily
 
-REQUESTS = Counter("prongsai_http_requests", "HTTP requests answered, by method and status class",
-                   ["method", "status"])
-LATENCY = Histogram("prongsai_http_request_duration_seconds", "Time to answer a request (seconds)",
-                    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0))
+REQUESTS = Counter("prongsai_http_requests", "HTTP requests answered, by method and status class", ["method", "status"])
+LATENCY = Histogram(
+    "prongsai_http_request_duration_seconds",
+    "Time to answer a request (seconds)",
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0),
+)
 _METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 
 
@@ -54,30 +56,46 @@ class DatabaseCollector:
             by_status.add_metric([status], counts.get(status, 0))
         yield by_status
         ready = DBTaskResult.objects.ready()
-        yield GaugeMetricFamily("prongsai_tasks_runnable", "Tasks ready to run now (the queue depth)",
-                                value=ready.count())
+        yield GaugeMetricFamily(
+            "prongsai_tasks_runnable", "Tasks ready to run now (the queue depth)", value=ready.count()
+        )
         oldest_ready = ready.order_by().aggregate(t=Min("enqueued_at"))["t"]
-        yield GaugeMetricFamily("prongsai_task_oldest_wait_seconds", "How long the oldest runnable task has waited",
-                                value=(now - oldest_ready).total_seconds() if oldest_ready else 0.0)
+        yield GaugeMetricFamily(
+            "prongsai_task_oldest_wait_seconds",
+            "How long the oldest runnable task has waited",
+            value=(now - oldest_ready).total_seconds() if oldest_ready else 0.0,
+        )
         oldest_running = DBTaskResult.objects.running().order_by().aggregate(t=Min("started_at"))["t"]
-        yield GaugeMetricFamily("prongsai_task_oldest_running_seconds", "How long the oldest running task has run",
-                                value=(now - oldest_running).total_seconds() if oldest_running else 0.0)
-        yield GaugeMetricFamily("prongsai_task_failures", "Tasks that failed for good (status FAILED)",
-                                value=counts.get("FAILED", 0))
+        yield GaugeMetricFamily(
+            "prongsai_task_oldest_running_seconds",
+            "How long the oldest running task has run",
+            value=(now - oldest_running).total_seconds() if oldest_running else 0.0,
+        )
+        yield GaugeMetricFamily(
+            "prongsai_task_failures", "Tasks that failed for good (status FAILED)", value=counts.get("FAILED", 0)
+        )
         lease = float(getattr(settings, "PRONGSAI_TASK_LEASE", 60.0))
-        yield GaugeMetricFamily("prongsai_workers_alive", "Background workers with a fresh heartbeat",
-                                value=WorkerHeartbeat.objects.filter(beat_at__gte=now - timedelta(seconds=lease))
-                                .count())
+        yield GaugeMetricFamily(
+            "prongsai_workers_alive",
+            "Background workers with a fresh heartbeat",
+            value=WorkerHeartbeat.objects.filter(beat_at__gte=now - timedelta(seconds=lease)).count(),
+        )
         try:
             from prongsai.web.surveys.models import HeldResponse, SurveyResponse
 
             # a submitted answer is stored either sealed in the ballot box (until its scope holds a batch) or
             # released: both count as stored; the held ones are shown apart (a queue that never drains is a signal)
             held = HeldResponse.objects.count()
-            yield GaugeMetricFamily("prongsai_survey_responses", "Survey responses stored, released or held "
-                                    "(all agencies, all rounds)", value=SurveyResponse.objects.count() + held)
-            yield GaugeMetricFamily("prongsai_survey_responses_held",
-                                    "Survey responses sealed in the ballot box, waiting for their batch", value=held)
+            yield GaugeMetricFamily(
+                "prongsai_survey_responses",
+                "Survey responses stored, released or held (all agencies, all rounds)",
+                value=SurveyResponse.objects.count() + held,
+            )
+            yield GaugeMetricFamily(
+                "prongsai_survey_responses_held",
+                "Survey responses sealed in the ballot box, waiting for their batch",
+                value=held,
+            )
         except ImportError:  # the surveys feature is not installed
             pass
         free = shutil.disk_usage(settings.DATA_DIR).free

@@ -21,7 +21,7 @@ def networks(entries: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddres
 def parse(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     address = (address or "").strip()
     if address.startswith("[") and "]" in address:  # [v6]:port
-        address = address[1:address.index("]")]
+        address = address[1 : address.index("]")]
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:

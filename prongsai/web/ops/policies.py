@@ -36,7 +36,8 @@ _POLICIES: dict[str, TaskPolicy] = {
     "prongsai.web.oit.tasks.check_evidence_link": TaskPolicy(deadline=180, max_attempts=3, backoff=30),
     # One agency's pack (5 documents as DOCX and PDF, and the ZIP): about a second, minutes on a busy machine.
     "prongsai.web.documents.tasks.generate_agency_pack": TaskPolicy(
-        deadline=600, max_attempts=3, backoff=30, on_give_up="prongsai.web.documents.batches.pack_given_up"),
+        deadline=600, max_attempts=3, backoff=30, on_give_up="prongsai.web.documents.batches.pack_given_up"
+    ),
 }
 
 

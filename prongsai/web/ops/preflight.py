@@ -39,11 +39,18 @@ def data_dir_problem(path: Path) -> str | None:
 def check_data_dir(path: Path) -> None:
     problem = data_dir_problem(path)
     if problem:
-        raise PreflightError(both(gettext_noop(
-            "the data folder %(path)s is not usable: %(problem)s.  Prongsai keeps its SQLite database, uploaded "
-            "evidence and generated documents there.  Make it writable by the account that runs Prongsai "
-            "(for example: chown -R prongsai: %(path)s), or choose another folder with PRONGSAI_DATA."),
-            path=path, problem=problem))
+        raise PreflightError(
+            both(
+                gettext_noop(
+                    "the data folder %(path)s is not usable: %(problem)s.  Prongsai keeps its SQLite "
+                    "database, uploaded "
+                    "evidence and generated documents there.  Make it writable by the account that runs Prongsai "
+                    "(for example: chown -R prongsai: %(path)s), or choose another folder with PRONGSAI_DATA."
+                ),
+                path=path,
+                problem=problem,
+            )
+        )
 
 
 def check_database() -> None:
@@ -51,39 +58,78 @@ def check_database() -> None:
     from django.db import DatabaseError, connection
     from django.db.migrations.executor import MigrationExecutor
 
-    fix = pair(gettext_noop(
-        "Run 'prongsai manage migrate' (or 'prongsai serve', which migrates) and 'prongsai createadmin NAME' to set "
-        "up a new installation, 'prongsai restore FILE' to bring back a backup, or point PRONGSAI_DATA / "
-        "DATABASE_URL at the installation you meant."))
+    fix = pair(
+        gettext_noop(
+            "Run 'prongsai manage migrate' (or 'prongsai serve', which migrates) and 'prongsai "
+            "createadmin NAME' to set "
+            "up a new installation, 'prongsai restore FILE' to bring back a backup, or point PRONGSAI_DATA / "
+            "DATABASE_URL at the installation you meant."
+        )
+    )
     if connection.vendor == "sqlite" and not connection.is_in_memory_db():
         path = Path(connection.settings_dict["NAME"])
         if not path.exists() or path.stat().st_size == 0:
-            raise PreflightError(_paragraph(pair(gettext_noop(
-                "there is no Prongsai database in %(folder)s (%(name)s is missing)."),
-                folder=path.parent, name=path.name), fix))
+            raise PreflightError(
+                _paragraph(
+                    pair(
+                        gettext_noop("there is no Prongsai database in %(folder)s (%(name)s is missing)."),
+                        folder=path.parent,
+                        name=path.name,
+                    ),
+                    fix,
+                )
+            )
         if not os.access(path, os.R_OK | os.W_OK):
-            raise PreflightError(both(gettext_noop(
-                "the database %(path)s cannot be read and written by this account.  Run Prongsai as the account "
-                "that owns it."), path=path))
-    where = (connection.settings_dict["NAME"] if connection.vendor == "sqlite" else
-             f"PostgreSQL database '{connection.settings_dict['NAME']}' on "
-             f"{connection.settings_dict.get('HOST') or 'localhost'}:{connection.settings_dict.get('PORT') or 5432}")
+            raise PreflightError(
+                both(
+                    gettext_noop(
+                        "the database %(path)s cannot be read and written by this account.  Run "
+                        "Prongsai as the account "
+                        "that owns it."
+                    ),
+                    path=path,
+                )
+            )
+    where = (
+        connection.settings_dict["NAME"]
+        if connection.vendor == "sqlite"
+        else f"PostgreSQL database '{connection.settings_dict['NAME']}' on "
+        f"{connection.settings_dict.get('HOST') or 'localhost'}:{connection.settings_dict.get('PORT') or 5432}"
+    )
     try:
         executor = MigrationExecutor(connection)
         pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
         empty = not executor.loader.applied_migrations
     except DatabaseError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise PreflightError(_paragraph(pair(gettext_noop(
-            "cannot open the %(where)s: %(error)s.  Check that the server runs and DATABASE_URL is right."),
-            where=where, error=first), fix)) from None
+        raise PreflightError(
+            _paragraph(
+                pair(
+                    gettext_noop(
+                        "cannot open the %(where)s: %(error)s.  Check that the server runs and DATABASE_URL is right."
+                    ),
+                    where=where,
+                    error=first,
+                ),
+                fix,
+            )
+        ) from None
     if empty:
-        raise PreflightError(_paragraph(pair(gettext_noop("the %(where)s is empty (no Prongsai tables)."),
-                                             where=where), fix))
+        raise PreflightError(
+            _paragraph(pair(gettext_noop("the %(where)s is empty (no Prongsai tables)."), where=where), fix)
+        )
     if pending:
-        raise PreflightError(both(gettext_noop(
-            "the %(where)s needs %(count)s migration(s) of this version of Prongsai: run 'prongsai manage migrate' "
-            "first (docs/operations.md, Upgrade)."), where=where, count=len(pending)))
+        raise PreflightError(
+            both(
+                gettext_noop(
+                    "the %(where)s needs %(count)s migration(s) of this version of Prongsai: run "
+                    "'prongsai manage migrate' "
+                    "first (docs/operations.md, Upgrade)."
+                ),
+                where=where,
+                count=len(pending),
+            )
+        )
 
 
 def _paragraph(*parts: tuple[str, str]) -> str:

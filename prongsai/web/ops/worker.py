@@ -82,8 +82,9 @@ def lease_seconds() -> float:
 # ----------------------------------------------------------------------------------------------- settling
 
 
-def settle(row: DBTaskResult, reason: str, exception_path: str, *, retry: bool = True,
-           exc: BaseException | None = None) -> str:
+def settle(
+    row: DBTaskResult, reason: str, exception_path: str, *, retry: bool = True, exc: BaseException | None = None
+) -> str:
     """End one run of a RUNNING task: back to the queue (after a back-off) while its policy allows more attempts
     and ``retry``, else FAILED for good.  Returns "requeued", "failed" or "raced" (someone settled it first).
     ``exc``, the exception the task raised, is logged with its traceback (the row keeps the same text, but an
@@ -95,20 +96,40 @@ def settle(row: DBTaskResult, reason: str, exception_path: str, *, retry: bool =
     if retry and attempts < policy.max_attempts:
         delay = policy.retry_delay(attempts)
         note = f"\n[prongsai] attempt {attempts} of {policy.max_attempts} failed; retry after {delay:.0f} s"
-        changed = running.update(status=TaskResultStatus.READY, run_after=now + timedelta(seconds=delay),
-                                 exception_class_path=exception_path, traceback=(reason + note)[-20000:])
+        changed = running.update(
+            status=TaskResultStatus.READY,
+            run_after=now + timedelta(seconds=delay),
+            exception_class_path=exception_path,
+            traceback=(reason + note)[-20000:],
+        )
         if changed:
-            logger.warning("task requeued", exc_info=exc,
-                           extra={"task_id": str(row.pk), "task": row.task_path, "attempt": attempts,
-                                  "retry_in_s": round(delay, 1), "error": exception_path})
+            logger.warning(
+                "task requeued",
+                exc_info=exc,
+                extra={
+                    "task_id": str(row.pk),
+                    "task": row.task_path,
+                    "attempt": attempts,
+                    "retry_in_s": round(delay, 1),
+                    "error": exception_path,
+                },
+            )
         return "requeued" if changed else "raced"
     note = f"\n[prongsai] given up after {attempts} attempt(s) of {policy.max_attempts}"
-    changed = running.update(status=TaskResultStatus.FAILED, finished_at=now, return_value=None,
-                             exception_class_path=exception_path, traceback=(reason + note)[-20000:])
+    changed = running.update(
+        status=TaskResultStatus.FAILED,
+        finished_at=now,
+        return_value=None,
+        exception_class_path=exception_path,
+        traceback=(reason + note)[-20000:],
+    )
     if not changed:
         return "raced"
-    logger.error("task failed", exc_info=exc,
-                 extra={"task_id": str(row.pk), "task": row.task_path, "attempt": attempts, "error": exception_path})
+    logger.error(
+        "task failed",
+        exc_info=exc,
+        extra={"task_id": str(row.pk), "task": row.task_path, "attempt": attempts, "error": exception_path},
+    )
     give_up(row, reason.strip().splitlines()[-1] if reason.strip() else exception_path, policy)
     return "failed"
 
@@ -134,8 +155,10 @@ def reap_stale(lease: float | None = None) -> list[tuple[str, str]]:
         worker = (row.worker_ids or ["?"])[-1]
         if worker in live:
             continue
-        reason = (f"worker {worker} stopped while running this task (no heartbeat for {lease:.0f} s; "
-                  f"started {row.started_at:%Y-%m-%d %H:%M:%S} UTC)")
+        reason = (
+            f"worker {worker} stopped while running this task (no heartbeat for {lease:.0f} s; "
+            f"started {row.started_at:%Y-%m-%d %H:%M:%S} UTC)"
+        )
         outcomes.append((str(row.pk), settle(row, reason, _path(WorkerLost))))
     WorkerHeartbeat.objects.filter(beat_at__lt=now - timedelta(days=1)).delete()
     return outcomes
@@ -162,9 +185,17 @@ class Lease:
 
     def start(self) -> None:
         now = timezone.now()
-        WorkerHeartbeat.objects.update_or_create(worker_id=self.worker_id, defaults={
-            "hostname": socket.gethostname()[:255], "pid": os.getpid(), "started_at": now, "beat_at": now,
-            "task_id": "", "task_deadline": None})
+        WorkerHeartbeat.objects.update_or_create(
+            worker_id=self.worker_id,
+            defaults={
+                "hostname": socket.gethostname()[:255],
+                "pid": os.getpid(),
+                "started_at": now,
+                "beat_at": now,
+                "task_id": "",
+                "task_deadline": None,
+            },
+        )
         if self.threaded:
             self._thread = threading.Thread(target=self._loop, name=f"heartbeat-{self.worker_id[:8]}", daemon=True)
             self._thread.start()
@@ -197,7 +228,8 @@ class Lease:
         task = self.task
         try:
             changed = WorkerHeartbeat.objects.filter(worker_id=self.worker_id).update(
-                beat_at=timezone.now(), task_id=str(task.pk) if task else "", task_deadline=self.deadline_wall)
+                beat_at=timezone.now(), task_id=str(task.pk) if task else "", task_deadline=self.deadline_wall
+            )
             if not changed:  # removed by a clean-up while we live: stand up again
                 self.start_row()
         except Exception:  # noqa: BLE001 - a missed beat is retried at the next interval
@@ -206,8 +238,10 @@ class Lease:
 
     def start_row(self) -> None:
         now = timezone.now()
-        WorkerHeartbeat.objects.update_or_create(worker_id=self.worker_id, defaults={
-            "hostname": socket.gethostname()[:255], "pid": os.getpid(), "started_at": now, "beat_at": now})
+        WorkerHeartbeat.objects.update_or_create(
+            worker_id=self.worker_id,
+            defaults={"hostname": socket.gethostname()[:255], "pid": os.getpid(), "started_at": now, "beat_at": now},
+        )
 
     def _watch(self) -> None:
         task, deadline_at, thread = self.task, self.deadline_at, self.task_thread
@@ -219,10 +253,14 @@ class Lease:
             self.fired = True
             ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), ctypes.py_object(TaskDeadlineExceeded))
         if late > DEADLINE_GRACE and self.hard_exit:
-            reason = (f"the task ran {late + policy_for(task.task_path).deadline:.0f} s, past its deadline, and "
-                      f"could not be interrupted: worker process {os.getpid()} ended itself")
-            logger.critical("task stuck past its deadline: ending the worker process",
-                            extra={"task_id": str(task.pk), "task": task.task_path})
+            reason = (
+                f"the task ran {late + policy_for(task.task_path).deadline:.0f} s, past its deadline, and "
+                f"could not be interrupted: worker process {os.getpid()} ended itself"
+            )
+            logger.critical(
+                "task stuck past its deadline: ending the worker process",
+                extra={"task_id": str(task.pk), "task": task.task_path},
+            )
             try:
                 settle(task, reason, _path(TaskDeadlineExceeded))
                 WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()
@@ -256,8 +294,9 @@ def deadline_alarm(seconds: float):
 class RecoveringWorker(Worker):
     """django-tasks-db's worker with a lease, deadlines, retries and the reaper (module docstring)."""
 
-    def __init__(self, *, threaded_lease: bool = True, hard_exit: bool = True, reap_every: float | None = None,
-                 **kwargs):
+    def __init__(
+        self, *, threaded_lease: bool = True, hard_exit: bool = True, reap_every: float | None = None, **kwargs
+    ):
         super().__init__(**kwargs)
         self.lease = Lease(self.worker_id, threaded=threaded_lease, hard_exit=hard_exit)
         self.reap_every = reap_every if reap_every is not None else max(lease_seconds() / 4, 1.0)
@@ -323,9 +362,16 @@ class RecoveringWorker(Worker):
         started = time.monotonic()
         # The task's path in the message too: the plain console format shows no extra fields.  DEBUG: a busy
         # worker starts hundreds of link checks a minute; the outcome below is the line worth keeping.
-        logger.debug("task started: %s", db_task_result.task_path,
-                     extra={"task_id": str(db_task_result.pk), "task": db_task_result.task_path, "attempt": attempt,
-                            "worker": self.worker_id})
+        logger.debug(
+            "task started: %s",
+            db_task_result.task_path,
+            extra={
+                "task_id": str(db_task_result.pk),
+                "task": db_task_result.task_path,
+                "attempt": attempt,
+                "worker": self.worker_id,
+            },
+        )
         try:
             try:
                 with deadline_alarm(policy.deadline):
@@ -333,8 +379,7 @@ class RecoveringWorker(Worker):
                     task_result = db_task_result.task_result
                     task_started.send(sender=type(task.get_backend()), task_result=task_result)
                     if task.takes_context:
-                        value = task.call(TaskContext(task_result=task_result), *task_result.args,
-                                          **task_result.kwargs)
+                        value = task.call(TaskContext(task_result=task_result), *task_result.args, **task_result.kwargs)
                     else:
                         value = task.call(*task_result.args, **task_result.kwargs)
             except BaseException as exc:  # noqa: BLE001 - every failure is recorded on the task
@@ -344,8 +389,12 @@ class RecoveringWorker(Worker):
                 return
             db_task_result.set_successful(value)
             seconds = round(time.monotonic() - started, 3)
-            logger.info("task succeeded: %s in %.3f s", db_task_result.task_path, seconds,
-                        extra={"task_id": str(db_task_result.pk), "task": db_task_result.task_path, "seconds": seconds})
+            logger.info(
+                "task succeeded: %s in %.3f s",
+                db_task_result.task_path,
+                seconds,
+                extra={"task_id": str(db_task_result.pk), "task": db_task_result.task_path, "seconds": seconds},
+            )
             self._finished_signal(db_task_result)
         finally:
             self.lease.end()
@@ -358,8 +407,11 @@ class RecoveringWorker(Worker):
             with contextlib.suppress(Exception):
                 connection.close()
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-            settle(row, f"the worker was asked to stop ({type(exc).__name__}) while running this task",
-                   _path(WorkerInterrupted))
+            settle(
+                row,
+                f"the worker was asked to stop ({type(exc).__name__}) while running this task",
+                _path(WorkerInterrupted),
+            )
             return
         text = "".join(traceback.format_exception(exc))
         outcome = settle(row, text, f"{type(exc).__module__}.{type(exc).__qualname__}", exc=exc)

@@ -26,9 +26,24 @@ def region_label(region: str) -> str:
 
 
 def ranking_header() -> list[str]:
-    return [_("Rank"), _("Code"), _("Agency"), _("Type"), _("Sub-type"), _("Province"), _("Region"),
-            "IIT", "EIT", "OIT", _("Total"), _("Level"), _("Percentile"), _("Previous year total"),
-            _("Change"), _("Peers")]
+    return [
+        _("Rank"),
+        _("Code"),
+        _("Agency"),
+        _("Type"),
+        _("Sub-type"),
+        _("Province"),
+        _("Region"),
+        "IIT",
+        "EIT",
+        "OIT",
+        _("Total"),
+        _("Level"),
+        _("Percentile"),
+        _("Previous year total"),
+        _("Change"),
+        _("Peers"),
+    ]
 
 
 def ranking_rows(rows: Iterable) -> Iterator[list]:
@@ -38,8 +53,24 @@ def ranking_rows(rows: Iterable) -> Iterator[list]:
     for r in rows:
         kind = kinds.get(r.kind) or kinds.setdefault(r.kind, kind_label(r.kind))  # a label per value, not per row
         region = regions.get(r.region) or regions.setdefault(r.region, region_label(r.region))
-        yield [r.rank, r.code, r.name_th, kind, r.subkind, r.province, region,
-               r.iit, r.eit, r.oit, r.total, r.level, r.percentile, r.previous_total, r.change, r.peers]
+        yield [
+            r.rank,
+            r.code,
+            r.name_th,
+            kind,
+            r.subkind,
+            r.province,
+            region,
+            r.iit,
+            r.eit,
+            r.oit,
+            r.total,
+            r.level,
+            r.percentile,
+            r.previous_total,
+            r.change,
+            r.peers,
+        ]
 
 
 def ranking_table(rows: Iterable) -> tuple[list[str], list[list]]:
@@ -52,6 +83,7 @@ def csv_response(filename: str, rows: Iterable):
 
 
 def xlsx_response(filename: str, rows: Iterable, *, title: str = "", footer: str = ""):
-    sheet = exports.Sheet(title=title or _("Ranking"), header=ranking_header(), rows=ranking_rows(rows),
-                          widths=WIDTHS, footer=footer)
+    sheet = exports.Sheet(
+        title=title or _("Ranking"), header=ranking_header(), rows=ranking_rows(rows), widths=WIDTHS, footer=footer
+    )
     return exports.xlsx_response(filename, [sheet])

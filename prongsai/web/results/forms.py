@@ -23,15 +23,18 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Results file (CSV or XLSX)"),
         help_text=_("Columns: agency (code or exact name), year (B.E.), i1 … i10; at most 5 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv,"
-                                               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}))
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+    )
 
     def __init__(self, *args, rounds=(), **kwargs):
         super().__init__(*args, **kwargs)
         from prongsai.web.rounds.models import AssessmentRound
 
-        self.fields["round"].queryset = AssessmentRound.objects.filter(pk__in=[r.pk for r in rounds]) \
-            .order_by("-fiscal_year", "framework_id")
+        self.fields["round"].queryset = AssessmentRound.objects.filter(pk__in=[r.pk for r in rounds]).order_by(
+            "-fiscal_year", "framework_id"
+        )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -52,8 +55,12 @@ class NationalFilterForm(forms.Form):
     province = forms.ChoiceField(label=_("Province"), required=False)
     parent = forms.ChoiceField(label=_("Parent agency"), required=False)
     level = forms.ChoiceField(label=_("Level"), required=False)
-    q = forms.CharField(label=_("Search"), required=False, max_length=100,
-                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Code or name")}))
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Code or name")}),
+    )
     per_page = forms.ChoiceField(label=_("Rows per page"), required=False, choices=[("50", "50"), ("100", "100")])
 
     def __init__(self, *args, rounds=(), subkinds=(), provinces=(), parents=(), levels=(), **kwargs):

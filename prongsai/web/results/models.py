@@ -78,8 +78,14 @@ class AgencyResult(models.Model):
         framework = self.round.framework
         if self.indicators:
             return combine(framework, {n: Fraction(v) for n, v in self.indicator_scores().items()})
-        return combine_tools(framework, {code: Fraction(getattr(self, code.lower())) for code in ("IIT", "EIT", "OIT")
-                                         if getattr(self, code.lower(), None) is not None})
+        return combine_tools(
+            framework,
+            {
+                code: Fraction(getattr(self, code.lower()))
+                for code in ("IIT", "EIT", "OIT")
+                if getattr(self, code.lower(), None) is not None
+            },
+        )
 
 
 class Standing(models.Model):
@@ -122,10 +128,12 @@ class Standing(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["round", "agency"], name="one_standing_per_round")]
-        indexes = [models.Index(fields=["round", "kind", "position"], name="standing_ranking"),
-                   models.Index(fields=["round", "kind", "region", "position"], name="standing_region"),
-                   models.Index(fields=["round", "kind", "parent", "position"], name="standing_parent"),
-                   models.Index(fields=["round", "kind", "change", "position"], name="standing_change")]
+        indexes = [
+            models.Index(fields=["round", "kind", "position"], name="standing_ranking"),
+            models.Index(fields=["round", "kind", "region", "position"], name="standing_region"),
+            models.Index(fields=["round", "kind", "parent", "position"], name="standing_parent"),
+            models.Index(fields=["round", "kind", "change", "position"], name="standing_change"),
+        ]
 
 
 class StandingState(models.Model):
@@ -134,8 +142,7 @@ class StandingState(models.Model):
     ``facets``: per agency kind, the row count and the sub-kinds, provinces and parent agencies present (the
     choices of the national page's filters, read with the state in one query)."""
 
-    round = models.OneToOneField("rounds.AssessmentRound", on_delete=models.CASCADE, primary_key=True,
-                                 related_name="+")
+    round = models.OneToOneField("rounds.AssessmentRound", on_delete=models.CASCADE, primary_key=True, related_name="+")
     version = models.PositiveIntegerField(default=0)
     built_version = models.IntegerField(default=-1)
     built_at = models.DateTimeField(null=True)

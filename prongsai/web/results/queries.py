@@ -55,8 +55,9 @@ def percentile_rank(rank: int | None, ties: int, peers: int) -> Decimal | None:
     return rounded(Fraction(2 * below + ties, 2) * 100 / peers)
 
 
-def previous_year_results(fiscal_year: int, *, kind: str | None = None,
-                          agency: Agency | None = None) -> dict[int, dict]:
+def previous_year_results(
+    fiscal_year: int, *, kind: str | None = None, agency: Agency | None = None
+) -> dict[int, dict]:
     """Effective results of fiscal year − 1 (any round of that year) by agency id: one query."""
     query = AgencyResult.objects.filter(round__fiscal_year=fiscal_year - 1)
     if kind:
@@ -67,8 +68,9 @@ def previous_year_results(fiscal_year: int, *, kind: str | None = None,
 
 
 def effective_result(round_: AssessmentRound, agency: Agency) -> AgencyResult | None:
-    results = sorted(AgencyResult.objects.filter(round=round_, agency=agency),
-                     key=lambda r: _SOURCE_PRIORITY.get(r.source, 9))
+    results = sorted(
+        AgencyResult.objects.filter(round=round_, agency=agency), key=lambda r: _SOURCE_PRIORITY.get(r.source, 9)
+    )
     return results[0] if results else None
 
 
@@ -99,5 +101,6 @@ def _agency_kinds(round_: AssessmentRound) -> tuple[str, ...]:
 def template_agencies(user, round_: AssessmentRound) -> list[Agency]:
     """Agencies to prefill in a results template: those the user manages that the round assesses."""
     kinds = _agency_kinds(round_)
-    return list(access.agencies_for(user, access.MANAGE_ROLES).filter(kind__in=kinds, is_active=True)
-                .order_by("kind", "code"))
+    return list(
+        access.agencies_for(user, access.MANAGE_ROLES).filter(kind__in=kinds, is_active=True).order_by("kind", "code")
+    )

@@ -47,8 +47,11 @@ def _values(row: ResultRow) -> dict:
     tools = score.tools_rounded
     return {
         "indicators": {str(n): str(rounded(v)) for n, v in score.indicators.items() if v is not None},
-        "iit": tools.get("IIT"), "eit": tools.get("EIT"), "oit": tools.get("OIT"),
-        "total": score.total_rounded, "level": score.level or "",
+        "iit": tools.get("IIT"),
+        "eit": tools.get("EIT"),
+        "oit": tools.get("OIT"),
+        "total": score.total_rounded,
+        "level": score.level or "",
     }
 
 
@@ -72,36 +75,60 @@ def import_official_results(actor, round_: AssessmentRound, table: Table, data: 
     matched: list[tuple[ResultRow, Agency]] = []
     for row in rows:
         if row.year != round_.fiscal_year:
-            problems.add(row.row, "year", *pair(gettext_noop("year %(year)s does not match the round (%(round)s)"),
-                                                year=row.year, round=round_.fiscal_year))
+            problems.add(
+                row.row,
+                "year",
+                *pair(
+                    gettext_noop("year %(year)s does not match the round (%(round)s)"),
+                    year=row.year,
+                    round=round_.fiscal_year,
+                ),
+            )
             continue
         agency = agencies.get(row.agency)
         if agency is None:
-            problems.add(row.row, "agency", *pair(gettext_noop(
-                "unknown agency '%(agency)s' (match by code or exact name)"), agency=row.agency))
+            problems.add(
+                row.row,
+                "agency",
+                *pair(gettext_noop("unknown agency '%(agency)s' (match by code or exact name)"), agency=row.agency),
+            )
             continue
         if not access.can_manage_agency(actor, agency):
-            problems.add(row.row, "agency", *pair(gettext_noop("'%(agency)s' is outside your agencies"),
-                                                  agency=row.agency))
+            problems.add(
+                row.row, "agency", *pair(gettext_noop("'%(agency)s' is outside your agencies"), agency=row.agency)
+            )
             continue
         if agency.kind not in kinds:
-            problems.add(row.row, "agency", *pair(gettext_noop("'%(agency)s' is not assessed by %(edition)s"),
-                                                  agency=row.agency, edition=round_.framework_id))
+            problems.add(
+                row.row,
+                "agency",
+                *pair(
+                    gettext_noop("'%(agency)s' is not assessed by %(edition)s"),
+                    agency=row.agency,
+                    edition=round_.framework_id,
+                ),
+            )
             continue
         matched.append((row, agency))
     seen: dict[int, int] = {}
     for row, agency in matched:
         if agency.pk in seen:
-            problems.add(row.row, "agency", *pair(gettext_noop("the same agency as row %(row)s"),
-                                                  row=seen[agency.pk]))
+            problems.add(row.row, "agency", *pair(gettext_noop("the same agency as row %(row)s"), row=seen[agency.pk]))
         seen.setdefault(agency.pk, row.row)
     problems.check()
-    planned = [(agency, values, {k: _text(v) for k, v in values.items()})
-               for (row, agency), values in zip(matched, (_values(row) for row, _agency in matched))]
+    planned = [
+        (agency, values, {k: _text(v) for k, v in values.items()})
+        for (row, agency), values in zip(matched, (_values(row) for row, _agency in matched))
+    ]
 
     with transaction.atomic():
-        batch = ImportBatch.objects.create(round=round_, file_name=table.file, row_count=len(matched),
-                                           sha256=hashlib.sha256(data).hexdigest(), created_by=actor)
+        batch = ImportBatch.objects.create(
+            round=round_,
+            file_name=table.file,
+            row_count=len(matched),
+            sha256=hashlib.sha256(data).hexdigest(),
+            created_by=actor,
+        )
         # read inside the transaction (one query), so a concurrent import of the same round cannot slip between
         official = AgencyResult.objects.filter(round=round_, source=ResultSource.OFFICIAL)
         existing = {row[1]: row for row in official.values_list("pk", "agency_id", *VALUE_FIELDS)}
@@ -119,18 +146,33 @@ def import_official_results(actor, round_: AssessmentRound, table: Table, data: 
             else:
                 changed.append((found[0], *stored, batch.pk, now))
             audits.append((agency, diff, after))
-        bulk.insert(AgencyResult, ("round", "agency", "source", *VALUE_FIELDS, "respondents", "items", "batch",
-                                   "updated_at"), created)
+        bulk.insert(
+            AgencyResult,
+            ("round", "agency", "source", *VALUE_FIELDS, "respondents", "items", "batch", "updated_at"),
+            created,
+        )
         bulk.update(AgencyResult, (*VALUE_FIELDS, "batch", "updated_at"), changed)
         if audits:
             ids = dict(official.values_list("agency_id", "pk"))
             actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
-            bulk.insert(AuditEntry, ("at", "actor", "agency", "action", "summary", "changes", "object_type",
-                                     "object_id"), [
-                (now, actor_id, agency.pk, AuditAction.IMPORT_OFFICIAL_RESULTS.value,
-                 f"{agency.short_name or agency.name_th} {round_.fiscal_year}: total {after['total']} "
-                 f"({after['level']})"[:500], diff, AgencyResult._meta.label_lower, str(ids[agency.pk]))
-                for agency, diff, after in audits])
+            bulk.insert(
+                AuditEntry,
+                ("at", "actor", "agency", "action", "summary", "changes", "object_type", "object_id"),
+                [
+                    (
+                        now,
+                        actor_id,
+                        agency.pk,
+                        AuditAction.IMPORT_OFFICIAL_RESULTS.value,
+                        f"{agency.short_name or agency.name_th} {round_.fiscal_year}: total {after['total']} "
+                        f"({after['level']})"[:500],
+                        diff,
+                        AgencyResult._meta.label_lower,
+                        str(ids[agency.pk]),
+                    )
+                    for agency, diff, after in audits
+                ],
+            )
         standings.invalidate_round(round_.pk)  # bulk writes send no signals
     standings.rebuild(round_)
     return batch
@@ -148,8 +190,13 @@ def publish_results(actor, round_: AssessmentRound, published: bool = True) -> N
     with transaction.atomic():
         round_.results_published = published
         round_.save(update_fields=["results_published"])
-        record(actor, AuditAction.PUBLISH_RESULTS, f"{round_}: results {'published' if published else 'withdrawn'}",
-               obj=round_, changes={"results_published": published})
+        record(
+            actor,
+            AuditAction.PUBLISH_RESULTS,
+            f"{round_}: results {'published' if published else 'withdrawn'}",
+            obj=round_,
+            changes={"results_published": published},
+        )
         if published:
             _notify_published(round_)
     standings.ensure(round_)  # ranks are ready for the first reader after publication

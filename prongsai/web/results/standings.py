@@ -42,8 +42,9 @@ from prongsai.web.rounds.models import AssessmentRound
 def invalidate_round(round_id: int) -> None:
     """Mark the standings of round ``round_id`` and of the following fiscal year's rounds as stale (one UPDATE)."""
     next_year = Subquery(AssessmentRound.objects.filter(pk=round_id).values("fiscal_year")[:1]) + 1
-    StandingState.objects.filter(Q(round_id=round_id) | Q(round__fiscal_year=next_year)) \
-        .update(version=F("version") + 1)
+    StandingState.objects.filter(Q(round_id=round_id) | Q(round__fiscal_year=next_year)).update(
+        version=F("version") + 1
+    )
 
 
 def invalidate_all() -> None:
@@ -85,24 +86,67 @@ def ensure(round_: AssessmentRound) -> StandingState:
     return state
 
 
-_RESULT_FIELDS = ("agency_id", "source", "total", "iit", "eit", "oit", "level", "agency__kind", "agency__region",
-                  "agency__code", "agency__name_th", "agency__name_en", "agency__short_name", "agency__subkind",
-                  "agency__province", "agency__parent__code", "agency__parent__short_name",
-                  "agency__parent__name_th")
+_RESULT_FIELDS = (
+    "agency_id",
+    "source",
+    "total",
+    "iit",
+    "eit",
+    "oit",
+    "level",
+    "agency__kind",
+    "agency__region",
+    "agency__code",
+    "agency__name_th",
+    "agency__name_en",
+    "agency__short_name",
+    "agency__subkind",
+    "agency__province",
+    "agency__parent__code",
+    "agency__parent__short_name",
+    "agency__parent__name_th",
+)
 #: the columns ``compute`` fills, in order (everything but the id)
-COLUMNS = ("round", "agency", "source", "code", "name_th", "name_en", "short_name", "kind", "subkind", "region",
-           "province", "parent", "search", "iit", "eit", "oit", "total", "level", "rank", "peers", "percentile",
-           "region_rank", "region_peers", "previous_total", "change", "position")
+COLUMNS = (
+    "round",
+    "agency",
+    "source",
+    "code",
+    "name_th",
+    "name_en",
+    "short_name",
+    "kind",
+    "subkind",
+    "region",
+    "province",
+    "parent",
+    "search",
+    "iit",
+    "eit",
+    "oit",
+    "total",
+    "level",
+    "rank",
+    "peers",
+    "percentile",
+    "region_rank",
+    "region_peers",
+    "previous_total",
+    "change",
+    "position",
+)
 AT = {name: i for i, name in enumerate(COLUMNS)}
 
 
 def compute(round_: AssessmentRound) -> tuple[list[tuple], dict]:
     """The round's standings as rows in the order of ``COLUMNS``, and the facets per kind: two reads, then ranks
     with the core's functions."""
-    rows = list(_effective(AgencyResult.objects.filter(round=round_).order_by()
-                           .values(*_RESULT_FIELDS)).values())
-    previous = _effective(AgencyResult.objects.filter(round__fiscal_year=round_.fiscal_year - 1)
-                          .order_by("-round_id").values("agency_id", "source", "total"))
+    rows = list(_effective(AgencyResult.objects.filter(round=round_).order_by().values(*_RESULT_FIELDS)).values())
+    previous = _effective(
+        AgencyResult.objects.filter(round__fiscal_year=round_.fiscal_year - 1)
+        .order_by("-round_id")
+        .values("agency_id", "source", "total")
+    )
     totals = [_decimal(r["total"]) for r in rows]
     kinds = [r["agency__kind"] for r in rows]
     regions = [(r["agency__kind"], r["agency__region"] or "") for r in rows]
@@ -115,8 +159,7 @@ def compute(round_: AssessmentRound) -> tuple[list[tuple], dict]:
             peers[kind] = peers.get(kind, 0) + 1
             peers[region] = peers.get(region, 0) + 1
             ties[(kind, total)] = ties.get((kind, total), 0) + 1
-    order = sorted(range(len(rows)), key=lambda i: (kinds[i], ranks[i] is None, ranks[i] or 0,
-                                                    rows[i]["agency__code"]))
+    order = sorted(range(len(rows)), key=lambda i: (kinds[i], ranks[i] is None, ranks[i] or 0, rows[i]["agency__code"]))
     positions = [0] * len(rows)
     counters: dict[str, int] = {}
     for i in order:
@@ -132,21 +175,41 @@ def compute(round_: AssessmentRound) -> tuple[list[tuple], dict]:
         before = previous.get(r["agency_id"])
         previous_total = _decimal(before["total"]) if before else None
         names = (r["agency__code"], r["agency__name_th"], r["agency__name_en"] or "", r["agency__short_name"] or "")
-        out.append((
-            round_.pk, r["agency_id"], r["source"], *names, kind, r["agency__subkind"] or "", regions[i][1],
-            r["agency__province"] or "", r["agency__parent__code"] or "", " ".join(n for n in names if n).casefold(),
-            _decimal(r["iit"]), _decimal(r["eit"]), _decimal(r["oit"]), total, r["level"] or "", rank,
-            peers.get(kind, 0),
-            percentiles.get((kind, total)) if rank else None,
-            region_ranks[i], peers.get(regions[i], 0) if region_ranks[i] else 0, previous_total,
-            total - previous_total if total is not None and previous_total is not None else None, positions[i]))
+        out.append(
+            (
+                round_.pk,
+                r["agency_id"],
+                r["source"],
+                *names,
+                kind,
+                r["agency__subkind"] or "",
+                regions[i][1],
+                r["agency__province"] or "",
+                r["agency__parent__code"] or "",
+                " ".join(n for n in names if n).casefold(),
+                _decimal(r["iit"]),
+                _decimal(r["eit"]),
+                _decimal(r["oit"]),
+                total,
+                r["level"] or "",
+                rank,
+                peers.get(kind, 0),
+                percentiles.get((kind, total)) if rank else None,
+                region_ranks[i],
+                peers.get(regions[i], 0) if region_ranks[i] else 0,
+                previous_total,
+                total - previous_total if total is not None and previous_total is not None else None,
+                positions[i],
+            )
+        )
         facet = facets.setdefault(kind, {"rows": 0, "subkinds": set(), "provinces": set(), "parents": {}})
         facet["rows"] += 1
         facet["subkinds"].add(r["agency__subkind"] or "")
         facet["provinces"].add(r["agency__province"] or "")
         if r["agency__parent__code"]:
-            facet["parents"][r["agency__parent__code"]] = (r["agency__parent__short_name"]
-                                                           or r["agency__parent__name_th"])
+            facet["parents"][r["agency__parent__code"]] = (
+                r["agency__parent__short_name"] or r["agency__parent__name_th"]
+            )
     try:
         framework = round_.framework
         labels, target = [lv.label for lv in framework.levels], framework.pass_target
@@ -159,8 +222,11 @@ def compute(round_: AssessmentRound) -> tuple[list[tuple], dict]:
         group[0] += 1
         group[1] += row[AT["previous_total"]] is not None
     for kind, facet in facets.items():
-        facet["summary"] = _summary_json(summarise(
-            [(total, level, n, before) for (total, level), (n, before) in groups[kind].items()], labels, target))
+        facet["summary"] = _summary_json(
+            summarise(
+                [(total, level, n, before) for (total, level), (n, before) in groups[kind].items()], labels, target
+            )
+        )
     for facet in facets.values():
         facet["subkinds"] = sorted(x for x in facet["subkinds"] if x)
         facet["provinces"] = sorted(x for x in facet["provinces"] if x)
@@ -181,8 +247,9 @@ def rebuild(round_: AssessmentRound, *, force: bool = False) -> int:
         Standing.objects.filter(round=round_).delete()  # one DELETE: nothing refers to standings
         # written in ranking order, so the rows of a page, filtered or not, lie together on disk
         bulk.insert(Standing, COLUMNS, sorted(rows, key=lambda row: (row[AT["kind"]], row[AT["position"]])))
-        StandingState.objects.filter(round=round_).update(built_version=version, built_at=timezone.now(),
-                                                          rows=len(rows), facets=facets)
+        StandingState.objects.filter(round=round_).update(
+            built_version=version, built_at=timezone.now(), rows=len(rows), facets=facets
+        )
     if connection.vendor == "postgresql" and len(rows) >= ANALYZE_FROM:
         # fresh statistics after replacing thousands of rows, so the planner keeps using the ranking indexes
         with connection.cursor() as cursor:
@@ -216,9 +283,31 @@ class Filters:
         return any((self.region, self.province, self.subkind, self.parent, self.level, self.q))
 
 
-_ROW_FIELDS = ("code", "name_th", "name_en", "short_name", "kind", "subkind", "province", "region", "parent",
-               "source", "iit", "eit", "oit", "total", "level", "rank", "peers", "percentile", "region_rank",
-               "region_peers", "previous_total", "change", "position")
+_ROW_FIELDS = (
+    "code",
+    "name_th",
+    "name_en",
+    "short_name",
+    "kind",
+    "subkind",
+    "province",
+    "region",
+    "parent",
+    "source",
+    "iit",
+    "eit",
+    "oit",
+    "total",
+    "level",
+    "rank",
+    "peers",
+    "percentile",
+    "region_rank",
+    "region_peers",
+    "previous_total",
+    "change",
+    "position",
+)
 
 
 @dataclass
@@ -272,7 +361,7 @@ def page(query: QuerySet, number: int, size: int, *, filtered: bool) -> list[Sta
     if not filtered:
         first = (number - 1) * size + 1
         return rows(query.filter(position__gte=first, position__lt=first + size))
-    return rows(query[(number - 1) * size:number * size])
+    return rows(query[(number - 1) * size : number * size])
 
 
 def iter_rows(query: QuerySet, chunk_size: int = 2000) -> Iterator[StandingRow]:
@@ -285,8 +374,12 @@ def agency_standing(round_: AssessmentRound, agency) -> Standing | None:
     """The agency's row of the round's current standings: one query when they are current (the row and whether
     its state is built, without the state's facets, which only the national page reads), else a rebuild."""
     built = StandingState.objects.filter(round=round_, version=F("built_version"))
-    row = (Standing.objects.filter(round=round_, agency=agency).only("rank", "peers", "percentile")
-           .annotate(current=Exists(built)).first())
+    row = (
+        Standing.objects.filter(round=round_, agency=agency)
+        .only("rank", "peers", "percentile")
+        .annotate(current=Exists(built))
+        .first()
+    )
     if row is not None and row.current:
         return row
     ensure(round_)
@@ -311,8 +404,7 @@ def summary(query: QuerySet, level_labels: list[str], pass_target: Decimal | Non
     """Counts, exact mean and median, extremes, levels and the histogram of ``query`` from one grouped query:
     one row per distinct (total, level), a few thousand at most at national size.  (The unfiltered summary of
     each kind is computed at rebuild time: ``stored_summary``.)"""
-    groups = (query.order_by().values_list("total", "level")
-              .annotate(n=Count("pk"), previous=Count("previous_total")))
+    groups = query.order_by().values_list("total", "level").annotate(n=Count("pk"), previous=Count("previous_total"))
     return summarise(groups, level_labels, pass_target)
 
 
@@ -351,17 +443,33 @@ def summarise(groups, level_labels: list[str], pass_target: Decimal | None, widt
             counts[max(low, lowest)] += n
         bins = [(low, low + width, n) for low, n in counts.items()]
     # (mypy) sums of Decimals divided by an int are Decimals
-    return Summary(count=count, ranked=ranked, mean=mean, median=median,  # type: ignore[arg-type]
-                   max=totals[-1][0] if totals else None, min=totals[0][0] if totals else None, passed=passed,
-                   with_previous=with_previous, levels=levels, bins=bins)
+    return Summary(
+        count=count,
+        ranked=ranked,
+        mean=mean,  # type: ignore[arg-type]  # Decimals divided by an int are Decimals
+        median=median,  # type: ignore[arg-type]  # the same
+        max=totals[-1][0] if totals else None,
+        min=totals[0][0] if totals else None,
+        passed=passed,
+        with_previous=with_previous,
+        levels=levels,
+        bins=bins,
+    )
 
 
 def _summary_json(summary: Summary) -> dict:
-    text = {k: None if getattr(summary, k) is None else str(getattr(summary, k))
-            for k in ("mean", "median", "max", "min")}
-    return {**text, "count": summary.count, "ranked": summary.ranked, "passed": summary.passed,
-            "with_previous": summary.with_previous, "levels": list(summary.levels.items()),
-            "bins": [list(b) for b in summary.bins]}
+    text = {
+        k: None if getattr(summary, k) is None else str(getattr(summary, k)) for k in ("mean", "median", "max", "min")
+    }
+    return {
+        **text,
+        "count": summary.count,
+        "ranked": summary.ranked,
+        "passed": summary.passed,
+        "with_previous": summary.with_previous,
+        "levels": list(summary.levels.items()),
+        "bins": [list(b) for b in summary.bins],
+    }
 
 
 def stored_summary(state: StandingState, kind: str) -> Summary | None:
@@ -369,10 +477,18 @@ def stored_summary(state: StandingState, kind: str) -> Summary | None:
     stored = (state.facets.get(kind) or {}).get("summary")
     if stored is None:
         return None
-    return Summary(count=stored["count"], ranked=stored["ranked"], mean=_decimal(stored["mean"]),
-                   median=_decimal(stored["median"]), max=_decimal(stored["max"]), min=_decimal(stored["min"]),
-                   passed=stored["passed"], with_previous=stored["with_previous"], levels=dict(stored["levels"]),
-                   bins=[tuple(b) for b in stored["bins"]])
+    return Summary(
+        count=stored["count"],
+        ranked=stored["ranked"],
+        mean=_decimal(stored["mean"]),
+        median=_decimal(stored["median"]),
+        max=_decimal(stored["max"]),
+        min=_decimal(stored["min"]),
+        passed=stored["passed"],
+        with_previous=stored["with_previous"],
+        levels=dict(stored["levels"]),
+        bins=[tuple(b) for b in stored["bins"]],
+    )
 
 
 def movers(query: QuerySet, n: int = 5) -> tuple[list[StandingRow], list[StandingRow]]:

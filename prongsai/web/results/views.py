@@ -84,9 +84,12 @@ def agency_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         raise PermissionDenied
     rounds = queries.rounds_with_results(agency)
     round_ = _round_from(request, rounds)
-    context: dict = {"agency": agency, "rounds": rounds, "round": round_,
-                     "can_import": access.can_import_results(request.user)
-                     and access.can_manage_agency(request.user, agency)}
+    context: dict = {
+        "agency": agency,
+        "rounds": rounds,
+        "round": round_,
+        "can_import": access.can_import_results(request.user) and access.can_manage_agency(request.user, agency),
+    }
     result = queries.effective_result(round_, agency) if round_ else None
     framework = _framework(round_) if round_ else None
     if result is None or framework is None:
@@ -101,8 +104,9 @@ def agency_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     standing = standings.agency_standing(round_, agency) if show_ranks else None
     rank, peers = (standing.rank, standing.peers) if standing is not None else (None, 0)
     previous = queries.previous_year_results(round_.fiscal_year, agency=agency).get(agency.pk)
-    prev_indicators = {int(k): Decimal(str(v)) for k, v in (previous or {}).get("indicators", {}).items()
-                       if v not in (None, "")}
+    prev_indicators = {
+        int(k): Decimal(str(v)) for k, v in (previous or {}).get("indicators", {}).items() if v not in (None, "")
+    }
     target = framework.pass_target
     scores = result.indicator_scores()
 
@@ -110,52 +114,90 @@ def agency_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     for ind in framework.indicators:
         value = scores.get(ind.number)
         before = prev_indicators.get(ind.number)
-        indicators.append({
-            "number": ind.number, "name": ind.name_en if english() and ind.name_en else ind.name_th,
-            "tool": ind.tool, "score": value, "previous": before,
-            "change": value - before if value is not None and before is not None else None,
-            "weak": value is not None and value < target,
-            "gap": target - value if value is not None and value < target else None,
-        })
+        indicators.append(
+            {
+                "number": ind.number,
+                "name": ind.name_en if english() and ind.name_en else ind.name_th,
+                "tool": ind.tool,
+                "score": value,
+                "previous": before,
+                "change": value - before if value is not None and before is not None else None,
+                "weak": value is not None and value < target,
+                "gap": target - value if value is not None and value < target else None,
+            }
+        )
     weak = [i for i in indicators if i["weak"]]
 
     tools = []
     for tool in framework.tools:
         value = _d(getattr(result, tool.code.lower(), None))
         before = _d(previous.get(tool.code.lower())) if previous else None
-        tools.append({"code": tool.code, "name": tool.name_en if english() and tool.name_en else tool.name_th,
-                      "weight": format_score(tool.weight, 0), "score": value, "previous": before,
-                      "change": value - before if value is not None and before is not None else None})
+        tools.append(
+            {
+                "code": tool.code,
+                "name": tool.name_en if english() and tool.name_en else tool.name_th,
+                "weight": format_score(tool.weight, 0),
+                "score": value,
+                "previous": before,
+                "change": value - before if value is not None and before is not None else None,
+            }
+        )
 
     chart = None
     if scores:
         # (mypy) the context dicts hold these types
-        bars = [charts.Bar(label=f"{i['number']}. {i['name']}", value=i["score"], weak=i["weak"],  # type: ignore[arg-type]
-                           note="▼" if i["weak"] else "") for i in indicators]
+        bars = [
+            charts.Bar(
+                label=f"{i['number']}. {i['name']}",
+                value=i["score"],  # type: ignore[arg-type]  # the context dicts hold these types
+                weak=i["weak"],  # type: ignore[arg-type]  # the same
+                note="▼" if i["weak"] else "",
+            )
+            for i in indicators
+        ]
         chart = charts.indicator_bars(
-            bars, target=target, target_label=_("Target %(target)s") % {"target": format_score(target, 0)},
+            bars,
+            target=target,
+            target_label=_("Target %(target)s") % {"target": format_score(target, 0)},
             title=_("Indicator scores of %(agency)s") % {"agency": agency.display_name},
-            desc=_("Scores of the %(n)d indicators out of 100; the dashed line is the target of %(target)s; "
-                   "%(weak)d indicator(s) below the target.") % {
-                "n": len(indicators), "target": format_score(target, 0), "weak": len(weak)})
+            desc=_(
+                "Scores of the %(n)d indicators out of 100; the dashed line is the target of %(target)s; "
+                "%(weak)d indicator(s) below the target."
+            )
+            % {"n": len(indicators), "target": format_score(target, 0), "weak": len(weak)},
+        )
 
     previous_total = _d(previous["total"]) if previous else None
     try:  # the analysis and what-if planner of the measures feature, when installed
         analysis_url = reverse("measures_analysis", kwargs={"code": agency.code, "round_id": round_.pk})
     except NoReverseMatch:
         analysis_url = None
-    context.update({
-        "analysis_url": analysis_url,
-        "result": result, "framework": framework, "framework_name": _name(framework),
-        "level_label": _level_label(framework, result.level),
-        "rank": rank, "peers": peers, "kind_label": exports.kind_label(agency.kind),
-        "tools": tools, "indicators": indicators, "weak": weak, "chart": chart, "target": target,
-        "previous": previous, "previous_total": previous_total, "previous_year": round_.fiscal_year - 1,
-        "total_change": (result.total - previous_total
-                         if result.total is not None and previous_total is not None else None),
-        "item_groups": _item_groups(framework, result.items or {}),
-        "unpublished": not round_.results_published, "show_ranks": show_ranks,
-    })
+    context.update(
+        {
+            "analysis_url": analysis_url,
+            "result": result,
+            "framework": framework,
+            "framework_name": _name(framework),
+            "level_label": _level_label(framework, result.level),
+            "rank": rank,
+            "peers": peers,
+            "kind_label": exports.kind_label(agency.kind),
+            "tools": tools,
+            "indicators": indicators,
+            "weak": weak,
+            "chart": chart,
+            "target": target,
+            "previous": previous,
+            "previous_total": previous_total,
+            "previous_year": round_.fiscal_year - 1,
+            "total_change": (
+                result.total - previous_total if result.total is not None and previous_total is not None else None
+            ),
+            "item_groups": _item_groups(framework, result.items or {}),
+            "unpublished": not round_.results_published,
+            "show_ranks": show_ranks,
+        }
+    )
     return render(request, "results/agency_dashboard.html", context)
 
 
@@ -178,12 +220,20 @@ def _item_groups(framework: Framework, items: dict) -> list[dict]:
             v = value(q.code)
             subs = []
             if q.has_sub_items:
-                subs = [{"code": f.code, "text": f.text, "score": value(f.code),
-                         "weak": value(f.code) is not None and value(f.code) < target} for f in q.fields]
+                subs = [
+                    {
+                        "code": f.code,
+                        "text": f.text,
+                        "score": value(f.code),
+                        "weak": value(f.code) is not None and value(f.code) < target,
+                    }
+                    for f in q.fields
+                ]
             if v is None and not any(s["score"] is not None for s in subs):
                 continue
-            rows.append({"code": q.code, "text": q.text, "score": v, "weak": v is not None and v < target,
-                         "subs": subs})
+            rows.append(
+                {"code": q.code, "text": q.text, "score": v, "weak": v is not None and v < target, "subs": subs}
+            )
         for o in framework.oit_items:
             if o.indicator != ind.number:
                 continue
@@ -192,8 +242,14 @@ def _item_groups(framework: Framework, items: dict) -> list[dict]:
                 continue
             rows.append({"code": o.code, "text": o.title, "score": v, "weak": v < 100, "subs": []})
         if rows:
-            groups.append({"number": ind.number, "name": ind.name_en if english() and ind.name_en else ind.name_th,
-                           "tool": ind.tool, "rows": rows})
+            groups.append(
+                {
+                    "number": ind.number,
+                    "name": ind.name_en if english() and ind.name_en else ind.name_th,
+                    "tool": ind.tool,
+                    "rows": rows,
+                }
+            )
     return groups
 
 
@@ -232,8 +288,11 @@ def _national_data(request: HttpRequest) -> dict:
     kind = request.GET.get("kind", "")
     if kind not in AgencyKind.values or kind == AgencyKind.CENTRAL:
         preferred = [k for k in (framework.agency_types if framework else ()) if k in kinds_present]
-        kind = preferred[0] if preferred else (min(kinds_present) if kinds_present else
-                                               (framework.agency_types[0] if framework else AgencyKind.ESA))
+        kind = (
+            preferred[0]
+            if preferred
+            else (min(kinds_present) if kinds_present else (framework.agency_types[0] if framework else AgencyKind.ESA))
+        )
     facet = facets.get(kind, {})
     subkinds, provinces = facet.get("subkinds", []), facet.get("provinces", [])
     parents = [tuple(p) for p in facet.get("parents", [])]
@@ -244,7 +303,8 @@ def _national_data(request: HttpRequest) -> dict:
         subkind=_choice(request.GET.get("subkind", ""), subkinds),
         parent=_choice(request.GET.get("parent", ""), {code for code, _label in parents}),
         level=_choice(request.GET.get("level", ""), levels),
-        q=" ".join(request.GET.get("q", "").replace("\x00", "").split())[:100])  # NUL: PostgreSQL refuses it
+        q=" ".join(request.GET.get("q", "").replace("\x00", "").split())[:100],
+    )  # NUL: PostgreSQL refuses it
     try:
         per_page = int(request.GET.get("per_page", PER_PAGE[0]))
     except ValueError:
@@ -252,23 +312,60 @@ def _national_data(request: HttpRequest) -> dict:
     per_page = per_page if per_page in PER_PAGE else PER_PAGE[0]
     query = standings.ranking(round_, kind, filters) if round_ else Standing.objects.none()
     form = NationalFilterForm(
-        initial={"round": round_.pk if round_ else None, "kind": kind, "subkind": filters.subkind,
-                 "region": filters.region, "province": filters.province, "parent": filters.parent,
-                 "level": filters.level, "q": filters.q, "per_page": str(per_page)},
-        rounds=all_rounds, subkinds=subkinds,
-        provinces=provinces, parents=parents, levels=levels)
+        initial={
+            "round": round_.pk if round_ else None,
+            "kind": kind,
+            "subkind": filters.subkind,
+            "region": filters.region,
+            "province": filters.province,
+            "parent": filters.parent,
+            "level": filters.level,
+            "q": filters.q,
+            "per_page": str(per_page),
+        },
+        rounds=all_rounds,
+        subkinds=subkinds,
+        provinces=provinces,
+        parents=parents,
+        levels=levels,
+    )
     # the filters as plain data for the template: Django's widget templates took half the page's time to render
     # 300-odd options (225 parent offices, 77 provinces)
-    fields = [{"name": name, "label": field.label, "value": str(form.initial.get(name) or ""),
-               "choices": [(str(value), str(text)) for value, text in field.choices]
-               if hasattr(field, "choices") else None} for name, field in form.fields.items()]
-    params = {"round": round_.pk if round_ else "", "kind": kind, "subkind": filters.subkind,
-              "region": filters.region, "province": filters.province, "parent": filters.parent,
-              "level": filters.level, "q": filters.q}
-    return {"round": round_, "framework": framework, "query_set": query, "kind": kind, "filters": filters,
-            "peers_count": facet.get("rows", 0), "state": state,
-            "form": form, "fields": fields, "per_page": per_page, "params": params, "query": urlencode(
-                {k: v for k, v in params.items() if v != ""})}
+    fields = [
+        {
+            "name": name,
+            "label": field.label,
+            "value": str(form.initial.get(name) or ""),
+            "choices": [(str(value), str(text)) for value, text in field.choices]
+            if hasattr(field, "choices")
+            else None,
+        }
+        for name, field in form.fields.items()
+    ]
+    params = {
+        "round": round_.pk if round_ else "",
+        "kind": kind,
+        "subkind": filters.subkind,
+        "region": filters.region,
+        "province": filters.province,
+        "parent": filters.parent,
+        "level": filters.level,
+        "q": filters.q,
+    }
+    return {
+        "round": round_,
+        "framework": framework,
+        "query_set": query,
+        "kind": kind,
+        "filters": filters,
+        "peers_count": facet.get("rows", 0),
+        "state": state,
+        "form": form,
+        "fields": fields,
+        "per_page": per_page,
+        "params": params,
+        "query": urlencode({k: v for k, v in params.items() if v != ""}),
+    }
 
 
 def _latest_with_results(rounds: list[AssessmentRound]) -> AssessmentRound | None:
@@ -291,8 +388,11 @@ def national(request: HttpRequest) -> HttpResponse:
     labels = [lv.label for lv in framework.levels] if framework else []
     total = None
     if round_ is not None:  # the unfiltered summary was computed with the standings; a filtered one is read now
-        total = (standings.summary(query, labels, framework.pass_target if framework else None)
-                 if data["filters"].active() else standings.stored_summary(data["state"], data["kind"]))
+        total = (
+            standings.summary(query, labels, framework.pass_target if framework else None)
+            if data["filters"].active()
+            else standings.stored_summary(data["state"], data["kind"])
+        )
     count = total.count if total else 0
     per_page = data["per_page"]
     pages = max(1, -(-count // per_page))
@@ -309,28 +409,54 @@ def national(request: HttpRequest) -> HttpResponse:
     fallers: list = []
     counts, chart, summary = [], None, None
     if total and total.count:
-        counts = [{"label": _level_label(framework, label), "raw": label, "count": n,
-                   "share": (Decimal(n) * 100 / total.count).quantize(Decimal("0.1"))}
-                  for label, n in total.levels.items()]
+        counts = [
+            {
+                "label": _level_label(framework, label),
+                "raw": label,
+                "count": n,
+                "share": (Decimal(n) * 100 / total.count).quantize(Decimal("0.1")),
+            }
+            for label, n in total.levels.items()
+        ]
         if total.bins:
             chart = charts.histogram(
-                total.bins, title=_("Distribution of total scores"),
-                desc=_("Number of agencies per 5-point band of the total score, %(n)d agencies.") % {
-                    "n": total.ranked},
-                x_label=_("Total score"), y_label=_("Agencies"))
+                total.bins,
+                title=_("Distribution of total scores"),
+                desc=_("Number of agencies per 5-point band of the total score, %(n)d agencies.") % {"n": total.ranked},
+                x_label=_("Total score"),
+                y_label=_("Agencies"),
+            )
         if total.ranked:
-            summary = {"count": total.ranked, "mean": total.mean, "median": total.median, "max": total.max,
-                       "min": total.min, "pass": total.passed}
+            summary = {
+                "count": total.ranked,
+                "mean": total.mean,
+                "median": total.median,
+                "max": total.max,
+                "min": total.min,
+                "pass": total.passed,
+            }
         if total.with_previous:
             risers, fallers = standings.movers(query)
     page_query = urlencode({k: v for k, v in {**data["params"], "per_page": per_page}.items() if v != ""})
-    data.update({"rows": rows, "count": count, "page": page, "pages": pages,
-                 "first_row": (page - 1) * per_page + 1 if count else 0,
-                 "last_row": min(page * per_page, count), "page_query": page_query,
-                 "level_counts": counts, "chart": chart, "risers": risers, "fallers": fallers,
-                 "summary": summary, "bins": total.bins if total else [],
-                 "kind_label": exports.kind_label(data["kind"]),
-                 "has_previous": bool(total and total.with_previous)})
+    data.update(
+        {
+            "rows": rows,
+            "count": count,
+            "page": page,
+            "pages": pages,
+            "first_row": (page - 1) * per_page + 1 if count else 0,
+            "last_row": min(page * per_page, count),
+            "page_query": page_query,
+            "level_counts": counts,
+            "chart": chart,
+            "risers": risers,
+            "fallers": fallers,
+            "summary": summary,
+            "bins": total.bins if total else [],
+            "kind_label": exports.kind_label(data["kind"]),
+            "has_previous": bool(total and total.with_previous),
+        }
+    )
     return render(request, "results/national.html", data)
 
 
@@ -377,16 +503,26 @@ def results_import(request: HttpRequest) -> HttpResponse:
                 errors = error_texts(exc)
                 status = 400
             else:
-                messages.success(request, ngettext(
-                    "Imported %(count)d result into %(round)s.", "Imported %(count)d results into %(round)s.",
-                    batch.row_count) % {"count": batch.row_count, "round": round_.name_th})
+                messages.success(
+                    request,
+                    ngettext(
+                        "Imported %(count)d result into %(round)s.",
+                        "Imported %(count)d results into %(round)s.",
+                        batch.row_count,
+                    )
+                    % {"count": batch.row_count, "round": round_.name_th},
+                )
                 return redirect(_after_import(request.user, round_))
         else:
             status = 400
     else:
         form = ImportForm(rounds=rounds, initial={"round": initial_round or (rounds[0] if rounds else None)})
-    return render(request, "results/import.html", {"form": form, "errors": errors, "rounds": rounds,
-                                                   "max_listed": 50}, status=status)
+    return render(
+        request,
+        "results/import.html",
+        {"form": form, "errors": errors, "rounds": rounds, "max_listed": 50},
+        status=status,
+    )
 
 
 def _after_import(user, round_: AssessmentRound) -> str:
@@ -412,8 +548,10 @@ def results_import_template(request: HttpRequest) -> HttpResponse:
     if framework is None:
         raise Http404
     header = ["agency", "year"] + [f"i{i.number}" for i in framework.indicators]
-    rows = [[agency.code, round_.fiscal_year] + [""] * len(framework.indicators)
-            for agency in queries.template_agencies(request.user, round_)]
+    rows = [
+        [agency.code, round_.fiscal_year] + [""] * len(framework.indicators)
+        for agency in queries.template_agencies(request.user, round_)
+    ]
     response = HttpResponse(web_exports.csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="results-{round_.framework_id}-{round_.fiscal_year}.csv"'
     return response

@@ -44,13 +44,20 @@ def default_edition(year_be: int) -> str | None:
 
 class RoundForm(forms.Form):
     framework_id = forms.ChoiceField(label=_("Framework edition"))
-    variant = forms.ChoiceField(label=_("Agency-type variant"), required=False,
-                                help_text=_("The variant's agency types are the agencies this round assesses "
-                                            "(e.g. esa for service-area offices); one round per variant."))
-    fiscal_year = forms.IntegerField(label=_("Fiscal year (B.E.)"), min_value=2500, max_value=2700,
-                                     help_text=_("Buddhist-Era year, e.g. 2563."))
-    name_th = forms.CharField(label=_("Name"), max_length=255, required=False,
-                              help_text=_("Leave empty for the standard name."))
+    variant = forms.ChoiceField(
+        label=_("Agency-type variant"),
+        required=False,
+        help_text=_(
+            "The variant's agency types are the agencies this round assesses "
+            "(e.g. esa for service-area offices); one round per variant."
+        ),
+    )
+    fiscal_year = forms.IntegerField(
+        label=_("Fiscal year (B.E.)"), min_value=2500, max_value=2700, help_text=_("Buddhist-Era year, e.g. 2563.")
+    )
+    name_th = forms.CharField(
+        label=_("Name"), max_length=255, required=False, help_text=_("Leave empty for the standard name.")
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,9 +74,11 @@ class RoundForm(forms.Form):
         for phase in Phase:
             # labelled with the phase, so an error names which of the eight dates is wrong
             self.fields[f"{phase.value}_starts"] = ThaiDateField(
-                label=_("%(phase)s starts") % {"phase": phase.label}, required=False)
+                label=_("%(phase)s starts") % {"phase": phase.label}, required=False
+            )
             self.fields[f"{phase.value}_ends"] = ThaiDateField(
-                label=_("%(phase)s ends") % {"phase": phase.label}, required=False)
+                label=_("%(phase)s ends") % {"phase": phase.label}, required=False
+            )
 
     def phase_rows(self):
         """(label, start field, end field) per phase, for the calendar part of the template."""
@@ -86,22 +95,32 @@ class RoundForm(forms.Form):
                 self.add_error("framework_id", _("This edition cannot be loaded."))
                 return cleaned
             if year not in framework.fiscal_years:
-                self.add_error("fiscal_year", _("%(framework)s assesses fiscal year(s) %(years)s.") % {
-                    "framework": framework_id, "years": ", ".join(map(str, framework.fiscal_years))})
+                self.add_error(
+                    "fiscal_year",
+                    _("%(framework)s assesses fiscal year(s) %(years)s.")
+                    % {"framework": framework_id, "years": ", ".join(map(str, framework.fiscal_years))},
+                )
             elif variant and variant not in framework.variants:
-                self.add_error("variant", _("%(framework)s has no variant %(variant)s.") % {
-                    "framework": framework_id, "variant": variant})
+                self.add_error(
+                    "variant",
+                    _("%(framework)s has no variant %(variant)s.") % {"framework": framework_id, "variant": variant},
+                )
             elif AssessmentRound.objects.filter(framework_id=framework_id, variant=variant, fiscal_year=year).exists():
-                self.add_error("fiscal_year", _("A round for %(framework)s in %(year)s already exists.") % {
-                    "framework": framework_id, "year": year})
+                self.add_error(
+                    "fiscal_year",
+                    _("A round for %(framework)s in %(year)s already exists.")
+                    % {"framework": framework_id, "year": year},
+                )
         phases: dict[str, tuple[date, date]] = {}
         for phase in Phase:
             starts, ends = cleaned.get(f"{phase.value}_starts"), cleaned.get(f"{phase.value}_ends")
             if starts is None and ends is None:
                 continue
             if starts is None or ends is None:
-                self.add_error(f"{phase.value}_starts" if starts is None else f"{phase.value}_ends",
-                               _("Give both the start and the end of %(phase)s.") % {"phase": phase.label})
+                self.add_error(
+                    f"{phase.value}_starts" if starts is None else f"{phase.value}_ends",
+                    _("Give both the start and the end of %(phase)s.") % {"phase": phase.label},
+                )
                 continue
             if ends < starts:
                 self.add_error(f"{phase.value}_ends", _("%(phase)s ends before it starts.") % {"phase": phase.label})

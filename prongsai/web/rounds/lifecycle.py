@@ -21,8 +21,12 @@ def _move(name: str, source: str, target: str, label: str) -> Move:
     return Move(name, source, target, gettext_lazy(label), label, _CENTRAL)
 
 
-ROUND = Lifecycle("round", RoundStatus.values, [
-    _move("open", RoundStatus.DRAFT, RoundStatus.OPEN, gettext_noop("Open round")),
-    _move("close", RoundStatus.OPEN, RoundStatus.CLOSED, gettext_noop("Close round")),
-    _move("reopen", RoundStatus.CLOSED, RoundStatus.OPEN, gettext_noop("Reopen round")),
-])
+ROUND = Lifecycle(
+    "round",
+    RoundStatus.values,
+    [
+        _move("open", RoundStatus.DRAFT, RoundStatus.OPEN, gettext_noop("Open round")),
+        _move("close", RoundStatus.OPEN, RoundStatus.CLOSED, gettext_noop("Close round")),
+        _move("reopen", RoundStatus.CLOSED, RoundStatus.OPEN, gettext_noop("Reopen round")),
+    ],
+)

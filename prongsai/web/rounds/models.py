@@ -34,13 +34,17 @@ class AssessmentRound(models.Model):
     results_published = models.BooleanField(_("results published"), default=False)
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-fiscal_year", "framework_id"]
-        constraints = [models.UniqueConstraint(fields=["framework_id", "variant", "fiscal_year"],
-                                               name="one_round_per_edition_variant_year")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework_id", "variant", "fiscal_year"], name="one_round_per_edition_variant_year"
+            )
+        ]
         verbose_name = _("assessment round")
 
     def __str__(self) -> str:

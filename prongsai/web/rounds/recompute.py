@@ -39,13 +39,25 @@ def _official(framework: Framework, result: AgencyResult) -> tuple[dict, list[st
         score = combine(framework, {n: Fraction(v) for n, v in stored.items() if n in numbers})
         indicators = {str(n): v for n, v in sorted(stored.items()) if n in numbers}
     else:
-        given = {code: Fraction(getattr(result, code.lower()))
-                 for code in ("IIT", "EIT", "OIT") if getattr(result, code.lower()) is not None}
+        given = {
+            code: Fraction(getattr(result, code.lower()))
+            for code in ("IIT", "EIT", "OIT")
+            if getattr(result, code.lower()) is not None
+        }
         score = combine_tools(framework, given)
         indicators = {}
     tools = score.tools_rounded
-    return ({"indicators": indicators, "iit": tools.get("IIT"), "eit": tools.get("EIT"), "oit": tools.get("OIT"),
-             "total": score.total_rounded, "level": score.level or ""}, problems)
+    return (
+        {
+            "indicators": indicators,
+            "iit": tools.get("IIT"),
+            "eit": tools.get("EIT"),
+            "oit": tools.get("OIT"),
+            "total": score.total_rounded,
+            "level": score.level or "",
+        },
+        problems,
+    )
 
 
 def _computed(framework: Framework, round_: AssessmentRound, result: AgencyResult) -> tuple[dict, list[str]]:
@@ -66,10 +78,14 @@ def _computed(framework: Framework, round_: AssessmentRound, result: AgencyResul
     survey_numbers = {i.number for t in framework.survey_tools for i in framework.indicators_of(t)}
     # a survey tool below the respondent floor gets no score at all, not even per indicator (docs/surveys.md)
     shown_tools = {t for t in framework.survey_tools if len(surveys.get(t, ())) >= MIN_RESPONDENTS}
-    indicators = {str(n): str(framework.round(v)) for n, v in score.indicators.items()
-                  if v is not None and n in survey_numbers and framework.indicator(n).tool in shown_tools}
-    indicators.update({str(n): str(framework.round(v)) for n, v in score_oit(framework, confirmed).items()
-                       if v is not None})
+    indicators = {
+        str(n): str(framework.round(v))
+        for n, v in score.indicators.items()
+        if v is not None and n in survey_numbers and framework.indicator(n).tool in shown_tools
+    }
+    indicators.update(
+        {str(n): str(framework.round(v)) for n, v in score_oit(framework, confirmed).items() if v is not None}
+    )
     exact = {int(k): Fraction(v) for k, v in indicators.items()}
     combined = combine(framework, exact)
     items = {}
@@ -89,18 +105,26 @@ def _computed(framework: Framework, round_: AssessmentRound, result: AgencyResul
     if dropped:
         problems.append(f"confirmed OIT items {', '.join(sorted(dropped))} are not in the new edition")
     respondents = {tool: len(surveys.get(tool, ())) for tool in framework.survey_tools}
-    return ({"indicators": dict(sorted(indicators.items(), key=lambda kv: int(kv[0]))), "items": items,
-             "respondents": respondents, "iit": tools.get("IIT"), "eit": tools.get("EIT"), "oit": tools.get("OIT"),
-             "total": combined.total_rounded if complete else None,
-             "level": (combined.level or "") if complete else ""}, problems)
+    return (
+        {
+            "indicators": dict(sorted(indicators.items(), key=lambda kv: int(kv[0]))),
+            "items": items,
+            "respondents": respondents,
+            "iit": tools.get("IIT"),
+            "eit": tools.get("EIT"),
+            "oit": tools.get("OIT"),
+            "total": combined.total_rounded if complete else None,
+            "level": (combined.level or "") if complete else "",
+        },
+        problems,
+    )
 
 
 def recompute_round(round_: AssessmentRound) -> list[dict]:
     """Recompute every result of the round under its (current) edition; returns one change record per result."""
     framework = round_.framework
     changes = []
-    for result in AgencyResult.objects.filter(round=round_).select_related("agency").order_by("agency__code",
-                                                                                               "source"):
+    for result in AgencyResult.objects.filter(round=round_).select_related("agency").order_by("agency__code", "source"):
         before = {"total": str(result.total) if result.total is not None else None, "level": result.level}
         if result.source == ResultSource.OFFICIAL:
             values, problems = _official(framework, result)
@@ -109,14 +133,21 @@ def recompute_round(round_: AssessmentRound) -> list[dict]:
         for name, value in values.items():
             setattr(result, name, value)
         result.save()
-        changes.append({"agency": result.agency.code, "source": result.source, "before": before,
-                        "after": {"total": str(result.total) if result.total is not None else None,
-                                  "level": result.level}, "problems": problems})
+        changes.append(
+            {
+                "agency": result.agency.code,
+                "source": result.source,
+                "before": before,
+                "after": {"total": str(result.total) if result.total is not None else None, "level": result.level},
+                "problems": problems,
+            }
+        )
     return changes
 
 
-def move_round_to_edition(actor, round_: AssessmentRound, framework_id: str, reason: str,
-                          variant: str | None = None) -> list[dict]:
+def move_round_to_edition(
+    actor, round_: AssessmentRound, framework_id: str, reason: str, variant: str | None = None
+) -> list[dict]:
     """Move a round to another edition (a corrected version), recompute its results, and audit it."""
     from prongsai.web.editions.services import usable_editions
 
@@ -132,26 +163,42 @@ def move_round_to_edition(actor, round_: AssessmentRound, framework_id: str, rea
     if framework_id == round_.framework_id:
         raise ValidationError(_("The round uses this edition already."))
     if framework_id not in {c.key for c in usable_editions(round_.fiscal_year)}:
-        raise ValidationError(_("%(edition)s is not an edition in use for fiscal year %(year)s.") % {
-            "edition": framework_id, "year": round_.fiscal_year})
+        raise ValidationError(
+            _("%(edition)s is not an edition in use for fiscal year %(year)s.")
+            % {"edition": framework_id, "year": round_.fiscal_year}
+        )
     variant = round_.variant if variant is None else variant
     if variant and variant not in target.variants:
-        raise ValidationError(_("%(edition)s has no variant '%(variant)s'.") % {
-            "edition": framework_id, "variant": variant})
-    if AssessmentRound.objects.filter(framework_id=framework_id, variant=variant or "",
-                                      fiscal_year=round_.fiscal_year).exclude(pk=round_.pk).exists():
-        raise ValidationError(_("A round of %(edition)s for %(year)s exists already.") % {
-            "edition": framework_id, "year": round_.fiscal_year})
+        raise ValidationError(
+            _("%(edition)s has no variant '%(variant)s'.") % {"edition": framework_id, "variant": variant}
+        )
+    if (
+        AssessmentRound.objects.filter(framework_id=framework_id, variant=variant or "", fiscal_year=round_.fiscal_year)
+        .exclude(pk=round_.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            _("A round of %(edition)s for %(year)s exists already.")
+            % {"edition": framework_id, "year": round_.fiscal_year}
+        )
     with transaction.atomic():
         locked = AssessmentRound.objects.select_for_update().get(pk=round_.pk)
         before = {"framework_id": locked.framework_id, "variant": locked.variant}
         locked.framework_id, locked.variant = framework_id, variant or ""
         locked.save(update_fields=["framework_id", "variant"])
         changes = recompute_round(locked)
-        record(actor, AuditAction.MOVE_ROUND_EDITION,
-               f"{locked.name_th}: เปลี่ยนกรอบการประเมินจาก {before['framework_id']} เป็น {framework_id} "
-               f"และคำนวณผล {len(changes)} รายการใหม่", obj=locked,
-               changes={"before": before, "after": {"framework_id": framework_id, "variant": locked.variant},
-                        "reason": reason, "results": changes})
+        record(
+            actor,
+            AuditAction.MOVE_ROUND_EDITION,
+            f"{locked.name_th}: เปลี่ยนกรอบการประเมินจาก {before['framework_id']} เป็น {framework_id} "
+            f"และคำนวณผล {len(changes)} รายการใหม่",
+            obj=locked,
+            changes={
+                "before": before,
+                "after": {"framework_id": framework_id, "variant": locked.variant},
+                "reason": reason,
+                "results": changes,
+            },
+        )
     round_.framework_id, round_.variant = locked.framework_id, locked.variant
     return changes

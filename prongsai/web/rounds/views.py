@@ -36,8 +36,9 @@ def _framework_name(round_: AssessmentRound) -> str:
 @login_required
 @require_GET
 def round_list(request: HttpRequest) -> HttpResponse:
-    rounds = list(AssessmentRound.objects.annotate(result_count=Count("results")).order_by("-fiscal_year",
-                                                                                          "framework_id"))
+    rounds = list(
+        AssessmentRound.objects.annotate(result_count=Count("results")).order_by("-fiscal_year", "framework_id")
+    )
     for r in rounds:
         r.framework_name = _framework_name(r)
     return render(request, "rounds/list.html", {"rounds": rounds, "can_manage": access.is_central_admin(request.user)})
@@ -52,8 +53,14 @@ def round_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            round_ = create_round(request.user, data["framework_id"], data["fiscal_year"], data["name_th"],
-                                  data["phases"], variant=data.get("variant") or "")
+            round_ = create_round(
+                request.user,
+                data["framework_id"],
+                data["fiscal_year"],
+                data["name_th"],
+                data["phases"],
+                variant=data.get("variant") or "",
+            )
         except ValidationError as exc:
             report_error(form, exc, first_only=True)
         else:
@@ -76,9 +83,15 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         framework = round_.framework
     except FrameworkError:
         framework = None
-    context = {"round": round_, "phases": phases, "can_manage": central, "framework_name": _framework_name(round_),
-               "today": today, "framework": framework,
-               "variant": framework.variants.get(round_.variant) if framework and round_.variant else None}
+    context = {
+        "round": round_,
+        "phases": phases,
+        "can_manage": central,
+        "framework_name": _framework_name(round_),
+        "today": today,
+        "framework": framework,
+        "variant": framework.variants.get(round_.variant) if framework and round_.variant else None,
+    }
     if central:
         context["result_count"] = round_.results.count()
         context["batches"] = round_.imports.select_related("created_by")[:10]
@@ -101,12 +114,18 @@ def round_status(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         set_round_status(request.user, round_, status)
     except ValidationError:
-        messages.error(request, _("This round cannot move from %(before)s to %(after)s.") % {
-            "before": round_.get_status_display(),
-            "after": RoundStatus(status).label if status in RoundStatus.values else status})
+        messages.error(
+            request,
+            _("This round cannot move from %(before)s to %(after)s.")
+            % {
+                "before": round_.get_status_display(),
+                "after": RoundStatus(status).label if status in RoundStatus.values else status,
+            },
+        )
     else:
-        messages.success(request, _("%(name)s is now %(status)s.") % {"name": round_.name_th,
-                                                                       "status": round_.get_status_display()})
+        messages.success(
+            request, _("%(name)s is now %(status)s.") % {"name": round_.name_th, "status": round_.get_status_display()}
+        )
     return redirect("round_detail", pk=round_.pk)
 
 
@@ -122,8 +141,12 @@ def round_publish(request: HttpRequest, pk: int) -> HttpResponse:
     if published and not confirmed(request):
         return confirmation_page(request, confirmations.publish_results(round_))
     publish_results(request.user, round_, published)
-    messages.success(request, _("Results of %(name)s are published.") % {"name": round_.name_th} if published
-                     else _("Results of %(name)s are no longer published.") % {"name": round_.name_th})
+    messages.success(
+        request,
+        _("Results of %(name)s are published.") % {"name": round_.name_th}
+        if published
+        else _("Results of %(name)s are no longer published.") % {"name": round_.name_th},
+    )
     return redirect("round_detail", pk=round_.pk)
 
 
@@ -151,10 +174,23 @@ def round_move(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 error = " ".join(exc.messages)
             else:
-                messages.success(request, _("%(name)s now uses %(edition)s; %(n)s results were recomputed.") % {
-                    "name": round_.name_th, "edition": target.key, "n": len(changes)})
+                messages.success(
+                    request,
+                    _("%(name)s now uses %(edition)s; %(n)s results were recomputed.")
+                    % {"name": round_.name_th, "edition": target.key, "n": len(changes)},
+                )
                 return redirect("round_detail", pk=round_.pk)
     diff = diff_frameworks(round_.edition, target.framework) if target else None
-    return render(request, "rounds/move.html", {
-        "round": round_, "choices": choices, "target": target, "diff": diff, "error": error,
-        "result_count": round_.results.count()}, status=400 if error else 200)
+    return render(
+        request,
+        "rounds/move.html",
+        {
+            "round": round_,
+            "choices": choices,
+            "target": target,
+            "diff": diff,
+            "error": error,
+            "result_count": round_.results.count(),
+        },
+        status=400 if error else 200,
+    )

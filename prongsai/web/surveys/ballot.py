@@ -137,8 +137,11 @@ def hold_sealed(scope: dict, sealed: bytes) -> int:
     values = [scope["round_id"], scope["agency_id"], scope["tool"], scope["group"], scope["channel"]]
     key = HeldResponse._meta.pk.get_db_prep_value(uuid.uuid4(), connection)
     with connection.cursor() as cursor:
-        cursor.execute(f'INSERT INTO {_table(HeldResponse)} (id, round_id, agency_id, tool, "group", channel, sealed) '
-                       "VALUES (%s, %s, %s, %s, %s, %s, %s)", [key, *values, sealed])
+        cursor.execute(
+            f'INSERT INTO {_table(HeldResponse)} (id, round_id, agency_id, tool, "group", channel, sealed) '
+            "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            [key, *values, sealed],
+        )
         cursor.execute(f"SELECT count(*) FROM {_table(HeldResponse)} WHERE {_scope_sql()}", values)
         return cursor.fetchone()[0]
 
@@ -224,11 +227,13 @@ def _sqlite_truncate_wal() -> None:
 
 @functools.lru_cache(maxsize=4)
 def _use_and_hold_text(code_sql: str) -> str:
-    return (f"WITH used AS ({code_sql} RETURNING 1), "
-            f"held AS (INSERT INTO {_table(HeldResponse)} (id, round_id, agency_id, tool, \"group\", channel, sealed) "
-            f"SELECT %s, %s, %s, %s, %s, %s, %s FROM used RETURNING 1) "
-            f"SELECT (SELECT count(*) FROM held), "
-            f"(SELECT count(*) FROM {_table(HeldResponse)} WHERE {_scope_sql()})")
+    return (
+        f"WITH used AS ({code_sql} RETURNING 1), "
+        f'held AS (INSERT INTO {_table(HeldResponse)} (id, round_id, agency_id, tool, "group", channel, sealed) '
+        f"SELECT %s, %s, %s, %s, %s, %s, %s FROM used RETURNING 1) "
+        f"SELECT (SELECT count(*) FROM held), "
+        f"(SELECT count(*) FROM {_table(HeldResponse)} WHERE {_scope_sql()})"
+    )
 
 
 def _open_all(rows) -> tuple[list[tuple], list]:
@@ -249,9 +254,19 @@ def _open_all(rows) -> tuple[list[tuple], list]:
             unreadable.append((key, round_id, agency_id, tool, group, channel, sealed))
             continue
         fresh = uuid.uuid4()
-        responses.append((fresh.bytes, fresh if native_uuid else fresh.hex, round_id, agency_id, tool, group,
-                          channel, connection.ops.adapt_datefield_value(week),
-                          connection.ops.adapt_json_value(answers, None)))
+        responses.append(
+            (
+                fresh.bytes,
+                fresh if native_uuid else fresh.hex,
+                round_id,
+                agency_id,
+                tool,
+                group,
+                channel,
+                connection.ops.adapt_datefield_value(week),
+                connection.ops.adapt_json_value(answers, None),
+            )
+        )
     return responses, unreadable
 
 
@@ -262,24 +277,33 @@ def _take_and_release(where: str, params: list, minimum: int) -> int:
     table = _table(HeldResponse)
     _sqlite_secure_delete()
     with connection.cursor() as cursor:
-        cursor.execute(f'DELETE FROM {table} WHERE id IN (SELECT id FROM {table} WHERE {where}{skip_locked}) '
-                       'RETURNING id, round_id, agency_id, tool, "group", channel, sealed', params)
+        cursor.execute(
+            f"DELETE FROM {table} WHERE id IN (SELECT id FROM {table} WHERE {where}{skip_locked}) "
+            'RETURNING id, round_id, agency_id, tool, "group", channel, sealed',
+            params,
+        )
         rows = cursor.fetchall()
     if not rows or len(rows) < minimum:
         transaction.set_rollback(True)
         return 0
     responses, unreadable = _open_all(rows)
     if unreadable:  # put back what cannot be opened (a rotated SECRET_KEY without its fallback)
-        HeldResponse.objects.bulk_create([HeldResponse(id=r[0], round_id=r[1], agency_id=r[2], tool=r[3],
-                                                       group=r[4], channel=r[5], sealed=r[6]) for r in unreadable])
+        HeldResponse.objects.bulk_create(
+            [
+                HeldResponse(id=r[0], round_id=r[1], agency_id=r[2], tool=r[3], group=r[4], channel=r[5], sealed=r[6])
+                for r in unreadable
+            ]
+        )
     if not responses:
         return 0
     responses.sort()  # insertion (physical) order = the order of the fresh random keys (their bytes)
     row = "(%s, %s, %s, %s, %s, %s, %s, %s)"
     with connection.cursor() as cursor:
-        cursor.execute(f'INSERT INTO {_table(SurveyResponse)} (id, round_id, agency_id, tool, "group", channel, '
-                       "week, answers) VALUES " + ", ".join([row] * len(responses)),
-                       [value for r in responses for value in r[1:]])
+        cursor.execute(
+            f'INSERT INTO {_table(SurveyResponse)} (id, round_id, agency_id, tool, "group", channel, '
+            "week, answers) VALUES " + ", ".join([row] * len(responses)),
+            [value for r in responses for value in r[1:]],
+        )
     return len(responses)
 
 
@@ -289,19 +313,23 @@ def _release_pg_text() -> tuple[str, str]:
     quote of the answers' JSON is escaped by a regular expression, which cost more CPU than the rest of the
     release (issue 14)."""
     held, responses = _table(HeldResponse), _table(SurveyResponse)
-    read = (f'SELECT h.id, h.round_id, h.agency_id, h.tool, h."group", h.channel, h.sealed, r.framework_id '
-            f"FROM {held} h JOIN rounds_assessmentround r ON r.id = h.round_id "
-            f'WHERE h.round_id = %s AND h.agency_id = %s AND h.tool = %s AND h."group" = %s AND h.channel = %s')
-    move = (f"WITH present AS (SELECT id FROM {held} WHERE id = ANY(%(ids)b::uuid[]) FOR UPDATE), "
-            f"taken AS (DELETE FROM {held} WHERE id = ANY(%(ids)b::uuid[]) "
-            f"AND (SELECT count(*) FROM present) = %(n)s RETURNING 1), "
-            f'added AS (INSERT INTO {responses} (id, round_id, agency_id, tool, "group", channel, week, answers) '
-            f"SELECT n.id, n.round_id, n.agency_id, n.tool, n.grp, n.channel, n.week, n.answers::jsonb "
-            f"FROM unnest(%(keys)b::uuid[], %(rounds)b::bigint[], %(agencies)b::bigint[], %(tools)b::text[], "
-            f"%(groups)b::text[], %(channels)b::text[], %(weeks)b::date[], %(answers)b::text[]) "
-            f"WITH ORDINALITY AS n(id, round_id, agency_id, tool, grp, channel, week, answers, position) "
-            f"WHERE (SELECT count(*) FROM present) = %(n)s ORDER BY n.position RETURNING 1) "
-            f"SELECT (SELECT count(*) FROM taken), (SELECT count(*) FROM added)")
+    read = (
+        f'SELECT h.id, h.round_id, h.agency_id, h.tool, h."group", h.channel, h.sealed, r.framework_id '
+        f"FROM {held} h JOIN rounds_assessmentround r ON r.id = h.round_id "
+        f'WHERE h.round_id = %s AND h.agency_id = %s AND h.tool = %s AND h."group" = %s AND h.channel = %s'
+    )
+    move = (
+        f"WITH present AS (SELECT id FROM {held} WHERE id = ANY(%(ids)b::uuid[]) FOR UPDATE), "
+        f"taken AS (DELETE FROM {held} WHERE id = ANY(%(ids)b::uuid[]) "
+        f"AND (SELECT count(*) FROM present) = %(n)s RETURNING 1), "
+        f'added AS (INSERT INTO {responses} (id, round_id, agency_id, tool, "group", channel, week, answers) '
+        f"SELECT n.id, n.round_id, n.agency_id, n.tool, n.grp, n.channel, n.week, n.answers::jsonb "
+        f"FROM unnest(%(keys)b::uuid[], %(rounds)b::bigint[], %(agencies)b::bigint[], %(tools)b::text[], "
+        f"%(groups)b::text[], %(channels)b::text[], %(weeks)b::date[], %(answers)b::text[]) "
+        f"WITH ORDINALITY AS n(id, round_id, agency_id, tool, grp, channel, week, answers, position) "
+        f"WHERE (SELECT count(*) FROM present) = %(n)s ORDER BY n.position RETURNING 1) "
+        f"SELECT (SELECT count(*) FROM taken), (SELECT count(*) FROM added)"
+    )
     return read, move
 
 
@@ -325,29 +353,48 @@ def _release_scope_pg(scope: list, minimum: int) -> int:
         opened, ids = [], []
         for key, round_id, agency_id, tool, group, channel, sealed, edition in rows:
             try:
-                plain = unseal(sealed, round_id=round_id, agency_id=agency_id, tool=tool, group=group,
-                               channel=channel)
+                plain = unseal(sealed, round_id=round_id, agency_id=agency_id, tool=tool, group=group, channel=channel)
                 week, answers = unpack(plain, answer_spec(load_framework(edition), tool))
             except (Unreadable, ValueError):
                 log.error("a held survey response cannot be opened with the SECRET_KEY or its fallbacks; left held")
                 continue
             ids.append(key)
-            opened.append((uuid.uuid4(), round_id, agency_id, tool, group, channel, week,
-                           json.dumps(answers, separators=(",", ":"))))
+            opened.append(
+                (
+                    uuid.uuid4(),
+                    round_id,
+                    agency_id,
+                    tool,
+                    group,
+                    channel,
+                    week,
+                    json.dumps(answers, separators=(",", ":")),
+                )
+            )
         if len(ids) < minimum:
             return 0
         opened.sort(key=lambda r: r[0].bytes)  # insertion (physical) order = the order of the fresh keys
         columns = list(zip(*opened))
-        params = {"ids": ids, "n": len(ids), "keys": list(columns[0]), "rounds": list(columns[1]),
-                  "agencies": list(columns[2]), "tools": list(columns[3]), "groups": list(columns[4]),
-                  "channels": list(columns[5]), "weeks": list(columns[6]), "answers": list(columns[7])}
+        params = {
+            "ids": ids,
+            "n": len(ids),
+            "keys": list(columns[0]),
+            "rounds": list(columns[1]),
+            "agencies": list(columns[2]),
+            "tools": list(columns[3]),
+            "groups": list(columns[4]),
+            "channels": list(columns[5]),
+            "weeks": list(columns[6]),
+            "answers": list(columns[7]),
+        }
         # (mypy) an INSERT/UPDATE ... RETURNING gives one row
         taken, added = cursor.execute(move, params, prepare=True).fetchone()  # type: ignore[misc]
     return added if taken == added == len(ids) else 0
 
 
-def release_scope(round_id: int, agency_id: int, tool: str, group: str, channel: str, *,
-                  minimum: int = MIN_RESPONDENTS) -> int:
+def release_scope(
+    round_id: int, agency_id: int, tool: str, group: str, channel: str, *, minimum: int = MIN_RESPONDENTS
+) -> int:
     """Release the held responses of one scope if at least ``minimum`` are there; how many were released."""
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         return _release_scope_pg([round_id, agency_id, tool, group, channel], minimum)
@@ -405,5 +452,7 @@ def held_counts(round_, agency=None) -> dict[tuple, int]:
     rows = HeldResponse.objects.filter(round=round_)
     if agency is not None:
         rows = rows.filter(agency=agency)
-    return {(r["agency"], r["tool"], r["group"]): r["n"]
-            for r in rows.values("agency", "tool", "group").annotate(n=Count("id"))}
+    return {
+        (r["agency"], r["tool"], r["group"]): r["n"]
+        for r in rows.values("agency", "tool", "group").annotate(n=Count("id"))
+    }

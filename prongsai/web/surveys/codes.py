@@ -25,9 +25,30 @@ TOKEN_LENGTH = 16  # open links: public, but still unguessable (≈ 74 bits)
 
 #: unshifted Kedmanee keys → the Latin character on the same key (only those in the alphabet)
 _THAI_KEYS = {  # thai-data: keyboard input mapping (a code typed with the Thai layout on)
-              "ฟ": "A", "แ": "C", "ก": "D", "ำ": "E", "ด": "F", "เ": "G", "้": "H", "่": "J", "า": "K",
-              "ท": "M", "ื": "N", "ย": "P", "พ": "R", "ะ": "T", "ี": "U", "อ": "V", "ไ": "W", "ป": "X",
-              "ั": "Y", "ภ": "4", "ุ": "6", "ึ": "7", "ต": "9"}
+    "ฟ": "A",
+    "แ": "C",
+    "ก": "D",
+    "ำ": "E",
+    "ด": "F",
+    "เ": "G",
+    "้": "H",
+    "่": "J",
+    "า": "K",
+    "ท": "M",
+    "ื": "N",
+    "ย": "P",
+    "พ": "R",
+    "ะ": "T",
+    "ี": "U",
+    "อ": "V",
+    "ไ": "W",
+    "ป": "X",
+    "ั": "Y",
+    "ภ": "4",
+    "ุ": "6",
+    "ึ": "7",
+    "ต": "9",
+}
 _KEEP = set(ALPHABET)
 
 
@@ -52,7 +73,7 @@ def is_well_formed(code: str) -> bool:
 
 def grouped(code: str) -> str:
     """``ABCDEFGHJK`` → ``ABCD-EFGH-JK`` (how codes are printed and shown)."""
-    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
 def key(purpose: bytes = b"code") -> bytes:

@@ -17,8 +17,12 @@ from typing import TextIO
 DEMO_AGENCY = "ESA-SKN"
 DEMO_FRAMEWORK, DEMO_YEAR = "ita-2563-esa", 2563
 #: illustrative headcounts: office staff ≥ 1 year; school directors and teachers of the office's schools; others
-DEMO_HEADCOUNTS = {("IIT", "staff"): 68, ("EIT", "school_directors"): 96, ("EIT", "teachers"): 1250,
-                   ("EIT", "other_service_users"): 300}
+DEMO_HEADCOUNTS = {
+    ("IIT", "staff"): 68,
+    ("EIT", "school_directors"): 96,
+    ("EIT", "teachers"): 1250,
+    ("EIT", "other_service_users"): 300,
+}
 DEMO_BATCH = {("IIT", "staff"): 20, ("EIT", "teachers"): 20}
 
 
@@ -31,8 +35,10 @@ def _actor():
     officer = User.objects.filter(username="officer").first()
     if officer is not None:
         return officer
-    membership = (Membership.objects.filter(role=Role.AGENCY_ADMIN, agency__code=DEMO_AGENCY).first()
-                  or Membership.objects.filter(role=Role.CENTRAL_ADMIN).first())
+    membership = (
+        Membership.objects.filter(role=Role.AGENCY_ADMIN, agency__code=DEMO_AGENCY).first()
+        or Membership.objects.filter(role=Role.CENTRAL_ADMIN).first()
+    )
     if membership is not None:
         return membership.user
     return User.objects.filter(is_superuser=True).first()
@@ -58,9 +64,11 @@ def _unused(round_, agency, tool: str, group: str, codes: list[str]) -> str | No
     from prongsai.web.surveys.models import CodeStatus, RespondentCode
 
     digests = {codemod.digest(c): c for c in codes}
-    unused = set(RespondentCode.objects.filter(round=round_, agency=agency, tool=tool, group=group,
-                                               digest__in=list(digests), status=CodeStatus.UNUSED)
-                 .values_list("digest", flat=True))
+    unused = set(
+        RespondentCode.objects.filter(
+            round=round_, agency=agency, tool=tool, group=group, digest__in=list(digests), status=CodeStatus.UNUSED
+        ).values_list("digest", flat=True)
+    )
     return next((c for d, c in digests.items() if d in unused), None)
 
 
@@ -88,8 +96,9 @@ def load_survey_demo(stdout: TextIO | None = None, slips_path: Path | None = Non
     for (tool, group), count in DEMO_BATCH.items():
         code = _unused(round_, agency, tool, group, kept.get((tool, group), []))
         if code is not None:
-            batch = CodeBatch.objects.filter(round=round_, agency=agency, tool=tool, group=group,
-                                             codes__digest=codemod.digest(code)).get()
+            batch = CodeBatch.objects.filter(
+                round=round_, agency=agency, tool=tool, group=group, codes__digest=codemod.digest(code)
+            ).get()
         else:
             generated = generate_codes(actor, round_, agency, tool, group, count, note="prongsai demo")
             code, batch = generated.codes[0], generated.batch
@@ -99,11 +108,16 @@ def load_survey_demo(stdout: TextIO | None = None, slips_path: Path | None = Non
         batches.append(batch)
     if codes_path is not None:
         codes_path.parent.mkdir(parents=True, exist_ok=True)
-        codes_path.write_text("".join(f"{tool} {group} {c}\n" for (tool, group), codes in kept.items()
-                                      for c in codes), encoding="utf-8")
+        codes_path.write_text(
+            "".join(f"{tool} {group} {c}\n" for (tool, group), codes in kept.items() for c in codes), encoding="utf-8"
+        )
     reused = "reused (unused since the last start)" if made == 0 else f"{made} new"
-    print(f"  surveys: headcounts and demo codes for {agency.display_name} ({round_.fiscal_year}): {reused}; "
-          f"two of them:", file=out, flush=True)
+    print(
+        f"  surveys: headcounts and demo codes for {agency.display_name} ({round_.fiscal_year}): {reused}; "
+        f"two of them:",
+        file=out,
+        flush=True,
+    )
     for code, batch in zip(picked, batches):
         print(f"    {batch.tool}  {codemod.grouped(code)}  {codemod.short_link(code)}", file=out, flush=True)
     if slips_path is not None:

@@ -42,8 +42,11 @@ def responses_sheets(round_: AssessmentRound, agency: Agency, tool: str) -> list
     groups = {g.code: g.name_th for g in framework.tool(tool).groups}
     if not round_.is_open:
         release_round(round_.pk, [agency.pk])
-    stored = list(SurveyResponse.objects.filter(round=round_, agency=agency, tool=tool).order_by("id")
-                  .values_list("group", "answers"))
+    stored = list(
+        SurveyResponse.objects.filter(round=round_, agency=agency, tool=tool)
+        .order_by("id")
+        .values_list("group", "answers")
+    )
     sizes: dict[str, int] = {}
     for group, _answers in stored:
         sizes[group] = sizes.get(group, 0) + 1
@@ -51,21 +54,48 @@ def responses_sheets(round_: AssessmentRound, agency: Agency, tool: str) -> list
     if len(stored) >= MIN_RESPONDENTS:
         for n, (group, answers) in enumerate(stored, start=1):
             shown = groups.get(group, group) if sizes[group] >= MIN_RESPONDENTS else str(SUPPRESSED)
-            rows.append([n, shown] + [answers.get(f.code, "") + 1 if isinstance(answers.get(f.code), int) else ""
-                                      for f in fields])
+            rows.append(
+                [n, shown]
+                + [answers.get(f.code, "") + 1 if isinstance(answers.get(f.code), int) else "" for f in fields]
+            )
     header = [_("Row"), _("Respondent group")] + [f.code for f in fields]
-    codebook = Sheet("codebook", [_("Item code"), _("Wording"), _("Options (value in the file = option number)"),
-                                  _("Reverse-scored")],
-                     [[f.code, f.text, " | ".join(f"{i + 1} = {o.label}" for i, o in enumerate(f.scale.options)),
-                       _("Yes") if f.reverse else ""] for f in fields])
-    note = ([] if rows else [[_("%(n)s respondents, fewer than %(min)s, so no individual answers are exported")
-                              % {"n": len(stored), "min": MIN_RESPONDENTS}]])
+    codebook = Sheet(
+        "codebook",
+        [_("Item code"), _("Wording"), _("Options (value in the file = option number)"), _("Reverse-scored")],
+        [
+            [
+                f.code,
+                f.text,
+                " | ".join(f"{i + 1} = {o.label}" for i, o in enumerate(f.scale.options)),
+                _("Yes") if f.reverse else "",
+            ]
+            for f in fields
+        ],
+    )
+    note = (
+        []
+        if rows
+        else [
+            [
+                _("%(n)s respondents, fewer than %(min)s, so no individual answers are exported")
+                % {"n": len(stored), "min": MIN_RESPONDENTS}
+            ]
+        ]
+    )
     return [Sheet(tool, header, rows or note), codebook]
 
 
 def scores_sheets(round_: AssessmentRound, agency: Agency) -> list[Sheet]:
-    header = [_("Survey tool"), _("Indicator"), _("Indicator name"), _("Item"), _("Sub-item"), _("Text"), _("Score"),
-              _("Respondents")]
+    header = [
+        _("Survey tool"),
+        _("Indicator"),
+        _("Indicator name"),
+        _("Item"),
+        _("Sub-item"),
+        _("Text"),
+        _("Score"),
+        _("Respondents"),
+    ]
     rows = []
     for tool in queries.question_scores(round_, agency):
         for ind in tool.indicators:
@@ -74,16 +104,21 @@ def scores_sheets(round_: AssessmentRound, agency: Agency) -> list[Sheet]:
                 rows.append([tool.code, ind.number, ind.name, q.code, "", q.text, _num(q.score), tool.respondents])
                 if q.has_sub_items:
                     for f in q.fields:
-                        rows.append([tool.code, ind.number, ind.name, q.code, f.code, f.text, _num(f.score),
-                                     tool.respondents])
+                        rows.append(
+                            [tool.code, ind.number, ind.name, q.code, f.code, f.text, _num(f.score), tool.respondents]
+                        )
     return [Sheet("scores", header, rows)]
 
 
 def national_sheets(round_: AssessmentRound, tools, rows) -> list[Sheet]:
     header = [_("Agency code"), _("Agency"), _("Type"), _("Province")]
     for t in tools:
-        header += [_("%(tool)s population") % {"tool": t.code}, _("%(tool)s minimum") % {"tool": t.code},
-                   _("%(tool)s respondents") % {"tool": t.code}, _("%(tool)s percent of minimum") % {"tool": t.code}]
+        header += [
+            _("%(tool)s population") % {"tool": t.code},
+            _("%(tool)s minimum") % {"tool": t.code},
+            _("%(tool)s respondents") % {"tool": t.code},
+            _("%(tool)s percent of minimum") % {"tool": t.code},
+        ]
     out = []
     for r in rows:
         line = [r.agency.code, r.agency.name_th, r.agency.subkind or r.agency.kind, r.agency.province]
@@ -104,10 +139,17 @@ def to_csv(sheet: Sheet) -> bytes:
 
 
 def to_xlsx(sheets: list[Sheet]) -> bytes:
-    return web_exports.xlsx_bytes([
-        web_exports.Sheet(title=sheet.title, header=sheet.header, number_format="",
-                          rows=([float(v) if hasattr(v, "as_tuple") else v for v in row] for row in sheet.rows))
-        for sheet in sheets])
+    return web_exports.xlsx_bytes(
+        [
+            web_exports.Sheet(
+                title=sheet.title,
+                header=sheet.header,
+                number_format="",
+                rows=([float(v) if hasattr(v, "as_tuple") else v for v in row] for row in sheet.rows),
+            )
+            for sheet in sheets
+        ]
+    )
 
 
 def file_response(sheets: list[Sheet], fmt: str, name: str) -> HttpResponse:
@@ -115,7 +157,8 @@ def file_response(sheets: list[Sheet], fmt: str, name: str) -> HttpResponse:
         response = HttpResponse(to_csv(sheets[0]), content_type="text/csv; charset=utf-8")
     elif fmt == "xlsx":
         response = HttpResponse(
-            to_xlsx(sheets), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            to_xlsx(sheets), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
     else:
         raise Http404
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'

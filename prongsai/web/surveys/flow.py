@@ -34,8 +34,9 @@ class State:
     answers: dict[str, int] = field(default_factory=dict)
 
     def dumps(self) -> str:
-        return signing.dumps({"t": self.ticket.as_dict(), "p": self.page, "a": self.answers},
-                             salt=STATE_SALT, compress=True)
+        return signing.dumps(
+            {"t": self.ticket.as_dict(), "p": self.page, "a": self.answers}, salt=STATE_SALT, compress=True
+        )
 
     @classmethod
     def loads(cls, text: str | None) -> State:
@@ -54,7 +55,7 @@ class State:
 
 @dataclass(frozen=True)
 class Page:
-    number: int                       # 1-based among the indicator pages
+    number: int  # 1-based among the indicator pages
     indicator: Indicator
     questions: tuple[Question, ...]
 

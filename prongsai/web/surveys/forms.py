@@ -25,15 +25,22 @@ class HeadcountForm(forms.Form):
             for group in tool.groups:
                 name = f"hc-{tool.code}-{group.code}"
                 self.fields[name] = forms.IntegerField(
-                    label=group.name_th, min_value=0, max_value=MAX_HEADCOUNT, required=False,
+                    label=group.name_th,
+                    min_value=0,
+                    max_value=MAX_HEADCOUNT,
+                    required=False,
                     initial=(initial_counts or {}).get((tool.code, group.code)),
-                    widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+                    widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+                )
                 self.fields[name].tool = tool.code
                 self.keys.append((tool.code, group.code))
 
     def counts(self) -> dict[tuple[str, str], int]:
-        return {(t, g): self.cleaned_data[f"hc-{t}-{g}"] for t, g in self.keys
-                if self.cleaned_data.get(f"hc-{t}-{g}") is not None}
+        return {
+            (t, g): self.cleaned_data[f"hc-{t}-{g}"]
+            for t, g in self.keys
+            if self.cleaned_data.get(f"hc-{t}-{g}") is not None
+        }
 
 
 class GenerateCodesForm(forms.Form):
@@ -52,9 +59,11 @@ class GenerateCodesForm(forms.Form):
 
 
 class RevokeCodeForm(forms.Form):
-    code = forms.CharField(label=_("Code printed on the slip"), max_length=40,
-                           widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
-                                                         "spellcheck": "false"}))
+    code = forms.CharField(
+        label=_("Code printed on the slip"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
 
 
 class OpenLinkForm(forms.Form):
@@ -69,15 +78,29 @@ class OpenLinkForm(forms.Form):
 
 
 class CodeEntryForm(forms.Form):
-    code = forms.CharField(label=_("Respondent code (10 characters)"), max_length=40,
-                           widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
-                                                         "spellcheck": "false", "autocorrect": "off",
-                                                         "placeholder": "ABCD-EFGH-JK", "inputmode": "text"}))
+    code = forms.CharField(
+        label=_("Respondent code (10 characters)"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "autocorrect": "off",
+                "placeholder": "ABCD-EFGH-JK",
+                "inputmode": "text",
+            }
+        ),
+    )
 
 
 class NationalFilterForm(forms.Form):
-    STATUS = [("", _("All")), ("below", _("Below the minimum")), ("met", _("Minimum reached")),
-              ("no_headcount", _("No headcount entered"))]
+    STATUS = [
+        ("", _("All")),
+        ("below", _("Below the minimum")),
+        ("met", _("Minimum reached")),
+        ("no_headcount", _("No headcount entered")),
+    ]
     q = forms.CharField(label=_("Name or code"), required=False)
     subkind = forms.ChoiceField(label=_("Type"), required=False)
     region = forms.ChoiceField(label=_("Region"), required=False, choices=[("", _("All"))] + list(Region.choices))

@@ -141,8 +141,9 @@ class LeanApplication:
 
         metrics.observe_request("POST", response.status_code, time.perf_counter() - started)
         status = f"{response.status_code} {response.reason_phrase}"
-        start_response(status, [*response.items(),
-                                *(("Set-Cookie", c.output(header="")) for c in response.cookies.values())])
+        start_response(
+            status, [*response.items(), *(("Set-Cookie", c.output(header="")) for c in response.cookies.values())]
+        )
         return response
 
 

@@ -12,10 +12,21 @@ from prongsai.core.lifecycle import Lifecycle, Move
 from prongsai.web.agencies.models import Role
 from prongsai.web.surveys.models import CodeStatus
 
-CODE = Lifecycle("respondent_code", CodeStatus.values, [  # thai-data: the core Move's (th, en) label pairs (unshown)
-    Move("use", CodeStatus.UNUSED, CodeStatus.USED, "ตอบแบบสำรวจ", "Answer the survey"),
-    Move("revoke", CodeStatus.UNUSED, CodeStatus.REVOKED, "ยกเลิกรหัส", "Revoke the code",
-         frozenset({Role.AGENCY_ADMIN.value}), confirm=True),
-])
+CODE = Lifecycle(
+    "respondent_code",
+    CodeStatus.values,
+    [  # thai-data: the core Move's (th, en) label pairs (unshown)
+        Move("use", CodeStatus.UNUSED, CodeStatus.USED, "ตอบแบบสำรวจ", "Answer the survey"),
+        Move(
+            "revoke",
+            CodeStatus.UNUSED,
+            CodeStatus.REVOKED,
+            "ยกเลิกรหัส",
+            "Revoke the code",
+            frozenset({Role.AGENCY_ADMIN.value}),
+            confirm=True,
+        ),
+    ],
+)
 #: each move has one source: the hot path (the conditional UPDATE, a batch's revocation) reads them from here
 USE, REVOKE = (next(m for m in CODE.moves if m.name == name) for name in ("use", "revoke"))

@@ -32,8 +32,9 @@ class SurveyPopulation(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["round", "agency", "tool", "group"],
-                                               name="one_headcount_per_group")]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "agency", "tool", "group"], name="one_headcount_per_group")
+        ]
         ordering = ["round", "agency", "tool", "group"]
         verbose_name = _("survey population")
 
@@ -51,8 +52,9 @@ class CodeBatch(models.Model):
     size = models.PositiveIntegerField(_("number of codes"))
     expires_on = models.DateField(_("valid until"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -106,8 +108,9 @@ class OpenLink(models.Model):
     #: public (printed on a poster), so stored as is; rotating it retires the old link
     token = models.CharField(max_length=32, unique=True)
     is_active = models.BooleanField(default=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -137,10 +140,12 @@ class HeldResponse(models.Model):
     # no foreign-key constraint and no index of their own: the used code's row already guarantees both, the scope
     # index covers the lookups, and on PostgreSQL an FK check would lock the round's and agency's rows (KEY
     # SHARE) in every concurrent submission of that agency; Django still deletes these rows with their agency
-    round = models.ForeignKey("rounds.AssessmentRound", on_delete=models.CASCADE, related_name="+",
-                              db_constraint=False, db_index=False)
-    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+",
-                               db_constraint=False, db_index=False)
+    round = models.ForeignKey(
+        "rounds.AssessmentRound", on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     tool = models.CharField(max_length=8)
     group = models.CharField(max_length=40)
     channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.CODE)

@@ -91,8 +91,12 @@ def minimum_for(framework: Framework, tool: str, population: int | None, agency:
 
 def minimum_sample(round_: AssessmentRound, agency: Agency, framework: Framework | None = None) -> dict[str, int]:
     framework = framework or round_.framework
-    totals = dict(SurveyPopulation.objects.filter(round=round_, agency=agency).values("tool")
-                  .annotate(n=Sum("headcount")).values_list("tool", "n"))
+    totals = dict(
+        SurveyPopulation.objects.filter(round=round_, agency=agency)
+        .values("tool")
+        .annotate(n=Sum("headcount"))
+        .values_list("tool", "n")
+    )
     # (mypy) Sum over existing rows is never NULL
     return {tool: minimum_for(framework, tool, n, agency) for tool, n in totals.items()}  # type: ignore[misc]
 
@@ -114,16 +118,25 @@ def progress(round_: AssessmentRound, agency: Agency, *, only_missing: bool = Fa
     answered: dict[tuple[str, str], int] = {}
     if heads or not only_missing:
         # released and held responses in one query (the ballot box holds some back until it may release them)
-        released = SurveyResponse.objects.filter(round=round_, agency=agency).order_by().values(
-            "tool", "group").annotate(n=Count("id"))
-        held = HeldResponse.objects.filter(round=round_, agency=agency).order_by().values(
-            "tool", "group").annotate(n=Count("id"))
+        released = (
+            SurveyResponse.objects.filter(round=round_, agency=agency)
+            .order_by()
+            .values("tool", "group")
+            .annotate(n=Count("id"))
+        )
+        held = (
+            HeldResponse.objects.filter(round=round_, agency=agency)
+            .order_by()
+            .values("tool", "group")
+            .annotate(n=Count("id"))
+        )
         for row in released.union(held, all=True):
             answered[(row["tool"], row["group"])] = answered.get((row["tool"], row["group"]), 0) + row["n"]
     code_counts: dict[str, dict[str, int]] = {}
     if not only_missing:
-        for row in RespondentCode.objects.filter(round=round_, agency=agency).values("tool", "status").annotate(
-                n=Count("id")):
+        for row in (
+            RespondentCode.objects.filter(round=round_, agency=agency).values("tool", "status").annotate(n=Count("id"))
+        ):
             code_counts.setdefault(row["tool"], {})[row["status"]] = row["n"]
     tools = []
     for tool in framework.tools:
@@ -133,16 +146,30 @@ def progress(round_: AssessmentRound, agency: Agency, *, only_missing: bool = Fa
         population = sum(entered) if entered else None
         minimum = minimum_for(framework, tool.code, population, agency)
         rule = framework.sampling.get(tool.code)
-        groups = [GroupProgress(code=g.code, name=g.name_th, headcount=heads.get((tool.code, g.code)),
-                                responses=answered.get((tool.code, g.code), 0),
-                                target=_share(minimum, heads.get((tool.code, g.code)), population))
-                  for g in tool.groups]
+        groups = [
+            GroupProgress(
+                code=g.code,
+                name=g.name_th,
+                headcount=heads.get((tool.code, g.code)),
+                responses=answered.get((tool.code, g.code), 0),
+                target=_share(minimum, heads.get((tool.code, g.code)), population),
+            )
+            for g in tool.groups
+        ]
         counts = {s: code_counts.get(tool.code, {}).get(s, 0) for s in CodeStatus.values}
-        tools.append(ToolProgress(
-            code=tool.code, name=localized(tool.name_th, tool.name_en), respondents_th=tool.respondents_th,
-            population=population,
-            minimum=minimum, responses=sum(n for (t, _g), n in answered.items() if t == tool.code),
-            groups=groups, codes=counts, sampling_note=sampling_note(rule)))
+        tools.append(
+            ToolProgress(
+                code=tool.code,
+                name=localized(tool.name_th, tool.name_en),
+                respondents_th=tool.respondents_th,
+                population=population,
+                minimum=minimum,
+                responses=sum(n for (t, _g), n in answered.items() if t == tool.code),
+                groups=groups,
+                codes=counts,
+                sampling_note=sampling_note(rule),
+            )
+        )
     return tools
 
 
@@ -153,8 +180,14 @@ def batches(round_: AssessmentRound, agency: Agency) -> list[dict]:
     for row in RespondentCode.objects.filter(batch__in=rows).values("batch", "status").annotate(n=Count("id")):
         counts.setdefault(row["batch"], {})[row["status"]] = row["n"]
     names = {(t.code, g.code): g.name_th for t in round_.framework.tools for g in t.groups}
-    return [{"batch": b, "group_name": names.get((b.tool, b.group), b.group),
-             **{s: counts.get(b.pk, {}).get(s, 0) for s in CodeStatus.values}} for b in rows]
+    return [
+        {
+            "batch": b,
+            "group_name": names.get((b.tool, b.group), b.group),
+            **{s: counts.get(b.pk, {}).get(s, 0) for s in CodeStatus.values},
+        }
+        for b in rows
+    ]
 
 
 # -------------------------------------------------------------------------------------- question-level scores
@@ -199,8 +232,7 @@ class ToolScores:
     held: int = 0  # answers in the ballot box, not in the scores yet (released in batches of MIN_RESPONDENTS)
 
 
-def question_scores(round_: AssessmentRound, agency: Agency,
-                    minimum: int = MIN_RESPONDENTS) -> list[ToolScores]:
+def question_scores(round_: AssessmentRound, agency: Agency, minimum: int = MIN_RESPONDENTS) -> list[ToolScores]:
     """Indicator, question and sub-item scores per survey tool, through ``core.scoring.score_survey``.
 
     A tool with fewer than ``minimum`` released responses shows no score at all (not even per indicator):
@@ -230,21 +262,48 @@ def question_scores(round_: AssessmentRound, agency: Agency,
                     if shown:
                         for r in responses:
                             counts[r[f.code]] += 1
-                    dist = [(o.label, counts[i], rounded(f.scale.score(i, f.reverse)))
-                            for i, o in enumerate(f.scale.options)]
-                    fields.append(FieldScore(code=f.code, text=f.text,
-                                             score=rounded(items.get(f.code)) if shown else None,
-                                             distribution=dist if shown else [], reverse=f.reverse))
-                questions.append(QuestionScore(code=q.code, text=q.text, note=q.note,
-                                               score=rounded(items.get(q.code)) if shown else None,
-                                               fields=fields, has_sub_items=q.has_sub_items))
-            indicators.append(IndicatorScores(number=ind.number, name=localized(ind.name_th, ind.name_en),
-                                              tool=tool.code,
-                                              score=rounded(indicator_scores.get(ind.number)) if shown else None,
-                                              questions=questions))
-        out.append(ToolScores(code=tool.code, name=localized(tool.name_th, tool.name_en), respondents=len(responses),
-                              shown=shown,
-                              indicators=indicators, held=held.get(tool.code, 0)))
+                    dist = [
+                        (o.label, counts[i], rounded(f.scale.score(i, f.reverse)))
+                        for i, o in enumerate(f.scale.options)
+                    ]
+                    fields.append(
+                        FieldScore(
+                            code=f.code,
+                            text=f.text,
+                            score=rounded(items.get(f.code)) if shown else None,
+                            distribution=dist if shown else [],
+                            reverse=f.reverse,
+                        )
+                    )
+                questions.append(
+                    QuestionScore(
+                        code=q.code,
+                        text=q.text,
+                        note=q.note,
+                        score=rounded(items.get(q.code)) if shown else None,
+                        fields=fields,
+                        has_sub_items=q.has_sub_items,
+                    )
+                )
+            indicators.append(
+                IndicatorScores(
+                    number=ind.number,
+                    name=localized(ind.name_th, ind.name_en),
+                    tool=tool.code,
+                    score=rounded(indicator_scores.get(ind.number)) if shown else None,
+                    questions=questions,
+                )
+            )
+        out.append(
+            ToolScores(
+                code=tool.code,
+                name=localized(tool.name_th, tool.name_en),
+                respondents=len(responses),
+                shown=shown,
+                indicators=indicators,
+                held=held.get(tool.code, 0),
+            )
+        )
     return out
 
 
@@ -271,15 +330,20 @@ def national_progress(round_: AssessmentRound, agencies) -> list[NationalRow]:
     tool_codes = [t.code for t in framework.tools if t.kind == "survey"]
     ids = agencies.values("pk")
     pop: dict[tuple[int, str], int] = {}
-    for row in SurveyPopulation.objects.filter(round=round_, agency__in=ids).values("agency", "tool").annotate(
-            n=Sum("headcount")):
+    for row in (
+        SurveyPopulation.objects.filter(round=round_, agency__in=ids)
+        .values("agency", "tool")
+        .annotate(n=Sum("headcount"))
+    ):
         pop[(row["agency"], row["tool"])] = row["n"]
     answered: dict[tuple[int, str], int] = {}
-    for row in SurveyResponse.objects.filter(round=round_, agency__in=ids).values("agency", "tool").annotate(
-            n=Count("id")):
+    for row in (
+        SurveyResponse.objects.filter(round=round_, agency__in=ids).values("agency", "tool").annotate(n=Count("id"))
+    ):
         answered[(row["agency"], row["tool"])] = row["n"]
-    for row in HeldResponse.objects.filter(round=round_, agency__in=ids).values("agency", "tool").annotate(
-            n=Count("id")):
+    for row in (
+        HeldResponse.objects.filter(round=round_, agency__in=ids).values("agency", "tool").annotate(n=Count("id"))
+    ):
         answered[(row["agency"], row["tool"])] = answered.get((row["agency"], row["tool"]), 0) + row["n"]
     rows = []
     for agency in agencies:
@@ -288,8 +352,12 @@ def national_progress(round_: AssessmentRound, agencies) -> list[NationalRow]:
             population = pop.get((agency.pk, code))
             minimum = minimum_for(framework, code, population, agency)
             responses = answered.get((agency.pk, code), 0)
-            tools[code] = {"population": population, "minimum": minimum, "responses": responses,
-                           "percent": _percent(responses, minimum)}
+            tools[code] = {
+                "population": population,
+                "minimum": minimum,
+                "responses": responses,
+                "percent": _percent(responses, minimum),
+            }
         rows.append(NationalRow(agency=agency, tools=tools))
     return rows
 
@@ -300,8 +368,10 @@ def sampling_note(rule) -> str:
     only whether the minimum is settled and who can change it."""
     if rule is None or rule.confidence != "provisional":
         return ""
-    return _("This minimum is provisional: no published rule for this kind of agency was found, so it follows the "
-             "nearest published one. The central administrator can change it in the edition.")
+    return _(
+        "This minimum is provisional: no published rule for this kind of agency was found, so it follows the "
+        "nearest published one. The central administrator can change it in the edition."
+    )
 
 
 def responses_by_tool(round_: AssessmentRound, agency: Agency, framework: Framework) -> tuple[dict, int]:

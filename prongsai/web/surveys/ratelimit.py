@@ -48,10 +48,12 @@ def hit(purpose: str, request, window: int) -> int:
     now = int(time.time())
     q = connection.ops.quote_name
     table, key, expires, count = q(RateCounter._meta.db_table), q("key"), q("expires"), q("count")
-    sql = (f"INSERT INTO {table} ({key}, {expires}, {count}) VALUES (%s, %s, 1) ON CONFLICT ({key}) DO UPDATE SET "
-           f"{count} = CASE WHEN {table}.{expires} > %s THEN {table}.{count} + 1 ELSE 1 END, "
-           f"{expires} = CASE WHEN {table}.{expires} > %s THEN {table}.{expires} ELSE excluded.{expires} END "
-           f"RETURNING {count}")
+    sql = (
+        f"INSERT INTO {table} ({key}, {expires}, {count}) VALUES (%s, %s, 1) ON CONFLICT ({key}) DO UPDATE SET "
+        f"{count} = CASE WHEN {table}.{expires} > %s THEN {table}.{count} + 1 ELSE 1 END, "
+        f"{expires} = CASE WHEN {table}.{expires} > %s THEN {table}.{expires} ELSE excluded.{expires} END "
+        f"RETURNING {count}"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, [_key(purpose, request), now + window, now, now])
         return cursor.fetchone()[0]

@@ -59,49 +59,107 @@ def _filled(text, **values):
 
 #: page title, message and HTTP status of each reason a code or form cannot be used (lazy: each request's language)
 UNAVAILABLE = {
-    "unknown": (404, _("Code not found"),
-                _("Please check the code on your slip again: it has 10 characters, English letters and digits "
-                      "(there is no zero, letter O, one or letter I). If it is still not found, ask the agency "
-                      "that gave you the slip for a new code.")),
-    "used": (409, _("This code has already been used"),
-             _("Each code can be used to answer the survey once. If you have just submitted your answers, "
-                   "they have been recorded. Thank you for taking part in the survey.")),
-    "revoked": (410, _("This code has been revoked"),
-                _("The agency has revoked this code (for example, because the slip was lost or misprinted). "
-                      "Please ask the agency that gave you the slip for a new code.")),
-    "expired": (410, _("This code has expired"),
-                _("This code can be used only until the date printed on the slip. Please ask the agency that "
-                      "gave you the slip for a new code.")),
-    "closed": (403, _("The survey is closed"),
-               _("This assessment round has not opened yet or is no longer accepting answers. Thank you for "
-                     "your interest in taking part in the survey.")),
-    "form_expired": (400, _("The survey page has expired"),
-                     _("This page was left open too long or some of its data is missing, so answers not yet "
-                           "submitted have not been recorded. Your code can still be used: open the link or enter "
-                           "the same code to start again.")),
-    "device": (409, _("This device has already answered today"),
-               _("The open link accepts one response per device per day. Thank you for taking part in the "
-                     "survey.")),
-    "replayed": (409, _("This survey has already been submitted"),
-                 _("The answers from this page have already been recorded, so they cannot be submitted again. "
-                       "To answer again, open the agency's link once more.")),
-    "limited": (429, _("Too many attempts with incorrect codes"),
-                _filled(_("More than %(limit)s codes that do not exist were tried from this network within "
-                              "%(minutes)s minutes, so the system has stopped saying which codes are wrong for a "
-                              "while. Correct codes still work as usual: check the code on your slip letter by "
-                              "letter, or scan the QR code on the slip instead of typing it, then try again, or "
-                              "wait about %(minutes)s minutes. (School or agency coordinators: everyone using the "
-                              "same internet network is counted together; people with a correct code can still "
-                              "answer.)"),
-                        limit=ratelimit.LIMIT, minutes=ratelimit.WINDOW // 60)),
-    "open_limited": (429, _("This network has reached its number of responses"),
-                     _filled(_("The open link accepts no more than %(limit)s responses from the same internet "
-                                   "network every %(minutes)s minutes. Your answers have not been recorded yet: "
-                                   "please try submitting again later, or use mobile internet."),
-                             limit=ratelimit.OPEN_LIMIT, minutes=ratelimit.OPEN_WINDOW // 60)),
-    "busy": (503, _("The system is busy for a moment"),
-             _("Your answers have not been recorded yet, and your code can still be used. Please press submit "
-                   "again. (If this page appears again, wait a moment and try again.)")),
+    "unknown": (
+        404,
+        _("Code not found"),
+        _(
+            "Please check the code on your slip again: it has 10 characters, English letters and digits "
+            "(there is no zero, letter O, one or letter I). If it is still not found, ask the agency "
+            "that gave you the slip for a new code."
+        ),
+    ),
+    "used": (
+        409,
+        _("This code has already been used"),
+        _(
+            "Each code can be used to answer the survey once. If you have just submitted your answers, "
+            "they have been recorded. Thank you for taking part in the survey."
+        ),
+    ),
+    "revoked": (
+        410,
+        _("This code has been revoked"),
+        _(
+            "The agency has revoked this code (for example, because the slip was lost or misprinted). "
+            "Please ask the agency that gave you the slip for a new code."
+        ),
+    ),
+    "expired": (
+        410,
+        _("This code has expired"),
+        _(
+            "This code can be used only until the date printed on the slip. Please ask the agency that "
+            "gave you the slip for a new code."
+        ),
+    ),
+    "closed": (
+        403,
+        _("The survey is closed"),
+        _(
+            "This assessment round has not opened yet or is no longer accepting answers. Thank you for "
+            "your interest in taking part in the survey."
+        ),
+    ),
+    "form_expired": (
+        400,
+        _("The survey page has expired"),
+        _(
+            "This page was left open too long or some of its data is missing, so answers not yet "
+            "submitted have not been recorded. Your code can still be used: open the link or enter "
+            "the same code to start again."
+        ),
+    ),
+    "device": (
+        409,
+        _("This device has already answered today"),
+        _("The open link accepts one response per device per day. Thank you for taking part in the survey."),
+    ),
+    "replayed": (
+        409,
+        _("This survey has already been submitted"),
+        _(
+            "The answers from this page have already been recorded, so they cannot be submitted again. "
+            "To answer again, open the agency's link once more."
+        ),
+    ),
+    "limited": (
+        429,
+        _("Too many attempts with incorrect codes"),
+        _filled(
+            _(
+                "More than %(limit)s codes that do not exist were tried from this network within "
+                "%(minutes)s minutes, so the system has stopped saying which codes are wrong for a "
+                "while. Correct codes still work as usual: check the code on your slip letter by "
+                "letter, or scan the QR code on the slip instead of typing it, then try again, or "
+                "wait about %(minutes)s minutes. (School or agency coordinators: everyone using the "
+                "same internet network is counted together; people with a correct code can still "
+                "answer.)"
+            ),
+            limit=ratelimit.LIMIT,
+            minutes=ratelimit.WINDOW // 60,
+        ),
+    ),
+    "open_limited": (
+        429,
+        _("This network has reached its number of responses"),
+        _filled(
+            _(
+                "The open link accepts no more than %(limit)s responses from the same internet "
+                "network every %(minutes)s minutes. Your answers have not been recorded yet: "
+                "please try submitting again later, or use mobile internet."
+            ),
+            limit=ratelimit.OPEN_LIMIT,
+            minutes=ratelimit.OPEN_WINDOW // 60,
+        ),
+    ),
+    "busy": (
+        503,
+        _("The system is busy for a moment"),
+        _(
+            "Your answers have not been recorded yet, and your code can still be used. Please press submit "
+            "again. (If this page appears again, wait a moment and try again.)"
+        ),
+    ),
 }
 
 
@@ -125,9 +183,12 @@ def _unavailable(request: HttpRequest, reason: str, typed: str = "", retry: str 
     form = None
     if reason in ("unknown", "form_expired", "limited"):
         form = CodeEntryForm(initial={"code": typed}) if typed else CodeEntryForm()
-    response = _respondent(request, "surveys/unavailable.html",
-                           {"reason": reason, "title": title, "message": message, "form": form, "retry": retry},
-                           status=status)
+    response = _respondent(
+        request,
+        "surveys/unavailable.html",
+        {"reason": reason, "title": title, "message": message, "form": form, "retry": retry},
+        status=status,
+    )
     if reason == "limited":
         response["Retry-After"] = str(ratelimit.WINDOW)
     return response
@@ -137,8 +198,12 @@ def _labels(t: Ticket) -> dict:
     framework = t.framework
     tool = framework.tool(t.tool)
     group = next((g.name_th for g in tool.groups if g.code == t.group), t.group)
-    return {"agency": {"display_name": t.agency_name}, "tool": tool, "group_name": group,
-            "round": {"name_th": t.round_name}}
+    return {
+        "agency": {"display_name": t.agency_name},
+        "tool": tool,
+        "group_name": group,
+        "round": {"name_th": t.round_name},
+    }
 
 
 @functools.cache
@@ -161,8 +226,15 @@ def _redirect(url: str) -> HttpResponse:
 
 
 def _set_state(response: HttpResponse, request: HttpRequest, fid: str, value: str) -> None:
-    response.set_cookie(STATE_COOKIE, value, max_age=STATE_MAX_AGE, path=_form_url(fid), httponly=True,
-                        samesite="Lax", secure=request.is_secure())
+    response.set_cookie(
+        STATE_COOKIE,
+        value,
+        max_age=STATE_MAX_AGE,
+        path=_form_url(fid),
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
 
 
 def _load(request: HttpRequest) -> State | dict:
@@ -173,7 +245,7 @@ def _load(request: HttpRequest) -> State | dict:
     if not raw.startswith(DONE_PREFIX):
         return State.loads(raw)
     try:
-        return signing.loads(raw[len(DONE_PREFIX):], salt=DONE_SALT, max_age=STATE_MAX_AGE)
+        return signing.loads(raw[len(DONE_PREFIX) :], salt=DONE_SALT, max_age=STATE_MAX_AGE)
     except signing.BadSignature:
         raise StateError("done marker") from None
 
@@ -270,10 +342,20 @@ def _page(request: HttpRequest, fid: str, t: Ticket, state: State, step: int, er
     flow = flow_for(t.framework, t.tool)
     n_fields = len(flow.fields)
     answered = sum(1 for f in flow.fields if f.code in state.answers)
-    context = {**_labels(t), "flow": flow, "fid": fid, "action_url": _form_url(fid), "page_no": step,
-               "pages": len(flow.pages), "answered": answered, "n_fields": n_fields,
-               "percent": int(100 * answered / n_fields) if n_fields else 0, "errors": errors,
-               "expires_on": t.expires_on, "kind": t.kind}
+    context = {
+        **_labels(t),
+        "flow": flow,
+        "fid": fid,
+        "action_url": _form_url(fid),
+        "page_no": step,
+        "pages": len(flow.pages),
+        "answered": answered,
+        "n_fields": n_fields,
+        "percent": int(100 * answered / n_fields) if n_fields else 0,
+        "errors": errors,
+        "expires_on": t.expires_on,
+        "kind": t.kind,
+    }
     if step == 0:
         return _respondent(request, "surveys/intro.html", context)
     if step == flow.review:
@@ -281,9 +363,14 @@ def _page(request: HttpRequest, fid: str, t: Ticket, state: State, step: int, er
         for page in flow.pages:
             rows = []
             for q in page.questions:
-                fields: list[dict[str, object]] = [{"code": f.code, "text": f.text,
-                           "answer": f.scale.options[state.answers[f.code]].label
-                           if f.code in state.answers else None} for f in q.fields]
+                fields: list[dict[str, object]] = [
+                    {
+                        "code": f.code,
+                        "text": f.text,
+                        "answer": f.scale.options[state.answers[f.code]].label if f.code in state.answers else None,
+                    }
+                    for f in q.fields
+                ]
                 rows.append({"q": q, "fields": fields})
             sections.append({"page": page, "rows": rows, "url": _form_url(fid, page.number)})
         context["sections"] = sections
@@ -292,9 +379,17 @@ def _page(request: HttpRequest, fid: str, t: Ticket, state: State, step: int, er
     missing = {f.code for f in errors}
     questions = []
     for q in page.questions:
-        fields = [{"f": f, "missing": f.code in missing,
-                   "options": [{"index": i, "label": o.label, "checked": state.answers.get(f.code) == i}
-                               for i, o in enumerate(f.scale.options)]} for f in q.fields]
+        fields = [
+            {
+                "f": f,
+                "missing": f.code in missing,
+                "options": [
+                    {"index": i, "label": o.label, "checked": state.answers.get(f.code) == i}
+                    for i, o in enumerate(f.scale.options)
+                ],
+            }
+            for f in q.fields
+        ]
         questions.append({"q": q, "fields": fields})
     context.update({"page": page, "questions": questions, "last": step == len(flow.pages)})
     return _respondent(request, "surveys/page.html", context)
@@ -421,8 +516,15 @@ def _submitted(request: HttpRequest, fid: str, t: Ticket) -> HttpResponse:
     labels = {**t.as_dict(), "i": 0, "o": ""}  # the thank-you page's labels: no code id, no nonce, no answer
     _set_state(response, request, fid, _done_marker(tuple(labels.items()), int(time.time())))
     if t.kind == "open":
-        response.set_signed_cookie(f"pso{t.id}", services.today().isoformat(), salt=DEVICE_SALT,
-                                   max_age=2 * 86400, httponly=True, samesite="Lax", secure=request.is_secure())
+        response.set_signed_cookie(
+            f"pso{t.id}",
+            services.today().isoformat(),
+            salt=DEVICE_SALT,
+            max_age=2 * 86400,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
     return response
 
 

@@ -44,9 +44,11 @@ def compute_survey_results(actor, round_: AssessmentRound, agency: Agency) -> Co
     tools = [t.code for t in survey_tools(framework)]
     survey_indicators = {i.number for i in framework.indicators if i.tool in tools}
     shown_tools = {t for t in tools if len(surveys[t]) >= MIN_RESPONDENTS}
-    indicators = {str(n): str(rounded(v)) for n, v in score.indicators.items()
-                  if n in survey_indicators and v is not None
-                  and framework.indicator(n).tool in shown_tools}
+    indicators = {
+        str(n): str(rounded(v))
+        for n, v in score.indicators.items()
+        if n in survey_indicators and v is not None and framework.indicator(n).tool in shown_tools
+    }
     items: dict[str, str] = {}
     for tool in tools:
         if tool not in shown_tools:
@@ -63,25 +65,43 @@ def compute_survey_results(actor, round_: AssessmentRound, agency: Agency) -> Co
         if minimum.get(tool) is None:
             warnings.append(_("%(tool)s: no headcount entered, so the minimum sample is unknown") % {"tool": tool})
         elif respondents[tool] < minimum[tool]:
-            warnings.append(_("%(tool)s: %(n)s respondents, below the minimum of %(min)s")
-                            % {"tool": tool, "n": f"{respondents[tool]:,}", "min": f"{minimum[tool]:,}"})
+            warnings.append(
+                _("%(tool)s: %(n)s respondents, below the minimum of %(min)s")
+                % {"tool": tool, "n": f"{respondents[tool]:,}", "min": f"{minimum[tool]:,}"}
+            )
     for tool in tools:
         if tool not in shown_tools and surveys[tool]:
-            warnings.append(_("%(tool)s: %(n)s respondents, fewer than %(min)s, so no score is shown yet "
-                              "(so that no one's answers can be singled out)")
-                            % {"tool": tool, "n": f"{len(surveys[tool]):,}", "min": MIN_RESPONDENTS})
+            warnings.append(
+                _(
+                    "%(tool)s: %(n)s respondents, fewer than %(min)s, so no score is shown yet "
+                    "(so that no one's answers can be singled out)"
+                )
+                % {"tool": tool, "n": f"{len(surveys[tool]):,}", "min": MIN_RESPONDENTS}
+            )
     tool_scores = {t: v if t in shown_tools else None for t, v in score.tools_rounded.items()}
     complete = all(v is not None for v in score.tools.values()) and len(shown_tools) == len(tools)
-    values = {"indicators": indicators, "respondents": respondents, "items": items,
-              "iit": tool_scores.get("IIT"), "eit": tool_scores.get("EIT"), "oit": None,
-              "total": score.total_rounded if complete else None, "level": (score.level or "") if complete else ""}
+    values = {
+        "indicators": indicators,
+        "respondents": respondents,
+        "items": items,
+        "iit": tool_scores.get("IIT"),
+        "eit": tool_scores.get("EIT"),
+        "oit": None,
+        "total": score.total_rounded if complete else None,
+        "level": (score.level or "") if complete else "",
+    }
     with transaction.atomic():
         result, _created = AgencyResult.objects.update_or_create(
-            round=round_, agency=agency, source=ResultSource.COMPUTED, defaults=values)
-        record(actor, AuditAction.COMPUTE_SURVEY_RESULTS,
-               f"{agency.display_name}: survey scores {round_.fiscal_year} from "
-               + ", ".join(f"{t} {n}" for t, n in respondents.items()) + " responses",
-               agency=agency, obj=result,
-               changes={"respondents": respondents, "indicators": indicators, "warnings": warnings})
-    return ComputedSurveys(result=result, respondents=respondents, minimum=minimum, warnings=warnings,
-                           skipped=skipped)
+            round=round_, agency=agency, source=ResultSource.COMPUTED, defaults=values
+        )
+        record(
+            actor,
+            AuditAction.COMPUTE_SURVEY_RESULTS,
+            f"{agency.display_name}: survey scores {round_.fiscal_year} from "
+            + ", ".join(f"{t} {n}" for t, n in respondents.items())
+            + " responses",
+            agency=agency,
+            obj=result,
+            changes={"respondents": respondents, "indicators": indicators, "warnings": warnings},
+        )
+    return ComputedSurveys(result=result, respondents=respondents, minimum=minimum, warnings=warnings, skipped=skipped)

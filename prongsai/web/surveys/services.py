@@ -47,7 +47,7 @@ from prongsai.web.surveys.scope import applies_to, survey_tools  # noqa: F401 - 
 from prongsai.web.surveys.scope import check_scope as _check_scope
 from prongsai.web.surveys.scoring import ComputedSurveys, compute_survey_results, responses_by_tool
 
-MAX_BATCH = 300          # codes per batch: one PDF of 30 pages, a few seconds to render
+MAX_BATCH = 300  # codes per batch: one PDF of 30 pages, a few seconds to render
 MAX_HEADCOUNT = 1_000_000
 #: no score (indicator, question, sub-item, option counts) of a tool is shown, stored or exported below this many
 #: respondents; also the size of the ballot box's release batches (ballot.py): one floor everywhere
@@ -78,8 +78,9 @@ def week_of(day: datetime.date) -> datetime.date:
 # ---------------------------------------------------------------------------------------------- headcounts
 
 
-def set_headcounts(actor, round_: AssessmentRound, agency: Agency,
-                   counts: dict[tuple[str, str], int]) -> list[SurveyPopulation]:
+def set_headcounts(
+    actor, round_: AssessmentRound, agency: Agency, counts: dict[tuple[str, str], int]
+) -> list[SurveyPopulation]:
     """Enter or correct the headcount of each (tool, group); groups not given keep their value."""
     framework = _check_scope(actor, round_, agency)
     clean: dict[tuple[str, str], int] = {}
@@ -88,22 +89,28 @@ def set_headcounts(actor, round_: AssessmentRound, agency: Agency,
         try:
             number = int(value)
         except (TypeError, ValueError):
-            raise ValidationError(_("%(tool)s/%(group)s: the number must be a whole number")
-                                  % {"tool": tool, "group": group}) from None
+            raise ValidationError(
+                _("%(tool)s/%(group)s: the number must be a whole number") % {"tool": tool, "group": group}
+            ) from None
         if not 0 <= number <= MAX_HEADCOUNT:
-            raise ValidationError(_("%(tool)s/%(group)s: the number must be between 0 and %(max)s")
-                                  % {"tool": tool, "group": group, "max": f"{MAX_HEADCOUNT:,}"})
+            raise ValidationError(
+                _("%(tool)s/%(group)s: the number must be between 0 and %(max)s")
+                % {"tool": tool, "group": group, "max": f"{MAX_HEADCOUNT:,}"}
+            )
         clean[(tool, group)] = number
     with transaction.atomic():
-        existing = {(p.tool, p.group): p for p in SurveyPopulation.objects.select_for_update().filter(
-            round=round_, agency=agency)}
+        existing = {
+            (p.tool, p.group): p
+            for p in SurveyPopulation.objects.select_for_update().filter(round=round_, agency=agency)
+        }
         changes, rows = {}, []
         for (tool, group), number in clean.items():
             row = existing.get((tool, group))
             before = row.headcount if row else None
             if row is None:
-                row = SurveyPopulation.objects.create(round=round_, agency=agency, tool=tool, group=group,
-                                                      headcount=number)
+                row = SurveyPopulation.objects.create(
+                    round=round_, agency=agency, tool=tool, group=group, headcount=number
+                )
             elif row.headcount != number:
                 row.headcount = number
                 row.save(update_fields=["headcount", "updated_at"])
@@ -111,8 +118,13 @@ def set_headcounts(actor, round_: AssessmentRound, agency: Agency,
                 changes[f"{tool}/{group}"] = [before, number]
             rows.append(row)
         if changes:
-            record(actor, AuditAction.SET_HEADCOUNTS, f"{agency.display_name}: headcounts {round_.fiscal_year}",
-                   agency=agency, changes=changes)
+            record(
+                actor,
+                AuditAction.SET_HEADCOUNTS,
+                f"{agency.display_name}: headcounts {round_.fiscal_year}",
+                agency=agency,
+                changes=changes,
+            )
     return rows
 
 
@@ -126,8 +138,16 @@ class GeneratedBatch:
     codes: list[str]
 
 
-def generate_codes(actor, round_: AssessmentRound, agency: Agency, tool: str, group: str, count: int,
-                   expires_on: datetime.date | None = None, note: str = "") -> GeneratedBatch:
+def generate_codes(
+    actor,
+    round_: AssessmentRound,
+    agency: Agency,
+    tool: str,
+    group: str,
+    count: int,
+    expires_on: datetime.date | None = None,
+    note: str = "",
+) -> GeneratedBatch:
     framework = _check_scope(actor, round_, agency)
     _tool_group(framework, tool, group)
     if round_.is_closed:
@@ -155,16 +175,44 @@ def generate_codes(actor, round_: AssessmentRound, agency: Agency, tool: str, gr
                         if (new := codemod.digest(code)) not in plain:
                             plain[new] = code
                             break
-                batch = CodeBatch.objects.create(round=round_, agency=agency, tool=tool, group=group, size=count,
-                                                 expires_on=expires_on, note=note[:200],
-                                                 created_by=actor if actor.is_authenticated else None)
+                batch = CodeBatch.objects.create(
+                    round=round_,
+                    agency=agency,
+                    tool=tool,
+                    group=group,
+                    size=count,
+                    expires_on=expires_on,
+                    note=note[:200],
+                    created_by=actor if actor.is_authenticated else None,
+                )
                 RespondentCode.objects.bulk_create(
-                    [RespondentCode(digest=d, round=round_, agency=agency, batch=batch, tool=tool, group=group,
-                                    expires_on=expires_on) for d in plain], batch_size=500)
-                record(actor, AuditAction.GENERATE_CODES, f"{agency.display_name}: {count} codes {tool}/{group}",
-                       agency=agency, obj=batch,
-                       changes={"tool": tool, "group": group, "count": count,
-                                "expires_on": expires_on.isoformat() if expires_on else None})
+                    [
+                        RespondentCode(
+                            digest=d,
+                            round=round_,
+                            agency=agency,
+                            batch=batch,
+                            tool=tool,
+                            group=group,
+                            expires_on=expires_on,
+                        )
+                        for d in plain
+                    ],
+                    batch_size=500,
+                )
+                record(
+                    actor,
+                    AuditAction.GENERATE_CODES,
+                    f"{agency.display_name}: {count} codes {tool}/{group}",
+                    agency=agency,
+                    obj=batch,
+                    changes={
+                        "tool": tool,
+                        "group": group,
+                        "count": count,
+                        "expires_on": expires_on.isoformat() if expires_on else None,
+                    },
+                )
             return GeneratedBatch(batch=batch, codes=list(plain.values()))
         except IntegrityError:  # a concurrent batch took one of the digests between the check and the insert
             continue
@@ -181,17 +229,26 @@ def revoke_code(actor, round_: AssessmentRound, agency: Agency, typed: str) -> N
     _check_scope(actor, round_, agency)
     code = codemod.normalise(typed)
     with transaction.atomic():
-        row = RespondentCode.objects.select_for_update().filter(
-            digest=codemod.digest(code), round=round_, agency=agency).first() if codemod.is_well_formed(code) \
+        row = (
+            RespondentCode.objects.select_for_update()
+            .filter(digest=codemod.digest(code), round=round_, agency=agency)
+            .first()
+            if codemod.is_well_formed(code)
             else None
+        )
         if row is None:
             raise ValidationError(_("This code was not found for this agency and assessment round."))
         if CODE.allows(row.status, "revoke"):
             row.status = CODE.check(row.status, "revoke").target
             row.save(update_fields=["status"])
-        record(actor, AuditAction.REVOKE_CODE,
-               f"{agency.display_name}: one code of batch {row.batch_id} can no longer answer",
-               agency=agency, obj=row.batch, changes={"batch": row.batch_id})
+        record(
+            actor,
+            AuditAction.REVOKE_CODE,
+            f"{agency.display_name}: one code of batch {row.batch_id} can no longer answer",
+            agency=agency,
+            obj=row.batch,
+            changes={"batch": row.batch_id},
+        )
 
 
 def revoke_batch(actor, batch: CodeBatch) -> int:
@@ -201,18 +258,32 @@ def revoke_batch(actor, batch: CodeBatch) -> int:
         raise PermissionDenied
     with transaction.atomic():
         count = RespondentCode.objects.filter(batch=batch, status__in=CODE.sources("revoke")).update(
-            status=REVOKE.target)
-        record(actor, AuditAction.REVOKE_BATCH,
-               f"{agency.display_name}: revoked {count} unused codes of batch {batch.pk}",
-               agency=agency, obj=batch, changes={"batch": batch.pk, "revoked": count})
+            status=REVOKE.target
+        )
+        record(
+            actor,
+            AuditAction.REVOKE_BATCH,
+            f"{agency.display_name}: revoked {count} unused codes of batch {batch.pk}",
+            agency=agency,
+            obj=batch,
+            changes={"batch": batch.pk, "revoked": count},
+        )
     return count
 
 
 # ----------------------------------------------------------------------------------------- open EIT link
 
 
-def set_open_link(actor, round_: AssessmentRound, agency: Agency, *, active: bool, group: str | None = None,
-                  rotate: bool = False, tool: str = "EIT") -> OpenLink:
+def set_open_link(
+    actor,
+    round_: AssessmentRound,
+    agency: Agency,
+    *,
+    active: bool,
+    group: str | None = None,
+    rotate: bool = False,
+    tool: str = "EIT",
+) -> OpenLink:
     """Create, switch on or off, or re-issue (``rotate``: the old link stops working) the open EIT link."""
     framework = _check_scope(actor, round_, agency)
     tool_obj = next((t for t in survey_tools(framework) if t.code == tool), None)
@@ -224,20 +295,32 @@ def set_open_link(actor, round_: AssessmentRound, agency: Agency, *, active: boo
         link = OpenLink.objects.select_for_update().filter(round=round_, agency=agency, tool=tool).first()
         before = None if link is None else {"active": link.is_active, "group": link.group}
         if link is None:
-            link = OpenLink(round=round_, agency=agency, tool=tool, group=group or tool_obj.groups[-1].code,
-                            token=codemod.generate(codemod.TOKEN_LENGTH),
-                            created_by=actor if actor.is_authenticated else None)
+            link = OpenLink(
+                round=round_,
+                agency=agency,
+                tool=tool,
+                group=group or tool_obj.groups[-1].code,
+                token=codemod.generate(codemod.TOKEN_LENGTH),
+                created_by=actor if actor.is_authenticated else None,
+            )
         if group is not None:
             link.group = group
         if rotate and link.pk:
             link.token = codemod.generate(codemod.TOKEN_LENGTH)
         link.is_active = active
         link.save()
-        record(actor, AuditAction.SET_OPEN_LINK, f"{agency.display_name}: open {tool} link "
-                                       f"{'on' if active else 'off'}{' (new link)' if rotate else ''}",
-               agency=agency, obj=link,
-               changes={"before": before, "after": {"active": link.is_active, "group": link.group},
-                        "rotated": bool(rotate)})
+        record(
+            actor,
+            AuditAction.SET_OPEN_LINK,
+            f"{agency.display_name}: open {tool} link {'on' if active else 'off'}{' (new link)' if rotate else ''}",
+            agency=agency,
+            obj=link,
+            changes={
+                "before": before,
+                "after": {"active": link.is_active, "group": link.group},
+                "rotated": bool(rotate),
+            },
+        )
     return link
 
 
@@ -263,14 +346,14 @@ class Ticket:
     the submit then needs no lookup before its conditional update.
     """
 
-    kind: str               # "code" or "open"
-    id: int                 # RespondentCode.pk or OpenLink.pk
+    kind: str  # "code" or "open"
+    id: int  # RespondentCode.pk or OpenLink.pk
     round_id: int
     agency_id: int
     tool: str
     group: str
     framework_id: str
-    agency_name: str = ""   # labels for the pages
+    agency_name: str = ""  # labels for the pages
     round_name: str = ""
     expires_on: datetime.date | None = None
     #: open links only: a random value per form, spent at the submit (a replayed form is refused)
@@ -281,22 +364,58 @@ class Ticket:
         return load_framework(self.framework_id)
 
     def as_dict(self) -> dict:
-        return {"k": self.kind, "i": self.id, "r": self.round_id, "a": self.agency_id, "t": self.tool,
-                "g": self.group, "f": self.framework_id, "n": self.agency_name, "rn": self.round_name,
-                "e": self.expires_on.isoformat() if self.expires_on else None, "o": self.nonce}
+        return {
+            "k": self.kind,
+            "i": self.id,
+            "r": self.round_id,
+            "a": self.agency_id,
+            "t": self.tool,
+            "g": self.group,
+            "f": self.framework_id,
+            "n": self.agency_name,
+            "rn": self.round_name,
+            "e": self.expires_on.isoformat() if self.expires_on else None,
+            "o": self.nonce,
+        }
 
     @classmethod
     def from_dict(cls, d: dict) -> Ticket:
-        return cls(kind=str(d["k"]), id=int(d["i"]), round_id=int(d["r"]), agency_id=int(d["a"]), tool=str(d["t"]),
-                   group=str(d["g"]), framework_id=str(d["f"]), agency_name=str(d.get("n", "")),
-                   round_name=str(d.get("rn", "")),
-                   expires_on=datetime.date.fromisoformat(d["e"]) if d.get("e") else None, nonce=str(d.get("o") or ""))
+        return cls(
+            kind=str(d["k"]),
+            id=int(d["i"]),
+            round_id=int(d["r"]),
+            agency_id=int(d["a"]),
+            tool=str(d["t"]),
+            group=str(d["g"]),
+            framework_id=str(d["f"]),
+            agency_name=str(d.get("n", "")),
+            round_name=str(d.get("rn", "")),
+            expires_on=datetime.date.fromisoformat(d["e"]) if d.get("e") else None,
+            nonce=str(d.get("o") or ""),
+        )
 
 
-def make_ticket(kind: str, pk: int, round_: AssessmentRound, agency: Agency, tool: str, group: str,
-                expires_on: datetime.date | None = None) -> Ticket:
-    return Ticket(kind, pk, round_.pk, agency.pk, tool, group, round_.framework_id, agency.display_name,
-                  round_.name_th, expires_on)
+def make_ticket(
+    kind: str,
+    pk: int,
+    round_: AssessmentRound,
+    agency: Agency,
+    tool: str,
+    group: str,
+    expires_on: datetime.date | None = None,
+) -> Ticket:
+    return Ticket(
+        kind,
+        pk,
+        round_.pk,
+        agency.pk,
+        tool,
+        group,
+        round_.framework_id,
+        agency.display_name,
+        round_.name_th,
+        expires_on,
+    )
 
 
 def _unavailable_reason(row: RespondentCode, day: datetime.date) -> str | None:
@@ -339,11 +458,17 @@ def check_code(typed: str) -> Ticket:
 def recheck(ticket_: Ticket) -> None:
     """``CodeUnavailable`` when the code or link of a ticket carried by the form can no longer answer (one query)."""
     if ticket_.kind == "code":
-        _check_row(RespondentCode.objects.select_related("round").only(
-            "status", "expires_on", "round__status").filter(pk=ticket_.id).first(), today())
+        _check_row(
+            RespondentCode.objects.select_related("round")
+            .only("status", "expires_on", "round__status")
+            .filter(pk=ticket_.id)
+            .first(),
+            today(),
+        )
     else:
-        _check_link(OpenLink.objects.select_related("round").only("is_active", "round__status").filter(
-            pk=ticket_.id).first())
+        _check_link(
+            OpenLink.objects.select_related("round").only("is_active", "round__status").filter(pk=ticket_.id).first()
+        )
 
 
 def check_open_link(token: str) -> Ticket:
@@ -372,8 +497,9 @@ def validate_answers(framework: Framework, tool: str, answers: dict) -> dict[str
         clean[code] = index
     extra = set(answers) - set(clean) - set(missing) if len(answers) != len(clean) else ()
     if missing or extra:
-        raise ValidationError(_("Missing or invalid answers: %(codes)s")
-                              % {"codes": ", ".join(missing + sorted(extra))})
+        raise ValidationError(
+            _("Missing or invalid answers: %(codes)s") % {"codes": ", ".join(missing + sorted(extra))}
+        )
     return clean
 
 
@@ -383,18 +509,25 @@ def _use_code_sql(ticket_: Ticket, day: datetime.date) -> tuple[str, list]:
     against a stale snapshot when two transactions race for the row (both would win).  Hand-written also because
     it is the hot path: the ORM spends more CPU building this statement than the database spends running it.
     """
-    return _use_code_text(connection.vendor), [str(USE.target), ticket_.id, str(USE.source),
-                                               connection.ops.adapt_datefield_value(day), ticket_.round_id,
-                                               RoundStatus.OPEN.value]
+    return _use_code_text(connection.vendor), [
+        str(USE.target),
+        ticket_.id,
+        str(USE.source),
+        connection.ops.adapt_datefield_value(day),
+        ticket_.round_id,
+        RoundStatus.OPEN.value,
+    ]
 
 
 @functools.lru_cache(maxsize=4)
 def _use_code_text(vendor: str) -> str:
     code_table = connection.ops.quote_name(RespondentCode._meta.db_table)
     round_table = connection.ops.quote_name(AssessmentRound._meta.db_table)
-    return (f"UPDATE {code_table} SET status = %s WHERE id = %s AND status = %s"
-            f" AND (expires_on IS NULL OR expires_on >= %s)"
-            f" AND EXISTS (SELECT 1 FROM {round_table} WHERE id = %s AND status = %s)")
+    return (
+        f"UPDATE {code_table} SET status = %s WHERE id = %s AND status = %s"
+        f" AND (expires_on IS NULL OR expires_on >= %s)"
+        f" AND EXISTS (SELECT 1 FROM {round_table} WHERE id = %s AND status = %s)"
+    )
 
 
 def _use_code(ticket_: Ticket, day: datetime.date) -> int:
@@ -445,8 +578,13 @@ def submit_response(ticket_: Ticket, answers: dict) -> None:
     clean = validate_answers(ticket_.framework, ticket_.tool, answers)
     day = today()
     channel = Channel.CODE if ticket_.kind == "code" else Channel.OPEN
-    scope = {"round_id": ticket_.round_id, "agency_id": ticket_.agency_id, "tool": ticket_.tool,
-             "group": ticket_.group, "channel": channel.value}
+    scope = {
+        "round_id": ticket_.round_id,
+        "agency_id": ticket_.agency_id,
+        "tool": ticket_.tool,
+        "group": ticket_.group,
+        "channel": channel.value,
+    }
     sealed = ballot.seal_answers(ticket_.framework, scope, week_of(day), clean)
     if ticket_.kind == "code":
         changed, held = _use_code_and_hold(ticket_, day, scope, sealed)

@@ -63,18 +63,45 @@ def render_sheet(entries: list[tuple[CodeBatch, list[str]]]) -> bytes:
         expires = format_thai_date(batch.expires_on) if batch.expires_on else ""
         for code in plain_codes:
             link = codemod.short_link(code)
-            slips.append({"code": codemod.grouped(code), "link": link, "qr": _qr_svg(link), "batch": batch,
-                          "agency": batch.agency, "round": batch.round, "tool": batch.tool, "tool_name": tool_name,
-                          "group_name": group_name, "expires": expires})
-    pages = [slips[i:i + SLIPS_PER_PAGE] for i in range(0, len(slips), SLIPS_PER_PAGE)]
+            slips.append(
+                {
+                    "code": codemod.grouped(code),
+                    "link": link,
+                    "qr": _qr_svg(link),
+                    "batch": batch,
+                    "agency": batch.agency,
+                    "round": batch.round,
+                    "tool": batch.tool,
+                    "tool_name": tool_name,
+                    "group_name": group_name,
+                    "expires": expires,
+                }
+            )
+    pages = [slips[i : i + SLIPS_PER_PAGE] for i in range(0, len(slips), SLIPS_PER_PAGE)]
     first = entries[0][0]
-    return _render("surveys/slips.html", {"pages": pages, "agency": first.agency, "tool": first.tool,
-                                          "enter_url": settings.BASE_URL + reverse("survey_enter")})
+    return _render(
+        "surveys/slips.html",
+        {
+            "pages": pages,
+            "agency": first.agency,
+            "tool": first.tool,
+            "enter_url": settings.BASE_URL + reverse("survey_enter"),
+        },
+    )
 
 
 def render_poster(link: OpenLink) -> bytes:
     url = codemod.open_link(link.token)
     tool_name, group_name = _tool_labels(link.round, link.tool, link.group)
-    return _render("surveys/poster.html", {"link": link, "url": url, "qr": _qr_svg(url, scale=8),
-                                           "agency": link.agency, "round": link.round, "tool_name": tool_name,
-                                           "group_name": group_name})
+    return _render(
+        "surveys/poster.html",
+        {
+            "link": link,
+            "url": url,
+            "qr": _qr_svg(url, scale=8),
+            "agency": link.agency,
+            "round": link.round,
+            "tool_name": tool_name,
+            "group_name": group_name,
+        },
+    )

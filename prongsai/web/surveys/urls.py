@@ -34,6 +34,10 @@ urlpatterns = [
     path("<int:round_id>/<str:code>/open-link/poster.pdf", views.open_link_poster, name="survey_open_link_poster"),
     path("<int:round_id>/<str:code>/compute/", views.compute, name="survey_compute"),
     path("<int:round_id>/<str:code>/scores/", views.scores, name="survey_scores"),
-    re_path(r"^(?P<round_id>[0-9]+)/(?P<code>[^/]+)/export/(?P<what>responses-iit|responses-eit|scores)\."
-            r"(?P<fmt>csv|xlsx)$", views.export, name="survey_export"),
+    re_path(
+        r"^(?P<round_id>[0-9]+)/(?P<code>[^/]+)/export/(?P<what>responses-iit|responses-eit|scores)\."
+        r"(?P<fmt>csv|xlsx)$",
+        views.export,
+        name="survey_export",
+    ),
 ]

@@ -69,8 +69,9 @@ def home(request: HttpRequest) -> HttpResponse:
     """Where the officer starts: the rounds and the agencies whose surveys the user may see."""
     rounds = list(AssessmentRound.objects.exclude(status=RoundStatus.DRAFT).order_by("-fiscal_year", "framework_id"))
     central = access.is_central_admin(request.user)
-    own = sorted({m.agency for m in access.memberships(request.user) if m.role in access.VIEW_ROLES},
-                 key=lambda a: a.name_th)
+    own = sorted(
+        {m.agency for m in access.memberships(request.user) if m.role in access.VIEW_ROLES}, key=lambda a: a.name_th
+    )
     entries = []
     for round_ in rounds:
         agencies = [a for a in own if services.applies_to(round_, a)]
@@ -92,23 +93,48 @@ def overview(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
     tools = queries.progress(round_, agency)
     link = OpenLink.objects.filter(round=round_, agency=agency, tool="EIT").first()
     computed = AgencyResult.objects.filter(round=round_, agency=agency, source=ResultSource.COMPUTED).first()
-    context = {"round": round_, "agency": agency, "framework": framework, "tools": tools,
-               "can_manage": can_manage, "open": round_.is_open, "computed": computed,
-               "link": link, "link_url": codemod.open_link(link.token) if link else "",
-               "total_responses": sum(t.responses for t in tools), "min_respondents": services.MIN_RESPONDENTS}
+    context = {
+        "round": round_,
+        "agency": agency,
+        "framework": framework,
+        "tools": tools,
+        "can_manage": can_manage,
+        "open": round_.is_open,
+        "computed": computed,
+        "link": link,
+        "link_url": codemod.open_link(link.token) if link else "",
+        "total_responses": sum(t.responses for t in tools),
+        "min_respondents": services.MIN_RESPONDENTS,
+    }
     if can_manage:
-        context.update({
-            "batches": queries.batches(round_, agency),
-            "headcount_form": HeadcountForm(framework, initial_counts=_headcount_initial(round_, agency)),
-            "generate_form": GenerateCodesForm(framework),
-            "revoke_form": RevokeCodeForm(),
-            "link_form": OpenLinkForm(framework, initial={"group": link.group if link else None}),
-            "max_batch": services.MAX_BATCH,
-            "response_exports": [
-                {"tool": t.code, **{fmt: reverse("survey_export", kwargs={
-                    "round_id": round_.pk, "code": agency.code, "what": f"responses-{t.code.lower()}", "fmt": fmt})
-                    for fmt in ("csv", "xlsx")}} for t in tools],
-        })
+        context.update(
+            {
+                "batches": queries.batches(round_, agency),
+                "headcount_form": HeadcountForm(framework, initial_counts=_headcount_initial(round_, agency)),
+                "generate_form": GenerateCodesForm(framework),
+                "revoke_form": RevokeCodeForm(),
+                "link_form": OpenLinkForm(framework, initial={"group": link.group if link else None}),
+                "max_batch": services.MAX_BATCH,
+                "response_exports": [
+                    {
+                        "tool": t.code,
+                        **{
+                            fmt: reverse(
+                                "survey_export",
+                                kwargs={
+                                    "round_id": round_.pk,
+                                    "code": agency.code,
+                                    "what": f"responses-{t.code.lower()}",
+                                    "fmt": fmt,
+                                },
+                            )
+                            for fmt in ("csv", "xlsx")
+                        },
+                    }
+                    for t in tools
+                ],
+            }
+        )
     return render(request, "surveys/overview.html", context)
 
 
@@ -140,16 +166,24 @@ def generate(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
         return _back(round_, agency, "codes")
     tool, group = form.tool_and_group()
     try:
-        generated = services.generate_codes(request.user, round_, agency, tool, group, form.cleaned_data["count"],
-                                            expires_on=form.cleaned_data["expires_on"],
-                                            note=form.cleaned_data["note"])
+        generated = services.generate_codes(
+            request.user,
+            round_,
+            agency,
+            tool,
+            group,
+            form.cleaned_data["count"],
+            expires_on=form.cleaned_data["expires_on"],
+            note=form.cleaned_data["note"],
+        )
     except ValidationError as exc:
         _errors(request, exc)
         return _back(round_, agency, "codes")
     pdf = slips.render_slips(generated.batch, generated.codes)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (f'attachment; filename="slips-{agency.code}-{tool}-{group}-'
-                                       f'batch{generated.batch.pk}.pdf"')
+    response["Content-Disposition"] = (
+        f'attachment; filename="slips-{agency.code}-{tool}-{group}-batch{generated.batch.pk}.pdf"'
+    )
     response["Cache-Control"] = "no-store"
     return response
 
@@ -190,19 +224,35 @@ def _revoke_batch_confirmation(round_: AssessmentRound, agency: Agency, batch: C
     counts = {row["status"]: row["n"] for row in batch.codes.values("status").annotate(n=Count("id"))}
     unused, used = counts.get(CodeStatus.UNUSED, 0), counts.get(CodeStatus.USED, 0)
     return Confirmation(
-        title=_("Revoke the unused codes of this batch?") ,
-        lead=_("%(n)s unused code(s) of the %(tool)s batch of %(size)s made on %(made)s for %(agency)s will stop "
-               "working.") % {"n": unused, "tool": batch.tool, "size": batch.size, "agency": agency.display_name,
-                              "made": thai_date(batch.created_at)},
-        effects=[_("Anyone who holds one of these %(n)s slips can no longer answer; the page tells them the code is "
-                   "revoked.") % {"n": unused},
-                 _("The %(n)s answer(s) already given with this batch are kept and still count.") % {"n": used}],
-        undo=_("No: revoked codes stay revoked, because a lost sheet may be in someone else's hands. Make a new "
-               "batch for the respondents who still need a code."),
-        action=reverse("survey_revoke_batch", kwargs={"round_id": round_.pk, "code": agency.code,
-                                                       "batch_id": batch.pk}),
-        button=_("Revoke %(n)s code(s)") % {"n": unused}, cancel_url=reverse(
-            "survey_overview", kwargs={"round_id": round_.pk, "code": agency.code}) + "#codes")
+        title=_("Revoke the unused codes of this batch?"),
+        lead=_(
+            "%(n)s unused code(s) of the %(tool)s batch of %(size)s made on %(made)s for %(agency)s will stop working."
+        )
+        % {
+            "n": unused,
+            "tool": batch.tool,
+            "size": batch.size,
+            "agency": agency.display_name,
+            "made": thai_date(batch.created_at),
+        },
+        effects=[
+            _(
+                "Anyone who holds one of these %(n)s slips can no longer answer; the page tells them the code is "
+                "revoked."
+            )
+            % {"n": unused},
+            _("The %(n)s answer(s) already given with this batch are kept and still count.") % {"n": used},
+        ],
+        undo=_(
+            "No: revoked codes stay revoked, because a lost sheet may be in someone else's hands. Make a new "
+            "batch for the respondents who still need a code."
+        ),
+        action=reverse(
+            "survey_revoke_batch", kwargs={"round_id": round_.pk, "code": agency.code, "batch_id": batch.pk}
+        ),
+        button=_("Revoke %(n)s code(s)") % {"n": unused},
+        cancel_url=reverse("survey_overview", kwargs={"round_id": round_.pk, "code": agency.code}) + "#codes",
+    )
 
 
 @login_required
@@ -215,13 +265,25 @@ def open_link_settings(request: HttpRequest, round_id: int, code: str) -> HttpRe
         return _back(round_, agency, "open-link")
     action = form.cleaned_data["action"]
     try:
-        services.set_open_link(request.user, round_, agency, active=action != "off",
-                               group=form.cleaned_data.get("group") or None, rotate=action == "rotate")
+        services.set_open_link(
+            request.user,
+            round_,
+            agency,
+            active=action != "off",
+            group=form.cleaned_data.get("group") or None,
+            rotate=action == "rotate",
+        )
     except ValidationError as exc:
         _errors(request, exc)
     else:
-        messages.success(request, {"on": _("The open link is on."), "off": _("The open link is off."),
-                                   "rotate": _("A new open link is issued; the old one no longer works.")}[action])
+        messages.success(
+            request,
+            {
+                "on": _("The open link is on."),
+                "off": _("The open link is off."),
+                "rotate": _("A new open link is issued; the old one no longer works."),
+            }[action],
+        )
     return _back(round_, agency, "open-link")
 
 
@@ -244,8 +306,11 @@ def compute(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
     except ValidationError as exc:
         _errors(request, exc)
         return _back(round_, agency)
-    messages.success(request, _("Survey scores computed from %(n)d responses and stored beside the official "
-                                "results.") % {"n": sum(computed.respondents.values())})
+    messages.success(
+        request,
+        _("Survey scores computed from %(n)d responses and stored beside the official results.")
+        % {"n": sum(computed.respondents.values())},
+    )
     for warning in computed.warnings:
         messages.warning(request, warning)
     return redirect("survey_scores", round_id=round_.pk, code=agency.code)
@@ -259,11 +324,21 @@ def scores(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
     tools = queries.question_scores(round_, agency)
     progress = {t.code: t for t in queries.progress(round_, agency)}
     computed = AgencyResult.objects.filter(round=round_, agency=agency, source=ResultSource.COMPUTED).first()
-    return render(request, "surveys/scores.html", {
-        "round": round_, "agency": agency, "tools": tools, "progress": progress, "computed": computed,
-        "target": round_.framework.pass_target, "min_respondents": services.MIN_RESPONDENTS,
-        "open": round_.is_open,
-        "can_manage": access.can_manage_agency(request.user, agency)})
+    return render(
+        request,
+        "surveys/scores.html",
+        {
+            "round": round_,
+            "agency": agency,
+            "tools": tools,
+            "progress": progress,
+            "computed": computed,
+            "target": round_.framework.pass_target,
+            "min_respondents": services.MIN_RESPONDENTS,
+            "open": round_.is_open,
+            "can_manage": access.can_manage_agency(request.user, agency),
+        },
+    )
 
 
 @login_required
@@ -276,10 +351,15 @@ def export(request: HttpRequest, round_id: int, code: str, what: str, fmt: str) 
         if tool not in {t.code for t in services.survey_tools(round_.framework)}:
             raise Http404
         if round_.is_open:  # two exports around one answer would differ by that answer
-            messages.error(request, _("Individual answers can be exported only once the assessment round is closed. "
-                                      "While answers are being collected only the overall scores can be seen, so that "
-                                      "no one can compare files from before and after a person answers and learn "
-                                      "their answers."))
+            messages.error(
+                request,
+                _(
+                    "Individual answers can be exported only once the assessment round is closed. "
+                    "While answers are being collected only the overall scores can be seen, so that "
+                    "no one can compare files from before and after a person answers and learn "
+                    "their answers."
+                ),
+            )
             return _back(round_, agency, "exports")
         sheets = exports.responses_sheets(round_, agency, tool)
         name = f"responses-{agency.code}-{round_.fiscal_year}-{tool}"
@@ -295,17 +375,18 @@ def _national_context(request: HttpRequest, round_id: int) -> dict:
     round_ = get_object_or_404(AssessmentRound, pk=round_id)
     framework = round_.framework
     agencies = Agency.objects.filter(kind__in=framework.agency_types, is_active=True)
-    form = NationalFilterForm(request.GET or None,
-                              subkinds=agencies.exclude(subkind="").values_list("subkind", flat=True)
-                              .distinct().order_by("subkind"),
-                              provinces=agencies.exclude(province="").values_list("province", flat=True)
-                              .distinct().order_by("province"))
+    form = NationalFilterForm(
+        request.GET or None,
+        subkinds=agencies.exclude(subkind="").values_list("subkind", flat=True).distinct().order_by("subkind"),
+        provinces=agencies.exclude(province="").values_list("province", flat=True).distinct().order_by("province"),
+    )
     status = ""
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
-            agencies = agencies.filter(Q(name_th__icontains=data["q"]) | Q(short_name__icontains=data["q"])
-                                       | Q(code__icontains=data["q"]))
+            agencies = agencies.filter(
+                Q(name_th__icontains=data["q"]) | Q(short_name__icontains=data["q"]) | Q(code__icontains=data["q"])
+            )
         for key in ("subkind", "region", "province"):
             if data[key]:
                 agencies = agencies.filter(**{key: data[key]})
@@ -318,11 +399,23 @@ def _national_context(request: HttpRequest, round_id: int) -> dict:
     elif status == "no_headcount":
         rows = [r for r in rows if any(t["population"] is None for t in r.tools.values())]
     tools = list(services.survey_tools(framework))
-    totals = {t.code: {"population": sum(r.tools[t.code]["population"] or 0 for r in rows),
-                       "minimum": sum(r.tools[t.code]["minimum"] or 0 for r in rows),
-                       "responses": sum(r.tools[t.code]["responses"] for r in rows)} for t in tools}
-    return {"round": round_, "framework": framework, "form": form, "rows": rows, "tools": tools,
-            "totals": totals, "met": sum(1 for r in rows if r.complete)}
+    totals = {
+        t.code: {
+            "population": sum(r.tools[t.code]["population"] or 0 for r in rows),
+            "minimum": sum(r.tools[t.code]["minimum"] or 0 for r in rows),
+            "responses": sum(r.tools[t.code]["responses"] for r in rows),
+        }
+        for t in tools
+    }
+    return {
+        "round": round_,
+        "framework": framework,
+        "form": form,
+        "rows": rows,
+        "tools": tools,
+        "totals": totals,
+        "met": sum(1 for r in rows if r.complete),
+    }
 
 
 @login_required
@@ -340,6 +433,8 @@ def national(request: HttpRequest, round_id: int) -> HttpResponse:
 @require_GET
 def national_export(request: HttpRequest, round_id: int) -> HttpResponse:
     context = _national_context(request, round_id)
-    return exports.file_response(exports.national_sheets(context["round"], context["tools"], context["rows"]),
-                                 "csv", f"survey-progress-{context['round'].fiscal_year}")
-
+    return exports.file_response(
+        exports.national_sheets(context["round"], context["tools"], context["rows"]),
+        "csv",
+        f"survey-progress-{context['round'].fiscal_year}",
+    )

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,68 +14,151 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Agency',
+            name="Agency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='code')),
-                ('name_th', models.CharField(max_length=255, verbose_name='name (Thai)')),
-                ('name_en', models.CharField(blank=True, max_length=255, verbose_name='name (English)')),
-                ('short_name', models.CharField(blank=True, max_length=100, verbose_name='short name')),
-                ('kind', models.CharField(choices=[('central', 'Central office'), ('esa', 'Educational service area office'), ('school', 'School'), ('general', 'Public agency')], db_index=True, max_length=16, verbose_name='type')),
-                ('subkind', models.CharField(blank=True, max_length=32, verbose_name='sub-type')),
-                ('path', models.CharField(db_index=True, default='', editable=False, max_length=255)),
-                ('province', models.CharField(blank=True, max_length=64, verbose_name='province')),
-                ('region', models.CharField(blank=True, choices=[('north', 'North'), ('northeast', 'Northeast'), ('central', 'Central'), ('east', 'East'), ('west', 'West'), ('south', 'South'), ('bangkok', 'Bangkok')], max_length=16, verbose_name='region')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('is_synthetic', models.BooleanField(default=False, verbose_name='synthetic demo data')),
-                ('is_active', models.BooleanField(default=True)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='agencies.agency')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="code")),
+                ("name_th", models.CharField(max_length=255, verbose_name="name (Thai)")),
+                ("name_en", models.CharField(blank=True, max_length=255, verbose_name="name (English)")),
+                ("short_name", models.CharField(blank=True, max_length=100, verbose_name="short name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("central", "Central office"),
+                            ("esa", "Educational service area office"),
+                            ("school", "School"),
+                            ("general", "Public agency"),
+                        ],
+                        db_index=True,
+                        max_length=16,
+                        verbose_name="type",
+                    ),
+                ),
+                ("subkind", models.CharField(blank=True, max_length=32, verbose_name="sub-type")),
+                ("path", models.CharField(db_index=True, default="", editable=False, max_length=255)),
+                ("province", models.CharField(blank=True, max_length=64, verbose_name="province")),
+                (
+                    "region",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("north", "North"),
+                            ("northeast", "Northeast"),
+                            ("central", "Central"),
+                            ("east", "East"),
+                            ("west", "West"),
+                            ("south", "South"),
+                            ("bangkok", "Bangkok"),
+                        ],
+                        max_length=16,
+                        verbose_name="region",
+                    ),
+                ),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                ("is_synthetic", models.BooleanField(default=False, verbose_name="synthetic demo data")),
+                ("is_active", models.BooleanField(default=True)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="agencies.agency",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agency',
-                'verbose_name_plural': 'agencies',
-                'ordering': ['kind', 'name_th'],
+                "verbose_name": "agency",
+                "verbose_name_plural": "agencies",
+                "ordering": ["kind", "name_th"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title_th', models.CharField(blank=True, max_length=32, verbose_name='title')),
-                ('full_name_th', models.CharField(max_length=255, verbose_name='full name (Thai)')),
-                ('position_th', models.CharField(blank=True, max_length=255, verbose_name='position')),
-                ('phone', models.CharField(blank=True, max_length=64, verbose_name='phone')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='person', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title_th", models.CharField(blank=True, max_length=32, verbose_name="title")),
+                ("full_name_th", models.CharField(max_length=255, verbose_name="full name (Thai)")),
+                ("position_th", models.CharField(blank=True, max_length=255, verbose_name="position")),
+                ("phone", models.CharField(blank=True, max_length=64, verbose_name="phone")),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="person", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_th', models.CharField(max_length=255, verbose_name='name')),
-                ('short_name', models.CharField(blank=True, max_length=100, verbose_name='short name')),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='units', to='agencies.agency')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name_th", models.CharField(max_length=255, verbose_name="name")),
+                ("short_name", models.CharField(blank=True, max_length=100, verbose_name="short name")),
+                ("order", models.PositiveIntegerField(default=0)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="units", to="agencies.agency"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'unit',
-                'ordering': ['agency', 'order', 'name_th'],
-                'unique_together': {('agency', 'name_th')},
+                "verbose_name": "unit",
+                "ordering": ["agency", "order", "name_th"],
+                "unique_together": {("agency", "name_th")},
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('central_admin', 'Central administrator'), ('agency_admin', 'Agency ITA officer'), ('director', 'Director'), ('unit_staff', 'Unit staff'), ('assessor', 'Assessor'), ('viewer', 'Read-only')], max_length=20, verbose_name='role')),
-                ('position_th', models.CharField(blank=True, max_length=255, verbose_name='position')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='agencies.agency')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='members', to='agencies.unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("central_admin", "Central administrator"),
+                            ("agency_admin", "Agency ITA officer"),
+                            ("director", "Director"),
+                            ("unit_staff", "Unit staff"),
+                            ("assessor", "Assessor"),
+                            ("viewer", "Read-only"),
+                        ],
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                ("position_th", models.CharField(blank=True, max_length=255, verbose_name="position")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="memberships", to="agencies.agency"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="members",
+                        to="agencies.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membership',
-                'unique_together': {('user', 'agency', 'role')},
+                "verbose_name": "membership",
+                "unique_together": {("user", "agency", "role")},
             },
         ),
     ]

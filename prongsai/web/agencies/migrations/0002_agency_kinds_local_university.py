@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agencies', '0001_initial'),
+        ("agencies", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='agency',
-            name='kind',
-            field=models.CharField(choices=[('central', 'Central office'), ('esa', 'Educational service area office'), ('school', 'School'), ('local', 'Local government'), ('university', 'University'), ('general', 'Public agency')], db_index=True, max_length=16, verbose_name='type'),
+            model_name="agency",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("central", "Central office"),
+                    ("esa", "Educational service area office"),
+                    ("school", "School"),
+                    ("local", "Local government"),
+                    ("university", "University"),
+                    ("general", "Public agency"),
+                ],
+                db_index=True,
+                max_length=16,
+                verbose_name="type",
+            ),
         ),
     ]

@@ -11,11 +11,11 @@ from django.utils import timezone
 def give_existing_tokens_a_lifetime(apps, schema_editor):
     APIToken = apps.get_model("api", "APIToken")
     APIToken.objects.filter(expires_at__isnull=True).update(
-        expires_at=timezone.now() + timedelta(days=getattr(settings, "API_TOKEN_DAYS", 90)))
+        expires_at=timezone.now() + timedelta(days=getattr(settings, "API_TOKEN_DAYS", 90))
+    )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("api", "0001_initial"),
     ]

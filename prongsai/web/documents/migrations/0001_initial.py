@@ -8,98 +8,227 @@ import prongsai.web.documents.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('agencies', '0001_initial'),
-        ('rounds', '0001_initial'),
+        ("agencies", "0001_initial"),
+        ("rounds", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DocumentBatch',
+            name="DocumentBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('total', models.PositiveIntegerField(default=0)),
-                ('done', models.PositiveIntegerField(default=0)),
-                ('failed', models.PositiveIntegerField(default=0)),
-                ('errors', models.JSONField(blank=True, default=dict)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='rounds.assessmentround')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("total", models.PositiveIntegerField(default=0)),
+                ("done", models.PositiveIntegerField(default=0)),
+                ("failed", models.PositiveIntegerField(default=0)),
+                ("errors", models.JSONField(blank=True, default=dict)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="rounds.assessmentround"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='DocumentTemplate',
+            name="DocumentTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('memo', 'บันทึกข้อความขออนุมัติ'), ('order', 'คำสั่งแต่งตั้งคณะกรรมการวิเคราะห์ผล'), ('announcement', 'ประกาศมาตรการส่งเสริมคุณธรรมและความโปร่งใส'), ('analysis', 'รายงานการวิเคราะห์ผลการประเมิน (O42)'), ('implementation', 'รายงานผลการดำเนินการตามมาตรการ (O43)')], max_length=32, verbose_name='document')),
-                ('file', models.FileField(max_length=500, upload_to=prongsai.web.documents.models._template_path)),
-                ('original_name', models.CharField(max_length=255)),
-                ('sha256', models.CharField(max_length=64)),
-                ('uploaded_at', models.DateTimeField(auto_now=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='document_templates', to='agencies.agency')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("memo", "บันทึกข้อความขออนุมัติ"),
+                            ("order", "คำสั่งแต่งตั้งคณะกรรมการวิเคราะห์ผล"),
+                            ("announcement", "ประกาศมาตรการส่งเสริมคุณธรรมและความโปร่งใส"),
+                            ("analysis", "รายงานการวิเคราะห์ผลการประเมิน (O42)"),
+                            ("implementation", "รายงานผลการดำเนินการตามมาตรการ (O43)"),
+                        ],
+                        max_length=32,
+                        verbose_name="document",
+                    ),
+                ),
+                ("file", models.FileField(max_length=500, upload_to=prongsai.web.documents.models._template_path)),
+                ("original_name", models.CharField(max_length=255)),
+                ("sha256", models.CharField(max_length=64)),
+                ("uploaded_at", models.DateTimeField(auto_now=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="document_templates",
+                        to="agencies.agency",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['agency', 'kind'],
+                "ordering": ["agency", "kind"],
             },
         ),
         migrations.CreateModel(
-            name='GeneratedDocument',
+            name="GeneratedDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=32)),
-                ('fmt', models.CharField(choices=[('docx', 'DOCX'), ('pdf', 'PDF'), ('zip', 'ZIP')], max_length=8)),
-                ('file', models.FileField(max_length=500, upload_to=prongsai.web.documents.models._output_path)),
-                ('name', models.CharField(max_length=255)),
-                ('sha256', models.CharField(max_length=64)),
-                ('size', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='generated_documents', to='agencies.agency')),
-                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='outputs', to='documents.documentbatch')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='rounds.assessmentround')),
-                ('template', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='documents.documenttemplate')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(max_length=32)),
+                ("fmt", models.CharField(choices=[("docx", "DOCX"), ("pdf", "PDF"), ("zip", "ZIP")], max_length=8)),
+                ("file", models.FileField(max_length=500, upload_to=prongsai.web.documents.models._output_path)),
+                ("name", models.CharField(max_length=255)),
+                ("sha256", models.CharField(max_length=64)),
+                ("size", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="generated_documents",
+                        to="agencies.agency",
+                    ),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="outputs",
+                        to="documents.documentbatch",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="rounds.assessmentround"
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="documents.documenttemplate",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='DocumentDetails',
+            name="DocumentDetails",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('phone', models.CharField(blank=True, max_length=100, verbose_name='phone')),
-                ('memo_number', models.CharField(blank=True, max_length=64, verbose_name='memo number')),
-                ('memo_date', models.DateField(blank=True, null=True, verbose_name='memo date')),
-                ('announcement_date', models.DateField(blank=True, null=True, verbose_name='announcement date')),
-                ('report_date', models.DateField(blank=True, null=True, verbose_name='implementation report date')),
-                ('signer_position', models.CharField(blank=True, max_length=255, verbose_name="signer's position")),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='document_details', to='agencies.agency')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='agencies.person')),
-                ('memo_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='agencies.unit')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='rounds.assessmentround')),
-                ('signer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='agencies.person')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("phone", models.CharField(blank=True, max_length=100, verbose_name="phone")),
+                ("memo_number", models.CharField(blank=True, max_length=64, verbose_name="memo number")),
+                ("memo_date", models.DateField(blank=True, null=True, verbose_name="memo date")),
+                ("announcement_date", models.DateField(blank=True, null=True, verbose_name="announcement date")),
+                ("report_date", models.DateField(blank=True, null=True, verbose_name="implementation report date")),
+                ("signer_position", models.CharField(blank=True, max_length=255, verbose_name="signer's position")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="document_details",
+                        to="agencies.agency",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="agencies.person",
+                    ),
+                ),
+                (
+                    "memo_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="agencies.unit",
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="rounds.assessmentround"
+                    ),
+                ),
+                (
+                    "signer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="agencies.person",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('round', 'agency'), name='one_details_per_round')],
+                "constraints": [models.UniqueConstraint(fields=("round", "agency"), name="one_details_per_round")],
             },
         ),
         migrations.AddConstraint(
-            model_name='documenttemplate',
-            constraint=models.UniqueConstraint(fields=('agency', 'kind'), name='one_template_per_kind'),
+            model_name="documenttemplate",
+            constraint=models.UniqueConstraint(fields=("agency", "kind"), name="one_template_per_kind"),
         ),
         migrations.AddIndex(
-            model_name='generateddocument',
-            index=models.Index(fields=['round', 'agency', 'kind', 'fmt'], name='documents_g_round_i_d4abaa_idx'),
+            model_name="generateddocument",
+            index=models.Index(fields=["round", "agency", "kind", "fmt"], name="documents_g_round_i_d4abaa_idx"),
         ),
     ]

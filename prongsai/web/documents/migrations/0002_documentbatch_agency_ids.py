@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0001_initial'),
+        ("documents", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='documentbatch',
-            name='agency_ids',
+            model_name="documentbatch",
+            name="agency_ids",
             field=models.JSONField(blank=True, default=list),
         ),
     ]

@@ -8,54 +8,152 @@ import prongsai.web.documents.models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agencies', '0002_agency_kinds_local_university'),
-        ('documents', '0002_documentbatch_agency_ids'),
-        ('rounds', '0002_round_variant'),
+        ("agencies", "0002_agency_kinds_local_university"),
+        ("documents", "0002_documentbatch_agency_ids"),
+        ("rounds", "0002_round_variant"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Emblem',
+            name="Emblem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=500, upload_to=prongsai.web.documents.models._emblem_path)),
-                ('original_name', models.CharField(max_length=255)),
-                ('sha256', models.CharField(max_length=64)),
-                ('width', models.PositiveIntegerField()),
-                ('height', models.PositiveIntegerField()),
-                ('uploaded_at', models.DateTimeField(auto_now=True)),
-                ('agency', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='emblem', to='agencies.agency')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("file", models.FileField(max_length=500, upload_to=prongsai.web.documents.models._emblem_path)),
+                ("original_name", models.CharField(max_length=255)),
+                ("sha256", models.CharField(max_length=64)),
+                ("width", models.PositiveIntegerField()),
+                ("height", models.PositiveIntegerField()),
+                ("uploaded_at", models.DateTimeField(auto_now=True)),
+                (
+                    "agency",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="emblem",
+                        to="agencies.agency",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='DocumentVersion',
+            name="DocumentVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('memo', 'บันทึกข้อความขออนุมัติ'), ('order', 'คำสั่งแต่งตั้งคณะกรรมการวิเคราะห์ผล'), ('announcement', 'ประกาศมาตรการส่งเสริมคุณธรรมและความโปร่งใส'), ('analysis', 'รายงานการวิเคราะห์ผลการประเมิน (O42)'), ('implementation', 'รายงานผลการดำเนินการตามมาตรการ (O43)')], max_length=32, verbose_name='document')),
-                ('number', models.PositiveIntegerField(default=1)),
-                ('state', models.CharField(choices=[('draft', 'Draft'), ('proposed', 'Proposed to the director'), ('approved', 'Approved')], default='draft', max_length=16)),
-                ('context', models.JSONField(default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('proposed_at', models.DateTimeField(blank=True, null=True)),
-                ('approved_at', models.DateTimeField(blank=True, null=True)),
-                ('approver_name', models.CharField(blank=True, max_length=255)),
-                ('approver_position', models.CharField(blank=True, max_length=255)),
-                ('note', models.CharField(blank=True, max_length=500)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='document_versions', to='agencies.agency')),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('docx', models.ForeignKey(null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='+', to='documents.generateddocument')),
-                ('pdf', models.ForeignKey(null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='+', to='documents.generateddocument')),
-                ('proposed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='rounds.assessmentround')),
-                ('signed_pdf', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='+', to='documents.generateddocument')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("memo", "บันทึกข้อความขออนุมัติ"),
+                            ("order", "คำสั่งแต่งตั้งคณะกรรมการวิเคราะห์ผล"),
+                            ("announcement", "ประกาศมาตรการส่งเสริมคุณธรรมและความโปร่งใส"),
+                            ("analysis", "รายงานการวิเคราะห์ผลการประเมิน (O42)"),
+                            ("implementation", "รายงานผลการดำเนินการตามมาตรการ (O43)"),
+                        ],
+                        max_length=32,
+                        verbose_name="document",
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(default=1)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("proposed", "Proposed to the director"),
+                            ("approved", "Approved"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                    ),
+                ),
+                ("context", models.JSONField(default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("proposed_at", models.DateTimeField(blank=True, null=True)),
+                ("approved_at", models.DateTimeField(blank=True, null=True)),
+                ("approver_name", models.CharField(blank=True, max_length=255)),
+                ("approver_position", models.CharField(blank=True, max_length=255)),
+                ("note", models.CharField(blank=True, max_length=500)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="document_versions",
+                        to="agencies.agency",
+                    ),
+                ),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "docx",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.RESTRICT,
+                        related_name="+",
+                        to="documents.generateddocument",
+                    ),
+                ),
+                (
+                    "pdf",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.RESTRICT,
+                        related_name="+",
+                        to="documents.generateddocument",
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="rounds.assessmentround"
+                    ),
+                ),
+                (
+                    "signed_pdf",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.RESTRICT,
+                        related_name="+",
+                        to="documents.generateddocument",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['round', 'agency', 'kind', '-number'],
-                'constraints': [models.UniqueConstraint(fields=('round', 'agency', 'kind', 'number'), name='one_version_number')],
+                "ordering": ["round", "agency", "kind", "-number"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("round", "agency", "kind", "number"), name="one_version_number")
+                ],
             },
         ),
     ]

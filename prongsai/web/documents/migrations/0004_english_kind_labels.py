@@ -4,20 +4,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0003_signoff_and_emblem'),
+        ("documents", "0003_signoff_and_emblem"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='documenttemplate',
-            name='kind',
-            field=models.CharField(choices=[('memo', 'Memo requesting approval'), ('order', 'Order appointing the analysis committee'), ('announcement', 'Announcement of the integrity and transparency measures'), ('analysis', 'Analysis of the assessment results (O42)'), ('implementation', 'Report on carrying out the measures (O43)')], max_length=32, verbose_name='document'),
+            model_name="documenttemplate",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("memo", "Memo requesting approval"),
+                    ("order", "Order appointing the analysis committee"),
+                    ("announcement", "Announcement of the integrity and transparency measures"),
+                    ("analysis", "Analysis of the assessment results (O42)"),
+                    ("implementation", "Report on carrying out the measures (O43)"),
+                ],
+                max_length=32,
+                verbose_name="document",
+            ),
         ),
         migrations.AlterField(
-            model_name='documentversion',
-            name='kind',
-            field=models.CharField(choices=[('memo', 'Memo requesting approval'), ('order', 'Order appointing the analysis committee'), ('announcement', 'Announcement of the integrity and transparency measures'), ('analysis', 'Analysis of the assessment results (O42)'), ('implementation', 'Report on carrying out the measures (O43)')], max_length=32, verbose_name='document'),
+            model_name="documentversion",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("memo", "Memo requesting approval"),
+                    ("order", "Order appointing the analysis committee"),
+                    ("announcement", "Announcement of the integrity and transparency measures"),
+                    ("analysis", "Analysis of the assessment results (O42)"),
+                    ("implementation", "Report on carrying out the measures (O43)"),
+                ],
+                max_length=32,
+                verbose_name="document",
+            ),
         ),
     ]

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,31 +14,65 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='StoredEdition',
+            name="StoredEdition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('edition_id', models.CharField(db_index=True, max_length=64, verbose_name='รหัสกรอบ')),
-                ('version', models.PositiveIntegerField(verbose_name='ฉบับที่')),
-                ('key', models.CharField(max_length=80, unique=True, verbose_name='รหัสฉบับ')),
-                ('status', models.CharField(choices=[('draft', 'ฉบับร่าง'), ('active', 'ใช้งานอยู่'), ('superseded', 'มีฉบับใหม่แทนแล้ว'), ('retired', 'เลิกใช้'), ('discarded', 'ยกเลิกฉบับร่าง')], db_index=True, default='draft', max_length=12, verbose_name='สถานะ')),
-                ('name_th', models.CharField(max_length=255, verbose_name='ชื่อ')),
-                ('fiscal_years', models.JSONField(default=list, verbose_name='ปีงบประมาณ')),
-                ('default_years', models.JSONField(default=list, verbose_name='ใช้เป็นค่าตั้งต้นของปี')),
-                ('source_text', models.TextField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('upload_name', models.CharField(max_length=255, verbose_name='ไฟล์ที่นำเข้า')),
-                ('upload_kind', models.CharField(max_length=8)),
-                ('derived_from', models.CharField(blank=True, max_length=80, verbose_name='ปรับจากกรอบ')),
-                ('note', models.TextField(blank=True, verbose_name='บันทึกการเปลี่ยนแปลง')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('activated_at', models.DateTimeField(blank=True, null=True)),
-                ('activated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("edition_id", models.CharField(db_index=True, max_length=64, verbose_name="รหัสกรอบ")),
+                ("version", models.PositiveIntegerField(verbose_name="ฉบับที่")),
+                ("key", models.CharField(max_length=80, unique=True, verbose_name="รหัสฉบับ")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "ฉบับร่าง"),
+                            ("active", "ใช้งานอยู่"),
+                            ("superseded", "มีฉบับใหม่แทนแล้ว"),
+                            ("retired", "เลิกใช้"),
+                            ("discarded", "ยกเลิกฉบับร่าง"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=12,
+                        verbose_name="สถานะ",
+                    ),
+                ),
+                ("name_th", models.CharField(max_length=255, verbose_name="ชื่อ")),
+                ("fiscal_years", models.JSONField(default=list, verbose_name="ปีงบประมาณ")),
+                ("default_years", models.JSONField(default=list, verbose_name="ใช้เป็นค่าตั้งต้นของปี")),
+                ("source_text", models.TextField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("upload_name", models.CharField(max_length=255, verbose_name="ไฟล์ที่นำเข้า")),
+                ("upload_kind", models.CharField(max_length=8)),
+                ("derived_from", models.CharField(blank=True, max_length=80, verbose_name="ปรับจากกรอบ")),
+                ("note", models.TextField(blank=True, verbose_name="บันทึกการเปลี่ยนแปลง")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("activated_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "activated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'กรอบการประเมินที่นำเข้า',
-                'ordering': ['edition_id', '-version'],
-                'constraints': [models.UniqueConstraint(fields=('edition_id', 'version'), name='one_stored_edition_version')],
+                "verbose_name": "กรอบการประเมินที่นำเข้า",
+                "ordering": ["edition_id", "-version"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("edition_id", "version"), name="one_stored_edition_version")
+                ],
             },
         ),
     ]

@@ -4,64 +4,75 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('editions', '0001_initial'),
+        ("editions", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='storededition',
-            options={'ordering': ['edition_id', '-version'], 'verbose_name': 'Imported framework edition'},
+            name="storededition",
+            options={"ordering": ["edition_id", "-version"], "verbose_name": "Imported framework edition"},
         ),
         migrations.AlterField(
-            model_name='storededition',
-            name='default_years',
-            field=models.JSONField(default=list, verbose_name='Default edition of the years'),
+            model_name="storededition",
+            name="default_years",
+            field=models.JSONField(default=list, verbose_name="Default edition of the years"),
         ),
         migrations.AlterField(
-            model_name='storededition',
-            name='derived_from',
-            field=models.CharField(blank=True, max_length=80, verbose_name='Adapted from'),
+            model_name="storededition",
+            name="derived_from",
+            field=models.CharField(blank=True, max_length=80, verbose_name="Adapted from"),
         ),
         migrations.AlterField(
-            model_name='storededition',
-            name='edition_id',
-            field=models.CharField(db_index=True, max_length=64, verbose_name='Edition id'),
+            model_name="storededition",
+            name="edition_id",
+            field=models.CharField(db_index=True, max_length=64, verbose_name="Edition id"),
         ),
         migrations.AlterField(
-            model_name='storededition',
-            name='fiscal_years',
-            field=models.JSONField(default=list, verbose_name='Fiscal years'),
+            model_name="storededition",
+            name="fiscal_years",
+            field=models.JSONField(default=list, verbose_name="Fiscal years"),
         ),
         migrations.AlterField(
-            model_name='storededition',
-            name='key',
-            field=models.CharField(max_length=80, unique=True, verbose_name='Version key'),
+            model_name="storededition",
+            name="key",
+            field=models.CharField(max_length=80, unique=True, verbose_name="Version key"),
         ),
         migrations.AlterField(
-            model_name='storededition',
-            name='name_th',
-            field=models.CharField(max_length=255, verbose_name='Name'),
+            model_name="storededition",
+            name="name_th",
+            field=models.CharField(max_length=255, verbose_name="Name"),
         ),
         migrations.AlterField(
-            model_name='storededition',
-            name='note',
-            field=models.TextField(blank=True, verbose_name='Change note'),
+            model_name="storededition",
+            name="note",
+            field=models.TextField(blank=True, verbose_name="Change note"),
         ),
         migrations.AlterField(
-            model_name='storededition',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft version'), ('active', 'In use'), ('superseded', 'Superseded by a newer version'), ('retired', 'Retired'), ('discarded', 'Draft discarded')], db_index=True, default='draft', max_length=12, verbose_name='Status'),
+            model_name="storededition",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft version"),
+                    ("active", "In use"),
+                    ("superseded", "Superseded by a newer version"),
+                    ("retired", "Retired"),
+                    ("discarded", "Draft discarded"),
+                ],
+                db_index=True,
+                default="draft",
+                max_length=12,
+                verbose_name="Status",
+            ),
         ),
         migrations.AlterField(
-            model_name='storededition',
-            name='upload_name',
-            field=models.CharField(max_length=255, verbose_name='Imported file'),
+            model_name="storededition",
+            name="upload_name",
+            field=models.CharField(max_length=255, verbose_name="Imported file"),
         ),
         migrations.AlterField(
-            model_name='storededition',
-            name='version',
-            field=models.PositiveIntegerField(verbose_name='Version'),
+            model_name="storededition",
+            name="version",
+            field=models.PositiveIntegerField(verbose_name="Version"),
         ),
     ]

@@ -24,8 +24,13 @@ def provisional_mark(obj, text: str = "") -> str:
         return ""
     caveat = getattr(obj, "caveat", "") or _("Not yet confirmed with the source; filled in from the closest edition")
     text = text or _("Provisional")
-    return format_html('<span class="tag provisional" title="{}" data-provisional="1">{}'
-                       '<span class="visually-hidden">: {}</span></span>', caveat, text, caveat)
+    return format_html(
+        '<span class="tag provisional" title="{}" data-provisional="1">{}'
+        '<span class="visually-hidden">: {}</span></span>',
+        caveat,
+        text,
+        caveat,
+    )
 
 
 @register.filter

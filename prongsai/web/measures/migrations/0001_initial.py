@@ -8,142 +8,310 @@ import prongsai.web.measures.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('agencies', '0001_initial'),
-        ('rounds', '0001_initial'),
+        ("agencies", "0001_initial"),
+        ("rounds", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Committee',
+            name="Committee",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order_number', models.CharField(blank=True, max_length=64, verbose_name='order number')),
-                ('order_date', models.DateField(blank=True, null=True, verbose_name='order date')),
-                ('duties', models.JSONField(blank=True, default=list, verbose_name='duties')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='committees', to='agencies.agency')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='rounds.assessmentround')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("order_number", models.CharField(blank=True, max_length=64, verbose_name="order number")),
+                ("order_date", models.DateField(blank=True, null=True, verbose_name="order date")),
+                ("duties", models.JSONField(blank=True, default=list, verbose_name="duties")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="committees", to="agencies.agency"
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="rounds.assessmentround"
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'committee',
+                "verbose_name": "committee",
             },
         ),
         migrations.CreateModel(
-            name='CommitteeMember',
+            name="CommitteeMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position_th', models.CharField(blank=True, max_length=255, verbose_name='position')),
-                ('role', models.CharField(choices=[('chair', 'ประธานกรรมการ'), ('vice_chair', 'รองประธานกรรมการ'), ('member', 'กรรมการ'), ('secretary', 'กรรมการและเลขานุการ'), ('assistant_secretary', 'กรรมการและผู้ช่วยเลขานุการ')], default='member', max_length=24, verbose_name='role')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='order')),
-                ('committee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='measures.committee')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='agencies.person')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='agencies.unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position_th", models.CharField(blank=True, max_length=255, verbose_name="position")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("chair", "ประธานกรรมการ"),
+                            ("vice_chair", "รองประธานกรรมการ"),
+                            ("member", "กรรมการ"),
+                            ("secretary", "กรรมการและเลขานุการ"),
+                            ("assistant_secretary", "กรรมการและผู้ช่วยเลขานุการ"),
+                        ],
+                        default="member",
+                        max_length=24,
+                        verbose_name="role",
+                    ),
+                ),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="order")),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="members", to="measures.committee"
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="agencies.person",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="agencies.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'committee member',
-                'ordering': ['committee', 'order', 'pk'],
+                "verbose_name": "committee member",
+                "ordering": ["committee", "order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Measure',
+            name="Measure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='order')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('purpose', models.TextField(blank=True, verbose_name='purpose')),
-                ('targets', models.JSONField(blank=True, default=list, verbose_name='linked indicators and items')),
-                ('all_units', models.BooleanField(default=False, verbose_name='all units')),
-                ('starts_on', models.DateField(blank=True, null=True, verbose_name='starts')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='ends')),
-                ('status', models.CharField(choices=[('not_started', 'Not started'), ('in_progress', 'In progress'), ('done', 'Done')], default='not_started', max_length=16, verbose_name='status')),
-                ('outcome', models.TextField(blank=True, verbose_name='implementation summary')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='measures', to='agencies.agency')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='rounds.assessmentround')),
-                ('units', models.ManyToManyField(blank=True, related_name='measures', to='agencies.unit', verbose_name='responsible units')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="order")),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                ("purpose", models.TextField(blank=True, verbose_name="purpose")),
+                ("targets", models.JSONField(blank=True, default=list, verbose_name="linked indicators and items")),
+                ("all_units", models.BooleanField(default=False, verbose_name="all units")),
+                ("starts_on", models.DateField(blank=True, null=True, verbose_name="starts")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="ends")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("not_started", "Not started"), ("in_progress", "In progress"), ("done", "Done")],
+                        default="not_started",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("outcome", models.TextField(blank=True, verbose_name="implementation summary")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="measures", to="agencies.agency"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="rounds.assessmentround"
+                    ),
+                ),
+                (
+                    "units",
+                    models.ManyToManyField(
+                        blank=True, related_name="measures", to="agencies.unit", verbose_name="responsible units"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'measure',
-                'ordering': ['round', 'agency', 'order', 'pk'],
+                "verbose_name": "measure",
+                "ordering": ["round", "agency", "order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='MeasureAction',
+            name="MeasureAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('text', models.TextField(verbose_name='action')),
-                ('measure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='measures.measure')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='agencies.unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("order", models.PositiveIntegerField(default=0)),
+                ("text", models.TextField(verbose_name="action")),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="actions", to="measures.measure"
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="agencies.unit",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['measure', 'order', 'pk'],
+                "ordering": ["measure", "order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ProgressReport',
+            name="ProgressReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.PositiveSmallIntegerField(choices=[(6, '6 months'), (12, '12 months')], verbose_name='period')),
-                ('text', models.TextField(verbose_name='progress')),
-                ('links', models.JSONField(blank=True, default=list, verbose_name='links')),
-                ('status', models.CharField(choices=[('not_started', 'Not started'), ('in_progress', 'In progress'), ('done', 'Done')], default='in_progress', max_length=16, verbose_name='status')),
-                ('submitted_at', models.DateTimeField(auto_now=True)),
-                ('measure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='measures.measure')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='progress_reports', to='agencies.unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "period",
+                    models.PositiveSmallIntegerField(
+                        choices=[(6, "6 months"), (12, "12 months")], verbose_name="period"
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="progress")),
+                ("links", models.JSONField(blank=True, default=list, verbose_name="links")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("not_started", "Not started"), ("in_progress", "In progress"), ("done", "Done")],
+                        default="in_progress",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(auto_now=True)),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="reports", to="measures.measure"
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="progress_reports", to="agencies.unit"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'progress report',
-                'ordering': ['measure', 'period', 'unit__order', 'unit__name_th'],
+                "verbose_name": "progress report",
+                "ordering": ["measure", "period", "unit__order", "unit__name_th"],
             },
         ),
         migrations.CreateModel(
-            name='ProgressFile',
+            name="ProgressFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=500, upload_to=prongsai.web.measures.models._progress_path)),
-                ('name', models.CharField(max_length=255)),
-                ('sha256', models.CharField(max_length=64)),
-                ('size', models.PositiveIntegerField(default=0)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='files', to='measures.progressreport')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("file", models.FileField(max_length=500, upload_to=prongsai.web.measures.models._progress_path)),
+                ("name", models.CharField(max_length=255)),
+                ("sha256", models.CharField(max_length=64)),
+                ("size", models.PositiveIntegerField(default=0)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="files", to="measures.progressreport"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['report', 'pk'],
+                "ordering": ["report", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='AnalysisNote',
+            name="AnalysisNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('indicator', models.PositiveSmallIntegerField(verbose_name='indicator')),
-                ('text', models.TextField(blank=True, verbose_name='analysis')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='analysis_notes', to='agencies.agency')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='rounds.assessmentround')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("indicator", models.PositiveSmallIntegerField(verbose_name="indicator")),
+                ("text", models.TextField(blank=True, verbose_name="analysis")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="analysis_notes", to="agencies.agency"
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="rounds.assessmentround"
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'analysis note',
-                'ordering': ['round', 'agency', 'indicator'],
-                'constraints': [models.UniqueConstraint(fields=('round', 'agency', 'indicator'), name='one_note_per_indicator')],
+                "verbose_name": "analysis note",
+                "ordering": ["round", "agency", "indicator"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("round", "agency", "indicator"), name="one_note_per_indicator")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='committee',
-            constraint=models.UniqueConstraint(fields=('round', 'agency'), name='one_committee_per_round'),
+            model_name="committee",
+            constraint=models.UniqueConstraint(fields=("round", "agency"), name="one_committee_per_round"),
         ),
         migrations.AddConstraint(
-            model_name='progressreport',
-            constraint=models.UniqueConstraint(fields=('measure', 'unit', 'period'), name='one_report_per_period'),
+            model_name="progressreport",
+            constraint=models.UniqueConstraint(fields=("measure", "unit", "period"), name="one_report_per_period"),
         ),
     ]

@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('measures', '0001_initial'),
+        ("measures", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='committeemember',
-            name='role',
-            field=models.CharField(choices=[('chair', 'Chair'), ('vice_chair', 'Vice-chair'), ('member', 'Member'), ('secretary', 'Member and secretary'), ('assistant_secretary', 'Member and assistant secretary')], default='member', max_length=24, verbose_name='role'),
+            model_name="committeemember",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("chair", "Chair"),
+                    ("vice_chair", "Vice-chair"),
+                    ("member", "Member"),
+                    ("secretary", "Member and secretary"),
+                    ("assistant_secretary", "Member and assistant secretary"),
+                ],
+                default="member",
+                max_length=24,
+                verbose_name="role",
+            ),
         ),
     ]

@@ -6,59 +6,110 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('agencies', '0002_agency_kinds_local_university'),
-        ('rounds', '0002_round_variant'),
+        ("agencies", "0002_agency_kinds_local_university"),
+        ("rounds", "0002_round_variant"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('clarification', 'Clarification requested'), ('deadline', 'Deadline approaching'), ('results', 'Results published'), ('report_due', 'Report due')], max_length=16)),
-                ('event', models.CharField(max_length=120)),
-                ('subject', models.CharField(max_length=255)),
-                ('body', models.TextField()),
-                ('url', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('emailed_at', models.DateTimeField(blank=True, null=True)),
-                ('email_error', models.CharField(blank=True, max_length=500)),
-                ('agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='agencies.agency')),
-                ('round', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='rounds.assessmentround')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("clarification", "Clarification requested"),
+                            ("deadline", "Deadline approaching"),
+                            ("results", "Results published"),
+                            ("report_due", "Report due"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("event", models.CharField(max_length=120)),
+                ("subject", models.CharField(max_length=255)),
+                ("body", models.TextField()),
+                ("url", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                ("emailed_at", models.DateTimeField(blank=True, null=True)),
+                ("email_error", models.CharField(blank=True, max_length=500)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="agencies.agency",
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="rounds.assessmentround",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notification',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['user', 'read_at'], name='notification_unread')],
-                'constraints': [models.UniqueConstraint(fields=('user', 'event'), name='one_notification_per_event')],
+                "verbose_name": "notification",
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [models.Index(fields=["user", "read_at"], name="notification_unread")],
+                "constraints": [models.UniqueConstraint(fields=("user", "event"), name="one_notification_per_event")],
             },
         ),
         migrations.CreateModel(
-            name='RoundDeadline',
+            name="RoundDeadline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=32)),
-                ('title_th', models.CharField(max_length=255, verbose_name='title')),
-                ('title_en', models.CharField(blank=True, max_length=255)),
-                ('starts_on', models.DateField(blank=True, null=True, verbose_name='starts')),
-                ('due_on', models.DateField(verbose_name='due')),
-                ('provisional', models.BooleanField(default=False, verbose_name='provisional')),
-                ('source', models.TextField(blank=True, verbose_name='source')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deadlines', to='rounds.assessmentround')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.CharField(max_length=32)),
+                ("title_th", models.CharField(max_length=255, verbose_name="title")),
+                ("title_en", models.CharField(blank=True, max_length=255)),
+                ("starts_on", models.DateField(blank=True, null=True, verbose_name="starts")),
+                ("due_on", models.DateField(verbose_name="due")),
+                ("provisional", models.BooleanField(default=False, verbose_name="provisional")),
+                ("source", models.TextField(blank=True, verbose_name="source")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deadlines",
+                        to="rounds.assessmentround",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'deadline',
-                'ordering': ['round', 'due_on', 'key'],
-                'constraints': [models.UniqueConstraint(fields=('round', 'key'), name='one_deadline_per_key')],
+                "verbose_name": "deadline",
+                "ordering": ["round", "due_on", "key"],
+                "constraints": [models.UniqueConstraint(fields=("round", "key"), name="one_deadline_per_key")],
             },
         ),
     ]

@@ -15,9 +15,21 @@ def seed(apps, schema_editor):
             dates = load_calendar(round_.framework_id).dates_for(round_.fiscal_year)
         except CalendarError:
             continue
-        Deadline.objects.bulk_create([
-            Deadline(round=round_, key=d.key, title_th=d.title_th, title_en=d.title_en, starts_on=d.starts_on,
-                     due_on=d.due_on, provisional=d.provisional, source=d.source) for d in dates])
+        Deadline.objects.bulk_create(
+            [
+                Deadline(
+                    round=round_,
+                    key=d.key,
+                    title_th=d.title_th,
+                    title_en=d.title_en,
+                    starts_on=d.starts_on,
+                    due_on=d.due_on,
+                    provisional=d.provisional,
+                    source=d.source,
+                )
+                for d in dates
+            ]
+        )
 
 
 class Migration(migrations.Migration):

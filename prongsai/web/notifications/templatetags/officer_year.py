@@ -16,5 +16,10 @@ def officer_checklist(agency):
     if round_ is None:
         return {"round": None}
     today = timezone.localdate()
-    return {"round": round_, "lines": checklist(round_, agency, today), "today": today, "title": TITLE,
-            "agency": agency}
+    return {
+        "round": round_,
+        "lines": checklist(round_, agency, today),
+        "today": today,
+        "title": TITLE,
+        "agency": agency,
+    }

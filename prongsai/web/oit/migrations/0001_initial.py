@@ -8,191 +8,402 @@ import prongsai.web.oit.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('agencies', '0001_initial'),
-        ('rounds', '0001_initial'),
+        ("agencies", "0001_initial"),
+        ("rounds", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EvidenceLink',
+            name="EvidenceLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.URLField(max_length=2000, verbose_name='URL')),
-                ('label', models.CharField(blank=True, max_length=500, verbose_name='คำอธิบาย')),
-                ('is_public', models.BooleanField(default=True, verbose_name='แสดงบนหน้าเปิดเผยข้อมูล')),
-                ('needs_recheck', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('pending_task', models.CharField(blank=True, max_length=64)),
-                ('carried_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='oit.evidencelink')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("url", models.URLField(max_length=2000, verbose_name="URL")),
+                ("label", models.CharField(blank=True, max_length=500, verbose_name="คำอธิบาย")),
+                ("is_public", models.BooleanField(default=True, verbose_name="แสดงบนหน้าเปิดเผยข้อมูล")),
+                ("needs_recheck", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("pending_task", models.CharField(blank=True, max_length=64)),
+                (
+                    "carried_from",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="oit.evidencelink",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ลิงก์หลักฐาน',
-                'ordering': ['entry', 'id'],
+                "verbose_name": "ลิงก์หลักฐาน",
+                "ordering": ["entry", "id"],
             },
         ),
         migrations.CreateModel(
-            name='LinkCheck',
+            name="LinkCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('checked_at', models.DateTimeField(db_index=True)),
-                ('verdict', models.CharField(choices=[('ok', 'ผ่าน'), ('warning', 'ควรตรวจทาน'), ('broken', 'ใช้งานไม่ได้')], max_length=8)),
-                ('url', models.URLField(max_length=2000)),
-                ('final_url', models.URLField(blank=True, max_length=2000)),
-                ('http_status', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('redirects', models.JSONField(blank=True, default=list)),
-                ('redirect_to_login', models.BooleanField(default=False)),
-                ('redirect_other_domain', models.BooleanField(default=False)),
-                ('content_type', models.CharField(blank=True, max_length=200)),
-                ('size', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('truncated', models.BooleanField(default=False)),
-                ('sha256', models.CharField(blank=True, max_length=64)),
-                ('text_extracted', models.BooleanField(default=False)),
-                ('years_expected', models.JSONField(blank=True, default=list)),
-                ('years_found', models.JSONField(blank=True, default=list)),
-                ('keywords_found', models.JSONField(blank=True, default=list)),
-                ('keywords_missing', models.JSONField(blank=True, default=list)),
-                ('problems', models.JSONField(blank=True, default=list)),
-                ('error', models.CharField(blank=True, max_length=500)),
-                ('elapsed_ms', models.PositiveIntegerField(blank=True, null=True)),
-                ('task_id', models.CharField(blank=True, max_length=64)),
-                ('link', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='checks', to='oit.evidencelink')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("checked_at", models.DateTimeField(db_index=True)),
+                (
+                    "verdict",
+                    models.CharField(
+                        choices=[("ok", "ผ่าน"), ("warning", "ควรตรวจทาน"), ("broken", "ใช้งานไม่ได้")], max_length=8
+                    ),
+                ),
+                ("url", models.URLField(max_length=2000)),
+                ("final_url", models.URLField(blank=True, max_length=2000)),
+                ("http_status", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("redirects", models.JSONField(blank=True, default=list)),
+                ("redirect_to_login", models.BooleanField(default=False)),
+                ("redirect_other_domain", models.BooleanField(default=False)),
+                ("content_type", models.CharField(blank=True, max_length=200)),
+                ("size", models.PositiveBigIntegerField(blank=True, null=True)),
+                ("truncated", models.BooleanField(default=False)),
+                ("sha256", models.CharField(blank=True, max_length=64)),
+                ("text_extracted", models.BooleanField(default=False)),
+                ("years_expected", models.JSONField(blank=True, default=list)),
+                ("years_found", models.JSONField(blank=True, default=list)),
+                ("keywords_found", models.JSONField(blank=True, default=list)),
+                ("keywords_missing", models.JSONField(blank=True, default=list)),
+                ("problems", models.JSONField(blank=True, default=list)),
+                ("error", models.CharField(blank=True, max_length=500)),
+                ("elapsed_ms", models.PositiveIntegerField(blank=True, null=True)),
+                ("task_id", models.CharField(blank=True, max_length=64)),
+                (
+                    "link",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="checks", to="oit.evidencelink"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ผลการตรวจลิงก์',
-                'ordering': ['-checked_at', '-id'],
-            },
-        ),
-        migrations.AddField(
-            model_name='evidencelink',
-            name='last_check',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='oit.linkcheck'),
-        ),
-        migrations.CreateModel(
-            name='OITEntry',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=16, verbose_name='รหัสข้อ')),
-                ('status', models.CharField(choices=[('draft', 'ร่าง'), ('ready', 'พร้อมส่ง'), ('submitted', 'ส่งแล้ว รอตรวจ'), ('reviewed', 'ตรวจแล้ว (รอบที่ 1)'), ('clarifying', 'รอหน่วยงานชี้แจง'), ('clarified', 'ชี้แจงแล้ว รอตรวจรอบที่ 2'), ('confirmed', 'ยืนยันผลแล้ว')], db_index=True, default='draft', max_length=12, verbose_name='สถานะ')),
-                ('note', models.TextField(blank=True, verbose_name='คำอธิบายของหน่วยงาน')),
-                ('clarification', models.TextField(blank=True, verbose_name='คำชี้แจง')),
-                ('needs_recheck', models.BooleanField(default=False, verbose_name='ต้องตรวจทานอีกครั้ง')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('published', models.JSONField(blank=True, default=dict)),
-                ('score_exact', models.CharField(blank=True, max_length=40)),
-                ('score', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='oit_entries', to='agencies.agency')),
-                ('carried_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='oit.oitentry')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='oit_entries', to='rounds.assessmentround')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='oit_entries', to='agencies.unit', verbose_name='กลุ่ม/หน่วยที่รับผิดชอบ')),
-            ],
-            options={
-                'verbose_name': 'หลักฐาน OIT รายข้อ',
-                'ordering': ['round', 'agency', 'id'],
+                "verbose_name": "ผลการตรวจลิงก์",
+                "ordering": ["-checked_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='evidencelink',
-            name='entry',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links', to='oit.oitentry'),
+            model_name="evidencelink",
+            name="last_check",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="oit.linkcheck",
+            ),
         ),
         migrations.CreateModel(
-            name='EvidenceFile',
+            name="OITEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=300, upload_to=prongsai.web.oit.models.evidence_upload_path)),
-                ('original_name', models.CharField(max_length=255, verbose_name='ชื่อไฟล์')),
-                ('extension', models.CharField(max_length=8)),
-                ('content_type', models.CharField(max_length=100)),
-                ('size', models.PositiveBigIntegerField()),
-                ('sha256', models.CharField(db_index=True, max_length=64)),
-                ('label', models.CharField(blank=True, max_length=500, verbose_name='คำอธิบาย')),
-                ('is_public', models.BooleanField(default=False, verbose_name='แสดงบนหน้าเปิดเผยข้อมูล')),
-                ('text_extracted', models.BooleanField(default=False)),
-                ('years_found', models.JSONField(blank=True, default=list)),
-                ('keywords_found', models.JSONField(blank=True, default=list)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('carried_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='oit.evidencefile')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='files', to='oit.oitentry')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=16, verbose_name="รหัสข้อ")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "ร่าง"),
+                            ("ready", "พร้อมส่ง"),
+                            ("submitted", "ส่งแล้ว รอตรวจ"),
+                            ("reviewed", "ตรวจแล้ว (รอบที่ 1)"),
+                            ("clarifying", "รอหน่วยงานชี้แจง"),
+                            ("clarified", "ชี้แจงแล้ว รอตรวจรอบที่ 2"),
+                            ("confirmed", "ยืนยันผลแล้ว"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=12,
+                        verbose_name="สถานะ",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="คำอธิบายของหน่วยงาน")),
+                ("clarification", models.TextField(blank=True, verbose_name="คำชี้แจง")),
+                ("needs_recheck", models.BooleanField(default=False, verbose_name="ต้องตรวจทานอีกครั้ง")),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("published", models.JSONField(blank=True, default=dict)),
+                ("score_exact", models.CharField(blank=True, max_length=40)),
+                ("score", models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True)),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="oit_entries", to="agencies.agency"
+                    ),
+                ),
+                (
+                    "carried_from",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="oit.oitentry",
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="oit_entries",
+                        to="rounds.assessmentround",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="oit_entries",
+                        to="agencies.unit",
+                        verbose_name="กลุ่ม/หน่วยที่รับผิดชอบ",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ไฟล์หลักฐาน',
-                'ordering': ['entry', 'id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='OITReview',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('round1', 'ตรวจรอบที่ 1'), ('round2', 'ตรวจรอบที่ 2 (หลังชี้แจง)'), ('correction', 'แก้ไขหลังยืนยันผล')], max_length=12)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('method', models.CharField(max_length=12)),
-                ('passed', models.BooleanField(blank=True, null=True)),
-                ('elements', models.JSONField(blank=True, null=True)),
-                ('given_score', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True)),
-                ('score_exact', models.CharField(max_length=40)),
-                ('score', models.DecimalField(decimal_places=2, max_digits=5)),
-                ('comment', models.TextField(blank=True, verbose_name='ความเห็นผู้ตรวจ')),
-                ('reason', models.TextField(blank=True, verbose_name='เหตุผลการแก้ไข')),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('assessor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='oit.oitentry')),
-                ('supersedes', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='oit.oitreview')),
-            ],
-            options={
-                'verbose_name': 'ผลการตรวจของผู้ตรวจประเมิน',
-                'ordering': ['entry', 'created_at', 'id'],
+                "verbose_name": "หลักฐาน OIT รายข้อ",
+                "ordering": ["round", "agency", "id"],
             },
         ),
         migrations.AddField(
-            model_name='oitentry',
-            name='current_review',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='oit.oitreview'),
+            model_name="evidencelink",
+            name="entry",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="links", to="oit.oitentry"
+            ),
         ),
         migrations.CreateModel(
-            name='AssessorAssignment',
+            name="EvidenceFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('assigned_at', models.DateTimeField(auto_now_add=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assessor_assignments', to='agencies.agency')),
-                ('assessor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='oit_assignments', to=settings.AUTH_USER_MODEL)),
-                ('assigned_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assessor_assignments', to='rounds.assessmentround')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("file", models.FileField(max_length=300, upload_to=prongsai.web.oit.models.evidence_upload_path)),
+                ("original_name", models.CharField(max_length=255, verbose_name="ชื่อไฟล์")),
+                ("extension", models.CharField(max_length=8)),
+                ("content_type", models.CharField(max_length=100)),
+                ("size", models.PositiveBigIntegerField()),
+                ("sha256", models.CharField(db_index=True, max_length=64)),
+                ("label", models.CharField(blank=True, max_length=500, verbose_name="คำอธิบาย")),
+                ("is_public", models.BooleanField(default=False, verbose_name="แสดงบนหน้าเปิดเผยข้อมูล")),
+                ("text_extracted", models.BooleanField(default=False)),
+                ("years_found", models.JSONField(blank=True, default=list)),
+                ("keywords_found", models.JSONField(blank=True, default=list)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "carried_from",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="oit.evidencefile",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="files", to="oit.oitentry"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'การมอบหมายผู้ตรวจประเมิน',
-                'ordering': ['round', 'agency', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('round', 'agency', 'assessor'), name='oit_one_assignment')],
+                "verbose_name": "ไฟล์หลักฐาน",
+                "ordering": ["entry", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ClarificationWindow',
+            name="OITReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('opened_at', models.DateTimeField()),
-                ('deadline', models.DateField(verbose_name='ชี้แจงได้ถึงวันที่')),
-                ('note', models.TextField(blank=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='agencies.agency')),
-                ('opened_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='rounds.assessmentround')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("round1", "ตรวจรอบที่ 1"),
+                            ("round2", "ตรวจรอบที่ 2 (หลังชี้แจง)"),
+                            ("correction", "แก้ไขหลังยืนยันผล"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("method", models.CharField(max_length=12)),
+                ("passed", models.BooleanField(blank=True, null=True)),
+                ("elements", models.JSONField(blank=True, null=True)),
+                ("given_score", models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True)),
+                ("score_exact", models.CharField(max_length=40)),
+                ("score", models.DecimalField(decimal_places=2, max_digits=5)),
+                ("comment", models.TextField(blank=True, verbose_name="ความเห็นผู้ตรวจ")),
+                ("reason", models.TextField(blank=True, verbose_name="เหตุผลการแก้ไข")),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "assessor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "confirmed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="reviews", to="oit.oitentry"
+                    ),
+                ),
+                (
+                    "supersedes",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="oit.oitreview",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ช่วงชี้แจงเพิ่มเติม',
-                'constraints': [models.UniqueConstraint(fields=('round', 'agency'), name='oit_one_clarification_window')],
+                "verbose_name": "ผลการตรวจของผู้ตรวจประเมิน",
+                "ordering": ["entry", "created_at", "id"],
+            },
+        ),
+        migrations.AddField(
+            model_name="oitentry",
+            name="current_review",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="oit.oitreview",
+            ),
+        ),
+        migrations.CreateModel(
+            name="AssessorAssignment",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("assigned_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assessor_assignments",
+                        to="agencies.agency",
+                    ),
+                ),
+                (
+                    "assessor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="oit_assignments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "assigned_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assessor_assignments",
+                        to="rounds.assessmentround",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "การมอบหมายผู้ตรวจประเมิน",
+                "ordering": ["round", "agency", "id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("round", "agency", "assessor"), name="oit_one_assignment")
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="ClarificationWindow",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("opened_at", models.DateTimeField()),
+                ("deadline", models.DateField(verbose_name="ชี้แจงได้ถึงวันที่")),
+                ("note", models.TextField(blank=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="agencies.agency"
+                    ),
+                ),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="rounds.assessmentround"
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "ช่วงชี้แจงเพิ่มเติม",
+                "constraints": [
+                    models.UniqueConstraint(fields=("round", "agency"), name="oit_one_clarification_window")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='oitentry',
-            constraint=models.UniqueConstraint(fields=('round', 'agency', 'code'), name='oit_one_entry_per_item'),
+            model_name="oitentry",
+            constraint=models.UniqueConstraint(fields=("round", "agency", "code"), name="oit_one_entry_per_item"),
         ),
     ]

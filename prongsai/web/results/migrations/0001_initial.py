@@ -6,52 +6,92 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('agencies', '0001_initial'),
-        ('rounds', '0001_initial'),
+        ("agencies", "0001_initial"),
+        ("rounds", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportBatch',
+            name="ImportBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file_name', models.CharField(max_length=255)),
-                ('sha256', models.CharField(max_length=64)),
-                ('row_count', models.PositiveIntegerField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='imports', to='rounds.assessmentround')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("file_name", models.CharField(max_length=255)),
+                ("sha256", models.CharField(max_length=64)),
+                ("row_count", models.PositiveIntegerField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="imports", to="rounds.assessmentround"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='AgencyResult',
+            name="AgencyResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('official', 'Official (imported)'), ('computed', 'Computed by Prongsai')], default='official', max_length=10)),
-                ('indicators', models.JSONField(blank=True, default=dict)),
-                ('iit', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True)),
-                ('eit', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True)),
-                ('oit', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True)),
-                ('total', models.DecimalField(blank=True, db_index=True, decimal_places=2, max_digits=5, null=True)),
-                ('level', models.CharField(blank=True, max_length=40)),
-                ('respondents', models.JSONField(blank=True, default=dict)),
-                ('items', models.JSONField(blank=True, default=dict)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='results', to='agencies.agency')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='results', to='rounds.assessmentround')),
-                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='results', to='results.importbatch')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("official", "Official (imported)"), ("computed", "Computed by Prongsai")],
+                        default="official",
+                        max_length=10,
+                    ),
+                ),
+                ("indicators", models.JSONField(blank=True, default=dict)),
+                ("iit", models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True)),
+                ("eit", models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True)),
+                ("oit", models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True)),
+                ("total", models.DecimalField(blank=True, db_index=True, decimal_places=2, max_digits=5, null=True)),
+                ("level", models.CharField(blank=True, max_length=40)),
+                ("respondents", models.JSONField(blank=True, default=dict)),
+                ("items", models.JSONField(blank=True, default=dict)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="results", to="agencies.agency"
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="results", to="rounds.assessmentround"
+                    ),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="results",
+                        to="results.importbatch",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['round', '-total'],
-                'constraints': [models.UniqueConstraint(fields=('round', 'agency', 'source'), name='one_result_per_source')],
+                "ordering": ["round", "-total"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("round", "agency", "source"), name="one_result_per_source")
+                ],
             },
         ),
     ]

@@ -5,59 +5,88 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agencies', '0001_initial'),
-        ('results', '0001_initial'),
-        ('rounds', '0001_initial'),
+        ("agencies", "0001_initial"),
+        ("results", "0001_initial"),
+        ("rounds", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StandingState',
+            name="StandingState",
             fields=[
-                ('round', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='rounds.assessmentround')),
-                ('version', models.PositiveIntegerField(default=0)),
-                ('built_version', models.IntegerField(default=-1)),
-                ('built_at', models.DateTimeField(null=True)),
-                ('rows', models.PositiveIntegerField(default=0)),
-                ('facets', models.JSONField(default=dict)),
+                (
+                    "round",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="+",
+                        serialize=False,
+                        to="rounds.assessmentround",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=0)),
+                ("built_version", models.IntegerField(default=-1)),
+                ("built_at", models.DateTimeField(null=True)),
+                ("rows", models.PositiveIntegerField(default=0)),
+                ("facets", models.JSONField(default=dict)),
             ],
         ),
         migrations.CreateModel(
-            name='Standing',
+            name="Standing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('official', 'Official (imported)'), ('computed', 'Computed by Prongsai')], max_length=10)),
-                ('code', models.CharField(max_length=32)),
-                ('name_th', models.CharField(max_length=255)),
-                ('name_en', models.CharField(blank=True, max_length=255)),
-                ('short_name', models.CharField(blank=True, max_length=100)),
-                ('kind', models.CharField(max_length=16)),
-                ('subkind', models.CharField(blank=True, max_length=32)),
-                ('region', models.CharField(blank=True, max_length=16)),
-                ('province', models.CharField(blank=True, max_length=64)),
-                ('parent', models.CharField(blank=True, max_length=32)),
-                ('search', models.TextField(blank=True)),
-                ('iit', models.DecimalField(decimal_places=2, max_digits=5, null=True)),
-                ('eit', models.DecimalField(decimal_places=2, max_digits=5, null=True)),
-                ('oit', models.DecimalField(decimal_places=2, max_digits=5, null=True)),
-                ('total', models.DecimalField(decimal_places=2, max_digits=5, null=True)),
-                ('level', models.CharField(blank=True, max_length=40)),
-                ('rank', models.PositiveIntegerField(null=True)),
-                ('peers', models.PositiveIntegerField(default=0)),
-                ('percentile', models.DecimalField(decimal_places=2, max_digits=5, null=True)),
-                ('region_rank', models.PositiveIntegerField(null=True)),
-                ('region_peers', models.PositiveIntegerField(default=0)),
-                ('previous_total', models.DecimalField(decimal_places=2, max_digits=5, null=True)),
-                ('change', models.DecimalField(decimal_places=2, max_digits=6, null=True)),
-                ('position', models.PositiveIntegerField()),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='agencies.agency')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='rounds.assessmentround')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("official", "Official (imported)"), ("computed", "Computed by Prongsai")],
+                        max_length=10,
+                    ),
+                ),
+                ("code", models.CharField(max_length=32)),
+                ("name_th", models.CharField(max_length=255)),
+                ("name_en", models.CharField(blank=True, max_length=255)),
+                ("short_name", models.CharField(blank=True, max_length=100)),
+                ("kind", models.CharField(max_length=16)),
+                ("subkind", models.CharField(blank=True, max_length=32)),
+                ("region", models.CharField(blank=True, max_length=16)),
+                ("province", models.CharField(blank=True, max_length=64)),
+                ("parent", models.CharField(blank=True, max_length=32)),
+                ("search", models.TextField(blank=True)),
+                ("iit", models.DecimalField(decimal_places=2, max_digits=5, null=True)),
+                ("eit", models.DecimalField(decimal_places=2, max_digits=5, null=True)),
+                ("oit", models.DecimalField(decimal_places=2, max_digits=5, null=True)),
+                ("total", models.DecimalField(decimal_places=2, max_digits=5, null=True)),
+                ("level", models.CharField(blank=True, max_length=40)),
+                ("rank", models.PositiveIntegerField(null=True)),
+                ("peers", models.PositiveIntegerField(default=0)),
+                ("percentile", models.DecimalField(decimal_places=2, max_digits=5, null=True)),
+                ("region_rank", models.PositiveIntegerField(null=True)),
+                ("region_peers", models.PositiveIntegerField(default=0)),
+                ("previous_total", models.DecimalField(decimal_places=2, max_digits=5, null=True)),
+                ("change", models.DecimalField(decimal_places=2, max_digits=6, null=True)),
+                ("position", models.PositiveIntegerField()),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="agencies.agency"
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="rounds.assessmentround"
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['round', 'kind', 'position'], name='standing_ranking'), models.Index(fields=['round', 'kind', 'region', 'position'], name='standing_region'), models.Index(fields=['round', 'kind', 'parent', 'position'], name='standing_parent'), models.Index(fields=['round', 'kind', 'change', 'position'], name='standing_change')],
-                'constraints': [models.UniqueConstraint(fields=('round', 'agency'), name='one_standing_per_round')],
+                "indexes": [
+                    models.Index(fields=["round", "kind", "position"], name="standing_ranking"),
+                    models.Index(fields=["round", "kind", "region", "position"], name="standing_region"),
+                    models.Index(fields=["round", "kind", "parent", "position"], name="standing_parent"),
+                    models.Index(fields=["round", "kind", "change", "position"], name="standing_change"),
+                ],
+                "constraints": [models.UniqueConstraint(fields=("round", "agency"), name="one_standing_per_round")],
             },
         ),
     ]

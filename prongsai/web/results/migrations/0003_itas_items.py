@@ -5,26 +5,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agencies', '0002_agency_kinds_local_university'),
-        ('results', '0002_standings'),
+        ("agencies", "0002_agency_kinds_local_university"),
+        ("results", "0002_standings"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='agencyresult',
-            name='items_batch',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='results.importbatch'),
+            model_name="agencyresult",
+            name="items_batch",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="results.importbatch",
+            ),
         ),
         migrations.AddField(
-            model_name='importbatch',
-            name='agency',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='agencies.agency'),
+            model_name="importbatch",
+            name="agency",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="agencies.agency",
+            ),
         ),
         migrations.AddField(
-            model_name='importbatch',
-            name='kind',
-            field=models.CharField(choices=[('results', 'Published results (indicators or tools)'), ('itas_items', 'ITAS item results of one agency')], default='results', max_length=12),
+            model_name="importbatch",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("results", "Published results (indicators or tools)"),
+                    ("itas_items", "ITAS item results of one agency"),
+                ],
+                default="results",
+                max_length=12,
+            ),
         ),
     ]

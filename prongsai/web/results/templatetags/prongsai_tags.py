@@ -35,8 +35,21 @@ WORDMARK = "โปร่งใส"  # thai-data: the product's name (a wordmark)
 def wordmark() -> str:
     return WORDMARK
 
-EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-             "November", "December")
+
+EN_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 MISSING = "–"
 
 
@@ -99,11 +112,17 @@ def change(value) -> str:
     number = Decimal(str(value))
     text = format_score(abs(number))
     if number > 0:
-        return format_html('<span class="up"><span aria-hidden="true">▲</span> +{}'
-                           '<span class="visually-hidden"> {}</span></span>', text, gettext("up"))
+        return format_html(
+            '<span class="up"><span aria-hidden="true">▲</span> +{}<span class="visually-hidden"> {}</span></span>',
+            text,
+            gettext("up"),
+        )
     if number < 0:
-        return format_html('<span class="down"><span aria-hidden="true">▼</span> −{}'
-                           '<span class="visually-hidden"> {}</span></span>', text, gettext("down"))
+        return format_html(
+            '<span class="down"><span aria-hidden="true">▼</span> −{}<span class="visually-hidden"> {}</span></span>',
+            text,
+            gettext("down"),
+        )
     return format_html('<span class="same"><span aria-hidden="true">●</span> {}</span>', text)
 
 
@@ -111,15 +130,25 @@ def change(value) -> str:
 def level_class(label) -> str:
     """A CSS class for a level label (AA, A, B … or the 2566 wording)."""
     mapping = {  # thai-data: the Thai level labels some editions use, as stored
-        "AA": "lv-aa", "A": "lv-a", "B": "lv-b", "C": "lv-c", "D": "lv-d", "E": "lv-e", "F": "lv-f",
-        "ผ่านดีเยี่ยม": "lv-aa", "ผ่านดี": "lv-a", "ผ่าน": "lv-b", "ต้องปรับปรุง": "lv-d",
-        "ต้องปรับปรุงโดยด่วน": "lv-f"}
+        "AA": "lv-aa",
+        "A": "lv-a",
+        "B": "lv-b",
+        "C": "lv-c",
+        "D": "lv-d",
+        "E": "lv-e",
+        "F": "lv-f",
+        "ผ่านดีเยี่ยม": "lv-aa",
+        "ผ่านดี": "lv-a",
+        "ผ่าน": "lv-b",
+        "ต้องปรับปรุง": "lv-d",
+        "ต้องปรับปรุงโดยด่วน": "lv-f",
+    }
     return mapping.get(str(label), "lv-none")
 
 
 @register.filter
 def fiscal_year(value) -> str:
-    """"ปีงบประมาณ พ.ศ. 2563" / "fiscal year 2563 B.E."."""
+    """ "ปีงบประมาณ พ.ศ. 2563" / "fiscal year 2563 B.E."."""
     if value in (None, ""):
         return MISSING
     return gettext("fiscal year %(year)s B.E.") % {"year": value}

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,43 +14,82 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AssessmentRound',
+            name="AssessmentRound",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('framework_id', models.CharField(max_length=64, verbose_name='framework edition')),
-                ('fiscal_year', models.PositiveIntegerField(verbose_name='fiscal year (B.E.)')),
-                ('name_th', models.CharField(max_length=255, verbose_name='name')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('open', 'Open'), ('closed', 'Closed')], default='draft', max_length=10, verbose_name='status')),
-                ('results_published', models.BooleanField(default=False, verbose_name='results published')),
-                ('opened_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("framework_id", models.CharField(max_length=64, verbose_name="framework edition")),
+                ("fiscal_year", models.PositiveIntegerField(verbose_name="fiscal year (B.E.)")),
+                ("name_th", models.CharField(max_length=255, verbose_name="name")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("open", "Open"), ("closed", "Closed")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("results_published", models.BooleanField(default=False, verbose_name="results published")),
+                ("opened_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'assessment round',
-                'ordering': ['-fiscal_year', 'framework_id'],
+                "verbose_name": "assessment round",
+                "ordering": ["-fiscal_year", "framework_id"],
             },
         ),
         migrations.CreateModel(
-            name='RoundPhase',
+            name="RoundPhase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('phase', models.CharField(choices=[('registration', 'Registration and headcounts'), ('oit_entry', 'OIT evidence entry'), ('surveys', 'IIT/EIT surveys'), ('oit_review', 'OIT review'), ('clarification', 'Clarification'), ('confirmation', 'Confirmation'), ('results', 'Results announced')], max_length=20, verbose_name='phase')),
-                ('starts_on', models.DateField(verbose_name='starts')),
-                ('ends_on', models.DateField(verbose_name='ends')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='phases', to='rounds.assessmentround')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "phase",
+                    models.CharField(
+                        choices=[
+                            ("registration", "Registration and headcounts"),
+                            ("oit_entry", "OIT evidence entry"),
+                            ("surveys", "IIT/EIT surveys"),
+                            ("oit_review", "OIT review"),
+                            ("clarification", "Clarification"),
+                            ("confirmation", "Confirmation"),
+                            ("results", "Results announced"),
+                        ],
+                        max_length=20,
+                        verbose_name="phase",
+                    ),
+                ),
+                ("starts_on", models.DateField(verbose_name="starts")),
+                ("ends_on", models.DateField(verbose_name="ends")),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="phases", to="rounds.assessmentround"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'phase',
-                'ordering': ['round', 'starts_on'],
+                "verbose_name": "phase",
+                "ordering": ["round", "starts_on"],
             },
         ),
         migrations.AddConstraint(
-            model_name='assessmentround',
-            constraint=models.UniqueConstraint(fields=('framework_id', 'fiscal_year'), name='one_round_per_edition_year'),
+            model_name="assessmentround",
+            constraint=models.UniqueConstraint(
+                fields=("framework_id", "fiscal_year"), name="one_round_per_edition_year"
+            ),
         ),
         migrations.AlterUniqueTogether(
-            name='roundphase',
-            unique_together={('round', 'phase')},
+            name="roundphase",
+            unique_together={("round", "phase")},
         ),
     ]

@@ -5,29 +5,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('rounds', '0001_initial'),
+        ("rounds", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='assessmentround',
-            name='one_round_per_edition_year',
+            model_name="assessmentround",
+            name="one_round_per_edition_year",
         ),
         migrations.AddField(
-            model_name='assessmentround',
-            name='variant',
-            field=models.CharField(blank=True, default='', max_length=32, verbose_name='variant'),
+            model_name="assessmentround",
+            name="variant",
+            field=models.CharField(blank=True, default="", max_length=32, verbose_name="variant"),
         ),
         migrations.AlterField(
-            model_name='assessmentround',
-            name='framework_id',
-            field=models.CharField(max_length=80, verbose_name='framework edition'),
+            model_name="assessmentround",
+            name="framework_id",
+            field=models.CharField(max_length=80, verbose_name="framework edition"),
         ),
         migrations.AddConstraint(
-            model_name='assessmentround',
-            constraint=models.UniqueConstraint(fields=('framework_id', 'variant', 'fiscal_year'), name='one_round_per_edition_variant_year'),
+            model_name="assessmentround",
+            constraint=models.UniqueConstraint(
+                fields=("framework_id", "variant", "fiscal_year"), name="one_round_per_edition_variant_year"
+            ),
         ),
     ]

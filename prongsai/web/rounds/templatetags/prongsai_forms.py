@@ -24,8 +24,9 @@ def error_summary(*forms) -> dict:
             for error in bound.errors:
                 text = str(error)
                 label = str(bound.label or "")
-                errors.append((bound.id_for_label or "", text if not label or text.startswith(label)
-                               else f"{label}: {text}"))
+                errors.append(
+                    (bound.id_for_label or "", text if not label or text.startswith(label) else f"{label}: {text}")
+                )
             if bound.errors and not focused:
                 bound.field.widget.attrs["autofocus"] = True
                 focused = True

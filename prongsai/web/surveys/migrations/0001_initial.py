@@ -8,104 +8,194 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('agencies', '0001_initial'),
-        ('rounds', '0001_initial'),
+        ("agencies", "0001_initial"),
+        ("rounds", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CodeBatch',
+            name="CodeBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tool', models.CharField(max_length=8, verbose_name='tool')),
-                ('group', models.CharField(max_length=40, verbose_name='respondent group')),
-                ('size', models.PositiveIntegerField(verbose_name='number of codes')),
-                ('expires_on', models.DateField(blank=True, null=True, verbose_name='valid until')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='agencies.agency')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='rounds.assessmentround')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("tool", models.CharField(max_length=8, verbose_name="tool")),
+                ("group", models.CharField(max_length=40, verbose_name="respondent group")),
+                ("size", models.PositiveIntegerField(verbose_name="number of codes")),
+                ("expires_on", models.DateField(blank=True, null=True, verbose_name="valid until")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="agencies.agency"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="rounds.assessmentround"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'code batch',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "code batch",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='OpenLink',
+            name="OpenLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tool', models.CharField(default='EIT', max_length=8)),
-                ('group', models.CharField(max_length=40)),
-                ('token', models.CharField(max_length=32, unique=True)),
-                ('is_active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='agencies.agency')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='rounds.assessmentround')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("tool", models.CharField(default="EIT", max_length=8)),
+                ("group", models.CharField(max_length=40)),
+                ("token", models.CharField(max_length=32, unique=True)),
+                ("is_active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="agencies.agency"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="rounds.assessmentround"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'open survey link',
-                'constraints': [models.UniqueConstraint(fields=('round', 'agency', 'tool'), name='one_open_link')],
+                "verbose_name": "open survey link",
+                "constraints": [models.UniqueConstraint(fields=("round", "agency", "tool"), name="one_open_link")],
             },
         ),
         migrations.CreateModel(
-            name='RespondentCode',
+            name="RespondentCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('digest', models.CharField(max_length=64, unique=True)),
-                ('tool', models.CharField(max_length=8)),
-                ('group', models.CharField(max_length=40)),
-                ('status', models.CharField(choices=[('unused', 'Unused'), ('used', 'Used'), ('revoked', 'Revoked')], default='unused', max_length=8)),
-                ('expires_on', models.DateField(blank=True, null=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='agencies.agency')),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='codes', to='surveys.codebatch')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='rounds.assessmentround')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("digest", models.CharField(max_length=64, unique=True)),
+                ("tool", models.CharField(max_length=8)),
+                ("group", models.CharField(max_length=40)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("unused", "Unused"), ("used", "Used"), ("revoked", "Revoked")],
+                        default="unused",
+                        max_length=8,
+                    ),
+                ),
+                ("expires_on", models.DateField(blank=True, null=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="agencies.agency"
+                    ),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="codes", to="surveys.codebatch"
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="rounds.assessmentround"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'respondent code',
-                'indexes': [models.Index(fields=['round', 'agency', 'tool', 'status'], name='code_progress')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['unused', 'used', 'revoked'])), name='code_status_valid')],
+                "verbose_name": "respondent code",
+                "indexes": [models.Index(fields=["round", "agency", "tool", "status"], name="code_progress")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["unused", "used", "revoked"])), name="code_status_valid"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SurveyPopulation',
+            name="SurveyPopulation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tool', models.CharField(max_length=8, verbose_name='tool')),
-                ('group', models.CharField(max_length=40, verbose_name='respondent group')),
-                ('headcount', models.PositiveIntegerField(verbose_name='headcount')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='agencies.agency')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='rounds.assessmentround')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("tool", models.CharField(max_length=8, verbose_name="tool")),
+                ("group", models.CharField(max_length=40, verbose_name="respondent group")),
+                ("headcount", models.PositiveIntegerField(verbose_name="headcount")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="agencies.agency"
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="rounds.assessmentround"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'survey population',
-                'ordering': ['round', 'agency', 'tool', 'group'],
-                'constraints': [models.UniqueConstraint(fields=('round', 'agency', 'tool', 'group'), name='one_headcount_per_group')],
+                "verbose_name": "survey population",
+                "ordering": ["round", "agency", "tool", "group"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("round", "agency", "tool", "group"), name="one_headcount_per_group")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SurveyResponse',
+            name="SurveyResponse",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('tool', models.CharField(max_length=8)),
-                ('group', models.CharField(max_length=40)),
-                ('channel', models.CharField(choices=[('code', 'Single-use code'), ('open', 'Open link')], default='code', max_length=8)),
-                ('week', models.DateField()),
-                ('answers', models.JSONField()),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='agencies.agency')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='rounds.assessmentround')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("tool", models.CharField(max_length=8)),
+                ("group", models.CharField(max_length=40)),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("code", "Single-use code"), ("open", "Open link")], default="code", max_length=8
+                    ),
+                ),
+                ("week", models.DateField()),
+                ("answers", models.JSONField()),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="agencies.agency"
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="rounds.assessmentround"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'survey response',
-                'indexes': [models.Index(fields=['round', 'agency', 'tool', 'group'], name='response_progress')],
+                "verbose_name": "survey response",
+                "indexes": [models.Index(fields=["round", "agency", "tool", "group"], name="response_progress")],
             },
         ),
     ]

@@ -19,73 +19,91 @@ def _fillfactor_default(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agencies', '0001_initial'),
-        ('rounds', '0001_initial'),
-        ('surveys', '0001_initial'),
+        ("agencies", "0001_initial"),
+        ("rounds", "0001_initial"),
+        ("surveys", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HeldResponse',
+            name="HeldResponse",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('tool', models.CharField(max_length=8)),
-                ('group', models.CharField(max_length=40)),
-                ('channel', models.CharField(choices=[('code', 'Single-use code'), ('open', 'Open link')], default='code', max_length=8)),
-                ('sealed', models.BinaryField()),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("tool", models.CharField(max_length=8)),
+                ("group", models.CharField(max_length=40)),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("code", "Single-use code"), ("open", "Open link")], default="code", max_length=8
+                    ),
+                ),
+                ("sealed", models.BinaryField()),
             ],
             options={
-                'verbose_name': 'held survey response',
+                "verbose_name": "held survey response",
             },
         ),
         migrations.CreateModel(
-            name='RateCounter',
+            name="RateCounter",
             fields=[
-                ('key', models.CharField(max_length=64, primary_key=True, serialize=False)),
-                ('expires', models.BigIntegerField()),
-                ('count', models.PositiveIntegerField(default=0)),
+                ("key", models.CharField(max_length=64, primary_key=True, serialize=False)),
+                ("expires", models.BigIntegerField()),
+                ("count", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'verbose_name': 'survey rate counter',
+                "verbose_name": "survey rate counter",
             },
         ),
         migrations.CreateModel(
-            name='SpentFormNonce',
+            name="SpentFormNonce",
             fields=[
-                ('digest', models.CharField(max_length=64, primary_key=True, serialize=False)),
+                ("digest", models.CharField(max_length=64, primary_key=True, serialize=False)),
             ],
             options={
-                'verbose_name': 'spent open-link form',
+                "verbose_name": "spent open-link form",
             },
         ),
         migrations.RemoveIndex(
-            model_name='respondentcode',
-            name='code_progress',
+            model_name="respondentcode",
+            name="code_progress",
         ),
         migrations.AddIndex(
-            model_name='respondentcode',
-            index=models.Index(fields=['round', 'agency', 'tool'], name='code_scope'),
+            model_name="respondentcode",
+            index=models.Index(fields=["round", "agency", "tool"], name="code_scope"),
         ),
         migrations.AddField(
-            model_name='heldresponse',
-            name='agency',
-            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='agencies.agency'),
+            model_name="heldresponse",
+            name="agency",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="agencies.agency",
+            ),
         ),
         migrations.AddField(
-            model_name='heldresponse',
-            name='round',
-            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='rounds.assessmentround'),
+            model_name="heldresponse",
+            name="round",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="rounds.assessmentround",
+            ),
         ),
         migrations.AddField(
-            model_name='spentformnonce',
-            name='round',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='rounds.assessmentround'),
+            model_name="spentformnonce",
+            name="round",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="rounds.assessmentround"
+            ),
         ),
         migrations.AddIndex(
-            model_name='heldresponse',
-            index=models.Index(fields=['round', 'agency', 'tool', 'group', 'channel'], name='held_scope'),
+            model_name="heldresponse",
+            index=models.Index(fields=["round", "agency", "tool", "group", "channel"], name="held_scope"),
         ),
         migrations.RunPython(_fillfactor, _fillfactor_default),
     ]

@@ -21,9 +21,21 @@ class Command(LibraryCommand):
         super().add_arguments(parser)
         parser.set_defaults(reload=False, worker_id=None)
 
-    def handle(self, *, verbosity: int, queue_name: str, interval: float, batch: bool, backend_name: str,
-               startup_delay: bool, reload: bool, max_tasks: int | None, worker_id: str | None,
-               exclude_queues: str, **options) -> None:
+    def handle(
+        self,
+        *,
+        verbosity: int,
+        queue_name: str,
+        interval: float,
+        batch: bool,
+        backend_name: str,
+        startup_delay: bool,
+        reload: bool,
+        max_tasks: int | None,
+        worker_id: str | None,
+        exclude_queues: str,
+        **options,
+    ) -> None:
         self.configure_logging(verbosity)
         queue_names = queue_name.split(",")
         excluded = exclude_queues.split(",") if exclude_queues else []
@@ -32,8 +44,15 @@ class Command(LibraryCommand):
 
             raise CommandError("--exclude-queues can only be used with --queue-name=*")
         sweep_partial_files(settings.STORAGES["default"].get("OPTIONS", {}).get("location") or settings.DATA_DIR)
-        worker = RecoveringWorker(queue_names=queue_names, interval=interval, batch=batch, backend_name=backend_name,
-                                  startup_delay=startup_delay, max_tasks=max_tasks,
-                                  worker_id=worker_id or new_worker_id(), excluded_queue_names=excluded)
+        worker = RecoveringWorker(
+            queue_names=queue_names,
+            interval=interval,
+            batch=batch,
+            backend_name=backend_name,
+            startup_delay=startup_delay,
+            max_tasks=max_tasks,
+            worker_id=worker_id or new_worker_id(),
+            excluded_queue_names=excluded,
+        )
         worker.configure_signals()
         worker.run()

@@ -17,8 +17,13 @@ class Command(BaseCommand):
     help = "Release held survey responses (full batches; everything of rounds that are no longer open)."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--loop", type=float, default=0, metavar="SECONDS",
-                            help="repeat every SECONDS seconds until stopped (default: run once)")
+        parser.add_argument(
+            "--loop",
+            type=float,
+            default=0,
+            metavar="SECONDS",
+            help="repeat every SECONDS seconds until stopped (default: run once)",
+        )
 
     def handle(self, *args, loop: float = 0, **options) -> None:
         from django.db import close_old_connections
@@ -29,8 +34,10 @@ class Command(BaseCommand):
             released = ballot.sweep()
             pruned = ratelimit.prune()
             if options["verbosity"] >= 1:
-                self.stdout.write(f"released {released['ready']} (full batches) + {released['closed']} "
-                                  f"(rounds no longer open); {pruned} old rate counters deleted")
+                self.stdout.write(
+                    f"released {released['ready']} (full batches) + {released['closed']} "
+                    f"(rounds no longer open); {pruned} old rate counters deleted"
+                )
             if not loop:
                 return
             close_old_connections()
