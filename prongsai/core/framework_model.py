@@ -431,7 +431,7 @@ class Framework:
 
     @functools.cached_property
     def _variant_cache(self) -> dict[str, Framework]:
-        """Variants applied to this object (``variants.with_variant`` fills it under its lock)."""
+        """Variants applied to this object (``framework.with_variant`` fills it under its lock)."""
         return {}
 
     def variant_for_kind(self, kind: str) -> str | None:

@@ -111,10 +111,17 @@ if PRODUCTION and not BASE_URL:
         "QR codes are built from it (e.g. https://ita.example.go.th) "
         f"({thai(gettext_noop('Set PRONGSAI_BASE_URL to the public address of this installation.'))})"
     )
-if not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", BASE_URL):
+# scheme, a host name or address (no user:password@), an optional port and path; no query or fragment
+if not re.fullmatch(r"(?i)https?://[a-z0-9.\-]+(:[0-9]{1,5})?(/[^\s?#@]*)?", BASE_URL):
     raise ConfigError(
         f"PRONGSAI_BASE_URL={BASE_URL!r}: not a web address such as https://ita.example.go.th "
         f"({thai(gettext_noop('The address must start with http:// or https://.'))})"
+    )
+if PRODUCTION and not BASE_URL.lower().startswith("https://"):
+    # e-mailed password-reset links carry a token: production sends them over HTTPS only
+    raise ConfigError(
+        f"PRONGSAI_BASE_URL={BASE_URL!r}: production links must use https:// "
+        f"({thai(gettext_noop('In production the address must start with https://.'))})"
     )
 DATABASES = {"default": _database(env_secret("DATABASE_URL"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -6,6 +6,7 @@ at the regulation's sizes; hostile images are refused in Thai."""
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import zipfile
 from datetime import date
@@ -331,7 +332,8 @@ def test_the_pages_offer_the_tables_moves_and_confirm_before_approving(cast, mem
     assert confirm.status_code == 200 and "อนุมัติโดย นายพิศุทธิ์ พงศ์ศรีนิธิศ" in confirm.content.decode()
     memo.refresh_from_db()
     assert memo.state == "proposed"
-    done = director.post(reverse("documents_version_move", args=[memo.pk, "approve"]), {"confirmed": "1"})
+    seen = re.search(r'name="seen" value="([0-9a-f]+)"', confirm.content.decode()).group(1)
+    done = director.post(reverse("documents_version_move", args=[memo.pk, "approve"]), {"confirmed": "1", "seen": seen})
     assert done.status_code == 302
     memo.refresh_from_db()
     assert memo.state == "approved"
@@ -339,6 +341,31 @@ def test_the_pages_offer_the_tables_moves_and_confirm_before_approving(cast, mem
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     refused = officer.post(reverse("documents_version_move", args=[memo.pk, "propose"]), follow=True)
     assert "ไม่ได้ เพราะเอกสารอยู่ในสถานะ “อนุมัติแล้ว”" in refused.content.decode()
+
+
+def test_the_director_approves_only_what_the_confirmation_page_showed(cast, memo):
+    # The director reads the confirmation page; meanwhile the officer changes the memo, generates it again and
+    # proposes it again.  The director's click confirms what the page showed, not the new content: refused.
+    director = Client()
+    director.login(username="director", password=PASSWORD)
+    signoff.propose(cast.officer, memo)
+    move = reverse("documents_version_move", args=[memo.pk, "approve"])
+    seen = re.search(r'name="seen" value="([0-9a-f]+)"', director.post(move).content.decode()).group(1)
+    services.save_details(cast.officer, cast.round_2563, cast.samutsakhon, phone="0 3441 1111 ต่อ 77")
+    again = services.generate_pack(cast.officer, cast.round_2563, cast.samutsakhon, kinds=["memo"], with_zip=False)
+    signoff.propose(cast.officer, again.versions[0])
+    refused = director.post(move, {"confirmed": "1", "seen": seen}, follow=True)
+    assert "เอกสารถูกสร้างและเสนอใหม่ระหว่างการลงนาม" in refused.content.decode()
+    memo.refresh_from_db()
+    assert memo.state == "proposed" and memo.signed_pdf is None
+    assert director.post(move, {"confirmed": "1"}).status_code == 302  # no mark: refused the same way
+    memo.refresh_from_db()
+    assert memo.state == "proposed"
+    fresh = re.search(r'name="seen" value="([0-9a-f]+)"', director.post(move).content.decode()).group(1)
+    assert fresh != seen
+    director.post(move, {"confirmed": "1", "seen": fresh})
+    memo.refresh_from_db()
+    assert memo.state == "approved"
 
 
 def test_the_pack_button_says_in_thai_what_is_not_approved(cast, memo):

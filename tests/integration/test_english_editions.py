@@ -240,6 +240,7 @@ def test_the_sign_off_moves_and_their_refusal_in_english(cast, memo):
     assert "Memo requesting approval: Propose to the director — done." in done
     confirm = director.post(reverse("documents_version_move", args=[memo.pk, "approve"])).content.decode()
     assert '<h1 id="confirm-title">Approve and sign: Memo requesting approval</h1>' in confirm
-    director.post(reverse("documents_version_move", args=[memo.pk, "approve"]), {"confirmed": "1"})
+    seen = confirm.split('name="seen" value="')[1].split('"')[0]
+    director.post(reverse("documents_version_move", args=[memo.pk, "approve"]), {"confirmed": "1", "seen": seen})
     refused = officer.post(reverse("documents_version_move", args=[memo.pk, "propose"]), follow=True)
     assert "Cannot “Propose to the director”: the document is “Approved”" in refused.content.decode()

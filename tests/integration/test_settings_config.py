@@ -88,9 +88,19 @@ def test_production_needs_its_public_address(tmp_path):
     env = {k: v for k, v in PRODUCTION.items() if k != "PRONGSAI_BASE_URL"}
     missing = run(["-m", "prongsai.cli", "manage", "check"], tmp_path, **env)
     assert missing.returncode == 2 and "PRONGSAI_BASE_URL must be set when PRONGSAI_ENV=production" in missing.stderr
-    for wrong in ("ita.example.go.th", "javascript:alert(1)", "https://ita.example.go.th/?next=x", "ftp://x"):
+    wrong_ones = (
+        "ita.example.go.th",
+        "javascript:alert(1)",
+        "https://ita.example.go.th/?next=x",
+        "ftp://x",
+        "https://user:pw@ita.example.go.th",
+        "https://ita.example.go.th:port",
+    )
+    for wrong in wrong_ones:
         bad = run(["-m", "prongsai.cli", "manage", "check"], tmp_path, **{**env, "PRONGSAI_BASE_URL": wrong})
         assert bad.returncode == 2 and "not a web address" in bad.stderr, (wrong, bad.stderr)
+    plain = run(["-m", "prongsai.cli", "manage", "check"], tmp_path, **{**env, "PRONGSAI_BASE_URL": "http://ita.x"})
+    assert plain.returncode == 2 and "production links must use https://" in plain.stderr
     good = run(
         ["-c", "from django.conf import settings as s; print(s.BASE_URL)"],
         tmp_path,

@@ -117,6 +117,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--jobs",
         type=int,
+        choices=range(1, 9),
         default=min(2, os.cpu_count() or 1),
         metavar="N",
         help="lay the PDFs out in N processes (default: 2 when there are two cores; 1 = none)",

@@ -12,6 +12,8 @@ the versions that generation records, and the evidence pack built from approved 
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -175,7 +177,14 @@ def approver_stamp(actor, agency: Agency, on: date) -> Stamp:
     return Stamp(name=name, position=position, approved_on=on)
 
 
-def approve(actor, version: DocumentVersion, *, on: date | None = None) -> DocumentVersion:
+def content_mark(version: DocumentVersion) -> str:
+    """A short fingerprint of what the version says: the confirmation page carries it, so that what the director
+    approves is what the director read (the officer may regenerate and propose again in between)."""
+    text = json.dumps(version.context, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def approve(actor, version: DocumentVersion, *, on: date | None = None, seen: str | None = None) -> DocumentVersion:
     """The agency's director approves a proposed version: the signed PDF is printed with their name and the date,
     and the version is frozen."""
     from prongsai.documents.render_pdf import render_pdf
@@ -186,6 +195,14 @@ def approve(actor, version: DocumentVersion, *, on: date | None = None) -> Docum
     # What the director saw and the PDF below prints.  If the officer regenerated the document (which withdraws it)
     # and proposed it again while this renders, the state is "proposed" again but the content may not be this one.
     rendered_from = version.context
+    changed = ValidationError(
+        _(
+            "The document changed while it was being signed (it was generated and proposed "
+            "again): open it again and approve what it says now."
+        )
+    )
+    if seen is not None and seen != content_mark(version):
+        raise changed  # changed between the confirmation page the director read and the confirming click
     stamp = approver_stamp(actor, version.agency, on or timezone.localdate())
     with emblem_file(version.agency) as emblem:  # rendered outside the transaction: it takes about a second
         data = render_pdf(version.kind, version.context, emblem=emblem, signed=stamp.as_context())
@@ -195,12 +212,7 @@ def approve(actor, version: DocumentVersion, *, on: date | None = None) -> Docum
         version = _locked(version)
         _check(actor, version, "approve")
         if version.context != rendered_from:
-            raise ValidationError(
-                _(
-                    "The document changed while it was being signed (it was generated and proposed "
-                    "again): open it again and approve what it says now."
-                )
-            )
+            raise changed
         signed = storage.store(actor, version.round, version.agency, version.kind, OutputFormat.PDF, name, data)
         version.state, version.approved_by, version.approved_at = APPROVED, actor, timezone.now()
         version.approver_name, version.approver_position, version.signed_pdf = stamp.name, stamp.position, signed

@@ -60,11 +60,19 @@ def version_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
         return render(
             request,
             "documents/confirm_move.html",
-            {"version": version, "move": found, "stamp": stamp, "agency": version.agency},
+            {
+                "version": version,
+                "move": found,
+                "stamp": stamp,
+                "agency": version.agency,
+                "seen": signoff.content_mark(version),
+            },
         )
     try:
         if move == "send_back":
             signoff.send_back(request.user, version, request.POST.get("note", ""))
+        elif move == "approve":  # what the confirmation page showed must be what is approved
+            signoff.approve(request.user, version, seen=request.POST.get("seen", ""))
         else:
             signoff.MOVES[move](request.user, version)
     except TransitionRefused as exc:  # someone else moved it meanwhile

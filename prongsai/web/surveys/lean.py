@@ -21,7 +21,10 @@ cross-site posts itself, ``respondent._cross_site``), static files, and URL reso
   the same ``services.submit_response`` as the full view.  Anything else (a forged, expired or used form, a
   cross-site post, an open-link form, a missing answer, a busy database, a refusal by a middleware) is handed,
   with the original request and its body, to the full application, which gives the answer it always gave.
-  Nothing is stored before that hand-over except by a successful submit, after which nothing can fail over.
+  Nothing is stored before that hand-over except by a successful submit; should anything fail after it (the
+  response), the full application answers as for any second post of that form: "this code was used", and the
+  single-use update stores nothing twice.  Only urlencoded bodies take the lean path (a multipart body is read
+  by Django as a stream, so it could not be handed over intact).
 - Request metrics count the lean answers as the metrics middleware would (the hand-over is counted by the full
   application's own middleware, once).
 """
@@ -122,7 +125,11 @@ class LeanApplication:
         self.handler = handler
 
     def __call__(self, environ: dict, start_response: Callable):
-        if environ.get("REQUEST_METHOD") != "POST" or not FORM_POST.match(environ.get("PATH_INFO", "")):
+        if (
+            environ.get("REQUEST_METHOD") != "POST"
+            or not FORM_POST.match(environ.get("PATH_INFO", ""))
+            or not environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded")
+        ):
             return self.application(environ, start_response)
         original = dict(environ)  # the lean middleware rewrites META (the proxy's headers): hand over the original
         started = time.perf_counter()
