@@ -66,7 +66,7 @@ def save_details(
     signer: Person | None = None,
     signer_position: str = "",
 ) -> DocumentDetails:
-    storage.require_manage(actor, agency)
+    permissions.require_manage(actor, agency)
     if memo_unit is not None and memo_unit.agency_id != agency.pk:
         raise ValidationError(_("The memo's unit belongs to another agency."))
     values = {
@@ -144,7 +144,7 @@ def check_template(kind: str, data: bytes) -> list[str]:
 
 
 def upload_template(actor, agency: Agency, kind: str, name: str, data: bytes) -> DocumentTemplate:
-    storage.require_manage(actor, agency)
+    permissions.require_manage(actor, agency)
     if not name.lower().endswith(".docx"):
         raise ValidationError(_("Upload a .docx file (Word 2007 or later)"))
     check_template(kind, data)
@@ -174,7 +174,7 @@ def upload_template(actor, agency: Agency, kind: str, name: str, data: bytes) ->
 
 
 def delete_template(actor, agency: Agency, kind: str) -> None:
-    storage.require_manage(actor, agency)
+    permissions.require_manage(actor, agency)
     template = template_for(agency, kind)
     if template is None:
         return
@@ -224,7 +224,7 @@ def generate_pack(
     from prongsai.web.documents.emblems import emblem_bytes
 
     if check_rights:
-        storage.require_manage(actor, agency)
+        permissions.require_manage(actor, agency)
     started = time.perf_counter()
     kinds = list(kinds or DocumentKind.values)
     unknown = set(kinds) - set(DocumentKind.values)

@@ -48,6 +48,7 @@ from prongsai.web.documents.models import (
     GeneratedDocument,
     OutputFormat,
 )
+from prongsai.web.measures import permissions
 from prongsai.web.messages import localized
 from prongsai.web.rounds.models import AssessmentRound
 
@@ -318,7 +319,7 @@ def build_evidence_pack(
     approved yet.  ``check_rights=False`` is for the batch worker (a central admin started the batch)."""
 
     if check_rights:
-        storage.require_manage(actor, agency)
+        permissions.require_manage(actor, agency)
     approved = approved_versions(round_, agency)
     missing = [str(label) for kind, label in DocumentKind.choices if kind not in approved]
     if missing:

@@ -1,26 +1,18 @@
-"""Where the documents app keeps what it generates, and who may write it: below ``services`` and ``signoff``.
+"""Where the documents app keeps what it generates: below ``services`` and ``signoff``.
 
 Both write generated files (a pack's documents; a signed PDF and the evidence pack), so the one writer of a stored
-file and its rights check live here, and neither of the two imports the other for them.
+file lives here and neither imports the other for it (who may write: ``measures.permissions.require_manage``).
 """
 
 from __future__ import annotations
 
 import hashlib
 
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 
 from prongsai.web.agencies.models import Agency
 from prongsai.web.documents.models import DocumentBatch, DocumentTemplate, GeneratedDocument
-from prongsai.web.measures import permissions
 from prongsai.web.rounds.models import AssessmentRound
-
-
-def require_manage(actor, agency: Agency) -> None:
-    """Only whoever manages the agency's documents (its ITA officer, a central admin) writes them."""
-    if not permissions.can_manage(actor, agency):
-        raise PermissionDenied
 
 
 def store(
