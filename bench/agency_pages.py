@@ -31,19 +31,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def server_env(database_url: str) -> dict[str, str]:
+    """Production settings for the in-process pages (read by tests/integration/test_bench_smoke.py too)."""
+    return {
+        "DATABASE_URL": database_url,
+        "PRONGSAI_DATA": tempfile.mkdtemp(prefix="prongsai-bench-"),
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "PRONGSAI_ENV": "production",
+        "PRONGSAI_SSL_REDIRECT": "0",
+        "ALLOWED_HOSTS": "testserver",
+        "PRONGSAI_BASE_URL": "https://ita.bench.example",  # production refuses http:// links; never requested
+        "DJANGO_SETTINGS_MODULE": "prongsai.web.settings",
+    }
+
+
 def measure(database_url: str, requests: int) -> dict:
     """In a child process whose PYTHONPATH picks the checkout: every page's figures."""
-    os.environ.update(
-        {
-            "DATABASE_URL": database_url,
-            "PRONGSAI_DATA": tempfile.mkdtemp(prefix="prongsai-bench-"),
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "PRONGSAI_ENV": "production",
-            "PRONGSAI_SSL_REDIRECT": "0",
-            "ALLOWED_HOSTS": "testserver",
-            "DJANGO_SETTINGS_MODULE": "prongsai.web.settings",
-        }
-    )
+    os.environ.update(server_env(database_url))
     import warnings
 
     warnings.filterwarnings("ignore", message="No directory at")  # no collected static files: not served here

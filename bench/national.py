@@ -109,7 +109,7 @@ def server_env(database_url: str, data_dir: str, port: int) -> dict:
         "PRONGSAI_ENV": "production",
         "PRONGSAI_SSL_REDIRECT": "0",
         "ALLOWED_HOSTS": HOST,
-        "PRONGSAI_BASE_URL": f"http://{HOST}:{port}",
+        "PRONGSAI_BASE_URL": "https://ita.bench.example",  # production refuses http:// links; never requested
         "DJANGO_SETTINGS_MODULE": "prongsai.web.settings",
         "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
     }

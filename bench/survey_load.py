@@ -64,6 +64,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
+#: what production settings need as PRONGSAI_BASE_URL (https only); no request of the bench goes there
+PUBLIC_URL = "https://ita.bench.example"
 CLIENT_PROCESSES = 4
 BENCH_AGENCY = "BENCH-SURVEY"
 
@@ -91,7 +93,9 @@ def server_env(args, data_dir: str, secret: str) -> dict:
         "PRONGSAI_ENV": "production",
         "PRONGSAI_SSL_REDIRECT": "0",
         "ALLOWED_HOSTS": HOST,
-        "PRONGSAI_BASE_URL": f"http://{HOST}:{args.port}",
+        # the public address a TLS proxy would serve (production refuses http:// links); the bench talks to
+        # gunicorn directly over http, as such a proxy would, with the HTTPS redirect off
+        "PRONGSAI_BASE_URL": PUBLIC_URL,
         "DJANGO_SETTINGS_MODULE": "prongsai.web.settings",
         "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
     }
