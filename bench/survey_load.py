@@ -4,7 +4,7 @@
     python bench/survey_load.py [--database-url postgres://postgres@127.0.0.1:5432/prongsai_bench]
                                 [--workers 4] [--worker-class sync|gthread] [--threads 4] [--clients 64]
                                 [--duration 20]
-                                [--rate 300] [--flows 0] [--max-codes 60000] [--port 0] [--json]
+                                [--rate 300] [--flows 0] [--max-codes 60000] [--port 0] [--control] [--json]
 
 Self-contained: on an empty PostgreSQL server it creates the database, migrates it and creates the cache table.
 
@@ -24,6 +24,10 @@ Self-contained: on an empty PostgreSQL server it creates the database, migrates 
       the sustained submissions/s the server can take;
    c. submit, paced at ``--rate``/s over all clients on a fixed schedule (latency counted from the scheduled
       time, so a slow server cannot hide its queue: no coordinated omission): p50/p99 at the target rate;
+   with ``--control``, between a. and b.: the same submissions (same request, cookie, lean path, checks, answer
+   validation, sealing and 303) with the database statement left out (``survey_wsgi.py``, a bench-only header):
+   how far the submit's own request handling is from hello, apart from its one durable write; no code is used,
+   so the same states serve b. and c. afterwards;
    d. with ``--flows N``: N complete respondent journeys as a browser makes them (short link → 303 → intro, then
       for each of the 5 indicator pages, the review and the submit a POST → 303 → GET: 16 requests each),
       reported as journeys/s.
@@ -320,9 +324,11 @@ class Client:
         self.conn: http.client.HTTPConnection | None = None
         self.state = ""
 
-    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, bytes, str]:
+    def request(
+        self, method: str, path: str, body: dict | None = None, extra: dict | None = None
+    ) -> tuple[int, bytes, str]:
         """Status, body and Location of one request (redirects are not followed)."""
-        headers = {"Host": HOST}
+        headers = {"Host": HOST, **(extra or {})}
         data = None
         if self.state:
             headers["Cookie"] = f"pss={self.state}"
@@ -401,14 +407,16 @@ def _client_process(
                 t0 = time.perf_counter()
                 status, _, _ = client.request("GET", "/bench/hello")
                 key = str(status)
-            elif phase == "submit":
+            elif phase in ("submit", "control"):
                 work_item = take()
                 if work_item is None:
                     local_status["out of codes"] = local_status.get("out of codes", 0) + 1
                     break
                 path, client.state = work_item
                 t0 = time.perf_counter()
-                status, _body, location = client.request("POST", path, {"page": "6", "action": "submit"})
+                status, _body, location = client.request(
+                    "POST", path, {"page": "6", "action": "submit"}, CONTROL_HEADER if phase == "control" else None
+                )
                 key = "thanks" if status == 303 and location.endswith("/done/") else str(status)
             else:  # flow: a whole journey through the pages
                 code = take()
@@ -434,6 +442,9 @@ def _client_process(
         t.join()
     out.put((latencies, statuses, time.process_time() - cpu_before))
 
+
+#: what makes bench/survey_wsgi.py leave the database statement out of a submission (the control phase)
+CONTROL_HEADER = {"X-Bench-Control": "no-database"}
 
 FORM = re.compile(rb'<form method="post" action="(/surveys/form/[^"]+)"')
 PAGE = re.compile(rb'name="page" value="(\d+)"')
@@ -531,6 +542,9 @@ def main() -> int:
     parser.add_argument("--flows", type=int, default=0, help="complete respondent journeys to time (0: skip)")
     parser.add_argument("--max-codes", type=int, default=60000, help="bound on the codes generated")
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument(
+        "--control", action="store_true", help="also time the submissions without their database statement"
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON too")
     args = parser.parse_args()
     if args.clients % CLIENT_PROCESSES:
@@ -580,6 +594,10 @@ def main() -> int:
     results = []
     try:
         results.append(run_phase(args, "hello", args.duration))
+        if args.control:  # nothing is stored, so the same states may be posted again and again, then used below
+            reuse = states * (1 + closed // max(1, len(states)))
+            control = run_phase(args, "control", args.duration, reuse[:closed])
+            results.append({**control, "phase": "submit, no statement"})
         closed_states, paced_states = states[:closed], states[closed:]
         results.append(run_phase(args, "submit", args.duration, closed_states))
         results.append(
@@ -596,7 +614,7 @@ def main() -> int:
         shutil.rmtree(data_dir, ignore_errors=True)
 
     stored = counts(env)
-    thanked = sum(r["ok"] for r in results if r["phase"] != "hello")
+    thanked = sum(r["ok"] for r in results if r["phase"] not in ("hello", "submit, no statement"))
     failures = {k: v for r in results for k, v in r["statuses"].items() if k not in ("thanks", "200", "out of codes")}
 
     print()
@@ -632,6 +650,15 @@ def main() -> int:
             f"request: submit {cpu_submit:.2f} ms = {cpu_submit / max(cpu_hello, 1e-9):.2f} x hello's "
             f"{cpu_hello:.2f} ms"
         )
+        if "submit, no statement" in by_phase:
+            control = by_phase["submit, no statement"]
+            cpu_control = control["cpu"]["server_ms_each"]
+            print(
+                f"control: without its database statement a submission runs at "
+                f"{100 * control['per_second'] / max(hello['per_second'], 1e-9):.1f} % of hello "
+                f"({cpu_control:.2f} ms of server CPU); the statement and its durable commit add "
+                f"{cpu_submit - cpu_control:.2f} ms of server + PostgreSQL CPU"
+            )
     print(
         f"stored responses: {stored['responses']:,} ({stored['released']:,} released in batches, "
         f"{stored['held']:,} held in the ballot box)  codes used: {stored['codes_used']:,}  "

@@ -3,7 +3,7 @@
 (production settings, PostgreSQL, every middleware), under cProfile, next to N bare "hello" requests.
 
     python bench/survey_profile.py [--database-url postgres://postgres@127.0.0.1:5432/prongsai_bench] [-n 2000]
-                                   [--top 25] [--sort tottime|cumtime]
+                                   [--top 25] [--sort tottime|cumtime] [--callers PATTERN]
 
 Prepares the same data as bench/survey_load.py (migrations, cache table, one office, fresh codes and the state
 cookie each phone holds on its review page), then prints wall and CPU milliseconds per request for hello and for
@@ -64,6 +64,7 @@ def main() -> int:
     parser.add_argument("-n", type=int, default=2000, help="requests of each kind")
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--sort", choices=("tottime", "cumtime"), default="tottime")
+    parser.add_argument("--callers", default="", help="print the callers of functions matching this pattern")
     args = parser.parse_args()
     args.port = 8000
     survey_load.ensure_database(args.database_url)
@@ -117,6 +118,10 @@ def main() -> int:
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(args.sort).print_stats(args.top)
     print(out.getvalue())
+    if args.callers:  # who calls the functions matching this regular expression, and how often
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("tottime").print_callers(args.callers)
+        print(out.getvalue())
     return 0 if set(statuses) == {"303 See Other"} else 1
 
 
