@@ -154,9 +154,14 @@ def _write_pdf(
 
 def evidence_pack_zip(paths: Iterable[str | os.PathLike], zip_path: str | os.PathLike) -> Path:
     """Bundle the rendered files into one ZIP (the one-click "evidence pack" per round); returns its path."""
+    from prongsai.core.atomicfile import whole_file
+
     target = Path(zip_path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with (
+        whole_file(target, 0o666) as partial,  # a failed or killed run leaves no half ZIP under the name
+        zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+    ):
         seen: set[str] = set()
         for path in map(Path, paths):
             if path.name in seen:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from prongsai.core import safefiles
+from prongsai.core.atomicfile import atomic_write
 from prongsai.documents import charts, sandbox
 from prongsai.documents.context import DOCUMENTS
 from prongsai.documents.render_pdf import emblem_path
@@ -64,7 +65,9 @@ def render_docx(
     document.save(buffer)
     data = buffer.getvalue()
     if out is not None:
-        Path(out).write_bytes(data)
+        # whole or not at all (a fallback render may write the path a dying PDF worker was writing);
+        # 0o666 less the umask, as a plain write would
+        atomic_write(out, data, mode=0o666)
     return data
 
 

@@ -20,6 +20,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from prongsai import config  # the one reader of the environment (docs/configuration.md)
+from prongsai.core.atomicfile import atomic_write
 from prongsai.documents import charts, pdf_thai
 from prongsai.documents.context import DOCUMENTS
 from prongsai.documents.thaibreak import lexicon_of
@@ -173,5 +174,7 @@ def render_pdf(
     with _lock, pdf_thai.active(lexicon):  # a FontConfiguration is not safe to share between threads
         data = HTML(string=html, base_url=str(TEMPLATES)).write_pdf(stylesheets=[css], font_config=fonts)
     if out is not None:
-        Path(out).write_bytes(data)
+        # whole or not at all (a fallback render may write the path a dying PDF worker was writing);
+        # 0o666 less the umask, as a plain write would
+        atomic_write(out, data, mode=0o666)
     return data

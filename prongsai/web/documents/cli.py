@@ -87,7 +87,7 @@ def _write_pack(args: argparse.Namespace, pool: Executor | None) -> str:
         raise CommandError(str(exc)) from None
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    from prongsai.web.ops.storage import atomic_write  # a killed run leaves no truncated document
+    from prongsai.core.atomicfile import atomic_write  # a killed run leaves no truncated document
 
     for output in rendered.outputs:
         atomic_write(out / output.name, output.data)

@@ -17,7 +17,7 @@ from pathlib import Path
 from django.core.files.storage import FileSystemStorage
 from django.core.files.utils import validate_file_name
 
-PART_MARK = ".part-"
+from prongsai.core.atomicfile import PART_MARK
 
 
 class AtomicFileSystemStorage(FileSystemStorage):
@@ -53,22 +53,6 @@ class AtomicFileSystemStorage(FileSystemStorage):
                 os.chmod(full_path, self.file_permissions_mode)
             validate_file_name(name, allow_relative_path=True)
             return str(name).replace("\\", "/")
-
-
-def atomic_write(path: Path | str, data: bytes, mode: int = 0o600) -> None:
-    """Write a whole file or nothing: temporary name in the same folder, fsync, then rename over ``path``."""
-    path = Path(path)
-    temporary = path.with_name(f".{path.name}{PART_MARK}{secrets.token_hex(6)}")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 def sweep_partial_files(root: Path | str, older_than: float = 3600.0) -> int:
