@@ -595,8 +595,9 @@ def main() -> int:
     try:
         results.append(run_phase(args, "hello", args.duration))
         if args.control:  # nothing is stored, so the same states may be posted again and again, then used below
-            reuse = states * (1 + closed // max(1, len(states)))
-            control = run_phase(args, "control", args.duration, reuse[:closed])
+            enough = int(args.duration * 1500 * CLIENT_PROCESSES)  # hello's pace and more: never out of work
+            reuse = states * (1 + enough // max(1, len(states)))
+            control = run_phase(args, "control", args.duration, reuse[:enough])
             results.append({**control, "phase": "submit, no statement"})
         closed_states, paced_states = states[:closed], states[closed:]
         results.append(run_phase(args, "submit", args.duration, closed_states))
