@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -343,3 +345,19 @@ def test_import_page_shows_every_problem_and_imports_nothing(cast):
     assert response.status_code == 302 and Agency.objects.filter(code="ESA-KBI").exists()
     template = client.get(reverse("agencies_manage_template", kwargs={"kind": "agencies"}))
     assert template.content.decode("utf-8-sig").startswith("code,name_th,short_name,kind")
+
+
+def test_a_file_with_many_bad_rows_lists_the_first_fifty_and_counts_the_rest(cast):
+    # one include for every all-or-nothing import page (agencies, ITAS, results): a 30,000-school file with a
+    # systematic mistake must not become a page of 30,000 list items
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = Client()
+    client.force_login(cast.central)
+    rows = "".join(f"B{n},โรงเรียน {n},,planet,,OBEC,,,\n" for n in range(120))
+    upload = SimpleUploadedFile("agencies.csv", (AGENCIES_HEADER + rows).encode())
+    response = client.post(reverse("agencies_manage_import"), {"what": "agencies", "file": upload})
+    assert response.status_code == 400
+    section = re.search(r'id="import-errors".*?</section>', response.content.decode(), re.DOTALL).group(0)
+    assert section.count("<li>") == 50
+    assert "120" in section and "… และอีก 70 รายการ" in section
