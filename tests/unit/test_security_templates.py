@@ -245,7 +245,7 @@ def test_the_upload_check_sees_exactly_what_docxtpl_compiles(contexts, monkeypat
             compiled.append(source)
             return super()._parse(source, name, filename)
 
-    monkeypatch.setattr(sandbox, "environment", Recording)
+    monkeypatch.setattr("prongsai.documents.sandbox.docx.environment", Recording)  # what render() calls
     from docxtpl import DocxTemplate
 
     for kind in DOCUMENTS:
