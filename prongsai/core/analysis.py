@@ -7,25 +7,24 @@ to 2 decimals only for display (``*_rounded`` properties, ``prongsai.core.thai.r
 - :func:`analyse` sorts the indicators by score (high → low, ties by number; the seed's own "sorted" table is
   not), finds the weak ones (below the edition's ``pass_target``) and the lowest N, breaks each of them down into
   sub-indicators and items where item data exists, compares with last year and places the agency among peers.
-- :func:`what_if` ranks what raising one indicator, or passing one OIT item, adds to the total.  Every weight
-  comes from the framework: an indicator weighs ``tool weight / Σ tool weights × its share in the tool``, and an
-  OIT item weighs its indicator's weight divided by the indicator's applicable items (the OIT indicator score is
-  the mean of its items), e.g. one of 33 items under indicator 9 in 2563: 40 % × 1/2 × 1/33 of the total.
-- :func:`cheapest_path` lists the fewest steps to the next level: OIT items first (the agency controls them
-  fully), then indicator raises, largest gain first, respecting the per-tool minimums of editions such as
-  ita-2566; the last indicator raise goes only as far as needed.
+
+What raising an indicator or passing an item is worth (``what_if``) and the cheapest path to the next level
+(``cheapest_path``) are in :mod:`prongsai.core.gains`, from the weights defined here: an indicator weighs ``tool
+weight / Σ tool weights × its share in the tool``, and an OIT item weighs its indicator's weight divided by the
+indicator's applicable items (the OIT indicator score is the mean of its items), e.g. one of 33 items under
+indicator 9 in 2563: 40 % × 1/2 × 1/33 of the total.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 from typing import overload
 
-from prongsai.core.framework import Framework, Indicator, Level, OITItem
-from prongsai.core.scoring import AgencyScore, combine, competition_ranks, mean, rounded
+from prongsai.core.framework import Framework, Indicator, OITItem
+from prongsai.core.scoring import AgencyScore, competition_ranks, mean, rounded
 
 HUNDRED = Fraction(100)
 #: a total (or tool score) reaches a band's minimum when it *rounds* to it: exact ≥ minimum − 0.005
@@ -39,28 +38,22 @@ __all__ = [
     "NO_ITEM_DATA_TH",
     "Analysis",
     "Breakdown",
-    "Gain",
     "IndicatorResult",
     "ItemResult",
     "PeerPosition",
-    "Plan",
-    "Step",
     "SubIndicatorResult",
     "analyse",
-    "cheapest_path",
     "indicator_weight",
     "item_weight",
-    "next_level",
     "peer_position",
-    "what_if",
 ]
 
 
 @overload
-def _r(value: Fraction) -> Decimal: ...
+def as_decimal(value: Fraction) -> Decimal: ...
 @overload
-def _r(value: Fraction | None) -> Decimal | None: ...
-def _r(value: Fraction | None) -> Decimal | None:
+def as_decimal(value: Fraction | None) -> Decimal | None: ...
+def as_decimal(value: Fraction | None) -> Decimal | None:
     return rounded(value)
 
 
@@ -108,7 +101,7 @@ class IndicatorResult:
 
     @property
     def rounded(self) -> Decimal | None:
-        return _r(self.score)
+        return as_decimal(self.score)
 
     @property
     def change(self) -> Fraction | None:
@@ -121,7 +114,7 @@ class IndicatorResult:
         # the change people read is the difference of the published (rounded) scores
         if self.score is None or self.previous is None:
             return None
-        return _r(self.score) - _r(self.previous)
+        return as_decimal(self.score) - as_decimal(self.previous)
 
 
 @dataclass(frozen=True)
@@ -138,7 +131,7 @@ class ItemResult:
 
     @property
     def rounded(self) -> Decimal | None:
-        return _r(self.score)
+        return as_decimal(self.score)
 
     @property
     def label(self) -> str:
@@ -160,7 +153,7 @@ class SubIndicatorResult:
 
     @property
     def rounded(self) -> Decimal | None:
-        return _r(self.score)
+        return as_decimal(self.score)
 
 
 @dataclass(frozen=True)
@@ -220,13 +213,13 @@ class Analysis:
 
     @property
     def total_rounded(self) -> Decimal | None:
-        return _r(self.total)
+        return as_decimal(self.total)
 
     @property
     def total_change_rounded(self) -> Decimal | None:
         if self.total is None or self.previous_total is None:
             return None
-        return _r(self.total) - _r(self.previous_total)
+        return as_decimal(self.total) - as_decimal(self.previous_total)
 
     @property
     def highest(self) -> IndicatorResult | None:
@@ -376,283 +369,3 @@ def _breakdown(framework: Framework, score: AgencyScore, result: IndicatorResult
         )
     has_data = any(q.score is not None for q in questions)
     return Breakdown(indicator=result, kind="survey", sub_indicators=(), items=tuple(questions), has_item_data=has_data)
-
-
-# ------------------------------------------------------------------------------------------------ what-if
-
-
-@dataclass(frozen=True)
-class Gain:
-    """What one change adds to the total, in points of the total (exact)."""
-
-    kind: str  # "indicator" (raise an indicator) or "oit_item" (pass an OIT item)
-    code: str  # "9" or "O12"
-    indicator: int
-    tool: str
-    title: str
-    current: Fraction  # the score now (0–100)
-    target: Fraction  # the score it is raised to
-    gain: Fraction  # points added to the total
-    weight: Fraction  # share of the total this indicator or item carries (0–1)
-    provisional: bool = False  # an OIT item the edition marks provisional
-    caveat: str = ""
-    shown_code: str = ""
-
-    @property
-    def in_agency_hands(self) -> bool:
-        """OIT evidence is published by the agency itself; survey indicators depend on respondents."""
-        return self.kind == "oit_item" or self.tool == "OIT"
-
-    @property
-    def gain_rounded(self) -> Decimal:
-        return rounded(self.gain)
-
-
-def _target_score(framework: Framework, target_level: str | None, target: Decimal | Fraction | None) -> Fraction:
-    if target is not None:
-        return Fraction(target)
-    if target_level is not None:
-        level = next((lv for lv in framework.levels if lv.label == target_level or lv.label_en == target_level), None)
-        if level is None:
-            known = ", ".join(lv.label for lv in framework.levels)
-            raise ValueError(f"{framework.id}: unknown level '{target_level}' (known: {known})")
-        return Fraction(level.min)
-    return HUNDRED
-
-
-def what_if(
-    framework: Framework,
-    score: AgencyScore,
-    *,
-    target_level: str | None = None,
-    target: Decimal | Fraction | None = None,
-) -> list[Gain]:
-    """Every single change that raises the total, largest gain first (ties: OIT items first, then by code).
-
-    Indicators are raised to 100, or to ``target``, or to the minimum of ``target_level`` (e.g. "AA" → 95);
-    OIT items with a score below 100 are passed (to 100).  An indicator already at or above the target, or an
-    OIT item without a score (not applicable), gives nothing and is left out.
-    """
-    goal = _target_score(framework, target_level, target)
-    gains: list[Gain] = []
-    for indicator in framework.indicators:
-        value = score.indicators.get(indicator.number)
-        if value is None or value >= goal:
-            continue
-        weight = indicator_weight(framework, indicator.number)
-        gains.append(
-            Gain(
-                kind="indicator",
-                code=str(indicator.number),
-                indicator=indicator.number,
-                tool=indicator.tool,
-                title=indicator.name_th,
-                current=value,
-                target=goal,
-                gain=weight * (goal - value),
-                weight=weight,
-            )
-        )
-    for item in framework.oit_items:
-        value = score.items.get(item.code)
-        if value is None or value >= HUNDRED:
-            continue
-        weight = item_weight(framework, score, item.code)
-        gains.append(
-            Gain(
-                kind="oit_item",
-                code=item.code,
-                indicator=item.indicator,
-                tool=framework.indicator(item.indicator).tool,
-                title=item.title,
-                current=value,
-                target=HUNDRED,
-                gain=weight * (HUNDRED - value),
-                weight=weight,
-                provisional=item.provisional,
-                caveat=item.caveat,
-                shown_code=item.shown_code,
-            )
-        )
-    order = {o.code: i for i, o in enumerate(framework.oit_items)}
-    gains.sort(
-        key=lambda g: (-g.gain, g.kind != "oit_item", order.get(g.code, -1) if g.kind == "oit_item" else g.indicator)
-    )
-    return gains
-
-
-# ------------------------------------------------------------------------------------------ cheapest path
-
-
-@dataclass(frozen=True)
-class Step:
-    order: int
-    kind: str  # "oit_item" or "indicator"
-    code: str
-    indicator: int
-    tool: str
-    title: str
-    from_score: Fraction
-    to_score: Fraction
-    gain: Fraction  # points of the total this step adds
-    total_after: Fraction
-    level_after: str
-    partial: bool  # an indicator raised only as far as needed, not to 100
-
-    @property
-    def total_after_rounded(self) -> Decimal:
-        return rounded(self.total_after)
-
-    @property
-    def to_score_rounded(self) -> Decimal:
-        return rounded(self.to_score)
-
-    @property
-    def gain_rounded(self) -> Decimal:
-        return rounded(self.gain)
-
-
-@dataclass(frozen=True)
-class Plan:
-    current_total: Fraction | None
-    current_level: str | None
-    target: Level | None  # the next level up; None when already at the best level
-    steps: tuple[Step, ...]
-    reached: bool
-
-    @property
-    def current_total_rounded(self) -> Decimal | None:
-        return _r(self.current_total)
-
-    @property
-    def final_total(self) -> Fraction | None:
-        return self.steps[-1].total_after if self.steps else self.current_total
-
-
-def next_level(framework: Framework, level_label: str | None) -> Level | None:
-    """The band just above ``level_label`` (bands are listed best first), or None at the top."""
-    labels = [lv.label for lv in framework.levels]
-    if level_label not in labels:
-        return None
-    index = labels.index(level_label)
-    return framework.levels[index - 1] if index > 0 else None
-
-
-def _reaches(framework: Framework, total: Fraction | None, tools: Mapping[str, Fraction | None], level: Level) -> bool:
-    if total is None or rounded(total) < level.min:
-        return False
-    # (mypy) get(...) is not None, checked first
-    return all(
-        tools.get(code) is not None and rounded(tools[code]) >= minimum  # type: ignore[operator]  # checked first
-        for code, minimum in level.tool_min.items()
-    )
-
-
-def _short_tools(tools: Mapping[str, Fraction | None], level: Level) -> set[str]:
-    return {
-        code
-        for code, minimum in level.tool_min.items()
-        # (mypy) get(...) is None, checked first
-        if tools.get(code) is None or rounded(tools[code]) < minimum  # type: ignore[operator]
-    }
-
-
-def cheapest_path(framework: Framework, score: AgencyScore) -> Plan:
-    """The fewest steps to the next level, as a ranked list with the running total.
-
-    Greedy, largest gain first: OIT items to pass first (fully in the agency's hands), then indicator raises
-    (to 100; the last one only as far as needed, in hundredths).  While a tool is below the next level's
-    per-tool minimum (``tool_min``, e.g. ita-2566 ผ่านดี), only steps that raise such a tool are taken.  OIT
-    indicators with item data are raised through their items, never as a whole.
-    """
-    current_level = score.level
-    target = next_level(framework, current_level)
-    if target is None or score.total is None:
-        return Plan(
-            current_total=score.total,
-            current_level=current_level,
-            target=target,
-            steps=(),
-            reached=target is None and score.total is not None,
-        )
-    indicators = dict(score.indicators)
-    items = {
-        code: value
-        for code, value in score.items.items()
-        if value is not None and code in {o.code for o in framework.oit_items}
-    }
-    with_items = {framework.oit_item(code).indicator for code in items}
-    state = combine(framework, indicators)
-    steps: list[Step] = []
-
-    def rescore(number: int) -> None:
-        values = [items[o.code] for o in framework.oit_items if o.indicator == number and o.code in items]
-        indicators[number] = mean(values)
-
-    while not _reaches(framework, state.total, state.tools, target):
-        short = _short_tools(state.tools, target)
-        candidates = [
-            g
-            for g in what_if(framework, combine(framework, indicators, items=dict(items)))
-            if not (g.kind == "indicator" and g.indicator in with_items)
-        ]
-        if short:
-            candidates = [g for g in candidates if g.tool in short]
-        if not candidates:
-            break
-        item_steps = [g for g in candidates if g.kind == "oit_item"]
-        best = (item_steps or candidates)[0]  # what_if ranks by gain
-        before = state.total
-        partial = False
-        if best.kind == "oit_item":
-            items[best.code] = HUNDRED
-            rescore(best.indicator)
-            to_score = HUNDRED
-        else:
-            to_score = _enough(framework, indicators, best.indicator, target)
-            partial = to_score < HUNDRED
-            indicators[best.indicator] = to_score
-        state = combine(framework, indicators)
-        steps.append(
-            Step(
-                order=len(steps) + 1,
-                kind=best.kind,
-                code=best.code,
-                indicator=best.indicator,
-                tool=best.tool,
-                title=best.title,
-                from_score=best.current,
-                to_score=to_score,
-                gain=state.total - before,  # type: ignore[operator]  # a plan starts from a total
-                total_after=state.total,  # type: ignore[arg-type]  # a plan starts from a total
-                level_after=state.level or "",
-                partial=partial,
-            )
-        )
-    return Plan(
-        current_total=score.total,
-        current_level=current_level,
-        target=target,
-        steps=tuple(steps),
-        reached=_reaches(framework, state.total, state.tools, target),
-    )
-
-
-def _enough(framework: Framework, indicators: dict[int, Fraction | None], number: int, level: Level) -> Fraction:
-    """The lowest score in hundredths (up to 100) for one indicator that reaches ``level``, else 100."""
-
-    def reaches(value: Fraction) -> bool:
-        trial = combine(framework, {**indicators, number: value})
-        return _reaches(framework, trial.total, trial.tools, level)
-
-    if not reaches(HUNDRED):
-        return HUNDRED
-    current = indicators[number] or Fraction(0)
-    low, high = int(current * 100), 10000  # hundredths; reaches(high) holds
-    while high - low > 1:
-        middle = (low + high) // 2
-        if reaches(Fraction(middle, 100)):
-            high = middle
-        else:
-            low = middle
-    return Fraction(high, 100)

@@ -12,8 +12,9 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from prongsai.core.analysis import analyse, cheapest_path, what_if
+from prongsai.core.analysis import analyse
 from prongsai.core.framework import Framework, load_framework
+from prongsai.core.gains import cheapest_path, what_if
 from prongsai.core.scoring import AgencyScore, combine
 from prongsai.documents.context import (
     AgencyInfo,

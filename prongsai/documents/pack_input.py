@@ -8,8 +8,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from prongsai.core.analysis import Analysis, Gain, Plan
+from prongsai.core.analysis import Analysis
 from prongsai.core.framework import Framework
+from prongsai.core.gains import Gain, Plan
 
 ROLES = ("ประธานกรรมการ", "รองประธานกรรมการ", "กรรมการ", "กรรมการและเลขานุการ", "กรรมการและผู้ช่วยเลขานุการ")
 DEFAULT_DUTIES = (

@@ -8,7 +8,8 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from prongsai.core.analysis import Analysis, Breakdown, Gain, IndicatorResult, Plan, Step
+from prongsai.core.analysis import Analysis, Breakdown, IndicatorResult
+from prongsai.core.gains import Gain, Plan, Step
 from prongsai.documents.pack_input import AgencyInfo, Measure, Person, ProgressReport
 from prongsai.documents.wording import (
     agency_names,

@@ -7,17 +7,9 @@ from fractions import Fraction
 
 import pytest
 
-from prongsai.core.analysis import (
-    NO_ITEM_DATA_TH,
-    analyse,
-    cheapest_path,
-    indicator_weight,
-    item_weight,
-    next_level,
-    peer_position,
-    what_if,
-)
+from prongsai.core.analysis import NO_ITEM_DATA_TH, analyse, indicator_weight, item_weight, peer_position
 from prongsai.core.framework import load_framework
+from prongsai.core.gains import cheapest_path, next_level, what_if
 from prongsai.core.scoring import combine, score_oit
 
 SEED_2562 = {

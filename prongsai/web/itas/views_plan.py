@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from prongsai.core import planner
-from prongsai.core.analysis import next_level
+from prongsai.core.gains import next_level
 from prongsai.core.scoring import rounded
 from prongsai.core.tabular import parse_score
 from prongsai.core.thai import to_arabic_digits

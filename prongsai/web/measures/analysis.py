@@ -1,8 +1,8 @@
 """Read side of the analysis page: which round is analysed, and the page's view of one agency's result.
 
-The numbers (sorting, weak indicators, gains, the cheapest path) come from ``prongsai.core.analysis``; this module
-only finds the rows in the database (one result, last year's result, the peer totals, the notes) and shapes them
-for the template and the documents.  Nothing here writes.
+The numbers (sorting, weak indicators, gains, the cheapest path) come from ``prongsai.core.analysis`` and
+``prongsai.core.gains``; this module only finds the rows in the database (one result, last year's result, the peer
+totals, the notes) and shapes them for the template and the documents.  Nothing here writes.
 """
 
 from __future__ import annotations
@@ -105,9 +105,9 @@ class AgencyAnalysis:
     lowest: list[IndicatorRow]  # the lowest N, lowest first
     focus: list[IndicatorRow]  # lowest N and any other weak one, lowest first
     indicator_gains: list[IndicatorRow]  # by gain, largest first
-    item_gains: list[Any]  # core.analysis.Gain of OIT items, largest first
-    indicator_gains_core: list[Any]  # core.analysis.Gain of every change, largest first (for the report)
-    plan: Any  # core.analysis.Plan: the cheapest path to the next level
+    item_gains: list[Any]  # core.gains.Gain of OIT items, largest first
+    indicator_gains_core: list[Any]  # core.gains.Gain of every change, largest first (for the report)
+    plan: Any  # core.gains.Plan: the cheapest path to the next level
 
     @property
     def total(self) -> Decimal | None:
@@ -188,6 +188,7 @@ def build(
     central admins, or anyone once the results are published); without a viewer (documents) only once the
     results are published, so nothing compares an agency with others' unpublished results."""
     from prongsai.core import analysis as core
+    from prongsai.core.gains import cheapest_path, what_if
     from prongsai.web.agencies import access
 
     framework = framework_of(round_)
@@ -205,7 +206,7 @@ def build(
     peers = peer_totals(round_, agency) if access.can_see_ranks(viewer, round_) else None
     a = core.analyse(framework, score, previous=previous, peers=peers, lowest_n=lowest_n)
     notes = {n.indicator: n.text for n in AnalysisNote.objects.filter(round=round_, agency=agency)}
-    gains = core.what_if(framework, score)
+    gains = what_if(framework, score)
     indicator_gain = {g.indicator: g for g in gains if g.kind == "indicator"}
 
     rows: dict[int, IndicatorRow] = {}
@@ -249,5 +250,5 @@ def build(
         indicator_gains=by_gain,
         item_gains=[g for g in gains if g.kind == "oit_item"],
         indicator_gains_core=gains,
-        plan=core.cheapest_path(framework, score),
+        plan=cheapest_path(framework, score),
     )
