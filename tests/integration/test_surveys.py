@@ -17,6 +17,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client, TestCase
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 
 from prongsai.core.framework import load_framework
 from prongsai.core.scoring import rounded, score_survey
@@ -840,3 +841,17 @@ def test_slips_text_layer_reads_back_the_thai(cast, tmp_path):
     assert as_written("สพป.สมุทรสาคร ลำดับทดสอบ") in text
     assert "บุคลากรที่ปฏิบัติงานในหน่วยงานไม่น้อยกว่า 1 ปี" in text
     assert "สแกนคิวอาร์โค้ด" in text
+
+
+def test_slips_and_poster_print_in_thai_for_an_officer_reading_english(cast, tmp_path):
+    """What is handed to respondents is in their language: an officer who reads the pages in English still prints
+    Thai slips and a Thai poster (before, both followed the officer's language)."""
+    from prongsai.web.surveys.slips import render_poster, render_slips
+
+    generated = services.generate_codes(cast.officer, cast.round_2563, cast.samutsakhon, "IIT", "staff", 1)
+    link = services.set_open_link(cast.officer, cast.round_2563, cast.samutsakhon, active=True)
+    with translation.override("en"):  # as during the request of an officer who chose English
+        slip = pdf_text(render_slips(generated.batch, generated.codes), tmp_path).replace("\n", "")
+        poster = pdf_text(render_poster(link), tmp_path).replace("\n", "")
+    assert "สแกนคิวอาร์โค้ด" in slip and "Scan the QR code" not in slip
+    assert "สแกนคิวอาร์โค้ดด้วยกล้องโทรศัพท์" in poster and "Scan the QR code" not in poster

@@ -1,4 +1,5 @@
-"""Printable PDFs: the A4 sheet of cut-out code slips (10 a page) and the open-link poster.
+"""Printable PDFs: the A4 sheet of cut-out code slips (10 a page) and the open-link poster, always in Thai (the
+language of the respondents who receive them, whatever the language of the officer's pages).
 
 Each slip has a QR code (segno, inline SVG) of the short link ``BASE_URL/s/CODE``, the link in text, and the
 code grouped as ``ABCD-EFGH-JK``.  The PDF is built in the request that generates the codes and is not stored:
@@ -18,6 +19,7 @@ import segno
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from prongsai.core.thai import format_thai_date
 from prongsai.web.surveys import codes as codemod
@@ -36,10 +38,16 @@ def _qr_svg(url: str, scale: int = 3) -> str:
     return segno.make(url, error="m").svg_inline(scale=scale, border=0, dark="#000")
 
 
+#: the language slips and posters are printed in: the respondents' (the survey pages open in Thai, ``Thai first``),
+#: not the language of the officer who prints them
+PRINT_LANGUAGE = "th"
+
+
 def _render(template: str, context: dict) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string(template, {**context, "fonts": FONTS.as_uri()})
+    with translation.override(PRINT_LANGUAGE):
+        html = render_to_string(template, {**context, "fonts": FONTS.as_uri()})
     return HTML(string=pdf_text(html), base_url=str(FONTS)).write_pdf()
 
 
