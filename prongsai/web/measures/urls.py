@@ -7,7 +7,7 @@ The analysis is of the result of round ``round_id`` (e.g. 2562); the other pages
 from django.urls import path
 
 from prongsai.web.itas import views_plan
-from prongsai.web.measures import views
+from prongsai.web.measures import views, views_committee
 
 urlpatterns = [
     path("files/<int:pk>/", views.progress_file, name="measures_progress_file"),
@@ -18,16 +18,28 @@ urlpatterns = [
         "<str:code>/analysis/<int:round_id>/notes/<int:indicator>/", views.analysis_note, name="measures_analysis_note"
     ),
     path("<str:code>/<int:round_id>/", views.measure_list, name="measures_list"),
-    path("<str:code>/<int:round_id>/committee/", views.committee, name="measures_committee"),
-    path("<str:code>/<int:round_id>/committee/suggest/", views.committee_suggest, name="measures_committee_suggest"),
-    path("<str:code>/<int:round_id>/committee/members/new/", views.member_new, name="measures_member_new"),
-    path("<str:code>/<int:round_id>/committee/members/<int:pk>/", views.member_edit, name="measures_member_edit"),
+    path("<str:code>/<int:round_id>/committee/", views_committee.committee, name="measures_committee"),
+    path(
+        "<str:code>/<int:round_id>/committee/suggest/",
+        views_committee.committee_suggest,
+        name="measures_committee_suggest",
+    ),
+    path("<str:code>/<int:round_id>/committee/members/new/", views_committee.member_new, name="measures_member_new"),
+    path(
+        "<str:code>/<int:round_id>/committee/members/<int:pk>/",
+        views_committee.member_edit,
+        name="measures_member_edit",
+    ),
     path(
         "<str:code>/<int:round_id>/committee/members/<int:pk>/delete/",
-        views.member_delete,
+        views_committee.member_delete,
         name="measures_member_delete",
     ),
-    path("<str:code>/<int:round_id>/committee/members/<int:pk>/move/", views.member_move, name="measures_member_move"),
+    path(
+        "<str:code>/<int:round_id>/committee/members/<int:pk>/move/",
+        views_committee.member_move,
+        name="measures_member_move",
+    ),
     path("<str:code>/<int:round_id>/new/", views.measure_new, name="measures_new"),
     path("<str:code>/<int:round_id>/<int:pk>/", views.measure_detail, name="measures_detail"),
     path("<str:code>/<int:round_id>/<int:pk>/edit/", views.measure_edit, name="measures_edit"),
