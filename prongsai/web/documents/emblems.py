@@ -25,6 +25,7 @@ from prongsai.web.agencies.models import Agency
 from prongsai.web.audit.actions import AuditAction
 from prongsai.web.audit.services import record
 from prongsai.web.documents.models import Emblem
+from prongsai.web.ops.storage import delete_on_commit
 
 
 def can_set_emblem(user, agency: Agency | None) -> bool:
@@ -88,7 +89,7 @@ def upload_emblem(actor, agency: Agency | None, name: str, data: bytes) -> Emble
         emblem.file.save("emblem.png", ContentFile(checked.png), save=False)
         emblem.save()
         if old_file and old_file != emblem.file.name:
-            emblem.file.storage.delete(old_file)
+            delete_on_commit(emblem.file.storage, old_file)
         scope = str(agency) if agency else "national"
         record(
             actor,
@@ -121,5 +122,5 @@ def remove_emblem(actor, agency: Agency | None) -> None:
             obj=emblem,
             changes={"sha256": emblem.sha256},
         )
-        emblem.file.delete(save=False)
+        delete_on_commit(emblem.file.storage, emblem.file.name)
         emblem.delete()

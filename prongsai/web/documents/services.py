@@ -30,6 +30,7 @@ from prongsai.web.documents.models import (
 )
 from prongsai.web.measures import permissions
 from prongsai.web.messages import localized
+from prongsai.web.ops.storage import delete_on_commit
 from prongsai.web.rounds.models import AssessmentRound
 
 MAX_TEMPLATE = 5 * 1024 * 1024
@@ -161,7 +162,7 @@ def upload_template(actor, agency: Agency, kind: str, name: str, data: bytes) ->
         template.file.save(f"{kind}.docx", ContentFile(data), save=False)
         template.save()
         if old_file and old_file != template.file.name:
-            template.file.storage.delete(old_file)
+            delete_on_commit(template.file.storage, old_file)
         record(
             actor,
             AuditAction.UPLOAD_DOCUMENT_TEMPLATE,
@@ -187,7 +188,7 @@ def delete_template(actor, agency: Agency, kind: str) -> None:
             obj=template,
             changes={"kind": kind, "sha256": template.sha256},
         )
-        template.file.delete(save=False)
+        delete_on_commit(template.file.storage, template.file.name)
         template.delete()
 
 

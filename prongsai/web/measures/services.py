@@ -34,6 +34,7 @@ from prongsai.web.measures.models import (
     ProgressReport,
     ReportPeriod,
 )
+from prongsai.web.ops.storage import delete_on_commit
 from prongsai.web.rounds.models import AssessmentRound
 
 MAX_NOTE = 10_000
@@ -261,7 +262,7 @@ def delete_measure(actor, measure: Measure) -> None:
         )
         for report in measure.reports.all():
             for f in report.files.all():
-                f.file.delete(save=False)
+                delete_on_commit(f.file.storage, f.file.name)
         measure.delete()
 
 
@@ -424,7 +425,7 @@ def delete_progress_file(actor, pf: ProgressFile) -> None:
             obj=pf,
             changes={"name": pf.name, "sha256": pf.sha256},
         )
-        pf.file.delete(save=False)
+        delete_on_commit(pf.file.storage, pf.file.name)
         pf.delete()
 
 

@@ -54,6 +54,7 @@ from prongsai.web.oit.review import (  # noqa: F401
     unassign_assessor,
 )
 from prongsai.web.oit.uploads import check_upload
+from prongsai.web.ops.storage import delete_on_commit
 from prongsai.web.rounds.models import AssessmentRound
 
 # ------------------------------------------------------------------------------------------------- evidence
@@ -229,7 +230,7 @@ def remove_file(actor, evidence: EvidenceFile, reason: str = "") -> None:
         evidence.delete()
         still_used = EvidenceFile.objects.filter(file=name).exists()
         if not still_used:
-            transaction.on_commit(lambda: default_storage.delete(name))
+            delete_on_commit(default_storage, name)
 
 
 def update_note(actor, round_: AssessmentRound, agency: Agency, code: str, note: str) -> OITEntry:

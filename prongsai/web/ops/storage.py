@@ -16,6 +16,7 @@ from pathlib import Path
 
 from django.core.files.storage import FileSystemStorage
 from django.core.files.utils import validate_file_name
+from django.db import transaction
 
 from prongsai.core.atomicfile import PART_MARK
 
@@ -53,6 +54,18 @@ class AtomicFileSystemStorage(FileSystemStorage):
                 os.chmod(full_path, self.file_permissions_mode)
             validate_file_name(name, allow_relative_path=True)
             return str(name).replace("\\", "/")
+
+
+def delete_on_commit(storage, name: str) -> None:
+    """Delete a stored file once the current transaction commits (at once outside a transaction).
+
+    Every service deletes rows inside ``transaction.atomic``; deleting their bytes there and then would leave a
+    row that points at nothing when the transaction rolls back (a failed audit write, a later error in the same
+    service).  ``robust``: a file that cannot be deleted after the commit is logged, not raised, and the rows stay
+    deleted.
+    """
+    if name:
+        transaction.on_commit(lambda: storage.delete(name), robust=True)
 
 
 def sweep_partial_files(root: Path | str, older_than: float = 3600.0) -> int:
