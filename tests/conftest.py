@@ -26,6 +26,49 @@ def mini() -> Framework:
     return load_framework_file(FIXTURES / "mini.yaml")
 
 
+def _share_the_middleware_chain() -> None:
+    """Django's test client builds the whole middleware chain again for every ``Client()`` (its handler's first
+    request): WhiteNoise alone walks every static file to index it, ~7 ms a client, and the suite makes thousands
+    of clients (the access matrix: eight a URL).  A server builds the chain once per process and keeps it; so do
+    the tests now: the clients of one worker share the chain built by the first, until a setting changes
+    (pytest-django's ``settings``, ``override_settings``: middleware read settings when they are built), when the
+    next client builds it afresh.  A client keeps the chain it started with, as before."""
+    from django.core.signals import setting_changed
+    from django.test.client import AsyncClientHandler, ClientHandler
+
+    built: dict[bool, object] = {}  # is_async → the handler whose chain the next clients take
+
+    def forget(**_):
+        built.clear()
+
+    setting_changed.connect(forget, weak=False, dispatch_uid="tests.conftest.shared_middleware_chain")
+
+    for handler_class in (ClientHandler, AsyncClientHandler):
+        build = handler_class.load_middleware
+
+        def load_middleware(self, is_async=False, build=build):
+            donor = built.get(is_async)
+            if donor is None:
+                build(self, is_async)
+                built[is_async] = self
+                return
+            self._view_middleware = donor._view_middleware
+            self._template_response_middleware = donor._template_response_middleware
+            self._exception_middleware = donor._exception_middleware
+            self._middleware_chain = donor._middleware_chain
+
+        handler_class.load_middleware = load_middleware
+
+
+def pytest_configure(config):
+    try:
+        from django.conf import settings
+    except ImportError:
+        return
+    if settings.configured:
+        _share_the_middleware_chain()
+
+
 @pytest.fixture(scope="session")
 def _shared_keeper(django_db_setup, django_db_blocker):
     """The outer transaction of tests/shared.py, per worker; rolled back before the test database goes."""
