@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 
-from prongsai.core.framework import Framework, load_framework_file
-from tests.shared import shared
+# Compiled modules are kept (``__pycache__``, ignored by git) even where the environment says not to write them
+# (PYTHONDONTWRITEBYTECODE=1): every xdist worker and every child process a test starts would otherwise compile the
+# project's modules again, and pytest would rewrite the asserts of every test module again: about 9 s of each
+# worker's start (docs/benchmarks.md, "Test suite duration").  The processes the tests start read these files too.
+sys.dont_write_bytecode = False
+
+from prongsai.core.framework import Framework, load_framework_file  # noqa: E402
+from tests.shared import shared  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED_CSV = Path(__file__).parent.parent / "prongsai" / "examples" / "seed-samutsakhon-2562.csv"
@@ -17,6 +24,49 @@ SEED_CSV = Path(__file__).parent.parent / "prongsai" / "examples" / "seed-samuts
 def mini() -> Framework:
     """A small edition exercising every scoring feature (tests/fixtures/mini.yaml)."""
     return load_framework_file(FIXTURES / "mini.yaml")
+
+
+def _share_the_middleware_chain() -> None:
+    """Django's test client builds the whole middleware chain again for every ``Client()`` (its handler's first
+    request): WhiteNoise alone walks every static file to index it, ~7 ms a client, and the suite makes thousands
+    of clients (the access matrix: eight a URL).  A server builds the chain once per process and keeps it; so do
+    the tests now: the clients of one worker share the chain built by the first, until a setting changes
+    (pytest-django's ``settings``, ``override_settings``: middleware read settings when they are built), when the
+    next client builds it afresh.  A client keeps the chain it started with, as before."""
+    from django.core.signals import setting_changed
+    from django.test.client import AsyncClientHandler, ClientHandler
+
+    built: dict[bool, object] = {}  # is_async → the handler whose chain the next clients take
+
+    def forget(**_):
+        built.clear()
+
+    setting_changed.connect(forget, weak=False, dispatch_uid="tests.conftest.shared_middleware_chain")
+
+    for handler_class in (ClientHandler, AsyncClientHandler):
+        build = handler_class.load_middleware
+
+        def load_middleware(self, is_async=False, build=build):
+            donor = built.get(is_async)
+            if donor is None:
+                build(self, is_async)
+                built[is_async] = self
+                return
+            self._view_middleware = donor._view_middleware
+            self._template_response_middleware = donor._template_response_middleware
+            self._exception_middleware = donor._exception_middleware
+            self._middleware_chain = donor._middleware_chain
+
+        handler_class.load_middleware = load_middleware
+
+
+def pytest_configure(config):
+    try:
+        from django.conf import settings
+    except ImportError:
+        return
+    if settings.configured:
+        _share_the_middleware_chain()
 
 
 @pytest.fixture(scope="session")

@@ -29,6 +29,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from tests.cast import Cast
+from tests.shared import shared
 
 ROLES = ("anonymous", "central", "director", "officer", "staff", "assessor", "viewer", "other_officer")
 #: roles whose membership reaches สพป.สมุทรสาคร and its schools (besides the central admin)
@@ -335,6 +336,36 @@ def of_measure(c: Cast) -> dict:
 
 def of_member(c: Cast) -> dict:
     return {**work(c), "pk": member(c).pk}
+
+
+@shared
+def cast():
+    """The cast of tests/cast.py with the objects above already made, once for the module (tests/shared.py): made
+    on first use, they were made again by every test that needs them (the OIT items' two uploads each start a
+    reading child process, the uploaded editions are parsed, the memo rendered).  Every test sees the same world,
+    the one test_no_unpublished_leak has always swept (it opens every URL of the matrix), and each role's request
+    still runs in its own savepoint.  Two stay made on first use, by the tests that need them: a committee member
+    (the committee's "suggest" asks for confirmation once a committee has members) and the progress report's
+    file (deleting a measure removes its files from the disk at once, before the rollback that keeps its rows)."""
+    from tests.cast import build_cast
+
+    c = build_cast()
+    for make in (
+        officer_notification,
+        round_deadline,
+        draft_edition,
+        active_edition,
+        measure,
+        spare_unit,
+        officer_token,
+        surveys,
+        oit,
+        document,
+        memo_version,
+        document_batch,
+    ):
+        make(c)
+    return c
 
 
 #: roles of the analysis, the committee and the document pack (measures/permissions.py): not unit staff

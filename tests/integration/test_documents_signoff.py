@@ -8,8 +8,10 @@ from __future__ import annotations
 import io
 import re
 import subprocess
+import tempfile
 import zipfile
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +23,7 @@ from prongsai.web.audit.models import AuditEntry
 from prongsai.web.documents import emblems, services, signoff
 from prongsai.web.documents.models import ApprovedVersionIsImmutable, DocumentKind, DocumentVersion, Emblem
 from tests.cast import PASSWORD
+from tests.shared import shared
 
 
 @pytest.fixture
@@ -35,11 +38,28 @@ def storage(settings, tmp_path):
     return tmp_path / "files"
 
 
-@pytest.fixture
-def memo(cast, storage):
-    """The officer's draft memo of สพป.สมุทรสาคร for 2563 (version 1)."""
-    result = services.generate_pack(cast.officer, cast.round_2563, cast.samutsakhon, kinds=["memo"], with_zip=False)
+#: where the memo drafted once for the module (``drafted``) keeps its files, read by the tests that take ``memo``
+FILES = Path(tempfile.mkdtemp(prefix="prongsai-test-signoff-"))
+STORAGES_HERE = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(FILES)}}
+
+
+@shared
+def drafted(cast):
+    """The officer's draft memo, rendered (DOCX and PDF) once for the module (tests/shared.py): each test that
+    proposes, approves or renders it again does so in its own rolled-back savepoint."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    with override_settings(STORAGES={**settings.STORAGES, "default": STORAGES_HERE}):
+        result = services.generate_pack(cast.officer, cast.round_2563, cast.samutsakhon, kinds=["memo"], with_zip=False)
     return result.versions[0]
+
+
+@pytest.fixture
+def memo(drafted, settings):
+    """The officer's draft memo of สพป.สมุทรสาคร for 2563 (version 1)."""
+    settings.STORAGES = {**settings.STORAGES, "default": STORAGES_HERE}
+    return drafted
 
 
 def pdf_text(data: bytes, tmp_path) -> str:

@@ -20,6 +20,7 @@ from django.urls import reverse
 from prongsai.web.documents import pack, services
 from prongsai.web.documents.models import DocumentBatch, DocumentTemplate, GeneratedDocument
 from prongsai.web.tasks import run_pending_tasks
+from tests.shared import shared
 from tests.unit.test_security_templates import with_paragraph, with_part
 
 MARKER = "prongsai-ssti-marker"
@@ -59,15 +60,21 @@ def storage(settings, tmp_path):
     return tmp_path / "files"
 
 
-@pytest.fixture
-def seed(cast, storage, tmp_path, monkeypatch):
-    """The cast with the demo measures (the other office has its 2562 result, so its pack can be made too)."""
+@shared
+def demo(cast):
+    """The cast with the demo measures (the other office has its 2562 result, so its pack can be made too), loaded
+    once for the module (tests/shared.py): each test runs in its own rolled-back savepoint."""
     from prongsai.web.measures.demo import load_measures_demo
 
-    monkeypatch.chdir(tmp_path)  # a payload that ran would write MARKER here
     out = io.StringIO()
     assert load_measures_demo(out), out.getvalue()
     return cast
+
+
+@pytest.fixture
+def seed(demo, storage, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # a payload that ran would write MARKER here
+    return demo
 
 
 def officer_client(cast) -> Client:
