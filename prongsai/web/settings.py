@@ -349,8 +349,11 @@ os.umask(0o077)
 PRONGSAI_TRUSTED_PROXIES = env_list("PRONGSAI_TRUSTED_PROXIES")
 #: Background tasks: a worker silent for this many seconds is dead and its running task is re-queued (idempotent
 #: tasks, with back-off) or failed with the reason; tasks without their own deadline get the default deadline.
+#: The back-off is the wait before the first retry of a retried task (link checks, document packs), doubled for
+#: each further one.
 PRONGSAI_TASK_LEASE = env_float("PRONGSAI_TASK_LEASE", 60.0, minimum=1)
 PRONGSAI_TASK_DEADLINE = env_float("PRONGSAI_TASK_DEADLINE", 900.0, minimum=1)
+PRONGSAI_TASK_BACKOFF = env_float("PRONGSAI_TASK_BACKOFF", 30.0, minimum=0.1, maximum=3600)
 #: /healthz thresholds: free space in the data folder, queued tasks, the wait of the oldest queued task and the
 #: age of the oldest running task.
 PRONGSAI_HEALTH_MIN_FREE_MB = env_int("PRONGSAI_HEALTH_MIN_FREE_MB", 500, minimum=0)
