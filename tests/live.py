@@ -202,6 +202,7 @@ class LiveSite:
         stdout: int | None = None,
         **env: str,
     ) -> subprocess.Popen:
+        self.root.mkdir(parents=True, exist_ok=True)  # on PostgreSQL nothing may have made the folder yet
         handle = open(self.log(name), "ab")  # noqa: SIM115 - the process owns it until it ends
         process = subprocess.Popen(
             command,
