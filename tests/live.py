@@ -3,7 +3,8 @@
 ``LiveSite`` owns a data folder and a database of its own (SQLite in the folder, or a fresh PostgreSQL database on
 the server of ``DATABASE_URL`` when the suite runs on PostgreSQL), the environment of every process it starts, and
 stops each of them (by its process id) when the test ends.  ``Browser`` is a small HTTP(S) client with cookies and
-CSRF, able to connect from a chosen loopback source address.
+CSRF, able to connect from a chosen loopback source address.  ``LiveSite.query`` runs code in the site's probe,
+one Python process with Django set up that answers for the whole test.
 """
 
 from __future__ import annotations
@@ -170,11 +171,11 @@ class LiveSite:
         assert result.returncode == 0, result.stdout + result.stderr
         return result.stdout
 
-    def query(self, code: str, timeout: float = 60) -> str:
+    def query(self, code: str, timeout: float = 300) -> str:
         """What ``code`` prints, run by the site's probe: one Python process with Django set up, started at the
         first query and kept for the rest of the test (``python`` starts a new interpreter and Django each time,
         0.4–0.7 s of CPU: too much for a state polled every 0.2 s).  The snippets share the probe's modules, so
-        they read and write through the ORM and patch nothing; each ends with its database connections closed,
+        one that patches something must use ``python`` instead; each ends with its database connections closed,
         and the next sees what other processes committed in between."""
         probe = self._probe
         if probe is None or probe.poll() is not None:
