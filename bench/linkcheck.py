@@ -127,7 +127,7 @@ def row(path: str, count: int, seconds: float, cpu: float) -> dict:
 
 def run_tasks(urls: list[str], args) -> dict:
     """The worker's path: links in the database, queued in batches, run by django-tasks-db's worker."""
-    data = tempfile.mkdtemp(prefix="prongsai-bench-linkcheck-")
+    data = args.data or tempfile.mkdtemp(prefix="prongsai-bench-linkcheck-")
     os.environ["PRONGSAI_DATA"] = data
     os.environ.setdefault("PRONGSAI_ENV", "development")
     os.environ["PRONGSAI_LINKCHECK_ALLOW_LOOPBACK"] = "1"
@@ -197,6 +197,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tasks", type=int, default=0, help="links to check through the database worker too")
     parser.add_argument("--batch", type=int, default=200, help="links per task (PRONGSAI_LINKCHECK_BATCH)")
     parser.add_argument("--database-url", default="")
+    parser.add_argument(
+        "--data",
+        default="",
+        help="data folder of the --tasks run (default: a new temporary one); a database there is only migrated further",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     args.sequential = min(args.sequential, args.urls)

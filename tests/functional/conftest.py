@@ -2,14 +2,20 @@
 
 Playwright's own browser download is never used (no ``playwright install``): the system Chromium is launched
 with ``executable_path``.  When Playwright or Chromium is missing the tests skip, except under CI
-(``PRONGSAI_CI=1``), where they fail.  Screenshots go to ``$PRONGSAI_ARTIFACTS`` when set, else to pytest's
-temporary folder for the test.
+(``PRONGSAI_CI=1``), where they fail.
+
+Screenshots for people to look at (``screenshot``) are taken only when ``$PRONGSAI_ARTIFACTS`` names a folder to
+keep them in: no assertion reads them, and each costs Chromium 0.1–0.4 s (a long page, or a phone's double
+resolution, more), a tenth of the browser tests' time.  The few a test does check (that the page was drawn at
+all, or what was wrong when a check failed) are always taken, into ``artifacts``: ``$PRONGSAI_ARTIFACTS``, else
+pytest's temporary folder for the test.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -84,3 +90,21 @@ def artifacts(tmp_path) -> Path:
     folder = Path(base) if base else tmp_path / "artifacts"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@pytest.fixture
+def screenshot(artifacts) -> Callable[..., Path | None]:
+    """``screenshot(page_or_locator, name, **options)``: saves ``name``.png in ``artifacts`` when
+    ``$PRONGSAI_ARTIFACTS`` is set (a full page unless ``full_page=False``; a locator takes its element), else
+    takes nothing and returns None (module docstring)."""
+
+    def take(target, name: str, **options) -> Path | None:
+        if not os.environ.get("PRONGSAI_ARTIFACTS"):
+            return None
+        if hasattr(target, "context"):  # a page (a locator has no ``full_page``)
+            options.setdefault("full_page", True)
+        path = artifacts / f"{name}.png"
+        target.screenshot(path=str(path), **options)
+        return path
+
+    return take

@@ -1,6 +1,6 @@
 """Issue 11 §1/§4 in Chromium at phone (390×844) and desktop sizes: the officer types the order date the Thai way,
 a 3106 date is refused with the focus on the field, and closing a round shows the confirmation page first.
-Screenshots go to the ``artifacts`` folder (``$PRONGSAI_ARTIFACTS`` keeps them)."""
+Screenshots go to ``$PRONGSAI_ARTIFACTS`` when it is set (``screenshot`` in conftest.py)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def _login(page, base: str, username: str) -> None:
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("size", SIZES)
-def test_thai_date_field_and_close_confirmation(cast, live_server, browser_page, artifacts, size):
+def test_thai_date_field_and_close_confirmation(cast, live_server, browser_page, screenshot, size):
     from prongsai.web.measures.models import Committee
     from prongsai.web.rounds.models import AssessmentRound, RoundStatus
 
@@ -34,7 +34,7 @@ def test_thai_date_field_and_close_confirmation(cast, live_server, browser_page,
     page.wait_for_load_state()
     assert page.locator("#error-summary").is_visible()
     assert page.evaluate("document.activeElement.id") == "id_order_date"
-    page.screenshot(path=str(artifacts / f"date-refused-{size}.png"))
+    screenshot(page, f"date-refused-{size}", full_page=False)
     page.fill("#id_order_date", "25/06/2563")
     page.click("form[action$='/committee/'] button[type=submit]")
     page.wait_for_load_state()
@@ -48,7 +48,7 @@ def test_thai_date_field_and_close_confirmation(cast, live_server, browser_page,
     page.wait_for_load_state()
     assert page.locator(".confirm-card").is_visible()
     assert AssessmentRound.objects.get(pk=cast.round_2563.pk).status == RoundStatus.OPEN
-    page.screenshot(path=str(artifacts / f"close-confirm-{size}.png"), full_page=True)
+    screenshot(page, f"close-confirm-{size}")
     page.click(".confirm-actions button[type=submit]")
     page.wait_for_load_state()
     assert AssessmentRound.objects.get(pk=cast.round_2563.pk).status == RoundStatus.CLOSED

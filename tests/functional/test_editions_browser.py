@@ -3,7 +3,7 @@
 She downloads ita-2570 as a workbook, makes two mistakes while entering the manual (a weight typed in Thai
 words, an unknown scale), uploads it and reads both problems at once, located by sheet, row and column in Thai; fixes
 the workbook, uploads it again, reads the diff and the officer's preview of the OIT list (provisional items
-marked), and activates it. A full-page screenshot is taken at every step (``artifacts`` in conftest.py).
+marked), and activates it. A full-page screenshot is taken at every step (``screenshot`` in conftest.py).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def _workbook(tmp_path, name: str, edit) -> str:
 
 
 def test_central_admin_uploads_fixes_previews_and_activates_an_edition(
-    cast, live_server, browser_page, artifacts, tmp_path
+    cast, live_server, browser_page, screenshot, tmp_path
 ):
     from prongsai.web.editions.models import EditionStatus, StoredEdition
 
@@ -49,7 +49,7 @@ def test_central_admin_uploads_fixes_previews_and_activates_an_edition(
     page.wait_for_load_state()
     page.goto(f"{live_server.url}/editions/")
     assert page.locator("#builtin-editions tr[data-key='ita-2570'] .tag.provisional").count() == 1
-    page.screenshot(path=str(artifacts / "editions-1-list.png"), full_page=True)
+    screenshot(page, "editions-1-list")
 
     page.click("#upload-link")
     page.set_input_files("input[name=file]", _workbook(tmp_path, "ita-2570-นำเข้า.xlsx", mistakes))
@@ -60,7 +60,7 @@ def test_central_admin_uploads_fixes_previews_and_activates_an_edition(
     table = page.locator("#problem-table").inner_text()
     assert "แผ่นงาน 'tools' แถวที่ 4 คอลัมน์ 'weight' (E)" in table and "'สี่สิบห้า' ไม่ใช่ตัวเลข" in table
     assert "แผ่นงาน 'questions' แถวที่ 2 คอลัมน์ 'scale' (D)" in table and "ไม่มีมาตรวัด 'four_levels'" in table
-    page.screenshot(path=str(artifacts / "editions-2-problems.png"), full_page=True)
+    screenshot(page, "editions-2-problems")
     assert not StoredEdition.objects.exists()
 
     page.set_input_files("input[name=file]", _workbook(tmp_path, "ita-2570-นำเข้า.xlsx", fixed))
@@ -71,17 +71,17 @@ def test_central_admin_uploads_fixes_previews_and_activates_an_edition(
     diff = page.locator("#diff-table").inner_text()
     assert "โครงสร้าง หน้าที่และอำนาจ (คู่มือ 2570)" in diff and "เปลี่ยนชื่อ" in diff
     assert "tool OIT weight 40 → 50" in page.locator("#diff-settings").inner_text()
-    page.screenshot(path=str(artifacts / "editions-3-draft.png"), full_page=True)
+    screenshot(page, "editions-3-draft")
 
     page.click("#preview-oit")
     page.wait_for_load_state()
     assert page.locator("tr[data-provisional='1']").count() == 26
     assert page.locator("#item-O12 td").nth(1).inner_text().startswith("ข้อมูลปีงบประมาณ พ.ศ. 2569")
-    page.screenshot(path=str(artifacts / "editions-4-preview-oit.png"), full_page=True)
+    screenshot(page, "editions-4-preview-oit")
 
     page.go_back()
     page.click("#activate")
     page.wait_for_load_state()
     assert "ใช้งานอยู่" in page.locator("#edition-status").inner_text()
     assert StoredEdition.objects.get().status == EditionStatus.ACTIVE
-    page.screenshot(path=str(artifacts / "editions-5-active.png"), full_page=True)
+    screenshot(page, "editions-5-active")

@@ -2,7 +2,8 @@
 
 She uploads a sheet of ITAS item results with a mistake and reads the row, column and reason in Thai; fixes it;
 opens the what-if planner from the analysis, ticks the failed items and a target, and reads the cheapest path;
-then prints the ITAS sheet of the working round.  A full-page screenshot is taken at every step.
+then prints the ITAS sheet of the working round.  A full-page screenshot is taken at every step (with
+$PRONGSAI_ARTIFACTS set: ``screenshot`` in conftest.py).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ def _csv(tmp_path, name: str, rows: list[tuple[str, str]]) -> str:
 
 @pytest.mark.parametrize("size", sorted(SIZES))
 def test_officer_imports_itas_results_and_plans_the_cheapest_path(
-    cast, live_server, chromium_browser, artifacts, tmp_path, size
+    cast, live_server, chromium_browser, artifacts, screenshot, tmp_path, size
 ):
     framework = cast.round_2562.framework
     items9 = [o.code for o in framework.oit_items if o.indicator == 9]
@@ -49,13 +50,13 @@ def test_officer_imports_itas_results_and_plans_the_cheapest_path(
         page.wait_for_load_state()
         errors = page.locator("#import-errors").inner_text()
         assert "itas-2562.csv, แถวที่ 35, คอลัมน์ 'ผล': 'ดีมาก' ไม่ใช่คะแนนระหว่าง 0 ถึง 100" in errors
-        page.screenshot(path=str(artifacts / f"itas-{size}-1-import-error.png"), full_page=True)
+        screenshot(page, f"itas-{size}-1-import-error")
 
         page.set_input_files("input[name=file]", _csv(tmp_path, "itas-2562.csv", [*rows, (items9[32], "64.73")]))
         page.click("#import-form button[type=submit]")
         page.wait_for_load_state()
         assert "ผลรายข้อที่บันทึกไว้ขณะนี้: 33 รายการ" in page.locator("#stored").inner_text()
-        page.screenshot(path=str(artifacts / f"itas-{size}-2-imported.png"), full_page=True)
+        screenshot(page, f"itas-{size}-2-imported")
 
         page.goto(f"{live_server.url}/measures/{cast.samutsakhon.code}/analysis/{cast.round_2562.pk}/")
         page.click("#itas-links a.primary")
@@ -71,11 +72,11 @@ def test_officer_imports_itas_results_and_plans_the_cheapest_path(
         page.locator("#answer").scroll_into_view_if_needed()
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= SIZES[size]["width"]  # nothing runs off the side of the screen
-        page.screenshot(path=str(artifacts / f"itas-{size}-3-plan.png"), full_page=True)
+        screenshot(page, f"itas-{size}-3-plan")
 
         page.goto(f"{live_server.url}/itas/{cast.samutsakhon.code}/{cast.round_2563.pk}/sheet/")
         assert page.locator("#itas-sheet tbody tr").count() == len(cast.round_2563.framework.oit_items)
-        page.screenshot(path=str(artifacts / f"itas-{size}-4-sheet.png"), full_page=True)
+        screenshot(page, f"itas-{size}-4-sheet")
         if size == "desktop":
             page.emulate_media(media="print")
             assert page.locator(".site-header").is_hidden()

@@ -4,7 +4,7 @@ the dashboard, with days left, and the notification list with its unread count i
 Story: the central admin has set the 2563 calendar so that the OIT deadline is in five days; the assessor has
 returned O5 for clarification (due in three days) and the daily run has warned of the deadline.  The officer
 signs in on a phone, sees the urgent lines first, opens the notifications and follows the clarification request.
-Screenshots: $PRONGSAI_ARTIFACTS (or the test's temporary folder)."""
+Screenshots: $PRONGSAI_ARTIFACTS, when set (``screenshot`` in conftest.py)."""
 
 from __future__ import annotations
 
@@ -58,7 +58,9 @@ def _the_year_so_far(cast):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("size", list(SIZES))
-def test_the_officer_sees_what_is_due_and_reads_the_notifications(size, cast, live_server, chromium_browser, artifacts):
+def test_the_officer_sees_what_is_due_and_reads_the_notifications(
+    size, cast, live_server, chromium_browser, screenshot
+):
     from prongsai.web.notifications.models import Notification
 
     _the_year_so_far(cast)
@@ -88,15 +90,15 @@ def test_the_officer_sees_what_is_due_and_reads_the_notifications(size, cast, li
         assert page.locator("#notification-count").inner_text() == "2"
         # nothing spills sideways on a phone
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-        checklist.screenshot(path=str(artifacts / f"officer-checklist-{size}.png"))
-        page.screenshot(path=str(artifacts / f"officer-dashboard-{size}.png"), full_page=True)
+        screenshot(checklist, f"officer-checklist-{size}")
+        screenshot(page, f"officer-dashboard-{size}")
 
         page.click("#notification-bell")
         page.wait_for_url("**/notifications/")
         notes = page.locator("#notification-list > li")
         assert notes.count() == 2
         assert page.locator("#notification-list > li.unread").count() == 2
-        page.screenshot(path=str(artifacts / f"officer-notifications-{size}.png"), full_page=True)
+        screenshot(page, f"officer-notifications-{size}")
         request = page.locator("#notification-list > li[data-kind=clarification]")
         assert "ขอคำชี้แจง OIT 1 ข้อ" in request.inner_text()
         request.get_by_role("button").click()
@@ -104,4 +106,3 @@ def test_the_officer_sees_what_is_due_and_reads_the_notifications(size, cast, li
         assert page.locator("#notification-count").inner_text() == "1"
     finally:
         context.close()
-    print(f"screenshots: {artifacts}")

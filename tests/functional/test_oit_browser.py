@@ -5,7 +5,8 @@ admin assigns the assessor; the assessor judges with a comment and opens the cla
 answers; the assessor confirms; the public page shows the result.  Link checks run on the real database queue,
 executed between steps by django-tasks-db's worker (``run_pending_checks``) against a loopback evidence site.
 
-Screenshots go to ``$PRONGSAI_SCREENSHOTS`` (default: a ``oit-screens`` directory under pytest's tmp path).
+Screenshots go to ``$PRONGSAI_SCREENSHOTS``, or to an ``oit-screens`` folder in ``$PRONGSAI_ARTIFACTS``; with neither
+set none is taken (no assertion reads them; tests/functional/conftest.py).
 Skipped when Playwright or Chromium is missing, unless ``PRONGSAI_CI=1`` (then it fails; tests/functional/conftest.py).
 """
 
@@ -27,7 +28,7 @@ except ImportError:  # pragma: no cover - the browser fixture (tests/functional/
 
 
 @pytest.mark.django_db(transaction=True)
-def test_oit_story_in_the_browser(cast, live_server, settings, tmp_path, browser_page):
+def test_oit_story_in_the_browser(cast, live_server, settings, tmp_path, browser_page, artifacts):
     from django.utils import timezone
 
     from prongsai.web.oit.models import EntryStatus, OITEntry
@@ -45,15 +46,19 @@ def test_oit_story_in_the_browser(cast, live_server, settings, tmp_path, browser
             "OPTIONS": {"location": str(tmp_path / "files")},
         },
     }
-    shots = Path(os.environ.get("PRONGSAI_SCREENSHOTS") or tmp_path / "oit-screens")
-    shots.mkdir(parents=True, exist_ok=True)
+    shots = Path(os.environ["PRONGSAI_SCREENSHOTS"]) if os.environ.get("PRONGSAI_SCREENSHOTS") else None
+    if shots is None and os.environ.get("PRONGSAI_ARTIFACTS"):
+        shots = artifacts / "oit-screens"
+    if shots is not None:
+        shots.mkdir(parents=True, exist_ok=True)
     page = browser_page
     base = live_server.url
     round_id, code = cast.round_2563.pk, cast.samutsakhon.code
     agency_url = f"{base}/oit/{round_id}/{code}/"
 
     def shot(name: str) -> None:
-        page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+        if shots is not None:
+            page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
 
     def login(username: str) -> None:
         page.context.clear_cookies()
@@ -182,4 +187,5 @@ def test_oit_story_in_the_browser(cast, live_server, settings, tmp_path, browser
     page.goto(f"{base}/oit/embed/{code}/{round_id}/")
     expect(page.locator("h1")).to_contain_text("การเปิดเผยข้อมูลสาธารณะ")
     shot("10-embed")
-    print(f"screenshots: {shots}")
+    if shots is not None:
+        print(f"screenshots: {shots}")

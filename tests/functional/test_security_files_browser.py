@@ -31,7 +31,7 @@ class _Site(BaseHTTPRequestHandler):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_officer_sees_refusals_in_thai(cast, live_server, settings, tmp_path, browser_page, artifacts):
+def test_the_officer_sees_refusals_in_thai(cast, live_server, settings, tmp_path, browser_page, screenshot):
     from playwright.sync_api import expect
 
     from prongsai.web.oit import services
@@ -70,7 +70,7 @@ def test_the_officer_sees_refusals_in_thai(cast, live_server, settings, tmp_path
     expect(error).to_contain_text("ระบบจึงไม่รับไฟล์นี้")
     expect(page.locator("#upload-form input[name=label]")).to_have_value("รายงานผลการดำเนินงาน ปี 2563")
     page.locator("#upload-form").scroll_into_view_if_needed()
-    page.screenshot(path=str(artifacts / "security-1-evidence-bomb-refused.png"), full_page=False)
+    screenshot(page, "security-1-evidence-bomb-refused", full_page=False)
 
     # 2. a link to a PDF bomb: checked, recorded, shown
     _Site.body = bombs.pdf_flate_streams()
@@ -95,7 +95,7 @@ def test_the_officer_sees_refusals_in_thai(cast, live_server, settings, tmp_path
     expect(link).to_contain_text("ตรวจไม่ได้ — ไฟล์ซับซ้อนเกินไป")
     expect(link).not_to_contain_text("รอตรวจลิงก์")
     link.scroll_into_view_if_needed()
-    page.screenshot(path=str(artifacts / "security-2-link-too-complex.png"), full_page=False)
+    screenshot(page, "security-2-link-too-complex", full_page=False)
 
     # 3. a template that reaches for Python
     template = tmp_path / "memo.docx"
@@ -106,4 +106,4 @@ def test_the_officer_sees_refusals_in_thai(cast, live_server, settings, tmp_path
     page.click("form[enctype='multipart/form-data'] button[type=submit]")
     messages = page.locator(".messages")
     expect(messages).to_contain_text("แม่แบบใช้ {{ lipsum.__globals__['os'].popen('id').read() }} ที่ไม่อนุญาต")
-    page.screenshot(path=str(artifacts / "security-3-template-refused.png"), full_page=False)
+    screenshot(page, "security-3-template-refused", full_page=False)

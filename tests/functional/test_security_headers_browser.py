@@ -1,5 +1,5 @@
 """The Content-Security-Policy in a real browser: Chromium blocks nothing the pages need, Swagger UI still works
-under its own policy, and the account pages look right (screenshots in ``artifacts``).
+under its own policy, and the account pages look right (screenshots with ``$PRONGSAI_ARTIFACTS`` set).
 
 The officer signs in, walks through her pages, opens the API docs, issues herself a token and changes her
 password.  Every CSP violation Chromium reports fails the test: a page that relied on an inline script, a style
@@ -29,7 +29,7 @@ def _watch(page) -> list[str]:
     return problems
 
 
-def test_pages_work_under_the_policy_and_the_account_pages_are_thai(live_server, browser_page, artifacts):
+def test_pages_work_under_the_policy_and_the_account_pages_are_thai(live_server, browser_page, screenshot):
     from tests.cast import build_cast
 
     cast = build_cast()
@@ -60,7 +60,7 @@ def test_pages_work_under_the_policy_and_the_account_pages_are_thai(live_server,
     assert docs is not None and "script-src 'self'" in docs.headers["content-security-policy"]
     page.wait_for_selector(".opblock", timeout=15_000)  # Swagger UI ran and drew the operations
     assert page.locator(".opblock").count() >= 7
-    page.screenshot(path=str(artifacts / "api-docs.png"))
+    screenshot(page, "api-docs", full_page=False)
 
     page.goto(f"{live_server.url}/account/tokens/")
     page.fill("input[name=name]", "รายงานประจำเดือน")
@@ -69,7 +69,7 @@ def test_pages_work_under_the_policy_and_the_account_pages_are_thai(live_server,
     token = page.locator("code.token-once").inner_text()
     assert token.startswith("prongsai_")
     assert "ใช้งานได้" in page.content()
-    page.screenshot(path=str(artifacts / "account-tokens.png"), full_page=True)
+    screenshot(page, "account-tokens")
 
     page.goto(f"{live_server.url}/account/password/")
     assert page.locator("h1").inner_text() == "เปลี่ยนรหัสผ่าน"
@@ -78,5 +78,5 @@ def test_pages_work_under_the_policy_and_the_account_pages_are_thai(live_server,
     page.fill("input[name=new_password2]", "officer2570")
     page.click("form.form-card button[type=submit]")
     assert "คล้ายกับชื่อผู้ใช้" in page.locator(".field-error").inner_text()  # the refusal, in Thai
-    page.screenshot(path=str(artifacts / "password-change-refused.png"), full_page=True)
+    screenshot(page, "password-change-refused")
     assert problems == []

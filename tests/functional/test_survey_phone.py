@@ -1,7 +1,8 @@
 """A respondent in a real browser (Debian's Chromium): the slip's short link → the form → review → submit →
 thanks, on a phone WITHOUT JavaScript and on a desktop; the browser's back and forward buttons at every step and
 after the submit (issue 11 §3: post/redirect/get); no request ever carries a referrer (L12) and Chromium's form
-posts are accepted although it sends ``Origin: null`` under ``no-referrer``.  Screenshots at every step.
+posts are accepted although it sends ``Origin: null`` under ``no-referrer``.  Screenshots at every step (with
+$PRONGSAI_ARTIFACTS set: tests/functional/conftest.py).
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def _tap_answers(page, framework, tool: str, number: int, option: int | None = N
             (labels.last if option is None else labels.nth(option)).click()
 
 
-def test_respondent_answers_with_back_and_forward(cast, live_server, settings, respondent, artifacts):
+def test_respondent_answers_with_back_and_forward(cast, live_server, settings, respondent, screenshot):
     from prongsai.web.surveys import services
     from prongsai.web.surveys.models import HeldResponse, RespondentCode
 
@@ -59,7 +60,7 @@ def test_respondent_answers_with_back_and_forward(cast, live_server, settings, r
     numbers = [i.number for i in framework.indicators_of("EIT")]
 
     def shot(name: str) -> None:
-        page.screenshot(path=str(artifacts / f"survey-{size}-{name}.png"), full_page=False)
+        screenshot(page, f"survey-{size}-{name}", full_page=False)
 
     page.goto(f"{live_server.url}/s/{code}")
     assert "เริ่มทำแบบวัด" in page.content()
@@ -160,7 +161,7 @@ def test_a_cross_site_form_post_is_refused(cast, live_server, chromium_browser):
         context.close()
 
 
-def test_officer_sees_why_scores_are_hidden(cast, live_server, chromium_browser, artifacts):
+def test_officer_sees_why_scores_are_hidden(cast, live_server, chromium_browser, screenshot):
     """Issue 11 §9 as the officer sees it: with four IIT answers no score at all, and a Thai note why; the answers
     waiting in the ballot box are counted in a note; a fifth answer releases the batch and every score appears."""
     from django.test import Client
@@ -189,12 +190,12 @@ def test_officer_sees_why_scores_are_hidden(cast, live_server, chromium_browser,
         assert "ผู้ตอบ 4 ราย (นับในคะแนนแล้ว 0 ราย)" in page.locator("#scores-IIT").inner_text()
         assert page.locator("[data-item]").count() == 0
         note.scroll_into_view_if_needed()
-        page.screenshot(path=str(artifacts / "survey-scores-below-floor.png"))
+        screenshot(page, "survey-scores-below-floor", full_page=False)
         services.submit_response(services.check_code(codes[4]), choose("IIT"))  # the fifth: a batch of five
         page.goto(url)
         assert page.locator('[data-floor="IIT"]').count() == 0
         assert page.locator('[data-indicator="1"]').inner_text() == "100.00"
         assert page.locator('[data-item="I1.1"]').inner_text() == "100.00"
-        page.screenshot(path=str(artifacts / "survey-scores-from-five.png"))
+        screenshot(page, "survey-scores-from-five", full_page=False)
     finally:
         context.close()

@@ -57,9 +57,7 @@ def test_backup_during_writes_restores_every_row_and_file(sites, tmp_path):
     ids = source.setup_cast(codes=CODES)
     codes = ids["codes"]
     # stored files a row refers to: the officer's document pack (DOCX, PDF and the ZIP)
-    source.python("""
-import django
-django.setup()
+    source.query("""
 from prongsai.web.agencies.models import Agency
 from prongsai.web.rounds.models import AssessmentRound
 from prongsai.web.documents.services import generate_pack

@@ -14,6 +14,7 @@ import pytest
 
 from prongsai.core.scoring import competition_ranks
 from prongsai.web import demo
+from tests.shared import shared
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +22,10 @@ pytestmark = pytest.mark.django_db
 PRONGSAI = [sys.executable, "-c", "import sys; from prongsai.cli import main; sys.exit(main())"]
 
 
-@pytest.fixture
+@shared
 def loaded():
+    """The demo data, loaded once for the module (tests/shared.py): each test reads or changes it in its own
+    rolled-back savepoint."""
     out = io.StringIO()
     assert demo.load_demo(out) is True
     return out.getvalue()

@@ -1,8 +1,9 @@
 """Background tasks survive crashes: real ``prongsai manage db_worker`` processes are killed with SIGKILL mid-task.
 
 Each test owns a data folder and a database (SQLite there, or a fresh PostgreSQL database when the suite runs on
-PostgreSQL) and talks to it only through processes: the workers, and short ``python -c`` scripts that enqueue tasks
-and read their state.  The lease is 2 seconds so that recovery is quick.
+PostgreSQL) and talks to it only through processes: the workers, and the site's probe (``LiveSite.query``: one
+Python process with Django set up) that enqueues tasks and reads their state.  The lease is 2 seconds and the
+back-off before a retry 0.2 s (``PRONGSAI_TASK_BACKOFF``) so that recovery is quick.
 """
 
 from __future__ import annotations
@@ -23,16 +24,15 @@ pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="uses process gr
 @pytest.fixture
 def site(tmp_path, request):
     name = f"prongsai_ops_crash_{os.getpid()}" if postgres_url() else ""
-    live = LiveSite(tmp_path, database=name, PRONGSAI_TASK_LEASE="2")
+    live = LiveSite(tmp_path, database=name, PRONGSAI_TASK_LEASE="2", PRONGSAI_TASK_BACKOFF="0.2")
     live.migrate()  # a copy of a database migrated once per worker (tests/live.py)
     yield live
     live.close()
 
 
 def task_state(site: LiveSite, task_id: str) -> dict:
-    out = site.python(f"""
-import json, django
-django.setup()
+    out = site.query(f"""
+import json
 from django_tasks_db.models import DBTaskResult
 t = DBTaskResult.objects.get(pk="{task_id}")
 print(json.dumps({{"status": t.status, "workers": t.worker_ids, "error": t.exception_class_path,
@@ -42,9 +42,7 @@ print(json.dumps({{"status": t.status, "workers": t.worker_ids, "error": t.excep
 
 
 def enqueue(site: LiveSite, call: str) -> str:
-    out = site.python(f"""
-import django
-django.setup()
+    out = site.query(f"""
 from tests import ops_tasks
 print(ops_tasks.{call}.id)
 """)
@@ -94,9 +92,8 @@ def test_document_batch_finishes_after_its_worker_is_killed(site, tmp_path):
     task after the lease, and the batch ends with 3 done, 0 failed, each pack stored once."""
     ids = site.setup_cast()
     batch = json.loads(
-        site.python(f"""
-import json, django
-django.setup()
+        site.query(f"""
+import json
 from decimal import Decimal
 from prongsai.web.agencies.models import Agency
 from prongsai.web.results.models import AgencyResult, ResultSource
@@ -146,9 +143,8 @@ print(json.dumps({{"batch": b.pk}}))
     first.wait(10)
 
     def batch_state() -> dict:
-        out = site.python(f"""
-import json, django
-django.setup()
+        out = site.query(f"""
+import json
 from django.db.models import Count
 from prongsai.web.documents.models import DocumentBatch, GeneratedDocument
 b = DocumentBatch.objects.get(pk={batch})

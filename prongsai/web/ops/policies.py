@@ -22,21 +22,23 @@ class TaskPolicy:
     deadline: float
     #: runs in all, the first included: 1 = never retried
     max_attempts: int = 1
-    #: delay before the first retry in seconds; doubled for each further one (with ±20 % jitter)
-    backoff: float = 30.0
+    #: delay before the first retry in seconds; doubled for each further one (with ±20 % jitter); None: the
+    #: setting ``PRONGSAI_TASK_BACKOFF`` (30 s)
+    backoff: float | None = None
     #: dotted path of ``fn(task_result_row, reason: str)`` called once when the task fails for good
     on_give_up: str = ""
 
     def retry_delay(self, attempts: int) -> float:
-        return self.backoff * (2 ** max(attempts - 1, 0)) * random.uniform(0.8, 1.2)  # noqa: S311 - jitter only
+        first = self.backoff if self.backoff is not None else float(getattr(settings, "PRONGSAI_TASK_BACKOFF", 30.0))
+        return first * (2 ** max(attempts - 1, 0)) * random.uniform(0.8, 1.2)  # noqa: S311 - jitter only
 
 
 _POLICIES: dict[str, TaskPolicy] = {
     # A link check is bounded by its own network deadline; this one also covers slow text extraction.
-    "prongsai.web.oit.tasks.check_evidence_link": TaskPolicy(deadline=180, max_attempts=3, backoff=30),
+    "prongsai.web.oit.tasks.check_evidence_link": TaskPolicy(deadline=180, max_attempts=3),
     # One agency's pack (5 documents as DOCX and PDF, and the ZIP): about a second, minutes on a busy machine.
     "prongsai.web.documents.tasks.generate_agency_pack": TaskPolicy(
-        deadline=600, max_attempts=3, backoff=30, on_give_up="prongsai.web.documents.batches.pack_given_up"
+        deadline=600, max_attempts=3, on_give_up="prongsai.web.documents.batches.pack_given_up"
     ),
 }
 
