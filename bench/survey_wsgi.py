@@ -42,13 +42,7 @@ def _submit_without_statement(ticket_, answers: dict) -> None:
     """``services.submit_response`` less its database work: the answers validated and sealed as for real, the
     code neither used nor checked, nothing held or released (the bench's control phase)."""
     clean = services.validate_answers(ticket_.framework, ticket_.tool, answers)
-    scope = {
-        "round_id": ticket_.round_id,
-        "agency_id": ticket_.agency_id,
-        "tool": ticket_.tool,
-        "group": ticket_.group,
-        "channel": "code",
-    }
+    scope = services.release_scope(ticket_)
     ballot.seal_answers(ticket_.framework, scope, services.week_of(services.today()), clean)
 
 

@@ -20,7 +20,9 @@ from pathlib import Path
 PART_MARK = ".part-"
 
 
-def _temporary(path: Path) -> Path:
+def part_name(path: str | os.PathLike) -> Path:
+    """The temporary name a write of ``path`` uses until it is complete (``sweep_partial_files`` looks for it)."""
+    path = Path(path)
     return path.with_name(f".{path.name}{PART_MARK}{secrets.token_hex(6)}")
 
 
@@ -29,7 +31,7 @@ def whole_file(path: str | os.PathLike, mode: int = 0o600) -> Iterator[Path]:
     """A new, empty temporary path to write instead of ``path`` (created with ``mode``, less the umask); fsynced
     and renamed over ``path`` when the block ends without an error, removed otherwise."""
     target = Path(path)
-    temporary = _temporary(target)
+    temporary = part_name(target)
     os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode))
     try:
         yield temporary
@@ -44,7 +46,7 @@ def whole_file(path: str | os.PathLike, mode: int = 0o600) -> Iterator[Path]:
 def atomic_write(path: str | os.PathLike, data: bytes, mode: int = 0o600) -> None:
     """Write ``data`` to ``path`` whole or not at all."""
     path = Path(path)
-    temporary = _temporary(path)
+    temporary = part_name(path)
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
         with os.fdopen(fd, "wb") as handle:

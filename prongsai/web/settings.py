@@ -17,7 +17,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from django.utils.translation import gettext_lazy as _
-from whitenoise.compress import Compressor  # type: ignore[import-untyped]  # whitenoise ships no types
 
 from prongsai import config
 from prongsai.config import (
@@ -255,16 +254,12 @@ STORAGES = {
         "OPTIONS": {"location": str(DATA_DIR / "files")},
     },
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        "BACKEND": "prongsai.web.ops.static.CompressedStaticFiles"
         if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
-#: `prongsai serve` compresses the static files (gzip, and Brotli when its module is installed) at every start in
-#: production.  Source maps (.map: 5.5 MB of the API pages' JavaScript) are read only by a developer's browser
-#: tools: served as they are, they no longer cost 10 of the 16 s of CPU that compressing took before serving.
-WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 
 # --- Request and upload sizes (docs/configuration.md "Request size") ---------------------------------------
 #: The largest legitimate upload: an OIT evidence file.

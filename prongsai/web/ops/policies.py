@@ -29,7 +29,7 @@ class TaskPolicy:
     on_give_up: str = ""
 
     def retry_delay(self, attempts: int) -> float:
-        first = self.backoff if self.backoff is not None else float(getattr(settings, "PRONGSAI_TASK_BACKOFF", 30.0))
+        first = self.backoff if self.backoff is not None else settings.PRONGSAI_TASK_BACKOFF
         return first * (2 ** max(attempts - 1, 0)) * random.uniform(0.8, 1.2)  # noqa: S311 - jitter only
 
 

@@ -10,7 +10,6 @@ temporary file; one left by a killed process is swept by ``sweep_partial_files``
 from __future__ import annotations
 
 import os
-import secrets
 import time
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from django.core.files.storage import FileSystemStorage
 from django.core.files.utils import validate_file_name
 from django.db import transaction
 
-from prongsai.core.atomicfile import PART_MARK
+from prongsai.core.atomicfile import PART_MARK, part_name
 
 
 class AtomicFileSystemStorage(FileSystemStorage):
@@ -27,7 +26,7 @@ class AtomicFileSystemStorage(FileSystemStorage):
             full_path = self.path(name)
             directory = os.path.dirname(full_path)
             os.makedirs(directory, exist_ok=True)
-            temporary = os.path.join(directory, f".{os.path.basename(full_path)}{PART_MARK}{secrets.token_hex(6)}")
+            temporary = str(part_name(full_path))
             fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
             try:
                 with os.fdopen(fd, "wb") as handle:

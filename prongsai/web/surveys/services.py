@@ -564,6 +564,18 @@ def _spend_nonce(ticket_: Ticket) -> None:
         raise CodeUnavailable("replayed") from None
 
 
+def release_scope(ticket_: Ticket) -> dict:
+    """The ballot box's release scope of a ticket's answer (``ballot.py``): round, agency, tool, group, channel."""
+    channel = Channel.CODE if ticket_.kind == "code" else Channel.OPEN
+    return {
+        "round_id": ticket_.round_id,
+        "agency_id": ticket_.agency_id,
+        "tool": ticket_.tool,
+        "group": ticket_.group,
+        "channel": channel.value,
+    }
+
+
 def submit_response(ticket_: Ticket, answers: dict) -> None:
     """Use up the code (or the open-link form's nonce) and put the answers in the ballot box, atomically;
     ``CodeUnavailable`` when it cannot.
@@ -577,14 +589,7 @@ def submit_response(ticket_: Ticket, answers: dict) -> None:
     """
     clean = validate_answers(ticket_.framework, ticket_.tool, answers)
     day = today()
-    channel = Channel.CODE if ticket_.kind == "code" else Channel.OPEN
-    scope = {
-        "round_id": ticket_.round_id,
-        "agency_id": ticket_.agency_id,
-        "tool": ticket_.tool,
-        "group": ticket_.group,
-        "channel": channel.value,
-    }
+    scope = release_scope(ticket_)
     sealed = ballot.seal_answers(ticket_.framework, scope, week_of(day), clean)
     if ticket_.kind == "code":
         changed, held = _use_code_and_hold(ticket_, day, scope, sealed)
@@ -599,8 +604,7 @@ def submit_response(ticket_: Ticket, answers: dict) -> None:
             _spend_nonce(ticket_)
             held = ballot.hold_sealed(scope, sealed)
     if held >= MIN_RESPONDENTS:
-        # (mypy) the scope's keys are release_after_commit's parameters
-        ballot.release_after_commit(**scope)  # type: ignore[arg-type]
+        ballot.release_after_commit(**scope)
 
 
 # ------------------------------------------------------------------------------------------------ scoring
