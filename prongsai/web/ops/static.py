@@ -9,7 +9,7 @@ rather than a setting, so that only the processes that collect static files impo
 from __future__ import annotations
 
 from whitenoise.compress import Compressor  # type: ignore[import-untyped]  # whitenoise ships no types
-from whitenoise.storage import CompressedStaticFilesStorage  # type: ignore[import-untyped]
+from whitenoise.storage import CompressedStaticFilesStorage  # type: ignore[import-untyped]  # no types either
 
 #: compressed anyway by their format, plus the source maps
 SKIPPED = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
