@@ -63,7 +63,8 @@ class SharedState:
         self.connection = None  # the connection object the transaction was opened on
         self.owner = ""
         self.built: dict[str, Any] = {}
-        self.copies: dict[str, Any] | None = None  # this test's deep copy of ``built`` (one memo: shared identity)
+        self.copies: dict[str, Any] = {}  # this test's deep copies of what it asked for from ``built``
+        self.memo: dict[int, Any] = {}  # their one deepcopy memo: objects shared between fixtures stay shared
         self.fresh: dict[str, Any] = {}  # a transactional test's own values, built inside its test
 
     def _names(self, request) -> list[str]:
@@ -72,7 +73,7 @@ class SharedState:
 
     def before_test(self, request) -> None:
         """Runs before pytest-django opens the test's transaction: open, keep or roll back the outer one."""
-        self.fresh, self.copies = {}, None
+        self.fresh, self.copies, self.memo = {}, {}, {}
         names = self._names(request)
         module = request.node.module.__name__
         if not names or is_transactional(request):
@@ -106,8 +107,10 @@ class SharedState:
 
     def get(self, request, name: str) -> Any:
         if self.atomic is not None and name in self.built:
-            if self.copies is None:
-                self.copies = copy.deepcopy(self.built)
+            # copied when asked for, not all at once: a test that takes the cast does not pay for the module's
+            # rendered pack
+            if name not in self.copies:
+                self.copies[name] = copy.deepcopy(self.built[name], self.memo)
             return self.copies[name]
         # a transactional test: built now, committed, flushed after the test like everything else
         return self._build(request.node.module.__name__, name, self.fresh)

@@ -25,7 +25,7 @@ from prongsai.core.edition_xlsx import (
 )
 from prongsai.core.edition_xlsx_read import read_workbook_lenient
 from prongsai.core.edition_yaml import dump_edition
-from prongsai.core.framework import Framework, FrameworkError, load_framework_data, parse_yaml
+from prongsai.core.framework import SAFE_LOADER, Framework, FrameworkError, load_framework_data, parse_yaml
 
 MAX_YAML_BYTES = 2 * 1024 * 1024
 
@@ -39,12 +39,19 @@ class ReadEdition:
 
 
 def _yaml_locator(text: str) -> Callable[[str], Located]:
-    """Data path → line of a YAML text (by composing its node tree), for pointing at a problem."""
+    """Data path → line of a YAML text (by composing its node tree), for pointing at a problem.  The tree is
+    composed on the first question only: a valid upload, the common case, never asks one."""
     lines: dict[str, int] = {}
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        root = None
+    composed = False
+
+    def compose() -> None:
+        nonlocal composed
+        composed = True
+        try:
+            root = yaml.compose(text, Loader=SAFE_LOADER)
+        except yaml.YAMLError:  # a text that is not YAML at all: its problem names the line itself
+            return
+        walk(root, "")
 
     def walk(node: Any, path: str) -> None:
         if node is None:
@@ -60,9 +67,9 @@ def _yaml_locator(text: str) -> Callable[[str], Located]:
             for i, value in enumerate(node.value):
                 walk(value, f"{path}[{i}]")
 
-    walk(root, "")
-
     def locate(path: str) -> Located:
+        if not composed:
+            compose()
         probe = path.split(" ")[0] if path.startswith("variants[") else path
         while probe:
             if probe in lines:
@@ -151,7 +158,7 @@ def read_edition(name: str, data: bytes, expected_id: str | None = None) -> Read
     validate(raw, name, locate, expected_id, found=found)
     clean = canonical(raw)
     text = dump_edition(clean)
-    framework = load_framework_data(yaml.safe_load(text), name=name, expected_id=expected_id)
+    framework = load_framework_data(parse_yaml(text, name), name=name, expected_id=expected_id)
     return ReadEdition(framework=framework, raw=clean, yaml_text=text, kind=kind)
 
 

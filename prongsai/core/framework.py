@@ -195,8 +195,9 @@ def load_framework(framework_id: str) -> Framework:
 
 
 #: libyaml's safe loader when PyYAML was built with it (about 9× faster: 8 ms instead of 70 ms an edition, which
-#: every command that loads an edition pays at start-up), else the pure-Python one; both accept the same files
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: every command that loads an edition pays at start-up), else the pure-Python one; both accept the same files.
+#: Every YAML the platform reads (editions, uploads, calendars) goes through it.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @functools.cache
@@ -262,7 +263,7 @@ def load_framework_file(path: Path | str) -> Framework:
 def parse_yaml(text: str, name: str) -> Any:
     """The raw data of an edition's YAML text, or a ``FrameworkError`` naming the line."""
     try:
-        return yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader (libyaml when available)
+        return yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader (libyaml when available)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""

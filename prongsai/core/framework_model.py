@@ -346,6 +346,14 @@ class Framework:
     version: int | None = None  # None for a built-in edition
     raw: dict = field(default_factory=dict, repr=False)  # the validated source data (export, variants)
 
+    # An edition is immutable and compared by identity: a copy would equal nothing, not even its original, and
+    # copying one (a deep copy of a round that has looked its edition up) would rebuild hundreds of objects.
+    def __copy__(self) -> Framework:
+        return self
+
+    def __deepcopy__(self, memo: dict) -> Framework:
+        return self
+
     def tool(self, code: str) -> Tool:
         return next(t for t in self.tools if t.code == code)
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import yaml
 
+from prongsai.core.framework import SAFE_LOADER
 from prongsai.core.thai import ce_year
 
 CALENDAR_DIR = Path(__file__).resolve().parent.parent / "frameworks" / "calendars"
@@ -147,7 +148,7 @@ def _event(raw: object, where: str, default_provisional: bool) -> CalendarEvent:
 def parse_calendar(text: str, name: str) -> EditionCalendar:
     """A calendar from YAML text; ``name`` names it in error messages."""
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader (libyaml when available)
     except yaml.YAMLError as exc:
         raise CalendarError(f"{name}: not YAML ({exc})") from None
     if not isinstance(data, dict) or not isinstance(data.get("events"), list) or not data["events"]:

@@ -340,6 +340,11 @@ def of_member(c: Cast) -> dict:
 
 @shared
 def cast():
+    """The world of the matrix (``build_world``), once for the module."""
+    return build_world()
+
+
+def build_world() -> Cast:
     """The cast of tests/cast.py with the objects above already made, once for the module (tests/shared.py): made
     on first use, they were made again by every test that needs them (the OIT items' two uploads each start a
     reading child process, the uploaded editions are parsed, the memo rendered).  Every test sees the same world,
@@ -1024,11 +1029,31 @@ def test_every_entry_names_every_role():
 # --- the walk ------------------------------------------------------------------------------------------------
 
 
-def client_for(cast: Cast, role: str) -> Client:
+def client_for(cast: Cast, role: str, sessions: dict[str, str] | None = None) -> Client:
+    """A client signed in as ``role``: with one of ``sessions`` (signed in once for the module), else afresh."""
     client = Client()
-    if role != "anonymous":
+    if role == "anonymous":
+        return client
+    if sessions is not None:
+        client.cookies[settings.SESSION_COOKIE_NAME] = sessions[role]
+    else:
         client.force_login(getattr(cast, role))
     return client
+
+
+@shared
+def sessions(cast) -> dict[str, str]:
+    """Each role's signed-in session, once for the module (``sign_in_all``)."""
+    return sign_in_all(cast)
+
+
+def sign_in_all(cast: Cast) -> dict[str, str]:
+    """Each role's session key, signed in once for a module instead of for each of the matrix's ~1,600
+    requests (a sign-in writes a session and the user's last login: a sixth of the walk's time).  A request
+    that ends a session (signing out, a password change) runs in a savepoint that is rolled back, so the
+    session is there again for the next test."""
+    signed_in = [role for role in ROLES if role != "anonymous"]
+    return {role: client_for(cast, role).cookies[settings.SESSION_COOKIE_NAME].value for role in signed_in}
 
 
 def build_url(cast: Cast, name: str, case: Case) -> str:
@@ -1058,7 +1083,7 @@ def mismatch(response, expected: Expected, cast: Cast) -> str | None:
 
 
 @pytest.mark.parametrize(("name", "case"), cases())
-def test_access(cast, name: str, case: Case):
+def test_access(cast, sessions, name: str, case: Case):
     """One URL, every role; each role's request runs in a savepoint that is rolled back afterwards, so that a
     POST by one role (deleting a link, publishing a round) does not change what the next role finds."""
     try:
@@ -1070,7 +1095,7 @@ def test_access(cast, name: str, case: Case):
     for role in ROLES:
         savepoint = transaction.savepoint()
         try:
-            response = getattr(client_for(cast, role), case.method)(url, case.data(cast))
+            response = getattr(client_for(cast, role, sessions), case.method)(url, case.data(cast))
             if problem := mismatch(response, case.expect[role], cast):
                 problems.append(f"  {role}: {problem}")
         finally:

@@ -11,14 +11,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-import yaml
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from prongsai.cli import main
 from prongsai.core.edition_io import export_edition
 from prongsai.core.edition_yaml import dump_edition
-from prongsai.core.framework import BUNDLED_DIR, framework_for_year, load_framework, with_variant
+from prongsai.core.framework import BUNDLED_DIR, framework_for_year, load_framework, parse_yaml, with_variant
 from prongsai.core.scoring import combine
 from prongsai.web.audit.models import AuditEntry
 from prongsai.web.editions import services
@@ -38,7 +37,7 @@ def login(client, user):
 
 def corrected_2570(weights=(25, 25, 50), title="โครงสร้าง หน้าที่และอำนาจ (ฉบับ ป.ป.ช. 2570)") -> bytes:
     """NACC's 2570 manual as an admin would type it: different weights, one re-titled item, still valid."""
-    raw = yaml.safe_load((Path(BUNDLED_DIR) / "ita-2570.yaml").read_text(encoding="utf-8"))
+    raw = parse_yaml((Path(BUNDLED_DIR) / "ita-2570.yaml").read_text(encoding="utf-8"), "ita-2570.yaml")
     for tool, weight in zip(raw["tools"], weights):
         tool["weight"] = weight
         tool["confidence"] = "confirmed"

@@ -26,12 +26,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-import yaml
 from django.db import transaction
 from django.urls import NoReverseMatch
 
 from tests.cast import Cast
-from tests.integration.test_access_matrix import MATRIX, ROLES, build_url, client_for
+from tests.integration.test_access_matrix import MATRIX, ROLES, build_url, build_world, client_for, sign_in_all
+from tests.shared import shared
 
 THAI = re.compile(r"[\u0E00-\u0E7F]")
 #: where a struck-out datum was: keeps the words on either side apart
@@ -164,11 +164,11 @@ def database_strings() -> set[str]:
 
 
 def framework_strings() -> set[str]:
-    from prongsai.core.framework import BUNDLED_DIR
+    from prongsai.core.framework import BUNDLED_DIR, parse_yaml
 
     found: set[str] = set()
     for path in sorted(Path(BUNDLED_DIR).rglob("*.yaml")):
-        for text in _strings(yaml.safe_load(path.read_text(encoding="utf-8"))):
+        for text in _strings(parse_yaml(path.read_text(encoding="utf-8"), path.name)):
             if THAI.search(text):
                 found |= _forms(text)
     return found
@@ -187,8 +187,19 @@ def _get_pages() -> list:
     return params
 
 
-def english_client(cast: Cast, role: str):
-    client = client_for(cast, role)
+@shared
+def cast():
+    """The access matrix's world, made once for the module: each page then finds what it shows already made."""
+    return build_world()
+
+
+@shared
+def sessions(cast) -> dict[str, str]:
+    return sign_in_all(cast)
+
+
+def english_client(cast: Cast, role: str, sessions: dict[str, str] | None = None):
+    client = client_for(cast, role, sessions)
     client.cookies["django_language"] = "en"
     return client
 
@@ -199,7 +210,7 @@ def frameworks() -> set[str]:
 
 
 @pytest.mark.parametrize(("name", "case"), _get_pages())
-def test_page_in_english_has_no_thai_outside_data(request, cast, frameworks, name, case):
+def test_page_in_english_has_no_thai_outside_data(request, cast, sessions, frameworks, name, case):
     try:
         url = build_url(cast, name, case)  # makes the objects the page shows, before the data is collected
     except NoReverseMatch:
@@ -212,7 +223,7 @@ def test_page_in_english_has_no_thai_outside_data(request, cast, frameworks, nam
             continue
         savepoint = transaction.savepoint()
         try:
-            response = english_client(cast, role).get(url)
+            response = english_client(cast, role, sessions).get(url)
         finally:
             transaction.savepoint_rollback(savepoint)
         assert response.status_code == 200, f"{role} {url}: {response.status_code}"

@@ -13,7 +13,8 @@ import pytest
 from django.urls import reverse
 
 from prongsai.web.middleware import API_DOCS_CSP, DEFAULT_CSP
-from tests.integration.test_access_matrix import MATRIX, build_url, client_for
+from tests.integration.test_access_matrix import MATRIX, build_url, build_world, client_for
+from tests.shared import shared
 
 
 def _directives(policy: str) -> dict[str, str]:
@@ -27,6 +28,12 @@ def test_the_default_policy_allows_no_script_and_no_foreign_origin():
     assert policy["frame-ancestors"] == "frame-ancestors 'none'" and policy["base-uri"] == "base-uri 'none'"
     assert policy["form-action"] == "form-action 'self'"
     assert "http" not in DEFAULT_CSP and "*" not in DEFAULT_CSP
+
+
+@shared
+def cast():
+    """The access matrix's world, made once for the module instead of once by each role's walk."""
+    return build_world()
 
 
 @pytest.mark.parametrize("role", ["anonymous", "officer", "central"])

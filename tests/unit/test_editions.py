@@ -6,7 +6,6 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-import yaml
 
 from prongsai.core.diff import diff_frameworks, lineage_map
 from prongsai.core.framework import (
@@ -21,6 +20,7 @@ from prongsai.core.framework import (
     framework_for_year,
     load_framework,
     load_framework_data,
+    parse_yaml,
     with_variant,
 )
 from prongsai.core.scoring import combine, rounded
@@ -32,7 +32,7 @@ NEW = ["ita-2568", "ita-2569", "ita-2570"]
 def edition_data(edition_id: str) -> dict:
     """The edition's YAML as plain data, to change before loading it again."""
     with open(load_framework(edition_id).path, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return parse_yaml(handle.read(), edition_id)
 
 
 def test_the_years_pick_the_new_editions():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import pytest
@@ -189,3 +190,14 @@ def test_diff_2562_to_2563_merges_the_seven_measures_into_o42():
     diff = diff_frameworks(load_framework("ita-2562-esa"), load_framework("ita-2563-esa"))
     merged = next(c for c in diff.changes if c.kind == "merged")
     assert merged.new[0].code == "O42" and len(merged.old) == 7
+
+
+def test_an_edition_is_its_own_copy():
+    """Editions are frozen and compared by identity: a copy of anything holding one (a round, a test's shared
+    fixture) keeps the very same edition, so ``is`` comparisons and the edition cache still hold after copying."""
+    edition = load_framework("ita-2563-esa")
+    holder = {"edition": edition, "again": [edition]}
+    copied = copy.deepcopy(holder)
+    assert copied is not holder and copied["again"] is not holder["again"]
+    assert copied["edition"] is edition and copied["again"][0] is edition
+    assert copy.copy(edition) is edition
