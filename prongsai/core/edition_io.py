@@ -8,6 +8,7 @@ stored here; storing is the platform's business.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,11 +43,9 @@ def _yaml_locator(text: str) -> Callable[[str], Located]:
     """Data path → line of a YAML text (by composing its node tree), for pointing at a problem.  The tree is
     composed on the first question only: a valid upload, the common case, never asks one."""
     lines: dict[str, int] = {}
-    composed = False
 
+    @functools.cache
     def compose() -> None:
-        nonlocal composed
-        composed = True
         try:
             root = yaml.compose(text, Loader=SAFE_LOADER)
         except yaml.YAMLError:  # a text that is not YAML at all: its problem names the line itself
@@ -68,8 +67,7 @@ def _yaml_locator(text: str) -> Callable[[str], Located]:
                 walk(value, f"{path}[{i}]")
 
     def locate(path: str) -> Located:
-        if not composed:
-            compose()
+        compose()
         probe = path.split(" ")[0] if path.startswith("variants[") else path
         while probe:
             if probe in lines:
