@@ -79,6 +79,27 @@ def _yaml_locator(text: str) -> Callable[[str], Located]:
     return locate
 
 
+def _refuse_shared_parts(data: Any, name: str) -> None:
+    """An uploaded edition is written out in full: ``FrameworkError`` when a list or mapping appears twice in
+    ``data`` (what a YAML alias to it makes), since nested aliases let a few hundred bytes stand for billions of
+    entries that validation would walk one by one.  Checked on uploads only: an edition stored by an earlier
+    version may hold a harmless alias, and the bundled editions hold none."""
+    seen: set[int] = set()
+    pending = [data]
+    while pending:
+        part = pending.pop()
+        if not isinstance(part, (dict, list)):
+            continue  # a scalar alias repeats one value: nothing grows
+        if id(part) in seen:
+            raise FrameworkError(
+                name,
+                [("", "uses a YAML alias (*name) for a list or mapping: write each part out in full")],
+                [("", "ใช้ alias ของ YAML (*ชื่อ) แทนรายการหรือชุดข้อมูล: ให้เขียนแต่ละส่วนออกมาเต็ม")],
+            )
+        seen.add(id(part))
+        pending.extend(part.values() if isinstance(part, dict) else part)
+
+
 def parse_edition(name: str, data: bytes) -> tuple[dict, Callable[[str], Located], str, list[EditionProblem]]:
     """The raw data of an upload, a locator for its problems, its kind (yaml or xlsx), and the problems found
     while reading it (workbook cells that do not fit their column; the rest of the data is still returned)."""
@@ -100,6 +121,7 @@ def parse_edition(name: str, data: bytes) -> tuple[dict, Callable[[str], Located
         ) from None
     try:
         raw = parse_yaml(text, name)
+        _refuse_shared_parts(raw, name)
     except FrameworkError as exc:
         raise EditionImportError(
             name, [EditionProblem(Located(), p, m, t) for (p, m), (_p, t) in zip(exc.problems, exc.problems_th)]

@@ -49,6 +49,11 @@ class _Dumper(yaml.SafeDumper):
     def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:  # lists indented under their key
         return super().increase_indent(flow, False)
 
+    def ignore_aliases(self, data: Any) -> bool:
+        # every part written out in full, even one the data holds twice: an edition is read back without aliases
+        # (framework.parse_yaml), and a person editing it should not have to follow ``*id001`` to its anchor
+        return True
+
 
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
     if "\n" in value:

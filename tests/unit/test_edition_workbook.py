@@ -164,6 +164,27 @@ def test_yaml_problems_name_the_line():
     assert first.message(thai=True).startswith(f"บรรทัดที่ {line} [questions[0].scale]: ไม่มีมาตรวัด 'four_levels'")
 
 
+def test_an_alias_bomb_is_refused_before_anything_walks_it():
+    """Nine levels of nine aliases stand for 9⁹ strings in a few hundred bytes: refused at once, in Thai too."""
+    rows = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    rows += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]
+    bomb = "\n".join([*rows, "id: ita-bomb", "name_th: *a8"]).encode()
+    with pytest.raises(EditionImportError) as caught:
+        read_edition("bomb.yaml", bomb)
+    assert "ใช้ alias ของ YAML" in caught.value.render(thai=True)
+    # one alias is enough to be refused; a repeated plain value (a scalar alias) is not a part used twice
+    with pytest.raises(EditionImportError):
+        read_edition("x.yaml", b"id: x\nsources: &s [a]\nnotes_list: *s\n")
+
+
+def test_a_part_held_twice_is_written_out_in_full():
+    """The writer never uses anchors, so what it writes (an upload made canonical, an export) reads back."""
+    shared_part = ["คู่มือ ITA 2568", "หน้า 12"]
+    text = dump_edition({"id": "x", "sources": shared_part, "notes": {"seen": shared_part}})
+    assert "&" not in text and "*" not in text
+    assert yaml.safe_load(text) == {"id": "x", "sources": shared_part, "notes": {"seen": shared_part}}
+
+
 def test_not_an_edition_file():
     for name, data, expected in [
         ("x.csv", b"a,b\n", "ต้องเป็นไฟล์ .yaml หรือ .xlsx"),
