@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-# Compiled modules are kept (``__pycache__``, ignored by git) even where the environment says not to write them
-# (PYTHONDONTWRITEBYTECODE=1): every xdist worker and every child process a test starts would otherwise compile the
-# project's modules again, and pytest would rewrite the asserts of every test module again: about 9 s of each
-# worker's start (docs/benchmarks.md, "Test suite duration").  The processes the tests start read these files too.
-sys.dont_write_bytecode = False
-
-from prongsai.core.framework import Framework, load_framework_file  # noqa: E402
-from tests.shared import shared  # noqa: E402
+# Compiled modules are kept even where the environment says not to write them: tests/bytecode.py, loaded before
+# this file by pytest's addopts (docs/benchmarks.md, "Test suite duration").
+from prongsai.core.framework import Framework, load_framework_file
+from tests.shared import shared
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED_CSV = Path(__file__).parent.parent / "prongsai" / "examples" / "seed-samutsakhon-2562.csv"

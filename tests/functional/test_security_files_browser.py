@@ -75,7 +75,7 @@ def test_the_officer_sees_refusals_in_thai(cast, live_server, settings, tmp_path
     # 2. a link to a PDF bomb: checked, recorded, shown
     _Site.body = bombs.pdf_flate_streams()
     server = bind(_Site)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         services.add_link(

@@ -11,6 +11,8 @@ to build the URL from the cast, which method to use, and what each role gets:
 The URLs are discovered from ``django.urls.get_resolver()``: a new URL without an entry here fails
 ``test_every_url_has_an_entry``.  An entry whose URL name does not exist (yet) is skipped, with the reason.
 Adding a page: add its entry, with all eight roles, next to its neighbours; docs/access.md lists the rules.
+Each answer to a GET is also checked for the security headers (test_security_headers.py), so that every page is
+asked for once per role, not once more per property.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from tests.cast import Cast
+from tests.integration.test_security_headers import header_problems
 from tests.shared import shared
 
 ROLES = ("anonymous", "central", "director", "officer", "staff", "assessor", "viewer", "other_officer")
@@ -1085,7 +1088,8 @@ def mismatch(response, expected: Expected, cast: Cast) -> str | None:
 @pytest.mark.parametrize(("name", "case"), cases())
 def test_access(cast, sessions, name: str, case: Case):
     """One URL, every role; each role's request runs in a savepoint that is rolled back afterwards, so that a
-    POST by one role (deleting a link, publishing a round) does not change what the next role finds."""
+    POST by one role (deleting a link, publishing a round) does not change what the next role finds.  Every answer
+    to a GET must carry the security headers too (test_security_headers.header_problems)."""
     try:
         url = build_url(cast, name, case)  # also creates the objects the URL needs, before any savepoint
     except NoReverseMatch:
@@ -1098,6 +1102,8 @@ def test_access(cast, sessions, name: str, case: Case):
             response = getattr(client_for(cast, role, sessions), case.method)(url, case.data(cast))
             if problem := mismatch(response, case.expect[role], cast):
                 problems.append(f"  {role}: {problem}")
+            if case.method == "get":  # every page's security headers, whatever its status (test_security_headers)
+                problems += [f"  {role}: {problem}" for problem in header_problems(url, response)]
         finally:
             transaction.savepoint_rollback(savepoint)
     assert not problems, f"{case.method.upper()} {url}\n" + "\n".join(problems)

@@ -32,7 +32,7 @@ class _Slow(_Handler):
     lock = threading.Lock()
     in_flight: Counter = Counter()
     peak: Counter = Counter()
-    hold_until = 0  # > 0: hold each request (up to 1.5 s) until that many are in flight at its host
+    hold_until = 0  # > 0: hold each request (up to 0.6 s) until that many are in flight at its host
 
     def do_GET(self):
         host = (self.headers.get("Host") or "").split(":")[0]
@@ -43,7 +43,7 @@ class _Slow(_Handler):
         try:
             time.sleep(0.05)
             waited = 0.0
-            while self.hold_until and self.in_flight[host] < self.hold_until and waited < 1.5:
+            while self.hold_until and self.in_flight[host] < self.hold_until and waited < 0.6:
                 time.sleep(0.01)
                 waited += 0.01
             # no longer in flight once the answer starts: the checker frees its slot as soon as it has the answer

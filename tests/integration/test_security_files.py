@@ -221,7 +221,7 @@ def bomb_site(made):
         "/ok.html": ("<html><body>โครงสร้าง ๒๕๖๓</body></html>".encode(), "text/html; charset=utf-8"),
     }
     server = bind(_BombSite)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()

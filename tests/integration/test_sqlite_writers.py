@@ -11,8 +11,8 @@ instead of waiting, so it cannot show how writers queue on the file lock (see te
    stored; nothing may answer 500 or say "database is locked".  (Before the imports were split into checks
    outside the transaction and one short bulk write, the agencies import held the lock for its whole length:
    17.7 s for 20,000 agencies in the review, and submissions failed after SQLite's 5 s wait.)
-2. kill -9: the child is killed while it is inside the import's write transaction; the file must hold all the
-   rows or none, and pass ``PRAGMA integrity_check``.
+2. kill -9: the child is killed while it is inside an import's write transaction (2,000 rows); the file must
+   hold all the rows or none, and pass ``PRAGMA integrity_check``.
 """
 
 from __future__ import annotations
@@ -32,6 +32,9 @@ from tests.live import copy_migrated_sqlite
 
 ROOT = Path(__file__).resolve().parents[2]
 AGENCIES = 6000
+#: the kill test's imports: big enough that the write transaction holds thousands of rows, and four imports
+#: (three killed or finished children) stay quick; all-or-nothing does not depend on the size
+KILLED = 2000
 SUBMITTERS = 4
 PER_SUBMITTER = 5
 
@@ -94,10 +97,10 @@ def test_a_kill_during_the_write_leaves_all_rows_or_none():
         database = Path(data) / "prongsai.sqlite3"
         before = _counts(database)
         _kill_inside(env, data, "agencies")
-        assert _counts(database) == before  # not one of the 6,000 agencies, not the audit entry
+        assert _counts(database) == before  # not one of the 2,000 agencies, not the audit entry
         _kill_inside(env, data, "results")  # the agencies are registered (committed) first, then the results
         after = _counts(database)
-        assert (after[0] - before[0], after[1]) == (AGENCIES, before[1])  # not one result
+        assert (after[0] - before[0], after[1]) == (KILLED, before[1])  # not one result
         with sqlite3.connect(database) as conn:
             assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         # the same results import, not killed, writes every row
@@ -117,7 +120,7 @@ def test_a_kill_during_the_write_leaves_all_rows_or_none():
         )
         assert finished.returncode == 0, finished.stderr[-3000:]
         final = _counts(database)
-        assert final[1] - before[1] == AGENCIES - 1 and final[2] > after[2]
+        assert final[1] - before[1] == KILLED - 1 and final[2] > after[2]
 
 
 def _kill_inside(env: dict, data: str, what: str) -> None:
@@ -162,8 +165,8 @@ def _setup():
     call_command("migrate", verbosity=0)
 
 
-def _tables(cast):
-    """The registration of ``AGENCIES`` schools under สพป.สมุทรสาคร and a results file for all but one."""
+def _tables(cast, count: int = AGENCIES):
+    """The registration of ``count`` schools under สพป.สมุทรสาคร and a results file for all but one."""
     from prongsai.core.tabular import Table
 
     header = ["code", "name_th", "short_name", "kind", "subkind", "parent_code", "province", "region", "website"]
@@ -182,13 +185,13 @@ def _tables(cast):
                 "central",
                 "",
             ]
-            for i in range(AGENCIES)
+            for i in range(count)
         ],
     )
     results = Table(
         "results.csv",
         ["agency", "year"] + [f"i{n}" for n in range(1, 11)],
-        [[f"SCH-BIG-{i:05d}", "2563"] + [f"{70 + i % 30}.{i % 100:02d}"] * 10 for i in range(AGENCIES - 1)],
+        [[f"SCH-BIG-{i:05d}", "2563"] + [f"{70 + i % 30}.{i % 100:02d}"] * 10 for i in range(count - 1)],
     )
     return agencies, results
 
@@ -324,7 +327,7 @@ def import_then_hang(what: str, hang: bool = True) -> None:
     central = get_user_model().objects.get(username="central")
     cast = Cast(*([None] * 14))
     cast.samutsakhon = Agency.objects.get(code="ESA-SKN")
-    agencies_table, results_table = _tables(cast)
+    agencies_table, results_table = _tables(cast, KILLED)
     school_round = _school_round()
     if what == "results":
         imports.import_agencies(central, agencies_table)  # committed: only the results import is killed

@@ -47,7 +47,7 @@ class Trap(BaseHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def trap():
     server = bind(Trap)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield server.server_address[1]
     server.shutdown()
@@ -275,7 +275,7 @@ class Redirector(BaseHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def redirector():
     server = bind(Redirector)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield server.server_address[1]
     server.shutdown()
@@ -354,7 +354,7 @@ class Drip(BaseHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def drip():
     server = bind(Drip)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield server.server_address[1]
     server.shutdown()
@@ -364,10 +364,10 @@ def drip():
 @pytest.mark.parametrize("path", ["/body", "/headers"])
 def test_a_dripping_server_is_cut_at_the_deadline(drip, path):
     # each read arrives well within the per-read timeout: only the overall deadline can end this check
-    result = linkcheck.check_url(f"http://127.0.0.1:{drip}{path}", allow_loopback=True, timeout=5, deadline=1.5)
+    result = linkcheck.check_url(f"http://127.0.0.1:{drip}{path}", allow_loopback=True, timeout=5, deadline=0.8)
     assert [p.code for p in result.problems] == ["deadline"]
     assert "ช้าเกินไป" in result.problems[0].message and result.verdict == "broken"
-    time.sleep(0.5)  # let the server notice the closed connection
+    time.sleep(0.3)  # let the server notice the closed connection
     assert Drip.sent[path] < 100  # it was cut long before its 100 bytes
 
 

@@ -149,7 +149,8 @@ class EvidenceServer:
     def __init__(self):
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.httpd.requests = []  # type: ignore[attr-defined]  # the test server's own request log
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        # polled every 50 ms, not every 0.5 s: ``shutdown`` waits for the next poll, at the end of every test
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     @property
     def port(self) -> int:
