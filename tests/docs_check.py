@@ -208,10 +208,6 @@ def docx_to_pdfs(docx: list[Path], out_dir: Path) -> list[Path]:
     return [out_dir / (path.stem + ".pdf") for path in docx]
 
 
-def docx_to_pdf(docx: Path, out_dir: Path) -> Path:
-    return docx_to_pdfs([docx], out_dir)[0]
-
-
 def page_count(pdf: Path) -> int:
     import pymupdf
 

@@ -14,6 +14,7 @@ import re
 import zipfile
 from collections import Counter
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -34,7 +35,6 @@ from prongsai.documents.thaibreak import WORD_JOINER, ZWSP, Lexicon, lexicon_of,
 from tests.docs_check import (
     DECORATION,
     READERS,
-    docx_to_pdf,
     docx_to_pdfs,
     html_blocks,
     page_count,
@@ -124,6 +124,16 @@ def rendered(request, tmp_path_factory):
     out = tmp_path_factory.mktemp(request.param)
     render_pack(contexts, out)
     return request.param, contexts, out
+
+
+@pytest.fixture(scope="module")
+def libreoffice_pdfs(rendered, tmp_path_factory) -> dict[str, Path]:
+    """Each DOCX of ``rendered`` converted to PDF by LibreOffice, by kind: one LibreOffice start per pack for the
+    module's tests that read what LibreOffice prints."""
+    name, _, out = rendered
+    require("soffice", "libreoffice-writer-nogui")
+    folder = tmp_path_factory.mktemp(f"libreoffice-{name}")
+    return dict(zip(DOCUMENTS, docx_to_pdfs([out / pack_file_name(kind, "docx") for kind in DOCUMENTS], folder)))
 
 
 # ------------------------------------------------------------------------------------------- segmentation
@@ -216,12 +226,10 @@ def test_no_pdf_line_ends_inside_a_word(rendered):
         assert unsegmented_breaks(lines, lexicon) == [], (name, kind)
 
 
-def test_no_docx_line_ends_inside_a_word_in_libreoffice(rendered, tmp_path):
+def test_no_docx_line_ends_inside_a_word_in_libreoffice(rendered, libreoffice_pdfs):
     name, contexts, out = rendered
-    require("soffice", "libreoffice-writer-nogui")
     lexicon = lexicon_of(contexts["memo"]["words"])
-    converted_all = docx_to_pdfs([out / pack_file_name(kind, "docx") for kind in DOCUMENTS], tmp_path)
-    for kind, converted in zip(DOCUMENTS, converted_all):
+    for kind, converted in libreoffice_pdfs.items():
         lines = pdf_lines(converted)
         assert split_words(lines, lexicon) == [], (name, kind)
         # the DOCX keeps the PDF's layout: same number of pages with the embedded fonts
@@ -492,10 +500,8 @@ def test_embedded_font_is_the_pdf_font_obfuscated_as_the_format_says():
     assert obfuscate(hidden, KEYS["regular"]) == data
 
 
-def test_libreoffice_prints_thai_page_numbers(rendered, tmp_path):
-    _, _, out = rendered
-    require("soffice", "libreoffice-writer-nogui")
-    converted = docx_to_pdf(out / pack_file_name("memo", "docx"), tmp_path)
+def test_libreoffice_prints_thai_page_numbers(libreoffice_pdfs):
+    converted = libreoffice_pdfs["memo"]
     import pymupdf
 
     with pymupdf.open(str(converted)) as document:
