@@ -36,6 +36,7 @@ from django.db import connection, transaction
 from prongsai.web.surveys import ballot, queries, services
 from prongsai.web.surveys.models import HeldResponse, SurveyResponse
 from tests.integration.test_surveys import FW, choose, make_codes
+from tests.live import copy_migrated_sqlite
 
 ROOT = Path(__file__).resolve().parents[2]
 K = ballot.MIN_RESPONDENTS
@@ -240,6 +241,7 @@ def pairs_found(commits: list[dict]) -> list[tuple[str, str]]:
 
 
 def _child(mode: str, data: str) -> dict:
+    copy_migrated_sqlite(data)  # the child's migrate has nothing left to do (tests/live.py)
     env = {
         **os.environ,
         "PRONGSAI_DATA": data,
