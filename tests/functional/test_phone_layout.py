@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.integration.test_access_matrix import _readable_pages, client_for
+from tests.integration.test_access_matrix import _readable_pages, session_key
 
 PHONE = {"width": 390, "height": 844}
 DOWNLOADS = (".csv", ".xlsx", ".pdf", ".docx", ".zip")
@@ -63,7 +63,7 @@ def test_no_page_scrolls_sideways_on_a_phone(cast, live_server, chromium_browser
     seen: set[str] = set()  # a page is opened once, by the first role that may open it
     files: set[str] = set()  # addresses that answered a download or another type than HTML: not asked again
     for role in ROLES:
-        session = client_for(cast, role).cookies[settings.SESSION_COOKIE_NAME].value
+        session = session_key(cast, role)
         context = chromium_browser.new_context(viewport=PHONE, locale="th-TH", timezone_id="Asia/Bangkok")
         context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
         page = context.new_page()

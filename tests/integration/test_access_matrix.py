@@ -1055,8 +1055,12 @@ def sign_in_all(cast: Cast) -> dict[str, str]:
     requests (a sign-in writes a session and the user's last login: a sixth of the walk's time).  A request
     that ends a session (signing out, a password change) runs in a savepoint that is rolled back, so the
     session is there again for the next test."""
-    signed_in = [role for role in ROLES if role != "anonymous"]
-    return {role: client_for(cast, role).cookies[settings.SESSION_COOKIE_NAME].value for role in signed_in}
+    return {role: session_key(cast, role) for role in ROLES if role != "anonymous"}
+
+
+def session_key(cast: Cast, role: str) -> str:
+    """The key of a new session of ``role``, signed in afresh (for a client's or a browser's cookie)."""
+    return client_for(cast, role).cookies[settings.SESSION_COOKIE_NAME].value
 
 
 def build_url(cast: Cast, name: str, case: Case) -> str:
