@@ -10,6 +10,8 @@ one Python process with Django set up that answers for the whole test.
 from __future__ import annotations
 
 import atexit
+import contextlib
+import fcntl
 import http.client
 import json
 import os
@@ -19,6 +21,7 @@ import select
 import shutil
 import signal
 import socket
+import sqlite3
 import ssl
 import subprocess
 import sys
@@ -63,29 +66,71 @@ def drop_postgres_database(name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-#: the migrated template of this test process (tests/live.py, ``LiveSite.migrate``): a data folder or a database name
+#: set by tests/conftest.py in the pytest process before its xdist workers start (they inherit it): a folder every
+#: process of one test run shares, removed when the run ends
+RUN_FOLDER_VARIABLE = "PRONGSAI_TESTS_RUN_FOLDER"
+
+#: the migrated templates this process knows: a data folder (SQLite) or a database name (PostgreSQL)
 _TEMPLATE: dict[str, str] = {}
 
 
+def run_folder() -> Path:
+    """The folder shared by the pytest process and its workers (tests/conftest.py), or one of this process's own
+    when the helpers run outside pytest."""
+    folder = os.environ.get(RUN_FOLDER_VARIABLE)
+    if not folder:
+        folder = os.environ[RUN_FOLDER_VARIABLE] = tempfile.mkdtemp(prefix="prongsai-tests-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return Path(folder)
+
+
 def _migrated_template(kind: str) -> str:
-    """A database migrated by a real ``prongsai migrate``, once per test process (per xdist worker): the SQLite data
-    folder it made (``kind`` "sqlite"), or a PostgreSQL database to copy with CREATE DATABASE … TEMPLATE ("postgres",
-    on the server of DATABASE_URL; dropped at exit).  A site without a database of its own is SQLite even when the
-    suite runs on PostgreSQL."""
+    """A database migrated by a real ``prongsai migrate``: for SQLite (``kind`` "sqlite") the data folder it made,
+    once for the whole test run (the first process to need it makes it while the others wait on a lock, 3 s of
+    CPU); for PostgreSQL ("postgres") a database on the server of DATABASE_URL to copy with CREATE DATABASE …
+    TEMPLATE, once per test process (a template must have no other session while it is copied; dropped at exit).
+    A site without a database of its own is SQLite even when the suite runs on PostgreSQL."""
     if kind not in _TEMPLATE:
-        name = f"prongsai_template_{os.getpid()}" if kind == "postgres" else ""
-        site = LiveSite(Path(tempfile.mkdtemp(prefix="prongsai-migrated-")), database=name)
-        site.run("migrate")
-        if name:
+        if kind == "postgres":
+            name = f"prongsai_template_{os.getpid()}"
+            LiveSite(Path(tempfile.mkdtemp(prefix="prongsai-migrated-")), database=name).run("migrate")
             atexit.register(drop_postgres_database, name)
-        _TEMPLATE[kind] = name or str(site.data)
+            _TEMPLATE[kind] = name
+        else:
+            _TEMPLATE[kind] = str(_shared_sqlite_template())
     return _TEMPLATE[kind]
 
 
+def _shared_sqlite_template() -> Path:
+    root = run_folder() / "migrated-sqlite"
+    with open(run_folder() / "migrated-sqlite.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if this process dies
+        if not (root / "ready").exists():
+            shutil.rmtree(root, ignore_errors=True)  # what a process that died while migrating left
+            site = LiveSite(root)
+            site.run("migrate")
+            # everything in the one file (still in WAL mode, as a real migrate leaves it), and no -wal or -shm
+            # file beside it once the last connection has closed: from now on it is only read, opened as immutable
+            # (open_migrated_sqlite), so no such file appears while another process copies the folder
+            with contextlib.closing(sqlite3.connect(site.data / "prongsai.sqlite3")) as database:
+                database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            leftovers = sorted(p.name for p in site.data.glob("prongsai.sqlite3-*"))
+            assert not leftovers, f"the migrated template kept {leftovers}"
+            (root / "ready").touch()
+    return root / "data"
+
+
+def open_migrated_sqlite() -> sqlite3.Connection:
+    """The run's migrated SQLite database (``_migrated_template``), read-only: the test database of each worker
+    starts as a copy of it (tests/conftest.py)."""
+    path = Path(_migrated_template("sqlite")) / "prongsai.sqlite3"
+    return sqlite3.connect(f"file:{urllib.parse.quote(str(path))}?immutable=1", uri=True)
+
+
 def copy_migrated_sqlite(data: str | Path) -> None:
-    """Put a copy of this process's migrated SQLite database (``_migrated_template``) in the data folder ``data``,
-    for child processes that call ``migrate`` themselves: their migrate then finds nothing left to apply, instead
-    of running the 22 migrations (3 s of CPU) again."""
+    """Put a copy of the run's migrated SQLite database (``_migrated_template``) in the data folder ``data``, for
+    child processes that call ``migrate`` themselves: their migrate then finds nothing left to apply, instead of
+    running the 62 migrations (3 s of CPU) again."""
     template = Path(_migrated_template("sqlite"))
     Path(data).mkdir(parents=True, exist_ok=True)
     for path in template.glob("prongsai.sqlite3*"):
@@ -247,9 +292,10 @@ class LiveSite:
             drop_postgres_database(self.database_name)
 
     def migrate(self) -> None:
-        """The site's database, migrated: a copy of the one ``prongsai migrate`` made once for this test process
-        (see ``_migrated_template``), instead of running the 20-odd migrations again for every site (3 s of CPU
-        each).  Tests of migrating itself (test_commands, test_demo, the deploy topology) run the command."""
+        """The site's database, migrated: a copy of the one ``prongsai migrate`` made once for the test run or
+        the test process (see ``_migrated_template``), instead of running the 62 migrations again for every
+        site (3 s of CPU each).  Tests of migrating itself (test_commands, test_demo, the deploy topology) run the
+        command."""
         template = _migrated_template("postgres" if self.database_name else "sqlite")
         if self.database_name:
             import psycopg

@@ -56,14 +56,15 @@ def test_backup_during_writes_restores_every_row_and_file(sites, tmp_path):
     source, target = sites
     ids = source.setup_cast(codes=CODES)
     codes = ids["codes"]
-    # stored files a row refers to: the officer's document pack (DOCX, PDF and the ZIP)
+    # stored files a row refers to: the officer's memo (DOCX and PDF; the whole pack adds renders, not cases)
     source.query("""
 from prongsai.web.agencies.models import Agency
 from prongsai.web.rounds.models import AssessmentRound
 from prongsai.web.documents.services import generate_pack
 from django.contrib.auth import get_user_model
 officer = get_user_model().objects.get(username="officer")
-generate_pack(officer, AssessmentRound.objects.get(fiscal_year=2563), Agency.objects.get(code="ESA-SKN"))
+generate_pack(officer, AssessmentRound.objects.get(fiscal_year=2563), Agency.objects.get(code="ESA-SKN"),
+              kinds=["memo"])
 """)
     legacy = source.data / "files" / "legacy-note.txt"  # written by an older version with a permissive umask
     legacy.write_text("old")
@@ -115,7 +116,7 @@ generate_pack(officer, AssessmentRound.objects.get(fiscal_year=2563), Agency.obj
     assert during <= responses <= after + 1
     assert manifest["database"]["engine"] == ("postgresql" if postgres_url() else "sqlite")
     assert manifest["missing_referenced_files"] == []
-    assert len(manifest["files"]) >= 11  # 5 documents × DOCX and PDF, the ZIP, the legacy note
+    assert len(manifest["files"]) == 3  # the memo's DOCX and PDF, the legacy note
     assert {e["path"] for e in manifest["extra"]} == {"editions/0/ita-2563-esa.yaml"}
     assert manifest["secret_key_included"] is False and "secret/secret_key" not in names
     assert all(name.startswith(("database/", "files/", "editions/", "manifest.json")) for name in names)

@@ -337,7 +337,7 @@ def test_zip_holds_every_document(generated):
 
     cast, result = generated
     assert result.zip is None and len(result.missing) == 5  # drafts: nothing approved yet
-    approve_all(cast)  # generated again as version 2, proposed and approved
+    approve_all(cast, drafts=True)  # the drafts above, proposed and approved
     result.zip = signoff.build_evidence_pack(cast.officer, cast.round_2563, cast.samutsakhon)
     assert result.zip.fmt == "zip"
     with zipfile.ZipFile(result.zip.file.open("rb")) as z:
@@ -349,8 +349,8 @@ def test_zip_holds_every_document(generated):
     import hashlib
 
     assert result.zip.sha256 == hashlib.sha256(result.zip.file.open("rb").read()).hexdigest()
-    # 2 × (5 DOCX + 5 PDF drafts), 5 signed PDFs, the ZIP
-    assert GeneratedDocument.objects.filter(round=cast.round_2563, agency=cast.samutsakhon).count() == 26
+    # 5 DOCX + 5 PDF drafts, 5 signed PDFs, the ZIP
+    assert GeneratedDocument.objects.filter(round=cast.round_2563, agency=cast.samutsakhon).count() == 16
 
 
 # ------------------------------------------------------------------------------------------- templates
@@ -449,7 +449,7 @@ def test_pack_page_generates_drafts_and_answers_with_the_zip_once_approved(seed)
         follow=True,
     )
     assert any("ยังไม่ได้รับอนุมัติ" in str(m) for m in response.context["messages"])
-    approve_all(cast)
+    approve_all(cast, drafts=True)  # the drafts the page generated
     response = client.post(reverse("documents_evidence_pack", args=[cast.samutsakhon.code, cast.round_2563.pk]))
     assert response.status_code == 302 and "/documents/file/" in response["Location"]
     response = client.get(response["Location"])

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="uses process gr
 def site(tmp_path, request):
     name = f"prongsai_ops_crash_{os.getpid()}" if postgres_url() else ""
     live = LiveSite(tmp_path, database=name, PRONGSAI_TASK_LEASE="2", PRONGSAI_TASK_BACKOFF="0.2")
-    live.migrate()  # a copy of a database migrated once per worker (tests/live.py)
+    live.migrate()  # a copy of a database migrated once per test run (tests/live.py)
     yield live
     live.close()
 

@@ -200,39 +200,61 @@ def test_development_mode_is_announced_and_refused_on_the_network(tmp_path):
     reason="SQLite's write lock (the PostgreSQL pass has row locks instead)",
 )
 def test_sqlite_writer_waits_for_the_lock_instead_of_failing(tmp_path):
-    """Another writer holds SQLite's write lock for 7 s (longer than Django's default 5 s timeout): a command
-    that writes waits for it (PRONGSAI_SQLITE_BUSY_TIMEOUT, 20 s) instead of failing with "database is locked"."""
+    """Another writer holds SQLite's write lock: a command that writes waits for it, up to
+    PRONGSAI_SQLITE_BUSY_TIMEOUT (20 s by default, four times the 5 s Python's sqlite3 and Django would wait),
+    instead of failing with "database is locked"; the same command told to wait less than the lock is held fails
+    with that message, so it is the setting that makes the difference."""
     import sqlite3
     import threading
     import time
+    from concurrent.futures import ThreadPoolExecutor
 
     from tests.live import LiveSite
 
     site = LiveSite(tmp_path)
     try:
         site.migrate()
-        held = threading.Event()
+        assert (
+            float(
+                site.query(
+                    "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS']['timeout'])"
+                )
+            )
+            == 20
+        )
+        held, release = threading.Event(), threading.Event()
+        released_at: list[float] = []
 
         def hold() -> None:
             db = sqlite3.connect(site.data / "prongsai.sqlite3", isolation_level=None)
             db.execute("BEGIN IMMEDIATE")
             held.set()
-            time.sleep(7)
+            release.wait(30)  # until the hasty writer has given up, however slowly the machine starts processes
+            released_at.append(time.monotonic())
             db.execute("COMMIT")
             db.close()
+
+        def create(name: str, **env: str):
+            result = site.run(
+                "createadmin", name, "--password-from-env", "PW", check=False, PW="a-long-enough-password-2563", **env
+            )
+            return result, time.monotonic()
 
         holder = threading.Thread(target=hold)
         holder.start()
         held.wait(10)
-        started = time.monotonic()
-        result = site.run(
-            "createadmin", "central", "--password-from-env", "PW", check=False, PW="a-long-enough-password-2563"
-        )
-        waited = time.monotonic() - started
+        with ThreadPoolExecutor(2) as pool:
+            patient = pool.submit(create, "central")  # the default wait
+            hasty = pool.submit(create, "hasty", PRONGSAI_SQLITE_BUSY_TIMEOUT="0.3")
+            refused, _ = hasty.result()
+            time.sleep(1.0)  # the patient writer, started with the hasty one, waits too by now
+            release.set()
+            result, finished_at = patient.result()
         holder.join()
+        assert refused.returncode != 0 and "database is locked" in refused.stdout + refused.stderr
         assert result.returncode == 0, result.stdout + result.stderr
         assert "database is locked" not in result.stderr
-        assert waited >= 5  # it really waited for the other writer
+        assert finished_at >= released_at[0]  # it waited for the other writer and then wrote
     finally:
         site.close()
 
@@ -247,7 +269,7 @@ def test_serve_behind_a_tls_proxy_no_redirect_loop_and_real_client_addresses(tmp
     port = free_port()
     site = LiveSite(tmp_path, production=True, ALLOWED_HOSTS="127.0.0.1", PRONGSAI_CACHE="database")
     try:
-        # serve migrates at start: here a database migrated once per worker (tests/live.py), as after an upgrade;
+        # serve migrates at start: here a database migrated once per test run (tests/live.py), as after an upgrade;
         # serving a fresh folder is test_commands.py's test_serve_migrates_and_answers
         site.migrate()
         site.start("serve", [str(BIN / "prongsai"), "serve", "--port", str(port), "--trusted-proxy", "127.0.0.1"])

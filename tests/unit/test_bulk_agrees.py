@@ -1,4 +1,9 @@
-"""Property: the bulk (Polars) path and the plain path give identical scores, levels and ranks, to the last digit."""
+"""Property: the bulk (Polars) path and the plain path give identical scores, levels and ranks, to the last digit.
+
+Each example is a batch of agencies scored by both paths.  The bulk path is made for many agencies at a time and
+costs about 15 ms a call whatever the batch, so the examples are fewer and their batches larger (up to 16 agencies
+on the small edition): nearly as many agencies are compared as with more, smaller batches (950 against 1,090)
+in 40 % fewer calls, and the ranks are computed among more agencies (docs/benchmarks.md, "Sixth pass")."""
 
 from __future__ import annotations
 
@@ -79,23 +84,23 @@ def _truncating(fw: Framework) -> Framework:
     return load_framework_data(raw, name="truncating.yaml")
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=24, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.data())
 def test_bulk_equals_plain_on_the_2563_edition(data):
     fw = load_framework("ita-2563-esa")
-    agencies = data.draw(st.lists(agency_data(fw), min_size=1, max_size=5))
+    agencies = data.draw(st.lists(agency_data(fw), min_size=1, max_size=9))
     compare(fw, agencies)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=18, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.data())
 def test_bulk_equals_plain_with_2566_levels(data):
     fw = load_framework("ita-2566")
-    agencies = data.draw(st.lists(agency_data(fw), min_size=1, max_size=4))
+    agencies = data.draw(st.lists(agency_data(fw), min_size=1, max_size=7))
     compare(fw, agencies)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=90, deadline=None)
 @given(
     st.lists(
         st.tuples(
@@ -123,7 +128,7 @@ def test_bulk_equals_plain_with_2566_levels(data):
             ),
         ),
         min_size=1,
-        max_size=8,
+        max_size=16,
     )
 )
 def test_bulk_equals_plain_on_small_edge_cases(mini, agencies):
@@ -131,7 +136,7 @@ def test_bulk_equals_plain_on_small_edge_cases(mini, agencies):
     compare(mini, agencies)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=90, deadline=None)
 @given(
     st.lists(
         st.tuples(
@@ -159,7 +164,7 @@ def test_bulk_equals_plain_on_small_edge_cases(mini, agencies):
             ),
         ),
         min_size=1,
-        max_size=8,
+        max_size=16,
     )
 )
 def test_bulk_equals_plain_when_the_edition_truncates(mini, agencies):
@@ -167,11 +172,11 @@ def test_bulk_equals_plain_when_the_edition_truncates(mini, agencies):
     compare(_truncating(mini), agencies)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.data())
 def test_bulk_equals_plain_on_the_2569_edition(data):
     fw = load_framework("ita-2569")
-    agencies = data.draw(st.lists(agency_data(fw), min_size=1, max_size=4))
+    agencies = data.draw(st.lists(agency_data(fw), min_size=1, max_size=7))
     compare(fw, agencies)
 
 
