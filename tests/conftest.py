@@ -71,10 +71,10 @@ GC_THRESHOLDS = (20_000, 10, 10)
 
 def pytest_configure(config):
     gc.set_threshold(*GC_THRESHOLDS)
-    if not hasattr(config, "workerinput") and RUN_FOLDER_VARIABLE not in os.environ:
-        # the pytest process: a folder for the whole run, named in the environment its xdist workers inherit
-        # (they start after this hook), for what every process may share, such as the migrated template database
-        # (tests/live.py)
+    if not hasattr(config, "workerinput"):
+        # the pytest process: a new folder for the whole run (never one an earlier run left in the environment,
+        # whose template may predate a migration), named in the environment its xdist workers inherit (they start
+        # after this hook), for what every process may share, such as the migrated template database (tests/live.py)
         config._prongsai_run_folder = os.environ[RUN_FOLDER_VARIABLE] = tempfile.mkdtemp(prefix="prongsai-tests-")
     try:
         from django.conf import settings
@@ -97,7 +97,8 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
     migrated template (tests/live.py: one ``prongsai migrate`` for the whole run) instead of migrating again: the
     same schema and rows, without 3.5 s of CPU per worker.  Django's own parallel runner fills its in-memory
     worker databases the same way (SQLite's backup API).  PostgreSQL creates and migrates its test database as
-    pytest-django does (``setup_databases``)."""
+    pytest-django does (``setup_databases``).  pytest-django's --reuse-db and --nomigrations are not honoured:
+    the suite does not use them."""
     from django.db import connection
     from django.test.utils import setup_databases, teardown_databases
 
