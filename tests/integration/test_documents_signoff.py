@@ -200,10 +200,7 @@ def approve_all(cast, agency=None, officer=None, director=None, *, drafts: bool 
     of each kind) are proposed and approved instead of a pack generated anew (ten renders fewer)."""
     agency, officer, director = agency or cast.samutsakhon, officer or cast.officer, director or cast.director
     if drafts:
-        latest = {}
-        for version in DocumentVersion.objects.filter(round=cast.round_2563, agency=agency).order_by("number"):
-            latest[version.kind] = version
-        versions = list(latest.values())
+        versions = [kinds[0] for kinds in signoff.versions_of(cast.round_2563, agency).values() if kinds]  # newest
         assert versions and all(v.state == VersionState.DRAFT for v in versions), versions
     else:
         versions = services.generate_pack(officer, cast.round_2563, agency, with_zip=False).versions

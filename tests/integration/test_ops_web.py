@@ -214,14 +214,10 @@ def test_sqlite_writer_waits_for_the_lock_instead_of_failing(tmp_path):
     site = LiveSite(tmp_path)
     try:
         site.migrate()
-        assert (
-            float(
-                site.query(
-                    "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS']['timeout'])"
-                )
-            )
-            == 20
+        timeout = site.query(
+            "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS']['timeout'])"
         )
+        assert float(timeout) == 20  # the default wait, in seconds
         held, release = threading.Event(), threading.Event()
         released_at: list[float] = []
 
