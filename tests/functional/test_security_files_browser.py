@@ -8,7 +8,6 @@ tries to reach Python through Jinja is refused with the placeholder named.  Scre
 
 from __future__ import annotations
 
-import threading
 from http.server import BaseHTTPRequestHandler
 
 import pytest
@@ -37,7 +36,7 @@ def test_the_officer_sees_refusals_in_thai(cast, live_server, settings, tmp_path
     from prongsai.web.oit import services
     from prongsai.web.oit.tasks import run_pending_checks
     from tests.cast import PASSWORD
-    from tests.unit.test_security_linkcheck import bind
+    from tests.unit.test_security_linkcheck import serving
     from tests.unit.test_security_templates import with_paragraph
 
     settings.PRONGSAI_LINKCHECK_ALLOW_LOOPBACK = True
@@ -74,10 +73,7 @@ def test_the_officer_sees_refusals_in_thai(cast, live_server, settings, tmp_path
 
     # 2. a link to a PDF bomb: checked, recorded, shown
     _Site.body = bombs.pdf_flate_streams()
-    server = bind(_Site)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
+    with serving(_Site) as server:
         services.add_link(
             cast.officer,
             cast.round_2563,
@@ -87,9 +83,6 @@ def test_the_officer_sees_refusals_in_thai(cast, live_server, settings, tmp_path
             "รายงานประจำปี",
         )
         assert run_pending_checks() == 1
-    finally:
-        server.shutdown()
-        server.server_close()
     page.goto(item_url)
     link = page.locator("[data-testid=link]").first
     expect(link).to_contain_text("ตรวจไม่ได้ — ไฟล์ซับซ้อนเกินไป")

@@ -11,7 +11,6 @@ outside any database transaction.
 from __future__ import annotations
 
 import errno
-import threading
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
@@ -210,7 +209,7 @@ class _BombSite(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def bomb_site(made):
-    from tests.unit.test_security_linkcheck import bind
+    from tests.unit.test_security_linkcheck import serving
 
     _BombSite.files = {
         "/report.docx": (
@@ -220,12 +219,8 @@ def bomb_site(made):
         "/report.pdf": (made["pdf_flate_streams"], "application/pdf"),
         "/ok.html": ("<html><body>โครงสร้าง ๒๕๖๓</body></html>".encode(), "text/html; charset=utf-8"),
     }
-    server = bind(_BombSite)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(_BombSite) as server:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
 
 
 def test_a_link_to_a_bomb_ends_checked_as_too_complex_and_is_shown(client, cast, bomb_site):

@@ -9,10 +9,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -31,6 +33,20 @@ def bind(handler) -> ThreadingHTTPServer:
     raise RuntimeError("no free port in 18120-18199")
 
 
+@contextlib.contextmanager
+def serving(handler) -> Iterator[ThreadingHTTPServer]:
+    """``handler`` served on a free port (``bind``) by a background thread until the block ends.  The thread
+    checks for shutdown every 50 ms, not Python's 0.5 s: every test that ends a server waits for that check."""
+    server = bind(handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 class Trap(BaseHTTPRequestHandler):
     hits: list[str] = []
 
@@ -46,12 +62,8 @@ class Trap(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def trap():
-    server = bind(Trap)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield server.server_address[1]
-    server.shutdown()
-    server.server_close()
+    with serving(Trap) as server:
+        yield server.server_address[1]
 
 
 def loopback_forms(port: int) -> list[str]:
@@ -274,12 +286,8 @@ class Redirector(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def redirector():
-    server = bind(Redirector)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield server.server_address[1]
-    server.shutdown()
-    server.server_close()
+    with serving(Redirector) as server:
+        yield server.server_address[1]
 
 
 @pytest.mark.parametrize(
@@ -353,12 +361,8 @@ class Drip(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def drip():
-    server = bind(Drip)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield server.server_address[1]
-    server.shutdown()
-    server.server_close()
+    with serving(Drip) as server:
+        yield server.server_address[1]
 
 
 @pytest.mark.parametrize("path", ["/body", "/headers"])
