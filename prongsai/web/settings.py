@@ -131,7 +131,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "prongsai.web.ops.collect.StaticFiles",  # django.contrib.staticfiles without the files no page serves
     "django.contrib.humanize",
     "prongsai.web.audit",
     "prongsai.web.agencies",
