@@ -6,6 +6,8 @@ import contextlib
 import gc
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -14,7 +16,7 @@ import pytest
 # Compiled modules are kept even where the environment says not to write them: tests/bytecode.py, loaded before
 # this file by pytest's addopts (docs/benchmarks.md, "Test suite duration").
 from prongsai.core.framework import Framework, load_framework_file
-from tests.live import RUN_FOLDER_VARIABLE
+from tests.live import REPO, RUN_FOLDER_VARIABLE, postgres_url
 from tests.shared import shared
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -76,6 +78,7 @@ def pytest_configure(config):
         # whose template may predate a migration), named in the environment its xdist workers inherit (they start
         # after this hook), for what every process may share, such as the migrated template database (tests/live.py)
         config._prongsai_run_folder = os.environ[RUN_FOLDER_VARIABLE] = tempfile.mkdtemp(prefix="prongsai-tests-")
+        config._prongsai_template_builder = _start_template_builder(config)
     try:
         from django.conf import settings
     except ImportError:
@@ -84,7 +87,32 @@ def pytest_configure(config):
         _share_the_middleware_chain()
 
 
+def _start_template_builder(config) -> subprocess.Popen | None:
+    """In the pytest process of a run with xdist workers on SQLite: a process that makes the run's migrated
+    template database (tests/live.py, one ``prongsai migrate``, 3 s of CPU) while the workers start and run the
+    first files (SLOW_FILES_FIRST: two that need no database), so that no worker waits for it at its first
+    database test.  It takes the template's lock as any process would: a worker that asks first makes it, and
+    the builder then finds it made.  Its failure is only logged: the first worker to need the template makes it
+    again and reports what went wrong."""
+    if not getattr(config.option, "numprocesses", 0) or getattr(config.option, "dist", "no") == "no":
+        return None
+    if postgres_url():  # the workers create their PostgreSQL test databases; few sites use the SQLite template
+        return None
+    with open(Path(os.environ[RUN_FOLDER_VARIABLE]) / "template-builder.log", "wb") as log:
+        return subprocess.Popen(
+            [sys.executable, "-c", "from tests.live import open_migrated_sqlite; open_migrated_sqlite().close()"],
+            cwd=REPO,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+
 def pytest_unconfigure(config):
+    builder = getattr(config, "_prongsai_template_builder", None)
+    if builder is not None:
+        if builder.poll() is None:  # a run that ended before the template was made (one short file)
+            builder.kill()
+        builder.wait()
     folder = getattr(config, "_prongsai_run_folder", None)
     if folder:  # the process that made it, which outlives its workers
         shutil.rmtree(folder, ignore_errors=True)
@@ -216,25 +244,42 @@ def _stored_editions_need_the_database(request):
         core.register_provider(provider)
 
 
-#: the files that take longest (child processes and their waits, rendered document packs, hypothesis, the matrix),
-#: longest first.  pytest-xdist's ``--dist loadfile`` hands whole files to whichever worker is free, in this order
-#: (``--no-loadscope-reorder`` in pyproject.toml: xdist's own order, most tests first, left files of four slow tests
-#: such as test_ops_crash.py for the end, when one worker ran them alone); started first, the slow ones overlap and
-#: the many short files fill in behind, so both workers end together.  Figures: docs/benchmarks.md.
+#: the files that take longest (child processes and their waits, rendered documents, hypothesis, the page walks),
+#: longest first, each over 2 s of a worker's time (docs/benchmarks.md, "Seventh pass").  pytest-xdist's
+#: ``--dist loadfile`` hands whole files to whichever worker is free, in this order (``--no-loadscope-reorder`` in
+#: pyproject.toml: xdist's own order, most tests first, left files of four slow tests such as test_ops_crash.py for
+#: the end, when one worker ran them alone); started first, the slow ones overlap and the many short files fill in
+#: behind, so both workers end together.  The browser files are not listed: they follow as one block, in
+#: collection order, so that each worker starts Chromium once (tests/functional/conftest.py).
 SLOW_FILES_FIRST = (
-    "tests/integration/test_ops_crash.py",
-    "tests/integration/test_access_matrix.py",
-    "tests/integration/test_documents.py",
-    "tests/integration/test_ops_web.py",
+    "tests/unit/test_documents_thai.py",  # these two need no database: they run while the template is made
     "tests/unit/test_bulk_agrees.py",
+    "tests/integration/test_access_matrix.py",
+    "tests/integration/test_ops_crash.py",
+    "tests/integration/test_documents.py",
+    "tests/integration/test_english_walk.py",
     "tests/integration/test_backup_drill.py",
-    "tests/integration/test_surveys_race.py",
-    "tests/integration/test_demo.py",
-    "tests/integration/test_sqlite_writers.py",
+    "tests/integration/test_ops_web.py",
     "tests/integration/test_messages_thai.py",
-    "tests/integration/test_security_anonymity.py",
+    "tests/integration/test_sqlite_writers.py",
+    "tests/integration/test_demo.py",
+    "tests/unit/test_security_templates.py",
+    "tests/unit/test_edition_workbook.py",
+    "tests/integration/test_settings_deploy.py",
+    "tests/integration/test_documents_signoff.py",
+    "tests/integration/test_linkcheck_batch.py",
+    "tests/unit/test_security_files.py",
+    "tests/integration/test_surveys_race.py",
+    "tests/integration/test_commands.py",
+    "tests/integration/test_security_templates.py",
+    "tests/integration/test_security_files.py",
+    "tests/integration/test_settings_config.py",
     "tests/integration/test_demo_restart.py",
-    "tests/unit/test_documents_thai.py",
+    "tests/integration/test_ops_tasks.py",
+    "tests/integration/test_surveys.py",
+    "tests/unit/test_documents.py",
+    "tests/integration/test_rank_oracle.py",
+    "tests/integration/test_security_anonymity.py",
 )
 
 
