@@ -504,13 +504,13 @@ def test_cli_refuses_unknown_agency_or_round(seed, tmp_path, monkeypatch, capsys
 # ----------------------------------------------------------------------------------------------- batch
 
 
-def test_batch_runs_on_the_database_queue(seed, django_capture_on_commit_callbacks):
+def test_batch_runs_on_the_database_queue(generated, django_capture_on_commit_callbacks):
     from django_tasks_db.models import DBTaskResult
 
     from tests.integration.test_documents_signoff import approve_all, director_of
 
-    cast = seed
-    approve_all(cast)  # the batch publishes approved versions only
+    cast, _ = generated
+    approve_all(cast, drafts=True)  # the batch publishes approved versions only: the module's drafts, approved
     approve_all(cast, cast.other_office, cast.other_officer, director_of(cast.other_office, "other_director"))
     agencies = services.batch_agencies(cast.round_2563, ["ESA-SKN", "ESA-OTHER"])
     assert [a.code for a in agencies] == ["ESA-OTHER", "ESA-SKN"]
@@ -534,13 +534,13 @@ def test_batch_runs_on_the_database_queue(seed, django_capture_on_commit_callbac
     assert "สพป.สมุทรสาคร" in page.content.decode()  # each agency's pack is listed by its name
 
 
-def test_batch_records_a_failing_agency_and_goes_on(seed, django_capture_on_commit_callbacks):
+def test_batch_records_a_failing_agency_and_goes_on(generated, django_capture_on_commit_callbacks):
 
     from prongsai.web.agencies.models import Agency, AgencyKind
     from tests.integration.test_documents_signoff import approve_all
 
-    cast = seed
-    approve_all(cast)
+    cast, _ = generated
+    approve_all(cast, drafts=True)
     empty = Agency.objects.create(
         code="ESA-EMPTY", name_th="สพป.ไม่มีผล", kind=AgencyKind.ESA, parent=cast.central_office
     )
