@@ -6,6 +6,7 @@ import contextlib
 import gc
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -104,6 +105,7 @@ def _start_template_builder(config) -> subprocess.Popen | None:
             cwd=REPO,
             stdout=log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its group: the builder and its ``prongsai migrate``
         )
 
 
@@ -111,7 +113,8 @@ def pytest_unconfigure(config):
     builder = getattr(config, "_prongsai_template_builder", None)
     if builder is not None:
         if builder.poll() is None:  # a run that ended before the template was made (one short file)
-            builder.kill()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(builder.pid, signal.SIGKILL)  # its migrate too, before the run folder goes
         builder.wait()
     folder = getattr(config, "_prongsai_run_folder", None)
     if folder:  # the process that made it, which outlives its workers
