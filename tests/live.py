@@ -307,8 +307,7 @@ class LiveSite:
         elif not self.data.exists():
             shutil.copytree(template, self.data)  # the folder as the command made it (its mode too)
         else:
-            for path in Path(template).glob("prongsai.sqlite3*"):
-                shutil.copy2(path, self.data / path.name)
+            copy_migrated_sqlite(self.data)
 
     def setup_cast(self, codes: int = 0) -> dict:
         """Migrate, then the fixed cast (tests/cast.py) and ``codes`` IIT codes of ESA-SKN; returns ids and codes."""
