@@ -10,6 +10,7 @@ import socket
 import sqlite3
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -31,14 +32,19 @@ def test_restarting_the_demo_reuses_its_unused_codes_and_replaces_only_used_ones
     first = load_survey_demo(io.StringIO(), slips_path=slips)
     counts = (CodeBatch.objects.count(), RespondentCode.objects.count())
     assert counts == (2, 40)
+    made = slips.stat()
     out = io.StringIO()
     assert load_survey_demo(out, slips_path=slips) == first  # a restart: the same two codes, nothing new
     assert (CodeBatch.objects.count(), RespondentCode.objects.count()) == counts
     assert "reused" in out.getvalue()
+    kept = slips.stat()  # the same slips: the file is not laid out and written again
+    assert (kept.st_ino, kept.st_mtime_ns) == (made.st_ino, made.st_mtime_ns)
     # a respondent used the printed IIT code: the next start prints another unused IIT code of the same batch
     RespondentCode.objects.filter(digest=codemod.digest(first[0])).update(status=CodeStatus.USED)
     third = load_survey_demo(io.StringIO(), slips_path=slips)
     assert third[0] != first[0] and third[1] == first[1]
+    printed = slips_text(slips)
+    assert codemod.short_link(third[0]) in printed and codemod.short_link(first[0]) not in printed
     assert (CodeBatch.objects.count(), RespondentCode.objects.count()) == counts
     # every IIT demo code used: one new IIT batch, the EIT batch untouched
     RespondentCode.objects.filter(tool="IIT").update(status=CodeStatus.USED)
@@ -46,6 +52,51 @@ def test_restarting_the_demo_reuses_its_unused_codes_and_replaces_only_used_ones
     assert (CodeBatch.objects.count(), RespondentCode.objects.count()) == (3, 60)
     assert fourth[1] == first[1]
     assert (slips.parent / "survey-codes.txt").stat().st_mode & 0o077 == 0
+
+
+def slips_text(path) -> str:
+    return subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_the_slips_are_made_again_when_what_they_print_changes_or_a_start_died_writing_them(tmp_path, settings):
+    from prongsai.web.surveys import codes as codemod
+    from prongsai.web.surveys import slips as slips_module
+    from prongsai.web.surveys.demo import load_survey_demo
+
+    demo.load_demo(io.StringIO())
+    slips = tmp_path / "survey-slips.pdf"
+    codes = load_survey_demo(io.StringIO(), slips_path=slips)
+    assert codemod.short_link(codes[0]) in slips_text(slips)
+    # the demo started on another port: the same codes, but the slips' links and QR codes point elsewhere
+    settings.BASE_URL = "http://127.0.0.1:8123"
+    assert load_survey_demo(io.StringIO(), slips_path=slips) == codes
+    assert "http://127.0.0.1:8123/s/" in slips_text(slips)
+    # a start killed after it wrote the new slips but before their stamp: the next start, back on the old port,
+    # must not take the stamp it found for slips that now print the other address
+    settings.BASE_URL = "http://127.0.0.1:8000"
+    write_text = Path.write_text
+
+    def killed_at_the_stamp(path, *args, **kwargs):
+        if path.name.endswith(".source"):
+            raise KeyboardInterrupt
+        return write_text(path, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Path, "write_text", killed_at_the_stamp)
+        with pytest.raises(KeyboardInterrupt):
+            load_survey_demo(io.StringIO(), slips_path=slips)
+    assert "http://127.0.0.1:8000/s/" in slips_text(slips)
+    settings.BASE_URL = "http://127.0.0.1:8123"
+    load_survey_demo(io.StringIO(), slips_path=slips)
+    assert "http://127.0.0.1:8123/s/" in slips_text(slips)
+    # a start killed while it laid the slips out: the old file stays whole, and nothing half-written is left
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(slips_module, "pdf_of", lambda html: (_ for _ in ()).throw(KeyboardInterrupt))
+        settings.BASE_URL = "http://127.0.0.1:8000"
+        with pytest.raises(KeyboardInterrupt):
+            load_survey_demo(io.StringIO(), slips_path=slips)
+    assert "http://127.0.0.1:8123/s/" in slips_text(slips)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["survey-codes.txt", "survey-slips.pdf"]
 
 
 def test_the_workers_start_hook_runs_when_the_port_already_accepts_connections():

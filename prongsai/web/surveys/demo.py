@@ -10,6 +10,7 @@ ILLUSTRATIVE (the seed does not give them) and are entered only when none exist.
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -75,8 +76,9 @@ def _unused(round_, agency, tool: str, group: str, codes: list[str]) -> str | No
 def load_survey_demo(stdout: TextIO | None = None, slips_path: Path | None = None) -> list[str]:
     """Headcounts (when missing) and the demo's IIT and EIT codes; returns one unused code of each.
 
-    With ``slips_path``, the sheet of slips of the two returned codes is written there as a PDF, and the plaintext
-    of the demo batches is kept beside it (``survey-codes.txt``) so that the next start reuses them.
+    With ``slips_path``, the sheet of slips of the two returned codes is written there as a PDF (kept as it is when
+    it already prints them: :func:`_write_slips`), and the plaintext of the demo batches is kept beside it
+    (``survey-codes.txt``) so that the next start reuses them.
     """
     from prongsai.web.agencies.models import Agency
     from prongsai.web.rounds.models import AssessmentRound
@@ -121,8 +123,29 @@ def load_survey_demo(stdout: TextIO | None = None, slips_path: Path | None = Non
     for code, batch in zip(picked, batches):
         print(f"    {batch.tool}  {codemod.grouped(code)}  {codemod.short_link(code)}", file=out, flush=True)
     if slips_path is not None:
-        from prongsai.web.surveys.slips import render_sheet
+        from prongsai.web.surveys.slips import sheet_html
 
-        slips_path.parent.mkdir(parents=True, exist_ok=True)
-        slips_path.write_bytes(render_sheet([(batch, [code]) for code, batch in zip(picked, batches)]))
+        _write_slips(slips_path, sheet_html([(batch, [code]) for code, batch in zip(picked, batches)]))
     return picked
+
+
+def _write_slips(path: Path, html: str) -> None:
+    """The slips PDF at ``path``, unless the one there was made from this very HTML: a restart that prints the
+    same codes under the same address keeps its file (laying the sheet out was half of a restart's time).
+
+    Beside it, ``<name>.source`` holds the digest of the HTML (and WeasyPrint's version) the PDF was made from.
+    It is removed before the PDF is replaced and written after, so a start killed in between makes the PDF again
+    at the next start instead of keeping slips that print other codes."""
+    from importlib.metadata import version
+
+    from prongsai.core.atomicfile import atomic_write
+    from prongsai.web.surveys.slips import pdf_of
+
+    stamp = path.with_name(path.name + ".source")
+    digest = hashlib.sha256(f"weasyprint {version('weasyprint')}\n{html}".encode()).hexdigest()
+    if path.is_file() and stamp.is_file() and stamp.read_text(encoding="ascii").strip() == digest:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    stamp.unlink(missing_ok=True)
+    atomic_write(path, pdf_of(html), mode=0o666)  # as a plain write: the umask (0077) makes it the owner's
+    stamp.write_text(digest + "\n", encoding="ascii")

@@ -43,12 +43,20 @@ def _qr_svg(url: str, scale: int = 3) -> str:
 PRINT_LANGUAGE = "th"
 
 
-def _render(template: str, context: dict) -> bytes:
+def _html(template: str, context: dict) -> str:
+    with translation.override(PRINT_LANGUAGE):
+        return render_to_string(template, {**context, "fonts": FONTS.as_uri()})
+
+
+def pdf_of(html: str) -> bytes:
+    """The PDF of a sheet's or poster's HTML (WeasyPrint: most of the time a sheet takes)."""
     from weasyprint import HTML
 
-    with translation.override(PRINT_LANGUAGE):
-        html = render_to_string(template, {**context, "fonts": FONTS.as_uri()})
     return HTML(string=pdf_text(html), base_url=str(FONTS)).write_pdf()
+
+
+def _render(template: str, context: dict) -> bytes:
+    return pdf_of(_html(template, context))
 
 
 def _tool_labels(round_, tool: str, group: str) -> tuple[str, str]:
@@ -65,6 +73,11 @@ def render_slips(batch: CodeBatch, plain_codes: list[str]) -> bytes:
 
 def render_sheet(entries: list[tuple[CodeBatch, list[str]]]) -> bytes:
     """Slips of one or more batches on one sheet (10 an A4 page), each slip with its own tool and group."""
+    return pdf_of(sheet_html(entries))
+
+
+def sheet_html(entries: list[tuple[CodeBatch, list[str]]]) -> str:
+    """The HTML that :func:`render_sheet` lays out: everything the PDF shows is in it."""
     slips = []
     for batch, plain_codes in entries:
         tool_name, group_name = _tool_labels(batch.round, batch.tool, batch.group)
@@ -87,7 +100,7 @@ def render_sheet(entries: list[tuple[CodeBatch, list[str]]]) -> bytes:
             )
     pages = [slips[i : i + SLIPS_PER_PAGE] for i in range(0, len(slips), SLIPS_PER_PAGE)]
     first = entries[0][0]
-    return _render(
+    return _html(
         "surveys/slips.html",
         {
             "pages": pages,
