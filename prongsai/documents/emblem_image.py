@@ -12,7 +12,8 @@ Decisions (docs/documents.md, "The emblem"):
   nothing of the uploaded file but its pixels reaches the documents.
 - Too small an image prints blurred at 3 cm: at least :data:`MIN_HEIGHT` px high (3 cm at about 100 dpi).
 
-Pure Python (Pillow, no Django).  Errors are :class:`prongsai.core.safefiles.FileTooComplex` with a Thai message.
+Pure Python (Pillow, no Django).  Errors are :class:`prongsai.core.safefiles.FileTooComplex`, saying why in English
+and Thai.
 """
 
 from __future__ import annotations
@@ -39,24 +40,24 @@ class CheckedEmblem:
 
 
 def _refuse(code: str, en: str, th: str) -> FileTooComplex:
-    # FileTooComplex is the project's one "hostile or too large file" error; its .th is shown to the user
+    # FileTooComplex is the project's one "hostile or too large file" error; the web shows its .th or .en
     return FileTooComplex(code, en, th)
 
 
 def check_and_reencode(data: bytes, name: str = "") -> CheckedEmblem:
-    """The emblem as a fresh PNG, or :class:`FileTooComplex` saying in Thai why the upload is refused."""
+    """The emblem as a fresh PNG, or :class:`FileTooComplex` saying why the upload is refused."""
     from PIL import Image, UnidentifiedImageError
 
     if len(data) > MAX_BYTES:
         raise _refuse(
             "image_too_large",
-            f"the image is larger than {MAX_BYTES // (1024 * 1024)} MB",
+            f"The image is larger than {MAX_BYTES // (1024 * 1024)} MB",
             f"ไฟล์ภาพใหญ่เกิน {MAX_BYTES // (1024 * 1024)} MB",
         )
     if name and name.lower().rsplit(".", 1)[-1] == "svg" or data.lstrip()[:5] in (b"<?xml", b"<svg "):
         raise _refuse(
             "svg",
-            "SVG is not accepted: upload the emblem as PNG or JPEG",
+            "SVG is not accepted: upload the emblem as a PNG or JPEG image",
             "ไม่รับไฟล์ SVG กรุณาอัปโหลดตราครุฑเป็นไฟล์ภาพ PNG หรือ JPEG",
         )
     try:
@@ -65,29 +66,31 @@ def check_and_reencode(data: bytes, name: str = "") -> CheckedEmblem:
     except Image.DecompressionBombError:  # Pillow's own guard, met before ours for the largest declarations
         raise _refuse(
             "image_dimensions",
-            "the image declares more pixels than Pillow's decompression-bomb limit",
+            f"The image declares too many pixels (at most {MAX_SIDE} a side)",
             f"ภาพประกาศขนาดใหญ่เกินกำหนด (ไม่เกิน {MAX_SIDE} พิกเซลต่อด้าน)",
         ) from None
     except (UnidentifiedImageError, OSError, ValueError):
         raise _refuse(
-            "not_image", "not a PNG or JPEG image", "ไฟล์นี้ไม่ใช่ภาพ PNG หรือ JPEG (นามสกุลไฟล์ไม่ตรงกับเนื้อไฟล์ หรือไฟล์เสียหาย)"
+            "not_image",
+            "This file is not a PNG or JPEG image (its extension does not match its content, or it is damaged)",
+            "ไฟล์นี้ไม่ใช่ภาพ PNG หรือ JPEG (นามสกุลไฟล์ไม่ตรงกับเนื้อไฟล์ หรือไฟล์เสียหาย)",
         ) from None
     if kind not in FORMATS:
         raise _refuse(
             "image_format",
-            f"{kind} images are not accepted (PNG or JPEG only)",
+            f"{kind} images are not accepted: use a PNG or JPEG file",
             f"ไม่รับภาพชนิด {kind} กรุณาใช้ไฟล์ PNG หรือ JPEG",
         )
     if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
         raise _refuse(
             "image_dimensions",
-            f"the image declares {width} × {height} pixels (at most {MAX_SIDE})",
+            f"The image is {width} × {height} pixels, too large (at most {MAX_SIDE} pixels a side)",
             f"ภาพมีขนาด {width} × {height} พิกเซล ใหญ่เกินกำหนด (ไม่เกิน {MAX_SIDE} พิกเซลต่อด้าน)",
         )
     if height < MIN_HEIGHT:
         raise _refuse(
             "image_small",
-            f"the image is only {height} pixels high (at least {MIN_HEIGHT})",
+            f"The image is only {height} pixels high, too small to print 3 cm high (at least {MIN_HEIGHT} pixels)",
             f"ภาพสูงเพียง {height} พิกเซล เล็กเกินไปสำหรับพิมพ์ขนาด ๓ ซม. (ต้องสูงอย่างน้อย {MIN_HEIGHT} พิกเซล)",
         )
     try:
@@ -96,10 +99,10 @@ def check_and_reencode(data: bytes, name: str = "") -> CheckedEmblem:
         with Image.open(io.BytesIO(data)) as image:
             image.load()
             pixels = image.convert("RGBA")
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         raise _refuse(
             "image_broken",
-            f"the image cannot be decoded ({type(exc).__name__})",
+            "The image cannot be read; the file may be damaged: save it again as PNG and upload it again",
             "อ่านภาพไม่ได้ ไฟล์อาจเสียหาย กรุณาบันทึกภาพใหม่เป็น PNG แล้วอัปโหลดอีกครั้ง",
         ) from None
     if pixels.height > STORED_HEIGHT:

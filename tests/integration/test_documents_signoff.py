@@ -320,15 +320,20 @@ def test_only_the_central_admin_sets_the_national_emblem_and_an_office_only_its_
 
 
 @pytest.mark.parametrize(
-    "name, data, words",
+    "name, data, words, english",
     [
-        ("bomb.png", None, "ใหญ่เกินกำหนด"),
-        ("garuda.png", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n", "ไม่ใช่ภาพ PNG หรือ JPEG"),
-        ("garuda.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>", "ไม่รับไฟล์ SVG"),
-        ("huge.png", "huge", "ใหญ่เกินกำหนด"),
+        ("bomb.png", None, "ใหญ่เกินกำหนด", "too many pixels"),
+        (
+            "garuda.png",
+            b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n",
+            "ไม่ใช่ภาพ PNG หรือ JPEG",
+            "not a PNG or JPEG",
+        ),
+        ("garuda.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>", "ไม่รับไฟล์ SVG", "SVG is not accepted"),
+        ("huge.png", "huge", "ใหญ่เกินกำหนด", "too large (at most 6000 pixels a side)"),
     ],
 )
-def test_a_hostile_image_is_refused_on_the_page_with_a_thai_message(cast, storage, name, data, words):
+def test_a_hostile_image_is_refused_on_the_page_in_the_users_language(cast, storage, name, data, words, english):
     from tests.unit.test_signoff_table import _png_header
 
     if data is None:
@@ -339,9 +344,12 @@ def test_a_hostile_image_is_refused_on_the_page_with_a_thai_message(cast, storag
     client.login(username="central", password=PASSWORD)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = client.post(reverse("documents_emblem"), {"file": SimpleUploadedFile(name, data)})
-    assert response.status_code == 400
-    assert words in response.content.decode()
+    for language, expected, other in (("th", words, english), ("en", english, words)):
+        client.cookies["django_language"] = language
+        response = client.post(reverse("documents_emblem"), {"file": SimpleUploadedFile(name, data)})
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert expected in page and other not in page, language
     assert not Emblem.objects.exists()
 
 

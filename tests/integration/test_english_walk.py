@@ -113,12 +113,17 @@ def readable_pieces(html: str) -> list[str]:
 
 
 def thai_left(html: str, data: list[str]) -> list[str]:
-    """The Thai snippets of the page once the data (longest first) is struck out.
+    """The Thai snippets of the page once the data (longest first) is struck out."""
+    return thai_left_in(readable_pieces(html), data)
+
+
+def thai_left_in(pieces: list[str], data: list[str]) -> list[str]:
+    """The Thai snippets of these texts once the data (longest first) is struck out.
 
     A datum is struck out only where it stands apart from other Thai letters: a short datum ("ผ่าน", "ไม่มี")
     inside an untranslated Thai sentence leaves that sentence to be reported, not a harmless-looking remnant."""
     left = []
-    for piece in readable_pieces(html):
+    for piece in pieces:
         for datum in data:
             if datum in piece:
                 piece = re.sub(rf"(?<![\u0E00-\u0E7F]){re.escape(datum)}(?![\u0E00-\u0E7F])", STRUCK, piece)

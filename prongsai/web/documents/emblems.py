@@ -25,6 +25,7 @@ from prongsai.web.agencies.models import Agency
 from prongsai.web.audit.actions import AuditAction
 from prongsai.web.audit.services import record
 from prongsai.web.documents.models import Emblem
+from prongsai.web.messages import localized
 from prongsai.web.ops.storage import delete_on_commit
 
 
@@ -73,7 +74,7 @@ def upload_emblem(actor, agency: Agency | None, name: str, data: bytes) -> Emble
     try:
         checked = emblem_image.check_and_reencode(data, name)
     except FileTooComplex as exc:
-        raise ValidationError(exc.th, code=exc.code) from None
+        raise ValidationError(localized(exc.th, exc.en), code=exc.code) from None
     digest = hashlib.sha256(checked.png).hexdigest()
     with transaction.atomic():
         emblem = (
