@@ -28,7 +28,11 @@ MAX_SIDE = 6000
 MAX_PIXELS = 24_000_000
 MIN_HEIGHT = 120
 STORED_HEIGHT = 1200  # 3 cm at about 1000 dpi: more than any printer needs
-FORMATS = {"PNG": "PNG", "JPEG": "JPEG"}
+#: the size limits as the refusals name them
+TOO_LARGE_EN = f"at most {MAX_SIDE} pixels a side and {MAX_PIXELS // 1_000_000} million pixels in all"
+TOO_LARGE_TH = f"ไม่เกิน {MAX_SIDE} พิกเซลต่อด้าน และไม่เกิน {MAX_PIXELS // 1_000_000} ล้านพิกเซลทั้งภาพ"
+#: what Pillow calls the formats taken: a phone's multi-picture JPEG (MPO) is a JPEG whose first picture is used
+FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "MPO": "JPEG"}
 
 
 @dataclass(frozen=True)
@@ -51,13 +55,13 @@ def check_and_reencode(data: bytes, name: str = "") -> CheckedEmblem:
     if len(data) > MAX_BYTES:
         raise _refuse(
             "image_too_large",
-            f"The image is larger than {MAX_BYTES // (1024 * 1024)} MB",
+            f"The image is larger than {MAX_BYTES // (1024 * 1024)} MB.",
             f"ไฟล์ภาพใหญ่เกิน {MAX_BYTES // (1024 * 1024)} MB",
         )
     if name and name.lower().rsplit(".", 1)[-1] == "svg" or data.lstrip()[:5] in (b"<?xml", b"<svg "):
         raise _refuse(
             "svg",
-            "SVG is not accepted: upload the emblem as a PNG or JPEG image",
+            "SVG is not accepted: upload the emblem as a PNG or JPEG image.",
             "ไม่รับไฟล์ SVG กรุณาอัปโหลดตราครุฑเป็นไฟล์ภาพ PNG หรือ JPEG",
         )
     try:
@@ -66,31 +70,32 @@ def check_and_reencode(data: bytes, name: str = "") -> CheckedEmblem:
     except Image.DecompressionBombError:  # Pillow's own guard, met before ours for the largest declarations
         raise _refuse(
             "image_dimensions",
-            f"The image declares too many pixels (at most {MAX_SIDE} a side)",
-            f"ภาพประกาศขนาดใหญ่เกินกำหนด (ไม่เกิน {MAX_SIDE} พิกเซลต่อด้าน)",
+            f"The image declares too many pixels ({TOO_LARGE_EN}).",
+            f"ภาพประกาศขนาดใหญ่เกินกำหนด ({TOO_LARGE_TH})",
         ) from None
     except (UnidentifiedImageError, OSError, ValueError):
         raise _refuse(
             "not_image",
-            "This file is not a PNG or JPEG image (its extension does not match its content, or it is damaged)",
+            "This file is not a PNG or JPEG image (its extension does not match its content, or it is damaged).",
             "ไฟล์นี้ไม่ใช่ภาพ PNG หรือ JPEG (นามสกุลไฟล์ไม่ตรงกับเนื้อไฟล์ หรือไฟล์เสียหาย)",
         ) from None
     if kind not in FORMATS:
         raise _refuse(
             "image_format",
-            f"{kind} images are not accepted: use a PNG or JPEG file",
+            f"{kind} images are not accepted: use a PNG or JPEG file.",
             f"ไม่รับภาพชนิด {kind} กรุณาใช้ไฟล์ PNG หรือ JPEG",
         )
     if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
         raise _refuse(
             "image_dimensions",
-            f"The image is {width} × {height} pixels, too large (at most {MAX_SIDE} pixels a side)",
-            f"ภาพมีขนาด {width} × {height} พิกเซล ใหญ่เกินกำหนด (ไม่เกิน {MAX_SIDE} พิกเซลต่อด้าน)",
+            f"The image is {width} × {height} pixels, too large ({TOO_LARGE_EN}).",
+            f"ภาพมีขนาด {width} × {height} พิกเซล ใหญ่เกินกำหนด ({TOO_LARGE_TH})",
         )
     if height < MIN_HEIGHT:
         raise _refuse(
             "image_small",
-            f"The image is only {height} pixels high, too small to print 3 cm high (at least {MIN_HEIGHT} pixels)",
+            f"The image is only {height} pixel{'' if height == 1 else 's'} high, too small to print 3 cm high "
+            f"(at least {MIN_HEIGHT} pixels).",
             f"ภาพสูงเพียง {height} พิกเซล เล็กเกินไปสำหรับพิมพ์ขนาด ๓ ซม. (ต้องสูงอย่างน้อย {MIN_HEIGHT} พิกเซล)",
         )
     try:
@@ -102,7 +107,7 @@ def check_and_reencode(data: bytes, name: str = "") -> CheckedEmblem:
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         raise _refuse(
             "image_broken",
-            "The image cannot be read; the file may be damaged: save it again as PNG and upload it again",
+            "The image cannot be read; the file may be damaged: save it again as PNG and upload it again.",
             "อ่านภาพไม่ได้ ไฟล์อาจเสียหาย กรุณาบันทึกภาพใหม่เป็น PNG แล้วอัปโหลดอีกครั้ง",
         ) from None
     if pixels.height > STORED_HEIGHT:

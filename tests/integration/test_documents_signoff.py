@@ -330,7 +330,7 @@ def test_only_the_central_admin_sets_the_national_emblem_and_an_office_only_its_
             "not a PNG or JPEG",
         ),
         ("garuda.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>", "ไม่รับไฟล์ SVG", "SVG is not accepted"),
-        ("huge.png", "huge", "ใหญ่เกินกำหนด", "too large (at most 6000 pixels a side)"),
+        ("huge.png", "huge", "ใหญ่เกินกำหนด", "too large (at most 6000 pixels a side"),
     ],
 )
 def test_a_hostile_image_is_refused_on_the_page_in_the_users_language(cast, storage, name, data, words, english):

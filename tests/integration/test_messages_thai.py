@@ -176,12 +176,12 @@ def walk(cast: Cast) -> tuple[dict[str, list[str]], int]:
 
 
 def thai_outside_data(text: str) -> set[str]:
-    """The Thai letters of an English message once its data is struck out, as the English walk strikes it from a
+    """The Thai snippets of an English message once its data is struck out, as the English walk strikes it from a
     page: a form error may name a respondent group or an agency, which are Thai in every language."""
     if not THAI.search(text):
         return set()
     data = sorted(database_strings() | framework_strings() | ALWAYS_THAI(), key=len, reverse=True)
-    return {letter for snippet in thai_left_in([text], data) for letter in THAI.findall(snippet)}
+    return set(thai_left_in([text], data))
 
 
 def test_every_form_answers_bad_input_in_the_users_language(cast):

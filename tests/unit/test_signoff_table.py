@@ -75,22 +75,43 @@ def _gif() -> bytes:
 
 
 @pytest.mark.parametrize(
-    "data, name, code",
+    "data, name, code, english",
     [
-        (_png_header(40_000, 40_000), "garuda.png", "image_dimensions"),
-        (_png_header(5_000, 5_000), "garuda.png", "image_dimensions"),  # 25 M pixels: each side fits, the area not
-        (b"%PDF-1.4\n1 0 obj<<>>endobj\n", "garuda.png", "not_image"),
-        (b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>", "garuda.svg", "svg"),
-        (_gif(), "garuda.jpg", "image_format"),  # a GIF named .jpg
+        (_png_header(40_000, 40_000), "garuda.png", "image_dimensions", "at most 6000 pixels a side"),
+        # 25 M pixels: each side fits, the area not, and the reason says so
+        (_png_header(5_000, 5_000), "garuda.png", "image_dimensions", "5000 × 5000 pixels, too large (at most 6000"),
+        (b"%PDF-1.4\n1 0 obj<<>>endobj\n", "garuda.png", "not_image", "not a PNG or JPEG image"),
+        (b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>", "garuda.svg", "svg", "SVG is"),
+        (_gif(), "garuda.jpg", "image_format", "GIF images are not accepted"),  # a GIF named .jpg
+        (_png_header(300, 1), "garuda.png", "image_small", "only 1 pixel high"),
     ],
 )
-def test_hostile_images_are_refused_before_decoding_with_a_thai_reason(data, name, code):
+def test_hostile_images_are_refused_before_decoding_with_a_reason_in_both_languages(data, name, code, english):
     from prongsai.core.safefiles import FileTooComplex
 
     with pytest.raises(FileTooComplex) as refused:
         emblem_image.check_and_reencode(data, name)
     assert refused.value.code == code
     assert any("\u0e00" <= ch <= "\u0e7f" for ch in refused.value.th)
+    assert english in refused.value.en and refused.value.en.endswith(".")
+    if code == "image_dimensions":  # both limits named, whichever was passed
+        assert "24 million pixels in all" in refused.value.en and "24 ล้านพิกเซล" in refused.value.th
+
+
+def test_a_phones_multi_picture_jpeg_is_taken_as_its_first_picture():
+    import io
+
+    from PIL import Image
+
+    source = io.BytesIO()
+    first, second = Image.new("RGB", (200, 300), (200, 30, 30)), Image.new("RGB", (200, 300), (0, 0, 255))
+    first.save(source, "MPO", save_all=True, append_images=[second])
+    checked = emblem_image.check_and_reencode(source.getvalue(), "IMG_0001.jpg")
+    assert (checked.width, checked.height, checked.source_format) == (200, 300, "MPO")
+    with Image.open(io.BytesIO(checked.png)) as again:
+        assert again.format == "PNG" and getattr(again, "n_frames", 1) == 1
+        red, green, blue, alpha = again.getpixel((100, 150))
+        assert red > 180 and blue < 60 and alpha == 255  # the first picture, not the second
 
 
 def test_a_good_image_is_re_encoded_as_a_fresh_png_without_its_metadata():

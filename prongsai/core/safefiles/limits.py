@@ -92,7 +92,7 @@ TEMPLATE = replace(DEFAULT, max_zip_total_bytes=MAX_TEMPLATE_TOTAL_BYTES, max_zi
 
 class FileTooComplex(ValueError):
     """The file is beyond a limit (or not the package it claims to be): ``code`` names the rule, ``en``/``th``
-    say why in English (command line) and Thai (web)."""
+    say why in English and Thai (the web shows the one of the user's language)."""
 
     def __init__(self, code: str, en: str, th: str):
         super().__init__(en)

@@ -54,7 +54,7 @@ class BatchForm(forms.Form):
 
 
 class EmblemForm(forms.Form):
-    # a FileField, not an ImageField: documents.emblem_image checks the image and says why in Thai
+    # a FileField, not an ImageField: documents.emblem_image checks the image and says why it refuses one
     file = forms.FileField(
         label=_("Garuda emblem image (PNG or JPEG)"),
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),

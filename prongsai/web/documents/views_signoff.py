@@ -150,6 +150,7 @@ def emblem_page(request: HttpRequest, code: str | None = None) -> HttpResponse:
             "max_mb": emblem_image.MAX_BYTES // (1024 * 1024),
             "min_height": emblem_image.MIN_HEIGHT,
             "max_side": emblem_image.MAX_SIDE,
+            "max_megapixels": emblem_image.MAX_PIXELS // 1_000_000,
         },
         status=400 if form.errors else 200,
     )

@@ -133,19 +133,23 @@ def _write_slips(path: Path, html: str) -> None:
     """The slips PDF at ``path``, unless the one there was made from this very HTML: a restart that prints the
     same codes under the same address keeps its file (laying the sheet out was half of a restart's time).
 
-    Beside it, ``<name>.source`` holds the digest of the HTML (and WeasyPrint's version) the PDF was made from.
-    It is removed before the PDF is replaced and written after, so a start killed in between makes the PDF again
-    at the next start instead of keeping slips that print other codes."""
+    Beside it, ``<name>.source`` holds the digest of the HTML (and WeasyPrint's version) the PDF was made from and
+    the digest of the PDF itself.  The PDF is kept only when both match: a stamp left by a start killed before it
+    wrote the new PDF's stamp, or by another start writing the same folder at the same time, names other bytes
+    and the PDF is made again.  An unreadable stamp counts as none."""
     from importlib.metadata import version
 
     from prongsai.core.atomicfile import atomic_write
     from prongsai.web.surveys.slips import pdf_of
 
     stamp = path.with_name(path.name + ".source")
-    digest = hashlib.sha256(f"weasyprint {version('weasyprint')}\n{html}".encode()).hexdigest()
-    if path.is_file() and stamp.is_file() and stamp.read_text(encoding="ascii").strip() == digest:
-        return
+    page = hashlib.sha256(f"weasyprint {version('weasyprint')}\n{html}".encode()).hexdigest()
+    try:
+        if stamp.read_bytes().split() == [page.encode(), hashlib.sha256(path.read_bytes()).hexdigest().encode()]:
+            return
+    except OSError:  # no stamp or no PDF yet (or one that cannot be read): make them
+        pass
     path.parent.mkdir(parents=True, exist_ok=True)
-    stamp.unlink(missing_ok=True)
-    atomic_write(path, pdf_of(html), mode=0o666)  # as a plain write: the umask (0077) makes it the owner's
-    stamp.write_text(digest + "\n", encoding="ascii")
+    pdf = pdf_of(html)
+    atomic_write(path, pdf, mode=0o666)  # as a plain write: the umask (0077) makes it the owner's
+    atomic_write(stamp, f"{page} {hashlib.sha256(pdf).hexdigest()}\n".encode(), mode=0o666)
