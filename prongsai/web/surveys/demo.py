@@ -133,17 +133,19 @@ def _write_slips(path: Path, html: str) -> None:
     """The slips PDF at ``path``, unless the one there was made from this very HTML: a restart that prints the
     same codes under the same address keeps its file (laying the sheet out was half of a restart's time).
 
-    Beside it, ``<name>.source`` holds the digest of the HTML (and WeasyPrint's version) the PDF was made from and
-    the digest of the PDF itself.  The PDF is kept only when both match: a stamp left by a start killed before it
-    wrote the new PDF's stamp, or by another start writing the same folder at the same time, names other bytes
-    and the PDF is made again.  An unreadable stamp counts as none."""
+    Beside it, ``<name>.source`` holds the digest of the HTML (and the versions of Prongsai and WeasyPrint) the PDF
+    was made from and the digest of the PDF itself.  The PDF is kept only when both match: a stamp left by a start
+    killed before it wrote the new PDF's stamp, or by another start writing the same folder at the same time, names
+    other bytes and the PDF is made again.  An unreadable stamp counts as none."""
     from importlib.metadata import version
 
     from prongsai.core.atomicfile import atomic_write
     from prongsai.web.surveys.slips import pdf_of
 
     stamp = path.with_name(path.name + ".source")
-    page = hashlib.sha256(f"weasyprint {version('weasyprint')}\n{html}".encode()).hexdigest()
+    # the page, and the versions that lay it out (fonts and styles ship with Prongsai)
+    made_by = f"prongsai {version('prongsai')} weasyprint {version('weasyprint')}"
+    page = hashlib.sha256(f"{made_by}\n{html}".encode()).hexdigest()
     try:
         if stamp.read_bytes().split() == [page.encode(), hashlib.sha256(path.read_bytes()).hexdigest().encode()]:
             return
