@@ -17,6 +17,7 @@ from prongsai.web import demo
 from prongsai.web.commands import DEMO_MARKER
 from tests.integration.test_demo import PRONGSAI
 from tests.live import copy_migrated_sqlite
+from tests.unit.test_documents import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,7 @@ def test_restarting_the_demo_reuses_its_unused_codes_and_replaces_only_used_ones
     RespondentCode.objects.filter(digest=codemod.digest(first[0])).update(status=CodeStatus.USED)
     third = load_survey_demo(io.StringIO(), slips_path=slips)
     assert third[0] != first[0] and third[1] == first[1]
-    printed = slips_text(slips)
+    printed = pdf_text(slips)
     assert codemod.short_link(third[0]) in printed and codemod.short_link(first[0]) not in printed
     assert (CodeBatch.objects.count(), RespondentCode.objects.count()) == counts
     # every IIT demo code used: one new IIT batch, the EIT batch untouched
@@ -53,10 +54,6 @@ def test_restarting_the_demo_reuses_its_unused_codes_and_replaces_only_used_ones
     assert (slips.parent / "survey-codes.txt").stat().st_mode & 0o077 == 0
 
 
-def slips_text(path) -> str:
-    return subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True).stdout
-
-
 def test_the_slips_are_made_again_when_what_they_print_changes_or_their_stamp_is_not_theirs(tmp_path, settings):
     from prongsai.web.surveys import codes as codemod
     from prongsai.web.surveys import slips as slips_module
@@ -65,21 +62,21 @@ def test_the_slips_are_made_again_when_what_they_print_changes_or_their_stamp_is
     demo.load_demo(io.StringIO())
     slips, stamp = tmp_path / "survey-slips.pdf", tmp_path / "survey-slips.pdf.source"
     codes = load_survey_demo(io.StringIO(), slips_path=slips)
-    assert codemod.short_link(codes[0]) in slips_text(slips)
+    assert codemod.short_link(codes[0]) in pdf_text(slips)
     # the demo started on another port: the same codes, but the slips' links and QR codes point elsewhere
     settings.BASE_URL = "http://127.0.0.1:8123"
     assert load_survey_demo(io.StringIO(), slips_path=slips) == codes
-    assert "http://127.0.0.1:8123/s/" in slips_text(slips)
+    assert "http://127.0.0.1:8123/s/" in pdf_text(slips)
     # two starts on ports 8000 and 8123 wrote the folder at once, and 8123's stamp was written last, beside
     # 8000's PDF (or a start was killed between its PDF and its stamp): the next start on 8123 makes its PDF again
     stamp_8123 = stamp.read_bytes()
     settings.BASE_URL = "http://127.0.0.1:8000"
     load_survey_demo(io.StringIO(), slips_path=slips)
-    assert "http://127.0.0.1:8000/s/" in slips_text(slips)
+    assert "http://127.0.0.1:8000/s/" in pdf_text(slips)
     stamp.write_bytes(stamp_8123)
     settings.BASE_URL = "http://127.0.0.1:8123"
     load_survey_demo(io.StringIO(), slips_path=slips)
-    assert "http://127.0.0.1:8123/s/" in slips_text(slips)
+    assert "http://127.0.0.1:8123/s/" in pdf_text(slips)
     # a stamp that is not even text: made again, no error
     stamp.write_bytes(b"\xff\xfe\x00 not a digest")
     made = slips.stat().st_mtime_ns
@@ -91,7 +88,7 @@ def test_the_slips_are_made_again_when_what_they_print_changes_or_their_stamp_is
         settings.BASE_URL = "http://127.0.0.1:8000"
         with pytest.raises(KeyboardInterrupt):
             load_survey_demo(io.StringIO(), slips_path=slips)
-    assert "http://127.0.0.1:8123/s/" in slips_text(slips)
+    assert "http://127.0.0.1:8123/s/" in pdf_text(slips)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["survey-codes.txt", slips.name, stamp.name]
     assert all(p.stat().st_mode & 0o077 == 0 for p in tmp_path.iterdir())
 
